@@ -1,0 +1,71 @@
+"""What every command shares: the passphrase, opening the workspace, printing text or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from typing import Any
+
+from workbench.services.workspace import Workspace, open_workspace
+
+PASSPHRASE_ENV = "WORKBENCH_PASSPHRASE"
+NEW_PASSPHRASE_ENV = "WORKBENCH_NEW_PASSPHRASE"
+DB_ENV = "WORKBENCH_DB"
+
+
+class CommandError(Exception):
+    """A refusal decided by the command line itself (missing passphrase, conflicting options)."""
+
+
+class Output:
+    """Prints human lines, or collects one JSON document printed at the end with ``--json``."""
+
+    def __init__(self, json_mode: bool) -> None:
+        self.json_mode = json_mode
+
+    def line(self, text: str = "") -> None:
+        if not self.json_mode:
+            print(text)
+
+    def result(self, data: Any) -> None:
+        if self.json_mode:
+            json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
+            sys.stdout.write("\n")
+
+
+def common_options(*, db: bool = True) -> argparse.ArgumentParser:
+    """A parent parser with ``--json`` and, by default, ``--db``."""
+    parent = argparse.ArgumentParser(add_help=False)
+    if db:
+        parent.add_argument("--db", default=os.environ.get(DB_ENV), help=f"workspace file (or ${DB_ENV})")
+    parent.add_argument("--json", action="store_true", help="print a machine-readable summary on stdout")
+    return parent
+
+
+def require_db(args: argparse.Namespace) -> str:
+    if not args.db:
+        raise CommandError(f"no workspace given: use --db PATH or set {DB_ENV}")
+    return str(args.db)
+
+
+def passphrase(*, env: str = PASSPHRASE_ENV, prompt: str = "Passphrase: ", confirm: bool = False) -> str:
+    """From the environment variable when set, otherwise asked for on the terminal without echo."""
+    value = os.environ.get(env)
+    if value is not None:
+        return value
+    if not sys.stdin.isatty():
+        raise CommandError(f"no passphrase: set {env} or run in a terminal")
+    try:
+        value = getpass.getpass(prompt)
+        if confirm and getpass.getpass("Repeat: ") != value:
+            raise CommandError("the two passphrases differ")
+    except EOFError:
+        raise CommandError("no passphrase given") from None
+    return value
+
+
+def open_from_args(args: argparse.Namespace) -> Workspace:
+    return open_workspace(require_db(args), passphrase())

@@ -1,0 +1,41 @@
+"""``workbench import``: STIX files into the workspace."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from workbench.cli.common import Output, common_options, open_from_args
+from workbench.services.importer import ImportSummary, import_file
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser("import", parents=[common_options()], help="import STIX files")
+    parser.add_argument("sources", nargs="+", metavar="FILE", help="STIX bundle files")
+    parser.add_argument("--case", help="link what is imported to this case")
+    parser.add_argument("--strict", action="store_true", help="refuse the whole file on any object error")
+    parser.set_defaults(handler=run_import)
+
+
+def run_import(args: argparse.Namespace, out: Output) -> int:
+    summaries: list[ImportSummary] = []
+    with open_from_args(args) as ws:
+        for source in args.sources:
+            summary = import_file(ws, source, strict=args.strict, case_id=args.case)
+            summaries.append(summary)
+            print_summary(out, summary)
+    out.result([summary.to_json() for summary in summaries])
+    return 0
+
+
+def print_summary(out: Output, summary: ImportSummary) -> None:
+    out.line(f"{summary.source}: {summary.shape}")
+    if not summary.changed_anything:
+        out.line("  nothing new: every object is already stored")
+    out.line(f"  new objects {summary.new}, new versions {summary.new_versions}, unchanged {summary.unchanged},"
+             f" older than current {summary.older}, conflicts {summary.conflicts}, refused {len(summary.refused)},"
+             f" warnings {len(summary.warnings)}")
+    for finding in summary.refused:
+        out.line(f"  refused: {finding}")
+    for finding in summary.warnings:
+        out.line(f"  warning: {finding}")

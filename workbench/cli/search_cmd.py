@@ -1,0 +1,31 @@
+"""``workbench search``: full-text search over the library."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from workbench.cli.common import Output, common_options, open_from_args
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser("search", parents=[common_options()],
+                                 help="find objects by name, description, pattern or observable value")
+    parser.add_argument("query", nargs="+", help="words to find (all must match, as prefixes)")
+    parser.add_argument("--limit", type=int, default=50, help="at most this many hits (default 50)")
+    parser.add_argument("--revoked", action="store_true", help="include revoked objects")
+    parser.set_defaults(handler=run_search)
+
+
+def run_search(args: argparse.Namespace, out: Output) -> int:
+    with open_from_args(args) as ws:
+        hits = ws.objects.search(" ".join(args.query), limit=max(1, min(args.limit, 10_000)),
+                                 include_revoked=args.revoked)
+    for hit in hits:
+        tlp = hit.tlp.label if hit.tlp is not None else "-"
+        out.line(f"{hit.type:20s} {hit.name[:60]:60s} {tlp:18s} {hit.id}")
+    if not hits:
+        out.line("no matches")
+    out.result([{"id": h.id, "type": h.type, "name": h.name, "modified": h.modified,
+                 "tlp": h.tlp.short if h.tlp is not None else None, "revoked": h.revoked} for h in hits])
+    return 0

@@ -1,0 +1,1 @@
+"""Values and rules with no Qt and no SQL: STIX helpers, TLP levels, identifiers, errors."""

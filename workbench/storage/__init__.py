@@ -1,0 +1,1 @@
+"""The encrypted workspace: SQLCipher connection, key handling, migrations and queries. No Qt."""

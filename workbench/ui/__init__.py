@@ -1,0 +1,1 @@
+"""Widgets and dialogs, one feature per sub-package."""
