@@ -19,6 +19,7 @@ from workbench.services.reports.model import (
     IndicatorRow,
     Inject,
     KeyJudgement,
+    MalwareRow,
     NotifyingEntity,
     ObjectiveAnalysis,
     Participant,
@@ -43,7 +44,7 @@ from workbench.services.reports.service import (
 __all__ = [
     "ActionTaken", "AffectedAsset", "AreaForImprovement", "BriefingInput", "CisaFields", "Classification",
     "CorrectiveAction", "ExerciseReportInput", "IncidentAssessment", "IncidentReportInput", "IndicatorRow",
-    "Inject", "KeyJudgement", "NotifyingEntity", "ObjectiveAnalysis", "Participant", "RenderedReport",
+    "Inject", "KeyJudgement", "MalwareRow", "NotifyingEntity", "ObjectiveAnalysis", "Participant", "RenderedReport",
     "ReportInput", "SectorImpact", "SourceRow", "StageSubmission", "TechniqueRow", "ThreatActorRow",
     "TimelineEvent", "effective_tlp", "generate", "next_report_id", "record_print", "render", "write_atomically",
 ]

@@ -29,6 +29,8 @@ from workbench.services.reports.vocabulary import Credibility, Likelihood, Relia
 
 KIND_TITLE = "Threat briefing"
 BLUF_MIN, BLUF_MAX = 3, 5
+#: Descriptions of actors and malware are cut here: a briefing names them, the library holds the full text.
+DESCRIPTION_LIMIT = 400
 
 
 def build(report: BriefingInput, chrome: PageChrome, styles: Styles) -> list[Flowable]:
@@ -67,12 +69,19 @@ def build(report: BriefingInput, chrome: PageChrome, styles: Styles) -> list[Flo
     flow += heading(styles, "3 Threat actors")
     flow.append(data_table(
         [Column("Name", 20), Column("Aliases", 22), Column("Motivation", 18), Column("Attribution confidence", 14),
-         Column("Description", 26)],
+         Column("Description", 26, limit=DESCRIPTION_LIMIT)],
         [[a.name, ", ".join(a.aliases), a.motivation,
           a.attribution_confidence.value if a.attribution_confidence else "not assessed", a.description]
          for a in report.actors],
         empty="No threat actors in this briefing.", styles=styles,
     ))
+    if report.malware:
+        flow += heading(styles, "Malware and tools", level=2)
+        flow.append(data_table(
+            [Column("Name", 20), Column("Kind", 18), Column("Aliases", 18), Column("Description", 44, limit=DESCRIPTION_LIMIT)],
+            [[m.name, ", ".join(m.kinds), ", ".join(m.aliases), m.description] for m in report.malware],
+            styles=styles,
+        ))
 
     flow += sections.techniques(styles, report.techniques, number="4")
 

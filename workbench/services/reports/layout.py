@@ -41,7 +41,7 @@ from reportlab.platypus import (
 
 from workbench.domain.tlp import Tlp
 from workbench.services.reports.fonts import MONO, SANS, SANS_BOLD, register_fonts
-from workbench.services.reports.text import markup, plain, wrap_cell
+from workbench.services.reports.text import MAX_CELL_CHARS, markup, plain, wrap_cell
 
 logger = logging.getLogger(__name__)
 
@@ -264,6 +264,7 @@ class Column:
     title: str
     share: float
     mono: bool = False
+    limit: int = MAX_CELL_CHARS
 
 
 def data_table(columns: Sequence[Column], rows: Sequence[Sequence[object]], *,
@@ -283,8 +284,8 @@ def data_table(columns: Sequence[Column], rows: Sequence[Sequence[object]], *,
     for row in rows:
         cells: list[str] = []
         lines_in_row = 1
-        for value, width, font in zip(row, widths, fonts, strict=True):
-            lines = wrap_cell(value, font, CELL_SIZE, width - 2 * CELL_PAD)
+        for value, width, font, column in zip(row, widths, fonts, columns, strict=True):
+            lines = wrap_cell(value, font, CELL_SIZE, width - 2 * CELL_PAD, limit=column.limit)
             if len(lines) > MAX_CELL_LINES:
                 lines = [*lines[:MAX_CELL_LINES - 1], "… (cut short)"]
             lines_in_row = max(lines_in_row, len(lines))

@@ -296,6 +296,17 @@ class ThreatActorRow:
 
 
 @dataclass(frozen=True)
+class MalwareRow:
+    """Malware or a tool the actors use; ``kinds`` are STIX malware or tool types (``backdoor``)."""
+
+    name: str
+    kinds: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+    tlp: Tlp | None = None
+
+
+@dataclass(frozen=True)
 class SectorImpact:
     """Impact on one sector; ``incidents`` feeds the incidents-by-sector chart."""
 
@@ -335,6 +346,7 @@ class BriefingInput:
     bluf: list[str] = field(default_factory=list)
     judgements: list[KeyJudgement] = field(default_factory=list)
     actors: list[ThreatActorRow] = field(default_factory=list)
+    malware: list[MalwareRow] = field(default_factory=list)
     techniques: list[TechniqueRow] = field(default_factory=list)
     sectors: list[SectorImpact] = field(default_factory=list)
     indicators: list[IndicatorRow] = field(default_factory=list)
@@ -348,7 +360,7 @@ class BriefingInput:
     kind = "briefing"
 
     def item_levels(self) -> Iterable[Tlp | None]:
-        for rows in (self.actors, self.techniques, self.sectors, self.indicators):
+        for rows in (self.actors, self.malware, self.techniques, self.sectors, self.indicators):
             yield from (row.tlp for row in rows)
 
 
