@@ -78,7 +78,8 @@ def build(report: BriefingInput, chrome: PageChrome, styles: Styles) -> list[Flo
     if report.malware:
         flow += heading(styles, "Malware and tools", level=2)
         flow.append(data_table(
-            [Column("Name", 20), Column("Kind", 18), Column("Aliases", 18), Column("Description", 44, limit=DESCRIPTION_LIMIT)],
+            [Column("Name", 20), Column("Kind", 18), Column("Aliases", 18),
+             Column("Description", 44, limit=DESCRIPTION_LIMIT)],
             [[m.name, ", ".join(m.kinds), ", ".join(m.aliases), m.description] for m in report.malware],
             styles=styles,
         ))

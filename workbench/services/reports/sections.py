@@ -131,8 +131,8 @@ def techniques(styles: Styles, rows: Sequence[TechniqueRow], *, number: str,
     flow.extend(extra)
     ordered = sorted(rows, key=_technique_order)
     flow.append(data_table(
-        [Column("Tactic", 17), Column("Technique", 11, mono=True), Column("Name", 20), Column("Observed use", 35, limit=400),
-         Column("ATT&CK", 8), Column("TLP", 9)],
+        [Column("Tactic", 17), Column("Technique", 11, mono=True), Column("Name", 20),
+         Column("Observed use", 35, limit=400), Column("ATT&CK", 8), Column("TLP", 9)],
         [[", ".join(tactic_name(t) for t in row.tactics) or "–", row.technique_id or "–", row.name,
           row.observed_use, row.attack_version or "–", tlp_text(row.tlp)] for row in ordered],
         empty="No techniques recorded.", styles=styles,
