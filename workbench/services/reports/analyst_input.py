@@ -102,7 +102,7 @@ def parse_analyst(document: Any) -> AnalystBriefing:
     tlp = document.get("tlp")
     return AnalystBriefing(
         title=_text(document, "title"),
-        tlp=Tlp.parse(tlp) if isinstance(tlp, str) else _none_or_fail(tlp, "tlp", "a TLP level such as 'amber'"),
+        tlp=_level(tlp),
         reference=_text(document, "reference"),
         version=_text(document, "version") or "1",
         originator=_text(document, "originator"),
@@ -129,9 +129,12 @@ def check_final(analyst: AnalystBriefing) -> None:
         raise InvalidInput("a final briefing needs at least one key judgement (\"key_judgements\")")
 
 
-def _none_or_fail(value: Any, where: str, expected: str) -> None:
-    if value is not None:
-        raise InvalidInput(f"{where}: expected {expected}")
+def _level(value: Any) -> Tlp | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput("tlp: expected a TLP level such as 'amber'")
+    return Tlp.parse(value)
 
 
 def _text(document: dict[str, Any], key: str, where: str = "") -> str:

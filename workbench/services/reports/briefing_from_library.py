@@ -259,7 +259,8 @@ def _indicators(ws: Workspace, objects: list[dict[str, Any]]) -> list[IndicatorR
     for obj in objects:
         kind, value = indicator_value(obj)
         first, last = _sighted(ws, obj["id"])
-        context = obj.get("name") if isinstance(obj.get("name"), str) else ""
+        name = obj.get("name")
+        context = name if isinstance(name, str) else ""
         kinds = ", ".join(_list(obj, "indicator_types"))
         if kinds and kinds not in context:
             context = f"{context} ({kinds})" if context else kinds

@@ -17,6 +17,7 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from workbench.services.reports.fonts import SANS, SANS_BOLD
 from workbench.services.reports.model import IndicatorRow, TechniqueRow
@@ -185,8 +186,8 @@ def attack_heatmap(techniques: Sequence[TechniqueRow], width: float, max_height:
     tactics = sorted(columns, key=lambda name: (order.get(name, len(order)), name))
     column_width = width / len(tactics)
     label_size = 6.0 if column_width >= 40 else 5.5 if column_width >= 30 else 4.5
-    header_lines = [simpleSplit(_shorten(name.replace("-", " "), 40), SANS_BOLD, label_size, column_width - 3)[:3]
-                    for name in tactics]
+    headers = [_column_header(name, label_size, column_width - 3) for name in tactics]
+    header_lines = [lines for lines, _ in headers]
     header_height = max(len(lines) for lines in header_lines) * (label_size + 1.5) + 4
     cell = label_size + 5.0
     legend_height = 22
@@ -203,7 +204,7 @@ def attack_heatmap(techniques: Sequence[TechniqueRow], width: float, max_height:
         x = index * column_width
         for line_no, line in enumerate(header_lines[index]):
             drawing.add(String(x + 1.5, height - 16 - (line_no + 1) * (label_size + 1.5), line, fontName=SANS_BOLD,
-                               fontSize=label_size))
+                               fontSize=headers[index][1]))
         ranked = sorted(columns[tactic].items(), key=lambda item: (-item[1], item[0]))
         shown = ranked if len(ranked) <= rows else ranked[: rows - 1]
         for row_no, (label, count) in enumerate(shown):
@@ -220,6 +221,15 @@ def attack_heatmap(techniques: Sequence[TechniqueRow], width: float, max_height:
                                fontSize=label_size))
     _heat_legend(drawing, peak, 4)
     return drawing
+
+
+def _column_header(tactic: str, size: float, width: float) -> tuple[list[str], float]:
+    """A tactic name in at most three lines, the font shrunk so that its longest word fits the column."""
+    words = _shorten(tactic.replace("-", " "), 40).split() or ["?"]
+    widest = max(stringWidth(word, SANS_BOLD, size) for word in words)
+    if widest > width:
+        size = max(3.0, size * width / widest)
+    return simpleSplit(" ".join(words), SANS_BOLD, size, width)[:3], size
 
 
 _COOL = colors.HexColor("#FFF2CC")

@@ -13,9 +13,11 @@ not measure every cell again at each page break (a 5,000-row table builds severa
 from __future__ import annotations
 
 import logging
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import accumulate
 from typing import Any
 
 from reportlab.lib import colors
@@ -297,7 +299,6 @@ def data_table(columns: Sequence[Column], rows: Sequence[Sequence[object]], *,
         ("FONT", (0, 0), (-1, 0), SANS_BOLD, CELL_SIZE, CELL_LEADING),
         ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, STRIPE]),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
         ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
@@ -307,9 +308,54 @@ def data_table(columns: Sequence[Column], rows: Sequence[Sequence[object]], *,
     ]
     commands.extend(("FONT", (index, 1), (index, -1), MONO, CELL_SIZE, CELL_LEADING)
                     for index, column in enumerate(columns) if column.mono)
-    table = Table(data, colWidths=widths, rowHeights=heights, repeatRows=1, hAlign="LEFT")
-    table.setStyle(TableStyle(commands))
-    return table
+    return PagedTable(data[0], heights[0], data[1:], heights[1:], widths, commands)
+
+
+class PagedTable(Flowable):
+    """A table of known row heights that splits itself page by page in time proportional to the rows placed.
+
+    ReportLab's ``Table.split`` rebuilds and re-measures the whole remainder at every page break, which makes a
+    5,000-row table quadratic. Here the heights are known in advance, so each split takes the rows that fit
+    (a bisection over cumulative heights) and hands the rest on; only the rows of one page become a ``Table``.
+    The header row is repeated on every page; stripes continue across pages.
+    """
+
+    def __init__(self, header: list[str], header_height: float, rows: list[list[str]], heights: list[float],
+                 widths: list[float], commands: list[tuple[Any, ...]], first_row: int = 0) -> None:
+        super().__init__()
+        self.header, self.header_height = header, header_height
+        self.rows, self.heights, self.widths, self.commands = rows, heights, widths, commands
+        self.first_row = first_row
+        self._cumulative = list(accumulate(heights))
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = sum(self.widths)
+        self.height = self.header_height + (self._cumulative[-1] if self._cumulative else 0)
+        return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        fitting = bisect_right(self._cumulative, available_height - self.header_height)
+        if fitting == 0:
+            if available_height < FRAME_HEIGHT * 0.9:
+                return []  # start on the next page
+            fitting = 1  # a row taller than a page (cannot happen with capped cells): place it anyway
+        if fitting >= len(self.rows):
+            return [self._table(self.rows, self.heights, self.first_row)]
+        rest = PagedTable(self.header, self.header_height, self.rows[fitting:], self.heights[fitting:],
+                          self.widths, self.commands, self.first_row + fitting)
+        return [self._table(self.rows[:fitting], self.heights[:fitting], self.first_row), rest]
+
+    def draw(self) -> None:
+        table = self._table(self.rows, self.heights, self.first_row)
+        table.wrapOn(self.canv, self.width, self.height)
+        table.drawOn(self.canv, 0, 0)
+
+    def _table(self, rows: list[list[str]], heights: list[float], first_row: int) -> Table:
+        stripes = [colors.white, STRIPE] if first_row % 2 == 0 else [STRIPE, colors.white]
+        table = Table([self.header, *rows], colWidths=self.widths, rowHeights=[self.header_height, *heights],
+                      repeatRows=1, hAlign="LEFT")
+        table.setStyle(TableStyle([*self.commands, ("ROWBACKGROUNDS", (0, 1), (-1, -1), stripes)]))
+        return table
 
 
 def keep(*flowables: Flowable) -> KeepTogether:

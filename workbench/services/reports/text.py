@@ -14,7 +14,7 @@ out, so nothing is dropped silently.
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from xml.sax.saxutils import escape
 
 from reportlab.lib.utils import simpleSplit
@@ -24,6 +24,8 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 MAX_PARAGRAPH_CHARS = 20_000
 #: The longest text printed in one table cell.
 MAX_CELL_CHARS = 600
+# C0 and C1 control characters other than the newline (Unicode category Cc).
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
 def clean(value: object) -> str:
@@ -33,10 +35,8 @@ def clean(value: object) -> str:
     text = value if isinstance(value, str) else str(value)
     # A JSON "\ud800" is a valid Python str but cannot be encoded into the PDF's UTF-16/UTF-8 text.
     text = text.encode("utf-8", "replace").decode("utf-8") if _has_surrogate(text) else text
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if any(unicodedata.category(char) == "Cc" and char not in "\n\t" for char in text):
-        text = "".join(" " if unicodedata.category(c) == "Cc" and c not in "\n\t" else c for c in text)
-    return text.replace("\t", "    ")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+    return _CONTROL.sub(" ", text)
 
 
 def _has_surrogate(text: str) -> bool:
@@ -78,14 +78,18 @@ def wrap_cell(value: object, font: str, size: float, width: float, *, limit: int
 
 
 def _break_word(line: str, font: str, size: float, width: float) -> list[str]:
-    """Break a line that has no space to break at into pieces that fit, one character at a time."""
+    """Break a line that has no space to break at into the longest pieces that fit (at least one character each)."""
     pieces: list[str] = []
-    start, used = 0, 0.0
-    for index, char in enumerate(line):
-        advance = stringWidth(char, font, size)
-        if used + advance > width and index > start:
-            pieces.append(line[start:index])
-            start, used = index, 0.0
-        used += advance
-    pieces.append(line[start:])
+    start = 0
+    while start < len(line):
+        # Binary search for the longest prefix from `start` that fits: a few width calls instead of one per character.
+        low, high = start + 1, len(line)
+        while low < high:
+            middle = (low + high + 1) // 2
+            if stringWidth(line[start:middle], font, size) <= width:
+                low = middle
+            else:
+                high = middle - 1
+        pieces.append(line[start:low])
+        start = low
     return pieces
