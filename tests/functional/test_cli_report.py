@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
-from tests.conftest import indicator, relationship, threat_actor
+from tests.conftest import PASSPHRASE, indicator, relationship, threat_actor
+from workbench.cli import main
 from workbench.domain.tlp import Tlp
 from workbench.services.workspace import Workspace
 from workbench.storage import audit
@@ -62,19 +64,26 @@ def test_ceiling_holds_back_what_is_marked_above_it(cli, workspace: Workspace, t
 def test_refusals_are_one_line_and_leave_no_file(cli, workspace: Workspace, tmp_path: Path) -> None:
     out = tmp_path / "r.pdf"
     db = str(workspace.path)
-    cases = [
-        (("report", "incident", "--db", db, "--case", "case--1", "--out", str(out)), "cases service"),
-        (("report", "exercise", "--db", db, "--query", "x", "--out", str(out)), "built from a case"),
-        (("report", "briefing", "--db", db, "--query", "x", "--out", str(out), "--final"), "bottom-line points"),
-        (("report", "briefing", "--db", db, "--query", "x", "--out", str(out), "--tlp", "pink"), "unknown TLP"),
-        (("report", "briefing", "--db", db, "--query", "x", "--out", str(tmp_path / "no" / "r.pdf")),
-         "does not exist"),
-        (("report", "briefing", "--db", db, "--query", "x", "--out", str(out), "--input", str(tmp_path / "n.json")),
-         "no such file"),
-    ]
-    for args, message in cases:
-        result = cli(*args)
-        assert result.code == 1, (args, result.stderr)
-        assert message in result.stderr and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    result = cli("report", "incident", "--db", db, "--case", "case--1", "--out", str(out))
+    assert result.code == 1 and "cases service" in result.stderr and result.stderr.count("\n") == 1
+    result = cli("report", "briefing", "--db", db, "--query", "x", "--out", str(tmp_path / "no" / "r.pdf"))
+    assert result.code == 1 and "does not exist" in result.stderr and "Traceback" not in result.stderr
     assert not out.exists()
     assert list(audit.entries(workspace.conn, action="report.generated")) == []
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (("exercise", "--query", "x"), "built from a case"),
+    (("briefing", "--query", "x", "--final"), "bottom-line points"),
+    (("briefing", "--query", "x", "--tlp", "pink"), "unknown TLP"),
+    (("briefing", "--query", "x", "--input", "missing.json"), "no such file"),
+])
+def test_bad_arguments_are_refused_in_one_line(workspace: Workspace, tmp_path: Path, monkeypatch, capsys,
+                                               extra: tuple[str, ...], message: str) -> None:
+    monkeypatch.setenv("WORKBENCH_PASSPHRASE", PASSPHRASE)
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "r.pdf"
+    code = main(["report", extra[0], "--db", str(workspace.path), *extra[1:], "--out", str(out)])
+    error = capsys.readouterr().err
+    assert code == 1 and message in error and error.count("\n") == 1
+    assert not out.exists()

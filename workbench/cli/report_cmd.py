@@ -11,9 +11,6 @@ from typing import Any
 
 from workbench.cli.common import CommandError, Output, common_options, open_from_args
 from workbench.domain.tlp import Tlp
-from workbench.services.reports import generate
-from workbench.services.reports.analyst_input import AnalystBriefing, check_final, load_analyst_file
-from workbench.services.reports.briefing_from_library import briefing_from_query
 
 KINDS = ("incident", "exercise", "briefing")
 
@@ -37,6 +34,11 @@ def register(commands: Any) -> None:
 
 
 def run_report(args: argparse.Namespace, out: Output) -> int:
+    # ReportLab takes most of a second to import: only the report command pays for it, not every command.
+    from workbench.services.reports import generate
+    from workbench.services.reports.analyst_input import AnalystBriefing, check_final, load_analyst_file
+    from workbench.services.reports.briefing_from_library import briefing_from_query
+
     if args.case is not None:
         raise CommandError(
             "reports from a case are not available in this build yet (the cases service is missing); "

@@ -88,9 +88,9 @@ def build(report: ExerciseReportInput, chrome: PageChrome, styles: Styles) -> li
 
     flow += heading(styles, "3 Improvement plan")
     flow.append(data_table(
-        [Column("Capability", 12), Column("Issue / area for improvement", 16), Column("Corrective action", 20),
-         Column("Capability element", 10), Column("Responsible organisation", 12), Column("Point of contact", 11),
-         Column("Start", 9), Column("Completion", 10)],
+        [Column("Capability", 12), Column("Issue / area for improvement", 15), Column("Corrective action", 18),
+         Column("Capability element", 10), Column("Responsible organisation", 12), Column("Point of contact", 9),
+         Column("Start", 11), Column("Completion", 13)],
         [[row.capability, row.issue, row.action, str(row.element), row.responsible_org, row.point_of_contact,
           day(row.start), day(row.completion)] for row in report.plan],
         empty="No corrective actions planned.", styles=styles,

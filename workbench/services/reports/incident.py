@@ -130,7 +130,7 @@ def build(report: IncidentReportInput, chrome: PageChrome, styles: Styles, as_of
 
     flow += heading(styles, "10 Actions taken")
     flow.append(data_table(
-        [Column("Time (UTC)", 18), Column("Action", 48), Column("By", 18), Column("Status", 16)],
+        [Column("Time (UTC)", 20), Column("Action", 46), Column("By", 18), Column("Status", 16)],
         [[utc(a.at), a.action, a.by, a.status] for a in sorted(report.actions, key=_action_key)],
         empty="No actions recorded.", styles=styles,
     ))

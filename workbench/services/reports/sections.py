@@ -144,7 +144,7 @@ def timeline(styles: Styles, rows: Sequence[TimelineEvent], *, number: str) -> l
     flow = heading(styles, f"{number} Timeline of events")
     ordered = sorted(rows, key=lambda row: row.at)
     flow.append(data_table(
-        [Column("Time (UTC)", 18), Column("Event", 62), Column("Source", 20)],
+        [Column("Time (UTC)", 20), Column("Event", 60), Column("Source", 20)],
         [[utc(row.at), row.event, row.source] for row in ordered],
         empty="No events recorded.", styles=styles,
     ))

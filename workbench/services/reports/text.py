@@ -22,6 +22,10 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 #: The longest text printed in one paragraph; ReportLab's line breaking grows quadratically with a single word.
 MAX_PARAGRAPH_CHARS = 20_000
+#: The longest single word printed in a paragraph: ReportLab breaks such a word one character at a time, again at
+#: every re-wrap, so a 20,000-character token in a table cell costs seconds. Longer words are cut with a note.
+MAX_WORD_CHARS = 2_000
+_LONG_WORD = re.compile(rf"\S{{{MAX_WORD_CHARS + 1},}}")
 #: The longest text printed in one table cell.
 MAX_CELL_CHARS = 600
 # C0 and C1 control characters other than the newline (Unicode category Cc).
@@ -55,8 +59,14 @@ def truncate(text: str, limit: int) -> str:
 
 
 def markup(value: object, *, limit: int = MAX_PARAGRAPH_CHARS) -> str:
-    """Untrusted text as Paragraph markup that shows it literally; line breaks kept."""
-    return escape(truncate(clean(value), limit)).replace("\n", "<br/>")
+    """Untrusted text as Paragraph markup that shows it literally; line breaks kept, very long words cut."""
+    text = _LONG_WORD.sub(_cut_word, truncate(clean(value), limit))
+    return escape(text).replace("\n", "<br/>")
+
+
+def _cut_word(match: re.Match[str]) -> str:
+    word = match.group(0)
+    return f"{word[:MAX_WORD_CHARS]} … [{len(word) - MAX_WORD_CHARS:,} more characters of this word not printed]"
 
 
 def plain(value: object, *, limit: int = MAX_CELL_CHARS) -> str:
