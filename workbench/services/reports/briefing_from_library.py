@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -113,9 +114,9 @@ def briefing_from_query(ws: Workspace, query: str, analyst: AnalystBriefing | No
         judgements=list(analyst.judgements),
         actors=_actors([*by_type.get("threat-actor", []), *by_type.get("intrusion-set", [])], actor_notes),
         malware=_malware([*by_type.get("malware", []), *by_type.get("tool", [])]),
-        techniques=_techniques(ws, by_type.get("attack-pattern", []), uses),
+        techniques=technique_rows(ws, by_type.get("attack-pattern", []), uses),
         sectors=_sectors(ws, by_type.get("incident", []), analyst.sectors),
-        indicators=_indicators(ws, by_type.get("indicator", [])),
+        indicators=indicator_rows(ws, by_type.get("indicator", [])),
         recommendations=list(analyst.recommendations),
         gaps=list(analyst.gaps),
         sources=list(analyst.sources),
@@ -209,7 +210,9 @@ def _attack_releases(ws: Workspace) -> dict[str, str]:
     return releases
 
 
-def _techniques(ws: Workspace, objects: list[dict[str, Any]], uses: list[dict[str, Any]]) -> list[TechniqueRow]:
+def technique_rows(ws: Workspace, objects: list[dict[str, Any]],
+                   uses: Sequence[dict[str, Any]] = ()) -> list[TechniqueRow]:
+    """Technique rows from attack-pattern objects; ``uses`` relationships give the observed use and the weight."""
     if not objects:
         return []
     releases = _attack_releases(ws)
@@ -254,7 +257,8 @@ def _sectors(ws: Workspace, incidents: list[dict[str, Any]], entered: list[Secto
     return rows
 
 
-def _indicators(ws: Workspace, objects: list[dict[str, Any]]) -> list[IndicatorRow]:
+def indicator_rows(ws: Workspace, objects: list[dict[str, Any]]) -> list[IndicatorRow]:
+    """Indicator rows from indicator objects (type and value from the pattern, first/last seen from sightings)."""
     rows = []
     for obj in objects:
         kind, value = indicator_value(obj)
