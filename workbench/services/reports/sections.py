@@ -111,7 +111,7 @@ def indicators(styles: Styles, rows: Sequence[IndicatorRow], *, number: str) -> 
         if chart is not None:
             flow += [chart, gap(6)]
     flow.append(data_table(
-        [Column("Type", 10), Column("Value", 25, mono=True), Column("Context", 19), Column("First seen", 11),
+        [Column("Type", 12), Column("Value", 25, mono=True), Column("Context", 17), Column("First seen", 11),
          Column("Last seen", 11), Column("TLP", 12), Column("Confidence", 11)],
         [[row.type, row.value, row.context, day(row.first_seen), day(row.last_seen), tlp_text(row.tlp),
           confidence_text(row.confidence)] for row in rows],
