@@ -1,0 +1,160 @@
+"""Rendering a report input to PDF bytes, saving it without leaving partial files, and recording it.
+
+``render`` needs no workspace (the window's preview uses it on its own); ``generate`` renders, writes the file
+beside its target under a temporary name, fsyncs, renames, and records ``report.generated`` with the PDF's
+SHA-256. ``record_print`` is what the window calls after ``QPrinter`` has printed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from reportlab.platypus import Flowable
+
+from workbench.domain.errors import InvalidInput
+from workbench.domain.tlp import Tlp
+from workbench.services.reports import briefing, exercise, incident
+from workbench.services.reports.layout import PageChrome, ReportDocTemplate, Styles, canvas_class
+from workbench.services.reports.model import (
+    BriefingInput,
+    ExerciseReportInput,
+    IncidentReportInput,
+    ReportInput,
+    effective_tlp,
+)
+from workbench.services.workspace import Workspace
+from workbench.storage import audit
+
+logger = logging.getLogger(__name__)
+
+GENERATED_ACTION = "report.generated"
+PRINTED_ACTION = "report.printed"
+
+
+@dataclass(frozen=True)
+class RenderedReport:
+    """A rendered PDF in memory and what identifies it."""
+
+    report_id: str
+    kind: str
+    tlp: Tlp
+    final: bool
+    pages: int
+    pdf: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.pdf).hexdigest()
+
+
+def render(report: ReportInput, *, report_id: str, final: bool = False,
+           generated_at: datetime | None = None) -> RenderedReport:
+    """The PDF of a report. Never reads a file other than the shipped fonts, whatever the input's text says.
+
+    ``generated_at`` (default now) is printed on the cover and is the "as of" time for NIS2 deadlines.
+    """
+    moment = (generated_at or datetime.now(UTC)).astimezone(UTC)
+    tlp = effective_tlp(report)
+    chrome = PageChrome(report_id=report_id, tlp=tlp, final=final, running_title=report.title or report.kind,
+                        generated_at=moment)
+    styles = Styles()
+    story = _story(report, chrome, styles, moment)
+    buffer = io.BytesIO()
+    counter: dict[str, int] = {}
+    document = ReportDocTemplate(buffer, chrome)
+    document.build(story, canvasmaker=canvas_class(chrome, counter))
+    logger.info("rendered %s report, %d pages", report.kind, counter.get("pages", 0))
+    return RenderedReport(report_id, report.kind, tlp, final, counter.get("pages", 0), buffer.getvalue())
+
+
+def _story(report: ReportInput, chrome: PageChrome, styles: Styles, moment: datetime) -> list[Flowable]:
+    if isinstance(report, IncidentReportInput):
+        return incident.build(report, chrome, styles, moment)
+    if isinstance(report, ExerciseReportInput):
+        return exercise.build(report, chrome, styles)
+    if isinstance(report, BriefingInput):
+        return briefing.build(report, chrome, styles)
+    raise TypeError(f"not a report input: {type(report).__name__}")
+
+
+def next_report_id(ws: Workspace, *, year: int | None = None) -> str:
+    """``RPT-2026-0007``: the next number of the year among the reports this workspace has recorded."""
+    year = year or datetime.now(UTC).year
+    prefix = f"RPT-{year}-"
+    used = [entry.details.get("report_id", "") for entry in audit.entries(ws.conn, action=GENERATED_ACTION)]
+    numbers = [int(item[len(prefix):]) for item in used
+               if isinstance(item, str) and item.startswith(prefix) and item[len(prefix):].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:04d}"
+
+
+def write_atomically(data: bytes, target: str | os.PathLike[str]) -> Path:
+    """Write ``data`` to ``target`` so that a failure at any point leaves no partial file under that name.
+
+    The bytes go to a temporary file in the same folder, are flushed to disk, and the file is renamed over the
+    target. Refuses a target whose folder does not exist or that is a folder itself.
+    """
+    path = Path(target)
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise InvalidInput(f"{path} is a folder; give a file name ending in .pdf")
+    if not folder.is_dir():
+        raise InvalidInput(f"the folder {folder} does not exist")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=".report-", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write in {folder}: {exc.strerror}") from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise InvalidInput(f"cannot write {path}: {exc.strerror}") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    return path
+
+
+def generate(ws: Workspace, report: ReportInput, out: str | os.PathLike[str], *, final: bool = False,
+             report_id: str | None = None, source: dict[str, Any] | None = None,
+             generated_at: datetime | None = None) -> RenderedReport:
+    """Render, save to ``out`` atomically, and record ``report.generated`` (id, kind, marking, pages, SHA-256).
+
+    ``source`` names what the report was built from (``{"case": id}`` or ``{"query": text, ...}``) for the audit
+    entry. Nothing is recorded when rendering or writing fails.
+    """
+    target = Path(out)
+    if target.suffix.lower() != ".pdf":
+        raise InvalidInput(f"{target.name}: the report file name must end in .pdf")
+    rendered = render(report, report_id=report_id or next_report_id(ws), final=final, generated_at=generated_at)
+    write_atomically(rendered.pdf, target)
+    ws.record(GENERATED_ACTION, {
+        "report_id": rendered.report_id, "kind": rendered.kind, "tlp": rendered.tlp.short, "final": final,
+        "pages": rendered.pages, "sha256": rendered.sha256, "file": target.name, "source": source or {},
+    })
+    return rendered
+
+
+def record_print(ws: Workspace, report: RenderedReport, *, printer: str, copies: int) -> None:
+    """Record that a rendered report was printed (the window calls this once ``QPrinter`` has finished)."""
+    if copies < 1:
+        raise InvalidInput("the number of copies must be at least 1")
+    ws.record(PRINTED_ACTION, {
+        "report_id": report.report_id, "kind": report.kind, "tlp": report.tlp.short, "sha256": report.sha256,
+        "pages": report.pages, "printer": str(printer)[:200], "copies": int(copies),
+    })

@@ -1,0 +1,105 @@
+"""Untrusted text made safe to print: escaped for Paragraph markup, cleaned of what breaks a PDF, bounded in size.
+
+Every string a report prints comes from an analyst or from an imported object, so none of it is ever read as
+ReportLab markup: ``<img src="/etc/passwd"/>`` or ``<font size=500>`` must print as those characters and must
+not open a file. Two ways in:
+
+- ``markup(text)`` for ``Paragraph``: XML-escaped, so the paragraph parser sees only our own tags.
+- ``wrap_cell(text, ...)`` for table cells: plain strings, which ReportLab draws as text and never parses, wrapped
+  to the column width here (including words longer than the column, such as a hash or a 100 KB token).
+
+Both cap the length (a 100 KB field would otherwise take seconds and dozens of pages) and say how much was left
+out, so nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import re
+from xml.sax.saxutils import escape
+
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+#: The longest text printed in one paragraph; ReportLab's line breaking grows quadratically with a single word.
+MAX_PARAGRAPH_CHARS = 20_000
+#: The longest single word printed in a paragraph: ReportLab breaks such a word one character at a time, again at
+#: every re-wrap, so a 20,000-character token in a table cell costs seconds. Longer words are cut with a note.
+MAX_WORD_CHARS = 2_000
+_LONG_WORD = re.compile(rf"\S{{{MAX_WORD_CHARS + 1},}}")
+#: The longest text printed in one table cell.
+MAX_CELL_CHARS = 600
+# C0 and C1 control characters other than the newline (Unicode category Cc).
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(value: object) -> str:
+    """Text as it can go into a PDF: a str, lone surrogates and control characters replaced, newlines kept."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    # A JSON "\ud800" is a valid Python str but cannot be encoded into the PDF's UTF-16/UTF-8 text.
+    text = text.encode("utf-8", "replace").decode("utf-8") if _has_surrogate(text) else text
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+    return _CONTROL.sub(" ", text)
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def truncate(text: str, limit: int) -> str:
+    """At most ``limit`` characters, followed by a note naming how many were left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]} … [{len(text) - limit:,} more characters not printed]"
+
+
+def markup(value: object, *, limit: int = MAX_PARAGRAPH_CHARS) -> str:
+    """Untrusted text as Paragraph markup that shows it literally; line breaks kept, very long words cut."""
+    text = _LONG_WORD.sub(_cut_word, truncate(clean(value), limit))
+    return escape(text).replace("\n", "<br/>")
+
+
+def _cut_word(match: re.Match[str]) -> str:
+    word = match.group(0)
+    return f"{word[:MAX_WORD_CHARS]} … [{len(word) - MAX_WORD_CHARS:,} more characters of this word not printed]"
+
+
+def plain(value: object, *, limit: int = MAX_CELL_CHARS) -> str:
+    """Untrusted text for a canvas string or a table cell: cleaned and capped (never parsed by ReportLab)."""
+    return truncate(clean(value), limit)
+
+
+def wrap_cell(value: object, font: str, size: float, width: float, *, limit: int = MAX_CELL_CHARS) -> list[str]:
+    """Lines of at most ``width`` points; words wider than the column are broken between characters."""
+    text = plain(value, limit=limit)
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        for line in simpleSplit(paragraph, font, size, width) or [""]:
+            if stringWidth(line, font, size) <= width:
+                lines.append(line)
+            else:
+                lines.extend(_break_word(line, font, size, width))
+    return lines or [""]
+
+
+def _break_word(line: str, font: str, size: float, width: float) -> list[str]:
+    """Break a line that has no space to break at into the longest pieces that fit (at least one character each)."""
+    pieces: list[str] = []
+    start = 0
+    while start < len(line):
+        # Binary search for the longest prefix from `start` that fits: a few width calls instead of one per character.
+        low, high = start + 1, len(line)
+        while low < high:
+            middle = (low + high + 1) // 2
+            if stringWidth(line[start:middle], font, size) <= width:
+                low = middle
+            else:
+                high = middle - 1
+        pieces.append(line[start:low])
+        start = low
+    return pieces
