@@ -18,7 +18,7 @@ def test_init_is_the_first_entry_and_chain_verifies(workspace: Workspace) -> Non
     add_entries(workspace, 3)
     report = audit.verify(workspace.conn)
     assert report.ok and report.entries == 4
-    assert [entry.action for entry in audit.entries(workspace.conn)][0] == "workspace.init"
+    assert next(entry.action for entry in audit.entries(workspace.conn)) == "workspace.init"
 
 
 def test_update_and_delete_are_refused_through_sql(workspace: Workspace) -> None:

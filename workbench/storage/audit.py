@@ -48,7 +48,9 @@ def _entry_hash(prev_hash: str, seq: int, at: str, action: str, details: str) ->
     return hashlib.sha256(material).hexdigest()
 
 
-def append(conn: Connection, action: str, details: dict[str, Any] | None = None, *, at: str | None = None) -> AuditEntry:
+def append(
+    conn: Connection, action: str, details: dict[str, Any] | None = None, *, at: str | None = None
+) -> AuditEntry:
     """Add an entry inside the caller's transaction (so it commits, or not, with the change it records)."""
     at = at or now_stix()
     text = orjson.dumps(details or {}, option=orjson.OPT_SORT_KEYS).decode()
@@ -66,7 +68,7 @@ def append(conn: Connection, action: str, details: dict[str, Any] | None = None,
 def entries(conn: Connection, *, action: str | None = None, limit: int | None = None,
             offset: int = 0) -> Iterator[AuditEntry]:
     """Entries oldest first, optionally only those of one action (or action prefix ending in '.')."""
-    sql, args = "SELECT seq, at, action, details FROM audit_log", []
+    sql, args = "SELECT seq, at, action, details FROM audit_log", list[object]()
     if action:
         if action.endswith("."):
             sql += " WHERE action LIKE ? ESCAPE '\\'"

@@ -19,6 +19,7 @@ import stat
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlcipher3
 from sqlcipher3 import dbapi2
@@ -37,7 +38,11 @@ PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"
 DEFAULT_CACHE_KIB = 64 * 1024
 BULK_CACHE_KIB = 256 * 1024
 
-Connection = dbapi2.Connection
+if TYPE_CHECKING:
+    # sqlcipher3 ships no type information; its connection has the API of the standard library's.
+    from sqlite3 import Connection
+else:
+    Connection = dbapi2.Connection
 DatabaseError = dbapi2.DatabaseError
 IntegrityError = dbapi2.IntegrityError
 
