@@ -148,11 +148,15 @@ class Case:
     modified: datetime
     creator_ref: str
     origin: str = "local"
+    #: Incidents: the grouping that references the incident, its events and tasks, and the linked objects.
+    grouping_ref: str | None = None
     origin_ref: str | None = None
     incident: IncidentDetails | None = None
     exercise: ExerciseOverview | None = None
     records: dict[RecordKind, list[Any]] = field(default_factory=dict)
     linked: list[str] = field(default_factory=list)
+    #: When each record (by uid) was created and last changed; STIX objects made from records carry these times.
+    stamps: dict[str, tuple[datetime, datetime]] = field(default_factory=dict)
 
     def of(self, kind: RecordKind) -> list[Any]:
         return self.records.get(kind, [])

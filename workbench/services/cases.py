@@ -1,0 +1,679 @@
+"""Incident and exercise cases: create, change, list, show; link STIX objects; records, stages and deadlines.
+
+Every change is one transaction with one audit entry (the entry names the case and what kind of change, never
+field contents). A change that breaks a rule of the case model raises ``InvalidInput`` and leaves nothing behind.
+Objects created inside a case are stored in the object store as local-source versions and linked to the case.
+
+The functions that take a ``Connection`` (``load_case``, ``save_new_case``, ``replace_case``) work inside a
+transaction the caller holds: the import hook and the STIX mapping use them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import orjson
+import stix2
+import stix2.exceptions
+
+from workbench.domain.cases.case import (
+    RECORD_KINDS,
+    Case,
+    RecordKind,
+    check_case,
+    check_new_submission,
+    check_record_fits,
+    check_title,
+    initial_status,
+    make_exercise_overview,
+    make_incident_details,
+    make_record,
+    parse_status,
+)
+from workbench.domain.cases.exercise import ExerciseOverview
+from workbench.domain.cases.fields import (
+    clean_text,
+    display_lines,
+    field_info,
+    parse_time,
+    to_dict,
+    with_changes,
+)
+from workbench.domain.cases.incident import IncidentDetails, StageSubmission
+from workbench.domain.cases.vocab import CaseKind, ExerciseStatus, IncidentStatus
+from workbench.domain.deadlines import Stage, StageDeadline, StageState, Submission, incident_deadlines, next_due
+from workbench.domain.errors import InvalidInput
+from workbench.domain.ids import is_stix_id, new_id
+from workbench.domain.stix import SCO_TYPES
+from workbench.domain.timestamps import format_stix_timestamp, utc_now
+from workbench.domain.tlp import Tlp
+from workbench.services.workspace import Workspace
+from workbench.storage import audit
+from workbench.storage.cases import CaseQuery, CaseRow, CaseStore, LinkRow, RecordRow
+from workbench.storage.database import Connection
+from workbench.storage.objects import ObjectStore
+
+logger = logging.getLogger(__name__)
+
+REF_PREFIX = {CaseKind.INCIDENT: "INC", CaseKind.EXERCISE: "EXE"}
+#: The TLP a new case gets unless the analyst says otherwise: incident and exercise details are rarely public.
+DEFAULT_TLP = Tlp.AMBER
+#: Types an analyst may create inside a case, besides observables (SCOs).
+CREATABLE_TYPES = frozenset({"indicator", "malware", "threat-actor", "vulnerability", "attack-pattern",
+                             "observed-data", "infrastructure", "tool", "intrusion-set"})
+MAX_LINKS_PER_CALL = 100_000
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """A row of the case list."""
+
+    ref: str
+    kind: CaseKind
+    title: str
+    status: IncidentStatus | ExerciseStatus
+    tlp: Tlp | None
+    sector: str | None
+    member_state: str | None
+    starts_at: datetime | None
+    modified: datetime
+    origin: str
+    next_due: StageDeadline | None
+
+
+@dataclass(frozen=True)
+class DueReport:
+    """A row of the deadline panel: an open incident's next due report."""
+
+    ref: str
+    title: str
+    stage: Stage
+    due: datetime
+    state: StageState
+    basis: str
+
+    @property
+    def overdue(self) -> bool:
+        return self.state is StageState.OVERDUE
+
+
+# -- loading and saving (inside a transaction the caller holds) ------------------------------------------------------
+
+def _time(text: str | None) -> datetime | None:
+    return parse_time(text) if text else None
+
+
+def find_row(store: CaseStore, ident: str) -> CaseRow:
+    row = store.find(ident) if isinstance(ident, str) and ident.strip() else None
+    if row is None:
+        raise InvalidInput(f"no case {ident!r} in this workspace")
+    return row
+
+
+def load_case(conn: Connection, ident: str) -> Case:
+    """The whole case named by its reference, STIX id or number; ``InvalidInput`` if there is none."""
+    store = CaseStore(conn)
+    return _case_from_row(store, find_row(store, ident))
+
+
+def _case_from_row(store: CaseStore, row: CaseRow) -> Case:
+    kind = CaseKind.parse(row.kind)
+    case = Case(
+        ref=row.ref, kind=kind, title=row.title, status=parse_status(kind, row.status),
+        tlp=Tlp(row.tlp) if row.tlp is not None else None, description=row.description, stix_id=row.stix_id,
+        created=parse_time(row.created), modified=parse_time(row.modified), creator_ref=row.creator_ref,
+        origin=row.origin, origin_ref=row.origin_ref, grouping_ref=row.grouping_ref,
+    )
+    if kind is CaseKind.INCIDENT:
+        case.incident = make_incident_details(row.details)
+    else:
+        case.exercise = make_exercise_overview(row.details)
+    assert row.id is not None
+    for record in store.records(row.id):
+        record_kind = RecordKind.parse(record.kind)
+        case.records.setdefault(record_kind, []).append(make_record(record_kind, record.data, uid=record.uid))
+        case.stamps[record.uid] = (parse_time(record.created), parse_time(record.modified))
+    case.linked = [link.object_id for link in store.links(row.id)]
+    return case
+
+
+def _details_of(case: Case) -> IncidentDetails | ExerciseOverview:
+    details = case.incident if case.kind is CaseKind.INCIDENT else case.exercise
+    assert details is not None
+    return details
+
+
+def _row_of(case: Case, case_id: int | None) -> CaseRow:
+    details = _details_of(case)
+    starts: datetime | None
+    if isinstance(details, IncidentDetails):
+        sector = details.sector.value if details.sector else None
+        member_state = details.member_state.value if details.member_state else None
+        starts = details.awareness_at
+    else:
+        sector = member_state = None
+        starts = details.starts_at
+    return CaseRow(
+        id=case_id, ref=case.ref, kind=case.kind.value, stix_id=case.stix_id, grouping_ref=case.grouping_ref,
+        title=case.title, status=case.status.value, tlp=int(case.tlp) if case.tlp is not None else None, sector=sector,
+        member_state=member_state, starts_at=format_stix_timestamp(starts) if starts else None,
+        creator_ref=case.creator_ref, origin=case.origin, origin_ref=case.origin_ref,
+        created=format_stix_timestamp(case.created), modified=format_stix_timestamp(case.modified),
+        description=case.description, details=to_dict(details),
+    )
+
+
+def _sort_at(record: Any) -> str | None:
+    for attribute in ("at", "submitted_at", "planned_at", "due"):
+        value = getattr(record, attribute, None)
+        if isinstance(value, datetime):
+            return format_stix_timestamp(value)
+    return None
+
+
+def _record_row(kind: RecordKind, record: Any, position: int, stamps: tuple[datetime, datetime]) -> RecordRow:
+    data = to_dict(record)
+    data.pop("uid", None)
+    return RecordRow(kind.value, record.uid, position, _sort_at(record), format_stix_timestamp(stamps[0]),
+                     format_stix_timestamp(stamps[1]), data)
+
+
+def _full_text(case: Case) -> str:
+    parts = [case.description]
+    parts.extend(text for _, text in display_lines(_details_of(case)))
+    for records in case.records.values():
+        for record in records:
+            parts.extend(text for _, text in display_lines(record))
+    return "\n".join(part for part in parts if part)
+
+
+def _save(store: CaseStore, case: Case, case_id: int | None) -> int:
+    """Write the case header, every record and the full-text row; a new case when ``case_id`` is None."""
+    row = _row_of(case, case_id)
+    if case_id is None:
+        case_id = store.insert(row)
+    else:
+        store.update(row)
+        store.delete_records(case_id)
+    for kind, records in case.records.items():
+        for position, record in enumerate(records, start=1):
+            stamps = case.stamps.setdefault(record.uid, (case.modified, case.modified))
+            store.put_record(case_id, _record_row(kind, record, position, stamps))
+    store.index(case_id, case.ref, case.title, _full_text(case), replace=row.id is not None)
+    return case_id
+
+
+def save_new_case(conn: Connection, case: Case) -> int:
+    """Store a case that is not in the workspace yet (its reference and STIX id must be free)."""
+    store = CaseStore(conn)
+    check_case(case)
+    if store.by_stix_id(case.stix_id) is not None:
+        raise InvalidInput(f"a case for {case.stix_id} exists already")
+    return _save(store, case, None)
+
+
+def replace_case(conn: Connection, case: Case) -> None:
+    """Overwrite a stored case (found by its STIX id) with ``case``, records included; links are kept."""
+    store = CaseStore(conn)
+    check_case(case)
+    row = store.by_stix_id(case.stix_id)
+    if row is None:
+        raise InvalidInput(f"no case for {case.stix_id}")
+    _save(store, case, row.id)
+
+
+def _touch(case: Case, now: datetime) -> datetime:
+    """Advance ``modified``: never backwards, and by at least a millisecond so every change is a new STIX version."""
+    case.modified = max(now, case.modified + timedelta(milliseconds=1))
+    return case.modified
+
+
+def _change(ws: Workspace, ident: str, action: str, change: Any, *, now: datetime | None = None) -> Case:
+    """Load, change, check, save and audit one case in one transaction. ``change(store, case, now)`` returns the
+    audit details and may raise to refuse; nothing is kept then."""
+    with ws.transaction() as conn:
+        store = CaseStore(conn)
+        row = find_row(store, ident)
+        case = _case_from_row(store, row)
+        moment = now or utc_now()
+        details = change(store, case, moment) or {}
+        _touch(case, moment)
+        check_case(case)
+        _save(store, case, row.id)
+        audit.append(conn, action, {"case": case.ref, **details})
+    return case
+
+
+# -- cases ---------------------------------------------------------------------------------------------------------
+
+def create_case(
+    ws: Workspace,
+    kind: CaseKind | str,
+    title: str,
+    *,
+    fields: Mapping[str, Any] | None = None,
+    description: str = "",
+    tlp: Tlp | str | None = DEFAULT_TLP,
+    status: str | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """A new case. An incident's clocks start at its ``awareness_at`` field, which defaults to now."""
+    kind = CaseKind.parse(kind)
+    moment = now or utc_now()
+    values = dict(fields or {})
+    if kind is CaseKind.INCIDENT:
+        values.setdefault("awareness_at", format_stix_timestamp(moment))
+        details: IncidentDetails | ExerciseOverview = make_incident_details(values)
+    else:
+        details = make_exercise_overview(values)
+    with ws.transaction() as conn:
+        store = CaseStore(conn)
+        case = Case(
+            ref=store.next_ref(REF_PREFIX[kind], moment.year), kind=kind, title=check_title(title),
+            status=parse_status(kind, status) if status else initial_status(kind),
+            tlp=Tlp.parse(tlp) if isinstance(tlp, str) else tlp,
+            description=clean_text(description or "", "the description", multiline=True, limit=20_000),
+            stix_id=new_id("incident" if kind is CaseKind.INCIDENT else "grouping"), created=moment,
+            modified=moment, creator_ref=ws.identity_id,
+            grouping_ref=new_id("grouping") if kind is CaseKind.INCIDENT else None,
+            incident=details if isinstance(details, IncidentDetails) else None,
+            exercise=details if isinstance(details, ExerciseOverview) else None,
+        )
+        save_new_case(conn, case)
+        audit.append(conn, "case.create", {"case": case.ref, "kind": kind.value, "stix_id": case.stix_id})
+    logger.info("created case %s", case.ref)
+    return case
+
+
+def get_case(ws: Workspace, ident: str) -> Case:
+    return load_case(ws.conn, ident)
+
+
+def update_case(
+    ws: Workspace,
+    ident: str,
+    *,
+    title: str | None = None,
+    status: str | None = None,
+    tlp: Tlp | str | None = None,
+    description: str | None = None,
+    fields: Mapping[str, Any] | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """Change the header and fields of a case. Field values are given as text or JSON values; an empty value
+    clears a field. Refuses unknown fields and anything the case model refuses."""
+
+    def change(store: CaseStore, case: Case, moment: datetime) -> dict[str, Any]:
+        changed: list[str] = []
+        if title is not None:
+            case.title = check_title(title)
+            changed.append("title")
+        if status is not None:
+            case.status = parse_status(case.kind, status)
+            changed.append("status")
+        if tlp is not None:
+            case.tlp = Tlp.parse(tlp) if isinstance(tlp, str) else tlp
+            changed.append("tlp")
+        if description is not None:
+            case.description = clean_text(description, "the description", multiline=True, limit=20_000)
+            changed.append("description")
+        if fields:
+            details = _details_of(case)
+            names = [field_info(type(details), key).name for key in fields]
+            updated = with_changes(details, fields, f"an {case.kind.value}")
+            if isinstance(updated, IncidentDetails):
+                case.incident = updated
+            else:
+                case.exercise = updated
+            changed.extend(names)
+        if not changed:
+            raise InvalidInput("nothing to change: give a title, status, TLP, description or fields")
+        return {"changed": sorted(set(changed))}
+
+    return _change(ws, ident, "case.update", change, now=now)
+
+
+def list_cases(
+    ws: Workspace,
+    *,
+    kind: CaseKind | str | None = None,
+    status: Iterable[str] | None = None,
+    open_only: bool = False,
+    sector: str | None = None,
+    member_state: str | None = None,
+    text: str | None = None,
+    linked_object: str | None = None,
+    limit: int = 500,
+    now: datetime | None = None,
+) -> list[CaseSummary]:
+    """Cases matching every given filter, most recently changed first, each incident with its next due report."""
+    from workbench.domain.cases.nis2 import MemberState, Sector
+
+    kind = CaseKind.parse(kind) if kind else None
+    statuses: list[str] | None = None
+    if status:
+        kinds = [kind] if kind else list(CaseKind)
+        statuses = []
+        for item in status:
+            parsed = []
+            for candidate in kinds:
+                try:
+                    parsed.append(parse_status(candidate, item).value)
+                except InvalidInput:
+                    continue
+            if not parsed:
+                parse_status(kinds[0], item)  # raises with the accepted values
+            statuses.extend(parsed)
+    query = CaseQuery(
+        kind=kind.value if kind else None, statuses=statuses,
+        sector=Sector.parse(sector).value if sector else None,
+        member_state=MemberState.parse(member_state).value if member_state else None,
+        text=text or None, linked_object=linked_object, limit=max(1, min(limit, 10_000)),
+    )
+    moment = now or utc_now()
+    store = CaseStore(ws.conn)
+    summaries = []
+    for row in store.query(query):
+        case_kind = CaseKind.parse(row.kind)
+        case_status = parse_status(case_kind, row.status)
+        if open_only and case_status.value == "closed":
+            continue
+        upcoming = None
+        if case_kind is CaseKind.INCIDENT and case_status.value != "closed":
+            upcoming = next_due(case_deadlines(_case_from_row(store, row), moment))
+        summaries.append(CaseSummary(
+            ref=row.ref, kind=case_kind, title=row.title, status=case_status,
+            tlp=Tlp(row.tlp) if row.tlp is not None else None, sector=row.sector, member_state=row.member_state,
+            starts_at=_time(row.starts_at), modified=parse_time(row.modified), origin=row.origin, next_due=upcoming,
+        ))
+    return summaries
+
+
+# -- linked STIX objects -------------------------------------------------------------------------------------------
+
+def link_objects(ws: Workspace, ident: str, object_ids: Iterable[str], *, origin: str = "library",
+                 now: datetime | None = None) -> int:
+    """Link objects of the library to a case; returns how many were not linked before.
+
+    Refuses ids that are not STIX ids or not in the library (all or nothing)."""
+    ids = list(dict.fromkeys(object_ids))
+    if not ids:
+        raise InvalidInput("no objects given to link")
+    if len(ids) > MAX_LINKS_PER_CALL:
+        raise InvalidInput(f"more than {MAX_LINKS_PER_CALL} objects at once")
+    for object_id in ids:
+        if not is_stix_id(object_id):
+            raise InvalidInput(f"{object_id!r} is not a STIX id (type--UUID)")
+
+    def change(store: CaseStore, case: Case, moment: datetime) -> dict[str, Any]:
+        found = ObjectStore(store.conn).get_many(ids)
+        missing = [object_id for object_id in ids if object_id not in found]
+        if missing:
+            raise InvalidInput(f"{missing[0]} is not in the library" +
+                               (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
+        if case.stix_id in ids:
+            raise InvalidInput("a case cannot be linked to itself")
+        row = find_row(store, case.ref)
+        assert row.id is not None
+        added = sum(store.link(row.id, object_id, origin, format_stix_timestamp(moment)) for object_id in ids)
+        case.linked = [link.object_id for link in store.links(row.id)]
+        counted.append(added)
+        return {"linked": added, "origin": origin}
+
+    counted: list[int] = []
+    _change(ws, ident, "case.link", change, now=now)
+    return counted[0]
+
+
+def unlink_objects(ws: Workspace, ident: str, object_ids: Iterable[str], *, now: datetime | None = None) -> int:
+    """Remove links (the objects stay in the library); returns how many were removed. Refuses ids not linked."""
+    ids = list(dict.fromkeys(object_ids))
+    if not ids:
+        raise InvalidInput("no objects given to unlink")
+
+    def change(store: CaseStore, case: Case, moment: datetime) -> dict[str, Any]:
+        row = find_row(store, case.ref)
+        assert row.id is not None
+        linked = {link.object_id for link in store.links(row.id)}
+        absent = [object_id for object_id in ids if object_id not in linked]
+        if absent:
+            raise InvalidInput(f"{absent[0]} is not linked to case {case.ref}")
+        for object_id in ids:
+            store.unlink(row.id, object_id)
+        case.linked = [link.object_id for link in store.links(row.id)]
+        return {"unlinked": len(ids)}
+
+    _change(ws, ident, "case.unlink", change, now=now)
+    return len(ids)
+
+
+def links(ws: Workspace, ident: str) -> list[LinkRow]:
+    """The case's links with their origin and time."""
+    store = CaseStore(ws.conn)
+    row = find_row(store, ident)
+    assert row.id is not None
+    return store.links(row.id)
+
+
+def create_object(ws: Workspace, ident: str, obj: Mapping[str, Any], *, now: datetime | None = None) -> str:
+    """Create a STIX object inside a case (indicator, observable, malware, threat actor, vulnerability, attack
+    pattern, ...), store it as a local-source version and link it; returns its id.
+
+    The caller gives the object's own properties; ``spec_version``, ``id``, ``created``, ``modified``,
+    ``created_by_ref`` and the case's TLP marking are filled in when absent. The object must be valid STIX 2.1
+    (checked by the stix2 library, patterns included); no custom properties.
+    """
+    if not isinstance(obj, Mapping):
+        raise InvalidInput("the object must be a JSON object")
+    kind = obj.get("type")
+    if kind not in CREATABLE_TYPES and kind not in SCO_TYPES:
+        allowed = ", ".join(sorted(CREATABLE_TYPES)) + " or an observable type"
+        raise InvalidInput(f"objects of type {kind!r} cannot be created in a case; use {allowed}")
+    case = get_case(ws, ident)
+    moment = format_stix_timestamp(now or utc_now())
+    draft = dict(obj)
+    draft.setdefault("spec_version", "2.1")
+    if case.tlp is not None:
+        draft.setdefault("object_marking_refs", [case.tlp.marking_id])
+    if kind not in SCO_TYPES:
+        draft.setdefault("id", new_id(str(kind)))
+        draft.setdefault("created", moment)
+        draft.setdefault("modified", draft["created"])
+        draft.setdefault("created_by_ref", ws.identity_id)
+    try:
+        parsed = stix2.parse(draft, allow_custom=False)
+    except (stix2.exceptions.STIXError, ValueError, TypeError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InvalidInput(f"not a valid {kind} object: {first}") from None
+    stored: dict[str, Any] = orjson.loads(parsed.serialize())
+    object_id = str(stored["id"])
+
+    def change(store: CaseStore, case: Case, at: datetime) -> dict[str, Any]:
+        objects = ObjectStore(store.conn)
+        if objects.get(object_id) is not None and kind not in SCO_TYPES:
+            raise InvalidInput(f"{object_id} exists already in the library; link it instead")
+        source = objects.add_source("local", f"case {case.ref}")
+        objects.put(stored, source)
+        row = find_row(store, case.ref)
+        assert row.id is not None
+        store.link(row.id, object_id, "created", format_stix_timestamp(at))
+        case.linked = [link.object_id for link in store.links(row.id)]
+        return {"created": object_id, "type": kind}
+
+    _change(ws, ident, "case.create-object", change, now=now)
+    return object_id
+
+
+# -- records -------------------------------------------------------------------------------------------------------
+
+def add_record(ws: Workspace, ident: str, kind: RecordKind | str, data: Mapping[str, Any], *,
+               now: datetime | None = None) -> Any:
+    """Add a timeline event, task, participant, objective, inject, observation or improvement item (a record
+    with the uid of an existing one replaces it). Stage submissions go through ``record_stage``."""
+    kind = RecordKind.parse(kind)
+    if kind is RecordKind.STAGE:
+        stage = data.get("stage")
+        submitted = data.get("submitted_at") or data.get("at")
+        if not isinstance(stage, str) or submitted is None:
+            raise InvalidInput("a stage submission needs a stage and the time it was submitted")
+        return record_stage(ws, ident, stage, submitted, reference=data.get("reference"), note=data.get("note"),
+                            now=now)
+    record = make_record(kind, data)
+
+    def change(store: CaseStore, case: Case, moment: datetime) -> dict[str, Any]:
+        _put(case, kind, record, moment)
+        return {"record": kind.value, "uid": record.uid}
+
+    _change(ws, ident, "case.record", change, now=now)
+    return record
+
+
+def _put(case: Case, kind: RecordKind, record: Any, moment: datetime) -> None:
+    check_record_fits(case, kind)
+    records = case.records.setdefault(kind, [])
+    for index, existing in enumerate(records):
+        if existing.uid == record.uid:
+            records[index] = record
+            created = case.stamps.get(record.uid, (moment, moment))[0]
+            case.stamps[record.uid] = (created, moment)
+            return
+    records.append(record)
+    case.stamps[record.uid] = (moment, moment)
+
+
+def update_record(ws: Workspace, ident: str, kind: RecordKind | str, uid: str, changes: Mapping[str, Any], *,
+                  now: datetime | None = None) -> Any:
+    """Change some fields of a record (a task done, an inject's actual time, an objective's rating)."""
+    kind = RecordKind.parse(kind)
+    if not changes:
+        raise InvalidInput("nothing to change")
+    updated: list[Any] = []
+
+    def change(store: CaseStore, case: Case, moment: datetime) -> dict[str, Any]:
+        record = with_changes(case.find(kind, uid), changes, kind.label.lower())
+        _put(case, kind, record, moment)
+        updated.append(record)
+        return {"record": kind.value, "uid": uid, "changed": sorted(changes)}
+
+    _change(ws, ident, "case.record", change, now=now)
+    return updated[0]
+
+
+def remove_record(ws: Workspace, ident: str, kind: RecordKind | str, uid: str, *, now: datetime | None = None) -> None:
+    """Remove a record entered by mistake (the audit log keeps that it was removed)."""
+    kind = RecordKind.parse(kind)
+
+    def change(store: CaseStore, case: Case, moment: datetime) -> dict[str, Any]:
+        record = case.find(kind, uid)
+        case.records[kind].remove(record)
+        case.stamps.pop(uid, None)
+        return {"removed": kind.value, "uid": uid}
+
+    _change(ws, ident, "case.record-removed", change, now=now)
+
+
+def record_stage(ws: Workspace, ident: str, stage: Stage | str, submitted_at: datetime | str, *,
+                 reference: str | None = None, note: str | None = None,
+                 now: datetime | None = None) -> StageSubmission:
+    """Record that a report stage was submitted; the version is one more than the stage's previous submissions.
+
+    Refuses a submission before the time of awareness, one in the future, and stages of exercises."""
+    stage = Stage.parse(stage)
+    data = {"stage": stage.value, "submitted_at": submitted_at if isinstance(submitted_at, str)
+            else format_stix_timestamp(submitted_at), "reference": reference, "note": note}
+    recorded: list[StageSubmission] = []
+
+    def change(store: CaseStore, case: Case, moment: datetime) -> dict[str, Any]:
+        check_record_fits(case, RecordKind.STAGE)
+        version = 1 + sum(1 for item in case.of(RecordKind.STAGE) if item.stage is stage)
+        submission = make_record(RecordKind.STAGE, {**data, "version": version})
+        check_new_submission(submission, moment)
+        _put(case, RecordKind.STAGE, submission, moment)
+        recorded.append(submission)
+        return {"stage": stage.value, "version": version}
+
+    _change(ws, ident, "case.stage", change, now=now)
+    return recorded[0]
+
+
+def add_records(ws: Workspace, ident: str, document: Mapping[str, Any], *, now: datetime | None = None) -> dict[str,
+                                                                                                               int]:
+    """Add many records at once from a JSON document (all or nothing): ``{"overview": {...}, "participants":
+    [...], "objectives": [...], "injects": [...], "observations": [...], "improvements": [...], "events": [...],
+    "tasks": [...], "stages": [...]}``; ``overview`` (exercises) or ``fields`` (incidents) change the case's
+    fields. Records carrying the uid of an existing one replace it. Returns counts per key."""
+    if not isinstance(document, Mapping):
+        raise InvalidInput("the records file must hold a JSON object")
+    counts: dict[str, int] = {}
+
+    def change(store: CaseStore, case: Case, moment: datetime) -> dict[str, Any]:
+        for key, value in document.items():
+            if key in ("overview", "fields"):
+                details = _details_of(case)
+                updated = with_changes(details, value, f"an {case.kind.value}") if isinstance(value, Mapping) \
+                    else None
+                if updated is None:
+                    raise InvalidInput(f"{key} must be a JSON object")
+                if isinstance(updated, IncidentDetails):
+                    case.incident = updated
+                else:
+                    case.exercise = updated
+                counts[key] = len(value)
+                continue
+            try:
+                kind = RecordKind.parse(key)
+            except InvalidInput:
+                known = ", ".join(kind.plural for kind in RECORD_KINDS[case.kind])
+                raise InvalidInput(f"unknown key {key!r} in the records file; use overview, {known}") from None
+            if not isinstance(value, list):
+                raise InvalidInput(f"{key} must be a list")
+            for index, data in enumerate(value, start=1):
+                try:
+                    record = make_record(kind, data)
+                    if kind is RecordKind.STAGE:
+                        version = 1 + sum(1 for item in case.of(kind) if item.stage is record.stage)
+                        record = with_changes(record, {"version": version}, "a stage submission")
+                        check_new_submission(record, moment)
+                except InvalidInput as exc:
+                    raise InvalidInput(f"{key}[{index}]: {exc}") from None
+                _put(case, kind, record, moment)
+            counts[key] = len(value)
+        if not counts:
+            raise InvalidInput("the records file holds nothing to add")
+        return {"records": counts}
+
+    _change(ws, ident, "case.records", change, now=now)
+    return counts
+
+
+# -- deadlines -----------------------------------------------------------------------------------------------------
+
+def case_deadlines(case: Case, now: datetime | None = None) -> list[StageDeadline]:
+    """The reporting stages of an incident case with due times and states; empty for exercises."""
+    if case.kind is not CaseKind.INCIDENT or case.incident is None:
+        return []
+    details = case.incident
+    submissions = [Submission(item.stage, item.submitted_at, item.version or 1) for item in case.stages]
+    return incident_deadlines(details.awareness_at, details.regimes, submissions, handled_at=details.handled_at,
+                              now=now or utc_now())
+
+
+def deadline_panel(ws: Workspace, *, now: datetime | None = None) -> list[DueReport]:
+    """Every open incident's next due report, the most urgent first (overdue ones lead)."""
+    moment = now or utc_now()
+    store = CaseStore(ws.conn)
+    open_statuses = [status.value for status in IncidentStatus if status is not IncidentStatus.CLOSED]
+    rows = store.query(CaseQuery(kind=CaseKind.INCIDENT.value, statuses=open_statuses, limit=10_000))
+    panel = []
+    for row in rows:
+        case = _case_from_row(store, row)
+        upcoming = next_due(case_deadlines(case, moment))
+        if upcoming is not None and upcoming.due is not None:
+            panel.append(DueReport(case.ref, case.title, upcoming.stage, upcoming.due, upcoming.state,
+                                   upcoming.basis))
+    panel.sort(key=lambda item: (item.due, item.ref))
+    return panel
