@@ -23,7 +23,6 @@ import sys
 from importlib import resources
 from typing import Any
 
-import jsonschema
 import orjson
 
 from workbench.domain.cases.case import RECORD_CLASSES, RecordKind
@@ -173,11 +172,15 @@ def shipped_schema_text() -> str:
 
 
 @functools.cache
-def _validator() -> jsonschema.protocols.Validator:
+def _validator() -> Any:
+    # Imported here, not at the top: importing jsonschema loads its format checkers, and with the optional
+    # rfc3987-syntax package present that alone takes seconds, which every command would otherwise pay.
+    import jsonschema
+
     schema = orjson.loads(shipped_schema_text())
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
-    return cls(schema)  # type: ignore[no-any-return]
+    return cls(schema)
 
 
 def validate_extension(content: Any, where: str) -> None:

@@ -469,18 +469,42 @@ def link_imported(conn: Connection, case_ref: str, object_ids: Iterable[str]) ->
     return added
 
 
-def case_import_hook(case_ref: str | None = None, *, origin: str | None = None,
-                     then: Callable[[Connection, Any], None] | None = None) -> Callable[[Connection, Any], None]:
+class CaseImportHook:
     """A ``before_commit`` for ``import_file``: adopts the cases the import carries, links what was imported to
-    ``case_ref`` when given, then calls ``then`` (another hook, e.g. the exchange's channel state). Raising
-    inside rolls the whole import back, so a missing case or an invalid case extension leaves nothing behind."""
+    ``case_ref`` when given, then calls ``then`` (another hook, e.g. the exchange's channel state).
 
-    def before_commit(conn: Connection, summary: Any) -> None:
+    Raising inside rolls the whole import back, so a missing case or an invalid case extension leaves nothing
+    behind. After the import, ``messages`` says what happened to cases, for the analyst.
+    """
+
+    def __init__(self, case_ref: str | None = None, *, origin: str | None = None,
+                 then: Callable[[Connection, Any], None] | None = None) -> None:
+        self.case_ref = case_ref
+        self.origin = origin
+        self.then = then
+        self.adopted = AdoptResult()
+        self.linked = 0
+
+    def __call__(self, conn: Connection, summary: Any) -> None:
         ids = imported_ids(conn, summary)
-        adopt_cases(conn, ids, origin=origin or str(getattr(summary, "source", "import")))
-        if case_ref:
-            link_imported(conn, case_ref, ids)
-        if then is not None:
-            then(conn, summary)
+        self.adopted = adopt_cases(conn, ids, origin=self.origin or str(getattr(summary, "source", "import")))
+        if self.case_ref:
+            self.linked = link_imported(conn, self.case_ref, ids)
+        if self.then is not None:
+            self.then(conn, summary)
 
-    return before_commit
+    @property
+    def messages(self) -> list[str]:
+        lines = [f"new case {ref} from the import" for ref in self.adopted.created]
+        lines += [f"case {ref} updated from the import" for ref in self.adopted.updated]
+        lines += [f"case {ref}: the imported version is older than this workspace's; kept this one"
+                  for ref in self.adopted.older]
+        if self.case_ref:
+            lines.append(f"linked {self.linked} imported object(s) to case {self.case_ref}")
+        return lines
+
+
+def case_import_hook(case_ref: str | None = None, *, origin: str | None = None,
+                     then: Callable[[Connection, Any], None] | None = None) -> CaseImportHook:
+    """The ``before_commit`` hook every import should pass; see ``CaseImportHook``."""
+    return CaseImportHook(case_ref, origin=origin, then=then)

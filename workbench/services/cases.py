@@ -17,8 +17,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
-import stix2
-import stix2.exceptions
 
 from workbench.domain.cases.case import (
     RECORD_KINDS,
@@ -484,6 +482,9 @@ def create_object(ws: Workspace, ident: str, obj: Mapping[str, Any], *, now: dat
         draft.setdefault("created", moment)
         draft.setdefault("modified", draft["created"])
         draft.setdefault("created_by_ref", ws.identity_id)
+    import stix2  # only here: creating objects is rare, and stix2 takes a while to import
+    import stix2.exceptions
+
     try:
         parsed = stix2.parse(draft, allow_custom=False)
     except (stix2.exceptions.STIXError, ValueError, TypeError) as exc:

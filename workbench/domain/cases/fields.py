@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any, TypeVar
 
+from workbench.domain.cases.nis2 import subsector_label
 from workbench.domain.cases.rsit import RsitType, parse_rsit
 from workbench.domain.cases.vocab import Vocab
 from workbench.domain.errors import InvalidInput
@@ -319,7 +320,11 @@ def display_lines(record: Any, tz: tzinfo | None = None) -> list[tuple[FieldInfo
     """Every non-empty field with its display text, in declaration order."""
     lines = []
     for info in field_infos(type(record)):
-        text = display(info, getattr(record, info.name), tz)
+        value = getattr(record, info.name)
+        if info.kind is FieldKind.SUBSECTOR and value:
+            text = subsector_label(getattr(record, "sector", None), value)
+        else:
+            text = display(info, value, tz)
         if text:
             lines.append((info, text))
     return lines
