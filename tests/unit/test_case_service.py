@@ -49,7 +49,14 @@ def test_cases_get_references_per_kind_and_every_change_is_audited(workspace: Wo
     case = cases.get_case(workspace, first)
     assert case.status is IncidentStatus.OPEN and case.incident is not None
     assert case.incident.subsector == "electricity" and case.tlp is not None and case.tlp.short == "AMBER"
-    assert actions(workspace) == ["case.create", "case.create", "case.create", "case.update"]
+    cases.update_case(workspace, first, fields={"sector": "telecommunications"})
+    moved = cases.get_case(workspace, first).incident
+    assert moved is not None and (moved.sector.value, moved.subsector) == ("digital-infrastructure",
+                                                                          "electronic-communications")
+    cases.update_case(workspace, first, fields={"sector": "health"})  # the old sub-sector goes with the old sector
+    moved = cases.get_case(workspace, first).incident
+    assert moved is not None and moved.subsector is None
+    assert actions(workspace) == ["case.create", "case.create", "case.create"] + ["case.update"] * 3
     assert audit.verify(workspace.conn).ok
     assert cases.get_case(workspace, case.stix_id).ref == first  # found by its STIX id too
 

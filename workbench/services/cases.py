@@ -22,6 +22,7 @@ from workbench.domain.cases.case import (
     RECORD_KINDS,
     Case,
     RecordKind,
+    change_details,
     check_case,
     check_new_submission,
     check_record_fits,
@@ -30,6 +31,7 @@ from workbench.domain.cases.case import (
     make_exercise_overview,
     make_incident_details,
     make_record,
+    new_uid,
     parse_status,
 )
 from workbench.domain.cases.exercise import ExerciseOverview
@@ -322,7 +324,7 @@ def update_case(
         if fields:
             details = _details_of(case)
             names = [field_info(type(details), key).name for key in fields]
-            updated = with_changes(details, fields, f"an {case.kind.value}")
+            updated = change_details(details, fields)
             if isinstance(updated, IncidentDetails):
                 case.incident = updated
             else:
@@ -374,15 +376,15 @@ def list_cases(
     )
     moment = now or utc_now()
     store = CaseStore(ws.conn)
+    rows = store.query(query)
+    owed = _next_due_of(store, rows, moment)
     summaries = []
-    for row in store.query(query):
+    for row in rows:
         case_kind = CaseKind.parse(row.kind)
         case_status = parse_status(case_kind, row.status)
         if open_only and case_status.value == "closed":
             continue
-        upcoming = None
-        if case_kind is CaseKind.INCIDENT and case_status.value != "closed":
-            upcoming = next_due(case_deadlines(_case_from_row(store, row), moment))
+        upcoming = owed.get(row.id) if row.id is not None else None
         summaries.append(CaseSummary(
             ref=row.ref, kind=case_kind, title=row.title, status=case_status,
             tlp=Tlp(row.tlp) if row.tlp is not None else None, sector=row.sector, member_state=row.member_state,
@@ -615,8 +617,7 @@ def add_records(ws: Workspace, ident: str, document: Mapping[str, Any], *, now: 
         for key, value in document.items():
             if key in ("overview", "fields"):
                 details = _details_of(case)
-                updated = with_changes(details, value, f"an {case.kind.value}") if isinstance(value, Mapping) \
-                    else None
+                updated = change_details(details, value) if isinstance(value, Mapping) else None
                 if updated is None:
                     raise InvalidInput(f"{key} must be a JSON object")
                 if isinstance(updated, IncidentDetails):
@@ -663,18 +664,36 @@ def case_deadlines(case: Case, now: datetime | None = None) -> list[StageDeadlin
                               now=now or utc_now())
 
 
+def _next_due_of(store: CaseStore, rows: list[CaseRow], now: datetime) -> dict[int, StageDeadline]:
+    """The next due report of every open incident among ``rows``, by case number; reads only the fields and the
+    stage submissions, not whole cases, so that the list stays quick with thousands of cases."""
+    incidents = [row for row in rows if row.kind == CaseKind.INCIDENT.value
+                 and row.status != IncidentStatus.CLOSED.value and row.id is not None]
+    stages = store.records_of_kind([row.id for row in incidents if row.id is not None], RecordKind.STAGE.value)
+    owed: dict[int, StageDeadline] = {}
+    for row in incidents:
+        assert row.id is not None
+        details = make_incident_details(row.details)
+        submissions = []
+        for data in stages.get(row.id, []):
+            submission = make_record(RecordKind.STAGE, data, uid=new_uid())
+            submissions.append(Submission(submission.stage, submission.submitted_at, submission.version or 1))
+        upcoming = next_due(incident_deadlines(details.awareness_at, details.regimes, submissions,
+                                               handled_at=details.handled_at, now=now))
+        if upcoming is not None:
+            owed[row.id] = upcoming
+    return owed
+
+
 def deadline_panel(ws: Workspace, *, now: datetime | None = None) -> list[DueReport]:
     """Every open incident's next due report, the most urgent first (overdue ones lead)."""
     moment = now or utc_now()
     store = CaseStore(ws.conn)
     open_statuses = [status.value for status in IncidentStatus if status is not IncidentStatus.CLOSED]
-    rows = store.query(CaseQuery(kind=CaseKind.INCIDENT.value, statuses=open_statuses, limit=10_000))
-    panel = []
-    for row in rows:
-        case = _case_from_row(store, row)
-        upcoming = next_due(case_deadlines(case, moment))
-        if upcoming is not None and upcoming.due is not None:
-            panel.append(DueReport(case.ref, case.title, upcoming.stage, upcoming.due, upcoming.state,
-                                   upcoming.basis))
+    rows = store.query(CaseQuery(kind=CaseKind.INCIDENT.value, statuses=open_statuses, limit=100_000))
+    owed = _next_due_of(store, rows, moment)
+    panel = [DueReport(row.ref, row.title, upcoming.stage, upcoming.due, upcoming.state, upcoming.basis)
+             for row in rows if row.id is not None and (upcoming := owed.get(row.id)) is not None
+             and upcoming.due is not None]
     panel.sort(key=lambda item: (item.due, item.ref))
     return panel

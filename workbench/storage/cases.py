@@ -95,10 +95,12 @@ class CaseStore:
     def next_ref(self, prefix: str, year: int) -> str:
         """The next free reference ``PREFIX-YEAR-NNNN`` (numbers run per prefix and year)."""
         stem = f"{prefix}-{year:04d}-"
+        # A range over the unique index (not LIKE, which scans): every reference of this prefix and year.
         row = self.conn.execute(
-            "SELECT ref FROM cases WHERE ref LIKE ? ORDER BY length(ref) DESC, ref DESC LIMIT 1", (stem + "%",)
+            "SELECT max(CAST(substr(ref, ?) AS INTEGER)) FROM cases WHERE ref >= ? AND ref < ?",
+            (len(stem) + 1, stem, stem[:-1] + "."),
         ).fetchone()
-        number = int(row[0][len(stem):]) + 1 if row and row[0][len(stem):].isdigit() else 1
+        number = (row[0] or 0) + 1 if row else 1
         return f"{stem}{number:04d}"
 
     def insert(self, row: CaseRow) -> int:
@@ -123,8 +125,9 @@ class CaseStore:
     def find(self, ident: str) -> CaseRow | None:
         """A case by its reference (any case), its STIX id, or its number."""
         ident = ident.strip()
+        # References are stored in capitals; comparing the upper-cased input keeps the lookup on the index.
         row = self.conn.execute(
-            f"SELECT {_CASE_COLUMNS} FROM cases WHERE ref = ? COLLATE NOCASE OR stix_id = ?", (ident, ident)
+            f"SELECT {_CASE_COLUMNS} FROM cases WHERE ref = ? OR stix_id = ?", (ident.upper(), ident)
         ).fetchone()
         if row is None and ident.isdigit():
             row = self.conn.execute(f"SELECT {_CASE_COLUMNS} FROM cases WHERE id = ?", (int(ident),)).fetchone()
@@ -197,6 +200,19 @@ class CaseStore:
             (case_id, row.kind, row.uid, row.position, row.sort_at, row.created, row.modified,
              orjson.dumps(row.data).decode()),
         )
+
+    def records_of_kind(self, case_ids: Sequence[int], kind: str) -> dict[int, list[dict[str, Any]]]:
+        """The data of one kind of record for many cases at once (the case list's stage submissions)."""
+        found: dict[int, list[dict[str, Any]]] = {case_id: [] for case_id in case_ids}
+        for start in range(0, len(case_ids), 500):
+            batch = list(case_ids[start:start + 500])
+            marks = ",".join("?" * len(batch))
+            for case_id, data in self.conn.execute(
+                f"SELECT case_id, data FROM case_records WHERE kind = ? AND case_id IN ({marks})"
+                " ORDER BY case_id, position", [kind, *batch],
+            ):
+                found[case_id].append(orjson.loads(data))
+        return found
 
     def delete_record(self, case_id: int, kind: str, uid: str) -> bool:
         cursor = self.conn.execute("DELETE FROM case_records WHERE case_id = ? AND kind = ? AND uid = ?",

@@ -20,7 +20,7 @@ from workbench.domain.cases.exercise import (
     Observation,
     Participant,
 )
-from workbench.domain.cases.fields import MAX_TEXT, clean_text, format_utc, from_dict
+from workbench.domain.cases.fields import MAX_TEXT, clean_text, format_utc, from_dict, with_changes
 from workbench.domain.cases.incident import IncidentDetails, StageSubmission, Task, TimelineEvent
 from workbench.domain.cases.nis2 import sector_for_subsector_alias
 from workbench.domain.cases.vocab import CaseKind, ExerciseStatus, IncidentStatus, Vocab, vocabulary
@@ -123,6 +123,18 @@ def incident_input(data: Mapping[str, Any]) -> dict[str, Any]:
         if alias is not None:
             prepared["sector"], prepared["subsector"] = alias[0].value, alias[1]
     return prepared
+
+
+def change_details(details: IncidentDetails | ExerciseOverview, changes: Mapping[str, Any]
+                   ) -> IncidentDetails | ExerciseOverview:
+    """The case's fields with some changed. A new sector without a sub-sector clears the old sub-sector (it
+    belonged to the old sector); ``sector=telecommunications`` sets both, as at creation."""
+    if isinstance(details, IncidentDetails):
+        prepared = incident_input(changes)
+        if "sector" in prepared and "subsector" not in prepared:
+            prepared["subsector"] = None
+        return with_changes(details, prepared, "an incident")
+    return with_changes(details, changes, "an exercise overview")
 
 
 def make_incident_details(data: Mapping[str, Any]) -> IncidentDetails:
