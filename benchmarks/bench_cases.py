@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from workbench.domain.timestamps import now_stix
-from workbench.services import case_stix, cases
+from workbench.services import case_links, case_records, case_stix, cases
 from workbench.services.importer import import_file
 from workbench.services.workspace import create_workspace
 from workbench.storage.objects import ObjectStore
@@ -66,15 +66,15 @@ def main() -> None:
 
     def records() -> None:
         for ref in refs[: count // 10]:
-            cases.record_stage(ws, ref, "early-warning", "2026-03-02T18:00:00Z")
-            cases.add_record(ws, ref, "event", {"at": "2026-03-02T07:00:00Z", "title": "Detection"})
+            case_records.record_stage(ws, ref, "early-warning", "2026-03-02T18:00:00Z")
+            case_records.add_record(ws, ref, "event", {"at": "2026-03-02T07:00:00Z", "title": "Detection"})
 
     timed(f"stage and event on {count // 10} cases", records, base)
     timed("case list with next due report of every incident", lambda: cases.list_cases(ws, limit=10_000), base)
     timed("deadline panel", lambda: cases.deadline_panel(ws), base)
     timed("full-text case search", lambda: cases.list_cases(ws, text="incident 17"), base)
-    timed(f"link {count} indicators to one case", lambda: cases.link_objects(ws, refs[0], [o["id"] for o in objects]),
-          base)
+    ids = [str(obj["id"]) for obj in objects]
+    timed(f"link {count} indicators to one case", lambda: case_links.link_objects(ws, refs[0], ids), base)
     out = folder / "case.json"
     timed(f"export that case with {count} linked objects", lambda: case_stix.export_case(ws, refs[0], out), base)
     # Importing jsonschema is paid once per process; with the optional rfc3987-syntax package installed (it is in the

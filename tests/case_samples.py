@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from workbench.domain.cases.fields import parse_time
-from workbench.services import cases
+from workbench.services import case_links, case_records, cases
 from workbench.services.workspace import Workspace
 
 AWARE = "2026-03-02T08:00:00.000Z"
@@ -26,17 +26,17 @@ def full_incident(ws: Workspace) -> str:
                                 "network_location": "business-network", "point_of_contact": "SOC duty officer",
                                 "mitigation_applied": "VPN isolated\nCredentials rotated",
                             }, now=parse_time(AWARE)).ref
-    cases.record_stage(ws, ref, "early-warning", "2026-03-02T18:00:00Z", reference="CCB-2026-17")
-    cases.record_stage(ws, ref, "notification", "2026-03-04T10:00:00Z", note="IoCs attached")
-    cases.add_record(ws, ref, "event", {"at": "2026-03-01T23:10:00Z", "title": "VPN login from TOR exit",
+    case_records.record_stage(ws, ref, "early-warning", "2026-03-02T18:00:00Z", reference="CCB-2026-17")
+    case_records.record_stage(ws, ref, "notification", "2026-03-04T10:00:00Z", note="IoCs attached")
+    case_records.add_record(ws, ref, "event", {"at": "2026-03-01T23:10:00Z", "title": "VPN login from TOR exit",
                                         "kind": "attacker-activity", "description": "admin account"})
-    task = cases.add_record(ws, ref, "task", {"title": "Rotate credentials", "owner": "Ana", "due":
+    task = case_records.add_record(ws, ref, "task", {"title": "Rotate credentials", "owner": "Ana", "due":
                                               "2026-03-03T12:00:00Z"})
-    cases.update_record(ws, ref, "task", task.uid, {"status": "ongoing"})
-    cases.add_record(ws, ref, "task", {"title": "Brief ministry"})
-    cases.create_object(ws, ref, {"type": "indicator", "name": "C2", "pattern": "[ipv4-addr:value = '203.0.113.9']",
-                                  "pattern_type": "stix", "valid_from": AWARE})
-    cases.create_object(ws, ref, {"type": "attack-pattern", "name": "Exploit Public-Facing Application",
+    case_records.update_record(ws, ref, "task", task.uid, {"status": "ongoing"})
+    case_records.add_record(ws, ref, "task", {"title": "Brief ministry"})
+    case_links.create_object(ws, ref, {"type": "indicator", "name": "C2", "pattern_type": "stix",
+                                       "pattern": "[ipv4-addr:value = '203.0.113.9']", "valid_from": AWARE})
+    case_links.create_object(ws, ref, {"type": "attack-pattern", "name": "Exploit Public-Facing Application",
                                   "external_references": [{"source_name": "mitre-attack", "external_id": "T1190"}]})
     return ref
 
@@ -47,7 +47,7 @@ def full_exercise(ws: Workspace) -> str:
         "mission_areas": "response,recovery", "scope": "Energy sector", "location": "Distributed",
         "threat_hazard": "Ransomware", "scenario": "A criminal group hits grid operators.", "sponsor": "ENISA",
         "point_of_contact": "Exercise director"}).ref
-    cases.add_records(ws, ref, {
+    case_records.add_records(ws, ref, {
         "participants": [{"organisation": "CISA", "role": "third-party-observer", "country": "US"},
                          {"organisation": "CERT-EU", "role": "player"}],
         "objectives": [{"objective": "Activate the crisis cell within 1 h", "capability": "Operational coordination",
@@ -64,6 +64,6 @@ def full_exercise(ws: Workspace) -> str:
                           "start_date": "2026-07-01", "completion_date": "2026-09-30"}],
         "tasks": [{"title": "Write the after-action report", "owner": "Lead evaluator"}],
     })
-    cases.create_object(ws, ref, {"type": "threat-actor", "name": "Exercise adversary 'Grey Pike'",
+    case_links.create_object(ws, ref, {"type": "threat-actor", "name": "Exercise adversary 'Grey Pike'",
                                   "threat_actor_types": ["criminal"]})
     return ref

@@ -15,7 +15,7 @@ from tests.conftest import bundle, indicator, malware
 from workbench.domain.cases.case import Case
 from workbench.domain.cases.fields import to_dict
 from workbench.domain.errors import InvalidInput
-from workbench.services import case_schema, case_stix, cases
+from workbench.services import case_links, case_records, case_schema, case_stix, cases
 from workbench.services.importer import import_file
 from workbench.services.workspace import Workspace
 from workbench.storage.objects import ObjectStore, store_digest
@@ -51,7 +51,7 @@ def test_a_case_of_each_kind_arrives_field_for_field(workspace: Workspace, partn
     arrived = cases.get_case(partner_workspace, original.stix_id)
     assert comparable(arrived) == comparable(original)
     assert arrived.origin == "EU Agency for Cybersecurity" and arrived.origin_ref == ref
-    assert {link.origin for link in cases.links(partner_workspace, arrived.ref)} == {"partner"}
+    assert {link.origin for link in case_links.links(partner_workspace, arrived.ref)} == {"partner"}
     # The partner's linked objects are really in its library.
     assert all(partner_workspace.objects.get(object_id) for object_id in arrived.linked)
 
@@ -94,7 +94,7 @@ def test_a_newer_version_updates_the_partners_case_and_an_older_one_does_not(
     old_copy = tmp_path / "old.json"
     old_copy.write_bytes(old_file.read_bytes())
     cases.update_case(workspace, ref, status="contained", fields={"outlook": "improving"})
-    cases.record_stage(workspace, ref, "final", "2026-03-20T10:00:00Z")
+    case_records.record_stage(workspace, ref, "final", "2026-03-20T10:00:00Z")
     carry(workspace, partner_workspace, ref, tmp_path)
     stix_id = cases.get_case(workspace, ref).stix_id
     arrived = cases.get_case(partner_workspace, stix_id)
@@ -129,7 +129,7 @@ def test_import_into_a_case_links_what_was_imported(workspace: Workspace, write_
     summary = import_file(workspace, write_json(bundle(found, family)),
                           before_commit=case_stix.case_import_hook(ref))
     assert summary.committed
-    links = cases.links(workspace, ref)
+    links = case_links.links(workspace, ref)
     assert {link.object_id for link in links} == {found["id"], family["id"]}
     assert {link.origin for link in links} == {"import"}
     with pytest.raises(InvalidInput, match="no case 'INC-1999-0001'"):

@@ -10,7 +10,7 @@ import pytest
 from tests.case_samples import full_exercise, full_incident
 from workbench.domain.errors import InvalidInput
 from workbench.domain.tlp import Tlp
-from workbench.services import case_reports, cases
+from workbench.services import case_links, case_reports
 from workbench.services.workspace import Workspace
 from workbench.storage.objects import ObjectStore
 
@@ -24,7 +24,7 @@ def test_incident_input_has_stages_with_due_times_and_met_fields_timeline_indica
     with workspace.transaction() as conn:
         store = ObjectStore(conn)
         store.put(red, store.add_source("file", "red.json"))
-    cases.link_objects(workspace, ref, [red["id"]])
+    case_links.link_objects(workspace, ref, [red["id"]])
     report = case_reports.incident_report_input(workspace, ref, now=datetime(2026, 3, 10, tzinfo=UTC),
                                                 tz=ZoneInfo("Europe/Brussels"))
     assert report.tlp is Tlp.RED and report.case_tlp is Tlp.AMBER_STRICT  # the cover carries the highest marking

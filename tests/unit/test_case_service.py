@@ -11,7 +11,7 @@ from workbench.domain.cases.fields import parse_time
 from workbench.domain.cases.vocab import CaseKind, IncidentStatus, Rating, TaskStatus
 from workbench.domain.deadlines import Stage, StageState
 from workbench.domain.errors import InvalidInput
-from workbench.services import cases
+from workbench.services import case_links, case_records, cases
 from workbench.services.workspace import Workspace
 from workbench.storage import audit
 from workbench.storage.objects import ObjectStore, store_digest
@@ -62,23 +62,23 @@ def test_cases_get_references_per_kind_and_every_change_is_audited(workspace: Wo
 
 
 @pytest.mark.parametrize("change", [
-    lambda ws, inc, exe: cases.add_record(ws, exe, "objective", {"objective": "Activate the cell", "rating": "X"}),
-    lambda ws, inc, exe: cases.record_stage(ws, inc, "early-warning", "2026-03-02T07:59:59Z"),
-    lambda ws, inc, exe: cases.add_record(ws, exe, "inject", {"planned_at": "2026-06-10T06:59:00Z",
+    lambda ws, inc, exe: case_records.add_record(ws, exe, "objective", {"objective": "Activate", "rating": "X"}),
+    lambda ws, inc, exe: case_records.record_stage(ws, inc, "early-warning", "2026-03-02T07:59:59Z"),
+    lambda ws, inc, exe: case_records.add_record(ws, exe, "inject", {"planned_at": "2026-06-10T06:59:00Z",
                                                               "description": "Too early"}),
     lambda ws, inc, exe: cases.update_case(ws, inc, fields={"sector": "agriculture"}),
     lambda ws, inc, exe: cases.update_case(ws, inc, fields={"awareness_at": "2026-03-05T00:00:00Z"}),
-    lambda ws, inc, exe: cases.add_records(ws, exe, {"injects": [
+    lambda ws, inc, exe: case_records.add_records(ws, exe, {"injects": [
         {"planned_at": "2026-06-10T08:00:00Z", "description": "Fine"},
         {"planned_at": "2026-06-10T09:00:00Z", "actual_at": "2026-06-09T09:00:00Z", "description": "Bad"}]}),
-    lambda ws, inc, exe: cases.link_objects(ws, inc, ["indicator--8e2e2d2b-17d4-4cbc-8938-47b1e2f3c2aa"]),
-    lambda ws, inc, exe: cases.add_record(ws, inc, "participant", {"organisation": "ENISA"}),
-    lambda ws, inc, exe: cases.create_object(ws, inc, {"type": "indicator", "pattern": "[ipv4-addr:value = ",
+    lambda ws, inc, exe: case_links.link_objects(ws, inc, ["indicator--8e2e2d2b-17d4-4cbc-8938-47b1e2f3c2aa"]),
+    lambda ws, inc, exe: case_records.add_record(ws, inc, "participant", {"organisation": "ENISA"}),
+    lambda ws, inc, exe: case_links.create_object(ws, inc, {"type": "indicator", "pattern": "[ipv4-addr:value = ",
                                                        "pattern_type": "stix", "valid_from": AWARE}),
 ])
 def test_refused_changes_leave_the_store_exactly_as_it_was(workspace: Workspace, change) -> None:  # type: ignore[no-untyped-def]
     inc, exe = incident(workspace), exercise(workspace)
-    cases.record_stage(workspace, inc, "early-warning", "2026-03-02T09:00:00Z")  # so that moving awareness fails
+    case_records.record_stage(workspace, inc, "early-warning", "2026-03-02T09:00:00Z")  # so that moving awareness fails
     before = store_digest(workspace.conn)
     with pytest.raises(InvalidInput):
         change(workspace, inc, exe)
@@ -87,8 +87,8 @@ def test_refused_changes_leave_the_store_exactly_as_it_was(workspace: Workspace,
 
 def test_stage_versions_count_up_and_deadlines_follow_submissions(workspace: Workspace) -> None:
     ref = incident(workspace, regimes="nis2,circia")
-    first = cases.record_stage(workspace, ref, "early-warning", "2026-03-02T20:00:00Z", reference="CSIRT-BE-1")
-    second = cases.record_stage(workspace, ref, Stage.EARLY_WARNING, "2026-03-03T10:00:00Z")
+    first = case_records.record_stage(workspace, ref, "early-warning", "2026-03-02T20:00:00Z", reference="CSIRT-BE-1")
+    second = case_records.record_stage(workspace, ref, Stage.EARLY_WARNING, "2026-03-03T10:00:00Z")
     assert (first.version, second.version) == (1, 2)
     deadlines = {item.stage: item for item in cases.case_deadlines(cases.get_case(workspace, ref),
                                                                     parse_time("2026-03-06T00:00:00Z"))}
@@ -96,14 +96,14 @@ def test_stage_versions_count_up_and_deadlines_follow_submissions(workspace: Wor
     assert deadlines[Stage.NOTIFICATION].state is StageState.OVERDUE
     assert deadlines[Stage.CIRCIA].state is StageState.OVERDUE
     with pytest.raises(InvalidInput, match="in the future"):
-        cases.record_stage(workspace, ref, "notification", parse_time(AWARE) + timedelta(days=3650))
+        case_records.record_stage(workspace, ref, "notification", parse_time(AWARE) + timedelta(days=3650))
     with pytest.raises(InvalidInput, match="an exercise case has no stages"):
-        cases.record_stage(workspace, exercise(workspace), "final", "2026-03-03T10:00:00Z")
+        case_records.record_stage(workspace, exercise(workspace), "final", "2026-03-03T10:00:00Z")
 
 
 def test_the_deadline_panel_lists_open_incidents_most_urgent_first_with_overdue_flagged(workspace: Workspace) -> None:
     late = incident(workspace, "Late one")
-    cases.record_stage(workspace, late, "early-warning", "2026-03-02T10:00:00Z")
+    case_records.record_stage(workspace, late, "early-warning", "2026-03-02T10:00:00Z")
     fresh = cases.create_case(workspace, "incident", "Fresh one", fields={"awareness_at": "2026-03-05T12:00:00Z"},
                               now=parse_time("2026-03-05T12:00:00Z")).ref
     closed = incident(workspace, "Closed one")
@@ -121,7 +121,7 @@ def test_list_filters_by_kind_status_sector_state_text_and_linked_object(workspa
     cases.update_case(workspace, telco, status="resolved", description="BGP hijack against the backbone")
     bad = malware()
     library(workspace, bad)
-    cases.link_objects(workspace, grid, [bad["id"]])
+    case_links.link_objects(workspace, grid, [bad["id"]])
 
     def refs(**filters: object) -> set[str]:
         return {summary.ref for summary in cases.list_cases(workspace, **filters)}
@@ -143,58 +143,58 @@ def test_linking_needs_objects_of_the_library_and_unlinking_keeps_them(workspace
     ref = incident(workspace)
     known = indicator()
     library(workspace, known)
-    assert cases.link_objects(workspace, ref, [known["id"], known["id"]]) == 1
-    assert cases.link_objects(workspace, ref, [known["id"]]) == 0
-    assert [link.origin for link in cases.links(workspace, ref)] == ["library"]
+    assert case_links.link_objects(workspace, ref, [known["id"], known["id"]]) == 1
+    assert case_links.link_objects(workspace, ref, [known["id"]]) == 0
+    assert [link.origin for link in case_links.links(workspace, ref)] == ["library"]
     with pytest.raises(InvalidInput, match="not a STIX id"):
-        cases.link_objects(workspace, ref, ["../etc/passwd"])
-    assert cases.unlink_objects(workspace, ref, [known["id"]]) == 1
+        case_links.link_objects(workspace, ref, ["../etc/passwd"])
+    assert case_links.unlink_objects(workspace, ref, [known["id"]]) == 1
     assert cases.get_case(workspace, ref).linked == []
     assert workspace.objects.get(known["id"]) is not None
     with pytest.raises(InvalidInput, match="is not linked"):
-        cases.unlink_objects(workspace, ref, [known["id"]])
+        case_links.unlink_objects(workspace, ref, [known["id"]])
 
 
 def test_objects_created_in_a_case_are_local_versions_in_the_library_with_the_case_tlp(workspace: Workspace) -> None:
     ref = incident(workspace)
-    created = cases.create_object(workspace, ref, {
+    created = case_links.create_object(workspace, ref, {
         "type": "indicator", "name": "Beacon", "pattern": "[domain-name:value = 'evil.example']",
         "pattern_type": "stix", "valid_from": AWARE})
-    observable = cases.create_object(workspace, ref, {"type": "ipv4-addr", "value": "198.51.100.7"})
-    actor = cases.create_object(workspace, ref, {"type": "threat-actor", "name": "Sandstorm Owl",
+    observable = case_links.create_object(workspace, ref, {"type": "ipv4-addr", "value": "198.51.100.7"})
+    actor = case_links.create_object(workspace, ref, {"type": "threat-actor", "name": "Sandstorm Owl",
                                                  "threat_actor_types": ["nation-state"]})
     stored = workspace.objects.get(created)
     assert stored is not None and stored["created_by_ref"] == workspace.identity_id
     assert stored["object_marking_refs"] == [cases.DEFAULT_TLP.marking_id]
     assert workspace.objects.versions(created)[0].provenance.kind == "local"
     assert [hit.id for hit in workspace.objects.search("198.51.100.7")] == [observable]
-    assert {link.origin for link in cases.links(workspace, ref)} == {"created"}
+    assert {link.origin for link in case_links.links(workspace, ref)} == {"created"}
     assert set(cases.get_case(workspace, ref).linked) == {created, observable, actor}
     with pytest.raises(InvalidInput, match="cannot be created in a case"):
-        cases.create_object(workspace, ref, {"type": "marking-definition"})
+        case_links.create_object(workspace, ref, {"type": "marking-definition"})
     with pytest.raises(InvalidInput, match="not a valid malware object"):
-        cases.create_object(workspace, ref, {"type": "malware", "name": "X", "x_custom": 1})
+        case_links.create_object(workspace, ref, {"type": "malware", "name": "X", "x_custom": 1})
 
 
 def test_records_are_added_updated_and_removed(workspace: Workspace) -> None:
     ref = incident(workspace)
-    task = cases.add_record(workspace, ref, "task", {"title": "Reset VPN passwords", "owner": "Ana",
+    task = case_records.add_record(workspace, ref, "task", {"title": "Reset VPN passwords", "owner": "Ana",
                                                      "due": "2026-03-03T12:00:00Z"})
-    event = cases.add_record(workspace, ref, "event", {"at": "2026-03-01T23:10:00Z", "title": "VPN login from TOR",
-                                                       "kind": "attacker-activity"})
-    done = cases.update_record(workspace, ref, "task", task.uid, {"completed_at": "2026-03-03T09:00:00Z"})
+    event = case_records.add_record(workspace, ref, "event", {"at": "2026-03-01T23:10:00Z", "kind": "attacker-activity",
+                                                              "title": "VPN login from TOR"})
+    done = case_records.update_record(workspace, ref, "task", task.uid, {"completed_at": "2026-03-03T09:00:00Z"})
     assert done.status is TaskStatus.DONE
-    cases.remove_record(workspace, ref, "event", event.uid)
+    case_records.remove_record(workspace, ref, "event", event.uid)
     case = cases.get_case(workspace, ref)
     assert case.events == [] and case.tasks == [done]
     with pytest.raises(InvalidInput, match="has no timeline event"):
-        cases.remove_record(workspace, ref, "event", event.uid)
+        case_records.remove_record(workspace, ref, "event", event.uid)
     assert actions(workspace)[-3:] == ["case.record", "case.record", "case.record-removed"]
 
 
 def test_an_exercise_takes_its_records_from_one_json_document(workspace: Workspace) -> None:
     ref = exercise(workspace)
-    counts = cases.add_records(workspace, ref, {
+    counts = case_records.add_records(workspace, ref, {
         "overview": {"scenario": "Ransomware on a regional grid operator", "sponsor": "ENISA"},
         "participants": [{"organisation": "CISA", "role": "third-party-observer"}],
         "objectives": [{"objective": "Activate the national crisis cell within 1 h", "capability": "Operational "
@@ -215,6 +215,6 @@ def test_an_exercise_takes_its_records_from_one_json_document(workspace: Workspa
     assert case.kind is CaseKind.EXERCISE and case.exercise is not None and case.exercise.sponsor == "ENISA"
     assert case.objectives[0].rating is Rating.M and case.injects[0].sender == "EXCON"
     with pytest.raises(InvalidInput, match=r"objectives\[1\]: unknown rating"):
-        cases.add_records(workspace, ref, {"objectives": [{"objective": "x", "rating": "excellent"}]})
+        case_records.add_records(workspace, ref, {"objectives": [{"objective": "x", "rating": "excellent"}]})
     with pytest.raises(InvalidInput, match="unknown key 'budget'"):
-        cases.add_records(workspace, ref, {"budget": []})
+        case_records.add_records(workspace, ref, {"budget": []})

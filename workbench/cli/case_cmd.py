@@ -21,7 +21,7 @@ from workbench.domain.cases.fields import field_infos
 from workbench.domain.cases.incident import IncidentDetails
 from workbench.domain.cases.vocab import CaseKind
 from workbench.domain.errors import InvalidInput
-from workbench.services import case_stix, cases
+from workbench.services import case_links, case_records, case_stix, cases
 
 MAX_INPUT_FILE = 16 * 1024 * 1024
 
@@ -222,7 +222,7 @@ def run_link(args: argparse.Namespace, out: Output) -> int:
     if args.unlink:
         return run_unlink(args, out)
     with open_from_args(args) as ws:
-        added = cases.link_objects(ws, args.case, args.ids)
+        added = case_links.link_objects(ws, args.case, args.ids)
     out.line(f"linked {added} object(s) to case {args.case}" + ("" if added == len(set(args.ids)) else
                                                                   " (the others were linked already)"))
     out.result({"case": args.case, "linked": added})
@@ -231,7 +231,7 @@ def run_link(args: argparse.Namespace, out: Output) -> int:
 
 def run_unlink(args: argparse.Namespace, out: Output) -> int:
     with open_from_args(args) as ws:
-        removed = cases.unlink_objects(ws, args.case, args.ids)
+        removed = case_links.unlink_objects(ws, args.case, args.ids)
     out.line(f"unlinked {removed} object(s) from case {args.case}")
     out.result({"case": args.case, "unlinked": removed})
     return 0
@@ -243,7 +243,7 @@ def run_object(args: argparse.Namespace, out: Output) -> int:
     created = []
     with open_from_args(args) as ws:
         for item in items:
-            created.append(cases.create_object(ws, args.case, item))
+            created.append(case_links.create_object(ws, args.case, item))
     for object_id in created:
         out.line(f"created {object_id} in case {args.case}")
     out.result({"case": args.case, "created": created})
@@ -252,7 +252,7 @@ def run_object(args: argparse.Namespace, out: Output) -> int:
 
 def run_stage(args: argparse.Namespace, out: Output) -> int:
     with open_from_args(args) as ws:
-        submission = cases.record_stage(ws, args.case, args.stage, args.at, reference=args.reference,
+        submission = case_records.record_stage(ws, args.case, args.stage, args.at, reference=args.reference,
                                         note=args.note)
         case = cases.get_case(ws, args.case)
     deadline = next((item for item in cases.case_deadlines(case) if item.stage is submission.stage), None)
@@ -268,7 +268,7 @@ def run_stage(args: argparse.Namespace, out: Output) -> int:
 
 def _add(args: argparse.Namespace, out: Output, kind: RecordKind, data: dict[str, Any]) -> int:
     with open_from_args(args) as ws:
-        record = cases.add_record(ws, args.case, kind, {key: value for key, value in data.items() if value})
+        record = case_records.add_record(ws, args.case, kind, {key: value for key, value in data.items() if value})
     out.line(f"added {kind.label.lower()} {record.uid} to case {args.case}")
     out.result({"case": args.case, "record": kind.value, "uid": record.uid})
     return 0
@@ -287,7 +287,7 @@ def run_task(args: argparse.Namespace, out: Output) -> int:
 def run_records(args: argparse.Namespace, out: Output) -> int:
     document = read_json_file(args.file)
     with open_from_args(args) as ws:
-        counts = cases.add_records(ws, args.case, document)
+        counts = case_records.add_records(ws, args.case, document)
     out.line(f"case {args.case}: " + ", ".join(f"{count} {key}" for key, count in counts.items()))
     out.result({"case": args.case, "added": counts})
     return 0
@@ -296,7 +296,7 @@ def run_records(args: argparse.Namespace, out: Output) -> int:
 def run_edit(args: argparse.Namespace, out: Output) -> int:
     changes = field_values(argparse.Namespace(fields=None, values=args.values))
     with open_from_args(args) as ws:
-        record = cases.update_record(ws, args.case, args.record, args.uid, changes)
+        record = case_records.update_record(ws, args.case, args.record, args.uid, changes)
     out.line(f"changed {', '.join(sorted(changes))} of {RecordKind.parse(args.record).label.lower()} {record.uid}")
     out.result({"case": args.case, "record": RecordKind.parse(args.record).value, "uid": record.uid})
     return 0
@@ -304,7 +304,7 @@ def run_edit(args: argparse.Namespace, out: Output) -> int:
 
 def run_remove(args: argparse.Namespace, out: Output) -> int:
     with open_from_args(args) as ws:
-        cases.remove_record(ws, args.case, args.record, args.uid)
+        case_records.remove_record(ws, args.case, args.record, args.uid)
     out.line(f"removed {RecordKind.parse(args.record).label.lower()} {args.uid} from case {args.case}")
     out.result({"case": args.case, "removed": args.uid})
     return 0

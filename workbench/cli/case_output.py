@@ -10,7 +10,7 @@ from workbench.domain.cases.case import RECORD_KINDS, Case
 from workbench.domain.cases.fields import display_lines, format_local, format_utc, to_dict
 from workbench.domain.deadlines import StageDeadline
 from workbench.domain.timestamps import format_stix_timestamp
-from workbench.services import cases
+from workbench.services import case_links
 from workbench.services.cases import CaseSummary, DueReport
 from workbench.services.workspace import Workspace
 
@@ -68,7 +68,7 @@ def case_json(case: Case, deadlines: list[StageDeadline], linked: list[dict[str,
 def linked_rows(ws: Workspace, case: Case) -> list[dict[str, Any]]:
     """Linked objects with what the library knows of them (objects a partner referenced may be absent)."""
     rows = []
-    for link in cases.links(ws, case.ref):
+    for link in case_links.links(ws, case.ref):
         row = ws.objects.row(link.object_id)
         rows.append({"id": link.object_id, "origin": link.origin, "in_library": row is not None,
                      "type": row.type if row else link.object_id.split("--")[0], "name": row.name if row else "",

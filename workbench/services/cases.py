@@ -5,7 +5,8 @@ field contents). A change that breaks a rule of the case model raises ``InvalidI
 Objects created inside a case are stored in the object store as local-source versions and linked to the case.
 
 The functions that take a ``Connection`` (``load_case``, ``save_new_case``, ``replace_case``) work inside a
-transaction the caller holds: the import hook and the STIX mapping use them.
+transaction the caller holds: the import hook and the STIX mapping use them. Linked objects are in
+``case_links``, records and stage submissions in ``case_records``; both change cases through ``change_case``.
 """
 
 from __future__ import annotations
@@ -16,16 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import orjson
-
 from workbench.domain.cases.case import (
-    RECORD_KINDS,
     Case,
     RecordKind,
     change_details,
     check_case,
-    check_new_submission,
-    check_record_fits,
     check_title,
     initial_status,
     make_exercise_overview,
@@ -41,31 +37,24 @@ from workbench.domain.cases.fields import (
     field_info,
     parse_time,
     to_dict,
-    with_changes,
 )
-from workbench.domain.cases.incident import IncidentDetails, StageSubmission
+from workbench.domain.cases.incident import IncidentDetails
 from workbench.domain.cases.vocab import CaseKind, ExerciseStatus, IncidentStatus
 from workbench.domain.deadlines import Stage, StageDeadline, StageState, Submission, incident_deadlines, next_due
 from workbench.domain.errors import InvalidInput
-from workbench.domain.ids import is_stix_id, new_id
-from workbench.domain.stix import SCO_TYPES
+from workbench.domain.ids import new_id
 from workbench.domain.timestamps import format_stix_timestamp, utc_now
 from workbench.domain.tlp import Tlp
 from workbench.services.workspace import Workspace
 from workbench.storage import audit
-from workbench.storage.cases import CaseQuery, CaseRow, CaseStore, LinkRow, RecordRow
+from workbench.storage.cases import CaseQuery, CaseRow, CaseStore, RecordRow
 from workbench.storage.database import Connection
-from workbench.storage.objects import ObjectStore
 
 logger = logging.getLogger(__name__)
 
 REF_PREFIX = {CaseKind.INCIDENT: "INC", CaseKind.EXERCISE: "EXE"}
 #: The TLP a new case gets unless the analyst says otherwise: incident and exercise details are rarely public.
 DEFAULT_TLP = Tlp.AMBER
-#: Types an analyst may create inside a case, besides observables (SCOs).
-CREATABLE_TYPES = frozenset({"indicator", "malware", "threat-actor", "vulnerability", "attack-pattern",
-                             "observed-data", "infrastructure", "tool", "intrusion-set"})
-MAX_LINKS_PER_CALL = 100_000
 
 
 @dataclass(frozen=True)
@@ -141,14 +130,14 @@ def _case_from_row(store: CaseStore, row: CaseRow) -> Case:
     return case
 
 
-def _details_of(case: Case) -> IncidentDetails | ExerciseOverview:
+def details_of(case: Case) -> IncidentDetails | ExerciseOverview:
     details = case.incident if case.kind is CaseKind.INCIDENT else case.exercise
     assert details is not None
     return details
 
 
 def _row_of(case: Case, case_id: int | None) -> CaseRow:
-    details = _details_of(case)
+    details = details_of(case)
     starts: datetime | None
     if isinstance(details, IncidentDetails):
         sector = details.sector.value if details.sector else None
@@ -184,7 +173,7 @@ def _record_row(kind: RecordKind, record: Any, position: int, stamps: tuple[date
 
 def _full_text(case: Case) -> str:
     parts = [case.description]
-    parts.extend(text for _, text in display_lines(_details_of(case)))
+    parts.extend(text for _, text in display_lines(details_of(case)))
     for records in case.records.values():
         for record in records:
             parts.extend(text for _, text in display_lines(record))
@@ -232,9 +221,10 @@ def _touch(case: Case, now: datetime) -> datetime:
     return case.modified
 
 
-def _change(ws: Workspace, ident: str, action: str, change: Any, *, now: datetime | None = None) -> Case:
-    """Load, change, check, save and audit one case in one transaction. ``change(store, case, now)`` returns the
-    audit details and may raise to refuse; nothing is kept then."""
+def change_case(ws: Workspace, ident: str, action: str, change: Any, *, now: datetime | None = None) -> Case:
+    """Load, change, check, save and audit one case in one transaction (the one way the case services change a
+    stored case). ``change(store, case, now)`` returns the audit details and may raise to refuse; nothing is kept
+    then."""
     with ws.transaction() as conn:
         store = CaseStore(conn)
         row = find_row(store, ident)
@@ -322,7 +312,7 @@ def update_case(
             case.description = clean_text(description, "the description", multiline=True, limit=20_000)
             changed.append("description")
         if fields:
-            details = _details_of(case)
+            details = details_of(case)
             names = [field_info(type(details), key).name for key in fields]
             updated = change_details(details, fields)
             if isinstance(updated, IncidentDetails):
@@ -334,7 +324,7 @@ def update_case(
             raise InvalidInput("nothing to change: give a title, status, TLP, description or fields")
         return {"changed": sorted(set(changed))}
 
-    return _change(ws, ident, "case.update", change, now=now)
+    return change_case(ws, ident, "case.update", change, now=now)
 
 
 def list_cases(
@@ -391,265 +381,6 @@ def list_cases(
             starts_at=_time(row.starts_at), modified=parse_time(row.modified), origin=row.origin, next_due=upcoming,
         ))
     return summaries
-
-
-# -- linked STIX objects -------------------------------------------------------------------------------------------
-
-def link_objects(ws: Workspace, ident: str, object_ids: Iterable[str], *, origin: str = "library",
-                 now: datetime | None = None) -> int:
-    """Link objects of the library to a case; returns how many were not linked before.
-
-    Refuses ids that are not STIX ids or not in the library (all or nothing)."""
-    ids = list(dict.fromkeys(object_ids))
-    if not ids:
-        raise InvalidInput("no objects given to link")
-    if len(ids) > MAX_LINKS_PER_CALL:
-        raise InvalidInput(f"more than {MAX_LINKS_PER_CALL} objects at once")
-    for object_id in ids:
-        if not is_stix_id(object_id):
-            raise InvalidInput(f"{object_id!r} is not a STIX id (type--UUID)")
-
-    def change(store: CaseStore, case: Case, moment: datetime) -> dict[str, Any]:
-        found = ObjectStore(store.conn).get_many(ids)
-        missing = [object_id for object_id in ids if object_id not in found]
-        if missing:
-            raise InvalidInput(f"{missing[0]} is not in the library" +
-                               (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
-        if case.stix_id in ids:
-            raise InvalidInput("a case cannot be linked to itself")
-        row = find_row(store, case.ref)
-        assert row.id is not None
-        added = sum(store.link(row.id, object_id, origin, format_stix_timestamp(moment)) for object_id in ids)
-        case.linked = [link.object_id for link in store.links(row.id)]
-        counted.append(added)
-        return {"linked": added, "origin": origin}
-
-    counted: list[int] = []
-    _change(ws, ident, "case.link", change, now=now)
-    return counted[0]
-
-
-def unlink_objects(ws: Workspace, ident: str, object_ids: Iterable[str], *, now: datetime | None = None) -> int:
-    """Remove links (the objects stay in the library); returns how many were removed. Refuses ids not linked."""
-    ids = list(dict.fromkeys(object_ids))
-    if not ids:
-        raise InvalidInput("no objects given to unlink")
-
-    def change(store: CaseStore, case: Case, moment: datetime) -> dict[str, Any]:
-        row = find_row(store, case.ref)
-        assert row.id is not None
-        linked = {link.object_id for link in store.links(row.id)}
-        absent = [object_id for object_id in ids if object_id not in linked]
-        if absent:
-            raise InvalidInput(f"{absent[0]} is not linked to case {case.ref}")
-        for object_id in ids:
-            store.unlink(row.id, object_id)
-        case.linked = [link.object_id for link in store.links(row.id)]
-        return {"unlinked": len(ids)}
-
-    _change(ws, ident, "case.unlink", change, now=now)
-    return len(ids)
-
-
-def links(ws: Workspace, ident: str) -> list[LinkRow]:
-    """The case's links with their origin and time."""
-    store = CaseStore(ws.conn)
-    row = find_row(store, ident)
-    assert row.id is not None
-    return store.links(row.id)
-
-
-def create_object(ws: Workspace, ident: str, obj: Mapping[str, Any], *, now: datetime | None = None) -> str:
-    """Create a STIX object inside a case (indicator, observable, malware, threat actor, vulnerability, attack
-    pattern, ...), store it as a local-source version and link it; returns its id.
-
-    The caller gives the object's own properties; ``spec_version``, ``id``, ``created``, ``modified``,
-    ``created_by_ref`` and the case's TLP marking are filled in when absent. The object must be valid STIX 2.1
-    (checked by the stix2 library, patterns included); no custom properties.
-    """
-    if not isinstance(obj, Mapping):
-        raise InvalidInput("the object must be a JSON object")
-    kind = obj.get("type")
-    if kind not in CREATABLE_TYPES and kind not in SCO_TYPES:
-        allowed = ", ".join(sorted(CREATABLE_TYPES)) + " or an observable type"
-        raise InvalidInput(f"objects of type {kind!r} cannot be created in a case; use {allowed}")
-    case = get_case(ws, ident)
-    moment = format_stix_timestamp(now or utc_now())
-    draft = dict(obj)
-    draft.setdefault("spec_version", "2.1")
-    if case.tlp is not None:
-        draft.setdefault("object_marking_refs", [case.tlp.marking_id])
-    if kind not in SCO_TYPES:
-        draft.setdefault("id", new_id(str(kind)))
-        draft.setdefault("created", moment)
-        draft.setdefault("modified", draft["created"])
-        draft.setdefault("created_by_ref", ws.identity_id)
-    import stix2  # only here: creating objects is rare, and stix2 takes a while to import
-    import stix2.exceptions
-
-    try:
-        parsed = stix2.parse(draft, allow_custom=False)
-    except (stix2.exceptions.STIXError, ValueError, TypeError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InvalidInput(f"not a valid {kind} object: {first}") from None
-    stored: dict[str, Any] = orjson.loads(parsed.serialize())
-    object_id = str(stored["id"])
-
-    def change(store: CaseStore, case: Case, at: datetime) -> dict[str, Any]:
-        objects = ObjectStore(store.conn)
-        if objects.get(object_id) is not None and kind not in SCO_TYPES:
-            raise InvalidInput(f"{object_id} exists already in the library; link it instead")
-        source = objects.add_source("local", f"case {case.ref}")
-        objects.put(stored, source)
-        row = find_row(store, case.ref)
-        assert row.id is not None
-        store.link(row.id, object_id, "created", format_stix_timestamp(at))
-        case.linked = [link.object_id for link in store.links(row.id)]
-        return {"created": object_id, "type": kind}
-
-    _change(ws, ident, "case.create-object", change, now=now)
-    return object_id
-
-
-# -- records -------------------------------------------------------------------------------------------------------
-
-def add_record(ws: Workspace, ident: str, kind: RecordKind | str, data: Mapping[str, Any], *,
-               now: datetime | None = None) -> Any:
-    """Add a timeline event, task, participant, objective, inject, observation or improvement item (a record
-    with the uid of an existing one replaces it). Stage submissions go through ``record_stage``."""
-    kind = RecordKind.parse(kind)
-    if kind is RecordKind.STAGE:
-        stage = data.get("stage")
-        submitted = data.get("submitted_at") or data.get("at")
-        if not isinstance(stage, str) or submitted is None:
-            raise InvalidInput("a stage submission needs a stage and the time it was submitted")
-        return record_stage(ws, ident, stage, submitted, reference=data.get("reference"), note=data.get("note"),
-                            now=now)
-    record = make_record(kind, data)
-
-    def change(store: CaseStore, case: Case, moment: datetime) -> dict[str, Any]:
-        _put(case, kind, record, moment)
-        return {"record": kind.value, "uid": record.uid}
-
-    _change(ws, ident, "case.record", change, now=now)
-    return record
-
-
-def _put(case: Case, kind: RecordKind, record: Any, moment: datetime) -> None:
-    check_record_fits(case, kind)
-    records = case.records.setdefault(kind, [])
-    for index, existing in enumerate(records):
-        if existing.uid == record.uid:
-            records[index] = record
-            created = case.stamps.get(record.uid, (moment, moment))[0]
-            case.stamps[record.uid] = (created, moment)
-            return
-    records.append(record)
-    case.stamps[record.uid] = (moment, moment)
-
-
-def update_record(ws: Workspace, ident: str, kind: RecordKind | str, uid: str, changes: Mapping[str, Any], *,
-                  now: datetime | None = None) -> Any:
-    """Change some fields of a record (a task done, an inject's actual time, an objective's rating)."""
-    kind = RecordKind.parse(kind)
-    if not changes:
-        raise InvalidInput("nothing to change")
-    updated: list[Any] = []
-
-    def change(store: CaseStore, case: Case, moment: datetime) -> dict[str, Any]:
-        record = with_changes(case.find(kind, uid), changes, kind.label.lower())
-        _put(case, kind, record, moment)
-        updated.append(record)
-        return {"record": kind.value, "uid": uid, "changed": sorted(changes)}
-
-    _change(ws, ident, "case.record", change, now=now)
-    return updated[0]
-
-
-def remove_record(ws: Workspace, ident: str, kind: RecordKind | str, uid: str, *, now: datetime | None = None) -> None:
-    """Remove a record entered by mistake (the audit log keeps that it was removed)."""
-    kind = RecordKind.parse(kind)
-
-    def change(store: CaseStore, case: Case, moment: datetime) -> dict[str, Any]:
-        record = case.find(kind, uid)
-        case.records[kind].remove(record)
-        case.stamps.pop(uid, None)
-        return {"removed": kind.value, "uid": uid}
-
-    _change(ws, ident, "case.record-removed", change, now=now)
-
-
-def record_stage(ws: Workspace, ident: str, stage: Stage | str, submitted_at: datetime | str, *,
-                 reference: str | None = None, note: str | None = None,
-                 now: datetime | None = None) -> StageSubmission:
-    """Record that a report stage was submitted; the version is one more than the stage's previous submissions.
-
-    Refuses a submission before the time of awareness, one in the future, and stages of exercises."""
-    stage = Stage.parse(stage)
-    data = {"stage": stage.value, "submitted_at": submitted_at if isinstance(submitted_at, str)
-            else format_stix_timestamp(submitted_at), "reference": reference, "note": note}
-    recorded: list[StageSubmission] = []
-
-    def change(store: CaseStore, case: Case, moment: datetime) -> dict[str, Any]:
-        check_record_fits(case, RecordKind.STAGE)
-        version = 1 + sum(1 for item in case.of(RecordKind.STAGE) if item.stage is stage)
-        submission = make_record(RecordKind.STAGE, {**data, "version": version})
-        check_new_submission(submission, moment)
-        _put(case, RecordKind.STAGE, submission, moment)
-        recorded.append(submission)
-        return {"stage": stage.value, "version": version}
-
-    _change(ws, ident, "case.stage", change, now=now)
-    return recorded[0]
-
-
-def add_records(ws: Workspace, ident: str, document: Mapping[str, Any], *, now: datetime | None = None) -> dict[str,
-                                                                                                               int]:
-    """Add many records at once from a JSON document (all or nothing): ``{"overview": {...}, "participants":
-    [...], "objectives": [...], "injects": [...], "observations": [...], "improvements": [...], "events": [...],
-    "tasks": [...], "stages": [...]}``; ``overview`` (exercises) or ``fields`` (incidents) change the case's
-    fields. Records carrying the uid of an existing one replace it. Returns counts per key."""
-    if not isinstance(document, Mapping):
-        raise InvalidInput("the records file must hold a JSON object")
-    counts: dict[str, int] = {}
-
-    def change(store: CaseStore, case: Case, moment: datetime) -> dict[str, Any]:
-        for key, value in document.items():
-            if key in ("overview", "fields"):
-                details = _details_of(case)
-                updated = change_details(details, value) if isinstance(value, Mapping) else None
-                if updated is None:
-                    raise InvalidInput(f"{key} must be a JSON object")
-                if isinstance(updated, IncidentDetails):
-                    case.incident = updated
-                else:
-                    case.exercise = updated
-                counts[key] = len(value)
-                continue
-            try:
-                kind = RecordKind.parse(key)
-            except InvalidInput:
-                known = ", ".join(kind.plural for kind in RECORD_KINDS[case.kind])
-                raise InvalidInput(f"unknown key {key!r} in the records file; use overview, {known}") from None
-            if not isinstance(value, list):
-                raise InvalidInput(f"{key} must be a list")
-            for index, data in enumerate(value, start=1):
-                try:
-                    record = make_record(kind, data)
-                    if kind is RecordKind.STAGE:
-                        version = 1 + sum(1 for item in case.of(kind) if item.stage is record.stage)
-                        record = with_changes(record, {"version": version}, "a stage submission")
-                        check_new_submission(record, moment)
-                except InvalidInput as exc:
-                    raise InvalidInput(f"{key}[{index}]: {exc}") from None
-                _put(case, kind, record, moment)
-            counts[key] = len(value)
-        if not counts:
-            raise InvalidInput("the records file holds nothing to add")
-        return {"records": counts}
-
-    _change(ws, ident, "case.records", change, now=now)
-    return counts
 
 
 # -- deadlines -----------------------------------------------------------------------------------------------------
