@@ -218,3 +218,20 @@ def test_an_exercise_takes_its_records_from_one_json_document(workspace: Workspa
         case_records.add_records(workspace, ref, {"objectives": [{"objective": "x", "rating": "excellent"}]})
     with pytest.raises(InvalidInput, match="unknown key 'budget'"):
         case_records.add_records(workspace, ref, {"budget": []})
+
+
+def test_a_workspace_of_schema_version_one_upgrades_and_takes_cases(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+    from pathlib import Path
+
+    from workbench.services.workspace import open_workspace
+
+    copy = tmp_path / "v1.db"
+    shutil.copyfile(Path(__file__).resolve().parents[1] / "data" / "workspace-v1.db", copy)
+    ws = open_workspace(copy, "workbench schema v1 fixture")
+    try:
+        ref = cases.create_case(ws, "incident", "After the upgrade").ref
+        assert [summary.ref for summary in cases.list_cases(ws, text="upgrade")] == [ref]
+        assert audit.verify(ws.conn).ok
+    finally:
+        ws.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -13,6 +14,12 @@ from workbench.domain.timestamps import format_stix_timestamp
 from workbench.services import case_links
 from workbench.services.cases import CaseSummary, DueReport
 from workbench.services.workspace import Workspace
+
+
+def plain(text: str) -> str:
+    """Text from the library (partners' object names) with control characters shown as '?', so that nothing it
+    holds can drive the terminal. Case fields never hold any: the case model refuses them."""
+    return "".join("?" if unicodedata.category(char) == "Cc" else char for char in text)
 
 
 def when(moment: datetime | None, tz: tzinfo | None) -> str:
@@ -142,4 +149,4 @@ def print_case(out: Output, case: Case, deadlines: list[StageDeadline], linked: 
         out.line("[Linked objects]")
         for row in linked:
             where = "" if row["in_library"] else "  (not in the library)"
-            out.line(f"  {row['type']:16s} {row['name'][:50]:50s} {row['id']}  {row['origin']}{where}")
+            out.line(f"  {plain(row['type']):16s} {plain(row['name'][:50]):50s} {row['id']}  {row['origin']}{where}")
