@@ -77,6 +77,8 @@ def update_record(ws: Workspace, ident: str, kind: RecordKind | str, uid: str, c
 
     def change(store: CaseStore, case: Case, moment: datetime) -> dict[str, Any]:
         record = with_changes(case.find(kind, uid), changes, kind.label.lower())
+        if kind is RecordKind.STAGE:
+            check_new_submission(record, moment)  # a corrected submission time is still not in the future
         _put(case, kind, record, moment)
         updated.append(record)
         return {"record": kind.value, "uid": uid, "changed": sorted(changes)}
