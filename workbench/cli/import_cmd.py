@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from workbench.cli.case_cmd import import_hook
 from workbench.cli.common import Output, common_options, open_from_args
 from workbench.services.importer import ImportSummary, import_file
 
@@ -21,9 +22,12 @@ def run_import(args: argparse.Namespace, out: Output) -> int:
     summaries: list[ImportSummary] = []
     with open_from_args(args) as ws:
         for source in args.sources:
-            summary = import_file(ws, source, strict=args.strict, case_id=args.case)
+            hook = import_hook(ws, args.case)  # checks --case first; adopts cases the file carries
+            summary = import_file(ws, source, strict=args.strict, before_commit=hook)
             summaries.append(summary)
             print_summary(out, summary)
+            for message in hook.messages if summary.committed else []:
+                out.line(f"  {message}")
     out.result([summary.to_json() for summary in summaries])
     return 0
 

@@ -1,0 +1,256 @@
+"""A case as a whole: its header, the fields of its kind, its records, and the rules across them.
+
+Rules that involve more than one record live here: a stage is never submitted before the time of awareness (nor
+in the future), an inject never happens before the exercise starts, and records fit the kind of case.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from workbench.domain.cases.exercise import (
+    ExerciseOverview,
+    ImprovementItem,
+    Inject,
+    Objective,
+    Observation,
+    Participant,
+)
+from workbench.domain.cases.fields import MAX_TEXT, clean_text, format_utc, from_dict, with_changes
+from workbench.domain.cases.incident import IncidentDetails, StageSubmission, Task, TimelineEvent
+from workbench.domain.cases.nis2 import sector_for_subsector_alias
+from workbench.domain.cases.vocab import CaseKind, ExerciseStatus, IncidentStatus, Vocab, vocabulary
+from workbench.domain.errors import InvalidInput
+from workbench.domain.tlp import Tlp
+
+# A stage recorded as submitted a little ahead of this computer's clock is a clock difference, not a mistake.
+CLOCK_TOLERANCE = timedelta(minutes=5)
+
+
+@vocabulary("record kind", {"events": "event", "tasks": "task", "stages": "stage", "participants": "participant",
+                              "objectives": "objective", "injects": "inject", "observations": "observation",
+                              "improvements": "improvement", "improvement-plan": "improvement"})
+class RecordKind(Vocab):
+    EVENT = ("event", "Timeline event")
+    TASK = ("task", "Task")
+    STAGE = ("stage", "Stage submission")
+    PARTICIPANT = ("participant", "Participating organisation")
+    OBJECTIVE = ("objective", "Objective")
+    INJECT = ("inject", "Inject")
+    OBSERVATION = ("observation", "Observation")
+    IMPROVEMENT = ("improvement", "Improvement plan item")
+
+    @property
+    def record_class(self) -> type:
+        return RECORD_CLASSES[self]
+
+    @property
+    def plural(self) -> str:
+        return self.value + "s"
+
+
+RECORD_CLASSES: dict[RecordKind, type] = {
+    RecordKind.EVENT: TimelineEvent,
+    RecordKind.TASK: Task,
+    RecordKind.STAGE: StageSubmission,
+    RecordKind.PARTICIPANT: Participant,
+    RecordKind.OBJECTIVE: Objective,
+    RecordKind.INJECT: Inject,
+    RecordKind.OBSERVATION: Observation,
+    RecordKind.IMPROVEMENT: ImprovementItem,
+}
+
+RECORD_KINDS: dict[CaseKind, tuple[RecordKind, ...]] = {
+    CaseKind.INCIDENT: (RecordKind.EVENT, RecordKind.TASK, RecordKind.STAGE),
+    CaseKind.EXERCISE: (RecordKind.PARTICIPANT, RecordKind.OBJECTIVE, RecordKind.INJECT, RecordKind.OBSERVATION,
+                        RecordKind.IMPROVEMENT, RecordKind.EVENT, RecordKind.TASK),
+}
+
+
+def new_uid() -> str:
+    return str(uuid.uuid4())
+
+
+def check_uid(value: object) -> str:
+    """A record's uid: a UUID in its canonical lower-case form."""
+    if not isinstance(value, str):
+        raise InvalidInput("a record uid must be a UUID")
+    try:
+        parsed = uuid.UUID(value)
+    except ValueError:
+        raise InvalidInput(f"record uid {value!r} is not a UUID") from None
+    if str(parsed) != value:
+        raise InvalidInput(f"record uid {value!r} is not a UUID in canonical form")
+    return value
+
+
+def make_record(kind: RecordKind, data: Mapping[str, Any], *, uid: str | None = None) -> Any:
+    """A record of ``kind`` from a mapping of field keys; its uid from ``uid``, the mapping, or a new one."""
+    if not isinstance(data, Mapping):
+        raise InvalidInput(f"a {kind.label.lower()} must be a JSON object")
+    uid = check_uid(uid or data.get("uid") or new_uid())
+    return from_dict(kind.record_class, data, kind.label.lower(), extra={"uid": uid})
+
+
+def parse_status(kind: CaseKind, text: object) -> IncidentStatus | ExerciseStatus:
+    if kind is CaseKind.INCIDENT:
+        return IncidentStatus.parse(text)
+    return ExerciseStatus.parse(text)
+
+
+def initial_status(kind: CaseKind) -> IncidentStatus | ExerciseStatus:
+    return IncidentStatus.NEW if kind is CaseKind.INCIDENT else ExerciseStatus.PLANNED
+
+
+def check_title(value: object) -> str:
+    title = clean_text(value, "the title", multiline=False, limit=MAX_TEXT) if value is not None else ""
+    if not title:
+        raise InvalidInput("the title is empty")
+    return title
+
+
+def incident_input(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Incident field input with a sub-sector named as a sector filled in: ``sector=telecommunications`` means the
+    electronic communications sub-sector of digital infrastructure."""
+    prepared = dict(data)
+    sector = prepared.get("sector")
+    if isinstance(sector, str) and not prepared.get("subsector"):
+        alias = sector_for_subsector_alias(sector)
+        if alias is not None:
+            prepared["sector"], prepared["subsector"] = alias[0].value, alias[1]
+    return prepared
+
+
+def change_details(details: IncidentDetails | ExerciseOverview, changes: Mapping[str, Any]
+                   ) -> IncidentDetails | ExerciseOverview:
+    """The case's fields with some changed. A new sector without a sub-sector clears the old sub-sector (it
+    belonged to the old sector); ``sector=telecommunications`` sets both, as at creation."""
+    if isinstance(details, IncidentDetails):
+        prepared = incident_input(changes)
+        if "sector" in prepared and "subsector" not in prepared:
+            prepared["subsector"] = None
+        return with_changes(details, prepared, "an incident")
+    return with_changes(details, changes, "an exercise overview")
+
+
+def make_incident_details(data: Mapping[str, Any]) -> IncidentDetails:
+    return from_dict(IncidentDetails, incident_input(data), "an incident")
+
+
+def make_exercise_overview(data: Mapping[str, Any]) -> ExerciseOverview:
+    return from_dict(ExerciseOverview, data, "an exercise overview")
+
+
+@dataclass
+class Case:
+    """A case with everything it holds. ``records`` keeps each kind's records in their order."""
+
+    ref: str
+    kind: CaseKind
+    title: str
+    status: IncidentStatus | ExerciseStatus
+    tlp: Tlp | None
+    description: str
+    stix_id: str
+    created: datetime
+    modified: datetime
+    creator_ref: str
+    origin: str = "local"
+    #: Incidents: the grouping that references the incident, its events and tasks, and the linked objects.
+    grouping_ref: str | None = None
+    origin_ref: str | None = None
+    incident: IncidentDetails | None = None
+    exercise: ExerciseOverview | None = None
+    records: dict[RecordKind, list[Any]] = field(default_factory=dict)
+    linked: list[str] = field(default_factory=list)
+    #: When each record (by uid) was created and last changed; STIX objects made from records carry these times.
+    stamps: dict[str, tuple[datetime, datetime]] = field(default_factory=dict)
+
+    def of(self, kind: RecordKind) -> list[Any]:
+        return self.records.get(kind, [])
+
+    @property
+    def events(self) -> list[TimelineEvent]:
+        return sorted(self.of(RecordKind.EVENT), key=lambda item: item.at)
+
+    @property
+    def tasks(self) -> list[Task]:
+        return list(self.of(RecordKind.TASK))
+
+    @property
+    def stages(self) -> list[StageSubmission]:
+        return sorted(self.of(RecordKind.STAGE), key=lambda item: item.submitted_at)
+
+    @property
+    def participants(self) -> list[Participant]:
+        return list(self.of(RecordKind.PARTICIPANT))
+
+    @property
+    def objectives(self) -> list[Objective]:
+        return list(self.of(RecordKind.OBJECTIVE))
+
+    @property
+    def injects(self) -> list[Inject]:
+        return sorted(self.of(RecordKind.INJECT), key=lambda item: item.planned_at)
+
+    @property
+    def observations(self) -> list[Observation]:
+        return list(self.of(RecordKind.OBSERVATION))
+
+    @property
+    def improvements(self) -> list[ImprovementItem]:
+        return list(self.of(RecordKind.IMPROVEMENT))
+
+    @property
+    def is_open(self) -> bool:
+        return self.status.value != "closed"
+
+    def find(self, kind: RecordKind, uid: str) -> Any:
+        for record in self.of(kind):
+            if record.uid == uid:
+                return record
+        raise InvalidInput(f"case {self.ref} has no {kind.label.lower()} {uid}")
+
+
+def check_record_fits(case: Case, kind: RecordKind) -> None:
+    if kind not in RECORD_KINDS[case.kind]:
+        raise InvalidInput(f"an {case.kind.value} case has no {kind.plural}")
+
+
+def check_case(case: Case) -> None:
+    """The rules across the case's parts; ``InvalidInput`` naming the first one broken."""
+    for kind in case.records:
+        check_record_fits(case, kind)
+    if case.kind is CaseKind.INCIDENT:
+        details = case.incident
+        if details is None or details.awareness_at is None:
+            raise InvalidInput("an incident needs its time of awareness")
+        for stage in case.stages:
+            if stage.submitted_at < details.awareness_at:
+                raise InvalidInput(
+                    f"the {stage.stage.label.lower()} cannot be submitted ({format_utc(stage.submitted_at)}) before "
+                    f"the time of awareness ({format_utc(details.awareness_at)})"
+                )
+    else:
+        overview = case.exercise
+        start = overview.starts_at if overview is not None else None
+        if start is not None:
+            for inject in case.injects:
+                label = f"inject {inject.number}" if inject.number else "an inject"
+                if inject.actual_at is not None and inject.actual_at < start:
+                    raise InvalidInput(f"{label} cannot happen ({format_utc(inject.actual_at)}) before the exercise "
+                                       f"starts ({format_utc(start)})")
+                if inject.planned_at < start:
+                    raise InvalidInput(f"{label} cannot be planned ({format_utc(inject.planned_at)}) before the "
+                                       f"exercise starts ({format_utc(start)})")
+
+
+def check_new_submission(submission: StageSubmission, now: datetime) -> None:
+    """A new stage submission is not recorded ahead of the clock (beyond a small tolerance)."""
+    if submission.submitted_at > now + CLOCK_TOLERANCE:
+        raise InvalidInput(f"the {submission.stage.label.lower()} cannot be recorded as submitted in the future "
+                           f"({format_utc(submission.submitted_at)})")

@@ -1,0 +1,155 @@
+"""Incident cases: the fields NIS2 staged reports and a CISA notification need, timeline events, tasks, stages.
+
+The field declarations below are the one list of incident fields (see ``fields``); sections group them as the
+incident report prints them.
+"""
+
+# spec() returns a dataclasses.field, which ruff's RUF009 cannot see.
+# ruff: noqa: RUF009
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from workbench.domain.cases.fields import FieldKind, spec
+from workbench.domain.cases.nis2 import EntityClass, MemberState, Sector, parse_subsector, sector_for_subsector_alias
+from workbench.domain.cases.rsit import RsitType
+from workbench.domain.cases.vocab import (
+    AttackVector,
+    Determination,
+    FunctionalImpact,
+    ImpactSeverity,
+    InformationImpact,
+    NetworkLocation,
+    Outlook,
+    Recoverability,
+    Regime,
+    RootCause,
+    TaskStatus,
+    ThreatSeverity,
+    TimelineKind,
+)
+from workbench.domain.deadlines import Stage
+from workbench.domain.errors import InvalidInput
+
+ENTITY = "Reporting entity"
+CLOCKS = "Time of awareness and reporting"
+EARLY = "Early warning"
+CLASSIFICATION = "Classification"
+CISA = "CISA fields"
+HANDLING = "Description and handling"
+
+K = FieldKind
+
+
+@dataclass(frozen=True)
+class IncidentDetails:
+    """The fields of an incident case besides its title, status, TLP and description."""
+
+    reporting_entity: str | None = spec("Reporting entity", ENTITY)
+    sector: Sector | None = spec("Sector (NIS2 Annex I/II)", ENTITY, K.CHOICE, Sector)
+    subsector: str | None = spec("Sub-sector", ENTITY, K.SUBSECTOR)
+    entity_class: EntityClass | None = spec("Essential or important entity", ENTITY, K.CHOICE, EntityClass)
+    member_state: MemberState | None = spec("Member State", ENTITY, K.CHOICE, MemberState)
+    contact_24_7: str | None = spec("24/7 contact", ENTITY, aliases=("contact",))
+    awareness_at: datetime = spec("Time of awareness", CLOCKS, K.TIME, required=True,
+                                         help="the reporting clocks start here", aliases=("awareness",))
+    regimes: list[Regime] = spec("Reporting regimes", CLOCKS, K.CHOICES, Regime, default=[Regime.NIS2])
+    handled_at: datetime | None = spec("Incident handled", CLOCKS, K.TIME,
+                                       help="when the incident was handled; the final report is due a month later "
+                                            "if it was still ongoing at the final deadline")
+    suspected_malicious: bool | None = spec("Suspected unlawful or malicious act", EARLY, K.FLAG)
+    cross_border: bool | None = spec("Possible cross-border impact", EARLY, K.FLAG)
+    affected_states: list[MemberState] = spec("Member States affected", EARLY, K.CHOICES, MemberState)
+    determination: Determination = spec("Determination", CLASSIFICATION, K.CHOICE, Determination,
+                                                default=Determination.SUSPECTED)
+    rsit: RsitType | None = spec("RSIT classification", CLASSIFICATION, K.RSIT)
+    root_cause: RootCause | None = spec("Root cause category", CLASSIFICATION, K.CHOICE, RootCause)
+    threat_type: str | None = spec("Type of threat or root cause", CLASSIFICATION)
+    threat_severity: ThreatSeverity | None = spec("Threat severity", CLASSIFICATION, K.CHOICE, ThreatSeverity)
+    impact_severity: ImpactSeverity | None = spec("Impact severity", CLASSIFICATION, K.CHOICE, ImpactSeverity)
+    outlook: Outlook | None = spec("Six-hour outlook", CLASSIFICATION, K.CHOICE, Outlook)
+    functional_impact: FunctionalImpact | None = spec("Functional impact", CISA, K.CHOICE, FunctionalImpact)
+    information_impact: InformationImpact | None = spec("Information impact", CISA, K.CHOICE, InformationImpact)
+    recoverability: Recoverability | None = spec("Recoverability", CISA, K.CHOICE, Recoverability)
+    attack_vector: AttackVector | None = spec("Attack vector", CISA, K.CHOICE, AttackVector)
+    first_detected: datetime | None = spec("First detected", CISA, K.TIME)
+    systems_affected: int | None = spec("Systems affected", CISA, K.COUNT)
+    records_affected: int | None = spec("Records affected", CISA, K.COUNT)
+    users_affected: int | None = spec("Users affected", CISA, K.COUNT)
+    network_location: NetworkLocation | None = spec("Network location", CISA, K.CHOICE, NetworkLocation)
+    point_of_contact: str | None = spec("Point of contact", CISA)
+    initial_assessment: str | None = spec("Initial assessment of severity and impact", HANDLING, K.NOTE)
+    affected_assets: str | None = spec("Affected assets", HANDLING, K.NOTE)
+    mitigation_applied: str | None = spec("Mitigation applied", HANDLING, K.NOTE)
+    mitigation_ongoing: str | None = spec("Mitigation ongoing", HANDLING, K.NOTE)
+    cross_border_impact: str | None = spec("Cross-border impact", HANDLING, K.NOTE)
+    actions_taken: str | None = spec("Actions taken", HANDLING, K.NOTE)
+
+    def checked(self) -> IncidentDetails:
+        """This record, normalised, if the rules across fields hold: the sub-sector belongs to the sector (a
+        sub-sector alone such as "telecommunications" names its sector), times are in order, nothing contradicts."""
+        record = self
+        if self.subsector:
+            sector = self.sector
+            if sector is None:
+                alias = sector_for_subsector_alias(self.subsector)
+                if alias is None:
+                    raise InvalidInput("a sub-sector needs a sector")
+                sector = alias[0]
+            record = replace(self, sector=sector, subsector=parse_subsector(sector, self.subsector))
+        if self.cross_border is False and self.affected_states:
+            raise InvalidInput("Member States affected are given but possible cross-border impact is 'no'")
+        if not self.regimes:
+            raise InvalidInput("an incident needs at least one reporting regime (nis2, circia)")
+        if self.awareness_at is not None:
+            if self.handled_at is not None and self.handled_at < self.awareness_at:
+                raise InvalidInput("the incident cannot be handled before the time of awareness")
+            if self.first_detected is not None and self.first_detected > self.awareness_at:
+                # Detection is what makes an entity aware; a later first detection is a typing mistake.
+                raise InvalidInput("first detected is after the time of awareness")
+        return record
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """Something that happened, on the case's timeline."""
+
+    uid: str = ""
+    at: datetime = spec("Time", "", K.TIME, required=True)
+    title: str = spec("Event", "", required=True, aliases=("name",))
+    kind: TimelineKind = spec("Type", "", K.CHOICE, TimelineKind, default=TimelineKind.OTHER,
+                                     aliases=("type",))
+    description: str | None = spec("Description", "", K.NOTE)
+
+
+@dataclass(frozen=True)
+class Task:
+    """Work to do on the case, with an owner and a due time."""
+
+    uid: str = ""
+    title: str = spec("Task", "", required=True, aliases=("name",))
+    owner: str | None = spec("Owner")
+    due: datetime | None = spec("Due", "", K.TIME)
+    status: TaskStatus = spec("Status", "", K.CHOICE, TaskStatus, default=TaskStatus.PENDING)
+    completed_at: datetime | None = spec("Completed", "", K.TIME)
+    description: str | None = spec("Description", "", K.NOTE)
+
+    def checked(self) -> Task:
+        """A task with a completion time is done."""
+        if self.completed_at is not None and self.status is not TaskStatus.DONE:
+            return replace(self, status=TaskStatus.DONE)
+        return self
+
+
+@dataclass(frozen=True)
+class StageSubmission:
+    """One version of a report stage as submitted to the authority."""
+
+    uid: str = ""
+    stage: Stage = spec("Stage", "", K.CHOICE, Stage, required=True)
+    submitted_at: datetime = spec("Submitted", "", K.TIME, required=True, aliases=("at",))
+    version: int | None = spec("Version", "", K.COUNT)
+    reference: str | None = spec("Reference", "", help="the authority's reference for this submission")
+    note: str | None = spec("Note", "", K.NOTE)

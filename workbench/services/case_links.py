@@ -1,0 +1,145 @@
+"""STIX objects linked to a case: picked from the library, or created inside the case as local-source versions.
+
+Each change is one transaction with one audit entry, through ``cases.change_case``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from workbench.domain.cases.case import Case
+from workbench.domain.errors import InvalidInput
+from workbench.domain.ids import is_stix_id, new_id
+from workbench.domain.stix import SCO_TYPES
+from workbench.domain.timestamps import format_stix_timestamp, utc_now
+from workbench.services.cases import change_case, find_row, get_case
+from workbench.services.workspace import Workspace
+from workbench.storage.cases import CaseStore, LinkRow
+from workbench.storage.objects import ObjectStore
+
+logger = logging.getLogger(__name__)
+
+#: Types an analyst may create inside a case, besides observables (SCOs).
+CREATABLE_TYPES = frozenset({"indicator", "malware", "threat-actor", "vulnerability", "attack-pattern",
+                             "observed-data", "infrastructure", "tool", "intrusion-set"})
+MAX_LINKS_PER_CALL = 100_000
+
+def link_objects(ws: Workspace, ident: str, object_ids: Iterable[str], *, origin: str = "library",
+                 now: datetime | None = None) -> int:
+    """Link objects of the library to a case; returns how many were not linked before.
+
+    Refuses ids that are not STIX ids or not in the library (all or nothing)."""
+    ids = list(dict.fromkeys(object_ids))
+    if not ids:
+        raise InvalidInput("no objects given to link")
+    if len(ids) > MAX_LINKS_PER_CALL:
+        raise InvalidInput(f"more than {MAX_LINKS_PER_CALL} objects at once")
+    for object_id in ids:
+        if not is_stix_id(object_id):
+            raise InvalidInput(f"{object_id!r} is not a STIX id (type--UUID)")
+
+    def change(store: CaseStore, case: Case, moment: datetime) -> dict[str, Any]:
+        found = ObjectStore(store.conn).get_many(ids)
+        missing = [object_id for object_id in ids if object_id not in found]
+        if missing:
+            raise InvalidInput(f"{missing[0]} is not in the library" +
+                               (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
+        if case.stix_id in ids:
+            raise InvalidInput("a case cannot be linked to itself")
+        row = find_row(store, case.ref)
+        assert row.id is not None
+        added = sum(store.link(row.id, object_id, origin, format_stix_timestamp(moment)) for object_id in ids)
+        case.linked = [link.object_id for link in store.links(row.id)]
+        counted.append(added)
+        return {"linked": added, "origin": origin}
+
+    counted: list[int] = []
+    change_case(ws, ident, "case.link", change, now=now)
+    return counted[0]
+
+
+def unlink_objects(ws: Workspace, ident: str, object_ids: Iterable[str], *, now: datetime | None = None) -> int:
+    """Remove links (the objects stay in the library); returns how many were removed. Refuses ids not linked."""
+    ids = list(dict.fromkeys(object_ids))
+    if not ids:
+        raise InvalidInput("no objects given to unlink")
+
+    def change(store: CaseStore, case: Case, moment: datetime) -> dict[str, Any]:
+        row = find_row(store, case.ref)
+        assert row.id is not None
+        linked = {link.object_id for link in store.links(row.id)}
+        absent = [object_id for object_id in ids if object_id not in linked]
+        if absent:
+            raise InvalidInput(f"{absent[0]} is not linked to case {case.ref}")
+        for object_id in ids:
+            store.unlink(row.id, object_id)
+        case.linked = [link.object_id for link in store.links(row.id)]
+        return {"unlinked": len(ids)}
+
+    change_case(ws, ident, "case.unlink", change, now=now)
+    return len(ids)
+
+
+def links(ws: Workspace, ident: str) -> list[LinkRow]:
+    """The case's links with their origin and time."""
+    store = CaseStore(ws.conn)
+    row = find_row(store, ident)
+    assert row.id is not None
+    return store.links(row.id)
+
+
+def create_object(ws: Workspace, ident: str, obj: Mapping[str, Any], *, now: datetime | None = None) -> str:
+    """Create a STIX object inside a case (indicator, observable, malware, threat actor, vulnerability, attack
+    pattern, ...), store it as a local-source version and link it; returns its id.
+
+    The caller gives the object's own properties; ``spec_version``, ``id``, ``created``, ``modified``,
+    ``created_by_ref`` and the case's TLP marking are filled in when absent. The object must be valid STIX 2.1
+    (checked by the stix2 library, patterns included); no custom properties.
+    """
+    if not isinstance(obj, Mapping):
+        raise InvalidInput("the object must be a JSON object")
+    kind = obj.get("type")
+    if kind not in CREATABLE_TYPES and kind not in SCO_TYPES:
+        allowed = ", ".join(sorted(CREATABLE_TYPES)) + " or an observable type"
+        raise InvalidInput(f"objects of type {kind!r} cannot be created in a case; use {allowed}")
+    case = get_case(ws, ident)
+    moment = format_stix_timestamp(now or utc_now())
+    draft = dict(obj)
+    draft.setdefault("spec_version", "2.1")
+    if case.tlp is not None:
+        draft.setdefault("object_marking_refs", [case.tlp.marking_id])
+    if kind not in SCO_TYPES:
+        draft.setdefault("id", new_id(str(kind)))
+        draft.setdefault("created", moment)
+        draft.setdefault("modified", draft["created"])
+        draft.setdefault("created_by_ref", ws.identity_id)
+    import stix2  # only here: creating objects is rare, and stix2 takes a while to import
+    import stix2.exceptions
+
+    try:
+        parsed = stix2.parse(draft, allow_custom=False)
+    except (stix2.exceptions.STIXError, ValueError, TypeError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InvalidInput(f"not a valid {kind} object: {first}") from None
+    stored: dict[str, Any] = orjson.loads(parsed.serialize())
+    object_id = str(stored["id"])
+
+    def change(store: CaseStore, case: Case, at: datetime) -> dict[str, Any]:
+        objects = ObjectStore(store.conn)
+        if objects.get(object_id) is not None and kind not in SCO_TYPES:
+            raise InvalidInput(f"{object_id} exists already in the library; link it instead")
+        source = objects.add_source("local", f"case {case.ref}")
+        objects.put(stored, source)
+        row = find_row(store, case.ref)
+        assert row.id is not None
+        store.link(row.id, object_id, "created", format_stix_timestamp(at))
+        case.linked = [link.object_id for link in store.links(row.id)]
+        return {"created": object_id, "type": kind}
+
+    change_case(ws, ident, "case.create-object", change, now=now)
+    return object_id

@@ -1,0 +1,243 @@
+"""The workbench's own STIX extension for cases: its extension-definition object and JSON schema.
+
+Incident Core Extension 2.0.0 carries what it can of an incident case (determination, investigation status,
+recoverability, timeline events and tasks as ``event`` and ``task`` objects). What it has no place for (NIS2,
+NIS Cooperation Group and CISA fields, stage submissions, a task's owner and due time, and whole exercise
+cases) travels in one property extension of our own, defined by an ``extension-definition`` object whose JSON
+schema is shipped in ``resources/schemas/`` and also carried, as text, in the definition's ``schema`` property
+so that a partner without this program can check it.
+
+The schema is generated from the field declarations of ``workbench.domain.cases`` (the one list of fields); a
+test compares the shipped file with what ``build_schema()`` makes, so the two cannot drift apart. Changing the
+schema means: regenerate the file (``python -m workbench.services.case_schema``), raise ``SCHEMA_VERSION``, set
+``DEFINITION_MODIFIED`` to the day of the change and update ``SCHEMA_SHA256``: a partner's store then sees a new
+version of the definition rather than a conflict.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import sys
+from importlib import resources
+from typing import Any
+
+import orjson
+
+from workbench.domain.cases.case import RECORD_CLASSES, RecordKind
+from workbench.domain.cases.exercise import ExerciseOverview
+from workbench.domain.cases.fields import MAX_NOTE, MAX_TEXT, FieldInfo, FieldKind, field_infos
+from workbench.domain.cases.incident import IncidentDetails
+from workbench.domain.cases.nis2 import SUBSECTORS
+from workbench.domain.cases.rsit import RSIT_TYPES
+from workbench.domain.cases.vocab import ExerciseStatus, IncidentStatus
+from workbench.domain.errors import InvalidInput
+
+logger = logging.getLogger(__name__)
+
+# Fixed ids (random version 4 UUIDs drawn once, as STIX recommends): the same in every workspace, so that partners
+# store one definition and one identity, never conflicting copies.
+CASE_EXTENSION_ID = "extension-definition--7fc43dec-6ccc-48fc-9377-0eabd9b8a127"
+WORKBENCH_IDENTITY_ID = "identity--6b55ede6-a62d-46d2-8828-3d34a9cbba37"
+SCHEMA_VERSION = "1.0.0"
+SCHEMA_FILE = "workbench-case-extension-1.0.0.json"
+SCHEMA_SHA256 = "7a4035bc2b6f23839e2ef7e278b136aab7579619bf0ed3aba68dd6fe2d5b6447"
+DEFINITION_CREATED = "2026-01-01T00:00:00.000Z"
+DEFINITION_MODIFIED = "2026-01-01T00:00:00.000Z"
+
+#: ``record_type`` of the extension on each kind of object.
+INCIDENT_RECORD = "incident-case"
+EXERCISE_RECORD = "exercise-case"
+TASK_RECORD = "case-task"
+
+_TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$"
+_UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
+
+
+def _field_schema(info: FieldInfo) -> dict[str, Any]:
+    kind = info.kind
+    schema: dict[str, Any]
+    if kind is FieldKind.TEXT:
+        schema = {"type": "string", "maxLength": MAX_TEXT}
+    elif kind is FieldKind.NOTE:
+        schema = {"type": "string", "maxLength": MAX_NOTE}
+    elif kind is FieldKind.CHOICE:
+        assert info.vocab is not None
+        schema = {"enum": [member.value for member in info.vocab]}
+    elif kind is FieldKind.CHOICES:
+        assert info.vocab is not None
+        schema = {"type": "array", "uniqueItems": True, "items": {"enum": [member.value for member in info.vocab]}}
+    elif kind is FieldKind.COUNT:
+        schema = {"type": "integer", "minimum": 0}
+    elif kind is FieldKind.FLAG:
+        schema = {"type": "boolean"}
+    elif kind is FieldKind.TIME:
+        schema = {"$ref": "#/$defs/timestamp"}
+    elif kind is FieldKind.DATE:
+        schema = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+    elif kind is FieldKind.RSIT:
+        schema = {"enum": [entry.key for entry in RSIT_TYPES]}
+    elif kind is FieldKind.SUBSECTOR:
+        schema = {"enum": sorted({key for options in SUBSECTORS.values() for key in options})}
+    else:  # pragma: no cover - every kind is handled above
+        raise AssertionError(kind)
+    schema["description"] = info.label + (f": {info.help}" if info.help else "")
+    return schema
+
+
+def _record_schema(cls: type, *, with_uid: bool) -> dict[str, Any]:
+    infos = field_infos(cls)
+    properties: dict[str, Any] = {}
+    if with_uid:
+        properties["uid"] = {"type": "string", "pattern": _UUID_PATTERN}
+    properties.update({info.name: _field_schema(info) for info in infos})
+    required = (["uid"] if with_uid else []) + [info.name for info in infos if info.required]
+    return {"type": "object", "additionalProperties": False, "required": required, "properties": properties}
+
+
+def _list_of(name: str) -> dict[str, Any]:
+    return {"type": "array", "items": {"$ref": f"#/$defs/{name}"}}
+
+
+def build_schema() -> dict[str, Any]:
+    """The JSON schema (draft 2020-12) of the extension's content, from the field declarations."""
+    common = {
+        "extension_type": {"const": "property-extension"},
+        "case_ref": {"type": "string", "maxLength": MAX_TEXT, "description": "the creator's case reference"},
+    }
+    defs: dict[str, Any] = {
+        "timestamp": {"type": "string", "pattern": _TIMESTAMP_PATTERN},
+        "incident_details": _record_schema(IncidentDetails, with_uid=False),
+        "exercise_overview": _record_schema(ExerciseOverview, with_uid=False),
+    }
+    for kind, cls in RECORD_CLASSES.items():
+        defs[kind.value] = _record_schema(cls, with_uid=True)
+    defs["incident_case"] = {
+        "type": "object", "additionalProperties": False,
+        "required": ["extension_type", "record_type", "case_ref", "grouping_ref", "status", "details"],
+        "properties": {
+            **common,
+            "record_type": {"const": INCIDENT_RECORD},
+            "grouping_ref": {"type": "string", "pattern": "^grouping--" + _UUID_PATTERN[1:],
+                             "description": "the grouping that references the case's objects"},
+            "status": {"enum": [status.value for status in IncidentStatus]},
+            "details": {"$ref": "#/$defs/incident_details"},
+            "stages": _list_of(RecordKind.STAGE.value),
+        },
+    }
+    defs["exercise_case"] = {
+        "type": "object", "additionalProperties": False,
+        "required": ["extension_type", "record_type", "case_ref", "status", "overview"],
+        "properties": {
+            **common,
+            "record_type": {"const": EXERCISE_RECORD},
+            "status": {"enum": [status.value for status in ExerciseStatus]},
+            "overview": {"$ref": "#/$defs/exercise_overview"},
+            **{kind.plural: _list_of(kind.value) for kind in (
+                RecordKind.PARTICIPANT, RecordKind.OBJECTIVE, RecordKind.INJECT, RecordKind.OBSERVATION,
+                RecordKind.IMPROVEMENT, RecordKind.EVENT, RecordKind.TASK)},
+        },
+    }
+    defs["case_task"] = {
+        "type": "object", "additionalProperties": False, "required": ["extension_type", "record_type"],
+        "properties": {
+            "extension_type": {"const": "property-extension"},
+            "record_type": {"const": TASK_RECORD},
+            "owner": {"type": "string", "maxLength": MAX_TEXT},
+            "due": {"$ref": "#/$defs/timestamp"},
+        },
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"urn:workbench:stix-extension:case:{SCHEMA_VERSION}",
+        "title": "Workbench case",
+        "description": "Incident case fields (NIS2 stages, NIS Cooperation Group and CISA fields) on an incident, "
+                       "a whole exercise case (after-action report and improvement plan) on a grouping, and a "
+                       "task's owner and due time on a task.",
+        "oneOf": [{"$ref": "#/$defs/incident_case"}, {"$ref": "#/$defs/exercise_case"},
+                  {"$ref": "#/$defs/case_task"}],
+        "$defs": defs,
+    }
+
+
+def schema_text(schema: dict[str, Any] | None = None) -> str:
+    """The schema as shipped: JSON with sorted keys, two-space indent, one final newline."""
+    return orjson.dumps(schema or build_schema(), option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2).decode() + "\n"
+
+
+@functools.cache
+def shipped_schema_text() -> str:
+    return resources.files("workbench").joinpath("resources", "schemas", SCHEMA_FILE).read_text(encoding="utf-8")
+
+
+@functools.cache
+def _validator() -> Any:
+    # Imported here, not at the top: importing jsonschema loads its format checkers, and with the optional
+    # rfc3987-syntax package present that alone takes seconds, which every command would otherwise pay.
+    import jsonschema
+
+    schema = orjson.loads(shipped_schema_text())
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def validate_extension(content: Any, where: str) -> None:
+    """Refuse extension content that does not match the shipped schema, naming the first place that does not."""
+    errors = sorted(_validator().iter_errors(content), key=lambda error: list(error.absolute_path))
+    if not errors:
+        return
+    # oneOf hides the useful message: look into the branch whose record_type matches.
+    error = errors[0]
+    for candidate in errors:
+        for context in sorted(candidate.context or [], key=lambda item: -len(list(item.absolute_path))):
+            if list(context.absolute_path) and "record_type" not in list(context.absolute_path):
+                error = context
+                break
+    path = "/".join(str(part) for part in error.absolute_path) or "(top)"
+    raise InvalidInput(f"{where}: the workbench case extension is invalid at {path}: {error.message[:200]}")
+
+
+def extension_definition() -> dict[str, Any]:
+    """The ``extension-definition`` object exported with every case."""
+    return {
+        "type": "extension-definition",
+        "spec_version": "2.1",
+        "id": CASE_EXTENSION_ID,
+        "created": DEFINITION_CREATED,
+        "modified": DEFINITION_MODIFIED,
+        "created_by_ref": WORKBENCH_IDENTITY_ID,
+        "name": "Workbench case",
+        "description": "Incident and exercise cases of the air-gapped analyst workbench: NIS2 reporting stages, "
+                       "NIS Cooperation Group and CISA incident fields, and exercise after-action records. The "
+                       "schema property holds the JSON schema (draft 2020-12) of the extension's content.",
+        "schema": shipped_schema_text(),
+        "version": SCHEMA_VERSION,
+        "extension_types": ["property-extension"],
+    }
+
+
+def workbench_identity() -> dict[str, Any]:
+    """The identity that created the extension definition: the workbench itself, the same everywhere."""
+    return {
+        "type": "identity",
+        "spec_version": "2.1",
+        "id": WORKBENCH_IDENTITY_ID,
+        "created": DEFINITION_CREATED,
+        "modified": DEFINITION_CREATED,
+        "name": "Workbench (air-gapped analyst workbench)",
+        "identity_class": "system",
+    }
+
+
+def schema_digest() -> str:
+    return hashlib.sha256(shipped_schema_text().encode("utf-8")).hexdigest()
+
+
+if __name__ == "__main__":  # regenerate the shipped file: python -m workbench.services.case_schema [PATH]
+    target = sys.argv[1] if len(sys.argv) > 1 else f"resources/schemas/{SCHEMA_FILE}"
+    text = schema_text()
+    with open(target, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    print(f"wrote {target}, sha256 {hashlib.sha256(text.encode()).hexdigest()}")
