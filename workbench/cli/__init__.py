@@ -13,12 +13,12 @@ import sys
 from collections.abc import Sequence
 
 from workbench import __version__
-from workbench.cli import audit_cmd, import_cmd, keys_cmd, search_cmd, workspace_cmds
+from workbench.cli import audit_cmd, exchange_cmd, import_cmd, keys_cmd, search_cmd, workspace_cmds
 from workbench.cli.common import CommandError, Output
 from workbench.domain.errors import WorkbenchError
 
 # Each module adds its sub-commands to the parser. Add new command modules here.
-COMMAND_MODULES = (workspace_cmds, keys_cmd, audit_cmd, search_cmd, import_cmd)
+COMMAND_MODULES = (workspace_cmds, keys_cmd, audit_cmd, search_cmd, import_cmd, exchange_cmd)
 
 
 class _Parser(argparse.ArgumentParser):
