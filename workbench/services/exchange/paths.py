@@ -40,8 +40,6 @@ def check_member_path(path: object) -> str:
     if _DRIVE.match(path) or ":" in path:
         raise InvalidInput(f"file path {shown!r} names a drive or stream (':')")
     parts = path.split("/")
-    if len(parts) > MAX_DEPTH:
-        raise InvalidInput(f"file path {shown!r} is nested deeper than {MAX_DEPTH} levels")
     for part in parts:
         if part in ("..", "."):
             raise InvalidInput(f"file path {shown!r} climbs out of its folder ('{part}')")
@@ -51,6 +49,8 @@ def check_member_path(path: object) -> str:
             raise InvalidInput(f"file path {shown!r} uses the reserved device name {part.split('.')[0]!r}")
         if not _COMPONENT.match(part) or part.endswith("."):
             raise InvalidInput(f"file path {shown!r} contains a character or form not allowed in file names")
+    if len(parts) > MAX_DEPTH:
+        raise InvalidInput(f"file path {shown!r} is nested deeper than {MAX_DEPTH} levels")
     return path
 
 
