@@ -112,18 +112,20 @@ def plan_export(
     def describe(stix_id: str, reason: str, version: str | None = None) -> HeldBack:
         return HeldBack(stix_id, objects[stix_id][0], names[stix_id], reason, version)
 
+    # Internal notes dropped by sanitising are taken out first: leaving them behind says nothing about the
+    # objects they annotate, which still leave.
+    dropped: list[str] = []
+    if sanitize:
+        notes = [stix_id for stix_id in candidates if objects[stix_id][0] == "note"]
+        note_json = rows.version_json(conn, [objects[stix_id][2] for stix_id in notes])
+        dropped = [stix_id for stix_id in notes if is_internal_note(orjson.loads(note_json[objects[stix_id][2]]))]
+        candidates -= set(dropped)
     held: dict[str, str] = {}
-    notes = [stix_id for stix_id in candidates if objects[stix_id][0] == "note"] if sanitize else []
-    note_json = rows.version_json(conn, [objects[stix_id][2] for stix_id in notes])
     for stix_id in candidates:
         kind, tlp, vid = objects[stix_id]
-        if kind == "marking-definition":
-            continue
-        if level(stix_id) > ceiling:
+        if kind != "marking-definition" and level(stix_id) > ceiling:
             marked = Tlp(tlp).label if tlp is not None else f"unmarked (treated as {unmarked_as.label})"
             held[stix_id] = f"{marked}, above {ceiling.label}, the ceiling for {recipient}"
-        elif vid in note_json and is_internal_note(orjson.loads(note_json[vid])):
-            held[stix_id] = "internal note, dropped by sanitising"
 
     queue = deque(held)
     while queue:
@@ -145,6 +147,7 @@ def plan_export(
     leaving = candidates - set(held)
     plan = Plan(candidates=len(candidates))
     plan.held = [describe(stix_id, reason) for stix_id, reason in held.items()]
+    plan.held.extend(describe(stix_id, "internal note, dropped by sanitising") for stix_id in dropped)
     markings: set[str] = set()
     for stix_id in leaving:
         markings.update(target for target, kind in refs_out.get(stix_id, ()) if kind == _MARK)
