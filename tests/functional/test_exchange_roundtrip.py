@@ -203,7 +203,7 @@ def test_a_receipt_from_the_wrong_key_or_for_an_unknown_package_is_refused(pair:
     before = digest(pair.eu)
     with pytest.raises(WorkbenchError, match="signature does not verify"):
         exchange.import_item(pair.eu, receipt.path)
-    with pytest.raises(WorkbenchError, match="no package .* was imported"):
+    with pytest.raises(WorkbenchError, match=r"no package .* was imported"):
         exchange.write_receipt(pair.us, "00000000-0000-4000-8000-000000000000", pair.medium())
     assert digest(pair.eu) == before
 

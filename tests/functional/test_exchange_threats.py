@@ -126,9 +126,9 @@ def test_8_created_in_the_future(pair: Pair, package: Path) -> None:
 
 
 def test_8_created_after_the_key_validity_ended(pair: Pair, package: Path) -> None:
-    _, pem, _ = new_private_key()
     with pair.us.transaction() as conn:
-        conn.execute("UPDATE partner_keys SET valid_until = ?", (format_stix_timestamp(utc_now() - timedelta(days=1)),))
+        ended = format_stix_timestamp(utc_now() - timedelta(days=1))
+        conn.execute("UPDATE partner_keys SET valid_until = ?", (ended,))
     refused(pair, package, "validity ended")
 
 
