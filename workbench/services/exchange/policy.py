@@ -11,8 +11,9 @@ Rules, applied to the selection's roots plus everything they bring along:
    that cite them. With ``sanitize``, internal notes are held back too.
 3. Held back for what it points at: an object whose content references (anything but ``created_by_ref`` and
    marking references) include a held-back object, since the reference alone would reveal it.
-4. Held back for who points at it: an object that is referenced, but only by held-back objects (unless the
-   analyst chose it explicitly).
+4. Held back for who points at it: an object that is referenced, but only by objects held back for their own
+   marking (rule 2) or, in turn, by objects held back under this rule; unless the analyst chose it explicitly.
+   A victim named only in a TLP:RED report stays with the report.
 
 The plan is computed from the index of references the store keeps for current versions, so it costs no JSON
 parsing except for older versions and, with ``sanitize``, notes.
@@ -127,6 +128,10 @@ def plan_export(
             marked = Tlp(tlp).label if tlp is not None else f"unmarked (treated as {unmarked_as.label})"
             held[stix_id] = f"{marked}, above {ceiling.label}, the ceiling for {recipient}"
 
+    # Objects held back for their own marking, and those only they refer to: what an object referenced only
+    # from here would reveal. A link held back because it points at such an object does not count: the object
+    # at its other end stands on its own.
+    context = set(held)
     queue = deque(held)
     while queue:
         cause = queue.popleft()
@@ -138,7 +143,8 @@ def plan_export(
             if kind == _MARK or target not in candidates or target in held or target in explicit:
                 continue
             referrers = [source for source, how in refs_in[target] if how != _MARK and source in candidates]
-            if referrers and all(source in held for source in referrers):
+            if referrers and all(source in context for source in referrers):
+                context.add(target)
                 held[target] = f"only referenced by held-back {cause}"
                 queue.append(target)
     if cancel and cancel():
