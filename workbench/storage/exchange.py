@@ -7,6 +7,7 @@ what, when a sequence is a replay) live in ``services.exchange``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from workbench.storage.database import Connection
 
@@ -138,10 +139,10 @@ def revoke_key(conn: Connection, key_id: str, revoked_at: str, reason: str | Non
                  (revoked_at, reason, key_id))
 
 
-def _key_row(row: tuple[object, ...]) -> PartnerKeyRow:
+def _key_row(row: tuple[Any, ...]) -> PartnerKeyRow:
     values = list(row)
-    values[2] = bytes(values[2])  # type: ignore[arg-type]
-    return PartnerKeyRow(*values)  # type: ignore[arg-type]
+    values[2] = bytes(values[2])
+    return PartnerKeyRow(*values)
 
 
 # -- channels ------------------------------------------------------------------------------------------------------

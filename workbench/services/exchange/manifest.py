@@ -155,7 +155,7 @@ def parse_manifest(data: bytes) -> Manifest:
     stix = _object(document, "stix")
     _exact_keys(stix, {"bundle_id", "spec_version", "object_count"}, "manifest field stix")
     bundle_id = stix.get("bundle_id")
-    if not is_stix_id(bundle_id, "bundle"):
+    if not isinstance(bundle_id, str) or not is_stix_id(bundle_id, "bundle"):
         raise InvalidInput("manifest field stix.bundle_id is not a bundle id")
     if stix.get("spec_version") != "2.1":
         raise InvalidInput("manifest field stix.spec_version is not 2.1")

@@ -94,9 +94,9 @@ def plan_export(
     refs_in: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for source, target, prop in rows.current_refs(conn):
         if target in objects and target != source:
-            kind = _kind(prop)
-            refs_out[source].append((target, kind))
-            refs_in[target].append((source, kind))
+            how = _kind(prop)
+            refs_out[source].append((target, how))
+            refs_in[target].append((source, how))
     if cancel and cancel():
         raise Cancelled()
 
@@ -135,14 +135,14 @@ def plan_export(
     queue = deque(held)
     while queue:
         cause = queue.popleft()
-        for source, kind in refs_in.get(cause, ()):
-            if kind == _CONTENT and source in candidates and source not in held:
+        for source, how in refs_in.get(cause, ()):
+            if how == _CONTENT and source in candidates and source not in held:
                 held[source] = f"refers to held-back {cause}"
                 queue.append(source)
-        for target, kind in refs_out.get(cause, ()):
-            if kind == _MARK or target not in candidates or target in held or target in explicit:
+        for target, how in refs_out.get(cause, ()):
+            if how == _MARK or target not in candidates or target in held or target in explicit:
                 continue
-            referrers = [source for source, how in refs_in[target] if how != _MARK and source in candidates]
+            referrers = [source for source, way in refs_in[target] if way != _MARK and source in candidates]
             if referrers and all(source in context for source in referrers):
                 context.add(target)
                 held[target] = f"only referenced by held-back {cause}"
