@@ -219,6 +219,14 @@ def test_12_object_above_the_package_ceiling(pair: Pair) -> None:
     refused(pair, package, "is marked TLP:RED, above the package's ceiling TLP:AMBER")
 
 
+def test_12_marking_spelled_with_json_escapes_is_still_seen(pair: Pair) -> None:
+    escaped = RED.replace("e", "\\u0065", 1)
+    bundle = bundle_bytes(indicator(object_marking_refs=["PLACEHOLDER"])).replace(b"PLACEHOLDER", escaped.encode())
+    assert RED.encode() not in bundle
+    package = craft(pair.folder, manifest_for(pair, bundle), {"payload/bundle.json": bundle}, pair.eu_signs)
+    refused(pair, package, "is marked TLP:RED")
+
+
 def test_12_above_what_the_partner_may_send(pair: Pair) -> None:
     bundle = bundle_bytes(indicator(object_marking_refs=[RED]))
     package = craft(pair.folder, manifest_for(pair, bundle, tlp_ceiling=RED), {"payload/bundle.json": bundle},
