@@ -232,3 +232,24 @@ def test_preview_matches_the_export_and_writes_nothing(pair: Pair) -> None:
     assert dry.dry_run and not dry.committed and dry.summary.new == result.object_count
     assert exchange.inbox(pair.us.conn) == []
     assert exchange.import_package(pair.us, result.path).committed
+
+
+def test_cancelled_export_and_import_leave_nothing(pair: Pair) -> None:
+    pair.stock(*(indicator(name=f"beacon {index}") for index in range(600)))
+    medium = pair.medium()
+    stages: list[str] = []
+
+    def cancel_while_writing() -> bool:
+        return "write" in stages
+
+    with pytest.raises(WorkbenchError, match="cancelled"):
+        pair.export(dest=medium, progress=lambda stage, done, total: stages.append(stage),
+                    cancel=cancel_while_writing)
+    assert list(medium.iterdir()) == [] and exchange.outbox(pair.eu.conn) == []
+    written = pair.export(dest=medium)
+    before = digest(pair.us)
+    seen: list[str] = []
+    with pytest.raises(WorkbenchError, match="cancelled"):
+        exchange.import_package(pair.us, written.path, progress=lambda stage, done, total: seen.append(stage),
+                                cancel=lambda: "verify" in seen)
+    assert digest(pair.us) == before
