@@ -31,6 +31,7 @@ import orjson
 from workbench.domain.errors import Cancelled
 from workbench.domain.stix import iter_refs
 from workbench.domain.tlp import Tlp
+from workbench.services.exchange.gcpause import paused_gc
 from workbench.services.exchange.sanitize import is_internal_note
 from workbench.storage import exchange as rows
 from workbench.storage.database import Connection
@@ -85,6 +86,12 @@ def plan_export(
     cancel: Callable[[], bool] | None = None,
 ) -> Plan:
     """Work out the plan; see the module docstring. ``roots`` None means every object."""
+    with paused_gc():
+        return _plan(conn, roots, ceiling, unmarked_as, recipient, include_history, sanitize, cancel)
+
+
+def _plan(conn: Connection, roots: list[str] | None, ceiling: Tlp, unmarked_as: Tlp, recipient: str,
+          include_history: bool, sanitize: bool, cancel: Callable[[], bool] | None) -> Plan:
     names: dict[str, str] = {}
     objects: dict[str, tuple[str, int | None, int]] = {}
     for stix_id, kind, tlp, vid, name in rows.current_objects(conn):
@@ -106,9 +113,11 @@ def plan_export(
     else:
         candidates = _closure(set(roots), objects, refs_out, refs_in)
 
-    def level(stix_id: str) -> Tlp:
+    unmarked_level = int(unmarked_as)
+
+    def level(stix_id: str) -> int:
         tlp = objects[stix_id][1]
-        return Tlp(tlp) if tlp is not None else unmarked_as
+        return tlp if tlp is not None else unmarked_level
 
     def describe(stix_id: str, reason: str, version: str | None = None) -> HeldBack:
         return HeldBack(stix_id, objects[stix_id][0], names[stix_id], reason, version)
@@ -178,12 +187,14 @@ def plan_export(
             leaving.add(marking)
     ordered = sorted(leaving, key=lambda stix_id: (objects[stix_id][0] != "marking-definition",
                                                    objects[stix_id][0] != "identity", objects[stix_id][2]))
+    highest = -1
     for stix_id in ordered:
         plan.vids.extend(history.get(stix_id, ()))
         plan.vids.append(objects[stix_id][2])
         plan.object_ids.add(stix_id)
         if objects[stix_id][0] != "marking-definition":
-            plan.highest = max(plan.highest, level(stix_id)) if plan.highest is not None else level(stix_id)
+            highest = max(highest, level(stix_id))
+    plan.highest = Tlp(highest) if highest >= 0 else None
     return plan
 
 

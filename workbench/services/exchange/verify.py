@@ -8,11 +8,9 @@ want the verdict (``workbench verify``, the window's preview).
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -33,6 +31,7 @@ from workbench.domain.tlp import (
 from workbench.services import keys
 from workbench.services.exchange import partners
 from workbench.services.exchange.canonical import MAX_SIGNED_DOCUMENT, parse_canonical
+from workbench.services.exchange.gcpause import paused_gc
 from workbench.services.exchange.manifest import (
     BUNDLE_PATH,
     MANIFEST_NAME,
@@ -302,23 +301,11 @@ def check_files(box: Quarantine, manifest: Manifest) -> None:
                                      "after signing")
 
 
-@contextlib.contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Parsing creates millions of containers and no cycles; the cyclic collector would double the time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def check_bundle(path: Path, manifest: Manifest, accept: Tlp | None, partner_name: str | None,
                  cancel: CancelCheck | None = None) -> None:
     """Step 6: parse the bundle (orjson: depth, number and UTF-8 limits) and check every object's markings."""
     data = path.read_bytes()
-    with _no_cyclic_gc():
+    with paused_gc():
         try:
             document = orjson.loads(data)
         except orjson.JSONDecodeError as exc:
