@@ -134,6 +134,8 @@ def test_bundle_inside_passes_the_validator_for_valid_sources(pair: Pair) -> Non
     assert report.is_valid, [str(error) for error in report.errors][:5]
     imported = exchange.import_package(pair.us, result.path)
     assert imported.summary.new + imported.summary.unchanged == result.object_count
+    # The examples were written by other organisations: shown, and provenance names the EU key.
+    assert any("name another author (created_by_ref)" in warning for warning in imported.verdict.warnings)
 
 
 def test_openssl_verifies_what_the_program_writes(pair: Pair) -> None:
@@ -173,6 +175,7 @@ def test_a_manifest_signed_by_openssl_is_accepted(pair: Pair, tmp_path: Path) ->
                     "-out", "manifest.json.sig"], cwd=package, check=True)
     result = exchange.import_package(pair.us, package)
     assert result.verdict.partner == "Agency Using OpenSSL"
+    assert not result.verdict.warnings
     assert pair.us.objects.get(beacon["id"]) == beacon
 
 

@@ -200,7 +200,11 @@ def check_quarantined(
     bundle_item = box.files[BUNDLE_PATH]
     accept = signer.partner.tlp_accept if signer.partner is not None else None
     if check_content:
-        check_bundle(bundle_item.path, manifest, accept, signer.partner.name if signer.partner else None, cancel)
+        foreign = check_bundle(bundle_item.path, manifest, accept, signer.partner.name if signer.partner else None,
+                               cancel)
+        if foreign:
+            warnings.append(f"{foreign} object(s) name another author (created_by_ref) than the producer "
+                            f"{manifest.producer.name}; provenance records the producer's key")
     if progress:
         progress("verify", 1, 1)
     verdict = Verdict(
@@ -302,15 +306,18 @@ def check_files(box: Quarantine, manifest: Manifest) -> None:
 
 
 def check_bundle(path: Path, manifest: Manifest, accept: Tlp | None, partner_name: str | None,
-                 cancel: CancelCheck | None = None) -> None:
-    """Step 6: parse the bundle (orjson: depth, number and UTF-8 limits) and check every object's markings."""
+                 cancel: CancelCheck | None = None) -> int:
+    """Step 6: parse the bundle (orjson: depth, number and UTF-8 limits) and check every object's markings.
+
+    Returns how many objects name an author (``created_by_ref``) other than the producer's identity.
+    """
     data = path.read_bytes()
     with paused_gc():
         try:
             document = orjson.loads(data)
         except orjson.JSONDecodeError as exc:
             raise InvalidInput(f"{BUNDLE_PATH} is not valid JSON: {str(exc)[:120]}") from None
-        _check_objects(document, data, manifest, accept, partner_name, cancel)
+        return _check_objects(document, data, manifest, accept, partner_name, cancel)
 
 
 def _markings_above(data: bytes, limit: Tlp) -> bool:
@@ -325,7 +332,7 @@ def _markings_above(data: bytes, limit: Tlp) -> bool:
 
 
 def _check_objects(document: Any, data: bytes, manifest: Manifest, accept: Tlp | None, partner_name: str | None,
-                   cancel: CancelCheck | None) -> None:
+                   cancel: CancelCheck | None) -> int:
     if not isinstance(document, dict) or document.get("type") != "bundle":
         raise InvalidInput(f"{BUNDLE_PATH} is not a STIX bundle")
     if document.get("id") != manifest.bundle_id:
@@ -339,6 +346,8 @@ def _check_objects(document: Any, data: bytes, manifest: Manifest, accept: Tlp |
     ceiling = manifest.ceiling
     limit = min(ceiling, accept) if accept is not None else ceiling
     judge_levels = _markings_above(data, limit)
+    producer = manifest.producer.identity_ref
+    foreign = 0
     for index, obj in enumerate(objects):
         if cancel and index % 10_000 == 0 and cancel():
             raise Cancelled()
@@ -346,6 +355,9 @@ def _check_objects(document: Any, data: bytes, manifest: Manifest, accept: Tlp |
             raise InvalidInput(f"{BUNDLE_PATH}: entry {index} is not an object")
         if obj.get("type") == "marking-definition" and redefines_builtin_marking(obj):
             raise VerificationFailed(f"{str(obj.get('id'))[:100]} redefines a built-in TLP marking definition")
+        author = obj.get("created_by_ref")
+        if author is not None and author != producer:
+            foreign += 1
         if not judge_levels:
             continue
         stix_id = str(obj.get("id"))[:100]
@@ -355,6 +367,7 @@ def _check_objects(document: Any, data: bytes, manifest: Manifest, accept: Tlp |
         if level is not None and accept is not None and level > accept:
             raise VerificationFailed(f"{stix_id} is marked {level.label}, above what {partner_name} may send us "
                                      f"({accept.label})")
+    return foreign
 
 
 def redefines_builtin_marking(obj: dict[str, Any]) -> bool:
