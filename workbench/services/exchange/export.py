@@ -262,7 +262,11 @@ def _bundle_chunks(conn: Connection, bundle_id: str, plan: Plan, sanitize: bool,
         for vid in batch:
             data = texts[vid]
             if sanitize:
-                cleaned, changed = sanitize_object(orjson.loads(data))
+                try:
+                    cleaned, changed = sanitize_object(orjson.loads(data))
+                except RecursionError:
+                    raise InvalidInput("an object is nested too deeply to be sanitised; nothing was written") \
+                        from None
                 if changed:
                     counter.sanitized += 1
                     data = orjson.dumps(cleaned)
