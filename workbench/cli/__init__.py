@@ -16,6 +16,7 @@ from workbench import __version__
 from workbench.cli import (
     audit_cmd,
     case_cmd,
+    exchange_cmd,
     import_cmd,
     keys_cmd,
     report_cmd,
@@ -32,6 +33,7 @@ COMMAND_MODULES = (
     audit_cmd,
     search_cmd,
     import_cmd,
+    exchange_cmd,
     case_cmd,
     report_cmd,
 )

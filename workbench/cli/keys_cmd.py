@@ -10,6 +10,8 @@ from workbench.services import keys
 
 # Further ``keys`` sub-commands register here: (name, help, add_arguments, handler).
 EXTRA_KEY_COMMANDS: list[tuple[str, str, Any, Any]] = []
+# Further sections of ``keys list`` (partners): (conn, out) -> (JSON key, JSON value), printing their lines.
+EXTRA_KEY_LISTINGS: list[Any] = []
 
 
 def register(commands: Any) -> None:
@@ -33,10 +35,12 @@ def register(commands: Any) -> None:
 def run_list(args: argparse.Namespace, out: Output) -> int:
     with open_from_args(args) as ws:
         own = keys.own_keys(ws.conn)
-    for key in own:
-        state = "active" if key.active else f"retired {key.retired}"
-        out.line(f"own  {key.key_id}  created {key.created}  {state}")
-    out.result({"own": [{"key_id": key.key_id, "created": key.created, "retired": key.retired} for key in own]})
+        for key in own:
+            state = "active" if key.active else f"retired {key.retired}"
+            out.line(f"own  {key.key_id}  created {key.created}  {state}")
+        extra = dict(listing(ws.conn, out) for listing in EXTRA_KEY_LISTINGS)
+    out.result({"own": [{"key_id": key.key_id, "created": key.created, "retired": key.retired} for key in own],
+                **extra})
     return 0
 
 

@@ -1,0 +1,106 @@
+"""``workbench keys add-partner | revoke`` and the partners section of ``keys list``.
+
+Pinning a key needs its fingerprint confirmed: given with ``--fingerprint`` as the partner read it out, or
+typed ``yes`` at the prompt after reading it on a terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from workbench.cli import keys_cmd
+from workbench.cli.common import CommandError, Output, open_from_args
+from workbench.domain.errors import InvalidInput
+from workbench.domain.tlp import Tlp
+from workbench.services import exchange, keys
+from workbench.storage.database import Connection
+
+
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--name", required=True, help="the partner organisation's name")
+    parser.add_argument("--key", required=True, metavar="FILE", help="the partner's Ed25519 public key (PEM)")
+    parser.add_argument("--tlp-max", help="highest TLP level they may receive from us (default AMBER)")
+    parser.add_argument("--accept-max", help="highest TLP level they may send us (default AMBER)")
+    parser.add_argument("--valid-from", help="the key vouches for packages created from this date or UTC time")
+    parser.add_argument("--valid-until", help="... and before this one")
+    parser.add_argument("--fingerprint", help="the fingerprint the partner read out (groups and colons ignored)")
+
+
+def _revoke_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("key_id", metavar="KEY_ID", help="the fingerprint of the pinned partner key")
+    parser.add_argument("--since", help="revoked as of this date or UTC time (default now); packages created "
+                                        "from then on are refused")
+    parser.add_argument("--reason", help="one line recorded in the audit log")
+
+
+def run_add_partner(args: argparse.Namespace, out: Output) -> int:
+    try:
+        data = Path(args.key).read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {args.key}: {exc.strerror}") from None
+    _, key_id = exchange.read_public_key(data)
+    expected = args.fingerprint
+    if expected is None:
+        if not sys.stdin.isatty():
+            raise CommandError("confirm the key: pass --fingerprint as the partner read it out, or run in a terminal")
+        print(f"fingerprint: {keys.format_fingerprint(key_id)}", file=sys.stderr)
+        answer = input("Did the partner read out exactly this fingerprint? Type yes to pin the key: ")
+        if answer.strip().lower() != "yes":
+            raise CommandError("not confirmed; the key was not pinned")
+        expected = key_id
+    valid_from = exchange.parse_time_argument(args.valid_from, "--valid-from") if args.valid_from else None
+    valid_until = exchange.parse_time_argument(args.valid_until, "--valid-until") if args.valid_until else None
+    with open_from_args(args) as ws:
+        partner = exchange.add_partner(
+            ws, args.name, data, expected_fingerprint=expected,
+            tlp_send=Tlp.parse(args.tlp_max) if args.tlp_max else None,
+            tlp_accept=Tlp.parse(args.accept_max) if args.accept_max else None,
+            valid_from=valid_from, valid_until=valid_until,
+        )
+    out.line(f"pinned key {keys.format_fingerprint(key_id)} for partner {partner.name}")
+    out.line(f"  they may receive up to {partner.tlp_send.label}, may send us up to {partner.tlp_accept.label}")
+    out.result({"partner": partner.name, "key_id": key_id, "tlp_send": partner.tlp_send.short,
+                "tlp_accept": partner.tlp_accept.short, "valid_from": valid_from, "valid_until": valid_until})
+    return 0
+
+
+def run_revoke(args: argparse.Namespace, out: Output) -> int:
+    since = exchange.parse_time_argument(args.since, "--since") if args.since else None
+    with open_from_args(args) as ws:
+        key = exchange.revoke_key(ws, args.key_id, since=since, reason=args.reason)
+    out.line(f"revoked key {key.key_id} as of {key.revoked_at}")
+    out.result({"key_id": key.key_id, "revoked_at": key.revoked_at, "reason": key.revoked_reason})
+    return 0
+
+
+def list_partners(conn: Connection, out: Output) -> tuple[str, Any]:
+    """The partners section of ``keys list``: human lines now, the JSON part returned."""
+    found = exchange.list_partners(conn)
+    listed = []
+    for partner in found:
+        out.line(f"partner  {partner.name}  receives up to {partner.tlp_send.short}, sends up to "
+                 f"{partner.tlp_accept.short}")
+        keys_json = []
+        for key in partner.keys:
+            window = f"{key.valid_from or '-'} .. {key.valid_until or '-'}"
+            out.line(f"  key  {key.key_id}  {key.status()}  valid {window}")
+            keys_json.append({"key_id": key.key_id, "status": key.status(), "valid_from": key.valid_from,
+                              "valid_until": key.valid_until, "revoked_at": key.revoked_at,
+                              "revoked_reason": key.revoked_reason, "added_at": key.added_at})
+        listed.append({"name": partner.name, "tlp_send": partner.tlp_send.short,
+                       "tlp_accept": partner.tlp_accept.short, "keys": keys_json})
+    return "partners", listed
+
+
+keys_cmd.EXTRA_KEY_COMMANDS.extend([
+    ("add-partner", "pin a partner's public key (fingerprint confirmed by phone)", _add_arguments, run_add_partner),
+    ("revoke", "revoke a pinned partner key", _revoke_arguments, run_revoke),
+])
+keys_cmd.EXTRA_KEY_LISTINGS.append(list_partners)
+
+
+def register(commands: Any) -> None:
+    """Nothing of its own: the sub-commands above join ``workbench keys``."""

@@ -1,0 +1,82 @@
+"""Signed exchange packages on removable media (design.md "Exchange package", issue 4).
+
+The functions the command line and the window call:
+
+- trust store: ``add_partner``, ``revoke_key``, ``list_partners``, ``get_partner``, ``read_public_key``
+- export: ``preview_export``, ``export_package`` with a ``Selection`` (``AllObjects``, ``QuerySelection``,
+  ``IdSelection``, ``CaseSelection``; cases plug in with ``set_case_resolver``)
+- verification and import: ``verify_package``, ``preview_package``, ``import_package``, ``import_item`` (a package
+  or a receipt, told apart by its content)
+- receipts and mailboxes: ``write_receipt``, ``import_receipt``, ``outbox``, ``inbox``
+- removable media: ``removable_volumes``
+
+Long work takes ``progress(stage, done, total)`` and ``cancel() -> bool``; results are dataclasses; refusals raise
+a ``WorkbenchError`` whose message names the cause. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from workbench.services.exchange.export import ExportPreview, ExportResult, export_package, preview_export
+from workbench.services.exchange.mailboxes import InboxEntry, OutboxEntry, inbox, outbox
+from workbench.services.exchange.media import Volume, removable_volumes
+from workbench.services.exchange.partners import (
+    Partner,
+    PartnerKey,
+    add_partner,
+    get_partner,
+    list_partners,
+    parse_time_argument,
+    read_public_key,
+    revoke_key,
+)
+from workbench.services.exchange.policy import HeldBack
+from workbench.services.exchange.quarantine import Limits, quarantined
+from workbench.services.exchange.receipts import (
+    Receipt,
+    ReceiptWritten,
+    import_quarantined_receipt,
+    import_receipt,
+    is_receipt,
+    write_receipt,
+)
+from workbench.services.exchange.receive import (
+    PackageImport,
+    import_package,
+    import_quarantined,
+    is_package,
+    preview_package,
+)
+from workbench.services.exchange.selection import (
+    AllObjects,
+    CaseSelection,
+    IdSelection,
+    QuerySelection,
+    Selection,
+    set_case_resolver,
+)
+from workbench.services.exchange.verify import Verdict, verify_package
+from workbench.services.workspace import Workspace
+
+
+def import_item(ws: Workspace, path: str | os.PathLike[str], **options: Any) -> PackageImport | Receipt:
+    """Import what was carried in: a package, or a partner's receipt (told apart by the files inside)."""
+    limits = options.pop("limits", None)
+    root = options.pop("quarantine_root", None)
+    with quarantined(path, limits=limits, root=root, progress=options.get("progress"),
+                     cancel=options.get("cancel")) as box:
+        if is_receipt(box):
+            return import_quarantined_receipt(ws, box, now=options.get("now"))
+        return import_quarantined(ws, box, **options)
+
+
+__all__ = [
+    "AllObjects", "CaseSelection", "ExportPreview", "ExportResult", "HeldBack", "IdSelection", "InboxEntry",
+    "Limits", "OutboxEntry", "PackageImport", "Partner", "PartnerKey", "QuerySelection", "Receipt", "ReceiptWritten",
+    "Selection", "Verdict", "Volume", "add_partner", "export_package", "get_partner", "import_item",
+    "import_package", "import_receipt", "inbox", "is_package", "list_partners", "outbox", "parse_time_argument",
+    "preview_export", "preview_package", "read_public_key", "removable_volumes", "revoke_key", "set_case_resolver",
+    "verify_package", "write_receipt",
+]

@@ -1,0 +1,217 @@
+"""The trust store: partner organisations, their pinned Ed25519 public keys, and what may cross between us.
+
+A key is pinned by hand from a PEM file the partner handed over, after its fingerprint was compared by phone; a
+key is never taken from inside a package. Each partner has two ceilings: the highest TLP level it may receive
+from us (``tlp_send``) and the highest it may send us (``tlp_accept``). Each key has a validity window and may be
+revoked as of a given moment (packages created from then on are refused).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING
+
+from workbench.domain.errors import InvalidInput, VerificationFailed
+from workbench.domain.timestamps import format_stix_timestamp, now_stix, parse_stix_timestamp, utc_now
+from workbench.domain.tlp import Tlp
+from workbench.services import keys
+from workbench.services.workspace import check_org_name
+from workbench.storage import audit
+from workbench.storage import exchange as rows
+from workbench.storage.database import Connection
+
+if TYPE_CHECKING:
+    from workbench.services.workspace import Workspace
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_CEILING = Tlp.AMBER
+
+
+@dataclass(frozen=True)
+class PartnerKey:
+    key_id: str
+    public_der: bytes
+    valid_from: str | None
+    valid_until: str | None
+    added_at: str
+    revoked_at: str | None
+    revoked_reason: str | None
+
+    @property
+    def fingerprint(self) -> str:
+        """The key id in groups of four, as it is read out over the phone."""
+        return keys.format_fingerprint(self.key_id)
+
+    def problem_at(self, moment: datetime) -> str | None:
+        """Why this key does not vouch for something created at ``moment``, or None when it does."""
+        if self.revoked_at is not None and moment >= _when(self.revoked_at):
+            return f"the signing key was revoked as of {self.revoked_at}"
+        if self.valid_until is not None and moment >= _when(self.valid_until):
+            return f"the signing key's validity ended on {self.valid_until}"
+        if self.valid_from is not None and moment < _when(self.valid_from):
+            return f"the signing key is only valid from {self.valid_from}"
+        return None
+
+    def status(self, moment: datetime | None = None) -> str:
+        problem = self.problem_at(moment or utc_now())
+        return "valid" if problem is None else problem.replace("the signing key ", "")
+
+
+@dataclass(frozen=True)
+class Partner:
+    id: int
+    name: str
+    tlp_send: Tlp
+    tlp_accept: Tlp
+    added_at: str
+    keys: tuple[PartnerKey, ...]
+
+    def current_key(self, moment: datetime | None = None) -> PartnerKey | None:
+        """The newest key valid at ``moment`` (now by default): the one packages to this partner address."""
+        moment = moment or utc_now()
+        valid = [key for key in self.keys if key.problem_at(moment) is None]
+        return valid[-1] if valid else None
+
+
+def _when(text: str) -> datetime:
+    moment = parse_stix_timestamp(text)
+    assert moment is not None, "stored timestamps are well-formed"
+    return moment
+
+
+def parse_time_argument(text: str, what: str) -> str:
+    """A moment given by the analyst: a date (``2026-03-01``, midnight UTC) or an RFC 3339 UTC timestamp."""
+    text = text.strip()
+    moment = parse_stix_timestamp(text)
+    if moment is None:
+        try:
+            moment = datetime.combine(date.fromisoformat(text), time(0), tzinfo=utc_now().tzinfo)
+        except ValueError:
+            raise InvalidInput(f"{what} {text[:40]!r} is neither a date (YYYY-MM-DD) nor a UTC timestamp") from None
+    return format_stix_timestamp(moment)
+
+
+def _normalise_fingerprint(text: str) -> str:
+    return "".join(char for char in text.lower() if char not in " :-\t")
+
+
+def _partner(conn: Connection, row: rows.PartnerRow) -> Partner:
+    return Partner(row.id, row.name, Tlp(row.tlp_send), Tlp(row.tlp_accept), row.added_at, tuple(
+        PartnerKey(key.key_id, key.public_key, key.valid_from, key.valid_until, key.added_at, key.revoked_at,
+                   key.revoked_reason)
+        for key in rows.keys_of(conn, row.id)
+    ))
+
+
+def read_public_key(data: bytes) -> tuple[bytes, str]:
+    """``(DER, key id)`` of an Ed25519 public key in PEM, to show its fingerprint before pinning it."""
+    der = keys.load_public_pem(data, what="the partner's key file")
+    return der, keys.fingerprint(der)
+
+
+def add_partner(
+    ws: Workspace,
+    name: str,
+    public_pem: bytes,
+    *,
+    tlp_send: Tlp | None = None,
+    tlp_accept: Tlp | None = None,
+    valid_from: str | None = None,
+    valid_until: str | None = None,
+    expected_fingerprint: str | None = None,
+) -> Partner:
+    """Pin a partner's public key under ``name`` (a new partner, or a further key of a known one).
+
+    ``expected_fingerprint`` is what the partner read out by phone; a mismatch refuses the key. Ceilings default to
+    TLP:AMBER for a new partner and stay as they are for a known one unless given. Refuses our own key, a key
+    already pinned, and a window that ends before it starts. Recorded in the audit log.
+    """
+    name = check_org_name(name)
+    der, key_id = read_public_key(public_pem)
+    if expected_fingerprint is not None and _normalise_fingerprint(expected_fingerprint) != key_id:
+        raise VerificationFailed(
+            f"the key's fingerprint {keys.format_fingerprint(key_id)} differs from the one given; do not pin it"
+        )
+    if valid_from and valid_until and _when(valid_until) <= _when(valid_from):
+        raise InvalidInput("the key's validity ends before it starts")
+    now = now_stix()
+    with ws.transaction() as conn:
+        if any(own.key_id == key_id for own in keys.own_keys(conn)):
+            raise InvalidInput("this is one of this workspace's own keys, not a partner's")
+        pinned = rows.key_by_id(conn, key_id)
+        if pinned is not None:
+            owner = rows.partner_by_id(conn, pinned.partner_id)
+            raise InvalidInput(f"this key is already pinned for partner {owner.name if owner else '?'}")
+        existing = rows.partner_by_name(conn, name)
+        if existing is None:
+            partner_id = rows.insert_partner(conn, name, int(tlp_send if tlp_send is not None else DEFAULT_CEILING),
+                                             int(tlp_accept if tlp_accept is not None else DEFAULT_CEILING), now)
+        else:
+            partner_id = existing.id
+            rows.update_partner_ceilings(
+                conn, partner_id, int(tlp_send) if tlp_send is not None else existing.tlp_send,
+                int(tlp_accept) if tlp_accept is not None else existing.tlp_accept,
+            )
+        rows.insert_key(conn, rows.PartnerKeyRow(key_id, partner_id, der, valid_from, valid_until, now, None, None))
+        row = rows.partner_by_id(conn, partner_id)
+        assert row is not None
+        partner = _partner(conn, row)
+        audit.append(conn, "partner.add", {"partner": partner.name, "key_id": key_id,
+                                           "tlp_send": partner.tlp_send.short, "tlp_accept": partner.tlp_accept.short,
+                                           "valid_from": valid_from, "valid_until": valid_until})
+    logger.info("pinned partner key %s", key_id)
+    return partner
+
+
+def revoke_key(ws: Workspace, key_id: str, *, since: str | None = None, reason: str | None = None) -> PartnerKey:
+    """Revoke a pinned key as of ``since`` (now by default; earlier when a compromise is dated back).
+
+    Packages and receipts created at or after that moment are refused from then on. Recorded in the audit log.
+    """
+    key_id = _normalise_fingerprint(key_id)
+    if reason is not None and (len(reason) > 500 or any(ord(char) < 32 for char in reason)):
+        raise InvalidInput("the reason must be one line of at most 500 characters")
+    with ws.transaction() as conn:
+        row = rows.key_by_id(conn, key_id)
+        if row is None:
+            raise InvalidInput(f"no pinned partner key {key_id[:16]}...; see keys list")
+        if row.revoked_at is not None:
+            raise InvalidInput(f"the key was already revoked as of {row.revoked_at}")
+        when = since or now_stix()
+        rows.revoke_key(conn, key_id, when, reason)
+        audit.append(conn, "partner.revoke", {"key_id": key_id, "since": when, "reason": reason})
+        revoked = rows.key_by_id(conn, key_id)
+    assert revoked is not None
+    return PartnerKey(revoked.key_id, revoked.public_key, revoked.valid_from, revoked.valid_until, revoked.added_at,
+                      revoked.revoked_at, revoked.revoked_reason)
+
+
+def list_partners(conn: Connection) -> list[Partner]:
+    return [_partner(conn, row) for row in rows.partners(conn)]
+
+
+def get_partner(conn: Connection, name: str) -> Partner:
+    """The partner of that name (case-insensitive); refuses an unknown name."""
+    row = rows.partner_by_name(conn, name.strip())
+    if row is None:
+        raise InvalidInput(f"no partner named {name.strip()[:60]!r}; pin their key with: workbench keys add-partner")
+    return _partner(conn, row)
+
+
+def partner_by_id(conn: Connection, partner_id: int) -> Partner:
+    row = rows.partner_by_id(conn, partner_id)
+    assert row is not None, "channels and packages name existing partners"
+    return _partner(conn, row)
+
+
+def pinned_key(conn: Connection, key_id: str) -> tuple[Partner, PartnerKey] | None:
+    """The partner and pinned key with this fingerprint, or None when the key is not pinned."""
+    row = rows.key_by_id(conn, key_id)
+    if row is None:
+        return None
+    partner = partner_by_id(conn, row.partner_id)
+    key = next(key for key in partner.keys if key.key_id == key_id)
+    return partner, key

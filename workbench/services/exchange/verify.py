@@ -1,0 +1,387 @@
+"""Steps 2 to 6 of design.md's import order, over a quarantined copy of a package.
+
+``check_quarantined`` either returns a ``Verdict`` (the package is authentic, intact, for us, in time, in
+sequence, and within the agreed markings) or raises ``VerificationFailed`` / ``InvalidInput`` with one message
+naming the cause. It never writes anything. ``verify_package`` wraps it with the quarantine for callers that only
+want the verdict (``workbench verify``, the window's preview).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from workbench.domain.errors import Cancelled, InvalidInput, VerificationFailed
+from workbench.domain.timestamps import utc_now
+from workbench.domain.tlp import (
+    BUILTIN_MARKING_DEFINITIONS,
+    TLP1_MARKING_IDS,
+    TLP2_EXTENSION_ID,
+    TLP2_MARKING_IDS,
+    Tlp,
+    object_tlp,
+)
+from workbench.services import keys
+from workbench.services.exchange import partners
+from workbench.services.exchange.canonical import MAX_SIGNED_DOCUMENT, parse_canonical
+from workbench.services.exchange.gcpause import paused_gc
+from workbench.services.exchange.manifest import (
+    BUNDLE_PATH,
+    MANIFEST_NAME,
+    SIGNATURE_NAME,
+    Manifest,
+    Party,
+    parse_manifest,
+)
+from workbench.services.exchange.quarantine import Limits, Quarantine, quarantined
+from workbench.storage import exchange as rows
+from workbench.storage.database import Connection
+
+#: How far in the future a package's ``created`` may lie (clocks of isolated machines drift).
+CLOCK_TOLERANCE = timedelta(minutes=10)
+
+Progress = Callable[[str, int, int], None]
+CancelCheck = Callable[[], bool]
+_LEVELS: dict[str, Tlp] = {
+    **{marking_id: level for level, marking_id in TLP2_MARKING_IDS.items()},
+    **{marking_id: level for marking_id, (_, level) in TLP1_MARKING_IDS.items()},
+}
+
+
+@dataclass(frozen=True)
+class TrustedKey:
+    """A public key a package may be signed with: a pinned partner key, our own, or one given on the command line."""
+
+    key_id: str
+    public_der: bytes
+    partner: partners.Partner | None = None
+    pinned: partners.PartnerKey | None = None
+
+
+def pinned_keys(conn: Connection) -> list[TrustedKey]:
+    """Every pinned partner key (revoked and expired ones too: their use is refused later, with the reason)."""
+    return [TrustedKey(key.key_id, key.public_der, partner, key)
+            for partner in partners.list_partners(conn) for key in partner.keys]
+
+
+def key_from_pem(data: bytes) -> list[TrustedKey]:
+    der = keys.load_public_pem(data, what="the producer's key file")
+    return [TrustedKey(keys.fingerprint(der), der)]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a verified package is: shown to the analyst before anything is imported."""
+
+    package_id: str
+    producer: Party
+    partner: str | None  # the local name of the pinned partner, when checked against a workspace
+    recipients: tuple[Party, ...]
+    sequence: int
+    previous_manifest_sha256: str | None
+    created: str
+    expires: str
+    tlp_ceiling: Tlp
+    object_count: int
+    manifest_sha256: str
+    bundle_sha256: str
+    size: int
+    addressed_to_us: bool | None
+    warnings: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": True, "package_id": self.package_id,
+            "producer": {"name": self.producer.name, "key_id": self.producer.key_id,
+                         "identity_ref": self.producer.identity_ref},
+            "partner": self.partner,
+            "recipients": [{"name": party.name, "key_id": party.key_id} for party in self.recipients],
+            "sequence": self.sequence, "previous_manifest_sha256": self.previous_manifest_sha256,
+            "created": self.created, "expires": self.expires, "tlp_ceiling": self.tlp_ceiling.label,
+            "object_count": self.object_count, "manifest_sha256": self.manifest_sha256,
+            "bundle_sha256": self.bundle_sha256, "size": self.size, "addressed_to_us": self.addressed_to_us,
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A verdict plus what the importer needs from the same run."""
+
+    verdict: Verdict
+    manifest: Manifest
+    manifest_bytes: bytes
+    signer: TrustedKey
+    bundle_path: Path
+
+
+def verify_package(
+    path: str | os.PathLike[str],
+    *,
+    conn: Connection | None = None,
+    public_key_pem: bytes | None = None,
+    now: datetime | None = None,
+    limits: Limits | None = None,
+    quarantine_root: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+    cancel: CancelCheck | None = None,
+) -> Verdict:
+    """Quarantine and check a package; the quarantine is gone when this returns or raises.
+
+    With ``conn`` (an open workspace) the signer must be a pinned partner and the package must be addressed to us
+    and in sequence; with ``public_key_pem`` only that key is trusted and recipient and sequence are not judged.
+    """
+    if (conn is None) == (public_key_pem is None):
+        raise InvalidInput("verify against a workspace's pinned keys or against one public key file, not both")
+    trusted = pinned_keys(conn) if conn is not None else key_from_pem(public_key_pem or b"")
+    with quarantined(path, limits=limits, root=quarantine_root, progress=progress, cancel=cancel) as box:
+        return check_quarantined(box, trusted, conn=conn, now=now, progress=progress, cancel=cancel).verdict
+
+
+def check_quarantined(
+    box: Quarantine,
+    trusted: list[TrustedKey],
+    *,
+    conn: Connection | None = None,
+    now: datetime | None = None,
+    check_channel: bool = True,
+    check_content: bool = True,
+    progress: Progress | None = None,
+    cancel: CancelCheck | None = None,
+) -> Checked:
+    """Steps 2 to 6 on the quarantined copy; see the module docstring.
+
+    ``check_content=False`` stops after step 5 (authentic and intact): the exporter's read-back of a bundle it
+    has just planned and written itself.
+    """
+    now = now or utc_now()
+    warnings: list[str] = []
+    # 2. the signature, against trusted keys only
+    for required in (MANIFEST_NAME, SIGNATURE_NAME):
+        if required not in box.files:
+            raise VerificationFailed(f"{required} is missing; this is not a signed package")
+    manifest_bytes = box.read(MANIFEST_NAME, MAX_SIGNED_DOCUMENT)
+    signature = box.read(SIGNATURE_NAME, 4096)
+    signer = check_signature(manifest_bytes, signature, trusted, "manifest")
+    manifest_sha256 = hashlib.sha256(manifest_bytes).hexdigest()
+    # 3. the manifest, strictly
+    manifest = parse_manifest(manifest_bytes)
+    # 4. who, when, which key, which place in the channel
+    if manifest.producer.key_id != signer.key_id:
+        raise VerificationFailed(
+            f"the manifest names producer key {manifest.producer.key_id[:16]}... but was signed by key "
+            f"{signer.key_id[:16]}..."
+        )
+    addressed_to_us = None
+    if conn is not None:
+        own = {key.key_id for key in keys.own_keys(conn)}
+        addressed_to_us = any(party.key_id in own for party in manifest.recipients)
+        if not addressed_to_us:
+            names = ", ".join(party.name for party in manifest.recipients)[:120]
+            raise VerificationFailed(f"the package is addressed to {names}, not to this workspace's keys")
+    check_times(manifest.created_at, manifest.expires_at, now, signer, "package")
+    if signer.partner is not None and manifest.ceiling > signer.partner.tlp_accept:
+        raise VerificationFailed(
+            f"the package's ceiling {manifest.ceiling.label} is above what {signer.partner.name} may send us "
+            f"({signer.partner.tlp_accept.label})"
+        )
+    if conn is not None and signer.partner is not None and check_channel:
+        warnings.extend(check_sequence(conn, signer.partner, manifest))
+    # 5. files present == files declared, sizes and hashes
+    check_files(box, manifest)
+    # 6. the bundle, with limits, against the ceilings
+    bundle_item = box.files[BUNDLE_PATH]
+    accept = signer.partner.tlp_accept if signer.partner is not None else None
+    if check_content:
+        foreign = check_bundle(bundle_item.path, manifest, accept, signer.partner.name if signer.partner else None,
+                               cancel)
+        if foreign:
+            warnings.append(f"{foreign} object(s) name another author (created_by_ref) than the producer "
+                            f"{manifest.producer.name}; provenance records the producer's key")
+    if progress:
+        progress("verify", 1, 1)
+    verdict = Verdict(
+        package_id=manifest.package_id, producer=manifest.producer,
+        partner=signer.partner.name if signer.partner else None, recipients=manifest.recipients,
+        sequence=manifest.sequence, previous_manifest_sha256=manifest.previous_manifest_sha256,
+        created=manifest.created, expires=manifest.expires, tlp_ceiling=manifest.ceiling,
+        object_count=manifest.object_count, manifest_sha256=manifest_sha256, bundle_sha256=bundle_item.sha256,
+        size=box.total_bytes, addressed_to_us=addressed_to_us, warnings=tuple(warnings),
+    )
+    return Checked(verdict, manifest, manifest_bytes, signer, bundle_item.path)
+
+
+def check_signature(document: bytes, signature: bytes, trusted: list[TrustedKey], what: str) -> TrustedKey:
+    """The trusted key whose Ed25519 signature ``signature`` is over ``document``; refuses otherwise."""
+    if len(signature) != keys.SIGNATURE_SIZE:
+        hint = " (it looks encoded as text; the signature must be the 64 raw bytes)" if signature.isascii() else ""
+        raise VerificationFailed(
+            f"the {what} signature is {len(signature)} bytes, not the {keys.SIGNATURE_SIZE} raw bytes of an "
+            f"Ed25519 signature{hint}"
+        )
+    for candidate in trusted:
+        if keys.verify_signature(candidate.public_der, document, signature):
+            return candidate
+    claimed = _claimed_key(document)
+    if claimed is not None and any(candidate.key_id == claimed for candidate in trusted):
+        raise VerificationFailed(
+            f"the {what} signature does not verify: the {what} was changed after signing, or the signature is damaged"
+        )
+    raise VerificationFailed(
+        f"the {what} signature does not verify with any pinned partner key: it was signed by an unknown key "
+        "(keys inside a package are never trusted)"
+    )
+
+
+def _claimed_key(document: bytes) -> str | None:
+    """The signer the unverified document claims, only to word the refusal; never trusted for anything else."""
+    try:
+        parsed = parse_canonical(document, "document")
+    except InvalidInput:
+        return None
+    producer = parsed.get("producer")
+    claimed = producer.get("key_id") if isinstance(producer, dict) else None
+    return claimed if isinstance(claimed, str) else None
+
+
+def check_times(created: datetime, expires: datetime | None, now: datetime, signer: TrustedKey, what: str) -> None:
+    """Refuse an expired document, one created in the future, or one created outside the key's validity."""
+    if expires is not None and now >= expires:
+        raise VerificationFailed(f"the {what} expired on {expires:%Y-%m-%d %H:%M} UTC")
+    if created > now + CLOCK_TOLERANCE:
+        raise VerificationFailed(f"the {what} was created in the future ({created:%Y-%m-%d %H:%M} UTC); "
+                                 "check this machine's clock")
+    if signer.pinned is not None:
+        problem = signer.pinned.problem_at(created)
+        if problem is not None:
+            raise VerificationFailed(f"the {what} was created on {created:%Y-%m-%d %H:%M} UTC but {problem}")
+
+
+def check_sequence(conn: Connection, partner: partners.Partner, manifest: Manifest) -> list[str]:
+    """Replay and rollback are refused; a gap or a fork in the chain is a warning."""
+    seen = rows.received(conn, manifest.package_id)
+    if seen is not None:
+        raise VerificationFailed(f"replay: package {manifest.package_id} was already imported on {seen.imported_at}")
+    last = rows.channel(conn, partner.id, "in")
+    if last is None:
+        return []
+    if manifest.sequence <= last.last_sequence:
+        raise VerificationFailed(
+            f"rollback: sequence {manifest.sequence} is not after {last.last_sequence}, the last package imported "
+            f"from {partner.name}"
+        )
+    warnings = []
+    if manifest.sequence > last.last_sequence + 1:
+        missing = manifest.sequence - last.last_sequence - 1
+        warnings.append(f"gap: {missing} package(s) from {partner.name} between sequence {last.last_sequence} and "
+                        f"{manifest.sequence} were never imported here")
+    elif manifest.previous_manifest_sha256 != last.last_manifest_sha256:
+        warnings.append(f"the package does not follow the last one imported from {partner.name} (its previous "
+                        "manifest differs): the partner may have restored an older workspace")
+    return warnings
+
+
+def check_files(box: Quarantine, manifest: Manifest) -> None:
+    """Step 5: exactly the declared files besides the manifest and signature, each of its size and hash."""
+    declared = {entry.path for entry in manifest.files} | {MANIFEST_NAME, SIGNATURE_NAME}
+    for name in sorted(box.files):
+        if name not in declared:
+            raise VerificationFailed(f"{ascii(name)[1:-1][:80]} is in the package but not declared in the manifest")
+    for entry in manifest.files:
+        found = box.files.get(entry.path)
+        if found is None:
+            raise VerificationFailed(f"{entry.path} is declared in the manifest but missing")
+        if found.size != entry.size:
+            raise VerificationFailed(f"{entry.path} is {found.size} bytes but the manifest says {entry.size}")
+        if found.sha256 != entry.sha256:
+            raise VerificationFailed(f"{entry.path} does not match its SHA-256 in the manifest: it was changed "
+                                     "after signing")
+
+
+def check_bundle(path: Path, manifest: Manifest, accept: Tlp | None, partner_name: str | None,
+                 cancel: CancelCheck | None = None) -> int:
+    """Step 6: parse the bundle (orjson: depth, number and UTF-8 limits) and check every object's markings.
+
+    Returns how many objects name an author (``created_by_ref``) other than the producer's identity.
+    """
+    data = path.read_bytes()
+    with paused_gc():
+        try:
+            document = orjson.loads(data)
+        except orjson.JSONDecodeError as exc:
+            raise InvalidInput(f"{BUNDLE_PATH} is not valid JSON: {str(exc)[:120]}") from None
+        return _check_objects(document, data, manifest, accept, partner_name, cancel)
+
+
+def _markings_above(data: bytes, limit: Tlp) -> bool:
+    """Whether the raw bundle may cite a TLP marking above ``limit``, or a built-in id at all as an object.
+
+    Sound as a shortcut only because ids hold no character JSON must escape: an id spelled with ``\\u``
+    escapes is caught by refusing the shortcut whenever the text holds any ``\\u``.
+    """
+    if b"\\u" in data:
+        return True
+    return any(marking_id.encode() in data for marking_id, level in _LEVELS.items() if level > limit)
+
+
+def _check_objects(document: Any, data: bytes, manifest: Manifest, accept: Tlp | None, partner_name: str | None,
+                   cancel: CancelCheck | None) -> int:
+    if not isinstance(document, dict) or document.get("type") != "bundle":
+        raise InvalidInput(f"{BUNDLE_PATH} is not a STIX bundle")
+    if document.get("id") != manifest.bundle_id:
+        raise VerificationFailed(f"{BUNDLE_PATH} has another bundle id than the manifest declares")
+    objects = document.get("objects", [])
+    if not isinstance(objects, list):
+        raise InvalidInput(f"{BUNDLE_PATH}: objects is not a list")
+    if len(objects) != manifest.object_count:
+        raise VerificationFailed(f"{BUNDLE_PATH} holds {len(objects)} objects but the manifest says "
+                                 f"{manifest.object_count}")
+    ceiling = manifest.ceiling
+    limit = min(ceiling, accept) if accept is not None else ceiling
+    judge_levels = _markings_above(data, limit)
+    producer = manifest.producer.identity_ref
+    foreign = 0
+    for index, obj in enumerate(objects):
+        if cancel and index % 10_000 == 0 and cancel():
+            raise Cancelled()
+        if not isinstance(obj, dict):
+            raise InvalidInput(f"{BUNDLE_PATH}: entry {index} is not an object")
+        if obj.get("type") == "marking-definition" and redefines_builtin_marking(obj):
+            raise VerificationFailed(f"{str(obj.get('id'))[:100]} redefines a built-in TLP marking definition")
+        author = obj.get("created_by_ref")
+        if author is not None and author != producer:
+            foreign += 1
+        if not judge_levels:
+            continue
+        stix_id = str(obj.get("id"))[:100]
+        level = object_tlp(obj)
+        if level is not None and level > ceiling:
+            raise VerificationFailed(f"{stix_id} is marked {level.label}, above the package's ceiling {ceiling.label}")
+        if level is not None and accept is not None and level > accept:
+            raise VerificationFailed(f"{stix_id} is marked {level.label}, above what {partner_name} may send us "
+                                     f"({accept.label})")
+    return foreign
+
+
+def redefines_builtin_marking(obj: dict[str, Any]) -> bool:
+    """True for an object that reuses a built-in TLP marking id with another meaning."""
+    builtin = BUILTIN_MARKING_DEFINITIONS.get(obj.get("id"))  # type: ignore[arg-type]
+    if builtin is None:
+        return False
+    if obj.get("type") != "marking-definition":
+        return True
+    if "definition" in builtin:
+        return obj.get("definition_type") != "tlp" or obj.get("definition") != builtin["definition"]
+    expected = builtin["extensions"][TLP2_EXTENSION_ID]["tlp_2_0"]
+    extensions = obj.get("extensions")
+    extension = extensions.get(TLP2_EXTENSION_ID) if isinstance(extensions, dict) else None
+    if not isinstance(extension, dict) or extension.get("tlp_2_0") != expected:
+        return True
+    return "definition" in obj or "definition_type" in obj

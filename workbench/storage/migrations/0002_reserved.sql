@@ -1,2 +1,0 @@
--- Schema version 2 is reserved for another part of the workbench (built in parallel); this placeholder only keeps
--- the numbering without gaps on the cases branch. When the real 0002 lands, this file is dropped in its favour.
