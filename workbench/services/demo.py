@@ -152,8 +152,9 @@ def demo_objects() -> dict[str, list[dict[str, Any]]]:
         _rel(fern, "exploits", vuln), _rel(heron, "uses", exploit, Tlp.AMBER),
         _rel(lynx, "targets", transport, Tlp.RED),
     ]
-    for scanner in indicators[5:]:
-        relationships.append(_rel(scanner, "related-to", vuln, Tlp.CLEAR))
+    scanning = _sdo("grouping", "scanning", tlp=Tlp.CLEAR, name="VPN gateway scanning sources, January 2026",
+                    context="suspicious-activity", object_refs=[vuln["id"], *(item["id"] for item in indicators[5:])],
+                    description="Addresses seen mass-scanning for WB-DEMO-2026-0001, shared for blocking.")
     report = _sdo("report", "bulletin-014", name="Nordmark CDC bulletin 2026-014: Sandstorm Owl targets energy",
                   published=_T1, report_types=["threat-actor", "campaign"], created_by_ref=partner["id"],
                   object_refs=[owl["id"], campaign["id"], lantern["id"], moth["id"], c2["id"], domain["id"],
@@ -166,7 +167,7 @@ def demo_objects() -> dict[str, list[dict[str, Any]]]:
                        abstract="Legacy TLP 1.0 marking", content="Shared under TLP:WHITE before TLP 2.0.",
                        object_refs=[vuln["id"]])
     own_files = [owl, heron, mantis, lantern, moth, tide, nail, tunnel, vuln, *techniques, *indicators,
-                 *observables, energy, transport, *relationships, sighting, old_marking]
+                 *observables, energy, transport, *relationships, sighting, old_marking, scanning]
     # A newer version of two objects from the partner's bulletin, and an older one kept as history.
     owl_v2 = dict(owl, modified=_T1, aliases=["SO-17", "Winter Owl"],
                   description=owl["description"] + " Now also seen against rail operators.")

@@ -19,7 +19,7 @@ import enum
 import logging
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import orjson
@@ -192,6 +192,34 @@ def _row(values: Sequence[Any]) -> LibraryRow:
     )
 
 
+def _describe_relations(conn: Connection, rows: list[LibraryRow]) -> list[LibraryRow]:
+    """Name relationships and sightings by what they join (``uses: Sandstorm Owl → GreyLantern``) for display.
+
+    The stored name of a relationship is its type alone, which says little in a list of thousands. It stays the
+    first word, so that the list still reads as sorted by name (sorting uses the stored name).
+    """
+    wanted = [row.id for row in rows if row.type in ("relationship", "sighting")]
+    if not wanted:
+        return rows
+    ends: dict[str, dict[str, str]] = {}
+    marks = ",".join("?" * len(wanted))
+    for from_id, prop, name, to_id in conn.execute(
+        "SELECT r.from_id, r.property, t.name, r.to_id FROM object_refs r LEFT JOIN objects t ON t.id = r.to_id"
+        f" WHERE r.from_id IN ({marks}) AND r.property IN ('source_ref', 'target_ref', 'sighting_of_ref')",
+        wanted,
+    ):
+        ends.setdefault(from_id, {})[prop] = name or to_id
+    described = []
+    for row in rows:
+        found = ends.get(row.id)
+        if found and row.type == "relationship" and "source_ref" in found and "target_ref" in found:
+            row = replace(row, name=f"{row.name}: {found['source_ref']} → {found['target_ref']}")
+        elif found and row.type == "sighting" and "sighting_of_ref" in found:
+            row = replace(row, name=f"{row.name}: {found['sighting_of_ref']}")
+        described.append(row)
+    return described
+
+
 def _keyset(columns: Sequence[str], descending: bool) -> str:
     """``after the cursor`` for a total order over ``columns`` then rowid, written so an index can seek it.
 
@@ -223,7 +251,7 @@ def fetch_page(conn: Connection, flt: LibraryFilter, sort: SortKey = SortKey.MOD
     if sort is SortKey.TLP:
         return _fetch_tlp_page(conn, flt, descending, cursor, limit)
     rows, last = _query_page(conn, flt, columns, descending, cursor, limit, extra=None)
-    return Page(rows, last if len(rows) == limit else None)
+    return Page(_describe_relations(conn, rows), last if len(rows) == limit else None)
 
 
 def _query_page(conn: Connection, flt: LibraryFilter, columns: Sequence[str], descending: bool,
@@ -262,8 +290,8 @@ def _fetch_tlp_page(conn: Connection, flt: LibraryFilter, descending: bool, curs
                                   limit - len(rows), extra)
         rows += found
         if len(rows) == limit:
-            return Page(rows, (segment, *last))
-    return Page(rows, None)
+            return Page(_describe_relations(conn, rows), (segment, *last))
+    return Page(_describe_relations(conn, rows), None)
 
 
 def count(conn: Connection, flt: LibraryFilter) -> int:
@@ -290,7 +318,7 @@ def search(conn: Connection, flt: LibraryFilter, sort: SortKey | None = None, *,
         order = ", ".join(f"{column} {direction}" for column in [*_SORT_COLUMNS[sort], "o.rowid"])
     sql = (f"SELECT {_ROW_COLUMNS} FROM object_fts JOIN objects o ON o.rowid = object_fts.rowid"
            f" JOIN sources s ON s.id = o.source_id WHERE object_fts MATCH ?{where} ORDER BY {order} LIMIT ?")
-    return [_row(values) for values in conn.execute(sql, [match, *args, limit])]
+    return _describe_relations(conn, [_row(values) for values in conn.execute(sql, [match, *args, limit])])
 
 
 def object_types(conn: Connection) -> list[str]:
@@ -313,7 +341,7 @@ def row(conn: Connection, stix_id: str) -> LibraryRow | None:
     found = conn.execute(
         f"SELECT {_ROW_COLUMNS} FROM objects o JOIN sources s ON s.id = o.source_id WHERE o.id = ?", (stix_id,)
     ).fetchone()
-    return _row(found) if found else None
+    return _describe_relations(conn, [_row(found)])[0] if found else None
 
 
 def links(conn: Connection, stix_id: str, *, limit: int = MAX_LINKS) -> tuple[list[Link], bool]:

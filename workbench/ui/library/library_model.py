@@ -185,12 +185,12 @@ class LibraryModel(QAbstractTableModel):
 
     def set_filter(self, flt: LibraryFilter) -> None:
         """Show what ``flt`` selects. A new search sorts by relevance; leaving search sorts by date again."""
-        sort = self._sort
+        sort, descending = self._sort, self._descending
         if flt.searching and not self._filter.searching:
-            sort = None
+            sort, descending = None, False
         elif not flt.searching and sort is None:
-            sort = SortKey.MODIFIED
-        self.set_query(flt, sort, self._descending if sort is not None else False)
+            sort, descending = SortKey.MODIFIED, True
+        self.set_query(flt, sort, descending)
 
     def set_query(self, flt: LibraryFilter, sort: SortKey | None, descending: bool) -> None:
         if sort is None and not flt.searching:

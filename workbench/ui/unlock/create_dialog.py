@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
@@ -112,7 +113,9 @@ class CreateWorkspaceDialog(QDialog):
         self.busy.hide()
         form = QFormLayout()
         form.addRow(self.tr("&Organisation:"), self.org)
-        form.addRow(self.tr("&File:"), path_row)
+        file_label = QLabel(self.tr("&File:"), page)
+        file_label.setBuddy(self.path_edit)
+        form.addRow(file_label, path_row)
         form.addRow(self.tr("&Passphrase:"), self.secret)
         form.addRow("", self.meter)
         form.addRow("", self.strength_label)
