@@ -10,6 +10,8 @@ import logging
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 
+from workbench.app.signals import emit
+
 logger = logging.getLogger(__name__)
 
 _INPUT_EVENTS = frozenset({
@@ -65,7 +67,7 @@ class IdleWatcher(QObject):
     def _timed_out(self) -> None:
         logger.info("idle time reached")
         self._armed = False
-        self.idle_timed_out.emit()
+        emit(self.idle_timed_out)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if self._armed and event.type() in _INPUT_EVENTS:

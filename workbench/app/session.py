@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
+from workbench.app.signals import emit
 from workbench.app.tasks import TaskControl, TaskHandle, TaskRunner
 from workbench.domain.errors import WorkspaceError
 from workbench.services import keys
@@ -98,14 +99,14 @@ class Session(QObject):
             self._workspace = ws
         self._info = SessionInfo(ws.path, ws.org_name, ws.identity_id, fingerprint, demo_passphrase)
         logger.info("workspace opened")
-        self.opened.emit(self._info)
+        emit(self.opened, self._info)
         return self._info
 
     def lock(self) -> None:
         """Drop the workspace's data and key from memory; see the module docstring. Idempotent."""
         if self._workspace is None:
             return
-        self.locking.emit()
+        emit(self.locking)
         self.runner.cancel_all()
         with self._pool_lock:
             self._generation += 1
@@ -116,10 +117,10 @@ class Session(QObject):
         workspace.close(lock=True)
         self._info = None
         logger.info("workspace locked")
-        self.locked.emit()
+        emit(self.locked)
 
     def notify_changed(self, change: StoreChange) -> None:
-        self.store_changed.emit(change)
+        emit(self.store_changed, change)
 
     # -- worker connections ------------------------------------------------------------------------------------
 

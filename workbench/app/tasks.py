@@ -21,6 +21,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
+from workbench.app.signals import emit
 from workbench.domain.errors import Cancelled, WorkbenchError
 
 logger = logging.getLogger(__name__)
@@ -116,7 +117,7 @@ class TaskHandle(QObject):
     def __init__(self, name: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.name = name
-        self.control = TaskControl(self._progress_posted.emit)
+        self.control = TaskControl(lambda progress: emit(self._progress_posted, progress))
         self.done = False
         self.outcome: str | None = None
         self.result: Any = None
@@ -131,7 +132,7 @@ class TaskHandle(QObject):
     @Slot(object)
     def _deliver_progress(self, progress: TaskProgress) -> None:
         if not self.done:
-            self.progressed.emit(progress)
+            emit(self.progressed, progress)
 
     @Slot(str, object)
     def _deliver_outcome(self, outcome: str, value: Any) -> None:
@@ -139,12 +140,12 @@ class TaskHandle(QObject):
         self.outcome = outcome
         self.result = value
         if outcome == "succeeded":
-            self.succeeded.emit(value)
+            emit(self.succeeded, value)
         elif outcome == "cancelled":
-            self.cancelled.emit()
+            emit(self.cancelled)
         else:
-            self.failed.emit(value)
-        self.finished.emit()
+            emit(self.failed, value)
+        emit(self.finished)
 
 
 def execute(work: Work, control: TaskControl, name: str) -> tuple[str, Any]:
@@ -173,7 +174,7 @@ class _Runnable(QRunnable):
 
     def run(self) -> None:
         outcome, value = execute(self._work, self._handle.control, self._handle.name)
-        self._handle._outcome_posted.emit(outcome, value)
+        emit(self._handle._outcome_posted, outcome, value)
 
 
 class TaskRunner(QObject):
@@ -229,5 +230,5 @@ class SyncTaskRunner(TaskRunner):
     def run(self, name: str, work: Work) -> TaskHandle:
         handle = self._track(name)
         outcome, value = execute(work, handle.control, name)
-        handle._outcome_posted.emit(outcome, value)
+        emit(handle._outcome_posted, outcome, value)
         return handle

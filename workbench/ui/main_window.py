@@ -114,10 +114,10 @@ class MainWindow(QMainWindow):
                                    "create a new one."), page, wrap=True)
         self.unlock_button = QPushButton(icon("lock"), self.tr("&Unlock…"), page)
         self.unlock_button.setToolTip(self.tr("Type the passphrase to open the workspace"))
-        self.unlock_button.clicked.connect(lambda: self.access.show_unlock())
+        self.unlock_button.clicked.connect(self._unlock_clicked)
         create = QPushButton(self.tr("&Create new workspace…"), page)
         create.setToolTip(self.tr("Start a new, empty workspace"))
-        create.clicked.connect(lambda: self.access.show_create())
+        create.clicked.connect(self._create_clicked)
         buttons = QHBoxLayout()
         buttons.addWidget(self.unlock_button)
         buttons.addWidget(create)
@@ -157,6 +157,8 @@ class MainWindow(QMainWindow):
             self.preferences_action.setShortcut(QKeySequence("Ctrl+,"))
         quit_action = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit,
                                    self.tr("Lock the workspace and quit"))
+        if quit_action.shortcut().isEmpty():  # some platforms define no standard Quit key
+            quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         for action in (self.import_action, None, self.lock_action, self.preferences_action, None, quit_action):
             file_menu.addSeparator() if action is None else file_menu.addAction(action)
@@ -167,7 +169,7 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu(self.tr("&View"))
         self.screen_actions: list[QAction] = []
         for number, spec in enumerate(screens, start=1):
-            action = self._action(spec.title(), lambda _checked=False, key=spec.key: self.show_screen(key),
+            action = self._action(spec.title(), lambda _checked=False, key=spec.key: self._switch_to(key),
                                   f"Ctrl+{number}" if number < 10 else None, spec.tooltip(), spec.icon)
             view_menu.addAction(action)
             self.screen_actions.append(action)
@@ -243,6 +245,16 @@ class MainWindow(QMainWindow):
                 widget.reject()
 
     # -- actions -----------------------------------------------------------------------------------------------
+
+    # Slots return None: PySide mishandles values returned from lambdas connected to signals.
+    def _unlock_clicked(self) -> None:
+        self.access.show_unlock()
+
+    def _create_clicked(self) -> None:
+        self.access.show_create()
+
+    def _switch_to(self, key: str) -> None:
+        self.show_screen(key)
 
     def show_screen(self, key: str) -> Screen:
         self.navigation.setCurrentRow(self._keys.index(key))

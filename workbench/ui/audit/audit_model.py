@@ -9,6 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QByteArray, QModelIndex, QPersis
 from PySide6.QtGui import QBrush, QColor
 
 from workbench.app.session import Session
+from workbench.app.signals import emit
 from workbench.app.tasks import TaskHandle
 from workbench.services import audit_trail
 from workbench.storage.audit import AuditEntry
@@ -70,7 +71,7 @@ class AuditModel(QAbstractTableModel):
         """Highlight the entry where the chain breaks (None: no highlight)."""
         self.broken_seq = seq
         if self._entries:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._entries) - 1, len(Columns) - 1))
+            emit(self.dataChanged, self.index(0, 0), self.index(len(self._entries) - 1, len(Columns) - 1))
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and self._has_more and self._task is None
@@ -84,7 +85,11 @@ class AuditModel(QAbstractTableModel):
             ws.conn, action=action, before_seq=before, limit=size))
         self._task = task
         task.succeeded.connect(lambda entries: self._fetched(generation, entries))
-        task.finished.connect(lambda: generation == self._generation and setattr(self, "_task", None))
+        task.finished.connect(lambda: self._fetch_ended(generation))
+
+    def _fetch_ended(self, generation: int) -> None:
+        if generation == self._generation:
+            self._task = None
 
     def _fetched(self, generation: int, entries: list[AuditEntry]) -> None:
         if generation != self._generation:
@@ -96,7 +101,7 @@ class AuditModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), first, first + len(entries) - 1)
             self._entries.extend(entries)
             self.endInsertRows()
-        self.rows_loaded.emit(len(self._entries))
+        emit(self.rows_loaded, len(self._entries))
 
     def row_of_seq(self, seq: int) -> int | None:
         return next((row for row, entry in enumerate(self._entries) if entry.seq == seq), None)

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from workbench.app.session import Session, StoreChange
+from workbench.app.signals import emit
 from workbench.app.tasks import TaskFailure, TaskHandle
 from workbench.domain.errors import InvalidInput
 from workbench.services.importer import ImportSummary, import_file
@@ -116,7 +117,7 @@ class ImportController(QObject):
         self.preview = dialog
         dialog.finished.connect(lambda code: self._previewed(dialog, path, summary, code))
         dialog.open()
-        self.preview_shown.emit(dialog)
+        emit(self.preview_shown, dialog)
 
     def _previewed(self, dialog: ImportPreviewDialog, path: Path, summary: ImportSummary, code: int) -> None:
         dialog.deleteLater()
@@ -128,7 +129,7 @@ class ImportController(QObject):
         else:
             if summary.changed_anything:
                 self._window_status(self.tr("Import of {0} not confirmed; nothing was changed.").format(path.name))
-                self.import_cancelled.emit(path.name)
+                emit(self.import_cancelled, path.name)
             self._next()
 
     # -- the real run ------------------------------------------------------------------------------------------
@@ -152,7 +153,7 @@ class ImportController(QObject):
             path.name, summary.new, summary.new_versions, len(summary.refused))
         self._window_status(text)
         self._session.notify_changed(StoreChange("import", text))
-        self.import_committed.emit(summary)
+        emit(self.import_committed, summary)
         self._next()
 
     # -- shared ------------------------------------------------------------------------------------------------
@@ -170,7 +171,7 @@ class ImportController(QObject):
             return
         self._task = None
         self._window_status(self.tr("Import cancelled; nothing was changed."))
-        self.import_cancelled.emit(task.name)
+        emit(self.import_cancelled, task.name)
         self._next()
 
     def _failed(self, task: TaskHandle, failure: TaskFailure) -> None:
@@ -178,7 +179,7 @@ class ImportController(QObject):
             return
         self._task = None
         show_error(self._window, failure.message, title=self.tr("Import refused"))
-        self.import_failed.emit(failure.message)
+        emit(self.import_failed, failure.message)
         self._next()
 
     def _window_status(self, text: str) -> None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.app.session import Session
+from workbench.app.signals import emit
 from workbench.app.tasks import TaskFailure, TaskHandle
 from workbench.services import library
 from workbench.services.library import Neighbourhood, ObjectDetail
@@ -175,7 +176,7 @@ class DetailPane(QWidget):
         self._update_buttons()
 
     def follow(self, stix_id: str) -> None:
-        self.object_followed.emit(stix_id)
+        emit(self.object_followed, stix_id)
         self.show_object(stix_id)
 
     def back(self) -> None:
@@ -232,7 +233,7 @@ class DetailPane(QWidget):
         self.graph.set_dark(bool(self.palette().window().color().lightness() < 128))
         if loaded.hood is not None:
             self.graph.show_neighbourhood(loaded.hood)
-        self.object_shown.emit(stix_id)
+        emit(self.object_shown, stix_id)
 
     def _failed(self, task: TaskHandle, failure: TaskFailure) -> None:
         if task is self._task:
@@ -245,7 +246,11 @@ class DetailPane(QWidget):
         if vid is None:
             return
         task = self._session.run("version json", lambda ws, _control: library.version_json(ws.conn, vid))
-        task.succeeded.connect(lambda obj: obj is not None and self.json.setPlainText(library.pretty_json(obj)))
+        task.succeeded.connect(self._show_version_json)
+
+    def _show_version_json(self, obj: dict | None) -> None:
+        if obj is not None:
+            self.json.setPlainText(library.pretty_json(obj))
 
     def clear(self, *, keep_history: bool = False) -> None:
         """Show nothing (the workspace is locking, or the object is gone)."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from workbench.app.signals import emit
 from workbench.domain.tlp import Tlp
 from workbench.services.library import NO_TLP, LibraryFilter, SourceInfo
 from workbench.ui.common.text import one_line
@@ -27,7 +28,7 @@ class FilterBar(QWidget):
         self.search.setAccessibleName(self.tr("Search the library"))
         self.search.setToolTip(self.tr("Every word must match, as a prefix; results are ranked by relevance"))
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(260)
+        self.search.setMinimumWidth(180)
         self._delay = QTimer(self)
         self._delay.setSingleShot(True)
         self._delay.setInterval(SEARCH_DELAY_MS)
@@ -42,7 +43,6 @@ class FilterBar(QWidget):
         for level in Tlp:
             self.tlp_box.addItem(level.label, int(level))
         self.source_box = self._combo(self.tr("Source"), self.tr("Show what the current version came from"))
-        self.source_box.setMaximumWidth(260)
         self.set_facets([], [])
 
         self.from_check, self.from_date = self._date(self.tr("From"), self.tr("Modified on or after this day"))
@@ -51,19 +51,30 @@ class FilterBar(QWidget):
         self.reset_button.setToolTip(self.tr("Clear the search and every filter"))
         self.reset_button.clicked.connect(self.reset)
 
-        layout = QHBoxLayout(self)
+        # Two rows, so that the window still fits a narrow (or 150 % scaled) screen.
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.search, 3)
-        for widget in (self.type_box, self.tlp_box, self.source_box, self.from_check, self.from_date,
-                       self.to_check, self.to_date, self.reset_button):
-            layout.addWidget(widget)
+        layout.setSpacing(4)
+        first, second = QHBoxLayout(), QHBoxLayout()
+        first.addWidget(self.search, 1)
+        first.addWidget(self.reset_button)
+        for widget in (self.type_box, self.tlp_box, self.source_box):
+            second.addWidget(widget)
+        second.addSpacing(12)
+        for widget in (self.from_check, self.from_date, self.to_check, self.to_date):
+            second.addWidget(widget)
+        second.addStretch(1)
+        layout.addLayout(first)
+        layout.addLayout(second)
         self._ready = True
 
     def _combo(self, name: str, tip: str) -> QComboBox:
         box = QComboBox(self)
         box.setAccessibleName(name)
         box.setToolTip(tip)
-        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # Short by default so that the window fits narrow screens; the popup list is as wide as it needs.
+        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        box.setMinimumContentsLength(9)
         box.currentIndexChanged.connect(self._emit)
         return box
 
@@ -78,8 +89,12 @@ class FilterBar(QWidget):
         edit.setEnabled(False)
         check.toggled.connect(edit.setEnabled)
         check.toggled.connect(self._emit)
-        edit.dateChanged.connect(lambda _date: check.isChecked() and self._emit())
+        edit.dateChanged.connect(lambda _date: self._date_changed(check))
         return check, edit
+
+    def _date_changed(self, check: QCheckBox) -> None:
+        if check.isChecked():
+            self._emit()
 
     def set_facets(self, types: list[str], sources: list[SourceInfo]) -> None:
         """Fill the type and source lists, keeping the current choice when it is still there."""
@@ -130,7 +145,7 @@ class FilterBar(QWidget):
         if not self._ready:
             return
         self._delay.stop()
-        self.filter_changed.emit(self.current())
+        emit(self.filter_changed, self.current())
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.app.signals import emit
 from workbench.services.library import Direction, Neighbourhood
 from workbench.ui.common.text import one_line
 
@@ -162,7 +163,7 @@ class RelationshipGraph(QGraphicsView):
     def mousePressEvent(self, event: QMouseEvent) -> None:
         node = self._node_at(event.position())
         if node is not None and event.button() == Qt.MouseButton.LeftButton and node in self.nodes:
-            self.object_activated.emit(node.stix_id)
+            emit(self.object_activated, node.stix_id)
             return
         super().mousePressEvent(event)
 
@@ -181,6 +182,6 @@ class RelationshipGraph(QGraphicsView):
             self.ensureVisible(chosen)
             return
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and current >= 0:
-            self.object_activated.emit(self.nodes[current].stix_id)
+            emit(self.object_activated, self.nodes[current].stix_id)
             return
         super().keyPressEvent(event)

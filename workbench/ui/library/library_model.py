@@ -23,6 +23,7 @@ from PySide6.QtCore import QAbstractTableModel, QByteArray, QModelIndex, QPersis
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from workbench.app.session import Session
+from workbench.app.signals import emit
 from workbench.app.tasks import TaskFailure, TaskHandle
 from workbench.domain.tlp import Tlp
 from workbench.services import library
@@ -258,7 +259,7 @@ class LibraryModel(QAbstractTableModel):
         task.succeeded.connect(lambda result: self._fetched(generation, result))
         task.failed.connect(lambda failure: self._fetch_failed(generation, failure))
         task.finished.connect(lambda: self._fetch_ended(generation))
-        self.fetch_started.emit()
+        emit(self.fetch_started)
 
     def _fetch_ended(self, generation: int) -> None:
         if generation == self._generation:
@@ -280,20 +281,25 @@ class LibraryModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
             self._rows.append(rows)
             self.endInsertRows()
-        self.rows_loaded.emit(LoadState(len(self._rows), not self._has_more, self._capped))
+        emit(self.rows_loaded, LoadState(len(self._rows), not self._has_more, self._capped))
 
     def _fetch_failed(self, generation: int, failure: TaskFailure) -> None:
         if generation != self._generation:
             return
         self._task = None
         self._has_more = False
-        self.load_failed.emit(failure.message)
+        emit(self.load_failed, failure.message)
 
     def _start_count(self) -> None:
         generation, flt = self._generation, self._filter
         task = self._session.run("library count", lambda ws, _control: library.count(ws.conn, flt))
         self._count_task = task
-        task.succeeded.connect(lambda total: generation == self._generation and self.counted.emit(total))
+        task.succeeded.connect(lambda total: self._counted(generation, total))
+
+    def _counted(self, generation: int, total: int) -> None:
+        # Slots here return None: PySide mishandles a lambda that returns a bool (a crash at exit).
+        if generation == self._generation:
+            emit(self.counted, total)
 
     # -- Qt model ----------------------------------------------------------------------------------------------
 

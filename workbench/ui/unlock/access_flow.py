@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from workbench.app.session import Session
 from workbench.app.settings import Settings
+from workbench.app.signals import emit
 from workbench.app.tasks import TaskFailure
 from workbench.services.demo import DEMO_PASSPHRASE, create_demo_workspace
 from workbench.services.workspace import Workspace
@@ -105,7 +106,7 @@ class AccessFlow(QObject):
         self._session.attach(ws, demo_passphrase=DEMO_PASSPHRASE)
 
     def _demo_failed(self, failure: TaskFailure) -> None:
-        self.demo_failed.emit(failure.message)
+        emit(self.demo_failed, failure.message)
         show_error(self._window, self.tr("The demo workspace could not be made: {0}").format(failure.message))
 
     def cleanup(self) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.app.signals import emit
 from workbench.app.tasks import TaskFailure, TaskHandle, TaskRunner
 from workbench.domain.errors import WrongPassphrase
 from workbench.services.workspace import Workspace, open_workspace
@@ -139,7 +140,7 @@ class UnlockDialog(QDialog):
         self.passphrase.setFocus()
 
     def _create(self) -> None:
-        self.create_requested.emit()
+        emit(self.create_requested)
         self.reject()
 
     def unlock(self) -> None:
