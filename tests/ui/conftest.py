@@ -66,7 +66,7 @@ def demo_workspace(ui_workspace: Workspace) -> Workspace:
 
 @pytest.fixture
 def session(app: QApplication) -> Iterator[Session]:
-    runner = SyncTaskRunner()
+    runner = SyncTaskRunner(app)
     session = Session(runner)
     yield session
     session.lock()
@@ -75,7 +75,7 @@ def session(app: QApplication) -> Iterator[Session]:
 
 @pytest.fixture
 def threaded_session(app: QApplication) -> Iterator[Session]:
-    runner = TaskRunner()
+    runner = TaskRunner(app)
     session = Session(runner)
     yield session
     session.lock()
