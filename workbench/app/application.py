@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
 from workbench import __version__
+from workbench.app import signals  # noqa: F401  (the PySide guard runs first)
 
 logger = logging.getLogger(__name__)
 
