@@ -18,16 +18,16 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import orjson  # noqa: E402
-from PySide6.QtCore import QElapsedTimer, QSettings, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+import orjson
+from PySide6.QtCore import QElapsedTimer, QSettings, QTimer
+from PySide6.QtWidgets import QApplication
 
-from workbench.app.application import create_application  # noqa: E402
-from workbench.app.session import Session  # noqa: E402
-from workbench.app.settings import Settings  # noqa: E402
-from workbench.app.tasks import TaskRunner  # noqa: E402
-from workbench.services.workspace import create_workspace  # noqa: E402
-from workbench.ui.main_window import MainWindow  # noqa: E402
+from workbench.app.application import create_application
+from workbench.app.session import Session
+from workbench.app.settings import Settings
+from workbench.app.tasks import TaskRunner
+from workbench.services.workspace import create_workspace
+from workbench.ui.main_window import MainWindow
 
 TICK_MS = 5
 
@@ -53,7 +53,7 @@ class StallMeter:
         return self.longest
 
 
-def run_until(condition, timeout: float) -> None:  # noqa: ANN001
+def run_until(condition, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
@@ -65,7 +65,8 @@ def run_until(condition, timeout: float) -> None:  # noqa: ANN001
 def bundle_file(folder: Path, count: int) -> Path:
     objects = [{"type": "indicator", "spec_version": "2.1", "id": f"indicator--{uuid.uuid4()}",
                 "created": "2026-01-10T08:00:00.000Z", "modified": "2026-01-10T08:00:00.000Z",
-                "name": f"Indicator {n}", "pattern": f"[ipv4-addr:value = '10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}']",
+                "name": f"Indicator {n}",
+                "pattern": f"[ipv4-addr:value = '10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}']",
                 "pattern_type": "stix", "valid_from": "2026-01-10T08:00:00Z"} for n in range(count)]
     path = folder / "bulk.json"
     path.write_bytes(orjson.dumps({"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": objects}))

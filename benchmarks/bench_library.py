@@ -19,18 +19,18 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtCore import QModelIndex  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QModelIndex
+from PySide6.QtWidgets import QApplication
 
-from workbench.app.application import create_application  # noqa: E402
-from workbench.app.session import Session  # noqa: E402
-from workbench.app.tasks import TaskRunner  # noqa: E402
-from workbench.domain.tlp import Tlp  # noqa: E402
-from workbench.services import library  # noqa: E402
-from workbench.services.library import LibraryFilter, SortKey  # noqa: E402
-from workbench.services.workspace import create_workspace, open_workspace  # noqa: E402
-from workbench.storage.objects import ObjectStore  # noqa: E402
-from workbench.ui.library.library_model import Columns, LibraryModel  # noqa: E402
+from workbench.app.application import create_application
+from workbench.app.session import Session
+from workbench.app.tasks import TaskRunner
+from workbench.domain.tlp import Tlp
+from workbench.services import library
+from workbench.services.library import LibraryFilter, SortKey
+from workbench.services.workspace import create_workspace, open_workspace
+from workbench.storage.objects import ObjectStore
+from workbench.ui.library.library_model import Columns, LibraryModel
 
 PASSPHRASE = "benchmark passphrase"
 TYPES = ("indicator", "indicator", "indicator", "malware", "threat-actor", "attack-pattern", "relationship")
@@ -59,7 +59,7 @@ def build(path: Path, count: int) -> None:
     ws.close()
 
 
-def wait(condition, timeout: float = 600) -> float:  # noqa: ANN001
+def wait(condition, timeout: float = 600) -> float:
     started = time.monotonic()
     while not condition():
         if time.monotonic() - started > timeout:
@@ -89,7 +89,7 @@ def main() -> int:
     session.attach(ws)
     model = LibraryModel(session)
 
-    def first_page(action) -> float:  # noqa: ANN001
+    def first_page(action) -> float:
         started = time.monotonic()
         action()
         wait(lambda: model.rowCount() > 0 and not model.loading)

@@ -82,7 +82,7 @@ def threaded_session(app: QApplication) -> Iterator[Session]:
     runner.shutdown()
 
 
-def make_window(qtbot, session: Session, settings: Settings) -> MainWindow:  # noqa: ANN001
+def make_window(qtbot, session: Session, settings: Settings) -> MainWindow:
     window = MainWindow(session, settings)
     qtbot.addWidget(window)
     window.resize(1200, 760)
@@ -91,12 +91,12 @@ def make_window(qtbot, session: Session, settings: Settings) -> MainWindow:  # n
 
 
 @pytest.fixture
-def window(qtbot, session: Session, settings: Settings) -> MainWindow:  # noqa: ANN001
+def window(qtbot, session: Session, settings: Settings) -> MainWindow:
     return make_window(qtbot, session, settings)
 
 
 @pytest.fixture
-def open_window(qtbot, window: MainWindow, demo_workspace: Workspace) -> MainWindow:  # noqa: ANN001
+def open_window(qtbot, window: MainWindow, demo_workspace: Workspace) -> MainWindow:
     """The main window with the demo data open and the library's first page shown."""
     window.session.attach(demo_workspace)
     library = window.screens["library"]

@@ -11,7 +11,7 @@ from workbench.ui.common.placeholder import PlaceholderScreen
 from workbench.ui.main_window import MainWindow
 
 
-def test_verify_chain_reports_an_intact_log(qtbot, open_window) -> None:  # noqa: ANN001
+def test_verify_chain_reports_an_intact_log(qtbot, open_window) -> None:
     audit = open_window.show_screen("audit")
     qtbot.waitUntil(lambda: audit.model.rowCount() == 3)
     assert [audit.model.index(r, 2).data() for r in range(3)] == ["import", "import", "workspace.init"]
@@ -20,7 +20,7 @@ def test_verify_chain_reports_an_intact_log(qtbot, open_window) -> None:  # noqa
     assert audit.verdict.text() == "✔ Chain intact: all 3 entries verify."
 
 
-def test_verify_chain_names_an_edited_entry(qtbot, open_window) -> None:  # noqa: ANN001
+def test_verify_chain_names_an_edited_entry(qtbot, open_window) -> None:
     ws = open_window.session.workspace
     other = Database.open_with_key(ws.path, ws.db.key)  # someone edits the file behind the program's back
     other.conn.execute("DROP TRIGGER audit_log_no_update")
@@ -34,7 +34,7 @@ def test_verify_chain_names_an_edited_entry(qtbot, open_window) -> None:  # noqa
     assert audit.model.index(row, 0).data(Qt.ItemDataRole.BackgroundRole) is not None
 
 
-def test_audit_filter_by_action(qtbot, open_window) -> None:  # noqa: ANN001
+def test_audit_filter_by_action(qtbot, open_window) -> None:
     audit = open_window.show_screen("audit")
     qtbot.waitUntil(lambda: audit.action_box.count() == 3)
     audit.action_box.setCurrentIndex(audit.action_box.findData("workspace.init"))
@@ -42,7 +42,7 @@ def test_audit_filter_by_action(qtbot, open_window) -> None:  # noqa: ANN001
     assert audit.model.index(0, 2).data() == "workspace.init"
 
 
-def test_every_screen_is_reachable_by_keyboard(qtbot, open_window) -> None:  # noqa: ANN001
+def test_every_screen_is_reachable_by_keyboard(qtbot, open_window) -> None:
     window = open_window
     titles = []
     for number in range(1, 7):
@@ -58,7 +58,7 @@ def test_every_screen_is_reachable_by_keyboard(qtbot, open_window) -> None:  # n
     assert window.screens["library"].filters.search.hasFocus() or not window.isActiveWindow()
 
 
-def test_interactive_widgets_have_names_and_tips(open_window) -> None:  # noqa: ANN001
+def test_interactive_widgets_have_names_and_tips(open_window) -> None:
     missing = []
     widgets = [w for kind in (QAbstractButton, QLineEdit, QComboBox, QAbstractItemView)
                for w in open_window.findChildren(kind)]
@@ -75,7 +75,7 @@ def test_interactive_widgets_have_names_and_tips(open_window) -> None:  # noqa: 
             assert action.toolTip(), action.text()
 
 
-def test_menus_carry_the_standard_shortcuts(open_window) -> None:  # noqa: ANN001
+def test_menus_carry_the_standard_shortcuts(open_window) -> None:
     shortcuts = {action.text().replace("&", ""): action.shortcut().toString() for action in open_window.actions()}
     assert shortcuts["Lock"] == "Ctrl+L"
     assert shortcuts["Quit"] == "Ctrl+Q"
@@ -83,7 +83,7 @@ def test_menus_carry_the_standard_shortcuts(open_window) -> None:  # noqa: ANN00
     assert shortcuts["Import STIX files…"] == "Ctrl+I"
 
 
-def test_about_box_names_the_version_and_licences(qtbot, window) -> None:  # noqa: ANN001
+def test_about_box_names_the_version_and_licences(qtbot, window) -> None:
     from workbench import __version__
 
     about = window.show_about()
@@ -95,7 +95,7 @@ def test_about_box_names_the_version_and_licences(qtbot, window) -> None:  # noq
     about.close()
 
 
-def test_window_layout_is_remembered(qtbot, session, settings) -> None:  # noqa: ANN001
+def test_window_layout_is_remembered(qtbot, session, settings) -> None:
     first = make_window(qtbot, session, settings)
     first.resize(760, 560)  # within the offscreen screen (800 x 600), which restoreGeometry respects
     first.screens["library"].splitter.setSizes([300, 700])
@@ -113,7 +113,7 @@ def test_window_layout_is_remembered(qtbot, session, settings) -> None:  # noqa:
     assert second.screens["library"].splitter.saveState() == saved
 
 
-def test_settings_hold_nothing_secret(qtbot, open_window, settings) -> None:  # noqa: ANN001
+def test_settings_hold_nothing_secret(qtbot, open_window, settings) -> None:
     open_window.close()
     settings.sync()
     stored = " ".join(f"{key}={settings.store.value(key)}" for key in settings.store.allKeys())

@@ -20,7 +20,7 @@ from workbench.ui.library.library_model import Columns
 pytestmark = pytest.mark.filterwarnings("ignore:Function.*QDragEnterEvent:DeprecationWarning")
 
 
-def drop(window, *paths: Path) -> bool:  # noqa: ANN001
+def drop(window, *paths: Path) -> bool:
     """Drag files over the window and drop them; True when the window accepted the drag.
 
     Qt delivers synthetic drag events only from a real drag manager, so the window's handlers get them directly.
@@ -43,14 +43,14 @@ def message_boxes() -> list[QMessageBox]:
             and widget.isVisible()]
 
 
-def previewed(qtbot, window) -> ImportPreviewDialog:  # noqa: ANN001
+def previewed(qtbot, window) -> ImportPreviewDialog:
     shown: list[ImportPreviewDialog] = []
     window.imports.preview_shown.connect(shown.append)
     qtbot.waitUntil(lambda: bool(shown), timeout=30_000)
     return shown[0]
 
 
-def test_dropped_bundle_is_previewed_then_imported_on_confirmation(qtbot, open_window, write_json) -> None:  # noqa: ANN001
+def test_dropped_bundle_is_previewed_then_imported_on_confirmation(qtbot, open_window, write_json) -> None:
     window = open_window
     conn = window.session.workspace.conn
     new = indicator(name="Dropped indicator")
@@ -77,12 +77,12 @@ def test_dropped_bundle_is_previewed_then_imported_on_confirmation(qtbot, open_w
     assert "dropped.json" in audit.index(0, 3).data()
 
 
-def test_file_import_menu_is_keyboard_reachable(open_window) -> None:  # noqa: ANN001
+def test_file_import_menu_is_keyboard_reachable(open_window) -> None:
     assert open_window.import_action.shortcut().toString() == "Ctrl+I"
     assert open_window.import_action.isEnabled()
 
 
-def test_declining_the_preview_keeps_nothing(qtbot, open_window, write_json) -> None:  # noqa: ANN001
+def test_declining_the_preview_keeps_nothing(qtbot, open_window, write_json) -> None:
     window = open_window
     conn = window.session.workspace.conn
     before = store_digest(conn)
@@ -94,7 +94,7 @@ def test_declining_the_preview_keeps_nothing(qtbot, open_window, write_json) -> 
     assert "nothing was changed" in window.statusBar().currentMessage()
 
 
-def test_a_file_that_is_not_stix_is_refused_in_a_dialog(qtbot, open_window, write_json) -> None:  # noqa: ANN001
+def test_a_file_that_is_not_stix_is_refused_in_a_dialog(qtbot, open_window, write_json) -> None:
     window = open_window
     before = store_digest(window.session.workspace.conn)
     with qtbot.waitSignal(window.imports.import_failed) as failed:
@@ -106,7 +106,7 @@ def test_a_file_that_is_not_stix_is_refused_in_a_dialog(qtbot, open_window, writ
     assert store_digest(window.session.workspace.conn) == before
 
 
-def test_a_dropped_package_is_sent_to_the_exchange_screen(qtbot, open_window, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_dropped_package_is_sent_to_the_exchange_screen(qtbot, open_window, tmp_path: Path) -> None:
     package = tmp_path / "nordmark-0007-abc"
     package.mkdir()
     (package / "manifest.json").write_text("{}")
@@ -116,14 +116,14 @@ def test_a_dropped_package_is_sent_to_the_exchange_screen(qtbot, open_window, tm
     message_boxes()[0].close()
 
 
-def test_nothing_can_be_dropped_on_a_locked_window(qtbot, window, write_json) -> None:  # noqa: ANN001
+def test_nothing_can_be_dropped_on_a_locked_window(qtbot, window, write_json) -> None:
     assert not drop(window, write_json(bundle(indicator())))
     assert window.imports.preview is None and not window.imports.busy
 
 
 @pytest.mark.slow
 def test_cancelling_a_long_import_leaves_the_store_unchanged(qtbot, threaded_session, settings, demo_workspace,
-                                                             write_json) -> None:  # noqa: ANN001
+                                                             write_json) -> None:
     window = make_window(qtbot, threaded_session, settings)
     threaded_session.attach(demo_workspace)
     path = write_json(bundle(*(indicator(name=f"Bulk {n}") for n in range(20_000))), "bulk.json")

@@ -10,21 +10,21 @@ from workbench.services.importer import import_file
 from workbench.ui.library.library_model import Columns, Roles
 
 
-def row_named(model, name: str) -> int:  # noqa: ANN001
+def row_named(model, name: str) -> int:
     for row in range(model.rowCount()):
         if model.index(row, Columns.NAME).data() == name:
             return row
     raise AssertionError(f"{name} is not listed")
 
 
-def search(qtbot, library, words: str) -> None:  # noqa: ANN001
+def search(qtbot, library, words: str) -> None:
     library.filters.search.clear()
     qtbot.keyClicks(library.filters.search, words)
     qtbot.keyClick(library.filters.search, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: library.model.query[0].search == words and not library.model.loading)
 
 
-def test_search_finds_objects_and_opens_their_detail(qtbot, open_window) -> None:  # noqa: ANN001
+def test_search_finds_objects_and_opens_their_detail(qtbot, open_window) -> None:
     library = open_window.screens["library"]
     search(qtbot, library, "Sandstorm")
     names = {library.model.index(row, Columns.NAME).data() for row in range(library.model.rowCount())}
@@ -46,14 +46,14 @@ def test_search_finds_objects_and_opens_their_detail(qtbot, open_window) -> None
     assert '"threat_actor_types"' in library.detail.json.toPlainText()
 
 
-def test_search_with_no_match_says_so(qtbot, open_window) -> None:  # noqa: ANN001
+def test_search_with_no_match_says_so(qtbot, open_window) -> None:
     library = open_window.screens["library"]
     search(qtbot, library, "zzzznothing")
     assert library.model.rowCount() == 0
     assert library.status.text() == "No matches."
 
 
-def test_following_a_relationship_shows_the_other_object_and_back_returns(qtbot, open_window) -> None:  # noqa: ANN001
+def test_following_a_relationship_shows_the_other_object_and_back_returns(qtbot, open_window) -> None:
     library = open_window.screens["library"]
     library.show_object(library.model.object_id(row_named(library.model, "Sandstorm Owl")))
     qtbot.waitUntil(lambda: library.detail.current is not None and library.detail.current.row.name == "Sandstorm Owl")
@@ -73,7 +73,7 @@ def test_following_a_relationship_shows_the_other_object_and_back_returns(qtbot,
     qtbot.waitUntil(lambda: library.detail.current.row.name == "Sandstorm Owl")
 
 
-def test_clicking_a_neighbour_in_the_graph_follows_it(qtbot, open_window) -> None:  # noqa: ANN001
+def test_clicking_a_neighbour_in_the_graph_follows_it(qtbot, open_window) -> None:
     library = open_window.screens["library"]
     library.show_object(library.model.object_id(row_named(library.model, "Sandstorm Owl")))
     qtbot.waitUntil(lambda: library.detail.current is not None and library.detail.current.row.name == "Sandstorm Owl")
@@ -88,7 +88,7 @@ def test_clicking_a_neighbour_in_the_graph_follows_it(qtbot, open_window) -> Non
     qtbot.waitUntil(lambda: library.detail.current.row.name == "PaperMoth")
 
 
-def test_html_in_a_description_is_shown_literally(qtbot, open_window, demo_workspace) -> None:  # noqa: ANN001
+def test_html_in_a_description_is_shown_literally(qtbot, open_window, demo_workspace) -> None:
     library = open_window.screens["library"]
     html_name = '<img src="http://track.example/p.gif"><b>bold</b>'
     html_text = 'Click <a href="http://evil.example/">here</a> <img src=x onerror=alert(1)>'
@@ -112,7 +112,7 @@ def test_html_in_a_description_is_shown_literally(qtbot, open_window, demo_works
     assert "<img" not in tooltip and "&lt;img" in tooltip
 
 
-def test_filters_by_type_and_tlp_and_sorting_by_header(qtbot, open_window) -> None:  # noqa: ANN001
+def test_filters_by_type_and_tlp_and_sorting_by_header(qtbot, open_window) -> None:
     library = open_window.screens["library"]
     qtbot.waitUntil(lambda: library.filters.type_box.count() > 2)
     library.filters.type_box.setCurrentIndex(library.filters.type_box.findData("malware"))
@@ -138,7 +138,7 @@ def test_filters_by_type_and_tlp_and_sorting_by_header(qtbot, open_window) -> No
     assert names == sorted(names, reverse=library.model.query[2])
 
 
-def test_the_table_pages_as_it_scrolls(qtbot, window, ui_workspace, write_json) -> None:  # noqa: ANN001
+def test_the_table_pages_as_it_scrolls(qtbot, window, ui_workspace, write_json) -> None:
     objects = [indicator(name=f"Indicator {n:04d}") for n in range(1200)]
     import_file(ui_workspace, write_json(bundle(*objects)))
     window.session.attach(ui_workspace)
@@ -155,7 +155,7 @@ def test_the_table_pages_as_it_scrolls(qtbot, window, ui_workspace, write_json) 
     assert len(ids) == library.model.rowCount() == ui_workspace.objects.count()
 
 
-def test_relationships_are_listed_by_what_they_join(qtbot, window, ui_workspace, write_json) -> None:  # noqa: ANN001
+def test_relationships_are_listed_by_what_they_join(qtbot, window, ui_workspace, write_json) -> None:
     actor, tool = malware(name="Alpha"), malware(name="Beta")
     import_file(ui_workspace, write_json(bundle(actor, tool, relationship(actor["id"], tool["id"], "drops"))))
     window.session.attach(ui_workspace)

@@ -18,7 +18,7 @@ from workbench.ui.library.detail_models import LinksModel, VersionsModel
 from workbench.ui.library.library_model import LibraryModel
 
 
-def test_library_model(qtmodeltester, qtbot, session, demo_workspace) -> None:  # noqa: ANN001
+def test_library_model(qtmodeltester, qtbot, session, demo_workspace) -> None:
     session.attach(demo_workspace)
     model = LibraryModel(session, page_size=50)
     model.reload()
@@ -27,7 +27,7 @@ def test_library_model(qtmodeltester, qtbot, session, demo_workspace) -> None:  
     assert model.canFetchMore(QModelIndex()) or model.loading
 
 
-def test_audit_model(qtmodeltester, qtbot, session, demo_workspace) -> None:  # noqa: ANN001
+def test_audit_model(qtmodeltester, qtbot, session, demo_workspace) -> None:
     session.attach(demo_workspace)
     model = AuditModel(session, page_size=2)
     model.reload()
@@ -35,7 +35,7 @@ def test_audit_model(qtmodeltester, qtbot, session, demo_workspace) -> None:  # 
     qtmodeltester.check(model, force_py=True)
 
 
-def test_detail_models(qtmodeltester, demo_workspace) -> None:  # noqa: ANN001
+def test_detail_models(qtmodeltester, demo_workspace) -> None:
     owl = library.search(demo_workspace.conn, library.LibraryFilter(search="Sandstorm Owl"))
     detail = library.object_detail(demo_workspace.conn, next(r.id for r in owl if r.type == "threat-actor"))
     links = LinksModel()
@@ -46,19 +46,19 @@ def test_detail_models(qtmodeltester, demo_workspace) -> None:  # noqa: ANN001
     qtmodeltester.check(versions, force_py=True)
 
 
-def test_findings_and_licences_models(qtmodeltester) -> None:  # noqa: ANN001
+def test_findings_and_licences_models(qtmodeltester) -> None:
     qtmodeltester.check(FindingsModel([Finding("indicator--x", "id", "bad id"), Finding(None, None, "file")]),
                         force_py=True)
     qtmodeltester.check(LicencesModel([("a", "1", "b", "MIT")]), force_py=True)
 
 
 @pytest.mark.parametrize("runner_class", [TaskRunner, SyncTaskRunner])
-def test_outcomes_arrive_in_the_gui_thread(qtbot, app, runner_class) -> None:  # noqa: ANN001
+def test_outcomes_arrive_in_the_gui_thread(qtbot, app, runner_class) -> None:
     runner = runner_class(app)  # parented: it must outlive the deferred deletes of its handles
     gui = QThread.currentThread()
     seen: list[object] = []
 
-    def work(control) -> str:  # noqa: ANN001
+    def work(control) -> str:
         control.progress(1, 2)
         return threading.current_thread().name
 
@@ -76,11 +76,11 @@ def test_outcomes_arrive_in_the_gui_thread(qtbot, app, runner_class) -> None:  #
     runner.shutdown()
 
 
-def test_a_cancelled_task_reports_cancelled(qtbot, app) -> None:  # noqa: ANN001
+def test_a_cancelled_task_reports_cancelled(qtbot, app) -> None:
     runner = TaskRunner(app)
     started = threading.Event()
 
-    def work(control) -> None:  # noqa: ANN001
+    def work(control) -> None:
         started.set()
         while True:
             control.check()
@@ -93,7 +93,7 @@ def test_a_cancelled_task_reports_cancelled(qtbot, app) -> None:  # noqa: ANN001
     runner.shutdown()
 
 
-def test_worker_connections_close_on_lock(qtbot, threaded_session, ui_workspace) -> None:  # noqa: ANN001
+def test_worker_connections_close_on_lock(qtbot, threaded_session, ui_workspace) -> None:
     threaded_session.attach(ui_workspace)
     handle = threaded_session.run("count", lambda ws, _control: ws.objects.count())
     with qtbot.waitSignal(handle.succeeded) as done:

@@ -12,7 +12,7 @@ from workbench.ui.unlock.create_dialog import CreateWorkspaceDialog
 from workbench.ui.unlock.unlock_dialog import UnlockDialog
 
 
-def test_first_run_creates_a_workspace_and_shows_its_fingerprint(qtbot, window, tmp_path: Path) -> None:  # noqa: ANN001
+def test_first_run_creates_a_workspace_and_shows_its_fingerprint(qtbot, window, tmp_path: Path) -> None:
     target = tmp_path / "new" / "agency.db"
     window.start()  # no workspace remembered: the create dialog opens
     dialog = window.access.dialog
@@ -43,7 +43,7 @@ def test_first_run_creates_a_workspace_and_shows_its_fingerprint(qtbot, window, 
     assert "Nordic CSIRT" in window.windowTitle()
 
 
-def test_an_existing_file_is_refused_with_a_message(qtbot, window, tmp_path: Path) -> None:  # noqa: ANN001
+def test_an_existing_file_is_refused_with_a_message(qtbot, window, tmp_path: Path) -> None:
     taken = tmp_path / "taken.db"
     taken.write_bytes(b"x")
     dialog = window.access.show_create()
@@ -62,7 +62,7 @@ def _workspace_on_disk(tmp_path: Path) -> Path:
     return path
 
 
-def test_wrong_passphrase_is_a_message_then_the_right_one_unlocks(qtbot, window, tmp_path: Path) -> None:  # noqa: ANN001
+def test_wrong_passphrase_is_a_message_then_the_right_one_unlocks(qtbot, window, tmp_path: Path) -> None:
     path = _workspace_on_disk(tmp_path)
     window.start(path)
     dialog = window.access.dialog
@@ -81,7 +81,7 @@ def test_wrong_passphrase_is_a_message_then_the_right_one_unlocks(qtbot, window,
     assert window.settings.last_workspace == path
 
 
-def test_a_file_that_is_not_a_workspace_is_a_message(qtbot, window, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_file_that_is_not_a_workspace_is_a_message(qtbot, window, tmp_path: Path) -> None:
     bogus = tmp_path / "notes.txt"
     bogus.write_text("hello")
     dialog = window.access.show_unlock(bogus)
@@ -91,7 +91,7 @@ def test_a_file_that_is_not_a_workspace_is_a_message(qtbot, window, tmp_path: Pa
     assert "not a workspace" in dialog.error.text()
 
 
-def test_lock_now_drops_the_data_and_the_key(qtbot, open_window) -> None:  # noqa: ANN001
+def test_lock_now_drops_the_data_and_the_key(qtbot, open_window) -> None:
     window = open_window
     library = window.screens["library"]
     library.show_object(library.model.object_id(0))
@@ -109,7 +109,7 @@ def test_lock_now_drops_the_data_and_the_key(qtbot, open_window) -> None:  # noq
     assert window.windowTitle() == "Workbench (locked)"
 
 
-def test_unlocking_after_lock_shows_the_data_again(qtbot, window, tmp_path: Path) -> None:  # noqa: ANN001
+def test_unlocking_after_lock_shows_the_data_again(qtbot, window, tmp_path: Path) -> None:
     path = _workspace_on_disk(tmp_path)
     window.start(path)
     dialog = window.access.dialog
@@ -126,7 +126,7 @@ def test_unlocking_after_lock_shows_the_data_again(qtbot, window, tmp_path: Path
     qtbot.waitUntil(lambda: library.model.rowCount() > 0)
 
 
-def test_idle_time_locks_the_workspace(qtbot, open_window) -> None:  # noqa: ANN001
+def test_idle_time_locks_the_workspace(qtbot, open_window) -> None:
     window = open_window
     window.idle.set_interval_ms(150)
     window.idle.arm()
@@ -136,7 +136,7 @@ def test_idle_time_locks_the_workspace(qtbot, open_window) -> None:  # noqa: ANN
     assert isinstance(window.access.dialog, UnlockDialog)
 
 
-def test_input_postpones_auto_lock(qtbot, open_window) -> None:  # noqa: ANN001
+def test_input_postpones_auto_lock(qtbot, open_window) -> None:
     window = open_window
     timer = window.idle._timer
     window.idle.set_interval_ms(600)
@@ -149,7 +149,7 @@ def test_input_postpones_auto_lock(qtbot, open_window) -> None:  # noqa: ANN001
         pass
 
 
-def test_auto_lock_minutes_come_from_the_preferences(qtbot, window) -> None:  # noqa: ANN001
+def test_auto_lock_minutes_come_from_the_preferences(qtbot, window) -> None:
     dialog = window.show_preferences()
     dialog.auto_lock.setValue(7)
     dialog.accept()

@@ -16,7 +16,7 @@ from workbench.services.passphrase import strength
 
 
 @pytest.fixture
-def filled(workspace, write_json):  # noqa: ANN001, ANN201
+def filled(workspace, write_json):
     levels = [None, Tlp.CLEAR, Tlp.GREEN, Tlp.AMBER, Tlp.RED]
     objects = []
     for number in range(60):
@@ -30,7 +30,7 @@ def filled(workspace, write_json):  # noqa: ANN001, ANN201
     return workspace
 
 
-def walk(conn, flt, sort, descending, size=7):  # noqa: ANN001, ANN201
+def walk(conn, flt, sort, descending, size=7):
     rows, cursor = [], None
     while True:
         page = library.fetch_page(conn, flt, sort, descending=descending, cursor=cursor, limit=size)
@@ -41,7 +41,7 @@ def walk(conn, flt, sort, descending, size=7):  # noqa: ANN001, ANN201
 
 
 @pytest.mark.parametrize(("sort", "descending"), list(itertools.product(SortKey, (False, True))))
-def test_keyset_pages_list_every_object_once_in_order(filled, sort, descending) -> None:  # noqa: ANN001
+def test_keyset_pages_list_every_object_once_in_order(filled, sort, descending) -> None:
     rows = walk(filled.conn, LibraryFilter(), sort, descending)
     assert len(rows) == len({row.rowid for row in rows}) == filled.objects.count()
     key = {SortKey.NAME: lambda r: (r.name.split(": ")[0].lower(),),
@@ -53,7 +53,7 @@ def test_keyset_pages_list_every_object_once_in_order(filled, sort, descending) 
     assert keys == sorted(keys, reverse=descending)
 
 
-def test_filters_select_in_sql(filled) -> None:  # noqa: ANN001
+def test_filters_select_in_sql(filled) -> None:
     conn = filled.conn
     assert {r.tlp for r in walk(conn, LibraryFilter(tlp=int(Tlp.AMBER)), SortKey.NAME, False)} == {Tlp.AMBER}
     unmarked = walk(conn, LibraryFilter(tlp=NO_TLP, object_type="indicator"), SortKey.TLP, True)
@@ -64,7 +64,7 @@ def test_filters_select_in_sql(filled) -> None:  # noqa: ANN001
     assert "indicator" in library.object_types(conn) and "threat-actor" in library.object_types(conn)
 
 
-def test_search_is_capped_and_refuses_empty_text(filled) -> None:  # noqa: ANN001
+def test_search_is_capped_and_refuses_empty_text(filled) -> None:
     hits = library.search(filled.conn, LibraryFilter(search="ind"), limit=10)
     assert len(hits) == 10
     by_name = library.search(filled.conn, LibraryFilter(search="ind", tlp=int(Tlp.RED)), SortKey.NAME)
@@ -73,7 +73,7 @@ def test_search_is_capped_and_refuses_empty_text(filled) -> None:  # noqa: ANN00
         library.search(filled.conn, LibraryFilter(search="  "))
 
 
-def test_links_collapse_relationships_and_list_references(filled) -> None:  # noqa: ANN001
+def test_links_collapse_relationships_and_list_references(filled) -> None:
     actor = library.search(filled.conn, LibraryFilter(search="Sandstorm"))[0]
     found, truncated = library.links(filled.conn, actor.id)
     uses = [link for link in found if link.label == "uses"]
@@ -83,7 +83,7 @@ def test_links_collapse_relationships_and_list_references(filled) -> None:  # no
     assert listed == {"uses: Sandstorm Owl → GreyLantern"}
 
 
-def test_audit_pages_newest_first(workspace) -> None:  # noqa: ANN001
+def test_audit_pages_newest_first(workspace) -> None:
     for number in range(5):
         workspace.record("test.event", {"n": number})
     first = audit_trail.page(workspace.conn, action="test.", limit=3)

@@ -29,7 +29,7 @@ NODE_RADIUS = 20.0
 TYPE_COLOURS = {
     "threat-actor": "#c0392b", "intrusion-set": "#a93226", "campaign": "#8e44ad", "malware": "#d35400",
     "tool": "#b9770e", "attack-pattern": "#2874a6", "indicator": "#1e8449", "vulnerability": "#7d3c98",
-    "identity": "#5d6d7e", "report": "#2e4053", "infrastructure": "#117a65", "location": "#6e2c00",
+    "identity": "#5d6d7e", "report": "#5b7a99", "infrastructure": "#117a65", "location": "#6e2c00",
     "sighting": "#148f77", "observed-data": "#34495e", "note": "#7f8c8d",
 }
 
