@@ -53,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     gui = commands.add_parser("gui", help="open the desktop application (the default)")
     gui.add_argument("--db", help="workspace file to open")
     gui.add_argument("--demo", action="store_true", help="open a temporary workspace filled with sample data")
+    gui.add_argument("--smoke-test", action="store_true",
+                     help="open the window on a temporary demo workspace, render it, print 'smoke test ok', exit")
     gui.set_defaults(handler=_run_gui)
     for module in COMMAND_MODULES:
         module.register(commands)
@@ -62,12 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
 def _run_gui(args: argparse.Namespace, out: Output) -> int:
     from workbench.app.main import run_gui  # Qt is imported only when the window is asked for
 
-    return run_gui(db=args.db, demo=args.demo)
+    return run_gui(db=args.db, demo=args.demo, smoke_test=args.smoke_test)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0].startswith("--db") or argv[0] == "--demo":
+    if not argv or argv[0].startswith("--db") or argv[0] in ("--demo", "--smoke-test"):
         argv = ["gui", *argv]
     parser = build_parser()
     args = parser.parse_args(argv)

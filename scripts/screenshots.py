@@ -1,0 +1,158 @@
+"""Render the main screens of the window offscreen into docs/screenshots/ (run: python scripts/screenshots.py).
+
+Uses the demo workspace (the project's own sample data) and a throw-away settings file, so the pictures are the
+same on every machine with the same fonts.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+import orjson  # noqa: E402
+from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from workbench.app.application import apply_palette, create_application  # noqa: E402
+from workbench.app.session import Session  # noqa: E402
+from workbench.app.settings import Settings  # noqa: E402
+from workbench.app.tasks import SyncTaskRunner  # noqa: E402
+from workbench.ui.main_window import MainWindow  # noqa: E402
+
+OUT = REPO / "docs" / "screenshots"
+SIZE = (1400, 860)
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the window did not get there in time")
+        QApplication.processEvents()
+        time.sleep(0.005)
+
+
+def settle() -> None:
+    for _ in range(20):
+        QApplication.processEvents()
+
+
+def save(widget: QWidget, name: str) -> None:
+    settle()
+    path = OUT / f"{name}.png"
+    widget.grab().save(str(path))
+    print(f"wrote {path.relative_to(REPO)}")
+
+
+def sample_bundle(folder: Path) -> Path:
+    """A small bundle with new objects, one refused object, for the import preview."""
+    objects = [
+        {"type": "indicator", "spec_version": "2.1", "id": f"indicator--{n:08d}-1111-4111-8111-111111111111",
+         "created": "2026-02-01T10:00:00.000Z", "modified": "2026-02-01T10:00:00.000Z",
+         "name": f"Phishing sender {n}", "pattern": f"[email-addr:value = 'billing{n}@invoice.example']",
+         "pattern_type": "stix", "valid_from": "2026-02-01T10:00:00Z"} for n in range(1, 13)
+    ]
+    objects.append({"type": "indicator", "id": "indicator--not-a-uuid", "name": "broken"})
+    objects.append({"type": "malware", "spec_version": "2.1", "id": "malware--22222222-2222-4222-8222-222222222222",
+                    "created": "yesterday", "modified": "2026-02-01T10:00:00.000Z", "name": "Bad time",
+                    "is_family": True})
+    path = folder / "partner-bulletin-2026-021.json"
+    path.write_bytes(orjson.dumps({"type": "bundle", "id": "bundle--33333333-3333-4333-8333-333333333333",
+                                   "objects": objects}))
+    return path
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    app = create_application()
+    folder = Path(tempfile.mkdtemp(prefix="workbench-shots-"))
+    settings = Settings(QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat))
+    session = Session(SyncTaskRunner())
+    window = MainWindow(session, settings)
+    window.resize(*SIZE)
+    window.show()
+    library = window.screens["library"]
+
+    # First run: the create dialog, filled in.
+    create = window.access.show_create()
+    create.org.setText("Demo Analysis Centre")
+    create.secret.setText("correct horse battery")
+    create.repeat.setText("correct horse battery")
+    create.path_edit.setText("/home/analyst/.local/share/workbench/workspace.db")
+    save(create, "01-create-workspace")
+    create.reject()
+
+    window.start(demo=True)
+    wait_until(lambda: library.model.rowCount() > 0)
+    owl = next(row for row in range(library.model.rowCount())
+               if library.model.index(row, 0).data() == "Sandstorm Owl")
+    library.table.selectRow(owl)
+    wait_until(lambda: library.detail.current is not None and library.detail.current.row.name == "Sandstorm Owl")
+    save(window, "02-library")
+    library.detail.tabs.setCurrentIndex(1)
+    save(window, "03-relationships")
+    library.detail.tabs.setCurrentIndex(2)
+    save(window, "04-graph")
+    library.detail.tabs.setCurrentIndex(3)
+    save(window, "05-versions")
+
+    library.filters.search.setText("invoice")
+    library.filters.search.returnPressed.emit()
+    wait_until(lambda: library.model.query[0].searching and not library.model.loading)
+    lure = next(row for row in range(library.model.rowCount())
+                if library.model.index(row, 0).data() == "PaperMoth lure document")
+    library.table.selectRow(lure)
+    wait_until(lambda: library.detail.current is not None and library.detail.current.row.name.startswith("PaperMoth"))
+    library.detail.tabs.setCurrentIndex(0)
+    save(window, "06-search-plain-text")
+    library.filters.reset()
+
+    shown: list[QWidget] = []
+    window.imports.preview_shown.connect(shown.append)
+    window.imports.import_paths([str(sample_bundle(folder))])
+    wait_until(lambda: bool(shown))
+    save(shown[0], "07-import-preview")
+    shown[0].reject()
+
+    audit = window.show_screen("audit")
+    wait_until(lambda: audit.model.rowCount() > 0)
+    audit.verify()
+    wait_until(lambda: audit.last_report is not None)
+    save(window, "08-audit-verified")
+
+    save(window.show_screen("exchange"), "09-placeholder-exchange")
+
+    window.show_screen("library")
+    apply_palette(app, dark=True)
+    wait_until(lambda: not library.model.loading and library.model.rowCount() > 0)
+    owl = next(row for row in range(library.model.rowCount())
+               if library.model.index(row, 0).data() == "Sandstorm Owl")
+    library.table.selectRow(owl)
+    wait_until(lambda: library.detail.current is not None and library.detail.current.row.name == "Sandstorm Owl")
+    library.detail.tabs.setCurrentIndex(2)
+    save(window, "10-graph-dark")
+    apply_palette(app, dark=False)
+
+    about = window.show_about()
+    save(about, "11-about")
+    about.close()
+
+    window.lock_now()
+    wait_until(lambda: window.access.dialog is not None)
+    save(window.access.dialog, "12-unlock")
+    window.access.dialog.reject()
+    save(window, "13-locked")
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

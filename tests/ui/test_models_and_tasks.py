@@ -1,0 +1,108 @@
+"""Every model passes pytest-qt's model tester; the task runner delivers outcomes in the GUI thread."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PySide6.QtCore import QModelIndex, QThread
+
+from workbench.app.tasks import SyncTaskRunner, TaskProgress, TaskRunner
+from workbench.domain.errors import InvalidInput, WorkspaceError
+from workbench.services import library
+from workbench.services.importer import Finding
+from workbench.ui.about.licences_model import LicencesModel
+from workbench.ui.audit.audit_model import AuditModel
+from workbench.ui.importing.findings_model import FindingsModel
+from workbench.ui.library.detail_models import LinksModel, VersionsModel
+from workbench.ui.library.library_model import LibraryModel
+
+
+def test_library_model(qtmodeltester, qtbot, session, demo_workspace) -> None:
+    session.attach(demo_workspace)
+    model = LibraryModel(session, page_size=50)
+    model.reload()
+    qtbot.waitUntil(lambda: model.rowCount() == 50)
+    qtmodeltester.check(model, force_py=True)
+    assert model.canFetchMore(QModelIndex()) or model.loading
+
+
+def test_audit_model(qtmodeltester, qtbot, session, demo_workspace) -> None:
+    session.attach(demo_workspace)
+    model = AuditModel(session, page_size=2)
+    model.reload()
+    qtbot.waitUntil(lambda: model.rowCount() >= 2)
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_detail_models(qtmodeltester, demo_workspace) -> None:
+    owl = library.search(demo_workspace.conn, library.LibraryFilter(search="Sandstorm Owl"))
+    detail = library.object_detail(demo_workspace.conn, next(r.id for r in owl if r.type == "threat-actor"))
+    links = LinksModel()
+    links.set_items(detail.links)
+    qtmodeltester.check(links, force_py=True)
+    versions = VersionsModel()
+    versions.set_items(detail.versions)
+    qtmodeltester.check(versions, force_py=True)
+
+
+def test_findings_and_licences_models(qtmodeltester) -> None:
+    qtmodeltester.check(FindingsModel([Finding("indicator--x", "id", "bad id"), Finding(None, None, "file")]),
+                        force_py=True)
+    qtmodeltester.check(LicencesModel([("a", "1", "b", "MIT")]), force_py=True)
+
+
+@pytest.mark.parametrize("runner_class", [TaskRunner, SyncTaskRunner])
+def test_outcomes_arrive_in_the_gui_thread(qtbot, app, runner_class) -> None:
+    runner = runner_class(app)  # parented: it must outlive the deferred deletes of its handles
+    gui = QThread.currentThread()
+    seen: list[object] = []
+
+    def work(control) -> str:
+        control.progress(1, 2)
+        return threading.current_thread().name
+
+    handle = runner.run("ok", work)
+    handle.succeeded.connect(lambda _value: seen.append(QThread.currentThread()))
+    handle.progressed.connect(lambda progress: seen.append(progress))
+    with qtbot.waitSignal(handle.finished):
+        pass
+    assert seen[-1] is gui
+    assert TaskProgress(1, 2) in seen
+    failing = runner.run("bad", lambda _control: (_ for _ in ()).throw(InvalidInput("that file is not STIX")))
+    with qtbot.waitSignal(failing.failed) as failed:
+        pass
+    assert failed.args[0].message == "that file is not STIX" and failed.args[0].expected
+    runner.shutdown()
+
+
+def test_a_cancelled_task_reports_cancelled(qtbot, app) -> None:
+    runner = TaskRunner(app)
+    started = threading.Event()
+
+    def work(control) -> None:
+        started.set()
+        while True:
+            control.check()
+
+    handle = runner.run("long", work)
+    started.wait(10)
+    with qtbot.waitSignal(handle.cancelled, timeout=10_000):
+        handle.cancel()
+    assert handle.outcome == "cancelled"
+    runner.shutdown()
+
+
+def test_worker_connections_close_on_lock(qtbot, threaded_session, ui_workspace) -> None:
+    threaded_session.attach(ui_workspace)
+    handle = threaded_session.run("count", lambda ws, _control: ws.objects.count())
+    with qtbot.waitSignal(handle.succeeded) as done:
+        pass
+    assert done.args[0] > 0
+    threaded_session.lock()
+    with pytest.raises(WorkspaceError, match="locked"), threaded_session.connection():
+        pass
+    late = threaded_session.run("late", lambda ws, _control: ws.objects.count())
+    with qtbot.waitSignal(late.failed) as failed:
+        pass
+    assert "locked" in failed.args[0].message

@@ -1,0 +1,157 @@
+"""Creating, locking and unlocking a workspace through the dialogs, with clicks and keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from tests.conftest import PASSPHRASE
+from workbench.services.workspace import create_workspace
+from workbench.ui.unlock.create_dialog import CreateWorkspaceDialog
+from workbench.ui.unlock.unlock_dialog import UnlockDialog
+
+
+def test_first_run_creates_a_workspace_and_shows_its_fingerprint(qtbot, window, tmp_path: Path) -> None:
+    target = tmp_path / "new" / "agency.db"
+    window.start()  # no workspace remembered: the create dialog opens
+    dialog = window.access.dialog
+    assert isinstance(dialog, CreateWorkspaceDialog)
+    dialog.path_edit.clear()
+    qtbot.keyClicks(dialog.path_edit, str(target))
+    qtbot.keyClicks(dialog.org, "Nordic CSIRT")
+    qtbot.keyClicks(dialog.secret, "abc")
+    assert "weak" in dialog.strength_label.text()
+    assert not dialog.create_button.isEnabled()
+    dialog.secret.clear()
+    qtbot.keyClicks(dialog.secret, PASSPHRASE)
+    qtbot.keyClicks(dialog.repeat, PASSPHRASE + "x")
+    assert dialog.match_label.text() == "The two passphrases differ."
+    assert not dialog.create_button.isEnabled()
+    qtbot.keyClick(dialog.repeat, Qt.Key.Key_Backspace)
+    assert dialog.create_button.isEnabled()
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1)
+    shown = dialog.fingerprint_label.text().replace(" ", "")
+    assert len(shown) == 64 and shown == dialog.fingerprint
+    with qtbot.waitSignal(window.session.opened):
+        qtbot.mouseClick(dialog.continue_button, Qt.MouseButton.LeftButton)
+    assert target.exists() and oct(target.stat().st_mode & 0o777) == "0o600"
+    assert window.session.info.org_name == "Nordic CSIRT"
+    assert window.settings.last_workspace == target
+    assert window.central.currentIndex() == 1
+    assert "Nordic CSIRT" in window.windowTitle()
+
+
+def test_an_existing_file_is_refused_with_a_message(qtbot, window, tmp_path: Path) -> None:
+    taken = tmp_path / "taken.db"
+    taken.write_bytes(b"x")
+    dialog = window.access.show_create()
+    dialog.path_edit.setText(str(taken))
+    dialog.org.setText("Org")
+    dialog.secret.setText(PASSPHRASE)
+    dialog.repeat.setText(PASSPHRASE)
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    assert dialog.error.isVisible() and "already exists" in dialog.error.text()
+    assert taken.read_bytes() == b"x"
+
+
+def _workspace_on_disk(tmp_path: Path) -> Path:
+    path = tmp_path / "disk.db"
+    create_workspace(path, PASSPHRASE, "Disk Org").close(lock=True)
+    return path
+
+
+def test_wrong_passphrase_is_a_message_then_the_right_one_unlocks(qtbot, window, tmp_path: Path) -> None:
+    path = _workspace_on_disk(tmp_path)
+    window.start(path)
+    dialog = window.access.dialog
+    assert isinstance(dialog, UnlockDialog)
+    assert str(path) in dialog.path_label.text()
+    qtbot.keyClicks(dialog.passphrase, "not the passphrase")
+    qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.error.isVisible())
+    assert dialog.error.text() == "Wrong passphrase. Check Caps Lock and try again."
+    assert dialog.isVisible() and not window.session.is_open
+    dialog.passphrase.clear()
+    qtbot.keyClicks(dialog.passphrase, PASSPHRASE)
+    with qtbot.waitSignal(window.session.opened, timeout=10_000):
+        qtbot.mouseClick(dialog.unlock_button, Qt.MouseButton.LeftButton)
+    assert window.session.info.org_name == "Disk Org"
+    assert window.settings.last_workspace == path
+
+
+def test_a_file_that_is_not_a_workspace_is_a_message(qtbot, window, tmp_path: Path) -> None:
+    bogus = tmp_path / "notes.txt"
+    bogus.write_text("hello")
+    dialog = window.access.show_unlock(bogus)
+    qtbot.keyClicks(dialog.passphrase, PASSPHRASE)
+    qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.error.isVisible())
+    assert "not a workspace" in dialog.error.text()
+
+
+def test_lock_now_drops_the_data_and_the_key(qtbot, open_window) -> None:
+    window = open_window
+    library = window.screens["library"]
+    library.show_object(library.model.object_id(0))
+    qtbot.waitUntil(lambda: library.detail.current is not None)
+    workspace = window.session.workspace
+    key = workspace.db.key
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert not window.session.is_open
+    assert library.model.rowCount() == 0 and library.detail.current is None
+    assert library.detail.properties.toPlainText() == ""
+    assert window.screens["audit"].model.rowCount() == 0
+    assert not any(key._key)  # the raw key is wiped
+    assert window.central.currentIndex() == 0
+    assert isinstance(window.access.dialog, UnlockDialog)
+    assert window.windowTitle() == "Workbench (locked)"
+
+
+def test_unlocking_after_lock_shows_the_data_again(qtbot, window, tmp_path: Path) -> None:
+    path = _workspace_on_disk(tmp_path)
+    window.start(path)
+    dialog = window.access.dialog
+    qtbot.keyClicks(dialog.passphrase, PASSPHRASE)
+    with qtbot.waitSignal(window.session.opened, timeout=10_000):
+        qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    window.lock_now()
+    dialog = window.access.dialog
+    assert isinstance(dialog, UnlockDialog) and dialog.path == path
+    qtbot.keyClicks(dialog.passphrase, PASSPHRASE)
+    with qtbot.waitSignal(window.session.opened, timeout=10_000):
+        qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    library = window.screens["library"]
+    qtbot.waitUntil(lambda: library.model.rowCount() > 0)
+
+
+def test_idle_time_locks_the_workspace(qtbot, open_window) -> None:
+    window = open_window
+    window.idle.set_interval_ms(150)
+    window.idle.arm()
+    with qtbot.waitSignal(window.session.locked, timeout=5000):
+        pass
+    assert window.screens["library"].model.rowCount() == 0
+    assert isinstance(window.access.dialog, UnlockDialog)
+
+
+def test_input_postpones_auto_lock(qtbot, open_window) -> None:
+    window = open_window
+    timer = window.idle._timer
+    window.idle.set_interval_ms(600)
+    window.idle.arm()
+    qtbot.waitUntil(lambda: 0 <= timer.remainingTime() < 300)
+    qtbot.keyClick(window.screens["library"].table, Qt.Key.Key_Down)
+    assert timer.remainingTime() > 450  # the key press started the count again
+    assert window.session.is_open
+    with qtbot.waitSignal(window.session.locked, timeout=5000):
+        pass
+
+
+def test_auto_lock_minutes_come_from_the_preferences(qtbot, window) -> None:
+    dialog = window.show_preferences()
+    dialog.auto_lock.setValue(7)
+    dialog.accept()
+    assert window.settings.auto_lock_minutes == 7
+    assert window.idle.interval_ms == 7 * 60_000

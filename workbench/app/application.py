@@ -1,0 +1,143 @@
+"""The ``QApplication`` as the workbench wants it: names, style, palette following the system, icon, translations.
+
+Light and dark palettes follow the system's colour scheme (Qt 6.5+ reports it; where it is unknown the light one
+is used) and switch while running. High-DPI scaling is Qt 6's default; fractional factors are passed through so
+that 125 % and 150 % screens get crisp SVG icons instead of rounded scaling.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from importlib import resources
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QCoreApplication,
+    QLibraryInfo,
+    QLocale,
+    QMessageLogContext,
+    Qt,
+    QtMsgType,
+    QTranslator,
+    qInstallMessageHandler,
+)
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
+from PySide6.QtWidgets import QApplication
+
+from workbench import __version__
+
+logger = logging.getLogger(__name__)
+
+APP_NAME = "workbench"
+ORG_NAME = "workbench"
+
+
+def resource_path(*parts: str) -> Path:
+    """A file shipped under ``resources/`` (inside the wheel and the frozen bundle as ``workbench/resources``)."""
+    return Path(str(resources.files("workbench").joinpath("resources", *parts)))
+
+
+def icon(name: str) -> QIcon:
+    """An SVG icon from ``resources/icons``; an empty icon when it is missing (never an error)."""
+    path = resource_path("icons", f"{name}.svg")
+    return QIcon(str(path)) if path.is_file() else QIcon()
+
+
+def app_icon() -> QIcon:
+    """The application icon: the packaging one (``workbench.svg``) when present, else the window's own."""
+    for name in ("workbench", "workbench-app"):
+        found = icon(name)
+        if not found.isNull():
+            return found
+    return QIcon()
+
+
+def dark_palette() -> QPalette:
+    """A dark palette for the Fusion style, with enough contrast for long reading (WCAG AA for text)."""
+    palette = QPalette()
+    window, base, text = QColor("#2b2d31"), QColor("#1e1f22"), QColor("#e6e6e6")
+    disabled = QColor("#8a8d93")
+    for role, colour in (
+        (QPalette.ColorRole.Window, window), (QPalette.ColorRole.WindowText, text),
+        (QPalette.ColorRole.Base, base), (QPalette.ColorRole.AlternateBase, QColor("#26282c")),
+        (QPalette.ColorRole.ToolTipBase, QColor("#3a3d42")), (QPalette.ColorRole.ToolTipText, text),
+        (QPalette.ColorRole.PlaceholderText, disabled), (QPalette.ColorRole.Text, text),
+        (QPalette.ColorRole.Button, QColor("#34373c")), (QPalette.ColorRole.ButtonText, text),
+        (QPalette.ColorRole.BrightText, QColor("#ff6b6b")), (QPalette.ColorRole.Link, QColor("#6cb4ff")),
+        (QPalette.ColorRole.Highlight, QColor("#3d7bd9")), (QPalette.ColorRole.HighlightedText, QColor("#ffffff")),
+        (QPalette.ColorRole.Light, QColor("#45484e")), (QPalette.ColorRole.Midlight, QColor("#3a3d42")),
+        (QPalette.ColorRole.Mid, QColor("#2f3136")), (QPalette.ColorRole.Dark, QColor("#17181a")),
+        (QPalette.ColorRole.Shadow, QColor("#000000")),
+    ):
+        palette.setColor(role, colour)
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, disabled)
+    return palette
+
+
+def system_is_dark() -> bool:
+    hints = QGuiApplication.styleHints()
+    return hints is not None and hints.colorScheme() == Qt.ColorScheme.Dark
+
+
+def apply_palette(app: QApplication, dark: bool | None = None) -> None:
+    """Light or dark palette; ``None`` follows the system."""
+    dark = system_is_dark() if dark is None else dark
+    style = app.style()
+    app.setPalette(dark_palette() if dark else style.standardPalette())
+    app.setProperty("workbench_dark", dark)
+
+
+def configure(app: QApplication) -> None:
+    """Everything the window expects of the application object (also used by the tests' ``qapp``)."""
+    QCoreApplication.setOrganizationName(ORG_NAME)
+    QCoreApplication.setApplicationName(APP_NAME)
+    QCoreApplication.setApplicationVersion(__version__)
+    QGuiApplication.setApplicationDisplayName("Workbench")
+    QGuiApplication.setDesktopFileName("workbench")
+    app.setStyle("Fusion")
+    apply_palette(app)
+    hints = QGuiApplication.styleHints()
+    if hints is not None and not app.property("workbench_palette_hooked"):
+        hints.colorSchemeChanged.connect(lambda _scheme: apply_palette(app))
+        app.setProperty("workbench_palette_hooked", True)
+    app.setWindowIcon(app_icon())
+    _install_translations(app)
+
+
+def _install_translations(app: QApplication) -> None:
+    """Qt's own strings and the workbench's, for the system language, when a translation ships."""
+    if app.property("workbench_translated"):
+        return
+    app.setProperty("workbench_translated", True)
+    locale = QLocale.system()
+    for name, folder in (("qtbase", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+                         ("workbench", str(resource_path("translations")))):
+        translator = QTranslator(app)
+        if translator.load(locale, name, "_", folder):
+            app.installTranslator(translator)
+
+
+# Qt messages that say nothing to an analyst (the offscreen platform cannot pass size hints to a window manager).
+_QUIET_QT_MESSAGES = ("This plugin does not support propagateSizeHints()",)
+_QT_LEVELS = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+              QtMsgType.QtFatalMsg: logging.CRITICAL}
+
+
+def _qt_message(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+    """Qt's own messages go to the ``qt`` logger (so ``-v`` shows them and nothing else clutters stderr)."""
+    if message in _QUIET_QT_MESSAGES:
+        return
+    logging.getLogger("qt").log(_QT_LEVELS.get(kind, logging.WARNING), "%s", message)
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    """The one ``QApplication`` of the process, configured."""
+    qInstallMessageHandler(_qt_message)
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
+    configure(app)
+    return app

@@ -1,0 +1,73 @@
+"""Window settings kept in ``QSettings``: layout, the last workspace path, the auto-lock delay.
+
+Nothing secret is ever stored here (no passphrase, no key, no object content): the file sits in plain text in the
+analyst's profile. Tests pass their own ``QSettings`` on a temporary INI file.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_AUTO_LOCK_MINUTES = 15
+MAX_AUTO_LOCK_MINUTES = 24 * 60
+
+
+class Settings:
+    """Typed access to the few values the window remembers."""
+
+    def __init__(self, store: QSettings | None = None) -> None:
+        self._store = store if store is not None else QSettings()
+
+    @property
+    def store(self) -> QSettings:
+        return self._store
+
+    # -- workspace ---------------------------------------------------------------------------------------------
+
+    @property
+    def last_workspace(self) -> Path | None:
+        value = self._store.value("workspace/last_path", "")
+        return Path(str(value)) if value else None
+
+    @last_workspace.setter
+    def last_workspace(self, path: Path | None) -> None:
+        self._store.setValue("workspace/last_path", str(path) if path else "")
+
+    # -- locking -----------------------------------------------------------------------------------------------
+
+    @property
+    def auto_lock_minutes(self) -> int:
+        """Minutes of no input before the workspace locks itself; 0 means never."""
+        try:
+            value = int(self._store.value("security/auto_lock_minutes", DEFAULT_AUTO_LOCK_MINUTES))
+        except (TypeError, ValueError):
+            return DEFAULT_AUTO_LOCK_MINUTES
+        return max(0, min(value, MAX_AUTO_LOCK_MINUTES))
+
+    @auto_lock_minutes.setter
+    def auto_lock_minutes(self, minutes: int) -> None:
+        self._store.setValue("security/auto_lock_minutes", max(0, min(int(minutes), MAX_AUTO_LOCK_MINUTES)))
+
+    # -- layout ------------------------------------------------------------------------------------------------
+
+    def layout(self, name: str) -> QByteArray | None:
+        """A saved geometry or state blob (window, splitter, table header), or None."""
+        value = self._store.value(f"layout/{name}")
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    def save_layout(self, name: str, blob: QByteArray) -> None:
+        self._store.setValue(f"layout/{name}", blob)
+
+    def value(self, key: str, default: str = "") -> str:
+        return str(self._store.value(f"ui/{key}", default))
+
+    def set_value(self, key: str, value: str) -> None:
+        self._store.setValue(f"ui/{key}", value)
+
+    def sync(self) -> None:
+        self._store.sync()

@@ -1,0 +1,233 @@
+"""The one way to run work off the GUI thread: a task runner over ``QThreadPool``.
+
+A task is a plain function ``work(control) -> result``. The runner returns a ``TaskHandle`` living in the GUI
+thread whose signals deliver, always in the GUI thread, exactly one outcome: ``succeeded`` (the result),
+``failed`` (a ``TaskFailure`` with a message for people) or ``cancelled``; ``progressed`` may come before it and
+``finished`` always comes last. Cancellation is cooperative: ``control.cancelled()`` is polled by the work (the
+importer does), and a registered interrupt (``sqlite3_interrupt`` of the task's connection) stops a long query.
+
+``SyncTaskRunner`` runs the work at once in the calling thread with the same signals: tests swap it in to drive
+the window deterministically, as Picard's tests do with their fake thread pool.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+
+from workbench.domain.errors import Cancelled, WorkbenchError
+
+logger = logging.getLogger(__name__)
+
+# Progress reports closer together than this are dropped (the last one of a burst still arrives as the outcome).
+PROGRESS_INTERVAL = 0.05
+
+
+@dataclass(frozen=True)
+class TaskProgress:
+    """How far a task got: ``done`` of ``total`` units (``total`` 0: unknown), with an optional message."""
+
+    done: int
+    total: int
+    message: str = ""
+
+    @property
+    def fraction(self) -> float | None:
+        return min(1.0, self.done / self.total) if self.total > 0 else None
+
+
+@dataclass(frozen=True)
+class TaskFailure:
+    """Why a task failed: a one-line message for people, and whether it was expected bad input or a defect."""
+
+    message: str
+    error: BaseException
+    expected: bool
+
+
+class TaskControl:
+    """What the work function gets: a cancel flag to poll, progress to report, an interrupt to register."""
+
+    def __init__(self, report: Callable[[TaskProgress], None] | None = None) -> None:
+        self._cancel = threading.Event()
+        self._report = report
+        self._last = 0.0
+        self._interrupt: Callable[[], None] | None = None
+        self._lock = threading.Lock()
+
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def check(self) -> None:
+        """Raise ``Cancelled`` when cancellation was asked for."""
+        if self._cancel.is_set():
+            raise Cancelled()
+
+    def progress(self, done: int, total: int = 0, message: str = "") -> None:
+        now = time.monotonic()
+        if self._report is None or (now - self._last < PROGRESS_INTERVAL and done < total):
+            return
+        self._last = now
+        self._report(TaskProgress(int(done), int(total), message))
+
+    def set_interrupt(self, interrupt: Callable[[], None] | None) -> None:
+        """Register how to stop a blocking call at once (None to remove it)."""
+        with self._lock:
+            self._interrupt = interrupt
+
+    def request_cancel(self) -> None:
+        self._cancel.set()
+        # Called under the lock so that it cannot reach a connection already handed on to another task.
+        with self._lock:
+            if self._interrupt is not None:
+                try:
+                    self._interrupt()
+                except Exception:  # the connection may be closing; the flag still cancels
+                    logger.debug("interrupt failed", exc_info=True)
+
+
+Work = Callable[[TaskControl], Any]
+
+
+class TaskHandle(QObject):
+    """One running task, seen from the GUI thread."""
+
+    progressed = Signal(object)
+    """A ``TaskProgress``."""
+    succeeded = Signal(object)
+    """The work's return value."""
+    failed = Signal(object)
+    """A ``TaskFailure``."""
+    cancelled = Signal()
+    """The work stopped because it was cancelled; it changed nothing."""
+    finished = Signal()
+    """Emitted last, after whichever outcome."""
+
+    # Private, emitted from the worker thread and delivered queued into this object's (the GUI) thread.
+    _progress_posted = Signal(object)
+    _outcome_posted = Signal(str, object)
+
+    def __init__(self, name: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self.control = TaskControl(lambda progress: self._progress_posted.emit(progress))
+        self.done = False
+        self.outcome: str | None = None
+        self.result: Any = None
+        self._progress_posted.connect(self._deliver_progress, Qt.ConnectionType.QueuedConnection)
+        self._outcome_posted.connect(self._deliver_outcome, Qt.ConnectionType.QueuedConnection)
+
+    def cancel(self) -> None:
+        """Ask the work to stop; the outcome still arrives (normally ``cancelled``)."""
+        if not self.done:
+            self.control.request_cancel()
+
+    @Slot(object)
+    def _deliver_progress(self, progress: TaskProgress) -> None:
+        if not self.done:
+            self.progressed.emit(progress)
+
+    @Slot(str, object)
+    def _deliver_outcome(self, outcome: str, value: Any) -> None:
+        self.done = True
+        self.outcome = outcome
+        self.result = value
+        if outcome == "succeeded":
+            self.succeeded.emit(value)
+        elif outcome == "cancelled":
+            self.cancelled.emit()
+        else:
+            self.failed.emit(value)
+        self.finished.emit()
+
+
+def execute(work: Work, control: TaskControl, name: str) -> tuple[str, Any]:
+    """Run ``work`` and classify how it ended; never raises (except BaseExceptions like SystemExit)."""
+    try:
+        return "succeeded", work(control)
+    except Cancelled:
+        return "cancelled", None
+    except WorkbenchError as exc:
+        if control.cancelled():
+            return "cancelled", None
+        return "failed", TaskFailure(exc.message, exc, True)
+    except Exception as exc:
+        if control.cancelled():  # an interrupted query raises its own error
+            return "cancelled", None
+        logger.exception("task %s failed", name)
+        return "failed", TaskFailure(f"internal error ({type(exc).__name__}): {exc}", exc, False)
+
+
+class _Runnable(QRunnable):
+    def __init__(self, handle: TaskHandle, work: Work) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._handle = handle
+        self._work = work
+
+    def run(self) -> None:
+        outcome, value = execute(self._work, self._handle.control, self._handle.name)
+        self._handle._outcome_posted.emit(outcome, value)
+
+
+class TaskRunner(QObject):
+    """Runs tasks on a ``QThreadPool``; keeps each handle alive until its outcome was delivered."""
+
+    def __init__(self, parent: QObject | None = None, *, max_threads: int = 4) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(max_threads)
+        self._active: set[TaskHandle] = set()
+
+    def run(self, name: str, work: Work) -> TaskHandle:
+        """Start ``work`` on a worker thread; connect to the handle's signals right away (they are queued)."""
+        handle = self._track(name)
+        self._pool.start(_Runnable(handle, work))
+        return handle
+
+    def _track(self, name: str) -> TaskHandle:
+        handle = TaskHandle(name, self)
+        self._active.add(handle)
+        handle.finished.connect(lambda: self._forget(handle))
+        return handle
+
+    def _forget(self, handle: TaskHandle) -> None:
+        self._active.discard(handle)
+        handle.deleteLater()
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._active)
+
+    def cancel_all(self) -> None:
+        for handle in list(self._active):
+            handle.cancel()
+
+    def wait(self, timeout_ms: int = -1) -> bool:
+        """Block until every started task has run (for shutdown and benchmarks; never from a slot)."""
+        return bool(self._pool.waitForDone(timeout_ms))
+
+    def shutdown(self, timeout_ms: int = 10_000) -> None:
+        self.cancel_all()
+        self._pool.clear()
+        self.wait(timeout_ms)
+
+
+class SyncTaskRunner(TaskRunner):
+    """Runs each task at once in the calling thread, so that tests need no worker threads.
+
+    The outcome is still delivered on the next turn of the event loop, like the real runner, so that callers can
+    connect to the handle after ``run`` returned; tests wait for it with ``qtbot.waitSignal``/``waitUntil``.
+    """
+
+    def run(self, name: str, work: Work) -> TaskHandle:
+        handle = self._track(name)
+        outcome, value = execute(work, handle.control, name)
+        handle._outcome_posted.emit(outcome, value)
+        return handle

@@ -1,0 +1,50 @@
+"""Reading the audit log page by page for the window: newest first, by keyset on the sequence number."""
+
+from __future__ import annotations
+
+import orjson
+
+from workbench.storage import audit
+from workbench.storage.audit import AuditEntry, ChainReport
+from workbench.storage.database import Connection
+
+PAGE_SIZE = 500
+
+
+def page(conn: Connection, *, action: str | None = None, before_seq: int | None = None,
+         limit: int = PAGE_SIZE) -> list[AuditEntry]:
+    """Up to ``limit`` entries older than ``before_seq`` (the newest when None), newest first.
+
+    ``action`` keeps one action, or every action under a prefix ending in '.' (``key.``).
+    """
+    clauses: list[str] = []
+    args: list[object] = []
+    if action:
+        if action.endswith("."):
+            clauses.append("action LIKE ? ESCAPE '\\'")
+            args.append(action.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+        else:
+            clauses.append("action = ?")
+            args.append(action)
+    if before_seq is not None:
+        clauses.append("seq < ?")
+        args.append(before_seq)
+    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    rows = conn.execute(f"SELECT seq, at, action, details FROM audit_log{where} ORDER BY seq DESC LIMIT ?",
+                        [*args, limit])
+    return [AuditEntry(seq, at, name, orjson.loads(details)) for seq, at, name, details in rows]
+
+
+def actions(conn: Connection) -> list[str]:
+    """The distinct actions recorded, sorted."""
+    return [name for (name,) in conn.execute("SELECT DISTINCT action FROM audit_log ORDER BY action")]
+
+
+def verify(conn: Connection) -> ChainReport:
+    """Walk the whole chain (see ``storage.audit.verify``)."""
+    return audit.verify(conn)
+
+
+def describe(details: dict[str, object]) -> str:
+    """Details on one line, ``key=value`` in key order, for a table cell."""
+    return ", ".join(f"{key}={value}" for key, value in sorted(details.items()))

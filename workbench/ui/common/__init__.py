@@ -1,0 +1,1 @@
+"""What every screen shares: the screen contract, plain-text widgets, error dialogs, task progress."""

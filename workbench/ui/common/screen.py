@@ -1,0 +1,56 @@
+"""The contract between the main window and its screens.
+
+A screen is one ``ui/<feature>/`` package exposing a ``ScreenSpec``; ``ui/screens.py`` lists them, and that list
+is the one place a screen is registered. The window builds each screen with the ``AppContext`` (no global state)
+and tells it when the workspace opens and locks through the session's signals, which the screen connects itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from PySide6.QtWidgets import QWidget
+
+from workbench.app.session import Session
+from workbench.app.settings import Settings
+
+
+@dataclass
+class AppContext:
+    """What a screen may use: the session (data, tasks), the settings, and requests to the window."""
+
+    session: Session
+    settings: Settings
+    show_object: Callable[[str], None] = field(default=lambda _id: None)
+    """Show one object in the library (switches screen)."""
+    import_files: Callable[[list[str]], None] = field(default=lambda _paths: None)
+    """Import files through the preview flow."""
+    status: Callable[[str], None] = field(default=lambda _text: None)
+    """A transient message in the status bar."""
+
+
+class Screen(QWidget):
+    """A page of the main window. Subclasses load their data on ``session.opened`` and drop it on ``locking``."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+
+    def focus_first(self) -> None:
+        """Put the keyboard focus where the analyst starts on this screen."""
+        self.setFocus()
+
+    def save_layout(self) -> None:
+        """Remember splitter and header layout in the settings (called when the window closes)."""
+
+
+@dataclass(frozen=True)
+class ScreenSpec:
+    """One screen of the navigation: key, title and tool tip (translated when built), icon, factory."""
+
+    key: str
+    title: Callable[[], str]
+    tooltip: Callable[[], str]
+    icon: str
+    factory: Callable[[AppContext], Screen]

@@ -1,0 +1,1 @@
+"""Importing from the window: File > Import and files dropped on the window, previewed before they are kept."""

@@ -1,0 +1,220 @@
+"""The library screen: filters and search over a table of the store, and the detail pane of the selection."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QSplitter, QTableView, QVBoxLayout, QWidget
+
+from workbench.app.session import StoreChange
+from workbench.services import library
+from workbench.ui.common.screen import AppContext, Screen
+from workbench.ui.common.text import plain_label
+from workbench.ui.library.detail_pane import DetailPane
+from workbench.ui.library.filter_bar import FilterBar
+from workbench.ui.library.library_model import Columns, LibraryModel, LoadState, Roles
+
+logger = logging.getLogger(__name__)
+
+
+class LibraryScreen(Screen):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.setObjectName("libraryScreen")
+        session = context.session
+        self.model = LibraryModel(session, self)
+        self.filters = FilterBar(self)
+        self.filters.filter_changed.connect(self._filter_changed)
+
+        self.table = QTableView(self)
+        self.table.setObjectName("libraryTable")
+        self.table.setAccessibleName(self.tr("Library objects"))
+        self.table.setToolTip(self.tr("Select an object to see its detail; click a header to sort"))
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        vertical = self.table.verticalHeader()
+        vertical.hide()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(Columns.MODIFIED, Qt.SortOrder.DescendingOrder)
+        for column, width in ((Columns.NAME, 320), (Columns.TYPE, 130), (Columns.TLP, 120), (Columns.MODIFIED, 140)):
+            header.resizeSection(column, width)
+        self.table.setSortingEnabled(True)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+
+        self.detail = DetailPane(session, self)
+        self.detail.object_followed.connect(self._select_loaded)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("librarySplitter")
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+        self.status = plain_label("", self)
+        self.status.setObjectName("libraryStatus")
+        self.status.setAccessibleName(self.tr("Library status"))
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 4)
+        layout.addWidget(self.filters)
+        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.status)
+
+        copy = QShortcut(QKeySequence(QKeySequence.StandardKey.Copy), self.table)
+        copy.setContext(Qt.ShortcutContext.WidgetShortcut)
+        copy.activated.connect(self.copy_ids)
+
+        self.model.fetch_started.connect(self._fetch_started)
+        self.model.rows_loaded.connect(self._rows_loaded)
+        self.model.counted.connect(self._counted)
+        self.model.load_failed.connect(lambda message: self.status.setText(message))
+        self._total: int | None = None
+        session.opened.connect(self._opened)
+        session.locking.connect(self._locking)
+        session.store_changed.connect(self._store_changed)
+        self._restore_layout()
+
+    # -- session -----------------------------------------------------------------------------------------------
+
+    def _opened(self, _info: object) -> None:
+        self.model.set_filter(self.filters.current())
+        self._load_facets()
+
+    def _locking(self) -> None:
+        self.model.clear()
+        self.detail.clear()
+        self.filters.blockSignals(True)
+        self.filters.reset()  # search words can be sensitive too
+        self.filters.set_facets([], [])
+        self.filters.blockSignals(False)
+        self.status.setText("")
+
+    def _store_changed(self, _change: StoreChange) -> None:
+        self.model.reload()
+        self._load_facets()
+        if self.detail.current is not None:
+            self.detail.show_object(self.detail.current.row.id, record=False)
+
+    def _load_facets(self) -> None:
+        task = self.context.session.run(
+            "library facets", lambda ws, _control: (library.object_types(ws.conn), library.sources(ws.conn)))
+        task.succeeded.connect(lambda facets: self.filters.set_facets(*facets))
+
+    # -- filtering and loading ---------------------------------------------------------------------------------
+
+    def _filter_changed(self, flt: library.LibraryFilter) -> None:
+        if not self.context.session.is_open:
+            return
+        self.model.set_filter(flt)
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)
+        order = Qt.SortOrder.DescendingOrder if self.model.query[2] else Qt.SortOrder.AscendingOrder
+        header.setSortIndicator(self.model.sort_column(), order)
+        header.blockSignals(False)
+        header.viewport().update()
+
+    def _fetch_started(self) -> None:
+        if self.model.rowCount() == 0:
+            self.status.setText(self.tr("Searching…") if self.model.query[0].searching else self.tr("Loading…"))
+
+    def _rows_loaded(self, state: LoadState) -> None:
+        self._show_status(state)
+        if state.loaded and not self.table.selectionModel().hasSelection() and self.detail.current is None:
+            self.table.selectRow(0)
+
+    def _counted(self, total: int) -> None:
+        self._total = total
+        self._show_status(LoadState(self.model.rowCount(), not self.model.canFetchMore(QModelIndex())))
+
+    def _show_status(self, state: LoadState) -> None:
+        if self.model.query[0].searching:
+            if state.capped:
+                self.status.setText(self.tr("The best {0:,} matches are shown; refine the search to narrow them.")
+                                    .format(state.loaded))
+            elif state.loaded == 0:
+                self.status.setText(self.tr("No matches."))
+            else:
+                self.status.setText(self.tr("{0:,} matches.").format(state.loaded))
+            return
+        if self.model.rowCount() == 0 and state.complete:
+            self.status.setText(self.tr("No objects match these filters."))
+        elif self.model.loading:
+            return
+        elif self._count_known():
+            self.status.setText(self.tr("{0:,} objects ({1:,} loaded).").format(self._total, state.loaded))
+        else:
+            self.status.setText(self.tr("{0:,} objects loaded.").format(state.loaded))
+
+    def _count_known(self) -> bool:
+        return self._total is not None
+
+    # -- selection and navigation ------------------------------------------------------------------------------
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        stix_id = self.model.data(current, Roles.ID) if current.isValid() else None
+        if stix_id and (self.detail.current is None or self.detail.current.row.id != stix_id):
+            self.detail.show_object(stix_id)
+
+    def _select_loaded(self, stix_id: str) -> None:
+        """Select the followed object's row when the table has it loaded (it may be filtered out)."""
+        row = self.model.row_of(stix_id)
+        selection = self.table.selectionModel()
+        selection.blockSignals(True)
+        if row is None:
+            selection.clearSelection()
+        else:
+            index = self.model.index(row, Columns.NAME)
+            selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                      | QItemSelectionModel.SelectionFlag.Rows)
+            self.table.scrollTo(index)
+        selection.blockSignals(False)
+        self.table.viewport().update()
+
+    def show_object(self, stix_id: str) -> None:
+        self._select_loaded(stix_id)
+        self.detail.show_object(stix_id)
+
+    def copy_ids(self) -> None:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        ids = [self.model.object_id(row) for row in rows]
+        QGuiApplication.clipboard().setText("\n".join(value for value in ids if value))
+        self.context.status(self.tr("Copied {0} id(s).").format(len(ids)))
+
+    def focus_first(self) -> None:
+        self.table.setFocus()
+
+    def focus_search(self) -> None:
+        self.filters.focus_search()
+
+    # -- layout ------------------------------------------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        settings = self.context.settings
+        state = settings.layout("library/splitter")
+        if state is not None:
+            self.splitter.restoreState(state)
+        else:
+            self.splitter.setSizes([700, 500])
+        header = settings.layout("library/header")
+        if header is not None:
+            restored = self.table.horizontalHeader()
+            restored.restoreState(header)
+            if restored.sortIndicatorSection() < 0 or restored.sortIndicatorSection() >= len(Columns):
+                restored.setSortIndicator(Columns.MODIFIED, Qt.SortOrder.DescendingOrder)
+
+    def save_layout(self) -> None:
+        self.context.settings.save_layout("library/splitter", self.splitter.saveState())
+        self.context.settings.save_layout("library/header", self.table.horizontalHeader().saveState())

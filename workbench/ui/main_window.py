@@ -1,0 +1,354 @@
+"""The main window: navigation between the registered screens, menus, status bar, locking, drops.
+
+While the workspace is locked the window shows only a locked page; every screen has dropped its data on the
+session's ``locking`` signal. Screens come from ``ui/screens.py`` and are built once, with the ``AppContext``.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, Qt, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QFont, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.app.application import app_icon, icon
+from workbench.app.idle import IdleWatcher
+from workbench.app.session import Session, SessionInfo, StoreChange
+from workbench.app.settings import Settings
+from workbench.services.keys import format_fingerprint
+from workbench.ui.about.about_dialog import AboutDialog
+from workbench.ui.common.screen import AppContext, Screen, ScreenSpec
+from workbench.ui.common.text import plain_label
+from workbench.ui.importing.import_controller import ImportController
+from workbench.ui.preferences.preferences_dialog import PreferencesDialog
+from workbench.ui.screens import SCREENS
+from workbench.ui.unlock.access_flow import AccessFlow
+
+logger = logging.getLogger(__name__)
+
+STATUS_MESSAGE_MS = 8000
+
+
+class MainWindow(QMainWindow):
+    """One window over one session."""
+
+    def __init__(self, session: Session, settings: Settings, *, screens: tuple[ScreenSpec, ...] = SCREENS) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowIcon(app_icon())
+        self.setAcceptDrops(True)
+        self.session = session
+        self.settings = settings
+        self.context = AppContext(session, settings, show_object=self.show_object,
+                                  import_files=self._import_files, status=self.show_status)
+        self.imports = ImportController(session, self)
+        self.access = AccessFlow(session, settings, self)
+        self.idle = IdleWatcher(self)
+        self.idle.set_minutes(settings.auto_lock_minutes)
+        self.idle.idle_timed_out.connect(self._auto_lock)
+
+        self.navigation = QListWidget(self)
+        self.navigation.setObjectName("navigation")
+        self.navigation.setAccessibleName(self.tr("Screens"))
+        self.navigation.setToolTip(self.tr("Ctrl+1 … Ctrl+{0} switch screens").format(len(screens)))
+        self.navigation.setFixedWidth(170)
+        self.navigation.setIconSize(self.navigation.iconSize() * 1.2)
+        self.pages = QStackedWidget(self)
+        self.screens: dict[str, Screen] = {}
+        self._keys: list[str] = []
+        for spec in screens:
+            screen = spec.factory(self.context)
+            self.screens[spec.key] = screen
+            self._keys.append(spec.key)
+            self.pages.addWidget(screen)
+            item = QListWidgetItem(icon(spec.icon), spec.title(), self.navigation)
+            item.setToolTip(spec.tooltip())
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, spec.title())
+        self.navigation.currentRowChanged.connect(self._screen_changed)
+        workspace_page = QWidget(self)
+        row = QHBoxLayout(workspace_page)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.navigation)
+        row.addWidget(self.pages, 1)
+        self.locked_page = self._locked_page()
+        self.central = QStackedWidget(self)
+        self.central.addWidget(self.locked_page)
+        self.central.addWidget(workspace_page)
+        self.setCentralWidget(self.central)
+
+        self.identity_label = plain_label("", self)
+        self.identity_label.setAccessibleName(self.tr("Open workspace"))
+        self.statusBar().addPermanentWidget(self.identity_label)
+        self._build_menus(screens)
+        session.opened.connect(self._opened)
+        session.locked.connect(self._locked)
+        self._show_locked()
+        self._restore_layout()
+
+    # -- building ----------------------------------------------------------------------------------------------
+
+    def _locked_page(self) -> QWidget:
+        page = QWidget(self)
+        page.setObjectName("lockedPage")
+        heading = plain_label(self.tr("Workspace locked"), page)
+        font = QFont(heading.font())
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        heading.setFont(font)
+        text = plain_label(self.tr("Nothing from the workspace is in memory. Unlock it with its passphrase, or "
+                                   "create a new one."), page, wrap=True)
+        self.unlock_button = QPushButton(icon("lock"), self.tr("&Unlock…"), page)
+        self.unlock_button.setToolTip(self.tr("Type the passphrase to open the workspace"))
+        self.unlock_button.clicked.connect(self._unlock_clicked)
+        create = QPushButton(self.tr("&Create new workspace…"), page)
+        create.setToolTip(self.tr("Start a new, empty workspace"))
+        create.clicked.connect(self._create_clicked)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.unlock_button)
+        buttons.addWidget(create)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(64, 64, 64, 64)
+        layout.addWidget(heading)
+        layout.addWidget(text)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+        return page
+
+    def _action(self, text: str, slot, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+                tip: str = "", icon_name: str | None = None) -> QAction:
+        action = QAction(text, self)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)  # shortcuts work even while the menu bar is hidden
+        return action
+
+    def _build_menus(self, screens: tuple[ScreenSpec, ...]) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("&File"))
+        self.import_action = self._action(self.tr("&Import STIX files…"), self.imports.choose_files, "Ctrl+I",
+                                          self.tr("Preview, then import STIX bundle files"), "import")
+        self.lock_action = self._action(self.tr("&Lock"), self.lock_now, "Ctrl+L",
+                                         self.tr("Lock the workspace now: its data leaves memory"), "lock")
+        self.preferences_action = self._action(self.tr("&Preferences…"), self.show_preferences,
+                                               QKeySequence.StandardKey.Preferences, self.tr("Auto-lock delay"))
+        if self.preferences_action.shortcut().isEmpty():
+            self.preferences_action.setShortcut(QKeySequence("Ctrl+,"))
+        quit_action = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit,
+                                   self.tr("Lock the workspace and quit"))
+        if quit_action.shortcut().isEmpty():  # some platforms define no standard Quit key
+            quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        for action in (self.import_action, None, self.lock_action, self.preferences_action, None, quit_action):
+            file_menu.addSeparator() if action is None else file_menu.addAction(action)
+        edit_menu = bar.addMenu(self.tr("&Edit"))
+        self.find_action = self._action(self.tr("&Find in library"), self.focus_search, QKeySequence.StandardKey.Find,
+                                        self.tr("Search the library"))
+        edit_menu.addAction(self.find_action)
+        view_menu = bar.addMenu(self.tr("&View"))
+        self.screen_actions: list[QAction] = []
+        for number, spec in enumerate(screens, start=1):
+            action = self._action(spec.title(), lambda _checked=False, key=spec.key: self._switch_to(key),
+                                  f"Ctrl+{number}" if number < 10 else None, spec.tooltip(), spec.icon)
+            view_menu.addAction(action)
+            self.screen_actions.append(action)
+        view_menu.addSeparator()
+        self.refresh_action = self._action(self.tr("&Refresh"), self.refresh, QKeySequence.StandardKey.Refresh,
+                                           self.tr("Read the workspace again"))
+        view_menu.addAction(self.refresh_action)
+        help_menu = bar.addMenu(self.tr("&Help"))
+        self.about_action = self._action(self.tr("&About Workbench"), self.show_about, None,
+                                         self.tr("Version and licences"))
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        about_qt = self._action(self.tr("About &Qt"), QApplication.aboutQt)
+        about_qt.setMenuRole(QAction.MenuRole.AboutQtRole)
+        help_menu.addAction(self.about_action)
+        help_menu.addAction(about_qt)
+
+    # -- session -----------------------------------------------------------------------------------------------
+
+    def start(self, db: Path | None = None, *, demo: bool = False) -> None:
+        """First thing after the window shows: the demo, or the unlock or create dialog."""
+        if demo:
+            self.show_status(self.tr("Preparing the demo workspace…"))
+            self.access.start_demo()
+        else:
+            self.access.start(db)
+
+    def _opened(self, info: SessionInfo) -> None:
+        self.central.setCurrentIndex(1)
+        self.setWindowTitle(self.tr("{0} — Workbench").format(info.org_name))
+        short = format_fingerprint(info.fingerprint[:16])
+        self.identity_label.setText(self.tr("{0} · key {1}…").format(info.org_name, short))
+        for action in (self.import_action, self.lock_action, self.refresh_action, self.find_action,
+                       *self.screen_actions):
+            action.setEnabled(True)
+        if info.demo_passphrase:
+            self.show_status(self.tr("Demo workspace (temporary). Its passphrase is “{0}”.")
+                             .format(info.demo_passphrase), 0)
+        self.idle.arm()
+        current = self.screens.get(self._keys[max(self.navigation.currentRow(), 0)])
+        if current is not None:
+            current.focus_first()
+
+    def _show_locked(self) -> None:
+        self.central.setCurrentIndex(0)
+        self.setWindowTitle(self.tr("Workbench (locked)"))
+        self.identity_label.setText(self.tr("Locked"))
+        for action in (self.import_action, self.lock_action, self.refresh_action, self.find_action,
+                       *self.screen_actions):
+            action.setEnabled(False)
+        self.unlock_button.setFocus()
+
+    def _locked(self) -> None:
+        self.idle.disarm()
+        self.statusBar().clearMessage()
+        self._show_locked()
+
+    def lock_now(self) -> None:
+        """Ctrl+L: close every dialog over the window, lock the session, offer to unlock again."""
+        if not self.session.is_open:
+            return
+        path = self.session.info.path if self.session.info else None
+        self._close_dialogs()
+        self.session.lock()
+        self.access.show_unlock(path)
+
+    def _auto_lock(self) -> None:
+        logger.info("auto-lock after idle time")
+        self.lock_now()
+
+    def _close_dialogs(self) -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, (QDialog, QMessageBox)) and widget.isVisible() and widget is not self:
+                widget.reject()
+
+    # -- actions -----------------------------------------------------------------------------------------------
+
+    # Slots return None: PySide mishandles values returned from lambdas connected to signals.
+    def _unlock_clicked(self) -> None:
+        self.access.show_unlock()
+
+    def _create_clicked(self) -> None:
+        self.access.show_create()
+
+    def _switch_to(self, key: str) -> None:
+        self.show_screen(key)
+
+    def show_screen(self, key: str) -> Screen:
+        self.navigation.setCurrentRow(self._keys.index(key))
+        return self.screens[key]
+
+    def _screen_changed(self, row: int) -> None:
+        if 0 <= row < len(self._keys):
+            self.pages.setCurrentIndex(row)
+            self.settings.set_value("screen", self._keys[row])
+
+    def show_object(self, stix_id: str) -> None:
+        screen = self.show_screen("library")
+        show = getattr(screen, "show_object", None)
+        if callable(show):
+            show(stix_id)
+
+    def focus_search(self) -> None:
+        screen = self.show_screen("library")
+        focus = getattr(screen, "focus_search", None)
+        if callable(focus):
+            focus()
+
+    def refresh(self) -> None:
+        if self.session.is_open:
+            self.session.notify_changed(StoreChange("refresh"))
+
+    def show_status(self, text: str, timeout_ms: int = STATUS_MESSAGE_MS) -> None:
+        self.statusBar().showMessage(text, timeout_ms)
+
+    def show_about(self) -> AboutDialog:
+        dialog = AboutDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def show_preferences(self) -> PreferencesDialog:
+        dialog = PreferencesDialog(self.settings, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.idle.set_minutes(self.settings.auto_lock_minutes))
+        dialog.open()
+        return dialog
+
+    def _import_files(self, paths: list[str]) -> None:
+        self.imports.import_paths(paths)
+
+    # -- drag and drop -----------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _local_paths(urls: list[QUrl]) -> list[str]:
+        return [url.toLocalFile() for url in urls if url.isLocalFile() and url.toLocalFile()]
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.session.is_open and event.mimeData().hasUrls() and self._local_paths(event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = self._local_paths(event.mimeData().urls()) if event.mimeData().hasUrls() else []
+        if not paths or not self.session.is_open:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.imports.import_paths(paths)
+
+    # -- layout and closing ------------------------------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.layout("window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 800)
+        state = self.settings.layout("window/state")
+        if state is not None:
+            self.restoreState(state)
+        key = self.settings.value("screen", "library")
+        self.navigation.setCurrentRow(self._keys.index(key) if key in self._keys else 0)
+
+    def save_layout(self) -> None:
+        self.settings.save_layout("window/geometry", self.saveGeometry())
+        self.settings.save_layout("window/state", self.saveState())
+        for screen in self.screens.values():
+            screen.save_layout()
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        self._close_dialogs()
+        self.session.lock()
+        self.idle.detach()
+        event.accept()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            for screen in self.screens.values():
+                screen.update()
+        super().changeEvent(event)
+

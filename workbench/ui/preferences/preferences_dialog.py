@@ -1,0 +1,42 @@
+"""Preferences: how long the workspace may stay idle before it locks itself."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QSpinBox, QVBoxLayout, QWidget
+
+from workbench.app.settings import MAX_AUTO_LOCK_MINUTES, Settings
+from workbench.ui.common.text import plain_label
+
+
+class PreferencesDialog(QDialog):
+    """Accepted: the settings are saved (the caller applies them)."""
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("preferencesDialog")
+        self.setWindowTitle(self.tr("Preferences"))
+        self._settings = settings
+        self.auto_lock = QSpinBox(self)
+        self.auto_lock.setRange(0, MAX_AUTO_LOCK_MINUTES)
+        self.auto_lock.setSuffix(self.tr(" min"))
+        self.auto_lock.setSpecialValueText(self.tr("Never"))
+        self.auto_lock.setValue(settings.auto_lock_minutes)
+        self.auto_lock.setAccessibleName(self.tr("Lock after this many idle minutes"))
+        self.auto_lock.setToolTip(self.tr("With no keyboard or mouse input for this long, the workspace locks "
+                                          "itself and its data leaves memory. 0: never."))
+        form = QFormLayout()
+        form.addRow(self.tr("&Lock when idle for:"), self.auto_lock)
+        note = plain_label(self.tr("Locking closes the database, wipes its key from memory and clears every "
+                                   "screen; the passphrase opens it again."), self, wrap=True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
+                                   self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        self._settings.auto_lock_minutes = self.auto_lock.value()
+        super().accept()
