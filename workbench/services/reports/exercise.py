@@ -129,9 +129,9 @@ def build(report: ExerciseReportInput, chrome: PageChrome, styles: Styles) -> li
     ))
     flow += heading(styles, "Appendix B: Inject timeline")
     flow.append(data_table(
-        [Column("No.", 5), Column("Planned (UTC)", 12), Column("Actual (UTC)", 12), Column("Drift", 8),
-         Column("From / to", 13), Column(label(Inject, "description"), 18),
-         Column(label(Inject, "expected_action"), 16), Column(label(Inject, "observed_action"), 16)],
+        [Column("No.", 4), Column("Planned (UTC)", 15), Column("Actual (UTC)", 15), Column("Drift", 8),
+         Column("From / to", 12), Column(label(Inject, "description"), 16),
+         Column(label(Inject, "expected_action"), 15), Column(label(Inject, "observed_action"), 15)],
         [[i.number or "", clock(i.planned_at), clock(i.actual_at), _drift(i),
           f"{i.sender or '–'} → {i.recipient or '–'}", i.description, i.expected_action or "", i.observed_action or ""]
          for i in sorted(report.injects, key=lambda i: (i.planned_at, i.number or ""))],

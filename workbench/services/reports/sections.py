@@ -111,8 +111,9 @@ def _technique_order(row: TechniqueRow) -> tuple[int, str, str]:
 def indicators(styles: Styles, rows: Sequence[IndicatorRow], *, number: str) -> list[Flowable]:
     flow = heading(styles, f"{number} Indicators")
     if rows:
-        flow.append(Paragraph(markup(f"{len(rows):,} indicators. Values print exactly as stored; do not click or "
-                                     "visit them."), styles.note))
+        count = f"{len(rows):,} indicator{'' if len(rows) == 1 else 's'}"
+        flow.append(Paragraph(markup(f"{count}. Values print exactly as stored; do not click or visit them."),
+                              styles.note))
         chart = charts.indicators_by_type_over_time(rows, FRAME_WIDTH)
         if chart is not None:
             flow += [chart, gap(6)]
@@ -137,8 +138,8 @@ def techniques(styles: Styles, rows: Sequence[TechniqueRow], *, number: str,
     flow.extend(extra)
     ordered = sorted(rows, key=_technique_order)
     flow.append(data_table(
-        [Column("Tactic", 16), Column("Technique", 11, mono=True), Column("Name", 19),
-         Column("Observed use", 33, limit=400), Column("ATT&CK", 7), Column("TLP", 14)],
+        [Column("Tactic", 15), Column("Technique", 11, mono=True), Column("Name", 19),
+         Column("Observed use", 33, limit=400), Column("ATT&CK", 8), Column("TLP", 14)],
         [[", ".join(tactic_name(t) for t in row.tactics) or "–", row.technique_id or "–", row.name,
           row.observed_use, row.attack_version or "–", tlp_text(row.tlp)] for row in ordered],
         empty="No techniques recorded.", styles=styles,
