@@ -80,7 +80,7 @@ def test_incident_report_of_a_case_shows_stages_met_and_missed_cisa_rsit_timelin
     assert "RSIT classification Intrusions / System Compromise" in text
     assert "Functional impact Minimal Impact to Critical Services" in text and "Users affected 340" in text
     assert "Recoverability Supplemented" in text and "Attack vector Web" in text
-    assert "VPN login from TOR exit" in text
+    assert "VPN login from TOR exit" in text and "Reference CCB-2026-17" in text  # the authority's reference
     assert "203.0.113.9" in text and "T1190" in text and "Sandstorm Owl" in text
     assert HOSTILE in text and "</para><img src='x.png'/>" in text  # markup in a timeline event prints literally
     [entry] = list(audit.entries(workspace.conn, action="report.generated"))
@@ -105,6 +105,8 @@ def test_exercise_report_of_a_case_shows_ratings_improvement_plan_and_injects(
             "2026-07-01 2026-09-30") in text  # a row of the improvement plan matrix
     assert "1.1 2026-06-10 08:00 2026-06-10 08:12 +12 min EXCON → National CSIRT Ransom note on HMIs" in text
     assert "CISA (Third-party observer, US)" in text and "DRAFT" not in text
+    assert "Duration 1 d 10 h" in text and "Strength 1: Fast triage" in text and "Recommendation Name an owner" in text
+    assert "Write the after-action report Lead evaluator" in text  # the case's task, in an appendix
     assert "Area for improvement 2: Hostile <b>markup" in text and HOSTILE in text
     assert "<font color=red>red</font>" in text and "&lt;escaped&gt; stays &amp; as typed" in text
     [entry] = list(audit.entries(workspace.conn, action="report.generated"))
