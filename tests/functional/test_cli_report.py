@@ -65,7 +65,7 @@ def test_refusals_are_one_line_and_leave_no_file(cli, workspace: Workspace, tmp_
     out = tmp_path / "r.pdf"
     db = str(workspace.path)
     result = cli("report", "incident", "--db", db, "--case", "case--1", "--out", str(out))
-    assert result.code == 1 and "cases service" in result.stderr and result.stderr.count("\n") == 1
+    assert result.code == 1 and "no case 'case--1'" in result.stderr and result.stderr.count("\n") == 1
     result = cli("report", "briefing", "--db", db, "--query", "x", "--out", str(tmp_path / "no" / "r.pdf"))
     assert result.code == 1 and "does not exist" in result.stderr and "Traceback" not in result.stderr
     assert not out.exists()

@@ -19,6 +19,7 @@ from workbench.domain.cases.fields import field_infos, parse_time, to_dict, with
 from workbench.domain.cases.incident import IncidentDetails
 from workbench.domain.cases.nis2 import Annex, MemberState, Sector, sector_choices
 from workbench.domain.cases.vocab import CaseKind, ExerciseStatus, IncidentStatus, Rating, Regime
+from workbench.domain.deadlines import Stage
 from workbench.domain.errors import InvalidInput
 
 AWARE = "2026-03-02T08:00:00Z"
@@ -163,4 +164,12 @@ def test_every_field_is_declared_once_with_a_label_and_every_report_section_is_n
     assert len(names) == len(set(names))
     assert all(info.label and info.section for info in infos)
     sections = {info.section for info in infos}
-    assert {"Reporting entity", "Classification", "CISA fields"} <= sections
+    assert {"Reporting entity", "Classification (RSIT and NIS Cooperation Group)",
+            "CISA incident notification"} <= sections
+    # Each stage's own report repeats what NIS2 asks of it: the early warning whether the act is suspected
+    # malicious and may cross borders, the final report the root cause and the mitigation.
+    stages = {stage: {info.name for info in infos if stage in info.stages} for stage in Stage}
+    assert stages[Stage.EARLY_WARNING] >= {"suspected_malicious", "cross_border"}
+    assert stages[Stage.NOTIFICATION] >= {"initial_assessment", "impact_severity"}
+    assert stages[Stage.FINAL] >= {"root_cause", "threat_type", "mitigation_applied", "mitigation_ongoing",
+                                   "cross_border_impact"}

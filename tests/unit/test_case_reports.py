@@ -1,77 +1,112 @@
-"""What the incident and exercise reports will print, as the reports engineer receives it."""
+"""Report inputs built from cases: what goes into the incident, exercise and briefing reports, and what is refused."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
 
 from tests.case_samples import full_exercise, full_incident
+from tests.conftest import relationship
+from workbench.domain.cases.vocab import Rating
+from workbench.domain.deadlines import Stage
 from workbench.domain.errors import InvalidInput
 from workbench.domain.tlp import Tlp
-from workbench.services import case_links, case_reports
+from workbench.services import case_links, case_reports, cases
+from workbench.services.reports import effective_tlp
+from workbench.services.reports.analyst_input import parse_analyst
 from workbench.services.workspace import Workspace
 from workbench.storage.objects import ObjectStore
 
+RED_MALWARE = {"type": "malware", "spec_version": "2.1", "id": "malware--0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d",
+               "created": "2026-03-02T09:00:00.000Z", "modified": "2026-03-02T09:00:00.000Z", "name": "GreyLantern",
+               "is_family": True, "object_marking_refs": [Tlp.RED.marking_id]}
 
-def test_incident_input_has_stages_with_due_times_and_met_fields_timeline_indicators_and_techniques(
-        workspace: Workspace) -> None:
+
+def store(ws: Workspace, *objects: dict) -> None:
+    with ws.transaction() as conn:
+        objects_store = ObjectStore(conn)
+        source = objects_store.add_source("file", "test.json")
+        for obj in objects:
+            objects_store.put(obj, source)
+
+
+def test_incident_input_carries_the_case_fields_records_and_linked_objects(workspace: Workspace) -> None:
     ref = full_incident(workspace)
-    red = {"type": "malware", "spec_version": "2.1", "id": "malware--0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d",
-           "created": "2026-03-02T09:00:00.000Z", "modified": "2026-03-02T09:00:00.000Z", "name": "GreyLantern",
-           "is_family": True, "object_marking_refs": [Tlp.RED.marking_id]}
-    with workspace.transaction() as conn:
-        store = ObjectStore(conn)
-        store.put(red, store.add_source("file", "red.json"))
-    case_links.link_objects(workspace, ref, [red["id"]])
-    report = case_reports.incident_report_input(workspace, ref, now=datetime(2026, 3, 10, tzinfo=UTC),
-                                                tz=ZoneInfo("Europe/Brussels"))
-    assert report.tlp is Tlp.RED and report.case_tlp is Tlp.AMBER_STRICT  # the cover carries the highest marking
-    header = {line.label: line.value for line in report.header.lines}
-    assert header["Sector (NIS2 Annex I/II)"] == "Energy" and header["Sub-sector"] == "Electricity"
-    assert header["Member State"] == "Belgium" and header["Time of awareness"] == "2026-03-02 09:00 CET"
-    stages = {line.stage: line for line in report.stages}
-    assert stages["early-warning"].met is True and stages["notification"].met is True
-    assert stages["circia-report"].state == "overdue" and stages["circia-report"].met is False
-    assert stages["final"].due == datetime(2026, 4, 4, 10, 0, tzinfo=UTC)  # one month after the notification
-    assert report.next_due is not None and report.next_due.stage == "circia-report"
-    assert [(line.sequence, line.stage, line.reference) for line in report.submissions] == [
-        (1, "early-warning", "CCB-2026-17"), (2, "notification", "")]
-    sections = {section.title: {line.label: line.value for line in section.lines} for section in report.sections}
-    assert sections["Classification"]["RSIT classification"] == "Intrusions / System Compromise"
-    assert sections["CISA fields"]["Functional impact"] == "Minimal Impact to Critical Services"
-    assert sections["CISA fields"]["Users affected"] == "340"
-    assert [line.title for line in report.timeline] == ["VPN login from TOR exit"]
-    assert {line.title for line in report.tasks} == {"Rotate credentials", "Brief ministry"}
-    assert [(line.type, line.value) for line in report.indicators] == [("ipv4-addr",
-                                                                       "[ipv4-addr:value = '203.0.113.9']")]
-    assert [(line.technique_id, line.name) for line in report.techniques] == [
+    store(workspace, RED_MALWARE)
+    case_links.link_objects(workspace, ref, [RED_MALWARE["id"]])
+    made = case_reports.report_from_case(workspace, "incident", ref)
+    report = made.report
+    assert made.source["case"] == ref and made.source["case_stix_id"].startswith("incident--")
+    # The case's own marking is the analyst's level; the cover carries the highest marking inside.
+    assert report.tlp is Tlp.AMBER_STRICT and effective_tlp(report) is Tlp.RED
+    assert report.details.rsit is not None and report.details.rsit.key == "intrusions:system-compromise"
+    assert [item.stage for item in report.submissions] == [Stage.EARLY_WARNING, Stage.NOTIFICATION]
+    assert [event.title for event in report.timeline] == ["VPN login from TOR exit"]
+    assert {task.title for task in report.tasks} == {"Rotate credentials", "Brief ministry"}
+    assert [(row.type, row.value) for row in report.indicators] == [("ipv4-addr", "203.0.113.9")]
+    assert [(row.technique_id, row.name) for row in report.techniques] == [
         ("T1190", "Exploit Public-Facing Application")]
-    assert [line.name for line in report.other_objects] == ["GreyLantern"]
+    assert [(row.type, row.name, row.tlp) for row in report.linked] == [("malware", "GreyLantern", Tlp.RED)]
+    assert report.originator == workspace.org_name and report.summary == "VPN appliance exploited."
 
 
-def test_exercise_input_has_overview_objectives_observations_plan_and_injects(workspace: Workspace) -> None:
+def test_a_ceiling_leaves_out_linked_objects_above_it_and_refuses_a_case_above_it(workspace: Workspace) -> None:
+    ref = full_incident(workspace)  # the case is AMBER+STRICT
+    store(workspace, RED_MALWARE)
+    case_links.link_objects(workspace, ref, [RED_MALWARE["id"]])
+    made = case_reports.report_from_case(workspace, "incident", ref, tlp_ceiling=Tlp.AMBER_STRICT)
+    assert made.report.linked == [] and made.held_back == {"malware": 1}
+    assert effective_tlp(made.report) is Tlp.AMBER_STRICT
+    assert "left out: 1 malware" in made.report.selection_note
+    with pytest.raises(InvalidInput, match="marked TLP:AMBER\\+STRICT, above the report's TLP:GREEN"):
+        case_reports.report_from_case(workspace, "incident", ref, tlp_ceiling=Tlp.GREEN)
+
+
+def test_exercise_input_carries_overview_objectives_observations_plan_and_injects(workspace: Workspace) -> None:
     ref = full_exercise(workspace)
     report = case_reports.exercise_report_input(workspace, ref)
-    overview = {line.label: line.value for line in report.overview.lines}
-    assert overview["Sponsor"] == "ENISA" and overview["Type"] == "Full-scale exercise"
-    assert report.duration == timedelta(hours=34)
-    assert [(p.organisation, p.third_party_observer) for p in report.participants] == [("CISA", True),
-                                                                                       ("CERT-EU", False)]
-    assert [(o.number, o.rating, o.rating_label) for o in report.objectives] == [
-        (1, "S", "Performed with some challenges")]
-    assert [s.title for s in report.strengths] == ["Fast triage"]
-    assert [(a.title, a.recommendation) for a in report.areas_for_improvement] == [("Call tree out of date",
-                                                                                     "Name an owner")]
-    item = report.improvement_plan[0]
-    assert (item.capability_element, item.completion_date) == ("Planning", date(2026, 9, 30))
+    assert report.overview.sponsor == "ENISA" and report.title == "Cyber Europe 2026"
+    assert [(p.organisation, p.role.value) for p in report.participants] == [
+        ("CISA", "third-party-observer"), ("CERT-EU", "player")]
+    assert [(o.objective, o.rating) for o in report.objectives] == [("Activate the crisis cell within 1 h", Rating.S)]
+    assert {o.title for o in report.observations} == {"Fast triage", "Call tree out of date"}
+    assert report.improvements[0].completion_date == date(2026, 9, 30)
     assert [(i.number, i.sender, i.recipient) for i in report.injects] == [("1.1", "EXCON", "National CSIRT")]
+    assert [(row.type, row.name) for row in report.linked] == [("threat-actor", "Exercise adversary 'Grey Pike'")]
 
 
-def test_the_wrong_report_for_a_case_is_refused(workspace: Workspace) -> None:
+def test_the_wrong_report_for_a_case_is_refused_in_one_line(workspace: Workspace) -> None:
     incident, exercise = full_incident(workspace), full_exercise(workspace)
-    with pytest.raises(InvalidInput, match="is an exercise"):
+    with pytest.raises(InvalidInput, match=f"case {exercise} is an exercise case; an incident report needs an "
+                                           "incident case") as refused:
         case_reports.incident_report_input(workspace, exercise)
-    with pytest.raises(InvalidInput, match="is an incident"):
+    assert "\n" not in str(refused.value)
+    with pytest.raises(InvalidInput, match="is an incident case; an exercise report needs an exercise case"):
         case_reports.exercise_report_input(workspace, incident)
+    with pytest.raises(InvalidInput, match="no case 'INC-2099-0001'"):
+        case_reports.report_from_case(workspace, "briefing", "INC-2099-0001")
+
+
+def test_briefing_of_a_case_has_its_actors_techniques_sector_and_the_analysts_judgements(
+        workspace: Workspace) -> None:
+    ref = full_incident(workspace)
+    actor = case_links.create_object(workspace, ref, {"type": "threat-actor", "name": "Sandstorm Owl",
+                                                      "aliases": ["SO-17"], "threat_actor_types": ["criminal"]})
+    technique = next(obj_id for obj_id in cases.get_case(workspace, ref).linked
+                     if obj_id.startswith("attack-pattern--"))
+    uses = relationship(actor, technique, "uses", description="Exploited the VPN appliance")
+    store(workspace, uses)
+    analyst = parse_analyst({"key_judgements": [{"statement": "Owl will strike again.", "likelihood": "likely",
+                                                 "confidence": "moderate"}],
+                             "actors": [{"name": "SO-17", "attribution_confidence": "high"}]})
+    briefing = case_reports.report_from_case(workspace, "briefing", ref, analyst=analyst).report
+    assert briefing.case_ref == ref and briefing.title == "Threat briefing: Grid operator intrusion"
+    assert [(a.name, a.attribution_confidence.value if a.attribution_confidence else None)
+            for a in briefing.actors] == [("Sandstorm Owl", "high")]
+    assert [(t.technique_id, t.observed_use) for t in briefing.techniques] == [("T1190", "Exploited the VPN appliance")]
+    assert [(s.sector, s.severity, s.outlook, s.incidents) for s in briefing.sectors] == [
+        ("Energy", "yellow", "stable", 1)]
+    assert [j.statement for j in briefing.judgements] == ["Owl will strike again."]
+    assert briefing.tlp is Tlp.AMBER_STRICT  # the case's marking when the analyst names none
+    assert f"objects linked to case {ref}" in briefing.selection_note

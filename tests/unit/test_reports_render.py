@@ -6,16 +6,16 @@ import dataclasses
 import io
 import sys
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from pypdf import PdfReader
 
+from workbench.domain.cases.case import RecordKind, make_record
 from workbench.domain.tlp import Tlp
 from workbench.services.reports import (
     IndicatorRow,
     RenderedReport,
-    TimelineEvent,
     render,
     samples,
 )
@@ -51,28 +51,53 @@ def test_incident_report_prints_each_nis2_stage_with_due_time_and_met_or_missed(
     rendered = render(samples.incident(), report_id="RPT-1", generated_at=AS_OF)
     text = flat("\n".join(pages_text(rendered)))
     for title in ("Notification status (NIS2 Article 23)", "Early warning", "Incident notification",
-                  "Intermediate report", "Classification (RSIT and NIS Cooperation Group)",
-                  "CISA incident notification", "Timeline of events", "Indicators", "Affected assets",
+                  "Intermediate report", "Final report", "CIRCIA covered incident report",
+                  "Classification (RSIT and NIS Cooperation Group)", "CISA incident notification",
+                  "Description and handling", "Timeline of events", "Indicators", "Affected assets",
                   "ATT&CK techniques observed", "Actions taken"):
         assert title in text, title
     # Early warning sent after 20 h of 24: met, 4 h early. Notification after 75 h of 72: missed by 3 h.
     assert "MET: sent 4 h 0 min before the deadline" in text
     assert "MISSED: sent 3 h 0 min late" in text
     assert "2026-01-11 06:40 UTC" in text  # the early warning's due time
-    assert "Ransomware (Malware)" in text and "Email/Phishing" in text and "Supplemented" in text
+    assert "MISSED: not sent; overdue by 2 d 0 h" in text  # the CIRCIA-style report, due at 72 h, never sent
+    assert "Malicious Code / Infected System" in text and "Email/Phishing" in text and "Supplemented" in text
+    assert "Records affected 1,200,000" in text
     assert "FS-BILL-01" in text and "Isolated the billing VLAN" in text
+    assert "Report stage and sequence number Incident notification, sequence number 2" in text
+
+
+def test_stage_status_says_by_how_much_a_deadline_was_met_or_missed() -> None:
+    aware = datetime(2026, 1, 28, 10, 0, tzinfo=UTC)
+    report = samples.incident()
+    report.details = dataclasses.replace(report.details, awareness_at=aware, first_detected=None)
+    report.submissions = [
+        make_record(RecordKind.STAGE, {"stage": "early-warning", "submitted_at": "2026-01-29T09:59:00Z"}),
+        make_record(RecordKind.STAGE, {"stage": "notification", "submitted_at": "2026-01-31T18:00:00Z"}),
+    ]
+    text = flat("\n".join(pages_text(render(report, report_id="RPT-10", generated_at=aware + timedelta(days=10)))))
+    assert "MET: sent 1 min before the deadline" in text
+    assert "MISSED: sent 8 h 0 min late" in text
+    # The final report is due one calendar month after the notification was sent: 31 January gives 28 February.
+    assert "one month after the notification was submitted: 2026-02-28 18:00 UTC" in text
+
+    report.submissions = []
+    text = flat("\n".join(pages_text(render(report, report_id="RPT-11", generated_at=aware + timedelta(hours=30)))))
+    assert "MISSED: not sent; overdue by 6 h 0 min" in text
+    assert "pending: due in 1 d 18 h" in text
 
 
 def test_exercise_report_has_the_hseep_sections_matrix_and_appendices() -> None:
     rendered = render(samples.exercise(), report_id="RPT-2", generated_at=AS_OF)
     text = flat("\n".join(pages_text(rendered)))
-    for title in ("Exercise overview", "Analysis of capabilities", "Strengths", "Areas for improvement",
+    for title in ("Exercise overview", "Scope", "Analysis of capabilities", "Strengths", "Areas for improvement",
                   "Improvement plan", "Appendix A: Participants", "Appendix B: Inject timeline"):
         assert title in text, title
-    assert "M: performed with major challenges" in text
+    assert "M: Performed with major challenges" in text and "Duration 9 h 0 min" in text
     assert "Quarterly restore test" in text and "Grid operator IT" in text
     assert "+40 min" in text  # inject 2 ran 40 minutes behind its planned time
-    assert "US Cybersecurity Agency (observer)" in text
+    assert "US Cybersecurity Agency (Third-party observer, US)" in text
+    assert "Analysis (root cause) Backup images had never been restored end to end." in text
 
 
 def test_briefing_has_every_section_and_the_analysts_judgements() -> None:
@@ -151,9 +176,9 @@ def test_hostile_text_prints_literally_and_opens_no_file(opened_files: list[str]
     huge_word = "A" * 100_000
     report = samples.incident()
     report.summary = f"{HOSTILE} {RTL} {huge_word}"
-    report.timeline = [TimelineEvent(samples.T0, f"{HOSTILE} {huge_word}", RTL)]
+    report.timeline = [dataclasses.replace(report.timeline[0], title=f"{HOSTILE} {huge_word}", description=RTL)]
     report.indicators = [IndicatorRow("url", f"https://x.example/{huge_word}", HOSTILE)]
-    report.entity = dataclasses.replace(report.entity, name=HOSTILE)
+    report.details = dataclasses.replace(report.details, reporting_entity=HOSTILE)
     rendered = render(report, report_id="RPT-7", generated_at=AS_OF)
     text = flat("\n".join(pages_text(rendered)))
     assert '<img src="/etc/passwd"/>' in text

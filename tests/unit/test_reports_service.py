@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from datetime import timedelta
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from workbench.domain.errors import InvalidInput
-from workbench.services.reports import TimelineEvent, generate, next_report_id, record_print, samples
+from workbench.services.reports import generate, next_report_id, record_print, samples
 from workbench.services.workspace import Workspace
 from workbench.storage import audit
 
@@ -48,7 +49,7 @@ def test_a_failed_render_leaves_the_previous_file_and_records_nothing(workspace:
     target = tmp_path / "report.pdf"
     target.write_bytes(b"previous report")
     broken = samples.incident()
-    broken.timeline = [TimelineEvent(samples.T0, "ok"), TimelineEvent(None, "no time")]  # type: ignore[arg-type]
+    broken.timeline = [broken.timeline[0], dataclasses.replace(broken.timeline[1], at=None)]
     with pytest.raises(TypeError):
         generate(workspace, broken, target)
     assert target.read_bytes() == b"previous report"

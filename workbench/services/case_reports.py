@@ -1,366 +1,240 @@
-"""The inputs of the incident and exercise reports, as plain frozen dataclasses (no ReportLab, no Qt).
+"""Reports from a case: the one adapter from a case to the report inputs of ``workbench.services.reports.model``.
 
-``incident_report_input`` gives what the incident report (NIS2 stages, CISA fields) prints; ``exercise_report_input``
-what the after-action report and improvement plan print. Times are aware datetimes in UTC (the renderer shows them
-in local time); texts are the analyst's or a partner's, unescaped: the renderer escapes them. Field sections come
-from the field declarations of the case model, so a re-mapped template changes labels here without code changes.
+``report_from_case`` builds the incident report or the after-action report of a case of that kind, or a briefing
+about a case of either kind, and says what it was built from (for the audit entry and the command's summary).
+The case's fields and records go into the report as the case model holds them, so the field declarations decide
+what prints; the linked STIX objects become the report's rows (indicators and observables, ATT&CK techniques, threat
+actors, malware, the rest) through the same functions the library briefing uses.
+
+Markings: the report's own level is the analyst's ceiling when one is given, else the case's marking. A case marked
+above the ceiling is refused (its fields are at the case's level and cannot be left out); linked objects marked
+above it are left out and counted, as in a library briefing. The printed label is raised to the highest marking
+inside (``effective_tlp``).
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+import logging
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from workbench.domain.cases.case import Case
-from workbench.domain.cases.fields import display_lines
-from workbench.domain.cases.incident import CLOCKS, ENTITY
-from workbench.domain.cases.vocab import CaseKind, ObservationKind, ParticipantRole
+from workbench.domain.cases.vocab import CaseKind
 from workbench.domain.errors import InvalidInput
 from workbench.domain.stix import SCO_TYPES, display_name
-from workbench.domain.timestamps import parse_stix_timestamp, utc_now
-from workbench.domain.tlp import Tlp, highest, object_tlp
+from workbench.domain.tlp import Tlp, object_tlp
 from workbench.services import cases
+from workbench.services.reports.analyst_input import AnalystBriefing
+from workbench.services.reports.briefing_from_library import (
+    build_briefing,
+    indicator_rows,
+    readable,
+    relationships_among,
+    technique_rows,
+)
+from workbench.services.reports.model import (
+    BriefingInput,
+    ExerciseReportInput,
+    IncidentReportInput,
+    IndicatorRow,
+    LinkedObjectRow,
+    ReportInput,
+    SectorImpact,
+)
 from workbench.services.workspace import Workspace
 
+logger = logging.getLogger(__name__)
 
-@dataclass(frozen=True)
-class FieldLine:
-    key: str
-    label: str
-    value: str
-
-
-@dataclass(frozen=True)
-class FieldSection:
-    """A titled block of label/value lines, in declaration order; empty fields are left out."""
-
-    title: str
-    lines: tuple[FieldLine, ...]
+REPORT_KINDS = ("incident", "exercise", "briefing")
+#: The case kind each report needs; a briefing can be about a case of either kind.
+NEEDED_KIND = {"incident": CaseKind.INCIDENT, "exercise": CaseKind.EXERCISE}
 
 
-@dataclass(frozen=True)
-class StageLine:
-    """A report stage with its due time and whether it was met (None: undecided or no deadline)."""
+@dataclass
+class CaseReport:
+    """A report input built from a case, and what it was built from."""
 
-    stage: str
-    label: str
-    due: datetime | None
-    basis: str
-    first_submitted: datetime | None
-    latest_submitted: datetime | None
-    versions: int
-    state: str
-    met: bool | None
+    report: ReportInput
+    case: Case
+    linked: int
+    held_back: Counter[str] = field(default_factory=Counter)
+    missing: int = 0
 
-
-@dataclass(frozen=True)
-class SubmissionLine:
-    """One submission; ``sequence`` numbers every submission of the case in time order (the report's sequence)."""
-
-    sequence: int
-    stage: str
-    label: str
-    version: int
-    submitted_at: datetime
-    reference: str
-    note: str
+    @property
+    def source(self) -> dict[str, Any]:
+        """What the audit entry records: the case by reference and STIX id, and what was left out."""
+        return {"case": self.case.ref, "case_stix_id": self.case.stix_id, "case_kind": self.case.kind.value,
+                "linked": self.linked, "held_back": dict(self.held_back), "missing": self.missing}
 
 
-@dataclass(frozen=True)
-class TimelineLine:
-    at: datetime
-    kind: str
-    title: str
-    description: str
+@dataclass
+class _Linked:
+    """The case's linked objects at or below the ceiling, by id, in link order; what was held back or absent."""
+
+    objects: dict[str, dict[str, Any]]
+    held_back: Counter[str]
+    missing: int
+
+    def of_types(self, *types: str) -> list[dict[str, Any]]:
+        return [obj for obj in self.objects.values() if obj.get("type") in types]
+
+    def note(self, ceiling: Tlp | None) -> str:
+        parts = []
+        if self.held_back:
+            counts = ", ".join(f"{count} {kind}" for kind, count in sorted(self.held_back.items()))
+            parts.append(f"Linked objects marked above {ceiling.label if ceiling is not None else ''} left out: "
+                         f"{counts}.")
+        if self.missing:
+            parts.append(f"{self.missing} linked object{'s are' if self.missing != 1 else ' is'} not in this "
+                         "library and not shown.")
+        return " ".join(parts)
 
 
-@dataclass(frozen=True)
-class TaskLine:
-    title: str
-    owner: str
-    due: datetime | None
-    status: str
-    completed_at: datetime | None
-    description: str
+def report_from_case(ws: Workspace, kind: str, ident: str, *, analyst: AnalystBriefing | None = None,
+                     tlp_ceiling: Tlp | None = None, issued_at: datetime | None = None) -> CaseReport:
+    """The ``kind`` report ("incident", "exercise" or "briefing") of the case ``ident`` (reference, STIX id or
+    number). Refuses, in one line, an unknown case, a case of the wrong kind, and a case marked above the
+    ceiling. ``analyst`` is the analyst's part of a briefing (judgements, bottom line); other reports ignore it."""
+    if kind not in REPORT_KINDS:
+        raise InvalidInput(f"unknown report {kind!r}; use one of {', '.join(REPORT_KINDS)}")
+    case = cases.get_case(ws, ident)
+    needed = NEEDED_KIND.get(kind)
+    if needed is not None and case.kind is not needed:
+        raise InvalidInput(f"case {case.ref} is an {case.kind.value} case; an {kind} report needs an "
+                           f"{needed.value} case (use `report {case.kind.value}` or `report briefing`)")
+    level = _report_level(case, tlp_ceiling)
+    linked = _linked(ws, case, tlp_ceiling)
+    if kind == "incident":
+        report: ReportInput = _incident(ws, case, linked, level, tlp_ceiling)
+    elif kind == "exercise":
+        report = _exercise(ws, case, linked, level, tlp_ceiling)
+    else:
+        report = _briefing(ws, case, linked, analyst or AnalystBriefing(), tlp_ceiling, issued_at)
+    logger.info("%s report from a case: %d linked objects, %d held back", kind, len(linked.objects),
+                sum(linked.held_back.values()))
+    return CaseReport(report, case, len(linked.objects), linked.held_back, linked.missing)
 
 
-@dataclass(frozen=True)
-class IndicatorLine:
-    """An indicator or observable linked to the case."""
-
-    stix_id: str
-    type: str
-    value: str
-    name: str
-    context: str
-    first_seen: datetime | None
-    last_seen: datetime | None
-    tlp: Tlp | None
-    confidence: int | None
+def incident_report_input(ws: Workspace, ident: str, *, tlp_ceiling: Tlp | None = None) -> IncidentReportInput:
+    """The incident report of an incident case; refuses an exercise case."""
+    report = report_from_case(ws, "incident", ident, tlp_ceiling=tlp_ceiling).report
+    assert isinstance(report, IncidentReportInput)
+    return report
 
 
-@dataclass(frozen=True)
-class TechniqueLine:
-    """An ATT&CK technique (attack-pattern) linked to the case."""
-
-    stix_id: str
-    technique_id: str
-    name: str
-    tactics: tuple[str, ...]
-    observed_use: str
-    attack_version: str
+def exercise_report_input(ws: Workspace, ident: str, *, tlp_ceiling: Tlp | None = None) -> ExerciseReportInput:
+    """The after-action report of an exercise case; refuses an incident case."""
+    report = report_from_case(ws, "exercise", ident, tlp_ceiling=tlp_ceiling).report
+    assert isinstance(report, ExerciseReportInput)
+    return report
 
 
-@dataclass(frozen=True)
-class ObjectLine:
-    """Any other linked object (threat actor, malware, vulnerability, ...)."""
-
-    stix_id: str
-    type: str
-    name: str
-    tlp: Tlp | None
-
-
-@dataclass(frozen=True)
-class IncidentReportInput:
-    case_ref: str
-    title: str
-    status: str
-    description: str
-    #: The highest marking of anything in the report: the case's own and its linked objects'.
-    tlp: Tlp | None
-    case_tlp: Tlp | None
-    awareness_at: datetime
-    header: FieldSection
-    sections: tuple[FieldSection, ...]
-    stages: tuple[StageLine, ...]
-    next_due: StageLine | None
-    submissions: tuple[SubmissionLine, ...]
-    timeline: tuple[TimelineLine, ...]
-    tasks: tuple[TaskLine, ...]
-    indicators: tuple[IndicatorLine, ...]
-    techniques: tuple[TechniqueLine, ...]
-    other_objects: tuple[ObjectLine, ...]
-    affected_assets: str
-    actions_taken: str
-    origin: str
-    origin_ref: str | None
-    generated_at: datetime
+def _report_level(case: Case, ceiling: Tlp | None) -> Tlp:
+    own = case.tlp if case.tlp is not None else cases.DEFAULT_TLP
+    if ceiling is None:
+        return own
+    if own > ceiling:
+        raise InvalidInput(f"case {case.ref} is marked {own.label}, above the report's {ceiling.label}; its fields "
+                           "cannot be left out: raise the report's level")
+    return ceiling
 
 
-@dataclass(frozen=True)
-class ParticipantLine:
-    organisation: str
-    role: str
-    third_party_observer: bool
-    contact: str
-    country: str
-
-
-@dataclass(frozen=True)
-class ObjectiveLine:
-    number: int
-    objective: str
-    capability: str
-    rating: str | None
-    rating_label: str
-    rationale: str
-
-
-@dataclass(frozen=True)
-class ObservationLine:
-    title: str
-    capability: str
-    description: str
-    reference: str
-    analysis: str
-    recommendation: str
-
-
-@dataclass(frozen=True)
-class ImprovementLine:
-    capability: str
-    issue: str
-    corrective_action: str
-    capability_element: str
-    responsible_org: str
-    contact: str
-    start_date: date | None
-    completion_date: date | None
-
-
-@dataclass(frozen=True)
-class InjectLine:
-    number: str
-    planned_at: datetime
-    actual_at: datetime | None
-    sender: str
-    recipient: str
-    description: str
-    expected_action: str
-    observed_action: str
-
-
-@dataclass(frozen=True)
-class ExerciseReportInput:
-    case_ref: str
-    title: str
-    status: str
-    description: str
-    tlp: Tlp | None
-    case_tlp: Tlp | None
-    overview: FieldSection
-    sections: tuple[FieldSection, ...]
-    starts_at: datetime | None
-    ends_at: datetime | None
-    duration: timedelta | None
-    participants: tuple[ParticipantLine, ...]
-    objectives: tuple[ObjectiveLine, ...]
-    strengths: tuple[ObservationLine, ...]
-    areas_for_improvement: tuple[ObservationLine, ...]
-    improvement_plan: tuple[ImprovementLine, ...]
-    injects: tuple[InjectLine, ...]
-    origin: str
-    origin_ref: str | None
-    generated_at: datetime
-
-
-def field_sections(record: Any, tz: tzinfo | None = None) -> tuple[FieldSection, ...]:
-    """A record's non-empty fields grouped by their declared section, in declaration order."""
-    sections: dict[str, list[FieldLine]] = {}
-    for info, text in display_lines(record, tz):
-        sections.setdefault(info.section, []).append(FieldLine(info.name, info.label, text))
-    return tuple(FieldSection(title, tuple(lines)) for title, lines in sections.items())
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _time(value: Any) -> datetime | None:
-    return parse_stix_timestamp(value) if isinstance(value, str) else None
-
-
-_PATTERN_TYPE = re.compile(r"\[\s*([a-z0-9-]+):")
-
-
-def _linked(ws: Workspace, case: Case) -> tuple[list[IndicatorLine], list[TechniqueLine], list[ObjectLine],
-                                                 list[Tlp | None]]:
-    indicators: list[IndicatorLine] = []
-    techniques: list[TechniqueLine] = []
-    others: list[ObjectLine] = []
-    levels: list[Tlp | None] = []
+def _linked(ws: Workspace, case: Case, ceiling: Tlp | None) -> _Linked:
     found = ws.objects.get_many(case.linked)
+    kept: dict[str, dict[str, Any]] = {}
+    held_back: Counter[str] = Counter()
     for object_id in case.linked:
         obj = found.get(object_id)
         if obj is None:
             continue
         level = object_tlp(obj)
-        levels.append(level)
-        kind = str(obj.get("type"))
-        confidence = obj.get("confidence") if isinstance(obj.get("confidence"), int) else None
-        if kind == "indicator":
-            pattern = _text(obj.get("pattern"))
-            match = _PATTERN_TYPE.search(pattern)
-            indicators.append(IndicatorLine(
-                object_id, match.group(1) if match else _text(obj.get("pattern_type")) or "indicator", pattern,
-                _text(obj.get("name")), _text(obj.get("description")), _time(obj.get("valid_from")),
-                _time(obj.get("valid_until")), level, confidence))
-        elif kind in SCO_TYPES:
-            indicators.append(IndicatorLine(object_id, kind, display_name(obj), "", "", None, None, level, None))
-        elif kind == "attack-pattern":
-            references = [ref for ref in obj.get("external_references") or [] if isinstance(ref, dict)]
-            technique = next((_text(ref.get("external_id")) for ref in references
-                              if _text(ref.get("source_name")).startswith("mitre")), "")
-            tactics = tuple(_text(phase.get("phase_name")) for phase in obj.get("kill_chain_phases") or []
-                            if isinstance(phase, dict))
-            techniques.append(TechniqueLine(object_id, technique, _text(obj.get("name")), tactics,
-                                            _text(obj.get("description")), _text(obj.get("x_mitre_version"))))
-        else:
-            others.append(ObjectLine(object_id, kind, display_name(obj), level))
-    techniques.sort(key=lambda line: (line.technique_id or "~", line.name))
-    return indicators, techniques, others, levels
+        if ceiling is not None and level is not None and level > ceiling:
+            held_back[str(obj.get("type"))] += 1
+            continue
+        kept[object_id] = obj
+    return _Linked(kept, held_back, len(case.linked) - len(found))
 
 
-def incident_report_input(ws: Workspace, ident: str, *, now: datetime | None = None,
-                          tz: tzinfo | None = None) -> IncidentReportInput:
-    """Everything the incident report prints for one incident case; refuses an exercise case."""
-    case = cases.get_case(ws, ident)
-    if case.kind is not CaseKind.INCIDENT or case.incident is None:
-        raise InvalidInput(f"case {case.ref} is an exercise; use the exercise report")
-    details = case.incident
-    moment = now or utc_now()
-    stage_lines = tuple(
-        StageLine(item.stage.value, item.stage.label, item.due, item.basis, item.first_submitted,
-                  item.latest_submitted, item.versions, item.state.value, item.met)
-        for item in cases.case_deadlines(case, moment)
-    )
-    owed = [line for line in stage_lines if line.state in ("pending", "overdue") and line.due is not None]
-    submissions = tuple(
-        SubmissionLine(sequence, item.stage.value, item.stage.label, item.version or 1, item.submitted_at,
-                       item.reference or "", item.note or "")
-        for sequence, item in enumerate(case.stages, start=1)
-    )
-    sections = field_sections(details, tz)
-    header_lines = [line for section in sections if section.title in (ENTITY, CLOCKS) for line in section.lines]
-    indicators, techniques, others, levels = _linked(ws, case)
+def _origin_note(case: Case) -> str:
+    if case.origin == "local":
+        return ""
+    theirs = f", their reference {case.origin_ref}" if case.origin_ref else ""
+    return f"This case was received from {case.origin}{theirs}."
+
+
+def _object_rows(ws: Workspace, linked: _Linked) -> tuple[list[IndicatorRow], list[Any], list[LinkedObjectRow]]:
+    """Indicators and observables, ATT&CK techniques, and everything else linked, as report rows."""
+    indicators = indicator_rows(ws, linked.of_types("indicator")) + _observable_rows(linked)
+    patterns = linked.of_types("attack-pattern")
+    techniques = technique_rows(ws, patterns, relationships_among(ws, linked.objects)) if patterns else []
+    shown = {"indicator", "attack-pattern", *SCO_TYPES}
+    others = [LinkedObjectRow(str(obj.get("type")), display_name(obj), readable(obj.get("description")),
+                              object_tlp(obj)) for obj in linked.objects.values() if obj.get("type") not in shown]
+    return indicators, techniques, others
+
+
+def _observable_rows(linked: _Linked) -> list[IndicatorRow]:
+    """Observables (IP addresses, domains, files) linked to the case print as indicators of their own type."""
+    return [IndicatorRow(obj["type"], display_name(obj), "observable linked to the case", tlp=object_tlp(obj))
+            for obj in linked.objects.values() if obj.get("type") in SCO_TYPES]
+
+
+def _incident(ws: Workspace, case: Case, linked: _Linked, level: Tlp, ceiling: Tlp | None) -> IncidentReportInput:
+    assert case.incident is not None
+    indicators, techniques, others = _object_rows(ws, linked)
     return IncidentReportInput(
-        case_ref=case.ref, title=case.title, status=case.status.label, description=case.description,
-        tlp=highest([case.tlp, *levels]), case_tlp=case.tlp, awareness_at=details.awareness_at,
-        header=FieldSection("Header", tuple(header_lines)),
-        sections=tuple(section for section in sections if section.title not in (ENTITY, CLOCKS)),
-        stages=stage_lines, next_due=min(owed, key=lambda line: line.due or moment) if owed else None,
-        submissions=submissions,
-        timeline=tuple(TimelineLine(event.at, event.kind.label, event.title, event.description or "")
-                       for event in case.events),
-        tasks=tuple(TaskLine(task.title, task.owner or "", task.due, task.status.label, task.completed_at,
-                             task.description or "") for task in case.tasks),
-        indicators=tuple(indicators), techniques=tuple(techniques), other_objects=tuple(others),
-        affected_assets=details.affected_assets or "", actions_taken=details.actions_taken or "",
-        origin=case.origin, origin_ref=case.origin_ref, generated_at=moment,
+        title=case.title, tlp=level, case_ref=case.ref, details=case.incident, submissions=case.stages,
+        summary=case.description, status=case.status.label, timeline=case.events, tasks=case.tasks,
+        indicators=indicators, techniques=techniques, linked=others, originator=ws.org_name,
+        origin_note=_origin_note(case), selection_note=linked.note(ceiling),
     )
 
 
-def _observation(item: Any) -> ObservationLine:
-    return ObservationLine(item.title, item.capability or "", item.description or "", item.reference or "",
-                           item.analysis or "", item.recommendation or "")
-
-
-def exercise_report_input(ws: Workspace, ident: str, *, now: datetime | None = None,
-                          tz: tzinfo | None = None) -> ExerciseReportInput:
-    """Everything the after-action report and improvement plan print for one exercise case."""
-    case = cases.get_case(ws, ident)
-    if case.kind is not CaseKind.EXERCISE or case.exercise is None:
-        raise InvalidInput(f"case {case.ref} is an incident; use the incident report")
-    overview = case.exercise
-    sections = field_sections(overview, tz)
-    _, _, _, levels = _linked(ws, case)
-    duration = overview.ends_at - overview.starts_at if overview.starts_at and overview.ends_at else None
+def _exercise(ws: Workspace, case: Case, linked: _Linked, level: Tlp, ceiling: Tlp | None) -> ExerciseReportInput:
+    assert case.exercise is not None
+    indicators, techniques, others = _object_rows(ws, linked)
+    # An exercise report has no indicator or technique sections: what the scenario used is listed with the rest.
+    rows = [*others, *(LinkedObjectRow("indicator", row.value, row.context, row.tlp) for row in indicators),
+            *(LinkedObjectRow("attack-pattern", f"{row.technique_id} {row.name}".strip(), row.observed_use, row.tlp)
+              for row in techniques)]
     return ExerciseReportInput(
-        case_ref=case.ref, title=case.title, status=case.status.label, description=case.description,
-        tlp=highest([case.tlp, *levels]), case_tlp=case.tlp,
-        overview=FieldSection("Exercise overview", tuple(line for section in sections for line in section.lines)),
-        sections=sections, starts_at=overview.starts_at, ends_at=overview.ends_at, duration=duration,
-        participants=tuple(
-            ParticipantLine(item.organisation, item.role.label, item.role is ParticipantRole.THIRD_PARTY_OBSERVER,
-                            item.contact or "", item.country or "") for item in case.participants),
-        objectives=tuple(
-            ObjectiveLine(number, item.objective, item.capability or "",
-                          item.rating.value if item.rating else None, item.rating.label if item.rating else "",
-                          item.rationale or "") for number, item in enumerate(case.objectives, start=1)),
-        strengths=tuple(_observation(item) for item in case.observations
-                        if item.kind is ObservationKind.STRENGTH),
-        areas_for_improvement=tuple(_observation(item) for item in case.observations
-                                    if item.kind is ObservationKind.AREA_FOR_IMPROVEMENT),
-        improvement_plan=tuple(
-            ImprovementLine(item.capability, item.issue, item.corrective_action, item.capability_element.label,
-                            item.responsible_org or "", item.contact or "", item.start_date, item.completion_date)
-            for item in case.improvements),
-        injects=tuple(
-            InjectLine(item.number or "", item.planned_at, item.actual_at, item.sender or "", item.recipient or "",
-                       item.description, item.expected_action or "", item.observed_action or "")
-            for item in case.injects),
-        origin=case.origin, origin_ref=case.origin_ref, generated_at=now or utc_now(),
+        title=case.title, tlp=level, case_ref=case.ref, overview=case.exercise, summary=case.description,
+        status=case.status.label, participants=case.participants, objectives=case.objectives,
+        observations=case.observations, improvements=case.improvements, injects=case.injects,
+        timeline=case.events, tasks=case.tasks, linked=rows, originator=ws.org_name,
+        origin_note=_origin_note(case), selection_note=linked.note(ceiling),
     )
+
+
+def _briefing(ws: Workspace, case: Case, linked: _Linked, analyst: AnalystBriefing, ceiling: Tlp | None,
+              issued_at: datetime | None) -> BriefingInput:
+    level = analyst.tlp if analyst.tlp is not None else (case.tlp if case.tlp is not None else None)
+    analyst = replace(analyst, tlp=level, sectors=_case_sectors(case, analyst.sectors))
+    briefing = build_briefing(ws, linked.objects, relationships_among(ws, linked.objects), analyst,
+                              default_title=f"Threat briefing: {case.title}", tlp_ceiling=ceiling,
+                              issued_at=issued_at)
+    briefing.case_ref = case.ref
+    briefing.indicators += _observable_rows(linked)
+    note = f"Selection: the {len(linked.objects):,} objects linked to case {case.ref}."
+    extra = linked.note(ceiling)
+    briefing.selection_note = f"{note} {extra}" if extra else note
+    return briefing
+
+
+def _case_sectors(case: Case, entered: list[SectorImpact]) -> list[SectorImpact]:
+    """The analyst's sector rows with the incident's own sector counted in (and added when the analyst has none)."""
+    details = case.incident
+    if details is None or details.sector is None:
+        return list(entered)
+    name = details.sector.label
+    rows = list(entered)
+    for index, row in enumerate(rows):
+        if row.sector.casefold() == name.casefold():
+            rows[index] = replace(row, incidents=row.incidents or 1)
+            return rows
+    severity = details.impact_severity.value if details.impact_severity is not None else ""
+    outlook = details.outlook.label.lower() if details.outlook is not None else ""
+    rows.append(SectorImpact(name, severity, outlook, 1, f"{case.ref}: {case.title}", case.tlp))
+    return rows

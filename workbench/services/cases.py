@@ -38,9 +38,9 @@ from workbench.domain.cases.fields import (
     parse_time,
     to_dict,
 )
-from workbench.domain.cases.incident import IncidentDetails
+from workbench.domain.cases.incident import IncidentDetails, reporting_deadlines
 from workbench.domain.cases.vocab import CaseKind, ExerciseStatus, IncidentStatus
-from workbench.domain.deadlines import Stage, StageDeadline, StageState, Submission, incident_deadlines, next_due
+from workbench.domain.deadlines import Stage, StageDeadline, StageState, next_due
 from workbench.domain.errors import InvalidInput
 from workbench.domain.ids import new_id
 from workbench.domain.timestamps import format_stix_timestamp, utc_now
@@ -389,10 +389,7 @@ def case_deadlines(case: Case, now: datetime | None = None) -> list[StageDeadlin
     """The reporting stages of an incident case with due times and states; empty for exercises."""
     if case.kind is not CaseKind.INCIDENT or case.incident is None:
         return []
-    details = case.incident
-    submissions = [Submission(item.stage, item.submitted_at, item.version or 1) for item in case.stages]
-    return incident_deadlines(details.awareness_at, details.regimes, submissions, handled_at=details.handled_at,
-                              now=now or utc_now())
+    return reporting_deadlines(case.incident, case.stages, now or utc_now())
 
 
 def _next_due_of(store: CaseStore, rows: list[CaseRow], now: datetime) -> dict[int, StageDeadline]:
@@ -405,12 +402,8 @@ def _next_due_of(store: CaseStore, rows: list[CaseRow], now: datetime) -> dict[i
     for row in incidents:
         assert row.id is not None
         details = make_incident_details(row.details)
-        submissions = []
-        for data in stages.get(row.id, []):
-            submission = make_record(RecordKind.STAGE, data, uid=new_uid())
-            submissions.append(Submission(submission.stage, submission.submitted_at, submission.version or 1))
-        upcoming = next_due(incident_deadlines(details.awareness_at, details.regimes, submissions,
-                                               handled_at=details.handled_at, now=now))
+        submitted = [make_record(RecordKind.STAGE, data, uid=new_uid()) for data in stages.get(row.id, [])]
+        upcoming = next_due(reporting_deadlines(details, submitted, now))
         if upcoming is not None:
             owed[row.id] = upcoming
     return owed

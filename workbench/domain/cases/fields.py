@@ -55,6 +55,8 @@ class FieldInfo:
     help: str
     aliases: tuple[str, ...]
     default: Any = None
+    #: The report stages (``deadlines.Stage``) whose own report prints this field besides its section.
+    stages: tuple[Vocab, ...] = ()
 
     @property
     def empty(self) -> Any:
@@ -65,9 +67,14 @@ class FieldInfo:
 
 
 def spec(label: str, section: str = "", kind: FieldKind = FieldKind.TEXT, vocab: type[Vocab] | None = None, *,
-         required: bool = False, help: str = "", default: Any = None, aliases: tuple[str, ...] = ()) -> Any:
-    """Declare a case field (use as the default of a dataclass attribute)."""
-    metadata = {"wb": (label, section, kind, vocab, required, help, aliases)}
+         required: bool = False, help: str = "", default: Any = None, aliases: tuple[str, ...] = (),
+         stages: tuple[Vocab, ...] = ()) -> Any:
+    """Declare a case field (use as the default of a dataclass attribute).
+
+    ``section`` is the titled block that shows and prints the field; ``stages`` the report stages whose own report
+    repeats it (the early warning says whether the act is suspected malicious).
+    """
+    metadata = {"wb": (label, section, kind, vocab, required, help, aliases, stages)}
     if kind is FieldKind.CHOICES:
         initial = list(default or [])
         return dataclasses.field(default_factory=lambda: list(initial), metadata=metadata)
@@ -85,13 +92,13 @@ def field_infos(cls: type) -> tuple[FieldInfo, ...]:
     found = []
     for item in dataclasses.fields(cls):
         if "wb" in item.metadata:
-            label, section, kind, vocab, required, help_text, aliases = item.metadata["wb"]
+            label, section, kind, vocab, required, help_text, aliases, stages = item.metadata["wb"]
             if item.default_factory is not dataclasses.MISSING:
                 default = item.default_factory() or None
             else:
                 default = None if item.default is dataclasses.MISSING else item.default
             found.append(FieldInfo(item.name, label, section, kind, vocab, required, help_text, tuple(aliases),
-                                   default))
+                                   default, tuple(stages)))
     _INFOS[cls] = tuple(found)
     return _INFOS[cls]
 
@@ -244,6 +251,8 @@ def display(info: FieldInfo, value: Any, tz: tzinfo | None = None) -> str:
         return format_local(value, tz)
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, int) and info.kind is FieldKind.COUNT:
+        return f"{value:,}"  # 1,200,000 records, not 1200000
     return str(value)
 
 
@@ -316,8 +325,10 @@ def with_changes(record: T, changes: Mapping[str, Any], what: str) -> T:
     return from_dict(type(record), current, what, extra=extra)
 
 
-def display_lines(record: Any, tz: tzinfo | None = None) -> list[tuple[FieldInfo, str]]:
-    """Every non-empty field with its display text, in declaration order."""
+def display_lines(record: Any, tz: tzinfo | None = None, *, keep_empty: bool = False
+                  ) -> list[tuple[FieldInfo, str]]:
+    """Every non-empty field (every field with ``keep_empty``, empty ones as "") with its display text, in
+    declaration order."""
     lines = []
     for info in field_infos(type(record)):
         value = getattr(record, info.name)
@@ -325,6 +336,6 @@ def display_lines(record: Any, tz: tzinfo | None = None) -> list[tuple[FieldInfo
             text = subsector_label(getattr(record, "sector", None), value)
         else:
             text = display(info, value, tz)
-        if text:
+        if text or keep_empty:
             lines.append((info, text))
     return lines

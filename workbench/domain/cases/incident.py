@@ -1,7 +1,10 @@
 """Incident cases: the fields NIS2 staged reports and a CISA notification need, timeline events, tasks, stages.
 
-The field declarations below are the one list of incident fields (see ``fields``); sections group them as the
-incident report prints them.
+The field declarations below are the one list of incident fields (see ``fields``): their labels and sections are
+what the case screen shows and the incident report prints, section by section and under these titles, and their
+``stages`` say which stage's report repeats them (NIS2 Article 23(4): the early warning says whether the act is
+suspected malicious, the final report gives the root cause and mitigation). Re-mapping the report to a binding EU
+template is a change here.
 """
 
 # spec() returns a dataclasses.field, which ruff's RUF009 cannot see.
@@ -9,6 +12,7 @@ incident report prints them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -30,17 +34,23 @@ from workbench.domain.cases.vocab import (
     ThreatSeverity,
     TimelineKind,
 )
-from workbench.domain.deadlines import Stage
+from workbench.domain.deadlines import Stage, StageDeadline, Submission, incident_deadlines
 from workbench.domain.errors import InvalidInput
 
+#: The header block every stage's report repeats (with the time of awareness), as NIS2 asks.
 ENTITY = "Reporting entity"
 CLOCKS = "Time of awareness and reporting"
-EARLY = "Early warning"
-CLASSIFICATION = "Classification"
-CISA = "CISA fields"
+EARLY = "Suspected cause and cross-border impact"
+CLASSIFICATION = "Classification (RSIT and NIS Cooperation Group)"
+CISA = "CISA incident notification"
 HANDLING = "Description and handling"
 
 K = FieldKind
+WARNING = (Stage.EARLY_WARNING,)
+NOTIFIED = (Stage.NOTIFICATION,)
+FINAL = (Stage.FINAL,)
+UPDATE = (Stage.INTERMEDIATE, Stage.PROGRESS)
+CIRCIA = (Stage.CIRCIA,)
 
 
 @dataclass(frozen=True)
@@ -59,32 +69,39 @@ class IncidentDetails:
     handled_at: datetime | None = spec("Incident handled", CLOCKS, K.TIME,
                                        help="when the incident was handled; the final report is due a month later "
                                             "if it was still ongoing at the final deadline")
-    suspected_malicious: bool | None = spec("Suspected unlawful or malicious act", EARLY, K.FLAG)
-    cross_border: bool | None = spec("Possible cross-border impact", EARLY, K.FLAG)
-    affected_states: list[MemberState] = spec("Member States affected", EARLY, K.CHOICES, MemberState)
+    suspected_malicious: bool | None = spec("Suspected unlawful or malicious act", EARLY, K.FLAG,
+                                            stages=WARNING)
+    cross_border: bool | None = spec("Possible cross-border impact", EARLY, K.FLAG, stages=WARNING)
+    affected_states: list[MemberState] = spec("Member States affected", EARLY, K.CHOICES, MemberState,
+                                              stages=WARNING)
     determination: Determination = spec("Determination", CLASSIFICATION, K.CHOICE, Determination,
                                                 default=Determination.SUSPECTED)
     rsit: RsitType | None = spec("RSIT classification", CLASSIFICATION, K.RSIT)
-    root_cause: RootCause | None = spec("Root cause category", CLASSIFICATION, K.CHOICE, RootCause)
-    threat_type: str | None = spec("Type of threat or root cause", CLASSIFICATION)
+    root_cause: RootCause | None = spec("Root cause category", CLASSIFICATION, K.CHOICE, RootCause,
+                                        stages=FINAL)
+    threat_type: str | None = spec("Type of threat or root cause", CLASSIFICATION, stages=FINAL)
     threat_severity: ThreatSeverity | None = spec("Threat severity", CLASSIFICATION, K.CHOICE, ThreatSeverity)
-    impact_severity: ImpactSeverity | None = spec("Impact severity", CLASSIFICATION, K.CHOICE, ImpactSeverity)
-    outlook: Outlook | None = spec("Six-hour outlook", CLASSIFICATION, K.CHOICE, Outlook)
-    functional_impact: FunctionalImpact | None = spec("Functional impact", CISA, K.CHOICE, FunctionalImpact)
-    information_impact: InformationImpact | None = spec("Information impact", CISA, K.CHOICE, InformationImpact)
+    impact_severity: ImpactSeverity | None = spec("Impact severity", CLASSIFICATION, K.CHOICE, ImpactSeverity,
+                                                  stages=(*NOTIFIED, *FINAL))
+    outlook: Outlook | None = spec("Six-hour outlook", CLASSIFICATION, K.CHOICE, Outlook, stages=UPDATE)
+    functional_impact: FunctionalImpact | None = spec("Functional impact", CISA, K.CHOICE, FunctionalImpact,
+                                                      stages=CIRCIA)
+    information_impact: InformationImpact | None = spec("Information impact", CISA, K.CHOICE, InformationImpact,
+                                                        stages=CIRCIA)
     recoverability: Recoverability | None = spec("Recoverability", CISA, K.CHOICE, Recoverability)
-    attack_vector: AttackVector | None = spec("Attack vector", CISA, K.CHOICE, AttackVector)
-    first_detected: datetime | None = spec("First detected", CISA, K.TIME)
+    attack_vector: AttackVector | None = spec("Attack vector", CISA, K.CHOICE, AttackVector, stages=CIRCIA)
+    first_detected: datetime | None = spec("First detected", CISA, K.TIME, stages=CIRCIA)
     systems_affected: int | None = spec("Systems affected", CISA, K.COUNT)
     records_affected: int | None = spec("Records affected", CISA, K.COUNT)
     users_affected: int | None = spec("Users affected", CISA, K.COUNT)
     network_location: NetworkLocation | None = spec("Network location", CISA, K.CHOICE, NetworkLocation)
     point_of_contact: str | None = spec("Point of contact", CISA)
-    initial_assessment: str | None = spec("Initial assessment of severity and impact", HANDLING, K.NOTE)
+    initial_assessment: str | None = spec("Initial assessment of severity and impact", HANDLING, K.NOTE,
+                                          stages=NOTIFIED)
     affected_assets: str | None = spec("Affected assets", HANDLING, K.NOTE)
-    mitigation_applied: str | None = spec("Mitigation applied", HANDLING, K.NOTE)
-    mitigation_ongoing: str | None = spec("Mitigation ongoing", HANDLING, K.NOTE)
-    cross_border_impact: str | None = spec("Cross-border impact", HANDLING, K.NOTE)
+    mitigation_applied: str | None = spec("Mitigation applied", HANDLING, K.NOTE, stages=(*FINAL, *CIRCIA))
+    mitigation_ongoing: str | None = spec("Mitigation ongoing", HANDLING, K.NOTE, stages=(*FINAL, *UPDATE))
+    cross_border_impact: str | None = spec("Cross-border impact", HANDLING, K.NOTE, stages=FINAL)
     actions_taken: str | None = spec("Actions taken", HANDLING, K.NOTE)
 
     def checked(self) -> IncidentDetails:
@@ -153,3 +170,11 @@ class StageSubmission:
     version: int | None = spec("Version", "", K.COUNT)
     reference: str | None = spec("Reference", "", help="the authority's reference for this submission")
     note: str | None = spec("Note", "", K.NOTE)
+
+
+def reporting_deadlines(details: IncidentDetails, stages: Iterable[StageSubmission], now: datetime
+                        ) -> list[StageDeadline]:
+    """Every report stage of the incident's regimes with its due time and state at ``now`` (``deadlines``)."""
+    submissions = [Submission(item.stage, item.submitted_at, item.version or 1) for item in stages]
+    return incident_deadlines(details.awareness_at, details.regimes, submissions, handled_at=details.handled_at,
+                              now=now)

@@ -90,20 +90,41 @@ def briefing_from_query(ws: Workspace, query: str, analyst: AnalystBriefing | No
             held_back[obj["type"]] += 1
             continue
         selected[stix_id] = obj
+    briefing = build_briefing(ws, selected, relationships, analyst,
+                              default_title=f"Threat briefing: {query.strip()[:120]}", tlp_ceiling=tlp_ceiling,
+                              issued_at=issued_at)
+    note = f"Selection: library search {query.strip()[:200]!r}: {len(hits):,} objects found"
+    if related:
+        note += f", {len(extra - set(hits)):,} related objects added"
+    if held_back:
+        note += f"; {sum(held_back.values()):,} held back as marked above {_level(tlp_ceiling, None).label}"
+    briefing.selection_note = note + "."
+    logger.info("briefing selection: %d found, %d related, %d held back", len(hits), len(extra),
+                sum(held_back.values()))
+    return LibraryBriefing(briefing, len(hits), len(extra - set(hits)), held_back)
+
+
+def build_briefing(ws: Workspace, selected: dict[str, dict[str, Any]], relationships: Sequence[dict[str, Any]],
+                   analyst: AnalystBriefing, *, default_title: str, tlp_ceiling: Tlp | None = None,
+                   issued_at: datetime | None = None) -> BriefingInput:
+    """A briefing of ``selected`` objects (by id, already within the ceiling) around the analyst's text.
+
+    ``relationships`` may hold any relationships; the ``uses`` ones between selected objects give the techniques'
+    observed use. Refuses an analyst input marked above the ceiling. Leaves ``selection_note`` to the caller.
+    """
+    if tlp_ceiling is not None and analyst.tlp is not None and analyst.tlp > tlp_ceiling:
+        raise InvalidInput(f"the analyst input is marked {analyst.tlp.label}, above the report's "
+                           f"{tlp_ceiling.label}; lower it or raise the report's level")
     uses = [rel for rel in relationships if rel.get("relationship_type") == "uses"
             and rel.get("source_ref") in selected and rel.get("target_ref") in selected]
     by_type: dict[str, list[dict[str, Any]]] = {}
     for obj in selected.values():
         by_type.setdefault(obj["type"], []).append(obj)
     actor_notes = {note.name.casefold(): note for note in analyst.actors}
-    moment = issued_at or datetime.now(UTC)
-    if tlp_ceiling is not None and analyst.tlp is not None and analyst.tlp > tlp_ceiling:
-        raise InvalidInput(f"the analyst input is marked {analyst.tlp.label}, above the report's "
-                           f"{tlp_ceiling.label}; lower it or raise the report's level")
-    briefing = BriefingInput(
-        title=analyst.title or f"Threat briefing: {query.strip()[:120]}",
+    return BriefingInput(
+        title=analyst.title or default_title,
         tlp=_level(tlp_ceiling, analyst.tlp),
-        issued_at=moment,
+        issued_at=issued_at or datetime.now(UTC),
         reference=analyst.reference,
         version=analyst.version,
         originator=analyst.originator or ws.org_name,
@@ -122,15 +143,6 @@ def briefing_from_query(ws: Workspace, query: str, analyst: AnalystBriefing | No
         sources=list(analyst.sources),
         distribution=list(analyst.distribution),
     )
-    note = f"Selection: library search {query.strip()[:200]!r}: {len(hits):,} objects found"
-    if related:
-        note += f", {len(extra - set(hits)):,} related objects added"
-    if held_back:
-        note += f"; {sum(held_back.values()):,} held back as marked above {_level(tlp_ceiling, None).label}"
-    briefing.selection_note = note + "."
-    logger.info("briefing selection: %d found, %d related, %d held back", len(hits), len(extra),
-                sum(held_back.values()))
-    return LibraryBriefing(briefing, len(hits), len(extra - set(hits)), held_back)
 
 
 def _level(ceiling: Tlp | None, analyst: Tlp | None) -> Tlp:
@@ -148,6 +160,12 @@ def readable(text: object) -> str:
     if not isinstance(text, str):
         return ""
     return _CITATION.sub("", _MARKDOWN_LINK.sub(r"\1", text)).strip()
+
+
+def relationships_among(ws: Workspace, objects: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The relationships whose two ends are both among ``objects`` (by id)."""
+    _, links = _one_hop(ws, list(objects))
+    return [rel for rel in links if rel.get("source_ref") in objects and rel.get("target_ref") in objects]
 
 
 def _one_hop(ws: Workspace, ids: list[str]) -> tuple[set[str], list[dict[str, Any]]]:

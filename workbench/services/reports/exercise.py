@@ -1,129 +1,168 @@
 """The exercise after-action report and improvement plan, in the HSEEP structure.
 
 Overview, analysis of each objective's capability with its P/S/M/U rating, strengths and areas for improvement,
-the improvement plan matrix, and the appendices (participants, inject timeline planned against actual).
+the improvement plan matrix, and the appendices (participants, inject timeline planned against actual, the case's
+events, tasks and linked objects when it has any). Labels and sections are the declared ones of the exercise case
+model (``workbench.domain.cases.exercise``).
 """
 
 from __future__ import annotations
 
+from datetime import date
+
 from reportlab.platypus import Flowable, Paragraph
 
+from workbench.domain.cases.exercise import ImprovementItem, Inject, Objective, Observation, Participant
+from workbench.domain.cases.vocab import ObservationKind, ParticipantRole, Rating
 from workbench.services.reports import sections
-from workbench.services.reports.deadlines import span
 from workbench.services.reports.layout import (
     Column,
     PageChrome,
     Styles,
     bullets,
+    clock,
     data_table,
-    day,
     gap,
     heading,
     key_values,
     paragraph,
+    span,
     utc,
 )
-from workbench.services.reports.model import ExerciseReportInput, Inject
+from workbench.services.reports.model import ExerciseReportInput
+from workbench.services.reports.sections import declared_sections, label
 from workbench.services.reports.text import markup
-from workbench.services.reports.vocabulary import HseepRating
 
 KIND_TITLE = "After-action report and improvement plan (HSEEP)"
+#: What an observation prints below its title, in this order.
+OBSERVATION_FIELDS = ("capability", "description", "reference", "analysis", "recommendation")
+
+
+def _period(report: ExerciseReportInput) -> str:
+    overview = report.overview
+    if overview.starts_at is None and overview.ends_at is None:
+        return "–"
+    return f"{utc(overview.starts_at)} to {utc(overview.ends_at)}"
+
+
+def _organisation(item: Participant) -> str:
+    extra = ", ".join(part for part in (item.role.label, item.country or "") if part)
+    return f"{item.organisation} ({extra})"
 
 
 def build(report: ExerciseReportInput, chrome: PageChrome, styles: Styles) -> list[Flowable]:
-    period = f"{utc(report.start)} to {utc(report.end)}"
+    overview = report.overview
     flow = sections.cover(styles, chrome, title=report.title, kind=KIND_TITLE, analyst_tlp=report.tlp, rows=[
-        ("Exercise", report.exercise_name),
-        ("Dates", period),
-        ("Sponsor", report.sponsor),
+        ("Exercise", report.title),
+        ("Dates", _period(report)),
+        (label(type(overview), "sponsor"), overview.sponsor or ""),
         ("Case reference", report.case_ref),
-        ("Point of contact", report.point_of_contact),
+        (label(type(overview), "point_of_contact"), overview.point_of_contact or ""),
         ("Originator", report.originator),
     ])
 
     flow += heading(styles, "1 Exercise overview")
-    flow.append(key_values(styles, [
-        ("Exercise name", report.exercise_name),
-        ("Dates", period),
-        ("Scope: type", report.exercise_type),
-        ("Scope: duration", span(report.end - report.start) if report.end >= report.start else "–"),
-        ("Scope: location", report.location),
-        ("Scope: limits of play", report.limits_of_play),
-        ("Mission areas", ", ".join(report.mission_areas)),
-        ("Threat or hazard", report.threat_or_hazard),
-        ("Sponsor", report.sponsor),
-        ("Participating organisations", "\n".join(report.organisations)),
-        ("Point of contact", report.point_of_contact),
-    ]))
+    if report.summary:
+        flow.append(paragraph(styles, report.summary))
+    for note in (report.origin_note, report.selection_note):
+        if note:
+            flow.append(Paragraph(markup(note), styles.note))
+    for index, (title, rows) in enumerate(declared_sections(overview)):
+        if title != "Exercise overview":  # the first block sits right under the heading of that name
+            flow += heading(styles, title, level=2)
+        if index == 0:
+            duration = (span(overview.ends_at - overview.starts_at)
+                        if overview.starts_at and overview.ends_at else "")
+            rows = [*rows, ("Duration", duration), ("Case status", report.status)]
+        flow.append(key_values(styles, rows))
+    flow += heading(styles, "Participating organisations", level=2)
+    flow.append(bullets(styles, [_organisation(item) for item in report.participants],
+                        empty="(no participating organisations recorded)"))
     flow += heading(styles, "Objectives", level=2)
     flow.append(bullets(styles, [item.objective for item in report.objectives], empty="(no objectives entered)"))
-    flow += heading(styles, "Scenario summary", level=2)
-    flow.append(paragraph(styles, report.scenario))
 
     flow += heading(styles, "2 Analysis of capabilities")
-    legend = "; ".join(f"{rating.value} = {rating.meaning}" for rating in HseepRating)
+    legend = "; ".join(f"{rating.value} = {rating.label.lower()}" for rating in Rating)
     flow.append(Paragraph(markup(f"Ratings: {legend}."), styles.note))
     flow.append(data_table(
-        [Column("Objective", 40), Column("Capability", 28), Column("Rating", 32)],
-        [[item.objective, item.capability, f"{item.rating.value}: {item.rating.meaning}"]
-         for item in report.objectives],
+        [Column("No.", 5), Column(label(Objective, "objective"), 33), Column(label(Objective, "capability"), 20),
+         Column(label(Objective, "rating"), 18), Column(label(Objective, "rationale"), 24)],
+        [[number, item.objective, item.capability or "",
+          f"{item.rating.value}: {item.rating.label}" if item.rating else "not rated", item.rationale or ""]
+         for number, item in enumerate(report.objectives, start=1)],
         empty="No objectives analysed.", styles=styles,
     ))
-    flow += heading(styles, "Strengths", level=2)
-    strengths = [f"{item.capability}: {strength}" for item in report.objectives for strength in item.strengths]
-    flow.append(bullets(styles, strengths, empty="(no strengths recorded)"))
-    flow += heading(styles, "Areas for improvement", level=2)
-    if not report.improvements:
-        flow.append(paragraph(styles, "", empty="(no areas for improvement recorded)"))
-    for number, area in enumerate(report.improvements, start=1):
-        flow.append(Paragraph(markup(f"Area for improvement {number}: {area.title}"), styles.body))
-        flow.append(key_values(styles, [
-            ("Capability", area.capability),
-            ("Observation", area.observation),
-            ("Reference", area.reference),
-            ("Analysis (root cause)", area.analysis),
-            ("Recommendation", area.recommendation),
-        ]))
-        flow.append(gap(6))
+    for kind, title in ((ObservationKind.STRENGTH, "Strengths"),
+                        (ObservationKind.AREA_FOR_IMPROVEMENT, "Areas for improvement")):
+        found = [item for item in report.observations if item.kind is kind]
+        flow += heading(styles, title, level=2)
+        if not found:
+            flow.append(paragraph(styles, "", empty=f"(no {title.lower()} recorded)"))
+        for number, item in enumerate(found, start=1):
+            flow.append(Paragraph(markup(f"{kind.label} {number}: {item.title}"), styles.body))
+            lines = [(label(Observation, name), getattr(item, name) or "") for name in OBSERVATION_FIELDS]
+            if kind is ObservationKind.STRENGTH:
+                lines = [line for line in lines if line[1]]  # a strength needs no empty analysis lines
+            if lines:
+                flow.append(key_values(styles, lines))
+            flow.append(gap(6))
 
     flow += heading(styles, "3 Improvement plan")
     flow.append(data_table(
-        [Column("Capability", 12), Column("Issue / area for improvement", 15), Column("Corrective action", 18),
-         Column("Capability element", 10), Column("Responsible organisation", 12), Column("Point of contact", 9),
-         Column("Start", 11), Column("Completion", 13)],
-        [[row.capability, row.issue, row.action, str(row.element), row.responsible_org, row.point_of_contact,
-          day(row.start), day(row.completion)] for row in report.plan],
+        [Column(label(ImprovementItem, "capability"), 12), Column(label(ImprovementItem, "issue"), 15),
+         Column(label(ImprovementItem, "corrective_action"), 18),
+         Column(label(ImprovementItem, "capability_element"), 10),
+         Column(label(ImprovementItem, "responsible_org"), 12), Column(label(ImprovementItem, "contact"), 9),
+         Column(label(ImprovementItem, "start_date"), 11), Column(label(ImprovementItem, "completion_date"), 13)],
+        [[row.capability, row.issue, row.corrective_action, row.capability_element.label, row.responsible_org or "",
+          row.contact or "", _date(row.start_date), _date(row.completion_date)] for row in report.improvements],
         empty="No corrective actions planned.", styles=styles,
     ))
 
     flow += heading(styles, "Appendix A: Participants")
     flow.append(data_table(
-        [Column("Name", 35), Column("Organisation", 40), Column("Role", 25)],
-        [[p.name, p.organisation, p.role] for p in sorted(report.participants,
-                                                          key=lambda p: (p.organisation, p.name))],
+        [Column(label(Participant, "organisation"), 38), Column(label(Participant, "role"), 22),
+         Column(label(Participant, "contact"), 25), Column(label(Participant, "country"), 15)],
+        [[p.organisation, p.role.label, p.contact or "", p.country or ""]
+         for p in sorted(report.participants, key=_participant_key)],
         empty="No participants recorded.", styles=styles,
     ))
     flow += heading(styles, "Appendix B: Inject timeline")
     flow.append(data_table(
-        [Column("No.", 5), Column("Planned (UTC)", 12), Column("Actual (UTC)", 12), Column("Drift", 8),
-         Column("From / to", 13), Column("Inject", 18), Column("Expected action", 16),
-         Column("Observed action", 16)],
-        [[i.number, utc(i.planned_at), utc(i.actual_at), _drift(i), f"{i.source} → {i.recipient}", i.description,
-          i.expected_action, i.observed_action] for i in sorted(report.injects, key=_inject_key)],
+        [Column("No.", 4), Column("Planned (UTC)", 15), Column("Actual (UTC)", 15), Column("Drift", 8),
+         Column("From / to", 12), Column(label(Inject, "description"), 16),
+         Column(label(Inject, "expected_action"), 15), Column(label(Inject, "observed_action"), 15)],
+        [[i.number or "", clock(i.planned_at), clock(i.actual_at), _drift(i),
+          f"{i.sender or '–'} → {i.recipient or '–'}", i.description, i.expected_action or "", i.observed_action or ""]
+         for i in sorted(report.injects, key=lambda i: (i.planned_at, i.number or ""))],
         empty="No injects recorded.", styles=styles,
     ))
+    # The case's own events, tasks and linked objects, only when it has them: most exercises have none.
+    appendix = iter("CDE")
+    if report.timeline:
+        flow += sections.timeline(styles, report.timeline, number=f"Appendix {next(appendix)}:")
+    if report.tasks:
+        flow += sections.tasks(styles, report.tasks, number=f"Appendix {next(appendix)}:")
+    if report.linked:
+        flow += sections.linked_objects(styles, report.linked, number=f"Appendix {next(appendix)}:",
+                                        title="Linked objects")
     return flow
 
 
+def _participant_key(item: Participant) -> tuple[int, str]:
+    # In the order of the role vocabulary: sponsor and players first, observers and third-party observers last.
+    order = list(ParticipantRole)
+    return order.index(item.role), item.organisation.casefold()
+
+
+def _date(value: date | None) -> str:
+    return value.isoformat() if value is not None else "–"
+
+
 def _drift(inject: Inject) -> str:
-    if inject.planned_at is None or inject.actual_at is None:
+    if inject.actual_at is None:
         return "–"
     delta = inject.actual_at - inject.planned_at
     if abs(delta.total_seconds()) < 60:
         return "on time"
     return ("+" if delta.total_seconds() > 0 else "−") + span(delta)
-
-
-def _inject_key(inject: Inject) -> tuple[str, str]:
-    planned = inject.planned_at.isoformat() if inject.planned_at else "~"
-    return planned, inject.number

@@ -1,194 +1,167 @@
 """The incident report: each NIS2 stage with its due time and met/missed, a CISA-style notification, and the facts.
 
-Labels live in the tables at the top of this module: when a binding EU template arrives, re-mapping is a change of
-labels and order here, not of the input model.
+What the report prints about the incident is decided by the field declarations of the case model
+(``workbench.domain.cases.incident``): every section is printed under its declared title with its declared labels,
+and each stage's report repeats the fields declared for that stage. This module only lays them out; the deadlines
+come from ``workbench.domain.deadlines``, the one implementation of the NIS2 and CIRCIA rules.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 from reportlab.platypus import Flowable, Paragraph
 
+from workbench.domain.cases.fields import display_lines
+from workbench.domain.cases.incident import CLOCKS, ENTITY, IncidentDetails, StageSubmission, reporting_deadlines
+from workbench.domain.deadlines import Stage, StageDeadline, StageState
 from workbench.services.reports import sections
-from workbench.services.reports.deadlines import MET, MISSED, StageStatus, notification_deadlines
 from workbench.services.reports.layout import (
     Column,
     PageChrome,
     Styles,
+    clock,
     data_table,
     gap,
     heading,
     key_values,
     paragraph,
+    span,
     utc,
 )
 from workbench.services.reports.model import IncidentReportInput
+from workbench.services.reports.sections import declared_sections, label
 from workbench.services.reports.text import markup
-from workbench.services.reports.vocabulary import Nis2Stage
 
 KIND_TITLE = "Incident report: NIS2 notification and CISA incident notification"
-
-ENTITY_LABELS = (
-    ("Reporting entity", "name"),
-    ("Sector (NIS2 Annex I/II)", "sector"),
-    ("Subsector", "subsector"),
-    ("Essential or important entity", "entity_type"),
-    ("Member State", "member_state"),
-    ("24/7 contact", "contact_24_7"),
-)
-CLASSIFICATION_LABELS = (
-    ("RSIT class", "rsit_class"),
-    ("RSIT type", "rsit_type"),
-    ("Root cause category (NIS CG)", "root_cause"),
-    ("Threat severity (NIS CG)", "threat_severity"),
-    ("Impact severity (NIS CG: red/yellow/green/white)", "impact_severity"),
-    ("Six-hour outlook (NIS CG)", "outlook"),
-)
-CISA_LABELS = (
-    ("Functional impact", "functional_impact"),
-    ("Information impact", "information_impact"),
-    ("Recoverability", "recoverability"),
-    ("Attack vector", "attack_vector"),
-    ("First detected", "first_detected"),
-    ("Systems affected", "systems_affected"),
-    ("Records affected", "records_affected"),
-    ("Users affected", "users_affected"),
-    ("Network location", "network_location"),
-    ("Point of contact", "point_of_contact"),
-)
-STAGE_NUMBER = {stage: index for index, stage in enumerate(Nis2Stage, start=1)}
+#: Stages whose report refers the reader to the indicators of compromise (NIS2 Art. 23(4)(b); CIRCIA).
+IOC_STAGES = (Stage.NOTIFICATION, Stage.CIRCIA)
 
 
-def _value(value: object) -> object:
-    if isinstance(value, datetime):
-        return utc(value)
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
-    if value is None:
-        return "unknown"
-    return value
+def status_text(item: StageDeadline, as_of: datetime) -> str:
+    """Where a stage stands, as the report prints it: ``MET: sent 4 h 0 min before the deadline``."""
+    state, due, sent = item.state, item.due, item.first_submitted
+    if state is StageState.MET and due is not None and sent is not None:
+        return f"MET: sent {span(due - sent)} before the deadline"
+    if state is StageState.LATE and due is not None and sent is not None:
+        return f"MISSED: sent {span(sent - due)} late"
+    if state is StageState.OVERDUE and due is not None:
+        return f"MISSED: not sent; overdue by {span(as_of - due)}"
+    if state is StageState.PENDING and due is not None:
+        return f"pending: due in {span(due - as_of)}"
+    if state is StageState.SUBMITTED:
+        return "sent; no deadline applies"
+    return f"no due time yet: {item.basis}"
 
 
-def _status_text(status: StageStatus) -> str:
-    word = {MET: "MET", MISSED: "MISSED"}.get(status.state, status.state)
-    return f"{word}: {status.detail}"
+def _sent_text(item: StageDeadline, when: Callable[[datetime | None], str] = utc) -> str:
+    if item.first_submitted is None:
+        return "not sent"
+    if item.versions > 1:
+        return f"{when(item.first_submitted)}; {item.versions} versions, the last {when(item.latest_submitted)}"
+    return when(item.first_submitted)
 
 
 def build(report: IncidentReportInput, chrome: PageChrome, styles: Styles, as_of: datetime) -> list[Flowable]:
-    statuses = notification_deadlines(report, as_of)
-    entity = report.entity
+    details = report.details
+    deadlines = reporting_deadlines(details, report.submissions, as_of)
+    submissions = sorted(report.submissions, key=lambda item: item.submitted_at)
+    blocks = declared_sections(details)
+    entity = next((rows for title, rows in blocks if title == ENTITY), [])
+    clocks = next((rows for title, rows in blocks if title == CLOCKS), [])
+    # ENTITY and CLOCKS are printed in every stage's header and in the notification status; the rest on their own.
+    body = [(title, rows) for title, rows in blocks if title not in (ENTITY, CLOCKS)]
+    timeline_number = 4 + len(body)
+    indicators_number = str(timeline_number + 1)
+    awareness = (label(IncidentDetails, "awareness_at"), utc(details.awareness_at))
+
     flow = sections.cover(styles, chrome, title=report.title, kind=KIND_TITLE, analyst_tlp=report.tlp, rows=[
-        ("Reporting entity", entity.name),
-        ("Sector", entity.sector),
-        ("Member State", entity.member_state),
         ("Case reference", report.case_ref),
-        ("Time of awareness", utc(report.aware_at)),
-        ("Originator", report.originator or entity.name),
+        ("Case status", report.status),
+        *[(name, text) for name, text in entity if text],
+        awareness,
+        ("Originator", report.originator),
     ])
     flow += heading(styles, "1 Summary")
     flow.append(paragraph(styles, report.summary))
+    for note in (report.origin_note, report.selection_note):
+        if note:
+            flow.append(Paragraph(markup(note), styles.note))
 
     flow += heading(styles, "2 Notification status (NIS2 Article 23)")
-    flow.append(Paragraph(markup(f"Clocks start at the time of awareness, {utc(report.aware_at)}. "
+    flow.append(Paragraph(markup(f"Clocks start at the time of awareness, {utc(details.awareness_at)}. "
                                  f"Status as of {utc(as_of)}."), styles.note))
+    flow.append(key_values(styles, clocks))
+    flow.append(gap(6))
     flow.append(data_table(
-        [Column("Stage", 14), Column("Deadline", 24), Column("Due", 17), Column("Sent", 17), Column("Seq.", 5),
-         Column("Status", 23)],
-        [[str(s.stage), s.stage.rule, utc(s.due), utc(s.submitted_at), s.sequence or "–", _status_text(s)]
-         for s in statuses],
+        [Column("Stage", 15), Column("Deadline", 22), Column("Due (UTC)", 15), Column("Sent (UTC)", 17),
+         Column("Status", 31)],
+        [[item.stage.label, item.basis, clock(item.due, empty="no fixed date"), _sent_text(item, clock),
+          status_text(item, as_of)] for item in deadlines],
         styles=styles,
+    ))
+    flow += heading(styles, "Submissions", level=2)
+    flow.append(data_table(
+        [Column("Seq.", 5), Column(label(StageSubmission, "stage"), 17), Column(label(StageSubmission, "version"), 8),
+         Column(f"{label(StageSubmission, 'submitted_at')} (UTC)", 15), Column(label(StageSubmission, "reference"), 17),
+         Column(label(StageSubmission, "note"), 38)],
+        [[sequence, item.stage.label, item.version or 1, clock(item.submitted_at), item.reference or "",
+          item.note or ""] for sequence, item in enumerate(submissions, start=1)],
+        empty="No report sent yet.", styles=styles,
     ))
 
     flow += heading(styles, "3 Reports by stage")
-    number = 0
-    for status in statuses:
-        if not status.printed:
-            continue
+    # A stage with no due time yet and nothing sent (an intermediate report nobody asked for) has no report.
+    printed = [item for item in deadlines if item.state is not StageState.ON_REQUEST or item.versions]
+    for index, item in enumerate(printed, start=1):
+        flow += _stage(report, item, submissions, [*entity, awareness], styles, as_of, f"3.{index}",
+                       indicators_number)
+
+    for number, (title, rows) in enumerate(body, start=4):
+        flow += heading(styles, f"{number} {title}")
+        flow.append(key_values(styles, rows))
+
+    flow += sections.timeline(styles, report.timeline, number=str(timeline_number))
+    flow += sections.indicators(styles, report.indicators, number=indicators_number)
+    flow += sections.techniques(styles, report.techniques, number=str(timeline_number + 2))
+    # Tasks and other linked objects are not part of the template: printed only when the case has some.
+    number = timeline_number + 3
+    if report.tasks:
+        flow += sections.tasks(styles, report.tasks, number=str(number))
         number += 1
-        flow += _stage(report, status, styles, f"3.{number}")
-
-    flow += heading(styles, "4 Classification (RSIT and NIS Cooperation Group)")
-    flow.append(key_values(styles, [(label, getattr(report.classification, attr)) for label, attr
-                                    in CLASSIFICATION_LABELS]))
-
-    flow += heading(styles, "5 CISA incident notification")
-    flow.append(key_values(styles, [(label, _value(getattr(report.cisa, attr))) for label, attr in CISA_LABELS]))
-
-    flow += sections.timeline(styles, report.timeline, number="6")
-    flow += sections.indicators(styles, report.indicators, number="7")
-
-    flow += heading(styles, "8 Affected assets")
-    flow.append(data_table(
-        [Column("Asset", 22), Column("Kind", 14), Column("Location", 16), Column("Impact", 30), Column("Status", 18)],
-        [[a.name, a.kind, a.location, a.impact, a.status] for a in report.assets],
-        empty="No affected assets recorded.", styles=styles,
-    ))
-    flow += sections.techniques(styles, report.techniques, number="9")
-
-    flow += heading(styles, "10 Actions taken")
-    flow.append(data_table(
-        [Column("Time (UTC)", 20), Column("Action", 46), Column("By", 18), Column("Status", 16)],
-        [[utc(a.at), a.action, a.by, a.status] for a in sorted(report.actions, key=_action_key)],
-        empty="No actions recorded.", styles=styles,
-    ))
+    if report.linked:
+        flow += sections.linked_objects(styles, report.linked, number=str(number))
     return flow
 
 
-def _action_key(action: object) -> tuple[int, str]:
-    at = getattr(action, "at", None)
-    return (0, at.isoformat()) if at is not None else (1, "")
-
-
-def _stage(report: IncidentReportInput, status: StageStatus, styles: Styles, number: str) -> list[Flowable]:
-    """One stage's report: the NIS2 header block, then what the directive asks for at that stage."""
-    sub = status.submission
-    sequence = sub.sequence if sub else 1
-    flow = heading(styles, f"{number} {str(status.stage).capitalize()}", level=2)
-    header = [(label, getattr(report.entity, attr)) for label, attr in ENTITY_LABELS]
-    header += [
-        ("Time of awareness", utc(report.aware_at)),
-        ("Report stage and sequence", f"{status.stage} (stage {STAGE_NUMBER[status.stage]} of 5), "
-                                      f"sequence number {sequence}"),
+def _stage(report: IncidentReportInput, item: StageDeadline, submissions: list[StageSubmission],
+           header: list[tuple[str, str]], styles: Styles, as_of: datetime, number: str,
+           indicators_number: str) -> list[Flowable]:
+    """One stage's report: the NIS2 header block, where it stands, then the fields declared for that stage."""
+    own = [entry for entry in submissions if entry.stage is item.stage]
+    sequence = submissions.index(own[0]) + 1 if own else None
+    flow = heading(styles, f"{number} {item.stage.label}", level=2)
+    rows: list[tuple[str, object]] = [
+        *header,
+        ("Report stage and sequence number",
+         f"{item.stage.label}, sequence number {sequence}" if sequence else f"{item.stage.label}, not yet sent"),
         ("Case reference", report.case_ref),
-        ("Deadline", f"{status.stage.rule}: {utc(status.due, empty='no fixed date')}"),
-        ("Sent", utc(status.submitted_at, empty="not sent")),
-        ("Status", _status_text(status)),
+        ("Deadline", f"{item.basis}: {utc(item.due, empty='no fixed date')}"),
+        ("Sent", _sent_text(item)),
+        ("Status", status_text(item, as_of)),
     ]
-    body = _stage_fields(report, status.stage, sub.content if sub else "")
-    flow.append(key_values(styles, header + body))
+    if own:
+        rows.append((label(StageSubmission, "reference"), own[-1].reference or ""))
+    if item.stage is Stage.FINAL:
+        rows.append(("Detailed description", report.summary))
+    rows += [(info.label, text) for info, text in display_lines(report.details, UTC, keep_empty=True)
+             if item.stage in info.stages]
+    if item.stage in IOC_STAGES:
+        rows.append(("Indicators of compromise", f"{len(report.indicators):,} listed in section {indicators_number}"))
+    notes = [entry.note for entry in own if entry.note]
+    if notes:
+        rows.append((label(StageSubmission, "note"), "\n\n".join(notes)))
+    flow.append(key_values(styles, rows))
     flow.append(gap(6))
     return flow
-
-
-def _stage_fields(report: IncidentReportInput, stage: Nis2Stage, content: str) -> list[tuple[str, object]]:
-    assessment = report.assessment
-    if stage is Nis2Stage.EARLY_WARNING:
-        return [
-            ("Suspected unlawful or malicious act", _value(assessment.suspected_malicious)),
-            ("Possible cross-border impact", _value(assessment.cross_border_possible)),
-            ("Early warning text", content),
-        ]
-    if stage is Nis2Stage.NOTIFICATION:
-        return [
-            ("Update of the early warning", content),
-            ("Initial assessment: severity and impact", assessment.severity_and_impact),
-            ("Indicators of compromise", f"{len(report.indicators):,} listed in section 7"),
-        ]
-    if stage is Nis2Stage.INTERMEDIATE:
-        return [("Status update", content or assessment.status_update)]
-    if stage is Nis2Stage.FINAL:
-        return [
-            ("Detailed description", content or report.summary),
-            ("Severity and impact", assessment.severity_and_impact),
-            ("Type of threat or root cause", assessment.threat_or_root_cause),
-            ("Mitigation applied", assessment.mitigation_applied),
-            ("Mitigation ongoing", assessment.mitigation_ongoing),
-            ("Cross-border impact", assessment.cross_border_impact),
-        ]
-    return [
-        ("Progress", content or assessment.status_update),
-        ("Mitigation ongoing", assessment.mitigation_ongoing),
-    ]

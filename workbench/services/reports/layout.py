@@ -16,7 +16,7 @@ import logging
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import accumulate
 from typing import Any
 
@@ -375,9 +375,26 @@ def utc(moment: datetime | None, *, empty: str = "–") -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def clock(moment: datetime | None, *, empty: str = "–") -> str:
+    """A time in a table column headed "(UTC)": ``2026-01-10 08:00``, narrow enough for one line."""
+    return utc(moment, empty=empty).removesuffix(" UTC")
+
+
 def day(moment: datetime | None, *, empty: str = "–") -> str:
     if moment is None:
         return empty
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).strftime("%Y-%m-%d")
+
+
+def span(delta: timedelta) -> str:
+    """A duration as people say it: ``2 d 3 h``, ``5 h 12 min``, ``40 min`` (the sign is the caller's)."""
+    minutes = int(abs(delta).total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min"

@@ -7,9 +7,11 @@ Markings: each input has ``tlp``, the level the analyst gives the report's own t
 their own ``tlp``. The printed label of every page, and the cover, is the highest of all of these
 (``effective_tlp``): a report is never marked below anything inside it.
 
-The field names follow the templates they come from (NIS2 Article 23, the NIS Cooperation Group's taxonomy, the
-CISA incident notification, HSEEP), each grouped in its own small dataclass, so that mapping to a future binding EU
-template means changing a label table in the renderer, not the model.
+The incident and exercise reports carry the case model's own records (``workbench.domain.cases``): a field is
+declared once there, with the label and section it prints under, so mapping to a future binding EU template is a
+change of declarations, not of this model or the renderer. ``workbench.services.case_reports`` fills these inputs
+from a case; ``samples`` fills them for the demo, tests and benchmarks. Rows taken from STIX objects (indicators,
+techniques, actors) are this module's own, shared by all three reports.
 """
 
 from __future__ import annotations
@@ -18,16 +20,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from workbench.domain.tlp import Tlp, highest
-from workbench.services.reports.vocabulary import (
-    CapabilityElement,
-    Confidence,
-    Credibility,
-    HseepRating,
-    Likelihood,
-    Nis2Stage,
-    Reliability,
+from workbench.domain.cases.exercise import (
+    ExerciseOverview,
+    ImprovementItem,
+    Inject,
+    Objective,
+    Observation,
+    Participant,
 )
+from workbench.domain.cases.incident import IncidentDetails, StageSubmission, Task, TimelineEvent
+from workbench.domain.tlp import Tlp, highest
+from workbench.services.reports.vocabulary import Confidence, Credibility, Likelihood, Reliability
 
 # -- rows shared by several reports ------------------------------------------------------------------------------
 
@@ -62,216 +65,84 @@ class TechniqueRow:
 
 
 @dataclass(frozen=True)
-class TimelineEvent:
-    at: datetime
-    event: str
-    source: str = ""
-    tlp: Tlp | None = None
+class LinkedObjectRow:
+    """Any other object linked to a case (threat actor, malware, vulnerability, ...): its STIX type and name."""
 
-
-@dataclass(frozen=True)
-class AffectedAsset:
+    type: str
     name: str
-    kind: str = ""
-    location: str = ""
-    impact: str = ""
-    status: str = ""
+    description: str = ""
     tlp: Tlp | None = None
-
-
-@dataclass(frozen=True)
-class ActionTaken:
-    at: datetime | None
-    action: str
-    by: str = ""
-    status: str = ""
 
 
 # -- incident report ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class NotifyingEntity:
-    """The header NIS2 wants on every stage's report."""
-
-    name: str
-    sector: str
-    subsector: str = ""
-    entity_type: str = ""  # "essential" or "important"
-    member_state: str = ""
-    contact_24_7: str = ""
-
-
-@dataclass(frozen=True)
-class StageSubmission:
-    """One NIS2 report as sent (or not yet sent).
-
-    ``submitted_at`` None means not sent. ``requested_due`` is the deadline the authority set for an intermediate
-    report. ``content`` is the text of that stage (what the directive asks for at that stage).
-    """
-
-    stage: Nis2Stage
-    sequence: int = 1
-    submitted_at: datetime | None = None
-    requested_due: datetime | None = None
-    content: str = ""
-
-
-@dataclass(frozen=True)
-class Classification:
-    """RSIT class and type; the NIS Cooperation Group's root cause, severities and six-hour outlook."""
-
-    rsit_class: str = ""
-    rsit_type: str = ""
-    root_cause: str = ""
-    threat_severity: str = ""
-    impact_severity: str = ""  # red / yellow / green / white
-    outlook: str = ""  # improving / stable / worsening
-
-
-@dataclass(frozen=True)
-class CisaFields:
-    """The fields of a CISA incident notification."""
-
-    functional_impact: str = ""
-    information_impact: str = ""
-    recoverability: str = ""
-    attack_vector: str = ""
-    first_detected: datetime | None = None
-    systems_affected: str = ""
-    records_affected: str = ""
-    users_affected: str = ""
-    network_location: str = ""
-    point_of_contact: str = ""
-
-
-@dataclass(frozen=True)
-class IncidentAssessment:
-    """What the notification and final report describe."""
-
-    suspected_malicious: bool | None = None
-    cross_border_possible: bool | None = None
-    severity_and_impact: str = ""
-    threat_or_root_cause: str = ""
-    mitigation_applied: str = ""
-    mitigation_ongoing: str = ""
-    cross_border_impact: str = ""
-    status_update: str = ""
-    ongoing: bool = True
-
-
 @dataclass
 class IncidentReportInput:
+    """An incident report: the case's fields and records as the case model holds them, and its linked objects.
+
+    ``details`` carries every declared incident field; the renderer prints them under their declared sections and
+    labels, and each stage's report repeats the fields declared for that stage, so which fields the report prints
+    is decided by the declarations in ``workbench.domain.cases.incident`` alone. The NIS2 and CIRCIA deadlines are
+    computed from ``details`` and ``submissions`` at render time (``workbench.domain.deadlines``).
+    """
+
     title: str
     tlp: Tlp
     case_ref: str
-    entity: NotifyingEntity
-    aware_at: datetime
+    details: IncidentDetails
     submissions: list[StageSubmission] = field(default_factory=list)
-    assessment: IncidentAssessment = field(default_factory=IncidentAssessment)
-    classification: Classification = field(default_factory=Classification)
-    cisa: CisaFields = field(default_factory=CisaFields)
     summary: str = ""
+    status: str = ""
     timeline: list[TimelineEvent] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
     indicators: list[IndicatorRow] = field(default_factory=list)
-    assets: list[AffectedAsset] = field(default_factory=list)
     techniques: list[TechniqueRow] = field(default_factory=list)
-    actions: list[ActionTaken] = field(default_factory=list)
+    linked: list[LinkedObjectRow] = field(default_factory=list)
     originator: str = ""
+    #: Where the case came from when a partner sent it, and what was left out of the report (printed as notes).
+    origin_note: str = ""
+    selection_note: str = ""
 
     kind = "incident"
 
     def item_levels(self) -> Iterable[Tlp | None]:
-        for rows in (self.timeline, self.indicators, self.assets, self.techniques):
+        for rows in (self.indicators, self.techniques, self.linked):
             yield from (row.tlp for row in rows)
 
 
 # -- exercise report ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ObjectiveAnalysis:
-    """One objective of the exercise: the capability it exercised and how it was performed."""
-
-    objective: str
-    capability: str
-    rating: HseepRating
-    strengths: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class AreaForImprovement:
-    capability: str
-    title: str
-    observation: str
-    reference: str = ""
-    analysis: str = ""
-    recommendation: str = ""
-
-
-@dataclass(frozen=True)
-class CorrectiveAction:
-    """One row of the improvement plan matrix."""
-
-    capability: str
-    issue: str
-    action: str
-    element: CapabilityElement
-    responsible_org: str
-    point_of_contact: str = ""
-    start: datetime | None = None
-    completion: datetime | None = None
-
-
-@dataclass(frozen=True)
-class Participant:
-    name: str
-    organisation: str = ""
-    role: str = ""  # player, controller, evaluator, observer
-
-
-@dataclass(frozen=True)
-class Inject:
-    """One inject of the master scenario events list: planned against actual time, expected against observed."""
-
-    number: str
-    planned_at: datetime | None
-    actual_at: datetime | None
-    source: str
-    recipient: str
-    description: str
-    expected_action: str = ""
-    observed_action: str = ""
-
-
 @dataclass
 class ExerciseReportInput:
+    """An after-action report and improvement plan: the exercise case's overview and records (HSEEP structure).
+
+    Labels and sections come from the declarations in ``workbench.domain.cases.exercise``.
+    """
+
     title: str
     tlp: Tlp
     case_ref: str
-    exercise_name: str
-    start: datetime
-    end: datetime
-    exercise_type: str = ""  # tabletop, functional, full-scale
-    location: str = ""
-    limits_of_play: str = ""
-    mission_areas: tuple[str, ...] = ()
-    threat_or_hazard: str = ""
-    scenario: str = ""
-    sponsor: str = ""
-    organisations: tuple[str, ...] = ()
-    point_of_contact: str = ""
-    objectives: list[ObjectiveAnalysis] = field(default_factory=list)
-    improvements: list[AreaForImprovement] = field(default_factory=list)
-    plan: list[CorrectiveAction] = field(default_factory=list)
+    overview: ExerciseOverview
+    summary: str = ""
+    status: str = ""
     participants: list[Participant] = field(default_factory=list)
+    objectives: list[Objective] = field(default_factory=list)
+    observations: list[Observation] = field(default_factory=list)
+    improvements: list[ImprovementItem] = field(default_factory=list)
     injects: list[Inject] = field(default_factory=list)
+    timeline: list[TimelineEvent] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+    linked: list[LinkedObjectRow] = field(default_factory=list)
     originator: str = ""
+    origin_note: str = ""
+    selection_note: str = ""
 
     kind = "exercise"
 
     def item_levels(self) -> Iterable[Tlp | None]:
-        return ()
+        return (row.tlp for row in self.linked)
 
 
 # -- briefing ----------------------------------------------------------------------------------------------------

@@ -6,41 +6,29 @@ The organisations, people and addresses are invented; IP addresses and domains a
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from workbench.domain.cases.case import (
+    RecordKind,
+    make_exercise_overview,
+    make_incident_details,
+    make_record,
+)
+from workbench.domain.timestamps import format_stix_timestamp
 from workbench.domain.tlp import Tlp
 from workbench.services.reports.model import (
-    ActionTaken,
-    AffectedAsset,
-    AreaForImprovement,
     BriefingInput,
-    CisaFields,
-    Classification,
-    CorrectiveAction,
     ExerciseReportInput,
-    IncidentAssessment,
     IncidentReportInput,
     IndicatorRow,
-    Inject,
     KeyJudgement,
-    NotifyingEntity,
-    ObjectiveAnalysis,
-    Participant,
+    LinkedObjectRow,
     SectorImpact,
     SourceRow,
-    StageSubmission,
     TechniqueRow,
     ThreatActorRow,
-    TimelineEvent,
 )
-from workbench.services.reports.vocabulary import (
-    CapabilityElement,
-    Confidence,
-    Credibility,
-    HseepRating,
-    Likelihood,
-    Nis2Stage,
-    Reliability,
-)
+from workbench.services.reports.vocabulary import Confidence, Credibility, Likelihood, Reliability
 
 T0 = datetime(2026, 1, 10, 6, 40, tzinfo=UTC)
 
@@ -77,111 +65,138 @@ def indicators(count: int = 12, *, start: datetime = T0) -> list[IndicatorRow]:
     return rows
 
 
+def _records(kind: RecordKind, items: list[dict[str, Any]]) -> list[Any]:
+    return [make_record(kind, item) for item in items]
+
+
 def incident() -> IncidentReportInput:
+    """An energy operator's ransomware incident: early warning met, notification 3 h late, an intermediate report
+    sent, the final report still ahead; NIS2 and CIRCIA-style regimes."""
+    stamp = format_stix_timestamp
     return IncidentReportInput(
         title="Ransomware at the billing systems of Nordwind Energie",
         tlp=Tlp.AMBER,
-        case_ref="CASE-2026-0042",
+        case_ref="INC-2026-0042",
+        status="Open, under investigation",
         originator="EU Agency for Cybersecurity",
-        entity=NotifyingEntity("Nordwind Energie GmbH", "Energy", "Electricity: distribution system operator",
-                               "essential", "Germany", "+49 30 5550 1234 (SOC, 24/7)"),
-        aware_at=T0,
-        submissions=[
-            StageSubmission(Nis2Stage.EARLY_WARNING, 1, T0 + timedelta(hours=20),
-                            content="Encryption of billing servers; suspected criminal ransomware."),
-            StageSubmission(Nis2Stage.NOTIFICATION, 2, T0 + timedelta(hours=75),
-                            content="Scope confirmed: billing only; the control system is unaffected."),
-            StageSubmission(Nis2Stage.INTERMEDIATE, 3, T0 + timedelta(days=9), T0 + timedelta(days=10),
-                            "Restoration of billing at 80 %."),
-        ],
-        assessment=IncidentAssessment(
-            suspected_malicious=True, cross_border_possible=False,
-            severity_and_impact="Billing unavailable for 4 days for 1.2 million customers; no supply interruption.",
-            threat_or_root_cause="Phishing e-mail with a macro attachment; contractor VPN account without MFA.",
-            mitigation_applied="Isolation of the billing network, password reset, MFA on all VPN accounts.",
-            mitigation_ongoing="Rebuild of the file server; monitoring of the jump host.",
-            cross_border_impact="None known.",
-            status_update="Billing restored; forensic analysis continuing.",
-            ongoing=True,
-        ),
-        classification=Classification("Malicious Code", "Ransomware (Malware)", "Malicious actions", "High",
-                                       "yellow", "improving"),
-        cisa=CisaFields("Medium", "Privacy", "Supplemented", "Email/Phishing", T0 - timedelta(hours=2),
-                        "14 servers", "about 1.2 million customer records", "310 staff",
-                        "Corporate IT (billing VLAN)", "Jana Nováková, CISO, +49 30 5550 1200"),
+        details=make_incident_details({
+            "reporting_entity": "Nordwind Energie GmbH", "sector": "energy", "subsector": "electricity",
+            "entity_class": "essential", "member_state": "DE", "contact_24_7": "+49 30 5550 1234 (SOC, 24/7)",
+            "awareness_at": stamp(T0), "regimes": "nis2,circia",
+            "suspected_malicious": True, "cross_border": False,
+            "determination": "successful-attempt", "rsit": "malicious-code:infected-system",
+            "root_cause": "malicious-actions", "threat_type": "Criminal ransomware after a phishing e-mail",
+            "threat_severity": "high", "impact_severity": "yellow", "outlook": "improving",
+            "functional_impact": "significant-impact-to-non-critical-services",
+            "information_impact": "privacy-data-breach", "recoverability": "supplemented",
+            "attack_vector": "email-phishing", "first_detected": stamp(T0 - timedelta(hours=2)),
+            "systems_affected": 14, "records_affected": 1_200_000, "users_affected": 310,
+            "network_location": "business-network", "point_of_contact": "Jana Nováková, CISO, +49 30 5550 1200",
+            "initial_assessment": "Billing unavailable for 4 days for 1.2 million customers; no supply interruption.",
+            "affected_assets": "FS-BILL-01 (file server, Berlin DC): encrypted, rebuilt\n"
+                               "JMP-SCADA-02 (jump host, Berlin DC): RDP log-on by the attacker, monitored",
+            "mitigation_applied": "Isolation of the billing network, password reset, MFA on all VPN accounts.",
+            "mitigation_ongoing": "Rebuild of the file server; monitoring of the jump host.",
+            "cross_border_impact": "None known.",
+            "actions_taken": "Isolated the billing VLAN (IT operations)\nReset 310 passwords and enforced MFA",
+        }),
+        submissions=_records(RecordKind.STAGE, [
+            {"stage": "early-warning", "submitted_at": stamp(T0 + timedelta(hours=20)), "reference": "BSI-2026-311",
+             "note": "Encryption of billing servers; suspected criminal ransomware."},
+            {"stage": "notification", "submitted_at": stamp(T0 + timedelta(hours=75)), "reference": "BSI-2026-311",
+             "note": "Scope confirmed: billing only; the control system is unaffected."},
+            {"stage": "intermediate", "submitted_at": stamp(T0 + timedelta(days=9)),
+             "note": "Restoration of billing at 80 %."},
+        ]),
         summary="Criminal ransomware encrypted the billing file servers of a distribution system operator after "
                 "a phishing e-mail. Electricity supply was not affected. Ελληνικά, Кириллица, Ærø: names print.",
-        timeline=[
-            TimelineEvent(T0 - timedelta(hours=30), "Phishing e-mail received by the billing team", "Mail gateway"),
-            TimelineEvent(T0 - timedelta(hours=2), "First encrypted file detected", "EDR"),
-            TimelineEvent(T0, "SOC aware: ransom note on file server", "SOC"),
-            TimelineEvent(T0 + timedelta(hours=3), "Billing network isolated", "IT operations"),
-        ],
+        timeline=_records(RecordKind.EVENT, [
+            {"at": stamp(T0 - timedelta(hours=30)), "title": "Phishing e-mail received by the billing team",
+             "kind": "attacker-activity", "description": "Mail gateway"},
+            {"at": stamp(T0 - timedelta(hours=2)), "title": "First encrypted file detected", "kind": "detection",
+             "description": "EDR"},
+            {"at": stamp(T0), "title": "SOC aware: ransom note on file server", "kind": "detection"},
+            {"at": stamp(T0 + timedelta(hours=3)), "title": "Billing network isolated", "kind": "containment"},
+        ]),
+        tasks=_records(RecordKind.TASK, [
+            {"title": "Rebuild file servers from clean images", "owner": "IT operations", "status": "ongoing",
+             "due": stamp(T0 + timedelta(days=7))},
+            {"title": "Reset 310 passwords and enforce MFA", "owner": "IAM team",
+             "completed_at": stamp(T0 + timedelta(hours=6))},
+        ]),
         indicators=indicators(12),
-        assets=[
-            AffectedAsset("FS-BILL-01", "file server", "Berlin DC", "encrypted", "rebuilt"),
-            AffectedAsset("JMP-SCADA-02", "jump host", "Berlin DC", "RDP log-on by the attacker", "monitored"),
-        ],
         techniques=TECHNIQUES,
-        actions=[
-            ActionTaken(T0 + timedelta(hours=3), "Isolated the billing VLAN", "IT operations", "done"),
-            ActionTaken(T0 + timedelta(hours=6), "Reset 310 passwords and enforced MFA", "IAM team", "done"),
-            ActionTaken(None, "Rebuild file servers from clean images", "IT operations", "in progress"),
-        ],
+        linked=[LinkedObjectRow("threat-actor", "Sandstorm Owl", "Ransomware group active since 2024.", Tlp.AMBER),
+                LinkedObjectRow("malware", "OwlCrypt", "File encryptor", Tlp.GREEN)],
     )
 
 
 def exercise() -> ExerciseReportInput:
+    """A functional exercise with a partner agency observing: three objectives rated P, S and M."""
     start = datetime(2026, 3, 4, 8, 0, tzinfo=UTC)
+    stamp = format_stix_timestamp
     return ExerciseReportInput(
-        title="After-action report: Baltic Grid 2026",
+        title="Baltic Grid 2026",
         tlp=Tlp.GREEN,
-        case_ref="CASE-2026-0051",
-        exercise_name="Baltic Grid 2026",
-        start=start,
-        end=start + timedelta(hours=9),
-        exercise_type="functional exercise",
-        location="Tallinn and remote",
-        limits_of_play="No contact with the real control systems; media play simulated.",
-        mission_areas=("Protection", "Response", "Recovery"),
-        threat_or_hazard="Ransomware against a distribution system operator with a supply-chain foothold",
-        scenario="A criminal group encrypts the billing systems of a grid operator and threatens to publish "
-                 "customer data; a partner agency observes and exchanges indicators by signed package.",
-        sponsor="National Cyber Security Centre",
-        organisations=("National CSIRT", "Grid operator SOC", "US Cybersecurity Agency (observer)"),
-        point_of_contact="Mari Tamm, exercise director",
-        objectives=[
-            ObjectiveAnalysis("Issue an NIS2 early warning within 24 hours", "Operational coordination",
-                              HseepRating.P, ("Early warning sent after 5 hours",)),
-            ObjectiveAnalysis("Exchange indicators with the partner agency", "Intelligence and information sharing",
-                              HseepRating.S, ("Signed package verified by the partner",)),
-            ObjectiveAnalysis("Restore billing from clean backups", "Infrastructure systems", HseepRating.M),
-        ],
-        improvements=[
-            AreaForImprovement("Infrastructure systems", "Backups not tested for restore",
-                               "Restoring billing took 7 hours instead of the planned 2.", "Recovery plan 3.2",
-                               "Backup images had never been restored end to end.",
-                               "Test a full restore every quarter."),
-        ],
-        plan=[
-            CorrectiveAction("Infrastructure systems", "Backups not tested for restore", "Quarterly restore test",
-                             CapabilityElement.EXERCISE, "Grid operator IT", "K. Saar", start + timedelta(days=30),
-                             start + timedelta(days=120)),
-            CorrectiveAction("Intelligence and information sharing", "Partner key fingerprints read by phone slowly",
-                             "Print fingerprints on the contact sheet", CapabilityElement.PLANNING, "National CSIRT",
-                             "L. Kask", start + timedelta(days=7), start + timedelta(days=30)),
-        ],
-        participants=[
-            Participant("Mari Tamm", "National CSIRT", "exercise director"),
-            Participant("Kristjan Saar", "Grid operator SOC", "player"),
-            Participant("Alex Morgan", "US Cybersecurity Agency", "observer"),
-        ],
-        injects=[
-            Inject("1", start + timedelta(minutes=15), start + timedelta(minutes=15), "Control", "SOC",
-                   "EDR alert on the billing server", "Triage and escalate", "Escalated after 20 min"),
-            Inject("2", start + timedelta(hours=2), start + timedelta(hours=2, minutes=40), "Control", "CSIRT",
-                   "Ransom note published on a leak site", "Early warning to the CSIRT", "Sent at 13:05"),
-        ],
+        case_ref="EXE-2026-0051",
+        status="Under evaluation",
+        summary="After-action report of the national grid exercise.",
+        overview=make_exercise_overview({
+            "starts_at": stamp(start), "ends_at": stamp(start + timedelta(hours=9)), "exercise_type": "functional",
+            "scope": "Billing and customer data of one distribution system operator", "location": "Tallinn and remote",
+            "limits_of_play": "No contact with the real control systems; media play simulated.",
+            "mission_areas": "protection,response,recovery",
+            "threat_hazard": "Ransomware against a distribution system operator with a supply-chain foothold",
+            "scenario": "A criminal group encrypts the billing systems of a grid operator and threatens to publish "
+                        "customer data; a partner agency observes and exchanges indicators by signed package.",
+            "sponsor": "National Cyber Security Centre", "point_of_contact": "Mari Tamm, exercise director",
+        }),
+        participants=_records(RecordKind.PARTICIPANT, [
+            {"organisation": "National CSIRT", "role": "controller", "contact": "Mari Tamm", "country": "EE"},
+            {"organisation": "Grid operator SOC", "role": "player", "contact": "Kristjan Saar", "country": "EE"},
+            {"organisation": "US Cybersecurity Agency", "role": "third-party-observer", "contact": "Alex Morgan",
+             "country": "US"},
+        ]),
+        objectives=_records(RecordKind.OBJECTIVE, [
+            {"objective": "Issue an NIS2 early warning within 24 hours", "capability": "Operational coordination",
+             "rating": "P", "rationale": "Early warning sent after 5 hours"},
+            {"objective": "Exchange indicators with the partner agency",
+             "capability": "Intelligence and information sharing", "rating": "S",
+             "rationale": "Signed package verified by the partner after a delay"},
+            {"objective": "Restore billing from clean backups", "capability": "Infrastructure systems",
+             "rating": "M"},
+        ]),
+        observations=_records(RecordKind.OBSERVATION, [
+            {"kind": "strength", "title": "Early warning sent after 5 hours", "capability": "Operational coordination"},
+            {"kind": "area-for-improvement", "title": "Backups not tested for restore",
+             "capability": "Infrastructure systems", "reference": "Recovery plan 3.2",
+             "description": "Restoring billing took 7 hours instead of the planned 2.",
+             "analysis": "Backup images had never been restored end to end.",
+             "recommendation": "Test a full restore every quarter."},
+        ]),
+        improvements=_records(RecordKind.IMPROVEMENT, [
+            {"capability": "Infrastructure systems", "issue": "Backups not tested for restore",
+             "corrective_action": "Quarterly restore test", "capability_element": "exercise",
+             "responsible_org": "Grid operator IT", "contact": "K. Saar",
+             "start_date": (start + timedelta(days=30)).date().isoformat(),
+             "completion_date": (start + timedelta(days=120)).date().isoformat()},
+            {"capability": "Intelligence and information sharing",
+             "issue": "Partner key fingerprints read by phone slowly",
+             "corrective_action": "Print fingerprints on the contact sheet", "capability_element": "planning",
+             "responsible_org": "National CSIRT", "contact": "L. Kask",
+             "start_date": (start + timedelta(days=7)).date().isoformat(),
+             "completion_date": (start + timedelta(days=30)).date().isoformat()},
+        ]),
+        injects=_records(RecordKind.INJECT, [
+            {"number": "1", "planned_at": stamp(start + timedelta(minutes=15)),
+             "actual_at": stamp(start + timedelta(minutes=15)), "from": "Control", "to": "SOC",
+             "description": "EDR alert on the billing server", "expected_action": "Triage and escalate",
+             "observed_action": "Escalated after 20 min"},
+            {"number": "2", "planned_at": stamp(start + timedelta(hours=2)),
+             "actual_at": stamp(start + timedelta(hours=2, minutes=40)), "from": "Control", "to": "CSIRT",
+             "description": "Ransom note published on a leak site", "expected_action": "Early warning to the CSIRT",
+             "observed_action": "Sent at 13:05"},
+        ]),
         originator="National CSIRT",
     )
 

@@ -1,12 +1,16 @@
-"""Sections more than one report prints: the cover, indicators, ATT&CK techniques with their heat map, timeline."""
+"""Sections more than one report prints: the cover, indicators, ATT&CK techniques with their heat map, a case's
+timeline, tasks and linked objects, and blocks of declared case fields."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC
 from typing import Any
 
 from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Paragraph
 
+from workbench.domain.cases.fields import display_lines, field_info
+from workbench.domain.cases.incident import Task, TimelineEvent
 from workbench.domain.tlp import Tlp
 from workbench.services.reports import charts
 from workbench.services.reports.layout import (
@@ -16,6 +20,7 @@ from workbench.services.reports.layout import (
     Column,
     PageChrome,
     Styles,
+    clock,
     data_table,
     day,
     draw_label,
@@ -24,7 +29,7 @@ from workbench.services.reports.layout import (
     key_values,
     utc,
 )
-from workbench.services.reports.model import IndicatorRow, TechniqueRow, TimelineEvent
+from workbench.services.reports.model import IndicatorRow, LinkedObjectRow, TechniqueRow
 from workbench.services.reports.text import markup
 
 
@@ -86,7 +91,8 @@ def confidence_text(value: int | None) -> str:
 
 
 def tlp_text(level: Tlp | None) -> str:
-    """A row's marking in a table column headed "TLP": ``AMBER+STRICT`` (the prefix would only wrap the cell)."""
+    """A row's marking in a table column headed "TLP": ``AMBER+STRICT`` (the prefix would only wrap the cell;
+    TLP columns are at least 14% of the width, what AMBER+STRICT needs on one line)."""
     return level.short if level is not None else "unmarked"
 
 
@@ -105,14 +111,15 @@ def _technique_order(row: TechniqueRow) -> tuple[int, str, str]:
 def indicators(styles: Styles, rows: Sequence[IndicatorRow], *, number: str) -> list[Flowable]:
     flow = heading(styles, f"{number} Indicators")
     if rows:
-        flow.append(Paragraph(markup(f"{len(rows):,} indicators. Values print exactly as stored; do not click or "
-                                     "visit them."), styles.note))
+        count = f"{len(rows):,} indicator{'' if len(rows) == 1 else 's'}"
+        flow.append(Paragraph(markup(f"{count}. Values print exactly as stored; do not click or visit them."),
+                              styles.note))
         chart = charts.indicators_by_type_over_time(rows, FRAME_WIDTH)
         if chart is not None:
             flow += [chart, gap(6)]
     flow.append(data_table(
-        [Column("Type", 12), Column("Value", 25, mono=True), Column("Context", 17), Column("First seen", 11),
-         Column("Last seen", 11), Column("TLP", 12), Column("Confidence", 11)],
+        [Column("Type", 12), Column("Value", 25, mono=True), Column("Context", 17), Column("First seen", 10.5),
+         Column("Last seen", 10.5), Column("TLP", 14), Column("Confidence", 11)],
         [[row.type, row.value, row.context, day(row.first_seen), day(row.last_seen), tlp_text(row.tlp),
           confidence_text(row.confidence)] for row in rows],
         empty="No indicators.", styles=styles,
@@ -131,8 +138,8 @@ def techniques(styles: Styles, rows: Sequence[TechniqueRow], *, number: str,
     flow.extend(extra)
     ordered = sorted(rows, key=_technique_order)
     flow.append(data_table(
-        [Column("Tactic", 17), Column("Technique", 11, mono=True), Column("Name", 20),
-         Column("Observed use", 35, limit=400), Column("ATT&CK", 8), Column("TLP", 9)],
+        [Column("Tactic", 15), Column("Technique", 11, mono=True), Column("Name", 19),
+         Column("Observed use", 33, limit=400), Column("ATT&CK", 8), Column("TLP", 14)],
         [[", ".join(tactic_name(t) for t in row.tactics) or "–", row.technique_id or "–", row.name,
           row.observed_use, row.attack_version or "–", tlp_text(row.tlp)] for row in ordered],
         empty="No techniques recorded.", styles=styles,
@@ -140,12 +147,56 @@ def techniques(styles: Styles, rows: Sequence[TechniqueRow], *, number: str,
     return flow
 
 
+def label(record_class: type, name: str) -> str:
+    """The declared label of a case field: what a column or line about that field is headed."""
+    return field_info(record_class, name).label
+
+
+def declared_sections(record: Any) -> list[tuple[str, list[tuple[str, str]]]]:
+    """A case record's fields under their declared section titles, in declaration order, as label and text.
+
+    Every declared field is listed, an empty one with an empty text (printed "–"): a reader of a form sees what
+    was not entered. Times print in UTC, as everywhere in a report.
+    """
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for info, text in display_lines(record, UTC, keep_empty=True):
+        grouped.setdefault(info.section, []).append((info.label, text))
+    return list(grouped.items())
+
+
 def timeline(styles: Styles, rows: Sequence[TimelineEvent], *, number: str) -> list[Flowable]:
     flow = heading(styles, f"{number} Timeline of events")
     ordered = sorted(rows, key=lambda row: row.at)
     flow.append(data_table(
-        [Column("Time (UTC)", 20), Column("Event", 60), Column("Source", 20)],
-        [[utc(row.at), row.event, row.source] for row in ordered],
+        [Column(f"{label(TimelineEvent, 'at')} (UTC)", 15), Column(label(TimelineEvent, "kind"), 14),
+         Column(label(TimelineEvent, "title"), 32), Column(label(TimelineEvent, "description"), 39)],
+        [[clock(row.at), row.kind.label, row.title, row.description or ""] for row in ordered],
         empty="No events recorded.", styles=styles,
+    ))
+    return flow
+
+
+def tasks(styles: Styles, rows: Sequence[Task], *, number: str) -> list[Flowable]:
+    flow = heading(styles, f"{number} Tasks")
+    flow.append(data_table(
+        [Column(label(Task, "title"), 26), Column(label(Task, "owner"), 14), Column(f"{label(Task, 'due')} (UTC)", 15),
+         Column(label(Task, "status"), 10), Column(f"{label(Task, 'completed_at')} (UTC)", 15),
+         Column(label(Task, "description"), 20)],
+        [[row.title, row.owner or "", clock(row.due), row.status.label, clock(row.completed_at),
+          row.description or ""] for row in rows],
+        empty="No tasks recorded.", styles=styles,
+    ))
+    return flow
+
+
+def linked_objects(styles: Styles, rows: Sequence[LinkedObjectRow], *, number: str,
+                   title: str = "Other linked objects") -> list[Flowable]:
+    """Objects linked to the case that no other section lists (threat actors, malware, vulnerabilities, ...)."""
+    flow = heading(styles, f"{number} {title}")
+    ordered = sorted(rows, key=lambda row: (row.type, row.name.casefold()))
+    flow.append(data_table(
+        [Column("Type", 16), Column("Name", 26), Column("Description", 44, limit=400), Column("TLP", 14)],
+        [[row.type, row.name, row.description, tlp_text(row.tlp)] for row in ordered],
+        empty="No other objects linked.", styles=styles,
     ))
     return flow

@@ -1,4 +1,7 @@
-"""The controlled terms reports print: likelihood, confidence, Admiralty grades, HSEEP ratings, NIS2 stages.
+"""The controlled terms briefings print: likelihood, confidence and Admiralty grades.
+
+(HSEEP ratings, capability elements and report stages are the case model's: ``workbench.domain.cases.vocab`` and
+``workbench.domain.deadlines``.)
 
 Each term is an enum whose value is what people read, so an input can be built from the word an analyst types
 (``Likelihood.parse("very likely")``) and printed back unchanged. Parsing refuses unknown words with a message that
@@ -107,58 +110,3 @@ class Credibility(Term):
     @property
     def meaning(self) -> str:
         return self.name.replace("_", " ").lower()
-
-
-class HseepRating(Term):
-    """HSEEP rating of how an objective's capability was performed."""
-
-    P = "P"
-    S = "S"
-    M = "M"
-    U = "U"
-
-    @property
-    def meaning(self) -> str:
-        return _HSEEP[self]
-
-
-_HSEEP = {
-    HseepRating.P: "performed without challenges",
-    HseepRating.S: "performed with some challenges",
-    HseepRating.M: "performed with major challenges",
-    HseepRating.U: "unable to be performed",
-}
-
-
-class CapabilityElement(Term):
-    """Where a corrective action applies (HSEEP improvement plan)."""
-
-    PLANNING = "planning"
-    ORGANISATION = "organisation"
-    EQUIPMENT = "equipment"
-    TRAINING = "training"
-    EXERCISE = "exercise"
-
-
-class Nis2Stage(Term):
-    """The NIS2 Article 23 reports, in the order they fall due."""
-
-    EARLY_WARNING = "early warning"
-    NOTIFICATION = "incident notification"
-    INTERMEDIATE = "intermediate report"
-    FINAL = "final report"
-    PROGRESS = "progress report"
-
-    @property
-    def rule(self) -> str:
-        """The deadline as the directive states it, printed beside the computed due time."""
-        return _NIS2_RULES[self]
-
-
-_NIS2_RULES = {
-    Nis2Stage.EARLY_WARNING: "within 24 hours of becoming aware",
-    Nis2Stage.NOTIFICATION: "within 72 hours of becoming aware",
-    Nis2Stage.INTERMEDIATE: "on request of the CSIRT or competent authority",
-    Nis2Stage.FINAL: "within one month of the incident notification",
-    Nis2Stage.PROGRESS: "when the incident is still ongoing at the final report's deadline",
-}
