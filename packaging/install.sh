@@ -22,7 +22,10 @@ die() { echo "$me: $*" >&2; exit 1; }
 note() { echo "$me: $*"; }
 
 usage() {
-    sed -n '7,8s/^# *//p' "$0"
+    cat <<'EOF_USAGE'
+usage: sh install.sh [--key PINNED.pub.pem] [--python PYTHON] [--user] [--prefix DIR] [--no-desktop]
+       sh install.sh --uninstall [--user] [--prefix DIR]
+EOF_USAGE
 }
 
 action=install
