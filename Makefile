@@ -31,7 +31,7 @@ test: $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n 2 -q
 
 lint: $(VENV)/.installed-test
-	$(VENV)/bin/ruff check workbench tests benchmarks
+	$(VENV)/bin/ruff check workbench tests benchmarks packaging
 	$(VENV)/bin/mypy
 
 bench: $(VENV)/.installed-test
@@ -67,7 +67,7 @@ kit: $(PKG_VENV)/.installed           ## the signed offline kit in dist/workbenc
 
 kit-check: kit $(VENV)/.installed-test  ## build the kit, verify it, install it with no index and no network, use it
 	@packaging/system-deps.sh test
-	WORKBENCH_KIT=$(KIT) QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:randomly tests/packaging/test_kit_built.py
+	WORKBENCH_KIT=$(KIT) QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/packaging/test_kit_built.py
 
 freeze: kit                           ## the PyInstaller one-folder application in dist/freeze/workbench/
 	@packaging/system-deps.sh package
@@ -79,7 +79,7 @@ deb: freeze                           ## the Debian package dist/workbench_VERSI
 deb-check: deb $(VENV)/.installed-test  ## start the frozen application headless, install the .deb into a scratch root
 	@packaging/system-deps.sh test
 	WORKBENCH_FROZEN=dist/freeze/workbench WORKBENCH_DEB=$(DEB) QT_QPA_PLATFORM=offscreen \
-	    $(PY) -m pytest -q -p no:randomly tests/packaging/test_frozen_and_deb.py
+	    $(PY) -m pytest -q tests/packaging/test_frozen_and_deb.py
 
 icons:                                ## redraw resources/icons/hicolor/*/apps/workbench.png from the SVG
 	QT_QPA_PLATFORM=offscreen $(PY) packaging/make_icons.py
