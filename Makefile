@@ -78,7 +78,7 @@ deb: freeze                           ## the Debian package dist/workbench_VERSI
 
 deb-check: deb $(VENV)/.installed-test  ## start the frozen application headless, install the .deb into a scratch root
 	@packaging/system-deps.sh test
-	WORKBENCH_FROZEN=dist/freeze/workbench WORKBENCH_DEB=$(DEB) QT_QPA_PLATFORM=offscreen \
+	WORKBENCH_KIT=$(KIT) WORKBENCH_FROZEN=dist/freeze/workbench WORKBENCH_DEB=$(DEB) QT_QPA_PLATFORM=offscreen \
 	    $(PY) -m pytest -q tests/packaging/test_frozen_and_deb.py
 
 icons:                                ## redraw resources/icons/hicolor/*/apps/workbench.png from the SVG

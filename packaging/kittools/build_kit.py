@@ -21,6 +21,7 @@ kit is assembled under a temporary name and renamed at the end, so an interrupte
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import os
 import re
@@ -238,10 +239,17 @@ README ("Installing on an isolated workstation") describes every step, sbom.cdx.
 
 
 def select_key(path: str | None) -> SigningKey:
-    if path:
-        secret = os.environ.get("KIT_SIGNING_KEY_PASSPHRASE")
+    """The release key at ``path`` (passphrase from $KIT_SIGNING_KEY_PASSPHRASE, else asked for on a terminal
+    when the PEM is encrypted), or the checkout's development key when no path is given."""
+    if not path:
+        return development_key(DEV_KEY)
+    secret = os.environ.get("KIT_SIGNING_KEY_PASSPHRASE")
+    try:
         return load_signing_key(Path(path), secret.encode() if secret is not None else None)
-    return development_key(DEV_KEY)
+    except KitError as exc:
+        if secret is not None or not sys.stdin.isatty() or "is encrypted" not in str(exc):
+            raise
+    return load_signing_key(Path(path), getpass.getpass(f"Passphrase of {path}: ").encode())
 
 
 def build_kit(out: Path, key: SigningKey, lock: Path = LOCK) -> Path:

@@ -26,9 +26,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from kittools.build_kit import GLIBC_FLOOR, REPO
+from kittools.build_kit import GLIBC_FLOOR, REPO, select_key
 from kittools.elf import external_libraries, is_elf
-from kittools.signing import KitError, sha256_file
+from kittools.signing import KitError, format_fingerprint, sha256_file, sign_file
 
 logger = logging.getLogger(__name__)
 
@@ -198,17 +198,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="deb", description="Debian package of the frozen application.")
     parser.add_argument("--app", type=Path, required=True, help="the PyInstaller folder (dist/freeze/workbench)")
     parser.add_argument("--out", type=Path, default=REPO / "dist", help="where the .deb goes")
+    parser.add_argument("--signing-key", default=os.environ.get("KIT_SIGNING_KEY"),
+                        help="the kit's Ed25519 signing key (as for build_kit); signs the .deb into .deb.sig")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="deb: %(message)s")
     started = time.monotonic()
     try:
+        key = select_key(args.signing_key)
         package = build_deb(args.app.resolve(), args.out.resolve())
+        signature = sign_file(package, key)
     except KitError as exc:
         print(f"deb: {exc}", file=sys.stderr)
         return 1
     digest = hashlib.sha256(package.read_bytes()).hexdigest()
     print(f"package: {package} ({package.stat().st_size / 1e6:.0f} MB, sha256 {digest[:16]}...) "
           f"in {time.monotonic() - started:.0f} s")
+    print(f"signed: {signature.name} with {key.source}, fingerprint {format_fingerprint(key.key_id)}")
     return 0
 
 

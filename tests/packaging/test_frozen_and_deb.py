@@ -67,6 +67,15 @@ def test_frozen_program_starts_headless_and_works(frozen: Path, tmp_path: Path, 
     assert not list(internal.glob("libcairo*"))
 
 
+def test_deb_is_signed_with_the_kit_key(deb: Path, run: Run) -> None:
+    kit = artifact("WORKBENCH_KIT", "deb-check")
+    signature = deb.with_name(deb.name + ".sig")
+    assert len(signature.read_bytes()) == 64
+    verified = run("openssl", "pkeyutl", "-verify", "-pubin", "-inkey", kit / "kit-signing-key.pub.pem", "-rawin",
+                   "-in", deb, "-sigfile", signature)
+    assert verified.returncode == 0 and "Signature Verified Successfully" in verified.stdout
+
+
 def test_deb_declares_qt_runtime_libraries_and_carries_the_application(deb: Path, run: Run) -> None:
     fields = {}
     for name in ("Package", "Version", "Architecture", "Depends", "Installed-Size"):
