@@ -197,11 +197,11 @@ def _download(pins: list[Pin], lock: Path, target: Path) -> dict[str, Path]:
             raise KitError(f"two wheels of {key}: {wheels[key].name}, {path.name}")
         wheels[key] = path
     for pin in pins:
-        path = wheels.get(pin.key)
-        if path is None:
+        found = wheels.get(pin.key)
+        if found is None:
             raise KitError(f"no wheel of {pin.name} {pin.version} was downloaded")
-        if sha256_file(path) not in pin.hashes:
-            raise KitError(f"{path.name} does not match any hash of the lock file")
+        if sha256_file(found) not in pin.hashes:
+            raise KitError(f"{found.name} does not match any hash of the lock file")
     extra = set(wheels) - {pin.key for pin in pins}
     if extra:
         raise KitError(f"wheels not in the lock file: {sorted(extra)}")

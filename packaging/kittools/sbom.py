@@ -44,8 +44,8 @@ SBOM_NAME = "sbom.cdx.json"
 PROPERTY_PATH = "workbench:kit:path"
 
 # The kit's one target; markers in Requires-Dist are evaluated for it, not for the build machine.
-TARGET_ENVIRONMENT = {
-    **default_environment(),
+TARGET_ENVIRONMENT: dict[str, str] = {
+    **{key: str(value) for key, value in default_environment().items()},
     "implementation_name": "cpython", "platform_python_implementation": "CPython", "os_name": "posix",
     "sys_platform": "linux", "platform_system": "Linux", "platform_machine": "x86_64",
     "python_version": "3.11", "python_full_version": "3.11.0", "implementation_version": "3.11.0",
