@@ -101,6 +101,9 @@ if [ "$action" = uninstall ]; then
 fi
 
 # -- check the kit before using any of it ----------------------------------------------------------------------
+# Names given relative to where the installer was started must survive the change into the kit's folder.
+case $key in ""|/*) ;; *) [ -f "$key" ] && key=$(cd "$(dirname "$key")" && pwd)/$(basename "$key") ;; esac
+case $python in */*) [ -x "$python" ] && python=$(cd "$(dirname "$python")" && pwd)/$(basename "$python") ;; esac
 cd "$kit"
 [ -f VERSION ] && [ -f SHA256SUMS ] && [ -f requirements.txt ] && [ -d wheels ] \
     || die "$kit is not a complete workbench kit"
@@ -125,7 +128,7 @@ sha256sum --check --strict --quiet SHA256SUMS || die "a file of the kit does not
 listed=$(mktemp)
 trap 'rm -f "$listed"' EXIT
 cut -c67- SHA256SUMS | LC_ALL=C sort > "$listed"
-unlisted=$(find . -type f ! -name SHA256SUMS ! -name SHA256SUMS.sig | sed 's|^\./||' | LC_ALL=C sort \
+unlisted=$(find . ! -type d ! -name SHA256SUMS ! -name SHA256SUMS.sig | sed 's|^\./||' | LC_ALL=C sort \
            | LC_ALL=C comm -23 - "$listed")
 rm -f "$listed"
 trap - EXIT

@@ -134,9 +134,13 @@ def test_a_changed_or_added_file_is_refused_and_nothing_is_installed(kit: Path, 
 
     added = linked_copy(kit, tmp_path / "added")
     (added / "wheels" / "extra-1.0-py3-none-any.whl").write_bytes(b"PK")
-    refused = run("sh", added / "install.sh", "--user", "--key", tmp_path / "pinned.pem", "--python",
-                  base_python(), env=environment)
+    os.symlink("/etc/hostname", added / "wheels" / "linked.whl")
+    # The key named relative to where the installer is started, as an analyst types it.
+    refused = run("sh", added / "install.sh", "--user", "--key", "pinned.pem", "--python", base_python(),
+                  env=environment, cwd=tmp_path)
+    assert "signature of SHA256SUMS verified with /" in refused.stdout, refused.stderr
     assert refused.returncode == 1 and "files that SHA256SUMS does not list: wheels/extra-1.0" in refused.stderr
+    assert "wheels/linked.whl" in refused.stderr
     assert not (home / ".local" / "bin" / "workbench").exists()
     assert not (prefix / "versions").exists() or not any((prefix / "versions").iterdir())
 
