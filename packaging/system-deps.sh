@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install the Debian packages the workbench needs at run time ("run": Qt's X11 runtime) or in its tests ("test":
-# Qt offscreen libraries, openssl). Installs only what is missing, only where apt-get is available and we may
+# Qt offscreen libraries, openssl, desktop-file-validate), or to build the frozen folder and the .deb ("package":
+# the X11 runtime so that every Qt library resolves, binutils for PyInstaller, dpkg-dev for dpkg-shlibdeps). Installs only what is missing, only where apt-get is available and we may
 # use it; otherwise names what is missing in one line and carries on.
 set -eu
 purpose=${1:-run}
@@ -8,10 +9,12 @@ purpose=${1:-run}
 common="libegl1 libgl1 libxkbcommon0 libfontconfig1 libfreetype6 libdbus-1-3 libglib2.0-0"
 x11="libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 \
 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xfixes0 libxcb-xkb1 libx11-xcb1"
+wayland="libwayland-client0 libwayland-cursor0 libwayland-egl1"
 case "$purpose" in
-    run) wanted="$common $x11" ;;
-    test) wanted="$common openssl" ;;
-    *) echo "usage: $0 run|test" >&2; exit 2 ;;
+    run) wanted="$common $x11 $wayland" ;;
+    test) wanted="$common openssl desktop-file-utils" ;;
+    package) wanted="$common $x11 $wayland binutils dpkg-dev desktop-file-utils" ;;
+    *) echo "usage: $0 run|test|package" >&2; exit 2 ;;
 esac
 
 command -v dpkg-query >/dev/null 2>&1 || exit 0   # not Debian: nothing to check here
