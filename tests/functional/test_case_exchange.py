@@ -12,7 +12,7 @@ import pytest
 from stix2validator import ValidationOptions, validate_instance
 
 from tests.case_samples import full_exercise, full_incident
-from tests.conftest import indicator, threat_actor
+from tests.conftest import bundle, indicator, threat_actor
 from tests.exchange_support import Pair, digest, pair
 from tests.functional.test_case_stix import comparable
 from workbench.domain.errors import InvalidInput, VerificationFailed
@@ -20,6 +20,7 @@ from workbench.domain.tlp import Tlp
 from workbench.services import case_exchange, case_links, case_records, case_stix, cases, exchange, keys
 from workbench.services.case_exchange import CaseSelection
 from workbench.services.case_schema import CASE_EXTENSION_ID
+from workbench.services.importer import import_file
 from workbench.services.workspace import Workspace
 
 __all__ = ["pair"]
@@ -154,7 +155,8 @@ def test_incident_objects_in_the_package_pass_the_stix2_validator(strict_pair: P
     assert sum(obj["id"] == CASE_EXTENSION_ID for obj in objects) == 1
 
 
-def test_a_partner_sends_an_adopted_case_back_once_and_links_a_package_to_its_own_case(pair: Pair) -> None:
+def test_a_package_links_to_a_local_case_and_the_partners_changes_come_back(
+        pair: Pair, write_json) -> None:  # type: ignore[no-untyped-def]
     ref = full_exercise(pair.eu)
     sent = pair.export(selection=CaseSelection(ref))
     # Dry run first: the preview says what would happen and keeps nothing.
@@ -172,13 +174,23 @@ def test_a_partner_sends_an_adopted_case_back_once_and_links_a_package_to_its_ow
     assert cases.get_case(pair.us, adopted).stix_id not in linked
     assert imported.linked == len(linked)
 
-    # Back to the EU: the US store holds the case objects; the package carries each of them once.
+    # The US analyst adds a note about the exercise and sends the case back. The US store holds the case's
+    # objects as received, and the note refers to them: the package still carries each object once, as it is now.
+    exercise_id = cases.get_case(pair.us, adopted).stix_id
+    note = {"type": "note", "spec_version": "2.1", "id": "note--" + "8" * 8 + "-8888-4888-8888-" + "8" * 12,
+            "created": "2026-06-12T08:00:00.000Z", "modified": "2026-06-12T08:00:00.000Z",
+            "content": "Our observers agree with the rating.", "object_refs": [exercise_id],
+            "object_marking_refs": [GREEN]}
+    import_file(pair.us, write_json(bundle(note)))
+    case_links.link_objects(pair.us, adopted, [note["id"]])
     back = exchange.export_package(pair.us, pair.medium(), EU, CaseSelection(adopted))
     ids = [obj["id"] for obj in bundle_in(back.path)]
-    assert len(ids) == len(set(ids))
+    assert len(ids) == len(set(ids)) and note["id"] in ids
     returned = case_exchange.import_item(pair.eu, back.path)
-    assert not returned.created and not returned.updated and len(cases.list_cases(pair.eu)) == 1
-    assert comparable(cases.get_case(pair.eu, ref)) == comparable(cases.get_case(pair.us, adopted))
+    assert returned.updated == (ref,) and not returned.created and len(cases.list_cases(pair.eu)) == 1
+    home = cases.get_case(pair.eu, ref)
+    assert note["id"] in home.linked and home.origin == "local"
+    assert comparable(home) == comparable(cases.get_case(pair.us, adopted))
 
 
 def one_line_error(result) -> str:  # type: ignore[no-untyped-def]
