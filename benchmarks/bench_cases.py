@@ -1,6 +1,7 @@
 """Case figures: creating cases, the case list and deadline panel over many incidents, exporting and adopting a
-case with many linked objects, as a bundle file and as a signed exchange package. Ratios are against storing the same number of indicators in one transaction, run
-in the same process, so that a loaded machine moves both sides alike.
+case with many linked objects, as a bundle file and as a signed exchange package. Ratios are against storing the
+same number of indicators in one transaction, run in the same process, so that a loaded machine moves both sides
+alike.
 
 Run: PYTHONPATH=. python benchmarks/bench_cases.py [CASES]
 """
