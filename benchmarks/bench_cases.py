@@ -1,6 +1,7 @@
 """Case figures: creating cases, the case list and deadline panel over many incidents, exporting and adopting a
-case with many linked objects. Ratios are against storing the same number of indicators in one transaction, run
-in the same process, so that a loaded machine moves both sides alike.
+case with many linked objects, as a bundle file and as a signed exchange package. Ratios are against storing the
+same number of indicators in one transaction, run in the same process, so that a loaded machine moves both sides
+alike.
 
 Run: PYTHONPATH=. python benchmarks/bench_cases.py [CASES]
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from workbench.domain.timestamps import now_stix
-from workbench.services import case_links, case_records, case_stix, cases
+from workbench.services import case_exchange, case_links, case_records, case_stix, cases, exchange, keys
 from workbench.services.importer import import_file
 from workbench.services.workspace import create_workspace
 from workbench.storage.objects import ObjectStore
@@ -83,8 +84,21 @@ def main() -> None:
           lambda: __import__("jsonschema"), base)
     timed("import it into a second workspace and adopt the case",
           lambda: import_file(partner, out, before_commit=case_stix.case_import_hook()), base)
-    ws.close()
-    partner.close()
+
+    third = create_workspace(folder / "c.db", "benchmark passphrase", "Bench Third")
+    for here, there, name in ((ws, third, "Bench Third"), (third, ws, "Bench Agency")):
+        pem = folder / f"{name}.pem"
+        keys.export_public(there, pem)
+        exchange.add_partner(here, name, pem.read_bytes())
+    medium = folder / "usb"
+    medium.mkdir()
+    written: list[exchange.ExportResult] = []
+    timed("signed package of that case (plan, write, sign, read back)", lambda: written.append(
+        exchange.export_package(ws, medium, "Bench Third", case_exchange.CaseSelection(refs[0]))), base)
+    timed("verify, import and adopt it in a third workspace",
+          lambda: case_exchange.import_item(third, written[0].path), base)
+    for workspace in (ws, partner, third):
+        workspace.close()
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from tests.exchange_support import Pair, bundle_bytes, digest, manifest_for, pai
 from workbench.domain.errors import WorkbenchError
 from workbench.domain.tlp import Tlp
 from workbench.services import exchange
+from workbench.services.case_exchange import CaseSelection
 from workbench.services.importer import import_file
 
 __all__ = ["pair"]
@@ -217,8 +218,8 @@ def test_export_refusals_name_the_cause(pair: Pair) -> None:
         exchange.export_package(pair.eu, pair.medium(), "Nobody")
     with pytest.raises(WorkbenchError, match="above what US Cybersecurity Agency may receive"):
         pair.export(tlp_max=Tlp.RED)
-    with pytest.raises(WorkbenchError, match="not available yet"):
-        pair.export(selection=exchange.CaseSelection("case-1"))
+    with pytest.raises(WorkbenchError, match="no case 'case-1'"):
+        pair.export(selection=CaseSelection("case-1"))
     exchange.revoke_key(pair.eu, exchange.get_partner(pair.eu.conn, "US Cybersecurity Agency").keys[0].key_id)
     with pytest.raises(WorkbenchError, match="has no valid key"):
         pair.export()

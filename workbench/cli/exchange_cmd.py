@@ -10,7 +10,7 @@ from workbench.cli import partner_cmd  # noqa: F401 - registers the partner sub-
 from workbench.cli.common import Output, common_options, open_from_args
 from workbench.domain.errors import InvalidInput
 from workbench.domain.tlp import Tlp
-from workbench.services import exchange
+from workbench.services import case_exchange, exchange
 from workbench.services.exchange.export import held_json
 from workbench.services.workspace import Workspace
 
@@ -64,7 +64,7 @@ def register(commands: Any) -> None:
 
 def _selection(args: argparse.Namespace) -> exchange.Selection:
     if args.case:
-        return exchange.CaseSelection(args.case)
+        return case_exchange.CaseSelection(args.case)
     if args.query:
         return exchange.QuerySelection(args.query)
     if args.ids:
@@ -185,11 +185,15 @@ def run_volumes(args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
-def import_if_exchange(ws: Workspace, source: str, out: Output) -> dict[str, Any] | None:
-    """For ``workbench import``: import a package or receipt and return its JSON; None for anything else."""
+def import_if_exchange(ws: Workspace, source: str, out: Output, case_ref: str | None = None) -> dict[str, Any] | None:
+    """For ``workbench import``: import a package or receipt and return its JSON; None for anything else.
+
+    Cases a package carries are adopted in the same transaction; with ``case_ref`` what it stored is linked to
+    that case."""
     if not exchange.is_package(source):
         return None
-    result = exchange.import_item(ws, source)
+    imported = case_exchange.import_item(ws, source, case_ref=case_ref)
+    result = imported.result
     if isinstance(result, exchange.Receipt):
         out.line(f"{Path(source).name}: receipt from {result.producer_name} for package {result.package_id}: "
                  f"delivered, imported {result.imported}, refused {result.refused}")
@@ -203,4 +207,6 @@ def import_if_exchange(ws: Workspace, source: str, out: Output) -> dict[str, Any
              f"older than current {summary.older}, conflicts {summary.conflicts}, refused {len(summary.refused)}")
     for finding in summary.refused:
         out.line(f"  refused: {finding}")
-    return result.to_json()
+    for message in imported.messages:
+        out.line(f"  {message}")
+    return imported.to_json()

@@ -24,7 +24,8 @@ def run_import(args: argparse.Namespace, out: Output) -> int:
     results: list[dict[str, Any]] = []
     with open_from_args(args) as ws:
         for source in args.sources:
-            exchanged = exchange_cmd.import_if_exchange(ws, source, out)  # packages and receipts (dir or .tar)
+            # packages and receipts (dir or .tar); a package's cases are adopted, --case links what it stored
+            exchanged = exchange_cmd.import_if_exchange(ws, source, out, args.case)
             if exchanged is not None:
                 results.append(exchanged)
                 continue

@@ -450,10 +450,20 @@ def imported_ids(conn: Connection, summary: Any) -> list[str]:
     )]
 
 
+def _only_an_author(objects: ObjectStore, identity_id: str) -> bool:
+    """True for the workbench's own identity and for an identity that objects name only as their author."""
+    if identity_id == WORKBENCH_IDENTITY_ID:
+        return True
+    referrers = objects.refs_to(identity_id)
+    return bool(referrers) and all(prop == "created_by_ref" for prop, _ in referrers)
+
+
 def link_imported(conn: Connection, case_ref: str, object_ids: Iterable[str]) -> int:
     """Link imported objects to a case inside the import's transaction (``workbench import --case``); markings,
-    extension definitions and the objects that stand for cases are left out. Returns how many were linked."""
+    extension definitions, the objects that stand for cases and identities that are only the authors of objects
+    (the sending organisation, the workbench) are left out. Returns how many were linked."""
     store = CaseStore(conn)
+    objects = ObjectStore(conn)
     row = case_service.find_row(store, case_ref)
     assert row.id is not None
     case = case_service.load_case(conn, row.ref)
@@ -461,7 +471,10 @@ def link_imported(conn: Connection, case_ref: str, object_ids: Iterable[str]) ->
     at = format_stix_timestamp(utc_now())
     added = 0
     for object_id in object_ids:
-        if type_of(object_id) in META_TYPES or object_id in skip or type_of(object_id) in ("event", "task"):
+        kind = type_of(object_id)
+        if kind in META_TYPES or object_id in skip or kind in ("event", "task"):
+            continue
+        if kind == "identity" and _only_an_author(objects, object_id):
             continue
         added += store.link(row.id, object_id, "import", at)
     if added:

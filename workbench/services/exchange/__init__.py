@@ -4,9 +4,10 @@ The functions the command line and the window call:
 
 - trust store: ``add_partner``, ``revoke_key``, ``list_partners``, ``get_partner``, ``read_public_key``
 - export: ``preview_export``, ``export_package`` with a ``Selection`` (``AllObjects``, ``QuerySelection``,
-  ``IdSelection``, ``CaseSelection``; cases plug in with ``set_case_resolver``)
+  ``IdSelection``; a case is ``services.case_exchange.CaseSelection``, which builds the case's own objects)
 - verification and import: ``verify_package``, ``preview_package``, ``import_package``, ``import_item`` (a package
-  or a receipt, told apart by its content)
+  or a receipt, told apart by its content); ``on_import`` adds the caller's writes to the import's transaction
+  (``services.case_exchange.import_item`` uses it to adopt the cases a package carries)
 - receipts and mailboxes: ``write_receipt``, ``import_receipt``, ``outbox``, ``inbox``
 - removable media: ``removable_volumes``
 
@@ -43,6 +44,7 @@ from workbench.services.exchange.receipts import (
     write_receipt,
 )
 from workbench.services.exchange.receive import (
+    PackageHook,
     PackageImport,
     import_package,
     import_quarantined,
@@ -51,11 +53,10 @@ from workbench.services.exchange.receive import (
 )
 from workbench.services.exchange.selection import (
     AllObjects,
-    CaseSelection,
+    BuiltObject,
     IdSelection,
     QuerySelection,
     Selection,
-    set_case_resolver,
 )
 from workbench.services.exchange.verify import Verdict, verify_package
 from workbench.services.workspace import Workspace
@@ -73,10 +74,10 @@ def import_item(ws: Workspace, path: str | os.PathLike[str], **options: Any) -> 
 
 
 __all__ = [
-    "AllObjects", "CaseSelection", "ExportPreview", "ExportResult", "HeldBack", "IdSelection", "InboxEntry",
-    "Limits", "OutboxEntry", "PackageImport", "Partner", "PartnerKey", "QuerySelection", "Receipt", "ReceiptWritten",
-    "Selection", "Verdict", "Volume", "add_partner", "export_package", "get_partner", "import_item",
-    "import_package", "import_receipt", "inbox", "is_package", "list_partners", "outbox", "parse_time_argument",
-    "preview_export", "preview_package", "read_public_key", "removable_volumes", "revoke_key", "set_case_resolver",
-    "verify_package", "write_receipt",
+    "AllObjects", "BuiltObject", "ExportPreview", "ExportResult", "HeldBack", "IdSelection", "InboxEntry",
+    "Limits", "OutboxEntry", "PackageHook", "PackageImport", "Partner", "PartnerKey", "QuerySelection", "Receipt",
+    "ReceiptWritten", "Selection", "Verdict", "Volume", "add_partner", "export_package", "get_partner",
+    "import_item", "import_package", "import_receipt", "inbox", "is_package", "list_partners", "outbox",
+    "parse_time_argument", "preview_export", "preview_package", "read_public_key", "removable_volumes",
+    "revoke_key", "verify_package", "write_receipt",
 ]

@@ -13,7 +13,7 @@ import logging
 import os
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ import orjson
 
 from workbench.domain.errors import Cancelled, InvalidInput, VerificationFailed, WorkbenchError
 from workbench.domain.timestamps import format_stix_timestamp, utc_now
-from workbench.domain.tlp import Tlp
+from workbench.domain.tlp import Tlp, object_tlp
 from workbench.services import keys
 from workbench.services.exchange import partners
 from workbench.services.exchange.manifest import (
@@ -37,7 +37,7 @@ from workbench.services.exchange.manifest import (
 from workbench.services.exchange.policy import HeldBack, Plan, plan_export
 from workbench.services.exchange.quarantine import quarantined
 from workbench.services.exchange.sanitize import sanitize_object
-from workbench.services.exchange.selection import AllObjects, Selection
+from workbench.services.exchange.selection import AllObjects, BuiltObject, Selection
 from workbench.services.exchange.verify import TrustedKey, check_quarantined
 from workbench.services.exchange.writer import MediumWriter, evict, free_space, remove
 from workbench.services.workspace import Workspace
@@ -113,11 +113,48 @@ def _recipient(conn: Connection, name: str, tlp_max: Tlp | None) -> tuple[partne
     return partner, key, tlp_max if tlp_max is not None else partner.tlp_send
 
 
+@dataclass
+class _Contents:
+    """What the package will hold: the planned stored versions, then the objects the selection built."""
+
+    plan: Plan
+    built: list[dict[str, Any]] = field(default_factory=list)
+    highest: Tlp | None = None
+
+    @property
+    def object_count(self) -> int:
+        return self.plan.object_count + len(self.built)
+
+    def built_size(self) -> int:
+        return sum(len(orjson.dumps(obj)) + 1 for obj in self.built)
+
+
 def _plan(ws: Workspace, selection: Selection, ceiling: Tlp, unmarked_as: Tlp, recipient: str, include_history: bool,
-          sanitize: bool, cancel: CancelCheck | None) -> Plan:
+          sanitize: bool, cancel: CancelCheck | None) -> _Contents:
     roots = selection.object_ids(ws)
-    return plan_export(ws.conn, roots, ceiling=ceiling, unmarked_as=unmarked_as, recipient=recipient,
-                       include_history=include_history, sanitize=sanitize, cancel=cancel)
+    plan = plan_export(ws.conn, roots, ceiling=ceiling, unmarked_as=unmarked_as, recipient=recipient,
+                       include_history=include_history, sanitize=sanitize, cancel=cancel,
+                       exclude=selection.built_ids(ws))
+    contents = _Contents(plan, highest=plan.highest)
+    for item in selection.built_objects(ws, frozenset(plan.object_ids)):
+        _judge_built(item, selection, contents, ceiling, unmarked_as, recipient)
+        contents.built.append(item.obj)
+    return contents
+
+
+def _judge_built(item: BuiltObject, selection: Selection, contents: _Contents, ceiling: Tlp, unmarked_as: Tlp,
+                 recipient: str) -> None:
+    """The marking check for an object the selection built. Such objects are what the analyst chose (a case
+    itself), so one above the ceiling refuses the export instead of leaving a package without its subject."""
+    if item.public:
+        return
+    marked = object_tlp(item.obj)
+    level = marked if marked is not None else unmarked_as
+    if level > ceiling:
+        what = marked.label if marked is not None else f"unmarked (treated as {unmarked_as.label})"
+        raise InvalidInput(f"{selection.describe()} is {what}, above {ceiling.label}, the ceiling for {recipient}: "
+                           "it cannot be sent to them; nothing was written")
+    contents.highest = level if contents.highest is None else max(contents.highest, level)
 
 
 def preview_export(
@@ -134,9 +171,11 @@ def preview_export(
     """What ``export_package`` would write with the same arguments; writes nothing."""
     partner, key, ceiling = _recipient(ws.conn, recipient, tlp_max)
     selection = selection or AllObjects()
-    plan = _plan(ws, selection, ceiling, unmarked_as, partner.name, include_history, sanitize, cancel)
-    return ExportPreview(partner.name, key.key_id, ceiling, selection.describe(), plan.object_count,
-                         rows.version_lengths(ws.conn, plan.vids), plan.highest, tuple(plan.held))
+    contents = _plan(ws, selection, ceiling, unmarked_as, partner.name, include_history, sanitize, cancel)
+    plan = contents.plan
+    return ExportPreview(partner.name, key.key_id, ceiling, selection.describe(), contents.object_count,
+                         rows.version_lengths(ws.conn, plan.vids) + contents.built_size(), contents.highest,
+                         tuple(plan.held))
 
 
 def export_package(
@@ -166,11 +205,13 @@ def export_package(
     selection = selection or AllObjects()
     with ws.transaction() as conn:
         partner, key, ceiling = _recipient(conn, recipient, tlp_max)
-        plan = _plan(ws, selection, ceiling, unmarked_as, partner.name, include_history, sanitize, cancel)
-        if plan.highest is None:
+        contents = _plan(ws, selection, ceiling, unmarked_as, partner.name, include_history, sanitize, cancel)
+        plan, highest = contents.plan, contents.highest
+        if highest is None:
             raise InvalidInput(f"nothing to export to {partner.name}: {len(plan.held)} object(s) held back, "
                                "none left")
-        needed = rows.version_lengths(conn, plan.vids) + len(plan.vids) + 64 * 1024 + reserve
+        needed = (rows.version_lengths(conn, plan.vids) + len(plan.vids) + contents.built_size() + 64 * 1024
+                  + reserve)
         available = free_space(dest)
         if available < needed:
             raise InvalidInput(f"not enough free space in {dest}: the package needs about {_mb(needed)}, "
@@ -184,8 +225,8 @@ def export_package(
         bundle_id = f"bundle--{uuid.uuid4()}"
         counter = _Counter()
         with MediumWriter(dest, name, tar=tar) as writer:
-            written = writer.add(BUNDLE_PATH, _bundle_chunks(conn, bundle_id, plan, sanitize, counter, progress),
-                                 cancel)
+            written = writer.add(BUNDLE_PATH, _bundle_chunks(conn, bundle_id, contents, sanitize, counter,
+                                                             progress), cancel)
             manifest = Manifest(
                 package_id=package_id,
                 producer=Party(ws.org_name, own.key_id, ws.identity_id),
@@ -194,8 +235,8 @@ def export_package(
                 previous_manifest_sha256=channel.last_manifest_sha256 if channel else None,
                 created=format_stix_timestamp(created_at),
                 expires=format_stix_timestamp(created_at + timedelta(days=validity_days)),
-                tlp_ceiling=plan.highest.marking_id,
-                bundle_id=bundle_id, spec_version="2.1", object_count=plan.object_count,
+                tlp_ceiling=highest.marking_id,
+                bundle_id=bundle_id, spec_version="2.1", object_count=contents.object_count,
                 files=(FileEntry(BUNDLE_PATH, written.size, written.sha256, BUNDLE_MEDIA_TYPE),),
             )
             manifest_bytes = manifest.to_bytes()
@@ -210,22 +251,22 @@ def export_package(
             manifest_sha256 = read_back(final, TrustedKey(own.key_id, own.public_der), manifest_bytes, cancel)
             rows.insert_sent(conn, rows.SentRow(
                 package_id, partner.id, key.key_id, sequence, manifest_sha256, manifest.created, manifest.expires,
-                int(plan.highest), plan.object_count, len(plan.held), final.name, None, None, None, None,
+                int(highest), contents.object_count, len(plan.held), final.name, None, None, None, None,
             ))
             rows.advance_channel(conn, partner.id, "out", sequence, manifest_sha256, package_id, manifest.created)
             audit.append(conn, "exchange.export", {
                 "package_id": package_id, "recipient": partner.name, "recipient_key_id": key.key_id,
-                "sequence": sequence, "objects": plan.object_count, "held_back": len(plan.held),
-                "tlp_ceiling": plan.highest.short, "selection": selection.describe(), "sanitized": sanitize,
+                "sequence": sequence, "objects": contents.object_count, "held_back": len(plan.held),
+                "tlp_ceiling": highest.short, "selection": selection.describe(), "sanitized": sanitize,
                 "file": final.name, "manifest_sha256": manifest_sha256,
             })
         except BaseException:
             remove(final)
             raise
     size = written.size + len(manifest_bytes) + len(signature)
-    logger.info("exported package %s (%d objects)", package_id, plan.object_count)
+    logger.info("exported package %s (%d objects)", package_id, contents.object_count)
     return ExportResult(final, package_id, partner.name, key.key_id, sequence, manifest.created, manifest.expires,
-                        plan.highest, plan.object_count, size, manifest_sha256, counter.sanitized, tuple(plan.held))
+                        highest, contents.object_count, size, manifest_sha256, counter.sanitized, tuple(plan.held))
 
 
 def read_back(final: Path, own: TrustedKey, manifest_bytes: bytes, cancel: CancelCheck | None = None) -> str:
@@ -250,31 +291,36 @@ class _Counter:
         self.sanitized = 0
 
 
-def _bundle_chunks(conn: Connection, bundle_id: str, plan: Plan, sanitize: bool, counter: _Counter,
+def _bundle_chunks(conn: Connection, bundle_id: str, contents: _Contents, sanitize: bool, counter: _Counter,
                    progress: Progress | None) -> Iterator[bytes]:
-    """The bundle, streamed: stored JSON as it is (compact), or sanitised and re-encoded."""
+    """The bundle, streamed: stored JSON as it is (compact), or sanitised and re-encoded; then the built objects."""
     yield b'{"type":"bundle","id":"' + bundle_id.encode() + b'","objects":['
+    plan = contents.plan
     total = len(plan.vids)
     for start in range(0, total, BATCH):
         batch = plan.vids[start:start + BATCH]
         texts = rows.version_json(conn, batch)
-        parts = []
-        for vid in batch:
-            data = texts[vid]
-            if sanitize:
-                try:
-                    cleaned, changed = sanitize_object(orjson.loads(data))
-                except RecursionError:
-                    raise InvalidInput("an object is nested too deeply to be sanitised; nothing was written") \
-                        from None
-                if changed:
-                    counter.sanitized += 1
-                    data = orjson.dumps(cleaned)
-            parts.append(data)
+        parts = [_sanitized(texts[vid], counter) if sanitize else texts[vid] for vid in batch]
         yield (b"," if start else b"") + b",".join(parts)
         if progress:
             progress("write", min(start + BATCH, total), total)
+    if contents.built:
+        parts = [orjson.dumps(obj) for obj in contents.built]
+        if sanitize:
+            parts = [_sanitized(data, counter) for data in parts]
+        yield (b"," if total else b"") + b",".join(parts)
     yield b"]}"
+
+
+def _sanitized(data: bytes, counter: _Counter) -> bytes:
+    try:
+        cleaned, changed = sanitize_object(orjson.loads(data))
+    except RecursionError:
+        raise InvalidInput("an object is nested too deeply to be sanitised; nothing was written") from None
+    if not changed:
+        return data
+    counter.sanitized += 1
+    return orjson.dumps(cleaned)
 
 
 def _mb(size: int) -> str:

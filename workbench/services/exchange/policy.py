@@ -16,7 +16,8 @@ Rules, applied to the selection's roots plus everything they bring along:
    A victim named only in a TLP:RED report stays with the report.
 
 The plan is computed from the index of references the store keeps for current versions, so it costs no JSON
-parsing except for older versions and, with ``sanitize``, notes.
+parsing except for older versions and, with ``sanitize``, notes. Ids in ``exclude`` are planned as if they were not
+stored: the selection writes those objects itself (a case's own objects, built afresh for the export).
 """
 
 from __future__ import annotations
@@ -84,23 +85,26 @@ def plan_export(
     include_history: bool = True,
     sanitize: bool = False,
     cancel: Callable[[], bool] | None = None,
+    exclude: frozenset[str] = frozenset(),
 ) -> Plan:
     """Work out the plan; see the module docstring. ``roots`` None means every object."""
     with paused_gc():
-        return _plan(conn, roots, ceiling, unmarked_as, recipient, include_history, sanitize, cancel)
+        return _plan(conn, roots, ceiling, unmarked_as, recipient, include_history, sanitize, cancel, exclude)
 
 
 def _plan(conn: Connection, roots: list[str] | None, ceiling: Tlp, unmarked_as: Tlp, recipient: str,
-          include_history: bool, sanitize: bool, cancel: Callable[[], bool] | None) -> Plan:
+          include_history: bool, sanitize: bool, cancel: Callable[[], bool] | None, exclude: frozenset[str]) -> Plan:
     names: dict[str, str] = {}
     objects: dict[str, tuple[str, int | None, int]] = {}
     for stix_id, kind, tlp, vid, name in rows.current_objects(conn):
+        if stix_id in exclude:
+            continue
         objects[stix_id] = (kind, tlp, vid)
         names[stix_id] = name
     refs_out: dict[str, list[tuple[str, int]]] = defaultdict(list)
     refs_in: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for source, target, prop in rows.current_refs(conn):
-        if target in objects and target != source:
+        if target in objects and source in objects and target != source:
             how = _kind(prop)
             refs_out[source].append((target, how))
             refs_in[target].append((source, how))

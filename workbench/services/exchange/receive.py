@@ -5,6 +5,10 @@ then hands the quarantined bundle to ``services.importer.import_file`` with prov
 package id, a per-object TLP check, and a ``before_commit`` that records the package in the inbox, advances the
 channel and writes the audit entry in the importer's transaction (step 8). ``dry_run=True`` is the preview: the
 same work, rolled back.
+
+``on_import(conn, summary, verdict)`` lets a caller add its own rows to that same transaction, after the package
+is recorded: the cases feature adopts the cases a package carries and links its objects to a case
+(``services.case_exchange``). Raising inside it refuses the whole package: objects, channel state and all.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ logger = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
 CancelCheck = Callable[[], bool]
+#: ``on_import(conn, summary, verdict)``: the caller's own writes inside the import's transaction.
+PackageHook = Callable[[Connection, ImportSummary, Verdict], None]
 
 
 @dataclass(frozen=True)
@@ -58,10 +64,12 @@ def import_package(
     quarantine_root: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
+    on_import: PackageHook | None = None,
 ) -> PackageImport:
     """Import (or, with ``dry_run``, preview) one package; refusals raise with the cause and change nothing."""
     with quarantined(path, limits=limits, root=quarantine_root, progress=progress, cancel=cancel) as box:
-        return import_quarantined(ws, box, dry_run=dry_run, now=now, progress=progress, cancel=cancel)
+        return import_quarantined(ws, box, dry_run=dry_run, now=now, progress=progress, cancel=cancel,
+                                  on_import=on_import)
 
 
 def import_quarantined(
@@ -72,6 +80,7 @@ def import_quarantined(
     now: datetime | None = None,
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
+    on_import: PackageHook | None = None,
 ) -> PackageImport:
     """``import_package`` over a package already copied into quarantine."""
     trusted = pinned_keys(ws.conn)
@@ -92,6 +101,8 @@ def import_quarantined(
     def before_commit(conn: Connection, summary: ImportSummary) -> None:
         _record(conn, checked, summary)
         recorded.append(True)
+        if on_import is not None:
+            on_import(conn, summary, checked.verdict)
 
     manifest = checked.manifest
     source = ImportSource("package", f"package {manifest.sequence} from {partner.name}",
@@ -106,7 +117,8 @@ def import_quarantined(
     committed = summary.committed
     if not dry_run and not recorded:
         # The importer keeps nothing when every object was already stored; the package still arrived and its
-        # place in the channel must be kept, or it could be replayed.
+        # place in the channel must be kept, or it could be replayed. ``on_import`` is not called here: nothing
+        # was stored that it could act on (an importer that calls ``before_commit`` in every case never comes here).
         with ws.transaction() as conn:
             _record(conn, checked, summary)
         committed = True

@@ -5,15 +5,17 @@ is attached to them, then holds back what may not leave. ``explicit`` roots were
 their own merit; with ``AllObjects`` every object is a root, but one that only held-back objects refer to is
 held back with them (a victim named only in a TLP:RED report must not leave on its own).
 
-Cases are built by another part of the program: it registers a resolver with ``set_case_resolver`` and
-``CaseSelection`` uses it. Until one is registered, ``--case`` is refused with a clear message.
+A selection may also build objects of its own that are not read from the store (``built_objects``): a case
+exported by ``services.case_exchange.CaseSelection`` is written as the STIX objects that stand for it, built for
+this export from the stored case and knowing which of its linked objects leave. The exporter judges those objects
+by their markings like any other, writes them after the stored ones, and leaves stored copies of them
+(``built_ids``) out of the plan, so a case adopted from a partner is not sent twice in two versions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from workbench.domain.errors import InvalidInput
 from workbench.domain.ids import is_stix_id
@@ -21,16 +23,20 @@ from workbench.domain.ids import is_stix_id
 if TYPE_CHECKING:
     from workbench.services.workspace import Workspace
 
-#: ``resolver(ws, case_id) -> ids of the objects of the case``; raises InvalidInput for an unknown case.
-CaseResolver = Callable[["Workspace", str], Iterable[str]]
-_case_resolver: CaseResolver | None = None
 MAX_QUERY_HITS = 1_000_000
 
 
-def set_case_resolver(resolver: CaseResolver | None) -> None:
-    """Plug in "the objects of case ID" (called by the cases service when it is loaded)."""
-    global _case_resolver
-    _case_resolver = resolver
+@dataclass(frozen=True)
+class BuiltObject:
+    """An object a selection builds for the export instead of reading it from the store.
+
+    ``public`` marks a constant of the program that is the same in every workspace (the definition of an extension
+    and its author): it leaves at any ceiling and does not count towards the package's ``tlp_ceiling``, like a
+    marking definition. Any other built object is judged by its markings (unmarked counts as ``unmarked_as``).
+    """
+
+    obj: dict[str, Any]
+    public: bool = False
 
 
 class Selection:
@@ -43,6 +49,15 @@ class Selection:
 
     def object_ids(self, ws: Workspace) -> list[str] | None:
         raise NotImplementedError
+
+    def built_ids(self, ws: Workspace) -> frozenset[str]:
+        """Ids of the objects ``built_objects`` writes: stored versions of them are left out of the plan."""
+        return frozenset()
+
+    def built_objects(self, ws: Workspace, leaving: frozenset[str]) -> list[BuiltObject]:
+        """Objects written for this export besides the stored ones; ``leaving`` is the ids of the stored objects
+        that leave, so that nothing built refers to an object held back."""
+        return []
 
 
 @dataclass(frozen=True)
@@ -96,19 +111,3 @@ class IdSelection(Selection):
         if missing:
             raise InvalidInput(f"{missing[0]} is not in this workspace")
         return list(dict.fromkeys(self.ids))
-
-
-@dataclass(frozen=True)
-class CaseSelection(Selection):
-    case_id: str
-
-    def describe(self) -> str:
-        return f"case {self.case_id[:60]}"
-
-    def object_ids(self, ws: Workspace) -> list[str] | None:
-        if _case_resolver is None:
-            raise InvalidInput("exporting a case is not available yet in this build; use --query or export all")
-        ids = list(dict.fromkeys(_case_resolver(ws, self.case_id)))
-        if not ids:
-            raise InvalidInput(f"case {self.case_id[:60]} holds no objects to export")
-        return ids
