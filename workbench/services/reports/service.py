@@ -174,11 +174,18 @@ def _check_pdf_name(target: Path) -> None:
         raise InvalidInput(f"{target.name}: the report file name must end in .pdf")
 
 
-def record_print(ws: Workspace, report: RenderedReport, *, printer: str, copies: int) -> None:
-    """Record that a rendered report was printed (the window calls this once ``QPrinter`` has finished)."""
+def record_print(ws: Workspace, report: RenderedReport, *, printer: str, copies: int,
+                 page_range: str | None = None) -> None:
+    """Record that a rendered report was printed (the window calls this once ``QPrinter`` has finished).
+
+    ``page_range`` (``"2-3"``) is recorded when only some pages were printed.
+    """
     if copies < 1:
         raise InvalidInput("the number of copies must be at least 1")
-    ws.record(PRINTED_ACTION, {
+    details: dict[str, Any] = {
         "report_id": report.report_id, "kind": report.kind, "tlp": report.tlp.short, "sha256": report.sha256,
         "pages": report.pages, "printer": str(printer)[:200], "copies": int(copies),
-    })
+    }
+    if page_range:
+        details["page_range"] = str(page_range)[:200]
+    ws.record(PRINTED_ACTION, details)
