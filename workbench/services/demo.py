@@ -196,7 +196,6 @@ def fill(ws: Workspace) -> dict[str, int]:
             audit.append(conn, "import", {"source": name, "kind": kind, "demo": True, **counts})
         for key, value in counts.items():
             totals[key] += value
-    add_report_cases(ws)
     logger.info("demo workspace filled")
     return totals
 
@@ -269,6 +268,7 @@ def create_demo_workspace(folder: str | os.PathLike[str]) -> Workspace:
     ws = create_workspace(Path(folder) / "demo-workspace.db", DEMO_PASSPHRASE, DEMO_ORG)
     try:
         fill(ws)
+        add_report_cases(ws)
     except BaseException:
         ws.close(lock=True)
         raise

@@ -107,9 +107,11 @@ class BriefingEditor(QWidget):
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow(self.tr("&Title:"), self.title)
-        form.addRow(self.tr("A&udience:"), self.audience)
-        form.addRow(self.tr("R&eference:"), self.reference)
+        for text, edit in ((self.tr("&Title:"), self.title), (self.tr("A&udience:"), self.audience),
+                           (self.tr("R&eference:"), self.reference)):
+            label = plain_label(text, self)  # QFormLayout's own labels would guess rich text
+            label.setBuddy(edit)
+            form.addRow(label, edit)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
@@ -222,8 +224,7 @@ class BriefingEditor(QWidget):
             "reference": self.reference.text().strip(), "bluf": _lines(self.bluf),
             "key_judgements": self.judgements.entries(), "recommendations": _lines(self.recommendations),
             "gaps": _lines(self.gaps), "distribution": _lines(self.distribution),
-            "sources": [{"name": row["name"], "grade": row["reliability"] + row["credibility"],
-                         "description": row["description"]} for row in self.sources.entries()],
+            "sources": self.sources.entries(),  # name, reliability, credibility, description: the service's keys
         }
         return {key: value for key, value in document.items() if value}
 

@@ -148,7 +148,7 @@ class ReportForm(QWidget):
         tlp_label = plain_label(self.tr("&Marking:"), self)
         tlp_label.setBuddy(self.tlp_box)
         form.addRow(tlp_label, self.tlp_box)
-        form.addRow("", self.final)
+        form.addRow(self.final)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QSizeF, Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence
-from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QPushButton,
@@ -60,6 +61,7 @@ class ReportsScreen(Screen):
         super().__init__(context, parent)
         self.setObjectName("reportsScreen")
         self.prepared: PreparedReport | None = None
+        self.saved_to: Path | None = None
         self.stale = False
         self.progress: TaskProgressDialog | None = None
         self.save_dialog: QFileDialog | None = None
@@ -217,6 +219,7 @@ class ReportsScreen(Screen):
             return
         self.prepared = prepared
         self.stale = False
+        self.saved_to = None
         self._show_prepared()
         self.preview_pane.view.setFocus()
         self.context.status(self.tr("Preview of {0}: {1} pages. Nothing is saved until you save or print it.")
@@ -244,6 +247,8 @@ class ReportsScreen(Screen):
             lines.append(self.tr("Left out as marked above the report's level: {0}.").format(counts))
         if prepared.raised:
             lines.append(self.tr("Marked {0}: it contains objects marked so.").format(rendered.tlp.label))
+        if self.saved_to is not None:
+            lines.append(self.tr("Saved to {0}.").format(self.saved_to))
         self.details.setText("\n".join(lines))
         self.details.show()
 
@@ -279,7 +284,8 @@ class ReportsScreen(Screen):
 
     def _saved(self, prepared: PreparedReport, target: Path) -> None:
         self.context.status(self.tr("Saved {0} to {1}.").format(prepared.rendered.report_id, target))
-        self.details.setText(self.details.text() + "\n" + self.tr("Saved to {0}.").format(target))
+        self.saved_to = target
+        self._show_prepared()
         # The audit log grew: the Audit screen shows the new entry (this screen keeps its preview).
         self.context.session.notify_changed(StoreChange("report", self.tr("report saved")))
         self.report_saved.emit(str(target))
@@ -294,6 +300,9 @@ class ReportsScreen(Screen):
         document = self.preview_pane.document
         size = document.pagePointSize(0) if self.preview_pane.page_count else QSizeF(595.28, 841.89)
         prepare_printer(printer, self.prepared.rendered.pages, size)
+        if not QPrinterInfo.availablePrinterNames():  # only "Print to File (PDF)": propose a name beside the saves
+            folder = Path(self.context.settings.value("reports/folder", str(Path.home())))
+            printer.setOutputFileName(str(folder / self.prepared.suggested_name.replace(".pdf", "-print.pdf")))
         dialog = QPrintDialog(printer, self)
         dialog.setObjectName("printReportDialog")
         dialog.setWindowTitle(self.tr("Print {0}").format(self.prepared.rendered.report_id))
@@ -306,7 +315,7 @@ class ReportsScreen(Screen):
         dialog.finished.connect(lambda _result: setattr(self, "print_dialog", None))
         self.print_dialog = dialog
         self._printer = printer  # the dialog holds only a pointer to it
-        dialog.open()
+        QDialog.open(dialog)  # PySide6 binds only QPrintDialog.open(receiver, member)
 
     def print_to(self, printer: QPrinter) -> None:
         """Print the previewed pages on ``printer`` in a worker thread, then record ``report.printed``."""
@@ -370,6 +379,7 @@ class ReportsScreen(Screen):
         if self._task is not None:
             self._task.cancel()
         self.prepared = None
+        self.saved_to = None
         self.stale = False
         self.preview_pane.clear()
         self.form.clear()
