@@ -186,13 +186,13 @@ def test_a_final_briefing_without_key_judgements_shows_the_services_message(qtbo
 
 
 def test_a_hostile_description_previews_literally(qtbot, reports, demo_workspace) -> None:
-    from tests.conftest import indicator
+    from tests.conftest import malware
     from workbench.app.session import StoreChange
     from workbench.storage.objects import ObjectStore
 
     hostile = ('<img src="/etc/passwd"/> <font size=500>huge <b>unclosed <para> '
                + "A" * 100_000 + " שלום עולם مرحبا")
-    obj = indicator(name="Zephyrquill beacon", description=hostile)
+    obj = malware(name="Zephyrquill <b>loader", description=hostile)
     with demo_workspace.transaction() as conn:
         store = ObjectStore(conn)
         store.put(obj, store.add_source("file", "hostile.json"))
@@ -201,7 +201,7 @@ def test_a_hostile_description_previews_literally(qtbot, reports, demo_workspace
     prepared = preview(qtbot, reports)
     pages, text = pdf_text(prepared.rendered.pdf)
     assert reports.preview_pane.page_count == pages
-    assert "Zephyrquill beacon" in text
+    assert "Zephyrquill <b>loader" in text and '<img src="/etc/passwd"/>' in text and "<font size=500>" in text
     assert not message_boxes()
 
 

@@ -57,19 +57,19 @@ def _tr(text: str) -> str:
 JUDGEMENT_FIELDS = (
     Field("statement", lambda: _tr("Judgement"), lambda: _tr("What you judge, in one sentence"), width=160),
     Field("likelihood", lambda: _tr("Likelihood"), lambda: _tr("The probability term printed with its range"),
-          tuple((term.value, f"{term.value} ({term.percent_range})") for term in Likelihood), 150),
+          tuple((term.value, f"{term.value} ({term.percent_range})") for term in Likelihood), 135),
     Field("confidence", lambda: _tr("Confidence"), lambda: _tr("Analytic confidence in the judgement"),
-          tuple((level.value, level.value) for level in Confidence), 85),
+          tuple((level.value, level.value) for level in Confidence), 80),
     Field("basis", lambda: _tr("Basis"), lambda: _tr("What the confidence rests on: sources, gaps, assumptions"),
-          width=140),
+          width=110),
 )
 SOURCE_FIELDS = (
     Field("name", lambda: _tr("Source"), lambda: _tr("Who or what the information came from"), width=140),
     Field("reliability", lambda: _tr("Reliability"), lambda: _tr("Admiralty scale: reliability of the source"),
-          tuple((grade.value, f"{grade.value} – {grade.meaning}") for grade in Reliability), 150),
+          tuple((grade.value, f"{grade.value} – {grade.meaning}") for grade in Reliability), 135),
     Field("credibility", lambda: _tr("Credibility"), lambda: _tr("Admiralty scale: credibility of the information"),
-          tuple((grade.value, f"{grade.value} – {grade.meaning}") for grade in Credibility), 130),
-    Field("description", lambda: _tr("Description"), lambda: _tr("What the source provided"), width=140),
+          tuple((grade.value, f"{grade.value} – {grade.meaning}") for grade in Credibility), 120),
+    Field("description", lambda: _tr("Description"), lambda: _tr("What the source provided"), width=110),
 )
 
 

@@ -103,7 +103,8 @@ def prepare(ws: Workspace, request: ReportRequest, *, step: Step = lambda _text:
         report, held_back = selection.briefing, dict(selection.held_back)
         source = {"query": query, "matched": selection.matched, "related": selection.related,
                   "held_back": held_back}
-        found = f"{selection.matched} objects found, {selection.related} related added"
+        found = (f"the library search “{query[:80]}”: {selection.matched} objects found, "
+                 f"{selection.related} related added")
     step("rendering")
     rendered = render(report, report_id=next_report_id(ws), final=request.final, progress=page)
     logger.info("report prepared in memory: %s, %d pages", rendered.kind, rendered.pages)
