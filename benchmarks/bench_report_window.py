@@ -18,14 +18,14 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, QSizeF  # noqa: E402
-from PySide6.QtPdf import QPdfDocument  # noqa: E402
-from PySide6.QtPrintSupport import QPrinter  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, QSizeF
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QApplication
 
-from benchmarks.bench_reports import INDICATORS, TECHNIQUES, techniques  # noqa: E402
-from workbench.services.reports import render, samples  # noqa: E402
-from workbench.ui.reports.printing import prepare_printer, print_pdf  # noqa: E402
+from benchmarks.bench_reports import INDICATORS, TECHNIQUES, techniques
+from workbench.services.reports import render, samples
+from workbench.ui.reports.printing import prepare_printer, print_pdf
 
 
 def main() -> None:
