@@ -70,6 +70,40 @@ def sample_bundle(folder: Path) -> Path:
     return path
 
 
+def shoot_reports(window: MainWindow) -> None:
+    """The Reports screen: the demo incident's report previewed, then a briefing's analyst part being written."""
+    reports = window.show_screen("reports")
+    wait_until(lambda: reports.form.cases.rowCount() > 0)
+    shown: list[object] = []
+    reports.preview_shown.connect(shown.append)
+    reports.preview()
+    wait_until(lambda: bool(shown))
+    save(window, "14-report-preview")
+    reports.form.kind_box.setCurrentIndex(reports.form.kind_box.findData("briefing"))
+    reports.form.from_search.setChecked(True)
+    reports.form.query.setText("sandstorm owl")
+    editor = reports.editor
+    editor.title.setText("Sandstorm Owl targets energy billing")
+    editor.audience.setText("Heads of national CSIRTs")
+    editor.bluf.setPlainText("Sandstorm Owl phishes billing teams of grid operators with invoice lures.\n"
+                             "GreyLantern, its backdoor, beacons to cdn-update.example.\n"
+                             "Block the two C2 indicators and hunt for PaperMoth documents.")
+    editor.judgements.set_entries([
+        {"statement": "Sandstorm Owl will target more grid operators this quarter", "likelihood": "likely",
+         "confidence": "moderate", "basis": "Two partner reports, one incident"}])
+    editor.sources.set_entries([{"name": "Nordmark CDC bulletin 2026-014", "reliability": "B", "credibility": "2",
+                                 "description": "Partner bulletin"}])
+    editor.recommendations.setPlainText("Block the C2 address and domain\nWarn billing teams about invoice lures")
+    editor.distribution.setPlainText("National CSIRTs\nEnergy ISAC")
+    shown.clear()
+    reports.preview()
+    wait_until(lambda: bool(shown))
+    reports.preview_pane.go_to_page(2)
+    reports.tabs.setCurrentIndex(1)
+    save(window, "15-briefing-editor")
+    reports.tabs.setCurrentIndex(0)
+
+
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     app = create_application()
@@ -129,6 +163,8 @@ def main() -> int:
     save(window, "08-audit-verified")
 
     save(window.show_screen("exchange"), "09-placeholder-exchange")
+
+    shoot_reports(window)
 
     window.show_screen("library")
     apply_palette(app, dark=True)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from workbench.domain.errors import InvalidInput
-from workbench.services.reports import generate, next_report_id, record_print, samples
+from workbench.domain.errors import Cancelled, InvalidInput
+from workbench.services.reports import generate, next_report_id, record_print, render, samples, save
 from workbench.services.workspace import Workspace
 from workbench.storage import audit
 
@@ -72,3 +72,37 @@ def test_record_print_logs_printer_and_copies(workspace: Workspace, tmp_path: Pa
     assert entry.details["sha256"] == rendered.sha256 and entry.details["pages"] == rendered.pages
     with pytest.raises(InvalidInput):
         record_print(workspace, rendered, printer="x", copies=0)
+
+
+def test_save_writes_the_previewed_bytes_and_records_them(workspace: Workspace, tmp_path: Path) -> None:
+    rendered = render(samples.exercise(), report_id=next_report_id(workspace), final=True)
+    target = tmp_path / "after-action.pdf"
+    save(workspace, rendered, target, source={"case": "EXE-2026-0001"})
+    assert target.read_bytes() == rendered.pdf
+    [entry] = entries(workspace, "report.generated")
+    assert entry.details["sha256"] == rendered.sha256 and entry.details["final"] is True
+    assert entry.details["source"] == {"case": "EXE-2026-0001"} and entry.details["file"] == target.name
+    with pytest.raises(InvalidInput):
+        save(workspace, rendered, tmp_path / "after-action.txt")
+    assert len(entries(workspace, "report.generated")) == 1
+
+
+def test_a_printed_report_uses_its_number(workspace: Workspace) -> None:
+    rendered = render(samples.exercise(), report_id=next_report_id(workspace))
+    record_print(workspace, rendered, printer="PDF file", copies=1)
+    number = int(rendered.report_id.rsplit("-", 1)[1])
+    assert next_report_id(workspace) == rendered.report_id[:-4] + f"{number + 1:04d}"
+
+
+def test_render_reports_each_page_and_stops_when_the_callback_raises() -> None:
+    seen: list[int] = []
+    rendered = render(samples.briefing(indicator_count=400), report_id="RPT-2026-0001", progress=seen.append)
+    assert seen and max(seen) == rendered.pages
+    assert seen == sorted(seen)
+
+    def stop(page: int) -> None:
+        if page >= 2:
+            raise Cancelled()
+
+    with pytest.raises(Cancelled):
+        render(samples.briefing(indicator_count=400), report_id="RPT-2026-0001", progress=stop)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from workbench.ui import audit, library
+from workbench.ui import audit, library, reports
 from workbench.ui.common.placeholder import placeholder
 from workbench.ui.common.screen import ScreenSpec
 
@@ -31,8 +31,6 @@ SCREENS: tuple[ScreenSpec, ...] = (
     placeholder("partners", lambda: _t("Partners"),
                 lambda: _t("Partner agencies and their pinned public keys: add from a PEM file, compare the "
                            "fingerprint, set TLP ceilings and validity, revoke."), "partners"),
-    placeholder("reports", lambda: _t("Reports"),
-                lambda: _t("Incident, exercise and briefing reports as PDF, marked with TLP on every page."),
-                "reports"),
+    reports.SCREEN,
     audit.SCREEN,
 )

@@ -1,8 +1,9 @@
 """Rendering a report input to PDF bytes, saving it without leaving partial files, and recording it.
 
-``render`` needs no workspace (the window's preview uses it on its own); ``generate`` renders, writes the file
-beside its target under a temporary name, fsyncs, renames, and records ``report.generated`` with the PDF's
-SHA-256. ``record_print`` is what the window calls after ``QPrinter`` has printed.
+``render`` needs no workspace (the window's preview uses it on its own); ``save`` writes a rendered report beside
+its target under a temporary name, fsyncs, renames, and records ``report.generated`` with the PDF's SHA-256 (the
+window saves exactly the PDF it previewed); ``generate`` is ``render`` then ``save``. ``record_print`` is what the
+window calls after ``QPrinter`` has printed.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import io
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,10 +59,12 @@ class RenderedReport:
 
 
 def render(report: ReportInput, *, report_id: str, final: bool = False,
-           generated_at: datetime | None = None) -> RenderedReport:
+           generated_at: datetime | None = None, progress: Callable[[int], None] | None = None) -> RenderedReport:
     """The PDF of a report. Never reads a file other than the shipped fonts, whatever the input's text says.
 
     ``generated_at`` (default now) is printed on the cover and is the "as of" time for NIS2 deadlines.
+    ``progress`` is called with the number of each page laid out; whatever it raises (the window's ``Cancelled``)
+    stops the rendering and propagates.
     """
     moment = (generated_at or datetime.now(UTC)).astimezone(UTC)
     tlp = effective_tlp(report)
@@ -71,6 +75,8 @@ def render(report: ReportInput, *, report_id: str, final: bool = False,
     buffer = io.BytesIO()
     counter: dict[str, int] = {}
     document = ReportDocTemplate(buffer, chrome)
+    if progress is not None:
+        document.setProgressCallBack(lambda kind, value: progress(int(value)) if kind == "PAGE" else None)
     document.build(story, canvasmaker=canvas_class(chrome, counter))
     logger.info("rendered %s report, %d pages", report.kind, counter.get("pages", 0))
     return RenderedReport(report_id, report.kind, tlp, final, counter.get("pages", 0), buffer.getvalue())
@@ -87,10 +93,14 @@ def _story(report: ReportInput, chrome: PageChrome, styles: Styles, moment: date
 
 
 def next_report_id(ws: Workspace, *, year: int | None = None) -> str:
-    """``RPT-2026-0007``: the next number of the year among the reports this workspace has recorded."""
+    """``RPT-2026-0007``: the next number of the year among the reports this workspace has saved or printed.
+
+    A report printed from the window's preview without being saved has used its number too.
+    """
     year = year or datetime.now(UTC).year
     prefix = f"RPT-{year}-"
-    used = [entry.details.get("report_id", "") for entry in audit.entries(ws.conn, action=GENERATED_ACTION)]
+    used = [entry.details.get("report_id", "") for action in (GENERATED_ACTION, PRINTED_ACTION)
+            for entry in audit.entries(ws.conn, action=action)]
     numbers = [int(item[len(prefix):]) for item in used
                if isinstance(item, str) and item.startswith(prefix) and item[len(prefix):].isdigit()]
     return f"{prefix}{max(numbers, default=0) + 1:04d}"
@@ -138,23 +148,44 @@ def generate(ws: Workspace, report: ReportInput, out: str | os.PathLike[str], *,
     ``source`` names what the report was built from (``{"case": id}`` or ``{"query": text, ...}``) for the audit
     entry. Nothing is recorded when rendering or writing fails.
     """
-    target = Path(out)
-    if target.suffix.lower() != ".pdf":
-        raise InvalidInput(f"{target.name}: the report file name must end in .pdf")
+    _check_pdf_name(Path(out))
     rendered = render(report, report_id=report_id or next_report_id(ws), final=final, generated_at=generated_at)
+    return save(ws, rendered, out, source=source)
+
+
+def save(ws: Workspace, rendered: RenderedReport, out: str | os.PathLike[str], *,
+         source: dict[str, Any] | None = None) -> RenderedReport:
+    """Write an already rendered report to ``out`` atomically and record ``report.generated`` with its SHA-256.
+
+    Refuses a name not ending in ``.pdf`` and a target it cannot write; nothing is recorded then.
+    """
+    target = Path(out)
+    _check_pdf_name(target)
     write_atomically(rendered.pdf, target)
     ws.record(GENERATED_ACTION, {
-        "report_id": rendered.report_id, "kind": rendered.kind, "tlp": rendered.tlp.short, "final": final,
+        "report_id": rendered.report_id, "kind": rendered.kind, "tlp": rendered.tlp.short, "final": rendered.final,
         "pages": rendered.pages, "sha256": rendered.sha256, "file": target.name, "source": source or {},
     })
     return rendered
 
 
-def record_print(ws: Workspace, report: RenderedReport, *, printer: str, copies: int) -> None:
-    """Record that a rendered report was printed (the window calls this once ``QPrinter`` has finished)."""
+def _check_pdf_name(target: Path) -> None:
+    if target.suffix.lower() != ".pdf":
+        raise InvalidInput(f"{target.name}: the report file name must end in .pdf")
+
+
+def record_print(ws: Workspace, report: RenderedReport, *, printer: str, copies: int,
+                 page_range: str | None = None) -> None:
+    """Record that a rendered report was printed (the window calls this once ``QPrinter`` has finished).
+
+    ``page_range`` (``"2-3"``) is recorded when only some pages were printed.
+    """
     if copies < 1:
         raise InvalidInput("the number of copies must be at least 1")
-    ws.record(PRINTED_ACTION, {
+    details: dict[str, Any] = {
         "report_id": report.report_id, "kind": report.kind, "tlp": report.tlp.short, "sha256": report.sha256,
         "pages": report.pages, "printer": str(printer)[:200], "copies": int(copies),
-    })
+    }
+    if page_range:
+        details["page_range"] = str(page_range)[:200]
+    ws.record(PRINTED_ACTION, details)
