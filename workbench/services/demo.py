@@ -204,6 +204,9 @@ def create_demo_workspace(folder: str | os.PathLike[str]) -> Workspace:
     ws = create_workspace(Path(folder) / "demo-workspace.db", DEMO_PASSPHRASE, DEMO_ORG)
     try:
         fill(ws)
+        from workbench.services.demo_cases import fill_cases  # it builds on this module's objects
+
+        fill_cases(ws)
     except BaseException:
         ws.close(lock=True)
         raise

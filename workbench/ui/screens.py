@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from workbench.ui import audit, library
+from workbench.ui import audit, cases, library
 from workbench.ui.common.placeholder import placeholder
 from workbench.ui.common.screen import ScreenSpec
 
@@ -20,9 +20,7 @@ def _t(text: str) -> str:
 
 SCREENS: tuple[ScreenSpec, ...] = (
     library.SCREEN,
-    placeholder("cases", lambda: _t("Cases"),
-                lambda: _t("Incident and exercise cases: timeline, linked objects, NIS2 and CISA reporting fields, "
-                           "HSEEP after-action structure."), "cases"),
+    cases.SCREEN,
     placeholder("exchange", lambda: _t("Exchange"),
                 lambda: _t("Inbox: signed packages found on removable media or in a folder, each with its "
                            "verification verdict before anything is imported. Outbox: the export wizard with the "
