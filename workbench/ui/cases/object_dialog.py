@@ -93,7 +93,8 @@ class CreateObjectDialog(QDialog):
         self.name.setObjectName("objectName")
         self.value = self._line(self.tr("Value"), self.tr("The address, domain, URL, hash or name observed"))
         self.value.setObjectName("objectValue")
-        self.pattern = self._line(self.tr("Pattern"), self.tr("A STIX pattern, e.g. [ipv4-addr:value = '198.51.100.7']"))
+        self.pattern = self._line(self.tr("Pattern"),
+                                  self.tr("A STIX pattern, e.g. [ipv4-addr:value = '198.51.100.7']"))
         self.pattern.setObjectName("objectPattern")
         self.pattern.setPlaceholderText("[ipv4-addr:value = '198.51.100.7']")
         self.is_family = QCheckBox(self.tr("A malware family (not one sample)"), self)

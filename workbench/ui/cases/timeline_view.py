@@ -281,8 +281,8 @@ class TimelineView(QGraphicsView):
         epoch = datetime(1970, 1, 1, tzinfo=UTC)
         seconds = step.total_seconds()
         # Ticks on whole local steps (local midnight for days), with the zone's offset at the start.
-        first = epoch + timedelta(seconds=((self._start + offset - epoch).total_seconds() // seconds) * seconds) - offset
-        tick = first
+        whole_steps = (self._start + offset - epoch).total_seconds() // seconds
+        tick = epoch + timedelta(seconds=whole_steps * seconds) - offset
         scene.addLine(0, AXIS_HEIGHT, scene.width(), AXIS_HEIGHT, QPen(text_colour, 1))
         limit = self.time_at(scene.width())
         last_day = None
