@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from workbench.app.session import Session
 from workbench.app.tasks import TaskFailure
@@ -251,9 +252,9 @@ class CaseEditor(QWidget):
         """Drop the case from memory (the workspace is locking, or the case is gone)."""
         self._generation += 1
         self.view = None
-        if self.dialog is not None:
+        if self.dialog is not None and isValid(self.dialog):  # a dialog deletes itself when closed
             self.dialog.close()
-            self.dialog = None
+        self.dialog = None
         if self.header is not None:
             self.header.clear()
         if self.form is not None:

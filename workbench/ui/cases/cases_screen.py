@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from workbench.app.session import StoreChange
 from workbench.domain.cases.case import Case
@@ -145,9 +146,9 @@ class CasesScreen(Screen):
         self.deadlines.reload()
 
     def _locking(self) -> None:
-        if self.dialog is not None:
+        if self.dialog is not None and isValid(self.dialog):  # a dialog deletes itself when closed
             self.dialog.close()
-            self.dialog = None
+        self.dialog = None
         self.model.clear()
         self.deadlines.clear()
         self.editor.clear()
@@ -233,7 +234,6 @@ class CasesScreen(Screen):
         dialog = NewCaseDialog(kind, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.submitted.connect(lambda new: self._create(dialog, new))
-        dialog.destroyed.connect(lambda: setattr(self, "dialog", None))
         self.dialog = dialog
         dialog.open()
         return dialog

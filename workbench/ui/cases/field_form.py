@@ -8,6 +8,7 @@ depend on the sector): labels, sections, required marks, help, vocabularies and 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -143,13 +144,19 @@ class FieldForm(QWidget):
     # -- showing a refusal -------------------------------------------------------------------------------------
 
     def mark_error(self, message: str) -> FieldEditor | None:
-        """Outline the field a refusal names (by its label, the longest match) and put the focus there."""
+        """Outline the field a refusal names and put the focus there.
+
+        The services' messages name a field by its label ("first detected is after the time of awareness") or, for
+        the rules across records, by the verb of its key ("cannot be planned" for ``planned_at``): the label named
+        first wins (the subject of the sentence), then a key's stem. None when the message names no field here."""
         self.clear_marks()
         lowered = message.lower()
-        named = [info for info in self.infos if info.label.lower() in lowered]
-        if not named:
+        found = _first_named(lowered, [(info, info.label.lower()) for info in self.infos])
+        if found is None:
+            found = _first_named(lowered, [(info, _stem(info.name)) for info in self.infos])
+        if found is None:
             return None
-        info = max(named, key=lambda item: len(item.label))
+        info = found
         editor = self.editors[info.name]
         editor.input.setStyleSheet(_INVALID_STYLE)
         editor.input.setAccessibleDescription(message)
@@ -164,6 +171,21 @@ class FieldForm(QWidget):
                 editor.input.setAccessibleDescription("")
                 info = editor.info
                 self.labels[name].setText(info.label + (" *" if info.required else ""))
+
+
+def _first_named(message: str, names: list[tuple[FieldInfo, str]]) -> FieldInfo | None:
+    """The field whose name occurs first in ``message`` as whole words (the longer name on a tie)."""
+    hits = []
+    for info, name in names:
+        match = re.search(r"\b" + re.escape(name) + r"\b", message)
+        if match is not None:
+            hits.append((match.start(), -len(name), info))
+    return min(hits, key=lambda hit: hit[:2])[2] if hits else None
+
+
+def _stem(name: str) -> str:
+    """``planned_at`` -> ``planned``; ``completion_date`` -> ``completion``."""
+    return re.sub(r"_(at|date)$", "", name).replace("_", " ")
 
 
 def _same(info: FieldInfo, value: Any, before: Any) -> bool:
