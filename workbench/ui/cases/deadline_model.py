@@ -26,13 +26,14 @@ def _t(text: str) -> str:
 
 
 def time_left(due: datetime, now: datetime) -> str:
-    """``20 h 15 min left``, ``2 d 4 h left``, ``35 min overdue``: whole minutes, days beyond 48 hours."""
+    """``20 h 15 min left``, ``5 d 4 h left``, ``35 min overdue``: whole minutes; hours up to 96, as the 24 and
+    72-hour rules count, days beyond."""
     seconds = int((due - now).total_seconds())
     overdue = seconds < 0
     minutes = abs(seconds) // 60
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
-    if days >= 2:
+    if days >= 4:
         span = _t("{0} d {1} h").format(days, hours)
     elif minutes >= 60:
         span = _t("{0} h {1:02d} min").format(days * 24 + hours, mins)

@@ -108,10 +108,10 @@ class DeadlinePanel(QWidget):
         """The clock moved on: count down, and read again when a report passed its due time."""
         if not self.session.is_open:
             return
-        if self.model.tick(self.clock()):
+        crossed = self.model.tick(self.clock())
+        self._summarise()
+        if crossed:
             self.reload()
-        else:
-            self._summarise()
 
     def _loaded(self, generation: int, rows: list[DueReport], now: datetime) -> None:
         if generation != self._generation:

@@ -7,10 +7,11 @@ import enum
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from workbench.ui.cases.case_view import LinkedObject
+from workbench.ui.cases.records_tab import DeleteKey
 from workbench.ui.common.text import one_line, tooltip_text
 
 Index = QModelIndex | QPersistentModelIndex
@@ -142,9 +143,7 @@ class LinkedTab(QWidget):
         self.show_button = QPushButton(self.tr("Show in library"), self)
         self.show_button.setToolTip(self.tr("Open the selected object in the library"))
         self.show_button.clicked.connect(self._show)
-        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
-        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
-        delete.activated.connect(self._unlink)
+        self._delete_key = DeleteKey(self.table, self._unlink)
         buttons = QHBoxLayout()
         for button in (self.link_button, self.create_button, self.unlink_button, self.show_button):
             buttons.addWidget(button)

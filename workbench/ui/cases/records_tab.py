@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from workbench.domain.cases.case import RecordKind
 from workbench.domain.cases.fields import FieldKind
 from workbench.ui.cases.record_model import RecordModel, Roles
+
+
+class DeleteKey(QObject):
+    """Delete (or Backspace) pressed in a table calls ``action``: handled on the table itself, so that it works
+    wherever the table has the focus, also in a dialog or before the window was activated."""
+
+    def __init__(self, table: QTableView, action: Callable[[], None]) -> None:
+        super().__init__(table)
+        self._action = action
+        table.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
+                and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self._action()
+            return True
+        return False
 
 
 class RecordsTab(QWidget):
@@ -56,9 +75,7 @@ class RecordsTab(QWidget):
         self.remove_button.setToolTip(self.tr("Remove the selected {0} (the audit log keeps that it was removed)")
                                       .format(noun))
         self.remove_button.clicked.connect(self._remove)
-        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
-        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
-        delete.activated.connect(self._remove)
+        self._delete_key = DeleteKey(self.table, self._remove)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.edit_button)
