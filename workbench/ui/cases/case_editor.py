@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -29,15 +28,14 @@ from shiboken6 import isValid
 
 from workbench.app.session import Session
 from workbench.app.tasks import TaskFailure
-from workbench.domain.cases.case import RECORD_KINDS, RecordKind
-from workbench.domain.cases.exercise import ExerciseOverview
+from workbench.domain.cases.case import RecordKind
 from workbench.domain.cases.fields import to_dict
-from workbench.domain.cases.incident import IncidentDetails
 from workbench.domain.cases.vocab import CaseKind
 from workbench.domain.deadlines import next_due
 from workbench.services import case_links, case_records, cases
 from workbench.services.workspace import Workspace
 from workbench.ui.cases.case_header import CaseHeader
+from workbench.ui.cases.case_page import CasePage
 from workbench.ui.cases.case_timeline import TimelineTab, timeline_entries
 from workbench.ui.cases.case_view import CaseView, load_case_view
 from workbench.ui.cases.field_form import ErrorBanner, FieldForm
@@ -50,12 +48,6 @@ from workbench.ui.cases.stage_panel import ReportingTab
 from workbench.ui.common.text import plain_label
 
 logger = logging.getLogger(__name__)
-
-#: The tab title of each kind of record (the timeline tab holds the events, the reporting tab the stages).
-_TAB_TITLES = {RecordKind.TASK: "Tasks", RecordKind.PARTICIPANT: "Participants", RecordKind.OBJECTIVE: "Objectives",
-               RecordKind.INJECT: "Injects", RecordKind.OBSERVATION: "Observations",
-               RecordKind.IMPROVEMENT: "Improvement plan"}
-
 
 class CaseEditor(QWidget):
     case_saved = Signal(str)
@@ -88,9 +80,9 @@ class CaseEditor(QWidget):
         self.subheading = plain_label("", page, wrap=True, selectable=True)
         self.subheading.setEnabled(False)
         self.error = ErrorBanner(page)
-        self.tabs = QTabWidget(page)
-        self.tabs.setObjectName("caseTabs")
-        self.tabs.setDocumentMode(True)
+        self.pages = QStackedWidget(page)
+        self.pages.setObjectName("casePages")
+        self._built: dict[CaseKind, CasePage] = {}
         self.save_button = QPushButton(self.tr("&Save"), page)
         self.save_button.setObjectName("saveCase")
         self.save_button.setToolTip(self.tr("Save the case's fields (Ctrl+S)"))
@@ -110,7 +102,7 @@ class CaseEditor(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.subheading)
         layout.addWidget(self.error)
-        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.pages, 1)
         layout.addLayout(save_row)
         self.stack.addWidget(page)
         outer = QVBoxLayout(self)
@@ -119,68 +111,64 @@ class CaseEditor(QWidget):
         save = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
         save.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         save.activated.connect(self.save)
-        self.header: CaseHeader | None = None
-        self.form: FieldForm | None = None
-        self.records: dict[RecordKind, RecordsTab] = {}
-        self.timeline: TimelineTab | None = None
-        self.reporting: ReportingTab | None = None
-        self.linked: LinkedTab | None = None
+        self.page: CasePage | None = None
         self._set_dirty(False)
 
-    # -- building the tabs of a kind ---------------------------------------------------------------------------
+    # -- the tabs of each kind, built once --------------------------------------------------------------------
 
-    def _build(self, kind: CaseKind) -> None:
-        while self.tabs.count():
-            widget = self.tabs.widget(0)
-            self.tabs.removeTab(0)
-            widget.deleteLater()
-        self.records = {}
+    def _show_kind(self, kind: CaseKind) -> CasePage:
+        """The page of ``kind``'s tabs, built (and connected) the first time a case of that kind opens."""
+        page = self._built.get(kind)
+        if page is None:
+            page = CasePage(kind, self.pages)
+            page.header.edited.connect(lambda: self._set_dirty(True))
+            page.form.edited.connect(lambda: self._set_dirty(True))
+            for tab in page.records.values():
+                tab.add_requested.connect(self.add_record)
+                tab.edit_requested.connect(self.edit_record)
+                tab.remove_requested.connect(self.remove_record)
+            page.timeline.view.entry_activated.connect(
+                lambda kind_key, uid: self.edit_record(RecordKind.parse(kind_key), uid))
+            page.linked.link_requested.connect(self.link_from_library)
+            page.linked.create_requested.connect(self.create_object)
+            page.linked.unlink_requested.connect(self.unlink)
+            page.linked.show_requested.connect(self.object_shown)
+            self.pages.addWidget(page)
+            self._built[kind] = page
+        self.pages.setCurrentWidget(page)
+        self.page = page
         self.kind = kind
-        details: type = IncidentDetails if kind is CaseKind.INCIDENT else ExerciseOverview
-        self.header = CaseHeader()
-        self.form = FieldForm(details)
-        self.header.edited.connect(lambda: self._set_dirty(True))
-        self.form.edited.connect(lambda: self._set_dirty(True))
-        holder = QWidget()
-        column = QVBoxLayout(holder)
-        column.addWidget(self.header)
-        column.addWidget(self.form)
-        column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setObjectName("detailsScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(holder)
-        self.tabs.addTab(scroll, self.tr("Details") if kind is CaseKind.INCIDENT else self.tr("Overview"))
-        self.reporting = None
-        if kind is CaseKind.INCIDENT:
-            self.reporting = ReportingTab()
-            self._connect_records(self.reporting.submissions)
-            self.tabs.addTab(self.reporting, self.tr("Reporting"))
-        for record_kind in RECORD_KINDS[kind]:
-            if record_kind in _TAB_TITLES:
-                tab = RecordsTab(record_kind)
-                self._connect_records(tab)
-                self.tabs.addTab(tab, self.tr(_TAB_TITLES[record_kind]))
-        self.timeline = TimelineTab()
-        self._connect_records(self.timeline.events)
-        self.timeline.view.entry_activated.connect(lambda kind_key, uid: self.edit_record(RecordKind.parse(kind_key),
-                                                                                            uid))
-        # Incidents: after the reporting clocks; exercises: after the injects it draws.
-        injects = self.records.get(RecordKind.INJECT)
-        self.tabs.insertTab(self.tabs.indexOf(injects) + 1 if injects is not None else 2, self.timeline,
-                            self.tr("Timeline"))
-        self.linked = LinkedTab()
-        self.linked.link_requested.connect(self.link_from_library)
-        self.linked.create_requested.connect(self.create_object)
-        self.linked.unlink_requested.connect(self.unlink)
-        self.linked.show_requested.connect(self.object_shown)
-        self.tabs.addTab(self.linked, self.tr("Linked objects"))
+        return page
 
-    def _connect_records(self, tab: RecordsTab) -> None:
-        self.records[tab.kind] = tab
-        tab.add_requested.connect(self.add_record)
-        tab.edit_requested.connect(self.edit_record)
-        tab.remove_requested.connect(self.remove_record)
+    # The current page's parts, as the tests and the screen reach them.
+    @property
+    def tabs(self) -> QTabWidget:
+        assert self.page is not None
+        return self.page
+
+    @property
+    def header(self) -> CaseHeader | None:
+        return self.page.header if self.page is not None else None
+
+    @property
+    def form(self) -> FieldForm | None:
+        return self.page.form if self.page is not None else None
+
+    @property
+    def records(self) -> dict[RecordKind, RecordsTab]:
+        return self.page.records if self.page is not None else {}
+
+    @property
+    def timeline(self) -> TimelineTab | None:
+        return self.page.timeline if self.page is not None else None
+
+    @property
+    def reporting(self) -> ReportingTab | None:
+        return self.page.reporting if self.page is not None else None
+
+    @property
+    def linked(self) -> LinkedTab | None:
+        return self.page.linked if self.page is not None else None
 
     def tab_named(self, title: str) -> QWidget | None:
         for index in range(self.tabs.count()):
@@ -214,10 +202,9 @@ class CaseEditor(QWidget):
         """Show ``view``. Unsaved changes to the same case's fields survive (a record added meanwhile does not
         wipe them) unless ``keep_edits`` is False."""
         case = view.case
-        if case.kind is not self.kind:
-            self._build(case.kind)
         same = self.view is not None and self.view.case.ref == case.ref
-        keep_tab = self.tabs.currentIndex() if same else 0
+        page = self._show_kind(case.kind)
+        keep_tab = page.currentIndex() if same else 0
         keep_fields = same and keep_edits and self.dirty
         self.view = view
         assert self.header is not None and self.form is not None and self.timeline is not None
@@ -255,18 +242,8 @@ class CaseEditor(QWidget):
         if self.dialog is not None and isValid(self.dialog):  # a dialog deletes itself when closed
             self.dialog.close()
         self.dialog = None
-        if self.header is not None:
-            self.header.clear()
-        if self.form is not None:
-            self.form.set_values({})
-        for tab in self.records.values():
-            tab.model.clear()
-        if self.reporting is not None:
-            self.reporting.clear()
-        if self.timeline is not None:
-            self.timeline.view.clear()
-        if self.linked is not None:
-            self.linked.model.clear()
+        for page in self._built.values():
+            page.clear()
         self.heading.setText("")
         self.subheading.setText("")
         self.error.clear()

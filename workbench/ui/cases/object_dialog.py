@@ -129,6 +129,7 @@ class CreateObjectDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.error)
         layout.addLayout(self.form)
+        layout.addStretch(1)
         layout.addWidget(buttons)
         self.type_box.currentIndexChanged.connect(lambda _index: self._show_rows())
         self._show_rows()
