@@ -39,6 +39,7 @@ class CaseFilterBar(QWidget):
         for sector in Sector:
             self.sector_box.addItem(sector.label, sector.value)
         self.state_box = self._combo(self.tr("Member State"), self.tr("Incidents in one Member State only"))
+        self.state_box.setMinimumContentsLength(13)
         self.state_box.addItem(self.tr("All Member States"), None)
         for state in MemberState:
             self.state_box.addItem(f"{state.value} {state.label}", state.value)

@@ -82,8 +82,8 @@ class CasesScreen(Screen):
         header.setStretchLastSection(True)
         header.setSortIndicatorShown(True)
         header.setSortIndicator(Columns.MODIFIED, Qt.SortOrder.DescendingOrder)
-        for column, width in ((Columns.REF, 110), (Columns.TITLE, 200), (Columns.STATUS, 105),
-                              (Columns.NEXT_DUE, 240), (Columns.KIND, 75), (Columns.TLP, 95), (Columns.SECTOR, 120),
+        for column, width in ((Columns.REF, 112), (Columns.TITLE, 165), (Columns.STATUS, 100),
+                              (Columns.NEXT_DUE, 230), (Columns.KIND, 75), (Columns.TLP, 95), (Columns.SECTOR, 120),
                               (Columns.MEMBER_STATE, 110), (Columns.STARTS, 150)):
             header.resizeSection(column, width)
         self.table.setSortingEnabled(True)
@@ -258,7 +258,7 @@ class CasesScreen(Screen):
 
     def _restore_layout(self) -> None:
         settings = self.context.settings
-        for key, splitter, sizes in (("cases/splitter", self.splitter, [560, 680]),
+        for key, splitter, sizes in (("cases/splitter", self.splitter, [625, 615]),
                                      ("cases/left", self.left_splitter, [420, 260])):
             state = settings.layout(key)
             if state is None or not splitter.restoreState(state):

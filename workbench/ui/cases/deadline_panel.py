@@ -66,8 +66,8 @@ class DeadlinePanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
-        for column, width in ((Columns.STATE, 95), (Columns.REF, 110), (Columns.STAGE, 150),
-                              (Columns.TIME_LEFT, 135), (Columns.DUE, 150)):
+        for column, width in ((Columns.STATE, 92), (Columns.REF, 102), (Columns.STAGE, 140),
+                              (Columns.TIME_LEFT, 130), (Columns.DUE, 150)):
             header.resizeSection(column, width)
         self.table.activated.connect(self._activated)
         layout = QVBoxLayout(self)

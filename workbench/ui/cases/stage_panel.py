@@ -32,8 +32,8 @@ class ReportingTab(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
-        for column, width in ((Columns.STAGE, 200), (Columns.STATE, 190), (Columns.DUE, 150),
-                              (Columns.SUBMITTED, 150), (Columns.VERSIONS, 70)):
+        for column, width in ((Columns.STAGE, 175), (Columns.STATE, 180), (Columns.DUE, 150),
+                              (Columns.SUBMITTED, 150), (Columns.VERSIONS, 65)):
             header.resizeSection(column, width)
         note = plain_label(self.tr("The clocks start at the time of awareness (Details). Hours are elapsed hours; "
                                    "times are local."), self, wrap=True)

@@ -249,7 +249,8 @@ class TimelineView(QGraphicsView):
         faint = self.palette().color(QPalette.ColorRole.Mid)
         self._lay_out()
         right = max([item.right for lane in self.lanes for item in lane.items] + [self.x_of(self._end)])
-        height = self.lanes[-1].top + self.lanes[-1].height if self.lanes else AXIS_HEIGHT + 60
+        # A band below the lanes holds the "now" label, clear of the markers.
+        height = self.lanes[-1].top + self.lanes[-1].height + 18 if self.lanes else AXIS_HEIGHT + 60
         scene.setSceneRect(QRectF(0, 0, max(right + MARGIN, self.viewport().width()), height))
         if not self.entries:
             self.lanes = []
