@@ -3,14 +3,18 @@ case stays text; every model of the Cases screen passes the model tester; the de
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QLabel
 
 from tests.ui.case_helpers import open_cases, shown
 from workbench.domain.cases.case import RECORD_CLASSES, RecordKind
+from workbench.domain.cases.fields import field_info
+from workbench.domain.cases.incident import IncidentDetails
 from workbench.domain.cases.vocab import CaseKind
 from workbench.services import case_records, cases, library
 from workbench.services.demo import PARTNER_NAME
@@ -18,6 +22,7 @@ from workbench.services.demo_cases import fill_cases
 from workbench.ui.cases.case_list_model import CaseListModel
 from workbench.ui.cases.case_view import load_case_view
 from workbench.ui.cases.deadline_model import DeadlineModel
+from workbench.ui.cases.field_editors import TimeEditor
 from workbench.ui.cases.link_dialog import PickModel
 from workbench.ui.cases.linked_tab import LinkedModel
 from workbench.ui.cases.record_dialog import RecordDialog
@@ -181,3 +186,33 @@ def test_the_demo_cases(demo_workspace) -> None:
     assert {item.rating.value for item in drill.objectives if item.rating} == {"P", "S", "M"}
     assert any(inject.actual_at is None for inject in drill.injects)
     assert drill.improvements and drill.observations
+
+
+@pytest.fixture
+def brussels(monkeypatch):
+    """This computer in Brussels (CET/CEST) for one test."""
+    monkeypatch.setenv("TZ", "Europe/Brussels")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_times_are_edited_in_local_time_and_kept_in_utc_across_daylight_saving(qtbot, brussels) -> None:
+    editor = TimeEditor(field_info(IncidentDetails, "awareness_at"))
+    qtbot.addWidget(editor)
+    shown_as = {}
+    for stored in ("2026-03-29T00:30:00.000Z", "2026-03-29T01:30:00.000Z", "2026-10-25T00:30:00.000Z",
+                   "2026-10-25T01:30:00.000Z"):
+        editor.set_value(stored)
+        shown_as[stored] = f"{editor.edit.text()} {editor.zone.text()}"
+        assert editor.value() == stored  # what is shown goes back to the services unchanged
+    assert shown_as == {
+        "2026-03-29T00:30:00.000Z": "2026-03-29 01:30 CET", "2026-03-29T01:30:00.000Z": "2026-03-29 03:30 CEST",
+        # The hour that happens twice in October: the zone says which one.
+        "2026-10-25T00:30:00.000Z": "2026-10-25 02:30 CEST", "2026-10-25T01:30:00.000Z": "2026-10-25 02:30 CET"}
+    editor.edit.setFocus()
+    qtbot.keyClick(editor.edit, Qt.Key.Key_Home)
+    editor.edit.setSelectedSection(editor.edit.Section.YearSection)
+    qtbot.keyClicks(editor.edit, "202607011200")  # typed as a Brussels analyst reads the clock
+    assert editor.value() == "2026-07-01T10:00:00.000Z"

@@ -17,12 +17,6 @@ from workbench.ui.cases.linked_tab import LinkedTab
 from workbench.ui.cases.records_tab import RecordsTab
 from workbench.ui.cases.stage_panel import ReportingTab
 
-#: The tab title of each kind of record (the timeline tab holds the events, the reporting tab the stages).
-_TAB_TITLES = {RecordKind.TASK: "Tasks", RecordKind.PARTICIPANT: "Participants", RecordKind.OBJECTIVE: "Objectives",
-               RecordKind.INJECT: "Injects", RecordKind.OBSERVATION: "Observations",
-               RecordKind.IMPROVEMENT: "Improvement plan"}
-
-
 class CasePage(QTabWidget):
     """Every tab of one kind of case; ``records`` holds the table of each kind of record it shows."""
 
@@ -52,11 +46,15 @@ class CasePage(QTabWidget):
             self.reporting = ReportingTab()
             self.records[RecordKind.STAGE] = self.reporting.submissions
             self.addTab(self.reporting, self.tr("Reporting"))
+        # The tab of each kind of record (the timeline tab holds the events, the reporting tab the stages).
+        titles = {RecordKind.TASK: self.tr("Tasks"), RecordKind.PARTICIPANT: self.tr("Participants"),
+                  RecordKind.OBJECTIVE: self.tr("Objectives"), RecordKind.INJECT: self.tr("Injects"),
+                  RecordKind.OBSERVATION: self.tr("Observations"), RecordKind.IMPROVEMENT: self.tr("Improvement plan")}
         for record_kind in RECORD_KINDS[kind]:
-            if record_kind in _TAB_TITLES:
+            if record_kind in titles:
                 tab = RecordsTab(record_kind)
                 self.records[record_kind] = tab
-                self.addTab(tab, self.tr(_TAB_TITLES[record_kind]))
+                self.addTab(tab, titles[record_kind])
         self.timeline = TimelineTab()
         self.records[RecordKind.EVENT] = self.timeline.events
         # Incidents: after the reporting clocks; exercises: after the injects it draws.

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.ui.common.text import one_line
+from workbench.ui.common.text import one_line, tooltip_text
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +96,8 @@ class _Marker(QGraphicsItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, bool(entry.uid))
         self.setZValue(3)
         self.setCursor(Qt.CursorShape.PointingHandCursor if entry.uid else Qt.CursorShape.ArrowCursor)
+        when = entry.at.astimezone().strftime("%Y-%m-%d %H:%M %Z")
+        self.setToolTip(tooltip_text("\n".join(part for part in (entry.label, entry.detail, when) if part)))
 
     def boundingRect(self) -> QRectF:
         size = self.SIZE + 3
