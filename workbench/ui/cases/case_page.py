@@ -17,6 +17,7 @@ from workbench.ui.cases.linked_tab import LinkedTab
 from workbench.ui.cases.records_tab import RecordsTab
 from workbench.ui.cases.stage_panel import ReportingTab
 
+
 class CasePage(QTabWidget):
     """Every tab of one kind of case; ``records`` holds the table of each kind of record it shows."""
 
