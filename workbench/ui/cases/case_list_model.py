@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 
 from workbench.app.session import Session
 from workbench.app.tasks import TaskFailure, TaskHandle
@@ -23,7 +23,7 @@ from workbench.domain.deadlines import StageState
 from workbench.domain.errors import InvalidInput
 from workbench.services import cases
 from workbench.services.cases import CaseSummary
-from workbench.ui.cases.deadline_model import time_left
+from workbench.ui.cases.deadline_model import alarm_colour, time_left
 from workbench.ui.common.text import one_line, tooltip_text
 
 logger = logging.getLogger(__name__)
@@ -264,7 +264,7 @@ class CaseListModel(QAbstractTableModel):
                 return tooltip_text(item.title)
             return None
         if role == Qt.ItemDataRole.ForegroundRole and column == Columns.NEXT_DUE and overdue:
-            return QBrush(QColor("#c5221f"))
+            return QBrush(alarm_colour())
         if role == Qt.ItemDataRole.FontRole and column == Columns.NEXT_DUE and overdue:
             font = QFont()
             font.setBold(True)

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QByteArray, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPalette
 
 from workbench.domain.cases.fields import format_local
 from workbench.services.cases import DueReport
@@ -40,6 +40,19 @@ def time_left(due: datetime, now: datetime) -> str:
     else:
         span = _t("{0} min").format(mins)
     return (_t("{0} overdue") if overdue else _t("{0} left")).format(span)
+
+
+def _dark() -> bool:
+    return QGuiApplication.palette().color(QPalette.ColorRole.Base).lightness() < 128
+
+
+def alarm_colour() -> QColor:
+    """Red text that reads on the current palette's background (light or dark)."""
+    return QColor("#f28b82") if _dark() else QColor("#b3261e")
+
+
+def good_colour() -> QColor:
+    return QColor("#81c995") if _dark() else QColor("#0d652d")
 
 
 class Columns(enum.IntEnum):

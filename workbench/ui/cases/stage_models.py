@@ -10,17 +10,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 
 from workbench.domain.cases.fields import format_local
 from workbench.domain.deadlines import StageDeadline, StageState
-from workbench.ui.cases.deadline_model import time_left
+from workbench.ui.cases.deadline_model import alarm_colour, good_colour, time_left
 from workbench.ui.common.text import tooltip_text
 
 Index = QModelIndex | QPersistentModelIndex
 
-_BAD = QColor("#8c1d18")
-_GOOD = QColor("#0d652d")
 
 
 class Columns(enum.IntEnum):
@@ -121,9 +119,9 @@ class StageDeadlineModel(QAbstractTableModel):
             return tooltip_text(f"{item.stage.label}: {self.state_text(item)}\n{item.basis}")
         if role == Qt.ItemDataRole.ForegroundRole and column == Columns.STATE:
             if item.met is False:
-                return QBrush(_BAD)
+                return QBrush(alarm_colour())
             if item.met is True:
-                return QBrush(_GOOD)
+                return QBrush(good_colour())
         if role == Roles.STAGE:
             return item.stage.value
         if role == Roles.STATE:

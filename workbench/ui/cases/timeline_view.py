@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -307,12 +307,12 @@ class TimelineView(QGraphicsView):
                 label.setPos(x - label.boundingRect().width() / 2, 2)
             tick += step
         zone = scene.addSimpleText(start_local.strftime("%Z") or "local")
-        zone.setBrush(QBrush(faint.darker(150)))
+        zone.setBrush(QBrush(self.palette().color(QPalette.ColorRole.PlaceholderText)))
         zone.setPos(4, 2)
 
     def _add_boundary(self, entry: TimelineEntry, height: float) -> None:
         scene = self.scene()
-        colour = QColor(_COLOURS[Mark.BOUNDARY])
+        colour = self.palette().color(QPalette.ColorRole.PlaceholderText)
         x = self.x_of(entry.at)
         scene.addLine(x, AXIS_HEIGHT - 4, x, height, QPen(colour, 2))
         label = scene.addSimpleText(one_line(entry.label, 40))
@@ -422,6 +422,11 @@ class TimelineView(QGraphicsView):
         chosen = [item for item in self.scene().selectedItems() if isinstance(item, _Marker)]
         if chosen and chosen[0].entry.uid:
             self.entry_activated.emit(chosen[0].entry.record, chosen[0].entry.uid)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.entries:
+            self._rebuild()  # light or dark: text and axis take the palette's colours
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
