@@ -1,10 +1,10 @@
 """A case on a time axis: timeline events, injects (planned ◇ and actual ◆, joined), report submissions and due
 times, the incident's awareness or the exercise's start and end, and now.
 
-Zoom with Ctrl+wheel or + and - (0 fits everything), scroll with the wheel or Left and Right, Home and End jump to
-the ends; Up and Down select the previous or next marker, double-click or Enter opens its record. Labels are plain text
-(``QGraphicsSimpleTextItem``); the axis is in this computer's local time. The scene is rebuilt at each zoom
-step so that text keeps its size while time stretches.
+Zoom with Ctrl+wheel or + and - (0 fits the records and the due times within four days of them), scroll with
+the wheel or Left and Right, Home and End jump to the ends; Up and Down select the previous or next marker,
+double-click or Enter opens its record. Labels are plain text (``QGraphicsSimpleTextItem``); the axis is in this
+computer's local time. The scene is rebuilt at each zoom step so that text keeps its size while time stretches.
 """
 
 from __future__ import annotations
@@ -52,6 +52,8 @@ TICKS = (timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=30), tim
          timedelta(hours=3), timedelta(hours=6), timedelta(hours=12), timedelta(days=1), timedelta(days=2),
          timedelta(days=7), timedelta(days=14), timedelta(days=30), timedelta(days=91), timedelta(days=365))
 MIN_TICK_PX = 90.0
+#: How far after the last record a due time still counts for fitting (later ones are scrolled or zoomed to).
+FIT_AHEAD = timedelta(days=4)
 
 
 class Mark(enum.Enum):
@@ -177,6 +179,7 @@ class TimelineView(QGraphicsView):
         self.pph = 1.0
         self._start = datetime.now(UTC)
         self._end = self._start
+        self._fit_end = self._start
         self._fitted = True
         self.now: datetime | None = None
 
@@ -190,6 +193,11 @@ class TimelineView(QGraphicsView):
             self._start, self._end = min(times), max(times)
             if self._end - self._start < timedelta(hours=1):
                 self._end = self._start + timedelta(hours=1)
+            # Fitting shows what happened and the deadlines near it; a due time weeks after the last record (the
+            # final report, a month away) would squeeze the first days into a few pixels: it lies beyond the edge.
+            recorded = [e.at for e in self.entries if e.mark is not Mark.DUE] or [self._start]
+            near = max(recorded) + FIT_AHEAD
+            self._fit_end = max([t for t in times if t <= near] + [self._start + timedelta(hours=1)])
         self._fitted = True
         self.fit()
 
@@ -341,8 +349,8 @@ class TimelineView(QGraphicsView):
     # -- zoom and scroll ---------------------------------------------------------------------------------------
 
     def fit(self) -> None:
-        """Zoom so that everything fits the width of the view."""
-        span_hours = max((self._end - self._start).total_seconds() / 3600, 1.0)
+        """Zoom so that the records and the due times near them fit the width of the view."""
+        span_hours = max((self._fit_end - self._start).total_seconds() / 3600, 1.0)
         usable = max(self.viewport().width() - 2 * MARGIN - 180, 100)
         self.pph = min(max(usable / span_hours, MIN_PPH), MAX_PPH)
         self._fitted = True
