@@ -184,6 +184,11 @@ class CaseListModel(QAbstractTableModel):
         self._descending = order == Qt.SortOrder.DescendingOrder
         self.reload()
 
+    @property
+    def sort_order(self) -> tuple[Columns, Qt.SortOrder]:
+        """The column the list is sorted by, and in which direction."""
+        return self._order, Qt.SortOrder.DescendingOrder if self._descending else Qt.SortOrder.AscendingOrder
+
     def summary(self, row: int) -> CaseSummary | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 

@@ -29,7 +29,7 @@ from workbench.domain.cases.vocab import CaseKind
 from workbench.services import cases
 from workbench.ui.cases.case_editor import CaseEditor
 from workbench.ui.cases.case_filters import CaseFilterBar
-from workbench.ui.cases.case_list_model import CaseFilter, CaseListModel, Columns, Roles
+from workbench.ui.cases.case_list_model import SORT_KEYS, CaseFilter, CaseListModel, Columns, Roles
 from workbench.ui.cases.deadline_panel import DeadlinePanel
 from workbench.ui.cases.new_case_dialog import NewCase, NewCaseDialog
 from workbench.ui.common.screen import AppContext, Screen
@@ -87,6 +87,7 @@ class CasesScreen(Screen):
                               (Columns.MEMBER_STATE, 110), (Columns.STARTS, 150)):
             header.resizeSection(column, width)
         self.table.setSortingEnabled(True)
+        header.sortIndicatorChanged.connect(self._sort_indicator_changed)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.status = plain_label("", self)
         self.status.setObjectName("caseStatus")
@@ -175,6 +176,15 @@ class CasesScreen(Screen):
     def _filter_changed(self, case_filter: CaseFilter) -> None:
         if self.context.session.is_open:
             self.model.set_filter(case_filter)
+
+    def _sort_indicator_changed(self, column: int, _order: Qt.SortOrder) -> None:
+        """A computed column cannot be sorted in SQL: the indicator goes back to the order the list is in."""
+        if 0 <= column < len(Columns) and Columns(column) not in SORT_KEYS:
+            header = self.table.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(*self.model.sort_order)
+            header.blockSignals(False)
+            header.viewport().update()
 
     def _remember_selection(self) -> None:
         if self._reselect is None:
