@@ -21,16 +21,16 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_gui_stall import StallMeter, run_until  # noqa: E402
-from PySide6.QtCore import QModelIndex, QSettings  # noqa: E402
+from bench_gui_stall import StallMeter, run_until
+from PySide6.QtCore import QModelIndex, QSettings
 
-from workbench.app.application import create_application  # noqa: E402
-from workbench.app.session import Session  # noqa: E402
-from workbench.app.settings import Settings  # noqa: E402
-from workbench.app.tasks import TaskRunner  # noqa: E402
-from workbench.services import case_records, cases  # noqa: E402
-from workbench.services.workspace import create_workspace  # noqa: E402
-from workbench.ui.main_window import MainWindow  # noqa: E402
+from workbench.app.application import create_application
+from workbench.app.session import Session
+from workbench.app.settings import Settings
+from workbench.app.tasks import TaskRunner
+from workbench.services import case_records, cases
+from workbench.services.workspace import create_workspace
+from workbench.ui.main_window import MainWindow
 
 
 def main() -> int:
