@@ -104,6 +104,42 @@ def shoot_reports(window: MainWindow) -> None:
     reports.tabs.setCurrentIndex(0)
 
 
+def shoot_cases(window: MainWindow) -> None:
+    """The Cases screen on the demo's cases: list and deadline panel, an incident, its timeline, an exercise."""
+    from datetime import timedelta
+
+    from workbench.domain.cases.case import RecordKind
+
+    screen = window.show_screen("cases")
+    wait_until(lambda: screen.model.rowCount() > 0 and screen.deadlines.model.rowCount() > 0)
+
+    def open_titled(title: str) -> None:
+        row = next(row for row in range(screen.model.rowCount()) if screen.model.summary(row).title == title)
+        screen.table.selectRow(row)
+        wait_until(lambda: screen.editor.view is not None and screen.editor.view.case.title == title)
+
+    open_titled("Invoice-lure intrusion at Nordvik Grid")
+    save(window, "cases-1-list-and-incident")
+    screen.editor.tabs.setCurrentWidget(screen.editor.reporting)
+    save(window, "cases-2-incident-reporting")
+    screen.editor.tabs.setCurrentWidget(screen.editor.timeline)
+    save(window, "cases-3-incident-timeline")
+    open_titled("Winter Ledger tabletop 2026")
+    screen.editor.tabs.setCurrentWidget(screen.editor.records[RecordKind.OBJECTIVE])
+    save(window, "cases-4-exercise-objectives")
+    screen.editor.tabs.setCurrentWidget(screen.editor.timeline)
+    save(window, "cases-5-exercise-timeline")
+    save(screen.deadlines, "cases-6-deadline-panel")
+    dialog = screen.editor.add_record(RecordKind.INJECT)
+    start = screen.editor.view.case.exercise.starts_at
+    dialog.form.editor("planned_at").set_moment(start - timedelta(hours=1))
+    dialog.form.editor("description").set_value("Ransom note found on a file server")
+    dialog.accept()
+    wait_until(lambda: dialog.error.isVisible())
+    save(dialog, "cases-7-inject-refused")
+    dialog.reject()
+
+
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     app = create_application()
@@ -165,6 +201,7 @@ def main() -> int:
     save(window.show_screen("exchange"), "09-placeholder-exchange")
 
     shoot_reports(window)
+    shoot_cases(window)
 
     window.show_screen("library")
     apply_palette(app, dark=True)

@@ -139,6 +139,21 @@ def test_list_filters_by_kind_status_sector_state_text_and_linked_object(workspa
         cases.list_cases(workspace, sector="agriculture")
 
 
+def test_list_sorts_and_pages_in_sql_and_open_cases_fill_whole_pages(workspace: Workspace) -> None:
+    refs = [incident(workspace, title) for title in ("Charlie", "alpha", "Bravo", "Delta")]
+    cases.update_case(workspace, refs[1], status="closed")
+    by_title = [item.title for item in cases.list_cases(workspace, order="title", descending=False)]
+    assert by_title == ["alpha", "Bravo", "Charlie", "Delta"]
+    pages = [cases.list_cases(workspace, order="ref", descending=False, limit=2, offset=offset) for offset in (0, 2)]
+    assert [item.ref for page in pages for item in page] == sorted(refs)
+    # "open" is a filter of the query, not of the page: a page of two open cases is full.
+    assert [item.title for item in cases.list_cases(workspace, open_only=True, order="title", limit=2,
+                                                     descending=False)] == ["Bravo", "Charlie"]
+    assert cases.list_cases(workspace, open_only=True, status=["closed"]) == []
+    with pytest.raises(InvalidInput, match="cannot sort cases by"):
+        cases.list_cases(workspace, order="details")
+
+
 def test_linking_needs_objects_of_the_library_and_unlinking_keeps_them(workspace: Workspace) -> None:
     ref = incident(workspace)
     known = indicator()

@@ -47,7 +47,7 @@ from workbench.domain.timestamps import format_stix_timestamp, utc_now
 from workbench.domain.tlp import Tlp
 from workbench.services.workspace import Workspace
 from workbench.storage import audit
-from workbench.storage.cases import CaseQuery, CaseRow, CaseStore, RecordRow
+from workbench.storage.cases import ORDERS, CaseQuery, CaseRow, CaseStore, RecordRow
 from workbench.storage.database import Connection
 
 logger = logging.getLogger(__name__)
@@ -338,9 +338,16 @@ def list_cases(
     text: str | None = None,
     linked_object: str | None = None,
     limit: int = 500,
+    offset: int = 0,
+    order: str = "modified",
+    descending: bool = True,
     now: datetime | None = None,
 ) -> list[CaseSummary]:
-    """Cases matching every given filter, most recently changed first, each incident with its next due report."""
+    """Cases matching every given filter, each incident with its next due report.
+
+    Sorted by ``order`` (a key of ``storage.cases.ORDERS``: modified, ref, kind, title, status, tlp, sector,
+    member_state, starts_at; most recently changed first by default); ``limit`` and ``offset`` page through them
+    (the window fetches pages as its list scrolls). Every filter runs in SQL, so pages are full."""
     from workbench.domain.cases.nis2 import MemberState, Sector
 
     kind = CaseKind.parse(kind) if kind else None
@@ -358,11 +365,19 @@ def list_cases(
             if not parsed:
                 parse_status(kinds[0], item)  # raises with the accepted values
             statuses.extend(parsed)
+    if open_only:
+        open_statuses = {status.value for status in (*IncidentStatus, *ExerciseStatus) if status.value != "closed"}
+        statuses = [item for item in statuses if item in open_statuses] if statuses else sorted(open_statuses)
+        if not statuses:
+            return []
+    if order not in ORDERS:
+        raise InvalidInput(f"cannot sort cases by {order!r}; use one of {', '.join(ORDERS)}")
     query = CaseQuery(
         kind=kind.value if kind else None, statuses=statuses,
         sector=Sector.parse(sector).value if sector else None,
         member_state=MemberState.parse(member_state).value if member_state else None,
-        text=text or None, linked_object=linked_object, limit=max(1, min(limit, 10_000)),
+        text=text or None, linked_object=linked_object, order=order, descending=descending,
+        limit=max(1, min(limit, 10_000)), offset=max(0, offset),
     )
     moment = now or utc_now()
     store = CaseStore(ws.conn)
@@ -372,8 +387,6 @@ def list_cases(
     for row in rows:
         case_kind = CaseKind.parse(row.kind)
         case_status = parse_status(case_kind, row.status)
-        if open_only and case_status.value == "closed":
-            continue
         upcoming = owed.get(row.id) if row.id is not None else None
         summaries.append(CaseSummary(
             ref=row.ref, kind=case_kind, title=row.title, status=case_status,

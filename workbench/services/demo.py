@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import os
 import random
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -200,75 +199,14 @@ def fill(ws: Workspace) -> dict[str, int]:
     return totals
 
 
-def add_report_cases(ws: Workspace) -> None:
-    """The Reports screen's part of the demo: an incident case and an exercise case to build reports from.
-
-    Both are about the sample objects (the incident is linked to Sandstorm Owl, its malware, techniques and
-    indicators). Nothing is added when the workspace already holds cases (another part of the demo made them).
-    """
-    from workbench.services import case_links, case_records, cases
-
-    if cases.list_cases(ws, limit=1):
-        return
-    found = {key: derived_id(kind, "demo", key) for kind, key in (
-        ("threat-actor", "owl"), ("malware", "lantern"), ("malware", "moth"), ("indicator", "c2-1"),
-        ("indicator", "c2-2"), ("indicator", "lure-1"), ("attack-pattern", "T1566.001"),
-        ("attack-pattern", "T1059.001"), ("attack-pattern", "T1071.001"), ("campaign", "winter-ledger"))}
-    aware = datetime(2026, 1, 10, 6, 40, tzinfo=UTC)
-    incident = cases.create_case(
-        ws, "incident", "Sandstorm Owl intrusion at a grid operator's billing systems", tlp=Tlp.AMBER, now=aware,
-        description="Invoice-themed spearphishing led to a GreyLantern backdoor on two billing servers of a "
-                    "fictional grid operator. No operational technology was reached.",
-        fields={"awareness_at": "2026-01-10T06:40:00Z", "reporting_entity": "Nordlicht Netz (fictional)",
-                "sector": "energy", "subsector": "electricity", "entity_class": "essential", "member_state": "DE",
-                "contact_24_7": "+49 30 0000 0000", "regimes": "nis2", "suspected_malicious": True,
-                "cross_border": False, "determination": "successful-attempt",
-                "rsit": "intrusions:system-compromise", "root_cause": "malicious-actions",
-                "threat_severity": "high", "impact_severity": "yellow", "outlook": "stable",
-                "attack_vector": "email-phishing", "first_detected": "2026-01-10T05:55:00Z", "systems_affected": 2,
-                "users_affected": 40, "network_location": "business-network",
-                "point_of_contact": "SOC duty officer", "mitigation_applied": "Billing servers isolated\n"
-                "C2 address and domain blocked"})
-    case_records.record_stage(ws, incident.ref, "early-warning", "2026-01-11T02:10:00Z", reference="CSIRT-2026-041",
-                              now=aware + timedelta(days=1))
-    for event in ({"at": "2026-01-09T22:10:00Z", "title": "Invoice lure opened by a billing clerk",
-                   "kind": "attacker-activity"},
-                  {"at": "2026-01-10T05:55:00Z", "title": "Beacon to cdn-update.example detected",
-                   "kind": "detection"}):
-        case_records.add_record(ws, incident.ref, "event", event, now=aware)
-    case_records.add_record(ws, incident.ref, "task", {"title": "Reimage both billing servers", "owner": "IT ops"},
-                            now=aware)
-    case_links.link_objects(ws, incident.ref, list(found.values()), now=aware)
-    start = datetime(2026, 1, 20, 8, 0, tzinfo=UTC)
-    exercise = cases.create_case(
-        ws, "exercise", "Winter Grid 2026 tabletop", tlp=Tlp.GREEN, now=start,
-        description="Tabletop on a ransomware attack against grid operators' billing.",
-        fields={"starts_at": "2026-01-20T08:00:00Z", "ends_at": "2026-01-20T16:00:00Z",
-                "exercise_type": "tabletop", "mission_areas": "response", "scope": "Energy sector billing",
-                "threat_hazard": "Ransomware", "sponsor": "Demo Analysis Centre",
-                "point_of_contact": "Exercise director"})
-    case_records.add_records(ws, exercise.ref, {
-        "participants": [{"organisation": "Nordlicht Netz (fictional)", "role": "player"},
-                         {"organisation": "Demo Analysis Centre", "role": "facilitator"}],
-        "objectives": [{"objective": "Send the NIS2 early warning within 24 h", "capability": "Operational "
-                        "coordination", "rating": "S", "rationale": "Sent after 19 h; the template was found late"}],
-        "observations": [{"kind": "strength", "title": "Billing isolated within the hour"},
-                         {"kind": "area-for-improvement", "title": "Early-warning template hard to find",
-                          "recommendation": "Keep the template in the crisis binder"}],
-        "improvements": [{"capability": "Operational coordination", "issue": "Template hard to find",
-                          "corrective_action": "Crisis binder review", "capability_element": "planning",
-                          "responsible_org": "Nordlicht Netz (fictional)", "start_date": "2026-02-01",
-                          "completion_date": "2026-03-31"}],
-    }, now=start)
-    logger.info("demo cases added")
-
-
 def create_demo_workspace(folder: str | os.PathLike[str]) -> Workspace:
     """A new demo workspace in ``folder`` (which must exist), passphrase ``DEMO_PASSPHRASE``, filled."""
     ws = create_workspace(Path(folder) / "demo-workspace.db", DEMO_PASSPHRASE, DEMO_ORG)
     try:
         fill(ws)
-        add_report_cases(ws)
+        from workbench.services.demo_cases import fill_cases  # it builds on this module's objects
+
+        fill_cases(ws)
     except BaseException:
         ws.close(lock=True)
         raise

@@ -74,8 +74,19 @@ class CaseQuery:
     member_state: str | None = None
     text: str | None = None
     linked_object: str | None = None
+    #: A key of ``ORDERS``; ties are broken by the case number, so that pages never overlap.
+    order: str = "modified"
+    descending: bool = True
     limit: int = 500
     offset: int = 0
+
+
+#: The orders the case list can be sorted in, as SQL expressions over ``c`` (cases).
+ORDERS = {
+    "modified": "c.modified", "ref": "c.ref", "kind": "c.kind", "title": "c.title COLLATE NOCASE",
+    "status": "c.status", "tlp": "c.tlp", "sector": "c.sector", "member_state": "c.member_state",
+    "starts_at": "c.starts_at",
+}
 
 
 def _case_row(row: Sequence[Any]) -> CaseRow:
@@ -138,7 +149,9 @@ class CaseStore:
         return _case_row(row) if row else None
 
     def query(self, query: CaseQuery) -> list[CaseRow]:
-        """Cases matching every given filter, most recently changed first."""
+        """Cases matching every given filter, in ``query.order`` (most recently changed first by default).
+
+        ``query.order`` must be a key of ``ORDERS`` (``KeyError`` otherwise: it never comes from input)."""
         where: list[str] = []
         args: list[Any] = []
         if query.kind:
@@ -162,7 +175,8 @@ class CaseStore:
         sql = f"SELECT {_PREFIXED_COLUMNS} FROM cases c"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY c.modified DESC, c.id DESC LIMIT ? OFFSET ?"
+        direction = "DESC" if query.descending else "ASC"
+        sql += f" ORDER BY {ORDERS[query.order]} {direction}, c.id {direction} LIMIT ? OFFSET ?"
         args += [query.limit, query.offset]
         return [_case_row(row) for row in self.conn.execute(sql, args)]
 

@@ -1,15 +1,14 @@
 """The one place screens are registered: the navigation lists them in this order.
 
-A screen is one ``ui/<feature>/`` package exposing ``SCREEN`` (a ``ScreenSpec``). Cases, Exchange, Partners and
-Reports are placeholders until their services land; replacing the placeholder line by the package's ``SCREEN``
-is all it takes to add them.
+A screen is one ``ui/<feature>/`` package exposing ``SCREEN`` (a ``ScreenSpec``); registering it here is all it
+takes to add it.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from workbench.ui import audit, library, reports
+from workbench.ui import audit, cases, library, reports
 from workbench.ui.common.placeholder import placeholder
 from workbench.ui.common.screen import ScreenSpec
 
@@ -20,9 +19,7 @@ def _t(text: str) -> str:
 
 SCREENS: tuple[ScreenSpec, ...] = (
     library.SCREEN,
-    placeholder("cases", lambda: _t("Cases"),
-                lambda: _t("Incident and exercise cases: timeline, linked objects, NIS2 and CISA reporting fields, "
-                           "HSEEP after-action structure."), "cases"),
+    cases.SCREEN,
     placeholder("exchange", lambda: _t("Exchange"),
                 lambda: _t("Inbox: signed packages found on removable media or in a folder, each with its "
                            "verification verdict before anything is imported. Outbox: the export wizard with the "

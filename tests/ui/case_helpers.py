@@ -1,0 +1,62 @@
+"""Helpers of the Cases screen's tests: open the screen on a workspace, find dialogs, type times as a user does."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TypeVar
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDateTimeEdit, QWidget
+
+from workbench.services.workspace import Workspace
+from workbench.ui.cases.cases_screen import CasesScreen
+from workbench.ui.cases.field_editors import TimeEditor
+
+W = TypeVar("W", bound=QWidget)
+
+
+def open_cases(qtbot, window, ws: Workspace) -> CasesScreen:
+    """Attach the workspace, switch to the Cases screen with Ctrl+2 and wait for the list."""
+    window.session.attach(ws)
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    screen = window.screens["cases"]
+    assert window.pages.currentWidget() is screen
+    qtbot.waitUntil(lambda: not screen.model.loading)
+    return screen
+
+
+def shown(kind: type[W]) -> list[W]:
+    return [widget for widget in QApplication.topLevelWidgets() if isinstance(widget, kind) and widget.isVisible()]
+
+
+def wait_dialog(qtbot, kind: type[W]) -> W:
+    qtbot.waitUntil(lambda: bool(shown(kind)))
+    return shown(kind)[0]
+
+
+def type_time(qtbot, editor: TimeEditor, moment: datetime) -> None:
+    """Type a local date and time into a time field, digit by digit (ticking its box first when it has one)."""
+    if editor.check is not None and not editor.check.isChecked():
+        qtbot.mouseClick(editor.check, Qt.MouseButton.LeftButton)
+    edit = editor.edit
+    edit.setFocus()
+    qtbot.keyClick(edit, Qt.Key.Key_Home)
+    edit.setSelectedSection(QDateTimeEdit.Section.YearSection)
+    qtbot.keyClicks(edit, moment.astimezone().strftime("%Y%m%d%H%M"))
+    qtbot.keyClick(edit, Qt.Key.Key_Tab)  # leaving the field finishes the edit
+
+
+def click(qtbot, button: QWidget) -> None:
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def choose(qtbot, combo, text: str) -> None:
+    """Pick an entry of a combo box with the keyboard: focus it and type the start of the entry."""
+    combo.setFocus()
+    index = combo.findText(text, Qt.MatchFlag.MatchStartsWith)
+    assert index >= 0, f"{text!r} is not offered"
+    combo.setCurrentIndex(0)
+    steps = index - combo.currentIndex()
+    for _ in range(steps):
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+    assert combo.currentText().startswith(text)

@@ -1,0 +1,283 @@
+"""The case list: every case matching the filters, fetched in pages by tasks as the view scrolls.
+
+Filtering and sorting run in SQL (``services.cases.list_cases``); a page is ``PAGE_SIZE`` cases with each open
+incident's next due report. A change of filter or order starts over; an answer to an older request is dropped.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QFont
+
+from workbench.app.session import Session
+from workbench.app.tasks import TaskFailure, TaskHandle
+from workbench.domain.cases.fields import format_local
+from workbench.domain.cases.nis2 import MemberState, Sector
+from workbench.domain.deadlines import StageState
+from workbench.domain.errors import InvalidInput
+from workbench.services import cases
+from workbench.services.cases import CaseSummary
+from workbench.ui.cases.deadline_model import alarm_colour, time_left
+from workbench.ui.common.text import one_line, tooltip_text
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 500
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """What the case list shows; empty fields do not filter. Keys are the services' vocabulary keys."""
+
+    kind: str | None = None
+    status: str | None = None
+    open_only: bool = False
+    sector: str | None = None
+    member_state: str | None = None
+    text: str = ""
+
+
+class Columns(enum.IntEnum):
+    REF = 0
+    TITLE = 1
+    STATUS = 2
+    NEXT_DUE = 3
+    KIND = 4
+    TLP = 5
+    SECTOR = 6
+    MEMBER_STATE = 7
+    STARTS = 8
+    MODIFIED = 9
+
+
+class Roles(enum.IntEnum):
+    REF = Qt.ItemDataRole.UserRole + 1
+    KIND = Qt.ItemDataRole.UserRole + 2
+    OVERDUE = Qt.ItemDataRole.UserRole + 3
+
+
+#: The SQL order of each sortable column (``services.cases.list_cases``); the next due report is computed, so its
+#: column does not sort (the deadline panel lists them by due time).
+SORT_KEYS: dict[Columns, str] = {
+    Columns.REF: "ref", Columns.KIND: "kind", Columns.TITLE: "title", Columns.STATUS: "status", Columns.TLP: "tlp",
+    Columns.SECTOR: "sector", Columns.MEMBER_STATE: "member_state", Columns.STARTS: "starts_at",
+    Columns.MODIFIED: "modified",
+}
+
+
+def _label(vocab: Any, key: str | None) -> str:
+    if not key:
+        return ""
+    try:
+        return str(vocab.parse(key).label)
+    except InvalidInput:
+        return key
+
+
+class CaseListModel(QAbstractTableModel):
+    rows_loaded = Signal(int)
+    """The number of cases held after a page arrived."""
+    load_failed = Signal(str)
+    """Why the list could not be read (a message for people)."""
+
+    def __init__(self, session: Session, parent: Any = None, *, page_size: int = PAGE_SIZE) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._page_size = page_size
+        self._rows: list[CaseSummary] = []
+        self._filter = CaseFilter()
+        self._order = Columns.MODIFIED
+        self._descending = True
+        self._has_more = False
+        self._task: TaskHandle | None = None
+        self._generation = 0
+        self.now = datetime.now(UTC)
+
+    # -- loading -----------------------------------------------------------------------------------------------
+
+    @property
+    def case_filter(self) -> CaseFilter:
+        return self._filter
+
+    @property
+    def loading(self) -> bool:
+        return self._task is not None
+
+    def set_filter(self, case_filter: CaseFilter) -> None:
+        self._filter = case_filter
+        self.reload()
+
+    def reload(self) -> None:
+        self._reset(fetch=True)
+
+    def clear(self) -> None:
+        self._filter = replace(self._filter, text="")
+        self._reset(fetch=False)
+
+    def _reset(self, *, fetch: bool) -> None:
+        self._generation += 1
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+        self.beginResetModel()
+        self._rows = []
+        self._has_more = fetch and self._session.is_open
+        self.endResetModel()
+        if self._has_more:
+            self.fetchMore(QModelIndex())
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._has_more and self._task is None
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if not self.canFetchMore(parent) or not self._session.is_open:
+            return
+        generation, flt, size, offset = self._generation, self._filter, self._page_size, len(self._rows)
+        order, descending = SORT_KEYS.get(self._order, "modified"), self._descending
+
+        def work(ws: Any, _control: Any) -> list[CaseSummary]:
+            return cases.list_cases(
+                ws, kind=flt.kind, status=[flt.status] if flt.status else None, open_only=flt.open_only,
+                sector=flt.sector, member_state=flt.member_state, text=flt.text.strip() or None, limit=size,
+                offset=offset, order=order, descending=descending)
+
+        task = self._session.run("case list page", work)
+        self._task = task
+        task.succeeded.connect(lambda rows: self._fetched(generation, rows))
+        task.failed.connect(lambda failure: self._failed(generation, failure))
+        task.finished.connect(lambda: self._fetch_ended(generation))
+
+    def _fetch_ended(self, generation: int) -> None:
+        if generation == self._generation:
+            self._task = None
+
+    def _failed(self, generation: int, failure: TaskFailure) -> None:
+        if generation == self._generation:
+            self._task = None
+            self._has_more = False
+            self.load_failed.emit(failure.message)
+
+    def _fetched(self, generation: int, rows: list[CaseSummary]) -> None:
+        if generation != self._generation:
+            return
+        self._task = None
+        self.now = datetime.now(UTC)
+        self._has_more = len(rows) == self._page_size
+        if rows:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+        self.rows_loaded.emit(len(self._rows))
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(Columns) or Columns(column) not in SORT_KEYS:
+            return
+        self._order = Columns(column)
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self.reload()
+
+    @property
+    def sort_order(self) -> tuple[Columns, Qt.SortOrder]:
+        """The column the list is sorted by, and in which direction."""
+        return self._order, Qt.SortOrder.DescendingOrder if self._descending else Qt.SortOrder.AscendingOrder
+
+    def summary(self, row: int) -> CaseSummary | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, ref: str) -> int | None:
+        return next((row for row, item in enumerate(self._rows) if item.ref == ref), None)
+
+    # -- Qt model ----------------------------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Columns)
+
+    def roleNames(self) -> dict[int, QByteArray]:
+        names = dict(super().roleNames())
+        names.update({int(role): QByteArray(role.name.lower().encode()) for role in Roles})
+        return names
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Columns):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (self.tr("Reference"), self.tr("Title"), self.tr("Status"), self.tr("Next report due"),
+                    self.tr("Kind"), self.tr("TLP"), self.tr("Sector"), self.tr("Member State"),
+                    self.tr("Aware / starts"), self.tr("Changed"))[section]
+        if role == Qt.ItemDataRole.ToolTipRole and Columns(section) == Columns.NEXT_DUE:
+            return self.tr("The next NIS2 or CIRCIA report an open incident owes (not sortable: see Reports due)")
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def _text(self, item: CaseSummary, column: Columns) -> str:
+        if column == Columns.REF:
+            return item.ref
+        if column == Columns.KIND:
+            return item.kind.label
+        if column == Columns.TITLE:
+            return one_line(item.title)
+        if column == Columns.STATUS:
+            return item.status.label
+        if column == Columns.TLP:
+            return item.tlp.label if item.tlp is not None else ""
+        if column == Columns.SECTOR:
+            return _label(Sector, item.sector)
+        if column == Columns.MEMBER_STATE:
+            return _label(MemberState, item.member_state)
+        if column == Columns.STARTS:
+            return format_local(item.starts_at) if item.starts_at else ""
+        if column == Columns.NEXT_DUE:
+            due = item.next_due
+            if due is None or due.due is None:
+                return ""
+            overdue = due.state is StageState.OVERDUE or due.due <= self.now
+            left = time_left(due.due, self.now)
+            return (self.tr("⚠ OVERDUE {0}: {1}") if overdue else self.tr("{0}: {1}")).format(due.stage.label, left)
+        return format_local(item.modified)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.parent().isValid() or not 0 <= index.row() < len(self._rows) \
+                or not 0 <= index.column() < len(Columns):
+            return None
+        item = self._rows[index.row()]
+        column = Columns(index.column())
+        overdue = item.next_due is not None and item.next_due.due is not None and (
+            item.next_due.state is StageState.OVERDUE or item.next_due.due <= self.now)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._text(item, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == Columns.NEXT_DUE and item.next_due is not None and item.next_due.due is not None:
+                return tooltip_text(f"{item.next_due.stage.label}, due {format_local(item.next_due.due)} "
+                                    f"({item.next_due.basis})")
+            if column == Columns.TITLE:
+                return tooltip_text(item.title)
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole and column == Columns.NEXT_DUE and overdue:
+            return QBrush(alarm_colour())
+        if role == Qt.ItemDataRole.FontRole and column == Columns.NEXT_DUE and overdue:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Roles.REF:
+            return item.ref
+        if role == Roles.KIND:
+            return item.kind.value
+        if role == Roles.OVERDUE:
+            return overdue
+        return None

@@ -1,0 +1,251 @@
+"""Pick objects from the library to link to a case: a search box over the full-text index and the matches.
+
+The search runs off the GUI thread; an empty search lists the most recently changed objects. OK emits
+``submitted`` with the chosen ids; the dialog closes once the case editor reports them linked.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QByteArray,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.app.session import Session
+from workbench.app.tasks import TaskFailure, TaskHandle
+from workbench.services import library
+from workbench.services.library import LibraryFilter, LibraryRow
+from workbench.ui.cases.field_form import ErrorBanner
+from workbench.ui.common.text import one_line, plain_label, tooltip_text
+
+Index = QModelIndex | QPersistentModelIndex
+RESULTS = 500
+SEARCH_DELAY_MS = 300
+
+
+class Columns(enum.IntEnum):
+    NAME = 0
+    TYPE = 1
+    TLP = 2
+    MODIFIED = 3
+
+
+class Roles(enum.IntEnum):
+    ID = Qt.ItemDataRole.UserRole + 1
+
+
+class PickModel(QAbstractTableModel):
+    """Library rows found by a search."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[LibraryRow] = []
+        self.linked: set[str] = set()
+
+    def set_rows(self, rows: list[LibraryRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Columns)
+
+    def roleNames(self) -> dict[int, QByteArray]:
+        names = dict(super().roleNames())
+        names[int(Roles.ID)] = QByteArray(b"id")
+        return names
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole \
+                or not 0 <= section < len(Columns):
+            return None
+        return (self.tr("Name"), self.tr("Type"), self.tr("TLP"), self.tr("Modified (UTC)"))[section]
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.parent().isValid() or not 0 <= index.row() < len(self._rows) \
+                or not 0 <= index.column() < len(Columns):
+            return None
+        row = self._rows[index.row()]
+        column = Columns(index.column())
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if column == Columns.NAME:
+                name = one_line(row.name or row.id)
+                return self.tr("{0} (linked)").format(name) if row.id in self.linked else name
+            if column == Columns.TYPE:
+                return row.type
+            if column == Columns.TLP:
+                return row.tlp.label if row.tlp is not None else ""
+            return row.modified.replace("T", " ")[:16]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tooltip_text(f"{row.name}\n{row.id}")
+        if role == Roles.ID:
+            return row.id
+        return None
+
+
+class LinkObjectsDialog(QDialog):
+    submitted = Signal(list)
+    """The ids of the objects chosen; the dialog stays open until ``saved`` or ``refused``."""
+
+    def __init__(self, session: Session, linked: set[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("linkObjectsDialog")
+        self.setWindowTitle(self.tr("Link objects from the library"))
+        self.setAccessibleName(self.windowTitle())
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.session = session
+        self.error = ErrorBanner(self)
+        self.search = QLineEdit(self)
+        self.search.setObjectName("linkSearch")
+        self.search.setPlaceholderText(self.tr("Search names, descriptions, patterns, observables…"))
+        self.search.setAccessibleName(self.tr("Search the library"))
+        self.search.setClearButtonEnabled(True)
+        self.type_box = QComboBox(self)
+        self.type_box.setAccessibleName(self.tr("Object type"))
+        self.type_box.setToolTip(self.tr("Show one STIX type only"))
+        self.type_box.addItem(self.tr("All types"), None)
+        self.model = PickModel(self)
+        self.model.linked = set(linked)
+        self.table = QTableView(self)
+        self.table.setObjectName("linkResults")
+        self.table.setAccessibleName(self.tr("Matching objects"))
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().resizeSection(Columns.NAME, 340)
+        self.table.horizontalHeader().resizeSection(Columns.TYPE, 130)
+        self.table.activated.connect(lambda _index: self.accept())
+        self.status = plain_label("", self)
+        self.status.setAccessibleName(self.tr("Search status"))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        self.ok_button: QPushButton = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(self.tr("Link"))
+        self.ok_button.setToolTip(self.tr("Link the selected objects to the case"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.type_box)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.error)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.status)
+        layout.addWidget(buttons)
+        self.resize(760, 520)
+        self._delay = QTimer(self)
+        self._delay.setSingleShot(True)
+        self._delay.setInterval(SEARCH_DELAY_MS)
+        self._delay.timeout.connect(self.run_search)
+        self.search.textChanged.connect(lambda _text: self._delay.start())
+        self.search.returnPressed.connect(self.run_search)
+        self.type_box.activated.connect(lambda _index: self.run_search())
+        self.table.selectionModel().selectionChanged.connect(lambda *_args: self._update_ok())
+        self._task: TaskHandle | None = None
+        self._generation = 0
+        self.searched: tuple[str, str | None] | None = None
+        self._update_ok()
+        self.search.setFocus()
+        types = session.run("library types", lambda ws, _control: library.object_types(ws.conn))
+        types.succeeded.connect(self._fill_types)
+        self.run_search()
+
+    def _fill_types(self, types: list[str]) -> None:
+        for kind in types:
+            self.type_box.addItem(kind, kind)
+
+    def run_search(self) -> None:
+        self._delay.stop()
+        words, kind = self.search.text().strip(), self.type_box.currentData()
+        self._generation += 1
+        generation = self._generation
+        if self._task is not None:
+            self._task.cancel()
+        self.status.setText(self.tr("Searching…"))
+        flt = LibraryFilter(object_type=kind, search=words)
+
+        def work(ws: Any, _control: Any) -> list[LibraryRow]:
+            if flt.searching:
+                return library.search(ws.conn, flt, limit=RESULTS)
+            return library.fetch_page(ws.conn, flt, limit=RESULTS).rows
+
+        task = self.session.run("link search", work)
+        self._task = task
+        task.succeeded.connect(lambda rows: self._found(generation, words, kind, rows))
+        task.failed.connect(lambda failure: self._search_failed(generation, failure))
+
+    def _found(self, generation: int, words: str, kind: str | None, rows: list[LibraryRow]) -> None:
+        if generation != self._generation:
+            return
+        self._task = None
+        self.model.set_rows(rows)
+        self.searched = (words, kind)
+        if not rows:
+            self.status.setText(self.tr("No matches."))
+        elif len(rows) >= RESULTS:
+            self.status.setText(self.tr("The first {0} matches are shown; refine the search.").format(len(rows)))
+        else:
+            self.status.setText(self.tr("{0} match(es). Select one or more (Ctrl or Shift) and press Link.")
+                                .format(len(rows)))
+        self._update_ok()
+
+    def _search_failed(self, generation: int, failure: TaskFailure) -> None:
+        if generation == self._generation:
+            self._task = None
+            self.model.set_rows([])
+            self.status.setText(failure.message)
+
+    def chosen_ids(self) -> list[str]:
+        return [self.model.data(index, Roles.ID) for index in self.table.selectionModel().selectedRows()]
+
+    def _update_ok(self) -> None:
+        self.ok_button.setEnabled(bool(self.chosen_ids()))
+
+    def accept(self) -> None:  # Link: hand the ids on; the dialog closes once they are linked
+        ids = self.chosen_ids()
+        if not ids:
+            return
+        self.error.clear()
+        self.ok_button.setEnabled(False)
+        self.submitted.emit(ids)
+
+    def refused(self, message: str) -> None:
+        self.error.show_message(message)
+        self._update_ok()
+
+    def saved(self) -> None:
+        self.done(QDialog.DialogCode.Accepted)

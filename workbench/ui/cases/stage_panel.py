@@ -1,0 +1,62 @@
+"""An incident's reporting tab: each NIS2 and CIRCIA stage with its due time and state, and the submissions
+recorded (with "Record submission…")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QSplitter, QTableView, QVBoxLayout, QWidget
+
+from workbench.domain.cases.case import RecordKind
+from workbench.domain.deadlines import StageDeadline
+from workbench.ui.cases.records_tab import RecordsTab
+from workbench.ui.cases.stage_models import Columns, StageDeadlineModel
+from workbench.ui.common.text import plain_label
+
+
+class ReportingTab(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reportingTab")
+        self.model = StageDeadlineModel(self)
+        self.table = QTableView(self)
+        self.table.setObjectName("stageTable")
+        self.table.setAccessibleName(self.tr("Reports and deadlines"))
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        for column, width in ((Columns.STAGE, 175), (Columns.STATE, 180), (Columns.DUE, 150),
+                              (Columns.SUBMITTED, 150), (Columns.VERSIONS, 65)):
+            header.resizeSection(column, width)
+        note = plain_label(self.tr("The clocks start at the time of awareness (Details). Hours are elapsed hours; "
+                                   "times are local."), self, wrap=True)
+        note.setEnabled(False)
+        self.submissions = RecordsTab(RecordKind.STAGE, self, add_text=self.tr("&Record submission…"))
+        self.submissions.add_button.setObjectName("recordSubmission")
+        self.submissions.add_button.setToolTip(self.tr("Record that a report stage was sent to the authority"))
+        top = QWidget(self)
+        column = QVBoxLayout(top)
+        column.setContentsMargins(4, 4, 4, 0)
+        column.addWidget(self.table, 1)
+        column.addWidget(note)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(top)
+        splitter.addWidget(self.submissions)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+    def set_deadlines(self, deadlines: list[StageDeadline], now: datetime) -> None:
+        self.model.set_deadlines(deadlines, now)
+
+    def clear(self) -> None:
+        self.model.clear()
+        self.submissions.model.clear()
