@@ -50,6 +50,9 @@ def test_a_folder_of_packages_receipts_and_junk_is_judged_without_writing(pair: 
     refused = by_name["tampered"]
     assert refused.state is ItemState.REFUSED and "SHA-256" in refused.reason
 
+    mine = inbox_scan.examine(pair.eu, first.path)  # the same stick seen by the workspace that wrote it
+    assert mine.state is ItemState.OUTGOING and mine.partner == "US Cybersecurity Agency"
+
     exchange.import_package(pair.us, second.path)
     again = {item.name: item for item in inbox_scan.scan(pair.us, result.places).items}
     assert again[second.path.name].state is ItemState.IMPORTED and again[second.path.name].since
@@ -77,6 +80,8 @@ def test_a_rollback_is_refused_and_a_receipt_is_recognised(pair: Pair) -> None:
     assert found.kind is ItemKind.RECEIPT and found.state is ItemState.RECEIPT_READY
     assert found.receipt.package_id == fresh.package_id and found.partner == "US Cybersecurity Agency"
     assert digest(pair.eu) == before
+    own = inbox_scan.examine(pair.us, receipt.path)
+    assert own.state is ItemState.OUTGOING and own.kind is ItemKind.RECEIPT and own.partner == "EU Agency for Cybersecurity"
     exchange.import_item(pair.eu, receipt.path)
     assert inbox_scan.examine(pair.eu, receipt.path).state is ItemState.RECEIPT_RECORDED
 

@@ -9,8 +9,9 @@ at most ``MAX_ITEMS`` are listed.
 ``examine(ws, path)`` copies the item into quarantine once and judges that copy with the exchange's own checks
 (design.md's steps 1 to 6): a package gets its ``Verdict`` (producer, sequence, created, TLP ceiling, object
 count, warnings such as a sequence gap) or the refusal's message, a receipt the package it acknowledges. A package
-already imported, or a receipt already recorded, is said so instead of being refused as a replay. Nothing is
-written to the workspace.
+already imported, or a receipt already recorded, is said so instead of being refused as a replay; a package or
+receipt this workspace signed itself (the same stick carries both ways) is "outgoing", not refused as signed by an
+unknown key. Nothing is written to the workspace.
 """
 
 from __future__ import annotations
@@ -25,18 +26,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from workbench.domain.errors import Cancelled, VerificationFailed, WorkbenchError
+from workbench.domain.errors import Cancelled, InvalidInput, WorkbenchError
+from workbench.services import keys
 from workbench.services.exchange import Receipt, Verdict, Volume, removable_volumes
-from workbench.services.exchange.quarantine import quarantined
+from workbench.services.exchange.canonical import MAX_SIGNED_DOCUMENT, parse_canonical
+from workbench.services.exchange.manifest import MANIFEST_NAME, SIGNATURE_NAME
+from workbench.services.exchange.quarantine import Quarantine, quarantined
 from workbench.services.exchange.receipts import RECEIPT_NAME, RECEIPT_SIGNATURE, check_quarantined_receipt, is_receipt
-from workbench.services.exchange.verify import check_quarantined, check_sequence, pinned_keys
+from workbench.services.exchange.verify import TrustedKey, check_quarantined, check_sequence, pinned_keys
 from workbench.services.workspace import Workspace
 from workbench.storage import exchange as rows
 
 logger = logging.getLogger(__name__)
 
 MAX_ITEMS = 200
-_PACKAGE_MARKERS = ("manifest.json", "manifest.json.sig")
+_PACKAGE_MARKERS = (MANIFEST_NAME, SIGNATURE_NAME)
 _RECEIPT_MARKERS = (RECEIPT_NAME, RECEIPT_SIGNATURE)
 
 Progress = Callable[[int, int, str], None]
@@ -55,6 +59,7 @@ class ItemState(enum.Enum):
     IMPORTED = "imported"  # a verified package imported before (importing again would be a replay)
     RECEIPT_READY = "receipt ready"  # a verified receipt for a package we sent, not recorded yet
     RECEIPT_RECORDED = "receipt recorded"  # a verified receipt whose package is already marked delivered
+    OUTGOING = "outgoing"  # signed by this workspace: written here, to be carried to ``partner``
     REFUSED = "refused"  # fails a check; ``reason`` says which
 
     @property
@@ -168,12 +173,19 @@ def examine(ws: Workspace, path: str | os.PathLike[str], *, origin: str = "", no
     base = FoundItem(path, path.name, origin or str(path.parent), guess, ItemState.REFUSED, _size(path))
     try:
         with quarantined(path, cancel=cancel) as box:
+            own = [TrustedKey(key.key_id, key.public_der) for key in keys.own_keys(ws.conn)]
             if is_receipt(box):
+                if _signed_by(box, RECEIPT_NAME, RECEIPT_SIGNATURE, own):
+                    return _own_receipt(base, box)
                 checked = check_quarantined_receipt(ws.conn, box, now=now)
                 recorded = checked.recorded_at
                 return dataclasses.replace(
                     base, kind=ItemKind.RECEIPT, receipt=checked.receipt, partner=checked.partner.name,
                     state=ItemState.RECEIPT_RECORDED if recorded else ItemState.RECEIPT_READY, since=recorded)
+            if _signed_by(box, MANIFEST_NAME, SIGNATURE_NAME, own):
+                mine = check_quarantined(box, own, check_content=False, cancel=cancel).verdict
+                return dataclasses.replace(base, kind=ItemKind.PACKAGE, verdict=mine, state=ItemState.OUTGOING,
+                                           partner=", ".join(party.name for party in mine.recipients))
             verified = check_quarantined(box, pinned_keys(ws.conn), conn=ws.conn, now=now, check_channel=False,
                                          cancel=cancel)
             verdict, partner = verified.verdict, verified.signer.partner
@@ -193,6 +205,25 @@ def examine(ws: Workspace, path: str | os.PathLike[str], *, origin: str = "", no
         return dataclasses.replace(base, reason=exc.message)
     except OSError as exc:  # the medium was pulled while it was read
         return dataclasses.replace(base, reason=f"cannot read {path.name}: {exc.strerror or exc}")
+
+
+def _signed_by(box: Quarantine, document: str, signature: str, own: list[TrustedKey]) -> bool:
+    """Whether ``document`` in the box carries a valid signature by one of this workspace's own keys."""
+    if document not in box.files or signature not in box.files:
+        return False
+    data, sig = box.read(document, MAX_SIGNED_DOCUMENT), box.read(signature, 4096)
+    return any(keys.verify_signature(key.public_der, data, sig) for key in own)
+
+
+def _own_receipt(base: FoundItem, box: Quarantine) -> FoundItem:
+    """A receipt this workspace signed (its content is ours, so it is read for display only)."""
+    document = parse_canonical(box.read(RECEIPT_NAME, MAX_SIGNED_DOCUMENT), "the receipt")
+    recipient = document.get("recipient")
+    name = recipient.get("name") if isinstance(recipient, dict) else None
+    if not isinstance(name, str):
+        raise InvalidInput("the receipt names no recipient")
+    return dataclasses.replace(base, kind=ItemKind.RECEIPT, state=ItemState.OUTGOING, partner=name[:200],
+                               since=str(document.get("created", ""))[:40] or None)
 
 
 def places(folders: list[Path], *, proc_root: str | os.PathLike[str] = "/proc",
@@ -229,8 +260,3 @@ def scan(ws: Workspace, where: list[Place], *, now: datetime | None = None, prog
         progress(len(candidates), len(candidates), "")
     logger.info("inbox scan: %d item(s) in %d place(s)", len(items), len(where))
     return ScanResult(tuple(where), tuple(items), tuple(problems))
-
-
-def refusal(item: FoundItem) -> VerificationFailed:
-    """The error to show for a refused item."""
-    return VerificationFailed(item.reason or "the item was refused")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from workbench.ui import audit, library
+from workbench.ui import audit, exchange, library, partners
 from workbench.ui.common.placeholder import placeholder
 from workbench.ui.common.screen import ScreenSpec
 
@@ -23,14 +23,8 @@ SCREENS: tuple[ScreenSpec, ...] = (
     placeholder("cases", lambda: _t("Cases"),
                 lambda: _t("Incident and exercise cases: timeline, linked objects, NIS2 and CISA reporting fields, "
                            "HSEEP after-action structure."), "cases"),
-    placeholder("exchange", lambda: _t("Exchange"),
-                lambda: _t("Inbox: signed packages found on removable media or in a folder, each with its "
-                           "verification verdict before anything is imported. Outbox: the export wizard with the "
-                           "marking check, progress and a verified result; delivery status from receipts."),
-                "exchange"),
-    placeholder("partners", lambda: _t("Partners"),
-                lambda: _t("Partner agencies and their pinned public keys: add from a PEM file, compare the "
-                           "fingerprint, set TLP ceilings and validity, revoke."), "partners"),
+    exchange.SCREEN,
+    partners.SCREEN,
     placeholder("reports", lambda: _t("Reports"),
                 lambda: _t("Incident, exercise and briefing reports as PDF, marked with TLP on every page."),
                 "reports"),
