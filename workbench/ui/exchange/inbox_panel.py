@@ -7,7 +7,6 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -105,7 +104,7 @@ class InboxPanel(QWidget):
         choose.setToolTip(self.tr("Also look in a folder (a mounted share, or a stick the system does not report)"))
         choose.clicked.connect(self.choose_folder)
         self.rescan_button = QPushButton(self.tr("Re&scan"), self)
-        self.rescan_button.setToolTip(self.tr("Look again and verify every item (F5)"))
+        self.rescan_button.setToolTip(self.tr("Look again and verify every item (View > Refresh, F5, does it too)"))
         self.rescan_button.clicked.connect(self.rescan)
         top = QHBoxLayout()
         top.addWidget(self.places, 1)
@@ -169,9 +168,6 @@ class InboxPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
-        refresh = QShortcut(QKeySequence(Qt.Key.Key_F5), self)
-        refresh.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        refresh.activated.connect(self.rescan)
         media.volumes_changed.connect(self.rescan)
         self._show_places()
         self._update_buttons()

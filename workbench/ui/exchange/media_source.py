@@ -45,6 +45,10 @@ class MediaSource(QObject):
     def volumes(self) -> list[Volume]:
         return removable_volumes(self.proc_root, self.sys_root)
 
+    def set_interval(self, milliseconds: int) -> None:
+        """How often the mount table is compared (tests make it short)."""
+        self._timer.setInterval(max(10, milliseconds))
+
     def start(self) -> None:
         self._last = self._mount_table()
         self._timer.start()
