@@ -160,7 +160,8 @@ def test_receipts_both_ways_and_the_outbox_delivery_status(qtbot, agencies: Agen
     with qtbot.waitSignal(exchange_screen.importer.item_imported):
         qtbot.mouseClick(exchange_screen.importer.record_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: outbox.rowCount() == 1 and cell(outbox, 0, OutboxModel.Columns.STATUS) == "Delivered")
-    assert cell(outbox, 0, OutboxModel.Columns.DELIVERED).startswith("2 stored, 0 refused")  # the beacon and our identity
+    # They stored the beacon and our identity.
+    assert cell(outbox, 0, OutboxModel.Columns.DELIVERED).startswith("2 stored, 0 refused")
 
     # Import the partner's package, then write them a receipt from the list of packages received.
     qtbot.waitUntil(lambda: inbox.found.rowCount() == 2)

@@ -127,7 +127,7 @@ class RecipientPage(QWizardPage):
 
 
 class SelectionPage(QWizardPage):
-    """Everything, a search, the objects selected in the library, or a case."""
+    """Everything, a search, the objects selected in the library, or a case; none is preselected."""
 
     def __init__(self, wizard: ExportWizard) -> None:
         super().__init__(wizard)
@@ -164,7 +164,7 @@ class SelectionPage(QWizardPage):
         grid.addWidget(self.case_box, 3, 1)
         grid.setColumnStretch(1, 1)
         grid.setRowStretch(4, 1)
-        (self.library_button if count else self.all_button).setChecked(True)
+        # Nothing is chosen for the analyst: what leaves is always a decision, never a default.
         self.group.idToggled.connect(lambda _id, _on: self.completeChanged.emit())
 
     def set_cases(self, case_list: list[CaseSummary]) -> None:
