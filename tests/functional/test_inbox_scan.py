@@ -81,7 +81,8 @@ def test_a_rollback_is_refused_and_a_receipt_is_recognised(pair: Pair) -> None:
     assert found.receipt.package_id == fresh.package_id and found.partner == "US Cybersecurity Agency"
     assert digest(pair.eu) == before
     own = inbox_scan.examine(pair.us, receipt.path)
-    assert own.state is ItemState.OUTGOING and own.kind is ItemKind.RECEIPT and own.partner == "EU Agency for Cybersecurity"
+    assert own.state is ItemState.OUTGOING and own.kind is ItemKind.RECEIPT
+    assert own.partner == "EU Agency for Cybersecurity"
     exchange.import_item(pair.eu, receipt.path)
     assert inbox_scan.examine(pair.eu, receipt.path).state is ItemState.RECEIPT_RECORDED
 
