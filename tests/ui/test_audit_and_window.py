@@ -50,9 +50,9 @@ def test_every_screen_is_reachable_by_keyboard(qtbot, open_window) -> None:
         titles.append(window.navigation.currentItem().text())
         assert window.pages.currentWidget() is window.screens[window._keys[number - 1]]
     assert titles == ["Library", "Cases", "Exchange", "Partners", "Reports", "Audit"]
-    exchange = window.screens["exchange"]
-    assert isinstance(exchange, PlaceholderScreen)
-    assert "next version" in " ".join(label.text() for label in exchange.findChildren(type(exchange.heading)))
+    for screen in window.screens.values():  # the screens still to come say so
+        if isinstance(screen, PlaceholderScreen):
+            assert "next version" in " ".join(label.text() for label in screen.findChildren(type(screen.heading)))
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.pages.currentWidget() is window.screens["library"]
     assert window.screens["library"].filters.search.hasFocus() or not window.isActiveWindow()
