@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import indicator
-from tests.exchange_support import Pair, digest, pair
+from tests.conftest import PASSPHRASE, indicator
+from tests.exchange_support import Pair, digest, new_private_key, pair
 from workbench.domain.tlp import Tlp
 from workbench.services import case_exchange, exchange, inbox_scan
 from workbench.services.demo import create_demo_workspace, demo_stick
 from workbench.services.inbox_scan import ItemKind, ItemState
+from workbench.services.workspace import create_workspace, opened
+from workbench.storage import audit
 
 __all__ = ["pair"]
 GREEN = Tlp.GREEN.marking_id
@@ -115,3 +117,21 @@ def test_the_demo_has_a_pinned_partner_and_its_package_and_receipt_waiting(tmp_p
         assert preview.new > 0 and preview.new_versions == 1 and preview.unchanged > 0 and not preview.refused
     finally:
         ws.close()
+
+
+def test_ceilings_change_from_the_command_line_and_are_audited(cli, tmp_path: Path) -> None:
+    _private, pem, _key_id = new_private_key()
+    with create_workspace(tmp_path / "eu.db", PASSPHRASE, "EU Agency") as ws:
+        exchange.add_partner(ws, "US Agency", pem)
+    db = str(tmp_path / "eu.db")
+    changed = cli("keys", "ceilings", "--db", db, "--name", "us agency", "--accept-max", "red", "--json")
+    assert changed.code == 0, changed.stderr
+    assert changed.json == {"partner": "US Agency", "tlp_send": "AMBER", "tlp_accept": "RED"}
+    unknown = cli("keys", "ceilings", "--db", db, "--name", "Nobody", "--tlp-max", "clear")
+    assert unknown.code == 1 and unknown.stderr.strip().endswith("no partner named 'Nobody'; pin their key with: "
+                                                                 "workbench keys add-partner")
+    assert cli("keys", "ceilings", "--db", db, "--name", "US Agency").code == 1
+    with opened(db, PASSPHRASE) as ws:
+        entry = list(audit.entries(ws.conn))[-1]
+        assert entry.action == "partner.ceilings"
+        assert entry.details["tlp_accept"] == "RED" and entry.details["previous_accept"] == "AMBER"
