@@ -222,3 +222,36 @@ def test_the_demo_shows_the_partners_package_and_receipt_waiting(qtbot, window, 
     assert {inbox.found.item(row).state for row in range(2)} == {ItemState.READY, ItemState.RECEIPT_READY}
     assert "Nordmark" in cell(inbox.found, 0, Found.FROM)
     qtbot.waitUntil(lambda: screen.outbox.model.rowCount() == 2)
+
+
+def test_a_sequence_gap_is_a_warning_in_the_verdict_and_the_preview(qtbot, agencies: Agencies) -> None:
+    exchange.import_package(agencies.ours, agencies.partner_sends(indicator(object_marking_refs=[GREEN])).path)
+    agencies.partner_sends(indicator(object_marking_refs=[GREEN]))  # package 2 never arrives
+    stick = agencies.stick()
+    agencies.partner_sends(indicator(object_marking_refs=[GREEN], name="third"), stick=stick)
+    agencies.window.show_screen("exchange")
+    look_in(qtbot, agencies, stick)
+    inbox = agencies.exchange.inbox
+    assert cell(inbox.found, 0, Found.VERDICT).startswith("Verified, with 1 warning(s): gap: 1 package(s)")
+    assert "Warning: gap: 1 package(s) from US Cybersecurity Agency between sequence 1 and 3" in inbox.details.text()
+    inbox.import_selected()
+    dialog = previewed(qtbot, agencies)
+    assert [label.text() for label in dialog.warnings] == [
+        "⚠ gap: 1 package(s) from US Cybersecurity Agency between sequence 1 and 3 were never imported here"]
+    dialog.reject()
+
+
+def test_locking_drops_what_the_exchange_screens_show(qtbot, agencies: Agencies) -> None:
+    stick = agencies.stick()
+    agencies.partner_sends(indicator(object_marking_refs=[GREEN]), stick=stick)
+    window = agencies.window
+    window.show_screen("exchange")
+    look_in(qtbot, agencies, stick)
+    screen = agencies.exchange
+    assert screen.inbox.found.rowCount() == 1 and screen.media.watching
+    qtbot.waitUntil(lambda: window.screens["partners"].model.rowCount() == 1)
+    window.lock_now()
+    assert screen.inbox.found.rowCount() == 0 and screen.inbox.details.text() == ""
+    assert screen.outbox.model.rowCount() == 0 and not screen.media.watching
+    assert window.screens["partners"].model.rowCount() == 0
+    assert not window.screens["partners"].details.isVisible()

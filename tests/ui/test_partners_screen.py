@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDateTime, QPoint, Qt
+from PySide6.QtCore import QDate, QDateTime, QPoint, Qt
 from PySide6.QtWidgets import QLabel
 
 from tests.exchange_support import new_private_key
@@ -61,6 +61,9 @@ def test_add_a_partner_from_a_pem_file_with_clicks_and_keys(qtbot, agencies: Age
     qtbot.keyClicks(dialog.name, HOSTILE)
     assert not dialog.add_button.isEnabled()  # not before the fingerprint was confirmed
     dialog.send.set_level(Tlp.GREEN)
+    qtbot.mouseClick(dialog.until_check, Qt.MouseButton.LeftButton, pos=QPoint(6, dialog.until_check.height() // 2))
+    assert dialog.until_date.isEnabled()
+    dialog.until_date.setDate(QDate(2030, 6, 30))
     dialog.confirm.setFocus()
     qtbot.keyClick(dialog.confirm, Qt.Key.Key_Space)
     assert dialog.add_button.isEnabled()
@@ -72,6 +75,8 @@ def test_add_a_partner_from_a_pem_file_with_clicks_and_keys(qtbot, agencies: Age
     row = row_named(screen, HOSTILE)  # the name exactly as typed, tags and all
     assert screen.model.index(row, Col.STATE).data() == "Valid"
     assert screen.model.index(row, Col.MAY_RECEIVE).data() == "TLP:GREEN"
+    assert screen.model.index(row, Col.VALID_UNTIL).data() == "2030-06-30"
+    assert screen.model.index(row, Col.VALID_FROM).data() == ""
     screen.table.selectRow(row)
     labels = [label for label in screen.details.findChildren(QLabel) if label.text() == HOSTILE]
     assert labels and all(label.textFormat() == Qt.TextFormat.PlainText for label in labels)
