@@ -151,7 +151,7 @@ def test_receipts_both_ways_and_the_outbox_delivery_status(qtbot, agencies: Agen
     assert cell(outbox, 0, OutboxModel.Columns.STATUS) == "Awaiting receipt"
 
     inbox.found_table.selectRow(states[ItemState.RECEIPT_READY])
-    assert inbox.import_button.text() == "&Record receipt…"
+    assert inbox.import_button.text() == "Record recei&pt…"
     boxes: list = []
     exchange_screen.importer.confirmation_shown.connect(boxes.append)
     qtbot.mouseClick(inbox.import_button, Qt.MouseButton.LeftButton)

@@ -60,7 +60,7 @@ class DestinationPicker(QWidget):
         self.folder.setToolTip(self.tr("The folder the package is written into"))
         self.folder.setPlaceholderText(self.tr("/media/analyst/USB-STICK"))
         self.folder.textChanged.connect(lambda _text: self._update())
-        browse = QPushButton(self.tr("&Browse…"), self)
+        browse = QPushButton(self.tr("Br&owse…"), self)
         browse.setToolTip(self.tr("Choose a folder"))
         browse.clicked.connect(self._browse)
         self.space = plain_label("", self, wrap=True)

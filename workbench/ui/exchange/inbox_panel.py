@@ -100,7 +100,7 @@ class InboxPanel(QWidget):
         self.places = plain_label("", self, wrap=True)
         self.places.setObjectName("inboxPlaces")
         self.places.setAccessibleName(self.tr("Where the Inbox looks"))
-        choose = QPushButton(self.tr("Choose &folder…"), self)
+        choose = QPushButton(self.tr("Choose fol&der…"), self)
         choose.setToolTip(self.tr("Also look in a folder (a mounted share, or a stick the system does not report)"))
         choose.clicked.connect(self.choose_folder)
         self.rescan_button = QPushButton(self.tr("Re&scan"), self)
@@ -116,7 +116,6 @@ class InboxPanel(QWidget):
         self.found_table = make_table(self, self.found, "foundTable", self.tr("Packages and receipts found"), {
             columns.KIND: 75, columns.FROM: 230, columns.SEQUENCE: 75, columns.CREATED: 125, columns.TLP: 100,
             columns.OBJECTS: 70, columns.VERDICT: 280, columns.ITEM: 150})
-        self.found_table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.found_table.setToolTip(self.tr("Select an item to see its verdict; Enter or double-click imports it"))
         self.found_table.selectionModel().currentRowChanged.connect(self._found_changed)
         self.found_table.activated.connect(lambda _index: self.import_selected())
@@ -125,7 +124,7 @@ class InboxPanel(QWidget):
         self.details = plain_label("", self, wrap=True, selectable=True)
         self.details.setObjectName("foundDetails")
         self.details.setAccessibleName(self.tr("Verdict of the selected item"))
-        self.import_button = QPushButton(self.tr("&Import…"), self)
+        self.import_button = QPushButton(self.tr("I&mport…"), self)
         self.import_button.setObjectName("importButton")
         self.import_button.setToolTip(self.tr("Preview what the package brings, then import it on confirmation; "
                                               "record a receipt"))
@@ -139,7 +138,7 @@ class InboxPanel(QWidget):
         self.received_table = make_table(self, self.received, "receivedTable", self.tr("Packages received"), {
             rcolumns.IMPORTED_AT: 130, rcolumns.FROM: 230, rcolumns.SEQUENCE: 70, rcolumns.TLP: 100})
         self.received_table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
-        self.receipt_button = QPushButton(self.tr("Write &receipt…"), self)
+        self.receipt_button = QPushButton(self.tr("&Write receipt…"), self)
         self.receipt_button.setObjectName("receiptButton")
         self.receipt_button.setToolTip(self.tr("Write a signed receipt for the selected package, to carry back"))
         self.receipt_button.clicked.connect(self.write_receipt)
@@ -283,8 +282,8 @@ class InboxPanel(QWidget):
     def _update_buttons(self) -> None:
         item = self.selected_item()
         self.import_button.setEnabled(item is not None)
-        self.import_button.setText(self.tr("&Record receipt…") if item is not None and item.receipt is not None
-                                   else self.tr("&Import…"))
+        self.import_button.setText(self.tr("Record recei&pt…") if item is not None and item.receipt is not None
+                                   else self.tr("I&mport…"))
         entry = self.selected_received()
         self.receipt_button.setEnabled(entry is not None)
 

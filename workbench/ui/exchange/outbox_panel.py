@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from workbench.app.session import StoreChange
@@ -40,6 +40,7 @@ class OutboxPanel(QWidget):
         self.context = context
         self.media = media
         self.wizard: ExportWizard | None = None
+        self._just_written: str | None = None
         self.export_button = QPushButton(self.tr("&New export…"), self)
         self.export_button.setObjectName("exportButton")
         self.export_button.setToolTip(self.tr("Write a signed package for a partner (Ctrl+E)"))
@@ -52,9 +53,8 @@ class OutboxPanel(QWidget):
         self.model = OutboxModel(self)
         columns = OutboxModel.Columns
         self.table = make_table(self, self.model, "outboxTable", self.tr("Packages sent"), {
-            columns.CREATED: 125, columns.TO: 290, columns.SEQUENCE: 75, columns.OBJECTS: 70,
-            columns.HELD_BACK: 75, columns.TLP: 100, columns.STATUS: 130, columns.DELIVERED: 230})
-        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+            columns.CREATED: 125, columns.TO: 270, columns.SEQUENCE: 75, columns.OBJECTS: 70,
+            columns.HELD_BACK: 75, columns.TLP: 100, columns.STATUS: 130, columns.DELIVERED: 250})
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.details = plain_label("", self, wrap=True, selectable=True)
         self.details.setObjectName("outboxDetails")
@@ -70,9 +70,10 @@ class OutboxPanel(QWidget):
         task.succeeded.connect(self._loaded)
 
     def _loaded(self, entries: list[OutboxEntry]) -> None:
-        selected = self._selected()
+        wanted = self._just_written or (self._selected().package_id if self._selected() else None)
+        self._just_written = None
         self.model.set_items(entries)
-        rows = [row for row, entry in enumerate(entries) if selected and entry.package_id == selected.package_id]
+        rows = [row for row, entry in enumerate(entries) if entry.package_id == wanted]
         if entries:
             self.table.selectRow(rows[0] if rows else 0)
         else:
@@ -117,4 +118,5 @@ class OutboxPanel(QWidget):
         text = self.tr("Package {0} for {1} written and verified: {2}").format(result.sequence, result.recipient,
                                                                                result.path)
         self.context.status(text)
+        self._just_written = result.package_id  # shown selected once the list is read again
         self.context.session.notify_changed(StoreChange("export", text))  # the outbox and the audit log grew
