@@ -20,19 +20,19 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import orjson  # noqa: E402
-from PySide6.QtCore import QSettings  # noqa: E402
+import orjson
+from PySide6.QtCore import QSettings
 
-from benchmarks.bench_gui_stall import StallMeter, run_until  # noqa: E402
-from workbench.app.application import create_application  # noqa: E402
-from workbench.app.session import Session  # noqa: E402
-from workbench.app.settings import Settings  # noqa: E402
-from workbench.app.tasks import TaskRunner  # noqa: E402
-from workbench.domain.tlp import Tlp  # noqa: E402
-from workbench.services import exchange, inbox_scan, keys  # noqa: E402
-from workbench.services.importer import import_file  # noqa: E402
-from workbench.services.workspace import create_workspace  # noqa: E402
-from workbench.ui.main_window import MainWindow  # noqa: E402
+from benchmarks.bench_gui_stall import StallMeter, run_until
+from workbench.app.application import create_application
+from workbench.app.session import Session
+from workbench.app.settings import Settings
+from workbench.app.tasks import TaskRunner
+from workbench.domain.tlp import Tlp
+from workbench.services import exchange, inbox_scan, keys
+from workbench.services.importer import import_file
+from workbench.services.workspace import create_workspace
+from workbench.ui.main_window import MainWindow
 
 GREEN = Tlp.GREEN.marking_id
 
