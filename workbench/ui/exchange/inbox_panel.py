@@ -19,11 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.app.tasks import TaskFailure, TaskHandle
+from workbench.app.tasks import TaskControl, TaskFailure, TaskHandle
 from workbench.services import exchange, inbox_scan
 from workbench.services.exchange import InboxEntry
 from workbench.services.inbox_scan import FoundItem, ScanResult
 from workbench.services.keys import format_fingerprint
+from workbench.services.workspace import Workspace
 from workbench.ui.common.list_model import ListTableModel, size_text, when_text
 from workbench.ui.common.screen import AppContext
 from workbench.ui.common.text import plain_label
@@ -188,12 +189,16 @@ class InboxPanel(QWidget):
             return
         if self._scan_task is not None:
             self._scan_task.cancel()
-        where = inbox_scan.places(self.folders, proc_root=self.media.proc_root, sys_root=self.media.sys_root)
-        self._show_places(where)
+        folders, proc_root, sys_root = list(self.folders), self.media.proc_root, self.media.sys_root
         self.status.setText(self.tr("Verifying what is there…"))
-        task = self.context.session.run("inbox scan", lambda ws, control: inbox_scan.scan(
-            ws, where, cancel=control.cancelled,
-            progress=lambda done, total, name: control.progress(done, total, name)))
+
+        def work(ws: Workspace, control: TaskControl) -> ScanResult:
+            # The volumes are read here too: statvfs on a failing stick can hang, never on the GUI thread.
+            where = inbox_scan.places(folders, proc_root=proc_root, sys_root=sys_root)
+            return inbox_scan.scan(ws, where, cancel=control.cancelled,
+                                   progress=lambda done, total, name: control.progress(done, total, name))
+
+        task = self.context.session.run("inbox scan", work)
         self._scan_task = task
         task.progressed.connect(lambda progress: self._scan_progressed(task, progress))
         task.succeeded.connect(lambda result: self._scanned(task, result))
