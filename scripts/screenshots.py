@@ -78,7 +78,7 @@ def shoot_reports(window: MainWindow) -> None:
     reports.preview_shown.connect(shown.append)
     reports.preview()
     wait_until(lambda: bool(shown))
-    save(window, "14-report-preview")
+    save(window, "20-report-preview")
     reports.form.kind_box.setCurrentIndex(reports.form.kind_box.findData("briefing"))
     reports.form.from_search.setChecked(True)
     reports.form.query.setText("sandstorm owl")
@@ -100,7 +100,7 @@ def shoot_reports(window: MainWindow) -> None:
     wait_until(lambda: bool(shown))
     reports.preview_pane.go_to_page(2)
     reports.tabs.setCurrentIndex(1)
-    save(window, "15-briefing-editor")
+    save(window, "21-briefing-editor")
     reports.tabs.setCurrentIndex(0)
 
 
@@ -137,6 +137,52 @@ def shoot_cases(window: MainWindow) -> None:
     dialog.accept()
     wait_until(lambda: dialog.error.isVisible())
     save(dialog, "cases-7-inject-refused")
+    dialog.reject()
+
+
+def exchange_screens(window: MainWindow, folder: Path) -> None:
+    """The Inbox with the demo's stick, a package preview, the export wizard, the Outbox, Partners."""
+    exchange = window.show_screen("exchange")
+    inbox = exchange.inbox
+    wait_until(lambda: inbox.last_scan is not None and inbox.found.rowCount() > 0)
+    package = next(row for row, item in enumerate(inbox.found.items) if item.kind.value == "package")
+    inbox.found_table.selectRow(package)
+    save(window, "09-exchange-inbox")
+    previews: list[QWidget] = []
+    exchange.importer.preview_shown.connect(previews.append)
+    inbox.import_selected()
+    wait_until(lambda: bool(previews))
+    save(previews[0], "14-package-preview")
+    previews[0].reject()
+
+    wizard = exchange.outbox.start_export()
+    wait_until(lambda: wizard.recipient_page.isComplete())
+    wizard.next()
+    wizard.selection_page.query.setText("Sandstorm Owl")
+    wizard.next()
+    wizard.next()
+    wait_until(lambda: wizard.check_page.preview is not None)
+    save(wizard, "15-export-marking-check")
+    wizard.next()
+    usb = folder / "USB-STICK"
+    usb.mkdir()
+    wizard.destination_page.picker.folder.setText(str(usb))
+    wizard.next()
+    wait_until(lambda: wizard.write_page.result is not None)
+    save(wizard, "16-export-written")
+    wizard.accept()
+    wait_until(lambda: exchange.outbox.model.rowCount() >= 3)
+    exchange.tabs.setCurrentWidget(exchange.outbox)
+    save(window, "17-exchange-outbox")
+
+    partners = window.show_screen("partners")
+    wait_until(lambda: partners.model.rowCount() > 0)
+    save(window, "18-partners")
+    dialog = partners.add_partner()
+    stick = next(place.folder for place in inbox.last_scan.places if place.volume is None)
+    dialog.set_key_file(str(stick / "southland-cert.pub.pem"))
+    dialog.name.setText("Southland CERT (fictional)")
+    save(dialog, "19-add-partner")
     dialog.reject()
 
 
@@ -198,7 +244,7 @@ def main() -> int:
     wait_until(lambda: audit.last_report is not None)
     save(window, "08-audit-verified")
 
-    save(window.show_screen("exchange"), "09-placeholder-exchange")
+    exchange_screens(window, folder)
 
     shoot_reports(window)
     shoot_cases(window)

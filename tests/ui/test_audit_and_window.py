@@ -7,7 +7,6 @@ from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QComboBox, QHe
 
 from tests.ui.conftest import make_window
 from workbench.storage.database import Database
-from workbench.ui.common.placeholder import PlaceholderScreen
 from workbench.ui.main_window import MainWindow
 
 
@@ -50,9 +49,6 @@ def test_every_screen_is_reachable_by_keyboard(qtbot, open_window) -> None:
         titles.append(window.navigation.currentItem().text())
         assert window.pages.currentWidget() is window.screens[window._keys[number - 1]]
     assert titles == ["Library", "Cases", "Exchange", "Partners", "Reports", "Audit"]
-    exchange = window.screens["exchange"]
-    assert isinstance(exchange, PlaceholderScreen)
-    assert "next version" in " ".join(label.text() for label in exchange.findChildren(type(exchange.heading)))
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.pages.currentWidget() is window.screens["library"]
     assert window.screens["library"].filters.search.hasFocus() or not window.isActiveWindow()

@@ -112,7 +112,10 @@ def test_a_dropped_package_is_sent_to_the_exchange_screen(qtbot, open_window, tm
     (package / "manifest.json").write_text("{}")
     drop(open_window, package)
     qtbot.waitUntil(lambda: bool(message_boxes()))
-    assert "exchange package" in message_boxes()[0].text()
+    assert open_window.navigation.currentRow() == open_window._keys.index("exchange")
+    assert message_boxes()[0].text() == ("nordmark-0007-abc was refused: manifest.json.sig is missing; this is not "
+                                         "a signed package")
+    assert not open_window.imports.busy  # the STIX import never saw it
     message_boxes()[0].close()
 
 

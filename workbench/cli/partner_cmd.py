@@ -1,4 +1,4 @@
-"""``workbench keys add-partner | revoke`` and the partners section of ``keys list``.
+"""``workbench keys add-partner | ceilings | revoke`` and the partners section of ``keys list``.
 
 Pinning a key needs its fingerprint confirmed: given with ``--fingerprint`` as the partner read it out, or
 typed ``yes`` at the prompt after reading it on a terminal.
@@ -67,6 +67,26 @@ def run_add_partner(args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
+def _ceilings_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--name", required=True, help="the partner organisation's name")
+    parser.add_argument("--tlp-max", help="highest TLP level they may receive from us (default: unchanged)")
+    parser.add_argument("--accept-max", help="highest TLP level they may send us (default: unchanged)")
+
+
+def run_ceilings(args: argparse.Namespace, out: Output) -> int:
+    if not args.tlp_max and not args.accept_max:
+        raise CommandError("give --tlp-max, --accept-max or both")
+    with open_from_args(args) as ws:
+        known = exchange.get_partner(ws.conn, args.name)
+        partner = exchange.set_ceilings(
+            ws, known.name, tlp_send=Tlp.parse(args.tlp_max) if args.tlp_max else known.tlp_send,
+            tlp_accept=Tlp.parse(args.accept_max) if args.accept_max else known.tlp_accept)
+    out.line(f"{partner.name} may receive up to {partner.tlp_send.label}, may send us up to "
+             f"{partner.tlp_accept.label}")
+    out.result({"partner": partner.name, "tlp_send": partner.tlp_send.short, "tlp_accept": partner.tlp_accept.short})
+    return 0
+
+
 def run_revoke(args: argparse.Namespace, out: Output) -> int:
     since = exchange.parse_time_argument(args.since, "--since") if args.since else None
     with open_from_args(args) as ws:
@@ -97,6 +117,7 @@ def list_partners(conn: Connection, out: Output) -> tuple[str, Any]:
 
 keys_cmd.EXTRA_KEY_COMMANDS.extend([
     ("add-partner", "pin a partner's public key (fingerprint confirmed by phone)", _add_arguments, run_add_partner),
+    ("ceilings", "change what a partner may receive from us and send us", _ceilings_arguments, run_ceilings),
     ("revoke", "revoke a pinned partner key", _revoke_arguments, run_revoke),
 ])
 keys_cmd.EXTRA_KEY_LISTINGS.append(list_partners)

@@ -39,7 +39,7 @@ from workbench.services.case_schema import (
     extension_definition,
     workbench_identity,
 )
-from workbench.services.exchange import BuiltObject, PackageImport, Receipt, Selection, Verdict
+from workbench.services.exchange import BuiltObject, PackageHook, PackageImport, Receipt, Selection, Verdict
 from workbench.services.importer import ImportSummary
 from workbench.services.workspace import Workspace
 from workbench.storage.database import Connection
@@ -147,14 +147,22 @@ class CaseImport:
 
 
 def import_item(ws: Workspace, path: str | os.PathLike[str], *, case_ref: str | None = None,
-                **options: Any) -> CaseImport:
+                on_import: PackageHook | None = None, **options: Any) -> CaseImport:
     """Import a package or a receipt (``exchange.import_item``, same options, ``dry_run`` included) and adopt the
     cases a package carries in the same transaction; with ``case_ref``, link what it stored to that case.
 
-    Refuses an unknown ``case_ref`` before reading the package.
+    A caller's ``on_import`` runs first in that transaction (the window checks there that the package is the one
+    the analyst previewed); raising in it refuses the whole package. Refuses an unknown ``case_ref`` before
+    reading the package.
     """
     hook = package_hook(ws, case_ref)
-    result = exchange.import_item(ws, path, on_import=hook, **options)
+
+    def hooks(conn: Connection, summary: ImportSummary, verdict: Verdict) -> None:
+        if on_import is not None:
+            on_import(conn, summary, verdict)
+        hook(conn, summary, verdict)
+
+    result = exchange.import_item(ws, path, on_import=hooks, **options)
     if isinstance(result, Receipt):
         return CaseImport(result)
     adopted = hook.adopted

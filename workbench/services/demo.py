@@ -5,8 +5,13 @@ documentation ranges (RFC 5737), domains end in ``.example`` (RFC 2606), hashes 
 ids are real identifiers so that the sample looks like what analysts exchange. The content is the same on every
 run (fixed ids and seed), so screenshots can be compared.
 
-Second round (not here yet): the partner's pinned key, a signed incoming package waiting in a folder standing in
-for a USB stick, an incident and an exercise case.
+Second round (not here yet): an incident and an exercise case.
+
+The exchange part (``add_exchange_demo``): the partner agency gets a signing key of its own, generated when the demo
+is built (never a key kept in the repository) in a throw-away workspace of its own that is deleted afterwards. Its
+key is pinned here; two packages went to it (its receipt for the first is recorded); and a folder standing in for
+a USB stick (``demo_stick``) holds its signed bulletin package and its receipt for our second package, so that
+the Inbox has work waiting. Every package is written and checked by the real exchange services.
 """
 
 from __future__ import annotations
@@ -14,11 +19,14 @@ from __future__ import annotations
 import logging
 import os
 import random
+import secrets
+import shutil
 from pathlib import Path
 from typing import Any
 
 from workbench.domain.ids import derived_id
 from workbench.domain.tlp import TLP1_MARKING_IDS, Tlp
+from workbench.services import exchange, keys
 from workbench.services.workspace import Workspace, create_workspace
 from workbench.storage import audit
 from workbench.storage.objects import ObjectStore, Outcome
@@ -28,6 +36,7 @@ logger = logging.getLogger(__name__)
 DEMO_PASSPHRASE = "demo passphrase, not secret"
 DEMO_ORG = "Demo Analysis Centre"
 PARTNER_NAME = "Nordmark Cyber Defence Centre (fictional)"
+STICK_FOLDER = "usb-stick"
 
 _SEED = 20260110
 _T0 = "2026-01-05T09:00:00.000Z"
@@ -199,14 +208,90 @@ def fill(ws: Workspace) -> dict[str, int]:
     return totals
 
 
+def partner_bulletin(partner_identity: str) -> list[dict[str, Any]]:
+    """The partner's new bulletin: a report, new C2 indicators, a newer GreyLantern, and a vulnerability we hold."""
+    rng = random.Random(_SEED + 15)
+    published = "2026-02-02T10:00:00.000Z"
+    demo = demo_objects()
+    # The newest GreyLantern we hold came from the partner's previous bulletin; this one supersedes it.
+    lantern = next(obj for obj in demo["package:nordmark-cdc-0014"] if obj.get("name") == "GreyLantern")
+    lantern_v3 = dict(lantern, modified=published,
+                      description=lantern["description"] + " Since February 2026 its command and control rotates "
+                                                            "through short-lived domains.")
+    vulnerability = next(obj for objects in demo.values() for obj in objects if obj["type"] == "vulnerability")
+    indicators = []
+    for number in range(1, 5):
+        domain = f"{''.join(rng.choice('bcdfghjklmnpqrstvwxz') for _ in range(8))}.example"
+        indicators.append(_sdo("indicator", f"bulletin-015-{number}", modified=published,
+                               tlp=Tlp.GREEN if number < 4 else Tlp.AMBER,
+                               name=f"GreyLantern C2 domain {domain}", pattern=f"[domain-name:value = '{domain}']",
+                               pattern_type="stix", valid_from=published, indicator_types=["malicious-activity"],
+                               created_by_ref=partner_identity))
+    relationships = [_rel(indicator, "indicates", lantern_v3, tlp=Tlp.GREEN) for indicator in indicators[:3]]
+    report = _sdo("report", "bulletin-015", modified=published, name="Nordmark CDC bulletin 2026-015: GreyLantern "
+                  "moves its command and control", published=published, report_types=["malware", "indicator"],
+                  created_by_ref=partner_identity,
+                  object_refs=[lantern_v3["id"], vulnerability["id"], *(item["id"] for item in indicators)],
+                  description="GreyLantern operators moved to rotating C2 domains; block the listed domains.")
+    return [lantern_v3, *indicators, *relationships, report]
+
+
+def _store(ws: Workspace, name: str, objects: list[dict[str, Any]]) -> None:
+    """Objects written by a demo agency's own analysts (a local source), with their audit entry."""
+    with ws.transaction() as conn:
+        store = ObjectStore(conn)
+        source = store.add_source("local", name)
+        for obj in objects:
+            store.put(obj, source)
+        audit.append(conn, "import", {"source": name, "kind": "local", "demo": True, "new": len(objects)})
+
+
+def demo_stick(workspace_path: str | os.PathLike[str]) -> Path:
+    """The folder standing in for a USB stick next to a demo workspace (it may not exist)."""
+    return Path(workspace_path).parent / STICK_FOLDER
+
+
+def add_exchange_demo(ws: Workspace, folder: str | os.PathLike[str]) -> Path:
+    """The exchange part of the demo (see the module docstring); returns the stick folder."""
+    folder = Path(folder)
+    stick, sent, partner_home = folder / STICK_FOLDER, folder / "sent-to-partner", folder / "partner-agency"
+    for path in (stick, sent, partner_home):
+        path.mkdir()
+    # The partner's workspace exists only while the demo is built; its passphrase is never shown or kept.
+    partner = create_workspace(partner_home / "partner.db", secrets.token_urlsafe(24), PARTNER_NAME)
+    try:
+        ours = keys.public_pem(keys.active_key(ws.conn).public_der)
+        theirs = keys.public_pem(keys.active_key(partner.conn).public_der)
+        exchange.add_partner(ws, PARTNER_NAME, theirs, tlp_send=Tlp.GREEN, tlp_accept=Tlp.AMBER)
+        exchange.add_partner(partner, ws.org_name, ours, tlp_send=Tlp.AMBER, tlp_accept=Tlp.GREEN)
+        first = exchange.export_package(ws, sent, PARTNER_NAME, exchange.QuerySelection("scanning"))
+        second = exchange.export_package(ws, sent, PARTNER_NAME, exchange.QuerySelection("GreyLantern"))
+        for package in (first, second):
+            exchange.import_package(partner, package.path)
+        exchange.import_item(ws, exchange.write_receipt(partner, first.package_id, sent).path)
+        exchange.write_receipt(partner, second.package_id, stick)
+        bulletin = partner_bulletin(partner.identity_id)
+        _store(partner, "bulletin 2026-015", bulletin)
+        exchange.export_package(partner, stick, ws.org_name, exchange.IdSelection((bulletin[-1]["id"],)))
+    finally:
+        partner.close(lock=True)
+        shutil.rmtree(partner_home, ignore_errors=True)
+    # Another agency's public key, not pinned yet: what a partner hands over before the first exchange.
+    (stick / "southland-cert.pub.pem").write_bytes(keys.public_pem(keys.generate().public_der))
+    logger.info("demo exchange prepared")
+    return stick
+
+
 def create_demo_workspace(folder: str | os.PathLike[str]) -> Workspace:
-    """A new demo workspace in ``folder`` (which must exist), passphrase ``DEMO_PASSPHRASE``, filled."""
+    """A new demo workspace in ``folder`` (which must exist), passphrase ``DEMO_PASSPHRASE``, filled, with the
+    partner's packages waiting in ``demo_stick``."""
     ws = create_workspace(Path(folder) / "demo-workspace.db", DEMO_PASSPHRASE, DEMO_ORG)
     try:
         fill(ws)
         from workbench.services.demo_cases import fill_cases  # it builds on this module's objects
 
         fill_cases(ws)
+        add_exchange_demo(ws, folder)
     except BaseException:
         ws.close(lock=True)
         raise

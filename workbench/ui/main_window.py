@@ -29,6 +29,7 @@ from workbench.app.application import app_icon, icon
 from workbench.app.idle import IdleWatcher
 from workbench.app.session import Session, SessionInfo, StoreChange
 from workbench.app.settings import Settings
+from workbench.services.exchange import is_package
 from workbench.services.keys import format_fingerprint
 from workbench.ui.about.about_dialog import AboutDialog
 from workbench.ui.common.screen import AppContext, Screen, ScreenSpec
@@ -54,7 +55,8 @@ class MainWindow(QMainWindow):
         self.session = session
         self.settings = settings
         self.context = AppContext(session, settings, show_object=self.show_object,
-                                  import_files=self._import_files, status=self.show_status)
+                                  import_files=self._import_files, status=self.show_status,
+                                  selected_objects=self.selected_objects)
         self.imports = ImportController(session, self)
         self.access = AccessFlow(session, settings, self)
         self.idle = IdleWatcher(self)
@@ -149,6 +151,8 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu(self.tr("&File"))
         self.import_action = self._action(self.tr("&Import STIX files…"), self.imports.choose_files, "Ctrl+I",
                                           self.tr("Preview, then import STIX bundle files"), "import")
+        self.export_action = self._action(self.tr("&Export package…"), self.start_export, "Ctrl+E",
+                                          self.tr("Write a signed package for a partner"), "exchange")
         self.lock_action = self._action(self.tr("&Lock"), self.lock_now, "Ctrl+L",
                                          self.tr("Lock the workspace now: its data leaves memory"), "lock")
         self.preferences_action = self._action(self.tr("&Preferences…"), self.show_preferences,
@@ -160,7 +164,8 @@ class MainWindow(QMainWindow):
         if quit_action.shortcut().isEmpty():  # some platforms define no standard Quit key
             quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        for action in (self.import_action, None, self.lock_action, self.preferences_action, None, quit_action):
+        for action in (self.import_action, self.export_action, None, self.lock_action, self.preferences_action, None,
+                       quit_action):
             file_menu.addSeparator() if action is None else file_menu.addAction(action)
         edit_menu = bar.addMenu(self.tr("&Edit"))
         self.find_action = self._action(self.tr("&Find in library"), self.focus_search, QKeySequence.StandardKey.Find,
@@ -201,8 +206,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("{0} — Workbench").format(info.org_name))
         short = format_fingerprint(info.fingerprint[:16])
         self.identity_label.setText(self.tr("{0} · key {1}…").format(info.org_name, short))
-        for action in (self.import_action, self.lock_action, self.refresh_action, self.find_action,
-                       *self.screen_actions):
+        for action in (self.import_action, self.export_action, self.lock_action, self.refresh_action,
+                       self.find_action, *self.screen_actions):
             action.setEnabled(True)
         if info.demo_passphrase:
             self.show_status(self.tr("Demo workspace (temporary). Its passphrase is “{0}”.")
@@ -216,8 +221,8 @@ class MainWindow(QMainWindow):
         self.central.setCurrentIndex(0)
         self.setWindowTitle(self.tr("Workbench (locked)"))
         self.identity_label.setText(self.tr("Locked"))
-        for action in (self.import_action, self.lock_action, self.refresh_action, self.find_action,
-                       *self.screen_actions):
+        for action in (self.import_action, self.export_action, self.lock_action, self.refresh_action,
+                       self.find_action, *self.screen_actions):
             action.setEnabled(False)
         self.unlock_button.setFocus()
 
@@ -271,6 +276,16 @@ class MainWindow(QMainWindow):
         if callable(show):
             show(stix_id)
 
+    def selected_objects(self) -> list[str]:
+        selected = getattr(self.screens.get("library"), "selected_ids", None)
+        return list(selected()) if callable(selected) else []
+
+    def start_export(self) -> None:
+        if "exchange" in self.screens:
+            start = getattr(self.show_screen("exchange"), "start_export", None)
+            if callable(start):
+                start()
+
     def focus_search(self) -> None:
         screen = self.show_screen("library")
         focus = getattr(screen, "focus_search", None)
@@ -298,7 +313,16 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _import_files(self, paths: list[str]) -> None:
-        self.imports.import_paths(paths)
+        """Exchange packages and receipts (folders, tar files) go to the Exchange screen, the rest to the import."""
+        exchange_screen = self.screens.get("exchange")
+        receive = getattr(exchange_screen, "import_paths", None)
+        carried = [path for path in paths if callable(receive) and is_package(path)]
+        files = [path for path in paths if path not in carried]
+        if carried:
+            self.show_screen("exchange")
+            receive(carried)
+        if files:
+            self.imports.import_paths(files)
 
     # -- drag and drop -----------------------------------------------------------------------------------------
 
@@ -318,7 +342,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         event.acceptProposedAction()
-        self.imports.import_paths(paths)
+        self._import_files(paths)
 
     # -- layout and closing ------------------------------------------------------------------------------------
 

@@ -2,7 +2,8 @@
 
 The functions the command line and the window call:
 
-- trust store: ``add_partner``, ``revoke_key``, ``list_partners``, ``get_partner``, ``read_public_key``
+- trust store: ``add_partner``, ``set_ceilings``, ``revoke_key``, ``list_partners``, ``get_partner``,
+  ``read_public_key``
 - export: ``preview_export``, ``export_package`` with a ``Selection`` (``AllObjects``, ``QuerySelection``,
   ``IdSelection``; a case is ``services.case_exchange.CaseSelection``, which builds the case's own objects)
 - verification and import: ``verify_package``, ``preview_package``, ``import_package``, ``import_item`` (a package
@@ -32,6 +33,7 @@ from workbench.services.exchange.partners import (
     parse_time_argument,
     read_public_key,
     revoke_key,
+    set_ceilings,
 )
 from workbench.services.exchange.policy import HeldBack
 from workbench.services.exchange.quarantine import Limits, quarantined
@@ -79,5 +81,5 @@ __all__ = [
     "ReceiptWritten", "Selection", "Verdict", "Volume", "add_partner", "export_package", "get_partner",
     "import_item", "import_package", "import_receipt", "inbox", "is_package", "list_partners", "outbox",
     "parse_time_argument", "preview_export", "preview_package", "read_public_key", "removable_volumes",
-    "revoke_key", "verify_package", "write_receipt",
+    "revoke_key", "set_ceilings", "verify_package", "write_receipt",
 ]

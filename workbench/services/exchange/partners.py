@@ -189,6 +189,27 @@ def revoke_key(ws: Workspace, key_id: str, *, since: str | None = None, reason: 
                       revoked.revoked_at, revoked.revoked_reason)
 
 
+def set_ceilings(ws: Workspace, name: str, *, tlp_send: Tlp, tlp_accept: Tlp) -> Partner:
+    """Change what a known partner may receive from us (``tlp_send``) and send us (``tlp_accept``).
+
+    Refuses an unknown name. Packages already written or imported are not judged again. Recorded in the audit log.
+    """
+    with ws.transaction() as conn:
+        row = rows.partner_by_name(conn, name.strip())
+        if row is None:
+            raise InvalidInput(f"no partner named {name.strip()[:60]!r}")
+        rows.update_partner_ceilings(conn, row.id, int(tlp_send), int(tlp_accept))
+        audit.append(conn, "partner.ceilings", {
+            "partner": row.name, "tlp_send": Tlp(tlp_send).short, "tlp_accept": Tlp(tlp_accept).short,
+            "previous_send": Tlp(row.tlp_send).short, "previous_accept": Tlp(row.tlp_accept).short,
+        })
+        changed = rows.partner_by_id(conn, row.id)
+        assert changed is not None
+        partner = _partner(conn, changed)
+    logger.info("partner ceilings changed")
+    return partner
+
+
 def list_partners(conn: Connection) -> list[Partner]:
     return [_partner(conn, row) for row in rows.partners(conn)]
 

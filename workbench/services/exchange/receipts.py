@@ -36,6 +36,7 @@ from workbench.services.exchange.writer import MediumWriter, evict, remove
 from workbench.services.workspace import Workspace
 from workbench.storage import audit
 from workbench.storage import exchange as rows
+from workbench.storage.database import Connection
 
 logger = logging.getLogger(__name__)
 
@@ -129,14 +130,34 @@ def import_receipt(ws: Workspace, path: str | os.PathLike[str], *, now: datetime
         return import_quarantined_receipt(ws, box, now=now)
 
 
-def import_quarantined_receipt(ws: Workspace, box: Quarantine, *, now: datetime | None = None) -> Receipt:
+@dataclass(frozen=True)
+class CheckedReceipt:
+    """A receipt that passed every check: who signed it, and the row of the package it acknowledges."""
+
+    receipt: Receipt
+    partner: partners.Partner
+    sent: rows.SentRow
+
+    @property
+    def recorded_at(self) -> str | None:
+        """When a receipt for this package was already recorded (a second one is refused), or None."""
+        return self.sent.delivered_at
+
+
+def check_quarantined_receipt(conn: Connection, box: Quarantine, *, now: datetime | None = None) -> CheckedReceipt:
+    """Every check of a quarantined receipt, writing nothing: only the receipt's files, signed by a pinned
+    partner key, well-formed, in time, addressed to one of our keys, acknowledging the exact manifest of a
+    package we sent to that same partner. Raises ``VerificationFailed``/``InvalidInput`` naming the cause.
+
+    Whether a receipt was already recorded for the package is left to the caller (``recorded_at``).
+    """
     extra = sorted(set(box.files) - {RECEIPT_NAME, RECEIPT_SIGNATURE})
     if extra:
         raise VerificationFailed(f"{ascii(extra[0])[1:-1][:80]} does not belong in a receipt")
     if RECEIPT_SIGNATURE not in box.files:
         raise VerificationFailed(f"{RECEIPT_SIGNATURE} is missing; the receipt is not signed")
     data = box.read(RECEIPT_NAME, MAX_SIGNED_DOCUMENT)
-    signer = check_signature(data, box.read(RECEIPT_SIGNATURE, 4096), pinned_keys(ws.conn), "receipt")
+    signer = check_signature(data, box.read(RECEIPT_SIGNATURE, 4096), pinned_keys(conn), "receipt")
     receipt = _receipt(parse_canonical(data, "the receipt"))
     if receipt.producer_key_id != signer.key_id:
         raise VerificationFailed("the receipt names another producer key than the one that signed it")
@@ -144,26 +165,32 @@ def import_quarantined_receipt(ws: Workspace, box: Quarantine, *, now: datetime 
     assert created is not None
     check_times(created, None, now or utc_now(), signer, "receipt")
     assert signer.partner is not None
+    own = {key.key_id for key in keys.own_keys(conn)}
+    if receipt.recipient_key_id not in own:
+        raise VerificationFailed("the receipt is addressed to another organisation's key")
+    sent = rows.sent(conn, receipt.package_id)
+    if sent is None:
+        raise VerificationFailed(f"the receipt acknowledges package {receipt.package_id}, which was never sent "
+                                 "from this workspace")
+    if sent.partner_id != signer.partner.id:
+        raise VerificationFailed(f"the receipt is signed by {signer.partner.name}, but the package was sent to "
+                                 "another partner")
+    if sent.manifest_sha256 != receipt.manifest_sha256:
+        raise VerificationFailed("the receipt acknowledges a different manifest than the one sent")
+    return CheckedReceipt(receipt, signer.partner, sent)
+
+
+def import_quarantined_receipt(ws: Workspace, box: Quarantine, *, now: datetime | None = None) -> Receipt:
     with ws.transaction() as conn:
-        own = {key.key_id for key in keys.own_keys(conn)}
-        if receipt.recipient_key_id not in own:
-            raise VerificationFailed("the receipt is addressed to another organisation's key")
-        sent = rows.sent(conn, receipt.package_id)
-        if sent is None:
-            raise VerificationFailed(f"the receipt acknowledges package {receipt.package_id}, which was never sent "
-                                     "from this workspace")
-        if sent.partner_id != signer.partner.id:
-            raise VerificationFailed(f"the receipt is signed by {signer.partner.name}, but the package was sent to "
-                                     "another partner")
-        if sent.manifest_sha256 != receipt.manifest_sha256:
-            raise VerificationFailed("the receipt acknowledges a different manifest than the one sent")
-        if sent.delivered_at is not None:
+        checked = check_quarantined_receipt(conn, box, now=now)
+        receipt, partner = checked.receipt, checked.partner
+        if checked.recorded_at is not None:
             raise InvalidInput(f"a receipt for package {receipt.package_id} was already recorded on "
-                               f"{sent.delivered_at}")
+                               f"{checked.recorded_at}")
         rows.mark_delivered(conn, receipt.package_id, now_stix(), receipt.receipt_id, receipt.imported,
                             receipt.refused)
         audit.append(conn, "exchange.receipt", {"receipt_id": receipt.receipt_id, "package_id": receipt.package_id,
-                                                "partner": signer.partner.name, "imported": receipt.imported,
+                                                "partner": partner.name, "imported": receipt.imported,
                                                 "refused": receipt.refused})
     logger.info("receipt recorded for package %s", receipt.package_id)
     return receipt

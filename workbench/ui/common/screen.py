@@ -28,6 +28,8 @@ class AppContext:
     """Import files through the preview flow."""
     status: Callable[[str], None] = field(default=lambda _text: None)
     """A transient message in the status bar."""
+    selected_objects: Callable[[], list[str]] = field(default=lambda: [])
+    """The STIX ids of the objects selected in the library (what an export of "the selection" takes)."""
 
 
 class Screen(QWidget):

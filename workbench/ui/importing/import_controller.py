@@ -91,8 +91,7 @@ class ImportController(QObject):
             path = self._queue.pop(0)
             if is_package(path):
                 show_error(self._window, self.tr("{0} is an exchange package. Packages are verified and imported "
-                                                 "from the Exchange screen, which arrives in the next version.")
-                           .format(path.name))
+                                                 "from the Exchange screen.").format(path.name))
                 continue
             if not path.is_file():
                 show_error(self._window, self.tr("{0} is not a file that can be imported.").format(path.name))

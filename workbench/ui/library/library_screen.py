@@ -187,10 +187,14 @@ class LibraryScreen(Screen):
         self._select_loaded(stix_id)
         self.detail.show_object(stix_id)
 
-    def copy_ids(self) -> None:
+    def selected_ids(self) -> list[str]:
+        """The STIX ids of the selected rows, in table order."""
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
-        ids = [self.model.object_id(row) for row in rows]
-        QGuiApplication.clipboard().setText("\n".join(value for value in ids if value))
+        return [value for value in (self.model.object_id(row) for row in rows) if value]
+
+    def copy_ids(self) -> None:
+        ids = self.selected_ids()
+        QGuiApplication.clipboard().setText("\n".join(ids))
         self.context.status(self.tr("Copied {0} id(s).").format(len(ids)))
 
     def focus_first(self) -> None:

@@ -1,0 +1,200 @@
+"""The export wizard driven as an analyst would: recipient, selection, the marking check's table, the destination,
+writing with progress; the package verifies with the services; Cancel leaves nothing on the medium."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QWizard
+
+from tests.conftest import indicator, malware, relationship
+from tests.ui.conftest import make_window
+from tests.ui.exchange_helpers import AMBER, GREEN, OURS, PARTNER, RED, Agencies, agencies, close_message_boxes
+from workbench.domain.tlp import Tlp
+from workbench.services import exchange, keys
+from workbench.storage.objects import store_digest
+from workbench.ui.exchange.export_wizard import ExportWizard
+from workbench.ui.exchange.models import HeldBackModel, OutboxModel
+
+__all__ = ["agencies"]
+
+
+def open_wizard(qtbot, agencies: Agencies) -> ExportWizard:
+    outbox = agencies.exchange.outbox
+    agencies.window.activateWindow()  # shortcuts reach the active window only
+    qtbot.waitUntil(agencies.window.isActiveWindow)
+    with qtbot.waitSignal(outbox.wizard_opened) as opened:
+        qtbot.keyClick(agencies.window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)  # File > Export package
+    wizard = opened.args[0]
+    qtbot.waitUntil(lambda: wizard.recipient_page.isComplete())
+    return wizard
+
+
+def choose(qtbot, button) -> None:
+    """Click a radio button on its indicator (a wide button's middle is not part of it)."""
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton, pos=QPoint(6, button.height() // 2))
+    assert button.isChecked()
+
+
+def click_next(qtbot, wizard: ExportWizard) -> None:
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+
+
+def test_export_to_a_folder_through_the_wizard(qtbot, agencies: Agencies) -> None:
+    family = malware(object_marking_refs=[GREEN], name="GreyLantern")
+    beacon = indicator(object_marking_refs=[AMBER], name="GreyLantern beacon")
+    secret = indicator(object_marking_refs=[RED], name="GreyLantern source inside a ministry")
+    agencies.stock(agencies.ours, family, beacon, secret, relationship(beacon["id"], family["id"]),
+                   relationship(secret["id"], family["id"], object_marking_refs=[GREEN]))
+    wizard = open_wizard(qtbot, agencies)
+    recipient = wizard.recipient_page
+    assert recipient.partner_box.currentText() == f"{PARTNER} — may receive up to TLP:AMBER"
+    assert recipient.ceiling_box.currentText() == "TLP:AMBER"
+    assert keys.format_fingerprint(keys.active_key(agencies.partner.conn).key_id) in recipient.key_label.text()
+    click_next(qtbot, wizard)
+
+    selection = wizard.selection_page
+    assert selection.group.checkedButton() is None  # what leaves is chosen, never a default
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    choose(qtbot, selection.query_button)
+    qtbot.keyClicks(selection.query, "GreyLantern")
+    click_next(qtbot, wizard)
+    options = wizard.options_page
+    assert options.history.isChecked() and not options.sanitize.isChecked() and options.validity.value() == 30
+    click_next(qtbot, wizard)
+
+    check = wizard.check_page
+    qtbot.waitUntil(lambda: check.preview is not None, timeout=30_000)
+    held = {check.model.index(row, HeldBackModel.Columns.OBJECT).data():
+            check.model.index(row, HeldBackModel.Columns.REASON).data() for row in range(check.model.rowCount())}
+    assert "GreyLantern source inside a ministry" in held
+    assert "TLP:RED" in held["GreyLantern source inside a ministry"]
+    assert f"leave for {PARTNER}" in check.summary.text()
+    click_next(qtbot, wizard)
+
+    destination = wizard.destination_page
+    medium = agencies.stick("medium")
+    destination.picker.folder.clear()
+    qtbot.keyClicks(destination.picker.folder, str(medium))
+    assert destination.isComplete() and "Free space there" in destination.picker.space.text()
+    assert wizard.button(QWizard.WizardButton.NextButton).text() == "&Write package"
+    with qtbot.waitSignal(wizard.package_written, timeout=30_000) as written:
+        click_next(qtbot, wizard)
+    result = written.args[0]
+    assert wizard.write_page.label.text() == f"✔ Written and verified: {result.path.name}"
+    assert result.path.parent == medium and [path.name for path in medium.iterdir()] == [result.path.name]
+
+    verdict = exchange.verify_package(result.path, conn=agencies.partner.conn)  # the partner's own check
+    assert verdict.producer.name == OURS and verdict.tlp_ceiling is Tlp.AMBER
+    imported = exchange.import_package(agencies.partner, result.path)
+    assert agencies.partner.objects.get(beacon["id"]) == beacon
+    assert agencies.partner.objects.get(secret["id"]) is None and not imported.summary.refused
+
+    assert not wizard.button(QWizard.WizardButton.CancelButton).isVisible()
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    outbox = agencies.exchange.outbox.model
+    qtbot.waitUntil(lambda: outbox.rowCount() == 1)
+    assert outbox.index(0, OutboxModel.Columns.STATUS).data() == "Awaiting receipt"
+    assert outbox.index(0, OutboxModel.Columns.HELD_BACK).data() == str(len(result.held_back))
+    assert str(medium) in agencies.window.statusBar().currentMessage()
+
+
+def test_the_library_selection_and_a_lower_ceiling(qtbot, agencies: Agencies) -> None:
+    chosen = [indicator(object_marking_refs=[GREEN], name=f"Chosen {n}") for n in range(2)]
+    agencies.stock(agencies.ours, *chosen, indicator(object_marking_refs=[AMBER], name="Not chosen"))
+    library = agencies.window.screens["library"]
+    library.model.reload()
+    qtbot.waitUntil(lambda: all(library.model.row_of(obj["id"]) is not None for obj in chosen))
+    rows = [library.model.row_of(obj["id"]) for obj in chosen]
+    library.table.selectRow(rows[0])
+    library.table.selectionModel().select(library.model.index(rows[1], 0),
+                                          library.table.selectionModel().SelectionFlag.Select
+                                          | library.table.selectionModel().SelectionFlag.Rows)
+    wizard = open_wizard(qtbot, agencies)
+    wizard.recipient_page.ceiling_box.set_level(Tlp.GREEN)
+    assert wizard.choices().tlp_max is Tlp.GREEN
+    click_next(qtbot, wizard)
+    library_button = wizard.selection_page.library_button
+    assert library_button.text() == "The 2 object(s) se&lected in the library"
+    choose(qtbot, library_button)
+    click_next(qtbot, wizard)
+    click_next(qtbot, wizard)
+    check = wizard.check_page
+    qtbot.waitUntil(lambda: check.preview is not None, timeout=30_000)
+    assert check.preview.ceiling is Tlp.GREEN and check.preview.selection == "2 chosen object(s)"
+    wizard.reject()
+
+
+def test_what_cannot_be_exported_keeps_the_wizard_from_going_on(qtbot, agencies: Agencies, tmp_path: Path) -> None:
+    wizard = open_wizard(qtbot, agencies)
+    click_next(qtbot, wizard)
+    choose(qtbot, wizard.selection_page.query_button)
+    assert not wizard.selection_page.isComplete()  # an empty search is not a choice
+    qtbot.keyClicks(wizard.selection_page.query, "nothing matches this")
+    click_next(qtbot, wizard)
+    click_next(qtbot, wizard)
+    check = wizard.check_page
+    qtbot.waitUntil(lambda: "finds no objects" in check.summary.text())
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    picker = wizard.destination_page.picker
+    picker.folder.setText(str(tmp_path / "missing"))
+    assert picker.problem() == f"{tmp_path / 'missing'} is not a folder."
+    picker.set_needed(10**18)
+    picker.folder.setText(str(tmp_path))
+    assert picker.problem().startswith("Not enough free space")
+    qtbot.keyClick(wizard, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: agencies.exchange.outbox.wizard is None)
+
+
+def test_a_partner_without_a_valid_key_cannot_be_chosen(qtbot, agencies: Agencies) -> None:
+    key_id = keys.active_key(agencies.partner.conn).key_id
+    exchange.revoke_key(agencies.ours, key_id)
+    agencies.window.activateWindow()
+    qtbot.waitUntil(agencies.window.isActiveWindow)
+    with qtbot.waitSignal(agencies.exchange.outbox.wizard_opened) as opened:
+        qtbot.keyClick(agencies.window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    wizard = opened.args[0]
+    qtbot.waitUntil(lambda: wizard.recipient_page.partner_box.count() == 1)
+    assert "no valid key" in wizard.recipient_page.partner_box.itemText(0)
+    assert not wizard.recipient_page.isComplete()
+    assert "No partner has a valid key" in wizard.recipient_page.status.text()
+    wizard.reject()
+
+
+@pytest.mark.slow
+def test_cancelling_an_export_leaves_nothing_on_the_medium(qtbot, threaded_session, settings, ui_workspace,
+                                                            partner_workspace, tmp_path: Path) -> None:
+    window = make_window(qtbot, threaded_session, settings)
+    empty = tmp_path / "no-media"
+    empty.mkdir()
+    window.screens["exchange"].media.proc_root = window.screens["exchange"].media.sys_root = empty
+    pem = keys.public_pem(keys.active_key(partner_workspace.conn).public_der)
+    exchange.add_partner(ui_workspace, PARTNER, pem, tlp_send=Tlp.AMBER)
+    agencies = Agencies(window, ui_workspace, partner_workspace, tmp_path)
+    # About 50 MB of bundle: writing and reading it back takes long enough to be cancelled half-way.
+    agencies.stock(ui_workspace, *(indicator(object_marking_refs=[GREEN], name=f"Bulk {n}",
+                                             description="x" * 6000) for n in range(8000)))
+    threaded_session.attach(ui_workspace)
+    before = store_digest(ui_workspace.conn)
+    wizard = open_wizard(qtbot, agencies)
+    click_next(qtbot, wizard)
+    choose(qtbot, wizard.selection_page.all_button)
+    click_next(qtbot, wizard)
+    click_next(qtbot, wizard)
+    qtbot.waitUntil(lambda: wizard.check_page.preview is not None, timeout=60_000)
+    click_next(qtbot, wizard)
+    medium = agencies.stick("medium")
+    wizard.destination_page.picker.folder.setText(str(medium))
+    click_next(qtbot, wizard)
+    write = wizard.write_page
+    qtbot.waitUntil(lambda: write.bar.maximum() > 0, timeout=60_000)  # the bundle is being written
+    with qtbot.waitSignal(wizard.export_cancelled, timeout=60_000):
+        qtbot.mouseClick(wizard.button(QWizard.WizardButton.CancelButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not wizard.isVisible())
+    assert list(medium.iterdir()) == []  # not even a hidden partial folder
+    assert exchange.outbox(ui_workspace.conn) == []
+    assert store_digest(ui_workspace.conn) == before
+    assert "Export cancelled; nothing was written." in window.statusBar().currentMessage()
+    close_message_boxes()

@@ -1,0 +1,163 @@
+"""The Partners screen with clicks and keys: pin a key from a PEM file after confirming its fingerprint, names shown
+literally, ceilings, revoke now or as of a suspected compromise; bad key files and refusals in readable dialogs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDate, QDateTime, QPoint, Qt
+from PySide6.QtWidgets import QLabel
+
+from tests.exchange_support import new_private_key
+from tests.ui.exchange_helpers import PARTNER, Agencies, agencies, close_message_boxes, message_boxes
+from workbench.domain.errors import VerificationFailed
+from workbench.domain.tlp import Tlp
+from workbench.services import exchange, keys
+from workbench.storage.objects import store_digest
+from workbench.ui.partners.add_partner_dialog import AddPartnerDialog
+from workbench.ui.partners.partners_model import PartnersModel
+from workbench.ui.partners.partners_screen import PartnersScreen
+from workbench.ui.partners.revoke_dialog import RevokeKeyDialog
+
+__all__ = ["agencies"]
+Col = PartnersModel.Columns
+HOSTILE = 'Evil <b>Agency</b> <img src="http://track.example/p.gif"> & <a href="x">Co</a>'
+
+
+def screen_of(qtbot, agencies: Agencies) -> PartnersScreen:
+    screen: PartnersScreen = agencies.window.show_screen("partners")
+    qtbot.waitUntil(lambda: screen.model.rowCount() > 0)
+    return screen
+
+
+def row_named(screen: PartnersScreen, name: str) -> int:
+    return next(row for row in range(screen.model.rowCount())
+                if screen.model.index(row, Col.PARTNER).data() == name)
+
+
+def open_add(qtbot, screen: PartnersScreen) -> AddPartnerDialog:
+    with qtbot.waitSignal(screen.dialog_opened) as opened:
+        qtbot.mouseClick(screen.add_button, Qt.MouseButton.LeftButton)
+    return opened.args[0]
+
+
+def type_key_file(qtbot, dialog: AddPartnerDialog, path: Path) -> None:
+    dialog.path.setFocus()
+    qtbot.keyClicks(dialog.path, str(path))
+    qtbot.keyClick(dialog.path, Qt.Key.Key_Return)  # reads the file; does not press "Pin key"
+
+
+def test_add_a_partner_from_a_pem_file_with_clicks_and_keys(qtbot, agencies: Agencies, tmp_path: Path) -> None:
+    screen = screen_of(qtbot, agencies)
+    _private, pem, key_id = new_private_key()
+    path = tmp_path / "evil.pub.pem"
+    path.write_bytes(pem)
+    dialog = open_add(qtbot, screen)
+    type_key_file(qtbot, dialog, path)
+    assert dialog.isVisible()
+    assert dialog.fingerprint.text().split() == keys.format_fingerprint(key_id).split()
+    assert len(dialog.fingerprint.text().splitlines()) == 2  # eight groups a line, read out by phone
+    qtbot.keyClicks(dialog.name, HOSTILE)
+    assert not dialog.add_button.isEnabled()  # not before the fingerprint was confirmed
+    dialog.send.set_level(Tlp.GREEN)
+    qtbot.mouseClick(dialog.until_check, Qt.MouseButton.LeftButton, pos=QPoint(6, dialog.until_check.height() // 2))
+    assert dialog.until_date.isEnabled()
+    dialog.until_date.setDate(QDate(2030, 6, 30))
+    dialog.confirm.setFocus()
+    qtbot.keyClick(dialog.confirm, Qt.Key.Key_Space)
+    assert dialog.add_button.isEnabled()
+    with qtbot.waitSignal(dialog.partner_added) as added:
+        qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    assert added.args[0].name == HOSTILE and added.args[0].tlp_send is Tlp.GREEN
+
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 2)
+    row = row_named(screen, HOSTILE)  # the name exactly as typed, tags and all
+    assert screen.model.index(row, Col.STATE).data() == "Valid"
+    assert screen.model.index(row, Col.MAY_RECEIVE).data() == "TLP:GREEN"
+    assert screen.model.index(row, Col.VALID_UNTIL).data() == "2030-06-30"
+    assert screen.model.index(row, Col.VALID_FROM).data() == ""
+    screen.table.selectRow(row)
+    labels = [label for label in screen.details.findChildren(QLabel) if label.text() == HOSTILE]
+    assert labels and all(label.textFormat() == Qt.TextFormat.PlainText for label in labels)
+    assert key_id in "".join(screen.details_text().split())
+    assert [p.name for p in exchange.list_partners(agencies.ours.conn)] == sorted([PARTNER, HOSTILE])
+
+
+def test_a_file_that_is_not_a_key_shows_why_and_pins_nothing(qtbot, agencies: Agencies, tmp_path: Path) -> None:
+    screen = screen_of(qtbot, agencies)
+    before = store_digest(agencies.ours.conn)
+    path = tmp_path / "notes.pem"
+    path.write_text("-----BEGIN PUBLIC KEY-----\nnot base64 at all\n-----END PUBLIC KEY-----\n")
+    dialog = open_add(qtbot, screen)
+    type_key_file(qtbot, dialog, path)
+    assert dialog.key_problem.text() == "the partner's key file is not a PEM public key"
+    assert dialog.key_problem.isVisible() and not dialog.confirm.isEnabled() and not dialog.add_button.isEnabled()
+    dialog.path.clear()
+    type_key_file(qtbot, dialog, tmp_path / "missing.pem")
+    assert "cannot be read" in dialog.key_problem.text()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert store_digest(agencies.ours.conn) == before
+
+
+def test_pinning_our_own_key_is_refused_in_a_dialog(qtbot, agencies: Agencies, tmp_path: Path) -> None:
+    screen = screen_of(qtbot, agencies)
+    path = tmp_path / "ours.pub.pem"
+    keys.export_public(agencies.ours, path)
+    before = store_digest(agencies.ours.conn)
+    dialog = open_add(qtbot, screen)
+    type_key_file(qtbot, dialog, path)
+    qtbot.keyClicks(dialog.name, "Ourselves")
+    dialog.confirm.setChecked(True)
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(message_boxes()))
+    box = message_boxes()[0]
+    assert box.windowTitle() == "Key not pinned" and box.textFormat() == Qt.TextFormat.PlainText
+    assert box.text() == "this is one of this workspace's own keys, not a partner's"
+    close_message_boxes()
+    assert dialog.isVisible() and dialog.add_button.isEnabled()  # the analyst may correct and retry
+    dialog.reject()
+    assert store_digest(agencies.ours.conn) == before
+
+
+def test_revoke_a_key_as_of_a_suspected_compromise(qtbot, agencies: Agencies) -> None:
+    screen = screen_of(qtbot, agencies)
+    screen.table.selectRow(row_named(screen, PARTNER))
+    with qtbot.waitSignal(screen.dialog_opened) as opened:
+        qtbot.mouseClick(screen.revoke_button, Qt.MouseButton.LeftButton)
+    dialog: RevokeKeyDialog = opened.args[0]
+    assert dialog.revoke_button.isDefault() is False  # Enter does not revoke
+    since = QDateTime.fromString("2026-01-03T12:30:00Z", Qt.DateFormat.ISODate)
+    qtbot.mouseClick(dialog.since_button, Qt.MouseButton.LeftButton, pos=QPoint(6, dialog.since_button.height() // 2))
+    assert dialog.since.isEnabled()
+    dialog.since.setDateTime(since)
+    qtbot.keyClicks(dialog.reason, "transfer laptop stolen")
+    with qtbot.waitSignal(dialog.key_revoked) as revoked:
+        qtbot.mouseClick(dialog.revoke_button, Qt.MouseButton.LeftButton)
+    assert revoked.args[0].revoked_at.startswith("2026-01-03T")
+    qtbot.waitUntil(lambda: screen.model.index(0, Col.STATE).data().startswith("Revoked as of 2026-01-03"))
+    screen.table.selectRow(0)
+    assert not screen.revoke_button.isEnabled()
+    assert "transfer laptop stolen" in screen.details_text()
+    key = exchange.list_partners(agencies.ours.conn)[0].keys[0]
+    assert key.revoked_reason == "transfer laptop stolen"
+    # From then on, what the key signs is refused: a package the partner writes now no longer verifies.
+    sent = agencies.partner_sends()
+    with pytest.raises(VerificationFailed, match="revoked as of 2026-01-03T12:30"):
+        exchange.verify_package(sent.path, conn=agencies.ours.conn)
+
+
+def test_change_ceilings(qtbot, agencies: Agencies) -> None:
+    screen = screen_of(qtbot, agencies)
+    screen.table.selectRow(0)
+    with qtbot.waitSignal(screen.dialog_opened) as opened:
+        qtbot.mouseClick(screen.ceilings_button, Qt.MouseButton.LeftButton)
+    dialog = opened.args[0]
+    dialog.send.set_level(Tlp.CLEAR)
+    dialog.accept_box.set_level(Tlp.RED)
+    with qtbot.waitSignal(dialog.ceilings_changed):
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)  # Save is the default button
+    qtbot.waitUntil(lambda: screen.model.index(0, Col.MAY_RECEIVE).data() == "TLP:CLEAR")
+    assert screen.model.index(0, Col.MAY_SEND).data() == "TLP:RED"
+    audit = agencies.window.screens["audit"].model
+    qtbot.waitUntil(lambda: audit.rowCount() > 0 and audit.index(0, 2).data() == "partner.ceilings")

@@ -1,0 +1,261 @@
+"""The export wizard's last pages: the marking check (what leaves, what is held back and why), the destination
+with its free space, and the writing with progress, Cancel and the verified result."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QProgressBar,
+    QTableView,
+    QVBoxLayout,
+    QWizard,
+    QWizardPage,
+)
+
+from workbench.app.tasks import TaskFailure, TaskHandle, TaskProgress
+from workbench.services import exchange
+from workbench.services.exchange import ExportPreview, ExportResult
+from workbench.services.exchange.export import DEFAULT_RESERVE
+from workbench.ui.common.dialogs import show_error
+from workbench.ui.common.list_model import size_text, when_text
+from workbench.ui.common.text import plain_label
+from workbench.ui.exchange.destination_picker import DestinationPicker
+from workbench.ui.exchange.models import GOOD_COLOUR, REFUSED_COLOUR, HeldBackModel
+from workbench.ui.exchange.stages import stage_text
+
+if TYPE_CHECKING:
+    from workbench.ui.exchange.export_wizard import ExportWizard
+
+_STEPS = 1000
+
+
+def _style(colour: str) -> str:
+    return f"QLabel {{ color: {colour}; font-weight: bold; }}"
+
+
+class CheckPage(QWizardPage):
+    """Runs ``preview_export`` with the choices made and shows its plan; complete when something leaves."""
+
+    def __init__(self, wizard: ExportWizard) -> None:
+        super().__init__(wizard)
+        self._wizard = wizard
+        self.setTitle(self.tr("Marking check"))
+        self.setSubTitle(self.tr("What leaves for the recipient, and what is held back and why."))
+        self.summary = plain_label("", self, wrap=True)
+        self.summary.setObjectName("checkSummary")
+        self.summary.setAccessibleName(self.tr("Marking check result"))
+        self.busy = QProgressBar(self)
+        self.busy.setRange(0, 0)
+        self.busy.setAccessibleName(self.tr("Checking"))
+        self.model = HeldBackModel(self)
+        self.table = QTableView(self)
+        self.table.setObjectName("heldBackTable")
+        self.table.setAccessibleName(self.tr("Held back"))
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        for column, width in ((HeldBackModel.Columns.OBJECT, 250), (HeldBackModel.Columns.TYPE, 100),
+                              (HeldBackModel.Columns.VERSION, 90)):
+            header.resizeSection(column, width)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.busy)
+        layout.addWidget(self.table, 1)
+        self.preview: ExportPreview | None = None
+        self._task: TaskHandle | None = None
+
+    def initializePage(self) -> None:
+        self.cancel()
+        self.preview = None
+        self.model.clear()
+        self.summary.setStyleSheet("")
+        self.summary.setText(self.tr("Checking what may leave…"))
+        self.busy.show()
+        self.completeChanged.emit()
+        choices = self._wizard.choices()
+        task = self._wizard.session.run("export preview", lambda ws, control: exchange.preview_export(
+            ws, choices.recipient, choices.selection, tlp_max=choices.tlp_max, unmarked_as=choices.unmarked_as,
+            include_history=choices.include_history, sanitize=choices.sanitize, cancel=control.cancelled))
+        self._task = task
+        task.succeeded.connect(lambda preview: self._checked(task, preview))
+        task.failed.connect(lambda failure: self._failed(task, failure))
+        task.finished.connect(lambda: self._ended(task))
+
+    def cleanupPage(self) -> None:
+        self.cancel()
+
+    def cancel(self) -> None:
+        if self._task is not None:
+            task, self._task = self._task, None
+            task.cancel()
+
+    def _ended(self, task: TaskHandle) -> None:
+        if task is self._task:
+            self._task = None
+            self.busy.hide()
+
+    def _checked(self, task: TaskHandle, preview: ExportPreview) -> None:
+        if task is not self._task:
+            return
+        self.preview = preview
+        self.model.set_items(preview.held_back)
+        highest = preview.highest.label if preview.highest is not None else self.tr("nothing")
+        text = self.tr("{0:,} object version(s) of {1} leave for {2} (ceiling {3}, highest marking in the package "
+                       "{4}), about {5}.").format(preview.object_count, preview.selection, preview.recipient,
+                                                  preview.ceiling.label, highest, size_text(preview.estimated_size))
+        if preview.held_back:
+            text += "\n" + self.tr("{0:,} held back, listed below with the reason.").format(len(preview.held_back))
+        else:
+            text += "\n" + self.tr("Nothing is held back.")
+        if preview.object_count == 0:
+            self.summary.setStyleSheet(_style(REFUSED_COLOUR.name()))
+            text = self.tr("Nothing may leave for {0}: everything chosen is held back.").format(preview.recipient)
+        self.summary.setText(text)
+        self.completeChanged.emit()
+
+    def _failed(self, task: TaskHandle, failure: TaskFailure) -> None:
+        if task is not self._task:
+            return
+        self.summary.setStyleSheet(_style(REFUSED_COLOUR.name()))
+        self.summary.setText(failure.message)
+
+    def isComplete(self) -> bool:
+        return self.preview is not None and self.preview.object_count > 0
+
+
+class DestinationPage(QWizardPage):
+    """A removable volume or a folder with room for the package."""
+
+    def __init__(self, wizard: ExportWizard, folder: str) -> None:
+        super().__init__(wizard)
+        self._wizard = wizard
+        self.setTitle(self.tr("Destination"))
+        self.setSubTitle(self.tr("The package is written under a temporary name, read back and verified, and only "
+                                 "then named; a failure leaves nothing that verifies."))
+        self.picker = DestinationPicker(wizard.media, self, folder=folder)
+        self.picker.destination_changed.connect(self.completeChanged)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.picker)
+        layout.addStretch(1)
+        self.setButtonText(QWizard.WizardButton.NextButton, self.tr("&Write package"))
+
+    def initializePage(self) -> None:
+        preview = self._wizard.check_page.preview
+        self.picker.set_needed((preview.estimated_size if preview else 0) + DEFAULT_RESERVE)
+        self.picker.refresh_volumes()
+
+    def isComplete(self) -> bool:
+        return self.picker.problem() is None
+
+
+class WritePage(QWizardPage):
+    """Writes the package (``export_package``) with progress; Cancel stops it and nothing stays on the medium."""
+
+    def __init__(self, wizard: ExportWizard) -> None:
+        super().__init__(wizard)
+        self._wizard = wizard
+        self.setTitle(self.tr("Writing the package"))
+        self.setSubTitle(self.tr("It counts as written only once it has been read back from the medium and "
+                                 "verified."))
+        self.label = plain_label("", self, wrap=True, selectable=True)
+        self.label.setObjectName("writeResult")
+        self.label.setAccessibleName(self.tr("Export result"))
+        self.body = plain_label("", self, wrap=True, selectable=True)
+        self.body.setObjectName("writeDetails")
+        self.bar = QProgressBar(self)
+        self.bar.setAccessibleName(self.tr("Progress"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.label)
+        layout.addWidget(self.body)
+        layout.addWidget(self.bar)
+        layout.addStretch(1)
+        self._task: TaskHandle | None = None
+        self.result: ExportResult | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None
+
+    def initializePage(self) -> None:
+        wizard = self._wizard
+        wizard.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        self.setTitle(self.tr("Writing the package"))
+        self.result = None
+        self.body.setText("")
+        self.label.setStyleSheet("")
+        self.bar.setRange(0, 0)
+        self.bar.show()
+        dest = wizard.destination()
+        choices = wizard.choices()
+        self.label.setText(self.tr("Writing the package for {0} into {1}…").format(choices.recipient, dest))
+        task = wizard.session.run("export", lambda ws, control: exchange.export_package(
+            ws, dest, choices.recipient, choices.selection, tlp_max=choices.tlp_max, unmarked_as=choices.unmarked_as,
+            include_history=choices.include_history, sanitize=choices.sanitize, tar=choices.tar,
+            validity_days=choices.validity_days, cancel=control.cancelled,
+            progress=lambda stage, done, total: control.progress(done, total, stage_text(stage))))
+        self._task = task
+        task.progressed.connect(self._progressed)
+        task.succeeded.connect(self._written)
+        task.failed.connect(self._failed)
+        task.cancelled.connect(self._cancelled)
+        self.completeChanged.emit()
+
+    def cancel(self) -> None:
+        if self._task is not None:
+            self.label.setText(self.tr("Cancelling… nothing will be left on the medium."))
+            self._task.cancel()
+
+    def _progressed(self, progress: TaskProgress) -> None:
+        if progress.total > 0:
+            self.bar.setRange(0, _STEPS)
+            self.bar.setValue(int(_STEPS * min(1.0, progress.done / progress.total)))
+        if progress.message and self._task is not None and not self._task.control.cancelled():
+            self.label.setText(progress.message)
+
+    def _written(self, result: ExportResult) -> None:
+        self._task = None
+        self.result = result
+        self.bar.hide()
+        self._wizard.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
+        self.setTitle(self.tr("Package written"))
+        self.label.setStyleSheet(_style(GOOD_COLOUR.name()))
+        self.label.setText(self.tr("✔ Written and verified: {0}").format(result.path.name))
+        held = self.tr("; {0:,} held back").format(len(result.held_back)) if result.held_back else ""
+        cleaned = self.tr("; {0:,} sanitised").format(result.sanitized) if result.sanitized else ""
+        self.body.setText(self.tr(
+            "In {0}\n\nPackage {1} for {2}: {3:,} object version(s), {4}, ceiling {5}, expires {6} UTC{7}{8}.\n\n"
+            "Carry it to {2}; their receipt, recorded from the Inbox, marks it delivered in the Outbox.").format(
+            result.path.parent, result.sequence, result.recipient, result.object_count, size_text(result.size),
+            result.tlp_ceiling.label, when_text(result.expires), held, cleaned))
+        self._wizard.written(result)
+        self.completeChanged.emit()
+
+    def _failed(self, failure: TaskFailure) -> None:
+        self._task = None
+        self.bar.hide()
+        self._wizard.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, False)
+        self.label.setStyleSheet(_style(REFUSED_COLOUR.name()))
+        self.label.setText(self.tr("The package was not written: {0}\nNothing that verifies is on the medium. Go "
+                                   "back to choose another destination.").format(failure.message))
+        show_error(self, failure.message, title=self.tr("Export failed"),
+                   detail=self.tr("Nothing that verifies was left on the medium."))
+        self._wizard.write_ended(cancelled=False)
+        self.completeChanged.emit()
+
+    def _cancelled(self) -> None:
+        self._task = None
+        self.bar.hide()
+        self.label.setText(self.tr("Cancelled; nothing was written."))
+        self._wizard.write_ended(cancelled=True)
+
+    def isComplete(self) -> bool:
+        return self.result is not None

@@ -1,0 +1,137 @@
+"""The preview of a package import: the verdict (who signed it, sequence, dates, TLP ceiling, warnings such as a
+sequence gap), what it would change (new, updated, unchanged, older, conflicts, refused with reasons) and the cases
+it carries. Nothing is kept until the analyst confirms."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.services.case_exchange import CaseImport
+from workbench.services.exchange import PackageImport
+from workbench.services.keys import format_fingerprint
+from workbench.ui.common.list_model import size_text, when_text
+from workbench.ui.common.text import plain_label
+from workbench.ui.exchange.models import WARNING_COLOUR
+from workbench.ui.importing.findings_model import FindingsModel
+
+
+class PackagePreviewDialog(QDialog):
+    """Accepted: import for real. Rejected: nothing is kept."""
+
+    def __init__(self, name: str, preview: CaseImport, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("packagePreview")
+        self.setWindowTitle(self.tr("Import package"))
+        self.setMinimumSize(680, 560)
+        result = preview.result
+        assert isinstance(result, PackageImport), "receipts are confirmed without a preview"
+        self.preview = preview
+        verdict, summary = result.verdict, result.summary
+        partner = verdict.partner or verdict.producer.name
+        heading = plain_label(self.tr("Package {0} from {1}").format(verdict.sequence, partner), self, wrap=True)
+        heading.setObjectName("previewHeading")
+        font = QFont(heading.font())
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        heading.setFont(font)
+        verified = plain_label(self.tr("✔ Signature, files and markings verified against {0}'s pinned key. "
+                                       "Nothing is imported until you confirm.").format(partner), self, wrap=True)
+        verified.setObjectName("verifiedNote")
+
+        facts_box = QGroupBox(self.tr("Verified package"), self)
+        facts = QFormLayout(facts_box)
+        for label, value in (
+            (self.tr("Signed with key:"), format_fingerprint(verdict.producer.key_id[:32]) + " …"),
+            (self.tr("Producer named inside:"), verdict.producer.name),
+            (self.tr("Created (UTC):"), when_text(verdict.created)),
+            (self.tr("Expires (UTC):"), when_text(verdict.expires)),
+            (self.tr("TLP ceiling:"), verdict.tlp_ceiling.label),
+            (self.tr("Objects:"), self.tr("{0:,} ({1})").format(verdict.object_count, size_text(verdict.size))),
+            (self.tr("Package id:"), verdict.package_id),
+        ):
+            facts.addRow(label, plain_label(value, self, selectable=True))
+
+        self.warnings: list[QLabel] = []
+        for warning in verdict.warnings:
+            label = plain_label("⚠ " + warning, self, wrap=True)
+            label.setStyleSheet(f"QLabel {{ color: {WARNING_COLOUR.name()}; font-weight: bold; }}")
+            label.setAccessibleName(self.tr("Warning"))
+            self.warnings.append(label)
+
+        self.counts: dict[str, QLabel] = {}
+        counts_box = QGroupBox(self.tr("What importing it would change"), self)
+        counts = QFormLayout(counts_box)
+        for key, label, value, tip in (
+            ("new", self.tr("New objects:"), summary.new, self.tr("Objects not stored before")),
+            ("new_versions", self.tr("Updated (newer versions):"), summary.new_versions,
+             self.tr("A newer version of a stored object; it becomes current")),
+            ("unchanged", self.tr("Unchanged:"), summary.unchanged, self.tr("Already stored exactly as they are")),
+            ("older", self.tr("Older than stored:"), summary.older,
+             self.tr("Kept as history; they never become current")),
+            ("conflicts", self.tr("Conflicts:"), summary.conflicts,
+             self.tr("Same modified time as a stored version but other content: held aside, current unchanged")),
+            ("refused", self.tr("Refused:"), len(summary.refused), self.tr("Not imported; the reasons are below")),
+        ):
+            count = plain_label(f"{value:,}", self)
+            count.setObjectName(f"count_{key}")
+            count.setAccessibleName(label.rstrip(":"))
+            count.setToolTip(tip)
+            self.counts[key] = count
+            counts.addRow(label, count)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(verified)
+        layout.addWidget(facts_box)
+        for label in self.warnings:
+            layout.addWidget(label)
+        layout.addWidget(counts_box)
+        for message in preview.messages:
+            layout.addWidget(plain_label(message, self, wrap=True))
+        if not summary.changed_anything:
+            layout.addWidget(plain_label(self.tr("Nothing new: every object is already stored. Importing records the "
+                                                 "package as received, so that a receipt can be written."), self,
+                                         wrap=True))
+        self.findings_view = self._findings(result, layout)
+        buttons = QDialogButtonBox(self)
+        self.import_button = buttons.addButton(self.tr("&Import"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.setToolTip(self.tr("Keep what the package brings; the package is recorded as received"))
+        self.import_button.setDefault(True)
+        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setToolTip(self.tr("Import nothing; the package stays on the medium"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        if self.findings_view is None:
+            layout.addStretch(1)
+        layout.addWidget(buttons)
+
+    def _findings(self, result: PackageImport, layout: QVBoxLayout) -> QTableView | None:
+        findings = [*result.summary.refused, *result.summary.warnings]
+        if not findings:
+            return None
+        layout.addWidget(plain_label(self.tr("Refused objects and warnings:"), self))
+        view = QTableView(self)
+        view.setObjectName("refusedTable")
+        view.setAccessibleName(self.tr("Refused objects and warnings"))
+        view.setModel(FindingsModel(findings, view))
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setTabKeyNavigation(False)
+        view.verticalHeader().hide()
+        view.horizontalHeader().setStretchLastSection(True)
+        view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        view.setColumnWidth(0, 260)
+        layout.addWidget(view, 1)
+        return view

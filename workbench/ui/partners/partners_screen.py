@@ -1,0 +1,220 @@
+"""The Partners screen: every pinned key with its partner's ceilings and its state; add, change ceilings, revoke."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QModelIndex, Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.app.session import StoreChange
+from workbench.services import exchange
+from workbench.services.exchange import Partner
+from workbench.ui.common.list_model import when_text
+from workbench.ui.common.screen import AppContext, Screen
+from workbench.ui.common.text import plain_label
+from workbench.ui.exchange.inbox_panel import make_table
+from workbench.ui.partners.add_partner_dialog import AddPartnerDialog, fingerprint_lines
+from workbench.ui.partners.ceilings_dialog import CeilingsDialog
+from workbench.ui.partners.partners_model import KeyRow, PartnersModel, key_rows, state_text
+from workbench.ui.partners.revoke_dialog import RevokeKeyDialog
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("Partners", text)
+
+
+def row_facts(row: KeyRow) -> list[tuple[str, str]]:
+    """The selected key's facts as (label, plain text) pairs for the pane under the table."""
+    key, partner = row.key, row.partner
+    state = state_text(key) + (_t(" · packages to them address this key") if row.current else "")
+    facts = [
+        (_t("Partner:"), partner.name),
+        (_t("Key fingerprint:"), fingerprint_lines(key.key_id)),
+        (_t("State:"), state),
+        (_t("Ceilings:"), _t("may receive {0} from us · may send us {1}").format(partner.tlp_send.label,
+                                                                                partner.tlp_accept.label)),
+        (_t("Validity:"), _t("from {0} until {1} · pinned {2} UTC").format(
+            when_text(key.valid_from)[:10] or "—", when_text(key.valid_until)[:10] or "—", when_text(key.added_at))),
+    ]
+    if key.revoked_reason:
+        facts.append((_t("Reason for revoking:"), key.revoked_reason))
+    return facts
+
+
+class PartnersScreen(Screen):
+    dialog_opened = Signal(object)
+    """The add, ceilings or revoke dialog now open."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.setObjectName("partnersScreen")
+        self.setAccessibleName(self.tr("Partners"))
+        session = context.session
+        self.add_button = QPushButton(self.tr("&Add partner…"), self)
+        self.add_button.setObjectName("addPartnerButton")
+        self.add_button.setToolTip(self.tr("Pin a partner's public key from a PEM file, after comparing its "
+                                           "fingerprint"))
+        self.add_button.clicked.connect(self.add_partner)
+        self.ceilings_button = QPushButton(self.tr("&Ceilings…"), self)
+        self.ceilings_button.setToolTip(self.tr("Change what the selected partner may receive from us and send us"))
+        self.ceilings_button.clicked.connect(self.change_ceilings)
+        self.revoke_button = QPushButton(self.tr("&Revoke key…"), self)
+        self.revoke_button.setObjectName("revokeKeyButton")
+        self.revoke_button.setToolTip(self.tr("Refuse what the selected key signs from now, or from an earlier "
+                                              "moment"))
+        self.revoke_button.clicked.connect(self.revoke_key)
+        intro = plain_label(self.tr("Partner agencies and the public keys pinned for them. Packages and receipts are "
+                                    "trusted only when signed with a valid pinned key."), self, wrap=True)
+        top = QHBoxLayout()
+        top.addWidget(intro, 1)
+        for button in (self.add_button, self.ceilings_button, self.revoke_button):
+            top.addWidget(button)
+        self.model = PartnersModel(self)
+        columns = PartnersModel.Columns
+        self.table = make_table(self, self.model, "partnersTable", self.tr("Partners and their keys"), {
+            columns.PARTNER: 270, columns.KEY: 230, columns.STATE: 140, columns.MAY_RECEIVE: 140,
+            columns.MAY_SEND: 105, columns.VALID_FROM: 90, columns.VALID_UNTIL: 90})
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.details = QGroupBox(self.tr("Selected key"), self)
+        self.details.setObjectName("partnerDetails")
+        form = QFormLayout(self.details)
+        self.facts: list[QLabel] = []
+        fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        fixed.setBold(True)
+        for number in range(6):
+            label, value = plain_label("", self.details), plain_label("", self.details, wrap=True, selectable=True)
+            if number == 1:
+                value.setFont(fixed)
+                value.setObjectName("keyFingerprint")
+            form.addRow(label, value)
+            self.facts.extend((label, value))
+        self.empty = plain_label(self.tr("No partner yet. Add partner… pins the first key."), self, wrap=True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.details)
+        self.dialog: QDialog | None = None
+        self.partners: list[Partner] = []
+        session.opened.connect(lambda _info: self.reload())
+        session.store_changed.connect(self._store_changed)
+        session.locking.connect(self._locking)
+        self._update_buttons()
+        header = context.settings.layout("partners/header")
+        if header is not None:
+            self.table.horizontalHeader().restoreState(header)
+
+    # -- data --------------------------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        task = self.context.session.run("partners", lambda ws, _control: exchange.list_partners(ws.conn))
+        task.succeeded.connect(self._loaded)
+
+    def _loaded(self, partners: list[Partner]) -> None:
+        selected = self.selected()
+        self.partners = partners
+        rows = key_rows(partners)
+        self.model.set_items(rows)
+        found = [number for number, row in enumerate(rows) if selected and row.key.key_id == selected.key.key_id]
+        if rows:
+            self.table.selectRow(found[0] if found else 0)
+        self._show_facts(self.selected())
+        self.empty.setVisible(not rows)
+        self._update_buttons()
+
+    def _store_changed(self, _change: StoreChange) -> None:
+        if self.context.session.is_open:
+            self.reload()
+
+    def _locking(self) -> None:
+        if self.dialog is not None:
+            self.dialog.reject()
+        self.partners = []
+        self.model.clear()
+        self._show_facts(None)
+        self._update_buttons()
+
+    def selected(self) -> KeyRow | None:
+        index = self.table.selectionModel().currentIndex()
+        return self.model.item(index.row()) if index.isValid() else None
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show_facts(self.model.item(current.row()))
+        self._update_buttons()
+
+    def _show_facts(self, row: KeyRow | None) -> None:
+        facts = row_facts(row) if row is not None else []
+        for number in range(0, len(self.facts), 2):
+            label, value = self.facts[number], self.facts[number + 1]
+            text = facts[number // 2] if number // 2 < len(facts) else ("", "")
+            label.setText(text[0])
+            value.setText(text[1])
+            label.setVisible(bool(text[0]))
+            value.setVisible(bool(text[0]))
+        self.details.setVisible(row is not None)
+
+    def details_text(self) -> str:
+        """What the pane shows, as one text (for the screen reader's summary and tests)."""
+        return "\n".join(label.text() for label in self.facts if label.isVisibleTo(self.details))
+
+    def _update_buttons(self) -> None:
+        row = self.selected()
+        self.ceilings_button.setEnabled(row is not None)
+        self.revoke_button.setEnabled(row is not None and row.key.revoked_at is None)
+
+    # -- actions -----------------------------------------------------------------------------------------------
+
+    def _open(self, dialog: QDialog) -> QDialog:
+        self.dialog = dialog
+        dialog.finished.connect(lambda _code: self._closed(dialog))
+        dialog.open()
+        self.dialog_opened.emit(dialog)
+        return dialog
+
+    def _closed(self, dialog: QDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+        dialog.deleteLater()
+
+    def add_partner(self) -> AddPartnerDialog | None:
+        if not self.context.session.is_open:
+            return None
+        dialog = AddPartnerDialog(self.context.session, [partner.name for partner in self.partners], self.window())
+        dialog.partner_added.connect(lambda partner: self.context.status(
+            self.tr("Pinned key {0}… for {1}.").format(dialog.key_id[:16] if dialog.key_id else "", partner.name)))
+        self._open(dialog)
+        return dialog
+
+    def change_ceilings(self) -> CeilingsDialog | None:
+        row = self.selected()
+        if row is None:
+            return None
+        dialog = CeilingsDialog(self.context.session, row.partner, self.window())
+        self._open(dialog)
+        return dialog
+
+    def revoke_key(self) -> RevokeKeyDialog | None:
+        row = self.selected()
+        if row is None or row.key.revoked_at is not None:
+            return None
+        dialog = RevokeKeyDialog(self.context.session, row, self.window())
+        dialog.key_revoked.connect(lambda key: self.context.status(
+            self.tr("Revoked key {0}… of {1}.").format(key.key_id[:16], row.partner.name)))
+        self._open(dialog)
+        return dialog
+
+    def focus_first(self) -> None:
+        self.table.setFocus()
+
+    def save_layout(self) -> None:
+        self.context.settings.save_layout("partners/header", self.table.horizontalHeader().saveState())
