@@ -13,17 +13,20 @@ from __future__ import annotations
 import enum
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
 from workbench.domain.errors import InvalidInput
-from workbench.domain.stix import display_name, iter_refs, search_fields
-from workbench.domain.timestamps import now_stix, sortable_timestamp
-from workbench.domain.tlp import Tlp, object_tlp
+from workbench.domain.timestamps import now_stix
+from workbench.domain.tlp import Tlp
+from workbench.storage.bulk import BulkWriter, PreparedVersion, prepare, version_key
 from workbench.storage.database import Connection
+
+__all__ = ["ObjectRow", "ObjectStore", "Outcome", "PreparedVersion", "Provenance", "VersionInfo", "content_hash",
+           "fts_query", "serialize", "store_digest", "version_key"]
 
 
 class Outcome(enum.Enum):
@@ -87,18 +90,6 @@ def content_hash(obj: dict[str, Any]) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def version_key(obj: dict[str, Any]) -> str:
-    """The sortable ``modified`` of a version; ``created`` for objects that have no ``modified``, else ''."""
-    for prop in ("modified", "created"):
-        value = obj.get(prop)
-        if value is not None:
-            key = sortable_timestamp(value)
-            if key is None:
-                raise InvalidInput(f"{obj.get('id', 'object')}: {prop} is not an RFC 3339 timestamp")
-            return key
-    return ""
-
-
 class ObjectStore:
     """Queries over one connection. Writes join the caller's open transaction."""
 
@@ -128,78 +119,11 @@ class ObjectStore:
 
     def put(self, obj: dict[str, Any], source_id: int) -> Outcome:
         """Store one object version under the versioning rules; see the module docstring."""
-        stix_id = obj["id"]
-        modified = version_key(obj)
-        revoked = obj.get("revoked") is True
-        digest = content_hash(obj)
-        conn = self.conn
-        current = conn.execute(
-            "SELECT rowid, modified, versions FROM objects WHERE id = ?", (stix_id,)
-        ).fetchone()
-        if current is not None:
-            same = conn.execute(
-                "SELECT vid, content_sha256 FROM object_versions WHERE id = ? AND modified = ?",
-                (stix_id, modified),
-            ).fetchone()
-            if same is not None:
-                if same[1] == digest:
-                    return Outcome.UNCHANGED
-                conn.execute(
-                    "INSERT OR IGNORE INTO conflicts"
-                    " (id, modified, existing_vid, content_sha256, json, source_id, detected_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (stix_id, modified, same[0], digest, serialize(obj).decode(), source_id, now_stix()),
-                )
-                return Outcome.CONFLICT
-        tlp = object_tlp(obj)
-        vid = conn.execute(
-            "INSERT INTO object_versions (id, type, modified, revoked, tlp, content_sha256, json, source_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (stix_id, obj["type"], modified, int(revoked), tlp, digest, serialize(obj).decode(), source_id),
-        ).lastrowid
-        if current is None:
-            rowid = conn.execute(
-                "INSERT INTO objects (id, type, name, created, modified, tlp, revoked, vid, source_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (stix_id, obj["type"], display_name(obj), obj.get("created"), modified, tlp, int(revoked), vid,
-                 source_id),
-            ).lastrowid
-            self._index(rowid, stix_id, obj, replace=False)
-            return Outcome.NEW
-        rowid, current_modified, versions = current
-        current_is_revoked_only = revoked is False and conn.execute(
-            "SELECT 1 FROM object_versions WHERE id = ? AND revoked = 0 AND vid != ? LIMIT 1", (stix_id, vid)
-        ).fetchone() is None
-        if revoked:
-            conn.execute(
-                "UPDATE objects SET revoked = 1, versions = ? WHERE rowid = ?", (versions + 1, rowid)
-            )
-            return Outcome.NEW_VERSION if modified > current_modified else Outcome.OLDER
-        if modified > current_modified or current_is_revoked_only:
-            conn.execute(
-                "UPDATE objects SET type = ?, name = ?, created = ?, modified = ?, tlp = ?, vid = ?,"
-                " source_id = ?, versions = ? WHERE rowid = ?",
-                (obj["type"], display_name(obj), obj.get("created"), modified, tlp, vid, source_id,
-                 versions + 1, rowid),
-            )
-            self._index(rowid, stix_id, obj, replace=True)
-            return Outcome.NEW_VERSION
-        conn.execute("UPDATE objects SET versions = ? WHERE rowid = ?", (versions + 1, rowid))
-        return Outcome.OLDER
+        return self.put_many([prepare(obj)], source_id)[0]
 
-    def _index(self, rowid: int, stix_id: str, obj: dict[str, Any], *, replace: bool) -> None:
-        conn = self.conn
-        if replace:
-            conn.execute("DELETE FROM object_fts WHERE rowid = ?", (rowid,))
-            conn.execute("DELETE FROM object_refs WHERE from_id = ?", (stix_id,))
-        conn.execute(
-            "INSERT INTO object_fts (rowid, name, description, pattern, observables, extra)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (rowid, *search_fields(obj)),
-        )
-        refs = [(stix_id, target, prop) for prop, target in iter_refs(obj)]
-        if refs:
-            conn.executemany("INSERT INTO object_refs (from_id, to_id, property) VALUES (?, ?, ?)", refs)
+    def put_many(self, versions: Sequence[PreparedVersion], source_id: int) -> list[Outcome]:
+        """Store prepared versions in order, as many ``put`` calls would, in a few statements (see ``bulk``)."""
+        return [Outcome(value) for value in BulkWriter(self.conn, source_id).write(versions)]
 
     # -- reading -----------------------------------------------------------------------------------------------
 
