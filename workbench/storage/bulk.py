@@ -63,12 +63,12 @@ def prepare(obj: dict[str, Any], *, version: str | None = None) -> PreparedVersi
         modified=version if version is not None else version_key(obj),
         created=obj.get("created"),
         revoked=obj.get("revoked") is True,
-        tlp=object_tlp(obj),
+        tlp=object_tlp(obj) if "object_marking_refs" in obj or "granular_markings" in obj else None,
         digest=digest,
         json=text.decode(),
         name=display_name(obj),
         fts=search_fields(obj),
-        refs=references(obj) if b"_ref" in text else [],
+        refs=references(obj, text),
     )
 
 
@@ -84,10 +84,36 @@ def version_key(obj: dict[str, Any]) -> str:
     return ""
 
 
-def references(obj: dict[str, Any]) -> list[tuple[str, str]]:
+def references(obj: dict[str, Any], text: bytes | None = None) -> list[tuple[str, str]]:
     """Every ``(property path, id)`` the object refers to, exactly as ``domain.stix.iter_refs`` finds them
-    (``*_ref`` and ``*_refs`` at any depth, not inside external references), in a faster walk."""
-    found: list[tuple[str, str]] = []
+    (``*_ref`` and ``*_refs`` at any depth, not inside external references), faster.
+
+    ``text`` is the object's compact JSON (orjson's), where ``_ref":`` can only be the end of a key: when every
+    such key is a top-level property holding a string or a list, the top level is all there is to look at;
+    otherwise the whole object is walked.
+    """
+    if text is not None:
+        keys_in_text = text.count(b'_ref":') + text.count(b'_refs":')
+        if not keys_in_text:
+            return []
+        found: list[tuple[str, str]] = []
+        top_level = 0
+        for key, value in obj.items():
+            if key.endswith("_ref"):
+                top_level += 1
+                if value.__class__ is not str:
+                    break
+                if _is_id(value):
+                    found.append((key, value))
+            elif key.endswith("_refs"):
+                top_level += 1
+                if value.__class__ is not list:
+                    break
+                found.extend((key, item) for item in value if item.__class__ is str and _is_id(item))
+        else:
+            if top_level == keys_in_text:
+                return found
+    found = []
     _walk(obj, "", found)
     return found
 
@@ -119,8 +145,19 @@ def _walk_list(items: list[Any], prefix: str, found: list[tuple[str, str]]) -> N
             _walk_list(item, prefix, found)
 
 
+# Identifiers already found well-formed: objects refer to the same markings and identities again and again.
+_known_ids: set[str] = set()
+
+
 def _is_id(value: str) -> bool:
-    return _STIX_ID.match(value) is not None and "---" not in value
+    if value in _known_ids:
+        return True
+    if _STIX_ID.match(value) is None or "---" in value:
+        return False
+    if len(_known_ids) > 200_000:
+        _known_ids.clear()
+    _known_ids.add(value)
+    return True
 
 
 class BulkWriter:
@@ -144,6 +181,7 @@ class BulkWriter:
             for row in _select_in(conn, "SELECT id, rowid, modified, versions, vid, revoked FROM objects"
                                         " WHERE id IN ({marks})", ids)
         }
+        previous = {stix_id: state[3] for stix_id, state in current.items()}  # current vid before this batch
         # id -> {modified: (vid, digest, revoked)} for the ids already stored
         versions: dict[str, dict[str, tuple[int, str, bool]]] = {}
         for stix_id, modified, vid, digest, revoked in _select_in(
@@ -196,7 +234,7 @@ class BulkWriter:
             else:
                 touched.setdefault(item.id, None)
                 outcomes.append(Outcome.OLDER.value)
-        self._flush(version_rows, conflict_rows, touched, current)
+        self._flush(version_rows, conflict_rows, touched, current, previous)
         return outcomes
 
     def _flush(
@@ -205,13 +243,14 @@ class BulkWriter:
         conflict_rows: list[tuple[Any, ...]],
         touched: dict[str, PreparedVersion | None],
         current: dict[str, list[Any]],
+        previous: dict[str, int],
     ) -> None:
         conn, source_id = self.conn, self.source_id
         object_rows: list[tuple[Any, ...]] = []
         counter_updates: list[tuple[Any, ...]] = []
         row_updates: list[tuple[Any, ...]] = []
         stale_rows: list[tuple[int]] = []
-        stale_ids: list[tuple[str]] = []
+        stale_vids: list[int] = []  # versions that stop being current: their references leave the index
         fts_rows: list[tuple[Any, ...]] = []
         ref_rows: list[tuple[str, str, str]] = []
         for stix_id, item in touched.items():
@@ -223,7 +262,7 @@ class BulkWriter:
                 row_updates.append((item.type, item.name, item.created, item.modified, item.tlp, vid, source_id,
                                     count, revoked, rowid))
                 stale_rows.append((rowid,))
-                stale_ids.append((stix_id,))
+                stale_vids.append(previous[stix_id])
             else:
                 object_rows.append((rowid, stix_id, item.type, item.name, item.created, item.modified, item.tlp,
                                     revoked, vid, source_id, count))
@@ -249,16 +288,23 @@ class BulkWriter:
                 " versions = ?, revoked = ? WHERE rowid = ?", row_updates)
         if stale_rows:
             conn.executemany("DELETE FROM object_fts WHERE rowid = ?", stale_rows)
-            conn.executemany("DELETE FROM object_refs WHERE from_id = ?", stale_ids)
+            stale_refs = [
+                (target, stix_id, prop)
+                for stix_id, text in _select_in(conn, "SELECT id, json FROM object_versions WHERE vid IN ({marks})",
+                                                stale_vids)
+                for prop, target in references(orjson.loads(text))
+            ]
+            conn.executemany("DELETE FROM object_refs WHERE to_id = ? AND from_id = ? AND property = ?", stale_refs)
         if fts_rows:
             conn.executemany(
                 "INSERT INTO object_fts (rowid, name, description, pattern, observables, extra)"
                 " VALUES (?, ?, ?, ?, ?, ?)", fts_rows)
         if ref_rows:
-            conn.executemany("INSERT INTO object_refs (from_id, to_id, property) VALUES (?, ?, ?)", ref_rows)
+            conn.executemany("INSERT OR IGNORE INTO object_refs (from_id, to_id, property) VALUES (?, ?, ?)",
+                             ref_rows)
 
 
-def _select_in(conn: Connection, sql: str, keys: list[str]) -> Iterator[tuple[Any, ...]]:
+def _select_in(conn: Connection, sql: str, keys: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
     for start in range(0, len(keys), _IN_CHUNK):
         chunk = keys[start:start + _IN_CHUNK]
         yield from conn.execute(sql.format(marks=",".join("?" * len(chunk))), chunk)

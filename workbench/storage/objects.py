@@ -22,7 +22,7 @@ import orjson
 from workbench.domain.errors import InvalidInput
 from workbench.domain.timestamps import now_stix
 from workbench.domain.tlp import Tlp
-from workbench.storage.bulk import BulkWriter, PreparedVersion, prepare, version_key
+from workbench.storage.bulk import BulkWriter, PreparedVersion, prepare, references, version_key
 from workbench.storage.database import Connection
 
 __all__ = ["ObjectRow", "ObjectStore", "Outcome", "PreparedVersion", "Provenance", "VersionInfo", "content_hash",
@@ -183,10 +183,14 @@ class ObjectStore:
         return orjson.loads(row[0]) if row else None
 
     def refs_from(self, stix_id: str) -> list[tuple[str, str]]:
-        """``(property, target id)`` pairs the current version of an object holds."""
-        return [(prop, target) for target, prop in self.conn.execute(
-            "SELECT to_id, property FROM object_refs WHERE from_id = ? ORDER BY property, to_id", (stix_id,)
-        )]
+        """``(property, target id)`` pairs the current version of an object holds, sorted, each once.
+
+        Read from the current version itself (see ``bulk.references``), which is what the reference index holds.
+        """
+        current = self.get(stix_id)
+        if current is None:
+            return []
+        return sorted(set(references(current)))
 
     def refs_to(self, stix_id: str) -> list[tuple[str, str]]:
         """``(property, source id)`` pairs of current versions that refer to this object."""
@@ -207,9 +211,14 @@ class ObjectStore:
     def search(self, query: str, *, limit: int = 50, offset: int = 0, include_revoked: bool = False) -> list[ObjectRow]:
         """Objects whose name, description, pattern, observable values or other names match every word.
 
+        A query that is one STIX id finds that object.
         Words are matched as prefixes; punctuation inside a word (``198.51.100.7``, ``evil-domain.example``)
         is matched as a phrase. Best matches first. Refuses an empty query.
         """
+        stripped = (query or "").strip()
+        if _ID_QUERY.match(stripped):
+            row = self.row(stripped)
+            return [row] if row is not None and (include_revoked or not row.revoked) and offset == 0 else []
         match = fts_query(query)
         revoked = "" if include_revoked else " AND o.revoked = 0"
         rows = self.conn.execute(
@@ -222,6 +231,7 @@ class ObjectStore:
 
 
 _WORD = re.compile(r"\S+")
+_ID_QUERY = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]--[0-9a-fA-F-]{36}$")
 
 
 def fts_query(text: str) -> str:

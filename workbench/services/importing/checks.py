@@ -22,6 +22,7 @@ from workbench.services.importing.schema import (
     SRO,
     Report,
     check_custom_reference,
+    check_string,
     model,
     show,
 )
@@ -111,7 +112,10 @@ class ObjectChecker:
         lax_names = category == "custom" or "toplevel-property-extension" in extension_types
         for key, value in obj.items():
             check = checks.get(key)
-            if check is not None:
+            if check is check_string:  # most properties: spare the call
+                if value.__class__ is not str:
+                    check_string(value, key, report)
+            elif check is not None:
                 check(value, key, report)
             elif key not in _CORE:
                 self._check_custom_property(key, value, report, lax_names)
@@ -198,19 +202,39 @@ class ObjectChecker:
         return declared
 
     def _check_custom_property(self, key: str, value: Any, report: Report, lax_names: bool) -> None:
-        if not formats.PROPERTY_NAME.match(key) and key != "id":
-            report.warn(key, f"{show(key)} is not a valid property name (3 to 250 of a-z, 0-9 and _, starting"
-                             " with a letter)")
-        elif key in _RESERVED:
-            report.warn(key, f"'{key}' is reserved by STIX 2.1 and may not be used")
-        elif not lax_names and not key.startswith("x_"):
-            report.warn(key, f"custom property '{key}' should start with x_")
-        if key.endswith("_ref") or key.endswith("_refs"):
+        verdict = _custom_names.get((key, lax_names))
+        if verdict is None:
+            verdict = _custom_names[(key, lax_names)] = _custom_name_verdict(key, lax_names)
+            if len(_custom_names) > 10_000:
+                _custom_names.clear()
+        message, is_reference = verdict
+        if message:
+            report.warn(key, message)
+        if is_reference:
             check_custom_reference(key, value, key, report)
-        elif value.__class__ is list and not value:
-            report.warn(key, "is an empty list")
-        elif value.__class__ is dict or value.__class__ is list:
+        elif value.__class__ is list:
+            if not value:
+                report.warn(key, "is an empty list")
+            elif value[0].__class__ is not str or value[-1].__class__ is not str:
+                _check_nested_references(value, key, report, depth=0)
+        elif value.__class__ is dict:
             _check_nested_references(value, key, report, depth=0)
+
+
+# (property name, lax) -> (warning or "", whether it is a reference): producers repeat the same few custom names.
+_custom_names: dict[tuple[str, bool], tuple[str, bool]] = {}
+
+
+def _custom_name_verdict(key: str, lax_names: bool) -> tuple[str, bool]:
+    message = ""
+    if not formats.PROPERTY_NAME.match(key) and key != "id":
+        message = (f"{show(key)} is not a valid property name (3 to 250 of a-z, 0-9 and _, starting with a"
+                   " letter)")
+    elif key in _RESERVED:
+        message = f"'{key}' is reserved by STIX 2.1 and may not be used"
+    elif not lax_names and not key.startswith("x_"):
+        message = f"custom property '{key}' should start with x_"
+    return message, key.endswith("_ref") or key.endswith("_refs")
 
 
 def _check_nested_references(node: Any, path: str, report: Report, depth: int) -> None:

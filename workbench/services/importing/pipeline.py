@@ -58,10 +58,13 @@ class ElementProcessor:
             self.refuse(Finding(None, None, f"is {_JSON_KINDS.get(type(obj), 'not an object')}, not a STIX object",
                                 index))
             return None
-        if "type" in obj and "id" in obj:
+        stix_id = obj.get("id")
+        if stix_id is not None and "type" in obj:
             self.stix_like += 1
-        stix_id = obj.get("id") if obj.get("id").__class__ is str else None
-        if is_stix20(obj, declared_version):
+        if stix_id.__class__ is not str:
+            stix_id = None
+        version = obj.get("spec_version")
+        if (version is None or version == "2.0") and is_stix20(obj, declared_version):
             obj = upgrade(obj)
             self.summary.upgraded += 1
             if declared_version != "2.0":

@@ -20,8 +20,7 @@ import logging
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 from workbench.domain.errors import InvalidInput
 from workbench.services.importing.limits import Limits, describe_size
@@ -37,14 +36,14 @@ SHAPE_ENVELOPE = "TAXII 2.1 envelope"
 SHAPE_SINGLE = "single STIX object"
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+_SEPARATOR = re.compile(r"[ \t\n\r]*,[ \t\n\r]*(?=[^ \t\n\r])")
 
 
 class _Refused(Exception):
     """Raised from inside the JSON decoder's hooks; turned into ``InvalidInput`` with the position."""
 
 
-@dataclass(frozen=True)
-class Element:
+class Element(NamedTuple):
     """One element of the document's ``objects`` (or the single object): its value and the size of its text."""
 
     index: int
@@ -120,6 +119,11 @@ class StixReader:
             if self.elements_read > self._limits.objects:
                 raise InvalidInput(f"{self._name} holds more than {self._limits.objects:,} objects")
             yield Element(index, value, chars)
+            # The usual case in one step: a comma and the whitespace around it, all in the buffer.
+            separator = _SEPARATOR.match(self._text, self._pos)
+            if separator is not None:
+                self._pos = separator.end()
+                continue
             self._skip_whitespace()
             following = self._peek()
             if following == ",":

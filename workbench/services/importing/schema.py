@@ -169,10 +169,14 @@ def make_reference_check(allowed: Callable[[str], bool] | None, expectation: str
     """A reference: an error if it is not an identifier, a warning if it names a type it may not."""
 
     def check_reference(value: Any, path: str, report: Report) -> None:
-        if value.__class__ is not str or not formats.ID_SHAPE.match(value):
-            bad_reference(value, path, report)
-        elif allowed is not None and not allowed(value.split("--", 1)[0]):
-            report.warn(path, f"refers to a {value.split('--', 1)[0]}; {expectation}")
+        kind = _reference_types.get(value) if value.__class__ is str else None
+        if kind is None:
+            if value.__class__ is not str or not formats.ID_SHAPE.match(value):
+                bad_reference(value, path, report)
+                return
+            kind = _remember_reference(value)
+        if allowed is not None and not allowed(kind):
+            report.warn(path, f"refers to a {kind}; {expectation}")
 
     return check_reference
 
@@ -206,7 +210,10 @@ def make_embedded_check(schema_of: Callable[[], TypeSchema], extra: Check | None
         checks = schema.properties
         for key, sub in value.items():
             check = checks.get(key)
-            if check is not None:
+            if check is check_string:  # most properties: spare the call and the path
+                if sub.__class__ is not str:
+                    check_string(sub, f"{path}.{key}", report)
+            elif check is not None:
                 check(sub, f"{path}.{key}", report)
             elif key.endswith("_ref") or key.endswith("_refs"):
                 check_custom_reference(key, sub, f"{path}.{key}", report)
@@ -217,6 +224,17 @@ def make_embedded_check(schema_of: Callable[[], TypeSchema], extra: Check | None
             extra(value, path, report)
 
     return check_embedded
+
+
+# Identifiers already seen well-formed, with their type: files refer to the same few objects again and again.
+_reference_types: dict[str, str] = {}
+
+
+def _remember_reference(value: str) -> str:
+    if len(_reference_types) > 200_000:
+        _reference_types.clear()
+    kind = _reference_types[value] = value.split("--", 1)[0]
+    return kind
 
 
 def bad_reference(value: Any, path: str, report: Report) -> None:
@@ -237,13 +255,13 @@ def check_custom_reference(key: str, value: Any, path: str, report: Report) -> N
     if key.endswith("_ref"):
         if value == "" or value is None:
             report.warn(path, "is an empty reference; read as no reference")
-        elif value.__class__ is not str or not formats.ID_SHAPE.match(value):
+        elif value.__class__ is not str or (value not in _reference_types and not formats.ID_SHAPE.match(value)):
             bad_reference(value, path, report)
     elif value.__class__ is not list:
         report.error(path, f"{show(value)} is not a list of identifiers")
     else:
         for item in value:
-            if item.__class__ is not str or not formats.ID_SHAPE.match(item):
+            if item.__class__ is not str or (item not in _reference_types and not formats.ID_SHAPE.match(item)):
                 bad_reference(item, path, report)
                 return
 
@@ -252,14 +270,15 @@ def check_custom_reference(key: str, value: Any, path: str, report: Report) -> N
 
 def _external_reference_rules(value: dict[str, Any], path: str, report: Report) -> None:
     source, external_id = value.get("source_name"), value.get("external_id")
-    if not any(key in value for key in ("description", "external_id", "url")):
+    if "external_id" not in value and "url" not in value and "description" not in value:
         report.warn(path, "needs at least one of description, external_id, url")
-    for vocabulary, form in (("cve", formats.CVE_ID), ("capec", formats.CAPEC_ID)):
-        if source == vocabulary and not (external_id.__class__ is str and form.match(external_id)):
-            report.warn(path, f"a {vocabulary} reference needs an external_id like "
-                              f"{'CVE-2016-1234' if vocabulary == 'cve' else 'CAPEC-163'}")
-        elif external_id.__class__ is str and form.match(external_id) and source != vocabulary:
-            report.warn(path, f"{show(external_id)} should have the source_name '{vocabulary}'")
+    if source == "cve" or source == "capec" or (external_id.__class__ is str and external_id[:3] in ("CVE", "CAP")):
+        for vocabulary, form in (("cve", formats.CVE_ID), ("capec", formats.CAPEC_ID)):
+            if source == vocabulary and not (external_id.__class__ is str and form.match(external_id)):
+                report.warn(path, f"a {vocabulary} reference needs an external_id like "
+                                  f"{'CVE-2016-1234' if vocabulary == 'cve' else 'CAPEC-163'}")
+            elif external_id.__class__ is str and form.match(external_id) and source != vocabulary:
+                report.warn(path, f"{show(external_id)} should have the source_name '{vocabulary}'")
     url = value.get("url")
     if url is not None and (url.__class__ is not str or not formats.URI.match(url)):
         report.warn(f"{path}.url", f"{show(url)} is not a URL")
