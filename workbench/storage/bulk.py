@@ -20,7 +20,7 @@ import orjson
 
 from workbench.domain.errors import InvalidInput
 from workbench.domain.ids import _ID as _STIX_ID
-from workbench.domain.stix import display_name, search_fields
+from workbench.domain.stix import search_fields
 from workbench.domain.timestamps import now_stix, sortable_timestamp
 from workbench.domain.tlp import object_tlp
 from workbench.storage.database import Connection
@@ -57,6 +57,7 @@ def prepare(obj: dict[str, Any], *, version: str | None = None) -> PreparedVersi
         digest = hashlib.sha256(orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)).hexdigest()
     except (TypeError, orjson.JSONEncodeError) as exc:
         raise InvalidInput(f"{stix_id}: cannot be stored: {exc}") from None
+    fields = search_fields(obj)
     return PreparedVersion(
         id=stix_id,
         type=obj["type"],
@@ -66,8 +67,8 @@ def prepare(obj: dict[str, Any], *, version: str | None = None) -> PreparedVersi
         tlp=object_tlp(obj) if "object_marking_refs" in obj or "granular_markings" in obj else None,
         digest=digest,
         json=text.decode(),
-        name=display_name(obj),
-        fts=search_fields(obj),
+        name=fields[0],
+        fts=fields,
         refs=references(obj, text),
     )
 
@@ -99,6 +100,8 @@ def references(obj: dict[str, Any], text: bytes | None = None) -> list[tuple[str
         found: list[tuple[str, str]] = []
         top_level = 0
         for key, value in obj.items():
+            if "_ref" not in key:
+                continue
             if key.endswith("_ref"):
                 top_level += 1
                 if value.__class__ is not str:
@@ -109,7 +112,7 @@ def references(obj: dict[str, Any], text: bytes | None = None) -> list[tuple[str
                 top_level += 1
                 if value.__class__ is not list:
                     break
-                found.extend((key, item) for item in value if item.__class__ is str and _is_id(item))
+                found.extend([(key, item) for item in value if item.__class__ is str and _is_id(item)])
         else:
             if top_level == keys_in_text:
                 return found

@@ -202,11 +202,12 @@ class ObjectChecker:
         return declared
 
     def _check_custom_property(self, key: str, value: Any, report: Report, lax_names: bool) -> None:
-        verdict = _custom_names.get((key, lax_names))
+        known = _custom_names[lax_names]
+        verdict = known.get(key)
         if verdict is None:
-            verdict = _custom_names[(key, lax_names)] = _custom_name_verdict(key, lax_names)
-            if len(_custom_names) > 10_000:
-                _custom_names.clear()
+            if len(known) > 10_000:
+                known.clear()
+            verdict = known[key] = _custom_name_verdict(key, lax_names)
         message, is_reference = verdict
         if message:
             report.warn(key, message)
@@ -221,8 +222,8 @@ class ObjectChecker:
             _check_nested_references(value, key, report, depth=0)
 
 
-# (property name, lax) -> (warning or "", whether it is a reference): producers repeat the same few custom names.
-_custom_names: dict[tuple[str, bool], tuple[str, bool]] = {}
+# By laxness, property name -> (warning or "", whether it is a reference): producers repeat a few custom names.
+_custom_names: dict[bool, dict[str, tuple[str, bool]]] = {False: {}, True: {}}
 
 
 def _custom_name_verdict(key: str, lax_names: bool) -> tuple[str, bool]:

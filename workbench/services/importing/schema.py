@@ -192,7 +192,11 @@ def make_list_check(item: Check, *, of_references: bool) -> Check:
         if not value:
             report.warn(path, "is an empty list")
             return
-        if item is not check_nothing:
+        if item is check_string:
+            for element in value:
+                if element.__class__ is not str:
+                    check_string(element, path, report)
+        elif item is not check_nothing:
             for element in value:
                 item(element, path, report)
 
@@ -202,11 +206,15 @@ def make_list_check(item: Check, *, of_references: bool) -> Check:
 def make_embedded_check(schema_of: Callable[[], TypeSchema], extra: Check | None) -> Check:
     """An embedded object (external reference, kill chain phase, ...): its own properties and rules."""
 
+    compiled: list[TypeSchema] = []
+
     def check_embedded(value: Any, path: str, report: Report) -> None:
         if value.__class__ is not dict:
             report.warn(path, f"{show(value)} is not an object")
             return
-        schema = schema_of()
+        if not compiled:
+            compiled.append(schema_of())
+        schema = compiled[0]
         checks = schema.properties
         for key, sub in value.items():
             check = checks.get(key)
