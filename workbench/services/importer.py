@@ -173,6 +173,7 @@ def _import(
                         raise Cancelled()
             if batch:
                 _store(writer, batch, summary)
+            writer.finish()
             if cancel is not None and cancel():
                 raise Cancelled()
             summary.objects_read = reader.elements_read

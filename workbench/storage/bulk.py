@@ -27,6 +27,9 @@ from workbench.storage.database import Connection
 
 # SQLite binds at most 32,766 parameters to one statement; stay well below.
 _IN_CHUNK = 900
+#: An import defers the secondary indexes of ``objects`` once it has added this many objects (and as many as the
+#: store held before), see BulkWriter.
+DEFER_INDEXES_AFTER = 20_000
 
 
 @dataclass(slots=True)
@@ -164,13 +167,41 @@ def _is_id(value: str) -> bool:
 
 
 class BulkWriter:
-    """Writes batches of prepared versions from one source, inside the caller's open transaction."""
+    """Writes batches of prepared versions from one source, inside the caller's open transaction.
 
-    def __init__(self, conn: Connection, source_id: int) -> None:
+    A large import (more new objects than the store held before it, and at least ``DEFER_INDEXES_AFTER``) drops
+    the secondary indexes of ``objects`` once it gets there and builds them again in ``finish``: inserting rows at
+    random places of five indexes costs several times what sorting them once does. The unique indexes stay, and
+    everything happens inside the caller's transaction, so a failure or a kill leaves the indexes as they were.
+    Call ``finish`` before committing.
+    """
+
+    def __init__(self, conn: Connection, source_id: int, *, defer_indexes: bool = True) -> None:
         self.conn = conn
         self.source_id = source_id
         self._next_vid = int(conn.execute("SELECT coalesce(max(vid), 0) FROM object_versions").fetchone()[0]) + 1
         self._next_rowid = int(conn.execute("SELECT coalesce(max(rowid), 0) FROM objects").fetchone()[0]) + 1
+        self._defer_after = max(DEFER_INDEXES_AFTER, self._next_rowid) if defer_indexes else None
+        self._first_rowid = self._next_rowid
+        self._dropped: list[str] = []  # CREATE INDEX statements to run again in finish()
+
+    def finish(self) -> None:
+        """Build again any index dropped during the import. The writer can be used again afterwards."""
+        for sql in self._dropped:
+            self.conn.execute(sql)
+        self._dropped = []
+
+    def _maybe_defer_indexes(self) -> None:
+        if self._defer_after is None or self._next_rowid - self._first_rowid < self._defer_after:
+            return
+        self._defer_after = None
+        for name, sql in self.conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'objects' AND sql IS NOT NULL"
+        ).fetchall():
+            if sql.lstrip().upper().startswith("CREATE UNIQUE"):
+                continue
+            self.conn.execute(f'DROP INDEX "{name}"')
+            self._dropped.append(sql)
 
     def write(self, batch: Sequence[PreparedVersion]) -> list[str]:
         """Store a batch; returns each item's outcome (``Outcome`` values: "new", "new_version", ...)."""
@@ -238,6 +269,7 @@ class BulkWriter:
                 touched.setdefault(item.id, None)
                 outcomes.append(Outcome.OLDER.value)
         self._flush(version_rows, conflict_rows, touched, current, previous)
+        self._maybe_defer_indexes()
         return outcomes
 
     def _flush(

@@ -123,7 +123,10 @@ class ObjectStore:
 
     def put_many(self, versions: Sequence[PreparedVersion], source_id: int) -> list[Outcome]:
         """Store prepared versions in order, as many ``put`` calls would, in a few statements (see ``bulk``)."""
-        return [Outcome(value) for value in BulkWriter(self.conn, source_id).write(versions)]
+        writer = BulkWriter(self.conn, source_id)
+        outcomes = [Outcome(value) for value in writer.write(versions)]
+        writer.finish()
+        return outcomes
 
     # -- reading -----------------------------------------------------------------------------------------------
 
