@@ -59,8 +59,9 @@ class StixReader:
     ``shape`` is final once iteration ends. ``bytes_read`` grows as the file is read, for progress.
     """
 
-    def __init__(self, handle: BinaryIO, name: str, limits: Limits) -> None:
+    def __init__(self, handle: BinaryIO, name: str, limits: Limits, *, chunk_bytes: int = CHUNK_BYTES) -> None:
         self._handle = handle
+        self._chunk = chunk_bytes
         self._name = name
         self._limits = limits
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
@@ -218,10 +219,13 @@ class StixReader:
             text, start = self._text, self._pos
             try:
                 value, end = self._scan(text, start)
-            except StopIteration:
-                if self._near_end(start) and self._need_more(limit, what):
+            except StopIteration as exc:
+                # The decoder reports a missing value with the position where it expected one, which may be
+                # inside a nested value that the buffer cut short.
+                missing_at = exc.value if isinstance(exc.value, int) else start
+                if self._near_end(missing_at) and self._need_more(limit, what):
                     continue
-                raise InvalidInput(f"{self._name} is not valid JSON: expected a value ({self._where(start)})"
+                raise InvalidInput(f"{self._name} is not valid JSON: expected a value ({self._where(missing_at)})"
                                    ) from None
             except json.JSONDecodeError as exc:
                 # An error near the end of the buffer (or an unterminated string) may only mean the value goes on
@@ -260,14 +264,15 @@ class StixReader:
         pending = len(self._text) - self._pos
         if pending > limit:
             raise InvalidInput(f"{self._name}: {what} is larger than {describe_size(limit)} (at {self._where()})")
-        self._fill(max(pending, CHUNK_BYTES))
+        self._fill(max(pending, self._chunk))
         return True
 
     # -- the buffer ----------------------------------------------------------------------------------------------
 
-    def _fill(self, size: int = CHUNK_BYTES) -> None:
-        """Append the next ``size`` bytes of the file to the buffer, dropping what was consumed."""
-        data = self._handle.read(size)
+    def _fill(self, size: int = 0) -> None:
+        """Append the next ``size`` bytes (a chunk by default) of the file to the buffer, dropping what was
+        consumed."""
+        data = self._handle.read(size or self._chunk)
         offset = self.bytes_read
         self.bytes_read += len(data)
         try:
