@@ -84,7 +84,8 @@ def _import_one(ws: Workspace, path: Path, args: argparse.Namespace,
 
 def print_summary(out: Output, summary: ImportSummary) -> None:
     """The summary as an analyst reads it: what changed, what was refused and why, warnings grouped by kind."""
-    out.line(f"{summary.source}: {summary.shape or 'no objects'}, {summary.objects_read:,} objects read")
+    read = f"{summary.objects_read:,} object{'s' if summary.objects_read != 1 else ''} read"
+    out.line(f"{summary.source}: {summary.shape or 'no objects'}, {read}")
     if summary.dry_run:
         out.line("  dry run: nothing was changed")
     elif not summary.committed:
@@ -96,8 +97,9 @@ def print_summary(out: Output, summary: ImportSummary) -> None:
         out.line(f"  {summary.upgraded:,} objects were STIX 2.0 and were upgraded to 2.1")
     for finding in summary.refused:
         out.line(f"  refused: {finding}")
-    if summary.refused_count > len(summary.refused):
-        out.line(f"  ... and {summary.refused_count - len(summary.refused):,} more refused objects")
+    listed = len({(finding.object_id, finding.index) for finding in summary.refused})
+    if summary.refused_count > listed:
+        out.line(f"  ... and {summary.refused_count - listed:,} more refused objects")
     for line in _grouped_warnings(summary.warnings):
         out.line(line)
     if summary.warning_count > len(summary.warnings):

@@ -78,8 +78,7 @@ class ElementProcessor:
         checked = self.checker.check(obj)
         report = checked.report
         if report.errors:
-            for path, message in report.errors:
-                self.refuse(Finding(stix_id, path, message, index))
+            self.refuse(*(Finding(stix_id, path, message, index) for path, message in report.errors))
             return None
         for path, message in report.warnings:
             self.warn(Finding(stix_id, path, message, index))
@@ -109,12 +108,14 @@ class ElementProcessor:
 
     # -- findings --------------------------------------------------------------------------------------------
 
-    def refuse(self, finding: Finding) -> None:
+    def refuse(self, *findings: Finding) -> None:
+        """Refuse one object for the given reasons (all listed, the object counted once)."""
         if self.strict:
-            raise StrictRefusal(f"{self.summary.source}: refused under --strict because of {finding}")
+            raise StrictRefusal(f"{self.summary.source}: refused under --strict because of {findings[0]}")
         self.summary.refused_count += 1
-        if len(self.summary.refused) < self.limits.listed_findings:
-            self.summary.refused.append(finding)
+        room = self.limits.listed_findings - len(self.summary.refused)
+        if room > 0:
+            self.summary.refused.extend(findings[:room])
 
     def warn(self, finding: Finding) -> None:
         self.summary.warning_count += 1

@@ -48,8 +48,9 @@ class Finding:
 class ImportSummary:
     """What an import did (or, for a dry run, would do).
 
-    ``refused`` and ``warnings`` list at most ``Limits.listed_findings`` findings each; ``refused_count`` and
-    ``warning_count`` count all of them.
+    ``refused`` lists why objects were refused (one finding per reason, so an object may appear more than once);
+    ``refused_count`` counts the refused objects. ``warnings`` lists warnings, ``warning_count`` counts them. Both
+    lists hold at most ``Limits.listed_findings`` findings.
     """
 
     source: str
