@@ -287,7 +287,7 @@ class BulkWriter:
         stale_rows: list[tuple[int]] = []
         stale_vids: list[int] = []  # versions that stop being current: their references leave the index
         fts_rows: list[tuple[Any, ...]] = []
-        ref_rows: list[tuple[str, str, str]] = []
+        ref_rows: list[tuple[str, int, str]] = []
         for stix_id, item in touched.items():
             rowid, _modified, count, vid, revoked, existed = current[stix_id]
             if item is None:
@@ -302,7 +302,7 @@ class BulkWriter:
                 object_rows.append((rowid, stix_id, item.type, item.name, item.created, item.modified, item.tlp,
                                     revoked, vid, source_id, count))
             fts_rows.append((rowid, *item.fts))
-            ref_rows.extend((stix_id, target, prop) for prop, target in item.refs)
+            ref_rows.extend([(target, rowid, prop) for prop, target in item.refs])
         if version_rows:
             conn.executemany(
                 "INSERT INTO object_versions (vid, id, type, modified, revoked, tlp, content_sha256, json, source_id)"
@@ -324,18 +324,19 @@ class BulkWriter:
         if stale_rows:
             conn.executemany("DELETE FROM object_fts WHERE rowid = ?", stale_rows)
             stale_refs = [
-                (target, stix_id, prop)
+                (target, current[stix_id][0], prop)
                 for stix_id, text in _select_in(conn, "SELECT id, json FROM object_versions WHERE vid IN ({marks})",
                                                 stale_vids)
                 for prop, target in references(orjson.loads(text))
             ]
-            conn.executemany("DELETE FROM object_refs WHERE to_id = ? AND from_id = ? AND property = ?", stale_refs)
+            conn.executemany("DELETE FROM object_refs WHERE to_id = ? AND from_rowid = ? AND property = ?",
+                             stale_refs)
         if fts_rows:
             conn.executemany(
                 "INSERT INTO object_fts (rowid, name, description, pattern, observables, extra)"
                 " VALUES (?, ?, ?, ?, ?, ?)", fts_rows)
         if ref_rows:
-            conn.executemany("INSERT OR IGNORE INTO object_refs (from_id, to_id, property) VALUES (?, ?, ?)",
+            conn.executemany("INSERT OR IGNORE INTO object_refs (to_id, from_rowid, property) VALUES (?, ?, ?)",
                              ref_rows)
 
 

@@ -198,7 +198,8 @@ class ObjectStore:
     def refs_to(self, stix_id: str) -> list[tuple[str, str]]:
         """``(property, source id)`` pairs of current versions that refer to this object."""
         return [(prop, source) for source, prop in self.conn.execute(
-            "SELECT from_id, property FROM object_refs WHERE to_id = ? ORDER BY property, from_id", (stix_id,)
+            "SELECT o.id, r.property FROM object_refs r JOIN objects o ON o.rowid = r.from_rowid"
+            " WHERE r.to_id = ? ORDER BY r.property, o.id", (stix_id,)
         )]
 
     def count(self) -> int:
