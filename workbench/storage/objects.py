@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import enum
 import hashlib
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,9 +23,23 @@ from workbench.domain.timestamps import now_stix
 from workbench.domain.tlp import Tlp
 from workbench.storage.bulk import BulkWriter, PreparedVersion, prepare, references, version_key
 from workbench.storage.database import Connection
+from workbench.storage.search import fts_query
+from workbench.storage.search import search as search_objects
 
-__all__ = ["ObjectRow", "ObjectStore", "Outcome", "PreparedVersion", "Provenance", "VersionInfo", "content_hash",
-           "fts_query", "serialize", "store_digest", "version_key"]
+__all__ = [
+    "ObjectRow",
+    "ObjectStore",
+    "Outcome",
+    "PreparedVersion",
+    "Provenance",
+    "SearchPage",
+    "VersionInfo",
+    "content_hash",
+    "fts_query",
+    "serialize",
+    "store_digest",
+    "version_key",
+]
 
 
 class Outcome(enum.Enum):
@@ -215,42 +228,25 @@ class ObjectStore:
     def search(self, query: str, *, limit: int = 50, offset: int = 0, include_revoked: bool = False) -> list[ObjectRow]:
         """Objects whose name, description, pattern, observable values or other names match every word.
 
-        A query that is one STIX id finds that object.
-        Words are matched as prefixes; punctuation inside a word (``198.51.100.7``, ``evil-domain.example``)
-        is matched as a phrase. Best matches first. Refuses an empty query.
+        A query that is one STIX id finds that object. Best matches first, or the newest first when the words
+        are too common to rank (see ``storage.search``, and ``search_page`` to know which). Refuses an empty query.
         """
-        stripped = (query or "").strip()
-        if _ID_QUERY.match(stripped):
-            row = self.row(stripped)
-            return [row] if row is not None and (include_revoked or not row.revoked) and offset == 0 else []
-        match = fts_query(query)
-        revoked = "" if include_revoked else " AND o.revoked = 0"
-        rows = self.conn.execute(
-            "SELECT o.rowid, o.id, o.type, o.name, o.modified, o.tlp, o.revoked"
-            " FROM object_fts JOIN objects o ON o.rowid = object_fts.rowid"
-            f" WHERE object_fts MATCH ?{revoked} ORDER BY object_fts.rank LIMIT ? OFFSET ?",
-            (match, limit, offset),
-        ).fetchall()
-        return [_object_row(row) for row in rows]
+        return self.search_page(query, limit=limit, offset=offset, include_revoked=include_revoked).rows
+
+    def search_page(self, query: str, *, limit: int = 50, offset: int = 0,
+                    include_revoked: bool = False) -> SearchPage:
+        """One page of hits and whether they are ranked by relevance (see ``storage.search``)."""
+        result = search_objects(self.conn, query, limit=limit, offset=offset, include_revoked=include_revoked)
+        return SearchPage([_object_row(row) for row in result.rows], result.ranked, result.more_than)
 
 
-_WORD = re.compile(r"\S+")
-_ID_QUERY = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]--[0-9a-fA-F-]{36}$")
+@dataclass(frozen=True)
+class SearchPage:
+    """Hits of a search: ``ranked`` by relevance, or newest first when there are more than ``more_than``."""
 
-
-def fts_query(text: str) -> str:
-    """Turn what an analyst types into a safe FTS5 query: every word must match, as a prefix.
-
-    Each word is quoted, so FTS5 operators and column filters typed by accident (or by a hostile string) are
-    searched for literally rather than parsed.
-    """
-    # Words without a letter or digit hold no token and would match nothing: leave them out.
-    words = [word for word in _WORD.findall(text or "") if any(char.isalnum() for char in word)]
-    if not words:
-        raise InvalidInput("the search is empty")
-    if len(words) > 32:
-        raise InvalidInput("the search has more than 32 words")
-    return " AND ".join('"' + word.replace('"', '""') + '"*' for word in words)
+    rows: list[ObjectRow]
+    ranked: bool
+    more_than: int | None
 
 
 def _object_row(row: tuple[Any, ...]) -> ObjectRow:
