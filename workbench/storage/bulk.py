@@ -303,6 +303,10 @@ class BulkWriter:
                                     revoked, vid, source_id, count))
             fts_rows.append((rowid, *item.fts))
             ref_rows.extend([(target, rowid, prop) for prop, target in item.refs])
+        # In key order, each batch touches the pages of the id indexes in one sweep instead of at random.
+        version_rows.sort(key=_second)
+        object_rows.sort(key=_second)
+        ref_rows.sort()
         if version_rows:
             conn.executemany(
                 "INSERT INTO object_versions (vid, id, type, modified, revoked, tlp, content_sha256, json, source_id)"
@@ -338,6 +342,10 @@ class BulkWriter:
         if ref_rows:
             conn.executemany("INSERT OR IGNORE INTO object_refs (to_id, from_rowid, property) VALUES (?, ?, ?)",
                              ref_rows)
+
+
+def _second(row: tuple[Any, ...]) -> Any:
+    return row[1]
 
 
 def _select_in(conn: Connection, sql: str, keys: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
