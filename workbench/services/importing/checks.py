@@ -61,6 +61,21 @@ class Checked:
     version_key: str = ""
 
 
+@dataclass(frozen=True)
+class _Profile:
+    """What checking one kind of object needs, worked out once per type (and extension variant)."""
+
+    kind: str
+    category: str
+    checks: dict[str, Any]
+    required: tuple[str, ...]
+    needs_created: bool
+    needs_modified: bool
+    lax_names: bool
+    rule: Any
+    order: tuple[tuple[str, str, bool], ...] | None
+
+
 class ObjectChecker:
     """Checks objects one after the other; holds the compiled model and the pattern validator."""
 
@@ -71,45 +86,40 @@ class ObjectChecker:
         self._common = {name: common[name] for name in _COMMON}
         sco_common = self._model.types["file"].properties
         self._sco_common = {name: sco_common[name] for name in _SCO_COMMON if name in sco_common}
+        self._profiles: dict[tuple[str, bool, bool], _Profile] = {}
 
     def check(self, obj: dict[str, Any]) -> Checked:
         """Check one object (already upgraded to 2.1 if it came as 2.0)."""
         report = Report()
         result = Checked(report)
         kind = obj.get("type")
-        if kind is None:
-            report.error("type", "'type' is missing")
-            return result
-        if kind.__class__ is not str or not formats.TYPE_NAME.match(kind) or "--" in kind:
-            report.error("type", f"{show(kind)} is not a valid type name (3 to 250 of a-z, 0-9 and -)")
-            return result
-        stix_id = obj.get("id")
-        if stix_id is None:
-            report.error("id", "'id' is missing")
-            return result
-        match = formats.ID_SHAPE.match(stix_id) if stix_id.__class__ is str else None
-        if match is None:
-            report.error("id", f"{show(stix_id)} is not an identifier (type--UUID)")
-            return result
-        if match.group(1) != kind:
-            report.error("id", f"does not start with '{kind}--'")
-            return result
-        if not formats.RFC_UUID.match(match.group(2)):
-            report.warn("id", "the UUID is not an RFC 4122 UUID in lower case (version 1 to 8, variant 10xx)")
-
         extensions = obj.get("extensions")
-        extension_types = self._check_extensions(extensions, report) if extensions is not None else set()
-        category = self._model.categories.get(kind)
-        if category is None:
-            category = SCO if "new-sco" in extension_types else "custom"
-        result.version_key = self._check_core(obj, kind, category, report)
+        if extensions is None:
+            profile = self._profiles.get((kind, False, False)) if kind.__class__ is str else None
+        else:
+            declared = self._check_extensions(extensions, report)
+            profile = self._profiles.get((kind, "new-sco" in declared, "toplevel-property-extension" in declared)
+                                         ) if kind.__class__ is str else None
+            if profile is None and kind.__class__ is str and formats.TYPE_NAME.match(kind) and "--" not in kind:
+                profile = self._profile(kind, "new-sco" in declared, "toplevel-property-extension" in declared)
+        if profile is None:
+            if kind is None:
+                report.error("type", "'type' is missing")
+                return result
+            if kind.__class__ is not str or not formats.TYPE_NAME.match(kind) or "--" in kind:
+                report.error("type", f"{show(kind)} is not a valid type name (3 to 250 of a-z, 0-9 and -)")
+                return result
+            profile = self._profile(kind, False, False)
+        stix_id = obj.get("id")
+        strict = formats.STRICT_ID.match(stix_id) if stix_id.__class__ is str else None
+        if (strict is None or strict.group(1) != kind) and not self._check_id(stix_id, kind, report):
+            return result
+        result.version_key = self._check_core(obj, profile, report)
         if report.errors:
             return result
 
-        schema = self._model.types.get(kind)
-        checks = (schema.properties if schema is not None
-                  else self._sco_common if category == SCO else self._common)
-        lax_names = category == "custom" or "toplevel-property-extension" in extension_types
+        checks = profile.checks
+        lax_names = profile.lax_names
         for key, value in obj.items():
             check = checks.get(key)
             if check is check_string:  # most properties: spare the call
@@ -119,46 +129,74 @@ class ObjectChecker:
                 check(value, key, report)
             elif key not in _CORE:
                 self._check_custom_property(key, value, report, lax_names)
-        if schema is not None:
-            for name in schema.required:
-                if name not in obj:
-                    report.warn(name, f"'{name}' is required for {kind}")
-        lang = obj.get("lang")
-        if lang is not None and (lang.__class__ is not str or not formats.LANGUAGE_TAG.match(lang)):
-            report.warn("lang", f"{show(lang)} is not an RFC 5646 language code")
-        rule = _RULES.get(kind)
-        if rule is not None:
-            rule(self, obj, report)
-        order = _ORDER.get(kind)
-        if order:
-            _check_order(obj, order, report)
+        for name in profile.required:
+            if name not in obj:
+                report.warn(name, f"'{name}' is required for {kind}")
+        if "lang" in obj:
+            lang = obj["lang"]
+            if lang.__class__ is not str or not formats.LANGUAGE_TAG.match(lang):
+                report.warn("lang", f"{show(lang)} is not an RFC 5646 language code")
+        if profile.rule is not None:
+            profile.rule(self, obj, report)
+        if profile.order:
+            _check_order(obj, profile.order, report)
         return result
+
+    def _profile(self, kind: str, new_sco: bool, toplevel: bool) -> _Profile:
+        category = self._model.categories.get(kind)
+        if category is None:
+            category = SCO if new_sco else "custom"
+        schema = self._model.types.get(kind)
+        checks = (schema.properties if schema is not None
+                  else self._sco_common if category == SCO else self._common)
+        timestamped = category in (SDO, SRO, "custom") or kind in _TIMESTAMPED_META
+        profile = _Profile(
+            kind=kind, category=category, checks=checks, required=schema.required if schema is not None else (),
+            needs_created=timestamped or kind == "marking-definition", needs_modified=timestamped,
+            lax_names=category == "custom" or toplevel, rule=_RULES.get(kind), order=_ORDER.get(kind),
+        )
+        if len(self._profiles) < 10_000:
+            self._profiles[(kind, new_sco, toplevel)] = profile
+        return profile
+
+    def _check_id(self, stix_id: Any, kind: str, report: Report) -> bool:
+        """The id of an object whose id is not a lower-case RFC UUID of its type: False if it is unusable."""
+        if stix_id is None:
+            report.error("id", "'id' is missing")
+            return False
+        match = formats.ID_SHAPE.match(stix_id) if stix_id.__class__ is str else None
+        if match is None:
+            report.error("id", f"{show(stix_id)} is not an identifier (type--UUID)")
+            return False
+        if match.group(1) != kind:
+            report.error("id", f"does not start with '{kind}--'")
+            return False
+        report.warn("id", "the UUID is not an RFC 4122 UUID in lower case (version 1 to 8, variant 10xx)")
+        return True
 
     # -- the core properties ---------------------------------------------------------------------------------
 
-    def _check_core(self, obj: dict[str, Any], kind: str, category: str, report: Report) -> str:
+    def _check_core(self, obj: dict[str, Any], profile: _Profile, report: Report) -> str:
         version = obj.get("spec_version")
         if version is None:
-            if category != SCO:
+            if profile.category != SCO:
                 report.error("spec_version", "'spec_version' is missing (STIX 2.1 objects must have it)")
         elif version != "2.1":
             report.error("spec_version", f"{show(version)} is not a STIX version this program reads (2.1, 2.0)")
         created, modified = obj.get("created"), obj.get("modified")
         created_key = modified_key = None
-        needs_created = category in (SDO, SRO, "custom") or kind in _TIMESTAMPED_META or kind == "marking-definition"
-        needs_modified = category in (SDO, SRO, "custom") or kind in _TIMESTAMPED_META
         if created is not None:
             created_key = formats.timestamp_key(created)
             if created_key is None:
                 report.error("created", f"{show(created)} is not an RFC 3339 timestamp in UTC")
-        elif needs_created:
-            report.error("created", f"'created' is missing (required for {kind})")
+        elif profile.needs_created:
+            report.error("created", f"'created' is missing (required for {profile.kind})")
         if modified is not None:
             modified_key = formats.timestamp_key(modified)
             if modified_key is None:
                 report.error("modified", f"{show(modified)} is not an RFC 3339 timestamp in UTC")
-        elif needs_modified:
-            report.error("modified", f"'modified' is missing (required for {kind})")
+        elif profile.needs_modified:
+            report.error("modified", f"'modified' is missing (required for {profile.kind})")
         if created_key and modified_key and modified_key < created_key:
             report.warn("modified", f"{modified} is earlier than created ({created})")
         return modified_key or created_key or ""

@@ -19,6 +19,10 @@ ID_SHAPE = re.compile(
     r"^([a-z0-9][a-z0-9-]{1,248}[a-z0-9])--"
     r"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
 )
+#: The common case in one match: an id whose UUID is a lower-case RFC 4122 / 9562 UUID.
+STRICT_ID = re.compile(
+    r"^([a-z0-9][a-z0-9-]{1,248}[a-z0-9])--[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
+)
 #: What a reference with a damaged UUID looks like: ``type--`` and hexadecimal digits and hyphens.
 LOOSE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,248}[a-z0-9]--[0-9a-fA-F][0-9a-fA-F-]{6,62}[0-9a-fA-F]$")
 #: The UUID of an RFC 4122 / 9562 UUID in lower case: version 1 to 8, variant 10xx.
