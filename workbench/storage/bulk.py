@@ -93,32 +93,31 @@ def references(obj: dict[str, Any], text: bytes | None = None) -> list[tuple[str
     (``*_ref`` and ``*_refs`` at any depth, not inside external references), faster.
 
     ``text`` is the object's compact JSON (orjson's), where ``_ref":`` can only be the end of a key: when every
-    such key is a top-level property holding a string or a list, the top level is all there is to look at;
-    otherwise the whole object is walked.
+    such key is a top-level property already met (``created_by_ref``, ``source_ref``...) holding a string or a
+    list, those properties are all there is to look at; otherwise the whole object is walked.
     """
     if text is not None:
         keys_in_text = text.count(b'_ref":') + text.count(b'_refs":')
         if not keys_in_text:
             return []
-        found: list[tuple[str, str]] = []
-        top_level = 0
-        for key, value in obj.items():
-            if "_ref" not in key:
-                continue
-            if key.endswith("_ref"):
-                top_level += 1
-                if value.__class__ is not str:
-                    break
-                if _is_id(value):
-                    found.append((key, value))
-            elif key.endswith("_refs"):
-                top_level += 1
-                if value.__class__ is not list:
-                    break
-                found.extend([(key, item) for item in value if item.__class__ is str and _is_id(item)])
-        else:
-            if top_level == keys_in_text:
+        top_level = obj.keys() & _reference_keys
+        if len(top_level) == keys_in_text:
+            found: list[tuple[str, str]] = []
+            for key in top_level:
+                value = obj[key]
+                if key.endswith("_ref"):
+                    if value.__class__ is not str:
+                        break
+                    if _is_id(value):
+                        found.append((key, value))
+                else:
+                    if value.__class__ is not list:
+                        break
+                    found.extend([(key, item) for item in value if item.__class__ is str and _is_id(item)])
+            else:
                 return found
+        if len(_reference_keys) < 10_000:
+            _reference_keys.update(key for key in obj if key.endswith("_ref") or key.endswith("_refs"))
     found = []
     _walk(obj, "", found)
     return found
@@ -150,6 +149,9 @@ def _walk_list(items: list[Any], prefix: str, found: list[tuple[str, str]]) -> N
         elif cls is list:
             _walk_list(item, prefix, found)
 
+
+# Top-level property names ending in _ref or _refs met so far.
+_reference_keys: set[str] = set()
 
 # Identifiers already found well-formed: objects refer to the same markings and identities again and again.
 _known_ids: set[str] = set()
