@@ -22,7 +22,7 @@ from workbench.domain.errors import InvalidInput
 from workbench.domain.ids import _ID as _STIX_ID
 from workbench.domain.stix import search_fields
 from workbench.domain.timestamps import now_stix, sortable_timestamp
-from workbench.domain.tlp import object_tlp
+from workbench.domain.tlp import level_of_marking, object_tlp
 from workbench.storage.database import Connection
 
 # SQLite binds at most 32,766 parameters to one statement; stay well below.
@@ -62,18 +62,31 @@ def prepare(obj: dict[str, Any], *, version: str | None = None) -> PreparedVersi
         raise InvalidInput(f"{stix_id}: cannot be stored: {exc}") from None
     fields = search_fields(obj)
     return PreparedVersion(
-        id=stix_id,
-        type=obj["type"],
-        modified=version if version is not None else version_key(obj),
-        created=obj.get("created"),
-        revoked=obj.get("revoked") is True,
-        tlp=object_tlp(obj) if "object_marking_refs" in obj or "granular_markings" in obj else None,
-        digest=digest,
-        json=text.decode(),
-        name=fields[0],
-        fts=fields,
-        refs=references(obj, text),
+        stix_id,
+        obj["type"],
+        version if version is not None else version_key(obj),
+        obj.get("created"),
+        obj.get("revoked") is True,
+        _tlp(obj),
+        digest,
+        text.decode(),
+        fields[0],
+        fields,
+        references(obj, text),
     )
+
+
+def _tlp(obj: dict[str, Any]) -> int | None:
+    """``object_tlp`` of the object, with a short way for the usual case: object markings, no granular ones."""
+    refs = obj.get("object_marking_refs")
+    if "granular_markings" not in obj and (refs is None or refs.__class__ is list):
+        highest = None
+        for ref in refs or ():
+            level = level_of_marking(ref) if ref.__class__ is str else None
+            if level is not None and (highest is None or level > highest):
+                highest = level
+        return highest
+    return object_tlp(obj)
 
 
 def version_key(obj: dict[str, Any]) -> str:

@@ -119,7 +119,7 @@ class StixReader:
             self.elements_read += 1
             if self.elements_read > self._limits.objects:
                 raise InvalidInput(f"{self._name} holds more than {self._limits.objects:,} objects")
-            yield Element(index, value, chars)
+            yield Element(index, value, chars)  # type: ignore[misc]
             # The usual case in one step: a comma and the whitespace around it, all in the buffer.
             separator = _SEPARATOR.match(self._text, self._pos)
             if separator is not None:
