@@ -167,6 +167,7 @@ def _import(
                 if len(batch) >= BATCH_SIZE:
                     _store(writer, batch, summary)
                     batch = []
+                    logger.info("%s: %d objects read, %d stored so far", name, reader.elements_read, summary.stored)
                     if progress is not None:
                         progress(reader.bytes_read, size)
                     if cancel is not None and cancel():
