@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 
 from tests.conftest import bundle, indicator, malware, relationship, stix_id, threat_actor
@@ -256,3 +257,25 @@ def test_search_finds_imports_by_name_description_pattern_observable_and_id(work
     assert [hit.id for hit in search("update-check.example")] == [ind["id"]]
     assert [hit.id for hit in search("203.0.113.77")] == [sco["id"]]
     assert [hit.id for hit in search(ind["id"])] == [ind["id"]]
+
+
+def test_an_import_leaves_no_plaintext_in_the_workspace_folder(template_eu, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bulk paths too (batches, index rebuild, full-text flush): only encrypted pages reach the disk."""
+    from tests.conftest import open_copy
+    from workbench.storage import bulk
+
+    monkeypatch.setattr(bulk, "DEFER_INDEXES_AFTER", 100)
+    canary = "CANARY-import-5d2e-Must-Not-Leak"
+    source = tmp_path / "source" / "feed.json"
+    source.parent.mkdir()
+    source.write_bytes(orjson.dumps(bundle(*(indicator(name=f"{canary} {n}", description=canary * 5)
+                                             for n in range(3000)))))
+    ws = open_copy(template_eu, tmp_path / "ws")
+    assert import_file(ws, source).new == 3000
+    assert ws.objects.search("CANARY-import-5d2e")
+    for phase in ("open", "closed"):
+        for path in (tmp_path / "ws").rglob("*"):
+            if path.is_file():
+                assert canary.encode() not in path.read_bytes(), f"{path.name} holds plaintext ({phase})"
+        ws.close()
