@@ -112,7 +112,7 @@ class ObjectChecker:
             profile = self._profile(kind, False, False)
         stix_id = obj.get("id")
         strict = formats.STRICT_ID.match(stix_id) if stix_id.__class__ is str else None
-        if (strict is None or strict.group(1) != kind) and not self._check_id(stix_id, kind, report):
+        if (strict is None or strict.group(1) != kind) and not self._check_id(stix_id, profile.kind, report):
             return result
         result.version_key = self._check_core(obj, profile, report)
         if report.errors:

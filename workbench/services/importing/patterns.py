@@ -89,18 +89,18 @@ class PatternChecker:
         if shape.key is None:
             return self._validate(pattern, version, shape)
         cache_key = (version, shape.key)
-        verdict = _cache.get(cache_key)
-        if verdict is None:
+        cached = _cache.get(cache_key)
+        if cached is None:
             verdict = self._validate(pattern, version, shape)
             with _cache_lock:
                 if len(_cache) >= _CACHE_SIZE:
                     _cache.clear()
                 _cache[cache_key] = (verdict, pattern)
             return verdict
-        verdict, first = verdict
-        if verdict.error and first != pattern and "hash" in verdict.error:
+        verdict, first = cached
+        if verdict.error and first != pattern and "hash" in verdict.error and self.validated < 1_000:
             # The library's message names the value of the first pattern of this shape; name this one's.
-            verdict = self._validate(pattern, version, shape) if self.validated < 1_000 else verdict
+            verdict = self._validate(pattern, version, shape)
         return verdict
 
     def _validate(self, pattern: str, version: str, shape: _Shape) -> PatternVerdict:

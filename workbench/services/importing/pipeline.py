@@ -53,7 +53,7 @@ class ElementProcessor:
     def process(self, element: Element, declared_version: str | None) -> PreparedVersion | None:
         """The version to store for this element, or None when it is refused or is a repeated built-in."""
         obj = element.value
-        index = element.index
+        index = element.position
         if obj.__class__ is not dict:
             self.refuse(Finding(None, None, f"is {_JSON_KINDS.get(type(obj), 'not an object')}, not a STIX object",
                                 index))
@@ -73,7 +73,8 @@ class ElementProcessor:
             if stix_id and stix_id[-36:][14:15] != "4":
                 self.warn(Finding(stix_id, "id", "STIX 2.0 ids must use a version 4 UUID", index))
         if stix_id in BUILTIN_MARKING_DEFINITIONS and obj.get("type") == "marking-definition":
-            return self._builtin_marking(obj, stix_id, index)
+            self._builtin_marking(obj, stix_id, index)
+            return None
 
         checked = self.checker.check(obj)
         report = checked.report
@@ -124,7 +125,7 @@ class ElementProcessor:
 
     # -- single steps ----------------------------------------------------------------------------------------
 
-    def _builtin_marking(self, obj: dict[str, Any], stix_id: str, index: int) -> None:
+    def _builtin_marking(self, obj: dict[str, Any], stix_id: Any, index: int) -> None:
         """A TLP marking definition is a constant: the same meaning again is nothing new, another is refused."""
         builtin = BUILTIN_MARKING_DEFINITIONS[stix_id]
         if _same_marking(obj, builtin):
@@ -133,7 +134,6 @@ class ElementProcessor:
             self.refuse(Finding(stix_id, "definition",
                                 f"reuses the id of the built-in {builtin['name']} marking with another definition;"
                                 " built-in markings cannot be redefined", index))
-        return None
 
     def _size_problem(self, obj: dict[str, Any], prepared: PreparedVersion) -> str | None:
         limits = self.limits

@@ -46,7 +46,7 @@ class _Refused(Exception):
 class Element(NamedTuple):
     """One element of the document's ``objects`` (or the single object): its value and the size of its text."""
 
-    index: int
+    position: int
     value: Any
     chars: int
 
@@ -82,7 +82,7 @@ class StixReader:
             parse_constant=self._constant,
             strict=True,
         )
-        self._scan = decoder.scan_once
+        self._scan = decoder.scan_once  # type: ignore[attr-defined]
 
     # -- the document --------------------------------------------------------------------------------------------
 
