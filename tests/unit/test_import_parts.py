@@ -58,6 +58,7 @@ def test_pattern_shapes_agree_with_the_library_on_hash_values() -> None:
         assert (checker.check(pattern, "2.1").error is None) == expected, pattern
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not STIX.is_dir(), reason="shared STIX data not present")
 def test_pattern_shapes_agree_with_the_library_on_real_patterns() -> None:
     patterns = set()
