@@ -129,8 +129,10 @@ def large(args: argparse.Namespace) -> None:
         print(f"  then the WAL checkpoint: {imported['checkpoint']:.1f} s; workspace {imported['db_mb']:.0f} MB")
         if not args.skip_parse:
             parsed = run_child("parse", str(bundle))
-            print(f"  stix2.parse  wall {parsed['seconds']:.1f} s, peak memory {parsed['maxrss_mb']:.0f} MB")
-            print(f"  ratio import/parse: {imported['seconds'] / parsed['seconds']:.2f} (target at most 0.35)")
+            print(f"  stix2.parse  wall {parsed['seconds']:.1f} s, cpu {parsed['cpu']:.1f} s,"
+                  f" peak memory {parsed['maxrss_mb']:.0f} MB")
+            print(f"  ratio import/parse: {imported['seconds'] / parsed['seconds']:.2f} (wall),"
+                  f" {imported['cpu'] / parsed['cpu']:.2f} (cpu); target at most 0.35")
         print(f"\nsearch after the import, first 50 hits ({imported['objects']:,} objects stored):")
         for query, (milliseconds, hits, ranked) in imported["search"].items():
             order = "ranked" if ranked else "newest first"
@@ -155,10 +157,10 @@ def child(arguments: list[str]) -> int:
         import stix2
 
         text = Path(arguments[1]).read_text(encoding="utf-8")
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         stix2.parse(text, allow_custom=True)
-        seconds = time.perf_counter() - started
-        print(json.dumps({"seconds": seconds, "maxrss_mb": _maxrss_mb()}))
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        print(json.dumps({"seconds": seconds, "cpu": cpu, "maxrss_mb": _maxrss_mb()}))
         return 0
     from workbench.services.importer import import_file
     from workbench.services.workspace import create_workspace

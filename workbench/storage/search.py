@@ -79,20 +79,29 @@ def search(conn: Connection, query: str, *, limit: int = 50, offset: int = 0,
         return SearchResult(rows[offset:offset + limit])
     exact = fts_query(query, prefix=False)
     candidates = _newest(conn, exact, RANK_LIMIT + 1)
-    if len(candidates) <= RANK_LIMIT:
-        prefixed = fts_query(query, prefix=True)
-        if prefixed != exact:
-            candidates = _newest(conn, prefixed, RANK_LIMIT + 1)
-            exact = prefixed
     if len(candidates) > RANK_LIMIT:
-        return SearchResult(_page_newest(conn, exact, candidates, limit, offset, include_revoked), ranked=False,
-                            more_than=RANK_LIMIT)
-    if not candidates:
-        return SearchResult([])
-    ranked = [rowid for rowid, _ in sorted(
-        conn.execute("SELECT rowid, bm25(object_fts) FROM object_fts WHERE object_fts MATCH ?", (exact,)),
-        key=lambda hit: (hit[1], -hit[0]))]
+        return _too_many(conn, exact, candidates, limit, offset, include_revoked)
+    prefixed = fts_query(query, prefix=True)
+    if prefixed == exact:
+        if not candidates:
+            return SearchResult([])
+        scored = conn.execute("SELECT rowid, bm25(object_fts) FROM object_fts WHERE object_fts MATCH ?",
+                              (exact,)).fetchall()
+    else:
+        # One pass gives both the count and the scores; the scores are wasted only when there are too many.
+        scored = conn.execute(
+            "SELECT rowid, bm25(object_fts) FROM object_fts WHERE object_fts MATCH ? ORDER BY rowid DESC LIMIT ?",
+            (prefixed, RANK_LIMIT + 1)).fetchall()
+        if len(scored) > RANK_LIMIT:
+            return _too_many(conn, prefixed, [rowid for rowid, _ in scored], limit, offset, include_revoked)
+    ranked = [rowid for rowid, _ in sorted(scored, key=lambda hit: (hit[1], -hit[0]))]
     return SearchResult(_rows_in_order(conn, ranked, limit, offset, include_revoked))
+
+
+def _too_many(conn: Connection, match: str, candidates: list[int], limit: int, offset: int,
+              include_revoked: bool) -> SearchResult:
+    return SearchResult(_page_newest(conn, match, candidates, limit, offset, include_revoked), ranked=False,
+                        more_than=RANK_LIMIT)
 
 
 def _newest(conn: Connection, match: str, count: int) -> list[int]:
@@ -117,9 +126,10 @@ def _rows_in_order(conn: Connection, rowids: list[int], limit: int, offset: int,
                    include_revoked: bool) -> list[tuple[Any, ...]]:
     """Rows of ``objects`` for these rowids, in their order, skipping revoked ones unless asked; one page."""
     wanted = offset + limit
+    step = max(2 * wanted, 100)  # a little more than the page, in case some are revoked
     found: list[tuple[Any, ...]] = []
-    for start in range(0, len(rowids), 500):
-        chunk = rowids[start:start + 500]
+    for start in range(0, len(rowids), step):
+        chunk = rowids[start:start + step]
         marks = ",".join("?" * len(chunk))
         by_rowid = {row[0]: row for row in conn.execute(
             f"SELECT {_ROW_COLUMNS} FROM objects o WHERE o.rowid IN ({marks})", chunk)}
