@@ -88,8 +88,10 @@ def print_summary(out: Output, summary: ImportSummary) -> None:
     out.line(f"{summary.source}: {summary.shape or 'no objects'}, {read}")
     if summary.dry_run:
         out.line("  dry run: nothing was changed")
-    elif not summary.committed:
+    elif not summary.committed and summary.unchanged and not summary.refused_count:
         out.line("  nothing new: the workspace already holds every object of this file; nothing was changed")
+    elif not summary.committed:
+        out.line("  nothing was stored")
     out.line(f"  new objects {summary.new:,}, new versions {summary.new_versions:,}, unchanged {summary.unchanged:,},"
              f" older than current {summary.older:,}, conflicts {summary.conflicts:,},"
              f" refused {summary.refused_count:,}, warnings {summary.warning_count:,}")
