@@ -81,8 +81,6 @@ class ElementProcessor:
         if report.errors:
             self.refuse(*(Finding(stix_id, path, message, index) for path, message in report.errors))
             return None
-        for path, message in report.warnings:
-            self.warn(Finding(stix_id, path, message, index))
         if self.check_object is not None:
             finding = self.check_object(obj)
             if finding is not None:
@@ -99,6 +97,9 @@ class ElementProcessor:
         if problem:
             self.refuse(Finding(stix_id, None, problem, index))
             return None
+        # Warnings belong to objects that are stored: a refused object shows only why it was refused.
+        for path, message in report.warnings:
+            self.warn(Finding(stix_id, path, message, index))
         producer = self.source.producer_identity_ref
         creator = obj.get("created_by_ref")
         if producer and creator.__class__ is str and creator not in (producer, self.own_identity):
