@@ -88,8 +88,9 @@ def print_summary(out: Output, summary: ImportSummary) -> None:
     out.line(f"{summary.source}: {summary.shape or 'no objects'}, {read}")
     if summary.dry_run:
         out.line("  dry run: nothing was changed")
-    elif not summary.committed and summary.unchanged and not summary.refused_count:
-        out.line("  nothing new: the workspace already holds every object of this file; nothing was changed")
+    elif not summary.committed and summary.unchanged:
+        every = "every object of this file" if not summary.refused_count else "every object it accepts from this file"
+        out.line(f"  nothing new: the workspace already holds {every}; nothing was changed")
     elif not summary.committed:
         out.line("  nothing was stored")
     out.line(f"  new objects {summary.new:,}, new versions {summary.new_versions:,}, unchanged {summary.unchanged:,},"
