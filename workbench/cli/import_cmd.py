@@ -1,20 +1,35 @@
-"""``workbench import``: STIX files into the workspace."""
+"""``workbench import``: STIX files, exchange packages and receipts into the workspace.
+
+Each source is its own transaction: a refused file changes nothing, and the next source is still imported. The
+exit code is 1 if any source was refused. ``--json`` prints one entry per source: the import summary, or
+``{"source": ..., "error": ...}``.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from workbench.cli import exchange_cmd
 from workbench.cli.case_cmd import import_hook
 from workbench.cli.common import Output, common_options, open_from_args
-from workbench.services.importer import ImportSummary, import_file
+from workbench.domain.errors import WorkbenchError
+from workbench.services.importer import Finding, ImportSummary, import_file
+from workbench.services.workspace import Workspace
+
+# At most this many lines per kind of warning; the rest are counted.
+_SHOWN_PER_KIND = 3
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser("import", parents=[common_options()], help="import STIX files")
+    parser = commands.add_parser("import", parents=[common_options()], help="import STIX files",
+                                 description="Import STIX 2.1 or 2.0 bundles, JSON arrays of objects, TAXII 2.1"
+                                             " envelopes or single objects. Each file is all or nothing.")
     parser.add_argument("sources", nargs="+", metavar="FILE",
-                        help="STIX bundle files, exchange packages or receipts (folder or .tar)")
+                        help="STIX files, exchange packages or receipts (folder or .tar)")
     parser.add_argument("--case", help="link what is imported to this case")
     parser.add_argument("--strict", action="store_true", help="refuse the whole file on any object error")
     parser.set_defaults(handler=run_import)
@@ -22,31 +37,73 @@ def register(commands: Any) -> None:
 
 def run_import(args: argparse.Namespace, out: Output) -> int:
     results: list[dict[str, Any]] = []
+    failed = False
     with open_from_args(args) as ws:
-        for source in args.sources:
-            # packages and receipts (dir or .tar); a package's cases are adopted, --case links what it stored
-            exchanged = exchange_cmd.import_if_exchange(ws, source, out, args.case)
-            if exchanged is not None:
-                results.append(exchanged)
-                continue
-            hook = import_hook(ws, args.case)  # checks --case first; adopts cases the file carries
-            summary = import_file(ws, source, strict=args.strict, before_commit=hook)
-            results.append(summary.to_json())
-            print_summary(out, summary)
-            for message in hook.messages if summary.committed else []:
-                out.line(f"  {message}")
+        for name in args.sources:
+            try:
+                results.append(_import_one(ws, name, args, out))
+            except WorkbenchError as exc:
+                failed = True
+                print(f"workbench: {exc}", file=sys.stderr)
+                results.append({"source": Path(name).name, "error": str(exc)})
     out.result(results)
-    return 0
+    return 1 if failed else 0
+
+
+def _import_one(ws: Workspace, name: str, args: argparse.Namespace, out: Output) -> dict[str, Any]:
+    """One source in its own transaction: a package or receipt (folder or .tar), or a STIX file.
+
+    Cases a package or file carries are adopted in the same transaction; ``--case`` links what it stored.
+    """
+    exchanged = exchange_cmd.import_if_exchange(ws, name, out, args.case)
+    if exchanged is not None:
+        return exchanged
+    hook = import_hook(ws, args.case)  # checks --case first
+    summary = import_file(ws, name, strict=args.strict, before_commit=hook)
+    print_summary(out, summary)
+    for message in hook.messages if summary.committed else []:
+        out.line(f"  {message}")
+    return summary.to_json()
 
 
 def print_summary(out: Output, summary: ImportSummary) -> None:
-    out.line(f"{summary.source}: {summary.shape}")
-    if not summary.changed_anything:
-        out.line("  nothing new: every object is already stored")
-    out.line(f"  new objects {summary.new}, new versions {summary.new_versions}, unchanged {summary.unchanged},"
-             f" older than current {summary.older}, conflicts {summary.conflicts}, refused {len(summary.refused)},"
-             f" warnings {len(summary.warnings)}")
+    """The summary as an analyst reads it: what changed, what was refused and why, warnings grouped by kind."""
+    read = f"{summary.objects_read:,} object{'s' if summary.objects_read != 1 else ''} read"
+    out.line(f"{summary.source}: {summary.shape or 'no objects'}, {read}")
+    if summary.dry_run:
+        out.line("  dry run: nothing was changed")
+    elif not summary.committed and summary.unchanged:
+        every = "every object of this file" if not summary.refused_count else "every object it accepts from this file"
+        out.line(f"  nothing new: the workspace already holds {every}; nothing was changed")
+    elif not summary.committed:
+        out.line("  nothing was stored")
+    out.line(f"  new objects {summary.new:,}, new versions {summary.new_versions:,}, unchanged {summary.unchanged:,},"
+             f" older than current {summary.older:,}, conflicts {summary.conflicts:,},"
+             f" refused {summary.refused_count:,}, warnings {summary.warning_count:,}")
+    if summary.upgraded:
+        out.line(f"  {summary.upgraded:,} objects were STIX 2.0 and were upgraded to 2.1")
     for finding in summary.refused:
         out.line(f"  refused: {finding}")
-    for finding in summary.warnings:
-        out.line(f"  warning: {finding}")
+    listed = len({(finding.object_id, finding.index) for finding in summary.refused})
+    if summary.refused_count > listed:
+        out.line(f"  ... and {summary.refused_count - listed:,} more refused objects")
+    for line in _grouped_warnings(summary.warnings):
+        out.line(line)
+    if summary.warning_count > len(summary.warnings):
+        out.line(f"  ... and {summary.warning_count - len(summary.warnings):,} more warnings")
+
+
+def _grouped_warnings(warnings: list[Finding]) -> list[str]:
+    """Warnings of the same kind (property and message) once, with how many objects have them."""
+    kinds = Counter((finding.property, finding.message) for finding in warnings)
+    lines: list[str] = []
+    shown: Counter[tuple[str | None, str]] = Counter()
+    for finding in warnings:
+        kind = (finding.property, finding.message)
+        if shown[kind] >= _SHOWN_PER_KIND:
+            continue
+        shown[kind] += 1
+        lines.append(f"  warning: {finding}")
+        if shown[kind] == _SHOWN_PER_KIND and kinds[kind] > _SHOWN_PER_KIND:
+            lines.append(f"    (the same for {kinds[kind] - _SHOWN_PER_KIND:,} more objects)")
+    return lines

@@ -19,8 +19,11 @@ def register(commands: Any) -> None:
 
 def run_search(args: argparse.Namespace, out: Output) -> int:
     with open_from_args(args) as ws:
-        hits = ws.objects.search(" ".join(args.query), limit=max(1, min(args.limit, 10_000)),
-                                 include_revoked=args.revoked)
+        page = ws.objects.search_page(" ".join(args.query), limit=max(1, min(args.limit, 10_000)),
+                                      include_revoked=args.revoked)
+    hits = page.rows
+    if not page.ranked:
+        out.line(f"more than {page.more_than:,} matches: the newest are shown first; add words to narrow the search")
     for hit in hits:
         tlp = hit.tlp.label if hit.tlp is not None else "-"
         out.line(f"{hit.type:20s} {hit.name[:60]:60s} {tlp:18s} {hit.id}")

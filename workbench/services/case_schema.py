@@ -42,7 +42,7 @@ CASE_EXTENSION_ID = "extension-definition--7fc43dec-6ccc-48fc-9377-0eabd9b8a127"
 WORKBENCH_IDENTITY_ID = "identity--6b55ede6-a62d-46d2-8828-3d34a9cbba37"
 SCHEMA_VERSION = "1.0.0"
 SCHEMA_FILE = "workbench-case-extension-1.0.0.json"
-SCHEMA_SHA256 = "7a4035bc2b6f23839e2ef7e278b136aab7579619bf0ed3aba68dd6fe2d5b6447"
+SCHEMA_SHA256 = "2b40c167e12d714ac7a2fefde5b2bed23cb5d5a9650c107a5fadaffac999576b"
 DEFINITION_CREATED = "2026-01-01T00:00:00.000Z"
 DEFINITION_MODIFIED = "2026-01-01T00:00:00.000Z"
 
@@ -104,7 +104,7 @@ def build_schema() -> dict[str, Any]:
     """The JSON schema (draft 2020-12) of the extension's content, from the field declarations."""
     common = {
         "extension_type": {"const": "property-extension"},
-        "case_ref": {"type": "string", "maxLength": MAX_TEXT, "description": "the creator's case reference"},
+        "case_reference": {"type": "string", "maxLength": MAX_TEXT, "description": "the creator's case reference"},
     }
     defs: dict[str, Any] = {
         "timestamp": {"type": "string", "pattern": _TIMESTAMP_PATTERN},
@@ -115,7 +115,7 @@ def build_schema() -> dict[str, Any]:
         defs[kind.value] = _record_schema(cls, with_uid=True)
     defs["incident_case"] = {
         "type": "object", "additionalProperties": False,
-        "required": ["extension_type", "record_type", "case_ref", "grouping_ref", "status", "details"],
+        "required": ["extension_type", "record_type", "case_reference", "grouping_ref", "status", "details"],
         "properties": {
             **common,
             "record_type": {"const": INCIDENT_RECORD},
@@ -128,7 +128,7 @@ def build_schema() -> dict[str, Any]:
     }
     defs["exercise_case"] = {
         "type": "object", "additionalProperties": False,
-        "required": ["extension_type", "record_type", "case_ref", "status", "overview"],
+        "required": ["extension_type", "record_type", "case_reference", "status", "overview"],
         "properties": {
             **common,
             "record_type": {"const": EXERCISE_RECORD},

@@ -135,7 +135,8 @@ def _incident_objects(case: Case) -> list[dict[str, Any]]:
         core["tasks"] = [{"task_ref": task["id"]} for task in tasks]
     assert case.grouping_ref is not None
     ours: dict[str, Any] = {
-        "extension_type": "property-extension", "record_type": INCIDENT_RECORD, "case_ref": case.origin_ref or case.ref,
+        "extension_type": "property-extension", "record_type": INCIDENT_RECORD,
+        "case_reference": case.origin_ref or case.ref,
         "grouping_ref": case.grouping_ref, "status": case.status.value, "details": to_dict(details),
     }
     stages = [to_dict(stage) for stage in case.stages]
@@ -158,7 +159,8 @@ def _incident_objects(case: Case) -> list[dict[str, Any]]:
 def _exercise_grouping(case: Case) -> dict[str, Any]:
     assert case.exercise is not None
     ours: dict[str, Any] = {
-        "extension_type": "property-extension", "record_type": EXERCISE_RECORD, "case_ref": case.origin_ref or case.ref,
+        "extension_type": "property-extension", "record_type": EXERCISE_RECORD,
+        "case_reference": case.origin_ref or case.ref,
         "status": case.status.value, "overview": to_dict(case.exercise),
     }
     for kind in (RecordKind.PARTICIPANT, RecordKind.OBJECTIVE, RecordKind.INJECT, RecordKind.OBSERVATION,
@@ -297,7 +299,7 @@ def case_from_stix(obj: Mapping[str, Any], lookup: Callable[[str], dict[str, Any
             ref="", kind=kind, title=check_title(obj.get("name")),
             status=parse_status(kind, ours["status"]), tlp=object_tlp(dict(obj)),
             description=str(obj.get("description") or ""), stix_id=stix_id, created=created, modified=modified,
-            creator_ref=str(obj.get("created_by_ref") or ""), origin_ref=ours.get("case_ref"),
+            creator_ref=str(obj.get("created_by_ref") or ""), origin_ref=ours.get("case_reference"),
             grouping_ref=ours.get("grouping_ref"),
         )
         if kind is CaseKind.INCIDENT:

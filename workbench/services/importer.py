@@ -2,111 +2,59 @@
 
 The contract the command line, the window and the exchange package import share:
 
-``import_file(ws, path, ...)`` reads a STIX 2.1 bundle (and the other shapes the importer accepts), checks every
-object, stores the good ones under the versioning rules with provenance naming ``source``, writes one audit
-entry, and commits, all in one transaction. ``dry_run`` does the same work and rolls back, for previews.
-``check_object`` lets a caller refuse objects for its own reasons (the exchange's TLP ceiling); ``before_commit``
-lets it write its own rows in the same transaction (the exchange's channel state). ``progress`` is called with
-(bytes read, total bytes); ``cancel`` is polled and, when it returns true, the import stops and nothing is kept.
+``import_file(ws, path, ...)`` reads a STIX document (a STIX 2.1 or 2.0 bundle, a bare JSON array of objects, a
+TAXII 2.1 envelope, or a single object), checks every object, stores the good ones under the versioning rules
+with provenance naming ``source``, writes one audit entry, and commits, all in one transaction. The file is
+streamed: memory holds one read buffer and one batch of objects, whatever the size of the file.
 
-Errors in the file as a whole raise ``InvalidInput``; errors in single objects are findings in the summary.
+- Errors in the file as a whole (not JSON, not UTF-8, duplicate keys, beyond a limit, not STIX at all) raise
+  ``InvalidInput`` naming the cause; nothing is written.
+- Errors in single objects refuse those objects (``summary.refused``: id, property, reason); the others import.
+  With ``strict`` the first such error refuses the whole file instead. Warnings are kept in ``summary.warnings``.
+- ``dry_run`` does the same work and rolls back, for previews.
+- ``check_object(obj) -> Finding | None`` lets a caller refuse objects for its own reasons (the exchange's TLP
+  ceiling); it sees each object after the importer's own checks, upgraded to 2.1.
+- ``before_commit(conn, summary)`` lets a caller write its own rows in the same transaction (the exchange's
+  channel state, a case's links). It is called once every object is stored, also when no object changed; the
+  import then commits if the caller wrote anything.
+- ``progress(bytes read, total bytes)`` is called after every batch; ``cancel()`` is polled as often and, when it
+  returns true, the import stops with ``Cancelled`` and nothing is kept.
+- An import that changes nothing leaves no trace (no source row, no audit entry): importing the same file twice
+  changes nothing the second time, and the summary says so (``changed_anything`` is false).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import json
 import logging
 import os
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+import stat
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from workbench.domain.errors import Cancelled, InvalidInput
-from workbench.domain.ids import is_stix_id, is_stix_type
-from workbench.domain.timestamps import parse_stix_timestamp
+from workbench.services.importing.limits import DEFAULT_LIMITS, Limits, describe_size
+from workbench.services.importing.pipeline import ElementProcessor, ObjectCheck
+from workbench.services.importing.reader import StixReader
+from workbench.services.importing.summary import Finding, ImportSource, ImportSummary
 from workbench.services.workspace import Workspace
 from workbench.storage import audit
+from workbench.storage.bulk import BulkWriter, PreparedVersion
 from workbench.storage.database import Connection
 from workbench.storage.objects import ObjectStore, Outcome
 
 logger = logging.getLogger(__name__)
 
-MAX_FILE_SIZE = 2 * 1024**3
+__all__ = ["BeforeCommit", "CancelCheck", "Finding", "ImportSource", "ImportSummary", "Limits", "ObjectCheck",
+           "Progress", "import_file", "sha256_file"]
 
+#: Objects stored per batch: large enough that SQL runs in long ``executemany`` runs, small enough for memory.
+BATCH_SIZE = 2_000
+# Kept for callers of the first version of this module.
+MAX_FILE_SIZE = DEFAULT_LIMITS.file_bytes
 
-@dataclass(frozen=True)
-class ImportSource:
-    """Provenance of an import: recorded with every version it stores."""
-
-    kind: str  # "file" or "package"
-    name: str
-    sha256: str | None = None
-    partner_key_id: str | None = None
-    package_id: str | None = None
-
-
-@dataclass(frozen=True)
-class Finding:
-    """Something wrong with one object (or the file when ``object_id`` is None)."""
-
-    object_id: str | None
-    property: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = self.object_id or "file"
-        if self.property:
-            where += f" ({self.property})"
-        return f"{where}: {self.message}"
-
-
-@dataclass
-class ImportSummary:
-    """What an import did (or, for a dry run, would do)."""
-
-    source: str
-    sha256: str
-    shape: str = ""
-    new: int = 0
-    new_versions: int = 0
-    unchanged: int = 0
-    older: int = 0
-    conflicts: int = 0
-    refused: list[Finding] = field(default_factory=list)
-    warnings: list[Finding] = field(default_factory=list)
-    committed: bool = False
-    dry_run: bool = False
-
-    @property
-    def stored(self) -> int:
-        return self.new + self.new_versions + self.older + self.conflicts
-
-    @property
-    def changed_anything(self) -> bool:
-        return bool(self.new or self.new_versions or self.older or self.conflicts)
-
-    def count(self, outcome: Outcome) -> None:
-        if outcome is Outcome.NEW:
-            self.new += 1
-        elif outcome is Outcome.NEW_VERSION:
-            self.new_versions += 1
-        elif outcome is Outcome.UNCHANGED:
-            self.unchanged += 1
-        elif outcome is Outcome.OLDER:
-            self.older += 1
-        else:
-            self.conflicts += 1
-
-    def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["refused"] = [asdict(item) for item in self.refused]
-        data["warnings"] = [asdict(item) for item in self.warnings]
-        return data
-
-
-ObjectCheck = Callable[[dict[str, Any]], Finding | None]
 BeforeCommit = Callable[[Connection, ImportSummary], None]
 Progress = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
@@ -118,6 +66,19 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+class _HashingReader:
+    """A file read once: what the importer parses is exactly what is hashed for the provenance."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self._handle = handle
+        self.digest = hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._handle.read(size)
+        self.digest.update(data)
+        return data
 
 
 def import_file(
@@ -132,82 +93,156 @@ def import_file(
     before_commit: BeforeCommit | None = None,
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> ImportSummary:
-    """Import one file; see the module docstring for the contract."""
+    """Import one file; see the module docstring for the contract.
+
+    ``case_id`` is recorded in the summary and the audit entry; linking the objects to the case is the work of the
+    ``before_commit`` the cases feature passes with it, so ``case_id`` without ``before_commit`` is refused.
+    """
     path = Path(path)
+    name = path.name
+    if case_id is not None and before_commit is None:
+        raise InvalidInput("linking an import to a case is not available in this version")
     try:
-        size = path.stat().st_size
+        info = path.stat()
+    except FileNotFoundError:
+        raise InvalidInput(f"{name}: no such file") from None
     except OSError as exc:
-        raise InvalidInput(f"cannot read {path.name}: {exc.strerror}") from None
-    if size > MAX_FILE_SIZE:
-        raise InvalidInput(f"{path.name} is larger than {MAX_FILE_SIZE // 1024**3} GiB")
-    digest = sha256_file(path)
-    source = source or ImportSource("file", path.name, digest)
-    summary = ImportSummary(source=source.name, sha256=digest, dry_run=dry_run)
-    objects, summary.shape = _read(path)
-    good: list[dict[str, Any]] = []
-    for obj in objects:
-        finding = _check(obj) or (check_object(obj) if check_object else None)
-        if finding:
-            summary.refused.append(finding)
-        else:
-            good.append(obj)
-    if strict and summary.refused:
-        raise InvalidInput(f"{path.name}: {len(summary.refused)} object(s) refused under --strict; first: "
-                           f"{summary.refused[0]}")
+        raise InvalidInput(f"cannot read {name}: {exc.strerror}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InvalidInput(f"{name} is a folder, not a STIX file")
+    if not stat.S_ISREG(info.st_mode):
+        raise InvalidInput(f"{name} is not a regular file")
+    if info.st_size > limits.file_bytes:
+        raise InvalidInput(f"{name} is larger than {describe_size(limits.file_bytes)}")
     try:
-        with ws.transaction() as conn:
-            store = ObjectStore(conn)
-            source_id = store.add_source(source.kind, source.name, sha256=source.sha256,
-                                         partner_key_id=source.partner_key_id, package_id=source.package_id)
-            for index, obj in enumerate(good):
-                if cancel and cancel():
-                    raise Cancelled()
-                summary.count(store.put(obj, source_id))
-                if progress and index % 1000 == 0:
-                    progress(index, len(good))
-            if not summary.changed_anything:
-                raise _NothingToKeep()
-            audit.append(conn, "import", {"source": source.name, "sha256": digest, "kind": source.kind,
-                                          "new": summary.new, "new_versions": summary.new_versions,
-                                          "refused": len(summary.refused)})
-            if before_commit:
-                before_commit(conn, summary)
-            if dry_run:
-                raise _NothingToKeep()
-        summary.committed = True
-    except _NothingToKeep:
-        pass
-    return summary
+        handle = open(path, "rb")  # noqa: SIM115 - closed in the finally below, after the transaction
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {name}: {exc.strerror}") from None
+    try:
+        return _import(ws, handle, name, info.st_size, source, strict=strict, case_id=case_id, dry_run=dry_run,
+                       check_object=check_object, before_commit=before_commit, progress=progress, cancel=cancel,
+                       limits=limits)
+    finally:
+        handle.close()
 
 
 class _NothingToKeep(Exception):
     """Roll back: a dry run, or an import that changed nothing (so importing twice leaves no trace)."""
 
 
-def _read(path: Path) -> tuple[list[dict[str, Any]], str]:
+def _import(
+    ws: Workspace,
+    handle: BinaryIO,
+    name: str,
+    size: int,
+    source: ImportSource | None,
+    *,
+    strict: bool,
+    case_id: str | None,
+    dry_run: bool,
+    check_object: ObjectCheck | None,
+    before_commit: BeforeCommit | None,
+    progress: Progress | None,
+    cancel: CancelCheck | None,
+    limits: Limits,
+) -> ImportSummary:
+    hashing = _HashingReader(handle)
+    source = source or ImportSource("file", name)
+    summary = ImportSummary(source=source.name, sha256="", dry_run=dry_run, case_id=case_id)
+    reader = StixReader(hashing, name, limits)  # type: ignore[arg-type]
+    processor = ElementProcessor(summary, source, ws.identity_id, limits, strict=strict, check_object=check_object)
     try:
-        document = json.loads(path.read_bytes())
-    except (ValueError, RecursionError) as exc:
-        raise InvalidInput(f"{path.name} is not valid JSON: {exc}") from None
-    if isinstance(document, dict) and document.get("type") == "bundle":
-        objects, shape = document.get("objects") or [], "STIX 2.1 bundle"
-    elif isinstance(document, list):
-        objects, shape = document, "JSON array of objects"
-    elif isinstance(document, dict) and isinstance(document.get("objects"), list):
-        objects, shape = document["objects"], "TAXII 2.1 envelope"
-    else:
-        raise InvalidInput(f"{path.name} is not a STIX bundle")
-    return [obj for obj in objects if isinstance(obj, dict)], shape
+        with ws.db.bulk_cache(), _checkpoint_deferred(ws.conn), ws.transaction() as conn:
+            source_id = ObjectStore(conn).add_source(source.kind, source.name, sha256=source.sha256,
+                                                     partner_key_id=source.partner_key_id,
+                                                     package_id=source.package_id)
+            writer = BulkWriter(conn, source_id)
+            batch: list[PreparedVersion] = []
+            for element in reader:
+                prepared = processor.process(element, reader.declared_version)
+                if prepared is not None:
+                    batch.append(prepared)
+                if len(batch) >= BATCH_SIZE:
+                    _store(writer, batch, summary)
+                    batch = []
+                    logger.info("%s: %d objects read, %d stored so far", name, reader.elements_read, summary.stored)
+                    if progress is not None:
+                        progress(reader.bytes_read, size)
+                    if cancel is not None and cancel():
+                        raise Cancelled()
+            if batch:
+                _store(writer, batch, summary)
+            writer.finish()
+            if cancel is not None and cancel():
+                raise Cancelled()
+            summary.objects_read = reader.elements_read
+            summary.shape = reader.shape or ""
+            summary.sha256 = hashing.digest.hexdigest()
+            _check_document(reader, processor, summary, name)
+            if source.sha256 is None:
+                conn.execute("UPDATE sources SET sha256 = ? WHERE id = ?", (summary.sha256, source_id))
+            if progress is not None:
+                progress(size, size)
+            changes_before = conn.total_changes
+            if before_commit is not None:
+                before_commit(conn, summary)
+            caller_wrote = conn.total_changes != changes_before
+            if not (summary.changed_anything or caller_wrote):
+                raise _NothingToKeep()
+            audit.append(conn, "import", _audit_details(summary, source))
+            if dry_run:
+                raise _NothingToKeep()
+        summary.committed = True
+    except _NothingToKeep:
+        pass
+    logger.info("import of %s: %d new, %d new versions, %d unchanged, %d refused, %s", name, summary.new,
+                summary.new_versions, summary.unchanged, summary.refused_count,
+                "committed" if summary.committed else "nothing kept")
+    return summary
 
 
-def _check(obj: dict[str, Any]) -> Finding | None:
-    stix_id = obj.get("id") if isinstance(obj.get("id"), str) else None
-    if not is_stix_type(obj.get("type")):
-        return Finding(stix_id, "type", "missing or malformed type")
-    if not is_stix_id(stix_id, obj["type"]):
-        return Finding(stix_id, "id", "id is not type--UUID of the object's type")
-    for prop in ("created", "modified"):
-        if prop in obj and parse_stix_timestamp(obj[prop]) is None:
-            return Finding(stix_id, prop, "not an RFC 3339 timestamp")
-    return None
+@contextlib.contextmanager
+def _checkpoint_deferred(conn: Connection) -> Iterator[None]:
+    """No WAL checkpoint at the import's commit: the copy of the new pages into the database file (and its fsync)
+    is housekeeping that SQLite does at the next write or when the workspace closes. The commit itself is atomic
+    and complete; with ``synchronous=NORMAL`` it was never fsync'd at commit anyway."""
+    previous = int(conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA wal_autocheckpoint = {previous}")
+
+
+def _store(writer: BulkWriter, batch: list[PreparedVersion], summary: ImportSummary) -> None:
+    for outcome in writer.write(batch):
+        summary.count(Outcome(outcome))
+
+
+def _check_document(reader: StixReader, processor: ElementProcessor, summary: ImportSummary, name: str) -> None:
+    """File-level refusals and warnings that can only be decided once the whole document was read."""
+    if reader.elements_read and not processor.stix_like:
+        raise InvalidInput(f"{name} holds no STIX objects: none of its {reader.elements_read:,} elements has a type"
+                           " and an id")
+    if not reader.elements_read:
+        processor.warn(Finding(None, None, "the document holds no objects"))
+    bundle_id = reader.bundle_id
+    if summary.shape.startswith("STIX") and not (isinstance(bundle_id, str) and bundle_id.startswith("bundle--")):
+        processor.warn(Finding(None, "id", "the bundle has no valid bundle id"))
+
+
+def _audit_details(summary: ImportSummary, source: ImportSource) -> dict[str, Any]:
+    details: dict[str, Any] = {
+        "source": source.name, "kind": source.kind, "sha256": summary.sha256, "shape": summary.shape,
+        "new": summary.new, "new_versions": summary.new_versions, "unchanged": summary.unchanged,
+        "older": summary.older, "conflicts": summary.conflicts, "refused": summary.refused_count,
+        "warnings": summary.warning_count,
+    }
+    for key in ("partner_key_id", "package_id"):
+        if getattr(source, key):
+            details[key] = getattr(source, key)
+    if summary.case_id:
+        details["case"] = summary.case_id
+    return details

@@ -201,21 +201,25 @@ def _describe_relations(conn: Connection, rows: list[LibraryRow]) -> list[Librar
     wanted = [row.id for row in rows if row.type in ("relationship", "sighting")]
     if not wanted:
         return rows
+    # The ends are read from the stored objects themselves: the reference index is keyed by target.
+    store = ObjectStore(conn)
     ends: dict[str, dict[str, str]] = {}
-    marks = ",".join("?" * len(wanted))
-    for from_id, prop, name, to_id in conn.execute(
-        "SELECT r.from_id, r.property, t.name, r.to_id FROM object_refs r LEFT JOIN objects t ON t.id = r.to_id"
-        f" WHERE r.from_id IN ({marks}) AND r.property IN ('source_ref', 'target_ref', 'sighting_of_ref')",
-        wanted,
-    ):
-        ends.setdefault(from_id, {})[prop] = name or to_id
+    for from_id, obj in store.get_many(wanted).items():
+        for prop in ("source_ref", "target_ref", "sighting_of_ref"):
+            target = obj.get(prop)
+            if isinstance(target, str):
+                ends.setdefault(from_id, {})[prop] = target
+    names = _names(conn, {target for found in ends.values() for target in found.values()})
+    for found in ends.values():
+        for prop, target in found.items():
+            found[prop] = names.get(target) or target
     described = []
     for row in rows:
-        found = ends.get(row.id)
-        if found and row.type == "relationship" and "source_ref" in found and "target_ref" in found:
-            row = replace(row, name=f"{row.name}: {found['source_ref']} → {found['target_ref']}")
-        elif found and row.type == "sighting" and "sighting_of_ref" in found:
-            row = replace(row, name=f"{row.name}: {found['sighting_of_ref']}")
+        joined = ends.get(row.id)
+        if joined and row.type == "relationship" and "source_ref" in joined and "target_ref" in joined:
+            row = replace(row, name=f"{row.name}: {joined['source_ref']} → {joined['target_ref']}")
+        elif joined and row.type == "sighting" and "sighting_of_ref" in joined:
+            row = replace(row, name=f"{row.name}: {joined['sighting_of_ref']}")
         described.append(row)
     return described
 
@@ -353,29 +357,38 @@ def links(conn: Connection, stix_id: str, *, limit: int = MAX_LINKS) -> tuple[li
     found: list[Link] = []
     truncated = False
     relationship_rows = conn.execute(
-        "SELECT rel.id, rel.name, mine.property, other.to_id, oo.type, oo.name"
-        " FROM object_refs mine JOIN objects rel ON rel.id = mine.from_id AND rel.type = 'relationship'"
-        " JOIN object_refs other ON other.from_id = rel.id AND other.property IN ('source_ref', 'target_ref')"
-        "  AND other.property != mine.property"
-        " LEFT JOIN objects oo ON oo.id = other.to_id"
+        "SELECT rel.id, rel.name, mine.property FROM object_refs mine"
+        " JOIN objects rel ON rel.rowid = mine.from_rowid AND rel.type = 'relationship'"
         " WHERE mine.to_id = ? AND mine.property IN ('source_ref', 'target_ref') LIMIT ?",
         (stix_id, limit + 1),
     ).fetchall()
     truncated |= len(relationship_rows) > limit
-    for rel_id, rel_type, prop, other, other_type, other_name in relationship_rows[:limit]:
-        direction = Direction.OUTGOING if prop == "source_ref" else Direction.INCOMING
-        found.append(Link(direction, rel_type or "related-to", other, other_type or type_of(other),
-                          other_name or "", other_type is not None, rel_id))
-    outgoing = conn.execute(
-        "SELECT r.property, r.to_id, o.type, o.name FROM object_refs r LEFT JOIN objects o ON o.id = r.to_id"
-        " WHERE r.from_id = ? ORDER BY r.property LIMIT ?", (stix_id, limit + 1),
-    ).fetchall()
+    relationship_rows = relationship_rows[:limit]
+    store = ObjectStore(conn)
+    stored = store.get_many(rel_id for rel_id, _, _ in relationship_rows)
+    other_end: dict[str, str] = {}
+    for rel_id, _, prop in relationship_rows:
+        other = stored.get(rel_id, {}).get("target_ref" if prop == "source_ref" else "source_ref")
+        if isinstance(other, str):
+            other_end[rel_id] = other
+    outgoing = store.refs_from(stix_id)
     truncated |= len(outgoing) > limit
-    for prop, target, target_type, target_name in outgoing[:limit]:
-        found.append(Link(Direction.OUTGOING, prop, target, target_type or type_of(target), target_name or "",
+    outgoing = outgoing[:limit]
+    described = _described(conn, set(other_end.values()) | {target for _, target in outgoing})
+    for rel_id, rel_type, prop in relationship_rows:
+        other = other_end.get(rel_id)
+        if other is None:
+            continue
+        direction = Direction.OUTGOING if prop == "source_ref" else Direction.INCOMING
+        other_type, other_name = described.get(other, (None, ""))
+        found.append(Link(direction, rel_type or "related-to", other, other_type or type_of(other),
+                          other_name, other_type is not None, rel_id))
+    for prop, target in outgoing:
+        target_type, target_name = described.get(target, (None, ""))
+        found.append(Link(Direction.OUTGOING, prop, target, target_type or type_of(target), target_name,
                           target_type is not None))
     incoming = conn.execute(
-        "SELECT r.property, r.from_id, o.type, o.name FROM object_refs r JOIN objects o ON o.id = r.from_id"
+        "SELECT r.property, o.id, o.type, o.name FROM object_refs r JOIN objects o ON o.rowid = r.from_rowid"
         " WHERE r.to_id = ? AND NOT (o.type = 'relationship' AND r.property IN ('source_ref', 'target_ref'))"
         " LIMIT ?", (stix_id, limit + 1),
     ).fetchall()
@@ -383,6 +396,22 @@ def links(conn: Connection, stix_id: str, *, limit: int = MAX_LINKS) -> tuple[li
     for prop, source, source_type, source_name in incoming[:limit]:
         found.append(Link(Direction.INCOMING, prop, source, source_type, source_name or "", True))
     return found, truncated
+
+
+def _described(conn: Connection, ids: set[str]) -> dict[str, tuple[str, str]]:
+    """``id -> (type, name)`` of the given ids that are stored."""
+    found: dict[str, tuple[str, str]] = {}
+    batch = sorted(ids)
+    for start in range(0, len(batch), 500):
+        part = batch[start:start + 500]
+        marks = ",".join("?" * len(part))
+        for stix_id, kind, name in conn.execute(f"SELECT id, type, name FROM objects WHERE id IN ({marks})", part):
+            found[stix_id] = (kind, name or "")
+    return found
+
+
+def _names(conn: Connection, ids: set[str]) -> dict[str, str]:
+    return {stix_id: name for stix_id, (_, name) in _described(conn, ids).items()}
 
 
 def object_detail(conn: Connection, stix_id: str) -> ObjectDetail | None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 
-from workbench.storage.database import Connection
+from workbench.storage.database import Connection, inserted_rowid
 from workbench.storage.objects import fts_query
 
 _COLUMN_NAMES = ("id", "ref", "kind", "stix_id", "grouping_ref", "title", "status", "tlp", "sector", "member_state",
@@ -121,7 +121,7 @@ class CaseStore:
              row.member_state, row.starts_at, row.creator_ref, row.origin, row.origin_ref, row.created, row.modified,
              row.description, orjson.dumps(row.details).decode()),
         )
-        row.id = int(cursor.lastrowid)
+        row.id = inserted_rowid(cursor)
         return row.id
 
     def update(self, row: CaseRow) -> None:

@@ -40,6 +40,7 @@ BULK_CACHE_KIB = 256 * 1024
 
 if TYPE_CHECKING:
     # sqlcipher3 ships no type information; its connection has the API of the standard library's.
+    import sqlite3
     from sqlite3 import Connection
 else:
     Connection = dbapi2.Connection
@@ -271,6 +272,14 @@ class Database:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def inserted_rowid(cursor: sqlite3.Cursor) -> int:
+    """The rowid an INSERT just gave its row (never None after a successful INSERT)."""
+    rowid = cursor.lastrowid
+    if rowid is None:
+        raise WorkspaceError("the database did not report the new row")
+    return rowid
 
 
 def _read_salt(path: Path) -> bytes:

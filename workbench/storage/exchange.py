@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from workbench.storage.database import Connection
+from workbench.storage.database import Connection, inserted_rowid
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ def insert_partner(conn: Connection, name: str, tlp_send: int, tlp_accept: int, 
         "INSERT INTO partners (name, tlp_send, tlp_accept, added_at) VALUES (?, ?, ?, ?)",
         (name, tlp_send, tlp_accept, added_at),
     )
-    return int(cursor.lastrowid)
+    return inserted_rowid(cursor)
 
 
 def update_partner_ceilings(conn: Connection, partner_id: int, tlp_send: int, tlp_accept: int) -> None:
@@ -231,7 +231,9 @@ def current_objects(conn: Connection) -> list[tuple[str, str, int | None, int, s
 
 def current_refs(conn: Connection) -> list[tuple[str, str, str]]:
     """``(from_id, to_id, property)`` of every reference held by a current version."""
-    return list(conn.execute("SELECT from_id, to_id, property FROM object_refs"))
+    return list(conn.execute(
+        "SELECT o.id, r.to_id, r.property FROM object_refs r JOIN objects o ON o.rowid = r.from_rowid"
+    ))
 
 
 def other_versions(conn: Connection) -> list[tuple[str, int, int | None, int]]:

@@ -12,18 +12,34 @@ from __future__ import annotations
 
 import enum
 import hashlib
-import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
 from workbench.domain.errors import InvalidInput
-from workbench.domain.stix import display_name, iter_refs, search_fields
-from workbench.domain.timestamps import now_stix, sortable_timestamp
-from workbench.domain.tlp import Tlp, object_tlp
-from workbench.storage.database import Connection
+from workbench.domain.timestamps import now_stix
+from workbench.domain.tlp import Tlp
+from workbench.storage.bulk import BulkWriter, PreparedVersion, prepare, references, version_key
+from workbench.storage.database import Connection, inserted_rowid
+from workbench.storage.search import fts_query
+from workbench.storage.search import search as search_objects
+
+__all__ = [
+    "ObjectRow",
+    "ObjectStore",
+    "Outcome",
+    "PreparedVersion",
+    "Provenance",
+    "SearchPage",
+    "VersionInfo",
+    "content_hash",
+    "fts_query",
+    "serialize",
+    "store_digest",
+    "version_key",
+]
 
 
 class Outcome(enum.Enum):
@@ -87,18 +103,6 @@ def content_hash(obj: dict[str, Any]) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def version_key(obj: dict[str, Any]) -> str:
-    """The sortable ``modified`` of a version; ``created`` for objects that have no ``modified``, else ''."""
-    for prop in ("modified", "created"):
-        value = obj.get(prop)
-        if value is not None:
-            key = sortable_timestamp(value)
-            if key is None:
-                raise InvalidInput(f"{obj.get('id', 'object')}: {prop} is not an RFC 3339 timestamp")
-            return key
-    return ""
-
-
 class ObjectStore:
     """Queries over one connection. Writes join the caller's open transaction."""
 
@@ -122,84 +126,20 @@ class ObjectStore:
             " VALUES (?, ?, ?, ?, ?, ?)",
             (kind, name, sha256, partner_key_id, package_id, imported_at or now_stix()),
         )
-        return int(cursor.lastrowid)
+        return inserted_rowid(cursor)
 
     # -- writing -----------------------------------------------------------------------------------------------
 
     def put(self, obj: dict[str, Any], source_id: int) -> Outcome:
         """Store one object version under the versioning rules; see the module docstring."""
-        stix_id = obj["id"]
-        modified = version_key(obj)
-        revoked = obj.get("revoked") is True
-        digest = content_hash(obj)
-        conn = self.conn
-        current = conn.execute(
-            "SELECT rowid, modified, versions FROM objects WHERE id = ?", (stix_id,)
-        ).fetchone()
-        if current is not None:
-            same = conn.execute(
-                "SELECT vid, content_sha256 FROM object_versions WHERE id = ? AND modified = ?",
-                (stix_id, modified),
-            ).fetchone()
-            if same is not None:
-                if same[1] == digest:
-                    return Outcome.UNCHANGED
-                conn.execute(
-                    "INSERT OR IGNORE INTO conflicts"
-                    " (id, modified, existing_vid, content_sha256, json, source_id, detected_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (stix_id, modified, same[0], digest, serialize(obj).decode(), source_id, now_stix()),
-                )
-                return Outcome.CONFLICT
-        tlp = object_tlp(obj)
-        vid = conn.execute(
-            "INSERT INTO object_versions (id, type, modified, revoked, tlp, content_sha256, json, source_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (stix_id, obj["type"], modified, int(revoked), tlp, digest, serialize(obj).decode(), source_id),
-        ).lastrowid
-        if current is None:
-            rowid = conn.execute(
-                "INSERT INTO objects (id, type, name, created, modified, tlp, revoked, vid, source_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (stix_id, obj["type"], display_name(obj), obj.get("created"), modified, tlp, int(revoked), vid,
-                 source_id),
-            ).lastrowid
-            self._index(rowid, stix_id, obj, replace=False)
-            return Outcome.NEW
-        rowid, current_modified, versions = current
-        current_is_revoked_only = revoked is False and conn.execute(
-            "SELECT 1 FROM object_versions WHERE id = ? AND revoked = 0 AND vid != ? LIMIT 1", (stix_id, vid)
-        ).fetchone() is None
-        if revoked:
-            conn.execute(
-                "UPDATE objects SET revoked = 1, versions = ? WHERE rowid = ?", (versions + 1, rowid)
-            )
-            return Outcome.NEW_VERSION if modified > current_modified else Outcome.OLDER
-        if modified > current_modified or current_is_revoked_only:
-            conn.execute(
-                "UPDATE objects SET type = ?, name = ?, created = ?, modified = ?, tlp = ?, vid = ?,"
-                " source_id = ?, versions = ? WHERE rowid = ?",
-                (obj["type"], display_name(obj), obj.get("created"), modified, tlp, vid, source_id,
-                 versions + 1, rowid),
-            )
-            self._index(rowid, stix_id, obj, replace=True)
-            return Outcome.NEW_VERSION
-        conn.execute("UPDATE objects SET versions = ? WHERE rowid = ?", (versions + 1, rowid))
-        return Outcome.OLDER
+        return self.put_many([prepare(obj)], source_id)[0]
 
-    def _index(self, rowid: int, stix_id: str, obj: dict[str, Any], *, replace: bool) -> None:
-        conn = self.conn
-        if replace:
-            conn.execute("DELETE FROM object_fts WHERE rowid = ?", (rowid,))
-            conn.execute("DELETE FROM object_refs WHERE from_id = ?", (stix_id,))
-        conn.execute(
-            "INSERT INTO object_fts (rowid, name, description, pattern, observables, extra)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (rowid, *search_fields(obj)),
-        )
-        refs = [(stix_id, target, prop) for prop, target in iter_refs(obj)]
-        if refs:
-            conn.executemany("INSERT INTO object_refs (from_id, to_id, property) VALUES (?, ?, ?)", refs)
+    def put_many(self, versions: Sequence[PreparedVersion], source_id: int) -> list[Outcome]:
+        """Store prepared versions in order, as many ``put`` calls would, in a few statements (see ``bulk``)."""
+        writer = BulkWriter(self.conn, source_id)
+        outcomes = [Outcome(value) for value in writer.write(versions)]
+        writer.finish()
+        return outcomes
 
     # -- reading -----------------------------------------------------------------------------------------------
 
@@ -259,15 +199,20 @@ class ObjectStore:
         return orjson.loads(row[0]) if row else None
 
     def refs_from(self, stix_id: str) -> list[tuple[str, str]]:
-        """``(property, target id)`` pairs the current version of an object holds."""
-        return [(prop, target) for target, prop in self.conn.execute(
-            "SELECT to_id, property FROM object_refs WHERE from_id = ? ORDER BY property, to_id", (stix_id,)
-        )]
+        """``(property, target id)`` pairs the current version of an object holds, sorted, each once.
+
+        Read from the current version itself (see ``bulk.references``), which is what the reference index holds.
+        """
+        current = self.get(stix_id)
+        if current is None:
+            return []
+        return sorted(set(references(current)))
 
     def refs_to(self, stix_id: str) -> list[tuple[str, str]]:
         """``(property, source id)`` pairs of current versions that refer to this object."""
         return [(prop, source) for source, prop in self.conn.execute(
-            "SELECT from_id, property FROM object_refs WHERE to_id = ? ORDER BY property, from_id", (stix_id,)
+            "SELECT o.id, r.property FROM object_refs r JOIN objects o ON o.rowid = r.from_rowid"
+            " WHERE r.to_id = ? ORDER BY r.property, o.id", (stix_id,)
         )]
 
     def count(self) -> int:
@@ -283,36 +228,25 @@ class ObjectStore:
     def search(self, query: str, *, limit: int = 50, offset: int = 0, include_revoked: bool = False) -> list[ObjectRow]:
         """Objects whose name, description, pattern, observable values or other names match every word.
 
-        Words are matched as prefixes; punctuation inside a word (``198.51.100.7``, ``evil-domain.example``)
-        is matched as a phrase. Best matches first. Refuses an empty query.
+        A query that is one STIX id finds that object. Best matches first, or the newest first when the words
+        are too common to rank (see ``storage.search``, and ``search_page`` to know which). Refuses an empty query.
         """
-        match = fts_query(query)
-        revoked = "" if include_revoked else " AND o.revoked = 0"
-        rows = self.conn.execute(
-            "SELECT o.rowid, o.id, o.type, o.name, o.modified, o.tlp, o.revoked"
-            " FROM object_fts JOIN objects o ON o.rowid = object_fts.rowid"
-            f" WHERE object_fts MATCH ?{revoked} ORDER BY object_fts.rank LIMIT ? OFFSET ?",
-            (match, limit, offset),
-        ).fetchall()
-        return [_object_row(row) for row in rows]
+        return self.search_page(query, limit=limit, offset=offset, include_revoked=include_revoked).rows
+
+    def search_page(self, query: str, *, limit: int = 50, offset: int = 0,
+                    include_revoked: bool = False) -> SearchPage:
+        """One page of hits and whether they are ranked by relevance (see ``storage.search``)."""
+        result = search_objects(self.conn, query, limit=limit, offset=offset, include_revoked=include_revoked)
+        return SearchPage([_object_row(row) for row in result.rows], result.ranked, result.more_than)
 
 
-_WORD = re.compile(r"\S+")
+@dataclass(frozen=True)
+class SearchPage:
+    """Hits of a search: ``ranked`` by relevance, or newest first when there are more than ``more_than``."""
 
-
-def fts_query(text: str) -> str:
-    """Turn what an analyst types into a safe FTS5 query: every word must match, as a prefix.
-
-    Each word is quoted, so FTS5 operators and column filters typed by accident (or by a hostile string) are
-    searched for literally rather than parsed.
-    """
-    # Words without a letter or digit hold no token and would match nothing: leave them out.
-    words = [word for word in _WORD.findall(text or "") if any(char.isalnum() for char in word)]
-    if not words:
-        raise InvalidInput("the search is empty")
-    if len(words) > 32:
-        raise InvalidInput("the search has more than 32 words")
-    return " AND ".join('"' + word.replace('"', '""') + '"*' for word in words)
+    rows: list[ObjectRow]
+    ranked: bool
+    more_than: int | None
 
 
 def _object_row(row: tuple[Any, ...]) -> ObjectRow:

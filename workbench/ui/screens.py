@@ -9,7 +9,6 @@ from __future__ import annotations
 from workbench.ui import audit, cases, exchange, library, partners, reports
 from workbench.ui.common.screen import ScreenSpec
 
-
 SCREENS: tuple[ScreenSpec, ...] = (
     library.SCREEN,
     cases.SCREEN,

@@ -1,0 +1,88 @@
+"""Real STIX written by others (shared data, stix/ and bad/): everything imports, valid files without refusals."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SHARED_DATA
+from workbench.domain.errors import InvalidInput
+from workbench.services.importer import import_file
+from workbench.services.workspace import Workspace
+
+STIX = SHARED_DATA / "stix"
+pytestmark = pytest.mark.skipif(not STIX.is_dir(), reason="shared STIX data not present")
+
+# Valid STIX 2.1 by the OASIS validator: none of their objects may be refused.
+VALID_SETS = ("oasis-examples", "attack", "misp-stix21", "opencti")
+# The validator's own example files that it finds invalid (malformed JSON, an identity without modified).
+VALIDATOR_BAD = {"invalid_braces.json": "not a STIX document", "invalid_comma.json": "not valid JSON"}
+
+
+def files(*folders: str) -> list[Path]:
+    return sorted(path for folder in folders for path in (STIX / folder).rglob("*.json"))
+
+
+def fresh(workspace: Workspace, tmp_path: Path, name: str) -> Workspace:
+    """A clean copy of the fixture workspace for each file, so that files do not meet each other's versions."""
+    from tests.conftest import open_copy
+
+    return open_copy(_template_of(workspace), tmp_path / name)
+
+
+def _template_of(workspace: Workspace):  # type: ignore[no-untyped-def]
+    from tests.conftest import Template
+
+    return Template(workspace.path, workspace.db.key)
+
+
+def test_mitre_attack_mobile_imports_whole(workspace: Workspace) -> None:
+    summary = import_file(workspace, STIX / "attack" / "mobile-attack-17.1.json")
+    assert (summary.objects_read, summary.new, summary.refused) == (2148, 2148, [])
+    assert summary.warnings == []
+    assert [hit.name for hit in workspace.objects.search("T1406")][:1]  # technique ids are searchable
+    relationship = workspace.conn.execute("SELECT id FROM objects WHERE type = 'relationship' LIMIT 1").fetchone()[0]
+    assert len(workspace.objects.refs_from(relationship)) >= 2
+
+
+def test_ics_attack_empty_custom_reference_is_only_a_warning(workspace: Workspace) -> None:
+    summary = import_file(workspace, STIX / "attack" / "ics-attack-18.1.json")
+    assert summary.refused == [] and summary.new == summary.objects_read == 1826
+    assert {(w.property, w.message) for w in summary.warnings} == {
+        ("x_mitre_data_source_ref", "is an empty reference; read as no reference")}
+
+
+def test_the_1019_or_pattern_imports(workspace: Workspace) -> None:
+    path = STIX / "elevator-idioms" / "idioms-json-2.1-valid" / "Appendix_G_IOCs_Full.json"
+    summary = import_file(workspace, path)
+    assert summary.refused == []
+    indicators = [row[0] for row in workspace.conn.execute("SELECT id FROM objects WHERE type = 'indicator'")]
+    patterns = [workspace.objects.get(stix_id)["pattern"] for stix_id in indicators]  # type: ignore[index]
+    assert max(pattern.count(" OR ") for pattern in patterns) == 1019
+
+
+@pytest.mark.slow
+def test_every_file_imports_and_valid_ones_without_refusals(workspace: Workspace, tmp_path: Path) -> None:
+    everything = files(".") + sorted((SHARED_DATA / "bad").rglob("*.json"))
+    assert len(everything) > 150
+    refusals: dict[str, int] = {}
+    for number, path in enumerate(everything):
+        ws = fresh(workspace, tmp_path, f"w{number}")
+        try:
+            summary = import_file(ws, path)
+        except InvalidInput as exc:
+            assert path.name in VALIDATOR_BAD and VALIDATOR_BAD[path.name] in str(exc), f"{path}: {exc}"
+            continue
+        finally:
+            ws.close()
+            shutil.rmtree(tmp_path / f"w{number}", ignore_errors=True)
+        relative = path.relative_to(SHARED_DATA)
+        if relative.parts[1] in VALID_SETS:
+            assert summary.refused == [], f"{relative}: {summary.refused[:3]}"
+        if summary.refused_count:
+            refusals[str(relative)] = summary.refused_count
+    print("\nfiles with refused objects:", refusals)
+    # What the README lists: the elevator's output that is not valid STIX 2.1, and one invalid validator example.
+    assert refusals and all("elevator-idioms" in name or "invalid_identity" in name for name in refusals), refusals

@@ -1,0 +1,99 @@
+"""What an import reports: its source, its findings, its counts. Re-exported by ``services.importer``."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from workbench.storage.objects import Outcome
+
+
+@dataclass(frozen=True)
+class ImportSource:
+    """Provenance of an import: recorded with every version it stores.
+
+    ``producer_identity_ref`` is the STIX identity of the organisation that really produced the data (for a
+    package, the partner whose key signed it); objects whose ``created_by_ref`` names a third organisation are
+    stored, with this source as their provenance, and the mismatch is reported as a warning.
+    """
+
+    kind: str  # "file" or "package"
+    name: str
+    sha256: str | None = None
+    partner_key_id: str | None = None
+    package_id: str | None = None
+    producer_identity_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something wrong with one object (or the file when ``object_id`` is None and ``index`` is None).
+
+    ``index`` is the object's position in the file (0-based), so that an object without a usable id can be found.
+    """
+
+    object_id: str | None
+    property: str | None
+    message: str
+    index: int | None = None
+
+    def __str__(self) -> str:
+        where = self.object_id or (f"object {self.index + 1}" if self.index is not None else "file")
+        if self.property:
+            where += f" ({self.property})"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ImportSummary:
+    """What an import did (or, for a dry run, would do).
+
+    ``refused`` lists why objects were refused (one finding per reason, so an object may appear more than once);
+    ``refused_count`` counts the refused objects. ``warnings`` lists warnings, ``warning_count`` counts them. Both
+    lists hold at most ``Limits.listed_findings`` findings.
+    """
+
+    source: str
+    sha256: str
+    shape: str = ""
+    objects_read: int = 0
+    new: int = 0
+    new_versions: int = 0
+    unchanged: int = 0
+    older: int = 0
+    conflicts: int = 0
+    upgraded: int = 0
+    refused: list[Finding] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+    refused_count: int = 0
+    warning_count: int = 0
+    committed: bool = False
+    dry_run: bool = False
+    case_id: str | None = None
+
+    @property
+    def stored(self) -> int:
+        return self.new + self.new_versions + self.older + self.conflicts
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.new or self.new_versions or self.older or self.conflicts)
+
+    def count(self, outcome: Outcome) -> None:
+        if outcome is Outcome.NEW:
+            self.new += 1
+        elif outcome is Outcome.NEW_VERSION:
+            self.new_versions += 1
+        elif outcome is Outcome.UNCHANGED:
+            self.unchanged += 1
+        elif outcome is Outcome.OLDER:
+            self.older += 1
+        else:
+            self.conflicts += 1
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["refused"] = [asdict(item) for item in self.refused]
+        data["warnings"] = [asdict(item) for item in self.warnings]
+        data["changed_anything"] = self.changed_anything
+        return data
