@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
+import pytest
 
-from tests.conftest import PASSPHRASE, bundle, indicator
+from tests.conftest import PASSPHRASE, REPO, bundle, indicator
 
 
 def one_line_error(result) -> str:  # type: ignore[no-untyped-def]
@@ -86,20 +91,55 @@ def test_bad_inputs_give_one_line_and_exit_1_and_change_nothing(cli, tmp_path: P
     assert db.read_bytes() == before
 
 
-def test_read_only_folder_is_refused_with_one_line(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    # Root ignores permission bits, so make the folder unwritable for everyone by mounting nothing: use a file
-    # in place of the folder, which no user can create entries in.
-    blocker = tmp_path / "ro-file"
-    blocker.write_text("")
-    result = cli("init", "--db", str(blocker / "w.db"), "--name", "Org")
-    assert result.code == 1 and "does not exist" in one_line_error(result)
+def _as_unprivileged_user(folder: Path) -> list[str]:
+    """A command prefix that runs as a user the folder's permission bits apply to (root ignores them)."""
     if os.geteuid() != 0:
-        folder.chmod(0o500)
-        result = cli("init", "--db", str(folder / "w.db"), "--name", "Org")
-        assert result.code == 1 and "cannot create" in one_line_error(result)
-        assert list(folder.iterdir()) == []
+        return []
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root without setpriv: permission bits cannot be tested")
+    prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    probe = subprocess.run([*prefix, sys.executable, "-c", "import workbench.cli"], capture_output=True,
+                           env={"PYTHONPATH": str(REPO)}, cwd="/", timeout=60)
+    if probe.returncode != 0:
+        pytest.skip("this checkout or its Python cannot be read by an unprivileged user")
+    os.chown(folder, 65534, 65534)
+    for path in folder.iterdir():
+        os.chown(path, 65534, 65534)
+    return prefix
+
+
+@pytest.fixture
+def shared_folder() -> Iterator[Path]:
+    """A folder another user can reach (pytest's own temporary folders are private to their owner)."""
+    parent = Path(tempfile.mkdtemp(prefix="workbench-ro-"))
+    parent.chmod(0o755)
+    yield parent
+    for path in [parent, *parent.rglob("*")]:
+        if path.is_dir():
+            path.chmod(0o755)
+    shutil.rmtree(parent)
+
+
+def test_read_only_folder_is_refused_with_one_line(cli, shared_folder: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = shared_folder / "ro"
+    folder.mkdir()
+    assert cli("init", "--db", str(folder / "w.db"), "--name", "Org").code == 0
+    before = (folder / "w.db").read_bytes()
+    prefix = _as_unprivileged_user(folder)
+    folder.chmod(0o555)
+    env = {key: value for key, value in os.environ.items() if not key.startswith("WORKBENCH_")}
+    env.update(PYTHONPATH=str(REPO), WORKBENCH_PASSPHRASE=PASSPHRASE)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*prefix, sys.executable, "-m", "workbench", *args], capture_output=True, text=True,
+                              env=env, cwd="/", timeout=120)
+
+    opened = run("audit", "--db", str(folder / "w.db"))
+    assert opened.returncode == 1 and "read-only" in one_line_error(opened)
+    created = run("init", "--db", str(folder / "new.db"), "--name", "Org")
+    assert created.returncode == 1 and "cannot create" in one_line_error(created)
+    assert sorted(path.name for path in folder.iterdir()) == ["w.db"]
+    assert (folder / "w.db").read_bytes() == before
 
 
 def test_audit_verify_exits_1_naming_the_broken_entry(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

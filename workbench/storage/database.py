@@ -182,7 +182,7 @@ class Database:
             conn.close()
             if "not a database" in str(exc):
                 raise WrongPassphrase(f"wrong passphrase for {path}") from None
-            raise WorkspaceError(f"cannot open {path}: {exc}") from None
+            raise _open_error(path, exc) from None
         try:
             conn.execute("PRAGMA temp_store = MEMORY")
             conn.execute(f"PRAGMA cache_size = -{DEFAULT_CACHE_KIB}")
@@ -193,7 +193,7 @@ class Database:
             conn.execute("PRAGMA synchronous = NORMAL")
         except dbapi2.OperationalError as exc:
             conn.close()
-            raise WorkspaceError(f"cannot use {path}: {exc}") from None
+            raise _open_error(path, exc) from None
         return conn
 
     def connect_again(self) -> Database:
@@ -272,6 +272,17 @@ class Database:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _open_error(path: Path, exc: Exception) -> WorkspaceError:
+    """Say why a workspace cannot be opened in the analyst's terms: an unwritable folder or file first."""
+    folder = path.parent
+    if not os.access(folder, os.W_OK):
+        return WorkspaceError(f"cannot open {path}: the folder {folder} is read-only (the workspace keeps its"
+                              " encrypted journal beside the file); copy it to a writable folder")
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        return WorkspaceError(f"cannot open {path}: you may not read and write this file")
+    return WorkspaceError(f"cannot open {path}: {exc}")
 
 
 def inserted_rowid(cursor: sqlite3.Cursor) -> int:
