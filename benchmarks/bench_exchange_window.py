@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import orjson
 from PySide6.QtCore import QSettings
 
-from benchmarks.bench_gui_stall import StallMeter, run_until
-from workbench.app.application import create_application
+from benchmarks.bench_gui_stall import StallMeter, run_until, trace_file
+from workbench.app.application import create_application, settle_heap
 from workbench.app.session import Session
 from workbench.app.settings import Settings
 from workbench.app.tasks import TaskRunner
@@ -54,6 +54,8 @@ def stocked_partner(folder: Path, count: int):
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--objects", type=int, default=20_000)
+    parser.add_argument("--trace-stalls", metavar="PATH",
+                        help="write every thread's stack to PATH at each GUI stall over 60 ms")
     args = parser.parse_args()
     app = create_application()
     folder = Path(tempfile.mkdtemp(prefix="bench-exchange-window-"))
@@ -78,12 +80,13 @@ def main() -> int:
     screen = window.screens["exchange"]
     screen.media.proc_root = screen.media.sys_root = folder / "no-media"
     window.show()
+    settle_heap()  # as run_gui does
     session.attach(ours)
     window.show_screen("exchange")
     inbox = screen.inbox
     run_until(lambda: inbox.last_scan is not None, 60)
 
-    meter = StallMeter()
+    meter = StallMeter(trace_file(args.trace_stalls))
     meter.start()
     idle_until = time.monotonic() + 2
     run_until(lambda: time.monotonic() > idle_until, 10)
