@@ -96,9 +96,19 @@ class ReportForm(QWidget):
         self.case_table.verticalHeader().hide()
         header = self.case_table.horizontalHeader()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(Columns.TITLE, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(60)
+        # Widths from the longest text each column can hold, not ResizeToContents: that asks the model for every
+        # cell of up to 1,000 rows at each refill, thousands of calls into Python that froze the window for
+        # up to a second while workers ran.
+        metrics = self.case_table.fontMetrics()
+        for column, widest in ((Columns.REF, "INC-2026-00000"), (Columns.KIND, "Exercise"),
+                               (Columns.STATUS, "Open, under investigation"), (Columns.TLP, "TLP:AMBER+STRICT"),
+                               (Columns.MODIFIED, "2026-12-31 23:59")):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, max(metrics.horizontalAdvance(widest),
+                                             metrics.horizontalAdvance(str(self.cases.headerData(
+                                                 column, Qt.Orientation.Horizontal)))) + 24)
+        header.setSectionResizeMode(Columns.TITLE, QHeaderView.ResizeMode.Stretch)
         self._refilling = False
         self.case_table.selectionModel().currentRowChanged.connect(self._case_moved)
         self.no_cases = plain_label("", self, wrap=True)

@@ -158,7 +158,7 @@ class ReportsScreen(Screen):
         if not self.context.session.is_open:
             return
         task = self.context.session.run("report cases", lambda ws, _control: cases.list_cases(
-            ws, kind=kind or None, text=words or None))
+            ws, kind=kind or None, text=words or None, with_next_due=False))
         task.succeeded.connect(lambda rows: self.form.show_cases(kind, rows))
         task.failed.connect(lambda failure: self.form.no_cases.setText(failure.message))
 
