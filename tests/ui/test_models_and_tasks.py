@@ -5,7 +5,9 @@ from __future__ import annotations
 import threading
 
 import pytest
-from PySide6.QtCore import QModelIndex, QThread
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QModelRoleDataSpan, Qt, QThread
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QTableView
 
 from workbench.app.tasks import SyncTaskRunner, TaskProgress, TaskRunner
 from workbench.domain.errors import InvalidInput, WorkspaceError
@@ -13,6 +15,7 @@ from workbench.services import library
 from workbench.services.importer import Finding
 from workbench.ui.about.licences_model import LicencesModel
 from workbench.ui.audit.audit_model import AuditModel
+from workbench.ui.common.table_model import TableModel
 from workbench.ui.importing.findings_model import FindingsModel
 from workbench.ui.library.detail_models import LinksModel, VersionsModel
 from workbench.ui.library.library_model import LibraryModel
@@ -106,3 +109,48 @@ def test_worker_connections_close_on_lock(qtbot, threaded_session, ui_workspace)
     with qtbot.waitSignal(late.failed) as failed:
         pass
     assert "locked" in failed.args[0].message
+
+
+class _Styled(TableModel):
+    """Cells with every role a delegate paints: text, font, colours, alignment, check state."""
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 40
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 4
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        row, column = index.row(), index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"cell {row}:{column}"
+        if role == Qt.ItemDataRole.FontRole and row % 3 == 0:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and column == 1:
+            return QBrush(QColor("#b3261e"))
+        if role == Qt.ItemDataRole.BackgroundRole and row % 2:
+            return QBrush(QColor("#fce8e6"))
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.CheckStateRole and column == 3:
+            return Qt.CheckState.Checked if row % 2 else Qt.CheckState.Unchecked
+        return None
+
+
+class _RoleByRole(_Styled):
+    """The same cells, asked for role by role as Qt's own ``multiData`` does."""
+
+    def multiData(self, index: QModelIndex, roleDataSpan: QModelRoleDataSpan) -> None:
+        QAbstractTableModel.multiData(self, index, roleDataSpan)
+
+
+def test_table_models_paint_the_same_when_qt_asks_every_role_of_a_cell_at_once(qapp) -> None:
+    images = []
+    for model in (_Styled(), _RoleByRole()):
+        view = QTableView()
+        view.setModel(model)
+        view.resize(520, 400)
+        images.append(view.grab().toImage())
+    assert images[0] == images[1]

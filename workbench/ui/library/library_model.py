@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from PySide6.QtCore import QAbstractTableModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from workbench.app.session import Session
@@ -27,6 +27,7 @@ from workbench.app.tasks import TaskFailure, TaskHandle
 from workbench.domain.tlp import Tlp
 from workbench.services import library
 from workbench.services.library import LibraryFilter, LibraryRow, Page, SortKey
+from workbench.ui.common.table_model import TableModel
 from workbench.ui.common.text import one_line, tooltip_text
 
 logger = logging.getLogger(__name__)
@@ -146,7 +147,7 @@ class _RowStore:
             start = found + 1
 
 
-class LibraryModel(QAbstractTableModel):
+class LibraryModel(TableModel):
     """The objects of the open workspace, filtered and sorted in SQL, fetched in pages by tasks."""
 
     rows_loaded = Signal(object)
@@ -329,11 +330,6 @@ class LibraryModel(QAbstractTableModel):
                     Columns.SOURCE: self.tr("The file or package the current version came from "
                                             "(sorted in import order)")}[column]
         return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.parent().isValid():
