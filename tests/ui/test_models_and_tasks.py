@@ -9,7 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QModelRoleDataSpan,
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QTableView
 
-from workbench.app.tasks import SyncTaskRunner, TaskProgress, TaskRunner
+from workbench.app.tasks import Lane, SyncTaskRunner, TaskProgress, TaskRunner
 from workbench.domain.errors import InvalidInput, WorkspaceError
 from workbench.services import library
 from workbench.services.importer import Finding
@@ -93,6 +93,35 @@ def test_a_cancelled_task_reports_cancelled(qtbot, app) -> None:
     with qtbot.waitSignal(handle.cancelled, timeout=10_000):
         handle.cancel()
     assert handle.outcome == "cancelled"
+    runner.shutdown()
+
+
+def test_a_long_task_never_holds_back_what_the_screens_read(qtbot, app) -> None:
+    runner = TaskRunner(app)
+    release = threading.Event()
+    order: list[str] = []
+
+    def long_work(control) -> None:
+        release.wait(10)
+        order.append("import")
+
+    def read(name: str):
+        def work(_control) -> str:
+            order.append(name)
+            return threading.current_thread().name
+        return work
+
+    importing = runner.run("import", long_work, lane=Lane.LONG)
+    first = runner.run("page 1", read("page 1"))
+    second = runner.run("page 2", read("page 2"))
+    with qtbot.waitSignal(second.succeeded, timeout=10_000):
+        pass
+    assert order == ["page 1", "page 2"] and not importing.done  # read while the import still runs, in order
+    assert first.result == second.result  # one thread reads, one after the other
+    release.set()
+    with qtbot.waitSignal(importing.finished, timeout=10_000):
+        pass
+    assert order[-1] == "import"
     runner.shutdown()
 
 

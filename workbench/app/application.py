@@ -151,11 +151,14 @@ def settle_heap() -> None:
 
 def create_application(argv: list[str] | None = None) -> QApplication:
     """The one ``QApplication`` of the process, configured."""
-    # Workers run Python (parsing, checking, planning) while the GUI thread waits for the interpreter lock at every
-    # event it handles; the default 5 ms switch interval lets a busy worker keep the lock for several of them in a
-    # row. 1 ms keeps the window's longest stall during a 100,000-object import near 60 ms instead of 90 ms
-    # (benchmarks/bench_gui_stall.py) at no measurable cost to the worker.
-    sys.setswitchinterval(0.001)
+    # The GUI thread takes the interpreter lock again at each of its calls into Python (a slot, a model's
+    # multiData, an event filter), hundreds of them to repaint the window. While a worker runs Python, each such
+    # call waits until the worker is made to let go, which happens after the switch interval: at the default
+    # 5 ms a repaint beside one busy worker took several times as long as alone. At 0.2 ms it takes about as long
+    # as alone (measured: a 10-column table, 45 ms idle, 45 to 60 ms beside a busy worker, 180 to 250 ms at
+    # 1 ms); a worker with nobody waiting for the lock is not interrupted, so an import is no slower (within the
+    # noise of bench_gui_stall.py).
+    sys.setswitchinterval(0.0002)
     qInstallMessageHandler(_qt_message)
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     existing = QApplication.instance()

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.app.session import StoreChange
-from workbench.app.tasks import TaskControl, TaskFailure, TaskHandle
+from workbench.app.tasks import Lane, TaskControl, TaskFailure, TaskHandle
 from workbench.domain.errors import InvalidInput
 from workbench.services import cases
 from workbench.services.reports import record_print, save
@@ -346,7 +346,7 @@ class ReportsScreen(Screen):
     # -- tasks -------------------------------------------------------------------------------------------------
 
     def _start(self, text: str, name: str, work) -> TaskHandle:
-        task = self.context.session.run(name, work)
+        task = self.context.session.run(name, work, lane=Lane.LONG)
         self._task = task
         for button in (self.preview_button, self.save_button, self.print_button):
             button.setEnabled(False)
