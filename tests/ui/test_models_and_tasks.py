@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import threading
+import uuid
+import weakref
 
 import pytest
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QModelRoleDataSpan, Qt, QThread
@@ -16,9 +19,10 @@ from workbench.services.importer import Finding
 from workbench.ui.about.licences_model import LicencesModel
 from workbench.ui.audit.audit_model import AuditModel
 from workbench.ui.common.table_model import TableModel
+from workbench.ui.common.text import one_line
 from workbench.ui.importing.findings_model import FindingsModel
 from workbench.ui.library.detail_models import LinksModel, VersionsModel
-from workbench.ui.library.library_model import LibraryModel
+from workbench.ui.library.library_model import LibraryModel, _RowStore
 
 
 def test_library_model(qtmodeltester, qtbot, session, demo_workspace) -> None:
@@ -183,3 +187,31 @@ def test_table_models_paint_the_same_when_qt_asks_every_role_of_a_cell_at_once(q
         view.resize(520, 400)
         images.append(view.grab().toImage())
     assert images[0] == images[1]
+
+
+def test_library_rows_keep_every_name_as_it_was_stored() -> None:
+    names = ["GreyLantern", "", "Ünïcödé ✓ 😀", "lone \ud800 surrogate", "two\nlines", "x" * 5000]
+    rows = _RowStore()
+    rows.append([library.LibraryRow(n + 1, f"malware--{uuid.UUID(int=n)}", "malware", name, "2026-01-10T08:00:00Z",
+                                    None, False, 1, 1, "bundle.json") for n, name in enumerate(names)])
+    assert [rows.name(n) for n in range(len(names))] == [one_line(name) for name in names]
+    assert rows.stix_id(2) == f"malware--{uuid.UUID(int=2)}"
+
+
+def test_a_finished_task_and_its_result_are_freed_without_waiting_for_a_garbage_collection(qtbot, app) -> None:
+    runner = TaskRunner(app)
+
+    class Page:
+        """Stands for a page of rows."""
+
+    handle = runner.run("page", lambda _control: Page())
+    with qtbot.waitSignal(handle.finished, timeout=10_000):
+        pass
+    result = weakref.ref(handle.result)
+    del handle
+    gc.disable()  # a reference cycle would keep it until the next collection, which the window then waits for
+    try:
+        qtbot.waitUntil(lambda: result() is None, timeout=5_000)
+    finally:
+        gc.enable()
+    runner.shutdown()

@@ -24,6 +24,7 @@ import enum
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -134,7 +135,17 @@ class TaskHandle(QObject):
     def __init__(self, name: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.name = name
-        self.control = TaskControl(lambda progress: self._progress_posted.emit(progress))
+        # The control reaches back to this handle weakly: a closure over ``self`` would make a reference cycle that
+        # kept every finished task and its result (a page of 500 rows) alive until a garbage collection, which
+        # then had that much more to walk while the window waited for it.
+        handle = weakref.ref(self)
+
+        def report(progress: TaskProgress) -> None:
+            alive = handle()
+            if alive is not None:
+                alive._progress_posted.emit(progress)
+
+        self.control = TaskControl(report)
         self.done = False
         self.outcome: str | None = None
         self.result: Any = None
