@@ -2,7 +2,8 @@
 
 QtPdf renders each page (``QPdfDocument.render``) at the printer's resolution, capped at ``MAX_DPI`` (an A4 page
 at 1,200 dpi would be a 560 MB image; 300 dpi is what a laser printer resolves for text and the TLP labels), and
-the image is drawn over the whole sheet, keeping its proportions. The printer is set to the report's own page size
+the image is drawn over the whole sheet, keeping its proportions, band by band (so that no single call into Qt
+keeps the window waiting). The printer is set to the report's own page size
 first, so an A4 report prints 1:1 on A4. It runs in a worker thread: ``QPdfDocument`` is created there from the
 bytes, and a ``QPainter`` on a ``QPrinter`` may be used outside the GUI thread. Cancelling between pages aborts the
 print job; a PDF file the printer had started is removed, so nothing half-written is left.
@@ -20,9 +21,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSize, QSizeF, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRect, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
-from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
 from PySide6.QtPrintSupport import QPrinter
 
 from workbench.domain.errors import InvalidInput
@@ -30,6 +31,8 @@ from workbench.domain.errors import InvalidInput
 logger = logging.getLogger(__name__)
 
 MAX_DPI = 300
+#: Rows of a page rendered and drawn in one call (see ``_draw_page``): at 300 dpi an A4 page is 14 bands.
+BAND_ROWS = 256
 
 
 @dataclass(frozen=True)
@@ -150,23 +153,33 @@ def _draw(document: QPdfDocument, printer: QPrinter, pages: list[int], runs: int
 
 
 def _draw_page(document: QPdfDocument, painter: QPainter, printer: QPrinter, index: int, dpi: int) -> None:
-    points = document.pagePointSize(index)
-    image = document.render(index, QSize(max(1, round(points.width() * dpi / 72)),
-                                         max(1, round(points.height() * dpi / 72))))
-    if image.isNull():
-        raise InvalidInput(f"page {index + 1} of the report could not be drawn")
-    if image.hasAlphaChannel():
-        # QtPdf leaves the paper transparent; on white and without an alpha channel, Qt's PDF engine (which also
-        # feeds CUPS) has no soft mask to compress: a quarter faster and smaller.
-        opaque = QImage(image.size(), QImage.Format.Format_RGB32)
-        opaque.fill(Qt.GlobalColor.white)
-        onto = QPainter(opaque)
-        onto.drawImage(0, 0, image)
-        onto.end()
-        image = opaque
-    sheet = printer.paperRect(QPrinter.Unit.DevicePixel)
-    scale = min(sheet.width() / image.width(), sheet.height() / image.height())
-    width, height = image.width() * scale, image.height() * scale
-    target = QRectF(sheet.x() + (sheet.width() - width) / 2, sheet.y() + (sheet.height() - height) / 2, width, height)
-    painter.drawImage(target, image)
+    """Draw one page over the sheet, in bands of ``BAND_ROWS`` rows rendered and drawn one after the other.
 
+    PySide keeps the interpreter lock through a call into Qt, in a worker thread too: rendering a whole A4 page at
+    300 dpi and drawing it on the printer (Qt's PDF engine compresses the image there) held it for 55 and 225 ms,
+    and the window waited that long. A band takes a few milliseconds for each; the bands tile the page exactly.
+    """
+    points = document.pagePointSize(index)
+    size = QSize(max(1, round(points.width() * dpi / 72)), max(1, round(points.height() * dpi / 72)))
+    sheet = printer.paperRect(QPrinter.Unit.DevicePixel)
+    scale = min(sheet.width() / size.width(), sheet.height() / size.height())
+    left = sheet.x() + (sheet.width() - size.width() * scale) / 2
+    top = sheet.y() + (sheet.height() - size.height() * scale) / 2
+    for first in range(0, size.height(), BAND_ROWS):
+        rows = min(BAND_ROWS, size.height() - first)
+        options = QPdfDocumentRenderOptions()
+        options.setScaledSize(size)
+        options.setScaledClipRect(QRect(0, first, size.width(), rows))
+        band = document.render(index, QSize(size.width(), rows), options)
+        if band.isNull():
+            raise InvalidInput(f"page {index + 1} of the report could not be drawn")
+        if band.hasAlphaChannel():
+            # QtPdf leaves the paper transparent; on white and without an alpha channel, Qt's PDF engine (which
+            # also feeds CUPS) has no soft mask to compress: a quarter faster and smaller.
+            opaque = QImage(band.size(), QImage.Format.Format_RGB32)
+            opaque.fill(Qt.GlobalColor.white)
+            onto = QPainter(opaque)
+            onto.drawImage(0, 0, band)
+            onto.end()
+            band = opaque
+        painter.drawImage(QRectF(left, top + first * scale, size.width() * scale, rows * scale), band)
