@@ -21,9 +21,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRect, QRectF, QSize, QSizeF, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
-from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
+from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 
 from workbench.domain.errors import InvalidInput
@@ -31,7 +31,7 @@ from workbench.domain.errors import InvalidInput
 logger = logging.getLogger(__name__)
 
 MAX_DPI = 300
-#: Rows of a page rendered and drawn in one call (see ``_draw_page``): at 300 dpi an A4 page is 14 bands.
+#: Rows of a page's image drawn in one call (see ``_draw_page``): at 300 dpi an A4 page is 14 bands.
 BAND_ROWS = 256
 
 
@@ -153,26 +153,25 @@ def _draw(document: QPdfDocument, printer: QPrinter, pages: list[int], runs: int
 
 
 def _draw_page(document: QPdfDocument, painter: QPainter, printer: QPrinter, index: int, dpi: int) -> None:
-    """Draw one page over the sheet, in bands of ``BAND_ROWS`` rows rendered and drawn one after the other.
+    """Draw one page over the sheet, the rendered image in bands of ``BAND_ROWS`` rows drawn one after the other.
 
-    PySide keeps the interpreter lock through a call into Qt, in a worker thread too: rendering a whole A4 page at
-    300 dpi and drawing it on the printer (Qt's PDF engine compresses the image there) held it for 55 and 225 ms,
-    and the window waited that long. A band takes a few milliseconds for each; the bands tile the page exactly.
+    PySide keeps the interpreter lock through a call into Qt, in a worker thread too, and the window waits that
+    long: drawing a whole A4 page at 300 dpi on the printer (Qt's PDF engine compresses the image there) held it
+    for 225 ms, a band takes 5 to 20 ms. Rendering the page stays one call (55 ms): QtPdf's clipped rendering does
+    not reproduce the same pixels band by band. The bands tile the page exactly.
     """
     points = document.pagePointSize(index)
-    size = QSize(max(1, round(points.width() * dpi / 72)), max(1, round(points.height() * dpi / 72)))
+    image = document.render(index, QSize(max(1, round(points.width() * dpi / 72)),
+                                         max(1, round(points.height() * dpi / 72))))
+    if image.isNull():
+        raise InvalidInput(f"page {index + 1} of the report could not be drawn")
     sheet = printer.paperRect(QPrinter.Unit.DevicePixel)
-    scale = min(sheet.width() / size.width(), sheet.height() / size.height())
-    left = sheet.x() + (sheet.width() - size.width() * scale) / 2
-    top = sheet.y() + (sheet.height() - size.height() * scale) / 2
-    for first in range(0, size.height(), BAND_ROWS):
-        rows = min(BAND_ROWS, size.height() - first)
-        options = QPdfDocumentRenderOptions()
-        options.setScaledSize(size)
-        options.setScaledClipRect(QRect(0, first, size.width(), rows))
-        band = document.render(index, QSize(size.width(), rows), options)
-        if band.isNull():
-            raise InvalidInput(f"page {index + 1} of the report could not be drawn")
+    scale = min(sheet.width() / image.width(), sheet.height() / image.height())
+    left = sheet.x() + (sheet.width() - image.width() * scale) / 2
+    top = sheet.y() + (sheet.height() - image.height() * scale) / 2
+    for first in range(0, image.height(), BAND_ROWS):
+        rows = min(BAND_ROWS, image.height() - first)
+        band = image.copy(0, first, image.width(), rows)
         if band.hasAlphaChannel():
             # QtPdf leaves the paper transparent; on white and without an alpha channel, Qt's PDF engine (which
             # also feeds CUPS) has no soft mask to compress: a quarter faster and smaller.
@@ -182,4 +181,4 @@ def _draw_page(document: QPdfDocument, painter: QPainter, printer: QPrinter, ind
             onto.drawImage(0, 0, band)
             onto.end()
             band = opaque
-        painter.drawImage(QRectF(left, top + first * scale, size.width() * scale, rows * scale), band)
+        painter.drawImage(QRectF(left, top + first * scale, image.width() * scale, rows * scale), band)
