@@ -14,6 +14,7 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tests.case_samples import full_exercise, full_incident
+from workbench.app.tasks import Lane, TaskRunner
 from workbench.domain.errors import Cancelled, InvalidInput
 from workbench.domain.tlp import Tlp
 from workbench.services import cases
@@ -170,11 +171,20 @@ def _grey_rows(document: QPdfDocument, width: int) -> list[float]:
             for y in range(grey.height())]
 
 
-def test_a_printed_page_looks_like_the_report_page(qapp, tmp_path: Path) -> None:
+@pytest.mark.parametrize("thread", ["worker", "gui"])
+def test_a_printed_page_looks_like_the_report_page(qtbot, qapp, tmp_path: Path, thread: str) -> None:
     rendered = render(samples.exercise(), report_id="RPT-2026-0009")
     printer = _pdf_printer(tmp_path / "page.pdf", rendered.pages)
     printer.setPrintRange(QPrinter.PrintRange.CurrentPage)
-    print_pdf(rendered.pdf, printer, current_page=1)
+    if thread == "gui":
+        print_pdf(rendered.pdf, printer, current_page=1)
+    else:  # as the Print button does: pages rendered by Qt's page renderer while the worker waits
+        runner = TaskRunner(qapp)
+        task = runner.run("print", lambda _control: print_pdf(rendered.pdf, printer, current_page=1), lane=Lane.LONG)
+        with qtbot.waitSignal(task.finished, timeout=30_000):
+            pass
+        runner.shutdown()
+        assert task.outcome == "succeeded", task.result
     source, printed = QPdfDocument(), QPdfDocument()
     data = QByteArray(rendered.pdf)
     buffer = QBuffer(data)
