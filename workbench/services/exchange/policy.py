@@ -32,7 +32,7 @@ import orjson
 from workbench.domain.errors import Cancelled
 from workbench.domain.stix import iter_refs
 from workbench.domain.tlp import Tlp
-from workbench.services.exchange.gcpause import paused_gc
+from workbench.services.exchange.gcpause import let_go, paused_gc
 from workbench.services.exchange.sanitize import is_internal_note
 from workbench.storage import exchange as rows
 from workbench.storage.database import Connection
@@ -208,6 +208,7 @@ def _plan(conn: Connection, roots: list[str] | None, ceiling: Tlp, unmarked_as: 
         if objects[stix_id][0] != "marking-definition":
             highest = max(highest, level(stix_id))
     plan.highest = Tlp(highest) if highest >= 0 else None
+    let_go(objects, names, refs_out, refs_in, candidates, held, context, leaving, history, groups, ordered)
     return plan
 
 
