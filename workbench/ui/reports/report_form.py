@@ -97,17 +97,11 @@ class ReportForm(QWidget):
         header = self.case_table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(60)
-        # Widths from the longest text each column can hold, not ResizeToContents: that asks the model for every
-        # cell of up to 1,000 rows at each refill, thousands of calls into Python that froze the window for
-        # up to a second while workers ran.
-        metrics = self.case_table.fontMetrics()
-        for column, widest in ((Columns.REF, "INC-2026-00000"), (Columns.KIND, "Exercise"),
-                               (Columns.STATUS, "Open, under investigation"), (Columns.TLP, "TLP:AMBER+STRICT"),
-                               (Columns.MODIFIED, "2026-12-31 23:59")):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, max(metrics.horizontalAdvance(widest),
-                                             metrics.horizontalAdvance(str(self.cases.headerData(
-                                                 column, Qt.Orientation.Horizontal)))) + 24)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Sized from the first 20 rows: over the default 1,000, each refill asked the model for thousands of cells,
+        # calls into Python that froze the window for up to a second while workers ran. (0, "the rows in view",
+        # was as slow while the screen is hidden, which is when the list is filled at unlocking.)
+        header.setResizeContentsPrecision(20)
         header.setSectionResizeMode(Columns.TITLE, QHeaderView.ResizeMode.Stretch)
         self._refilling = False
         self.case_table.selectionModel().currentRowChanged.connect(self._case_moved)
