@@ -21,10 +21,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_gui_stall import StallMeter, run_until
+from bench_gui_stall import StallMeter, run_until, trace_file
 from PySide6.QtCore import QModelIndex, QSettings
 
-from workbench.app.application import create_application
+from workbench.app.application import create_application, settle_heap
 from workbench.app.session import Session
 from workbench.app.settings import Settings
 from workbench.app.tasks import TaskRunner
@@ -36,6 +36,8 @@ from workbench.ui.main_window import MainWindow
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=2000)
+    parser.add_argument("--trace-stalls", metavar="PATH",
+                        help="write every thread's stack to PATH at each GUI stall over 60 ms")
     args = parser.parse_args()
     app = create_application()
     folder = Path(tempfile.mkdtemp(prefix="bench-cases-window-"))
@@ -55,7 +57,8 @@ def main() -> int:
     window = MainWindow(session, settings)
     window.resize(1400, 860)
     window.show()
-    meter = StallMeter()
+    settle_heap()  # as run_gui does
+    meter = StallMeter(trace_file(args.trace_stalls))
     meter.start()
     deadline = time.monotonic() + 1.0
     run_until(lambda: time.monotonic() > deadline, 5)

@@ -1,8 +1,9 @@
 """The Exchange screen with a large package: the Inbox's verdict, the import through the preview, the export wizard.
 
-A partner workspace writes a package of N generated indicators (default 20,000) onto a folder standing in for a
-stick. The window (real task runner, offscreen) then scans the folder, previews and imports the package, and
-exports everything back through the wizard. For each step it prints the time the analyst waits, the same work
+A partner workspace writes a package of N generated indicators (default 20,000; a fifth AMBER, the rest GREEN) onto
+a folder standing in for a stick. The window (real task runner, offscreen) then scans the folder, previews and
+imports the package, and exports everything back through the wizard with a GREEN ceiling (so that the marking
+check lists the AMBER fifth as held back). For each step it prints the time the analyst waits, the same work
 done straight through the services in this process (the reference), and the GUI thread's longest stall (a 5 ms
 timer; the idle window is the reference for that). Run: python benchmarks/bench_exchange_window.py [--objects N]
 """
@@ -23,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import orjson
 from PySide6.QtCore import QSettings
 
-from benchmarks.bench_gui_stall import StallMeter, run_until
-from workbench.app.application import create_application
+from benchmarks.bench_gui_stall import StallMeter, run_until, trace_file
+from workbench.app.application import create_application, settle_heap
 from workbench.app.session import Session
 from workbench.app.settings import Settings
 from workbench.app.tasks import TaskRunner
@@ -35,13 +36,14 @@ from workbench.services.workspace import create_workspace
 from workbench.ui.main_window import MainWindow
 
 GREEN = Tlp.GREEN.marking_id
+AMBER = Tlp.AMBER.marking_id
 
 
 def stocked_partner(folder: Path, count: int):
     partner = create_workspace(folder / "partner.db", "benchmark passphrase", "Partner Agency")
     objects = [{"type": "indicator", "spec_version": "2.1", "id": f"indicator--{uuid.uuid4()}",
                 "created": "2026-01-10T08:00:00.000Z", "modified": "2026-01-10T08:00:00.000Z",
-                "name": f"Indicator {n}", "object_marking_refs": [GREEN],
+                "name": f"Indicator {n}", "object_marking_refs": [AMBER if n % 5 == 0 else GREEN],
                 "pattern": f"[ipv4-addr:value = '10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}']",
                 "pattern_type": "stix", "valid_from": "2026-01-10T08:00:00Z"} for n in range(count)]
     path = folder / "stock.json"
@@ -54,6 +56,8 @@ def stocked_partner(folder: Path, count: int):
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--objects", type=int, default=20_000)
+    parser.add_argument("--trace-stalls", metavar="PATH",
+                        help="write every thread's stack to PATH at each GUI stall over 60 ms")
     args = parser.parse_args()
     app = create_application()
     folder = Path(tempfile.mkdtemp(prefix="bench-exchange-window-"))
@@ -78,12 +82,13 @@ def main() -> int:
     screen = window.screens["exchange"]
     screen.media.proc_root = screen.media.sys_root = folder / "no-media"
     window.show()
+    settle_heap()  # as run_gui does
     session.attach(ours)
     window.show_screen("exchange")
     inbox = screen.inbox
     run_until(lambda: inbox.last_scan is not None, 60)
 
-    meter = StallMeter()
+    meter = StallMeter(trace_file(args.trace_stalls))
     meter.start()
     idle_until = time.monotonic() + 2
     run_until(lambda: time.monotonic() > idle_until, 10)
@@ -121,6 +126,7 @@ def main() -> int:
     back.mkdir()
     wizard = screen.outbox.start_export()
     run_until(wizard.recipient_page.isComplete, 60)
+    wizard.recipient_page.ceiling_box.set_level(Tlp.GREEN)  # the AMBER fifth is held back and listed
     wizard.next()
     wizard.selection_page.all_button.setChecked(True)
     wizard.next()
@@ -129,6 +135,7 @@ def main() -> int:
     started = time.perf_counter()
     run_until(lambda: wizard.check_page.preview is not None, 600)
     rows.append(("export wizard: marking check", time.perf_counter() - started, None, meter.stop()))
+    held = len(wizard.check_page.preview.held_back)
     wizard.next()
     wizard.destination_page.picker.folder.setText(str(back))
     meter.start()
@@ -141,7 +148,7 @@ def main() -> int:
     again = folder / "again"
     again.mkdir()
     started = time.perf_counter()
-    exchange.export_package(ours, again, "Partner Agency")
+    exchange.export_package(ours, again, "Partner Agency", tlp_max=Tlp.GREEN)
     reference_export = time.perf_counter() - started
     rows[-1] = (rows[-1][0], rows[-1][1], reference_export, rows[-1][3])
 
@@ -151,7 +158,7 @@ def main() -> int:
         ref = f"{reference:8.2f}s" if reference is not None else "        -"
         ratio = f"{seconds / reference:5.2f}x" if reference else "     -"
         print(f"{name:58s} {seconds:8.2f}s {ref} {ratio} {stall:6d}ms")
-    print(f"written back: {written.object_count:,} objects")
+    print(f"written back: {written.object_count:,} objects, {held:,} held back (AMBER, above the GREEN chosen)")
     window.close()
     return 0
 

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import gc
 import threading
+import uuid
+import weakref
 
 import pytest
-from PySide6.QtCore import QModelIndex, QThread
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QModelRoleDataSpan, Qt, QThread
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QTableView
 
-from workbench.app.tasks import SyncTaskRunner, TaskProgress, TaskRunner
+from workbench.app.tasks import Lane, SyncTaskRunner, TaskProgress, TaskRunner
 from workbench.domain.errors import InvalidInput, WorkspaceError
 from workbench.services import library
 from workbench.services.importer import Finding
 from workbench.ui.about.licences_model import LicencesModel
 from workbench.ui.audit.audit_model import AuditModel
+from workbench.ui.common.table_model import TableModel
+from workbench.ui.common.text import one_line
 from workbench.ui.importing.findings_model import FindingsModel
 from workbench.ui.library.detail_models import LinksModel, VersionsModel
-from workbench.ui.library.library_model import LibraryModel
+from workbench.ui.library.library_model import LibraryModel, _RowStore
 
 
 def test_library_model(qtmodeltester, qtbot, session, demo_workspace) -> None:
@@ -93,6 +100,35 @@ def test_a_cancelled_task_reports_cancelled(qtbot, app) -> None:
     runner.shutdown()
 
 
+def test_a_long_task_never_holds_back_what_the_screens_read(qtbot, app) -> None:
+    runner = TaskRunner(app)
+    release = threading.Event()
+    order: list[str] = []
+
+    def long_work(control) -> None:
+        release.wait(10)
+        order.append("import")
+
+    def read(name: str):
+        def work(_control) -> str:
+            order.append(name)
+            return threading.current_thread().name
+        return work
+
+    importing = runner.run("import", long_work, lane=Lane.LONG)
+    first = runner.run("page 1", read("page 1"))
+    second = runner.run("page 2", read("page 2"))
+    with qtbot.waitSignal(second.succeeded, timeout=10_000):
+        pass
+    assert order == ["page 1", "page 2"] and not importing.done  # read while the import still runs, in order
+    assert first.result == second.result  # one thread reads, one after the other
+    release.set()
+    with qtbot.waitSignal(importing.finished, timeout=10_000):
+        pass
+    assert order[-1] == "import"
+    runner.shutdown()
+
+
 def test_worker_connections_close_on_lock(qtbot, threaded_session, ui_workspace) -> None:
     threaded_session.attach(ui_workspace)
     handle = threaded_session.run("count", lambda ws, _control: ws.objects.count())
@@ -106,3 +142,76 @@ def test_worker_connections_close_on_lock(qtbot, threaded_session, ui_workspace)
     with qtbot.waitSignal(late.failed) as failed:
         pass
     assert "locked" in failed.args[0].message
+
+
+class _Styled(TableModel):
+    """Cells with every role a delegate paints: text, font, colours, alignment, check state."""
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 40
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 4
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        row, column = index.row(), index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"cell {row}:{column}"
+        if role == Qt.ItemDataRole.FontRole and row % 3 == 0:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and column == 1:
+            return QBrush(QColor("#b3261e"))
+        if role == Qt.ItemDataRole.BackgroundRole and row % 2:
+            return QBrush(QColor("#fce8e6"))
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.CheckStateRole and column == 3:
+            return Qt.CheckState.Checked if row % 2 else Qt.CheckState.Unchecked
+        return None
+
+
+class _RoleByRole(_Styled):
+    """The same cells, asked for role by role as Qt's own ``multiData`` does."""
+
+    def multiData(self, index: QModelIndex, roleDataSpan: QModelRoleDataSpan) -> None:
+        QAbstractTableModel.multiData(self, index, roleDataSpan)
+
+
+def test_table_models_paint_the_same_when_qt_asks_every_role_of_a_cell_at_once(qapp) -> None:
+    images = []
+    for model in (_Styled(), _RoleByRole()):
+        view = QTableView()
+        view.setModel(model)
+        view.resize(520, 400)
+        images.append(view.grab().toImage())
+    assert images[0] == images[1]
+
+
+def test_library_rows_keep_every_name_as_it_was_stored() -> None:
+    names = ["GreyLantern", "", "Ünïcödé ✓ 😀", "lone \ud800 surrogate", "two\nlines", "x" * 5000]
+    rows = _RowStore()
+    rows.append([library.LibraryRow(n + 1, f"malware--{uuid.UUID(int=n)}", "malware", name, "2026-01-10T08:00:00Z",
+                                    None, False, 1, 1, "bundle.json") for n, name in enumerate(names)])
+    assert [rows.name(n) for n in range(len(names))] == [one_line(name) for name in names]
+    assert rows.stix_id(2) == f"malware--{uuid.UUID(int=2)}"
+
+
+def test_a_finished_task_and_its_result_are_freed_without_waiting_for_a_garbage_collection(qtbot, app) -> None:
+    runner = TaskRunner(app)
+
+    class Page:
+        """Stands for a page of rows."""
+
+    handle = runner.run("page", lambda _control: Page())
+    with qtbot.waitSignal(handle.finished, timeout=10_000):
+        pass
+    result = weakref.ref(handle.result)
+    del handle
+    gc.disable()  # a reference cycle would keep it until the next collection, which the window then waits for
+    try:
+        qtbot.waitUntil(lambda: result() is None, timeout=5_000)
+    finally:
+        gc.enable()
+    runner.shutdown()

@@ -7,11 +7,14 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QSizeF
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, QSizeF, Qt
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tests.case_samples import full_exercise, full_incident
+from workbench.app.tasks import Lane, TaskRunner
 from workbench.domain.errors import Cancelled, InvalidInput
 from workbench.domain.tlp import Tlp
 from workbench.services import cases
@@ -151,3 +154,45 @@ def test_each_kind_builds_from_the_demo_workspace(tmp_path: Path) -> None:
             prepare(ws, ReportRequest("incident", query="owl"))
     finally:
         ws.close()
+
+
+def _grey_rows(document: QPdfDocument, width: int) -> list[float]:
+    """The mean darkness of each row of the first page, drawn at 300 dpi then scaled down to ``width`` pixels."""
+    points = document.pagePointSize(0)
+    image = document.render(0, QSize(round(points.width() * 300 / 72), round(points.height() * 300 / 72)))
+    paper = QImage(image.size(), QImage.Format.Format_RGB32)
+    paper.fill(Qt.GlobalColor.white)  # QtPdf leaves the paper transparent
+    painter = QPainter(paper)
+    painter.drawImage(0, 0, image)
+    painter.end()
+    small = paper.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
+    grey = small.convertToFormat(QImage.Format.Format_Grayscale8)
+    return [sum(255 - grey.pixelColor(x, y).value() for x in range(grey.width())) / grey.width()
+            for y in range(grey.height())]
+
+
+@pytest.mark.parametrize("thread", ["worker", "gui"])
+def test_a_printed_page_looks_like_the_report_page(qtbot, qapp, tmp_path: Path, thread: str) -> None:
+    rendered = render(samples.exercise(), report_id="RPT-2026-0009")
+    printer = _pdf_printer(tmp_path / "page.pdf", rendered.pages)
+    printer.setPrintRange(QPrinter.PrintRange.CurrentPage)
+    if thread == "gui":
+        print_pdf(rendered.pdf, printer, current_page=1)
+    else:  # as the Print button does: pages rendered by Qt's page renderer while the worker waits
+        runner = TaskRunner(qapp)
+        task = runner.run("print", lambda _control: print_pdf(rendered.pdf, printer, current_page=1), lane=Lane.LONG)
+        with qtbot.waitSignal(task.finished, timeout=30_000):
+            pass
+        runner.shutdown()
+        assert task.outcome == "succeeded", task.result
+    source, printed = QPdfDocument(), QPdfDocument()
+    data = QByteArray(rendered.pdf)
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    source.load(buffer)
+    printed.load(str(tmp_path / "page.pdf"))
+    expected, found = _grey_rows(source, 120), _grey_rows(printed, 120)
+    # The page is drawn in bands: none missing, none moved. Measured: 2 when right, 5 with every band one pixel
+    # low, 33 with one band missing.
+    assert len(expected) == len(found)
+    assert max(abs(a - b) for a, b in zip(expected, found, strict=True)) < 4

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
 
 from tests.conftest import PASSPHRASE
 from workbench.services.workspace import create_workspace
@@ -142,8 +143,24 @@ def test_input_postpones_auto_lock(qtbot, open_window) -> None:
     window.idle.set_interval_ms(600)
     window.idle.arm()
     qtbot.waitUntil(lambda: 0 <= timer.remainingTime() < 300)
-    qtbot.keyClick(window.screens["library"].table, Qt.Key.Key_Down)
+    # Through the top-level window, as the window system delivers a key press (qtbot.keyClick on a widget would
+    # hand the event to the widget directly).
+    window.activateWindow()
+    table = window.screens["library"].table
+    table.setFocus()
+    QTest.keyClick(window.windowHandle(), Qt.Key.Key_Down)
     assert timer.remainingTime() > 450  # the key press started the count again
+    assert table.currentIndex().row() >= 0  # and it reached the table
+    qtbot.waitUntil(lambda: 0 <= timer.remainingTime() < 300)
+    QTest.mouseMove(window.windowHandle(), QPoint(40, 40))
+    QTest.mouseMove(window.windowHandle(), QPoint(60, 50))
+    assert timer.remainingTime() > 450  # so did moving the mouse
+    dialog = window.show_preferences()  # a window of its own, watched once it has the focus
+    qtbot.waitUntil(lambda: dialog.windowHandle() is not None and dialog.windowHandle().isActive())
+    qtbot.waitUntil(lambda: 0 <= timer.remainingTime() < 300)
+    QTest.keyClick(dialog.windowHandle(), Qt.Key.Key_Tab)
+    assert timer.remainingTime() > 450
+    dialog.reject()
     assert window.session.is_open
     with qtbot.waitSignal(window.session.locked, timeout=5000):
         pass

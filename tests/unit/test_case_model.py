@@ -16,7 +16,7 @@ from workbench.domain.cases.case import (
     make_record,
 )
 from workbench.domain.cases.fields import field_infos, parse_time, to_dict, with_changes
-from workbench.domain.cases.incident import IncidentDetails
+from workbench.domain.cases.incident import IncidentDetails, reporting_clocks, reporting_deadlines
 from workbench.domain.cases.nis2 import Annex, MemberState, Sector, sector_choices
 from workbench.domain.cases.vocab import CaseKind, ExerciseStatus, IncidentStatus, Rating, Regime
 from workbench.domain.deadlines import Stage
@@ -91,6 +91,22 @@ def test_bad_incident_input_is_refused_naming_the_field(field: str, value: str, 
 def test_an_incident_without_its_time_of_awareness_is_refused() -> None:
     with pytest.raises(InvalidInput, match="Time of awareness is required"):
         make_incident_details({})
+
+
+def test_the_clocks_read_alone_give_the_deadlines_of_the_whole_record() -> None:
+    details = make_incident_details({"awareness_at": "2026-03-02T10:00:00+02:00", "regimes": "nis2,circia",
+                                     "handled_at": "2026-03-09T08:00:00Z", "sector": "energy",
+                                     "affected_states": "BE,NL", "systems_affected": "12"})
+    stored = to_dict(details)
+    clocks = reporting_clocks(stored)
+    assert (clocks.awareness_at, clocks.regimes, clocks.handled_at) == (
+        details.awareness_at, details.regimes, details.handled_at)
+    now = parse_time("2026-04-20T00:00:00Z")
+    assert reporting_deadlines(clocks, [], now) == reporting_deadlines(details, [], now)
+    with pytest.raises(InvalidInput, match="Time of awareness is required"):
+        reporting_clocks({"sector": "energy"})
+    with pytest.raises(InvalidInput, match="unknown reporting regime"):
+        reporting_clocks({"awareness_at": AWARE, "regimes": ["gdpr"]})
 
 
 def test_a_stage_submitted_before_awareness_is_refused() -> None:

@@ -135,6 +135,9 @@ def test_list_filters_by_kind_status_sector_state_text_and_linked_object(workspa
     assert refs(text="backbone hijack") == {telco}
     assert refs(linked_object=bad["id"]) == {grid}
     assert next(s for s in cases.list_cases(workspace) if s.ref == grid).next_due is not None
+    # A list that does not show the next due report can skip computing it; the cases are the same.
+    plain = cases.list_cases(workspace, with_next_due=False)
+    assert {s.ref for s in plain} == {grid, telco, drill} and all(s.next_due is None for s in plain)
     with pytest.raises(InvalidInput, match="unknown sector"):
         cases.list_cases(workspace, sector="agriculture")
 

@@ -7,6 +7,7 @@ that 125 % and 150 % screens get crisp SVG icons instead of rounded scaling.
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 from importlib import resources
@@ -133,13 +134,31 @@ def _qt_message(kind: QtMsgType, _context: QMessageLogContext, message: str) -> 
     logging.getLogger("qt").log(_QT_LEVELS.get(kind, logging.WARNING), "%s", message)
 
 
+def settle_heap() -> None:
+    """Collect once, then leave every object alive now out of all later garbage collections (``gc.freeze``).
+
+    Called once the window is built. A collection holds the interpreter lock from start to end, in whichever
+    thread it runs, and a full one walks every container object alive: with the libraries and the window loaded
+    that is some 70,000 objects and 50 ms, many times over during a large import or export in a worker thread,
+    each time a stall of the window. Frozen objects are still freed when their last reference goes; only a
+    reference cycle among them would never be collected, and the modules, classes and widgets alive at start
+    live as long as the program anyway.
+    """
+    gc.collect()
+    gc.freeze()
+    logger.debug("%d objects left out of garbage collection", gc.get_freeze_count())
+
+
 def create_application(argv: list[str] | None = None) -> QApplication:
     """The one ``QApplication`` of the process, configured."""
-    # Workers run Python (parsing, checking, planning) while the GUI thread waits for the interpreter lock at every
-    # event it handles; the default 5 ms switch interval lets a busy worker keep the lock for several of them in a
-    # row. 1 ms keeps the window's longest stall during a 100,000-object import near 60 ms instead of 90 ms
-    # (benchmarks/bench_gui_stall.py) at no measurable cost to the worker.
-    sys.setswitchinterval(0.001)
+    # The GUI thread takes the interpreter lock again at each of its calls into Python (a slot, a model's
+    # multiData, an event filter), hundreds of them to repaint the window. While a worker runs Python, each such
+    # call waits until the worker is made to let go, which happens after the switch interval: at the default
+    # 5 ms a repaint beside one busy worker took several times as long as alone. At 0.2 ms it takes about as long
+    # as alone (measured: a 10-column table, 45 ms idle, 45 to 60 ms beside a busy worker, 180 to 250 ms at
+    # 1 ms); a worker with nobody waiting for the lock is not interrupted, so an import is no slower (within the
+    # noise of bench_gui_stall.py).
+    sys.setswitchinterval(0.0002)
     qInstallMessageHandler(_qt_message)
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     existing = QApplication.instance()

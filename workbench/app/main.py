@@ -35,7 +35,7 @@ def run_gui(db: str | None = None, demo: bool = False, smoke_test: bool = False)
     # Imported here: the command line must not pay for Qt.
     from PySide6.QtCore import QTimer
 
-    from workbench.app.application import create_application
+    from workbench.app.application import create_application, settle_heap
     from workbench.app.session import Session
     from workbench.app.settings import Settings
     from workbench.app.tasks import TaskRunner
@@ -56,6 +56,7 @@ def run_gui(db: str | None = None, demo: bool = False, smoke_test: bool = False)
         settings = Settings()
     window = MainWindow(session, settings)
     window.show()
+    settle_heap()
     outcome = {"code": 0}
     if smoke_test:
         _arm_smoke_test(app, window, outcome)

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
-from workbench.app.tasks import TaskControl, TaskHandle, TaskRunner
+from workbench.app.tasks import Lane, TaskControl, TaskHandle, TaskRunner
 from workbench.domain.errors import WorkspaceError
 from workbench.services import keys
 from workbench.services.workspace import Workspace
@@ -150,8 +150,8 @@ class Session(QObject):
             if not keep:
                 borrowed.close()
 
-    def run(self, name: str, work: Callable[[Workspace, TaskControl], T]) -> TaskHandle:
-        """Run ``work(workspace, control)`` on a worker thread with a borrowed connection.
+    def run(self, name: str, work: Callable[[Workspace, TaskControl], T], *, lane: Lane = Lane.READ) -> TaskHandle:
+        """Run ``work(workspace, control)`` in ``lane``'s worker thread with a borrowed connection.
 
         Cancelling the handle also interrupts the connection's running query.
         """
@@ -164,4 +164,4 @@ class Session(QObject):
                 finally:
                     control.set_interrupt(None)
 
-        return self.runner.run(name, task)
+        return self.runner.run(name, task, lane=lane)

@@ -8,13 +8,23 @@ importer does), and a registered interrupt (``sqlite3_interrupt`` of the task's 
 
 ``SyncTaskRunner`` runs the work at once in the calling thread with the same signals: tests swap it in to drive
 the window deterministically, as Picard's tests do with their fake thread pool.
+
+Tasks run in two lanes of one worker thread each: ``Lane.READ`` for what screens show (pages, details, lists,
+panels: short, and never stuck behind an import) and ``Lane.LONG`` for work the analyst started and follows with
+progress (import, export, verification, reports). Tasks of one lane run one after the other. The interpreter lock
+lets one thread run Python at a time, so more threads bring no speed to Python work; what they bring is a longer
+wait for the lock at each of the GUI thread's calls into Python (a slot, a model's ``data``), which it makes by
+the hundred to repaint the window. With four worker threads running Python the Cases screen over 2,000 incidents
+froze for 100 to 200 ms at a time; with one, under 60 ms, and it listed them no slower.
 """
 
 from __future__ import annotations
 
+import enum
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -95,6 +105,15 @@ class TaskControl:
 Work = Callable[[TaskControl], Any]
 
 
+class Lane(enum.Enum):
+    """Which worker thread runs a task (see the module docstring)."""
+
+    READ = "read"
+    """What a screen shows: pages, details, lists, panels, small changes."""
+    LONG = "long"
+    """Work the analyst started and follows with progress: import, export, verification, reports."""
+
+
 class TaskHandle(QObject):
     """One running task, seen from the GUI thread."""
 
@@ -116,7 +135,17 @@ class TaskHandle(QObject):
     def __init__(self, name: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.name = name
-        self.control = TaskControl(lambda progress: self._progress_posted.emit(progress))
+        # The control reaches back to this handle weakly: a closure over ``self`` would make a reference cycle that
+        # kept every finished task and its result (a page of 500 rows) alive until a garbage collection, which
+        # then had that much more to walk while the window waited for it.
+        handle = weakref.ref(self)
+
+        def report(progress: TaskProgress) -> None:
+            alive = handle()
+            if alive is not None:
+                alive._progress_posted.emit(progress)
+
+        self.control = TaskControl(report)
         self.done = False
         self.outcome: str | None = None
         self.result: Any = None
@@ -177,18 +206,22 @@ class _Runnable(QRunnable):
 
 
 class TaskRunner(QObject):
-    """Runs tasks on a ``QThreadPool``; keeps each handle alive until its outcome was delivered."""
+    """Runs tasks on one ``QThreadPool`` thread per lane; keeps each handle alive until its outcome was delivered."""
 
-    def __init__(self, parent: QObject | None = None, *, max_threads: int = 4) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(max_threads)
+        self._pools: dict[Lane, QThreadPool] = {}
+        for lane in Lane:
+            pool = QThreadPool(self)
+            pool.setMaxThreadCount(1)
+            self._pools[lane] = pool
         self._active: set[TaskHandle] = set()
 
-    def run(self, name: str, work: Work) -> TaskHandle:
-        """Start ``work`` on a worker thread; connect to the handle's signals right away (they are queued)."""
+    def run(self, name: str, work: Work, *, lane: Lane = Lane.READ) -> TaskHandle:
+        """Start ``work`` in ``lane``'s worker thread, after the tasks queued there before it; connect to the handle's
+        signals right away (they are queued)."""
         handle = self._track(name)
-        self._pool.start(_Runnable(handle, work))
+        self._pools[lane].start(_Runnable(handle, work))
         return handle
 
     def _track(self, name: str) -> TaskHandle:
@@ -211,11 +244,12 @@ class TaskRunner(QObject):
 
     def wait(self, timeout_ms: int = -1) -> bool:
         """Block until every started task has run (for shutdown and benchmarks; never from a slot)."""
-        return bool(self._pool.waitForDone(timeout_ms))
+        return all([bool(pool.waitForDone(timeout_ms)) for pool in self._pools.values()])
 
     def shutdown(self, timeout_ms: int = 10_000) -> None:
         self.cancel_all()
-        self._pool.clear()
+        for pool in self._pools.values():
+            pool.clear()
         self.wait(timeout_ms)
 
 
@@ -226,7 +260,7 @@ class SyncTaskRunner(TaskRunner):
     connect to the handle after ``run`` returned; tests wait for it with ``qtbot.waitSignal``/``waitUntil``.
     """
 
-    def run(self, name: str, work: Work) -> TaskHandle:
+    def run(self, name: str, work: Work, *, lane: Lane = Lane.READ) -> TaskHandle:
         handle = self._track(name)
         outcome, value = execute(work, handle.control, name)
         handle._outcome_posted.emit(outcome, value)

@@ -32,7 +32,7 @@ import orjson
 from workbench.domain.errors import Cancelled
 from workbench.domain.stix import iter_refs
 from workbench.domain.tlp import Tlp
-from workbench.services.exchange.gcpause import paused_gc
+from workbench.services.exchange.gcpause import let_go, paused_gc
 from workbench.services.exchange.sanitize import is_internal_note
 from workbench.storage import exchange as rows
 from workbench.storage.database import Connection
@@ -189,8 +189,17 @@ def _plan(conn: Connection, roots: list[str] | None, ceiling: Tlp, unmarked_as: 
         kind, tlp, _ = objects[marking]
         if kind == "marking-definition" and (tlp is None or Tlp(tlp) <= ceiling):
             leaving.add(marking)
-    ordered = sorted(leaving, key=lambda stix_id: (objects[stix_id][0] != "marking-definition",
-                                                   objects[stix_id][0] != "identity", objects[stix_id][2]))
+    # Marking definitions first, then identities, then the rest, each in storage order. Sorted group by group
+    # on the integer vid: one sort of 100,000 tuple keys is 0.1 s of comparisons in C without a break, during
+    # which no other thread (the window's) gets to run.
+    groups: dict[int, list[str]] = {0: [], 1: [], 2: []}
+    for stix_id in leaving:
+        kind = objects[stix_id][0]
+        groups[0 if kind == "marking-definition" else 1 if kind == "identity" else 2].append(stix_id)
+    ordered: list[str] = []
+    for group in groups.values():
+        group.sort(key=lambda stix_id: objects[stix_id][2])
+        ordered.extend(group)
     highest = -1
     for stix_id in ordered:
         plan.vids.extend(history.get(stix_id, ()))
@@ -199,6 +208,7 @@ def _plan(conn: Connection, roots: list[str] | None, ceiling: Tlp, unmarked_as: 
         if objects[stix_id][0] != "marking-definition":
             highest = max(highest, level(stix_id))
     plan.highest = Tlp(highest) if highest >= 0 else None
+    let_go(objects, names, refs_out, refs_in, candidates, held, context, leaving, history, groups, ordered)
     return plan
 
 

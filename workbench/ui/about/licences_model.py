@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+
+from workbench.ui.common.table_model import TableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
 
-class LicencesModel(QAbstractTableModel):
+class LicencesModel(TableModel):
     """Rows of (component, version, use, licence)."""
 
     def __init__(self, rows: list[tuple[str, str, str, str]], parent: Any = None) -> None:
@@ -29,11 +31,6 @@ class LicencesModel(QAbstractTableModel):
                 and 0 <= section < len(self._headers):
             return self._headers[section]
         return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole) or not index.isValid() \

@@ -5,13 +5,14 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from workbench.app.session import Session
 from workbench.app.tasks import TaskHandle
 from workbench.services import audit_trail
 from workbench.storage.audit import AuditEntry
+from workbench.ui.common.table_model import TableModel
 from workbench.ui.common.text import one_line, tooltip_text
 
 Index = QModelIndex | QPersistentModelIndex
@@ -29,7 +30,7 @@ class Roles(enum.IntEnum):
     ACTION = Qt.ItemDataRole.UserRole + 2
 
 
-class AuditModel(QAbstractTableModel):
+class AuditModel(TableModel):
     rows_loaded = Signal(int)
     """The number of entries held after a page arrived."""
 
@@ -124,11 +125,6 @@ class AuditModel(QAbstractTableModel):
                 or not 0 <= section < len(Columns):
             return None
         return (self.tr("Entry"), self.tr("Time (UTC)"), self.tr("Action"), self.tr("Details"))[section]
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.parent().isValid() or not 0 <= index.row() < len(self._entries) \

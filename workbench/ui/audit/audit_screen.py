@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.app.tasks import TaskFailure
+from workbench.app.tasks import Lane, TaskFailure
 from workbench.services import audit_trail
 from workbench.storage.audit import ChainReport
 from workbench.ui.audit.audit_model import AuditModel, Columns
@@ -101,7 +101,8 @@ class AuditScreen(Screen):
         self.verdict.setStyleSheet("")
         self.verdict.setText(self.tr("Verifying the chain…"))
         self.verdict.show()
-        task = self.context.session.run("verify audit chain", lambda ws, _control: audit_trail.verify(ws.conn))
+        task = self.context.session.run("verify audit chain", lambda ws, _control: audit_trail.verify(ws.conn),
+                                           lane=Lane.LONG)
         task.succeeded.connect(self._verified)
         task.failed.connect(self._verify_failed)
         task.finished.connect(lambda: self.verify_button.setEnabled(True))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QFont
 
 from workbench.app.session import Session
@@ -24,6 +24,7 @@ from workbench.domain.errors import InvalidInput
 from workbench.services import cases
 from workbench.services.cases import CaseSummary
 from workbench.ui.cases.deadline_model import alarm_colour, time_left
+from workbench.ui.common.table_model import TableModel
 from workbench.ui.common.text import one_line, tooltip_text
 
 logger = logging.getLogger(__name__)
@@ -81,7 +82,7 @@ def _label(vocab: Any, key: str | None) -> str:
         return key
 
 
-class CaseListModel(QAbstractTableModel):
+class CaseListModel(TableModel):
     rows_loaded = Signal(int)
     """The number of cases held after a page arrived."""
     load_failed = Signal(str)
@@ -219,11 +220,6 @@ class CaseListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and Columns(section) == Columns.NEXT_DUE:
             return self.tr("The next NIS2 or CIRCIA report an open incident owes (not sortable: see Reports due)")
         return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def _text(self, item: CaseSummary, column: Columns) -> str:
         if column == Columns.REF:

@@ -11,11 +11,12 @@ import enum
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QByteArray, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QByteArray, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPalette
 
 from workbench.domain.cases.fields import format_local
 from workbench.services.cases import DueReport
+from workbench.ui.common.table_model import TableModel
 from workbench.ui.common.text import one_line, tooltip_text
 
 Index = QModelIndex | QPersistentModelIndex
@@ -73,7 +74,7 @@ _OVERDUE_BACKGROUND = QColor("#fce8e6")
 _OVERDUE_TEXT = QColor("#8c1d18")
 
 
-class DeadlineModel(QAbstractTableModel):
+class DeadlineModel(TableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[DueReport] = []
@@ -126,11 +127,6 @@ class DeadlineModel(QAbstractTableModel):
             return None
         return (self.tr("State"), self.tr("Case"), self.tr("Report"), self.tr("Time left"),
                 self.tr("Due (local time)"), self.tr("Title"))[section]
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.parent().isValid() or not 0 <= index.row() < len(self._rows) \

@@ -10,7 +10,6 @@ import enum
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QByteArray,
     QModelIndex,
     QPersistentModelIndex,
@@ -36,6 +35,7 @@ from workbench.app.tasks import TaskFailure, TaskHandle
 from workbench.services import library
 from workbench.services.library import LibraryFilter, LibraryRow
 from workbench.ui.cases.field_form import ErrorBanner
+from workbench.ui.common.table_model import TableModel
 from workbench.ui.common.text import one_line, plain_label, tooltip_text
 
 Index = QModelIndex | QPersistentModelIndex
@@ -54,7 +54,7 @@ class Roles(enum.IntEnum):
     ID = Qt.ItemDataRole.UserRole + 1
 
 
-class PickModel(QAbstractTableModel):
+class PickModel(TableModel):
     """Library rows found by a search."""
 
     def __init__(self, parent: Any = None) -> None:
@@ -84,11 +84,6 @@ class PickModel(QAbstractTableModel):
                 or not 0 <= section < len(Columns):
             return None
         return (self.tr("Name"), self.tr("Type"), self.tr("TLP"), self.tr("Modified (UTC)"))[section]
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.parent().isValid() or not 0 <= index.row() < len(self._rows) \

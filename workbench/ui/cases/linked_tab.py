@@ -6,12 +6,13 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from workbench.ui.cases.case_view import LinkedObject
 from workbench.ui.cases.records_tab import DeleteKey
+from workbench.ui.common.table_model import TableModel
 from workbench.ui.common.text import one_line, tooltip_text
 
 Index = QModelIndex | QPersistentModelIndex
@@ -29,7 +30,7 @@ class Roles(enum.IntEnum):
     ID = Qt.ItemDataRole.UserRole + 1
 
 
-class LinkedModel(QAbstractTableModel):
+class LinkedModel(TableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[LinkedObject] = []
@@ -62,11 +63,6 @@ class LinkedModel(QAbstractTableModel):
                 or not 0 <= section < len(Columns):
             return None
         return (self.tr("Type"), self.tr("Name"), self.tr("TLP"), self.tr("Origin"), self.tr("Linked (UTC)"))[section]
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.parent().isValid() or not 0 <= index.row() < len(self._rows) \

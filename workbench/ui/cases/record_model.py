@@ -9,10 +9,11 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, Qt
 
 from workbench.domain.cases.case import RecordKind
 from workbench.domain.cases.fields import FieldInfo, FieldKind, display, display_lines, field_infos
+from workbench.ui.common.table_model import TableModel
 from workbench.ui.common.text import one_line, tooltip_text
 
 Index = QModelIndex | QPersistentModelIndex
@@ -27,7 +28,7 @@ class Roles(enum.IntEnum):
     UID = Qt.ItemDataRole.UserRole + 1
 
 
-class RecordModel(QAbstractTableModel):
+class RecordModel(TableModel):
     """The records of one kind, in the order the case gives them (by time where they have one)."""
 
     def __init__(self, kind: RecordKind, parent: Any = None) -> None:
@@ -76,11 +77,6 @@ class RecordModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and self.fields[section].help:
             return tooltip_text(self.fields[section].help)
         return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.parent().isValid() or not 0 <= index.row() < len(self._records) \

@@ -9,12 +9,13 @@ import enum
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush
 
 from workbench.domain.cases.fields import format_local
 from workbench.domain.deadlines import StageDeadline, StageState
 from workbench.ui.cases.deadline_model import alarm_colour, good_colour, time_left
+from workbench.ui.common.table_model import TableModel
 from workbench.ui.common.text import tooltip_text
 
 Index = QModelIndex | QPersistentModelIndex
@@ -35,7 +36,7 @@ class Roles(enum.IntEnum):
     STATE = Qt.ItemDataRole.UserRole + 2
 
 
-class StageDeadlineModel(QAbstractTableModel):
+class StageDeadlineModel(TableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[StageDeadline] = []
@@ -91,11 +92,6 @@ class StageDeadlineModel(QAbstractTableModel):
             return None
         return (self.tr("Report"), self.tr("State"), self.tr("Due (local time)"), self.tr("First submitted"),
                 self.tr("Versions"), self.tr("Rule"))[section]
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.parent().isValid() or not 0 <= index.row() < len(self._rows) \

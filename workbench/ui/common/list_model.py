@@ -11,8 +11,9 @@ import enum
 from collections.abc import Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, Qt
 
+from workbench.ui.common.table_model import TableModel
 from workbench.ui.common.text import one_line, tooltip_text
 
 Index = QModelIndex | QPersistentModelIndex
@@ -21,7 +22,7 @@ T = TypeVar("T")
 ItemRole = Qt.ItemDataRole.UserRole + 1
 
 
-class ListTableModel(QAbstractTableModel, Generic[T]):
+class ListTableModel(TableModel, Generic[T]):
     """Rows are ``items``; see the module docstring."""
 
     Columns: ClassVar[type[enum.IntEnum]]
@@ -86,11 +87,6 @@ class ListTableModel(QAbstractTableModel, Generic[T]):
                 and 0 <= section < len(self.Columns):
             return self.headers()[section]
         return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.parent().isValid() or not 0 <= index.row() < len(self._items) \

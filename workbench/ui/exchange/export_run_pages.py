@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from workbench.app.tasks import TaskFailure, TaskHandle, TaskProgress
+from workbench.app.tasks import Lane, TaskFailure, TaskHandle, TaskProgress
 from workbench.services import exchange
 from workbench.services.exchange import ExportPreview, ExportResult
 from workbench.services.exchange.export import DEFAULT_RESERVE
@@ -84,7 +84,8 @@ class CheckPage(QWizardPage):
         choices = self._wizard.choices()
         task = self._wizard.session.run("export preview", lambda ws, control: exchange.preview_export(
             ws, choices.recipient, choices.selection, tlp_max=choices.tlp_max, unmarked_as=choices.unmarked_as,
-            include_history=choices.include_history, sanitize=choices.sanitize, cancel=control.cancelled))
+            include_history=choices.include_history, sanitize=choices.sanitize, cancel=control.cancelled),
+            lane=Lane.LONG)
         self._task = task
         task.succeeded.connect(lambda preview: self._checked(task, preview))
         task.failed.connect(lambda failure: self._failed(task, failure))
@@ -201,7 +202,7 @@ class WritePage(QWizardPage):
             ws, dest, choices.recipient, choices.selection, tlp_max=choices.tlp_max, unmarked_as=choices.unmarked_as,
             include_history=choices.include_history, sanitize=choices.sanitize, tar=choices.tar,
             validity_days=choices.validity_days, cancel=control.cancelled,
-            progress=lambda stage, done, total: control.progress(done, total, stage_text(stage))))
+            progress=lambda stage, done, total: control.progress(done, total, stage_text(stage))), lane=Lane.LONG)
         self._task = task
         task.progressed.connect(self._progressed)
         task.succeeded.connect(self._written)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.app.tasks import TaskControl, TaskFailure, TaskHandle
+from workbench.app.tasks import Lane, TaskControl, TaskFailure, TaskHandle
 from workbench.services import exchange, inbox_scan
 from workbench.services.exchange import InboxEntry
 from workbench.services.inbox_scan import FoundItem, ScanResult
@@ -198,7 +198,7 @@ class InboxPanel(QWidget):
             return inbox_scan.scan(ws, where, cancel=control.cancelled,
                                    progress=lambda done, total, name: control.progress(done, total, name))
 
-        task = self.context.session.run("inbox scan", work)
+        task = self.context.session.run("inbox scan", work, lane=Lane.LONG)
         self._scan_task = task
         task.progressed.connect(lambda progress: self._scan_progressed(task, progress))
         task.succeeded.connect(lambda result: self._scanned(task, result))

@@ -19,7 +19,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from workbench.app.session import Session, StoreChange
-from workbench.app.tasks import TaskControl, TaskFailure, TaskHandle
+from workbench.app.tasks import Lane, TaskControl, TaskFailure, TaskHandle
 from workbench.domain.errors import InvalidInput
 from workbench.services import case_exchange, inbox_scan
 from workbench.services.case_exchange import CaseImport
@@ -113,7 +113,7 @@ class PackageImportController(QObject):
     def _examine(self, path: Path) -> None:
         origin = self.tr("dropped on the window")
         task = self._session.run("examine package", lambda ws, control: inbox_scan.examine(
-            ws, path, origin=origin, cancel=control.cancelled))
+            ws, path, origin=origin, cancel=control.cancelled), lane=Lane.LONG)
         self._watch(task, self.tr("Verifying {0}…").format(path.name), path.name)
         task.succeeded.connect(lambda item: self._examined(task, item))
 
@@ -149,7 +149,7 @@ class PackageImportController(QObject):
     def _start_preview(self, item: FoundItem) -> None:
         path = item.path
         task = self._session.run("package preview", lambda ws, control: case_exchange.import_item(
-            ws, path, dry_run=True, progress=_progress(control), cancel=control.cancelled))
+            ws, path, dry_run=True, progress=_progress(control), cancel=control.cancelled), lane=Lane.LONG)
         self._watch(task, self.tr("Reading {0}…").format(item.name), item.name)
         task.succeeded.connect(lambda preview: self._preview(task, item, preview))
 
@@ -192,7 +192,7 @@ class PackageImportController(QObject):
             return case_exchange.import_item(ws, path, on_import=same_package, progress=_progress(control),
                                              cancel=control.cancelled)
 
-        task = self._session.run("package import", work)
+        task = self._session.run("package import", work, lane=Lane.LONG)
         self._watch(task, self.tr("Importing {0}…").format(name), name)
         task.succeeded.connect(lambda imported: self._committed(task, item, imported))
 
@@ -240,7 +240,7 @@ class PackageImportController(QObject):
             return
         path = item.path
         task = self._session.run("receipt import", lambda ws, control: case_exchange.import_item(
-            ws, path, progress=_progress(control), cancel=control.cancelled))
+            ws, path, progress=_progress(control), cancel=control.cancelled), lane=Lane.LONG)
         self._watch(task, self.tr("Recording {0}…").format(item.name), item.name)
         task.succeeded.connect(lambda imported: self._receipt_recorded(task, imported))
 

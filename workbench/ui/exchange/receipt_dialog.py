@@ -7,7 +7,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from workbench.app.session import Session
-from workbench.app.tasks import TaskFailure, TaskHandle
+from workbench.app.tasks import Lane, TaskFailure, TaskHandle
 from workbench.services import exchange
 from workbench.services.exchange import InboxEntry, ReceiptWritten
 from workbench.ui.common.list_model import when_text
@@ -72,7 +72,7 @@ class ReceiptDialog(QDialog):
         self.message.setStyleSheet("")
         self.message.setText(self.tr("Writing and verifying the receipt…"))
         task = self._session.run("write receipt", lambda ws, _control: exchange.write_receipt(
-            ws, package_id, dest, tar=tar))
+            ws, package_id, dest, tar=tar), lane=Lane.LONG)
         self._task = task
         self._update()
         task.succeeded.connect(self._written)

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from workbench.app.session import Session, StoreChange
-from workbench.app.tasks import TaskFailure, TaskHandle
+from workbench.app.tasks import Lane, TaskFailure, TaskHandle
 from workbench.domain.errors import InvalidInput
 from workbench.services.importer import ImportSummary, import_file
 from workbench.storage.database import Connection
@@ -103,7 +103,7 @@ class ImportController(QObject):
 
     def _start_preview(self, path: Path) -> None:
         task = self._session.run("import preview", lambda ws, control: import_file(
-            ws, path, dry_run=True, progress=control.progress, cancel=control.cancelled))
+            ws, path, dry_run=True, progress=control.progress, cancel=control.cancelled), lane=Lane.LONG)
         self._watch(task, self.tr("Reading {0}…").format(path.name))
         task.succeeded.connect(lambda summary: self._preview(task, path, summary))
 
@@ -139,7 +139,7 @@ class ImportController(QObject):
                                    "Import it again to see a new preview.")
 
         task = self._session.run("import", lambda ws, control: import_file(
-            ws, path, progress=control.progress, cancel=control.cancelled, before_commit=same_file))
+            ws, path, progress=control.progress, cancel=control.cancelled, before_commit=same_file), lane=Lane.LONG)
         self._watch(task, self.tr("Importing {0}…").format(path.name))
         task.succeeded.connect(lambda summary: self._committed(task, path, summary))
 

@@ -5,17 +5,18 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
 from workbench.services.library import Direction, Link
 from workbench.storage.objects import VersionInfo
+from workbench.ui.common.table_model import TableModel
 from workbench.ui.common.text import one_line, tooltip_text
 
 Index = QModelIndex | QPersistentModelIndex
 
 
-class _ListModel(QAbstractTableModel):
+class _ListModel(TableModel):
     """A read-only table over a Python list, replaced as a whole."""
 
     headers: tuple[str, ...] = ()
@@ -47,11 +48,6 @@ class _ListModel(QAbstractTableModel):
                 and 0 <= section < len(self.headers):
             return self.headers[section]
         return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def _valid(self, index: Index) -> bool:
         return (index.isValid() and not index.parent().isValid() and 0 <= index.row() < len(self._items)

@@ -71,6 +71,9 @@ def _table(parent: QWidget, model, name: str) -> QTableView:
     view.verticalHeader().hide()
     view.horizontalHeader().setStretchLastSection(True)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    # Columns fitted to the first 50 rows, not 1,000 (up to 500 relations each way are listed): every row measured
+    # is a call into Python, and each waits for the interpreter lock while a worker runs.
+    view.horizontalHeader().setResizeContentsPrecision(50)
     view.setWordWrap(False)
     view.setAlternatingRowColors(True)
     return view

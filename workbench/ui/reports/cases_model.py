@@ -10,9 +10,10 @@ import enum
 import logging
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, Qt
 
 from workbench.services.cases import CaseSummary
+from workbench.ui.common.table_model import TableModel
 from workbench.ui.common.text import one_line, tooltip_text
 
 logger = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ class Roles(enum.IntEnum):
     """``incident`` or ``exercise``."""
 
 
-class CasesModel(QAbstractTableModel):
+class CasesModel(TableModel):
     """Read-only rows of ``CaseSummary``; ``set_cases`` replaces them all."""
 
     def __init__(self, parent: Any = None) -> None:
@@ -77,11 +78,6 @@ class CasesModel(QAbstractTableModel):
             return None
         return (self.tr("Case"), self.tr("Title"), self.tr("Kind"), self.tr("Status"), self.tr("TLP"),
                 self.tr("Changed (UTC)"))[section]
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.parent().isValid() or not 0 <= index.row() < len(self._cases) \

@@ -13,9 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
+from workbench.ui.common.table_model import TableModel
 from workbench.ui.common.text import one_line, tooltip_text
 
 logger = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ class Field:
         return next((text for key, text in self.choices if key == value), value)
 
 
-class EntryTableModel(QAbstractTableModel):
+class EntryTableModel(TableModel):
     """Rows of plain strings keyed by the fields' keys; every cell editable."""
 
     entries_changed = Signal()

@@ -96,9 +96,13 @@ class ReportForm(QWidget):
         self.case_table.verticalHeader().hide()
         header = self.case_table.horizontalHeader()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(Columns.TITLE, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(60)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Sized from the first 20 rows: over the default 1,000, each refill asked the model for thousands of cells,
+        # calls into Python that froze the window for up to a second while workers ran. (0, "the rows in view",
+        # was as slow while the screen is hidden, which is when the list is filled at unlocking.)
+        header.setResizeContentsPrecision(20)
+        header.setSectionResizeMode(Columns.TITLE, QHeaderView.ResizeMode.Stretch)
         self._refilling = False
         self.case_table.selectionModel().currentRowChanged.connect(self._case_moved)
         self.no_cases = plain_label("", self, wrap=True)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.app.session import StoreChange
-from workbench.app.tasks import TaskControl, TaskFailure, TaskHandle
+from workbench.app.tasks import Lane, TaskControl, TaskFailure, TaskHandle
 from workbench.domain.errors import InvalidInput
 from workbench.services import cases
 from workbench.services.reports import record_print, save
@@ -158,7 +158,7 @@ class ReportsScreen(Screen):
         if not self.context.session.is_open:
             return
         task = self.context.session.run("report cases", lambda ws, _control: cases.list_cases(
-            ws, kind=kind or None, text=words or None))
+            ws, kind=kind or None, text=words or None, with_next_due=False))
         task.succeeded.connect(lambda rows: self.form.show_cases(kind, rows))
         task.failed.connect(lambda failure: self.form.no_cases.setText(failure.message))
 
@@ -346,7 +346,7 @@ class ReportsScreen(Screen):
     # -- tasks -------------------------------------------------------------------------------------------------
 
     def _start(self, text: str, name: str, work) -> TaskHandle:
-        task = self.context.session.run(name, work)
+        task = self.context.session.run(name, work, lane=Lane.LONG)
         self._task = task
         for button in (self.preview_button, self.save_button, self.print_button):
             button.setEnabled(False)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from workbench.app.session import Session
 from workbench.app.settings import Settings
-from workbench.app.tasks import TaskFailure
+from workbench.app.tasks import Lane, TaskFailure
 from workbench.services.demo import DEMO_PASSPHRASE, create_demo_workspace
 from workbench.services.workspace import Workspace
 from workbench.ui.common.dialogs import show_error
@@ -96,7 +96,8 @@ class AccessFlow(QObject):
         """Make a temporary demo workspace off the GUI thread and open it (its passphrase is shown)."""
         self.demo_folder = Path(tempfile.mkdtemp(prefix="workbench-demo-"))
         folder = self.demo_folder
-        task = self._session.runner.run("demo workspace", lambda _control: create_demo_workspace(folder))
+        task = self._session.runner.run("demo workspace", lambda _control: create_demo_workspace(folder),
+                                        lane=Lane.LONG)
         task.succeeded.connect(self._demo_ready)
         task.failed.connect(self._demo_failed)
 

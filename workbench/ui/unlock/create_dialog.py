@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.app.tasks import TaskHandle, TaskRunner
+from workbench.app.tasks import Lane, TaskHandle, TaskRunner
 from workbench.domain.errors import InvalidInput
 from workbench.services import keys
 from workbench.services.passphrase import strength
@@ -185,7 +185,8 @@ class CreateWorkspaceDialog(QDialog):
         secret = self.secret.text()
         self.error.hide()
         self.busy.show()
-        self._task = self._runner.run("create workspace", lambda _control: _create(path, secret, org))
+        self._task = self._runner.run("create workspace", lambda _control: _create(path, secret, org),
+                                     lane=Lane.LONG)
         self._task.succeeded.connect(self._created)
         self._task.failed.connect(lambda failure: self._show_error(failure.message))
         self._task.finished.connect(self._task_ended)

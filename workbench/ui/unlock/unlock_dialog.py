@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.app.tasks import TaskFailure, TaskHandle, TaskRunner
+from workbench.app.tasks import Lane, TaskFailure, TaskHandle, TaskRunner
 from workbench.domain.errors import WrongPassphrase
 from workbench.services.workspace import Workspace, open_workspace
 from workbench.ui.common.text import plain_label
@@ -149,7 +149,7 @@ class UnlockDialog(QDialog):
         path, secret = self.path, self.passphrase.text()
         self.error.hide()
         self.busy.show()
-        self._task = self._runner.run("unlock", lambda _control: open_workspace(path, secret))
+        self._task = self._runner.run("unlock", lambda _control: open_workspace(path, secret), lane=Lane.LONG)
         self._task.succeeded.connect(self._opened)
         self._task.failed.connect(self._failed)
         self._task.finished.connect(self._task_ended)
