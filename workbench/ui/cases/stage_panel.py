@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QSplitter, QTableV
 from workbench.domain.cases.case import RecordKind
 from workbench.domain.deadlines import StageDeadline
 from workbench.ui.cases.records_tab import RecordsTab
-from workbench.ui.cases.stage_models import Columns, StageDeadlineModel
+from workbench.ui.cases.stage_models import StageDeadlineModel
 from workbench.ui.common.text import plain_label
 
 
@@ -32,9 +32,8 @@ class ReportingTab(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
-        for column, width in ((Columns.STAGE, 175), (Columns.STATE, 180), (Columns.DUE, 150),
-                              (Columns.SUBMITTED, 150), (Columns.VERSIONS, 65)):
-            header.resizeSection(column, width)
+        # A handful of rows (one per report stage): sized to their text, so that "Missed (late by …)" shows whole.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         note = plain_label(self.tr("The clocks start at the time of awareness (Details). Hours are elapsed hours; "
                                    "times are local."), self, wrap=True)
         note.setEnabled(False)
