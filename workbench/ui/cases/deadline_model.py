@@ -8,18 +8,16 @@ Overdue rows say so in words and with a sign, besides their colour.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPalette
 
 from workbench.domain.cases.fields import format_local
 from workbench.services.cases import DueReport
-from workbench.ui.common.table_model import TableModel
-from workbench.ui.common.text import one_line, tooltip_text
-
-Index = QModelIndex | QPersistentModelIndex
+from workbench.ui.common.list_model import ListTableModel
 
 
 def _t(text: str) -> str:
@@ -74,92 +72,75 @@ _OVERDUE_BACKGROUND = QColor("#fce8e6")
 _OVERDUE_TEXT = QColor("#8c1d18")
 
 
-class DeadlineModel(TableModel):
+class DeadlineModel(ListTableModel[DueReport]):
+    Columns = Columns
+    Roles = Roles
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[DueReport] = []
         self.now = datetime.now(UTC)
 
     def set_rows(self, rows: list[DueReport], now: datetime) -> None:
-        self.beginResetModel()
-        self._rows = sorted(rows, key=lambda item: (item.due, item.ref))
         self.now = now
-        self.endResetModel()
-
-    def clear(self) -> None:
-        self.set_rows([], self.now)
+        self.set_items(sorted(rows, key=lambda item: (item.due, item.ref)))
 
     def tick(self, now: datetime) -> bool:
         """Move the clock to ``now``; True when a row passed its due time since the last tick (re-read then)."""
-        crossed = any(self.now < item.due <= now for item in self._rows)
+        crossed = any(self.now < item.due <= now for item in self._items)
         self.now = now
-        if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(Columns) - 1))
+        if self._items:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._items) - 1, len(Columns) - 1))
         return crossed
 
     def report(self, row: int) -> DueReport | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.item(row)
 
     def overdue(self, item: DueReport) -> bool:
         return item.overdue or item.due <= self.now
 
     @property
     def overdue_count(self) -> int:
-        return sum(1 for item in self._rows if self.overdue(item))
+        return sum(1 for item in self._items if self.overdue(item))
 
-    # -- Qt model ----------------------------------------------------------------------------------------------
+    # -- ListTableModel ----------------------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Columns)
-
-    def roleNames(self) -> dict[int, QByteArray]:
-        names = dict(super().roleNames())
-        names.update({int(role): QByteArray(role.name.lower().encode()) for role in Roles})
-        return names
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole \
-                or not 0 <= section < len(Columns):
-            return None
+    def headers(self) -> Sequence[str]:
         return (self.tr("State"), self.tr("Case"), self.tr("Report"), self.tr("Time left"),
-                self.tr("Due (local time)"), self.tr("Title"))[section]
+                self.tr("Due (local time)"), self.tr("Title"))
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid() or not 0 <= index.row() < len(self._rows) \
-                or not 0 <= index.column() < len(Columns):
-            return None
-        item = self._rows[index.row()]
-        column = Columns(index.column())
-        overdue = self.overdue(item)
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            if column == Columns.STATE:
-                return self.tr("⚠ OVERDUE") if overdue else self.tr("Due")
-            if column == Columns.TIME_LEFT:
-                return time_left(item.due, self.now)
-            if column == Columns.DUE:
-                return format_local(item.due)
-            if column == Columns.STAGE:
-                return item.stage.label
-            if column == Columns.REF:
-                return item.ref
-            return one_line(item.title)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return tooltip_text(f"{item.ref}: {item.title}\n{item.stage.label} due {format_local(item.due)} "
-                                f"({item.basis})\n" + self.tr("Double-click or Enter opens the case"))
-        if role == Qt.ItemDataRole.BackgroundRole and overdue:
-            return QBrush(_OVERDUE_BACKGROUND)
-        if role == Qt.ItemDataRole.ForegroundRole and overdue:
-            return QBrush(_OVERDUE_TEXT)
-        if role == Qt.ItemDataRole.FontRole and overdue and column in (Columns.STATE, Columns.TIME_LEFT):
+    def cell(self, item: DueReport, column: int) -> str:
+        if column == Columns.STATE:
+            return self.tr("⚠ OVERDUE") if self.overdue(item) else self.tr("Due")
+        if column == Columns.TIME_LEFT:
+            return time_left(item.due, self.now)
+        if column == Columns.DUE:
+            return format_local(item.due)
+        if column == Columns.STAGE:
+            return item.stage.label
+        if column == Columns.REF:
+            return item.ref
+        return item.title
+
+    def tooltip(self, item: DueReport, column: int) -> str:
+        return (f"{item.ref}: {item.title}\n{item.stage.label} due {format_local(item.due)} ({item.basis})\n"
+                + self.tr("Double-click or Enter opens the case"))
+
+    def background(self, item: DueReport, column: int) -> Any:
+        return QBrush(_OVERDUE_BACKGROUND) if self.overdue(item) else None
+
+    def foreground(self, item: DueReport, column: int) -> Any:
+        return QBrush(_OVERDUE_TEXT) if self.overdue(item) else None
+
+    def font(self, item: DueReport, column: int) -> Any:
+        if column in (Columns.STATE, Columns.TIME_LEFT) and self.overdue(item):
             font = QFont()
             font.setBold(True)
             return font
+        return None
+
+    def role_data(self, item: DueReport, role: int) -> Any:
         if role == Roles.REF:
             return item.ref
         if role == Roles.OVERDUE:
-            return overdue
+            return self.overdue(item)
         return None

@@ -4,18 +4,16 @@ unlink, or show it in the library."""
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from workbench.ui.cases.case_view import LinkedObject
 from workbench.ui.cases.records_tab import DeleteKey
-from workbench.ui.common.table_model import TableModel
-from workbench.ui.common.text import one_line, tooltip_text
-
-Index = QModelIndex | QPersistentModelIndex
+from workbench.ui.common.list_model import ListTableModel, when_text
 
 
 class Columns(enum.IntEnum):
@@ -30,67 +28,43 @@ class Roles(enum.IntEnum):
     ID = Qt.ItemDataRole.UserRole + 1
 
 
-class LinkedModel(TableModel):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[LinkedObject] = []
+class LinkedModel(ListTableModel[LinkedObject]):
+    Columns = Columns
+    Roles = Roles
 
     def set_objects(self, rows: list[LinkedObject]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def clear(self) -> None:
-        self.set_objects([])
+        self.set_items(rows)
 
     def object(self, row: int) -> LinkedObject | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.item(row)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+    def headers(self) -> Sequence[str]:
+        return (self.tr("Type"), self.tr("Name"), self.tr("TLP"), self.tr("Origin"), self.tr("Linked (UTC)"))
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Columns)
+    def cell(self, item: LinkedObject, column: int) -> str:
+        if column == Columns.TYPE:
+            return item.type
+        if column == Columns.NAME:
+            return item.name if item.in_library else self.tr("(not in the library) {0}").format(item.object_id)
+        if column == Columns.TLP:
+            return item.tlp.label if item.tlp is not None else ""
+        if column == Columns.ORIGIN:
+            return {"library": self.tr("linked from the library"), "created": self.tr("created in the case")
+                    }.get(item.origin, item.origin)
+        return when_text(item.linked_at)
 
-    def roleNames(self) -> dict[int, QByteArray]:
-        names = dict(super().roleNames())
-        names[int(Roles.ID)] = QByteArray(b"id")
-        return names
+    def tooltip(self, item: LinkedObject, column: int) -> str:
+        return f"{item.name}\n{item.object_id}" if item.name else item.object_id
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole \
-                or not 0 <= section < len(Columns):
+    def font(self, item: LinkedObject, column: int) -> Any:
+        if item.in_library:
             return None
-        return (self.tr("Type"), self.tr("Name"), self.tr("TLP"), self.tr("Origin"), self.tr("Linked (UTC)"))[section]
+        font = QFont()
+        font.setItalic(True)
+        return font
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid() or not 0 <= index.row() < len(self._rows) \
-                or not 0 <= index.column() < len(Columns):
-            return None
-        item = self._rows[index.row()]
-        column = Columns(index.column())
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            if column == Columns.TYPE:
-                return item.type
-            if column == Columns.NAME:
-                return one_line(item.name) if item.in_library else self.tr("(not in the library) {0}").format(
-                    item.object_id)
-            if column == Columns.TLP:
-                return item.tlp.label if item.tlp is not None else ""
-            if column == Columns.ORIGIN:
-                return {"library": self.tr("linked from the library"), "created": self.tr("created in the case")
-                        }.get(item.origin, item.origin)
-            return item.linked_at.replace("T", " ")[:16]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return tooltip_text(f"{item.name}\n{item.object_id}" if item.name else item.object_id)
-        if role == Qt.ItemDataRole.FontRole and not item.in_library:
-            font = QFont()
-            font.setItalic(True)
-            return font
-        if role == Roles.ID:
-            return item.object_id
-        return None
+    def role_data(self, item: LinkedObject, role: int) -> Any:
+        return item.object_id if role == Roles.ID else None
 
 
 class LinkedTab(QWidget):

@@ -6,20 +6,17 @@ States are said in words with a sign (✔ met, ✘ missed, ⚠ overdue), the col
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
 
 from workbench.domain.cases.fields import format_local
 from workbench.domain.deadlines import StageDeadline, StageState
 from workbench.ui.cases.deadline_model import alarm_colour, good_colour, time_left
-from workbench.ui.common.table_model import TableModel
-from workbench.ui.common.text import tooltip_text
-
-Index = QModelIndex | QPersistentModelIndex
-
+from workbench.ui.common.list_model import ListTableModel
 
 
 class Columns(enum.IntEnum):
@@ -36,23 +33,20 @@ class Roles(enum.IntEnum):
     STATE = Qt.ItemDataRole.UserRole + 2
 
 
-class StageDeadlineModel(TableModel):
+class StageDeadlineModel(ListTableModel[StageDeadline]):
+    Columns = Columns
+    Roles = Roles
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[StageDeadline] = []
         self.now = datetime.now(UTC)
 
     def set_deadlines(self, rows: list[StageDeadline], now: datetime) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
         self.now = now
-        self.endResetModel()
-
-    def clear(self) -> None:
-        self.set_deadlines([], self.now)
+        self.set_items(rows)
 
     def deadline(self, row: int) -> StageDeadline | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.item(row)
 
     def state_text(self, item: StageDeadline) -> str:
         state = item.state
@@ -72,52 +66,34 @@ class StageDeadlineModel(TableModel):
             return self.tr("Submitted")
         return self.tr("On request")
 
-    # -- Qt model ----------------------------------------------------------------------------------------------
+    # -- ListTableModel ----------------------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Columns)
-
-    def roleNames(self) -> dict[int, QByteArray]:
-        names = dict(super().roleNames())
-        names.update({int(role): QByteArray(role.name.lower().encode()) for role in Roles})
-        return names
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole \
-                or not 0 <= section < len(Columns):
-            return None
+    def headers(self) -> Sequence[str]:
         return (self.tr("Report"), self.tr("State"), self.tr("Due (local time)"), self.tr("First submitted"),
-                self.tr("Versions"), self.tr("Rule"))[section]
+                self.tr("Versions"), self.tr("Rule"))
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid() or not 0 <= index.row() < len(self._rows) \
-                or not 0 <= index.column() < len(Columns):
-            return None
-        item = self._rows[index.row()]
-        column = Columns(index.column())
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            if column == Columns.STAGE:
-                return item.stage.label
-            if column == Columns.STATE:
-                return self.state_text(item)
-            if column == Columns.DUE:
-                return format_local(item.due) if item.due else self.tr("no due time")
-            if column == Columns.SUBMITTED:
-                return format_local(item.first_submitted) if item.first_submitted else ""
-            if column == Columns.VERSIONS:
-                return str(item.versions) if item.versions else ""
-            return item.basis
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return tooltip_text(f"{item.stage.label}: {self.state_text(item)}\n{item.basis}")
-        if role == Qt.ItemDataRole.ForegroundRole and column == Columns.STATE:
-            if item.met is False:
-                return QBrush(alarm_colour())
-            if item.met is True:
-                return QBrush(good_colour())
+    def cell(self, item: StageDeadline, column: int) -> str:
+        if column == Columns.STAGE:
+            return item.stage.label
+        if column == Columns.STATE:
+            return self.state_text(item)
+        if column == Columns.DUE:
+            return format_local(item.due) if item.due else self.tr("no due time")
+        if column == Columns.SUBMITTED:
+            return format_local(item.first_submitted) if item.first_submitted else ""
+        if column == Columns.VERSIONS:
+            return str(item.versions) if item.versions else ""
+        return item.basis
+
+    def tooltip(self, item: StageDeadline, column: int) -> str:
+        return f"{item.stage.label}: {self.state_text(item)}\n{item.basis}"
+
+    def foreground(self, item: StageDeadline, column: int) -> Any:
+        if column == Columns.STATE and item.met is not None:
+            return QBrush(good_colour() if item.met else alarm_colour())
+        return None
+
+    def role_data(self, item: StageDeadline, role: int) -> Any:
         if role == Roles.STAGE:
             return item.stage.value
         if role == Roles.STATE:

@@ -2,7 +2,8 @@
 
 Subclasses declare ``Columns`` (an ``IntEnum``), the header texts and ``cell(item, column)``; text is shown as it is
 (views render ``DisplayRole`` literally) and tool tips go through ``tooltip_text`` so that untrusted text never
-becomes rich text. ``ItemRole`` gives the row's object to views and tests.
+becomes rich text. ``ItemRole`` gives the row's object to views and tests; a subclass may add its own ``Roles``
+(an ``IntEnum`` from ``UserRole + 1``), answered by ``role_data``.
 """
 
 from __future__ import annotations
@@ -19,13 +20,15 @@ from workbench.ui.common.text import one_line, tooltip_text
 Index = QModelIndex | QPersistentModelIndex
 T = TypeVar("T")
 
-ItemRole = Qt.ItemDataRole.UserRole + 1
+ItemRole = Qt.ItemDataRole.UserRole
 
 
 class ListTableModel(TableModel, Generic[T]):
     """Rows are ``items``; see the module docstring."""
 
     Columns: ClassVar[type[enum.IntEnum]]
+    #: The subclass's own roles, named in ``roleNames`` and answered by ``role_data``.
+    Roles: ClassVar[type[enum.IntEnum] | None] = None
     #: Columns whose text is a number (right-aligned).
     numeric: ClassVar[frozenset[int]] = frozenset()
 
@@ -49,6 +52,16 @@ class ListTableModel(TableModel, Generic[T]):
         return None
 
     def foreground(self, item: T, column: int) -> Any:
+        return None
+
+    def background(self, item: T, column: int) -> Any:
+        return None
+
+    def font(self, item: T, column: int) -> Any:
+        return None
+
+    def role_data(self, item: T, role: int) -> Any:
+        """The value of one of ``Roles`` for a row."""
         return None
 
     # -- content -----------------------------------------------------------------------------------------------
@@ -79,6 +92,8 @@ class ListTableModel(TableModel, Generic[T]):
     def roleNames(self) -> dict[int, QByteArray]:
         names = dict(super().roleNames())
         names[ItemRole] = QByteArray(b"item")
+        if self.Roles is not None:
+            names.update({int(role): QByteArray(role.name.lower().encode()) for role in self.Roles})
         return names
 
     def headerData(self, section: int, orientation: Qt.Orientation,
@@ -105,8 +120,14 @@ class ListTableModel(TableModel, Generic[T]):
             return self.decoration(item, column)
         if role == Qt.ItemDataRole.ForegroundRole:
             return self.foreground(item, column)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self.background(item, column)
+        if role == Qt.ItemDataRole.FontRole:
+            return self.font(item, column)
         if role == ItemRole:
             return item
+        if role > ItemRole:
+            return self.role_data(item, role)
         return None
 
 
