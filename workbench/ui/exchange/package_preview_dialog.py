@@ -5,18 +5,7 @@ it carries. Nothing is kept until the analyst confirms."""
 from __future__ import annotations
 
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QGroupBox,
-    QHeaderView,
-    QLabel,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from workbench.services.case_exchange import CaseImport
 from workbench.services.exchange import PackageImport
@@ -24,7 +13,7 @@ from workbench.services.keys import format_fingerprint
 from workbench.ui.common.list_model import size_text, when_text
 from workbench.ui.common.text import plain_label
 from workbench.ui.exchange.models import WARNING_COLOUR
-from workbench.ui.importing.findings_model import FindingsModel
+from workbench.ui.importing.summary_parts import findings_table, summary_counts
 
 
 class PackagePreviewDialog(QDialog):
@@ -70,26 +59,9 @@ class PackagePreviewDialog(QDialog):
             label.setAccessibleName(self.tr("Warning"))
             self.warnings.append(label)
 
-        self.counts: dict[str, QLabel] = {}
         counts_box = QGroupBox(self.tr("What importing it would change"), self)
-        counts = QFormLayout(counts_box)
-        for key, label, value, tip in (
-            ("new", self.tr("New objects:"), summary.new, self.tr("Objects not stored before")),
-            ("new_versions", self.tr("Updated (newer versions):"), summary.new_versions,
-             self.tr("A newer version of a stored object; it becomes current")),
-            ("unchanged", self.tr("Unchanged:"), summary.unchanged, self.tr("Already stored exactly as they are")),
-            ("older", self.tr("Older than stored:"), summary.older,
-             self.tr("Kept as history; they never become current")),
-            ("conflicts", self.tr("Conflicts:"), summary.conflicts,
-             self.tr("Same modified time as a stored version but other content: held aside, current unchanged")),
-            ("refused", self.tr("Refused:"), len(summary.refused), self.tr("Not imported; the reasons are below")),
-        ):
-            count = plain_label(f"{value:,}", self)
-            count.setObjectName(f"count_{key}")
-            count.setAccessibleName(label.rstrip(":"))
-            count.setToolTip(tip)
-            self.counts[key] = count
-            counts.addRow(label, count)
+        counts, self.counts = summary_counts(summary, counts_box)
+        counts_box.setLayout(counts)
 
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
@@ -104,7 +76,7 @@ class PackagePreviewDialog(QDialog):
             layout.addWidget(plain_label(self.tr("Nothing new: every object is already stored. Importing records the "
                                                  "package as received, so that a receipt can be written."), self,
                                          wrap=True))
-        self.findings_view = self._findings(result, layout)
+        self.findings_view = findings_table(summary, self, layout)
         buttons = QDialogButtonBox(self)
         self.import_button = buttons.addButton(self.tr("&Import"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.import_button.setToolTip(self.tr("Keep what the package brings; the package is recorded as received"))
@@ -116,22 +88,3 @@ class PackagePreviewDialog(QDialog):
         if self.findings_view is None:
             layout.addStretch(1)
         layout.addWidget(buttons)
-
-    def _findings(self, result: PackageImport, layout: QVBoxLayout) -> QTableView | None:
-        findings = [*result.summary.refused, *result.summary.warnings]
-        if not findings:
-            return None
-        layout.addWidget(plain_label(self.tr("Refused objects and warnings:"), self))
-        view = QTableView(self)
-        view.setObjectName("refusedTable")
-        view.setAccessibleName(self.tr("Refused objects and warnings"))
-        view.setModel(FindingsModel(findings, view))
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.setTabKeyNavigation(False)
-        view.verticalHeader().hide()
-        view.horizontalHeader().setStretchLastSection(True)
-        view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        view.setColumnWidth(0, 260)
-        layout.addWidget(view, 1)
-        return view

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-
 from workbench.services.importer import Finding
-from workbench.ui.common.table_model import TableModel
-from workbench.ui.common.text import one_line, tooltip_text
-
-Index = QModelIndex | QPersistentModelIndex
+from workbench.ui.common.list_model import ListTableModel
 
 
-class FindingsModel(TableModel):
+class FindingsModel(ListTableModel[Finding]):
     class Columns(enum.IntEnum):
         OBJECT = 0
         PROPERTY = 1
@@ -22,33 +18,17 @@ class FindingsModel(TableModel):
 
     def __init__(self, findings: list[Finding], parent: Any = None) -> None:
         super().__init__(parent)
-        self._findings = list(findings)
-        self._headers = (self.tr("Object"), self.tr("Property"), self.tr("Reason"))
+        self.set_items(findings)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._findings)
+    def headers(self) -> Sequence[str]:
+        return (self.tr("Object"), self.tr("Property"), self.tr("Reason"))
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.Columns)
+    def cell(self, item: Finding, column: int) -> str:
+        if column == self.Columns.OBJECT:
+            return item.object_id or self.tr("(whole file)")
+        if column == self.Columns.PROPERTY:
+            return item.property or ""
+        return item.message
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(self._headers):
-            return self._headers[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid() or not 0 <= index.row() < len(self._findings) \
-                or not 0 <= index.column() < len(self.Columns):
-            return None
-        finding = self._findings[index.row()]
-        column = self.Columns(index.column())
-        text = {self.Columns.OBJECT: finding.object_id or self.tr("(whole file)"),
-                self.Columns.PROPERTY: finding.property or "",
-                self.Columns.REASON: finding.message}[column]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return one_line(text, 300)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return tooltip_text(str(finding))
-        return None
+    def tooltip(self, item: Finding, column: int) -> str:
+        return str(item)
