@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from workbench.app.session import Session
 from workbench.app.tasks import TaskHandle
 from workbench.services import audit_trail
 from workbench.storage.audit import AuditEntry
-from workbench.ui.common.table_model import TableModel
-from workbench.ui.common.text import one_line, tooltip_text
+from workbench.ui.common.list_model import ListTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -30,7 +30,11 @@ class Roles(enum.IntEnum):
     ACTION = Qt.ItemDataRole.UserRole + 2
 
 
-class AuditModel(TableModel):
+class AuditModel(ListTableModel[AuditEntry]):
+    Columns = Columns
+    Roles = Roles
+    numeric = frozenset({Columns.SEQ})
+
     rows_loaded = Signal(int)
     """The number of entries held after a page arrived."""
 
@@ -38,7 +42,6 @@ class AuditModel(TableModel):
         super().__init__(parent)
         self._session = session
         self._page_size = page_size
-        self._entries: list[AuditEntry] = []
         self._action: str | None = None
         self._has_more = False
         self._task: TaskHandle | None = None
@@ -61,7 +64,7 @@ class AuditModel(TableModel):
             self._task.cancel()
             self._task = None
         self.beginResetModel()
-        self._entries = []
+        self._items = []
         self._has_more = fetch and self._session.is_open
         self.endResetModel()
         if self._has_more:
@@ -70,8 +73,8 @@ class AuditModel(TableModel):
     def mark_broken(self, seq: int | None) -> None:
         """Highlight the entry where the chain breaks (None: no highlight)."""
         self.broken_seq = seq
-        if self._entries:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._entries) - 1, len(Columns) - 1))
+        if self._items:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._items) - 1, len(Columns) - 1))
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and self._has_more and self._task is None
@@ -80,7 +83,7 @@ class AuditModel(TableModel):
         if not self.canFetchMore(parent) or not self._session.is_open:
             return
         generation, action, size = self._generation, self._action, self._page_size
-        before = self._entries[-1].seq if self._entries else None
+        before = self._items[-1].seq if self._items else None
         task = self._session.run("audit page", lambda ws, _control: audit_trail.page(
             ws.conn, action=action, before_seq=before, limit=size))
         self._task = task
@@ -97,59 +100,41 @@ class AuditModel(TableModel):
         self._task = None
         self._has_more = len(entries) == self._page_size
         if entries:
-            first = len(self._entries)
+            first = len(self._items)
             self.beginInsertRows(QModelIndex(), first, first + len(entries) - 1)
-            self._entries.extend(entries)
+            self._items.extend(entries)
             self.endInsertRows()
-        self.rows_loaded.emit(len(self._entries))
+        self.rows_loaded.emit(len(self._items))
 
     def row_of_seq(self, seq: int) -> int | None:
-        return next((row for row, entry in enumerate(self._entries) if entry.seq == seq), None)
+        return next((row for row, entry in enumerate(self._items) if entry.seq == seq), None)
 
-    # -- Qt model ----------------------------------------------------------------------------------------------
+    # -- ListTableModel ----------------------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._entries)
+    def headers(self) -> Sequence[str]:
+        return (self.tr("Entry"), self.tr("Time (UTC)"), self.tr("Action"), self.tr("Details"))
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Columns)
+    def cell(self, item: AuditEntry, column: int) -> str:
+        if column == Columns.SEQ:
+            return str(item.seq)
+        if column == Columns.TIME:
+            return item.at.replace("T", " ").rstrip("Z")[:19]
+        if column == Columns.ACTION:
+            return item.action
+        return audit_trail.describe(item.details)
 
-    def roleNames(self) -> dict[int, QByteArray]:
-        names = dict(super().roleNames())
-        names.update({int(role): QByteArray(role.name.lower().encode()) for role in Roles})
-        return names
+    def tooltip(self, item: AuditEntry, column: int) -> str | None:
+        return audit_trail.describe(item.details).replace(", ", "\n") if column == Columns.DETAILS else None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole \
-                or not 0 <= section < len(Columns):
-            return None
-        return (self.tr("Entry"), self.tr("Time (UTC)"), self.tr("Action"), self.tr("Details"))[section]
+    def background(self, item: AuditEntry, column: int) -> Any:
+        return QBrush(QColor("#f4c7c3")) if item.seq == self.broken_seq else None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid() or not 0 <= index.row() < len(self._entries) \
-                or not 0 <= index.column() < len(Columns):
-            return None
-        entry = self._entries[index.row()]
-        column = Columns(index.column())
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            if column == Columns.SEQ:
-                return str(entry.seq)
-            if column == Columns.TIME:
-                return entry.at.replace("T", " ").rstrip("Z")[:19]
-            if column == Columns.ACTION:
-                return entry.action
-            return one_line(audit_trail.describe(entry.details), 400)
-        if role == Qt.ItemDataRole.ToolTipRole and column == Columns.DETAILS:
-            return tooltip_text(audit_trail.describe(entry.details).replace(", ", "\n"))
-        if role == Qt.ItemDataRole.BackgroundRole and entry.seq == self.broken_seq:
-            return QBrush(QColor("#f4c7c3"))
-        if role == Qt.ItemDataRole.ForegroundRole and entry.seq == self.broken_seq:
-            return QBrush(QColor("#5f0000"))
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == Columns.SEQ:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    def foreground(self, item: AuditEntry, column: int) -> Any:
+        return QBrush(QColor("#5f0000")) if item.seq == self.broken_seq else None
+
+    def role_data(self, item: AuditEntry, role: int) -> Any:
         if role == Roles.SEQ:
-            return entry.seq
+            return item.seq
         if role == Roles.ACTION:
-            return entry.action
+            return item.action
         return None

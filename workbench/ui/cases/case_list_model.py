@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import enum
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QFont
 
 from workbench.app.session import Session
@@ -24,8 +25,7 @@ from workbench.domain.errors import InvalidInput
 from workbench.services import cases
 from workbench.services.cases import CaseSummary
 from workbench.ui.cases.deadline_model import alarm_colour, time_left
-from workbench.ui.common.table_model import TableModel
-from workbench.ui.common.text import one_line, tooltip_text
+from workbench.ui.common.list_model import ListTableModel
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +82,10 @@ def _label(vocab: Any, key: str | None) -> str:
         return key
 
 
-class CaseListModel(TableModel):
+class CaseListModel(ListTableModel[CaseSummary]):
+    Columns = Columns
+    Roles = Roles
+
     rows_loaded = Signal(int)
     """The number of cases held after a page arrived."""
     load_failed = Signal(str)
@@ -92,7 +95,6 @@ class CaseListModel(TableModel):
         super().__init__(parent)
         self._session = session
         self._page_size = page_size
-        self._rows: list[CaseSummary] = []
         self._filter = CaseFilter()
         self._order = Columns.MODIFIED
         self._descending = True
@@ -128,7 +130,7 @@ class CaseListModel(TableModel):
             self._task.cancel()
             self._task = None
         self.beginResetModel()
-        self._rows = []
+        self._items = []
         self._has_more = fetch and self._session.is_open
         self.endResetModel()
         if self._has_more:
@@ -140,7 +142,7 @@ class CaseListModel(TableModel):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if not self.canFetchMore(parent) or not self._session.is_open:
             return
-        generation, flt, size, offset = self._generation, self._filter, self._page_size, len(self._rows)
+        generation, flt, size, offset = self._generation, self._filter, self._page_size, len(self._items)
         order, descending = SORT_KEYS.get(self._order, "modified"), self._descending
 
         def work(ws: Any, _control: Any) -> list[CaseSummary]:
@@ -172,11 +174,11 @@ class CaseListModel(TableModel):
         self.now = datetime.now(UTC)
         self._has_more = len(rows) == self._page_size
         if rows:
-            first = len(self._rows)
+            first = len(self._items)
             self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-            self._rows.extend(rows)
+            self._items.extend(rows)
             self.endInsertRows()
-        self.rows_loaded.emit(len(self._rows))
+        self.rows_loaded.emit(len(self._items))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(Columns) or Columns(column) not in SORT_KEYS:
@@ -191,43 +193,37 @@ class CaseListModel(TableModel):
         return self._order, Qt.SortOrder.DescendingOrder if self._descending else Qt.SortOrder.AscendingOrder
 
     def summary(self, row: int) -> CaseSummary | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.item(row)
 
     def row_of(self, ref: str) -> int | None:
-        return next((row for row, item in enumerate(self._rows) if item.ref == ref), None)
+        return next((row for row, item in enumerate(self._items) if item.ref == ref), None)
 
-    # -- Qt model ----------------------------------------------------------------------------------------------
+    # -- ListTableModel ----------------------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Columns)
-
-    def roleNames(self) -> dict[int, QByteArray]:
-        names = dict(super().roleNames())
-        names.update({int(role): QByteArray(role.name.lower().encode()) for role in Roles})
-        return names
+    def headers(self) -> Sequence[str]:
+        return (self.tr("Reference"), self.tr("Title"), self.tr("Status"), self.tr("Next report due"),
+                self.tr("Kind"), self.tr("TLP"), self.tr("Sector"), self.tr("Member State"),
+                self.tr("Aware / starts"), self.tr("Changed"))
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Columns):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (self.tr("Reference"), self.tr("Title"), self.tr("Status"), self.tr("Next report due"),
-                    self.tr("Kind"), self.tr("TLP"), self.tr("Sector"), self.tr("Member State"),
-                    self.tr("Aware / starts"), self.tr("Changed"))[section]
-        if role == Qt.ItemDataRole.ToolTipRole and Columns(section) == Columns.NEXT_DUE:
+        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal \
+                and section == Columns.NEXT_DUE:
             return self.tr("The next NIS2 or CIRCIA report an open incident owes (not sortable: see Reports due)")
-        return None
+        return super().headerData(section, orientation, role)
 
-    def _text(self, item: CaseSummary, column: Columns) -> str:
+    def overdue(self, item: CaseSummary) -> bool:
+        """Whether the case's next due report is past its due time."""
+        due = item.next_due
+        return due is not None and due.due is not None and (due.state is StageState.OVERDUE or due.due <= self.now)
+
+    def cell(self, item: CaseSummary, column: int) -> str:
         if column == Columns.REF:
             return item.ref
         if column == Columns.KIND:
             return item.kind.label
         if column == Columns.TITLE:
-            return one_line(item.title)
+            return item.title
         if column == Columns.STATUS:
             return item.status.label
         if column == Columns.TLP:
@@ -242,38 +238,32 @@ class CaseListModel(TableModel):
             due = item.next_due
             if due is None or due.due is None:
                 return ""
-            overdue = due.state is StageState.OVERDUE or due.due <= self.now
             left = time_left(due.due, self.now)
-            return (self.tr("⚠ OVERDUE {0}: {1}") if overdue else self.tr("{0}: {1}")).format(due.stage.label, left)
+            return (self.tr("⚠ OVERDUE {0}: {1}") if self.overdue(item) else self.tr("{0}: {1}")).format(
+                due.stage.label, left)
         return format_local(item.modified)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid() or not 0 <= index.row() < len(self._rows) \
-                or not 0 <= index.column() < len(Columns):
-            return None
-        item = self._rows[index.row()]
-        column = Columns(index.column())
-        overdue = item.next_due is not None and item.next_due.due is not None and (
-            item.next_due.state is StageState.OVERDUE or item.next_due.due <= self.now)
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._text(item, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column == Columns.NEXT_DUE and item.next_due is not None and item.next_due.due is not None:
-                return tooltip_text(f"{item.next_due.stage.label}, due {format_local(item.next_due.due)} "
-                                    f"({item.next_due.basis})")
-            if column == Columns.TITLE:
-                return tooltip_text(item.title)
-            return None
-        if role == Qt.ItemDataRole.ForegroundRole and column == Columns.NEXT_DUE and overdue:
-            return QBrush(alarm_colour())
-        if role == Qt.ItemDataRole.FontRole and column == Columns.NEXT_DUE and overdue:
+    def tooltip(self, item: CaseSummary, column: int) -> str | None:
+        due = item.next_due
+        if column == Columns.NEXT_DUE and due is not None and due.due is not None:
+            return f"{due.stage.label}, due {format_local(due.due)} ({due.basis})"
+        return item.title if column == Columns.TITLE else None
+
+    def foreground(self, item: CaseSummary, column: int) -> Any:
+        return QBrush(alarm_colour()) if column == Columns.NEXT_DUE and self.overdue(item) else None
+
+    def font(self, item: CaseSummary, column: int) -> Any:
+        if column == Columns.NEXT_DUE and self.overdue(item):
             font = QFont()
             font.setBold(True)
             return font
+        return None
+
+    def role_data(self, item: CaseSummary, role: int) -> Any:
         if role == Roles.REF:
             return item.ref
         if role == Roles.KIND:
             return item.kind.value
         if role == Roles.OVERDUE:
-            return overdue
+            return self.overdue(item)
         return None

@@ -7,16 +7,10 @@ The search runs off the GUI thread; an empty search lists the most recently chan
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import (
-    QByteArray,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-    Signal,
-)
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -35,10 +29,9 @@ from workbench.app.tasks import TaskFailure, TaskHandle
 from workbench.services import library
 from workbench.services.library import LibraryFilter, LibraryRow
 from workbench.ui.cases.field_form import ErrorBanner
-from workbench.ui.common.table_model import TableModel
-from workbench.ui.common.text import one_line, plain_label, tooltip_text
+from workbench.ui.common.list_model import ListTableModel, when_text
+from workbench.ui.common.text import one_line, plain_label
 
-Index = QModelIndex | QPersistentModelIndex
 RESULTS = 500
 SEARCH_DELAY_MS = 300
 
@@ -54,57 +47,37 @@ class Roles(enum.IntEnum):
     ID = Qt.ItemDataRole.UserRole + 1
 
 
-class PickModel(TableModel):
+class PickModel(ListTableModel[LibraryRow]):
     """Library rows found by a search."""
+
+    Columns = Columns
+    Roles = Roles
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[LibraryRow] = []
         self.linked: set[str] = set()
 
     def set_rows(self, rows: list[LibraryRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+        self.set_items(rows)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+    def headers(self) -> Sequence[str]:
+        return (self.tr("Name"), self.tr("Type"), self.tr("TLP"), self.tr("Modified (UTC)"))
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Columns)
+    def cell(self, item: LibraryRow, column: int) -> str:
+        if column == Columns.NAME:
+            name = one_line(item.name or item.id)
+            return self.tr("{0} (linked)").format(name) if item.id in self.linked else name
+        if column == Columns.TYPE:
+            return item.type
+        if column == Columns.TLP:
+            return item.tlp.label if item.tlp is not None else ""
+        return when_text(item.modified)
 
-    def roleNames(self) -> dict[int, QByteArray]:
-        names = dict(super().roleNames())
-        names[int(Roles.ID)] = QByteArray(b"id")
-        return names
+    def tooltip(self, item: LibraryRow, column: int) -> str:
+        return f"{item.name}\n{item.id}"
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole \
-                or not 0 <= section < len(Columns):
-            return None
-        return (self.tr("Name"), self.tr("Type"), self.tr("TLP"), self.tr("Modified (UTC)"))[section]
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid() or not 0 <= index.row() < len(self._rows) \
-                or not 0 <= index.column() < len(Columns):
-            return None
-        row = self._rows[index.row()]
-        column = Columns(index.column())
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            if column == Columns.NAME:
-                name = one_line(row.name or row.id)
-                return self.tr("{0} (linked)").format(name) if row.id in self.linked else name
-            if column == Columns.TYPE:
-                return row.type
-            if column == Columns.TLP:
-                return row.tlp.label if row.tlp is not None else ""
-            return row.modified.replace("T", " ")[:16]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return tooltip_text(f"{row.name}\n{row.id}")
-        if role == Roles.ID:
-            return row.id
-        return None
+    def role_data(self, item: LibraryRow, role: int) -> Any:
+        return item.id if role == Roles.ID else None
 
 
 class LinkObjectsDialog(QDialog):
