@@ -29,6 +29,8 @@ class ListTableModel(TableModel, Generic[T]):
     Columns: ClassVar[type[enum.IntEnum]]
     #: The subclass's own roles, named in ``roleNames`` and answered by ``role_data``.
     Roles: ClassVar[type[enum.IntEnum] | None] = None
+    #: Characters of a tool tip shown before it is cut.
+    tooltip_limit: ClassVar[int] = 600
     #: Columns whose text is a number (right-aligned).
     numeric: ClassVar[frozenset[int]] = frozenset()
 
@@ -113,7 +115,7 @@ class ListTableModel(TableModel, Generic[T]):
             return one_line(self.cell(item, column), 300)
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = self.tooltip(item, column)
-            return tooltip_text(tip) if tip else None
+            return tooltip_text(tip, self.tooltip_limit) if tip else None
         if role == Qt.ItemDataRole.TextAlignmentRole and column in self.numeric:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.DecorationRole:
