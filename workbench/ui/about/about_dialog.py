@@ -9,7 +9,6 @@ import PySide6
 from PySide6.QtCore import qVersion
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
@@ -22,6 +21,7 @@ from workbench import __version__
 from workbench.app.application import app_icon
 from workbench.ui.about.licences_model import LicencesModel
 from workbench.ui.common.text import plain_label
+from workbench.ui.common.views import read_only_rows
 
 # (distribution name, what it does here, licence). The licence is stated here rather than read from package
 # metadata, which frozen builds often strip.
@@ -75,9 +75,7 @@ class AboutDialog(QDialog):
         table.setAccessibleName(self.tr("Bundled components and their licences"))
         table.setModel(LicencesModel([(name, installed_version(name), use, lic) for name, use, lic in COMPONENTS],
                                      table))
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setTabKeyNavigation(False)
+        read_only_rows(table)
         table.verticalHeader().hide()
         table.horizontalHeader().setStretchLastSection(True)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -19,6 +18,7 @@ from workbench.storage.audit import ChainReport
 from workbench.ui.audit.audit_model import AuditModel, Columns
 from workbench.ui.common.screen import AppContext, Screen
 from workbench.ui.common.text import plain_label
+from workbench.ui.common.views import read_only_rows
 
 _OK_STYLE = "QLabel { background: #e6f4ea; color: #0d652d; padding: 6px; border-radius: 4px; font-weight: bold; }"
 _BAD_STYLE = "QLabel { background: #fce8e6; color: #a50e0e; padding: 6px; border-radius: 4px; font-weight: bold; }"
@@ -46,10 +46,7 @@ class AuditScreen(Screen):
         self.table.setObjectName("auditTable")
         self.table.setAccessibleName(self.tr("Audit log"))
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.setWordWrap(False)
+        read_only_rows(self.table)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)

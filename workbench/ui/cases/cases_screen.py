@@ -34,6 +34,7 @@ from workbench.ui.cases.deadline_panel import DeadlinePanel
 from workbench.ui.cases.new_case_dialog import NewCase, NewCaseDialog
 from workbench.ui.common.screen import AppContext, Screen
 from workbench.ui.common.text import plain_label
+from workbench.ui.common.views import read_only_rows
 
 logger = logging.getLogger(__name__)
 
@@ -67,11 +68,8 @@ class CasesScreen(Screen):
         self.table.setAccessibleName(self.tr("Cases"))
         self.table.setToolTip(self.tr("Select a case to open it; click a header to sort"))
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        read_only_rows(self.table)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
         vertical = self.table.verticalHeader()
         vertical.hide()

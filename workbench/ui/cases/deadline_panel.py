@@ -22,6 +22,7 @@ from workbench.services import cases
 from workbench.services.cases import DueReport
 from workbench.ui.cases.deadline_model import Columns, DeadlineModel, Roles
 from workbench.ui.common.text import plain_label
+from workbench.ui.common.views import read_only_rows
 
 logger = logging.getLogger(__name__)
 
@@ -56,11 +57,8 @@ class DeadlinePanel(QWidget):
         self.table.setToolTip(self.tr("Each open incident's next due report; overdue ones first. "
                                       "Double-click or Enter opens the case."))
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        read_only_rows(self.table)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)

@@ -31,6 +31,7 @@ from workbench.services.library import LibraryFilter, LibraryRow
 from workbench.ui.cases.field_form import ErrorBanner
 from workbench.ui.common.list_model import ListTableModel, when_text
 from workbench.ui.common.text import one_line, plain_label
+from workbench.ui.common.views import read_only_rows
 
 RESULTS = 500
 SEARCH_DELAY_MS = 300
@@ -107,11 +108,8 @@ class LinkObjectsDialog(QDialog):
         self.table.setObjectName("linkResults")
         self.table.setAccessibleName(self.tr("Matching objects"))
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        read_only_rows(self.table)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().resizeSection(Columns.NAME, 340)

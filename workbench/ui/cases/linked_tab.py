@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QPushButton, QTabl
 from workbench.ui.cases.case_view import LinkedObject
 from workbench.ui.cases.records_tab import DeleteKey
 from workbench.ui.common.list_model import ListTableModel, when_text
+from workbench.ui.common.views import read_only_rows
 
 
 class Columns(enum.IntEnum):
@@ -86,11 +87,8 @@ class LinkedTab(QWidget):
         self.table.setAccessibleName(self.tr("Linked objects"))
         self.table.setToolTip(self.tr("Double-click or Enter shows the object in the library; Delete unlinks"))
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        read_only_rows(self.table)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QPush
 from workbench.domain.cases.case import RecordKind
 from workbench.domain.cases.fields import FieldKind
 from workbench.ui.cases.record_model import RecordModel, Roles
+from workbench.ui.common.views import read_only_rows
 
 
 class DeleteKey(QObject):
@@ -49,11 +50,8 @@ class RecordsTab(QWidget):
         self.table.setAccessibleName(kind.label + "s")
         self.table.setToolTip(self.tr("Double-click or Enter edits; Delete removes"))
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        read_only_rows(self.table)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()

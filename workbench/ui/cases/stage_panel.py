@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QSplitter, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QSplitter, QTableView, QVBoxLayout, QWidget
 
 from workbench.domain.cases.case import RecordKind
 from workbench.domain.deadlines import StageDeadline
 from workbench.ui.cases.records_tab import RecordsTab
 from workbench.ui.cases.stage_models import StageDeadlineModel
 from workbench.ui.common.text import plain_label
+from workbench.ui.common.views import read_only_rows
 
 
 class ReportingTab(QWidget):
@@ -24,10 +25,7 @@ class ReportingTab(QWidget):
         self.table.setObjectName("stageTable")
         self.table.setAccessibleName(self.tr("Reports and deadlines"))
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.setWordWrap(False)
+        read_only_rows(self.table)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()

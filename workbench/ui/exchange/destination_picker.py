@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from workbench.ui.common.list_model import size_text
 from workbench.ui.common.text import plain_label
+from workbench.ui.common.views import read_only_rows
 from workbench.ui.exchange.media_source import MediaSource
 from workbench.ui.exchange.models import REFUSED_COLOUR, VolumesModel
 
@@ -43,10 +44,8 @@ class DestinationPicker(QWidget):
         self.volumes.setAccessibleName(self.tr("Removable volumes"))
         self.volumes.setToolTip(self.tr("Mounted removable volumes; choose one to write there"))
         self.volumes.setModel(self.model)
-        self.volumes.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        read_only_rows(self.volumes)
         self.volumes.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.volumes.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.volumes.setTabKeyNavigation(False)
         self.volumes.verticalHeader().hide()
         self.volumes.horizontalHeader().setStretchLastSection(True)
         self.volumes.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHeaderView,
     QProgressBar,
     QTableView,
@@ -22,6 +21,7 @@ from workbench.services.exchange.export import DEFAULT_RESERVE
 from workbench.ui.common.dialogs import show_error
 from workbench.ui.common.list_model import size_text, when_text
 from workbench.ui.common.text import plain_label
+from workbench.ui.common.views import read_only_rows
 from workbench.ui.exchange.destination_picker import DestinationPicker
 from workbench.ui.exchange.models import GOOD_COLOUR, REFUSED_COLOUR, HeldBackModel
 from workbench.ui.exchange.stages import stage_text
@@ -55,10 +55,7 @@ class CheckPage(QWizardPage):
         self.table.setObjectName("heldBackTable")
         self.table.setAccessibleName(self.tr("Held back"))
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.setWordWrap(False)
+        read_only_rows(self.table)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)

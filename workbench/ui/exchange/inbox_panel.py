@@ -28,6 +28,7 @@ from workbench.services.workspace import Workspace
 from workbench.ui.common.list_model import ListTableModel, size_text, when_text
 from workbench.ui.common.screen import AppContext
 from workbench.ui.common.text import plain_label
+from workbench.ui.common.views import read_only_rows
 from workbench.ui.exchange.media_source import MediaSource
 from workbench.ui.exchange.models import FoundItemsModel, ReceivedModel, kind_text, verdict_text
 from workbench.ui.exchange.package_import import PackageImportController
@@ -45,11 +46,8 @@ def make_table(parent: QWidget, model: ListTableModel, name: str, accessible: st
     table.setObjectName(name)
     table.setAccessibleName(accessible)
     table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    read_only_rows(table)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setTabKeyNavigation(False)
-    table.setWordWrap(False)
     table.setAlternatingRowColors(True)
     table.verticalHeader().hide()
     table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)

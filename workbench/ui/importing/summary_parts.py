@@ -4,10 +4,11 @@ table of refused objects and warnings."""
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QAbstractItemView, QFormLayout, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from workbench.services.importer import ImportSummary
 from workbench.ui.common.text import plain_label
+from workbench.ui.common.views import read_only_rows
 from workbench.ui.importing.findings_model import FindingsModel
 
 
@@ -48,9 +49,7 @@ def findings_table(summary: ImportSummary, parent: QWidget, layout: QVBoxLayout)
     view.setObjectName("refusedTable")
     view.setAccessibleName(_t("Refused objects and warnings"))
     view.setModel(FindingsModel(findings, view))
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setTabKeyNavigation(False)
+    read_only_rows(view)
     view.verticalHeader().hide()
     view.horizontalHeader().setStretchLastSection(True)
     view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)

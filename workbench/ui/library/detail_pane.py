@@ -28,6 +28,7 @@ from workbench.app.tasks import TaskFailure, TaskHandle
 from workbench.services import library
 from workbench.services.library import Neighbourhood, ObjectDetail
 from workbench.ui.common.text import one_line, plain_label
+from workbench.ui.common.views import read_only_rows
 from workbench.ui.library.detail_models import LinksModel, VersionsModel
 from workbench.ui.library.graph_view import RelationshipGraph
 from workbench.ui.library.properties_text import properties_text
@@ -64,10 +65,8 @@ def _table(parent: QWidget, model, name: str) -> QTableView:
     view = QTableView(parent)
     view.setModel(model)
     view.setAccessibleName(name)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    read_only_rows(view)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setTabKeyNavigation(False)
     view.verticalHeader().hide()
     view.horizontalHeader().setStretchLastSection(True)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

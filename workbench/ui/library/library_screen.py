@@ -12,6 +12,7 @@ from workbench.app.session import StoreChange
 from workbench.services import library
 from workbench.ui.common.screen import AppContext, Screen
 from workbench.ui.common.text import plain_label
+from workbench.ui.common.views import read_only_rows
 from workbench.ui.library.detail_pane import DetailPane
 from workbench.ui.library.filter_bar import FilterBar
 from workbench.ui.library.library_model import Columns, LibraryModel, LoadState, Roles
@@ -33,11 +34,8 @@ class LibraryScreen(Screen):
         self.table.setAccessibleName(self.tr("Library objects"))
         self.table.setToolTip(self.tr("Select an object to see its detail; click a header to sort"))
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        read_only_rows(self.table)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
         self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         vertical = self.table.verticalHeader()

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from workbench.domain.tlp import Tlp
 from workbench.services.reports.analyst_input import AnalystBriefing
 from workbench.ui.common.text import plain_label
+from workbench.ui.common.views import read_only_rows
 from workbench.ui.reports.cases_model import CasesModel, Columns, Roles
 from workbench.ui.reports.report_job import ReportRequest
 
@@ -87,11 +88,8 @@ class ReportForm(QWidget):
         self.case_table.setAccessibleName(self.tr("Cases"))
         self.case_table.setToolTip(self.tr("The case the report is about"))
         self.case_table.setModel(self.cases)
-        self.case_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        read_only_rows(self.case_table)
         self.case_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.case_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.case_table.setTabKeyNavigation(False)
-        self.case_table.setWordWrap(False)
         self.case_table.setAlternatingRowColors(True)
         self.case_table.verticalHeader().hide()
         header = self.case_table.horizontalHeader()
