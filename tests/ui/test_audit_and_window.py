@@ -33,6 +33,17 @@ def test_verify_chain_names_an_edited_entry(qtbot, open_window) -> None:
     assert audit.model.index(row, 0).data(Qt.ItemDataRole.BackgroundRole) is not None
 
 
+def test_a_log_that_cannot_be_read_is_said_so(qtbot, open_window) -> None:
+    ws = open_window.session.workspace
+    other = Database.open_with_key(ws.path, ws.db.key)  # the table is damaged behind the program's back
+    other.conn.execute("ALTER TABLE audit_log RENAME TO audit_log_gone")
+    other.close()
+    audit = open_window.show_screen("audit")
+    audit.model.reload()
+    qtbot.waitUntil(lambda: audit.verdict.isVisible() and "could not be read" in audit.verdict.text())
+    assert audit.model.rowCount() == 0 and not audit.model.canFetchMore()
+
+
 def test_audit_filter_by_action(qtbot, open_window) -> None:
     audit = open_window.show_screen("audit")
     qtbot.waitUntil(lambda: audit.action_box.count() == 3)

@@ -65,6 +65,7 @@ class AuditScreen(Screen):
         layout.addWidget(self.verdict)
         layout.addWidget(self.table, 1)
         self._fill_actions([])
+        self.model.load_failed.connect(self._load_failed)
         session.opened.connect(lambda _info: self._refresh())
         session.locking.connect(self._locking)
         session.store_changed.connect(lambda _change: self._refresh())
@@ -74,6 +75,11 @@ class AuditScreen(Screen):
         self.model.reload()
         task = self.context.session.run("audit actions", lambda ws, _control: audit_trail.actions(ws.conn))
         task.succeeded.connect(self._fill_actions)
+
+    def _load_failed(self, message: str) -> None:
+        self.verdict.setStyleSheet(_BAD_STYLE)
+        self.verdict.setText(self.tr("The log could not be read: {0}").format(message))
+        self.verdict.show()
 
     def _fill_actions(self, actions: list[str]) -> None:
         kept = self.action_box.currentData()

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import enum
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QFont
 
 from workbench.app.session import Session
-from workbench.app.tasks import TaskFailure, TaskHandle
 from workbench.domain.cases.fields import format_local
 from workbench.domain.cases.nis2 import MemberState, Sector
 from workbench.domain.deadlines import StageState
@@ -25,7 +24,7 @@ from workbench.domain.errors import InvalidInput
 from workbench.services import cases
 from workbench.services.cases import CaseSummary
 from workbench.ui.cases.deadline_model import alarm_colour, time_left
-from workbench.ui.common.list_model import ListTableModel
+from workbench.ui.common.paged_model import PagedListModel
 
 logger = logging.getLogger(__name__)
 
@@ -82,25 +81,17 @@ def _label(vocab: Any, key: str | None) -> str:
         return key
 
 
-class CaseListModel(ListTableModel[CaseSummary]):
+class CaseListModel(PagedListModel[CaseSummary]):
     Columns = Columns
     Roles = Roles
 
-    rows_loaded = Signal(int)
-    """The number of cases held after a page arrived."""
-    load_failed = Signal(str)
-    """Why the list could not be read (a message for people)."""
+    task_name = "case list page"
 
     def __init__(self, session: Session, parent: Any = None, *, page_size: int = PAGE_SIZE) -> None:
-        super().__init__(parent)
-        self._session = session
-        self._page_size = page_size
+        super().__init__(session, parent, page_size=page_size)
         self._filter = CaseFilter()
         self._order = Columns.MODIFIED
         self._descending = True
-        self._has_more = False
-        self._task: TaskHandle | None = None
-        self._generation = 0
         self.now = datetime.now(UTC)
 
     # -- loading -----------------------------------------------------------------------------------------------
@@ -109,40 +100,16 @@ class CaseListModel(ListTableModel[CaseSummary]):
     def case_filter(self) -> CaseFilter:
         return self._filter
 
-    @property
-    def loading(self) -> bool:
-        return self._task is not None
-
     def set_filter(self, case_filter: CaseFilter) -> None:
         self._filter = case_filter
         self.reload()
-
-    def reload(self) -> None:
-        self._reset(fetch=True)
 
     def clear(self) -> None:
         self._filter = replace(self._filter, text="")
         self._reset(fetch=False)
 
-    def _reset(self, *, fetch: bool) -> None:
-        self._generation += 1
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
-        self.beginResetModel()
-        self._items = []
-        self._has_more = fetch and self._session.is_open
-        self.endResetModel()
-        if self._has_more:
-            self.fetchMore(QModelIndex())
-
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and self._has_more and self._task is None
-
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if not self.canFetchMore(parent) or not self._session.is_open:
-            return
-        generation, flt, size, offset = self._generation, self._filter, self._page_size, len(self._items)
+    def page_work(self, size: int) -> Callable[[Any, Any], list[CaseSummary]]:
+        flt, offset = self._filter, len(self._items)
         order, descending = SORT_KEYS.get(self._order, "modified"), self._descending
 
         def work(ws: Any, _control: Any) -> list[CaseSummary]:
@@ -151,34 +118,10 @@ class CaseListModel(ListTableModel[CaseSummary]):
                 sector=flt.sector, member_state=flt.member_state, text=flt.text.strip() or None, limit=size,
                 offset=offset, order=order, descending=descending)
 
-        task = self._session.run("case list page", work)
-        self._task = task
-        task.succeeded.connect(lambda rows: self._fetched(generation, rows))
-        task.failed.connect(lambda failure: self._failed(generation, failure))
-        task.finished.connect(lambda: self._fetch_ended(generation))
+        return work
 
-    def _fetch_ended(self, generation: int) -> None:
-        if generation == self._generation:
-            self._task = None
-
-    def _failed(self, generation: int, failure: TaskFailure) -> None:
-        if generation == self._generation:
-            self._task = None
-            self._has_more = False
-            self.load_failed.emit(failure.message)
-
-    def _fetched(self, generation: int, rows: list[CaseSummary]) -> None:
-        if generation != self._generation:
-            return
-        self._task = None
+    def page_arrived(self) -> None:
         self.now = datetime.now(UTC)
-        self._has_more = len(rows) == self._page_size
-        if rows:
-            first = len(self._items)
-            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-            self._items.extend(rows)
-            self.endInsertRows()
-        self.rows_loaded.emit(len(self._items))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(Columns) or Columns(column) not in SORT_KEYS:
