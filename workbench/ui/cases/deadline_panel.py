@@ -65,7 +65,7 @@ class DeadlinePanel(QWidget):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         for column, width in ((Columns.STATE, 92), (Columns.REF, 102), (Columns.STAGE, 140),
-                              (Columns.TIME_LEFT, 130), (Columns.DUE, 150)):
+                              (Columns.TIME_LEFT, 155), (Columns.DUE, 150)):
             header.resizeSection(column, width)
         self.table.activated.connect(self._activated)
         layout = QVBoxLayout(self)
