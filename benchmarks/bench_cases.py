@@ -17,17 +17,29 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from workbench.domain.timestamps import now_stix
-from workbench.services import case_exchange, case_links, case_records, case_stix, cases, exchange, keys
-from workbench.services.importer import import_file
+from workbench.services import cases, exchange, keys
+from workbench.services.cases import exchange as case_exchange
+from workbench.services.cases import links as case_links
+from workbench.services.cases import records as case_records
+from workbench.services.cases import stix as case_stix
+from workbench.services.importing.importer import import_file
 from workbench.services.workspace import create_workspace
 from workbench.storage.objects import ObjectStore
 
 
 def indicator(number: int) -> dict[str, object]:
     stamp = now_stix()
-    return {"type": "indicator", "spec_version": "2.1", "id": f"indicator--{uuid.uuid4()}", "created": stamp,
-            "modified": stamp, "name": f"Address {number}", "pattern_type": "stix", "valid_from": stamp,
-            "pattern": f"[ipv4-addr:value = '10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}']"}
+    return {
+        "type": "indicator",
+        "spec_version": "2.1",
+        "id": f"indicator--{uuid.uuid4()}",
+        "created": stamp,
+        "modified": stamp,
+        "name": f"Address {number}",
+        "pattern_type": "stix",
+        "valid_from": stamp,
+        "pattern": f"[ipv4-addr:value = '10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}']",
+    }
 
 
 def timed(label: str, work, reference: float | None = None) -> float:  # type: ignore[no-untyped-def]
@@ -59,8 +71,12 @@ def main() -> None:
 
     def create() -> None:
         for number in range(count):
-            ref = cases.create_case(ws, "incident", f"Incident {number}", fields={
-                "sector": "energy", "member_state": "BE", "awareness_at": "2026-03-02T08:00:00Z"}).ref
+            ref = cases.create_case(
+                ws,
+                "incident",
+                f"Incident {number}",
+                fields={"sector": "energy", "member_state": "BE", "awareness_at": "2026-03-02T08:00:00Z"},
+            ).ref
             refs.append(ref)
 
     timed(f"create {count} incident cases, one transaction each", create, base)
@@ -80,10 +96,12 @@ def main() -> None:
     timed(f"export that case with {count} linked objects", lambda: case_stix.export_case(ws, refs[0], out), base)
     # Importing jsonschema is paid once per process; with the optional rfc3987-syntax package installed (it is in the
     # development virtualenv, not a dependency of the workbench) that alone takes seconds. Shown on its own line.
-    timed("once per process: import jsonschema (validator of case extensions)",
-          lambda: __import__("jsonschema"), base)
-    timed("import it into a second workspace and adopt the case",
-          lambda: import_file(partner, out, before_commit=case_stix.case_import_hook()), base)
+    timed("once per process: import jsonschema (validator of case extensions)", lambda: __import__("jsonschema"), base)
+    timed(
+        "import it into a second workspace and adopt the case",
+        lambda: import_file(partner, out, before_commit=case_stix.case_import_hook()),
+        base,
+    )
 
     third = create_workspace(folder / "c.db", "benchmark passphrase", "Bench Third")
     for here, there, name in ((ws, third, "Bench Third"), (third, ws, "Bench Agency")):
@@ -93,10 +111,18 @@ def main() -> None:
     medium = folder / "usb"
     medium.mkdir()
     written: list[exchange.ExportResult] = []
-    timed("signed package of that case (plan, write, sign, read back)", lambda: written.append(
-        exchange.export_package(ws, medium, "Bench Third", case_exchange.CaseSelection(refs[0]))), base)
-    timed("verify, import and adopt it in a third workspace",
-          lambda: case_exchange.import_item(third, written[0].path), base)
+    timed(
+        "signed package of that case (plan, write, sign, read back)",
+        lambda: written.append(
+            exchange.export_package(ws, medium, "Bench Third", case_exchange.CaseSelection(refs[0]))
+        ),
+        base,
+    )
+    timed(
+        "verify, import and adopt it in a third workspace",
+        lambda: case_exchange.import_item(third, written[0].path),
+        base,
+    )
     for workspace in (ws, partner, third):
         workspace.close()
 

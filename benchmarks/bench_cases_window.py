@@ -28,7 +28,8 @@ from workbench.app.application import create_application, settle_heap
 from workbench.app.session import Session
 from workbench.app.settings import Settings
 from workbench.app.tasks import TaskRunner
-from workbench.services import case_records, cases
+from workbench.services import cases
+from workbench.services.cases import records as case_records
 from workbench.services.workspace import create_workspace
 from workbench.ui.main_window import MainWindow
 
@@ -36,8 +37,9 @@ from workbench.ui.main_window import MainWindow
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=2000)
-    parser.add_argument("--trace-stalls", metavar="PATH",
-                        help="write every thread's stack to PATH at each GUI stall over 60 ms")
+    parser.add_argument(
+        "--trace-stalls", metavar="PATH", help="write every thread's stack to PATH at each GUI stall over 60 ms"
+    )
     args = parser.parse_args()
     app = create_application()
     folder = Path(tempfile.mkdtemp(prefix="bench-cases-window-"))
@@ -45,9 +47,15 @@ def main() -> int:
     started = time.perf_counter()
     refs = []
     for number in range(args.cases):
-        refs.append(cases.create_case(ws, "incident", f"Incident {number}", fields={
-            "sector": "energy", "member_state": "BE", "awareness_at": "2026-03-02T08:00:00Z"}).ref)
-    for ref in refs[:: 10]:
+        refs.append(
+            cases.create_case(
+                ws,
+                "incident",
+                f"Incident {number}",
+                fields={"sector": "energy", "member_state": "BE", "awareness_at": "2026-03-02T08:00:00Z"},
+            ).ref
+        )
+    for ref in refs[::10]:
         case_records.record_stage(ws, ref, "early-warning", "2026-03-02T18:00:00Z")
     print(f"{args.cases} incident cases written in {time.perf_counter() - started:.1f} s (setup)")
 
@@ -95,8 +103,10 @@ def main() -> int:
     print(f"deadline panel filled ({screen.deadlines.model.rowCount():,} rows), from the start {panel * 1000:8.0f} ms")
     print(f"a case opened in the editor                    {open_case * 1000:8.0f} ms")
     print(f"longest GUI stall: idle {idle} ms, while listing {stall} ms ({stall / max(idle, 1):.1f}x)")
-    print(f"longest GUI stall opening the first incident (builds its editor) {open_stall} ms, "
-          f"the next one {second_stall} ms")
+    print(
+        f"longest GUI stall opening the first incident (builds its editor) {open_stall} ms, "
+        f"the next one {second_stall} ms"
+    )
     session.lock()
     runner.shutdown()
     window.close()

@@ -31,7 +31,7 @@ from workbench.services.exchange.canonical import MAX_SIGNED_DOCUMENT
 from workbench.services.exchange.manifest import MANIFEST_NAME, SIGNATURE_NAME, parse_manifest
 from workbench.services.exchange.quarantine import quarantined
 from workbench.services.exchange.verify import check_files, check_signature, pinned_keys
-from workbench.services.importer import import_file
+from workbench.services.importing.importer import import_file
 from workbench.services.workspace import create_workspace
 
 PASSPHRASE = "benchmark passphrase"
@@ -48,26 +48,51 @@ def objects(count: int) -> list[dict]:
         marking = [MARKINGS[rng.choices(range(4), weights=(3, 4, 2, 1))[0]]]
         kind = index % 10
         if kind == 0 or not families:
-            family = {"type": "malware", "spec_version": "2.1",
-                      "id": f"malware--{uuid.UUID(int=rng.getrandbits(128), version=4)}",
-                      "created": stamp, "modified": stamp, "name": f"Family {index}", "is_family": True,
-                      "malware_types": ["backdoor"], "object_marking_refs": marking}
+            family = {
+                "type": "malware",
+                "spec_version": "2.1",
+                "id": f"malware--{uuid.UUID(int=rng.getrandbits(128), version=4)}",
+                "created": stamp,
+                "modified": stamp,
+                "name": f"Family {index}",
+                "is_family": True,
+                "malware_types": ["backdoor"],
+                "object_marking_refs": marking,
+            }
             families.append(family["id"])
             made.append(family)
         elif kind < 8:
-            made.append({"type": "indicator", "spec_version": "2.1",
-                         "id": f"indicator--{uuid.UUID(int=rng.getrandbits(128), version=4)}",
-                         "created": stamp, "modified": stamp, "name": f"C2 address {index}",
-                         "description": "Beacon destination seen during the intrusion at the port authority.",
-                         "indicator_types": ["malicious-activity"],
-                         "pattern": f"[ipv4-addr:value = '198.51.{index // 256 % 256}.{index % 256}']",
-                         "pattern_type": "stix", "valid_from": stamp, "object_marking_refs": marking})
+            made.append(
+                {
+                    "type": "indicator",
+                    "spec_version": "2.1",
+                    "id": f"indicator--{uuid.UUID(int=rng.getrandbits(128), version=4)}",
+                    "created": stamp,
+                    "modified": stamp,
+                    "name": f"C2 address {index}",
+                    "description": "Beacon destination seen during the intrusion at the port authority.",
+                    "indicator_types": ["malicious-activity"],
+                    "pattern": f"[ipv4-addr:value = '198.51.{index // 256 % 256}.{index % 256}']",
+                    "pattern_type": "stix",
+                    "valid_from": stamp,
+                    "object_marking_refs": marking,
+                }
+            )
         else:
             source = made[rng.randrange(len(made))]["id"]
-            made.append({"type": "relationship", "spec_version": "2.1",
-                         "id": f"relationship--{uuid.UUID(int=rng.getrandbits(128), version=4)}",
-                         "created": stamp, "modified": stamp, "relationship_type": "indicates",
-                         "source_ref": source, "target_ref": rng.choice(families), "object_marking_refs": marking})
+            made.append(
+                {
+                    "type": "relationship",
+                    "spec_version": "2.1",
+                    "id": f"relationship--{uuid.UUID(int=rng.getrandbits(128), version=4)}",
+                    "created": stamp,
+                    "modified": stamp,
+                    "relationship_type": "indicates",
+                    "source_ref": source,
+                    "target_ref": rng.choice(families),
+                    "object_marking_refs": marking,
+                }
+            )
     return made
 
 
@@ -97,12 +122,18 @@ def main() -> None:
         timed(f"set-up: import {count:,} objects into EU (not measured)", lambda: import_file(eu, source), results)
         medium = root / "usb"
         medium.mkdir()
-        written = timed("export: plan, write, sign, read back and verify",
-                        lambda: exchange.export_package(eu, medium, "US Agency"), results)
+        written = timed(
+            "export: plan, write, sign, read back and verify",
+            lambda: exchange.export_package(eu, medium, "US Agency"),
+            results,
+        )
         bundle = written.path / "payload" / "bundle.json"
         size = bundle.stat().st_size
-        print(f"  package: {written.object_count:,} objects, {len(written.held_back):,} held back, "
-              f"{size / 1e6:.1f} MB bundle", flush=True)
+        print(
+            f"  package: {written.object_count:,} objects, {len(written.held_back):,} held back, "
+            f"{size / 1e6:.1f} MB bundle",
+            flush=True,
+        )
 
         def integrity() -> None:
             with quarantined(written.path) as box:
@@ -119,28 +150,36 @@ def main() -> None:
             best_sum = results["sha256sum of the bundle"]
             results["best sha256sum"] = min(results.get("best sha256sum", best_sum), best_sum)
             timed("verify: integrity (signature, manifest, sizes, hashes)", integrity, results)
-            results["best integrity"] = min(results.get("best integrity", 1e9),
-                                            results["verify: integrity (signature, manifest, sizes, hashes)"])
-        timed("verify: full (integrity + bundle parse + markings)",
-              lambda: exchange.verify_package(written.path, conn=us.conn), results)
-        imported = timed("import on the other side (verify + import)",
-                         lambda: exchange.import_package(us, written.path), results)
+            results["best integrity"] = min(
+                results.get("best integrity", 1e9), results["verify: integrity (signature, manifest, sizes, hashes)"]
+            )
+        timed(
+            "verify: full (integrity + bundle parse + markings)",
+            lambda: exchange.verify_package(written.path, conn=us.conn),
+            results,
+        )
+        imported = timed(
+            "import on the other side (verify + import)", lambda: exchange.import_package(us, written.path), results
+        )
         print(f"  imported: {imported.summary.new:,} new, {len(imported.summary.refused)} refused", flush=True)
         eu.close()
         us.close()
     megabytes = size / 1e6
     print()
     print(f"throughput sha256sum            {megabytes / results['best sha256sum']:8.0f} MB/s")
-    print(f"throughput integrity check      {megabytes / results['best integrity']:8.0f} MB/s  "
-          f"ratio {results['best sha256sum'] / results['best integrity']:.2f} of sha256sum (target >= 0.5)")
+    print(
+        f"throughput integrity check      {megabytes / results['best integrity']:8.0f} MB/s  "
+        f"ratio {results['best sha256sum'] / results['best integrity']:.2f} of sha256sum (target >= 0.5)"
+    )
     full = results["verify: full (integrity + bundle parse + markings)"]
-    print(f"throughput full verification    {megabytes / full:8.0f} MB/s  "
-          f"ratio {results['best sha256sum'] / full:.2f} of sha256sum")
+    print(
+        f"throughput full verification    {megabytes / full:8.0f} MB/s  "
+        f"ratio {results['best sha256sum'] / full:.2f} of sha256sum"
+    )
     export = results["export: plan, write, sign, read back and verify"]
     received = results["import on the other side (verify + import)"]
     print(f"export objects per second       {written.object_count / export:8.0f}")
     print(f"import objects per second       {written.object_count / received:8.0f}")
-
 
 
 if __name__ == "__main__":

@@ -30,8 +30,9 @@ from workbench.app.session import Session
 from workbench.app.settings import Settings
 from workbench.app.tasks import TaskRunner
 from workbench.domain.tlp import Tlp
-from workbench.services import exchange, inbox_scan, keys
-from workbench.services.importer import import_file
+from workbench.services import exchange, keys
+from workbench.services.exchange import inbox_scan
+from workbench.services.importing.importer import import_file
 from workbench.services.workspace import create_workspace
 from workbench.ui.main_window import MainWindow
 
@@ -41,11 +42,21 @@ AMBER = Tlp.AMBER.marking_id
 
 def stocked_partner(folder: Path, count: int):
     partner = create_workspace(folder / "partner.db", "benchmark passphrase", "Partner Agency")
-    objects = [{"type": "indicator", "spec_version": "2.1", "id": f"indicator--{uuid.uuid4()}",
-                "created": "2026-01-10T08:00:00.000Z", "modified": "2026-01-10T08:00:00.000Z",
-                "name": f"Indicator {n}", "object_marking_refs": [AMBER if n % 5 == 0 else GREEN],
-                "pattern": f"[ipv4-addr:value = '10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}']",
-                "pattern_type": "stix", "valid_from": "2026-01-10T08:00:00Z"} for n in range(count)]
+    objects = [
+        {
+            "type": "indicator",
+            "spec_version": "2.1",
+            "id": f"indicator--{uuid.uuid4()}",
+            "created": "2026-01-10T08:00:00.000Z",
+            "modified": "2026-01-10T08:00:00.000Z",
+            "name": f"Indicator {n}",
+            "object_marking_refs": [AMBER if n % 5 == 0 else GREEN],
+            "pattern": f"[ipv4-addr:value = '10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}']",
+            "pattern_type": "stix",
+            "valid_from": "2026-01-10T08:00:00Z",
+        }
+        for n in range(count)
+    ]
     path = folder / "stock.json"
     path.write_bytes(orjson.dumps({"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": objects}))
     import_file(partner, path)
@@ -56,8 +67,9 @@ def stocked_partner(folder: Path, count: int):
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--objects", type=int, default=20_000)
-    parser.add_argument("--trace-stalls", metavar="PATH",
-                        help="write every thread's stack to PATH at each GUI stall over 60 ms")
+    parser.add_argument(
+        "--trace-stalls", metavar="PATH", help="write every thread's stack to PATH at each GUI stall over 60 ms"
+    )
     args = parser.parse_args()
     app = create_application()
     folder = Path(tempfile.mkdtemp(prefix="bench-exchange-window-"))
@@ -101,8 +113,14 @@ def main() -> int:
     started = time.perf_counter()
     inbox.set_folder(stick, remember=False)
     run_until(lambda: bool(scans), 600)
-    rows.append(("Inbox verdict (scan the folder, quarantine, verify)", time.perf_counter() - started,
-                 reference_verdict, meter.stop()))
+    rows.append(
+        (
+            "Inbox verdict (scan the folder, quarantine, verify)",
+            time.perf_counter() - started,
+            reference_verdict,
+            meter.stop(),
+        )
+    )
 
     previews: list = []
     imported: list = []
@@ -114,8 +132,7 @@ def main() -> int:
     run_until(lambda: bool(previews), 600)
     preview_time = time.perf_counter() - started
     preview_stall = meter.stop()
-    rows.append(("preview (dry-run import) until the dialog shows", preview_time, reference_preview,
-                 preview_stall))
+    rows.append(("preview (dry-run import) until the dialog shows", preview_time, reference_preview, preview_stall))
     meter.start()
     started = time.perf_counter()
     previews[0].accept()

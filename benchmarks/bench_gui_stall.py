@@ -93,8 +93,10 @@ def trace_file(path: str | None) -> Any:
         elif started:
             took = (time.perf_counter() - started[0]) * 1000
             if took >= 20:
-                trace.write(f"GC generation {info['generation']}: {took:.0f} ms, {info['collected']} collected, "
-                            f"in {threading.current_thread().name}\n")
+                trace.write(
+                    f"GC generation {info['generation']}: {took:.0f} ms, {info['collected']} collected, "
+                    f"in {threading.current_thread().name}\n"
+                )
                 trace.flush()
 
     gc.callbacks.append(collected)
@@ -111,11 +113,20 @@ def run_until(condition, timeout: float) -> None:
 
 
 def bundle_file(folder: Path, count: int) -> Path:
-    objects = [{"type": "indicator", "spec_version": "2.1", "id": f"indicator--{uuid.uuid4()}",
-                "created": "2026-01-10T08:00:00.000Z", "modified": "2026-01-10T08:00:00.000Z",
-                "name": f"Indicator {n}",
-                "pattern": f"[ipv4-addr:value = '10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}']",
-                "pattern_type": "stix", "valid_from": "2026-01-10T08:00:00Z"} for n in range(count)]
+    objects = [
+        {
+            "type": "indicator",
+            "spec_version": "2.1",
+            "id": f"indicator--{uuid.uuid4()}",
+            "created": "2026-01-10T08:00:00.000Z",
+            "modified": "2026-01-10T08:00:00.000Z",
+            "name": f"Indicator {n}",
+            "pattern": f"[ipv4-addr:value = '10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}']",
+            "pattern_type": "stix",
+            "valid_from": "2026-01-10T08:00:00Z",
+        }
+        for n in range(count)
+    ]
     path = folder / "bulk.json"
     path.write_bytes(orjson.dumps({"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": objects}))
     return path
@@ -124,8 +135,9 @@ def bundle_file(folder: Path, count: int) -> Path:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--objects", type=int, default=100_000)
-    parser.add_argument("--trace-stalls", metavar="PATH",
-                        help="write every thread's stack to PATH at each GUI stall over 60 ms")
+    parser.add_argument(
+        "--trace-stalls", metavar="PATH", help="write every thread's stack to PATH at each GUI stall over 60 ms"
+    )
     args = parser.parse_args()
     app = create_application()
     folder = Path(tempfile.mkdtemp(prefix="bench-stall-"))

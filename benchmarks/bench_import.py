@@ -37,8 +37,17 @@ MOBILE = REPO.parent / "shared" / "data" / "stix" / "attack" / "mobile-attack-17
 if not MOBILE.exists():
     MOBILE = Path("/work/shared/data/stix/attack/mobile-attack-17.1.json")
 PASSPHRASE = "benchmark passphrase"
-QUERIES = ("ransomware", "malicious activity", "phishing pipeline", "kestrel", "phish", "implant4 sable",
-           "cve-2021", "T1400", "nothing-matches-this")
+QUERIES = (
+    "ransomware",
+    "malicious activity",
+    "phishing pipeline",
+    "kestrel",
+    "phish",
+    "implant4 sable",
+    "cve-2021",
+    "T1400",
+    "nothing-matches-this",
+)
 
 
 def main() -> int:
@@ -60,10 +69,11 @@ def main() -> int:
 
 # -- ATT&CK Mobile -------------------------------------------------------------------------------------------------
 
+
 def mobile(repeat: int) -> None:
     import stix2
 
-    from workbench.services.importer import import_file
+    from workbench.services.importing.importer import import_file
     from workbench.services.workspace import Workspace, create_workspace
     from workbench.storage.database import Database
 
@@ -97,16 +107,23 @@ def mobile(repeat: int) -> None:
     cpu_i, cpu_p = [c for _, c in imports], [c for _, c in parses]
     size = MOBILE.stat().st_size / 1e6
     print(f"\nATT&CK Mobile 17.1 ({summary.objects_read:,} objects, {size:.1f} MB), {repeat} runs")
-    print(f"  import       wall min {min(wall_i):.3f} s, median {statistics.median(wall_i):.3f} s;"
-          f" cpu min {min(cpu_i):.3f} s")
-    print(f"  stix2.parse  wall min {min(wall_p):.3f} s, median {statistics.median(wall_p):.3f} s;"
-          f" cpu min {min(cpu_p):.3f} s")
-    print(f"  ratio import/parse: {min(wall_i) / min(wall_p):.2f} (minimums), "
-          f"{statistics.median(wall_i) / statistics.median(wall_p):.2f} (medians), "
-          f"{min(cpu_i) / min(cpu_p):.2f} (cpu minimums); target at most 0.35")
+    print(
+        f"  import       wall min {min(wall_i):.3f} s, median {statistics.median(wall_i):.3f} s;"
+        f" cpu min {min(cpu_i):.3f} s"
+    )
+    print(
+        f"  stix2.parse  wall min {min(wall_p):.3f} s, median {statistics.median(wall_p):.3f} s;"
+        f" cpu min {min(cpu_p):.3f} s"
+    )
+    print(
+        f"  ratio import/parse: {min(wall_i) / min(wall_p):.2f} (minimums), "
+        f"{statistics.median(wall_i) / statistics.median(wall_p):.2f} (medians), "
+        f"{min(cpu_i) / min(cpu_p):.2f} (cpu minimums); target at most 0.35"
+    )
 
 
 # -- the generated bundle ------------------------------------------------------------------------------------------
+
 
 def large(args: argparse.Namespace) -> None:
     from benchmarks.generate_bundle import write_bundle
@@ -117,22 +134,30 @@ def large(args: argparse.Namespace) -> None:
         if not bundle.exists():
             started = time.perf_counter()
             write_bundle(bundle, args.objects)
-            print(f"\ngenerated {args.objects:,} objects ({bundle.stat().st_size / 1e6:.0f} MB) in"
-                  f" {time.perf_counter() - started:.0f} s")
+            print(
+                f"\ngenerated {args.objects:,} objects ({bundle.stat().st_size / 1e6:.0f} MB) in"
+                f" {time.perf_counter() - started:.0f} s"
+            )
         folder = args.keep or scratch / "workspace"
         folder.mkdir(parents=True, exist_ok=True)
         imported = run_child("import", str(bundle), str(folder))
         print(f"\ngenerated bundle, {imported['objects']:,} objects ({bundle.stat().st_size / 1e6:.0f} MB)")
-        print(f"  import       wall {imported['seconds']:.1f} s, cpu {imported['cpu']:.1f} s,"
-              f" {imported['objects'] / imported['seconds']:,.0f} objects/s;"
-              f" peak memory {imported['maxrss_mb']:.0f} MB (target at most 600)")
+        print(
+            f"  import       wall {imported['seconds']:.1f} s, cpu {imported['cpu']:.1f} s,"
+            f" {imported['objects'] / imported['seconds']:,.0f} objects/s;"
+            f" peak memory {imported['maxrss_mb']:.0f} MB (target at most 600)"
+        )
         print(f"  then the WAL checkpoint: {imported['checkpoint']:.1f} s; workspace {imported['db_mb']:.0f} MB")
         if not args.skip_parse:
             parsed = run_child("parse", str(bundle))
-            print(f"  stix2.parse  wall {parsed['seconds']:.1f} s, cpu {parsed['cpu']:.1f} s,"
-                  f" peak memory {parsed['maxrss_mb']:.0f} MB")
-            print(f"  ratio import/parse: {imported['seconds'] / parsed['seconds']:.2f} (wall),"
-                  f" {imported['cpu'] / parsed['cpu']:.2f} (cpu); target at most 0.35")
+            print(
+                f"  stix2.parse  wall {parsed['seconds']:.1f} s, cpu {parsed['cpu']:.1f} s,"
+                f" peak memory {parsed['maxrss_mb']:.0f} MB"
+            )
+            print(
+                f"  ratio import/parse: {imported['seconds'] / parsed['seconds']:.2f} (wall),"
+                f" {imported['cpu'] / parsed['cpu']:.2f} (cpu); target at most 0.35"
+            )
         print(f"\nsearch after the import, first 50 hits ({imported['objects']:,} objects stored):")
         for query, (milliseconds, hits, ranked) in imported["search"].items():
             order = "ranked" if ranked else "newest first"
@@ -145,8 +170,12 @@ def large(args: argparse.Namespace) -> None:
 
 
 def run_child(*arguments: str) -> dict:
-    done = subprocess.run([sys.executable, __file__, "--child", *arguments], capture_output=True, text=True,
-                          env=dict(os.environ, PYTHONPATH=str(REPO)))
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", *arguments],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(REPO)),
+    )
     if done.returncode:
         raise SystemExit(f"benchmark child failed: {done.stderr[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -162,7 +191,7 @@ def child(arguments: list[str]) -> int:
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         print(json.dumps({"seconds": seconds, "cpu": cpu, "maxrss_mb": _maxrss_mb()}))
         return 0
-    from workbench.services.importer import import_file
+    from workbench.services.importing.importer import import_file
     from workbench.services.workspace import create_workspace
 
     bundle, folder = Path(arguments[1]), Path(arguments[2])
@@ -188,8 +217,19 @@ def child(arguments: list[str]) -> int:
         results[query if query != some_id else "<an id>"] = (min(timings), len(page.rows), page.ranked)
     db_mb = (folder / "workspace.db").stat().st_size / 1e6
     ws.close()
-    print(json.dumps({"seconds": seconds, "cpu": cpu, "objects": summary.objects_read, "maxrss_mb": maxrss,
-                      "checkpoint": checkpoint, "db_mb": db_mb, "search": results}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "cpu": cpu,
+                "objects": summary.objects_read,
+                "maxrss_mb": maxrss,
+                "checkpoint": checkpoint,
+                "db_mb": db_mb,
+                "search": results,
+            }
+        )
+    )
     return 0
 
 

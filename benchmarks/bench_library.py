@@ -49,10 +49,14 @@ def build(path: Path, count: int) -> None:
         source = store.add_source("file", "bench.json")
         for n in range(count):
             kind = TYPES[n % len(TYPES)]
-            obj = {"type": kind, "spec_version": "2.1", "id": f"{kind}--{uuid.uuid4()}",
-                   "created": "2026-01-01T00:00:00.000Z",
-                   "modified": f"2026-{1 + n % 12:02d}-{1 + n % 28:02d}T{n % 24:02d}:{n % 60:02d}:00.000Z",
-                   "name": f"{WORDS[n % 10]} {WORDS[n // 10 % 10]} {n}"}
+            obj = {
+                "type": kind,
+                "spec_version": "2.1",
+                "id": f"{kind}--{uuid.uuid4()}",
+                "created": "2026-01-01T00:00:00.000Z",
+                "modified": f"2026-{1 + n % 12:02d}-{1 + n % 28:02d}T{n % 24:02d}:{n % 60:02d}:00.000Z",
+                "name": f"{WORDS[n % 10]} {WORDS[n // 10 % 10]} {n}",
+            }
             level = levels[n % len(levels)]
             if level is not None:
                 obj["object_marking_refs"] = [level.marking_id]
@@ -66,8 +70,9 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--objects", type=int, default=1_000_000)
     parser.add_argument("--db", help="reuse (or create) this workspace file")
-    parser.add_argument("--trace-stalls", metavar="PATH",
-                        help="write every thread's stack to PATH at each GUI stall over 60 ms")
+    parser.add_argument(
+        "--trace-stalls", metavar="PATH", help="write every thread's stack to PATH at each GUI stall over 60 ms"
+    )
     args = parser.parse_args()
     path = Path(args.db) if args.db else Path(tempfile.mkdtemp(prefix="bench-library-")) / "ws.db"
     if not path.exists():
@@ -108,11 +113,15 @@ def main() -> int:
         stalls.append(meter.stop())
         return seconds
 
-    print(f"workspace: {total:,} objects; reference (first page from the service, no model): "
-          f"{reference * 1000:.1f} ms; GUI thread idle: longest stall {idle} ms")
+    print(
+        f"workspace: {total:,} objects; reference (first page from the service, no model): "
+        f"{reference * 1000:.1f} ms; GUI thread idle: longest stall {idle} ms"
+    )
     seconds = measured(lambda: session.attach(ws))
-    print(f"unlocked, first page shown: {seconds * 1000:.0f} ms (x{seconds / reference:.1f}), "
-          f"longest stall {stalls[-1]} ms")
+    print(
+        f"unlocked, first page shown: {seconds * 1000:.0f} ms (x{seconds / reference:.1f}), "
+        f"longest stall {stalls[-1]} ms"
+    )
     meter.start()
     started, pages = time.monotonic(), 1
     while model.canFetchMore(QModelIndex()) or model.loading:
@@ -123,29 +132,45 @@ def main() -> int:
         run_until(lambda: not model.loading, 600)
     seconds = time.monotonic() - started
     stalls.append(meter.stop())
-    print(f"scroll to the end: {model.rowCount():,} rows in {pages:,} pages, {seconds:.1f} s "
-          f"({seconds / pages * 1000:.1f} ms a page), longest stall {stalls[-1]} ms")
-    for column, order in ((Columns.NAME, Qt.SortOrder.AscendingOrder), (Columns.TYPE, Qt.SortOrder.DescendingOrder),
-                          (Columns.TLP, Qt.SortOrder.AscendingOrder), (Columns.SOURCE, Qt.SortOrder.DescendingOrder),
-                          (Columns.MODIFIED, Qt.SortOrder.AscendingOrder)):
+    print(
+        f"scroll to the end: {model.rowCount():,} rows in {pages:,} pages, {seconds:.1f} s "
+        f"({seconds / pages * 1000:.1f} ms a page), longest stall {stalls[-1]} ms"
+    )
+    for column, order in (
+        (Columns.NAME, Qt.SortOrder.AscendingOrder),
+        (Columns.TYPE, Qt.SortOrder.DescendingOrder),
+        (Columns.TLP, Qt.SortOrder.AscendingOrder),
+        (Columns.SOURCE, Qt.SortOrder.DescendingOrder),
+        (Columns.MODIFIED, Qt.SortOrder.AscendingOrder),
+    ):
         seconds = measured(lambda c=column, o=order: screen.table.sortByColumn(c, o))
         descending = order == Qt.SortOrder.DescendingOrder
-        print(f"sort by {column.name.lower()} ({'desc' if descending else 'asc'}): first page {seconds * 1000:.0f} ms "
-              f"(x{seconds / reference:.1f}), longest stall {stalls[-1]} ms")
-    for label, flt in (("type filter, by date", LibraryFilter(object_type="malware")),
-                       ("TLP filter, by date", LibraryFilter(tlp=int(Tlp.AMBER))),
-                       ("search 'owl heron'", LibraryFilter(search="owl heron")),
-                       ("search 'lantern' (common)", LibraryFilter(search="lantern"))):
+        print(
+            f"sort by {column.name.lower()} ({'desc' if descending else 'asc'}): first page {seconds * 1000:.0f} ms "
+            f"(x{seconds / reference:.1f}), longest stall {stalls[-1]} ms"
+        )
+    for label, flt in (
+        ("type filter, by date", LibraryFilter(object_type="malware")),
+        ("TLP filter, by date", LibraryFilter(tlp=int(Tlp.AMBER))),
+        ("search 'owl heron'", LibraryFilter(search="owl heron")),
+        ("search 'lantern' (common)", LibraryFilter(search="lantern")),
+    ):
         seconds = measured(lambda f=flt: model.set_filter(f))
-        print(f"{label}: first rows {seconds * 1000:.0f} ms (x{seconds / reference:.1f}), {model.rowCount():,} rows, "
-              f"longest stall {stalls[-1]} ms")
+        print(
+            f"{label}: first rows {seconds * 1000:.0f} ms (x{seconds / reference:.1f}), {model.rowCount():,} rows, "
+            f"longest stall {stalls[-1]} ms"
+        )
     model.set_filter(LibraryFilter(object_type="malware"))
     run_until(lambda: not model.loading, 600)
     seconds = measured(lambda: screen.table.sortByColumn(Columns.NAME, Qt.SortOrder.AscendingOrder))
-    print(f"type filter sorted by name (no index serves both): {seconds * 1000:.0f} ms (x{seconds / reference:.1f}), "
-          f"longest stall {stalls[-1]} ms")
-    print(f"longest GUI stall of all these: {max(stalls)} ms (idle {idle} ms, x{max(stalls) / max(idle, 1):.1f}; "
-          "target < 100 ms)")
+    print(
+        f"type filter sorted by name (no index serves both): {seconds * 1000:.0f} ms (x{seconds / reference:.1f}), "
+        f"longest stall {stalls[-1]} ms"
+    )
+    print(
+        f"longest GUI stall of all these: {max(stalls)} ms (idle {idle} ms, x{max(stalls) / max(idle, 1):.1f}; "
+        "target < 100 ms)"
+    )
     session.lock()
     runner.shutdown()
     window.close()

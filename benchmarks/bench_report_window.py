@@ -39,8 +39,9 @@ from workbench.ui.reports.printing import prepare_printer, print_pdf
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pages", type=int, default=0, help="print only the first N pages (default: all)")
-    parser.add_argument("--trace-stalls", metavar="PATH",
-                        help="write every thread's stack to PATH at each GUI stall over 60 ms")
+    parser.add_argument(
+        "--trace-stalls", metavar="PATH", help="write every thread's stack to PATH at each GUI stall over 60 ms"
+    )
     args = parser.parse_args()
     app = create_application()
     window = QWidget()
@@ -59,8 +60,10 @@ def main() -> None:
     start = time.perf_counter()
     rendered = render(large, report_id="RPT-BENCH", generated_at=generated)
     reference = time.perf_counter() - start
-    print(f"reference: render {INDICATORS:,} indicators, {TECHNIQUES} techniques: {reference:.2f} s, "
-          f"{rendered.pages} pages, {len(rendered.pdf) / 1e6:.1f} MB; GUI thread idle: longest stall {idle} ms")
+    print(
+        f"reference: render {INDICATORS:,} indicators, {TECHNIQUES} techniques: {reference:.2f} s, "
+        f"{rendered.pages} pages, {len(rendered.pdf) / 1e6:.1f} MB; GUI thread idle: longest stall {idle} ms"
+    )
 
     def as_task(name: str, work) -> tuple[float, int]:
         meter.start()
@@ -74,10 +77,15 @@ def main() -> None:
             raise SystemExit(f"{name}: {task.outcome} {task.result}")
         return seconds, meter.stop()
 
-    seconds, stall = as_task("Building the preview", lambda control: render(
-        large, report_id="RPT-BENCH", generated_at=generated, progress=lambda page: control.progress(page)))
-    print(f"preview built as a task: {seconds:.2f} s ({seconds / reference:.2f}x the rendering), "
-          f"longest stall {stall} ms")
+    seconds, stall = as_task(
+        "Building the preview",
+        lambda control: render(
+            large, report_id="RPT-BENCH", generated_at=generated, progress=lambda page: control.progress(page)
+        ),
+    )
+    print(
+        f"preview built as a task: {seconds:.2f} s ({seconds / reference:.2f}x the rendering), longest stall {stall} ms"
+    )
 
     meter.start()
     start = time.perf_counter()
@@ -90,8 +98,10 @@ def main() -> None:
     document.render(0, QSize(round(size.width() * 96 / 72), round(size.height() * 96 / 72)))
     shown = time.perf_counter() - start
     stall = meter.stop()
-    print(f"preview: load from memory and draw page 1 at 96 dpi: {shown * 1000:.0f} ms "
-          f"({shown / reference:.2f}x the rendering), longest stall {stall} ms")
+    print(
+        f"preview: load from memory and draw page 1 at 96 dpi: {shown * 1000:.0f} ms "
+        f"({shown / reference:.2f}x the rendering), longest stall {stall} ms"
+    )
 
     with tempfile.TemporaryDirectory() as folder:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -102,11 +112,17 @@ def main() -> None:
             printer.setPrintRange(QPrinter.PrintRange.PageRange)
             printer.setFromTo(1, min(args.pages, rendered.pages))
         pages = printer.toPage() - printer.fromPage() + 1 if args.pages else rendered.pages
-        printed, stall = as_task("Printing", lambda control: print_pdf(
-            rendered.pdf, printer, check=control.check, progress=lambda done, total: control.progress(done, total)))
-    print(f"print: {pages} pages at 300 dpi to a PDF printer: {printed:.2f} s, "
-          f"{printed / pages * 1000:.0f} ms a page ({printed / reference:.2f}x the rendering), "
-          f"longest stall {stall} ms")
+        printed, stall = as_task(
+            "Printing",
+            lambda control: print_pdf(
+                rendered.pdf, printer, check=control.check, progress=lambda done, total: control.progress(done, total)
+            ),
+        )
+    print(
+        f"print: {pages} pages at 300 dpi to a PDF printer: {printed:.2f} s, "
+        f"{printed / pages * 1000:.0f} ms a page ({printed / reference:.2f}x the rendering), "
+        f"longest stall {stall} ms"
+    )
     document.close()
     runner.shutdown()
     window.close()

@@ -21,12 +21,29 @@ RUNS = 3
 
 
 def techniques(count: int) -> list[TechniqueRow]:
-    tactics = [t for t in TACTIC_ORDER if t not in ("evasion", "inhibit-response-function", "impair-process-control",
-                                                     "network-effects", "remote-service-effects")]
-    return [TechniqueRow(f"T{1000 + n // 3}.{n % 3 + 1:03d}", f"Technique number {n}",
-                         (tactics[n % len(tactics)],) + ((tactics[(n * 7) % len(tactics)],) if n % 5 == 0 else ()),
-                         f"Observed in intrusion {n % 17}: the actor ran a staged loader", "v18", 1 + n % 6)
-            for n in range(count)]
+    tactics = [
+        t
+        for t in TACTIC_ORDER
+        if t
+        not in (
+            "evasion",
+            "inhibit-response-function",
+            "impair-process-control",
+            "network-effects",
+            "remote-service-effects",
+        )
+    ]
+    return [
+        TechniqueRow(
+            f"T{1000 + n // 3}.{n % 3 + 1:03d}",
+            f"Technique number {n}",
+            (tactics[n % len(tactics)],) + ((tactics[(n * 7) % len(tactics)],) if n % 5 == 0 else ()),
+            f"Observed in intrusion {n % 17}: the actor ran a staged loader",
+            "v18",
+            1 + n % 6,
+        )
+        for n in range(count)
+    ]
 
 
 def timed(label: str, build) -> tuple[float, int]:
@@ -43,13 +60,19 @@ def timed(label: str, build) -> tuple[float, int]:
 
 def main() -> None:
     as_of = samples.T0 + timedelta(days=5)
-    reference, _ = timed("reference: sample briefing (12 indicators, 6 techniques)",
-                         lambda: render(samples.briefing(), report_id="RPT-BENCH", generated_at=as_of))
+    reference, _ = timed(
+        "reference: sample briefing (12 indicators, 6 techniques)",
+        lambda: render(samples.briefing(), report_id="RPT-BENCH", generated_at=as_of),
+    )
     large = samples.briefing(indicator_count=INDICATORS, techniques=techniques(TECHNIQUES))
-    seconds, pages = timed(f"briefing: {INDICATORS:,} indicators, {TECHNIQUES} techniques",
-                           lambda: render(large, report_id="RPT-BENCH", generated_at=as_of))
-    print(f"ratio to reference: {seconds / reference:.1f}x; target at most 5 s: "
-          f"{'met' if seconds <= 5 else 'NOT met'} ({seconds:.2f} s, {pages} pages)")
+    seconds, pages = timed(
+        f"briefing: {INDICATORS:,} indicators, {TECHNIQUES} techniques",
+        lambda: render(large, report_id="RPT-BENCH", generated_at=as_of),
+    )
+    print(
+        f"ratio to reference: {seconds / reference:.1f}x; target at most 5 s: "
+        f"{'met' if seconds <= 5 else 'NOT met'} ({seconds:.2f} s, {pages} pages)"
+    )
 
 
 if __name__ == "__main__":

@@ -57,8 +57,10 @@ def opening(scratch: Path, repeat: int) -> None:
         started = time.perf_counter()
         open_workspace(path, PASSPHRASE).close()
         timings.append(time.perf_counter() - started)
-    print(f"\nopen a workspace (key derivation included): median {statistics.median(timings):.3f} s,"
-          f" min {min(timings):.3f} s")
+    print(
+        f"\nopen a workspace (key derivation included): median {statistics.median(timings):.3f} s,"
+        f" min {min(timings):.3f} s"
+    )
 
 
 def insert_rates(scratch: Path, count: int, repeat: int) -> None:
@@ -76,8 +78,13 @@ def insert_rates(scratch: Path, count: int, repeat: int) -> None:
 
     def plain(path: Path) -> sqlcipher3.Connection:
         conn = sqlcipher3.connect(str(path), isolation_level=None)
-        for pragma in ("temp_store = MEMORY", "cache_size = -65536", "foreign_keys = ON", "journal_mode = WAL",
-                       "synchronous = NORMAL"):
+        for pragma in (
+            "temp_store = MEMORY",
+            "cache_size = -65536",
+            "foreign_keys = ON",
+            "journal_mode = WAL",
+            "synchronous = NORMAL",
+        ):
             conn.execute(f"PRAGMA {pragma}")
         migrations.upgrade(conn)
         return conn
@@ -89,7 +96,7 @@ def insert_rates(scratch: Path, count: int, repeat: int) -> None:
         conn.execute("BEGIN IMMEDIATE")
         writer = bulk.BulkWriter(conn, ObjectStore(conn).add_source("file", "benchmark.json"))
         for start in range(0, len(prepared), 2_000):
-            writer.write(prepared[start:start + 2_000])
+            writer.write(prepared[start : start + 2_000])
         writer.finish()
         conn.execute("COMMIT")
         return time.perf_counter() - started
@@ -109,12 +116,14 @@ def insert_rates(scratch: Path, count: int, repeat: int) -> None:
     print(f"\nbulk insert of {count:,} object versions (versions, objects, full-text, references, one transaction):")
     for name in ("encrypted", "plain"):
         print(f"  {name:9} best {best[name]:,.0f} versions/s, median {middle[name]:,.0f} versions/s")
-    print(f"  encrypted/plain: {best['encrypted'] / best['plain']:.2f} (best), "
-          f"{middle['encrypted'] / middle['plain']:.2f} (median); target at least 0.8")
+    print(
+        f"  encrypted/plain: {best['encrypted'] / best['plain']:.2f} (best), "
+        f"{middle['encrypted'] / middle['plain']:.2f} (median); target at least 0.8"
+    )
 
 
 def latency(scratch: Path, count: int, million: Path | None) -> None:
-    from workbench.services.importer import import_file
+    from workbench.services.importing.importer import import_file
     from workbench.services.workspace import create_workspace, open_workspace
 
     bundle = scratch / "bundle.json"
@@ -144,8 +153,10 @@ def measure(ws, label: str) -> None:  # type: ignore[no-untyped-def]
             timings.append((time.perf_counter() - started) * 1000)
         worst = max(worst, statistics.median(timings))
         order = "ranked" if page.ranked else "newest first"
-        print(f"  {query!r:24} median {statistics.median(timings):6.1f} ms, max {max(timings):6.1f} ms,"
-              f" {len(page.rows):3d} hits, {order}")
+        print(
+            f"  {query!r:24} median {statistics.median(timings):6.1f} ms, max {max(timings):6.1f} ms,"
+            f" {len(page.rows):3d} hits, {order}"
+        )
     print(f"  slowest median {worst:.1f} ms (target at most 50 ms)")
 
 

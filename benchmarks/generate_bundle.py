@@ -40,18 +40,42 @@ NAMES = (  # noqa: SIM905
     "Pioneer Quartz Raven Sable Tundra Umber Vortex Willow Xenon Yarrow Zephyr Falcon Heron Lynx Mantis"
 ).split()
 TLDS = ("com", "net", "org", "info", "biz", "io", "example")
-SECTORS = ("energy", "government-national", "financial-services", "healthcare", "telecommunications",
-           "transportation", "technology", "defense")
-TLP = ("marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",   # TLP 1.0 GREEN
-       "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb",   # TLP 2.0 GREEN
-       "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",   # TLP 2.0 AMBER
-       "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487")   # TLP 2.0 CLEAR
-KILL_CHAIN = ("reconnaissance", "weaponization", "delivery", "exploitation", "installation",
-              "command-and-control", "actions-on-objectives")
+SECTORS = (
+    "energy",
+    "government-national",
+    "financial-services",
+    "healthcare",
+    "telecommunications",
+    "transportation",
+    "technology",
+    "defense",
+)
+TLP = (
+    "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",  # TLP 1.0 GREEN
+    "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb",  # TLP 2.0 GREEN
+    "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",  # TLP 2.0 AMBER
+    "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
+)  # TLP 2.0 CLEAR
+KILL_CHAIN = (
+    "reconnaissance",
+    "weaponization",
+    "delivery",
+    "exploitation",
+    "installation",
+    "command-and-control",
+    "actions-on-objectives",
+)
 
 # Share of each kind of object, in percent.
-MIX = (("indicator", 28), ("observable", 14), ("relationship", 34), ("sdo", 12), ("sighting", 6), ("note", 3),
-       ("report", 3))
+MIX = (
+    ("indicator", 28),
+    ("observable", 14),
+    ("relationship", 34),
+    ("sdo", 12),
+    ("sighting", 6),
+    ("note", 3),
+    ("report", 3),
+)
 
 
 class Generator:
@@ -69,8 +93,9 @@ class Generator:
         return f"{kind}--{uuid.UUID(int=self.rnd.getrandbits(128), version=4)}"
 
     def _time(self) -> str:
-        moment = self.start + timedelta(seconds=self.rnd.randrange(0, 3 * 365 * 86400),
-                                        milliseconds=self.rnd.randrange(1000))
+        moment = self.start + timedelta(
+            seconds=self.rnd.randrange(0, 3 * 365 * 86400), milliseconds=self.rnd.randrange(1000)
+        )
         return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
     def _text(self, low: int, high: int) -> str:
@@ -79,8 +104,15 @@ class Generator:
 
     def _common(self, kind: str) -> dict:
         created = self._time()
-        obj = {"type": kind, "spec_version": "2.1", "id": self._id(kind), "created": created, "modified": created,
-               "created_by_ref": self.identity, "object_marking_refs": [self.rnd.choice(TLP)]}
+        obj = {
+            "type": kind,
+            "spec_version": "2.1",
+            "id": self._id(kind),
+            "created": created,
+            "modified": created,
+            "created_by_ref": self.identity,
+            "object_marking_refs": [self.rnd.choice(TLP)],
+        }
         if self.rnd.random() < 0.3:
             obj["confidence"] = self.rnd.choice((15, 50, 85))
         return obj
@@ -97,9 +129,18 @@ class Generator:
         return self.rnd.choice(ids) if ids else None
 
     def header(self) -> list[dict]:
-        return [{"type": "identity", "spec_version": "2.1", "id": self.identity, "created": "2022-06-01T00:00:00.000Z",
-                 "modified": "2022-06-01T00:00:00.000Z", "name": "Partner CERT", "identity_class": "organization",
-                 "sectors": ["government-national"]}]
+        return [
+            {
+                "type": "identity",
+                "spec_version": "2.1",
+                "id": self.identity,
+                "created": "2022-06-01T00:00:00.000Z",
+                "modified": "2022-06-01T00:00:00.000Z",
+                "name": "Partner CERT",
+                "identity_class": "organization",
+                "sectors": ["government-national"],
+            }
+        ]
 
     def next(self) -> dict:
         kind = self.rnd.choice(self.kinds)
@@ -122,8 +163,10 @@ class Generator:
             value = f"{rnd.choice(WORDS)}-{rnd.choice(WORDS)}{rnd.randint(1, 999)}.{rnd.choice(TLDS)}"
             return f"[domain-name:value = '{value}']", "domain-name", value
         if choice == 2:
-            value = (f"https://{rnd.choice(WORDS)}{rnd.randint(1, 99)}.{rnd.choice(TLDS)}/"
-                     f"{rnd.choice(WORDS)}/{rnd.getrandbits(32):08x}.php")
+            value = (
+                f"https://{rnd.choice(WORDS)}{rnd.randint(1, 99)}.{rnd.choice(TLDS)}/"
+                f"{rnd.choice(WORDS)}/{rnd.getrandbits(32):08x}.php"
+            )
             return f"[url:value = '{value}']", "url", value
         if choice == 3:
             value = f"{rnd.getrandbits(256):064x}"
@@ -138,12 +181,20 @@ class Generator:
     def _indicator(self) -> dict:
         obj = self._common("indicator")
         pattern, _, _ = self._value()
-        obj.update({"name": f"{self.rnd.choice(NAMES)} {self.rnd.choice(WORDS)} indicator",
-                    "description": self._text(8, 30), "indicator_types": ["malicious-activity"],
-                    "pattern": pattern, "pattern_type": "stix", "valid_from": obj["created"]})
+        obj.update(
+            {
+                "name": f"{self.rnd.choice(NAMES)} {self.rnd.choice(WORDS)} indicator",
+                "description": self._text(8, 30),
+                "indicator_types": ["malicious-activity"],
+                "pattern": pattern,
+                "pattern_type": "stix",
+                "valid_from": obj["created"],
+            }
+        )
         if self.rnd.random() < 0.4:
-            obj["kill_chain_phases"] = [{"kill_chain_name": "lockheed-martin-cyber-kill-chain",
-                                         "phase_name": self.rnd.choice(KILL_CHAIN)}]
+            obj["kill_chain_phases"] = [
+                {"kill_chain_name": "lockheed-martin-cyber-kill-chain", "phase_name": self.rnd.choice(KILL_CHAIN)}
+            ]
         self._remember("indicator", obj["id"])
         return obj
 
@@ -160,22 +211,41 @@ class Generator:
 
     def _sdo(self) -> dict:
         rnd = self.rnd
-        kind = rnd.choice(("malware", "malware", "tool", "threat-actor", "intrusion-set", "campaign",
-                           "attack-pattern", "vulnerability"))
+        kind = rnd.choice(
+            (
+                "malware",
+                "malware",
+                "tool",
+                "threat-actor",
+                "intrusion-set",
+                "campaign",
+                "attack-pattern",
+                "vulnerability",
+            )
+        )
         obj = self._common(kind)
         name = f"{rnd.choice(NAMES)}{rnd.choice(('', ' ', '-'))}{rnd.choice(WORDS).capitalize()}{rnd.randint(1, 9999)}"
         obj["name"] = name if kind != "vulnerability" else f"CVE-{rnd.randint(2015, 2025)}-{rnd.randint(1000, 49999)}"
         obj["description"] = self._text(20, 80)
         if kind == "malware":
-            obj.update({"is_family": True, "malware_types": [rnd.choice(("backdoor", "ransomware", "trojan",
-                                                                          "spyware", "wiper"))]})
+            obj.update(
+                {
+                    "is_family": True,
+                    "malware_types": [rnd.choice(("backdoor", "ransomware", "trojan", "spyware", "wiper"))],
+                }
+            )
         elif kind in ("threat-actor", "intrusion-set"):
             obj["aliases"] = [f"{rnd.choice(NAMES)} {rnd.choice(NAMES)}", f"G{rnd.randint(1000, 9999)}"]
             if kind == "threat-actor":
                 obj["threat_actor_types"] = [rnd.choice(("nation-state", "crime-syndicate", "hacker"))]
         elif kind == "attack-pattern":
-            obj["external_references"] = [{"source_name": "mitre-attack", "external_id": f"T{rnd.randint(1000, 1700)}",
-                                           "url": f"https://attack.mitre.org/techniques/T{rnd.randint(1000, 1700)}"}]
+            obj["external_references"] = [
+                {
+                    "source_name": "mitre-attack",
+                    "external_id": f"T{rnd.randint(1000, 1700)}",
+                    "url": f"https://attack.mitre.org/techniques/T{rnd.randint(1000, 1700)}",
+                }
+            ]
         elif kind == "vulnerability":
             obj["external_references"] = [{"source_name": "cve", "external_id": obj["name"]}]
         self._remember("sdo", obj["id"])
@@ -196,23 +266,40 @@ class Generator:
     def _sighting(self) -> dict:
         obj = self._common("sighting")
         seen = obj["created"]
-        obj.update({"sighting_of_ref": self._pick("sdo"), "first_seen": seen, "last_seen": seen,
-                    "count": self.rnd.randint(1, 40), "where_sighted_refs": [self.identity]})
+        obj.update(
+            {
+                "sighting_of_ref": self._pick("sdo"),
+                "first_seen": seen,
+                "last_seen": seen,
+                "count": self.rnd.randint(1, 40),
+                "where_sighted_refs": [self.identity],
+            }
+        )
         return obj
 
     def _note(self) -> dict:
         obj = self._common("note")
-        obj.update({"abstract": self._text(3, 8), "content": self._text(20, 60),
-                    "object_refs": [self._pick("sdo")]})
+        obj.update({"abstract": self._text(3, 8), "content": self._text(20, 60), "object_refs": [self._pick("sdo")]})
         return obj
 
     def _report(self) -> dict:
         obj = self._common("report")
-        refs = list(dict.fromkeys(ref for ref in (self._pick(self.rnd.choice(("sdo", "indicator")))
-                                                  for _ in range(self.rnd.randint(5, 25))) if ref))
-        obj.update({"name": f"{self.rnd.choice(NAMES)} {self.rnd.choice(WORDS)} report",
-                    "description": self._text(30, 120), "published": obj["created"],
-                    "report_types": ["threat-report"], "object_refs": refs})
+        refs = list(
+            dict.fromkeys(
+                ref
+                for ref in (self._pick(self.rnd.choice(("sdo", "indicator"))) for _ in range(self.rnd.randint(5, 25)))
+                if ref
+            )
+        )
+        obj.update(
+            {
+                "name": f"{self.rnd.choice(NAMES)} {self.rnd.choice(WORDS)} report",
+                "description": self._text(30, 120),
+                "published": obj["created"],
+                "report_types": ["threat-report"],
+                "object_refs": refs,
+            }
+        )
         return obj
 
 
@@ -220,8 +307,9 @@ def write_bundle(path: Path, count: int, seed: int = 2026) -> int:
     """Write a bundle of ``count`` objects (identity included) to ``path``; returns the size in bytes."""
     generator = Generator(seed)
     with open(path, "wb") as out:
-        out.write(b'{"type": "bundle", "id": "bundle--' + str(uuid.UUID(int=seed, version=4)).encode()
-                  + b'", "objects": [\n')
+        out.write(
+            b'{"type": "bundle", "id": "bundle--' + str(uuid.UUID(int=seed, version=4)).encode() + b'", "objects": [\n'
+        )
         header = generator.header()
         for index in range(count):
             obj = header[index] if index < len(header) else generator.next()
@@ -240,8 +328,10 @@ def main() -> int:
     args = parser.parse_args()
     started = time.perf_counter()
     size = write_bundle(args.out, args.count, args.seed)
-    print(f"wrote {args.count:,} objects, {size / 1e6:.0f} MB, to {args.out} in {time.perf_counter() - started:.0f} s",
-          file=sys.stderr)
+    print(
+        f"wrote {args.count:,} objects, {size / 1e6:.0f} MB, to {args.out} in {time.perf_counter() - started:.0f} s",
+        file=sys.stderr,
+    )
     return 0
 
 

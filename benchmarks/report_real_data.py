@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from workbench.domain.errors import WorkbenchError  # noqa: E402
-from workbench.services.importer import import_file  # noqa: E402
+from workbench.services.importing.importer import import_file  # noqa: E402
 from workbench.services.workspace import Workspace, create_workspace  # noqa: E402
 from workbench.storage.database import Database  # noqa: E402
 
@@ -47,8 +47,9 @@ def main() -> int:
                     Path(str(copy) + suffix).unlink(missing_ok=True)
             if summary.refused_count:
                 reasons = collections.Counter(_reason(finding.property, finding.message) for finding in summary.refused)
-                listed = "; ".join(f"{reason}" + (f" (x{count})" if count > 1 else "")
-                                   for reason, count in reasons.most_common())
+                listed = "; ".join(
+                    f"{reason}" + (f" (x{count})" if count > 1 else "") for reason, count in reasons.most_common()
+                )
                 print(f"- `{relative}`: {summary.refused_count} of {summary.objects_read} objects refused: {listed}")
             for finding in summary.warnings:
                 warnings[(relative.parts[1], finding.property or "", _reason(None, finding.message))] += 1
@@ -64,7 +65,7 @@ def _reason(prop: str | None, message: str) -> str:
     """A message with the quoted value left out, so that equal reasons count together."""
     text = message.split(": ", 1)[-1] if message.startswith("'") and "': " in message else message
     if text.startswith("'") and "' is not" in text:
-        text = "..." + text[text.index("' is not") + 1:]
+        text = "..." + text[text.index("' is not") + 1 :]
     if "Error found at line" in text:
         text = text.split("Error found at line")[0] + "syntax error (" + text.split(". ", 1)[-1][:60] + ")"
     return f"{prop}: {text}" if prop else text

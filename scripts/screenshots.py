@@ -55,18 +55,35 @@ def save(widget: QWidget, name: str) -> None:
 def sample_bundle(folder: Path) -> Path:
     """A small bundle with new objects, one refused object, for the import preview."""
     objects = [
-        {"type": "indicator", "spec_version": "2.1", "id": f"indicator--{n:08d}-1111-4111-8111-111111111111",
-         "created": "2026-02-01T10:00:00.000Z", "modified": "2026-02-01T10:00:00.000Z",
-         "name": f"Phishing sender {n}", "pattern": f"[email-addr:value = 'billing{n}@invoice.example']",
-         "pattern_type": "stix", "valid_from": "2026-02-01T10:00:00Z"} for n in range(1, 13)
+        {
+            "type": "indicator",
+            "spec_version": "2.1",
+            "id": f"indicator--{n:08d}-1111-4111-8111-111111111111",
+            "created": "2026-02-01T10:00:00.000Z",
+            "modified": "2026-02-01T10:00:00.000Z",
+            "name": f"Phishing sender {n}",
+            "pattern": f"[email-addr:value = 'billing{n}@invoice.example']",
+            "pattern_type": "stix",
+            "valid_from": "2026-02-01T10:00:00Z",
+        }
+        for n in range(1, 13)
     ]
     objects.append({"type": "indicator", "id": "indicator--not-a-uuid", "name": "broken"})
-    objects.append({"type": "malware", "spec_version": "2.1", "id": "malware--22222222-2222-4222-8222-222222222222",
-                    "created": "yesterday", "modified": "2026-02-01T10:00:00.000Z", "name": "Bad time",
-                    "is_family": True})
+    objects.append(
+        {
+            "type": "malware",
+            "spec_version": "2.1",
+            "id": "malware--22222222-2222-4222-8222-222222222222",
+            "created": "yesterday",
+            "modified": "2026-02-01T10:00:00.000Z",
+            "name": "Bad time",
+            "is_family": True,
+        }
+    )
     path = folder / "partner-bulletin-2026-021.json"
-    path.write_bytes(orjson.dumps({"type": "bundle", "id": "bundle--33333333-3333-4333-8333-333333333333",
-                                   "objects": objects}))
+    path.write_bytes(
+        orjson.dumps({"type": "bundle", "id": "bundle--33333333-3333-4333-8333-333333333333", "objects": objects})
+    )
     return path
 
 
@@ -85,14 +102,31 @@ def shoot_reports(window: MainWindow) -> None:
     editor = reports.editor
     editor.title.setText("Sandstorm Owl targets energy billing")
     editor.audience.setText("Heads of national CSIRTs")
-    editor.bluf.setPlainText("Sandstorm Owl phishes billing teams of grid operators with invoice lures.\n"
-                             "GreyLantern, its backdoor, beacons to cdn-update.example.\n"
-                             "Block the two C2 indicators and hunt for PaperMoth documents.")
-    editor.judgements.set_entries([
-        {"statement": "Sandstorm Owl will target more grid operators this quarter", "likelihood": "likely",
-         "confidence": "moderate", "basis": "Two partner reports, one incident"}])
-    editor.sources.set_entries([{"name": "Nordmark CDC bulletin 2026-014", "reliability": "B", "credibility": "2",
-                                 "description": "Partner bulletin"}])
+    editor.bluf.setPlainText(
+        "Sandstorm Owl phishes billing teams of grid operators with invoice lures.\n"
+        "GreyLantern, its backdoor, beacons to cdn-update.example.\n"
+        "Block the two C2 indicators and hunt for PaperMoth documents."
+    )
+    editor.judgements.set_entries(
+        [
+            {
+                "statement": "Sandstorm Owl will target more grid operators this quarter",
+                "likelihood": "likely",
+                "confidence": "moderate",
+                "basis": "Two partner reports, one incident",
+            }
+        ]
+    )
+    editor.sources.set_entries(
+        [
+            {
+                "name": "Nordmark CDC bulletin 2026-014",
+                "reliability": "B",
+                "credibility": "2",
+                "description": "Partner bulletin",
+            }
+        ]
+    )
     editor.recommendations.setPlainText("Block the C2 address and domain\nWarn billing teams about invoice lures")
     editor.distribution.setPlainText("National CSIRTs\nEnergy ISAC")
     shown.clear()
@@ -208,8 +242,7 @@ def main() -> int:
 
     window.start(demo=True)
     wait_until(lambda: library.model.rowCount() > 0)
-    owl = next(row for row in range(library.model.rowCount())
-               if library.model.index(row, 0).data() == "Sandstorm Owl")
+    owl = next(row for row in range(library.model.rowCount()) if library.model.index(row, 0).data() == "Sandstorm Owl")
     library.table.selectRow(owl)
     wait_until(lambda: library.detail.current is not None and library.detail.current.row.name == "Sandstorm Owl")
     save(window, "02-library")
@@ -223,8 +256,11 @@ def main() -> int:
     library.filters.search.setText("invoice")
     library.filters.search.returnPressed.emit()
     wait_until(lambda: library.model.query[0].searching and not library.model.loading)
-    lure = next(row for row in range(library.model.rowCount())
-                if library.model.index(row, 0).data() == "PaperMoth lure document")
+    lure = next(
+        row
+        for row in range(library.model.rowCount())
+        if library.model.index(row, 0).data() == "PaperMoth lure document"
+    )
     library.table.selectRow(lure)
     wait_until(lambda: library.detail.current is not None and library.detail.current.row.name.startswith("PaperMoth"))
     library.detail.tabs.setCurrentIndex(0)
@@ -252,8 +288,7 @@ def main() -> int:
     window.show_screen("library")
     apply_palette(app, dark=True)
     wait_until(lambda: not library.model.loading and library.model.rowCount() > 0)
-    owl = next(row for row in range(library.model.rowCount())
-               if library.model.index(row, 0).data() == "Sandstorm Owl")
+    owl = next(row for row in range(library.model.rowCount()) if library.model.index(row, 0).data() == "Sandstorm Owl")
     library.table.selectRow(owl)
     wait_until(lambda: library.detail.current is not None and library.detail.current.row.name == "Sandstorm Owl")
     library.detail.tabs.setCurrentIndex(2)

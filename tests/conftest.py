@@ -83,17 +83,24 @@ def partner_workspace(template_us: Template, tmp_path: Path) -> Iterator[Workspa
 
 # -- STIX factories ---------------------------------------------------------------------------------------------
 
+
 def stix_id(kind: str) -> str:
     return f"{kind}--{uuid.uuid4()}"
 
 
 def indicator(**overrides: Any) -> dict[str, Any]:
     obj = {
-        "type": "indicator", "spec_version": "2.1", "id": stix_id("indicator"),
-        "created": "2026-01-10T08:00:00.000Z", "modified": "2026-01-10T08:00:00.000Z",
-        "name": "C2 address", "description": "Beacon destination seen in the intrusion.",
-        "indicator_types": ["malicious-activity"], "pattern": "[ipv4-addr:value = '198.51.100.7']",
-        "pattern_type": "stix", "valid_from": "2026-01-10T08:00:00Z",
+        "type": "indicator",
+        "spec_version": "2.1",
+        "id": stix_id("indicator"),
+        "created": "2026-01-10T08:00:00.000Z",
+        "modified": "2026-01-10T08:00:00.000Z",
+        "name": "C2 address",
+        "description": "Beacon destination seen in the intrusion.",
+        "indicator_types": ["malicious-activity"],
+        "pattern": "[ipv4-addr:value = '198.51.100.7']",
+        "pattern_type": "stix",
+        "valid_from": "2026-01-10T08:00:00Z",
     }
     obj.update(overrides)
     return obj
@@ -101,9 +108,14 @@ def indicator(**overrides: Any) -> dict[str, Any]:
 
 def malware(**overrides: Any) -> dict[str, Any]:
     obj = {
-        "type": "malware", "spec_version": "2.1", "id": stix_id("malware"),
-        "created": "2026-01-10T08:00:00.000Z", "modified": "2026-01-10T08:00:00.000Z",
-        "name": "GreyLantern", "is_family": True, "malware_types": ["backdoor"],
+        "type": "malware",
+        "spec_version": "2.1",
+        "id": stix_id("malware"),
+        "created": "2026-01-10T08:00:00.000Z",
+        "modified": "2026-01-10T08:00:00.000Z",
+        "name": "GreyLantern",
+        "is_family": True,
+        "malware_types": ["backdoor"],
     }
     obj.update(overrides)
     return obj
@@ -111,9 +123,14 @@ def malware(**overrides: Any) -> dict[str, Any]:
 
 def threat_actor(**overrides: Any) -> dict[str, Any]:
     obj = {
-        "type": "threat-actor", "spec_version": "2.1", "id": stix_id("threat-actor"),
-        "created": "2026-01-10T08:00:00.000Z", "modified": "2026-01-10T08:00:00.000Z",
-        "name": "Sandstorm Owl", "threat_actor_types": ["nation-state"], "aliases": ["SO-17"],
+        "type": "threat-actor",
+        "spec_version": "2.1",
+        "id": stix_id("threat-actor"),
+        "created": "2026-01-10T08:00:00.000Z",
+        "modified": "2026-01-10T08:00:00.000Z",
+        "name": "Sandstorm Owl",
+        "threat_actor_types": ["nation-state"],
+        "aliases": ["SO-17"],
     }
     obj.update(overrides)
     return obj
@@ -121,9 +138,14 @@ def threat_actor(**overrides: Any) -> dict[str, Any]:
 
 def relationship(source: str, target: str, kind: str = "indicates", **overrides: Any) -> dict[str, Any]:
     obj = {
-        "type": "relationship", "spec_version": "2.1", "id": stix_id("relationship"),
-        "created": "2026-01-10T08:00:00.000Z", "modified": "2026-01-10T08:00:00.000Z",
-        "relationship_type": kind, "source_ref": source, "target_ref": target,
+        "type": "relationship",
+        "spec_version": "2.1",
+        "id": stix_id("relationship"),
+        "created": "2026-01-10T08:00:00.000Z",
+        "modified": "2026-01-10T08:00:00.000Z",
+        "relationship_type": kind,
+        "source_ref": source,
+        "target_ref": target,
     }
     obj.update(overrides)
     return obj
@@ -148,6 +170,7 @@ def write_json(tmp_path: Path) -> Callable[..., Path]:
 
 # -- the command line -------------------------------------------------------------------------------------------
 
+
 @dataclass
 class CliResult:
     code: int
@@ -163,16 +186,26 @@ class CliResult:
 def cli(tmp_path: Path) -> Callable[..., CliResult]:
     """Run the real ``workbench`` command in a subprocess, passphrase in the environment."""
 
-    def run(*args: str, passphrase: str | None = PASSPHRASE, env: dict[str, str] | None = None,
-            timeout: float = 120, stdin: str | None = None) -> CliResult:
+    def run(
+        *args: str,
+        passphrase: str | None = PASSPHRASE,
+        env: dict[str, str] | None = None,
+        timeout: float = 120,
+        stdin: str | None = None,
+    ) -> CliResult:
         environment = {key: value for key, value in os.environ.items() if not key.startswith("WORKBENCH_")}
         environment["PYTHONPATH"] = str(REPO)
         if passphrase is not None:
             environment["WORKBENCH_PASSPHRASE"] = passphrase
         environment.update(env or {})
         done = subprocess.run(
-            [sys.executable, "-m", "workbench", *args], capture_output=True, text=True, env=environment,
-            cwd=tmp_path, timeout=timeout, input=stdin,
+            [sys.executable, "-m", "workbench", *args],
+            capture_output=True,
+            text=True,
+            env=environment,
+            cwd=tmp_path,
+            timeout=timeout,
+            input=stdin,
         )
         return CliResult(done.returncode, done.stdout, done.stderr)
 

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from workbench.domain.timestamps import format_stix_timestamp, utc_now
 from workbench.domain.tlp import Tlp
 from workbench.services import exchange, keys
-from workbench.services.importer import import_file
+from workbench.services.importing.importer import import_file
 from workbench.services.workspace import Workspace
 from workbench.storage.objects import store_digest
 
@@ -61,8 +61,9 @@ class Pair:
         return path
 
     def export(self, **options: Any) -> exchange.ExportResult:
-        return exchange.export_package(self.eu, options.pop("dest", None) or self.medium(), "US Cybersecurity Agency",
-                                       **options)
+        return exchange.export_package(
+            self.eu, options.pop("dest", None) or self.medium(), "US Cybersecurity Agency", **options
+        )
 
 
 @pytest.fixture
@@ -79,10 +80,8 @@ def pair(workspace: Workspace, partner_workspace: Workspace, tmp_path: Path) -> 
 def new_private_key() -> tuple[Ed25519PrivateKey, bytes, str]:
     """A key no workspace knows: (private key, public PEM, key id)."""
     private = Ed25519PrivateKey.generate()
-    der = private.public_key().public_bytes(serialization.Encoding.DER,
-                                            serialization.PublicFormat.SubjectPublicKeyInfo)
-    pem = private.public_key().public_bytes(serialization.Encoding.PEM,
-                                            serialization.PublicFormat.SubjectPublicKeyInfo)
+    der = private.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    pem = private.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     return private, pem, keys.fingerprint(der)
 
 
@@ -97,8 +96,7 @@ def manifest_for(pair: Pair, bundle: bytes, **overrides: Any) -> dict[str, Any]:
     document = {
         "format": "stix-exchange-package/1",
         "package_id": str(uuid.uuid4()),
-        "producer": {"name": "EU Agency for Cybersecurity", "identity_ref": pair.eu.identity_id,
-                     "key_id": pair.eu_key},
+        "producer": {"name": "EU Agency for Cybersecurity", "identity_ref": pair.eu.identity_id, "key_id": pair.eu_key},
         "recipients": [{"name": "US Cybersecurity Agency", "key_id": pair.us_key}],
         "sequence": 1,
         "previous_manifest_sha256": None,
@@ -106,15 +104,22 @@ def manifest_for(pair: Pair, bundle: bytes, **overrides: Any) -> dict[str, Any]:
         "expires": format_stix_timestamp(now.replace(year=now.year + 1)),
         "tlp_ceiling": Tlp.AMBER.marking_id,
         "stix": {"bundle_id": parsed["id"], "spec_version": "2.1", "object_count": len(parsed["objects"])},
-        "files": [{"path": "payload/bundle.json", "size": len(bundle), "sha256": hashlib.sha256(bundle).hexdigest(),
-                   "media_type": "application/stix+json;version=2.1"}],
+        "files": [
+            {
+                "path": "payload/bundle.json",
+                "size": len(bundle),
+                "sha256": hashlib.sha256(bundle).hexdigest(),
+                "media_type": "application/stix+json;version=2.1",
+            }
+        ],
     }
     document.update(overrides)
     return document
 
 
-def craft(folder: Path, manifest: dict[str, Any] | bytes, files: dict[str, bytes], signer: Signer,
-          name: str = "package") -> Path:
+def craft(
+    folder: Path, manifest: dict[str, Any] | bytes, files: dict[str, bytes], signer: Signer, name: str = "package"
+) -> Path:
     """Write a package folder: the manifest (canonical unless given as bytes), its signature, the files."""
     root = folder / name
     root.mkdir()

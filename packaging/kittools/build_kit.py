@@ -60,11 +60,22 @@ PUBLIC_KEY_NAME = "kit-signing-key.pub.pem"
 # pip has no "this glibc or newer" switch for a foreign platform: list every manylinux tag from the kit's floor
 # (glibc 2.34, Qt for Python's) down, with the legacy aliases, as pip's own tag list for such a machine would.
 GLIBC_FLOOR = 34
-PLATFORMS = ([f"manylinux_2_{minor}_x86_64" for minor in range(GLIBC_FLOOR, 4, -1)]
-             + ["manylinux2014_x86_64", "manylinux2010_x86_64", "manylinux1_x86_64", "linux_x86_64"])
+PLATFORMS = [f"manylinux_2_{minor}_x86_64" for minor in range(GLIBC_FLOOR, 4, -1)] + [
+    "manylinux2014_x86_64",
+    "manylinux2010_x86_64",
+    "manylinux1_x86_64",
+    "linux_x86_64",
+]
 # pip's configuration on the build machine (find-links, extra indexes, constraints) must not reach the kit.
-_PIP_SETTINGS_KEPT = {"PIP_INDEX_URL", "PIP_CERT", "PIP_CLIENT_CERT", "PIP_TRUSTED_HOST", "PIP_DEFAULT_TIMEOUT",
-                      "PIP_PROXY", "PIP_RETRIES"}
+_PIP_SETTINGS_KEPT = {
+    "PIP_INDEX_URL",
+    "PIP_CERT",
+    "PIP_CLIENT_CERT",
+    "PIP_TRUSTED_HOST",
+    "PIP_DEFAULT_TIMEOUT",
+    "PIP_PROXY",
+    "PIP_RETRIES",
+}
 
 
 @dataclass(frozen=True)
@@ -127,8 +138,9 @@ def _run(command: list[str], *, cwd: Path | None = None, env: dict[str, str] | N
 
 
 def pip_environment() -> dict[str, str]:
-    environment = {key: value for key, value in os.environ.items()
-                   if not key.startswith("PIP_") or key in _PIP_SETTINGS_KEPT}
+    environment = {
+        key: value for key, value in os.environ.items() if not key.startswith("PIP_") or key in _PIP_SETTINGS_KEPT
+    }
     environment.update(PIP_CONFIG_FILE=os.devnull, PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_NO_INPUT="1")
     return environment
 
@@ -151,8 +163,11 @@ def build_project_wheel(target: Path) -> Path:
     """
     with tempfile.TemporaryDirectory(prefix="workbench-wheel-") as scratch:
         source = Path(scratch) / "src"
-        listed = subprocess.run(["git", "-C", str(REPO), "ls-files", "-z", "--cached", "--others",
-                                 "--exclude-standard"], capture_output=True, check=False)
+        listed = subprocess.run(
+            ["git", "-C", str(REPO), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            capture_output=True,
+            check=False,
+        )
         if listed.returncode != 0:
             raise KitError("the kit is built from a git checkout: git ls-files failed here")
         for name in sorted(set(listed.stdout.decode().split("\0")) - {""}):
@@ -166,8 +181,21 @@ def build_project_wheel(target: Path) -> Path:
             else:
                 shutil.copy2(origin, destination)
         out = Path(scratch) / "wheel"
-        _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
-              "--wheel-dir", str(out), str(source)], env=pip_environment())
+        _run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "wheel",
+                "--no-deps",
+                "--no-build-isolation",
+                "--no-index",
+                "--wheel-dir",
+                str(out),
+                str(source),
+            ],
+            env=pip_environment(),
+        )
         built = sorted(out.glob(f"{PROJECT}-*.whl"))
         if len(built) != 1:
             raise KitError(f"expected one {PROJECT} wheel, pip built {[path.name for path in built]}")
@@ -182,9 +210,31 @@ def download_wheelhouse(pins: list[Pin], lock: Path, target: Path) -> dict[str, 
 
 
 def _download(pins: list[Pin], lock: Path, target: Path) -> dict[str, Path]:
-    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--require-hashes", "--only-binary=:all:",
-               "--implementation", "cp", "--python-version", "3.11", "--abi", "cp311", "--abi", "abi3",
-               "--abi", "none", "--progress-bar", "off", "--dest", str(target), "--requirement", str(lock)]
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "--require-hashes",
+        "--only-binary=:all:",
+        "--implementation",
+        "cp",
+        "--python-version",
+        "3.11",
+        "--abi",
+        "cp311",
+        "--abi",
+        "abi3",
+        "--abi",
+        "none",
+        "--progress-bar",
+        "off",
+        "--dest",
+        str(target),
+        "--requirement",
+        str(lock),
+    ]
     for platform in PLATFORMS:
         command += ["--platform", platform]
     _run(command, env=pip_environment())
@@ -210,8 +260,10 @@ def _download(pins: list[Pin], lock: Path, target: Path) -> dict[str, Path]:
 
 def write_requirements(target: Path, wheels: list[Path]) -> Path:
     """``requirements.txt`` for the installer: each wheel pinned to its version and to the hash of its file."""
-    lines = ["# Installed by install.sh: pip install --no-index --find-links wheels --require-hashes -r this file.",
-             "# Each line pins the one wheel of this kit, by version and by the SHA-256 of the file."]
+    lines = [
+        "# Installed by install.sh: pip install --no-index --find-links wheels --require-hashes -r this file.",
+        "# Each line pins the one wheel of this kit, by version and by the SHA-256 of the file.",
+    ]
     for path in sorted(wheels, key=lambda wheel: str(parse_wheel_filename(wheel.name)[0])):
         name, version, _build, _tags = parse_wheel_filename(path.name)
         lines.append(f"{name}=={version} --hash=sha256:{sha256_file(path)}")
@@ -279,10 +331,8 @@ def build_kit(out: Path, key: SigningKey, lock: Path = LOCK) -> Path:
             os.chmod(partial / name, mode)
         (partial / PUBLIC_KEY_NAME).write_bytes(key.public_pem)
 
-        described = ["VERSION", "README.txt", "install.sh", "workbench.desktop.in", "requirements.txt",
-                     PUBLIC_KEY_NAME]
-        bom = build_sbom(partial, kit_name=f"{PROJECT}-kit", kit_version=version, application=PROJECT,
-                         files=described)
+        described = ["VERSION", "README.txt", "install.sh", "workbench.desktop.in", "requirements.txt", PUBLIC_KEY_NAME]
+        bom = build_sbom(partial, kit_name=f"{PROJECT}-kit", kit_version=version, application=PROJECT, files=described)
         write_sbom(bom, partial / SBOM_NAME)
 
         sums = write_sums(partial)
@@ -301,9 +351,12 @@ def build_kit(out: Path, key: SigningKey, lock: Path = LOCK) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="build_kit", description="Build the signed offline kit.")
     parser.add_argument("--out", type=Path, default=REPO / "dist", help="where the kit folder goes (dist)")
-    parser.add_argument("--signing-key", default=os.environ.get("KIT_SIGNING_KEY"),
-                        help="Ed25519 private key, PKCS#8 PEM (or $KIT_SIGNING_KEY; passphrase from "
-                             "$KIT_SIGNING_KEY_PASSPHRASE); without it, the checkout's development key")
+    parser.add_argument(
+        "--signing-key",
+        default=os.environ.get("KIT_SIGNING_KEY"),
+        help="Ed25519 private key, PKCS#8 PEM (or $KIT_SIGNING_KEY; passphrase from "
+        "$KIT_SIGNING_KEY_PASSPHRASE); without it, the checkout's development key",
+    )
     parser.add_argument("--lock", type=Path, default=LOCK, help="hash-pinned runtime requirements")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="build_kit: %(message)s")
@@ -319,8 +372,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"signed {SUMS_NAME} with {key.source}")
     print(f"signing key fingerprint: {format_fingerprint(key.key_id)}")
     if key.development:
-        print("warning: development key: for testing only; a release is signed with KIT_SIGNING_KEY=PATH",
-              file=sys.stderr)
+        print(
+            "warning: development key: for testing only; a release is signed with KIT_SIGNING_KEY=PATH", file=sys.stderr
+        )
     return 0
 
 

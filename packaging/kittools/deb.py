@@ -74,8 +74,7 @@ def _dpkg_owner(path: str) -> str | None:
 
 def _system_libraries() -> dict[str, str]:
     """soname -> path of the x86-64 libraries the system's loader knows (``ldconfig -p``)."""
-    done = subprocess.run(["/sbin/ldconfig", "-p"], capture_output=True, text=True, check=False,
-                          env={"LC_ALL": "C"})
+    done = subprocess.run(["/sbin/ldconfig", "-p"], capture_output=True, text=True, check=False, env={"LC_ALL": "C"})
     found: dict[str, str] = {}
     for line in done.stdout.splitlines():
         match = re.match(r"^\s*(\S+) \((?:[^)]*x86-64[^)]*)\) => (\S+)$", line)
@@ -145,8 +144,7 @@ def stage(app: Path, root: Path, version: str) -> list[str]:
     applications = root / "usr" / "share" / "applications"
     applications.mkdir(parents=True)
     entry = (REPO / "packaging" / "workbench.desktop.in").read_text(encoding="utf-8")
-    (applications / "workbench.desktop").write_text(entry.replace("@EXEC@", f"/usr/bin/{PACKAGE}"),
-                                                    encoding="utf-8")
+    (applications / "workbench.desktop").write_text(entry.replace("@EXEC@", f"/usr/bin/{PACKAGE}"), encoding="utf-8")
     doc = root / "usr" / "share" / "doc" / PACKAGE
     doc.mkdir(parents=True)
     (doc / "copyright").write_text(COPYRIGHT, encoding="utf-8")
@@ -155,12 +153,17 @@ def stage(app: Path, root: Path, version: str) -> list[str]:
     control = root / "DEBIAN"
     control.mkdir()
     fields = {
-        "Package": PACKAGE, "Version": version, "Architecture": "amd64", "Maintainer": MAINTAINER,
-        "Installed-Size": str(_tree_size_kib(root)), "Depends": ", ".join(needs), "Section": "utils",
-        "Priority": "optional", "Description": DESCRIPTION,
+        "Package": PACKAGE,
+        "Version": version,
+        "Architecture": "amd64",
+        "Maintainer": MAINTAINER,
+        "Installed-Size": str(_tree_size_kib(root)),
+        "Depends": ", ".join(needs),
+        "Section": "utils",
+        "Priority": "optional",
+        "Description": DESCRIPTION,
     }
-    (control / "control").write_text("".join(f"{key}: {value}\n" for key, value in fields.items()),
-                                     encoding="utf-8")
+    (control / "control").write_text("".join(f"{key}: {value}\n" for key, value in fields.items()), encoding="utf-8")
     # Policy's modes whatever the build machine's umask: directories 0755, programs 0755, the rest 0644.
     for path in [root, *root.rglob("*")]:
         if path.is_symlink():
@@ -186,8 +189,12 @@ def build_deb(app: Path, out: Path) -> Path:
         root.mkdir()
         stage(app, root, version)
         partial = Path(scratch) / target.name
-        built = subprocess.run(["dpkg-deb", "--root-owner-group", "-Zzstd", "--build", str(root), str(partial)],
-                               capture_output=True, text=True, check=False)
+        built = subprocess.run(
+            ["dpkg-deb", "--root-owner-group", "-Zzstd", "--build", str(root), str(partial)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if built.returncode != 0:
             raise KitError(f"dpkg-deb failed: {built.stderr.strip()}")
         partial.replace(target)
@@ -198,8 +205,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="deb", description="Debian package of the frozen application.")
     parser.add_argument("--app", type=Path, required=True, help="the PyInstaller folder (dist/freeze/workbench)")
     parser.add_argument("--out", type=Path, default=REPO / "dist", help="where the .deb goes")
-    parser.add_argument("--signing-key", default=os.environ.get("KIT_SIGNING_KEY"),
-                        help="the kit's Ed25519 signing key (as for build_kit); signs the .deb into .deb.sig")
+    parser.add_argument(
+        "--signing-key",
+        default=os.environ.get("KIT_SIGNING_KEY"),
+        help="the kit's Ed25519 signing key (as for build_kit); signs the .deb into .deb.sig",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="deb: %(message)s")
     started = time.monotonic()
@@ -211,8 +221,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"deb: {exc}", file=sys.stderr)
         return 1
     digest = hashlib.sha256(package.read_bytes()).hexdigest()
-    print(f"package: {package} ({package.stat().st_size / 1e6:.0f} MB, sha256 {digest[:16]}...) "
-          f"in {time.monotonic() - started:.0f} s")
+    print(
+        f"package: {package} ({package.stat().st_size / 1e6:.0f} MB, sha256 {digest[:16]}...) "
+        f"in {time.monotonic() - started:.0f} s"
+    )
     print(f"signed: {signature.name} with {key.source}, fingerprint {format_fingerprint(key.key_id)}")
     return 0
 

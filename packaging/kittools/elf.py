@@ -31,15 +31,15 @@ def is_elf(path: Path) -> bool:
 
 def needed(path: Path) -> list[str]:
     """The NEEDED sonames of one ELF file, in order."""
-    done = subprocess.run(["readelf", "--dynamic", "--wide", str(path)], capture_output=True, text=True,
-                          check=False)
+    done = subprocess.run(["readelf", "--dynamic", "--wide", str(path)], capture_output=True, text=True, check=False)
     return _NEEDED.findall(done.stdout)
 
 
 def resolve(path: Path) -> dict[str, str | None]:
     """``ldd``'s answer for one file: soname -> path on this system, or None when it is not found."""
-    done = subprocess.run(["ldd", str(path)], capture_output=True, text=True, check=False,
-                          env={"PATH": "/usr/bin:/bin", "LC_ALL": "C"})
+    done = subprocess.run(
+        ["ldd", str(path)], capture_output=True, text=True, check=False, env={"PATH": "/usr/bin:/bin", "LC_ALL": "C"}
+    )
     found: dict[str, str | None] = {}
     for line in done.stdout.splitlines():
         match = _LDD_LINE.match(line)

@@ -47,11 +47,38 @@ def make_venv(kit: Path) -> Path:
     if len(pip_wheels) != 1:
         raise KitError(f"the kit {kit} must hold exactly one pip wheel")
     environment = pip_environment()
-    _run([str(python), str(pip_wheels[0] / "pip"), "install", "--quiet", "--no-index", "--find-links",
-          str(kit / "wheels"), "--require-hashes", "--only-binary", ":all:", "-r", str(kit / "requirements.txt")],
-         env=environment)
-    _run([str(python), "-m", "pip", "install", "--quiet", "--require-hashes", "--only-binary", ":all:",
-          "-r", str(BUILD_LOCK)], env=environment)
+    _run(
+        [
+            str(python),
+            str(pip_wheels[0] / "pip"),
+            "install",
+            "--quiet",
+            "--no-index",
+            "--find-links",
+            str(kit / "wheels"),
+            "--require-hashes",
+            "--only-binary",
+            ":all:",
+            "-r",
+            str(kit / "requirements.txt"),
+        ],
+        env=environment,
+    )
+    _run(
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--require-hashes",
+            "--only-binary",
+            ":all:",
+            "-r",
+            str(BUILD_LOCK),
+        ],
+        env=environment,
+    )
     return python
 
 
@@ -59,8 +86,22 @@ def freeze(kit: Path, out: Path) -> Path:
     """Build ``out/workbench/`` from the kit; returns the folder after checking that its program starts."""
     version = (kit / "VERSION").read_text(encoding="utf-8").strip()
     python = make_venv(kit)
-    _run([str(python), "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
-          "--distpath", str(out), "--workpath", str(WORK), str(SPEC)])
+    _run(
+        [
+            str(python),
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--clean",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(out),
+            "--workpath",
+            str(WORK),
+            str(SPEC),
+        ]
+    )
     folder = out / "workbench"
     program = folder / "workbench"
     said = _run([str(program), "--version"], env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}).stdout.strip()

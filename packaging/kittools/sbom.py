@@ -46,9 +46,15 @@ PROPERTY_PATH = "workbench:kit:path"
 # The kit's one target; markers in Requires-Dist are evaluated for it, not for the build machine.
 TARGET_ENVIRONMENT: dict[str, str] = {
     **{key: str(value) for key, value in default_environment().items()},
-    "implementation_name": "cpython", "platform_python_implementation": "CPython", "os_name": "posix",
-    "sys_platform": "linux", "platform_system": "Linux", "platform_machine": "x86_64",
-    "python_version": "3.11", "python_full_version": "3.11.0", "implementation_version": "3.11.0",
+    "implementation_name": "cpython",
+    "platform_python_implementation": "CPython",
+    "os_name": "posix",
+    "sys_platform": "linux",
+    "platform_system": "Linux",
+    "platform_machine": "x86_64",
+    "python_version": "3.11",
+    "python_full_version": "3.11.0",
+    "implementation_version": "3.11.0",
     "extra": "",
 }
 
@@ -79,8 +85,11 @@ def read_wheel(path: Path, relative: str) -> Wheel:
         raise KitError(f"not a wheel file name: {relative}") from None
     try:
         with zipfile.ZipFile(path) as archive:
-            members = [member for member in archive.namelist()
-                       if member.count("/") == 1 and member.endswith(".dist-info/METADATA")]
+            members = [
+                member
+                for member in archive.namelist()
+                if member.count("/") == 1 and member.endswith(".dist-info/METADATA")
+            ]
             if len(members) != 1:
                 raise KitError(f"{relative} has {len(members)} METADATA files, expected one")
             text = archive.read(members[0]).decode("utf-8")
@@ -90,8 +99,14 @@ def read_wheel(path: Path, relative: str) -> Wheel:
     if canonicalize_name(metadata.name) != name or str(metadata.version) != str(version):
         raise KitError(f"{relative}: metadata says {metadata.name} {metadata.version}")
     return Wheel(
-        path=path, relative=relative, name=metadata.name, version=str(metadata.version), summary=metadata.summary,
-        licenses=_licenses(metadata), requires=list(metadata.requires_dist or []), sha256=sha256_file(path),
+        path=path,
+        relative=relative,
+        name=metadata.name,
+        version=str(metadata.version),
+        summary=metadata.summary,
+        licenses=_licenses(metadata),
+        requires=list(metadata.requires_dist or []),
+        sha256=sha256_file(path),
     )
 
 
@@ -105,8 +120,11 @@ def _licenses(metadata: Metadata) -> list[LicenseExpression | DisjunctiveLicense
     # Some projects put the whole licence text in License:; only a one-line value is a name worth carrying.
     if declared and "\n" not in declared and len(declared) <= 80:
         return [factory.make_from_string(declared)]
-    names = [classifier.rsplit(" :: ", 1)[-1] for classifier in metadata.classifiers or []
-             if classifier.startswith("License :: ") and classifier.count(" :: ") >= 2]
+    names = [
+        classifier.rsplit(" :: ", 1)[-1]
+        for classifier in metadata.classifiers or []
+        if classifier.startswith("License :: ") and classifier.count(" :: ") >= 2
+    ]
     return [DisjunctiveLicense(name=name) for name in names[:1]]
 
 
@@ -115,24 +133,31 @@ def _hash(sha256: str) -> HashType:
 
 
 def _wheel_component(wheel: Wheel) -> Component:
-    purl = PackageURL(type="pypi", name=wheel.key, version=wheel.version,
-                      qualifiers={"file_name": wheel.path.name})
+    purl = PackageURL(type="pypi", name=wheel.key, version=wheel.version, qualifiers={"file_name": wheel.path.name})
     return Component(
-        type=ComponentType.LIBRARY, name=wheel.name, version=wheel.version, description=wheel.summary,
-        bom_ref=f"pypi:{wheel.key}=={wheel.version}", purl=purl, hashes=[_hash(wheel.sha256)],
-        licenses=wheel.licenses, properties=[Property(name=PROPERTY_PATH, value=wheel.relative)],
+        type=ComponentType.LIBRARY,
+        name=wheel.name,
+        version=wheel.version,
+        description=wheel.summary,
+        bom_ref=f"pypi:{wheel.key}=={wheel.version}",
+        purl=purl,
+        hashes=[_hash(wheel.sha256)],
+        licenses=wheel.licenses,
+        properties=[Property(name=PROPERTY_PATH, value=wheel.relative)],
     )
 
 
 def _file_component(root: Path, relative: str) -> Component:
     return Component(
-        type=ComponentType.FILE, name=relative, bom_ref=f"file:{relative}",
-        hashes=[_hash(sha256_file(root / relative))], properties=[Property(name=PROPERTY_PATH, value=relative)],
+        type=ComponentType.FILE,
+        name=relative,
+        bom_ref=f"file:{relative}",
+        hashes=[_hash(sha256_file(root / relative))],
+        properties=[Property(name=PROPERTY_PATH, value=relative)],
     )
 
 
-def build_sbom(root: Path, *, kit_name: str, kit_version: str, application: str,
-               files: Iterable[str]) -> Bom:
+def build_sbom(root: Path, *, kit_name: str, kit_version: str, application: str, files: Iterable[str]) -> Bom:
     """The SBOM of the kit in ``root``: every ``*.whl`` below it and the other ``files`` named (relative paths).
 
     ``application`` is the project's distribution name: the kit's top component depends on its wheel and on
@@ -149,11 +174,17 @@ def build_sbom(root: Path, *, kit_name: str, kit_version: str, application: str,
 
     components = {wheel.key: _wheel_component(wheel) for wheel in wheels}
     file_components = [_file_component(root, relative) for relative in sorted(files)]
-    top = Component(type=ComponentType.APPLICATION, name=kit_name, version=kit_version, bom_ref=kit_name,
-                    description=f"offline installation kit of {application} {kit_version}")
+    top = Component(
+        type=ComponentType.APPLICATION,
+        name=kit_name,
+        version=kit_version,
+        bom_ref=kit_name,
+        description=f"offline installation kit of {application} {kit_version}",
+    )
 
-    serial_source = "\n".join(sorted([wheel.sha256 for wheel in wheels]
-                                     + [next(iter(c.hashes)).content for c in file_components]))
+    serial_source = "\n".join(
+        sorted([wheel.sha256 for wheel in wheels] + [next(iter(c.hashes)).content for c in file_components])
+    )
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     timestamp = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
     bom = Bom(

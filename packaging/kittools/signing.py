@@ -56,7 +56,7 @@ def key_id_of(public: Ed25519PublicKey) -> str:
 
 def format_fingerprint(key_id: str) -> str:
     """The fingerprint in groups of four, as it is read out over the phone."""
-    return " ".join(key_id[index:index + 4] for index in range(0, len(key_id), 4))
+    return " ".join(key_id[index : index + 4] for index in range(0, len(key_id), 4))
 
 
 def _signing_key(private: Ed25519PrivateKey, source: str, development: bool) -> SigningKey:
@@ -78,8 +78,10 @@ def load_signing_key(path: Path, passphrase: bytes | None = None) -> SigningKey:
     except (ValueError, UnsupportedAlgorithm):
         raise KitError(f"{path} is not a PEM private key, or the passphrase is wrong") from None
     if not isinstance(private, Ed25519PrivateKey):
-        raise KitError(f"the signing key {path} is not an Ed25519 key (make one with: "
-                       "openssl genpkey -algorithm ed25519 -out KEY.pem)")
+        raise KitError(
+            f"the signing key {path} is not an Ed25519 key (make one with: "
+            "openssl genpkey -algorithm ed25519 -out KEY.pem)"
+        )
     return _signing_key(private, str(path), development=False)
 
 
@@ -92,8 +94,9 @@ def development_key(path: Path) -> SigningKey:
         key = load_signing_key(path)
         return SigningKey(key.private, key.public_pem, key.key_id, f"development key {path}", development=True)
     private = Ed25519PrivateKey.generate()
-    pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
+    pem = private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as handle:

@@ -17,10 +17,14 @@ from tests.exchange_support import Pair, digest, pair
 from tests.functional.test_case_stix import comparable
 from workbench.domain.errors import InvalidInput, VerificationFailed
 from workbench.domain.tlp import Tlp
-from workbench.services import case_exchange, case_links, case_records, case_stix, cases, exchange, keys
-from workbench.services.case_exchange import CaseSelection
-from workbench.services.case_schema import CASE_EXTENSION_ID
-from workbench.services.importer import import_file
+from workbench.services import cases, exchange, keys
+from workbench.services.cases import exchange as case_exchange
+from workbench.services.cases import links as case_links
+from workbench.services.cases import records as case_records
+from workbench.services.cases import stix as case_stix
+from workbench.services.cases.exchange import CaseSelection
+from workbench.services.cases.schema import CASE_EXTENSION_ID
+from workbench.services.importing.importer import import_file
 from workbench.services.workspace import Workspace
 
 __all__ = ["pair"]
@@ -121,8 +125,12 @@ def test_a_second_export_updates_the_partners_case_and_a_replayed_package_is_ref
     stix_id = cases.get_case(pair.eu, ref).stix_id
     first_version = cases.get_case(pair.us, stix_id).modified
 
-    case_records.add_record(pair.eu, ref, "observation", {"kind": "area-for-improvement", "title": "No backup line",
-                                                           "recommendation": "Order a second line"})
+    case_records.add_record(
+        pair.eu,
+        ref,
+        "observation",
+        {"kind": "area-for-improvement", "title": "No backup line", "recommendation": "Order a second line"},
+    )
     cases.update_case(pair.eu, ref, status="conducted")
     second = pair.export(selection=CaseSelection(ref))
     assert second.sequence == 2
@@ -155,8 +163,7 @@ def test_incident_objects_in_the_package_pass_the_stix2_validator(strict_pair: P
     assert sum(obj["id"] == CASE_EXTENSION_ID for obj in objects) == 1
 
 
-def test_a_package_links_to_a_local_case_and_the_partners_changes_come_back(
-        pair: Pair, write_json) -> None:  # type: ignore[no-untyped-def]
+def test_a_package_links_to_a_local_case_and_the_partners_changes_come_back(pair: Pair, write_json) -> None:  # type: ignore[no-untyped-def]
     ref = full_exercise(pair.eu)
     sent = pair.export(selection=CaseSelection(ref))
     # Dry run first: the preview says what would happen and keeps nothing.
@@ -177,10 +184,16 @@ def test_a_package_links_to_a_local_case_and_the_partners_changes_come_back(
     # The US analyst adds a note about the exercise and sends the case back. The US store holds the case's
     # objects as received, and the note refers to them: the package still carries each object once, as it is now.
     exercise_id = cases.get_case(pair.us, adopted).stix_id
-    note = {"type": "note", "spec_version": "2.1", "id": "note--" + "8" * 8 + "-8888-4888-8888-" + "8" * 12,
-            "created": "2026-06-12T08:00:00.000Z", "modified": "2026-06-12T08:00:00.000Z",
-            "content": "Our observers agree with the rating.", "object_refs": [exercise_id],
-            "object_marking_refs": [GREEN]}
+    note = {
+        "type": "note",
+        "spec_version": "2.1",
+        "id": "note--" + "8" * 8 + "-8888-4888-8888-" + "8" * 12,
+        "created": "2026-06-12T08:00:00.000Z",
+        "modified": "2026-06-12T08:00:00.000Z",
+        "content": "Our observers agree with the rating.",
+        "object_refs": [exercise_id],
+        "object_marking_refs": [GREEN],
+    }
     import_file(pair.us, write_json(bundle(note)))
     case_links.link_objects(pair.us, adopted, [note["id"]])
     back = exchange.export_package(pair.us, pair.medium(), EU, CaseSelection(adopted))
@@ -210,21 +223,28 @@ def test_the_command_exports_a_case_and_imports_it_into_a_local_case(pair: Pair,
 
     done = cli("export", "--db", eu, "--to", str(usb), "--recipient", US, "--case", ref)
     assert done.code == 0, done.stderr
-    assert "held back: 1" in done.stdout and f"{secret['id']} \"Informant's beacon\": TLP:RED" in done.stdout
+    assert "held back: 1" in done.stdout and f'{secret["id"]} "Informant\'s beacon": TLP:RED' in done.stdout
     refused = one_line_error(cli("export", "--db", eu, "--to", str(usb), "--recipient", US, "--case", secret_case))
-    assert refused.endswith(f"case {secret_case} is TLP:RED, above TLP:AMBER, the ceiling for {US}: it cannot be "
-                            "sent to them; nothing was written")
+    assert refused.endswith(
+        f"case {secret_case} is TLP:RED, above TLP:AMBER, the ceiling for {US}: it cannot be "
+        "sent to them; nothing was written"
+    )
     (package,) = usb.iterdir()
 
     before = digest(pair.us)
-    assert "no case 'INC-1999-0001'" in one_line_error(cli("import", "--db", us, "--case", "INC-1999-0001",
-                                                           str(package)))
+    assert "no case 'INC-1999-0001'" in one_line_error(
+        cli("import", "--db", us, "--case", "INC-1999-0001", str(package))
+    )
     assert digest(pair.us) == before
     done = cli("import", "--db", us, "--case", own, "--json", str(package))
     assert done.code == 0, done.stderr
     (result,) = done.json
-    assert result["committed"] and result["cases"] == {"created": ["INC-2026-0002"], "updated": [], "older": [],
-                                                       "linked": 1}
+    assert result["committed"] and result["cases"] == {
+        "created": ["INC-2026-0002"],
+        "updated": [],
+        "older": [],
+        "linked": 1,
+    }
     assert {link.object_id for link in case_links.links(pair.us, own)} == {shared["id"]}
     assert cases.get_case(pair.us, "INC-2026-0002").linked == [shared["id"]]
     again = cli("import", "--db", us, str(package))

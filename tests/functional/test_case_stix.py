@@ -15,8 +15,12 @@ from tests.conftest import bundle, indicator, malware
 from workbench.domain.cases.case import Case
 from workbench.domain.cases.fields import to_dict
 from workbench.domain.errors import InvalidInput
-from workbench.services import case_links, case_records, case_schema, case_stix, cases
-from workbench.services.importer import import_file
+from workbench.services import cases
+from workbench.services.cases import links as case_links
+from workbench.services.cases import records as case_records
+from workbench.services.cases import schema as case_schema
+from workbench.services.cases import stix as case_stix
+from workbench.services.importing.importer import import_file
 from workbench.services.workspace import Workspace
 from workbench.storage.objects import ObjectStore, store_digest
 
@@ -25,11 +29,19 @@ def comparable(case: Case) -> dict[str, Any]:
     """Everything a partner must receive, in a form that compares field for field."""
     details = case.incident if case.incident is not None else case.exercise
     return {
-        "kind": case.kind, "title": case.title, "status": case.status, "tlp": case.tlp,
-        "description": case.description, "stix_id": case.stix_id, "created": case.created, "modified": case.modified,
-        "creator_ref": case.creator_ref, "details": to_dict(details),
-        "records": {kind.value: [to_dict(record) for record in records] for kind, records in case.records.items()
-                    if records},
+        "kind": case.kind,
+        "title": case.title,
+        "status": case.status,
+        "tlp": case.tlp,
+        "description": case.description,
+        "stix_id": case.stix_id,
+        "created": case.created,
+        "modified": case.modified,
+        "creator_ref": case.creator_ref,
+        "details": to_dict(details),
+        "records": {
+            kind.value: [to_dict(record) for record in records] for kind, records in case.records.items() if records
+        },
         "linked": sorted(case.linked),
     }
 
@@ -42,8 +54,9 @@ def carry(ws: Workspace, partner: Workspace, ref: str, folder: Path) -> tuple[Pa
 
 
 @pytest.mark.parametrize("make", [full_incident, full_exercise])
-def test_a_case_of_each_kind_arrives_field_for_field(workspace: Workspace, partner_workspace: Workspace,
-                                                    tmp_path: Path, make) -> None:  # type: ignore[no-untyped-def]
+def test_a_case_of_each_kind_arrives_field_for_field(
+    workspace: Workspace, partner_workspace: Workspace, tmp_path: Path, make
+) -> None:  # type: ignore[no-untyped-def]
     ref = make(workspace)
     _, summary = carry(workspace, partner_workspace, ref, tmp_path)
     assert summary.committed and not summary.refused
@@ -56,8 +69,9 @@ def test_a_case_of_each_kind_arrives_field_for_field(workspace: Workspace, partn
     assert all(partner_workspace.objects.get(object_id) for object_id in arrived.linked)
 
 
-def test_exported_incident_objects_pass_the_stix2_validator_with_default_options(workspace: Workspace,
-                                                                                  tmp_path: Path) -> None:
+def test_exported_incident_objects_pass_the_stix2_validator_with_default_options(
+    workspace: Workspace, tmp_path: Path
+) -> None:
     ref = full_incident(workspace)
     path = tmp_path / "incident.json"
     case_stix.export_case(workspace, ref, path)
@@ -69,14 +83,23 @@ def test_exported_incident_objects_pass_the_stix2_validator_with_default_options
     core = incident["extensions"][case_stix.INCIDENT_CORE_ID]
     assert core["determination"] == "successful-attempt" and core["investigation_status"] == "new"
     assert len(core["events"]) == 1 and len(core["tasks"]) == 2 and core["recoverability"] == "supplemented"
-    assert {obj["type"] for obj in objects} >= {"incident", "event", "task", "grouping", "indicator",
-                                                  "attack-pattern", "extension-definition", "marking-definition"}
+    assert {obj["type"] for obj in objects} >= {
+        "incident",
+        "event",
+        "task",
+        "grouping",
+        "indicator",
+        "attack-pattern",
+        "extension-definition",
+        "marking-definition",
+    }
     definition = next(obj for obj in objects if obj["type"] == "extension-definition")
     assert definition["schema"] == case_schema.shipped_schema_text()
 
 
 def test_exporting_twice_gives_the_same_objects_and_a_second_import_changes_nothing(
-        workspace: Workspace, partner_workspace: Workspace, tmp_path: Path) -> None:
+    workspace: Workspace, partner_workspace: Workspace, tmp_path: Path
+) -> None:
     ref = full_incident(workspace)
     first, _ = carry(workspace, partner_workspace, ref, tmp_path)
     objects = orjson.loads(first.read_bytes())["objects"]
@@ -88,7 +111,8 @@ def test_exporting_twice_gives_the_same_objects_and_a_second_import_changes_noth
 
 
 def test_a_newer_version_updates_the_partners_case_and_an_older_one_does_not(
-        workspace: Workspace, partner_workspace: Workspace, tmp_path: Path) -> None:
+    workspace: Workspace, partner_workspace: Workspace, tmp_path: Path
+) -> None:
     ref = full_incident(workspace)
     old_file, _ = carry(workspace, partner_workspace, ref, tmp_path)
     old_copy = tmp_path / "old.json"
@@ -105,7 +129,8 @@ def test_a_newer_version_updates_the_partners_case_and_an_older_one_does_not(
 
 
 def test_a_case_object_that_breaks_the_schema_or_the_model_is_refused_with_the_whole_import(
-        workspace: Workspace, partner_workspace: Workspace, tmp_path: Path, write_json) -> None:  # type: ignore[no-untyped-def]
+    workspace: Workspace, partner_workspace: Workspace, tmp_path: Path, write_json
+) -> None:  # type: ignore[no-untyped-def]
     ref = full_exercise(workspace)
     path = tmp_path / "exercise.json"
     case_stix.export_case(workspace, ref, path)
@@ -126,15 +151,15 @@ def test_a_case_object_that_breaks_the_schema_or_the_model_is_refused_with_the_w
 def test_import_into_a_case_links_what_was_imported(workspace: Workspace, write_json) -> None:  # type: ignore[no-untyped-def]
     ref = cases.create_case(workspace, "incident", "Phishing wave").ref
     found, family = indicator(name="Phish kit URL"), malware(name="Kit")
-    summary = import_file(workspace, write_json(bundle(found, family)),
-                          before_commit=case_stix.case_import_hook(ref))
+    summary = import_file(workspace, write_json(bundle(found, family)), before_commit=case_stix.case_import_hook(ref))
     assert summary.committed
     links = case_links.links(workspace, ref)
     assert {link.object_id for link in links} == {found["id"], family["id"]}
     assert {link.origin for link in links} == {"import"}
     with pytest.raises(InvalidInput, match="no case 'INC-1999-0001'"):
-        import_file(workspace, write_json(bundle(indicator())),
-                    before_commit=case_stix.case_import_hook("INC-1999-0001"))
+        import_file(
+            workspace, write_json(bundle(indicator())), before_commit=case_stix.case_import_hook("INC-1999-0001")
+        )
 
 
 def test_the_shipped_schema_is_the_one_the_field_model_generates() -> None:

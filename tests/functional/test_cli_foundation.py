@@ -39,8 +39,11 @@ def test_init_keys_search_audit_round(cli, tmp_path: Path, write_json) -> None: 
 
     exported = cli("keys", "export-public", "--db", db, "--out", str(tmp_path / "pub.pem"))
     assert exported.code == 0 and key_id in exported.stdout
-    der = subprocess.run(["openssl", "pkey", "-pubin", "-in", str(tmp_path / "pub.pem"), "-outform", "DER"],
-                         capture_output=True, check=True).stdout
+    der = subprocess.run(
+        ["openssl", "pkey", "-pubin", "-in", str(tmp_path / "pub.pem"), "-outform", "DER"],
+        capture_output=True,
+        check=True,
+    ).stdout
     assert hashlib.sha256(der).hexdigest() == key_id
 
     listed = cli("keys", "list", "--db", db, "--json")
@@ -98,8 +101,13 @@ def _as_unprivileged_user(folder: Path) -> list[str]:
     if shutil.which("setpriv") is None:
         pytest.skip("running as root without setpriv: permission bits cannot be tested")
     prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-    probe = subprocess.run([*prefix, sys.executable, "-c", "import workbench.cli"], capture_output=True,
-                           env={"PYTHONPATH": str(REPO)}, cwd="/", timeout=60)
+    probe = subprocess.run(
+        [*prefix, sys.executable, "-c", "import workbench.cli"],
+        capture_output=True,
+        env={"PYTHONPATH": str(REPO)},
+        cwd="/",
+        timeout=60,
+    )
     if probe.returncode != 0:
         pytest.skip("this checkout or its Python cannot be read by an unprivileged user")
     os.chown(folder, 65534, 65534)
@@ -131,8 +139,14 @@ def test_read_only_folder_is_refused_with_one_line(cli, shared_folder: Path) -> 
     env.update(PYTHONPATH=str(REPO), WORKBENCH_PASSPHRASE=PASSPHRASE)
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([*prefix, sys.executable, "-m", "workbench", *args], capture_output=True, text=True,
-                              env=env, cwd="/", timeout=120)
+        return subprocess.run(
+            [*prefix, sys.executable, "-m", "workbench", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd="/",
+            timeout=120,
+        )
 
     opened = run("audit", "--db", str(folder / "w.db"))
     assert opened.returncode == 1 and "read-only" in one_line_error(opened)

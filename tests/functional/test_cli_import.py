@@ -43,8 +43,11 @@ def test_import_summary_twice_and_search(cli, tmp_path: Path, write_json) -> Non
     assert actions.count("import") == 1
 
 
-def test_bad_file_is_one_line_exit_1_and_the_others_still_import(cli, tmp_path: Path, write_json  # type: ignore[no-untyped-def]
-                                                                 ) -> None:
+def test_bad_file_is_one_line_exit_1_and_the_others_still_import(
+    cli,
+    tmp_path: Path,
+    write_json,  # type: ignore[no-untyped-def]
+) -> None:
     db = str(tmp_path / "w.db")
     assert cli("init", "--db", db, "--name", "Org").code == 0
     good = write_json(bundle(malware(name="Survivor")), "good.json")
@@ -74,12 +77,29 @@ def test_strict_case_and_folders(cli, tmp_path: Path, write_json) -> None:  # ty
 def test_stix20_and_warnings_are_shown_grouped(cli, tmp_path: Path, write_json) -> None:  # type: ignore[no-untyped-def]
     db = str(tmp_path / "w.db")
     assert cli("init", "--db", db, "--name", "Org").code == 0
-    objects = [{"type": "malware", "id": f"malware--{n:08x}-5c4c-4a5e-8d8c-1f2b3c4d5e6f",
-                "created": "2017-01-01T00:00:00.000Z", "modified": "2017-01-01T00:00:00.000Z",
-                "name": f"Old {n}", "labels": ["trojan"], "rating": n} for n in range(6)]
+    objects = [
+        {
+            "type": "malware",
+            "id": f"malware--{n:08x}-5c4c-4a5e-8d8c-1f2b3c4d5e6f",
+            "created": "2017-01-01T00:00:00.000Z",
+            "modified": "2017-01-01T00:00:00.000Z",
+            "name": f"Old {n}",
+            "labels": ["trojan"],
+            "rating": n,
+        }
+        for n in range(6)
+    ]
     path = tmp_path / "v20.json"
-    path.write_bytes(orjson.dumps({"type": "bundle", "id": "bundle--5b6f3a5e-2c4c-4a5e-8d8c-1f2b3c4d5e6f",
-                                   "spec_version": "2.0", "objects": objects}))
+    path.write_bytes(
+        orjson.dumps(
+            {
+                "type": "bundle",
+                "id": "bundle--5b6f3a5e-2c4c-4a5e-8d8c-1f2b3c4d5e6f",
+                "spec_version": "2.0",
+                "objects": objects,
+            }
+        )
+    )
     result = cli("import", "--db", db, str(path))
     assert result.code == 0, result.stderr
     assert "STIX 2.0 bundle (upgraded to 2.1)" in result.stdout

@@ -15,10 +15,18 @@ from workbench.services.workspace import Workspace
 from workbench.storage import audit
 
 ANALYST = {
-    "title": "Sandstorm Owl briefing", "audience": "Heads of CSIRTs", "valid_until": "2026-02-12",
+    "title": "Sandstorm Owl briefing",
+    "audience": "Heads of CSIRTs",
+    "valid_until": "2026-02-12",
     "bluf": ["Owl is active.", "It uses phishing.", "Supply is safe."],
-    "key_judgements": [{"statement": "Owl will strike again within 30 days.", "likelihood": "likely",
-                        "confidence": "moderate", "basis": "Two intrusions in six weeks."}],
+    "key_judgements": [
+        {
+            "statement": "Owl will strike again within 30 days.",
+            "likelihood": "likely",
+            "confidence": "moderate",
+            "basis": "Two intrusions in six weeks.",
+        }
+    ],
     "sources": [{"name": "Partner report", "grade": "B2"}],
     "distribution": ["National CSIRTs"],
 }
@@ -38,8 +46,20 @@ def test_briefing_from_a_query_with_the_analysts_input(cli, workspace: Workspace
     analyst = tmp_path / "analyst.json"
     analyst.write_text(json.dumps(ANALYST))
     out = tmp_path / "briefing.pdf"
-    result = cli("report", "briefing", "--db", str(workspace.path), "--query", "Sandstorm", "--input",
-                 str(analyst), "--out", str(out), "--final", "--json")
+    result = cli(
+        "report",
+        "briefing",
+        "--db",
+        str(workspace.path),
+        "--query",
+        "Sandstorm",
+        "--input",
+        str(analyst),
+        "--out",
+        str(out),
+        "--final",
+        "--json",
+    )
     assert result.code == 0, result.stderr
     summary = result.json
     reader = PdfReader(out)
@@ -53,8 +73,18 @@ def test_briefing_from_a_query_with_the_analysts_input(cli, workspace: Workspace
 
 def test_ceiling_holds_back_what_is_marked_above_it(cli, workspace: Workspace, tmp_path: Path) -> None:
     fill(workspace)
-    result = cli("report", "briefing", "--db", str(workspace.path), "--query", "Sandstorm", "--tlp", "green",
-                 "--out", str(tmp_path / "green.pdf"))
+    result = cli(
+        "report",
+        "briefing",
+        "--db",
+        str(workspace.path),
+        "--query",
+        "Sandstorm",
+        "--tlp",
+        "green",
+        "--out",
+        str(tmp_path / "green.pdf"),
+    )
     assert result.code == 0, result.stderr
     assert "TLP:GREEN" in result.stdout and "held back as marked above TLP:GREEN: 1 indicator" in result.stdout
     text = " ".join(page.extract_text() or "" for page in PdfReader(tmp_path / "green.pdf").pages)
@@ -72,14 +102,18 @@ def test_refusals_are_one_line_and_leave_no_file(cli, workspace: Workspace, tmp_
     assert list(audit.entries(workspace.conn, action="report.generated")) == []
 
 
-@pytest.mark.parametrize(("extra", "message"), [
-    (("exercise", "--query", "x"), "built from a case"),
-    (("briefing", "--query", "x", "--final"), "bottom-line points"),
-    (("briefing", "--query", "x", "--tlp", "pink"), "unknown TLP"),
-    (("briefing", "--query", "x", "--input", "missing.json"), "no such file"),
-])
-def test_bad_arguments_are_refused_in_one_line(workspace: Workspace, tmp_path: Path, monkeypatch, capsys,
-                                               extra: tuple[str, ...], message: str) -> None:
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (("exercise", "--query", "x"), "built from a case"),
+        (("briefing", "--query", "x", "--final"), "bottom-line points"),
+        (("briefing", "--query", "x", "--tlp", "pink"), "unknown TLP"),
+        (("briefing", "--query", "x", "--input", "missing.json"), "no such file"),
+    ],
+)
+def test_bad_arguments_are_refused_in_one_line(
+    workspace: Workspace, tmp_path: Path, monkeypatch, capsys, extra: tuple[str, ...], message: str
+) -> None:
     monkeypatch.setenv("WORKBENCH_PASSPHRASE", PASSPHRASE)
     monkeypatch.chdir(tmp_path)
     out = tmp_path / "r.pdf"

@@ -11,7 +11,9 @@ from pypdf import PdfReader
 from tests.case_samples import full_exercise
 from tests.conftest import PASSPHRASE
 from workbench.cli import main
-from workbench.services import case_links, case_records, cases
+from workbench.services import cases
+from workbench.services.cases import links as case_links
+from workbench.services.cases import records as case_records
 from workbench.services.workspace import Workspace
 from workbench.storage import audit
 
@@ -27,35 +29,70 @@ def pdf_text(path: Path) -> tuple[int, str]:
 
 def late_incident(ws: Workspace) -> str:
     """An incident whose early warning was sent in time and whose notification came 3 hours late."""
-    ref = cases.create_case(ws, "incident", "Grid operator intrusion", description="VPN appliance exploited.",
-                            tlp="amber", fields={
-                                "awareness_at": AWARE, "reporting_entity": "Elia Transmission", "sector": "energy",
-                                "entity_class": "essential", "member_state": "BE", "regimes": "nis2,circia",
-                                "suspected_malicious": True, "rsit": "intrusions:system-compromise",
-                                "impact_severity": "yellow",
-                                "functional_impact": "minimal-impact-to-critical-services",
-                                "information_impact": "suspected-but-not-identified",
-                                "recoverability": "supplemented", "attack_vector": "web", "users_affected": 340,
-                                "network_location": "business-network",
-                            }).ref
+    ref = cases.create_case(
+        ws,
+        "incident",
+        "Grid operator intrusion",
+        description="VPN appliance exploited.",
+        tlp="amber",
+        fields={
+            "awareness_at": AWARE,
+            "reporting_entity": "Elia Transmission",
+            "sector": "energy",
+            "entity_class": "essential",
+            "member_state": "BE",
+            "regimes": "nis2,circia",
+            "suspected_malicious": True,
+            "rsit": "intrusions:system-compromise",
+            "impact_severity": "yellow",
+            "functional_impact": "minimal-impact-to-critical-services",
+            "information_impact": "suspected-but-not-identified",
+            "recoverability": "supplemented",
+            "attack_vector": "web",
+            "users_affected": 340,
+            "network_location": "business-network",
+        },
+    ).ref
     case_records.record_stage(ws, ref, "early-warning", "2026-03-02T18:00:00Z", reference="CCB-2026-17")
     case_records.record_stage(ws, ref, "notification", "2026-03-05T11:00:00Z")
-    case_records.add_record(ws, ref, "event", {"at": "2026-03-01T23:10:00Z", "title": "VPN login from TOR exit",
-                                               "kind": "attacker-activity"})
-    case_records.add_record(ws, ref, "event", {"at": "2026-03-02T07:00:00Z", "title": HOSTILE,
-                                               "description": "</para><img src='x.png'/>"})
-    case_links.create_object(ws, ref, {"type": "indicator", "name": "C2", "pattern_type": "stix",
-                                       "pattern": "[ipv4-addr:value = '203.0.113.9']", "valid_from": AWARE})
-    case_links.create_object(ws, ref, {"type": "attack-pattern", "name": "Exploit Public-Facing Application",
-                                       "external_references": [{"source_name": "mitre-attack",
-                                                                "external_id": "T1190"}]})
-    case_links.create_object(ws, ref, {"type": "threat-actor", "name": "Sandstorm Owl",
-                                       "threat_actor_types": ["criminal"]})
+    case_records.add_record(
+        ws,
+        ref,
+        "event",
+        {"at": "2026-03-01T23:10:00Z", "title": "VPN login from TOR exit", "kind": "attacker-activity"},
+    )
+    case_records.add_record(
+        ws, ref, "event", {"at": "2026-03-02T07:00:00Z", "title": HOSTILE, "description": "</para><img src='x.png'/>"}
+    )
+    case_links.create_object(
+        ws,
+        ref,
+        {
+            "type": "indicator",
+            "name": "C2",
+            "pattern_type": "stix",
+            "pattern": "[ipv4-addr:value = '203.0.113.9']",
+            "valid_from": AWARE,
+        },
+    )
+    case_links.create_object(
+        ws,
+        ref,
+        {
+            "type": "attack-pattern",
+            "name": "Exploit Public-Facing Application",
+            "external_references": [{"source_name": "mitre-attack", "external_id": "T1190"}],
+        },
+    )
+    case_links.create_object(
+        ws, ref, {"type": "threat-actor", "name": "Sandstorm Owl", "threat_actor_types": ["criminal"]}
+    )
     return ref
 
 
-def run(workspace: Workspace, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-        *args: str) -> tuple[int, str, str]:
+def run(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, str, str]:
     """The command in this process (ReportLab is imported once per test process, not once per run)."""
     monkeypatch.setenv("WORKBENCH_PASSPHRASE", PASSPHRASE)
     code = main(["report", args[0], "--db", str(workspace.path), *args[1:]])
@@ -64,7 +101,8 @@ def run(workspace: Workspace, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Ca
 
 
 def test_incident_report_of_a_case_shows_stages_met_and_missed_cisa_rsit_timeline_and_indicators(
-        cli, workspace: Workspace, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli, workspace: Workspace, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     ref = late_incident(workspace)
     out = tmp_path / "incident.pdf"
     result = cli("report", "incident", "--db", str(workspace.path), "--case", ref, "--out", str(out), "--json")
@@ -73,10 +111,13 @@ def test_incident_report_of_a_case_shows_stages_met_and_missed_cisa_rsit_timelin
     assert result.json["pages"] == pages and result.json["case"] == ref and result.json["tlp"] == "AMBER"
     # Each stage with its due time and whether it was met: 10 h of 24 for the early warning, 75 h of 72.
     assert "Early warning 24 h after awareness 2026-03-03 08:00 2026-03-02 18:00 MET: sent 14 h 0 min before" in text
-    assert ("Incident notification 72 h after awareness 2026-03-05 08:00 2026-03-05 11:00 MISSED: sent 3 h 0 min "
-            "late") in text
-    assert "CIRCIA covered incident report" in text and "Report stage and sequence number Incident notification, " \
-                                                           "sequence number 2" in text
+    assert (
+        "Incident notification 72 h after awareness 2026-03-05 08:00 2026-03-05 11:00 MISSED: sent 3 h 0 min late"
+    ) in text
+    assert (
+        "CIRCIA covered incident report" in text
+        and "Report stage and sequence number Incident notification, sequence number 2" in text
+    )
     assert "RSIT classification Intrusions / System Compromise" in text
     assert "Functional impact Minimal Impact to Critical Services" in text and "Users affected 340" in text
     assert "Recoverability Supplemented" in text and "Attack vector Web" in text
@@ -88,21 +129,31 @@ def test_incident_report_of_a_case_shows_stages_met_and_missed_cisa_rsit_timelin
 
 
 def test_exercise_report_of_a_case_shows_ratings_improvement_plan_and_injects(
-        workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     ref = full_exercise(workspace)
-    case_records.add_record(workspace, ref, "observation", {
-        "kind": "area-for-improvement", "title": "Hostile <b>markup", "description": HOSTILE,
-        "analysis": "<font color=red>red</font>", "recommendation": "&lt;escaped&gt; stays &amp; as typed"})
+    case_records.add_record(
+        workspace,
+        ref,
+        "observation",
+        {
+            "kind": "area-for-improvement",
+            "title": "Hostile <b>markup",
+            "description": HOSTILE,
+            "analysis": "<font color=red>red</font>",
+            "recommendation": "&lt;escaped&gt; stays &amp; as typed",
+        },
+    )
     out = tmp_path / "exercise.pdf"
-    code, stdout, error = run(workspace, monkeypatch, capsys, "exercise", "--case", ref, "--out", str(out),
-                              "--final")
+    code, stdout, error = run(workspace, monkeypatch, capsys, "exercise", "--case", ref, "--out", str(out), "--final")
     assert code == 0, error
     assert f"wrote {out}: exercise RPT-" in stdout and "FINAL" in stdout
     _, text = pdf_text(out)
     assert "Activate the crisis cell within 1 h Operational coordination S: Performed with some challenges" in text
-    assert ("Operational coordination Call tree out of date Review quarterly Planning National CSIRT Head of CSIRT "
-            "2026-07-01 2026-09-30") in text  # a row of the improvement plan matrix
+    assert (
+        "Operational coordination Call tree out of date Review quarterly Planning National CSIRT Head of CSIRT "
+        "2026-07-01 2026-09-30"
+    ) in text  # a row of the improvement plan matrix
     assert "1.1 2026-06-10 08:00 2026-06-10 08:12 +12 min EXCON → National CSIRT Ransom note on HMIs" in text
     assert "CISA (Third-party observer, US)" in text and "DRAFT" not in text
     assert "Duration 1 d 10 h" in text and "Strength 1: Fast triage" in text and "Recommendation Name an owner" in text
@@ -114,17 +165,28 @@ def test_exercise_report_of_a_case_shows_ratings_improvement_plan_and_injects(
 
 
 def test_briefing_of_a_case_shows_its_threat_actors_and_techniques(
-        workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     ref = late_incident(workspace)
     analyst = tmp_path / "analyst.json"
-    analyst.write_text(json.dumps({
-        "bluf": ["Owl is active.", "It exploits VPN appliances.", "Supply is safe."],
-        "key_judgements": [{"statement": "Owl will strike again within 30 days.", "likelihood": "likely",
-                            "confidence": "moderate"}]}))
+    analyst.write_text(
+        json.dumps(
+            {
+                "bluf": ["Owl is active.", "It exploits VPN appliances.", "Supply is safe."],
+                "key_judgements": [
+                    {
+                        "statement": "Owl will strike again within 30 days.",
+                        "likelihood": "likely",
+                        "confidence": "moderate",
+                    }
+                ],
+            }
+        )
+    )
     out = tmp_path / "briefing.pdf"
-    code, stdout, error = run(workspace, monkeypatch, capsys, "briefing", "--case", ref, "--input", str(analyst),
-                              "--out", str(out), "--final")
+    code, stdout, error = run(
+        workspace, monkeypatch, capsys, "briefing", "--case", ref, "--input", str(analyst), "--out", str(out), "--final"
+    )
     assert code == 0, error
     assert f"case {ref}: 3 linked objects" in stdout and "briefing RPT-" in stdout
     _, text = pdf_text(out)
@@ -134,15 +196,24 @@ def test_briefing_of_a_case_shows_its_threat_actors_and_techniques(
     assert "203.0.113.9" in text
 
 
-@pytest.mark.parametrize(("kind", "extra", "message"), [
-    ("exercise", (), "is an incident case; an exercise report needs an exercise case"),
-    ("incident", ("--input", "analyst.json"), "--input is the analyst's part of a briefing"),
-    ("incident", ("--no-related",), "--no-related applies to --query"),
-    ("incident", ("--tlp", "green"), "above the report's TLP:GREEN"),
-])
-def test_refusals_are_one_line_and_leave_no_file(workspace: Workspace, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-                                                 kind: str, extra: tuple[str, ...], message: str) -> None:
+@pytest.mark.parametrize(
+    ("kind", "extra", "message"),
+    [
+        ("exercise", (), "is an incident case; an exercise report needs an exercise case"),
+        ("incident", ("--input", "analyst.json"), "--input is the analyst's part of a briefing"),
+        ("incident", ("--no-related",), "--no-related applies to --query"),
+        ("incident", ("--tlp", "green"), "above the report's TLP:GREEN"),
+    ],
+)
+def test_refusals_are_one_line_and_leave_no_file(
+    workspace: Workspace,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    kind: str,
+    extra: tuple[str, ...],
+    message: str,
+) -> None:
     ref = cases.create_case(workspace, "incident", "Grid", tlp="amber", fields={"awareness_at": AWARE}).ref
     out = tmp_path / "r.pdf"
     code, _, error = run(workspace, monkeypatch, capsys, kind, "--case", ref, *extra, "--out", str(out))

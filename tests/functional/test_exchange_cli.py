@@ -22,7 +22,7 @@ from tests.conftest import PASSPHRASE, REPO, bundle, indicator, malware
 from workbench.domain.errors import WorkbenchError
 from workbench.domain.tlp import Tlp
 from workbench.services import exchange, keys
-from workbench.services.importer import import_file
+from workbench.services.importing.importer import import_file
 from workbench.services.workspace import create_workspace, opened
 
 
@@ -34,8 +34,9 @@ def one_line_error(result) -> str:  # type: ignore[no-untyped-def]
 
 
 def fingerprint(pem: Path) -> str:
-    der = subprocess.run(["openssl", "pkey", "-pubin", "-in", str(pem), "-outform", "DER"], check=True,
-                         capture_output=True).stdout
+    der = subprocess.run(
+        ["openssl", "pkey", "-pubin", "-in", str(pem), "-outform", "DER"], check=True, capture_output=True
+    ).stdout
     return hashlib.sha256(der).hexdigest()
 
 
@@ -98,18 +99,45 @@ def test_partner_commands_refuse_clearly(cli, tmp_path: Path) -> None:  # type: 
     with opened(eu, PASSPHRASE) as ws:
         ws.conn.execute("DELETE FROM partner_keys")
         ws.conn.execute("DELETE FROM partners")
-    added = cli("keys", "add-partner", "--db", eu, "--name", "US Agency", "--key", str(tmp_path / "us.pem"),
-                "--fingerprint", fingerprint(tmp_path / "us.pem"), "--tlp-max", "green", "--accept-max", "amber",
-                "--valid-until", "2099-01-01", "--json")
+    added = cli(
+        "keys",
+        "add-partner",
+        "--db",
+        eu,
+        "--name",
+        "US Agency",
+        "--key",
+        str(tmp_path / "us.pem"),
+        "--fingerprint",
+        fingerprint(tmp_path / "us.pem"),
+        "--tlp-max",
+        "green",
+        "--accept-max",
+        "amber",
+        "--valid-until",
+        "2099-01-01",
+        "--json",
+    )
     assert added.code == 0, added.stderr
     assert (added.json["tlp_send"], added.json["valid_until"]) == ("GREEN", "2099-01-01T00:00:00.000Z")
     unconfirmed = cli("keys", "add-partner", "--db", eu, "--name", "X", "--key", str(tmp_path / "us.pem"))
     assert unconfirmed.code == 1 and "--fingerprint" in one_line_error(unconfirmed)
-    wrong = cli("keys", "add-partner", "--db", eu, "--name", "X", "--key", str(tmp_path / "eu.pem"),
-                "--fingerprint", "00" * 32)
+    wrong = cli(
+        "keys", "add-partner", "--db", eu, "--name", "X", "--key", str(tmp_path / "eu.pem"), "--fingerprint", "00" * 32
+    )
     assert wrong.code == 1 and "differs from the one given" in one_line_error(wrong)
-    own = cli("keys", "add-partner", "--db", eu, "--name", "X", "--key", str(tmp_path / "eu.pem"),
-              "--fingerprint", fingerprint(tmp_path / "eu.pem"))
+    own = cli(
+        "keys",
+        "add-partner",
+        "--db",
+        eu,
+        "--name",
+        "X",
+        "--key",
+        str(tmp_path / "eu.pem"),
+        "--fingerprint",
+        fingerprint(tmp_path / "eu.pem"),
+    )
     assert own.code == 1 and "own keys" in one_line_error(own)
     key_id = fingerprint(tmp_path / "us.pem")
     revoked = cli("keys", "revoke", "--db", eu, key_id, "--reason", "rotated")
@@ -122,8 +150,9 @@ def test_partner_commands_refuse_clearly(cli, tmp_path: Path) -> None:  # type: 
     assert refused.code == 1 and "no valid key" in one_line_error(refused)
     case = cli("export", "--db", eu, "--to", str(usb), "--recipient", "US Agency", "--case", "c1")
     assert case.code == 1
-    assert cli("export", "--db", eu, "--to", str(usb), "--recipient", "US Agency", "--case", "c", "--query",
-               "q").code == 2
+    assert (
+        cli("export", "--db", eu, "--to", str(usb), "--recipient", "US Agency", "--case", "c", "--query", "q").code == 2
+    )
 
 
 def _limited(limit: int) -> None:
@@ -141,9 +170,14 @@ def test_write_failing_half_way_leaves_nothing_that_verifies(cli, tmp_path: Path
     environment.update(PYTHONPATH=str(REPO), WORKBENCH_PASSPHRASE=PASSPHRASE)
     # The workspace file is larger than the limit, so the limit only bites on the new bundle file.
     assert Path(eu).stat().st_size > 64 * 1024
-    failed = subprocess.run([sys.executable, "-m", "workbench", "export", "--db", eu, "--to", str(usb),
-                             "--recipient", "US Agency"], capture_output=True, text=True, env=environment,
-                            preexec_fn=lambda: _limited(64 * 1024), timeout=120)
+    failed = subprocess.run(
+        [sys.executable, "-m", "workbench", "export", "--db", eu, "--to", str(usb), "--recipient", "US Agency"],
+        capture_output=True,
+        text=True,
+        env=environment,
+        preexec_fn=lambda: _limited(64 * 1024),
+        timeout=120,
+    )
     assert failed.returncode == 1
     message = one_line_error(failed)
     assert "cannot write to" in message and "nothing usable was left" in message

@@ -17,8 +17,8 @@ from tests.exchange_support import Pair, bundle_bytes, digest, manifest_for, pai
 from workbench.domain.errors import WorkbenchError
 from workbench.domain.tlp import Tlp
 from workbench.services import exchange
-from workbench.services.case_exchange import CaseSelection
-from workbench.services.importer import import_file
+from workbench.services.cases.exchange import CaseSelection
+from workbench.services.importing.importer import import_file
 
 __all__ = ["pair"]
 RED, AMBER, GREEN = Tlp.RED.marking_id, Tlp.AMBER.marking_id, Tlp.GREEN.marking_id
@@ -32,8 +32,9 @@ def test_round_trip_objects_versions_markings_relationships(pair: Pair) -> None:
     actor = threat_actor(object_marking_refs=[AMBER])
     family = malware(object_marking_refs=[GREEN])
     family_v2 = dict(family, modified="2026-02-01T00:00:00.000Z", description="second version")
-    beacon = indicator(object_marking_refs=[GREEN], granular_markings=[{"marking_ref": AMBER,
-                                                                         "selectors": ["description"]}])
+    beacon = indicator(
+        object_marking_refs=[GREEN], granular_markings=[{"marking_ref": AMBER, "selectors": ["description"]}]
+    )
     uses = relationship(actor["id"], family["id"], "uses", object_marking_refs=[AMBER])
     pair.stock(actor, family, family_v2, beacon, uses, relationship(beacon["id"], family["id"]))
     result = pair.export()
@@ -50,17 +51,36 @@ def test_round_trip_objects_versions_markings_relationships(pair: Pair) -> None:
 
 
 def test_red_never_leaves_to_an_amber_partner_nor_what_only_red_references(pair: Pair) -> None:
-    victim = {"type": "identity", "spec_version": "2.1", "id": "identity--" + "5" * 8 + "-5555-4555-8555-" + "5" * 12,
-              "created": "2026-01-10T08:00:00.000Z", "modified": "2026-01-10T08:00:00.000Z",
-              "name": "Ministry of Ports", "identity_class": "organization", "object_marking_refs": [GREEN]}
+    victim = {
+        "type": "identity",
+        "spec_version": "2.1",
+        "id": "identity--" + "5" * 8 + "-5555-4555-8555-" + "5" * 12,
+        "created": "2026-01-10T08:00:00.000Z",
+        "modified": "2026-01-10T08:00:00.000Z",
+        "name": "Ministry of Ports",
+        "identity_class": "organization",
+        "object_marking_refs": [GREEN],
+    }
     shared = indicator(object_marking_refs=[GREEN], name="shared beacon")
     only_red = indicator(object_marking_refs=[GREEN], name="only in the red report")
-    report = {"type": "report", "spec_version": "2.1", "id": "report--" + "6" * 8 + "-6666-4666-8666-" + "6" * 12,
-              "created": "2026-01-10T08:00:00.000Z", "modified": "2026-01-10T08:00:00.000Z",
-              "name": "Port intrusion", "published": "2026-01-10T08:00:00Z", "object_marking_refs": [RED],
-              "object_refs": [victim["id"], only_red["id"], shared["id"]]}
-    public_report = dict(report, id="report--" + "7" * 8 + "-7777-4777-8777-" + "7" * 12, name="Public note",
-                         object_marking_refs=[GREEN], object_refs=[shared["id"]])
+    report = {
+        "type": "report",
+        "spec_version": "2.1",
+        "id": "report--" + "6" * 8 + "-6666-4666-8666-" + "6" * 12,
+        "created": "2026-01-10T08:00:00.000Z",
+        "modified": "2026-01-10T08:00:00.000Z",
+        "name": "Port intrusion",
+        "published": "2026-01-10T08:00:00Z",
+        "object_marking_refs": [RED],
+        "object_refs": [victim["id"], only_red["id"], shared["id"]],
+    }
+    public_report = dict(
+        report,
+        id="report--" + "7" * 8 + "-7777-4777-8777-" + "7" * 12,
+        name="Public note",
+        object_marking_refs=[GREEN],
+        object_refs=[shared["id"]],
+    )
     secret_link = relationship(shared["id"], victim["id"], "targets", object_marking_refs=[RED])
     pair.stock(victim, shared, only_red, report, public_report, secret_link)
     result = pair.export()
@@ -79,10 +99,17 @@ def test_explicit_selection_brings_references_not_what_only_red_points_at(pair: 
     family = malware(object_marking_refs=[GREEN])
     beacon = indicator(object_marking_refs=[GREEN])
     hidden = indicator(object_marking_refs=[GREEN], name="hidden")
-    red_report = {"type": "report", "spec_version": "2.1", "id": "report--" + "8" * 8 + "-8888-4888-8888-" + "8" * 12,
-                  "created": "2026-01-10T08:00:00.000Z", "modified": "2026-01-10T08:00:00.000Z", "name": "R",
-                  "published": "2026-01-10T08:00:00Z", "object_marking_refs": [RED],
-                  "object_refs": [beacon["id"], hidden["id"]]}
+    red_report = {
+        "type": "report",
+        "spec_version": "2.1",
+        "id": "report--" + "8" * 8 + "-8888-4888-8888-" + "8" * 12,
+        "created": "2026-01-10T08:00:00.000Z",
+        "modified": "2026-01-10T08:00:00.000Z",
+        "name": "R",
+        "published": "2026-01-10T08:00:00Z",
+        "object_marking_refs": [RED],
+        "object_refs": [beacon["id"], hidden["id"]],
+    }
     link = relationship(beacon["id"], family["id"])
     pair.stock(family, beacon, hidden, red_report, link)
     result = pair.export(selection=exchange.IdSelection((beacon["id"], family["id"])))
@@ -95,9 +122,16 @@ def test_explicit_selection_brings_references_not_what_only_red_points_at(pair: 
 
 def test_sanitise_drops_internal_notes_custom_properties_and_local_labels(pair: Pair) -> None:
     beacon = indicator(labels=["internal:triage", "c2"], x_analyst_comment="call Bob")
-    note = {"type": "note", "spec_version": "2.1", "id": "note--" + "9" * 8 + "-9999-4999-8999-" + "9" * 12,
-            "created": "2026-01-10T08:00:00.000Z", "modified": "2026-01-10T08:00:00.000Z",
-            "content": "we think it is the neighbour", "labels": ["internal"], "object_refs": [beacon["id"]]}
+    note = {
+        "type": "note",
+        "spec_version": "2.1",
+        "id": "note--" + "9" * 8 + "-9999-4999-8999-" + "9" * 12,
+        "created": "2026-01-10T08:00:00.000Z",
+        "modified": "2026-01-10T08:00:00.000Z",
+        "content": "we think it is the neighbour",
+        "labels": ["internal"],
+        "object_refs": [beacon["id"]],
+    }
     pair.stock(beacon, note)
     plain = {obj["id"]: obj for obj in bundle_in(pair.export().path)["objects"]}
     assert plain[beacon["id"]]["x_analyst_comment"] == "call Bob" and note["id"] in plain
@@ -123,8 +157,11 @@ def test_unmarked_objects_count_as_amber_by_default(pair: Pair) -> None:
 
 
 def test_bundle_inside_passes_the_validator_for_valid_sources(pair: Pair) -> None:
-    examples = [path for path in sorted((SHARED_DATA / "stix" / "oasis-examples").rglob("*.json"))
-                if orjson.loads(path.read_bytes()).get("type") == "bundle"]
+    examples = [
+        path
+        for path in sorted((SHARED_DATA / "stix" / "oasis-examples").rglob("*.json"))
+        if orjson.loads(path.read_bytes()).get("type") == "bundle"
+    ]
     assert len(examples) >= 5
     for path in examples:
         import_file(pair.eu, path)
@@ -142,38 +179,76 @@ def test_bundle_inside_passes_the_validator_for_valid_sources(pair: Pair) -> Non
 def test_openssl_verifies_what_the_program_writes(pair: Pair) -> None:
     pair.stock(indicator(), malware())
     package = pair.export().path
-    done = subprocess.run(["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", str(pair.eu_pem), "-rawin",
-                           "-in", "manifest.json", "-sigfile", "manifest.json.sig"], cwd=package,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            "openssl",
+            "pkeyutl",
+            "-verify",
+            "-pubin",
+            "-inkey",
+            str(pair.eu_pem),
+            "-rawin",
+            "-in",
+            "manifest.json",
+            "-sigfile",
+            "manifest.json.sig",
+        ],
+        cwd=package,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0 and "Signature Verified Successfully" in done.stdout
-    listing = "".join(f"{entry['sha256']}  {entry['path']}\n"
-                      for entry in json.loads((package / "manifest.json").read_bytes())["files"])
-    checked = subprocess.run(["sha256sum", "-c", "--strict", "-"], cwd=package, input=listing,
-                             capture_output=True, text=True)
+    listing = "".join(
+        f"{entry['sha256']}  {entry['path']}\n"
+        for entry in json.loads((package / "manifest.json").read_bytes())["files"]
+    )
+    checked = subprocess.run(
+        ["sha256sum", "-c", "--strict", "-"], cwd=package, input=listing, capture_output=True, text=True
+    )
     assert checked.returncode == 0 and "payload/bundle.json: OK" in checked.stdout
     (package / "payload" / "bundle.json").write_bytes(b"{}")
-    assert subprocess.run(["sha256sum", "-c", "--strict", "-"], cwd=package, input=listing, text=True,
-                          capture_output=True).returncode != 0
+    assert (
+        subprocess.run(
+            ["sha256sum", "-c", "--strict", "-"], cwd=package, input=listing, text=True, capture_output=True
+        ).returncode
+        != 0
+    )
 
 
 def test_a_manifest_signed_by_openssl_is_accepted(pair: Pair, tmp_path: Path) -> None:
     key = tmp_path / "openssl-key.pem"
     subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", str(key)], check=True)
     public = subprocess.run(["openssl", "pkey", "-in", str(key), "-pubout"], check=True, capture_output=True).stdout
-    der = subprocess.run(["openssl", "pkey", "-in", str(key), "-pubout", "-outform", "DER"], check=True,
-                         capture_output=True).stdout
+    der = subprocess.run(
+        ["openssl", "pkey", "-in", str(key), "-pubout", "-outform", "DER"], check=True, capture_output=True
+    ).stdout
     key_id = hashlib.sha256(der).hexdigest()
     exchange.add_partner(pair.us, "Agency Using OpenSSL", public, expected_fingerprint=key_id)
     beacon = indicator(name="from openssl")
     bundle = bundle_bytes(beacon)
-    manifest = manifest_for(pair, bundle, producer={"name": "Agency Using OpenSSL", "key_id": key_id,
-                                                    "identity_ref": pair.eu.identity_id})
+    manifest = manifest_for(
+        pair, bundle, producer={"name": "Agency Using OpenSSL", "key_id": key_id, "identity_ref": pair.eu.identity_id}
+    )
     package = tmp_path / "openssl-package"
     (package / "payload").mkdir(parents=True)
     (package / "payload" / "bundle.json").write_bytes(bundle)
     (package / "manifest.json").write_bytes(rfc8785.dumps(manifest))
-    subprocess.run(["openssl", "pkeyutl", "-sign", "-inkey", str(key), "-rawin", "-in", "manifest.json",
-                    "-out", "manifest.json.sig"], cwd=package, check=True)
+    subprocess.run(
+        [
+            "openssl",
+            "pkeyutl",
+            "-sign",
+            "-inkey",
+            str(key),
+            "-rawin",
+            "-in",
+            "manifest.json",
+            "-out",
+            "manifest.json.sig",
+        ],
+        cwd=package,
+        check=True,
+    )
     result = exchange.import_package(pair.us, package)
     assert result.verdict.partner == "Agency Using OpenSSL"
     assert not result.verdict.warnings
@@ -247,13 +322,16 @@ def test_cancelled_export_and_import_leave_nothing(pair: Pair) -> None:
         return "write" in stages
 
     with pytest.raises(WorkbenchError, match="cancelled"):
-        pair.export(dest=medium, progress=lambda stage, done, total: stages.append(stage),
-                    cancel=cancel_while_writing)
+        pair.export(dest=medium, progress=lambda stage, done, total: stages.append(stage), cancel=cancel_while_writing)
     assert list(medium.iterdir()) == [] and exchange.outbox(pair.eu.conn) == []
     written = pair.export(dest=medium)
     before = digest(pair.us)
     seen: list[str] = []
     with pytest.raises(WorkbenchError, match="cancelled"):
-        exchange.import_package(pair.us, written.path, progress=lambda stage, done, total: seen.append(stage),
-                                cancel=lambda: "verify" in seen)
+        exchange.import_package(
+            pair.us,
+            written.path,
+            progress=lambda stage, done, total: seen.append(stage),
+            cancel=lambda: "verify" in seen,
+        )
     assert digest(pair.us) == before

@@ -18,7 +18,7 @@ from workbench.domain.errors import WorkbenchError
 from workbench.domain.timestamps import format_stix_timestamp, utc_now
 from workbench.domain.tlp import Tlp
 from workbench.services import exchange, keys
-from workbench.services.exchange.quarantine import Limits
+from workbench.services.exchange.quarantine import QuarantineLimits
 
 __all__ = ["pair"]
 RED = Tlp.RED.marking_id
@@ -45,7 +45,7 @@ def test_1_payload_changed_after_signing(pair: Pair, package: Path) -> None:
     bundle = package / "payload" / "bundle.json"
     data = bundle.read_bytes()
     at = data.index(b"Kestrel")
-    bundle.write_bytes(data[:at] + b"k" + data[at + 1:])
+    bundle.write_bytes(data[:at] + b"k" + data[at + 1 :])
     refused(pair, package, "payload/bundle.json does not match its SHA-256")
 
 
@@ -60,6 +60,7 @@ def test_3_resigned_by_unknown_key(pair: Pair, package: Path) -> None:
 
     def change(document: dict) -> None:
         document["producer"]["key_id"] = key_id
+
     resign(package, private.sign, change)
     refused(pair, package, "signed by an unknown key")
 
@@ -70,9 +71,15 @@ def test_3_key_shipped_inside_the_package_is_not_trusted(pair: Pair, package: Pa
 
     def change(document: dict) -> None:
         document["producer"]["key_id"] = key_id
-        document["files"].append({"path": "payload/producer.pub.pem", "size": len(pem),
-                                  "sha256": __import__("hashlib").sha256(pem).hexdigest(),
-                                  "media_type": "application/x-pem-file"})
+        document["files"].append(
+            {
+                "path": "payload/producer.pub.pem",
+                "size": len(pem),
+                "sha256": __import__("hashlib").sha256(pem).hexdigest(),
+                "media_type": "application/x-pem-file",
+            }
+        )
+
     resign(package, private.sign, change)
     refused(pair, package, "keys inside a package are never trusted")
 
@@ -83,6 +90,7 @@ def test_4_producer_key_id_differs_from_signer(pair: Pair, package: Path) -> Non
 
     def change(document: dict) -> None:
         document["producer"]["key_id"] = other
+
     resign(package, pair.eu_signs, change)
     refused(pair, package, "but was signed by key")
 
@@ -133,20 +141,24 @@ def test_8_created_after_the_key_validity_ended(pair: Pair, package: Path) -> No
 
 
 def test_8_created_after_the_key_was_revoked(pair: Pair, package: Path) -> None:
-    exchange.revoke_key(pair.us, pair.eu_key, since=format_stix_timestamp(utc_now() - timedelta(hours=1)),
-                        reason="laptop stolen")
+    exchange.revoke_key(
+        pair.us, pair.eu_key, since=format_stix_timestamp(utc_now() - timedelta(hours=1)), reason="laptop stolen"
+    )
     refused(pair, package, "revoked as of")
 
 
-@pytest.mark.parametrize(("path", "cause"), [
-    ("payload/../../etc/passwd", "climbs out"),
-    ("/etc/passwd", "is absolute"),
-    ("payload\\bundle2.json", "backslash"),
-    ("C:/payload/x.json", "drive"),
-    ("payload/CON", "reserved device name"),
-    ("payload/nul.json", "reserved device name"),
-    ("payload/bundl\u0435.json", "non-ASCII"),  # Cyrillic e
-])
+@pytest.mark.parametrize(
+    ("path", "cause"),
+    [
+        ("payload/../../etc/passwd", "climbs out"),
+        ("/etc/passwd", "is absolute"),
+        ("payload\\bundle2.json", "backslash"),
+        ("C:/payload/x.json", "drive"),
+        ("payload/CON", "reserved device name"),
+        ("payload/nul.json", "reserved device name"),
+        ("payload/bundl\u0435.json", "non-ASCII"),  # Cyrillic e
+    ],
+)
 def test_9_hostile_paths_in_the_manifest(pair: Pair, path: str, cause: str) -> None:
     bundle = bundle_bytes(indicator())
     document = manifest_for(pair, bundle)
@@ -229,15 +241,21 @@ def test_12_marking_spelled_with_json_escapes_is_still_seen(pair: Pair) -> None:
 
 def test_12_above_what_the_partner_may_send(pair: Pair) -> None:
     bundle = bundle_bytes(indicator(object_marking_refs=[RED]))
-    package = craft(pair.folder, manifest_for(pair, bundle, tlp_ceiling=RED), {"payload/bundle.json": bundle},
-                    pair.eu_signs)
+    package = craft(
+        pair.folder, manifest_for(pair, bundle, tlp_ceiling=RED), {"payload/bundle.json": bundle}, pair.eu_signs
+    )
     refused(pair, package, "above what EU Agency for Cybersecurity may send us (TLP:AMBER)")
 
 
 def test_12_redefined_tlp_marking(pair: Pair) -> None:
-    fake = {"type": "marking-definition", "spec_version": "2.1", "id": Tlp.GREEN.marking_id,
-            "created": "2022-10-01T00:00:00.000Z", "definition_type": "statement",
-            "definition": {"statement": "actually RED"}}
+    fake = {
+        "type": "marking-definition",
+        "spec_version": "2.1",
+        "id": Tlp.GREEN.marking_id,
+        "created": "2022-10-01T00:00:00.000Z",
+        "definition_type": "statement",
+        "definition": {"statement": "actually RED"},
+    }
     bundle = bundle_bytes(fake, indicator())
     package = craft(pair.folder, manifest_for(pair, bundle), {"payload/bundle.json": bundle}, pair.eu_signs)
     refused(pair, package, "redefines a built-in TLP marking definition")
@@ -256,7 +274,7 @@ def test_13_signature_encoded_as_text(pair: Pair, package: Path) -> None:
 
 
 def test_14_oversized_file(pair: Pair, package: Path) -> None:
-    refused(pair, package, "larger than the cap", limits=Limits(max_file=200))
+    refused(pair, package, "larger than the cap", limits=QuarantineLimits(max_file=200))
 
 
 def test_14_sparse_file(pair: Pair, package: Path) -> None:
@@ -272,10 +290,16 @@ def _tar_with(package: Path, extra: tarfile.TarInfo, target: Path) -> Path:
     return target
 
 
-@pytest.mark.parametrize(("kind", "cause"), [
-    (tarfile.SYMTYPE, "symbolic link"), (tarfile.LNKTYPE, "hard link"), (tarfile.CHRTYPE, "character device"),
-    (tarfile.BLKTYPE, "block device"), (tarfile.FIFOTYPE, "pipe"),
-])
+@pytest.mark.parametrize(
+    ("kind", "cause"),
+    [
+        (tarfile.SYMTYPE, "symbolic link"),
+        (tarfile.LNKTYPE, "hard link"),
+        (tarfile.CHRTYPE, "character device"),
+        (tarfile.BLKTYPE, "block device"),
+        (tarfile.FIFOTYPE, "pipe"),
+    ],
+)
 def test_14_tar_with_links_or_devices(pair: Pair, package: Path, kind: bytes, cause: str) -> None:
     member = tarfile.TarInfo(f"{package.name}/payload/odd")
     member.type = kind

@@ -33,8 +33,13 @@ def test_sigkill_mid_import_keeps_nothing(tmp_path: Path, big_bundle: Path, dela
     before = store_digest(ws.conn)
     ws.close()
     env = dict(os.environ, PYTHONPATH=str(REPO), WORKBENCH_PASSPHRASE=PASSPHRASE)
-    writer = subprocess.Popen([sys.executable, "-m", "workbench", "-v", "import", "--db", str(db), str(big_bundle)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    writer = subprocess.Popen(
+        [sys.executable, "-m", "workbench", "-v", "import", "--db", str(db), str(big_bundle)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     assert writer.stderr is not None
     for line in writer.stderr:  # the first batch is stored: the transaction is open and writing
         if "stored so far" in line:

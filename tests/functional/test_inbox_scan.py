@@ -8,9 +8,11 @@ from pathlib import Path
 from tests.conftest import PASSPHRASE, indicator
 from tests.exchange_support import Pair, digest, new_private_key, pair
 from workbench.domain.tlp import Tlp
-from workbench.services import case_exchange, exchange, inbox_scan
+from workbench.services import exchange
+from workbench.services.cases import exchange as case_exchange
 from workbench.services.demo import create_demo_workspace, demo_stick
-from workbench.services.inbox_scan import ItemKind, ItemState
+from workbench.services.exchange import inbox_scan
+from workbench.services.exchange.inbox_scan import ItemKind, ItemState
 from workbench.services.workspace import create_workspace, opened
 from workbench.storage import audit
 
@@ -36,8 +38,7 @@ def test_a_folder_of_packages_receipts_and_junk_is_judged_without_writing(pair: 
     payload = (first.path / "payload" / "bundle.json").read_bytes()
     (broken / "payload" / "bundle.json").write_bytes(payload.replace(b'"first"', b'"fir5t"'))  # one byte
 
-    assert [path.name for path in inbox_scan.find_items(stick)] == [
-        first.path.name, second.path.name, "tampered"]
+    assert [path.name for path in inbox_scan.find_items(stick)] == [first.path.name, second.path.name, "tampered"]
     before = digest(pair.us)
     result = inbox_scan.scan(pair.us, inbox_scan.places([stick], proc_root=tmp_path / "none"))
     assert digest(pair.us) == before
@@ -111,7 +112,9 @@ def test_the_demo_has_a_pinned_partner_and_its_package_and_receipt_waiting(tmp_p
         assert not (tmp_path / "partner-agency").exists()  # the partner's private key went with its workspace
         items = inbox_scan.scan(ws, inbox_scan.places([stick], proc_root=tmp_path / "none")).items
         assert {(item.kind, item.state) for item in items} == {
-            (ItemKind.PACKAGE, ItemState.READY), (ItemKind.RECEIPT, ItemState.RECEIPT_READY)}
+            (ItemKind.PACKAGE, ItemState.READY),
+            (ItemKind.RECEIPT, ItemState.RECEIPT_READY),
+        }
         package = next(item for item in items if item.kind is ItemKind.PACKAGE)
         preview = case_exchange.import_item(ws, package.path, dry_run=True).result.summary
         assert preview.new > 0 and preview.new_versions == 1 and preview.unchanged > 0 and not preview.refused
@@ -128,8 +131,9 @@ def test_ceilings_change_from_the_command_line_and_are_audited(cli, tmp_path: Pa
     assert changed.code == 0, changed.stderr
     assert changed.json == {"partner": "US Agency", "tlp_send": "AMBER", "tlp_accept": "RED"}
     unknown = cli("keys", "ceilings", "--db", db, "--name", "Nobody", "--tlp-max", "clear")
-    assert unknown.code == 1 and unknown.stderr.strip().endswith("no partner named 'Nobody'; pin their key with: "
-                                                                 "workbench keys add-partner")
+    assert unknown.code == 1 and unknown.stderr.strip().endswith(
+        "no partner named 'Nobody'; pin their key with: workbench keys add-partner"
+    )
     assert cli("keys", "ceilings", "--db", db, "--name", "US Agency").code == 1
     with opened(db, PASSPHRASE) as ws:
         entry = list(audit.entries(ws.conn))[-1]

@@ -50,10 +50,19 @@ def clean_environment(home: Path, **extra: str) -> dict[str, str]:
 def run() -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run a command, text in and out, never raising on a non-zero exit."""
 
-    def call(*command: str | Path, env: dict[str, str] | None = None, cwd: Path | None = None,
-             timeout: float = 600) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([str(part) for part in command], capture_output=True, text=True, env=env, cwd=cwd,
-                              timeout=timeout, check=False, stdin=subprocess.DEVNULL)
+    def call(
+        *command: str | Path, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 600
+    ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(part) for part in command],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=cwd,
+            timeout=timeout,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
 
     return call
 

@@ -42,8 +42,9 @@ def round_trip(program: Path, folder: Path, run: Run, environment: dict[str, str
     assert found.returncode == 0 and "Poison Ivy" in found.stdout, found.stdout
 
 
-def test_frozen_program_starts_headless_and_works(frozen: Path, tmp_path: Path, run: Run,
-                                                  passphrase_env: dict[str, str]) -> None:
+def test_frozen_program_starts_headless_and_works(
+    frozen: Path, tmp_path: Path, run: Run, passphrase_env: dict[str, str]
+) -> None:
     program = frozen / "workbench"
     environment = clean_environment(tmp_path, **passphrase_env)
     said = run(program, "--version", env=environment)
@@ -69,8 +70,19 @@ def test_deb_is_signed_with_the_kit_key(deb: Path, run: Run) -> None:
     kit = artifact("WORKBENCH_KIT", "deb-check")
     signature = deb.with_name(deb.name + ".sig")
     assert len(signature.read_bytes()) == 64
-    verified = run("openssl", "pkeyutl", "-verify", "-pubin", "-inkey", kit / "kit-signing-key.pub.pem", "-rawin",
-                   "-in", deb, "-sigfile", signature)
+    verified = run(
+        "openssl",
+        "pkeyutl",
+        "-verify",
+        "-pubin",
+        "-inkey",
+        kit / "kit-signing-key.pub.pem",
+        "-rawin",
+        "-in",
+        deb,
+        "-sigfile",
+        signature,
+    )
     assert verified.returncode == 0 and "Signature Verified Successfully" in verified.stdout
 
 
@@ -98,8 +110,9 @@ def test_deb_declares_qt_runtime_libraries_and_carries_the_application(deb: Path
     assert "_internal/libxcb-cursor.so.0" not in listing  # the system's copy is declared, not carried
 
 
-def test_deb_installs_runs_and_removes_in_a_scratch_root(deb: Path, tmp_path: Path, run: Run,
-                                                         passphrase_env: dict[str, str]) -> None:
+def test_deb_installs_runs_and_removes_in_a_scratch_root(
+    deb: Path, tmp_path: Path, run: Run, passphrase_env: dict[str, str]
+) -> None:
     # A dpkg database holding this machine's installed packages, so Depends is checked for real, and a scratch
     # root for the files; nothing of the machine's own installation is touched.
     admin, root = tmp_path / "dpkg", tmp_path / "root"
@@ -111,8 +124,10 @@ def test_deb_installs_runs_and_removes_in_a_scratch_root(deb: Path, tmp_path: Pa
 
     installed = run(*dpkg, "--install", deb)
     assert installed.returncode == 0, installed.stderr[-2000:]
-    assert run("dpkg-query", f"--admindir={admin}", "--show", "--showformat=${Status}", "workbench").stdout \
+    assert (
+        run("dpkg-query", f"--admindir={admin}", "--show", "--showformat=${Status}", "workbench").stdout
         == "install ok installed"
+    )
     assert (root / "usr" / "bin" / "workbench").readlink() == Path("/opt/workbench/workbench")
     if shutil.which("desktop-file-validate"):
         assert run("desktop-file-validate", root / "usr/share/applications/workbench.desktop").returncode == 0

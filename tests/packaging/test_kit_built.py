@@ -50,8 +50,20 @@ def offline() -> list[str]:
 
 
 def test_the_readme_verification_commands_pass(kit: Path, run: Run) -> None:
-    verified = run("openssl", "pkeyutl", "-verify", "-pubin", "-inkey", "kit-signing-key.pub.pem", "-rawin",
-                   "-in", "SHA256SUMS", "-sigfile", "SHA256SUMS.sig", cwd=kit)
+    verified = run(
+        "openssl",
+        "pkeyutl",
+        "-verify",
+        "-pubin",
+        "-inkey",
+        "kit-signing-key.pub.pem",
+        "-rawin",
+        "-in",
+        "SHA256SUMS",
+        "-sigfile",
+        "SHA256SUMS.sig",
+        cwd=kit,
+    )
     assert verified.returncode == 0 and "Signature Verified Successfully" in verified.stdout
     checked = run("sha256sum", "-c", "--strict", "SHA256SUMS", cwd=kit)
     assert checked.returncode == 0, checked.stdout
@@ -77,15 +89,24 @@ def test_sbom_lists_exactly_the_wheels_and_files_of_the_kit(kit: Path) -> None:
         if component["type"] != "library":
             continue
         file_name = component["purl"].split("file_name=", 1)[1]
-        libraries[file_name] = (str(canonicalize_name(component["name"])), component["version"],
-                                component["hashes"][0]["content"])
+        libraries[file_name] = (
+            str(canonicalize_name(component["name"])),
+            component["version"],
+            component["hashes"][0]["content"],
+        )
         assert component["hashes"][0]["alg"] == "SHA-256"
     assert libraries == wheels
     assert ("workbench", version) in {(name, v) for name, v, _ in wheels.values()}
 
     files = {c["name"]: c["hashes"][0]["content"] for c in document["components"] if c["type"] == "file"}
-    assert set(files) == {"VERSION", "README.txt", "install.sh", "workbench.desktop.in", "requirements.txt",
-                          "kit-signing-key.pub.pem"}
+    assert set(files) == {
+        "VERSION",
+        "README.txt",
+        "install.sh",
+        "workbench.desktop.in",
+        "requirements.txt",
+        "kit-signing-key.pub.pem",
+    }
     assert all(sha256(kit / name) == digest for name, digest in files.items())
     # The dependency graph reaches every wheel from the kit.
     edges = {entry["ref"]: entry.get("dependsOn", []) for entry in document["dependencies"]}
@@ -127,8 +148,16 @@ def test_a_changed_or_added_file_is_refused_and_nothing_is_installed(kit: Path, 
     sums = (forged / "SHA256SUMS").read_text().replace(sha256(kit / "install.sh"), sha256(forged / "install.sh"))
     replace_file(forged / "SHA256SUMS", sums.encode())
     shutil.copy(kit / "kit-signing-key.pub.pem", tmp_path / "pinned.pem")
-    refused = run("sh", forged / "install.sh", "--user", "--key", tmp_path / "pinned.pem", "--python",
-                  base_python(), env=environment)
+    refused = run(
+        "sh",
+        forged / "install.sh",
+        "--user",
+        "--key",
+        tmp_path / "pinned.pem",
+        "--python",
+        base_python(),
+        env=environment,
+    )
     assert refused.returncode == 1
     assert "signature does not verify" in refused.stderr and "do not install it" in refused.stderr
 
@@ -136,8 +165,17 @@ def test_a_changed_or_added_file_is_refused_and_nothing_is_installed(kit: Path, 
     (added / "wheels" / "extra-1.0-py3-none-any.whl").write_bytes(b"PK")
     os.symlink("/etc/hostname", added / "wheels" / "linked.whl")
     # The key named relative to where the installer is started, as an analyst types it.
-    refused = run("sh", added / "install.sh", "--user", "--key", "pinned.pem", "--python", base_python(),
-                  env=environment, cwd=tmp_path)
+    refused = run(
+        "sh",
+        added / "install.sh",
+        "--user",
+        "--key",
+        "pinned.pem",
+        "--python",
+        base_python(),
+        env=environment,
+        cwd=tmp_path,
+    )
     assert "signature of SHA256SUMS verified with /" in refused.stdout, refused.stderr
     assert refused.returncode == 1 and "files that SHA256SUMS does not list: wheels/extra-1.0" in refused.stderr
     assert "wheels/linked.whl" in refused.stderr
@@ -145,16 +183,26 @@ def test_a_changed_or_added_file_is_refused_and_nothing_is_installed(kit: Path, 
     assert not (prefix / "versions").exists() or not any((prefix / "versions").iterdir())
 
 
-def test_install_offline_use_update_and_uninstall(kit: Path, tmp_path: Path, run: Run,
-                                                  passphrase_env: dict[str, str]) -> None:
+def test_install_offline_use_update_and_uninstall(
+    kit: Path, tmp_path: Path, run: Run, passphrase_env: dict[str, str]
+) -> None:
     home = tmp_path / "home"
     home.mkdir()
     # What install.sh must ignore: pip settings that would reach for an index or another wheel folder.
-    environment = clean_environment(home, PIP_INDEX_URL="http://127.0.0.1:9/simple",
-                                    PIP_FIND_LINKS=str(tmp_path / "elsewhere"), PIP_NO_INDEX="0")
+    environment = clean_environment(
+        home, PIP_INDEX_URL="http://127.0.0.1:9/simple", PIP_FIND_LINKS=str(tmp_path / "elsewhere"), PIP_NO_INDEX="0"
+    )
     shutil.copy(kit / "kit-signing-key.pub.pem", tmp_path / "pinned.pem")
-    command = [*offline(), "sh", str(kit / "install.sh"), "--user", "--key", str(tmp_path / "pinned.pem"),
-               "--python", base_python()]
+    command = [
+        *offline(),
+        "sh",
+        str(kit / "install.sh"),
+        "--user",
+        "--key",
+        str(tmp_path / "pinned.pem"),
+        "--python",
+        base_python(),
+    ]
     installed = run(*command, env=environment)
     assert installed.returncode == 0, installed.stderr
     assert "signature of SHA256SUMS verified" in installed.stdout

@@ -30,8 +30,24 @@ def make_kit(root: Path) -> Path:
 
 
 def openssl_verify(public_pem: Path, data: Path, signature: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", str(public_pem), "-rawin",
-                           "-in", str(data), "-sigfile", str(signature)], capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [
+            "openssl",
+            "pkeyutl",
+            "-verify",
+            "-pubin",
+            "-inkey",
+            str(public_pem),
+            "-rawin",
+            "-in",
+            str(data),
+            "-sigfile",
+            str(signature),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def test_openssl_verifies_the_signed_sums_and_sha256sum_checks_every_file(tmp_path: Path) -> None:
@@ -46,13 +62,17 @@ def test_openssl_verifies_the_signed_sums_and_sha256sum_checks_every_file(tmp_pa
     assert verified.returncode == 0 and "Signature Verified Successfully" in verified.stdout
     listed = [line.split("  ", 1)[1] for line in sums.read_text().splitlines()]
     assert listed == ["VERSION", "install.sh", "wheels/demo-1.0-py3-none-any.whl"]
-    checked = subprocess.run(["sha256sum", "-c", "--strict", "SHA256SUMS"], cwd=kit, capture_output=True, text=True,
-                             check=False)
+    checked = subprocess.run(
+        ["sha256sum", "-c", "--strict", "SHA256SUMS"], cwd=kit, capture_output=True, text=True, check=False
+    )
     assert checked.returncode == 0 and checked.stdout.count(": OK") == 3
 
     # The fingerprint printed by the build is the one `openssl pkey -pubin -outform DER | sha256sum` gives.
-    der = subprocess.run(["openssl", "pkey", "-pubin", "-in", str(tmp_path / "pinned.pem"), "-outform", "DER"],
-                         capture_output=True, check=True).stdout
+    der = subprocess.run(
+        ["openssl", "pkey", "-pubin", "-in", str(tmp_path / "pinned.pem"), "-outform", "DER"],
+        capture_output=True,
+        check=True,
+    ).stdout
     assert hashlib.sha256(der).hexdigest() == key.key_id
     assert format_fingerprint(key.key_id).replace(" ", "") == key.key_id
 
@@ -65,8 +85,9 @@ def test_a_changed_file_or_changed_sums_are_caught(tmp_path: Path) -> None:
     (tmp_path / "pinned.pem").write_bytes(key.public_pem)
 
     (kit / "install.sh").write_text("#!/bin/sh\necho something else\n")
-    checked = subprocess.run(["sha256sum", "-c", "--strict", "--quiet", "SHA256SUMS"], cwd=kit, capture_output=True,
-                             text=True, check=False)
+    checked = subprocess.run(
+        ["sha256sum", "-c", "--strict", "--quiet", "SHA256SUMS"], cwd=kit, capture_output=True, text=True, check=False
+    )
     assert checked.returncode != 0 and "install.sh: FAILED" in checked.stdout
 
     # Whoever changed install.sh and rewrote SHA256SUMS to match cannot make the signature fit.
@@ -93,8 +114,21 @@ def test_development_key_is_private_and_reused(tmp_path: Path) -> None:
 
 def test_release_key_made_by_openssl_with_a_passphrase(tmp_path: Path) -> None:
     key_file = tmp_path / "release.pem"
-    subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-aes-256-cbc", "-pass", "pass:s3cret words",
-                    "-out", str(key_file)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "genpkey",
+            "-algorithm",
+            "ed25519",
+            "-aes-256-cbc",
+            "-pass",
+            "pass:s3cret words",
+            "-out",
+            str(key_file),
+        ],
+        check=True,
+        capture_output=True,
+    )
     with pytest.raises(KitError, match="encrypted: set KIT_SIGNING_KEY_PASSPHRASE"):
         load_signing_key(key_file)
     with pytest.raises(KitError, match="passphrase is wrong"):
@@ -103,15 +137,21 @@ def test_release_key_made_by_openssl_with_a_passphrase(tmp_path: Path) -> None:
     assert not key.development
 
     public = tmp_path / "release.pub.pem"
-    subprocess.run(["openssl", "pkey", "-in", str(key_file), "-passin", "pass:s3cret words", "-pubout",
-                    "-out", str(public)], check=True, capture_output=True)
+    subprocess.run(
+        ["openssl", "pkey", "-in", str(key_file), "-passin", "pass:s3cret words", "-pubout", "-out", str(public)],
+        check=True,
+        capture_output=True,
+    )
     assert public.read_bytes() == key.public_pem
 
 
 def test_refuses_keys_that_are_not_ed25519_and_kits_with_links(tmp_path: Path) -> None:
     rsa = tmp_path / "rsa.pem"
-    subprocess.run(["openssl", "genpkey", "-algorithm", "rsa", "-pkeyopt", "rsa_keygen_bits:1024", "-out", str(rsa)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["openssl", "genpkey", "-algorithm", "rsa", "-pkeyopt", "rsa_keygen_bits:1024", "-out", str(rsa)],
+        check=True,
+        capture_output=True,
+    )
     with pytest.raises(KitError, match="not an Ed25519 key"):
         load_signing_key(rsa)
     with pytest.raises(KitError, match="cannot read the signing key"):

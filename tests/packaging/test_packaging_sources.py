@@ -79,8 +79,13 @@ def test_install_script_is_posix_shell_and_explains_itself(tmp_path: Path) -> No
     copy = tmp_path / "not-a-kit" / "install.sh"
     copy.parent.mkdir()
     shutil.copy(script, copy)
-    refused = subprocess.run(["sh", str(copy), "--user", "--prefix", str(tmp_path / "prefix")], capture_output=True,
-                             text=True, check=False, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    refused = subprocess.run(
+        ["sh", str(copy), "--user", "--prefix", str(tmp_path / "prefix")],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
     assert refused.returncode == 1 and "is not a complete workbench kit" in refused.stderr
     assert not (tmp_path / "prefix").exists()
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from workbench.domain.tlp import Tlp
 from workbench.services import exchange, keys
-from workbench.services.importer import import_file
+from workbench.services.importing.importer import import_file
 from workbench.services.workspace import Workspace
 from workbench.ui.exchange.exchange_screen import ExchangeScreen
 from workbench.ui.main_window import MainWindow
@@ -56,8 +56,9 @@ class Agencies:
 
 
 @pytest.fixture
-def agencies(qtbot, window: MainWindow, ui_workspace: Workspace, partner_workspace: Workspace,
-             tmp_path: Path) -> Agencies:
+def agencies(
+    qtbot, window: MainWindow, ui_workspace: Workspace, partner_workspace: Workspace, tmp_path: Path
+) -> Agencies:
     ours_pem = keys.public_pem(keys.active_key(ui_workspace.conn).public_der)
     theirs_pem = keys.public_pem(keys.active_key(partner_workspace.conn).public_der)
     exchange.add_partner(ui_workspace, PARTNER, theirs_pem, tlp_send=Tlp.AMBER, tlp_accept=Tlp.AMBER)
@@ -73,8 +74,9 @@ def agencies(qtbot, window: MainWindow, ui_workspace: Workspace, partner_workspa
 
 
 def message_boxes() -> list[QMessageBox]:
-    return [widget for widget in QApplication.topLevelWidgets() if isinstance(widget, QMessageBox)
-            and widget.isVisible()]
+    return [
+        widget for widget in QApplication.topLevelWidgets() if isinstance(widget, QMessageBox) and widget.isVisible()
+    ]
 
 
 def close_message_boxes() -> None:

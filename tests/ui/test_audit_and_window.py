@@ -23,7 +23,7 @@ def test_verify_chain_names_an_edited_entry(qtbot, open_window) -> None:
     ws = open_window.session.workspace
     other = Database.open_with_key(ws.path, ws.db.key)  # someone edits the file behind the program's back
     other.conn.execute("DROP TRIGGER audit_log_no_update")
-    other.conn.execute("UPDATE audit_log SET details = '{\"source\": \"forged\"}' WHERE seq = 2")
+    other.conn.execute('UPDATE audit_log SET details = \'{"source": "forged"}\' WHERE seq = 2')
     other.close()
     audit = open_window.show_screen("audit")
     audit.verify()
@@ -67,11 +67,15 @@ def test_every_screen_is_reachable_by_keyboard(qtbot, open_window) -> None:
 
 def test_interactive_widgets_have_names_and_tips(open_window) -> None:
     missing = []
-    widgets = [w for kind in (QAbstractButton, QLineEdit, QComboBox, QAbstractItemView)
-               for w in open_window.findChildren(kind)]
+    widgets = [
+        w for kind in (QAbstractButton, QLineEdit, QComboBox, QAbstractItemView) for w in open_window.findChildren(kind)
+    ]
     for widget in widgets:
-        if not widget.isVisibleTo(open_window) or widget.objectName().startswith("qt_") \
-                or isinstance(widget, QHeaderView):  # Qt's own parts of a spin box or a table
+        if (
+            not widget.isVisibleTo(open_window)
+            or widget.objectName().startswith("qt_")
+            or isinstance(widget, QHeaderView)
+        ):  # Qt's own parts of a spin box or a table
             continue
         named = widget.accessibleName() or (isinstance(widget, QAbstractButton) and widget.text())
         if not named:

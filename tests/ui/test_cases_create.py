@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt
 from tests.ui.case_helpers import choose, click, open_cases, shown, type_time, wait_dialog
 from workbench.domain.cases.case import RecordKind
 from workbench.domain.cases.vocab import Rating
-from workbench.services import case_records, cases
+from workbench.services import cases
+from workbench.services.cases import records as case_records
 from workbench.storage.objects import store_digest
 from workbench.ui.cases.new_case_dialog import NewCaseDialog
 from workbench.ui.cases.record_dialog import RecordDialog
@@ -76,7 +77,8 @@ def test_an_exercise_is_created_and_an_objective_rated_only_p_s_m_or_u(qtbot, wi
     stored = cases.get_case(ui_workspace, ref)
     assert stored.exercise is not None and stored.exercise.starts_at == start
     assert [(item.objective, item.rating) for item in stored.objectives] == [
-        ("Notify the authority within 24 hours", Rating.S)]
+        ("Notify the authority within 24 hours", Rating.S)
+    ]
     assert objectives.model.index(0, objectives.model.Columns.RATING).data() == "S: Performed with some challenges"
 
 
@@ -147,8 +149,9 @@ def test_a_stage_before_awareness_is_refused_and_nothing_is_saved(qtbot, window,
     assert reporting.submissions.model.rowCount() == 0
 
 
-def test_a_field_refused_by_the_services_is_shown_beside_the_form_and_nothing_saved(qtbot, window,
-                                                                                    ui_workspace) -> None:
+def test_a_field_refused_by_the_services_is_shown_beside_the_form_and_nothing_saved(
+    qtbot, window, ui_workspace
+) -> None:
     aware = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
     ref = cases.create_case(ui_workspace, "incident", "Grid intrusion", fields={"awareness_at": aware}).ref
     screen = open_cases(qtbot, window, ui_workspace)

@@ -11,7 +11,9 @@ from PySide6.QtWidgets import QMessageBox
 from tests.ui.case_helpers import choose, click, open_cases, shown, type_time, wait_dialog
 from workbench.domain.cases.case import RecordKind
 from workbench.domain.ids import derived_id
-from workbench.services import case_links, case_records, cases
+from workbench.services import cases
+from workbench.services.cases import links as case_links
+from workbench.services.cases import records as case_records
 from workbench.storage.objects import store_digest
 from workbench.ui.cases.case_list_model import Columns as ListColumns
 from workbench.ui.cases.deadline_model import Columns, time_left
@@ -45,20 +47,28 @@ def test_recording_a_stage_moves_the_deadline_panel_to_the_next_report(qtbot, wi
 
     qtbot.waitUntil(lambda: panel.row_texts() and panel.row_texts()[0][Columns.STAGE] == "Incident notification")
     assert panel.row_texts()[0][Columns.TIME_LEFT].startswith("69 h")
-    states = {reporting.model.index(row, StageColumns.STAGE).data(): reporting.model.index(row, StageColumns.STATE)
-              .data() for row in range(reporting.model.rowCount())}
+    states = {
+        reporting.model.index(row, StageColumns.STAGE).data(): reporting.model.index(row, StageColumns.STATE).data()
+        for row in range(reporting.model.rowCount())
+    }
     assert states["Early warning"] == "✔ Met"
     assert states["Incident notification"].startswith("Pending (69 h")
     stored = cases.get_case(ui_workspace, ref).stages
     assert [(item.stage.value, item.version, item.reference) for item in stored] == [
-        ("early-warning", 1, "CSIRT-2026-0042")]
+        ("early-warning", 1, "CSIRT-2026-0042")
+    ]
 
 
 def test_the_panel_counts_down_turns_overdue_in_words_and_opens_the_case(qtbot, window, ui_workspace) -> None:
     aware = datetime.now(UTC) - timedelta(hours=23)
     ref = cases.create_case(ui_workspace, "incident", "Grid intrusion", fields={"awareness_at": aware}).ref
-    cases.create_case(ui_workspace, "incident", "Closed long ago", status="closed",
-                      fields={"awareness_at": aware - timedelta(days=90)})
+    cases.create_case(
+        ui_workspace,
+        "incident",
+        "Closed long ago",
+        status="closed",
+        fields={"awareness_at": aware - timedelta(days=90)},
+    )
     screen = open_cases(qtbot, window, ui_workspace)
     panel = screen.deadlines
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1)  # the closed incident owes nothing
@@ -163,10 +173,16 @@ def test_unlinking_asks_nothing_and_keeps_the_object(qtbot, window, demo_workspa
 
 
 def test_the_list_filters_and_sorts(qtbot, window, ui_workspace) -> None:
-    grid = cases.create_case(ui_workspace, "incident", "Grid intrusion",
-                             fields={"sector": "energy", "member_state": "FI"}).ref
-    carrier = cases.create_case(ui_workspace, "incident", "Carrier outage", description="BGP hijack",
-                                fields={"sector": "telecommunications", "member_state": "NL"}).ref
+    grid = cases.create_case(
+        ui_workspace, "incident", "Grid intrusion", fields={"sector": "energy", "member_state": "FI"}
+    ).ref
+    carrier = cases.create_case(
+        ui_workspace,
+        "incident",
+        "Carrier outage",
+        description="BGP hijack",
+        fields={"sector": "telecommunications", "member_state": "NL"},
+    ).ref
     drill = cases.create_case(ui_workspace, "exercise", "Annual drill").ref
     cases.update_case(ui_workspace, carrier, status="closed")
     screen = open_cases(qtbot, window, ui_workspace)

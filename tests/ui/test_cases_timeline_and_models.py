@@ -16,9 +16,10 @@ from workbench.domain.cases.case import RECORD_CLASSES, RecordKind
 from workbench.domain.cases.fields import field_info
 from workbench.domain.cases.incident import IncidentDetails
 from workbench.domain.cases.vocab import CaseKind
-from workbench.services import case_records, cases, library
+from workbench.services import cases, library
+from workbench.services.cases import records as case_records
 from workbench.services.demo import PARTNER_NAME
-from workbench.services.demo_cases import fill_cases
+from workbench.services.demo.cases import fill_cases
 from workbench.ui.cases.case_list_model import CaseListModel
 from workbench.ui.cases.case_view import load_case_view
 from workbench.ui.cases.deadline_model import DeadlineModel
@@ -35,17 +36,30 @@ START = datetime(2026, 6, 10, 7, 0, tzinfo=UTC)
 
 
 def exercise_with_injects(ws) -> str:
-    ref = cases.create_case(ws, "exercise", "Cyber Coast 2026",
-                            fields={"starts_at": START, "ends_at": START + timedelta(hours=8)}).ref
-    case_records.add_records(ws, ref, {
-        # Entered out of order, on purpose.
-        "events": [{"at": START + timedelta(hours=6), "title": "Hot wash"},
-                   {"at": START + timedelta(hours=1), "title": "Players briefed"},
-                   {"at": START + timedelta(hours=3), "title": "Media enquiry handled"}],
-        "injects": [{"number": "2", "planned_at": START + timedelta(hours=2), "actual_at": START + timedelta(hours=2.5),
-                     "description": "Beaconing seen"},
-                    {"number": "1", "planned_at": START + timedelta(minutes=30), "description": "EDR alert"}],
-    })
+    ref = cases.create_case(
+        ws, "exercise", "Cyber Coast 2026", fields={"starts_at": START, "ends_at": START + timedelta(hours=8)}
+    ).ref
+    case_records.add_records(
+        ws,
+        ref,
+        {
+            # Entered out of order, on purpose.
+            "events": [
+                {"at": START + timedelta(hours=6), "title": "Hot wash"},
+                {"at": START + timedelta(hours=1), "title": "Players briefed"},
+                {"at": START + timedelta(hours=3), "title": "Media enquiry handled"},
+            ],
+            "injects": [
+                {
+                    "number": "2",
+                    "planned_at": START + timedelta(hours=2),
+                    "actual_at": START + timedelta(hours=2.5),
+                    "description": "Beaconing seen",
+                },
+                {"number": "1", "planned_at": START + timedelta(minutes=30), "description": "EDR alert"},
+            ],
+        },
+    )
     return ref
 
 
@@ -66,7 +80,10 @@ def test_the_timeline_shows_events_and_injects_in_time_order(qtbot, window, ui_w
     # The table under the view lists the same events, in time order.
     events = tab.events.model
     assert [events.record(row).title for row in range(events.rowCount())] == [
-        "Players briefed", "Media enquiry handled", "Hot wash"]
+        "Players briefed",
+        "Media enquiry handled",
+        "Hot wash",
+    ]
 
     view.setFocus()
     fitted, span = view.pph, actual.x() - planned.x()
@@ -83,9 +100,16 @@ def test_the_timeline_shows_events_and_injects_in_time_order(qtbot, window, ui_w
     assert view.horizontalScrollBar().value() == 0
     qtbot.keyClick(view, Qt.Key.Key_Right)
     assert view.horizontalScrollBar().value() > 0
-    wheel = QWheelEvent(QPointF(100, 60), QPointF(view.mapToGlobal(QPoint(100, 60))), QPoint(0, 0), QPoint(0, -120),
-                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.ControlModifier, Qt.ScrollPhase.NoScrollPhase,
-                        False)
+    wheel = QWheelEvent(
+        QPointF(100, 60),
+        QPointF(view.mapToGlobal(QPoint(100, 60))),
+        QPoint(0, 0),
+        QPoint(0, -120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.ControlModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
     zoomed = view.pph
     QApplication.sendEvent(view.viewport(), wheel)
     assert view.pph < zoomed  # Ctrl+wheel down zooms out
@@ -103,8 +127,13 @@ def test_the_timeline_shows_events_and_injects_in_time_order(qtbot, window, ui_w
 
 
 def test_hostile_text_in_a_case_is_shown_literally(qtbot, window, ui_workspace) -> None:
-    ref = cases.create_case(ui_workspace, "incident", HOSTILE, description=HOSTILE,
-                            fields={"reporting_entity": HOSTILE, "affected_assets": HOSTILE}).ref
+    ref = cases.create_case(
+        ui_workspace,
+        "incident",
+        HOSTILE,
+        description=HOSTILE,
+        fields={"reporting_entity": HOSTILE, "affected_assets": HOSTILE},
+    ).ref
     case_records.add_record(ui_workspace, ref, "event", {"at": datetime.now(UTC), "title": HOSTILE})
     screen = open_cases(qtbot, window, ui_workspace)
     screen.open_case(ref)
@@ -132,8 +161,7 @@ def test_hostile_text_in_a_case_is_shown_literally(qtbot, window, ui_workspace) 
     assert editor.error.label.textFormat() == Qt.TextFormat.PlainText
 
 
-def test_every_model_of_the_cases_screen_passes_the_model_tester(qtmodeltester, qtbot, session,
-                                                                  demo_workspace) -> None:
+def test_every_model_of_the_cases_screen_passes_the_model_tester(qtmodeltester, qtbot, session, demo_workspace) -> None:
     refs = fill_cases(demo_workspace)
     session.attach(demo_workspace)
     listing = CaseListModel(session, page_size=2)
@@ -202,15 +230,22 @@ def test_times_are_edited_in_local_time_and_kept_in_utc_across_daylight_saving(q
     editor = TimeEditor(field_info(IncidentDetails, "awareness_at"))
     qtbot.addWidget(editor)
     shown_as = {}
-    for stored in ("2026-03-29T00:30:00.000Z", "2026-03-29T01:30:00.000Z", "2026-10-25T00:30:00.000Z",
-                   "2026-10-25T01:30:00.000Z"):
+    for stored in (
+        "2026-03-29T00:30:00.000Z",
+        "2026-03-29T01:30:00.000Z",
+        "2026-10-25T00:30:00.000Z",
+        "2026-10-25T01:30:00.000Z",
+    ):
         editor.set_value(stored)
         shown_as[stored] = f"{editor.edit.text()} {editor.zone.text()}"
         assert editor.value() == stored  # what is shown goes back to the services unchanged
     assert shown_as == {
-        "2026-03-29T00:30:00.000Z": "2026-03-29 01:30 CET", "2026-03-29T01:30:00.000Z": "2026-03-29 03:30 CEST",
+        "2026-03-29T00:30:00.000Z": "2026-03-29 01:30 CET",
+        "2026-03-29T01:30:00.000Z": "2026-03-29 03:30 CEST",
         # The hour that happens twice in October: the zone says which one.
-        "2026-10-25T00:30:00.000Z": "2026-10-25 02:30 CEST", "2026-10-25T01:30:00.000Z": "2026-10-25 02:30 CET"}
+        "2026-10-25T00:30:00.000Z": "2026-10-25 02:30 CEST",
+        "2026-10-25T01:30:00.000Z": "2026-10-25 02:30 CET",
+    }
     editor.edit.setFocus()
     qtbot.keyClick(editor.edit, Qt.Key.Key_Home)
     editor.edit.setSelectedSection(editor.edit.Section.YearSection)

@@ -14,8 +14,7 @@ def unnamed(root: QWidget) -> list[str]:
     missing = []
     for kind in (QAbstractButton, QLineEdit, QComboBox, QAbstractItemView):
         for widget in root.findChildren(kind):
-            if not widget.isVisibleTo(root) or widget.objectName().startswith("qt_") \
-                    or isinstance(widget, QHeaderView):
+            if not widget.isVisibleTo(root) or widget.objectName().startswith("qt_") or isinstance(widget, QHeaderView):
                 continue
             if not (widget.accessibleName() or (isinstance(widget, QAbstractButton) and widget.text())):
                 missing.append(f"{type(widget).__name__} {widget.objectName()} in {type(root).__name__}")
@@ -43,8 +42,13 @@ def test_every_control_has_a_name(qtbot, agencies: Agencies) -> None:
     qtbot.waitUntil(lambda: wizard.recipient_page.isComplete())
     wizard.selection_page.all_button.setChecked(True)
     wizard.destination_page.picker.folder.setText(str(agencies.stick()))
-    for page in (wizard.recipient_page, wizard.selection_page, wizard.options_page, wizard.check_page,
-                 wizard.destination_page):
+    for page in (
+        wizard.recipient_page,
+        wizard.selection_page,
+        wizard.options_page,
+        wizard.check_page,
+        wizard.destination_page,
+    ):
         qtbot.waitUntil(page.isComplete)
         assert wizard.currentPage() is page
         missing += unnamed(page)

@@ -14,7 +14,7 @@ from tests.ui.exchange_helpers import AMBER, GREEN, PARTNER, Agencies, agencies,
 from tests.ui.test_import_flow import drop
 from workbench.services import exchange
 from workbench.services.demo import DEMO_PASSPHRASE, create_demo_workspace
-from workbench.services.inbox_scan import ItemState
+from workbench.services.exchange.inbox_scan import ItemState
 from workbench.storage.objects import store_digest
 from workbench.ui.exchange.models import FoundItemsModel, OutboxModel, ReceivedModel
 from workbench.ui.exchange.package_preview_dialog import PackagePreviewDialog
@@ -77,10 +77,17 @@ def test_a_package_is_verified_previewed_and_imported_only_on_confirmation(qtbot
     assert (summary.new, summary.new_versions) == (4, 1)
     assert ours.objects.get(family["id"])["description"] == "now with a second C2 channel"
     assert all(ours.objects.get(obj["id"]) == obj for obj in fresh)
-    assert "Imported package 1 from US Cybersecurity Agency: 4 new, 1 updated" in \
-        agencies.window.statusBar().currentMessage()
-    qtbot.waitUntil(lambda: inbox.received.rowCount() == 1 and inbox.found.rowCount() == 1
-                    and inbox.found.item(0).state is ItemState.IMPORTED)
+    assert (
+        "Imported package 1 from US Cybersecurity Agency: 4 new, 1 updated"
+        in agencies.window.statusBar().currentMessage()
+    )
+    qtbot.waitUntil(
+        lambda: (
+            inbox.received.rowCount() == 1
+            and inbox.found.rowCount() == 1
+            and inbox.found.item(0).state is ItemState.IMPORTED
+        )
+    )
     assert cell(inbox.received, 0, ReceivedModel.Columns.FROM) == PARTNER
     assert cell(inbox.received, 0, ReceivedModel.Columns.RECEIPT) == "not written yet"
     assert cell(inbox.found, 0, Found.VERDICT).startswith("Already imported on")
@@ -237,7 +244,8 @@ def test_a_sequence_gap_is_a_warning_in_the_verdict_and_the_preview(qtbot, agenc
     inbox.import_selected()
     dialog = previewed(qtbot, agencies)
     assert [label.text() for label in dialog.warnings] == [
-        "⚠ gap: 1 package(s) from US Cybersecurity Agency between sequence 1 and 3 were never imported here"]
+        "⚠ gap: 1 package(s) from US Cybersecurity Agency between sequence 1 and 3 were never imported here"
+    ]
     dialog.reject()
 
 

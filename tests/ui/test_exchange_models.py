@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workbench.services import case_exchange, exchange, inbox_scan
+from workbench.services import exchange
+from workbench.services.cases import exchange as case_exchange
 from workbench.services.demo import create_demo_workspace, demo_stick
-from workbench.services.exchange import Volume
+from workbench.services.exchange import Volume, inbox_scan
 from workbench.ui.exchange.models import (
     FoundItemsModel,
     HeldBackModel,

@@ -46,8 +46,14 @@ def test_export_to_a_folder_through_the_wizard(qtbot, agencies: Agencies) -> Non
     family = malware(object_marking_refs=[GREEN], name="GreyLantern")
     beacon = indicator(object_marking_refs=[AMBER], name="GreyLantern beacon")
     secret = indicator(object_marking_refs=[RED], name="GreyLantern source inside a ministry")
-    agencies.stock(agencies.ours, family, beacon, secret, relationship(beacon["id"], family["id"]),
-                   relationship(secret["id"], family["id"], object_marking_refs=[GREEN]))
+    agencies.stock(
+        agencies.ours,
+        family,
+        beacon,
+        secret,
+        relationship(beacon["id"], family["id"]),
+        relationship(secret["id"], family["id"], object_marking_refs=[GREEN]),
+    )
     wizard = open_wizard(qtbot, agencies)
     recipient = wizard.recipient_page
     assert recipient.partner_box.currentText() == f"{PARTNER} — may receive up to TLP:AMBER"
@@ -67,8 +73,12 @@ def test_export_to_a_folder_through_the_wizard(qtbot, agencies: Agencies) -> Non
 
     check = wizard.check_page
     qtbot.waitUntil(lambda: check.preview is not None, timeout=30_000)
-    held = {check.model.index(row, HeldBackModel.Columns.OBJECT).data():
-            check.model.index(row, HeldBackModel.Columns.REASON).data() for row in range(check.model.rowCount())}
+    held = {
+        check.model.index(row, HeldBackModel.Columns.OBJECT).data(): check.model.index(
+            row, HeldBackModel.Columns.REASON
+        ).data()
+        for row in range(check.model.rowCount())
+    }
     assert "GreyLantern source inside a ministry" in held
     assert "TLP:RED" in held["GreyLantern source inside a ministry"]
     assert f"leave for {PARTNER}" in check.summary.text()
@@ -109,9 +119,10 @@ def test_the_library_selection_and_a_lower_ceiling(qtbot, agencies: Agencies) ->
     qtbot.waitUntil(lambda: all(library.model.row_of(obj["id"]) is not None for obj in chosen))
     rows = [library.model.row_of(obj["id"]) for obj in chosen]
     library.table.selectRow(rows[0])
-    library.table.selectionModel().select(library.model.index(rows[1], 0),
-                                          library.table.selectionModel().SelectionFlag.Select
-                                          | library.table.selectionModel().SelectionFlag.Rows)
+    library.table.selectionModel().select(
+        library.model.index(rows[1], 0),
+        library.table.selectionModel().SelectionFlag.Select | library.table.selectionModel().SelectionFlag.Rows,
+    )
     wizard = open_wizard(qtbot, agencies)
     wizard.recipient_page.ceiling_box.set_level(Tlp.GREEN)
     assert wizard.choices().tlp_max is Tlp.GREEN
@@ -164,8 +175,9 @@ def test_a_partner_without_a_valid_key_cannot_be_chosen(qtbot, agencies: Agencie
 
 
 @pytest.mark.slow
-def test_cancelling_an_export_leaves_nothing_on_the_medium(qtbot, threaded_session, settings, ui_workspace,
-                                                            partner_workspace, tmp_path: Path) -> None:
+def test_cancelling_an_export_leaves_nothing_on_the_medium(
+    qtbot, threaded_session, settings, ui_workspace, partner_workspace, tmp_path: Path
+) -> None:
     window = make_window(qtbot, threaded_session, settings)
     empty = tmp_path / "no-media"
     empty.mkdir()
@@ -174,8 +186,10 @@ def test_cancelling_an_export_leaves_nothing_on_the_medium(qtbot, threaded_sessi
     exchange.add_partner(ui_workspace, PARTNER, pem, tlp_send=Tlp.AMBER)
     agencies = Agencies(window, ui_workspace, partner_workspace, tmp_path)
     # About 50 MB of bundle: writing and reading it back takes long enough to be cancelled half-way.
-    agencies.stock(ui_workspace, *(indicator(object_marking_refs=[GREEN], name=f"Bulk {n}",
-                                             description="x" * 6000) for n in range(8000)))
+    agencies.stock(
+        ui_workspace,
+        *(indicator(object_marking_refs=[GREEN], name=f"Bulk {n}", description="x" * 6000) for n in range(8000)),
+    )
     threaded_session.attach(ui_workspace)
     before = store_digest(ui_workspace.conn)
     wizard = open_wizard(qtbot, agencies)

@@ -27,20 +27,23 @@ def drop(window, *paths: Path) -> bool:
     """
     data = QMimeData()
     data.setUrls([QUrl.fromLocalFile(str(path)) for path in paths])
-    enter = QDragEnterEvent(QPoint(200, 200), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(
+        QPoint(200, 200), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     window.dragEnterEvent(enter)
     if not enter.isAccepted():
         return False
-    event = QDropEvent(QPointF(200, 200), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
-                       Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(200, 200), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     window.dropEvent(event)
     return True
 
 
 def message_boxes() -> list[QMessageBox]:
-    return [widget for widget in QApplication.topLevelWidgets() if isinstance(widget, QMessageBox)
-            and widget.isVisible()]
+    return [
+        widget for widget in QApplication.topLevelWidgets() if isinstance(widget, QMessageBox) and widget.isVisible()
+    ]
 
 
 def previewed(qtbot, window) -> ImportPreviewDialog:
@@ -113,8 +116,9 @@ def test_a_dropped_package_is_sent_to_the_exchange_screen(qtbot, open_window, tm
     drop(open_window, package)
     qtbot.waitUntil(lambda: bool(message_boxes()))
     assert open_window.navigation.currentRow() == open_window._keys.index("exchange")
-    assert message_boxes()[0].text() == ("nordmark-0007-abc was refused: manifest.json.sig is missing; this is not "
-                                         "a signed package")
+    assert message_boxes()[0].text() == (
+        "nordmark-0007-abc was refused: manifest.json.sig is missing; this is not a signed package"
+    )
     assert not open_window.imports.busy  # the STIX import never saw it
     message_boxes()[0].close()
 
@@ -125,8 +129,9 @@ def test_nothing_can_be_dropped_on_a_locked_window(qtbot, window, write_json) ->
 
 
 @pytest.mark.slow
-def test_cancelling_a_long_import_leaves_the_store_unchanged(qtbot, threaded_session, settings, demo_workspace,
-                                                             write_json) -> None:
+def test_cancelling_a_long_import_leaves_the_store_unchanged(
+    qtbot, threaded_session, settings, demo_workspace, write_json
+) -> None:
     window = make_window(qtbot, threaded_session, settings)
     threaded_session.attach(demo_workspace)
     path = write_json(bundle(*(indicator(name=f"Bulk {n}") for n in range(20_000))), "bulk.json")

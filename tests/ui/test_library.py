@@ -6,7 +6,7 @@ from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtWidgets import QLabel
 
 from tests.conftest import bundle, indicator, malware, relationship
-from workbench.services.importer import import_file
+from workbench.services.importing.importer import import_file
 from workbench.ui.library.library_model import Columns, Roles
 
 
@@ -33,8 +33,11 @@ def test_search_finds_objects_and_opens_their_detail(qtbot, open_window) -> None
     assert "matches" in library.status.text()
 
     row = row_named(library.model, "Sandstorm Owl")
-    qtbot.mouseClick(library.table.viewport(), Qt.MouseButton.LeftButton,
-                     pos=library.table.visualRect(library.model.index(row, 0)).center())
+    qtbot.mouseClick(
+        library.table.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=library.table.visualRect(library.model.index(row, 0)).center(),
+    )
     qtbot.waitUntil(lambda: library.detail.current is not None and library.detail.current.row.name == "Sandstorm Owl")
     assert library.detail.title.text() == "Sandstorm Owl"
     text = library.detail.properties.toPlainText()
@@ -123,17 +126,23 @@ def test_filters_by_type_and_tlp_and_sorting_by_header(qtbot, open_window) -> No
     library.filters.tlp_box.setCurrentIndex(library.filters.tlp_box.findText("TLP:AMBER"))
     qtbot.waitUntil(lambda: library.model.query[0].tlp is not None and not library.model.loading)
     assert {library.model.index(r, Columns.NAME).data() for r in range(library.model.rowCount())} == {
-        "SilentTide", "RustNail"}
+        "SilentTide",
+        "RustNail",
+    }
     qtbot.waitUntil(lambda: "2 objects" in library.status.text())
     library.filters.reset()
     qtbot.waitUntil(lambda: library.model.query[0].object_type is None and not library.model.loading)
     header = library.table.horizontalHeader()
-    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
-                     pos=QPoint(header.sectionViewportPosition(Columns.NAME) + 10, header.height() // 2))
+    qtbot.mouseClick(
+        header.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=QPoint(header.sectionViewportPosition(Columns.NAME) + 10, header.height() // 2),
+    )
     qtbot.waitUntil(lambda: library.model.sort_column() == Columns.NAME and not library.model.loading)
     # Relationships are shown as "type: source → target" and sorted by their type.
-    names = [library.model.index(r, Columns.NAME).data().split(": ")[0].lower()
-             for r in range(library.model.rowCount())]
+    names = [
+        library.model.index(r, Columns.NAME).data().split(": ")[0].lower() for r in range(library.model.rowCount())
+    ]
     assert len(names) > 100
     assert names == sorted(names, reverse=library.model.query[2])
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QTableView
 from workbench.app.tasks import Lane, SyncTaskRunner, TaskProgress, TaskRunner
 from workbench.domain.errors import InvalidInput, WorkspaceError
 from workbench.services import library
-from workbench.services.importer import Finding
+from workbench.services.importing.importer import Finding
 from workbench.ui.about.licences_model import LicencesModel
 from workbench.ui.audit.audit_model import AuditModel
 from workbench.ui.common.table_model import TableModel
@@ -54,8 +54,9 @@ def test_detail_models(qtmodeltester, demo_workspace) -> None:
 
 
 def test_findings_and_licences_models(qtmodeltester) -> None:
-    qtmodeltester.check(FindingsModel([Finding("indicator--x", "id", "bad id"), Finding(None, None, "file")]),
-                        force_py=True)
+    qtmodeltester.check(
+        FindingsModel([Finding("indicator--x", "id", "bad id"), Finding(None, None, "file")]), force_py=True
+    )
     qtmodeltester.check(LicencesModel([("a", "1", "b", "MIT")]), force_py=True)
 
 
@@ -113,6 +114,7 @@ def test_a_long_task_never_holds_back_what_the_screens_read(qtbot, app) -> None:
         def work(_control) -> str:
             order.append(name)
             return threading.current_thread().name
+
         return work
 
     importing = runner.run("import", long_work, lane=Lane.LONG)
@@ -192,8 +194,23 @@ def test_table_models_paint_the_same_when_qt_asks_every_role_of_a_cell_at_once(q
 def test_library_rows_keep_every_name_as_it_was_stored() -> None:
     names = ["GreyLantern", "", "Ünïcödé ✓ 😀", "lone \ud800 surrogate", "two\nlines", "x" * 5000]
     rows = _RowStore()
-    rows.append([library.LibraryRow(n + 1, f"malware--{uuid.UUID(int=n)}", "malware", name, "2026-01-10T08:00:00Z",
-                                    None, False, 1, 1, "bundle.json") for n, name in enumerate(names)])
+    rows.append(
+        [
+            library.LibraryRow(
+                n + 1,
+                f"malware--{uuid.UUID(int=n)}",
+                "malware",
+                name,
+                "2026-01-10T08:00:00Z",
+                None,
+                False,
+                1,
+                1,
+                "bundle.json",
+            )
+            for n, name in enumerate(names)
+        ]
+    )
     assert [rows.name(n) for n in range(len(names))] == [one_line(name) for name in names]
     assert rows.stix_id(2) == f"malware--{uuid.UUID(int=2)}"
 

@@ -32,8 +32,7 @@ def screen_of(qtbot, agencies: Agencies) -> PartnersScreen:
 
 
 def row_named(screen: PartnersScreen, name: str) -> int:
-    return next(row for row in range(screen.model.rowCount())
-                if screen.model.index(row, Col.PARTNER).data() == name)
+    return next(row for row in range(screen.model.rowCount()) if screen.model.index(row, Col.PARTNER).data() == name)
 
 
 def open_add(qtbot, screen: PartnersScreen) -> AddPartnerDialog:

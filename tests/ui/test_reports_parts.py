@@ -57,8 +57,9 @@ def _editor_with(qtbot, bluf: str = "", judgement: dict[str, str] | None = None)
 
 
 def test_the_editor_refuses_what_the_service_refuses(qtbot) -> None:
-    editor = _editor_with(qtbot, "One\nTwo\nThree", {"statement": "It will continue", "likelihood": "",
-                                                      "confidence": "high"})
+    editor = _editor_with(
+        qtbot, "One\nTwo\nThree", {"statement": "It will continue", "likelihood": "", "confidence": "high"}
+    )
     with pytest.raises(InvalidInput, match=r"key_judgements\[1\]\.likelihood"):
         editor.analyst(final=False)
     editor.judgements.setData(editor.judgements.index(0, 1), "very likely")
@@ -76,10 +77,18 @@ def test_the_editor_refuses_what_the_service_refuses(qtbot) -> None:
 
 def test_the_editor_loads_an_analyst_file_and_keeps_what_it_does_not_show(qtbot, tmp_path: Path) -> None:
     path = tmp_path / "analyst.json"
-    path.write_text(json.dumps({
-        "title": "Owl briefing", "bluf": ["a", "b", "c"], "tlp": "green",
-        "key_judgements": [{"statement": "S", "likelihood": "likely", "confidence": "moderate", "basis": "B"}],
-        "sectors": [{"sector": "Energy", "incidents": 2}], "sources": [{"name": "CDC", "grade": "a1"}]}))
+    path.write_text(
+        json.dumps(
+            {
+                "title": "Owl briefing",
+                "bluf": ["a", "b", "c"],
+                "tlp": "green",
+                "key_judgements": [{"statement": "S", "likelihood": "likely", "confidence": "moderate", "basis": "B"}],
+                "sectors": [{"sector": "Energy", "incidents": 2}],
+                "sources": [{"name": "CDC", "grade": "a1"}],
+            }
+        )
+    )
     editor = _editor_with(qtbot)
     assert editor.load_file(str(path))
     assert editor.title.text() == "Owl briefing" and editor.judgements.index(0, 2).data() == "moderate"
@@ -167,8 +176,10 @@ def _grey_rows(document: QPdfDocument, width: int) -> list[float]:
     painter.end()
     small = paper.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
     grey = small.convertToFormat(QImage.Format.Format_Grayscale8)
-    return [sum(255 - grey.pixelColor(x, y).value() for x in range(grey.width())) / grey.width()
-            for y in range(grey.height())]
+    return [
+        sum(255 - grey.pixelColor(x, y).value() for x in range(grey.width())) / grey.width()
+        for y in range(grey.height())
+    ]
 
 
 @pytest.mark.parametrize("thread", ["worker", "gui"])

@@ -45,8 +45,15 @@ def choose_kind(qtbot, screen, kind: str) -> None:
     box.setFocus()
     while box.currentData() != kind:  # the arrow keys walk the list as a keyboard user would
         qtbot.keyClick(box, Qt.Key.Key_Down)
-    qtbot.waitUntil(lambda: all(screen.form.cases.data(screen.form.cases.index(row, 0), Roles.KIND) == kind
-                                for row in range(screen.form.cases.rowCount())) or kind == "briefing")
+    qtbot.waitUntil(
+        lambda: (
+            all(
+                screen.form.cases.data(screen.form.cases.index(row, 0), Roles.KIND) == kind
+                for row in range(screen.form.cases.rowCount())
+            )
+            or kind == "briefing"
+        )
+    )
 
 
 def click_case(qtbot, screen, ref: str) -> None:
@@ -130,8 +137,9 @@ def test_briefing_of_a_search_with_the_analysts_part_is_saved_as_previewed(qtbot
     for line in ("Sandstorm Owl phishes billing teams.", "GreyLantern is its backdoor.", "Block the C2 now."):
         qtbot.keyClicks(editor.bluf, line)
         qtbot.keyClick(editor.bluf, Qt.Key.Key_Return)
-    add = next(button for button in editor.findChildren(QPushButton)
-               if button.accessibleName() == "Add to Key judgements")
+    add = next(
+        button for button in editor.findChildren(QPushButton) if button.accessibleName() == "Add to Key judgements"
+    )
     qtbot.mouseClick(add, Qt.MouseButton.LeftButton)  # a new row, its first cell open for typing
     qtbot.waitUntil(lambda: editor.judgement_view.viewport().findChild(QLineEdit) is not None)
     cell = editor.judgement_view.viewport().findChild(QLineEdit)
@@ -190,8 +198,7 @@ def test_a_hostile_description_previews_literally(qtbot, reports, demo_workspace
     from workbench.app.session import StoreChange
     from workbench.storage.objects import ObjectStore
 
-    hostile = ('<img src="/etc/passwd"/> <font size=500>huge <b>unclosed <para> '
-               + "A" * 100_000 + " שלום עולם مرحبا")
+    hostile = '<img src="/etc/passwd"/> <font size=500>huge <b>unclosed <para> ' + "A" * 100_000 + " שלום עולם مرحبا"
     obj = malware(name="Zephyrquill <b>loader", description=hostile)
     with demo_workspace.transaction() as conn:
         store = ObjectStore(conn)
@@ -267,8 +274,9 @@ def test_locking_drops_the_preview_and_what_was_typed(qtbot, reports, sample_cas
     assert not reports.save_button.isEnabled()
 
 
-def test_cancelling_a_preview_shows_nothing_and_records_nothing(qtbot, threaded_session, settings, demo_workspace,
-                                                                sample_cases) -> None:
+def test_cancelling_a_preview_shows_nothing_and_records_nothing(
+    qtbot, threaded_session, settings, demo_workspace, sample_cases
+) -> None:
     window = make_window(qtbot, threaded_session, settings)
     threaded_session.attach(demo_workspace)
     screen = window.show_screen("reports")

@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import SHARED_DATA, indicator, malware, relationship, stix_id, threat_actor
 from workbench.domain.errors import InvalidInput
 from workbench.domain.tlp import Tlp
-from workbench.services.importer import import_file
+from workbench.services.importing.importer import import_file
 from workbench.services.reports.analyst_input import check_final, load_analyst_file, parse_analyst
 from workbench.services.reports.briefing_from_library import briefing_from_query, indicator_value
 from workbench.services.reports.vocabulary import Confidence, Likelihood
@@ -28,8 +28,11 @@ def store(ws: Workspace, *objects: dict[str, Any]) -> None:
 
 def technique(**overrides: Any) -> dict[str, Any]:
     obj = {
-        "type": "attack-pattern", "spec_version": "2.1", "id": stix_id("attack-pattern"),
-        "created": "2026-01-10T08:00:00.000Z", "modified": "2026-01-10T08:00:00.000Z",
+        "type": "attack-pattern",
+        "spec_version": "2.1",
+        "id": stix_id("attack-pattern"),
+        "created": "2026-01-10T08:00:00.000Z",
+        "modified": "2026-01-10T08:00:00.000Z",
         "name": "Spearphishing Attachment",
         "external_references": [{"source_name": "mitre-attack", "external_id": "T1566.001"}],
         "kill_chain_phases": [{"kill_chain_name": "mitre-attack", "phase_name": "initial-access"}],
@@ -44,19 +47,40 @@ def owl(workspace: Workspace) -> dict[str, dict[str, Any]]:
     tech = technique()
     tool = malware()
     sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
-    c2 = indicator(pattern=f"[file:hashes.'SHA-256' = '{sha256}']", confidence=80,
-                   object_marking_refs=[Tlp.GREEN.marking_id])
-    secret = indicator(name="Secret beacon", pattern="[domain-name:value = 'red.example']",
-                       object_marking_refs=[Tlp.RED.marking_id])
-    sighting = {"type": "sighting", "spec_version": "2.1", "id": stix_id("sighting"),
-                "created": "2026-01-12T00:00:00.000Z", "modified": "2026-01-12T00:00:00.000Z",
-                "sighting_of_ref": c2["id"], "first_seen": "2025-12-01T00:00:00Z", "last_seen": "2026-01-05T00:00:00Z"}
-    store(workspace, actor, tech, tool, c2, secret, sighting,
-          relationship(actor["id"], tech["id"], "uses", description="Invoice lures to [billing](https://x.example) "
-                       "staff (Citation: Partner 2026)"),
-          relationship(actor["id"], tool["id"], "uses"),
-          relationship(c2["id"], actor["id"], "indicates"),
-          relationship(secret["id"], actor["id"], "indicates"))
+    c2 = indicator(
+        pattern=f"[file:hashes.'SHA-256' = '{sha256}']", confidence=80, object_marking_refs=[Tlp.GREEN.marking_id]
+    )
+    secret = indicator(
+        name="Secret beacon", pattern="[domain-name:value = 'red.example']", object_marking_refs=[Tlp.RED.marking_id]
+    )
+    sighting = {
+        "type": "sighting",
+        "spec_version": "2.1",
+        "id": stix_id("sighting"),
+        "created": "2026-01-12T00:00:00.000Z",
+        "modified": "2026-01-12T00:00:00.000Z",
+        "sighting_of_ref": c2["id"],
+        "first_seen": "2025-12-01T00:00:00Z",
+        "last_seen": "2026-01-05T00:00:00Z",
+    }
+    store(
+        workspace,
+        actor,
+        tech,
+        tool,
+        c2,
+        secret,
+        sighting,
+        relationship(
+            actor["id"],
+            tech["id"],
+            "uses",
+            description="Invoice lures to [billing](https://x.example) staff (Citation: Partner 2026)",
+        ),
+        relationship(actor["id"], tool["id"], "uses"),
+        relationship(c2["id"], actor["id"], "indicates"),
+        relationship(secret["id"], actor["id"], "indicates"),
+    )
     return {"actor": actor, "technique": tech, "c2": c2, "secret": secret}
 
 
@@ -86,29 +110,40 @@ def test_objects_above_the_ceiling_are_held_back_and_counted(workspace: Workspac
 
 
 def test_analyst_judgements_and_attribution_join_the_library_selection(workspace: Workspace, owl) -> None:
-    analyst = parse_analyst({
-        "title": "Owl briefing", "tlp": "green", "bluf": ["a", "b", "c"],
-        "key_judgements": [{"statement": "More attacks", "likelihood": "Very Likely", "confidence": "high"}],
-        "actors": [{"name": "so-17", "attribution_confidence": "moderate"}, {"name": "Unknown Heron"}],
-        "sources": [{"name": "Partner", "grade": "b2"}],
-    })
+    analyst = parse_analyst(
+        {
+            "title": "Owl briefing",
+            "tlp": "green",
+            "bluf": ["a", "b", "c"],
+            "key_judgements": [{"statement": "More attacks", "likelihood": "Very Likely", "confidence": "high"}],
+            "actors": [{"name": "so-17", "attribution_confidence": "moderate"}, {"name": "Unknown Heron"}],
+            "sources": [{"name": "Partner", "grade": "b2"}],
+        }
+    )
     briefing = briefing_from_query(workspace, "Sandstorm", analyst).briefing
     assert briefing.title == "Owl briefing" and briefing.tlp is Tlp.GREEN
     assert briefing.judgements[0].likelihood is Likelihood.VERY_LIKELY
     assert [(a.name, a.attribution_confidence) for a in briefing.actors] == [
-        ("Sandstorm Owl", Confidence.MODERATE), ("Unknown Heron", None)]
+        ("Sandstorm Owl", Confidence.MODERATE),
+        ("Unknown Heron", None),
+    ]
     assert briefing.sources[0].grade == "B2"
 
 
-@pytest.mark.parametrize(("document", "message"), [
-    ({"key_judgments": []}, "unknown field 'key_judgments'"),
-    ({"key_judgements": [{"statement": "x", "likelihood": "probable", "confidence": "high"}]},
-     "key_judgements[1].likelihood: 'probable' is not one of"),
-    ({"sources": [{"name": "x", "grade": "G9"}]}, "reliability (A-F)"),
-    ({"valid_until": "next week"}, "valid_until: 'next week' is not a date"),
-    ({"tlp": "purple"}, "unknown TLP level"),
-    ([], "must be a JSON object"),
-])
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ({"key_judgments": []}, "unknown field 'key_judgments'"),
+        (
+            {"key_judgements": [{"statement": "x", "likelihood": "probable", "confidence": "high"}]},
+            "key_judgements[1].likelihood: 'probable' is not one of",
+        ),
+        ({"sources": [{"name": "x", "grade": "G9"}]}, "reliability (A-F)"),
+        ({"valid_until": "next week"}, "valid_until: 'next week' is not a date"),
+        ({"tlp": "purple"}, "unknown TLP level"),
+        ([], "must be a JSON object"),
+    ],
+)
 def test_bad_analyst_input_is_refused_naming_the_field(document: Any, message: str) -> None:
     with pytest.raises(InvalidInput, match=re.escape(message)):
         parse_analyst(document)
@@ -131,14 +166,19 @@ def test_analyst_level_above_the_ceiling_is_refused(workspace: Workspace, owl) -
         briefing_from_query(workspace, "Sandstorm", parse_analyst({"tlp": "red"}), tlp_ceiling=Tlp.GREEN)
 
 
-@pytest.mark.parametrize(("pattern", "expected"), [
-    ("[ipv4-addr:value = '198.51.100.7']", ("ipv4-addr", "198.51.100.7")),
-    ("[url:value = 'http://x.example/it\\'s']", ("url", "http://x.example/it's")),
-    ("[file:hashes.MD5 = 'd41d8cd98f00b204e9800998ecf8427e']", ("file MD5", "d41d8cd98f00b204e9800998ecf8427e")),
-    ("[file:name = 'evil.exe']", ("file name", "evil.exe")),
-    ("[ipv4-addr:value = '1.2.3.4'] OR [ipv4-addr:value = '5.6.7.8']",
-     ("pattern", "[ipv4-addr:value = '1.2.3.4'] OR [ipv4-addr:value = '5.6.7.8']")),
-])
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("[ipv4-addr:value = '198.51.100.7']", ("ipv4-addr", "198.51.100.7")),
+        ("[url:value = 'http://x.example/it\\'s']", ("url", "http://x.example/it's")),
+        ("[file:hashes.MD5 = 'd41d8cd98f00b204e9800998ecf8427e']", ("file MD5", "d41d8cd98f00b204e9800998ecf8427e")),
+        ("[file:name = 'evil.exe']", ("file name", "evil.exe")),
+        (
+            "[ipv4-addr:value = '1.2.3.4'] OR [ipv4-addr:value = '5.6.7.8']",
+            ("pattern", "[ipv4-addr:value = '1.2.3.4'] OR [ipv4-addr:value = '5.6.7.8']"),
+        ),
+    ],
+)
 def test_indicator_type_and_value_from_its_pattern(pattern: str, expected: tuple[str, str]) -> None:
     assert indicator_value({"pattern": pattern, "pattern_type": "stix"}) == expected
     assert indicator_value({"pattern": "rule x {}", "pattern_type": "yara"}) == ("yara", "rule x {}")

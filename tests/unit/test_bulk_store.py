@@ -23,18 +23,21 @@ def visible_state(ws: Workspace, ids: list[str]) -> list[Any]:
     state: list[Any] = []
     for stix_id in ids:
         row = store.row(stix_id)
-        state.append((
-            stix_id,
-            None if row is None else (row.type, row.name, row.modified, row.tlp, row.revoked),
-            store.get(stix_id),
-            [(v.modified, v.revoked, v.current) for v in store.versions(stix_id)],
-            store.refs_from(stix_id),
-            store.refs_to(stix_id),
-            [(c[0], c[1]) for c in store.conflicts(stix_id)],
-        ))
+        state.append(
+            (
+                stix_id,
+                None if row is None else (row.type, row.name, row.modified, row.tlp, row.revoked),
+                store.get(stix_id),
+                [(v.modified, v.revoked, v.current) for v in store.versions(stix_id)],
+                store.refs_from(stix_id),
+                store.refs_to(stix_id),
+                [(c[0], c[1]) for c in store.conflicts(stix_id)],
+            )
+        )
     marks = ",".join("?" * len(ids))
-    state.append(ws.conn.execute(f"SELECT id, versions, revoked FROM objects WHERE id IN ({marks}) ORDER BY id",
-                                 ids).fetchall())
+    state.append(
+        ws.conn.execute(f"SELECT id, versions, revoked FROM objects WHERE id IN ({marks}) ORDER BY id", ids).fetchall()
+    )
     state.append([hit.id for hit in store.search("version", limit=500, include_revoked=True)])
     return state
 
@@ -46,8 +49,15 @@ def mixed_history(seed: int) -> tuple[list[dict[str, Any]], list[str]]:
     objects: list[dict[str, Any]] = [target]
     for number in range(6):
         base = (indicator if number % 2 else malware)(name=f"version base {number}")
-        versions = [dict(base, name=f"version {number}.{day}", modified=f"2026-0{day}-01T00:00:00.000Z",
-                         description=f"version text {day}") for day in range(1, 6)]
+        versions = [
+            dict(
+                base,
+                name=f"version {number}.{day}",
+                modified=f"2026-0{day}-01T00:00:00.000Z",
+                description=f"version text {day}",
+            )
+            for day in range(1, 6)
+        ]
         versions.append(dict(versions[2], description="conflicting text"))
         versions.append(dict(versions[3], revoked=True, modified="2026-07-01T00:00:00.000Z"))
         versions.append(dict(versions[1]))
@@ -58,8 +68,7 @@ def mixed_history(seed: int) -> tuple[list[dict[str, Any]], list[str]]:
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_one_batch_equals_one_object_at_a_time(workspace: Workspace, partner_workspace: Workspace,
-                                               seed: int) -> None:
+def test_one_batch_equals_one_object_at_a_time(workspace: Workspace, partner_workspace: Workspace, seed: int) -> None:
     objects, ids = mixed_history(seed)
     with partner_workspace.transaction() as conn:
         store = ObjectStore(conn)
@@ -74,23 +83,27 @@ def test_one_batch_equals_one_object_at_a_time(workspace: Workspace, partner_wor
     assert visible_state(workspace, ids) == visible_state(partner_workspace, ids)
 
 
-def test_large_import_defers_and_rebuilds_the_indexes(workspace: Workspace, monkeypatch: pytest.MonkeyPatch
-                                                      ) -> None:
+def test_large_import_defers_and_rebuilds_the_indexes(workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bulk, "DEFER_INDEXES_AFTER", 5)
     indexes = workspace.conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'objects' ORDER BY name").fetchall()
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'objects' ORDER BY name"
+    ).fetchall()
     objects = [malware(name=f"bulk {n}") for n in range(40)]
     with workspace.transaction() as conn:
         writer = bulk.BulkWriter(conn, ObjectStore(conn).add_source("file", "big.json"))
         for start in range(0, 40, 10):
-            writer.write([bulk.prepare(obj) for obj in objects[start:start + 10]])
-        dropped = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'objects'"
-                               ).fetchone()[0]
+            writer.write([bulk.prepare(obj) for obj in objects[start : start + 10]])
+        dropped = conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'objects'"
+        ).fetchone()[0]
         writer.finish()
     assert dropped < len(indexes)
-    assert workspace.conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'objects' ORDER BY name"
-    ).fetchall() == indexes
+    assert (
+        workspace.conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'objects' ORDER BY name"
+        ).fetchall()
+        == indexes
+    )
     assert workspace.db.integrity_check() == "ok"
     assert len(workspace.objects.search("bulk", limit=100)) == 40
 

@@ -27,23 +27,56 @@ AWARE = "2026-03-02T08:00:00Z"
 
 def incident_case(**details: object) -> Case:
     now = parse_time(AWARE)
-    return Case("INC-2026-0001", CaseKind.INCIDENT, "Grid operator intrusion", IncidentStatus.OPEN, None, "",
-                "incident--5a5b7a8e-4b0e-4c8e-9f0f-2f9f7d1e0a11", now, now, "identity--x",
-                incident=make_incident_details({"awareness_at": AWARE, **details}))
+    return Case(
+        "INC-2026-0001",
+        CaseKind.INCIDENT,
+        "Grid operator intrusion",
+        IncidentStatus.OPEN,
+        None,
+        "",
+        "incident--5a5b7a8e-4b0e-4c8e-9f0f-2f9f7d1e0a11",
+        now,
+        now,
+        "identity--x",
+        incident=make_incident_details({"awareness_at": AWARE, **details}),
+    )
 
 
 def exercise_case(start: str | None = "2026-05-01T08:00:00Z") -> Case:
     now = parse_time(AWARE)
-    return Case("EXE-2026-0001", CaseKind.EXERCISE, "Cyber Europe", ExerciseStatus.PLANNED, None, "",
-                "grouping--5a5b7a8e-4b0e-4c8e-9f0f-2f9f7d1e0a12", now, now, "identity--x",
-                exercise=make_exercise_overview({"starts_at": start} if start else {}))
+    return Case(
+        "EXE-2026-0001",
+        CaseKind.EXERCISE,
+        "Cyber Europe",
+        ExerciseStatus.PLANNED,
+        None,
+        "",
+        "grouping--5a5b7a8e-4b0e-4c8e-9f0f-2f9f7d1e0a12",
+        now,
+        now,
+        "identity--x",
+        exercise=make_exercise_overview({"starts_at": start} if start else {}),
+    )
 
 
 def test_nis2_sectors_cover_both_annexes_with_their_subsectors() -> None:
     keys = {sector.value for sector in Sector}
-    for required in ("energy", "transport", "banking", "financial-market-infrastructure", "health",
-                     "drinking-water", "waste-water", "digital-infrastructure", "ict-service-management",
-                     "public-administration", "space", "postal-and-courier-services", "research", "manufacturing"):
+    for required in (
+        "energy",
+        "transport",
+        "banking",
+        "financial-market-infrastructure",
+        "health",
+        "drinking-water",
+        "waste-water",
+        "digital-infrastructure",
+        "ict-service-management",
+        "public-administration",
+        "space",
+        "postal-and-courier-services",
+        "research",
+        "manufacturing",
+    ):
         assert required in keys
     assert Sector.SPACE.annex is Annex.HIGH_CRITICALITY and Sector.FOOD.annex is Annex.OTHER_CRITICAL
     assert set(Sector.ENERGY.subsectors) == {"electricity", "district-heating-and-cooling", "oil", "gas", "hydrogen"}
@@ -64,25 +97,35 @@ def test_telecommunications_names_its_sector_and_subsector() -> None:
 
 
 def test_incident_fields_read_labels_keys_and_times_with_offsets_and_keep_utc() -> None:
-    details = make_incident_details({
-        "awareness_at": "2026-03-28T12:00:00+01:00", "functional_impact": "Denial of Critical Services/Loss of Control",
-        "attack_vector": "Email/Phishing", "rsit": "Intrusions / System Compromise", "users_affected": "120",
-        "cross_border": "yes", "affected_states": "BE, NL", "regimes": ["nis2", "circia"],
-    })
+    details = make_incident_details(
+        {
+            "awareness_at": "2026-03-28T12:00:00+01:00",
+            "functional_impact": "Denial of Critical Services/Loss of Control",
+            "attack_vector": "Email/Phishing",
+            "rsit": "Intrusions / System Compromise",
+            "users_affected": "120",
+            "cross_border": "yes",
+            "affected_states": "BE, NL",
+            "regimes": ["nis2", "circia"],
+        }
+    )
     assert details.awareness_at == datetime(2026, 3, 28, 11, 0, tzinfo=UTC)
     assert to_dict(details)["functional_impact"] == "denial-of-critical-services-loss-of-control"
     assert details.users_affected == 120 and details.affected_states == [MemberState.BE, MemberState.NL]
     assert details.regimes == [Regime.NIS2, Regime.CIRCIA]
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("users_affected", "-3", "Users affected must be a whole number"),
-    ("cross_border", "perhaps", "must be yes or no"),
-    ("first_detected", "last Tuesday", "is not a date and time"),
-    ("impact_severity", "orange", "unknown impact severity 'orange'"),
-    ("contact_24_7", "line one\nline two", "line breaks"),
-    ("no_such_field", "x", "unknown field 'no_such_field'"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("users_affected", "-3", "Users affected must be a whole number"),
+        ("cross_border", "perhaps", "must be yes or no"),
+        ("first_detected", "last Tuesday", "is not a date and time"),
+        ("impact_severity", "orange", "unknown impact severity 'orange'"),
+        ("contact_24_7", "line one\nline two", "line breaks"),
+        ("no_such_field", "x", "unknown field 'no_such_field'"),
+    ],
+)
 def test_bad_incident_input_is_refused_naming_the_field(field: str, value: str, message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
         make_incident_details({"awareness_at": AWARE, field: value})
@@ -94,13 +137,23 @@ def test_an_incident_without_its_time_of_awareness_is_refused() -> None:
 
 
 def test_the_clocks_read_alone_give_the_deadlines_of_the_whole_record() -> None:
-    details = make_incident_details({"awareness_at": "2026-03-02T10:00:00+02:00", "regimes": "nis2,circia",
-                                     "handled_at": "2026-03-09T08:00:00Z", "sector": "energy",
-                                     "affected_states": "BE,NL", "systems_affected": "12"})
+    details = make_incident_details(
+        {
+            "awareness_at": "2026-03-02T10:00:00+02:00",
+            "regimes": "nis2,circia",
+            "handled_at": "2026-03-09T08:00:00Z",
+            "sector": "energy",
+            "affected_states": "BE,NL",
+            "systems_affected": "12",
+        }
+    )
     stored = to_dict(details)
     clocks = reporting_clocks(stored)
     assert (clocks.awareness_at, clocks.regimes, clocks.handled_at) == (
-        details.awareness_at, details.regimes, details.handled_at)
+        details.awareness_at,
+        details.regimes,
+        details.handled_at,
+    )
     now = parse_time("2026-04-20T00:00:00Z")
     assert reporting_deadlines(clocks, [], now) == reporting_deadlines(details, [], now)
     with pytest.raises(InvalidInput, match="Time of awareness is required"):
@@ -111,8 +164,9 @@ def test_the_clocks_read_alone_give_the_deadlines_of_the_whole_record() -> None:
 
 def test_a_stage_submitted_before_awareness_is_refused() -> None:
     case = incident_case()
-    case.records[RecordKind.STAGE] = [make_record(RecordKind.STAGE, {"stage": "early-warning",
-                                                                     "submitted_at": "2026-03-02T07:59:00Z"})]
+    case.records[RecordKind.STAGE] = [
+        make_record(RecordKind.STAGE, {"stage": "early-warning", "submitted_at": "2026-03-02T07:59:00Z"})
+    ]
     with pytest.raises(InvalidInput, match=r"early warning cannot be submitted .* before the time of awareness"):
         check_case(case)
 
@@ -125,16 +179,24 @@ def test_a_stage_recorded_in_the_future_is_refused() -> None:
 
 
 def test_a_rating_outside_psmu_is_refused() -> None:
-    assert make_record(RecordKind.OBJECTIVE, {"objective": "Activate the crisis cell", "rating": "s"}).rating \
-        is Rating.S
+    assert (
+        make_record(RecordKind.OBJECTIVE, {"objective": "Activate the crisis cell", "rating": "s"}).rating is Rating.S
+    )
     with pytest.raises(InvalidInput, match="unknown rating 'X'; use one of P, S, M, U"):
         make_record(RecordKind.OBJECTIVE, {"objective": "Activate the crisis cell", "rating": "X"})
 
 
 def test_an_inject_whose_actual_time_precedes_the_exercise_start_is_refused() -> None:
     case = exercise_case()
-    good = make_record(RecordKind.INJECT, {"number": "1", "planned_at": "2026-05-01T09:00:00Z",
-                                           "actual_at": "2026-05-01T09:05:00Z", "description": "Ransom note"})
+    good = make_record(
+        RecordKind.INJECT,
+        {
+            "number": "1",
+            "planned_at": "2026-05-01T09:00:00Z",
+            "actual_at": "2026-05-01T09:05:00Z",
+            "description": "Ransom note",
+        },
+    )
     case.records[RecordKind.INJECT] = [good]
     check_case(case)
     early = with_changes(good, {"actual_at": "2026-05-01T07:59:00Z"}, "an inject")
@@ -145,19 +207,30 @@ def test_an_inject_whose_actual_time_precedes_the_exercise_start_is_refused() ->
 
 def test_records_that_do_not_fit_the_kind_of_case_are_refused() -> None:
     case = exercise_case()
-    case.records[RecordKind.STAGE] = [make_record(RecordKind.STAGE, {"stage": "final",
-                                                                     "submitted_at": "2026-05-01T09:00:00Z"})]
+    case.records[RecordKind.STAGE] = [
+        make_record(RecordKind.STAGE, {"stage": "final", "submitted_at": "2026-05-01T09:00:00Z"})
+    ]
     with pytest.raises(InvalidInput, match="an exercise case has no stages"):
         check_case(case)
 
 
 def test_exercise_records_read_json_aliases_and_check_their_own_rules() -> None:
-    inject = make_record(RecordKind.INJECT, {"planned": "2026-05-01T09:00Z", "from": "EXCON", "to": "CSIRT",
-                                             "description": "Ransom note"})
+    inject = make_record(
+        RecordKind.INJECT,
+        {"planned": "2026-05-01T09:00Z", "from": "EXCON", "to": "CSIRT", "description": "Ransom note"},
+    )
     assert (inject.sender, inject.recipient) == ("EXCON", "CSIRT")
-    item = make_record(RecordKind.IMPROVEMENT, {"capability": "Operational coordination", "issue": "No call tree",
-                                                "corrective_action": "Write one", "element": "planning",
-                                                "start_date": "2026-06-01", "completion_date": "2026-07-01"})
+    item = make_record(
+        RecordKind.IMPROVEMENT,
+        {
+            "capability": "Operational coordination",
+            "issue": "No call tree",
+            "corrective_action": "Write one",
+            "element": "planning",
+            "start_date": "2026-06-01",
+            "completion_date": "2026-07-01",
+        },
+    )
     assert item.completion_date == date(2026, 7, 1)
     with pytest.raises(InvalidInput, match="completed before it starts"):
         with_changes(item, {"completion_date": "2026-05-01"}, "an improvement item")
@@ -180,12 +253,20 @@ def test_every_field_is_declared_once_with_a_label_and_every_report_section_is_n
     assert len(names) == len(set(names))
     assert all(info.label and info.section for info in infos)
     sections = {info.section for info in infos}
-    assert {"Reporting entity", "Classification (RSIT and NIS Cooperation Group)",
-            "CISA incident notification"} <= sections
+    assert {
+        "Reporting entity",
+        "Classification (RSIT and NIS Cooperation Group)",
+        "CISA incident notification",
+    } <= sections
     # Each stage's own report repeats what NIS2 asks of it: the early warning whether the act is suspected
     # malicious and may cross borders, the final report the root cause and the mitigation.
     stages = {stage: {info.name for info in infos if stage in info.stages} for stage in Stage}
     assert stages[Stage.EARLY_WARNING] >= {"suspected_malicious", "cross_border"}
     assert stages[Stage.NOTIFICATION] >= {"initial_assessment", "impact_severity"}
-    assert stages[Stage.FINAL] >= {"root_cause", "threat_type", "mitigation_applied", "mitigation_ongoing",
-                                   "cross_border_impact"}
+    assert stages[Stage.FINAL] >= {
+        "root_cause",
+        "threat_type",
+        "mitigation_applied",
+        "mitigation_ongoing",
+        "cross_border_impact",
+    }

@@ -12,15 +12,24 @@ from workbench.domain.cases.vocab import Rating
 from workbench.domain.deadlines import Stage
 from workbench.domain.errors import InvalidInput
 from workbench.domain.tlp import Tlp
-from workbench.services import case_links, case_reports, cases
+from workbench.services import cases
+from workbench.services.cases import links as case_links
+from workbench.services.cases import reports as case_reports
 from workbench.services.reports import effective_tlp
 from workbench.services.reports.analyst_input import parse_analyst
 from workbench.services.workspace import Workspace
 from workbench.storage.objects import ObjectStore
 
-RED_MALWARE = {"type": "malware", "spec_version": "2.1", "id": "malware--0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d",
-               "created": "2026-03-02T09:00:00.000Z", "modified": "2026-03-02T09:00:00.000Z", "name": "GreyLantern",
-               "is_family": True, "object_marking_refs": [Tlp.RED.marking_id]}
+RED_MALWARE = {
+    "type": "malware",
+    "spec_version": "2.1",
+    "id": "malware--0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d",
+    "created": "2026-03-02T09:00:00.000Z",
+    "modified": "2026-03-02T09:00:00.000Z",
+    "name": "GreyLantern",
+    "is_family": True,
+    "object_marking_refs": [Tlp.RED.marking_id],
+}
 
 
 def store(ws: Workspace, *objects: dict) -> None:
@@ -46,7 +55,8 @@ def test_incident_input_carries_the_case_fields_records_and_linked_objects(works
     assert {task.title for task in report.tasks} == {"Rotate credentials", "Brief ministry"}
     assert [(row.type, row.value) for row in report.indicators] == [("ipv4-addr", "203.0.113.9")]
     assert [(row.technique_id, row.name) for row in report.techniques] == [
-        ("T1190", "Exploit Public-Facing Application")]
+        ("T1190", "Exploit Public-Facing Application")
+    ]
     assert [(row.type, row.name, row.tlp) for row in report.linked] == [("malware", "GreyLantern", Tlp.RED)]
     assert report.originator == workspace.org_name and report.summary == "VPN appliance exploited."
 
@@ -68,7 +78,9 @@ def test_exercise_input_carries_overview_objectives_observations_plan_and_inject
     report = case_reports.exercise_report_input(workspace, ref)
     assert report.overview.sponsor == "ENISA" and report.title == "Cyber Europe 2026"
     assert [(p.organisation, p.role.value) for p in report.participants] == [
-        ("CISA", "third-party-observer"), ("CERT-EU", "player")]
+        ("CISA", "third-party-observer"),
+        ("CERT-EU", "player"),
+    ]
     assert [(o.objective, o.rating) for o in report.objectives] == [("Activate the crisis cell within 1 h", Rating.S)]
     assert {o.title for o in report.observations} == {"Fast triage", "Call tree out of date"}
     assert report.improvements[0].completion_date == date(2026, 9, 30)
@@ -78,8 +90,9 @@ def test_exercise_input_carries_overview_objectives_observations_plan_and_inject
 
 def test_the_wrong_report_for_a_case_is_refused_in_one_line(workspace: Workspace) -> None:
     incident, exercise = full_incident(workspace), full_exercise(workspace)
-    with pytest.raises(InvalidInput, match=f"case {exercise} is an exercise case; an incident report needs an "
-                                           "incident case") as refused:
+    with pytest.raises(
+        InvalidInput, match=f"case {exercise} is an exercise case; an incident report needs an incident case"
+    ) as refused:
         case_reports.incident_report_input(workspace, exercise)
     assert "\n" not in str(refused.value)
     with pytest.raises(InvalidInput, match="is an incident case; an exercise report needs an exercise case"):
@@ -88,25 +101,35 @@ def test_the_wrong_report_for_a_case_is_refused_in_one_line(workspace: Workspace
         case_reports.report_from_case(workspace, "briefing", "INC-2099-0001")
 
 
-def test_briefing_of_a_case_has_its_actors_techniques_sector_and_the_analysts_judgements(
-        workspace: Workspace) -> None:
+def test_briefing_of_a_case_has_its_actors_techniques_sector_and_the_analysts_judgements(workspace: Workspace) -> None:
     ref = full_incident(workspace)
-    actor = case_links.create_object(workspace, ref, {"type": "threat-actor", "name": "Sandstorm Owl",
-                                                      "aliases": ["SO-17"], "threat_actor_types": ["criminal"]})
-    technique = next(obj_id for obj_id in cases.get_case(workspace, ref).linked
-                     if obj_id.startswith("attack-pattern--"))
+    actor = case_links.create_object(
+        workspace,
+        ref,
+        {"type": "threat-actor", "name": "Sandstorm Owl", "aliases": ["SO-17"], "threat_actor_types": ["criminal"]},
+    )
+    technique = next(
+        obj_id for obj_id in cases.get_case(workspace, ref).linked if obj_id.startswith("attack-pattern--")
+    )
     uses = relationship(actor, technique, "uses", description="Exploited the VPN appliance")
     store(workspace, uses)
-    analyst = parse_analyst({"key_judgements": [{"statement": "Owl will strike again.", "likelihood": "likely",
-                                                 "confidence": "moderate"}],
-                             "actors": [{"name": "SO-17", "attribution_confidence": "high"}]})
+    analyst = parse_analyst(
+        {
+            "key_judgements": [
+                {"statement": "Owl will strike again.", "likelihood": "likely", "confidence": "moderate"}
+            ],
+            "actors": [{"name": "SO-17", "attribution_confidence": "high"}],
+        }
+    )
     briefing = case_reports.report_from_case(workspace, "briefing", ref, analyst=analyst).report
     assert briefing.case_ref == ref and briefing.title == "Threat briefing: Grid operator intrusion"
-    assert [(a.name, a.attribution_confidence.value if a.attribution_confidence else None)
-            for a in briefing.actors] == [("Sandstorm Owl", "high")]
+    assert [
+        (a.name, a.attribution_confidence.value if a.attribution_confidence else None) for a in briefing.actors
+    ] == [("Sandstorm Owl", "high")]
     assert [(t.technique_id, t.observed_use) for t in briefing.techniques] == [("T1190", "Exploited the VPN appliance")]
     assert [(s.sector, s.severity, s.outlook, s.incidents) for s in briefing.sectors] == [
-        ("Energy", "yellow", "stable", 1)]
+        ("Energy", "yellow", "stable", 1)
+    ]
     assert [j.statement for j in briefing.judgements] == ["Owl will strike again."]
     assert briefing.tlp is Tlp.AMBER_STRICT  # the case's marking when the analyst names none
     assert f"objects linked to case {ref}" in briefing.selection_note

@@ -11,7 +11,9 @@ from workbench.domain.cases.fields import parse_time
 from workbench.domain.cases.vocab import CaseKind, IncidentStatus, Rating, TaskStatus
 from workbench.domain.deadlines import Stage, StageState
 from workbench.domain.errors import InvalidInput
-from workbench.services import case_links, case_records, cases
+from workbench.services import cases
+from workbench.services.cases import links as case_links
+from workbench.services.cases import records as case_records
 from workbench.services.workspace import Workspace
 from workbench.storage import audit
 from workbench.storage.objects import ObjectStore, store_digest
@@ -20,13 +22,16 @@ AWARE = "2026-03-02T08:00:00.000Z"
 
 
 def incident(ws: Workspace, title: str = "Grid operator intrusion", **fields: object) -> str:
-    return cases.create_case(ws, "incident", title, fields={"awareness_at": AWARE, **fields},
-                             now=parse_time(AWARE)).ref
+    return cases.create_case(ws, "incident", title, fields={"awareness_at": AWARE, **fields}, now=parse_time(AWARE)).ref
 
 
 def exercise(ws: Workspace) -> str:
-    return cases.create_case(ws, "exercise", "Cyber Europe 2026", fields={
-        "starts_at": "2026-06-10T07:00:00Z", "ends_at": "2026-06-11T17:00:00Z", "exercise_type": "full-scale"}).ref
+    return cases.create_case(
+        ws,
+        "exercise",
+        "Cyber Europe 2026",
+        fields={"starts_at": "2026-06-10T07:00:00Z", "ends_at": "2026-06-11T17:00:00Z", "exercise_type": "full-scale"},
+    ).ref
 
 
 def library(ws: Workspace, *objects: dict) -> None:  # type: ignore[type-arg]
@@ -51,8 +56,10 @@ def test_cases_get_references_per_kind_and_every_change_is_audited(workspace: Wo
     assert case.incident.subsector == "electricity" and case.tlp is not None and case.tlp.short == "AMBER"
     cases.update_case(workspace, first, fields={"sector": "telecommunications"})
     moved = cases.get_case(workspace, first).incident
-    assert moved is not None and (moved.sector.value, moved.subsector) == ("digital-infrastructure",
-                                                                          "electronic-communications")
+    assert moved is not None and (moved.sector.value, moved.subsector) == (
+        "digital-infrastructure",
+        "electronic-communications",
+    )
     cases.update_case(workspace, first, fields={"sector": "health"})  # the old sub-sector goes with the old sector
     moved = cases.get_case(workspace, first).incident
     assert moved is not None and moved.subsector is None
@@ -61,21 +68,35 @@ def test_cases_get_references_per_kind_and_every_change_is_audited(workspace: Wo
     assert cases.get_case(workspace, case.stix_id).ref == first  # found by its STIX id too
 
 
-@pytest.mark.parametrize("change", [
-    lambda ws, inc, exe: case_records.add_record(ws, exe, "objective", {"objective": "Activate", "rating": "X"}),
-    lambda ws, inc, exe: case_records.record_stage(ws, inc, "early-warning", "2026-03-02T07:59:59Z"),
-    lambda ws, inc, exe: case_records.add_record(ws, exe, "inject", {"planned_at": "2026-06-10T06:59:00Z",
-                                                              "description": "Too early"}),
-    lambda ws, inc, exe: cases.update_case(ws, inc, fields={"sector": "agriculture"}),
-    lambda ws, inc, exe: cases.update_case(ws, inc, fields={"awareness_at": "2026-03-05T00:00:00Z"}),
-    lambda ws, inc, exe: case_records.add_records(ws, exe, {"injects": [
-        {"planned_at": "2026-06-10T08:00:00Z", "description": "Fine"},
-        {"planned_at": "2026-06-10T09:00:00Z", "actual_at": "2026-06-09T09:00:00Z", "description": "Bad"}]}),
-    lambda ws, inc, exe: case_links.link_objects(ws, inc, ["indicator--8e2e2d2b-17d4-4cbc-8938-47b1e2f3c2aa"]),
-    lambda ws, inc, exe: case_records.add_record(ws, inc, "participant", {"organisation": "ENISA"}),
-    lambda ws, inc, exe: case_links.create_object(ws, inc, {"type": "indicator", "pattern": "[ipv4-addr:value = ",
-                                                       "pattern_type": "stix", "valid_from": AWARE}),
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda ws, inc, exe: case_records.add_record(ws, exe, "objective", {"objective": "Activate", "rating": "X"}),
+        lambda ws, inc, exe: case_records.record_stage(ws, inc, "early-warning", "2026-03-02T07:59:59Z"),
+        lambda ws, inc, exe: case_records.add_record(
+            ws, exe, "inject", {"planned_at": "2026-06-10T06:59:00Z", "description": "Too early"}
+        ),
+        lambda ws, inc, exe: cases.update_case(ws, inc, fields={"sector": "agriculture"}),
+        lambda ws, inc, exe: cases.update_case(ws, inc, fields={"awareness_at": "2026-03-05T00:00:00Z"}),
+        lambda ws, inc, exe: case_records.add_records(
+            ws,
+            exe,
+            {
+                "injects": [
+                    {"planned_at": "2026-06-10T08:00:00Z", "description": "Fine"},
+                    {"planned_at": "2026-06-10T09:00:00Z", "actual_at": "2026-06-09T09:00:00Z", "description": "Bad"},
+                ]
+            },
+        ),
+        lambda ws, inc, exe: case_links.link_objects(ws, inc, ["indicator--8e2e2d2b-17d4-4cbc-8938-47b1e2f3c2aa"]),
+        lambda ws, inc, exe: case_records.add_record(ws, inc, "participant", {"organisation": "ENISA"}),
+        lambda ws, inc, exe: case_links.create_object(
+            ws,
+            inc,
+            {"type": "indicator", "pattern": "[ipv4-addr:value = ", "pattern_type": "stix", "valid_from": AWARE},
+        ),
+    ],
+)
 def test_refused_changes_leave_the_store_exactly_as_it_was(workspace: Workspace, change) -> None:  # type: ignore[no-untyped-def]
     inc, exe = incident(workspace), exercise(workspace)
     case_records.record_stage(workspace, inc, "early-warning", "2026-03-02T09:00:00Z")  # so that moving awareness fails
@@ -90,8 +111,10 @@ def test_stage_versions_count_up_and_deadlines_follow_submissions(workspace: Wor
     first = case_records.record_stage(workspace, ref, "early-warning", "2026-03-02T20:00:00Z", reference="CSIRT-BE-1")
     second = case_records.record_stage(workspace, ref, Stage.EARLY_WARNING, "2026-03-03T10:00:00Z")
     assert (first.version, second.version) == (1, 2)
-    deadlines = {item.stage: item for item in cases.case_deadlines(cases.get_case(workspace, ref),
-                                                                    parse_time("2026-03-06T00:00:00Z"))}
+    deadlines = {
+        item.stage: item
+        for item in cases.case_deadlines(cases.get_case(workspace, ref), parse_time("2026-03-06T00:00:00Z"))
+    }
     assert deadlines[Stage.EARLY_WARNING].state is StageState.MET and deadlines[Stage.EARLY_WARNING].versions == 2
     assert deadlines[Stage.NOTIFICATION].state is StageState.OVERDUE
     assert deadlines[Stage.CIRCIA].state is StageState.OVERDUE
@@ -104,14 +127,21 @@ def test_stage_versions_count_up_and_deadlines_follow_submissions(workspace: Wor
 def test_the_deadline_panel_lists_open_incidents_most_urgent_first_with_overdue_flagged(workspace: Workspace) -> None:
     late = incident(workspace, "Late one")
     case_records.record_stage(workspace, late, "early-warning", "2026-03-02T10:00:00Z")
-    fresh = cases.create_case(workspace, "incident", "Fresh one", fields={"awareness_at": "2026-03-05T12:00:00Z"},
-                              now=parse_time("2026-03-05T12:00:00Z")).ref
+    fresh = cases.create_case(
+        workspace,
+        "incident",
+        "Fresh one",
+        fields={"awareness_at": "2026-03-05T12:00:00Z"},
+        now=parse_time("2026-03-05T12:00:00Z"),
+    ).ref
     closed = incident(workspace, "Closed one")
     cases.update_case(workspace, closed, status="closed")
     exercise(workspace)
     panel = cases.deadline_panel(workspace, now=parse_time("2026-03-05T13:00:00Z"))
     assert [(row.ref, row.stage, row.overdue) for row in panel] == [
-        (late, Stage.NOTIFICATION, True), (fresh, Stage.EARLY_WARNING, False)]
+        (late, Stage.NOTIFICATION, True),
+        (fresh, Stage.EARLY_WARNING, False),
+    ]
 
 
 def test_list_filters_by_kind_status_sector_state_text_and_linked_object(workspace: Workspace) -> None:
@@ -150,8 +180,9 @@ def test_list_sorts_and_pages_in_sql_and_open_cases_fill_whole_pages(workspace: 
     pages = [cases.list_cases(workspace, order="ref", descending=False, limit=2, offset=offset) for offset in (0, 2)]
     assert [item.ref for page in pages for item in page] == sorted(refs)
     # "open" is a filter of the query, not of the page: a page of two open cases is full.
-    assert [item.title for item in cases.list_cases(workspace, open_only=True, order="title", limit=2,
-                                                     descending=False)] == ["Bravo", "Charlie"]
+    assert [
+        item.title for item in cases.list_cases(workspace, open_only=True, order="title", limit=2, descending=False)
+    ] == ["Bravo", "Charlie"]
     assert cases.list_cases(workspace, open_only=True, status=["closed"]) == []
     with pytest.raises(InvalidInput, match="cannot sort cases by"):
         cases.list_cases(workspace, order="details")
@@ -175,12 +206,21 @@ def test_linking_needs_objects_of_the_library_and_unlinking_keeps_them(workspace
 
 def test_objects_created_in_a_case_are_local_versions_in_the_library_with_the_case_tlp(workspace: Workspace) -> None:
     ref = incident(workspace)
-    created = case_links.create_object(workspace, ref, {
-        "type": "indicator", "name": "Beacon", "pattern": "[domain-name:value = 'evil.example']",
-        "pattern_type": "stix", "valid_from": AWARE})
+    created = case_links.create_object(
+        workspace,
+        ref,
+        {
+            "type": "indicator",
+            "name": "Beacon",
+            "pattern": "[domain-name:value = 'evil.example']",
+            "pattern_type": "stix",
+            "valid_from": AWARE,
+        },
+    )
     observable = case_links.create_object(workspace, ref, {"type": "ipv4-addr", "value": "198.51.100.7"})
-    actor = case_links.create_object(workspace, ref, {"type": "threat-actor", "name": "Sandstorm Owl",
-                                                 "threat_actor_types": ["nation-state"]})
+    actor = case_links.create_object(
+        workspace, ref, {"type": "threat-actor", "name": "Sandstorm Owl", "threat_actor_types": ["nation-state"]}
+    )
     stored = workspace.objects.get(created)
     assert stored is not None and stored["created_by_ref"] == workspace.identity_id
     assert stored["object_marking_refs"] == [cases.DEFAULT_TLP.marking_id]
@@ -196,10 +236,15 @@ def test_objects_created_in_a_case_are_local_versions_in_the_library_with_the_ca
 
 def test_records_are_added_updated_and_removed(workspace: Workspace) -> None:
     ref = incident(workspace)
-    task = case_records.add_record(workspace, ref, "task", {"title": "Reset VPN passwords", "owner": "Ana",
-                                                     "due": "2026-03-03T12:00:00Z"})
-    event = case_records.add_record(workspace, ref, "event", {"at": "2026-03-01T23:10:00Z", "kind": "attacker-activity",
-                                                              "title": "VPN login from TOR"})
+    task = case_records.add_record(
+        workspace, ref, "task", {"title": "Reset VPN passwords", "owner": "Ana", "due": "2026-03-03T12:00:00Z"}
+    )
+    event = case_records.add_record(
+        workspace,
+        ref,
+        "event",
+        {"at": "2026-03-01T23:10:00Z", "kind": "attacker-activity", "title": "VPN login from TOR"},
+    )
     done = case_records.update_record(workspace, ref, "task", task.uid, {"completed_at": "2026-03-03T09:00:00Z"})
     assert done.status is TaskStatus.DONE
     case_records.remove_record(workspace, ref, "event", event.uid)
@@ -212,23 +257,61 @@ def test_records_are_added_updated_and_removed(workspace: Workspace) -> None:
 
 def test_an_exercise_takes_its_records_from_one_json_document(workspace: Workspace) -> None:
     ref = exercise(workspace)
-    counts = case_records.add_records(workspace, ref, {
-        "overview": {"scenario": "Ransomware on a regional grid operator", "sponsor": "ENISA"},
-        "participants": [{"organisation": "CISA", "role": "third-party-observer"}],
-        "objectives": [{"objective": "Activate the national crisis cell within 1 h", "capability": "Operational "
-                        "coordination", "rating": "M"}],
-        "injects": [{"number": "1", "planned": "2026-06-10T08:00:00Z", "actual": "2026-06-10T08:12:00Z",
-                     "from": "EXCON", "to": "National CSIRT", "description": "Ransom note on SCADA HMIs",
-                     "expected_action": "Early warning to the authority", "observed_action": "Sent after 40 min"}],
-        "observations": [{"kind": "afi", "title": "Call tree out of date", "analysis": "No owner",
-                          "recommendation": "Name an owner", "reference": "National plan 4.2"}],
-        "improvements": [{"capability": "Operational coordination", "issue": "Call tree out of date",
-                          "corrective_action": "Review quarterly", "element": "planning",
-                          "responsible_org": "National CSIRT", "start_date": "2026-07-01",
-                          "completion_date": "2026-09-30"}],
-    })
-    assert counts == {"overview": 2, "participants": 1, "objectives": 1, "injects": 1, "observations": 1,
-                      "improvements": 1}
+    counts = case_records.add_records(
+        workspace,
+        ref,
+        {
+            "overview": {"scenario": "Ransomware on a regional grid operator", "sponsor": "ENISA"},
+            "participants": [{"organisation": "CISA", "role": "third-party-observer"}],
+            "objectives": [
+                {
+                    "objective": "Activate the national crisis cell within 1 h",
+                    "capability": "Operational coordination",
+                    "rating": "M",
+                }
+            ],
+            "injects": [
+                {
+                    "number": "1",
+                    "planned": "2026-06-10T08:00:00Z",
+                    "actual": "2026-06-10T08:12:00Z",
+                    "from": "EXCON",
+                    "to": "National CSIRT",
+                    "description": "Ransom note on SCADA HMIs",
+                    "expected_action": "Early warning to the authority",
+                    "observed_action": "Sent after 40 min",
+                }
+            ],
+            "observations": [
+                {
+                    "kind": "afi",
+                    "title": "Call tree out of date",
+                    "analysis": "No owner",
+                    "recommendation": "Name an owner",
+                    "reference": "National plan 4.2",
+                }
+            ],
+            "improvements": [
+                {
+                    "capability": "Operational coordination",
+                    "issue": "Call tree out of date",
+                    "corrective_action": "Review quarterly",
+                    "element": "planning",
+                    "responsible_org": "National CSIRT",
+                    "start_date": "2026-07-01",
+                    "completion_date": "2026-09-30",
+                }
+            ],
+        },
+    )
+    assert counts == {
+        "overview": 2,
+        "participants": 1,
+        "objectives": 1,
+        "injects": 1,
+        "observations": 1,
+        "improvements": 1,
+    }
     case = cases.get_case(workspace, ref)
     assert case.kind is CaseKind.EXERCISE and case.exercise is not None and case.exercise.sponsor == "ENISA"
     assert case.objectives[0].rating is Rating.M and case.injects[0].sender == "EXCON"

@@ -41,8 +41,9 @@ def test_sigkill_mid_write_leaves_all_or_nothing(tmp_path: Path, delay: float) -
     path = tmp_path / "w.db"
     create_workspace(path, PASSPHRASE, "Org").close()
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(path), PASSPHRASE, str(COUNT)],
-                              stdout=subprocess.PIPE, text=True, env=env)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(path), PASSPHRASE, str(COUNT)], stdout=subprocess.PIPE, text=True, env=env
+    )
     assert writer.stdout is not None
     assert writer.stdout.readline().strip() == "writing"
     time.sleep(delay)

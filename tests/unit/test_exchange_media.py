@@ -12,8 +12,12 @@ def fake_system(tmp_path: Path, mounts: list[str]) -> tuple[Path, Path]:
     proc, sys_root = tmp_path / "proc", tmp_path / "sys"
     (proc / "self").mkdir(parents=True)
     (proc / "self" / "mounts").write_text("\n".join(mounts) + "\n")
-    for disk, removable, parts in (("sda", "0", ["sda1"]), ("sdb", "1", ["sdb1"]), ("mmcblk0", "1", ["mmcblk0p1"]),
-                                   ("sdc", "0", ["sdc1"])):
+    for disk, removable, parts in (
+        ("sda", "0", ["sda1"]),
+        ("sdb", "1", ["sdb1"]),
+        ("mmcblk0", "1", ["mmcblk0p1"]),
+        ("sdc", "0", ["sdc1"]),
+    ):
         (sys_root / "devices" / disk).mkdir(parents=True)
         (sys_root / "devices" / disk / "removable").write_text(removable + "\n")
         for part in parts:
@@ -34,17 +38,23 @@ def test_lists_mounted_removable_volumes_with_free_space(tmp_path: Path) -> None
     for folder in (stick, card, usb_disk, system):
         folder.mkdir()
     escaped = str(stick).replace(" ", "\\040")
-    proc, sys_root = fake_system(tmp_path, [
-        f"/dev/sda1 {system} ext4 rw,relatime 0 0",
-        f"/dev/sdb1 {escaped} vfat rw,nosuid,nodev 0 0",
-        f"/dev/mmcblk0p1 {card} exfat ro,nosuid 0 0",
-        f"/dev/sdc1 {usb_disk} ext4 rw 0 0",
-        "tmpfs /dev/shm tmpfs rw 0 0",
-        f"/dev/sdb1 {tmp_path / 'gone'} vfat rw 0 0",
-    ])
+    proc, sys_root = fake_system(
+        tmp_path,
+        [
+            f"/dev/sda1 {system} ext4 rw,relatime 0 0",
+            f"/dev/sdb1 {escaped} vfat rw,nosuid,nodev 0 0",
+            f"/dev/mmcblk0p1 {card} exfat ro,nosuid 0 0",
+            f"/dev/sdc1 {usb_disk} ext4 rw 0 0",
+            "tmpfs /dev/shm tmpfs rw 0 0",
+            f"/dev/sdb1 {tmp_path / 'gone'} vfat rw 0 0",
+        ],
+    )
     volumes = removable_volumes(proc, sys_root)
     assert [(v.mount_point, v.disk, v.read_only) for v in volumes] == [
-        (stick, "sdb", False), (card, "mmcblk0", True), (usb_disk, "sdc", False)]
+        (stick, "sdb", False),
+        (card, "mmcblk0", True),
+        (usb_disk, "sdc", False),
+    ]
     assert all(v.free_bytes > 0 and v.total_bytes >= v.free_bytes for v in volumes)
     assert volumes[0].fs_type == "vfat" and volumes[0].device == "/dev/sdb1"
 

@@ -43,8 +43,9 @@ def test_an_older_red_version_is_held_back_while_the_object_leaves(workspace: Wo
     [held] = plan.held
     assert held.version == first["modified"] and "older version TLP:RED" in held.reason
     assert GREEN in exported_ids(workspace, plan)
-    current_only = plan_export(workspace.conn, [first["id"]], ceiling=Tlp.RED, unmarked_as=Tlp.AMBER,
-                               recipient="P", include_history=False)
+    current_only = plan_export(
+        workspace.conn, [first["id"]], ceiling=Tlp.RED, unmarked_as=Tlp.AMBER, recipient="P", include_history=False
+    )
     assert len(current_only.vids) == 2 and not current_only.held
 
 
@@ -52,8 +53,9 @@ def test_relationships_come_along_only_when_both_ends_leave(workspace: Workspace
     family, beacon, other = malware(), indicator(), indicator(name="other")
     link, stray = relationship(beacon["id"], family["id"]), relationship(other["id"], family["id"])
     put(workspace, family, beacon, other, link, stray)
-    plan = plan_export(workspace.conn, [beacon["id"], family["id"]], ceiling=Tlp.CLEAR, unmarked_as=Tlp.CLEAR,
-                       recipient="P")
+    plan = plan_export(
+        workspace.conn, [beacon["id"], family["id"]], ceiling=Tlp.CLEAR, unmarked_as=Tlp.CLEAR, recipient="P"
+    )
     assert exported_ids(workspace, plan) == {family["id"], beacon["id"], link["id"]}
 
 
@@ -71,8 +73,14 @@ def test_a_link_to_a_held_back_object_is_held_back_too(workspace: Workspace) -> 
 def test_partner_keys_validity_revocation_and_rotation(workspace: Workspace) -> None:
     _, first_pem, first_id = new_private_key()
     _, second_pem, second_id = new_private_key()
-    partner = exchange.add_partner(workspace, "CERT-X", first_pem, valid_from="2026-01-01T00:00:00.000Z",
-                                   valid_until="2027-01-01T00:00:00.000Z", tlp_send=Tlp.GREEN)
+    partner = exchange.add_partner(
+        workspace,
+        "CERT-X",
+        first_pem,
+        valid_from="2026-01-01T00:00:00.000Z",
+        valid_until="2027-01-01T00:00:00.000Z",
+        tlp_send=Tlp.GREEN,
+    )
     key = partner.keys[0]
     assert key.problem_at(datetime(2026, 6, 1, tzinfo=UTC)) is None
     assert "only valid from" in key.problem_at(datetime(2025, 6, 1, tzinfo=UTC))

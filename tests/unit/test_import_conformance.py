@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import SHARED_DATA
 from workbench.domain.errors import InvalidInput
-from workbench.services.importer import ImportSummary, import_file
+from workbench.services.importing.importer import ImportSummary, import_file
 from workbench.services.workspace import Workspace
 
 CASES = SHARED_DATA / "conformance" / "stix2-validator-cases.jsonl"
@@ -38,8 +38,9 @@ def test_agreement_with_the_oasis_validator(workspace: Workspace, tmp_path: Path
     for number, line in enumerate(CASES.read_text(encoding="utf-8").splitlines()):
         case = json.loads(line)
         path = tmp_path / f"case-{number}.json"
-        path.write_text(case["input"] if case["input_kind"] == "string" else json.dumps(case["input"]),
-                        encoding="utf-8")
+        path.write_text(
+            case["input"] if case["input_kind"] == "string" else json.dumps(case["input"]), encoding="utf-8"
+        )
         errors = " ".join(case["default_errors"])
         try:
             summary = import_file(workspace, path, dry_run=True)

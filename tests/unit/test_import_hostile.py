@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import PASSPHRASE, REPO, bundle, indicator, malware
 from workbench.domain.errors import InvalidInput
-from workbench.services.importer import Limits, import_file
+from workbench.services.importing.importer import Limits, import_file
 from workbench.services.workspace import Workspace, create_workspace
 from workbench.storage.objects import store_digest
 
@@ -61,8 +61,11 @@ def test_invalid_utf8_duplicate_keys_concatenated_documents(workspace: Workspace
     good = orjson.dumps(malware())
     refused(workspace, raw(tmp_path, in_bundle(good[:-1] + b', "name_x": "caf\xe9"}')), "not UTF-8 .*offset")
     refused(workspace, raw(tmp_path, in_bundle(good[:-1] + b', "name": "twice"}')), "key 'name' appears twice")
-    refused(workspace, raw(tmp_path, orjson.dumps(bundle(malware())) + orjson.dumps(bundle(malware()))),
-            "more than one JSON document")
+    refused(
+        workspace,
+        raw(tmp_path, orjson.dumps(bundle(malware())) + orjson.dumps(bundle(malware()))),
+        "more than one JSON document",
+    )
     refused(workspace, raw(tmp_path, b'{"type": "bundle", "type": "bundle", "objects": []}'), "'type' twice")
 
 
@@ -70,8 +73,9 @@ def test_invalid_utf8_duplicate_keys_concatenated_documents(workspace: Workspace
 def test_not_stix_at_all(workspace: Workspace, tmp_path: Path) -> None:
     assert "is empty" in refused(workspace, raw(tmp_path, b"", "empty.json"), "empty")
     refused(workspace, raw(tmp_path, b'[1, "two", {"three": 3}, [4]]'), "holds no STIX objects")
-    refused(workspace, raw(tmp_path, b"2026-01-10 08:00:01 sshd[311]: Accepted publickey for root\n"),
-            "not a STIX document")
+    refused(
+        workspace, raw(tmp_path, b"2026-01-10 08:00:01 sshd[311]: Accepted publickey for root\n"), "not a STIX document"
+    )
     refused(workspace, raw(tmp_path, b'{"hello": "world"}'), "not STIX")
     refused(workspace, raw(tmp_path, orjson.dumps(bundle(malware()))[:-20]), "not valid JSON")
     refused(workspace, tmp_path, "is a folder")
@@ -86,22 +90,166 @@ def test_file_and_object_count_limits(workspace: Workspace, write_json: WriteJso
 
 
 @pytest.mark.timeout(120)
-def test_hostile_patterns_are_refused_quickly_and_nothing_else_suffers(workspace: Workspace,
-                                                                       write_json: WriteJson) -> None:
+def test_hostile_patterns_are_refused_quickly_and_nothing_else_suffers(
+    workspace: Workspace, write_json: WriteJson
+) -> None:
     many_ors = "[" + " OR ".join(f"file:hashes.MD5 = '{n:032x}'" for n in range(6_000)) + "]"
     deep = "(" * 50_000 + "[ipv4-addr:value = '1.2.3.4']" + ")" * 50_000
     fine = indicator()
     summary = import_file(workspace, write_json(bundle(indicator(pattern=many_ors), indicator(pattern=deep), fine)))
     assert summary.new == 1
     assert sorted(finding.message for finding in summary.refused) == [
-        "the pattern joins more than 5,000 comparisons", "the pattern nests brackets more than 100 deep"]
+        "the pattern joins more than 5,000 comparisons",
+        "the pattern nests brackets more than 100 deep",
+    ]
 
 
 def test_objects_that_cannot_be_stored_are_refused_alone(workspace: Workspace, tmp_path: Path) -> None:
     surrogate = orjson.dumps(malware())[:-1] + b', "x_note": "\\ud800"}'
     huge_integer = orjson.dumps(malware())[:-1] + b', "x_count": 1000000000000000000000000000000}'
-    deep = malware(x_tree=[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]
-                                  ]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]])
+    deep = malware(
+        x_tree=[
+            [
+                [
+                    [
+                        [
+                            [
+                                [
+                                    [
+                                        [
+                                            [
+                                                [
+                                                    [
+                                                        [
+                                                            [
+                                                                [
+                                                                    [
+                                                                        [
+                                                                            [
+                                                                                [
+                                                                                    [
+                                                                                        [
+                                                                                            [
+                                                                                                [
+                                                                                                    [
+                                                                                                        [
+                                                                                                            [
+                                                                                                                [
+                                                                                                                    [
+                                                                                                                        [
+                                                                                                                            [
+                                                                                                                                [
+                                                                                                                                    [
+                                                                                                                                        [
+                                                                                                                                            [
+                                                                                                                                                [
+                                                                                                                                                    [
+                                                                                                                                                        [
+                                                                                                                                                            [
+                                                                                                                                                                [
+                                                                                                                                                                    [
+                                                                                                                                                                        [
+                                                                                                                                                                            [
+                                                                                                                                                                                [
+                                                                                                                                                                                    [
+                                                                                                                                                                                        [
+                                                                                                                                                                                            [
+                                                                                                                                                                                                [
+                                                                                                                                                                                                    [
+                                                                                                                                                                                                        [
+                                                                                                                                                                                                            [
+                                                                                                                                                                                                                [
+                                                                                                                                                                                                                    [
+                                                                                                                                                                                                                        [
+                                                                                                                                                                                                                            [
+                                                                                                                                                                                                                                [
+                                                                                                                                                                                                                                    [
+                                                                                                                                                                                                                                        [
+                                                                                                                                                                                                                                            [
+                                                                                                                                                                                                                                                [
+                                                                                                                                                                                                                                                    [
+                                                                                                                                                                                                                                                        [
+                                                                                                                                                                                                                                                            [
+                                                                                                                                                                                                                                                                [
+                                                                                                                                                                                                                                                                    [
+                                                                                                                                                                                                                                                                        [
+                                                                                                                                                                                                                                                                            [
+                                                                                                                                                                                                                                                                                [
+                                                                                                                                                                                                                                                                                    [
+                                                                                                                                                                                                                                                                                        [
+                                                                                                                                                                                                                                                                                            [
+                                                                                                                                                                                                                                                                                                1
+                                                                                                                                                                                                                                                                                            ]
+                                                                                                                                                                                                                                                                                        ]
+                                                                                                                                                                                                                                                                                    ]
+                                                                                                                                                                                                                                                                                ]
+                                                                                                                                                                                                                                                                            ]
+                                                                                                                                                                                                                                                                        ]
+                                                                                                                                                                                                                                                                    ]
+                                                                                                                                                                                                                                                                ]
+                                                                                                                                                                                                                                                            ]
+                                                                                                                                                                                                                                                        ]
+                                                                                                                                                                                                                                                    ]
+                                                                                                                                                                                                                                                ]
+                                                                                                                                                                                                                                            ]
+                                                                                                                                                                                                                                        ]
+                                                                                                                                                                                                                                    ]
+                                                                                                                                                                                                                                ]
+                                                                                                                                                                                                                            ]
+                                                                                                                                                                                                                        ]
+                                                                                                                                                                                                                    ]
+                                                                                                                                                                                                                ]
+                                                                                                                                                                                                            ]
+                                                                                                                                                                                                        ]
+                                                                                                                                                                                                    ]
+                                                                                                                                                                                                ]
+                                                                                                                                                                                            ]
+                                                                                                                                                                                        ]
+                                                                                                                                                                                    ]
+                                                                                                                                                                                ]
+                                                                                                                                                                            ]
+                                                                                                                                                                        ]
+                                                                                                                                                                    ]
+                                                                                                                                                                ]
+                                                                                                                                                            ]
+                                                                                                                                                        ]
+                                                                                                                                                    ]
+                                                                                                                                                ]
+                                                                                                                                            ]
+                                                                                                                                        ]
+                                                                                                                                    ]
+                                                                                                                                ]
+                                                                                                                            ]
+                                                                                                                        ]
+                                                                                                                    ]
+                                                                                                                ]
+                                                                                                            ]
+                                                                                                        ]
+                                                                                                    ]
+                                                                                                ]
+                                                                                            ]
+                                                                                        ]
+                                                                                    ]
+                                                                                ]
+                                                                            ]
+                                                                        ]
+                                                                    ]
+                                                                ]
+                                                            ]
+                                                        ]
+                                                    ]
+                                                ]
+                                            ]
+                                        ]
+                                    ]
+                                ]
+                            ]
+                        ]
+                    ]
+                ]
+            ]
+        ]
+    )
     good = orjson.dumps(malware())
     data = in_bundle(b",".join([surrogate, huge_integer, orjson.dumps(deep), good]))
     summary = import_file(workspace, raw(tmp_path, data))
@@ -132,7 +280,13 @@ def test_hundred_megabyte_string_in_bounded_memory(tmp_path: Path) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
     env = dict(os.environ, PYTHONPATH=str(REPO), WORKBENCH_PASSPHRASE=PASSPHRASE)
-    done = subprocess.run([sys.executable, "-m", "workbench", "import", "--db", str(db), str(path)],
-                          capture_output=True, text=True, env=env, preexec_fn=limit_memory, timeout=170)
+    done = subprocess.run(
+        [sys.executable, "-m", "workbench", "import", "--db", str(db), str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        preexec_fn=limit_memory,
+        timeout=170,
+    )
     assert done.returncode == 1, done.stderr
     assert done.stderr.strip().count("\n") == 0 and "larger than 64 MiB" in done.stderr

@@ -26,8 +26,14 @@ def read_all(data: bytes, chunk: int = reader.CHUNK_BYTES) -> tuple[list, reader
 
 
 @pytest.mark.skipif(not STIX.is_dir(), reason="shared STIX data not present")
-@pytest.mark.parametrize("name", ["misp-stix21/test_event1_stix21.json", "oasis-examples/infrastructure.json",
-                                  "elevator-idioms/idioms-json-2.1/sighting.json"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "misp-stix21/test_event1_stix21.json",
+        "oasis-examples/infrastructure.json",
+        "elevator-idioms/idioms-json-2.1/sighting.json",
+    ],
+)
 def test_every_chunk_boundary_reads_the_same_objects(name: str) -> None:
     """A value cut by the end of the buffer anywhere (inside strings, numbers, nested objects) is read whole."""
     data = (STIX / name).read_bytes()
@@ -48,8 +54,22 @@ def test_pattern_shapes_agree_with_the_library_on_hash_values() -> None:
     """Patterns that share a shape share a verdict: values that pass or fail each hash format keep their verdict."""
     checker = PatternChecker(DEFAULT_LIMITS)
     rnd = random.Random(5)
-    values = ["a" * 32, "A" * 32, "g" * 32, "0" * 31, "0" * 40, "0" * 64, "0" * 64 + "\n", "abc:/+.", "x y",
-              "0" * 33, "\n    " + "f" * 64, "9" * 128, "", "'quoted'"]
+    values = [
+        "a" * 32,
+        "A" * 32,
+        "g" * 32,
+        "0" * 31,
+        "0" * 40,
+        "0" * 64,
+        "0" * 64 + "\n",
+        "abc:/+.",
+        "x y",
+        "0" * 33,
+        "\n    " + "f" * 64,
+        "9" * 128,
+        "",
+        "'quoted'",
+    ]
     names = ["MD5", "'SHA-1'", "'SHA-256'", "SSDEEP", "'MD6'", "SHA512", "'unknown'"]
     for _ in range(300):
         value = rnd.choice(values).replace("'", "\\'")
@@ -68,27 +88,44 @@ def test_pattern_shapes_agree_with_the_library_on_real_patterns() -> None:
             if isinstance(obj, dict) and isinstance(obj.get("pattern"), str) and len(obj["pattern"]) < 3000:
                 patterns.add(obj["pattern"])
     checker = PatternChecker(DEFAULT_LIMITS)
-    disagreements = [pattern for pattern in sorted(patterns)
-                     if (checker.check(pattern, "2.1").error is None) != (not run_validator(pattern, "2.1"))]
+    disagreements = [
+        pattern
+        for pattern in sorted(patterns)
+        if (checker.check(pattern, "2.1").error is None) != (not run_validator(pattern, "2.1"))
+    ]
     assert len(patterns) > 500 and disagreements == []
     assert checker.validated < len(patterns) / 2  # shapes were shared: the library ran for a minority
 
 
 def test_timestamp_keys_match_the_store_and_refuse_impossible_dates() -> None:
     rnd = random.Random(3)
-    samples = ["2016-02-29T00:00:00Z", "2017-02-29T00:00:00Z", "1900-02-29T00:00:00Z", "2000-02-29T23:59:60.5Z",
-               "2020-04-31T00:00:00Z", "2020-01-01T24:00:00Z", "2020-01-01T00:00:00+01:00", "2020-01-01 00:00:00Z"]
-    samples += [f"{rnd.randint(0, 9999):04d}-{rnd.randint(0, 13):02d}-{rnd.randint(0, 32):02d}T{rnd.randint(0, 24):02d}"
-                f":{rnd.randint(0, 60):02d}:{rnd.randint(0, 61):02d}{rnd.choice(['', '.1', '.123456789012'])}Z"
-                for _ in range(3000)]
+    samples = [
+        "2016-02-29T00:00:00Z",
+        "2017-02-29T00:00:00Z",
+        "1900-02-29T00:00:00Z",
+        "2000-02-29T23:59:60.5Z",
+        "2020-04-31T00:00:00Z",
+        "2020-01-01T24:00:00Z",
+        "2020-01-01T00:00:00+01:00",
+        "2020-01-01 00:00:00Z",
+    ]
+    samples += [
+        f"{rnd.randint(0, 9999):04d}-{rnd.randint(0, 13):02d}-{rnd.randint(0, 32):02d}T{rnd.randint(0, 24):02d}"
+        f":{rnd.randint(0, 60):02d}:{rnd.randint(0, 61):02d}{rnd.choice(['', '.1', '.123456789012'])}Z"
+        for _ in range(3000)
+    ]
     for sample in samples:
         assert formats.timestamp_key(sample) == sortable_timestamp(sample), sample
     assert formats.timestamp_key("2017-02-29T00:00:00Z") is None
 
 
 def test_upgrade_maps_labels_and_adds_21_properties() -> None:
-    indicator = {"type": "indicator", "id": "indicator--5b6f3a5e-2c4c-4a5e-8d8c-1f2b3c4d5e6f",
-                 "labels": ["malicious-activity"], "pattern": "[x:y = 'z']"}
+    indicator = {
+        "type": "indicator",
+        "id": "indicator--5b6f3a5e-2c4c-4a5e-8d8c-1f2b3c4d5e6f",
+        "labels": ["malicious-activity"],
+        "pattern": "[x:y = 'z']",
+    }
     upgraded = upgrade(indicator)
     assert list(upgraded)[:3] == ["type", "spec_version", "id"]
     assert upgraded["indicator_types"] == ["malicious-activity"] and "labels" not in upgraded

@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import SHARED_DATA
 from workbench.domain.errors import InvalidInput
-from workbench.services.importer import import_file
+from workbench.services.importing.importer import import_file
 from workbench.services.workspace import Workspace
 
 STIX = SHARED_DATA / "stix"
@@ -51,7 +51,8 @@ def test_ics_attack_empty_custom_reference_is_only_a_warning(workspace: Workspac
     summary = import_file(workspace, STIX / "attack" / "ics-attack-18.1.json")
     assert summary.refused == [] and summary.new == summary.objects_read == 1826
     assert {(w.property, w.message) for w in summary.warnings} == {
-        ("x_mitre_data_source_ref", "is an empty reference; read as no reference")}
+        ("x_mitre_data_source_ref", "is an empty reference; read as no reference")
+    }
 
 
 def test_the_1019_or_pattern_imports(workspace: Workspace) -> None:

@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import bundle, indicator, malware, relationship, stix_id, threat_actor
 from workbench.domain.errors import Cancelled, InvalidInput
 from workbench.domain.tlp import TLP1_MARKING_IDS, Tlp
-from workbench.services.importer import Finding, ImportSource, import_file
+from workbench.services.importing.importer import Finding, ImportSource, import_file
 from workbench.services.workspace import Workspace
 from workbench.storage import audit
 from workbench.storage.objects import store_digest
@@ -27,8 +27,8 @@ def ids(findings: list[Finding]) -> list[str | None]:
 
 # -- shapes ------------------------------------------------------------------------------------------------------
 
-def test_stix21_bundle_imports_with_provenance_and_one_audit_entry(workspace: Workspace, write_json: WriteJson
-                                                                   ) -> None:
+
+def test_stix21_bundle_imports_with_provenance_and_one_audit_entry(workspace: Workspace, write_json: WriteJson) -> None:
     ind, mal = indicator(name="Kestrel beacon"), malware()
     path = write_json(bundle(ind, mal, relationship(ind["id"], mal["id"])), "kestrel.json")
     summary = import_file(workspace, path)
@@ -51,27 +51,46 @@ def test_bare_array_taxii_envelope_and_single_object_are_read(workspace: Workspa
 
 
 def test_stix20_bundle_is_upgraded_to_21(workspace: Workspace, write_json: WriteJson) -> None:
-    ind = {"type": "indicator", "id": stix_id("indicator"), "created": "2017-01-01T00:00:00.000Z",
-           "modified": "2017-01-01T00:00:00.000Z", "labels": ["malicious-activity"],
-           "pattern": "[domain-name:value = 'old.example']", "valid_from": "2017-01-01T00:00:00Z"}
-    mal = {"type": "malware", "id": stix_id("malware"), "created": "2017-01-01T00:00:00.000Z",
-           "modified": "2017-01-01T00:00:00.000Z", "name": "Oldie", "labels": ["trojan"]}
-    summary = import_file(workspace, write_json({"type": "bundle", "id": stix_id("bundle"), "spec_version": "2.0",
-                                                 "objects": [ind, mal]}))
+    ind = {
+        "type": "indicator",
+        "id": stix_id("indicator"),
+        "created": "2017-01-01T00:00:00.000Z",
+        "modified": "2017-01-01T00:00:00.000Z",
+        "labels": ["malicious-activity"],
+        "pattern": "[domain-name:value = 'old.example']",
+        "valid_from": "2017-01-01T00:00:00Z",
+    }
+    mal = {
+        "type": "malware",
+        "id": stix_id("malware"),
+        "created": "2017-01-01T00:00:00.000Z",
+        "modified": "2017-01-01T00:00:00.000Z",
+        "name": "Oldie",
+        "labels": ["trojan"],
+    }
+    summary = import_file(
+        workspace, write_json({"type": "bundle", "id": stix_id("bundle"), "spec_version": "2.0", "objects": [ind, mal]})
+    )
     assert (summary.shape, summary.new, summary.upgraded, summary.refused) == (
-        "STIX 2.0 bundle (upgraded to 2.1)", 2, 2, [])
+        "STIX 2.0 bundle (upgraded to 2.1)",
+        2,
+        2,
+        [],
+    )
     stored = workspace.objects.get(ind["id"])
     assert stored is not None
     assert (stored["spec_version"], stored["indicator_types"], stored["pattern_type"]) == (
-        "2.1", ["malicious-activity"], "stix")
+        "2.1",
+        ["malicious-activity"],
+        "stix",
+    )
     assert "labels" not in stored
     stored_malware = workspace.objects.get(mal["id"])
     assert stored_malware is not None and stored_malware["is_family"] is True
     assert stored_malware["malware_types"] == ["trojan"]
 
 
-def test_object_without_spec_version_is_read_as_20_with_a_warning(workspace: Workspace, write_json: WriteJson
-                                                                  ) -> None:
+def test_object_without_spec_version_is_read_as_20_with_a_warning(workspace: Workspace, write_json: WriteJson) -> None:
     obj = malware()
     del obj["spec_version"]
     summary = import_file(workspace, write_json(bundle(obj)))
@@ -81,8 +100,8 @@ def test_object_without_spec_version_is_read_as_20_with_a_warning(workspace: Wor
 
 # -- versioning --------------------------------------------------------------------------------------------------
 
-def test_importing_the_same_file_twice_changes_nothing_and_says_so(workspace: Workspace, write_json: WriteJson
-                                                                   ) -> None:
+
+def test_importing_the_same_file_twice_changes_nothing_and_says_so(workspace: Workspace, write_json: WriteJson) -> None:
     path = write_json(bundle(indicator(), malware(), threat_actor()))
     assert import_file(workspace, path).new == 3
     before = store_digest(workspace.conn)
@@ -111,8 +130,10 @@ def test_versions_newer_older_conflict_and_revoked(workspace: Workspace, write_j
 
 # -- findings ----------------------------------------------------------------------------------------------------
 
-def test_objects_with_errors_are_refused_with_reason_and_the_rest_imports(workspace: Workspace,
-                                                                          write_json: WriteJson) -> None:
+
+def test_objects_with_errors_are_refused_with_reason_and_the_rest_imports(
+    workspace: Workspace, write_json: WriteJson
+) -> None:
     good = indicator()
     bad_time = malware(created="2026-02-30T00:00:00Z")
     bad_pattern = indicator(pattern="[ipv4-addr:value = '1.2.3.4'")
@@ -120,8 +141,12 @@ def test_objects_with_errors_are_refused_with_reason_and_the_rest_imports(worksp
     summary = import_file(workspace, write_json(bundle(good, bad_time, bad_pattern, bad_ref, "just a string")))
     assert summary.new == 1 and summary.refused_count == 4 and len(summary.refused) == 4
     reasons = {(finding.object_id, finding.property) for finding in summary.refused}
-    assert reasons == {(bad_time["id"], "created"), (bad_pattern["id"], "pattern"), (bad_ref["id"], "target_ref"),
-                       (None, None)}
+    assert reasons == {
+        (bad_time["id"], "created"),
+        (bad_pattern["id"], "pattern"),
+        (bad_ref["id"], "target_ref"),
+        (None, None),
+    }
     assert "object 5" in str(summary.refused[-1])
     assert workspace.objects.get(bad_time["id"]) is None
 
@@ -135,8 +160,10 @@ def test_strict_refuses_the_whole_file_and_changes_nothing(workspace: Workspace,
 
 
 def test_warnings_are_kept_with_the_object(workspace: Workspace, write_json: WriteJson) -> None:
-    obj = malware(internal_rating="high",
-                  external_references=[{"source_name": "vendor", "url": "5b6f3a5e-2c4c-4a5e-8d8c-1f2b3c4d5e6f"}])
+    obj = malware(
+        internal_rating="high",
+        external_references=[{"source_name": "vendor", "url": "5b6f3a5e-2c4c-4a5e-8d8c-1f2b3c4d5e6f"}],
+    )
     summary = import_file(workspace, write_json(bundle(obj)))
     assert summary.new == 1 and summary.refused == []
     by_property = {w.property: w.message for w in summary.warnings}
@@ -148,8 +175,14 @@ def test_warnings_are_kept_with_the_object(workspace: Workspace, write_json: Wri
 
 def test_tlp_markings_are_constants(workspace: Workspace, write_json: WriteJson) -> None:
     green_id = next(mid for mid, (colour, _) in TLP1_MARKING_IDS.items() if colour == "green")
-    same = {"type": "marking-definition", "spec_version": "2.1", "id": green_id, "created": "2017-01-20T00:00:00Z",
-            "definition_type": "tlp", "definition": {"tlp": "green"}}
+    same = {
+        "type": "marking-definition",
+        "spec_version": "2.1",
+        "id": green_id,
+        "created": "2017-01-20T00:00:00Z",
+        "definition_type": "tlp",
+        "definition": {"tlp": "green"},
+    }
     redefined = dict(same, definition={"tlp": "red"})
     before = store_digest(workspace.conn)
     summary = import_file(workspace, write_json(bundle(same, redefined)))
@@ -157,19 +190,30 @@ def test_tlp_markings_are_constants(workspace: Workspace, write_json: WriteJson)
     assert [(f.object_id, f.property) for f in summary.refused] == [(green_id, "definition")]
     assert "cannot be redefined" in summary.refused[0].message
     assert store_digest(workspace.conn) == before
-    tlp2_amber = {"type": "marking-definition", "spec_version": "2.1", "id": Tlp.AMBER.marking_id,
-                  "created": "2022-10-01T00:00:00.000Z", "name": "TLP:AMBER", "definition_type": "statement",
-                  "definition": {"statement": "anything goes"}}
+    tlp2_amber = {
+        "type": "marking-definition",
+        "spec_version": "2.1",
+        "id": Tlp.AMBER.marking_id,
+        "created": "2022-10-01T00:00:00.000Z",
+        "name": "TLP:AMBER",
+        "definition_type": "statement",
+        "definition": {"statement": "anything goes"},
+    }
     assert import_file(workspace, write_json(bundle(tlp2_amber))).refused_count == 1
 
 
-def test_created_by_a_third_organisation_is_stored_and_reported(workspace: Workspace, write_json: WriteJson
-                                                                ) -> None:
+def test_created_by_a_third_organisation_is_stored_and_reported(workspace: Workspace, write_json: WriteJson) -> None:
     partner, third = stix_id("identity"), stix_id("identity")
     own = malware(created_by_ref=partner)
     foreign = malware(created_by_ref=third, name="Forwarded")
-    source = ImportSource("package", "us-cert-0007", sha256="ab" * 32, partner_key_id="cd" * 32,
-                          package_id="pkg-7", producer_identity_ref=partner)
+    source = ImportSource(
+        "package",
+        "us-cert-0007",
+        sha256="ab" * 32,
+        partner_key_id="cd" * 32,
+        package_id="pkg-7",
+        producer_identity_ref=partner,
+    )
     summary = import_file(workspace, write_json(bundle(own, foreign)), source=source)
     assert summary.new == 2
     assert [(w.object_id, w.property) for w in summary.warnings] == [(foreign["id"], "created_by_ref")]
@@ -180,8 +224,10 @@ def test_created_by_a_third_organisation_is_stored_and_reported(workspace: Works
 
 # -- hooks -------------------------------------------------------------------------------------------------------
 
-def test_check_object_refuses_and_before_commit_writes_in_the_same_transaction(workspace: Workspace,
-                                                                               write_json: WriteJson) -> None:
+
+def test_check_object_refuses_and_before_commit_writes_in_the_same_transaction(
+    workspace: Workspace, write_json: WriteJson
+) -> None:
     red = malware(object_marking_refs=[Tlp.RED.marking_id])
     ok = malware()
     seen: dict[str, Any] = {}
@@ -204,24 +250,31 @@ def test_check_object_refuses_and_before_commit_writes_in_the_same_transaction(w
 def test_before_commit_alone_is_kept_when_no_object_changed(workspace: Workspace, write_json: WriteJson) -> None:
     path = write_json(bundle(malware()))
     import_file(workspace, path)
-    summary = import_file(workspace, path, before_commit=lambda conn, s: conn.execute(
-        "INSERT INTO meta (key, value) VALUES ('channel:again', '8')"))
+    summary = import_file(
+        workspace,
+        path,
+        before_commit=lambda conn, s: conn.execute("INSERT INTO meta (key, value) VALUES ('channel:again', '8')"),
+    )
     assert summary.committed and summary.unchanged == 1
     assert workspace.conn.execute("SELECT value FROM meta WHERE key = 'channel:again'").fetchone() == ("8",)
 
 
 def test_dry_run_counts_but_keeps_nothing(workspace: Workspace, write_json: WriteJson) -> None:
     before = store_digest(workspace.conn)
-    summary = import_file(workspace, write_json(bundle(indicator(), malware())), dry_run=True,
-                          before_commit=lambda conn, s: conn.execute(
-                              "INSERT INTO meta (key, value) VALUES ('dry', '1')"))
+    summary = import_file(
+        workspace,
+        write_json(bundle(indicator(), malware())),
+        dry_run=True,
+        before_commit=lambda conn, s: conn.execute("INSERT INTO meta (key, value) VALUES ('dry', '1')"),
+    )
     assert (summary.new, summary.committed, summary.dry_run) == (2, False, True)
     assert store_digest(workspace.conn) == before
 
 
-def test_progress_reports_bytes_and_cancel_keeps_nothing(workspace: Workspace, write_json: WriteJson,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    import workbench.services.importer as importer
+def test_progress_reports_bytes_and_cancel_keeps_nothing(
+    workspace: Workspace, write_json: WriteJson, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import workbench.services.importing.importer as importer
 
     monkeypatch.setattr(importer, "BATCH_SIZE", 10)
     path = write_json(bundle(*(malware(name=f"M{n}") for n in range(35))))
@@ -232,8 +285,7 @@ def test_progress_reports_bytes_and_cancel_keeps_nothing(workspace: Workspace, w
     before = store_digest(workspace.conn)
     polls = iter(range(100))
     with pytest.raises(Cancelled):
-        import_file(workspace, write_json(bundle(*(malware() for _ in range(35)))),
-                    cancel=lambda: next(polls) >= 2)
+        import_file(workspace, write_json(bundle(*(malware() for _ in range(35)))), cancel=lambda: next(polls) >= 2)
     assert store_digest(workspace.conn) == before
 
 
@@ -244,12 +296,21 @@ def test_case_id_needs_the_cases_feature(workspace: Workspace, write_json: Write
 
 # -- what the analyst finds ---------------------------------------------------------------------------------------
 
-def test_search_finds_imports_by_name_description_pattern_observable_and_id(workspace: Workspace,
-                                                                           write_json: WriteJson) -> None:
-    ind = indicator(name="Harbor beacon", description="Seen during the Quayside intrusion",
-                    pattern="[domain-name:value = 'update-check.example']")
-    sco = {"type": "ipv4-addr", "spec_version": "2.1", "id": "ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd",
-           "value": "203.0.113.77"}
+
+def test_search_finds_imports_by_name_description_pattern_observable_and_id(
+    workspace: Workspace, write_json: WriteJson
+) -> None:
+    ind = indicator(
+        name="Harbor beacon",
+        description="Seen during the Quayside intrusion",
+        pattern="[domain-name:value = 'update-check.example']",
+    )
+    sco = {
+        "type": "ipv4-addr",
+        "spec_version": "2.1",
+        "id": "ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd",
+        "value": "203.0.113.77",
+    }
     import_file(workspace, write_json(bundle(ind, sco)))
     search = workspace.objects.search
     assert [hit.id for hit in search("harbor")] == [ind["id"]]
@@ -259,8 +320,11 @@ def test_search_finds_imports_by_name_description_pattern_observable_and_id(work
     assert [hit.id for hit in search(ind["id"])] == [ind["id"]]
 
 
-def test_an_import_leaves_no_plaintext_in_the_workspace_folder(template_eu, tmp_path: Path,  # type: ignore[no-untyped-def]
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_import_leaves_no_plaintext_in_the_workspace_folder(
+    template_eu,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Bulk paths too (batches, index rebuild, full-text flush): only encrypted pages reach the disk."""
     from tests.conftest import open_copy
     from workbench.storage import bulk
@@ -269,8 +333,9 @@ def test_an_import_leaves_no_plaintext_in_the_workspace_folder(template_eu, tmp_
     canary = "CANARY-import-5d2e-Must-Not-Leak"
     source = tmp_path / "source" / "feed.json"
     source.parent.mkdir()
-    source.write_bytes(orjson.dumps(bundle(*(indicator(name=f"{canary} {n}", description=canary * 5)
-                                             for n in range(3000)))))
+    source.write_bytes(
+        orjson.dumps(bundle(*(indicator(name=f"{canary} {n}", description=canary * 5) for n in range(3000))))
+    )
     ws = open_copy(template_eu, tmp_path / "ws")
     assert import_file(ws, source).new == 3000
     assert ws.objects.search("CANARY-import-5d2e")

@@ -10,7 +10,7 @@ from tests.conftest import bundle, indicator, malware, relationship, threat_acto
 from workbench.domain.errors import InvalidInput
 from workbench.domain.tlp import Tlp
 from workbench.services import audit_trail, demo, library
-from workbench.services.importer import import_file
+from workbench.services.importing.importer import import_file
 from workbench.services.library import NO_TLP, LibraryFilter, SortKey
 from workbench.services.passphrase import strength
 
@@ -44,11 +44,13 @@ def walk(conn, flt, sort, descending, size=7):
 def test_keyset_pages_list_every_object_once_in_order(filled, sort, descending) -> None:
     rows = walk(filled.conn, LibraryFilter(), sort, descending)
     assert len(rows) == len({row.rowid for row in rows}) == filled.objects.count()
-    key = {SortKey.NAME: lambda r: (r.name.split(": ")[0].lower(),),
-           SortKey.TYPE: lambda r: (r.type, r.modified),
-           SortKey.TLP: lambda r: (-1 if r.tlp is None else int(r.tlp), r.modified),
-           SortKey.MODIFIED: lambda r: (r.modified,),
-           SortKey.SOURCE: lambda r: (r.source_id, r.modified)}[sort]
+    key = {
+        SortKey.NAME: lambda r: (r.name.split(": ")[0].lower(),),
+        SortKey.TYPE: lambda r: (r.type, r.modified),
+        SortKey.TLP: lambda r: (-1 if r.tlp is None else int(r.tlp), r.modified),
+        SortKey.MODIFIED: lambda r: (r.modified,),
+        SortKey.SOURCE: lambda r: (r.source_id, r.modified),
+    }[sort]
     keys = [key(row) for row in rows]
     assert keys == sorted(keys, reverse=descending)
 

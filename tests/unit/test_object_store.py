@@ -83,9 +83,12 @@ def test_references_in_both_directions(workspace: Workspace) -> None:
 
 
 def test_search_by_name_description_pattern_and_alias(workspace: Workspace) -> None:
-    ind = indicator(name="Beacon", description="Seen in the Kestrel intrusion",
-                    pattern="[domain-name:value = 'evil-update.example']",
-                    object_marking_refs=[Tlp.AMBER.marking_id])
+    ind = indicator(
+        name="Beacon",
+        description="Seen in the Kestrel intrusion",
+        pattern="[domain-name:value = 'evil-update.example']",
+        object_marking_refs=[Tlp.AMBER.marking_id],
+    )
     mal = malware(name="GreyLantern", aliases=["GL-loader"])
     put_all(workspace, ind, mal)
     assert [h.id for h in workspace.objects.search("kestrel")] == [ind["id"]]

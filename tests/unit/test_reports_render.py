@@ -33,8 +33,9 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-@pytest.mark.parametrize("make", [samples.incident, samples.exercise, samples.briefing],
-                         ids=["incident", "exercise", "briefing"])
+@pytest.mark.parametrize(
+    "make", [samples.incident, samples.exercise, samples.briefing], ids=["incident", "exercise", "briefing"]
+)
 def test_every_page_has_the_label_top_and_bottom_the_report_id_and_page_x_of_y(make) -> None:
     report = make()
     rendered = render(report, report_id="RPT-2026-0042", generated_at=AS_OF)
@@ -50,11 +51,22 @@ def test_every_page_has_the_label_top_and_bottom_the_report_id_and_page_x_of_y(m
 def test_incident_report_prints_each_nis2_stage_with_due_time_and_met_or_missed() -> None:
     rendered = render(samples.incident(), report_id="RPT-1", generated_at=AS_OF)
     text = flat("\n".join(pages_text(rendered)))
-    for title in ("Notification status (NIS2 Article 23)", "Early warning", "Incident notification",
-                  "Intermediate report", "Final report", "CIRCIA covered incident report",
-                  "Classification (RSIT and NIS Cooperation Group)", "CISA incident notification",
-                  "Description and handling", "Timeline of events", "Indicators", "Affected assets",
-                  "ATT&CK techniques observed", "Actions taken"):
+    for title in (
+        "Notification status (NIS2 Article 23)",
+        "Early warning",
+        "Incident notification",
+        "Intermediate report",
+        "Final report",
+        "CIRCIA covered incident report",
+        "Classification (RSIT and NIS Cooperation Group)",
+        "CISA incident notification",
+        "Description and handling",
+        "Timeline of events",
+        "Indicators",
+        "Affected assets",
+        "ATT&CK techniques observed",
+        "Actions taken",
+    ):
         assert title in text, title
     # Early warning sent after 20 h of 24: met, 4 h early. Notification after 75 h of 72: missed by 3 h.
     assert "MET: sent 4 h 0 min before the deadline" in text
@@ -90,8 +102,16 @@ def test_stage_status_says_by_how_much_a_deadline_was_met_or_missed() -> None:
 def test_exercise_report_has_the_hseep_sections_matrix_and_appendices() -> None:
     rendered = render(samples.exercise(), report_id="RPT-2", generated_at=AS_OF)
     text = flat("\n".join(pages_text(rendered)))
-    for title in ("Exercise overview", "Scope", "Analysis of capabilities", "Strengths", "Areas for improvement",
-                  "Improvement plan", "Appendix A: Participants", "Appendix B: Inject timeline"):
+    for title in (
+        "Exercise overview",
+        "Scope",
+        "Analysis of capabilities",
+        "Strengths",
+        "Areas for improvement",
+        "Improvement plan",
+        "Appendix A: Participants",
+        "Appendix B: Inject timeline",
+    ):
         assert title in text, title
     assert "M: Performed with major challenges" in text and "Duration 9 h 0 min" in text
     assert "Quarterly restore test" in text and "Grid operator IT" in text
@@ -103,9 +123,18 @@ def test_exercise_report_has_the_hseep_sections_matrix_and_appendices() -> None:
 def test_briefing_has_every_section_and_the_analysts_judgements() -> None:
     rendered = render(samples.briefing(), report_id="RPT-3", generated_at=AS_OF)
     text = flat("\n".join(pages_text(rendered)))
-    for title in ("Bottom line up front", "Key judgements", "Threat actors", "ATT&CK techniques observed",
-                  "Impact by sector", "Indicators", "Recommendations", "Intelligence gaps", "Sources",
-                  "Distribution"):
+    for title in (
+        "Bottom line up front",
+        "Key judgements",
+        "Threat actors",
+        "ATT&CK techniques observed",
+        "Impact by sector",
+        "Indicators",
+        "Recommendations",
+        "Intelligence gaps",
+        "Sources",
+        "Distribution",
+    ):
         assert title in text, title
     assert "likely (55-80%)" in text and "very unlikely (5-20%)" in text
     assert "Песчаная сова" in text  # Cyrillic alias printed as written
@@ -187,8 +216,9 @@ def test_hostile_text_prints_literally_and_opens_no_file(opened_files: list[str]
     assert "more characters not printed" in text  # the 100 KB word is cut with a note, not dropped
     assert "AAAAAAAAAAAAAAAAAAAA" in text
     assert not [path for path in opened_files if "passwd" in path or "shadow" in path]
-    assert not [path for path in opened_files if not path.endswith((".ttf", ".py", ".pyc"))
-                and "/proc/" not in path], opened_files
+    assert not [path for path in opened_files if not path.endswith((".ttf", ".py", ".pyc")) and "/proc/" not in path], (
+        opened_files
+    )
 
 
 def test_control_characters_and_lone_surrogates_do_not_break_the_pdf() -> None:

@@ -24,8 +24,7 @@ def entries(ws: Workspace, action: str) -> list[audit.AuditEntry]:
 
 def test_generate_writes_the_pdf_and_records_its_sha256(workspace: Workspace, tmp_path: Path) -> None:
     target = tmp_path / "briefing.pdf"
-    rendered = generate(workspace, samples.briefing(), target, final=True, source={"query": "owl"},
-                        generated_at=AS_OF)
+    rendered = generate(workspace, samples.briefing(), target, final=True, source={"query": "owl"}, generated_at=AS_OF)
     data = target.read_bytes()
     assert len(PdfReader(target).pages) == rendered.pages
     [entry] = entries(workspace, "report.generated")

@@ -20,8 +20,12 @@ def _published() -> tuple[str, list[tuple[str, str]]]:
     rows = []
     for line in text.splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) < 3 or not line.lstrip().startswith("|") or set(cells[0]) <= set("-") \
-                or cells[0].startswith("CLASSIFICATION"):
+        if (
+            len(cells) < 3
+            or not line.lstrip().startswith("|")
+            or set(cells[0]) <= set("-")
+            or cells[0].startswith("CLASSIFICATION")
+        ):
             continue
         rows.append((cells[0], cells[1]))
     return version.group(1), rows
@@ -34,8 +38,15 @@ def test_every_class_and_type_of_the_published_taxonomy_is_encoded_in_order() ->
     assert [(entry.class_label, entry.type_label) for entry in RSIT_TYPES] == rows
 
 
-@pytest.mark.parametrize("text", ["Intrusions / System Compromise", "intrusions:system-compromise",
-                                  'rsit:intrusions="system-compromise"', "INTRUSIONS | system compromise"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Intrusions / System Compromise",
+        "intrusions:system-compromise",
+        'rsit:intrusions="system-compromise"',
+        "INTRUSIONS | system compromise",
+    ],
+)
 def test_the_ways_analysts_and_tools_write_a_type_are_read(text: str) -> None:
     assert parse_rsit(text).key == "intrusions:system-compromise"
 

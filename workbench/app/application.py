@@ -60,15 +60,24 @@ def dark_palette() -> QPalette:
     window, base, text = QColor("#2b2d31"), QColor("#1e1f22"), QColor("#e6e6e6")
     disabled = QColor("#8a8d93")
     for role, colour in (
-        (QPalette.ColorRole.Window, window), (QPalette.ColorRole.WindowText, text),
-        (QPalette.ColorRole.Base, base), (QPalette.ColorRole.AlternateBase, QColor("#26282c")),
-        (QPalette.ColorRole.ToolTipBase, QColor("#3a3d42")), (QPalette.ColorRole.ToolTipText, text),
-        (QPalette.ColorRole.PlaceholderText, disabled), (QPalette.ColorRole.Text, text),
-        (QPalette.ColorRole.Button, QColor("#34373c")), (QPalette.ColorRole.ButtonText, text),
-        (QPalette.ColorRole.BrightText, QColor("#ff6b6b")), (QPalette.ColorRole.Link, QColor("#6cb4ff")),
-        (QPalette.ColorRole.Highlight, QColor("#3d7bd9")), (QPalette.ColorRole.HighlightedText, QColor("#ffffff")),
-        (QPalette.ColorRole.Light, QColor("#45484e")), (QPalette.ColorRole.Midlight, QColor("#3a3d42")),
-        (QPalette.ColorRole.Mid, QColor("#2f3136")), (QPalette.ColorRole.Dark, QColor("#17181a")),
+        (QPalette.ColorRole.Window, window),
+        (QPalette.ColorRole.WindowText, text),
+        (QPalette.ColorRole.Base, base),
+        (QPalette.ColorRole.AlternateBase, QColor("#26282c")),
+        (QPalette.ColorRole.ToolTipBase, QColor("#3a3d42")),
+        (QPalette.ColorRole.ToolTipText, text),
+        (QPalette.ColorRole.PlaceholderText, disabled),
+        (QPalette.ColorRole.Text, text),
+        (QPalette.ColorRole.Button, QColor("#34373c")),
+        (QPalette.ColorRole.ButtonText, text),
+        (QPalette.ColorRole.BrightText, QColor("#ff6b6b")),
+        (QPalette.ColorRole.Link, QColor("#6cb4ff")),
+        (QPalette.ColorRole.Highlight, QColor("#3d7bd9")),
+        (QPalette.ColorRole.HighlightedText, QColor("#ffffff")),
+        (QPalette.ColorRole.Light, QColor("#45484e")),
+        (QPalette.ColorRole.Midlight, QColor("#3a3d42")),
+        (QPalette.ColorRole.Mid, QColor("#2f3136")),
+        (QPalette.ColorRole.Dark, QColor("#17181a")),
         (QPalette.ColorRole.Shadow, QColor("#000000")),
     ):
         palette.setColor(role, colour)
@@ -113,8 +122,10 @@ def _install_translations(app: QApplication) -> None:
         return
     app.setProperty("workbench_translated", True)
     locale = QLocale.system()
-    for name, folder in (("qtbase", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
-                         ("workbench", str(resource_path("translations")))):
+    for name, folder in (
+        ("qtbase", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+        ("workbench", str(resource_path("translations"))),
+    ):
         translator = QTranslator(app)
         if translator.load(locale, name, "_", folder):
             app.installTranslator(translator)
@@ -122,9 +133,13 @@ def _install_translations(app: QApplication) -> None:
 
 # Qt messages that say nothing to an analyst (the offscreen platform cannot pass size hints to a window manager).
 _QUIET_QT_MESSAGES = ("This plugin does not support propagateSizeHints()",)
-_QT_LEVELS = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
-              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
-              QtMsgType.QtFatalMsg: logging.CRITICAL}
+_QT_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
 
 
 def _qt_message(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:

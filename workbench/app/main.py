@@ -28,8 +28,11 @@ def run_gui(db: str | None = None, demo: bool = False, smoke_test: bool = False)
     """
     if not has_display():
         if not smoke_test:
-            print("workbench: no display (neither DISPLAY nor WAYLAND_DISPLAY is set): the desktop window cannot "
-                  "open here; use the sub-commands (workbench --help)", file=sys.stderr)
+            print(
+                "workbench: no display (neither DISPLAY nor WAYLAND_DISPLAY is set): the desktop window cannot "
+                "open here; use the sub-commands (workbench --help)",
+                file=sys.stderr,
+            )
             return 1
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     # Imported here: the command line must not pay for Qt.

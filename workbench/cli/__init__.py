@@ -53,8 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
     gui = commands.add_parser("gui", help="open the desktop application (the default)")
     gui.add_argument("--db", help="workspace file to open")
     gui.add_argument("--demo", action="store_true", help="open a temporary workspace filled with sample data")
-    gui.add_argument("--smoke-test", action="store_true",
-                     help="open the window on a temporary demo workspace, render it, print 'smoke test ok', exit")
+    gui.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="open the window on a temporary demo workspace, render it, print 'smoke test ok', exit",
+    )
     gui.set_defaults(handler=_run_gui)
     for module in COMMAND_MODULES:
         module.register(commands)
@@ -73,8 +76,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv = ["gui", *argv]
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
-                        format="workbench: %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        stream=sys.stderr,
+        format="workbench: %(name)s: %(message)s",
+    )
     out = Output(json_mode=getattr(args, "json", False))
     try:
         return int(args.handler(args, out) or 0)

@@ -21,11 +21,11 @@ def run_audit(args: argparse.Namespace, out: Output) -> int:
     with open_from_args(args) as ws:
         if args.verify:
             report = audit.verify(ws.conn)
-            out.result({"ok": report.ok, "entries": report.entries, "broken_entry": report.broken_seq,
-                        "reason": report.reason})
+            out.result(
+                {"ok": report.ok, "entries": report.entries, "broken_entry": report.broken_seq, "reason": report.reason}
+            )
             if not report.ok:
-                print(f"workbench: audit chain broken at entry {report.broken_seq}: {report.reason}",
-                      file=sys.stderr)
+                print(f"workbench: audit chain broken at entry {report.broken_seq}: {report.reason}", file=sys.stderr)
                 return 1
             out.line(f"audit chain intact: {report.entries} entries")
             return 0

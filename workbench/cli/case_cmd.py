@@ -21,7 +21,10 @@ from workbench.domain.cases.fields import field_infos
 from workbench.domain.cases.incident import IncidentDetails
 from workbench.domain.cases.vocab import CaseKind
 from workbench.domain.errors import InvalidInput
-from workbench.services import case_links, case_records, case_stix, cases
+from workbench.services import cases
+from workbench.services.cases import links as case_links
+from workbench.services.cases import records as case_records
+from workbench.services.cases import stix as case_stix
 
 MAX_INPUT_FILE = 16 * 1024 * 1024
 
@@ -68,8 +71,9 @@ def register(commands: Any) -> None:
     unlink.add_argument("case")
     unlink.add_argument("ids", nargs="+", metavar="STIX_ID")
 
-    create_object = action("object", "create STIX objects inside a case from a JSON file (one object or a list)",
-                           run_object)
+    create_object = action(
+        "object", "create STIX objects inside a case from a JSON file (one object or a list)", run_object
+    )
     create_object.add_argument("case")
     create_object.add_argument("--file", required=True, help="JSON with the object's own properties")
 
@@ -94,8 +98,12 @@ def register(commands: Any) -> None:
     task.add_argument("--due")
     task.add_argument("--description")
 
-    records = action("records", "add records from a JSON file: overview/fields, participants, objectives, injects, "
-                                "observations, improvements, events, tasks, stages", run_records)
+    records = action(
+        "records",
+        "add records from a JSON file: overview/fields, participants, objectives, injects, "
+        "observations, improvements, events, tasks, stages",
+        run_records,
+    )
     records.add_argument("case")
     records.add_argument("--file", required=True)
 
@@ -118,8 +126,11 @@ def register(commands: Any) -> None:
     export.add_argument("--out", required=True, help="the file to write")
     export.add_argument("--force", action="store_true", help="replace the file if it exists")
 
-    fields = actions.add_parser("fields", parents=[common_options(db=False)],
-                                help="list field keys, labels and accepted values (for --set and JSON files)")
+    fields = actions.add_parser(
+        "fields",
+        parents=[common_options(db=False)],
+        help="list field keys, labels and accepted values (for --set and JSON files)",
+    )
     fields.add_argument("--kind", choices=[kind.value for kind in CaseKind], default="incident")
     fields.add_argument("--record", help="list the fields of a record kind instead")
     fields.set_defaults(handler=run_fields)
@@ -129,12 +140,19 @@ def _header_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--status")
     parser.add_argument("--tlp", help="CLEAR, GREEN, AMBER, AMBER+STRICT or RED (new cases: AMBER)")
     parser.add_argument("--description")
-    parser.add_argument("--set", dest="values", action="append", default=[], metavar="KEY=VALUE",
-                        help="a field value (repeatable); see 'workbench case fields'")
+    parser.add_argument(
+        "--set",
+        dest="values",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a field value (repeatable); see 'workbench case fields'",
+    )
     parser.add_argument("--fields", help="JSON file with field keys and values")
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------------
+
 
 def zone(args: argparse.Namespace) -> ZoneInfo | None:
     if not getattr(args, "tz", None):
@@ -176,11 +194,20 @@ def field_values(args: argparse.Namespace) -> dict[str, Any]:
 
 # -- handlers --------------------------------------------------------------------------------------------------------
 
+
 def run_list(args: argparse.Namespace, out: Output) -> int:
     with open_from_args(args) as ws:
-        found = cases.list_cases(ws, kind=args.kind, status=args.status, open_only=args.open, sector=args.sector,
-                                 member_state=args.state, text=args.query, linked_object=args.linked,
-                                 limit=args.limit)
+        found = cases.list_cases(
+            ws,
+            kind=args.kind,
+            status=args.status,
+            open_only=args.open,
+            sector=args.sector,
+            member_state=args.state,
+            text=args.query,
+            linked_object=args.linked,
+            limit=args.limit,
+        )
     case_output.print_list(out, found, zone(args))
     out.result([case_output.summary_json(item) for item in found])
     return 0
@@ -188,13 +215,21 @@ def run_list(args: argparse.Namespace, out: Output) -> int:
 
 def run_create(args: argparse.Namespace, out: Output) -> int:
     with open_from_args(args) as ws:
-        case = cases.create_case(ws, args.kind, args.title, fields=field_values(args),
-                                 description=args.description or "",
-                                 tlp=args.tlp if args.tlp is not None else cases.DEFAULT_TLP, status=args.status)
+        case = cases.create_case(
+            ws,
+            args.kind,
+            args.title,
+            fields=field_values(args),
+            description=args.description or "",
+            tlp=args.tlp if args.tlp is not None else cases.DEFAULT_TLP,
+            status=args.status,
+        )
         out.line(f"created {case.kind.value} case {case.ref}: {case.title}")
         if case.incident is not None:
-            out.line(f"time of awareness {case_output.when(case.incident.awareness_at, zone(args))}: the reporting "
-                     "clocks start here (change with --set awareness_at=...)")
+            out.line(
+                f"time of awareness {case_output.when(case.incident.awareness_at, zone(args))}: the reporting "
+                "clocks start here (change with --set awareness_at=...)"
+            )
         out.result(case_output.case_json(case, cases.case_deadlines(case)))
     return 0
 
@@ -211,8 +246,15 @@ def run_show(args: argparse.Namespace, out: Output) -> int:
 
 def run_update(args: argparse.Namespace, out: Output) -> int:
     with open_from_args(args) as ws:
-        case = cases.update_case(ws, args.case, title=args.title, status=args.status, tlp=args.tlp,
-                                 description=args.description, fields=field_values(args))
+        case = cases.update_case(
+            ws,
+            args.case,
+            title=args.title,
+            status=args.status,
+            tlp=args.tlp,
+            description=args.description,
+            fields=field_values(args),
+        )
     out.line(f"updated case {case.ref}")
     out.result(case_output.case_json(case, cases.case_deadlines(case)))
     return 0
@@ -223,8 +265,10 @@ def run_link(args: argparse.Namespace, out: Output) -> int:
         return run_unlink(args, out)
     with open_from_args(args) as ws:
         added = case_links.link_objects(ws, args.case, args.ids)
-    out.line(f"linked {added} object(s) to case {args.case}" + ("" if added == len(set(args.ids)) else
-                                                                  " (the others were linked already)"))
+    out.line(
+        f"linked {added} object(s) to case {args.case}"
+        + ("" if added == len(set(args.ids)) else " (the others were linked already)")
+    )
     out.result({"case": args.case, "linked": added})
     return 0
 
@@ -252,17 +296,27 @@ def run_object(args: argparse.Namespace, out: Output) -> int:
 
 def run_stage(args: argparse.Namespace, out: Output) -> int:
     with open_from_args(args) as ws:
-        submission = case_records.record_stage(ws, args.case, args.stage, args.at, reference=args.reference,
-                                        note=args.note)
+        submission = case_records.record_stage(
+            ws, args.case, args.stage, args.at, reference=args.reference, note=args.note
+        )
         case = cases.get_case(ws, args.case)
     deadline = next((item for item in cases.case_deadlines(case) if item.stage is submission.stage), None)
     verdict = ""
     if deadline is not None and deadline.due is not None:
         verdict = "; deadline met" if submission.submitted_at <= deadline.due else "; after the deadline"
-    out.line(f"recorded {submission.stage.label.lower()} version {submission.version} for case {case.ref}, "
-             f"submitted {case_output.when(submission.submitted_at, zone(args))}{verdict}")
-    out.result({"case": case.ref, "stage": submission.stage.value, "version": submission.version,
-                "uid": submission.uid, "met": deadline.met if deadline is not None else None})
+    out.line(
+        f"recorded {submission.stage.label.lower()} version {submission.version} for case {case.ref}, "
+        f"submitted {case_output.when(submission.submitted_at, zone(args))}{verdict}"
+    )
+    out.result(
+        {
+            "case": case.ref,
+            "stage": submission.stage.value,
+            "version": submission.version,
+            "uid": submission.uid,
+            "met": deadline.met if deadline is not None else None,
+        }
+    )
     return 0
 
 
@@ -275,13 +329,21 @@ def _add(args: argparse.Namespace, out: Output, kind: RecordKind, data: dict[str
 
 
 def run_event(args: argparse.Namespace, out: Output) -> int:
-    return _add(args, out, RecordKind.EVENT, {"at": args.at, "title": args.title, "kind": args.event_type,
-                                              "description": args.description})
+    return _add(
+        args,
+        out,
+        RecordKind.EVENT,
+        {"at": args.at, "title": args.title, "kind": args.event_type, "description": args.description},
+    )
 
 
 def run_task(args: argparse.Namespace, out: Output) -> int:
-    return _add(args, out, RecordKind.TASK, {"title": args.title, "owner": args.owner, "due": args.due,
-                                             "description": args.description})
+    return _add(
+        args,
+        out,
+        RecordKind.TASK,
+        {"title": args.title, "owner": args.owner, "due": args.due, "description": args.description},
+    )
 
 
 def run_records(args: argparse.Namespace, out: Output) -> int:
@@ -327,9 +389,14 @@ def run_export(args: argparse.Namespace, out: Output) -> int:
     out.line(f"wrote {result.path}: {result.objects} STIX objects, highest marking {tlp}")
     for object_id in result.missing:
         out.line(f"  not in the library, left out: {object_id}")
-    out.result({"file": str(result.path), "objects": result.objects,
-                "tlp": result.highest_tlp.short if result.highest_tlp is not None else None,
-                "missing": result.missing})
+    out.result(
+        {
+            "file": str(result.path),
+            "objects": result.objects,
+            "tlp": result.highest_tlp.short if result.highest_tlp is not None else None,
+            "missing": result.missing,
+        }
+    )
     return 0
 
 
@@ -342,9 +409,18 @@ def run_fields(args: argparse.Namespace, out: Output) -> int:
     listed = []
     for info in field_infos(target):
         choices = [member.value for member in info.vocab] if info.vocab is not None else []
-        listed.append({"key": info.name, "label": info.label, "section": info.section, "kind": info.kind.value,
-                       "required": info.required, "choices": choices, "aliases": list(info.aliases),
-                       "help": info.help})
+        listed.append(
+            {
+                "key": info.name,
+                "label": info.label,
+                "section": info.section,
+                "kind": info.kind.value,
+                "required": info.required,
+                "choices": choices,
+                "aliases": list(info.aliases),
+                "help": info.help,
+            }
+        )
         required = " (required)" if info.required else ""
         out.line(f"{info.name:24s} {info.kind.value:9s} {info.label}{required}")
         if choices:

@@ -11,8 +11,8 @@ from workbench.domain.cases.case import RECORD_KINDS, Case
 from workbench.domain.cases.fields import display_lines, format_local, format_utc, to_dict
 from workbench.domain.deadlines import StageDeadline
 from workbench.domain.timestamps import format_stix_timestamp
-from workbench.services import case_links
 from workbench.services.cases import CaseSummary, DueReport
+from workbench.services.cases import links as case_links
 from workbench.services.workspace import Workspace
 
 
@@ -37,32 +37,62 @@ def _stamp(moment: datetime | None) -> str | None:
 
 # -- JSON --------------------------------------------------------------------------------------------------------
 
+
 def deadline_json(item: StageDeadline) -> dict[str, Any]:
-    return {"stage": item.stage.value, "label": item.stage.label, "due": _stamp(item.due), "basis": item.basis,
-            "state": item.state.value, "met": item.met, "first_submitted": _stamp(item.first_submitted),
-            "versions": item.versions}
+    return {
+        "stage": item.stage.value,
+        "label": item.stage.label,
+        "due": _stamp(item.due),
+        "basis": item.basis,
+        "state": item.state.value,
+        "met": item.met,
+        "first_submitted": _stamp(item.first_submitted),
+        "versions": item.versions,
+    }
 
 
 def summary_json(item: CaseSummary) -> dict[str, Any]:
-    return {"ref": item.ref, "kind": item.kind.value, "title": item.title, "status": item.status.value,
-            "tlp": item.tlp.short if item.tlp is not None else None, "sector": item.sector,
-            "member_state": item.member_state, "starts_at": _stamp(item.starts_at), "modified": _stamp(item.modified),
-            "origin": item.origin, "next_due": deadline_json(item.next_due) if item.next_due else None}
+    return {
+        "ref": item.ref,
+        "kind": item.kind.value,
+        "title": item.title,
+        "status": item.status.value,
+        "tlp": item.tlp.short if item.tlp is not None else None,
+        "sector": item.sector,
+        "member_state": item.member_state,
+        "starts_at": _stamp(item.starts_at),
+        "modified": _stamp(item.modified),
+        "origin": item.origin,
+        "next_due": deadline_json(item.next_due) if item.next_due else None,
+    }
 
 
 def due_json(row: DueReport) -> dict[str, Any]:
-    return {"ref": row.ref, "title": row.title, "stage": row.stage.value, "due": _stamp(row.due),
-            "state": row.state.value, "overdue": row.overdue, "basis": row.basis}
+    return {
+        "ref": row.ref,
+        "title": row.title,
+        "stage": row.stage.value,
+        "due": _stamp(row.due),
+        "state": row.state.value,
+        "overdue": row.overdue,
+        "basis": row.basis,
+    }
 
 
-def case_json(case: Case, deadlines: list[StageDeadline], linked: list[dict[str, Any]] | None = None
-              ) -> dict[str, Any]:
+def case_json(case: Case, deadlines: list[StageDeadline], linked: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     details = case.incident if case.incident is not None else case.exercise
     data: dict[str, Any] = {
-        "ref": case.ref, "kind": case.kind.value, "title": case.title, "status": case.status.value,
-        "tlp": case.tlp.short if case.tlp is not None else None, "description": case.description,
-        "stix_id": case.stix_id, "created": _stamp(case.created), "modified": _stamp(case.modified),
-        "origin": case.origin, "origin_ref": case.origin_ref,
+        "ref": case.ref,
+        "kind": case.kind.value,
+        "title": case.title,
+        "status": case.status.value,
+        "tlp": case.tlp.short if case.tlp is not None else None,
+        "description": case.description,
+        "stix_id": case.stix_id,
+        "created": _stamp(case.created),
+        "modified": _stamp(case.modified),
+        "origin": case.origin,
+        "origin_ref": case.origin_ref,
         "fields": to_dict(details) if details is not None else {},
     }
     for kind in RECORD_KINDS[case.kind]:
@@ -77,13 +107,21 @@ def linked_rows(ws: Workspace, case: Case) -> list[dict[str, Any]]:
     rows = []
     for link in case_links.links(ws, case.ref):
         row = ws.objects.row(link.object_id)
-        rows.append({"id": link.object_id, "origin": link.origin, "in_library": row is not None,
-                     "type": row.type if row else link.object_id.split("--")[0], "name": row.name if row else "",
-                     "tlp": row.tlp.short if row and row.tlp is not None else None})
+        rows.append(
+            {
+                "id": link.object_id,
+                "origin": link.origin,
+                "in_library": row is not None,
+                "type": row.type if row else link.object_id.split("--")[0],
+                "name": row.name if row else "",
+                "tlp": row.tlp.short if row and row.tlp is not None else None,
+            }
+        )
     return rows
 
 
 # -- text ----------------------------------------------------------------------------------------------------------
+
 
 def print_list(out: Output, found: list[CaseSummary], tz: tzinfo | None) -> None:
     if not found:
@@ -105,8 +143,9 @@ def print_deadlines(out: Output, panel: list[DueReport], tz: tzinfo | None) -> N
         out.line(f"{state:8s} {row.ref:15s} {row.stage.label:32s} {when(row.due, tz):36s} {row.title[:50]}")
 
 
-def print_case(out: Output, case: Case, deadlines: list[StageDeadline], linked: list[dict[str, Any]],
-               tz: tzinfo | None) -> None:
+def print_case(
+    out: Output, case: Case, deadlines: list[StageDeadline], linked: list[dict[str, Any]], tz: tzinfo | None
+) -> None:
     tlp = case.tlp.label if case.tlp is not None else "no TLP marking"
     out.line(f"{case.ref}  {case.kind.label}: {case.title}")
     out.line(f"status {case.status.label.lower()}, {tlp}, STIX id {case.stix_id}")

@@ -10,7 +10,8 @@ from workbench.cli import partner_cmd  # noqa: F401 - registers the partner sub-
 from workbench.cli.common import Output, common_options, open_from_args
 from workbench.domain.errors import InvalidInput
 from workbench.domain.tlp import Tlp
-from workbench.services import case_exchange, exchange
+from workbench.services import exchange
+from workbench.services.cases import exchange as case_exchange
 from workbench.services.exchange.export import held_json
 from workbench.services.workspace import Workspace
 
@@ -18,8 +19,9 @@ SHOWN_HELD_BACK = 20
 
 
 def register(commands: Any) -> None:
-    export = commands.add_parser("export", parents=[common_options()],
-                                 help="write a signed package for a partner onto a medium")
+    export = commands.add_parser(
+        "export", parents=[common_options()], help="write a signed package for a partner onto a medium"
+    )
     export.add_argument("--to", required=True, metavar="DIR", help="the folder on the medium")
     export.add_argument("--recipient", required=True, metavar="NAME", help="the partner it is for")
     chosen = export.add_mutually_exclusive_group()
@@ -27,27 +29,35 @@ def register(commands: Any) -> None:
     chosen.add_argument("--query", metavar="Q", help="the objects a search finds")
     chosen.add_argument("--id", dest="ids", action="append", metavar="STIX_ID", help="one object (repeatable)")
     export.add_argument("--tlp-max", metavar="LEVEL", help="a lower ceiling than the partner's for this package")
-    export.add_argument("--unmarked-as", metavar="LEVEL", default="AMBER",
-                        help="the level unmarked objects count as when deciding what leaves (default AMBER)")
-    export.add_argument("--sanitize", action="store_true",
-                        help="drop internal notes, custom x_ properties and local-only labels")
+    export.add_argument(
+        "--unmarked-as",
+        metavar="LEVEL",
+        default="AMBER",
+        help="the level unmarked objects count as when deciding what leaves (default AMBER)",
+    )
+    export.add_argument(
+        "--sanitize", action="store_true", help="drop internal notes, custom x_ properties and local-only labels"
+    )
     export.add_argument("--current-only", action="store_true", help="only current versions, no history")
     export.add_argument("--tar", action="store_true", help="one uncompressed .tar file instead of a folder")
     export.add_argument("--valid-days", type=int, default=30, help="days until the package expires (default 30)")
-    export.add_argument("--preview", action="store_true", help="show what would leave and what is held back; "
-                                                               "write nothing")
+    export.add_argument(
+        "--preview", action="store_true", help="show what would leave and what is held back; write nothing"
+    )
     export.set_defaults(handler=run_export)
 
-    verify = commands.add_parser("verify", parents=[common_options(db=False)],
-                                 help="check a package's signature, files, addressing and markings")
+    verify = commands.add_parser(
+        "verify", parents=[common_options(db=False)], help="check a package's signature, files, addressing and markings"
+    )
     verify.add_argument("package", metavar="PACKAGE", help="package folder or .tar")
     trust = verify.add_mutually_exclusive_group(required=True)
     trust.add_argument("--db", help="check against this workspace's pinned partner keys, channels and address")
     trust.add_argument("--key", metavar="PUB.pem", help="check against this producer public key only")
     verify.set_defaults(handler=run_verify)
 
-    receipt = commands.add_parser("receipt", parents=[common_options()],
-                                  help="write a signed receipt for a package imported here")
+    receipt = commands.add_parser(
+        "receipt", parents=[common_options()], help="write a signed receipt for a package imported here"
+    )
     receipt.add_argument("--package", required=True, metavar="PACKAGE_ID", help="the package's id (see inbox)")
     receipt.add_argument("--to", required=True, metavar="DIR", help="the folder on the medium")
     receipt.add_argument("--tar", action="store_true", help="one uncompressed .tar file instead of a folder")
@@ -57,8 +67,9 @@ def register(commands: Any) -> None:
     outbox.set_defaults(handler=run_outbox)
     inbox = commands.add_parser("inbox", parents=[common_options()], help="packages imported from partners")
     inbox.set_defaults(handler=run_inbox)
-    volumes = commands.add_parser("volumes", parents=[common_options(db=False)],
-                                  help="mounted removable volumes and their free space")
+    volumes = commands.add_parser(
+        "volumes", parents=[common_options(db=False)], help="mounted removable volumes and their free space"
+    )
     volumes.set_defaults(handler=run_volumes)
 
 
@@ -93,18 +104,30 @@ def run_export(args: argparse.Namespace, out: Output) -> int:
     with open_from_args(args) as ws:
         if args.preview:
             preview = exchange.preview_export(ws, args.recipient, _selection(args), **options)
-            out.line(f"would export {preview.object_count} object version(s) of {preview.selection} to "
-                     f"{preview.recipient} (ceiling {preview.ceiling.label}), about {preview.estimated_size} bytes")
+            out.line(
+                f"would export {preview.object_count} object version(s) of {preview.selection} to "
+                f"{preview.recipient} (ceiling {preview.ceiling.label}), about {preview.estimated_size} bytes"
+            )
             _print_held(out, preview.held_back)
-            out.result({"preview": True, "recipient": preview.recipient, "object_count": preview.object_count,
-                        "ceiling": preview.ceiling.label, "estimated_size": preview.estimated_size,
-                        "held_back": [held_json(item) for item in preview.held_back]})
+            out.result(
+                {
+                    "preview": True,
+                    "recipient": preview.recipient,
+                    "object_count": preview.object_count,
+                    "ceiling": preview.ceiling.label,
+                    "estimated_size": preview.estimated_size,
+                    "held_back": [held_json(item) for item in preview.held_back],
+                }
+            )
             return 0
-        result = exchange.export_package(ws, args.to, args.recipient, _selection(args), tar=args.tar,
-                                         validity_days=args.valid_days, **options)
+        result = exchange.export_package(
+            ws, args.to, args.recipient, _selection(args), tar=args.tar, validity_days=args.valid_days, **options
+        )
     out.line(f"wrote and verified {result.path}")
-    out.line(f"  for {result.recipient}, sequence {result.sequence}, {result.object_count} object version(s), "
-             f"ceiling {result.tlp_ceiling.label}, expires {result.expires}")
+    out.line(
+        f"  for {result.recipient}, sequence {result.sequence}, {result.object_count} object version(s), "
+        f"ceiling {result.tlp_ceiling.label}, expires {result.expires}"
+    )
     if result.sanitized:
         out.line(f"  sanitised {result.sanitized} object(s)")
     _print_held(out, result.held_back)
@@ -150,8 +173,10 @@ def run_outbox(args: argparse.Namespace, out: Output) -> int:
         entries = exchange.outbox(ws.conn)
     for entry in entries:
         counts = f" imported {entry.imported}, refused {entry.refused}" if entry.delivered_at else ""
-        out.line(f"{entry.created}  {entry.partner:24.24s} #{entry.sequence:<5d} {entry.object_count:7d} objects  "
-                 f"{entry.tlp_ceiling:18s} {entry.status}{counts}  {entry.package_id}")
+        out.line(
+            f"{entry.created}  {entry.partner:24.24s} #{entry.sequence:<5d} {entry.object_count:7d} objects  "
+            f"{entry.tlp_ceiling:18s} {entry.status}{counts}  {entry.package_id}"
+        )
     if not entries:
         out.line("no packages sent")
     out.result([entry.to_json() for entry in entries])
@@ -163,8 +188,10 @@ def run_inbox(args: argparse.Namespace, out: Output) -> int:
         entries = exchange.inbox(ws.conn)
     for entry in entries:
         receipt = "receipt written" if entry.receipt_id else "no receipt yet"
-        out.line(f"{entry.imported_at}  {entry.partner:24.24s} #{entry.sequence:<5d} {entry.object_count:7d} "
-                 f"objects  imported {entry.imported}, refused {entry.refused}  {receipt}  {entry.package_id}")
+        out.line(
+            f"{entry.imported_at}  {entry.partner:24.24s} #{entry.sequence:<5d} {entry.object_count:7d} "
+            f"objects  imported {entry.imported}, refused {entry.refused}  {receipt}  {entry.package_id}"
+        )
     if not entries:
         out.line("no packages imported")
     out.result([entry.to_json() for entry in entries])
@@ -175,13 +202,25 @@ def run_volumes(args: argparse.Namespace, out: Output) -> int:
     volumes = exchange.removable_volumes()
     for volume in volumes:
         state = " (read-only)" if volume.read_only else ""
-        out.line(f"{volume.mount_point}  {volume.device}  {volume.fs_type}  {volume.free_bytes / 1e6:.0f} MB free "
-                 f"of {volume.total_bytes / 1e6:.0f} MB{state}")
+        out.line(
+            f"{volume.mount_point}  {volume.device}  {volume.fs_type}  {volume.free_bytes / 1e6:.0f} MB free "
+            f"of {volume.total_bytes / 1e6:.0f} MB{state}"
+        )
     if not volumes:
         out.line("no removable volume is mounted")
-    out.result([{"mount_point": str(v.mount_point), "device": v.device, "fs_type": v.fs_type,
-                 "read_only": v.read_only, "free_bytes": v.free_bytes, "total_bytes": v.total_bytes}
-                for v in volumes])
+    out.result(
+        [
+            {
+                "mount_point": str(v.mount_point),
+                "device": v.device,
+                "fs_type": v.fs_type,
+                "read_only": v.read_only,
+                "free_bytes": v.free_bytes,
+                "total_bytes": v.total_bytes,
+            }
+            for v in volumes
+        ]
+    )
     return 0
 
 
@@ -195,16 +234,22 @@ def import_if_exchange(ws: Workspace, source: str, out: Output, case_ref: str | 
     imported = case_exchange.import_item(ws, source, case_ref=case_ref)
     result = imported.result
     if isinstance(result, exchange.Receipt):
-        out.line(f"{Path(source).name}: receipt from {result.producer_name} for package {result.package_id}: "
-                 f"delivered, imported {result.imported}, refused {result.refused}")
+        out.line(
+            f"{Path(source).name}: receipt from {result.producer_name} for package {result.package_id}: "
+            f"delivered, imported {result.imported}, refused {result.refused}"
+        )
         return result.to_json()
     verdict, summary = result.verdict, result.summary
-    out.line(f"{Path(source).name}: package {verdict.sequence} from {verdict.partner}, verified "
-             f"({verdict.object_count} objects, ceiling {verdict.tlp_ceiling.label})")
+    out.line(
+        f"{Path(source).name}: package {verdict.sequence} from {verdict.partner}, verified "
+        f"({verdict.object_count} objects, ceiling {verdict.tlp_ceiling.label})"
+    )
     for warning in verdict.warnings:
         out.line(f"  warning: {warning}")
-    out.line(f"  new objects {summary.new}, new versions {summary.new_versions}, unchanged {summary.unchanged}, "
-             f"older than current {summary.older}, conflicts {summary.conflicts}, refused {len(summary.refused)}")
+    out.line(
+        f"  new objects {summary.new}, new versions {summary.new_versions}, unchanged {summary.unchanged}, "
+        f"older than current {summary.older}, conflicts {summary.conflicts}, refused {len(summary.refused)}"
+    )
     for finding in summary.refused:
         out.line(f"  refused: {finding}")
     for message in imported.messages:

@@ -17,7 +17,7 @@ from workbench.cli import exchange_cmd
 from workbench.cli.case_cmd import import_hook
 from workbench.cli.common import Output, common_options, open_from_args
 from workbench.domain.errors import WorkbenchError
-from workbench.services.importer import Finding, ImportSummary, import_file
+from workbench.services.importing.importer import Finding, ImportSummary, import_file
 from workbench.services.workspace import Workspace
 
 # At most this many lines per kind of warning; the rest are counted.
@@ -25,11 +25,16 @@ _SHOWN_PER_KIND = 3
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser("import", parents=[common_options()], help="import STIX files",
-                                 description="Import STIX 2.1 or 2.0 bundles, JSON arrays of objects, TAXII 2.1"
-                                             " envelopes or single objects. Each file is all or nothing.")
-    parser.add_argument("sources", nargs="+", metavar="FILE",
-                        help="STIX files, exchange packages or receipts (folder or .tar)")
+    parser = commands.add_parser(
+        "import",
+        parents=[common_options()],
+        help="import STIX files",
+        description="Import STIX 2.1 or 2.0 bundles, JSON arrays of objects, TAXII 2.1"
+        " envelopes or single objects. Each file is all or nothing.",
+    )
+    parser.add_argument(
+        "sources", nargs="+", metavar="FILE", help="STIX files, exchange packages or receipts (folder or .tar)"
+    )
     parser.add_argument("--case", help="link what is imported to this case")
     parser.add_argument("--strict", action="store_true", help="refuse the whole file on any object error")
     parser.set_defaults(handler=run_import)
@@ -77,9 +82,11 @@ def print_summary(out: Output, summary: ImportSummary) -> None:
         out.line(f"  nothing new: the workspace already holds {every}; nothing was changed")
     elif not summary.committed:
         out.line("  nothing was stored")
-    out.line(f"  new objects {summary.new:,}, new versions {summary.new_versions:,}, unchanged {summary.unchanged:,},"
-             f" older than current {summary.older:,}, conflicts {summary.conflicts:,},"
-             f" refused {summary.refused_count:,}, warnings {summary.warning_count:,}")
+    out.line(
+        f"  new objects {summary.new:,}, new versions {summary.new_versions:,}, unchanged {summary.unchanged:,},"
+        f" older than current {summary.older:,}, conflicts {summary.conflicts:,},"
+        f" refused {summary.refused_count:,}, warnings {summary.warning_count:,}"
+    )
     if summary.upgraded:
         out.line(f"  {summary.upgraded:,} objects were STIX 2.0 and were upgraded to 2.1")
     for finding in summary.refused:

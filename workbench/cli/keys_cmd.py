@@ -19,12 +19,16 @@ def register(commands: Any) -> None:
     actions = parser.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
     listing = actions.add_parser("list", parents=[common_options()], help="list own keys")
     listing.set_defaults(handler=run_list)
-    export = actions.add_parser("export-public", parents=[common_options()],
-                                help="write the public signing key as PEM and print its fingerprint")
+    export = actions.add_parser(
+        "export-public",
+        parents=[common_options()],
+        help="write the public signing key as PEM and print its fingerprint",
+    )
     export.add_argument("--out", required=True, help="PEM file to write")
     export.set_defaults(handler=run_export_public)
-    rotate = actions.add_parser("rotate", parents=[common_options()],
-                                help="retire the signing key and generate a new one")
+    rotate = actions.add_parser(
+        "rotate", parents=[common_options()], help="retire the signing key and generate a new one"
+    )
     rotate.set_defaults(handler=run_rotate)
     for name, help_text, add_arguments, handler in EXTRA_KEY_COMMANDS:
         extra = actions.add_parser(name, parents=[common_options()], help=help_text)
@@ -39,8 +43,9 @@ def run_list(args: argparse.Namespace, out: Output) -> int:
             state = "active" if key.active else f"retired {key.retired}"
             out.line(f"own  {key.key_id}  created {key.created}  {state}")
         extra = dict(listing(ws.conn, out) for listing in EXTRA_KEY_LISTINGS)
-    out.result({"own": [{"key_id": key.key_id, "created": key.created, "retired": key.retired} for key in own],
-                **extra})
+    out.result(
+        {"own": [{"key_id": key.key_id, "created": key.created, "retired": key.retired} for key in own], **extra}
+    )
     return 0
 
 

@@ -31,8 +31,9 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _revoke_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("key_id", metavar="KEY_ID", help="the fingerprint of the pinned partner key")
-    parser.add_argument("--since", help="revoked as of this date or UTC time (default now); packages created "
-                                        "from then on are refused")
+    parser.add_argument(
+        "--since", help="revoked as of this date or UTC time (default now); packages created from then on are refused"
+    )
     parser.add_argument("--reason", help="one line recorded in the audit log")
 
 
@@ -55,15 +56,27 @@ def run_add_partner(args: argparse.Namespace, out: Output) -> int:
     valid_until = exchange.parse_time_argument(args.valid_until, "--valid-until") if args.valid_until else None
     with open_from_args(args) as ws:
         partner = exchange.add_partner(
-            ws, args.name, data, expected_fingerprint=expected,
+            ws,
+            args.name,
+            data,
+            expected_fingerprint=expected,
             tlp_send=Tlp.parse(args.tlp_max) if args.tlp_max else None,
             tlp_accept=Tlp.parse(args.accept_max) if args.accept_max else None,
-            valid_from=valid_from, valid_until=valid_until,
+            valid_from=valid_from,
+            valid_until=valid_until,
         )
     out.line(f"pinned key {keys.format_fingerprint(key_id)} for partner {partner.name}")
     out.line(f"  they may receive up to {partner.tlp_send.label}, may send us up to {partner.tlp_accept.label}")
-    out.result({"partner": partner.name, "key_id": key_id, "tlp_send": partner.tlp_send.short,
-                "tlp_accept": partner.tlp_accept.short, "valid_from": valid_from, "valid_until": valid_until})
+    out.result(
+        {
+            "partner": partner.name,
+            "key_id": key_id,
+            "tlp_send": partner.tlp_send.short,
+            "tlp_accept": partner.tlp_accept.short,
+            "valid_from": valid_from,
+            "valid_until": valid_until,
+        }
+    )
     return 0
 
 
@@ -79,10 +92,12 @@ def run_ceilings(args: argparse.Namespace, out: Output) -> int:
     with open_from_args(args) as ws:
         known = exchange.get_partner(ws.conn, args.name)
         partner = exchange.set_ceilings(
-            ws, known.name, tlp_send=Tlp.parse(args.tlp_max) if args.tlp_max else known.tlp_send,
-            tlp_accept=Tlp.parse(args.accept_max) if args.accept_max else known.tlp_accept)
-    out.line(f"{partner.name} may receive up to {partner.tlp_send.label}, may send us up to "
-             f"{partner.tlp_accept.label}")
+            ws,
+            known.name,
+            tlp_send=Tlp.parse(args.tlp_max) if args.tlp_max else known.tlp_send,
+            tlp_accept=Tlp.parse(args.accept_max) if args.accept_max else known.tlp_accept,
+        )
+    out.line(f"{partner.name} may receive up to {partner.tlp_send.label}, may send us up to {partner.tlp_accept.label}")
     out.result({"partner": partner.name, "tlp_send": partner.tlp_send.short, "tlp_accept": partner.tlp_accept.short})
     return 0
 
@@ -101,25 +116,42 @@ def list_partners(conn: Connection, out: Output) -> tuple[str, Any]:
     found = exchange.list_partners(conn)
     listed = []
     for partner in found:
-        out.line(f"partner  {partner.name}  receives up to {partner.tlp_send.short}, sends up to "
-                 f"{partner.tlp_accept.short}")
+        out.line(
+            f"partner  {partner.name}  receives up to {partner.tlp_send.short}, sends up to {partner.tlp_accept.short}"
+        )
         keys_json = []
         for key in partner.keys:
             window = f"{key.valid_from or '-'} .. {key.valid_until or '-'}"
             out.line(f"  key  {key.key_id}  {key.status()}  valid {window}")
-            keys_json.append({"key_id": key.key_id, "status": key.status(), "valid_from": key.valid_from,
-                              "valid_until": key.valid_until, "revoked_at": key.revoked_at,
-                              "revoked_reason": key.revoked_reason, "added_at": key.added_at})
-        listed.append({"name": partner.name, "tlp_send": partner.tlp_send.short,
-                       "tlp_accept": partner.tlp_accept.short, "keys": keys_json})
+            keys_json.append(
+                {
+                    "key_id": key.key_id,
+                    "status": key.status(),
+                    "valid_from": key.valid_from,
+                    "valid_until": key.valid_until,
+                    "revoked_at": key.revoked_at,
+                    "revoked_reason": key.revoked_reason,
+                    "added_at": key.added_at,
+                }
+            )
+        listed.append(
+            {
+                "name": partner.name,
+                "tlp_send": partner.tlp_send.short,
+                "tlp_accept": partner.tlp_accept.short,
+                "keys": keys_json,
+            }
+        )
     return "partners", listed
 
 
-keys_cmd.EXTRA_KEY_COMMANDS.extend([
-    ("add-partner", "pin a partner's public key (fingerprint confirmed by phone)", _add_arguments, run_add_partner),
-    ("ceilings", "change what a partner may receive from us and send us", _ceilings_arguments, run_ceilings),
-    ("revoke", "revoke a pinned partner key", _revoke_arguments, run_revoke),
-])
+keys_cmd.EXTRA_KEY_COMMANDS.extend(
+    [
+        ("add-partner", "pin a partner's public key (fingerprint confirmed by phone)", _add_arguments, run_add_partner),
+        ("ceilings", "change what a partner may receive from us and send us", _ceilings_arguments, run_ceilings),
+        ("revoke", "revoke a pinned partner key", _revoke_arguments, run_revoke),
+    ]
+)
 keys_cmd.EXTRA_KEY_LISTINGS.append(list_partners)
 
 

@@ -17,22 +17,36 @@ KINDS = ("incident", "exercise", "briefing")
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser("report", parents=[common_options()], help="write an incident, exercise or "
-                                 "briefing report as PDF")
+    parser = commands.add_parser(
+        "report", parents=[common_options()], help="write an incident, exercise or briefing report as PDF"
+    )
     parser.add_argument("kind", choices=KINDS, help="which report")
     source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--case", metavar="ID", help="build the report from this case (reference such as "
-                        "INC-2026-0001, STIX id or number); a briefing covers the case's linked objects")
+    source.add_argument(
+        "--case",
+        metavar="ID",
+        help="build the report from this case (reference such as "
+        "INC-2026-0001, STIX id or number); a briefing covers the case's linked objects",
+    )
     source.add_argument("--query", metavar="Q", help="build a briefing from the objects this library search finds")
     parser.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the PDF")
-    parser.add_argument("--input", metavar="FILE.json", help="the analyst's part of a briefing: title, bottom line, "
-                        "key judgements, sectors, sources, distribution (see the README)")
+    parser.add_argument(
+        "--input",
+        metavar="FILE.json",
+        help="the analyst's part of a briefing: title, bottom line, "
+        "key judgements, sectors, sources, distribution (see the README)",
+    )
     parser.add_argument("--final", action="store_true", help="mark the report final (no DRAFT watermark)")
-    parser.add_argument("--tlp", metavar="LEVEL", help="the report's marking; objects marked above it are left out "
-                        "(default: a briefing's analyst input level, else the case's marking, else AMBER; raised "
-                        "to the highest marking inside)")
-    parser.add_argument("--no-related", action="store_true", help="only the objects the search finds, not those "
-                        "one relationship away")
+    parser.add_argument(
+        "--tlp",
+        metavar="LEVEL",
+        help="the report's marking; objects marked above it are left out "
+        "(default: a briefing's analyst input level, else the case's marking, else AMBER; raised "
+        "to the highest marking inside)",
+    )
+    parser.add_argument(
+        "--no-related", action="store_true", help="only the objects the search finds, not those one relationship away"
+    )
     parser.set_defaults(handler=run_report)
 
 
@@ -48,8 +62,9 @@ def run_report(args: argparse.Namespace, out: Output) -> int:
         if args.no_related:
             raise CommandError("--no-related applies to --query; a report of a case holds its linked objects")
         if args.input and args.kind != "briefing":
-            raise CommandError(f"--input is the analyst's part of a briefing; an {args.kind} report takes "
-                               "everything from the case")
+            raise CommandError(
+                f"--input is the analyst's part of a briefing; an {args.kind} report takes everything from the case"
+            )
     elif args.kind != "briefing":
         raise CommandError(f"an {args.kind} report is built from a case (--case ID); --query builds a briefing")
     elif not args.query.strip():
@@ -59,7 +74,7 @@ def run_report(args: argparse.Namespace, out: Output) -> int:
         check_final(analyst)
     with open_from_args(args) as ws:
         if args.case is not None:
-            from workbench.services.case_reports import report_from_case
+            from workbench.services.cases.reports import report_from_case
 
             made = report_from_case(ws, args.kind, args.case, analyst=analyst, tlp_ceiling=ceiling)
             report, source, held_back = made.report, made.source, made.held_back
@@ -69,22 +84,37 @@ def run_report(args: argparse.Namespace, out: Output) -> int:
         else:
             from workbench.services.reports.briefing_from_library import briefing_from_query
 
-            selection = briefing_from_query(ws, args.query, analyst, tlp_ceiling=ceiling,
-                                            related=not args.no_related)
+            selection = briefing_from_query(ws, args.query, analyst, tlp_ceiling=ceiling, related=not args.no_related)
             report, held_back = selection.briefing, selection.held_back
-            source = {"query": args.query, "matched": selection.matched, "related": selection.related,
-                      "held_back": dict(selection.held_back)}
+            source = {
+                "query": args.query,
+                "matched": selection.matched,
+                "related": selection.related,
+                "held_back": dict(selection.held_back),
+            }
             found = f"{selection.matched} objects found, {selection.related} related added"
         rendered = generate(ws, report, args.out, final=args.final, source=source)
     status = "FINAL" if rendered.final else "DRAFT"
-    out.line(f"wrote {args.out}: {rendered.kind} {rendered.report_id}, {rendered.tlp.label}, {status}, "
-             f"{rendered.pages} pages")
+    out.line(
+        f"wrote {args.out}: {rendered.kind} {rendered.report_id}, {rendered.tlp.label}, {status}, "
+        f"{rendered.pages} pages"
+    )
     out.line(f"  {found}; sha256 {rendered.sha256}")
     if held_back:
         counts = ", ".join(f"{count} {kind}" for kind, count in sorted(held_back.items()))
         out.line(f"  held back as marked above {ceiling.label if ceiling is not None else ''}: {counts}")
     if rendered.tlp > report.tlp:
         out.line(f"  marked {rendered.tlp.label}: it contains objects marked so")
-    out.result({"report_id": rendered.report_id, "kind": rendered.kind, "file": args.out, "pages": rendered.pages,
-                "tlp": rendered.tlp.short, "final": rendered.final, "sha256": rendered.sha256, **source})
+    out.result(
+        {
+            "report_id": rendered.report_id,
+            "kind": rendered.kind,
+            "file": args.out,
+            "pages": rendered.pages,
+            "tlp": rendered.tlp.short,
+            "final": rendered.final,
+            "sha256": rendered.sha256,
+            **source,
+        }
+    )
     return 0

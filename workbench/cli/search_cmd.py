@@ -9,8 +9,9 @@ from workbench.cli.common import Output, common_options, open_from_args
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser("search", parents=[common_options()],
-                                 help="find objects by name, description, pattern or observable value")
+    parser = commands.add_parser(
+        "search", parents=[common_options()], help="find objects by name, description, pattern or observable value"
+    )
     parser.add_argument("query", nargs="+", help="words to find (all must match, as prefixes)")
     parser.add_argument("--limit", type=int, default=50, help="at most this many hits (default 50)")
     parser.add_argument("--revoked", action="store_true", help="include revoked objects")
@@ -19,8 +20,9 @@ def register(commands: Any) -> None:
 
 def run_search(args: argparse.Namespace, out: Output) -> int:
     with open_from_args(args) as ws:
-        page = ws.objects.search_page(" ".join(args.query), limit=max(1, min(args.limit, 10_000)),
-                                      include_revoked=args.revoked)
+        page = ws.objects.search_page(
+            " ".join(args.query), limit=max(1, min(args.limit, 10_000)), include_revoked=args.revoked
+        )
     hits = page.rows
     if not page.ranked:
         out.line(f"more than {page.more_than:,} matches: the newest are shown first; add words to narrow the search")
@@ -29,6 +31,17 @@ def run_search(args: argparse.Namespace, out: Output) -> int:
         out.line(f"{hit.type:20s} {hit.name[:60]:60s} {tlp:18s} {hit.id}")
     if not hits:
         out.line("no matches")
-    out.result([{"id": h.id, "type": h.type, "name": h.name, "modified": h.modified,
-                 "tlp": h.tlp.short if h.tlp is not None else None, "revoked": h.revoked} for h in hits])
+    out.result(
+        [
+            {
+                "id": h.id,
+                "type": h.type,
+                "name": h.name,
+                "modified": h.modified,
+                "tlp": h.tlp.short if h.tlp is not None else None,
+                "revoked": h.revoked,
+            }
+            for h in hits
+        ]
+    )
     return 0

@@ -26,8 +26,7 @@ def run_init(args: argparse.Namespace, out: Output) -> int:
         out.line(f"created workspace {ws.path} for {ws.org_name}")
         out.line(f"identity: {ws.identity_id}")
         out.line(f"signing key fingerprint: {keys.format_fingerprint(key.key_id)}")
-        out.result({"db": str(ws.path), "org_name": ws.org_name, "identity_ref": ws.identity_id,
-                    "key_id": key.key_id})
+        out.result({"db": str(ws.path), "org_name": ws.org_name, "identity_ref": ws.identity_id, "key_id": key.key_id})
     return 0
 
 

@@ -37,8 +37,16 @@ NOTIFICATION_HOURS = 72
 CIRCIA_HOURS = 72
 
 
-@vocabulary("report stage", {"circia": "circia-report", "circia-72h": "circia-report", "warning": "early-warning",
-                              "final-report": "final", "progress-report": "progress"})
+@vocabulary(
+    "report stage",
+    {
+        "circia": "circia-report",
+        "circia-72h": "circia-report",
+        "warning": "early-warning",
+        "final-report": "final",
+        "progress-report": "progress",
+    },
+)
 class Stage(Vocab):
     """A report stage. ``regime`` says which obligation it belongs to."""
 
@@ -57,12 +65,12 @@ class Stage(Vocab):
 class StageState(enum.Enum):
     """Where a stage stands against its deadline."""
 
-    MET = "met"                # submitted on or before the due time
-    LATE = "late"              # submitted after the due time: the deadline was missed
-    PENDING = "pending"        # not submitted, due time still ahead
-    OVERDUE = "overdue"        # not submitted, due time passed
+    MET = "met"  # submitted on or before the due time
+    LATE = "late"  # submitted after the due time: the deadline was missed
+    PENDING = "pending"  # not submitted, due time still ahead
+    OVERDUE = "overdue"  # not submitted, due time passed
     ON_REQUEST = "on-request"  # not submitted, no due time yet (on request, or after handling)
-    SUBMITTED = "submitted"    # submitted, no due time applied
+    SUBMITTED = "submitted"  # submitted, no due time applied
 
     @property
     def met(self) -> bool | None:
@@ -133,14 +141,18 @@ def incident_deadlines(
             state = StageState.ON_REQUEST
         else:
             state = StageState.OVERDUE if now > due else StageState.PENDING
-        return StageDeadline(stage, due, basis, submitted, found[-1].submitted_at if found else None, len(found),
-                             state)
+        return StageDeadline(stage, due, basis, submitted, found[-1].submitted_at if found else None, len(found), state)
 
     result: list[StageDeadline] = []
     if Regime.NIS2 in regimes:
         notification_due = awareness_at + timedelta(hours=NOTIFICATION_HOURS)
-        result.append(deadline(Stage.EARLY_WARNING, awareness_at + timedelta(hours=EARLY_WARNING_HOURS),
-                               f"{EARLY_WARNING_HOURS} h after awareness"))
+        result.append(
+            deadline(
+                Stage.EARLY_WARNING,
+                awareness_at + timedelta(hours=EARLY_WARNING_HOURS),
+                f"{EARLY_WARNING_HOURS} h after awareness",
+            )
+        )
         result.append(deadline(Stage.NOTIFICATION, notification_due, f"{NOTIFICATION_HOURS} h after awareness"))
         result.append(deadline(Stage.INTERMEDIATE, None, "on request of the CSIRT or authority"))
         notified = first(Stage.NOTIFICATION)
@@ -157,15 +169,17 @@ def incident_deadlines(
         if ongoing_at_final:
             result.append(deadline(Stage.PROGRESS, final_due, final_basis + " (incident still ongoing)"))
             if handled_at is not None:
-                result.append(deadline(Stage.FINAL, add_one_month(handled_at),
-                                       "one month after the incident was handled"))
+                result.append(
+                    deadline(Stage.FINAL, add_one_month(handled_at), "one month after the incident was handled")
+                )
             else:
                 result.append(deadline(Stage.FINAL, None, "one month after the incident is handled"))
         else:
             result.append(deadline(Stage.FINAL, final_due, final_basis))
     if Regime.CIRCIA in regimes:
-        result.append(deadline(Stage.CIRCIA, awareness_at + timedelta(hours=CIRCIA_HOURS),
-                               f"{CIRCIA_HOURS} h after awareness"))
+        result.append(
+            deadline(Stage.CIRCIA, awareness_at + timedelta(hours=CIRCIA_HOURS), f"{CIRCIA_HOURS} h after awareness")
+        )
     # Submissions of stages not computed above (a progress report sent early) still show, without a deadline.
     listed = {item.stage for item in result}
     for stage in by_stage:

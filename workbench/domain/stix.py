@@ -13,9 +13,24 @@ from workbench.domain.ids import is_stix_id
 # STIX 2.1 Cyber-observable types (SCOs): no created/modified, deterministic ids.
 SCO_TYPES = frozenset(
     {
-        "artifact", "autonomous-system", "directory", "domain-name", "email-addr", "email-message", "file",
-        "ipv4-addr", "ipv6-addr", "mac-addr", "mutex", "network-traffic", "process", "software", "url",
-        "user-account", "windows-registry-key", "x509-certificate",
+        "artifact",
+        "autonomous-system",
+        "directory",
+        "domain-name",
+        "email-addr",
+        "email-message",
+        "file",
+        "ipv4-addr",
+        "ipv6-addr",
+        "mac-addr",
+        "mutex",
+        "network-traffic",
+        "process",
+        "software",
+        "url",
+        "user-account",
+        "windows-registry-key",
+        "x509-certificate",
     }
 )
 SRO_TYPES = frozenset({"relationship", "sighting"})
@@ -95,8 +110,20 @@ def _strings(node: Any, skip: frozenset[str] = frozenset()) -> Iterator[str]:
             stack.extend(item)
 
 
-_SCO_SKIP = frozenset({"type", "id", "spec_version", "defanged", "object_marking_refs", "granular_markings",
-                       "extensions", "encoding", "mime_type", "payload_bin"})
+_SCO_SKIP = frozenset(
+    {
+        "type",
+        "id",
+        "spec_version",
+        "defanged",
+        "object_marking_refs",
+        "granular_markings",
+        "extensions",
+        "encoding",
+        "mime_type",
+        "payload_bin",
+    }
+)
 
 
 def observable_values(obj: dict[str, Any]) -> list[str]:
@@ -116,8 +143,18 @@ def observable_values(obj: dict[str, Any]) -> list[str]:
 
 
 _DESCRIPTION_PROPERTIES = ("description", "content", "explanation", "abstract")
-_EXTRA_LIST_PROPERTIES = ("aliases", "x_mitre_aliases", "labels", "roles", "sectors", "malware_types",
-                          "threat_actor_types", "indicator_types", "tool_types", "report_types")
+_EXTRA_LIST_PROPERTIES = (
+    "aliases",
+    "x_mitre_aliases",
+    "labels",
+    "roles",
+    "sectors",
+    "malware_types",
+    "threat_actor_types",
+    "indicator_types",
+    "tool_types",
+    "report_types",
+)
 
 
 def search_fields(obj: dict[str, Any]) -> tuple[str, str, str, str, str]:

@@ -101,9 +101,7 @@ def _tlp2_definition(level: Tlp) -> dict[str, Any]:
         "id": TLP2_MARKING_IDS[level],
         "created": "2022-10-01T00:00:00.000Z",
         "name": level.label,
-        "extensions": {
-            TLP2_EXTENSION_ID: {"extension_type": "property-extension", "tlp_2_0": level.short.lower()}
-        },
+        "extensions": {TLP2_EXTENSION_ID: {"extension_type": "property-extension", "tlp_2_0": level.short.lower()}},
     }
 
 

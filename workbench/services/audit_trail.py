@@ -11,8 +11,9 @@ from workbench.storage.database import Connection
 PAGE_SIZE = 500
 
 
-def page(conn: Connection, *, action: str | None = None, before_seq: int | None = None,
-         limit: int = PAGE_SIZE) -> list[AuditEntry]:
+def page(
+    conn: Connection, *, action: str | None = None, before_seq: int | None = None, limit: int = PAGE_SIZE
+) -> list[AuditEntry]:
     """Up to ``limit`` entries older than ``before_seq`` (the newest when None), newest first.
 
     ``action`` keeps one action, or every action under a prefix ending in '.' (``key.``).
@@ -30,8 +31,9 @@ def page(conn: Connection, *, action: str | None = None, before_seq: int | None 
         clauses.append("seq < ?")
         args.append(before_seq)
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    rows = conn.execute(f"SELECT seq, at, action, details FROM audit_log{where} ORDER BY seq DESC LIMIT ?",
-                        [*args, limit])
+    rows = conn.execute(
+        f"SELECT seq, at, action, details FROM audit_log{where} ORDER BY seq DESC LIMIT ?", [*args, limit]
+    )
     return [AuditEntry(seq, at, name, orjson.loads(details)) for seq, at, name, details in rows]
 
 

@@ -55,7 +55,7 @@ def fingerprint(public_der: bytes) -> str:
 
 def format_fingerprint(key_id: str) -> str:
     """The fingerprint in groups of four, as it is read out over the phone."""
-    return " ".join(key_id[index:index + 4] for index in range(0, len(key_id), 4))
+    return " ".join(key_id[index : index + 4] for index in range(0, len(key_id), 4))
 
 
 def generate() -> GeneratedKey:

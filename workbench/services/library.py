@@ -56,8 +56,7 @@ _SORT_COLUMNS: dict[SortKey, tuple[str, ...]] = {
     SortKey.MODIFIED: ("o.modified",),
     SortKey.SOURCE: ("o.source_id", "o.modified"),
 }
-_ROW_COLUMNS = ("o.rowid, o.id, o.type, o.name, o.modified, o.tlp, o.revoked, o.source_id, o.versions,"
-                " s.kind, s.name")
+_ROW_COLUMNS = "o.rowid, o.id, o.type, o.name, o.modified, o.tlp, o.revoked, o.source_id, o.versions, s.kind, s.name"
 
 
 @dataclass(frozen=True)
@@ -186,9 +185,16 @@ def _where(flt: LibraryFilter) -> tuple[list[str], list[Any]]:
 
 def _row(values: Sequence[Any]) -> LibraryRow:
     return LibraryRow(
-        rowid=values[0], id=values[1], type=values[2], name=values[3] or "", modified=values[4],
-        tlp=Tlp(values[5]) if values[5] is not None else None, revoked=bool(values[6]), source_id=values[7],
-        versions=values[8], source=f"{values[9]}: {values[10]}",
+        rowid=values[0],
+        id=values[1],
+        type=values[2],
+        name=values[3] or "",
+        modified=values[4],
+        tlp=Tlp(values[5]) if values[5] is not None else None,
+        revoked=bool(values[6]),
+        source_id=values[7],
+        versions=values[8],
+        source=f"{values[9]}: {values[10]}",
     )
 
 
@@ -245,8 +251,15 @@ def _keyset_args(cursor: Sequence[Any]) -> list[Any]:
     return args
 
 
-def fetch_page(conn: Connection, flt: LibraryFilter, sort: SortKey = SortKey.MODIFIED, *, descending: bool = True,
-               cursor: tuple[Any, ...] | None = None, limit: int = PAGE_SIZE) -> Page:
+def fetch_page(
+    conn: Connection,
+    flt: LibraryFilter,
+    sort: SortKey = SortKey.MODIFIED,
+    *,
+    descending: bool = True,
+    cursor: tuple[Any, ...] | None = None,
+    limit: int = PAGE_SIZE,
+) -> Page:
     """The next page of the library (the first one when ``cursor`` is None), filtered and sorted in SQL.
 
     The returned cursor is opaque: pass it back unchanged for the page after. Not for searches (see ``search``).
@@ -258,9 +271,15 @@ def fetch_page(conn: Connection, flt: LibraryFilter, sort: SortKey = SortKey.MOD
     return Page(_describe_relations(conn, rows), last if len(rows) == limit else None)
 
 
-def _query_page(conn: Connection, flt: LibraryFilter, columns: Sequence[str], descending: bool,
-                cursor: Sequence[Any] | None, limit: int,
-                extra: str | None) -> tuple[list[LibraryRow], tuple[Any, ...]]:
+def _query_page(
+    conn: Connection,
+    flt: LibraryFilter,
+    columns: Sequence[str],
+    descending: bool,
+    cursor: Sequence[Any] | None,
+    limit: int,
+    extra: str | None,
+) -> tuple[list[LibraryRow], tuple[Any, ...]]:
     clauses, args = _where(flt)
     if extra:
         clauses.append(extra)
@@ -270,16 +289,19 @@ def _query_page(conn: Connection, flt: LibraryFilter, columns: Sequence[str], de
     order = ", ".join(f"{column} {'DESC' if descending else 'ASC'}" for column in [*columns, "o.rowid"])
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
     selected = ", ".join(column.replace(" COLLATE NOCASE", "") for column in columns)
-    sql = (f"SELECT {_ROW_COLUMNS}, {selected} FROM objects o JOIN sources s ON s.id = o.source_id"
-           f"{where} ORDER BY {order} LIMIT ?")
+    sql = (
+        f"SELECT {_ROW_COLUMNS}, {selected} FROM objects o JOIN sources s ON s.id = o.source_id"
+        f"{where} ORDER BY {order} LIMIT ?"
+    )
     result = conn.execute(sql, [*args, limit]).fetchall()
     rows = [_row(values) for values in result]
     last = (*result[-1][11:], result[-1][0]) if result else ()
     return rows, last
 
 
-def _fetch_tlp_page(conn: Connection, flt: LibraryFilter, descending: bool, cursor: tuple[Any, ...] | None,
-                    limit: int) -> Page:
+def _fetch_tlp_page(
+    conn: Connection, flt: LibraryFilter, descending: bool, cursor: tuple[Any, ...] | None, limit: int
+) -> Page:
     # Two segments: unmarked (tlp NULL) objects come first in ascending order, last in descending order.
     # The cursor is (segment, *keys); segment 0 is the first walked.
     segments = [("o.tlp IS NOT NULL", ("o.tlp", "o.modified")), ("o.tlp IS NULL", ("o.modified",))]
@@ -290,8 +312,9 @@ def _fetch_tlp_page(conn: Connection, flt: LibraryFilter, descending: bool, curs
     keys: Sequence[Any] | None = cursor[1:] if cursor else None
     for segment in range(start, len(segments)):
         extra, columns = segments[segment]
-        found, last = _query_page(conn, flt, columns, descending, keys if segment == start else None,
-                                  limit - len(rows), extra)
+        found, last = _query_page(
+            conn, flt, columns, descending, keys if segment == start else None, limit - len(rows), extra
+        )
         rows += found
         if len(rows) == limit:
             return Page(_describe_relations(conn, rows), (segment, *last))
@@ -305,8 +328,14 @@ def count(conn: Connection, flt: LibraryFilter) -> int:
     return int(conn.execute(f"SELECT count(*) FROM objects o{where}", args).fetchone()[0])
 
 
-def search(conn: Connection, flt: LibraryFilter, sort: SortKey | None = None, *, descending: bool = False,
-           limit: int = MAX_SEARCH_RESULTS) -> list[LibraryRow]:
+def search(
+    conn: Connection,
+    flt: LibraryFilter,
+    sort: SortKey | None = None,
+    *,
+    descending: bool = False,
+    limit: int = MAX_SEARCH_RESULTS,
+) -> list[LibraryRow]:
     """The objects matching ``flt.search`` and the other filters: best matches first, or in ``sort`` order.
 
     At most ``limit`` rows; when exactly ``limit`` come back there may be more. Refuses an empty search with
@@ -320,25 +349,31 @@ def search(conn: Connection, flt: LibraryFilter, sort: SortKey | None = None, *,
     else:
         direction = "DESC" if descending else "ASC"
         order = ", ".join(f"{column} {direction}" for column in [*_SORT_COLUMNS[sort], "o.rowid"])
-    sql = (f"SELECT {_ROW_COLUMNS} FROM object_fts JOIN objects o ON o.rowid = object_fts.rowid"
-           f" JOIN sources s ON s.id = o.source_id WHERE object_fts MATCH ?{where} ORDER BY {order} LIMIT ?")
+    sql = (
+        f"SELECT {_ROW_COLUMNS} FROM object_fts JOIN objects o ON o.rowid = object_fts.rowid"
+        f" JOIN sources s ON s.id = o.source_id WHERE object_fts MATCH ?{where} ORDER BY {order} LIMIT ?"
+    )
     return _describe_relations(conn, [_row(values) for values in conn.execute(sql, [match, *args, limit])])
 
 
 def object_types(conn: Connection) -> list[str]:
     """The distinct types stored, sorted. A skip scan over the type index: fast on a million objects."""
-    return [value for (value,) in conn.execute(
-        "WITH RECURSIVE t(type) AS (SELECT min(type) FROM objects UNION ALL"
-        " SELECT (SELECT min(type) FROM objects WHERE type > t.type) FROM t WHERE t.type IS NOT NULL)"
-        " SELECT type FROM t WHERE type IS NOT NULL"
-    )]
+    return [
+        value
+        for (value,) in conn.execute(
+            "WITH RECURSIVE t(type) AS (SELECT min(type) FROM objects UNION ALL"
+            " SELECT (SELECT min(type) FROM objects WHERE type > t.type) FROM t WHERE t.type IS NOT NULL)"
+            " SELECT type FROM t WHERE type IS NOT NULL"
+        )
+    ]
 
 
 def sources(conn: Connection, *, limit: int = 1000) -> list[SourceInfo]:
     """The newest sources (imported files and packages), newest first."""
-    return [SourceInfo(*values) for values in conn.execute(
-        "SELECT id, kind, name, imported_at FROM sources ORDER BY id DESC LIMIT ?", (limit,)
-    )]
+    return [
+        SourceInfo(*values)
+        for values in conn.execute("SELECT id, kind, name, imported_at FROM sources ORDER BY id DESC LIMIT ?", (limit,))
+    ]
 
 
 def row(conn: Connection, stix_id: str) -> LibraryRow | None:
@@ -381,16 +416,27 @@ def links(conn: Connection, stix_id: str, *, limit: int = MAX_LINKS) -> tuple[li
             continue
         direction = Direction.OUTGOING if prop == "source_ref" else Direction.INCOMING
         other_type, other_name = described.get(other, (None, ""))
-        found.append(Link(direction, rel_type or "related-to", other, other_type or type_of(other),
-                          other_name, other_type is not None, rel_id))
+        found.append(
+            Link(
+                direction,
+                rel_type or "related-to",
+                other,
+                other_type or type_of(other),
+                other_name,
+                other_type is not None,
+                rel_id,
+            )
+        )
     for prop, target in outgoing:
         target_type, target_name = described.get(target, (None, ""))
-        found.append(Link(Direction.OUTGOING, prop, target, target_type or type_of(target), target_name,
-                          target_type is not None))
+        found.append(
+            Link(Direction.OUTGOING, prop, target, target_type or type_of(target), target_name, target_type is not None)
+        )
     incoming = conn.execute(
         "SELECT r.property, o.id, o.type, o.name FROM object_refs r JOIN objects o ON o.rowid = r.from_rowid"
         " WHERE r.to_id = ? AND NOT (o.type = 'relationship' AND r.property IN ('source_ref', 'target_ref'))"
-        " LIMIT ?", (stix_id, limit + 1),
+        " LIMIT ?",
+        (stix_id, limit + 1),
     ).fetchall()
     truncated |= len(incoming) > limit
     for prop, source, source_type, source_name in incoming[:limit]:
@@ -403,7 +449,7 @@ def _described(conn: Connection, ids: set[str]) -> dict[str, tuple[str, str]]:
     found: dict[str, tuple[str, str]] = {}
     batch = sorted(ids)
     for start in range(0, len(batch), 500):
-        part = batch[start:start + 500]
+        part = batch[start : start + 500]
         marks = ",".join("?" * len(part))
         for stix_id, kind, name in conn.execute(f"SELECT id, type, name FROM objects WHERE id IN ({marks})", part):
             found[stix_id] = (kind, name or "")

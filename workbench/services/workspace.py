@@ -115,8 +115,9 @@ def create_workspace(path: str | os.PathLike[str], passphrase: str, org_name: st
             set_meta(conn, "org_name", org_name)
             set_meta(conn, "identity_ref", identity["id"])
             key = keys.store_new_key(conn)
-            audit.append(conn, "workspace.init", {"org_name": org_name, "identity_ref": identity["id"],
-                                                  "key_id": key.key_id})
+            audit.append(
+                conn, "workspace.init", {"org_name": org_name, "identity_ref": identity["id"], "key_id": key.key_id}
+            )
     except BaseException:
         db.close(wipe_key=True)
         for suffix in ("", "-wal", "-shm"):

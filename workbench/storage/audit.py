@@ -65,8 +65,9 @@ def append(
     return AuditEntry(seq, at, action, details or {})
 
 
-def entries(conn: Connection, *, action: str | None = None, limit: int | None = None,
-            offset: int = 0) -> Iterator[AuditEntry]:
+def entries(
+    conn: Connection, *, action: str | None = None, limit: int | None = None, offset: int = 0
+) -> Iterator[AuditEntry]:
     """Entries oldest first, optionally only those of one action (or action prefix ending in '.')."""
     sql, args = "SELECT seq, at, action, details FROM audit_log", list[object]()
     if action:

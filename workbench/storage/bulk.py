@@ -227,14 +227,16 @@ class BulkWriter:
         # id -> [rowid, modified, versions, vid, revoked, existed before this batch]
         current: dict[str, list[Any]] = {
             row[0]: [row[1], row[2], row[3], row[4], row[5], True]
-            for row in _select_in(conn, "SELECT id, rowid, modified, versions, vid, revoked FROM objects"
-                                        " WHERE id IN ({marks})", ids)
+            for row in _select_in(
+                conn, "SELECT id, rowid, modified, versions, vid, revoked FROM objects WHERE id IN ({marks})", ids
+            )
         }
         previous = {stix_id: state[3] for stix_id, state in current.items()}  # current vid before this batch
         # id -> {modified: (vid, digest, revoked)} for the ids already stored
         versions: dict[str, dict[str, tuple[int, str, bool]]] = {}
         for stix_id, modified, vid, digest, revoked in _select_in(
-            conn, "SELECT id, modified, vid, content_sha256, revoked FROM object_versions WHERE id IN ({marks})",
+            conn,
+            "SELECT id, modified, vid, content_sha256, revoked FROM object_versions WHERE id IN ({marks})",
             list(current),
         ):
             versions.setdefault(stix_id, {})[modified] = (vid, digest, bool(revoked))
@@ -259,8 +261,9 @@ class BulkWriter:
                     continue
             vid = self._next_vid
             self._next_vid += 1
-            version_rows.append((vid, item.id, item.type, item.modified, int(item.revoked), item.tlp, item.digest,
-                                 item.json, source_id))
+            version_rows.append(
+                (vid, item.id, item.type, item.modified, int(item.revoked), item.tlp, item.digest, item.json, source_id)
+            )
             known[item.modified] = (vid, item.digest, item.revoked)
             if state is None:
                 current[item.id] = [self._next_rowid, item.modified, 1, vid, int(item.revoked), False]
@@ -309,13 +312,27 @@ class BulkWriter:
                 counter_updates.append((count, revoked, rowid))
                 continue
             if existed:
-                row_updates.append((item.type, item.name, item.created, item.modified, item.tlp, vid, source_id,
-                                    count, revoked, rowid))
+                row_updates.append(
+                    (item.type, item.name, item.created, item.modified, item.tlp, vid, source_id, count, revoked, rowid)
+                )
                 stale_rows.append((rowid,))
                 stale_vids.append(previous[stix_id])
             else:
-                object_rows.append((rowid, stix_id, item.type, item.name, item.created, item.modified, item.tlp,
-                                    revoked, vid, source_id, count))
+                object_rows.append(
+                    (
+                        rowid,
+                        stix_id,
+                        item.type,
+                        item.name,
+                        item.created,
+                        item.modified,
+                        item.tlp,
+                        revoked,
+                        vid,
+                        source_id,
+                        count,
+                    )
+                )
             fts_rows.append((rowid, *item.fts))
             ref_rows.extend([(target, rowid, prop) for prop, target in item.refs])
         # In key order, each batch touches the pages of the id indexes in one sweep instead of at random.
@@ -325,38 +342,49 @@ class BulkWriter:
         if version_rows:
             conn.executemany(
                 "INSERT INTO object_versions (vid, id, type, modified, revoked, tlp, content_sha256, json, source_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", version_rows)
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                version_rows,
+            )
         if object_rows:
             conn.executemany(
                 "INSERT INTO objects (rowid, id, type, name, created, modified, tlp, revoked, vid, source_id, versions)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", object_rows)
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                object_rows,
+            )
         if conflict_rows:
             conn.executemany(
                 "INSERT OR IGNORE INTO conflicts (id, modified, existing_vid, content_sha256, json, source_id,"
-                " detected_at) VALUES (?, ?, ?, ?, ?, ?, ?)", conflict_rows)
+                " detected_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                conflict_rows,
+            )
         if counter_updates:
             conn.executemany("UPDATE objects SET versions = ?, revoked = ? WHERE rowid = ?", counter_updates)
         if row_updates:
             conn.executemany(
                 "UPDATE objects SET type = ?, name = ?, created = ?, modified = ?, tlp = ?, vid = ?, source_id = ?,"
-                " versions = ?, revoked = ? WHERE rowid = ?", row_updates)
+                " versions = ?, revoked = ? WHERE rowid = ?",
+                row_updates,
+            )
         if stale_rows:
             conn.executemany("DELETE FROM object_fts WHERE rowid = ?", stale_rows)
             stale_refs = [
                 (target, current[stix_id][0], prop)
-                for stix_id, text in _select_in(conn, "SELECT id, json FROM object_versions WHERE vid IN ({marks})",
-                                                stale_vids)
+                for stix_id, text in _select_in(
+                    conn, "SELECT id, json FROM object_versions WHERE vid IN ({marks})", stale_vids
+                )
                 for prop, target in references(orjson.loads(text))
             ]
-            conn.executemany("DELETE FROM object_refs WHERE to_id = ? AND from_rowid = ? AND property = ?",
-                             stale_refs)
+            conn.executemany("DELETE FROM object_refs WHERE to_id = ? AND from_rowid = ? AND property = ?", stale_refs)
         if fts_rows:
             conn.executemany(
                 "INSERT INTO object_fts (rowid, name, description, pattern, observables, extra)"
-                " VALUES (?, ?, ?, ?, ?, ?)", fts_rows)
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                fts_rows,
+            )
         if ref_rows:
-            conn.executemany("INSERT OR IGNORE INTO object_refs (to_id, from_rowid, property) VALUES (?, ?, ?)",
-                             ref_rows)
+            conn.executemany(
+                "INSERT OR IGNORE INTO object_refs (to_id, from_rowid, property) VALUES (?, ?, ?)", ref_rows
+            )
 
 
 def _second(row: tuple[Any, ...]) -> Any:
@@ -365,5 +393,5 @@ def _second(row: tuple[Any, ...]) -> Any:
 
 def _select_in(conn: Connection, sql: str, keys: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
     for start in range(0, len(keys), _IN_CHUNK):
-        chunk = keys[start:start + _IN_CHUNK]
+        chunk = keys[start : start + _IN_CHUNK]
         yield from conn.execute(sql.format(marks=",".join("?" * len(chunk))), chunk)

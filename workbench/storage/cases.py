@@ -14,8 +14,26 @@ import orjson
 from workbench.storage.database import Connection, inserted_rowid
 from workbench.storage.objects import fts_query
 
-_COLUMN_NAMES = ("id", "ref", "kind", "stix_id", "grouping_ref", "title", "status", "tlp", "sector", "member_state",
-                 "starts_at", "creator_ref", "origin", "origin_ref", "created", "modified", "description", "details")
+_COLUMN_NAMES = (
+    "id",
+    "ref",
+    "kind",
+    "stix_id",
+    "grouping_ref",
+    "title",
+    "status",
+    "tlp",
+    "sector",
+    "member_state",
+    "starts_at",
+    "creator_ref",
+    "origin",
+    "origin_ref",
+    "created",
+    "modified",
+    "description",
+    "details",
+)
 _CASE_COLUMNS = ", ".join(_COLUMN_NAMES)
 _PREFIXED_COLUMNS = ", ".join("c." + name for name in _COLUMN_NAMES)
 
@@ -83,8 +101,14 @@ class CaseQuery:
 
 #: The orders the case list can be sorted in, as SQL expressions over ``c`` (cases).
 ORDERS = {
-    "modified": "c.modified", "ref": "c.ref", "kind": "c.kind", "title": "c.title COLLATE NOCASE",
-    "status": "c.status", "tlp": "c.tlp", "sector": "c.sector", "member_state": "c.member_state",
+    "modified": "c.modified",
+    "ref": "c.ref",
+    "kind": "c.kind",
+    "title": "c.title COLLATE NOCASE",
+    "status": "c.status",
+    "tlp": "c.tlp",
+    "sector": "c.sector",
+    "member_state": "c.member_state",
     "starts_at": "c.starts_at",
 }
 
@@ -117,9 +141,25 @@ class CaseStore:
     def insert(self, row: CaseRow) -> int:
         cursor = self.conn.execute(
             f"INSERT INTO cases ({_CASE_COLUMNS}) VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (row.ref, row.kind, row.stix_id, row.grouping_ref, row.title, row.status, row.tlp, row.sector,
-             row.member_state, row.starts_at, row.creator_ref, row.origin, row.origin_ref, row.created, row.modified,
-             row.description, orjson.dumps(row.details).decode()),
+            (
+                row.ref,
+                row.kind,
+                row.stix_id,
+                row.grouping_ref,
+                row.title,
+                row.status,
+                row.tlp,
+                row.sector,
+                row.member_state,
+                row.starts_at,
+                row.creator_ref,
+                row.origin,
+                row.origin_ref,
+                row.created,
+                row.modified,
+                row.description,
+                orjson.dumps(row.details).decode(),
+            ),
         )
         row.id = inserted_rowid(cursor)
         return row.id
@@ -129,8 +169,20 @@ class CaseStore:
         self.conn.execute(
             "UPDATE cases SET title = ?, status = ?, tlp = ?, sector = ?, member_state = ?, starts_at = ?,"
             " origin = ?, origin_ref = ?, modified = ?, description = ?, details = ? WHERE id = ?",
-            (row.title, row.status, row.tlp, row.sector, row.member_state, row.starts_at, row.origin,
-             row.origin_ref, row.modified, row.description, orjson.dumps(row.details).decode(), row.id),
+            (
+                row.title,
+                row.status,
+                row.tlp,
+                row.sector,
+                row.member_state,
+                row.starts_at,
+                row.origin,
+                row.origin_ref,
+                row.modified,
+                row.description,
+                orjson.dumps(row.details).decode(),
+                row.id,
+            ),
         )
 
     def find(self, ident: str) -> CaseRow | None:
@@ -211,26 +263,36 @@ class CaseStore:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (case_id, kind, uid) DO UPDATE SET position = excluded.position,"
             " sort_at = excluded.sort_at, modified = excluded.modified, data = excluded.data",
-            (case_id, row.kind, row.uid, row.position, row.sort_at, row.created, row.modified,
-             orjson.dumps(row.data).decode()),
+            (
+                case_id,
+                row.kind,
+                row.uid,
+                row.position,
+                row.sort_at,
+                row.created,
+                row.modified,
+                orjson.dumps(row.data).decode(),
+            ),
         )
 
     def records_of_kind(self, case_ids: Sequence[int], kind: str) -> dict[int, list[dict[str, Any]]]:
         """The data of one kind of record for many cases at once (the case list's stage submissions)."""
         found: dict[int, list[dict[str, Any]]] = {case_id: [] for case_id in case_ids}
         for start in range(0, len(case_ids), 500):
-            batch = list(case_ids[start:start + 500])
+            batch = list(case_ids[start : start + 500])
             marks = ",".join("?" * len(batch))
             for case_id, data in self.conn.execute(
                 f"SELECT case_id, data FROM case_records WHERE kind = ? AND case_id IN ({marks})"
-                " ORDER BY case_id, position", [kind, *batch],
+                " ORDER BY case_id, position",
+                [kind, *batch],
             ):
                 found[case_id].append(orjson.loads(data))
         return found
 
     def delete_record(self, case_id: int, kind: str, uid: str) -> bool:
-        cursor = self.conn.execute("DELETE FROM case_records WHERE case_id = ? AND kind = ? AND uid = ?",
-                                   (case_id, kind, uid))
+        cursor = self.conn.execute(
+            "DELETE FROM case_records WHERE case_id = ? AND kind = ? AND uid = ?", (case_id, kind, uid)
+        )
         return cursor.rowcount > 0
 
     def delete_records(self, case_id: int, kinds: Iterable[str] | None = None) -> None:
@@ -241,8 +303,9 @@ class CaseStore:
             self.conn.execute("DELETE FROM case_records WHERE case_id = ? AND kind = ?", (case_id, kind))
 
     def next_position(self, case_id: int, kind: str) -> int:
-        row = self.conn.execute("SELECT max(position) FROM case_records WHERE case_id = ? AND kind = ?",
-                                (case_id, kind)).fetchone()
+        row = self.conn.execute(
+            "SELECT max(position) FROM case_records WHERE case_id = ? AND kind = ?", (case_id, kind)
+        ).fetchone()
         return (row[0] or 0) + 1
 
     # -- linked objects -------------------------------------------------------------------------------------------
@@ -256,27 +319,34 @@ class CaseStore:
         return cursor.rowcount > 0
 
     def unlink(self, case_id: int, object_id: str) -> bool:
-        cursor = self.conn.execute("DELETE FROM case_objects WHERE case_id = ? AND object_id = ?",
-                                   (case_id, object_id))
+        cursor = self.conn.execute("DELETE FROM case_objects WHERE case_id = ? AND object_id = ?", (case_id, object_id))
         return cursor.rowcount > 0
 
     def links(self, case_id: int) -> list[LinkRow]:
-        return [LinkRow(*row) for row in self.conn.execute(
-            "SELECT object_id, origin, linked_at FROM case_objects WHERE case_id = ? ORDER BY linked_at, object_id",
-            (case_id,),
-        )]
+        return [
+            LinkRow(*row)
+            for row in self.conn.execute(
+                "SELECT object_id, origin, linked_at FROM case_objects WHERE case_id = ? ORDER BY linked_at, object_id",
+                (case_id,),
+            )
+        ]
 
     def cases_of_object(self, object_id: str) -> list[str]:
         """References of the cases an object is linked to."""
-        return [ref for (ref,) in self.conn.execute(
-            "SELECT c.ref FROM case_objects o JOIN cases c ON c.id = o.case_id WHERE o.object_id = ? ORDER BY c.ref",
-            (object_id,),
-        )]
+        return [
+            ref
+            for (ref,) in self.conn.execute(
+                "SELECT c.ref FROM case_objects o JOIN cases c ON c.id = o.case_id"
+                " WHERE o.object_id = ? ORDER BY c.ref",
+                (object_id,),
+            )
+        ]
 
     # -- full text ------------------------------------------------------------------------------------------------
 
     def index(self, case_id: int, ref: str, title: str, body: str, *, replace: bool) -> None:
         if replace:
             self.conn.execute("DELETE FROM case_fts WHERE rowid = ?", (case_id,))
-        self.conn.execute("INSERT INTO case_fts (rowid, ref, title, body) VALUES (?, ?, ?, ?)",
-                          (case_id, ref, title, body))
+        self.conn.execute(
+            "INSERT INTO case_fts (rowid, ref, title, body) VALUES (?, ?, ?, ?)", (case_id, ref, title, body)
+        )

@@ -278,8 +278,10 @@ def _open_error(path: Path, exc: Exception) -> WorkspaceError:
     """Say why a workspace cannot be opened in the analyst's terms: an unwritable folder or file first."""
     folder = path.parent
     if not os.access(folder, os.W_OK):
-        return WorkspaceError(f"cannot open {path}: the folder {folder} is read-only (the workspace keeps its"
-                              " encrypted journal beside the file); copy it to a writable folder")
+        return WorkspaceError(
+            f"cannot open {path}: the folder {folder} is read-only (the workspace keeps its"
+            " encrypted journal beside the file); copy it to a writable folder"
+        )
     if path.exists() and not os.access(path, os.R_OK | os.W_OK):
         return WorkspaceError(f"cannot open {path}: you may not read and write this file")
     return WorkspaceError(f"cannot open {path}: {exc}")

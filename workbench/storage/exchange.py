@@ -80,16 +80,23 @@ class ReceivedRow:
 
 
 _PARTNER = "SELECT id, name, tlp_send, tlp_accept, added_at FROM partners"
-_KEY = ("SELECT key_id, partner_id, public_key, valid_from, valid_until, added_at, revoked_at, revoked_reason"
-        " FROM partner_keys")
-_SENT = ("SELECT package_id, partner_id, recipient_key, sequence, manifest_sha256, created, expires, tlp_ceiling,"
-         " object_count, held_back, file_name, delivered_at, receipt_id, receipt_imported, receipt_refused"
-         " FROM packages_sent")
-_RECEIVED = ("SELECT package_id, partner_id, key_id, sequence, manifest_sha256, created, tlp_ceiling, object_count,"
-             " imported, unchanged, refused, imported_at, receipt_id FROM packages_received")
+_KEY = (
+    "SELECT key_id, partner_id, public_key, valid_from, valid_until, added_at, revoked_at, revoked_reason"
+    " FROM partner_keys"
+)
+_SENT = (
+    "SELECT package_id, partner_id, recipient_key, sequence, manifest_sha256, created, expires, tlp_ceiling,"
+    " object_count, held_back, file_name, delivered_at, receipt_id, receipt_imported, receipt_refused"
+    " FROM packages_sent"
+)
+_RECEIVED = (
+    "SELECT package_id, partner_id, key_id, sequence, manifest_sha256, created, tlp_ceiling, object_count,"
+    " imported, unchanged, refused, imported_at, receipt_id FROM packages_received"
+)
 
 
 # -- partners and keys ---------------------------------------------------------------------------------------------
+
 
 def partner_by_name(conn: Connection, name: str) -> PartnerRow | None:
     row = conn.execute(_PARTNER + " WHERE name = ?", (name,)).fetchone()
@@ -135,8 +142,9 @@ def insert_key(conn: Connection, row: PartnerKeyRow) -> None:
 
 
 def revoke_key(conn: Connection, key_id: str, revoked_at: str, reason: str | None) -> None:
-    conn.execute("UPDATE partner_keys SET revoked_at = ?, revoked_reason = ? WHERE key_id = ?",
-                 (revoked_at, reason, key_id))
+    conn.execute(
+        "UPDATE partner_keys SET revoked_at = ?, revoked_reason = ? WHERE key_id = ?", (revoked_at, reason, key_id)
+    )
 
 
 def _key_row(row: tuple[Any, ...]) -> PartnerKeyRow:
@@ -147,6 +155,7 @@ def _key_row(row: tuple[Any, ...]) -> PartnerKeyRow:
 
 # -- channels ------------------------------------------------------------------------------------------------------
 
+
 def channel(conn: Connection, partner_id: int, direction: str) -> ChannelRow | None:
     row = conn.execute(
         "SELECT partner_id, direction, last_sequence, last_manifest_sha256, last_package_id, updated_at"
@@ -156,8 +165,9 @@ def channel(conn: Connection, partner_id: int, direction: str) -> ChannelRow | N
     return ChannelRow(*row) if row else None
 
 
-def advance_channel(conn: Connection, partner_id: int, direction: str, sequence: int, manifest_sha256: str,
-                    package_id: str, at: str) -> None:
+def advance_channel(
+    conn: Connection, partner_id: int, direction: str, sequence: int, manifest_sha256: str, package_id: str, at: str
+) -> None:
     conn.execute(
         "INSERT INTO channels (partner_id, direction, last_sequence, last_manifest_sha256, last_package_id,"
         " updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (partner_id, direction) DO UPDATE SET"
@@ -169,12 +179,24 @@ def advance_channel(conn: Connection, partner_id: int, direction: str, sequence:
 
 # -- outbox and inbox ----------------------------------------------------------------------------------------------
 
+
 def insert_sent(conn: Connection, row: SentRow) -> None:
     conn.execute(
         "INSERT INTO packages_sent (package_id, partner_id, recipient_key, sequence, manifest_sha256, created,"
         " expires, tlp_ceiling, object_count, held_back, file_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (row.package_id, row.partner_id, row.recipient_key, row.sequence, row.manifest_sha256, row.created,
-         row.expires, row.tlp_ceiling, row.object_count, row.held_back, row.file_name),
+        (
+            row.package_id,
+            row.partner_id,
+            row.recipient_key,
+            row.sequence,
+            row.manifest_sha256,
+            row.created,
+            row.expires,
+            row.tlp_ceiling,
+            row.object_count,
+            row.held_back,
+            row.file_name,
+        ),
     )
 
 
@@ -186,12 +208,15 @@ def sent(conn: Connection, package_id: str) -> SentRow | None:
 def outbox(conn: Connection, partner_id: int | None = None) -> list[SentRow]:
     if partner_id is None:
         return [SentRow(*row) for row in conn.execute(_SENT + " ORDER BY created DESC, sequence DESC")]
-    return [SentRow(*row) for row in conn.execute(
-        _SENT + " WHERE partner_id = ? ORDER BY created DESC, sequence DESC", (partner_id,))]
+    return [
+        SentRow(*row)
+        for row in conn.execute(_SENT + " WHERE partner_id = ? ORDER BY created DESC, sequence DESC", (partner_id,))
+    ]
 
 
-def mark_delivered(conn: Connection, package_id: str, delivered_at: str, receipt_id: str, imported: int,
-                   refused: int) -> None:
+def mark_delivered(
+    conn: Connection, package_id: str, delivered_at: str, receipt_id: str, imported: int, refused: int
+) -> None:
     conn.execute(
         "UPDATE packages_sent SET delivered_at = ?, receipt_id = ?, receipt_imported = ?, receipt_refused = ?"
         " WHERE package_id = ?",
@@ -204,8 +229,20 @@ def insert_received(conn: Connection, row: ReceivedRow) -> None:
         "INSERT INTO packages_received (package_id, partner_id, key_id, sequence, manifest_sha256, created,"
         " tlp_ceiling, object_count, imported, unchanged, refused, imported_at) VALUES"
         " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (row.package_id, row.partner_id, row.key_id, row.sequence, row.manifest_sha256, row.created,
-         row.tlp_ceiling, row.object_count, row.imported, row.unchanged, row.refused, row.imported_at),
+        (
+            row.package_id,
+            row.partner_id,
+            row.key_id,
+            row.sequence,
+            row.manifest_sha256,
+            row.created,
+            row.tlp_ceiling,
+            row.object_count,
+            row.imported,
+            row.unchanged,
+            row.refused,
+            row.imported_at,
+        ),
     )
 
 
@@ -224,6 +261,7 @@ def set_receipt_written(conn: Connection, package_id: str, receipt_id: str) -> N
 
 # -- objects for export --------------------------------------------------------------------------------------------
 
+
 def current_objects(conn: Connection) -> list[tuple[str, str, int | None, int, str]]:
     """``(id, type, tlp, vid, name)`` of every object's current version."""
     return list(conn.execute("SELECT id, type, tlp, vid, coalesce(name, '') FROM objects ORDER BY rowid"))
@@ -231,28 +269,33 @@ def current_objects(conn: Connection) -> list[tuple[str, str, int | None, int, s
 
 def current_refs(conn: Connection) -> list[tuple[str, str, str]]:
     """``(from_id, to_id, property)`` of every reference held by a current version."""
-    return list(conn.execute(
-        "SELECT o.id, r.to_id, r.property FROM object_refs r JOIN objects o ON o.rowid = r.from_rowid"
-    ))
+    return list(
+        conn.execute("SELECT o.id, r.to_id, r.property FROM object_refs r JOIN objects o ON o.rowid = r.from_rowid")
+    )
 
 
 def other_versions(conn: Connection) -> list[tuple[str, int, int | None, int]]:
     """``(id, vid, tlp, length of json)`` of every stored version that is not its object's current one."""
-    return list(conn.execute(
-        "SELECT v.id, v.vid, v.tlp, length(CAST(v.json AS BLOB)) FROM object_versions v JOIN objects o ON o.id = v.id"
-        " WHERE v.vid != o.vid ORDER BY v.id, v.modified"
-    ))
+    return list(
+        conn.execute(
+            "SELECT v.id, v.vid, v.tlp, length(CAST(v.json AS BLOB))"
+            " FROM object_versions v JOIN objects o ON o.id = v.id WHERE v.vid != o.vid ORDER BY v.id, v.modified"
+        )
+    )
 
 
 def version_lengths(conn: Connection, vids: list[int]) -> int:
     """Total bytes of the stored JSON of these versions (an upper bound of what they take in a bundle)."""
     total = 0
     for start in range(0, len(vids), 500):
-        batch = vids[start:start + 500]
+        batch = vids[start : start + 500]
         marks = ",".join("?" * len(batch))
-        total += int(conn.execute(
-            f"SELECT coalesce(sum(length(CAST(json AS BLOB))), 0) FROM object_versions WHERE vid IN ({marks})", batch
-        ).fetchone()[0])
+        total += int(
+            conn.execute(
+                f"SELECT coalesce(sum(length(CAST(json AS BLOB))), 0) FROM object_versions WHERE vid IN ({marks})",
+                batch,
+            ).fetchone()[0]
+        )
     return total
 
 
@@ -260,7 +303,7 @@ def version_json(conn: Connection, vids: list[int]) -> dict[int, bytes]:
     """The stored JSON of these versions, by vid."""
     found: dict[int, bytes] = {}
     for start in range(0, len(vids), 500):
-        batch = vids[start:start + 500]
+        batch = vids[start : start + 500]
         marks = ",".join("?" * len(batch))
         for vid, text in conn.execute(f"SELECT vid, json FROM object_versions WHERE vid IN ({marks})", batch):
             found[vid] = text.encode("utf-8") if isinstance(text, str) else bytes(text)

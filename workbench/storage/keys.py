@@ -27,9 +27,10 @@ def retire_own_key(conn: Connection, key_id: str, retired: str) -> None:
 
 
 def own_keys(conn: Connection) -> list[OwnKeyRow]:
-    return [OwnKeyRow(*row) for row in conn.execute(
-        "SELECT key_id, public_key, created, retired FROM own_keys ORDER BY created"
-    )]
+    return [
+        OwnKeyRow(*row)
+        for row in conn.execute("SELECT key_id, public_key, created, retired FROM own_keys ORDER BY created")
+    ]
 
 
 def active_private_key(conn: Connection) -> tuple[str, bytes] | None:

@@ -188,7 +188,10 @@ class ObjectStore:
         ).fetchall()
         return [
             VersionInfo(
-                vid=row[0], modified=row[1], revoked=bool(row[2]), current=current is not None and row[0] == current[0],
+                vid=row[0],
+                modified=row[1],
+                revoked=bool(row[2]),
+                current=current is not None and row[0] == current[0],
                 provenance=Provenance(*row[3:]),
             )
             for row in rows
@@ -210,10 +213,14 @@ class ObjectStore:
 
     def refs_to(self, stix_id: str) -> list[tuple[str, str]]:
         """``(property, source id)`` pairs of current versions that refer to this object."""
-        return [(prop, source) for source, prop in self.conn.execute(
-            "SELECT o.id, r.property FROM object_refs r JOIN objects o ON o.rowid = r.from_rowid"
-            " WHERE r.to_id = ? ORDER BY r.property, o.id", (stix_id,)
-        )]
+        return [
+            (prop, source)
+            for source, prop in self.conn.execute(
+                "SELECT o.id, r.property FROM object_refs r JOIN objects o ON o.rowid = r.from_rowid"
+                " WHERE r.to_id = ? ORDER BY r.property, o.id",
+                (stix_id,),
+            )
+        ]
 
     def count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM objects").fetchone()[0])
@@ -233,8 +240,7 @@ class ObjectStore:
         """
         return self.search_page(query, limit=limit, offset=offset, include_revoked=include_revoked).rows
 
-    def search_page(self, query: str, *, limit: int = 50, offset: int = 0,
-                    include_revoked: bool = False) -> SearchPage:
+    def search_page(self, query: str, *, limit: int = 50, offset: int = 0, include_revoked: bool = False) -> SearchPage:
         """One page of hits and whether they are ranked by relevance (see ``storage.search``)."""
         result = search_objects(self.conn, query, limit=limit, offset=offset, include_revoked=include_revoked)
         return SearchPage([_object_row(row) for row in result.rows], result.ranked, result.more_than)
@@ -251,8 +257,13 @@ class SearchPage:
 
 def _object_row(row: tuple[Any, ...]) -> ObjectRow:
     return ObjectRow(
-        rowid=row[0], id=row[1], type=row[2], name=row[3] or "", modified=row[4],
-        tlp=Tlp(row[5]) if row[5] is not None else None, revoked=bool(row[6]),
+        rowid=row[0],
+        id=row[1],
+        type=row[2],
+        name=row[3] or "",
+        modified=row[4],
+        tlp=Tlp(row[5]) if row[5] is not None else None,
+        revoked=bool(row[6]),
     )
 
 
@@ -260,14 +271,18 @@ def store_digest(conn: Connection) -> str:
     """SHA-256 over every row of every table: equal digests mean an unchanged store (used by tests and checks)."""
     digest = hashlib.sha256()
     tables = [
-        name for (name,) in conn.execute(
+        name
+        for (name,) in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
         )
     ]
     for table in tables:
         digest.update(table.encode())
-        if conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0].upper().startswith(
-            "CREATE VIRTUAL"
+        if (
+            conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,))
+            .fetchone()[0]
+            .upper()
+            .startswith("CREATE VIRTUAL")
         ):
             continue  # the FTS table's shadow tables are real tables and are hashed themselves
         for row in sorted(repr(row) for row in conn.execute(f'SELECT * FROM "{table}"')):

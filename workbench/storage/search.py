@@ -69,14 +69,15 @@ def fts_query(text: str, *, prefix: bool = True) -> str:
     return " AND ".join(parts)
 
 
-def search(conn: Connection, query: str, *, limit: int = 50, offset: int = 0,
-           include_revoked: bool = False) -> SearchResult:
+def search(
+    conn: Connection, query: str, *, limit: int = 50, offset: int = 0, include_revoked: bool = False
+) -> SearchResult:
     """One page of objects matching ``query``; see the module docstring for the order."""
     stripped = (query or "").strip()
     if _ID_QUERY.match(stripped):
         rows = conn.execute(f"SELECT {_ROW_COLUMNS} FROM objects o WHERE o.id = ?", (stripped,)).fetchall()
         rows = [row for row in rows if include_revoked or not row[6]]
-        return SearchResult(rows[offset:offset + limit])
+        return SearchResult(rows[offset : offset + limit])
     exact = fts_query(query, prefix=False)
     candidates = _newest(conn, exact, RANK_LIMIT + 1)
     if len(candidates) > RANK_LIMIT:
@@ -85,32 +86,41 @@ def search(conn: Connection, query: str, *, limit: int = 50, offset: int = 0,
     if prefixed == exact:
         if not candidates:
             return SearchResult([])
-        scored = conn.execute("SELECT rowid, bm25(object_fts) FROM object_fts WHERE object_fts MATCH ?",
-                              (exact,)).fetchall()
+        scored = conn.execute(
+            "SELECT rowid, bm25(object_fts) FROM object_fts WHERE object_fts MATCH ?", (exact,)
+        ).fetchall()
     else:
         # One pass gives both the count and the scores; the scores are wasted only when there are too many.
         scored = conn.execute(
             "SELECT rowid, bm25(object_fts) FROM object_fts WHERE object_fts MATCH ? ORDER BY rowid DESC LIMIT ?",
-            (prefixed, RANK_LIMIT + 1)).fetchall()
+            (prefixed, RANK_LIMIT + 1),
+        ).fetchall()
         if len(scored) > RANK_LIMIT:
             return _too_many(conn, prefixed, [rowid for rowid, _ in scored], limit, offset, include_revoked)
     ranked = [rowid for rowid, _ in sorted(scored, key=lambda hit: (hit[1], -hit[0]))]
     return SearchResult(_rows_in_order(conn, ranked, limit, offset, include_revoked))
 
 
-def _too_many(conn: Connection, match: str, candidates: list[int], limit: int, offset: int,
-              include_revoked: bool) -> SearchResult:
-    return SearchResult(_page_newest(conn, match, candidates, limit, offset, include_revoked), ranked=False,
-                        more_than=RANK_LIMIT)
+def _too_many(
+    conn: Connection, match: str, candidates: list[int], limit: int, offset: int, include_revoked: bool
+) -> SearchResult:
+    return SearchResult(
+        _page_newest(conn, match, candidates, limit, offset, include_revoked), ranked=False, more_than=RANK_LIMIT
+    )
 
 
 def _newest(conn: Connection, match: str, count: int) -> list[int]:
-    return [rowid for (rowid,) in conn.execute(
-        "SELECT rowid FROM object_fts WHERE object_fts MATCH ? ORDER BY rowid DESC LIMIT ?", (match, count))]
+    return [
+        rowid
+        for (rowid,) in conn.execute(
+            "SELECT rowid FROM object_fts WHERE object_fts MATCH ? ORDER BY rowid DESC LIMIT ?", (match, count)
+        )
+    ]
 
 
-def _page_newest(conn: Connection, match: str, candidates: list[int], limit: int, offset: int,
-                 include_revoked: bool) -> list[tuple[Any, ...]]:
+def _page_newest(
+    conn: Connection, match: str, candidates: list[int], limit: int, offset: int, include_revoked: bool
+) -> list[tuple[Any, ...]]:
     rows = _rows_in_order(conn, candidates, limit, offset, include_revoked)
     if len(rows) == limit or offset + limit <= len(candidates) // 2:
         return rows
@@ -119,20 +129,24 @@ def _page_newest(conn: Connection, match: str, candidates: list[int], limit: int
     return conn.execute(
         f"SELECT {_ROW_COLUMNS} FROM object_fts JOIN objects o ON o.rowid = object_fts.rowid"
         f" WHERE object_fts MATCH ?{revoked} ORDER BY object_fts.rowid DESC LIMIT ? OFFSET ?",
-        (match, limit, offset)).fetchall()
+        (match, limit, offset),
+    ).fetchall()
 
 
-def _rows_in_order(conn: Connection, rowids: list[int], limit: int, offset: int,
-                   include_revoked: bool) -> list[tuple[Any, ...]]:
+def _rows_in_order(
+    conn: Connection, rowids: list[int], limit: int, offset: int, include_revoked: bool
+) -> list[tuple[Any, ...]]:
     """Rows of ``objects`` for these rowids, in their order, skipping revoked ones unless asked; one page."""
     wanted = offset + limit
     step = max(2 * wanted, 100)  # a little more than the page, in case some are revoked
     found: list[tuple[Any, ...]] = []
     for start in range(0, len(rowids), step):
-        chunk = rowids[start:start + step]
+        chunk = rowids[start : start + step]
         marks = ",".join("?" * len(chunk))
-        by_rowid = {row[0]: row for row in conn.execute(
-            f"SELECT {_ROW_COLUMNS} FROM objects o WHERE o.rowid IN ({marks})", chunk)}
+        by_rowid = {
+            row[0]: row
+            for row in conn.execute(f"SELECT {_ROW_COLUMNS} FROM objects o WHERE o.rowid IN ({marks})", chunk)
+        }
         for rowid in chunk:
             row = by_rowid.get(rowid)
             if row is not None and (include_revoked or not row[6]):

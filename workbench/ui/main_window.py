@@ -54,9 +54,14 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.session = session
         self.settings = settings
-        self.context = AppContext(session, settings, show_object=self.show_object,
-                                  import_files=self._import_files, status=self.show_status,
-                                  selected_objects=self.selected_objects)
+        self.context = AppContext(
+            session,
+            settings,
+            show_object=self.show_object,
+            import_files=self._import_files,
+            status=self.show_status,
+            selected_objects=self.selected_objects,
+        )
         self.imports = ImportController(session, self)
         self.access = AccessFlow(session, settings, self)
         self.idle = IdleWatcher(self)
@@ -112,8 +117,11 @@ class MainWindow(QMainWindow):
         font.setPointSizeF(font.pointSizeF() * 1.6)
         font.setBold(True)
         heading.setFont(font)
-        text = plain_label(self.tr("Nothing from the workspace is in memory. Unlock it with its passphrase, or "
-                                   "create a new one."), page, wrap=True)
+        text = plain_label(
+            self.tr("Nothing from the workspace is in memory. Unlock it with its passphrase, or create a new one."),
+            page,
+            wrap=True,
+        )
         self.unlock_button = QPushButton(icon("lock"), self.tr("&Unlock…"), page)
         self.unlock_button.setToolTip(self.tr("Type the passphrase to open the workspace"))
         self.unlock_button.clicked.connect(self._unlock_clicked)
@@ -132,8 +140,14 @@ class MainWindow(QMainWindow):
         layout.addStretch(1)
         return page
 
-    def _action(self, text: str, slot, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
-                tip: str = "", icon_name: str | None = None) -> QAction:
+    def _action(
+        self,
+        text: str,
+        slot,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        tip: str = "",
+        icon_name: str | None = None,
+    ) -> QAction:
         action = QAction(text, self)
         if icon_name:
             action.setIcon(icon(icon_name))
@@ -149,42 +163,73 @@ class MainWindow(QMainWindow):
     def _build_menus(self, screens: tuple[ScreenSpec, ...]) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("&File"))
-        self.import_action = self._action(self.tr("&Import STIX files…"), self.imports.choose_files, "Ctrl+I",
-                                          self.tr("Preview, then import STIX bundle files"), "import")
-        self.export_action = self._action(self.tr("&Export package…"), self.start_export, "Ctrl+E",
-                                          self.tr("Write a signed package for a partner"), "exchange")
-        self.lock_action = self._action(self.tr("&Lock"), self.lock_now, "Ctrl+L",
-                                         self.tr("Lock the workspace now: its data leaves memory"), "lock")
-        self.preferences_action = self._action(self.tr("&Preferences…"), self.show_preferences,
-                                               QKeySequence.StandardKey.Preferences, self.tr("Auto-lock delay"))
+        self.import_action = self._action(
+            self.tr("&Import STIX files…"),
+            self.imports.choose_files,
+            "Ctrl+I",
+            self.tr("Preview, then import STIX bundle files"),
+            "import",
+        )
+        self.export_action = self._action(
+            self.tr("&Export package…"),
+            self.start_export,
+            "Ctrl+E",
+            self.tr("Write a signed package for a partner"),
+            "exchange",
+        )
+        self.lock_action = self._action(
+            self.tr("&Lock"), self.lock_now, "Ctrl+L", self.tr("Lock the workspace now: its data leaves memory"), "lock"
+        )
+        self.preferences_action = self._action(
+            self.tr("&Preferences…"),
+            self.show_preferences,
+            QKeySequence.StandardKey.Preferences,
+            self.tr("Auto-lock delay"),
+        )
         if self.preferences_action.shortcut().isEmpty():
             self.preferences_action.setShortcut(QKeySequence("Ctrl+,"))
-        quit_action = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit,
-                                   self.tr("Lock the workspace and quit"))
+        quit_action = self._action(
+            self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit, self.tr("Lock the workspace and quit")
+        )
         if quit_action.shortcut().isEmpty():  # some platforms define no standard Quit key
             quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        for action in (self.import_action, self.export_action, None, self.lock_action, self.preferences_action, None,
-                       quit_action):
+        for action in (
+            self.import_action,
+            self.export_action,
+            None,
+            self.lock_action,
+            self.preferences_action,
+            None,
+            quit_action,
+        ):
             file_menu.addSeparator() if action is None else file_menu.addAction(action)
         edit_menu = bar.addMenu(self.tr("&Edit"))
-        self.find_action = self._action(self.tr("&Find in library"), self.focus_search, QKeySequence.StandardKey.Find,
-                                        self.tr("Search the library"))
+        self.find_action = self._action(
+            self.tr("&Find in library"), self.focus_search, QKeySequence.StandardKey.Find, self.tr("Search the library")
+        )
         edit_menu.addAction(self.find_action)
         view_menu = bar.addMenu(self.tr("&View"))
         self.screen_actions: list[QAction] = []
         for number, spec in enumerate(screens, start=1):
-            action = self._action(spec.title(), lambda _checked=False, key=spec.key: self._switch_to(key),
-                                  f"Ctrl+{number}" if number < 10 else None, spec.tooltip(), spec.icon)
+            action = self._action(
+                spec.title(),
+                lambda _checked=False, key=spec.key: self._switch_to(key),
+                f"Ctrl+{number}" if number < 10 else None,
+                spec.tooltip(),
+                spec.icon,
+            )
             view_menu.addAction(action)
             self.screen_actions.append(action)
         view_menu.addSeparator()
-        self.refresh_action = self._action(self.tr("&Refresh"), self.refresh, QKeySequence.StandardKey.Refresh,
-                                           self.tr("Read the workspace again"))
+        self.refresh_action = self._action(
+            self.tr("&Refresh"), self.refresh, QKeySequence.StandardKey.Refresh, self.tr("Read the workspace again")
+        )
         view_menu.addAction(self.refresh_action)
         help_menu = bar.addMenu(self.tr("&Help"))
-        self.about_action = self._action(self.tr("&About Workbench"), self.show_about, None,
-                                         self.tr("Version and licences"))
+        self.about_action = self._action(
+            self.tr("&About Workbench"), self.show_about, None, self.tr("Version and licences")
+        )
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         about_qt = self._action(self.tr("About &Qt"), QApplication.aboutQt)
         about_qt.setMenuRole(QAction.MenuRole.AboutQtRole)
@@ -206,12 +251,19 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("{0} — Workbench").format(info.org_name))
         short = format_fingerprint(info.fingerprint[:16])
         self.identity_label.setText(self.tr("{0} · key {1}…").format(info.org_name, short))
-        for action in (self.import_action, self.export_action, self.lock_action, self.refresh_action,
-                       self.find_action, *self.screen_actions):
+        for action in (
+            self.import_action,
+            self.export_action,
+            self.lock_action,
+            self.refresh_action,
+            self.find_action,
+            *self.screen_actions,
+        ):
             action.setEnabled(True)
         if info.demo_passphrase:
-            self.show_status(self.tr("Demo workspace (temporary). Its passphrase is “{0}”.")
-                             .format(info.demo_passphrase), 0)
+            self.show_status(
+                self.tr("Demo workspace (temporary). Its passphrase is “{0}”.").format(info.demo_passphrase), 0
+            )
         self.idle.arm()
         current = self.screens.get(self._keys[max(self.navigation.currentRow(), 0)])
         if current is not None:
@@ -221,8 +273,14 @@ class MainWindow(QMainWindow):
         self.central.setCurrentIndex(0)
         self.setWindowTitle(self.tr("Workbench (locked)"))
         self.identity_label.setText(self.tr("Locked"))
-        for action in (self.import_action, self.export_action, self.lock_action, self.refresh_action,
-                       self.find_action, *self.screen_actions):
+        for action in (
+            self.import_action,
+            self.export_action,
+            self.lock_action,
+            self.refresh_action,
+            self.find_action,
+            *self.screen_actions,
+        ):
             action.setEnabled(False)
         self.unlock_button.setFocus()
 
@@ -375,4 +433,3 @@ class MainWindow(QMainWindow):
             for screen in self.screens.values():
                 screen.update()
         super().changeEvent(event)
-

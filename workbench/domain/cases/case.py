@@ -31,9 +31,20 @@ from workbench.domain.tlp import Tlp
 CLOCK_TOLERANCE = timedelta(minutes=5)
 
 
-@vocabulary("record kind", {"events": "event", "tasks": "task", "stages": "stage", "participants": "participant",
-                              "objectives": "objective", "injects": "inject", "observations": "observation",
-                              "improvements": "improvement", "improvement-plan": "improvement"})
+@vocabulary(
+    "record kind",
+    {
+        "events": "event",
+        "tasks": "task",
+        "stages": "stage",
+        "participants": "participant",
+        "objectives": "objective",
+        "injects": "inject",
+        "observations": "observation",
+        "improvements": "improvement",
+        "improvement-plan": "improvement",
+    },
+)
 class RecordKind(Vocab):
     EVENT = ("event", "Timeline event")
     TASK = ("task", "Task")
@@ -66,8 +77,15 @@ RECORD_CLASSES: dict[RecordKind, type] = {
 
 RECORD_KINDS: dict[CaseKind, tuple[RecordKind, ...]] = {
     CaseKind.INCIDENT: (RecordKind.EVENT, RecordKind.TASK, RecordKind.STAGE),
-    CaseKind.EXERCISE: (RecordKind.PARTICIPANT, RecordKind.OBJECTIVE, RecordKind.INJECT, RecordKind.OBSERVATION,
-                        RecordKind.IMPROVEMENT, RecordKind.EVENT, RecordKind.TASK),
+    CaseKind.EXERCISE: (
+        RecordKind.PARTICIPANT,
+        RecordKind.OBJECTIVE,
+        RecordKind.INJECT,
+        RecordKind.OBSERVATION,
+        RecordKind.IMPROVEMENT,
+        RecordKind.EVENT,
+        RecordKind.TASK,
+    ),
 }
 
 
@@ -125,8 +143,9 @@ def incident_input(data: Mapping[str, Any]) -> dict[str, Any]:
     return prepared
 
 
-def change_details(details: IncidentDetails | ExerciseOverview, changes: Mapping[str, Any]
-                   ) -> IncidentDetails | ExerciseOverview:
+def change_details(
+    details: IncidentDetails | ExerciseOverview, changes: Mapping[str, Any]
+) -> IncidentDetails | ExerciseOverview:
     """The case's fields with some changed. A new sector without a sub-sector clears the old sub-sector (it
     belonged to the old sector); ``sector=telecommunications`` sets both, as at creation."""
     if isinstance(details, IncidentDetails):
@@ -242,15 +261,21 @@ def check_case(case: Case) -> None:
             for inject in case.injects:
                 label = f"inject {inject.number}" if inject.number else "an inject"
                 if inject.actual_at is not None and inject.actual_at < start:
-                    raise InvalidInput(f"{label} cannot happen ({format_utc(inject.actual_at)}) before the exercise "
-                                       f"starts ({format_utc(start)})")
+                    raise InvalidInput(
+                        f"{label} cannot happen ({format_utc(inject.actual_at)}) before the exercise "
+                        f"starts ({format_utc(start)})"
+                    )
                 if inject.planned_at < start:
-                    raise InvalidInput(f"{label} cannot be planned ({format_utc(inject.planned_at)}) before the "
-                                       f"exercise starts ({format_utc(start)})")
+                    raise InvalidInput(
+                        f"{label} cannot be planned ({format_utc(inject.planned_at)}) before the "
+                        f"exercise starts ({format_utc(start)})"
+                    )
 
 
 def check_new_submission(submission: StageSubmission, now: datetime) -> None:
     """A new stage submission is not recorded ahead of the clock (beyond a small tolerance)."""
     if submission.submitted_at > now + CLOCK_TOLERANCE:
-        raise InvalidInput(f"the {submission.stage.label.lower()} cannot be recorded as submitted in the future "
-                           f"({format_utc(submission.submitted_at)})")
+        raise InvalidInput(
+            f"the {submission.stage.label.lower()} cannot be recorded as submitted in the future "
+            f"({format_utc(submission.submitted_at)})"
+        )

@@ -108,8 +108,9 @@ class ImprovementItem:
     capability: str = spec("Capability", required=True)
     issue: str = spec("Issue or area for improvement", required=True)
     corrective_action: str = spec("Corrective action", "", K.NOTE, required=True)
-    capability_element: CapabilityElement = spec("Capability element", "", K.CHOICE, CapabilityElement,
-                                                        required=True, aliases=("element",))
+    capability_element: CapabilityElement = spec(
+        "Capability element", "", K.CHOICE, CapabilityElement, required=True, aliases=("element",)
+    )
     responsible_org: str | None = spec("Responsible organisation", aliases=("responsible_organization",))
     contact: str | None = spec("Point of contact")
     start_date: date | None = spec("Start date", "", K.DATE)

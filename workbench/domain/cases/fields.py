@@ -30,15 +30,15 @@ EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 
 
 class FieldKind(enum.Enum):
-    TEXT = "text"            # one line
-    NOTE = "note"            # several lines
-    CHOICE = "choice"        # one entry of a Vocab
-    CHOICES = "choices"      # several entries of a Vocab
-    COUNT = "count"          # a whole number, zero or more
-    FLAG = "flag"            # yes or no
-    TIME = "time"            # an instant, kept in UTC with millisecond precision
-    DATE = "date"            # a calendar date
-    RSIT = "rsit"            # an RSIT incident type
+    TEXT = "text"  # one line
+    NOTE = "note"  # several lines
+    CHOICE = "choice"  # one entry of a Vocab
+    CHOICES = "choices"  # several entries of a Vocab
+    COUNT = "count"  # a whole number, zero or more
+    FLAG = "flag"  # yes or no
+    TIME = "time"  # an instant, kept in UTC with millisecond precision
+    DATE = "date"  # a calendar date
+    RSIT = "rsit"  # an RSIT incident type
     SUBSECTOR = "subsector"  # a NIS2 sub-sector key (checked against the sector by the record)
 
 
@@ -66,9 +66,18 @@ class FieldInfo:
         return [] if self.kind is FieldKind.CHOICES else None
 
 
-def spec(label: str, section: str = "", kind: FieldKind = FieldKind.TEXT, vocab: type[Vocab] | None = None, *,
-         required: bool = False, help: str = "", default: Any = None, aliases: tuple[str, ...] = (),
-         stages: tuple[Vocab, ...] = ()) -> Any:
+def spec(
+    label: str,
+    section: str = "",
+    kind: FieldKind = FieldKind.TEXT,
+    vocab: type[Vocab] | None = None,
+    *,
+    required: bool = False,
+    help: str = "",
+    default: Any = None,
+    aliases: tuple[str, ...] = (),
+    stages: tuple[Vocab, ...] = (),
+) -> Any:
     """Declare a case field (use as the default of a dataclass attribute).
 
     ``section`` is the titled block that shows and prints the field; ``stages`` the report stages whose own report
@@ -97,8 +106,11 @@ def field_infos(cls: type) -> tuple[FieldInfo, ...]:
                 default = item.default_factory() or None
             else:
                 default = None if item.default is dataclasses.MISSING else item.default
-            found.append(FieldInfo(item.name, label, section, kind, vocab, required, help_text, tuple(aliases),
-                                   default, tuple(stages)))
+            found.append(
+                FieldInfo(
+                    item.name, label, section, kind, vocab, required, help_text, tuple(aliases), default, tuple(stages)
+                )
+            )
     _INFOS[cls] = tuple(found)
     return _INFOS[cls]
 
@@ -112,6 +124,7 @@ def field_info(cls: type, name: str) -> FieldInfo:
 
 
 # -- reading values ------------------------------------------------------------------------------------------------
+
 
 def parse_time(value: object, what: str = "time") -> datetime:
     """An instant from an ISO 8601 text or a datetime, in UTC, cut to whole milliseconds.
@@ -325,8 +338,7 @@ def with_changes(record: T, changes: Mapping[str, Any], what: str) -> T:
     return from_dict(type(record), current, what, extra=extra)
 
 
-def display_lines(record: Any, tz: tzinfo | None = None, *, keep_empty: bool = False
-                  ) -> list[tuple[FieldInfo, str]]:
+def display_lines(record: Any, tz: tzinfo | None = None, *, keep_empty: bool = False) -> list[tuple[FieldInfo, str]]:
     """Every non-empty field (every field with ``keep_empty``, empty ones as "") with its display text, in
     declaration order."""
     lines = []

@@ -64,31 +64,42 @@ class IncidentDetails:
     entity_class: EntityClass | None = spec("Essential or important entity", ENTITY, K.CHOICE, EntityClass)
     member_state: MemberState | None = spec("Member State", ENTITY, K.CHOICE, MemberState)
     contact_24_7: str | None = spec("24/7 contact", ENTITY, aliases=("contact",))
-    awareness_at: datetime = spec("Time of awareness", CLOCKS, K.TIME, required=True,
-                                         help="the reporting clocks start here", aliases=("awareness",))
+    awareness_at: datetime = spec(
+        "Time of awareness",
+        CLOCKS,
+        K.TIME,
+        required=True,
+        help="the reporting clocks start here",
+        aliases=("awareness",),
+    )
     regimes: list[Regime] = spec("Reporting regimes", CLOCKS, K.CHOICES, Regime, default=[Regime.NIS2])
-    handled_at: datetime | None = spec("Incident handled", CLOCKS, K.TIME,
-                                       help="when the incident was handled; the final report is due a month later "
-                                            "if it was still ongoing at the final deadline")
-    suspected_malicious: bool | None = spec("Suspected unlawful or malicious act", EARLY, K.FLAG,
-                                            stages=WARNING)
+    handled_at: datetime | None = spec(
+        "Incident handled",
+        CLOCKS,
+        K.TIME,
+        help="when the incident was handled; the final report is due a month later "
+        "if it was still ongoing at the final deadline",
+    )
+    suspected_malicious: bool | None = spec("Suspected unlawful or malicious act", EARLY, K.FLAG, stages=WARNING)
     cross_border: bool | None = spec("Possible cross-border impact", EARLY, K.FLAG, stages=WARNING)
-    affected_states: list[MemberState] = spec("Member States affected", EARLY, K.CHOICES, MemberState,
-                                              stages=WARNING)
-    determination: Determination = spec("Determination", CLASSIFICATION, K.CHOICE, Determination,
-                                                default=Determination.SUSPECTED)
+    affected_states: list[MemberState] = spec("Member States affected", EARLY, K.CHOICES, MemberState, stages=WARNING)
+    determination: Determination = spec(
+        "Determination", CLASSIFICATION, K.CHOICE, Determination, default=Determination.SUSPECTED
+    )
     rsit: RsitType | None = spec("RSIT classification", CLASSIFICATION, K.RSIT)
-    root_cause: RootCause | None = spec("Root cause category", CLASSIFICATION, K.CHOICE, RootCause,
-                                        stages=FINAL)
+    root_cause: RootCause | None = spec("Root cause category", CLASSIFICATION, K.CHOICE, RootCause, stages=FINAL)
     threat_type: str | None = spec("Type of threat or root cause", CLASSIFICATION, stages=FINAL)
     threat_severity: ThreatSeverity | None = spec("Threat severity", CLASSIFICATION, K.CHOICE, ThreatSeverity)
-    impact_severity: ImpactSeverity | None = spec("Impact severity", CLASSIFICATION, K.CHOICE, ImpactSeverity,
-                                                  stages=(*NOTIFIED, *FINAL))
+    impact_severity: ImpactSeverity | None = spec(
+        "Impact severity", CLASSIFICATION, K.CHOICE, ImpactSeverity, stages=(*NOTIFIED, *FINAL)
+    )
     outlook: Outlook | None = spec("Six-hour outlook", CLASSIFICATION, K.CHOICE, Outlook, stages=UPDATE)
-    functional_impact: FunctionalImpact | None = spec("Functional impact", CISA, K.CHOICE, FunctionalImpact,
-                                                      stages=CIRCIA)
-    information_impact: InformationImpact | None = spec("Information impact", CISA, K.CHOICE, InformationImpact,
-                                                        stages=CIRCIA)
+    functional_impact: FunctionalImpact | None = spec(
+        "Functional impact", CISA, K.CHOICE, FunctionalImpact, stages=CIRCIA
+    )
+    information_impact: InformationImpact | None = spec(
+        "Information impact", CISA, K.CHOICE, InformationImpact, stages=CIRCIA
+    )
     recoverability: Recoverability | None = spec("Recoverability", CISA, K.CHOICE, Recoverability)
     attack_vector: AttackVector | None = spec("Attack vector", CISA, K.CHOICE, AttackVector, stages=CIRCIA)
     first_detected: datetime | None = spec("First detected", CISA, K.TIME, stages=CIRCIA)
@@ -97,8 +108,9 @@ class IncidentDetails:
     users_affected: int | None = spec("Users affected", CISA, K.COUNT)
     network_location: NetworkLocation | None = spec("Network location", CISA, K.CHOICE, NetworkLocation)
     point_of_contact: str | None = spec("Point of contact", CISA)
-    initial_assessment: str | None = spec("Initial assessment of severity and impact", HANDLING, K.NOTE,
-                                          stages=NOTIFIED)
+    initial_assessment: str | None = spec(
+        "Initial assessment of severity and impact", HANDLING, K.NOTE, stages=NOTIFIED
+    )
     affected_assets: str | None = spec("Affected assets", HANDLING, K.NOTE)
     mitigation_applied: str | None = spec("Mitigation applied", HANDLING, K.NOTE, stages=(*FINAL, *CIRCIA))
     mitigation_ongoing: str | None = spec("Mitigation ongoing", HANDLING, K.NOTE, stages=(*FINAL, *UPDATE))
@@ -137,8 +149,7 @@ class TimelineEvent:
     uid: str = ""
     at: datetime = spec("Time", "", K.TIME, required=True)
     title: str = spec("Event", "", required=True, aliases=("name",))
-    kind: TimelineKind = spec("Type", "", K.CHOICE, TimelineKind, default=TimelineKind.OTHER,
-                                     aliases=("type",))
+    kind: TimelineKind = spec("Type", "", K.CHOICE, TimelineKind, default=TimelineKind.OTHER, aliases=("type",))
     description: str | None = spec("Description", "", K.NOTE)
 
 
@@ -204,13 +215,14 @@ def reporting_clocks(data: Mapping[str, Any]) -> ReportingClocks:
     record; the other thirty fields are not read. Lists of thousands of incidents, each with its next due report,
     spent most of their time parsing fields the deadlines do not use. Raises ``InvalidInput`` as the record would
     for these fields."""
-    return ReportingClocks(**{name: coerce(field_info(IncidentDetails, name), data.get(name))
-                              for name in _CLOCK_FIELDS})
+    return ReportingClocks(
+        **{name: coerce(field_info(IncidentDetails, name), data.get(name)) for name in _CLOCK_FIELDS}
+    )
 
 
-def reporting_deadlines(details: Clocks, stages: Iterable[StageSubmission], now: datetime
-                        ) -> list[StageDeadline]:
+def reporting_deadlines(details: Clocks, stages: Iterable[StageSubmission], now: datetime) -> list[StageDeadline]:
     """Every report stage of the incident's regimes with its due time and state at ``now`` (``deadlines``)."""
     submissions = [Submission(item.stage, item.submitted_at, item.version or 1) for item in stages]
-    return incident_deadlines(details.awareness_at, details.regimes, submissions, handled_at=details.handled_at,
-                              now=now)
+    return incident_deadlines(
+        details.awareness_at, details.regimes, submissions, handled_at=details.handled_at, now=now
+    )

@@ -20,11 +20,19 @@ class Annex(enum.Enum):
     OTHER_CRITICAL = "II"
 
 
-@vocabulary("sector", {
-        "telecommunications": "digital-infrastructure", "telecom": "digital-infrastructure",
-        "telecoms": "digital-infrastructure", "finance": "banking", "fmi": "financial-market-infrastructure",
-        "ict": "ict-service-management", "water": "drinking-water", "postal": "postal-and-courier-services",
-    })
+@vocabulary(
+    "sector",
+    {
+        "telecommunications": "digital-infrastructure",
+        "telecom": "digital-infrastructure",
+        "telecoms": "digital-infrastructure",
+        "finance": "banking",
+        "fmi": "financial-market-infrastructure",
+        "ict": "ict-service-management",
+        "water": "drinking-water",
+        "postal": "postal-and-courier-services",
+    },
+)
 class Sector(Vocab):
     """A NIS2 sector. ``annex`` says which Annex lists it; ``subsectors`` maps sub-sector keys to labels."""
 
@@ -58,8 +66,17 @@ class Sector(Vocab):
         return SUBSECTORS.get(self, {})
 
 
-_ANNEX_II = frozenset({Sector.POSTAL_AND_COURIER, Sector.WASTE_MANAGEMENT, Sector.CHEMICALS, Sector.FOOD,
-                       Sector.MANUFACTURING, Sector.DIGITAL_PROVIDERS, Sector.RESEARCH})
+_ANNEX_II = frozenset(
+    {
+        Sector.POSTAL_AND_COURIER,
+        Sector.WASTE_MANAGEMENT,
+        Sector.CHEMICALS,
+        Sector.FOOD,
+        Sector.MANUFACTURING,
+        Sector.DIGITAL_PROVIDERS,
+        Sector.RESEARCH,
+    }
+)
 
 SUBSECTORS: dict[Sector, dict[str, str]] = {
     Sector.ENERGY: {

@@ -76,6 +76,7 @@ class Vocab(enum.Enum):
 
 # -- case kinds and status ----------------------------------------------------------------------------------------
 
+
 @vocabulary("case kind")
 class CaseKind(Vocab):
     INCIDENT = ("incident", "Incident")
@@ -123,6 +124,7 @@ class Regime(Vocab):
 
 # -- NIS Cooperation Group incident fields --------------------------------------------------------------------------
 
+
 @vocabulary("root cause category")
 class RootCause(Vocab):
     """Root cause categories of the NIS Cooperation Group's reference incident classification."""
@@ -162,14 +164,17 @@ class Outlook(Vocab):
 
 # -- CISA incident notification fields ------------------------------------------------------------------------------
 
+
 @vocabulary("functional impact")
 class FunctionalImpact(Vocab):
     NO_IMPACT = ("no-impact", "No Impact")
     NO_IMPACT_TO_SERVICES = ("no-impact-to-services", "No Impact to Services")
     MINIMAL_NON_CRITICAL = ("minimal-impact-to-non-critical-services", "Minimal Impact to Non-Critical Services")
     MINIMAL_CRITICAL = ("minimal-impact-to-critical-services", "Minimal Impact to Critical Services")
-    SIGNIFICANT_NON_CRITICAL = ("significant-impact-to-non-critical-services",
-                                "Significant Impact to Non-Critical Services")
+    SIGNIFICANT_NON_CRITICAL = (
+        "significant-impact-to-non-critical-services",
+        "Significant Impact to Non-Critical Services",
+    )
     DENIAL_NON_CRITICAL = ("denial-of-non-critical-services", "Denial of Non-Critical Services")
     SIGNIFICANT_CRITICAL = ("significant-impact-to-critical-services", "Significant Impact to Critical Services")
     DENIAL_CRITICAL = ("denial-of-critical-services-loss-of-control", "Denial of Critical Services/Loss of Control")
@@ -250,6 +255,7 @@ class TaskStatus(Vocab):
 
 
 # -- exercises (HSEEP after-action report and improvement plan) -----------------------------------------------------
+
 
 @vocabulary("exercise type", {"ttx": "tabletop", "fe": "functional", "fse": "full-scale"})
 class ExerciseType(Vocab):

@@ -5,10 +5,10 @@ The functions the command line and the window call:
 - trust store: ``add_partner``, ``set_ceilings``, ``revoke_key``, ``list_partners``, ``get_partner``,
   ``read_public_key``
 - export: ``preview_export``, ``export_package`` with a ``Selection`` (``AllObjects``, ``QuerySelection``,
-  ``IdSelection``; a case is ``services.case_exchange.CaseSelection``, which builds the case's own objects)
+  ``IdSelection``; a case is ``services.cases.exchange.CaseSelection``, which builds the case's own objects)
 - verification and import: ``verify_package``, ``preview_package``, ``import_package``, ``import_item`` (a package
   or a receipt, told apart by its content); ``on_import`` adds the caller's writes to the import's transaction
-  (``services.case_exchange.import_item`` uses it to adopt the cases a package carries)
+  (``services.cases.exchange.import_item`` uses it to adopt the cases a package carries)
 - receipts and mailboxes: ``write_receipt``, ``import_receipt``, ``outbox``, ``inbox``
 - removable media: ``removable_volumes``
 
@@ -36,7 +36,7 @@ from workbench.services.exchange.partners import (
     set_ceilings,
 )
 from workbench.services.exchange.policy import HeldBack
-from workbench.services.exchange.quarantine import Limits, quarantined
+from workbench.services.exchange.quarantine import QuarantineLimits, quarantined
 from workbench.services.exchange.receipts import (
     Receipt,
     ReceiptWritten,
@@ -68,18 +68,51 @@ def import_item(ws: Workspace, path: str | os.PathLike[str], **options: Any) -> 
     """Import what was carried in: a package, or a partner's receipt (told apart by the files inside)."""
     limits = options.pop("limits", None)
     root = options.pop("quarantine_root", None)
-    with quarantined(path, limits=limits, root=root, progress=options.get("progress"),
-                     cancel=options.get("cancel")) as box:
+    with quarantined(
+        path, limits=limits, root=root, progress=options.get("progress"), cancel=options.get("cancel")
+    ) as box:
         if is_receipt(box):
             return import_quarantined_receipt(ws, box, now=options.get("now"))
         return import_quarantined(ws, box, **options)
 
 
 __all__ = [
-    "AllObjects", "BuiltObject", "ExportPreview", "ExportResult", "HeldBack", "IdSelection", "InboxEntry",
-    "Limits", "OutboxEntry", "PackageHook", "PackageImport", "Partner", "PartnerKey", "QuerySelection", "Receipt",
-    "ReceiptWritten", "Selection", "Verdict", "Volume", "add_partner", "export_package", "get_partner",
-    "import_item", "import_package", "import_receipt", "inbox", "is_package", "list_partners", "outbox",
-    "parse_time_argument", "preview_export", "preview_package", "read_public_key", "removable_volumes",
-    "revoke_key", "set_ceilings", "verify_package", "write_receipt",
+    "AllObjects",
+    "BuiltObject",
+    "ExportPreview",
+    "ExportResult",
+    "HeldBack",
+    "IdSelection",
+    "InboxEntry",
+    "OutboxEntry",
+    "PackageHook",
+    "PackageImport",
+    "Partner",
+    "PartnerKey",
+    "QuarantineLimits",
+    "QuerySelection",
+    "Receipt",
+    "ReceiptWritten",
+    "Selection",
+    "Verdict",
+    "Volume",
+    "add_partner",
+    "export_package",
+    "get_partner",
+    "import_item",
+    "import_package",
+    "import_receipt",
+    "inbox",
+    "is_package",
+    "list_partners",
+    "outbox",
+    "parse_time_argument",
+    "preview_export",
+    "preview_package",
+    "read_public_key",
+    "removable_volumes",
+    "revoke_key",
+    "set_ceilings",
+    "verify_package",
+    "write_receipt",
 ]

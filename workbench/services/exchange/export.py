@@ -91,10 +91,18 @@ class ExportResult:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "path": str(self.path), "package_id": self.package_id, "recipient": self.recipient,
-            "recipient_key_id": self.recipient_key_id, "sequence": self.sequence, "created": self.created,
-            "expires": self.expires, "tlp_ceiling": self.tlp_ceiling.label, "object_count": self.object_count,
-            "size": self.size, "manifest_sha256": self.manifest_sha256, "sanitized": self.sanitized,
+            "path": str(self.path),
+            "package_id": self.package_id,
+            "recipient": self.recipient,
+            "recipient_key_id": self.recipient_key_id,
+            "sequence": self.sequence,
+            "created": self.created,
+            "expires": self.expires,
+            "tlp_ceiling": self.tlp_ceiling.label,
+            "object_count": self.object_count,
+            "size": self.size,
+            "manifest_sha256": self.manifest_sha256,
+            "sanitized": self.sanitized,
             "held_back": [held_json(item) for item in self.held_back],
         }
 
@@ -129,12 +137,28 @@ class _Contents:
         return sum(len(orjson.dumps(obj)) + 1 for obj in self.built)
 
 
-def _plan(ws: Workspace, selection: Selection, ceiling: Tlp, unmarked_as: Tlp, recipient: str, include_history: bool,
-          sanitize: bool, cancel: CancelCheck | None) -> _Contents:
+def _plan(
+    ws: Workspace,
+    selection: Selection,
+    ceiling: Tlp,
+    unmarked_as: Tlp,
+    recipient: str,
+    include_history: bool,
+    sanitize: bool,
+    cancel: CancelCheck | None,
+) -> _Contents:
     roots = selection.object_ids(ws)
-    plan = plan_export(ws.conn, roots, ceiling=ceiling, unmarked_as=unmarked_as, recipient=recipient,
-                       include_history=include_history, sanitize=sanitize, cancel=cancel,
-                       exclude=selection.built_ids(ws))
+    plan = plan_export(
+        ws.conn,
+        roots,
+        ceiling=ceiling,
+        unmarked_as=unmarked_as,
+        recipient=recipient,
+        include_history=include_history,
+        sanitize=sanitize,
+        cancel=cancel,
+        exclude=selection.built_ids(ws),
+    )
     contents = _Contents(plan, highest=plan.highest)
     for item in selection.built_objects(ws, frozenset(plan.object_ids)):
         _judge_built(item, selection, contents, ceiling, unmarked_as, recipient)
@@ -142,8 +166,9 @@ def _plan(ws: Workspace, selection: Selection, ceiling: Tlp, unmarked_as: Tlp, r
     return contents
 
 
-def _judge_built(item: BuiltObject, selection: Selection, contents: _Contents, ceiling: Tlp, unmarked_as: Tlp,
-                 recipient: str) -> None:
+def _judge_built(
+    item: BuiltObject, selection: Selection, contents: _Contents, ceiling: Tlp, unmarked_as: Tlp, recipient: str
+) -> None:
     """The marking check for an object the selection built. Such objects are what the analyst chose (a case
     itself), so one above the ceiling refuses the export instead of leaving a package without its subject."""
     if item.public:
@@ -152,8 +177,10 @@ def _judge_built(item: BuiltObject, selection: Selection, contents: _Contents, c
     level = marked if marked is not None else unmarked_as
     if level > ceiling:
         what = marked.label if marked is not None else f"unmarked (treated as {unmarked_as.label})"
-        raise InvalidInput(f"{selection.describe()} is {what}, above {ceiling.label}, the ceiling for {recipient}: "
-                           "it cannot be sent to them; nothing was written")
+        raise InvalidInput(
+            f"{selection.describe()} is {what}, above {ceiling.label}, the ceiling for {recipient}: "
+            "it cannot be sent to them; nothing was written"
+        )
     contents.highest = level if contents.highest is None else max(contents.highest, level)
 
 
@@ -173,9 +200,16 @@ def preview_export(
     selection = selection or AllObjects()
     contents = _plan(ws, selection, ceiling, unmarked_as, partner.name, include_history, sanitize, cancel)
     plan = contents.plan
-    return ExportPreview(partner.name, key.key_id, ceiling, selection.describe(), contents.object_count,
-                         rows.version_lengths(ws.conn, plan.vids) + contents.built_size(), contents.highest,
-                         tuple(plan.held))
+    return ExportPreview(
+        partner.name,
+        key.key_id,
+        ceiling,
+        selection.describe(),
+        contents.object_count,
+        rows.version_lengths(ws.conn, plan.vids) + contents.built_size(),
+        contents.highest,
+        tuple(plan.held),
+    )
 
 
 def export_package(
@@ -208,14 +242,13 @@ def export_package(
         contents = _plan(ws, selection, ceiling, unmarked_as, partner.name, include_history, sanitize, cancel)
         plan, highest = contents.plan, contents.highest
         if highest is None:
-            raise InvalidInput(f"nothing to export to {partner.name}: {len(plan.held)} object(s) held back, "
-                               "none left")
-        needed = (rows.version_lengths(conn, plan.vids) + len(plan.vids) + contents.built_size() + 64 * 1024
-                  + reserve)
+            raise InvalidInput(f"nothing to export to {partner.name}: {len(plan.held)} object(s) held back, none left")
+        needed = rows.version_lengths(conn, plan.vids) + len(plan.vids) + contents.built_size() + 64 * 1024 + reserve
         available = free_space(dest)
         if available < needed:
-            raise InvalidInput(f"not enough free space in {dest}: the package needs about {_mb(needed)}, "
-                               f"{_mb(available)} is free")
+            raise InvalidInput(
+                f"not enough free space in {dest}: the package needs about {_mb(needed)}, {_mb(available)} is free"
+            )
         own = keys.active_key(conn)
         channel = rows.channel(conn, partner.id, "out")
         sequence = channel.last_sequence + 1 if channel else 1
@@ -225,8 +258,9 @@ def export_package(
         bundle_id = f"bundle--{uuid.uuid4()}"
         counter = _Counter()
         with MediumWriter(dest, name, tar=tar) as writer:
-            written = writer.add(BUNDLE_PATH, _bundle_chunks(conn, bundle_id, contents, sanitize, counter,
-                                                             progress), cancel)
+            written = writer.add(
+                BUNDLE_PATH, _bundle_chunks(conn, bundle_id, contents, sanitize, counter, progress), cancel
+            )
             manifest = Manifest(
                 package_id=package_id,
                 producer=Party(ws.org_name, own.key_id, ws.identity_id),
@@ -236,7 +270,9 @@ def export_package(
                 created=format_stix_timestamp(created_at),
                 expires=format_stix_timestamp(created_at + timedelta(days=validity_days)),
                 tlp_ceiling=highest.marking_id,
-                bundle_id=bundle_id, spec_version="2.1", object_count=contents.object_count,
+                bundle_id=bundle_id,
+                spec_version="2.1",
+                object_count=contents.object_count,
                 files=(FileEntry(BUNDLE_PATH, written.size, written.sha256, BUNDLE_MEDIA_TYPE),),
             )
             manifest_bytes = manifest.to_bytes()
@@ -249,24 +285,64 @@ def export_package(
             if progress:
                 progress("read-back", 0, 1)
             manifest_sha256 = read_back(final, TrustedKey(own.key_id, own.public_der), manifest_bytes, cancel)
-            rows.insert_sent(conn, rows.SentRow(
-                package_id, partner.id, key.key_id, sequence, manifest_sha256, manifest.created, manifest.expires,
-                int(highest), contents.object_count, len(plan.held), final.name, None, None, None, None,
-            ))
+            rows.insert_sent(
+                conn,
+                rows.SentRow(
+                    package_id,
+                    partner.id,
+                    key.key_id,
+                    sequence,
+                    manifest_sha256,
+                    manifest.created,
+                    manifest.expires,
+                    int(highest),
+                    contents.object_count,
+                    len(plan.held),
+                    final.name,
+                    None,
+                    None,
+                    None,
+                    None,
+                ),
+            )
             rows.advance_channel(conn, partner.id, "out", sequence, manifest_sha256, package_id, manifest.created)
-            audit.append(conn, "exchange.export", {
-                "package_id": package_id, "recipient": partner.name, "recipient_key_id": key.key_id,
-                "sequence": sequence, "objects": contents.object_count, "held_back": len(plan.held),
-                "tlp_ceiling": highest.short, "selection": selection.describe(), "sanitized": sanitize,
-                "file": final.name, "manifest_sha256": manifest_sha256,
-            })
+            audit.append(
+                conn,
+                "exchange.export",
+                {
+                    "package_id": package_id,
+                    "recipient": partner.name,
+                    "recipient_key_id": key.key_id,
+                    "sequence": sequence,
+                    "objects": contents.object_count,
+                    "held_back": len(plan.held),
+                    "tlp_ceiling": highest.short,
+                    "selection": selection.describe(),
+                    "sanitized": sanitize,
+                    "file": final.name,
+                    "manifest_sha256": manifest_sha256,
+                },
+            )
         except BaseException:
             remove(final)
             raise
     size = written.size + len(manifest_bytes) + len(signature)
     logger.info("exported package %s (%d objects)", package_id, contents.object_count)
-    return ExportResult(final, package_id, partner.name, key.key_id, sequence, manifest.created, manifest.expires,
-                        highest, contents.object_count, size, manifest_sha256, counter.sanitized, tuple(plan.held))
+    return ExportResult(
+        final,
+        package_id,
+        partner.name,
+        key.key_id,
+        sequence,
+        manifest.created,
+        manifest.expires,
+        highest,
+        contents.object_count,
+        size,
+        manifest_sha256,
+        counter.sanitized,
+        tuple(plan.held),
+    )
 
 
 def read_back(final: Path, own: TrustedKey, manifest_bytes: bytes, cancel: CancelCheck | None = None) -> str:
@@ -278,11 +354,13 @@ def read_back(final: Path, own: TrustedKey, manifest_bytes: bytes, cancel: Cance
     except (Cancelled, KeyboardInterrupt):
         raise
     except WorkbenchError as exc:
-        raise VerificationFailed(f"the package read back from the medium does not verify ({exc}); it was removed") \
-            from None
+        raise VerificationFailed(
+            f"the package read back from the medium does not verify ({exc}); it was removed"
+        ) from None
     if checked.manifest_bytes != manifest_bytes:
-        raise VerificationFailed("the manifest read back from the medium differs from the one written; "
-                                 "the package was removed")
+        raise VerificationFailed(
+            "the manifest read back from the medium differs from the one written; the package was removed"
+        )
     return checked.verdict.manifest_sha256
 
 
@@ -291,14 +369,15 @@ class _Counter:
         self.sanitized = 0
 
 
-def _bundle_chunks(conn: Connection, bundle_id: str, contents: _Contents, sanitize: bool, counter: _Counter,
-                   progress: Progress | None) -> Iterator[bytes]:
+def _bundle_chunks(
+    conn: Connection, bundle_id: str, contents: _Contents, sanitize: bool, counter: _Counter, progress: Progress | None
+) -> Iterator[bytes]:
     """The bundle, streamed: stored JSON as it is (compact), or sanitised and re-encoded; then the built objects."""
     yield b'{"type":"bundle","id":"' + bundle_id.encode() + b'","objects":['
     plan = contents.plan
     total = len(plan.vids)
     for start in range(0, total, BATCH):
-        batch = plan.vids[start:start + BATCH]
+        batch = plan.vids[start : start + BATCH]
         texts = rows.version_json(conn, batch)
         parts = [_sanitized(texts[vid], counter) if sanitize else texts[vid] for vid in batch]
         yield (b"," if start else b"") + b",".join(parts)

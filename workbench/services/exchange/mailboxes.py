@@ -66,16 +66,42 @@ def outbox(conn: Connection) -> list[OutboxEntry]:
             status = "expired, no receipt"
         else:
             status = "awaiting receipt"
-        entries.append(OutboxEntry(row.package_id, names.get(row.partner_id, "?"), row.sequence, row.created,
-                                   row.expires, Tlp(row.tlp_ceiling).label, row.object_count, row.held_back,
-                                   row.file_name, status, row.delivered_at, row.receipt_imported,
-                                   row.receipt_refused))
+        entries.append(
+            OutboxEntry(
+                row.package_id,
+                names.get(row.partner_id, "?"),
+                row.sequence,
+                row.created,
+                row.expires,
+                Tlp(row.tlp_ceiling).label,
+                row.object_count,
+                row.held_back,
+                row.file_name,
+                status,
+                row.delivered_at,
+                row.receipt_imported,
+                row.receipt_refused,
+            )
+        )
     return entries
 
 
 def inbox(conn: Connection) -> list[InboxEntry]:
     """Packages imported, newest first."""
     names = _names(conn)
-    return [InboxEntry(row.package_id, names.get(row.partner_id, "?"), row.sequence, row.created, row.imported_at,
-                       Tlp(row.tlp_ceiling).label, row.object_count, row.imported, row.unchanged, row.refused,
-                       row.receipt_id) for row in rows.inbox(conn)]
+    return [
+        InboxEntry(
+            row.package_id,
+            names.get(row.partner_id, "?"),
+            row.sequence,
+            row.created,
+            row.imported_at,
+            Tlp(row.tlp_ceiling).label,
+            row.object_count,
+            row.imported,
+            row.unchanged,
+            row.refused,
+            row.receipt_id,
+        )
+        for row in rows.inbox(conn)
+    ]

@@ -87,18 +87,22 @@ class Manifest:
         return {
             "format": FORMAT,
             "package_id": self.package_id,
-            "producer": {"name": self.producer.name, "identity_ref": self.producer.identity_ref,
-                         "key_id": self.producer.key_id},
+            "producer": {
+                "name": self.producer.name,
+                "identity_ref": self.producer.identity_ref,
+                "key_id": self.producer.key_id,
+            },
             "recipients": [{"name": party.name, "key_id": party.key_id} for party in self.recipients],
             "sequence": self.sequence,
             "previous_manifest_sha256": self.previous_manifest_sha256,
             "created": self.created,
             "expires": self.expires,
             "tlp_ceiling": self.tlp_ceiling,
-            "stix": {"bundle_id": self.bundle_id, "spec_version": self.spec_version,
-                     "object_count": self.object_count},
-            "files": [{"path": entry.path, "size": entry.size, "sha256": entry.sha256,
-                       "media_type": entry.media_type} for entry in self.files],
+            "stix": {"bundle_id": self.bundle_id, "spec_version": self.spec_version, "object_count": self.object_count},
+            "files": [
+                {"path": entry.path, "size": entry.size, "sha256": entry.sha256, "media_type": entry.media_type}
+                for entry in self.files
+            ],
         }
 
     def to_bytes(self) -> bytes:
@@ -107,6 +111,7 @@ class Manifest:
 
 
 # -- strict reading ------------------------------------------------------------------------------------------------
+
 
 def parse_manifest(data: bytes) -> Manifest:
     """Read signed manifest bytes; refuses with ``InvalidInput`` naming the field and the cause.
@@ -118,8 +123,23 @@ def parse_manifest(data: bytes) -> Manifest:
     fmt = document.get("format")
     if fmt != FORMAT:
         raise InvalidInput(f"unknown package format {str(fmt)[:60]!r}; this program reads {FORMAT}")
-    _exact_keys(document, {"format", "package_id", "producer", "recipients", "sequence", "previous_manifest_sha256",
-                           "created", "expires", "tlp_ceiling", "stix", "files"}, "the manifest")
+    _exact_keys(
+        document,
+        {
+            "format",
+            "package_id",
+            "producer",
+            "recipients",
+            "sequence",
+            "previous_manifest_sha256",
+            "created",
+            "expires",
+            "tlp_ceiling",
+            "stix",
+            "files",
+        },
+        "the manifest",
+    )
     package_id = _text(document, "package_id")
     if not _is_uuid(package_id):
         raise InvalidInput("manifest field package_id is not a UUID")
@@ -137,8 +157,7 @@ def parse_manifest(data: bytes) -> Manifest:
         if not isinstance(item, dict):
             raise InvalidInput(f"manifest field recipients[{index}] is not an object")
         _exact_keys(item, {"name", "key_id"}, f"manifest field recipients[{index}]")
-        recipients.append(Party(_name(item, f"recipients[{index}].name"),
-                                _key_id(item, f"recipients[{index}].key_id")))
+        recipients.append(Party(_name(item, f"recipients[{index}].name"), _key_id(item, f"recipients[{index}].key_id")))
     sequence = document.get("sequence")
     if type(sequence) is not int or not 1 <= sequence <= MAX_SEQUENCE:
         raise InvalidInput("manifest field sequence is not a positive whole number")
@@ -163,8 +182,20 @@ def parse_manifest(data: bytes) -> Manifest:
     if type(count) is not int or not 0 <= count <= MAX_SEQUENCE:
         raise InvalidInput("manifest field stix.object_count is not a whole number")
     files = _files(document.get("files"))
-    return Manifest(package_id, producer, tuple(recipients), sequence, previous, created, expires, ceiling,
-                    bundle_id, "2.1", count, files)
+    return Manifest(
+        package_id,
+        producer,
+        tuple(recipients),
+        sequence,
+        previous,
+        created,
+        expires,
+        ceiling,
+        bundle_id,
+        "2.1",
+        count,
+        files,
+    )
 
 
 def _files(value: Any) -> tuple[FileEntry, ...]:

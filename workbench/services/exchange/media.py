@@ -32,8 +32,8 @@ def _unescape(field: str) -> str:
     """/proc/mounts writes space, tab, newline and backslash as octal escapes (\\040 ...)."""
     out, index = [], 0
     while index < len(field):
-        if field[index] == "\\" and field[index + 1:index + 4].isdigit():
-            out.append(chr(int(field[index + 1:index + 4], 8)))
+        if field[index] == "\\" and field[index + 1 : index + 4].isdigit():
+            out.append(chr(int(field[index + 1 : index + 4], 8)))
             index += 4
         else:
             out.append(field[index])
@@ -66,8 +66,9 @@ def _is_removable(disk: str, block: Path) -> bool:
         return False
 
 
-def removable_volumes(proc_root: str | os.PathLike[str] = "/proc",
-                      sys_root: str | os.PathLike[str] = "/sys") -> list[Volume]:
+def removable_volumes(
+    proc_root: str | os.PathLike[str] = "/proc", sys_root: str | os.PathLike[str] = "/sys"
+) -> list[Volume]:
     """Mounted volumes on removable disks, with their size and free space; empty when there are none."""
     block = Path(sys_root) / "block"
     try:

@@ -99,11 +99,25 @@ def _normalise_fingerprint(text: str) -> str:
 
 
 def _partner(conn: Connection, row: rows.PartnerRow) -> Partner:
-    return Partner(row.id, row.name, Tlp(row.tlp_send), Tlp(row.tlp_accept), row.added_at, tuple(
-        PartnerKey(key.key_id, key.public_key, key.valid_from, key.valid_until, key.added_at, key.revoked_at,
-                   key.revoked_reason)
-        for key in rows.keys_of(conn, row.id)
-    ))
+    return Partner(
+        row.id,
+        row.name,
+        Tlp(row.tlp_send),
+        Tlp(row.tlp_accept),
+        row.added_at,
+        tuple(
+            PartnerKey(
+                key.key_id,
+                key.public_key,
+                key.valid_from,
+                key.valid_until,
+                key.added_at,
+                key.revoked_at,
+                key.revoked_reason,
+            )
+            for key in rows.keys_of(conn, row.id)
+        ),
+    )
 
 
 def read_public_key(data: bytes) -> tuple[bytes, str]:
@@ -147,21 +161,37 @@ def add_partner(
             raise InvalidInput(f"this key is already pinned for partner {owner.name if owner else '?'}")
         existing = rows.partner_by_name(conn, name)
         if existing is None:
-            partner_id = rows.insert_partner(conn, name, int(tlp_send if tlp_send is not None else DEFAULT_CEILING),
-                                             int(tlp_accept if tlp_accept is not None else DEFAULT_CEILING), now)
+            partner_id = rows.insert_partner(
+                conn,
+                name,
+                int(tlp_send if tlp_send is not None else DEFAULT_CEILING),
+                int(tlp_accept if tlp_accept is not None else DEFAULT_CEILING),
+                now,
+            )
         else:
             partner_id = existing.id
             rows.update_partner_ceilings(
-                conn, partner_id, int(tlp_send) if tlp_send is not None else existing.tlp_send,
+                conn,
+                partner_id,
+                int(tlp_send) if tlp_send is not None else existing.tlp_send,
                 int(tlp_accept) if tlp_accept is not None else existing.tlp_accept,
             )
         rows.insert_key(conn, rows.PartnerKeyRow(key_id, partner_id, der, valid_from, valid_until, now, None, None))
         row = rows.partner_by_id(conn, partner_id)
         assert row is not None
         partner = _partner(conn, row)
-        audit.append(conn, "partner.add", {"partner": partner.name, "key_id": key_id,
-                                           "tlp_send": partner.tlp_send.short, "tlp_accept": partner.tlp_accept.short,
-                                           "valid_from": valid_from, "valid_until": valid_until})
+        audit.append(
+            conn,
+            "partner.add",
+            {
+                "partner": partner.name,
+                "key_id": key_id,
+                "tlp_send": partner.tlp_send.short,
+                "tlp_accept": partner.tlp_accept.short,
+                "valid_from": valid_from,
+                "valid_until": valid_until,
+            },
+        )
     logger.info("pinned partner key %s", key_id)
     return partner
 
@@ -185,8 +215,15 @@ def revoke_key(ws: Workspace, key_id: str, *, since: str | None = None, reason: 
         audit.append(conn, "partner.revoke", {"key_id": key_id, "since": when, "reason": reason})
         revoked = rows.key_by_id(conn, key_id)
     assert revoked is not None
-    return PartnerKey(revoked.key_id, revoked.public_key, revoked.valid_from, revoked.valid_until, revoked.added_at,
-                      revoked.revoked_at, revoked.revoked_reason)
+    return PartnerKey(
+        revoked.key_id,
+        revoked.public_key,
+        revoked.valid_from,
+        revoked.valid_until,
+        revoked.added_at,
+        revoked.revoked_at,
+        revoked.revoked_reason,
+    )
 
 
 def set_ceilings(ws: Workspace, name: str, *, tlp_send: Tlp, tlp_accept: Tlp) -> Partner:
@@ -199,10 +236,17 @@ def set_ceilings(ws: Workspace, name: str, *, tlp_send: Tlp, tlp_accept: Tlp) ->
         if row is None:
             raise InvalidInput(f"no partner named {name.strip()[:60]!r}")
         rows.update_partner_ceilings(conn, row.id, int(tlp_send), int(tlp_accept))
-        audit.append(conn, "partner.ceilings", {
-            "partner": row.name, "tlp_send": Tlp(tlp_send).short, "tlp_accept": Tlp(tlp_accept).short,
-            "previous_send": Tlp(row.tlp_send).short, "previous_accept": Tlp(row.tlp_accept).short,
-        })
+        audit.append(
+            conn,
+            "partner.ceilings",
+            {
+                "partner": row.name,
+                "tlp_send": Tlp(tlp_send).short,
+                "tlp_accept": Tlp(tlp_accept).short,
+                "previous_send": Tlp(row.tlp_send).short,
+                "previous_accept": Tlp(row.tlp_accept).short,
+            },
+        )
         changed = rows.partner_by_id(conn, row.id)
         assert changed is not None
         partner = _partner(conn, changed)

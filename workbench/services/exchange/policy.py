@@ -92,8 +92,17 @@ def plan_export(
         return _plan(conn, roots, ceiling, unmarked_as, recipient, include_history, sanitize, cancel, exclude)
 
 
-def _plan(conn: Connection, roots: list[str] | None, ceiling: Tlp, unmarked_as: Tlp, recipient: str,
-          include_history: bool, sanitize: bool, cancel: Callable[[], bool] | None, exclude: frozenset[str]) -> Plan:
+def _plan(
+    conn: Connection,
+    roots: list[str] | None,
+    ceiling: Tlp,
+    unmarked_as: Tlp,
+    recipient: str,
+    include_history: bool,
+    sanitize: bool,
+    cancel: Callable[[], bool] | None,
+    exclude: frozenset[str],
+) -> Plan:
     names: dict[str, str] = {}
     objects: dict[str, tuple[str, int | None, int]] = {}
     for stix_id, kind, tlp, vid, name in rows.current_objects(conn):
@@ -182,8 +191,7 @@ def _plan(conn: Connection, roots: list[str] | None, ceiling: Tlp, unmarked_as: 
                 plan.held.append(describe(stix_id, reason, str(version.get("modified") or version.get("created"))))
                 continue
             history[stix_id].append(vid)
-            markings.update(target for prop, target in iter_refs(version)
-                            if _kind(prop) == _MARK and target in objects)
+            markings.update(target for prop, target in iter_refs(version) if _kind(prop) == _MARK and target in objects)
 
     for marking in sorted(markings - leaving):
         kind, tlp, _ = objects[marking]
@@ -212,8 +220,15 @@ def _plan(conn: Connection, roots: list[str] | None, ceiling: Tlp, unmarked_as: 
     return plan
 
 
-def _version_problem(version: dict[str, Any], tlp: int | None, kind: str, unmarked_as: Tlp, ceiling: Tlp,
-                     held: dict[str, str], recipient: str) -> str | None:
+def _version_problem(
+    version: dict[str, Any],
+    tlp: int | None,
+    kind: str,
+    unmarked_as: Tlp,
+    ceiling: Tlp,
+    held: dict[str, str],
+    recipient: str,
+) -> str | None:
     if kind != "marking-definition":
         own = Tlp(tlp) if tlp is not None else unmarked_as
         if own > ceiling:
@@ -225,8 +240,12 @@ def _version_problem(version: dict[str, Any], tlp: int | None, kind: str, unmark
     return None
 
 
-def _closure(roots: set[str], objects: dict[str, tuple[str, int | None, int]],
-             refs_out: dict[str, list[tuple[str, int]]], refs_in: dict[str, list[tuple[str, int]]]) -> set[str]:
+def _closure(
+    roots: set[str],
+    objects: dict[str, tuple[str, int | None, int]],
+    refs_out: dict[str, list[tuple[str, int]]],
+    refs_in: dict[str, list[tuple[str, int]]],
+) -> set[str]:
     """The roots, what they reference (transitively), sightings of them, and fully attached SROs and notes."""
     candidates: set[str] = set()
     queue = deque(stix_id for stix_id in roots if stix_id in objects)
@@ -245,8 +264,9 @@ def _closure(roots: set[str], objects: dict[str, tuple[str, int | None, int]],
                     if source in candidates or kind == _MARK:
                         continue
                     source_type = objects[source][0]
-                    if source_type == "sighting" or (source_type in _ATTACHED and all(
-                        target in candidates for target, how in refs_out.get(source, ()) if how == _CONTENT
-                    )):
+                    if source_type == "sighting" or (
+                        source_type in _ATTACHED
+                        and all(target in candidates for target, how in refs_out.get(source, ()) if how == _CONTENT)
+                    ):
                         queue.append(source)
     return candidates

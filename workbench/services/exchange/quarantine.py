@@ -39,7 +39,7 @@ CancelCheck = Callable[[], bool]
 
 
 @dataclass(frozen=True)
-class Limits:
+class QuarantineLimits:
     """Caps on what is copied from a medium. The defaults hold a package of 100,000 objects many times over."""
 
     max_total: int = 2 * 1024**3
@@ -102,7 +102,7 @@ def _sweep_stale(root: Path) -> None:
             if not entry.name.startswith(PREFIX):
                 continue
             try:
-                pid = int(entry.name[len(PREFIX):].split("-", 1)[0])
+                pid = int(entry.name[len(PREFIX) :].split("-", 1)[0])
                 info = entry.lstat()
             except (ValueError, OSError):
                 continue
@@ -120,7 +120,7 @@ def _sweep_stale(root: Path) -> None:
 def quarantined(
     source: str | os.PathLike[str],
     *,
-    limits: Limits | None = None,
+    limits: QuarantineLimits | None = None,
     root: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
@@ -129,7 +129,7 @@ def quarantined(
 
     Raises ``InvalidInput`` naming the member and the cause for anything listed in the module docstring.
     """
-    limits = limits or Limits()
+    limits = limits or QuarantineLimits()
     source = Path(source)
     try:
         info = source.stat()
@@ -156,8 +156,10 @@ def quarantined(
 
 # -- folders -------------------------------------------------------------------------------------------------------
 
-def _copy_folder(source: Path, box: Quarantine, limits: Limits, progress: Progress | None,
-                 cancel: CancelCheck | None) -> None:
+
+def _copy_folder(
+    source: Path, box: Quarantine, limits: QuarantineLimits, progress: Progress | None, cancel: CancelCheck | None
+) -> None:
     listing: list[tuple[str, Path, int]] = []
     members = 0
     total = 0
@@ -199,8 +201,9 @@ def _copy_folder(source: Path, box: Quarantine, limits: Limits, progress: Progre
             progress("copy", done, total)
 
 
-def _copy_file(path: Path, name: str, size: int, target: Path, limits: Limits,
-               cancel: CancelCheck | None) -> QuarantinedFile:
+def _copy_file(
+    path: Path, name: str, size: int, target: Path, limits: QuarantineLimits, cancel: CancelCheck | None
+) -> QuarantinedFile:
     shown = ascii(name)[1:-1][:80]
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
@@ -226,8 +229,9 @@ def _has_hole(fd: int, size: int) -> bool:
         os.lseek(fd, 0, os.SEEK_SET)
 
 
-def _stream(source: IO[bytes], name: str, expected: int, target: Path, cap: int,
-            cancel: CancelCheck | None) -> QuarantinedFile:
+def _stream(
+    source: IO[bytes], name: str, expected: int, target: Path, cap: int, cancel: CancelCheck | None
+) -> QuarantinedFile:
     """Copy exactly ``expected`` bytes, hashing what is written; refuse more or fewer (the file changed)."""
     shown = ascii(name)[1:-1][:80]
     digest = hashlib.sha256()
@@ -256,15 +260,20 @@ def _stream(source: IO[bytes], name: str, expected: int, target: Path, cap: int,
 # -- tar -----------------------------------------------------------------------------------------------------------
 
 _TAR_KINDS = {
-    tarfile.SYMTYPE: "a symbolic link", tarfile.LNKTYPE: "a hard link", tarfile.CHRTYPE: "a character device",
-    tarfile.BLKTYPE: "a block device", tarfile.FIFOTYPE: "a pipe", tarfile.CONTTYPE: "a contiguous file",
+    tarfile.SYMTYPE: "a symbolic link",
+    tarfile.LNKTYPE: "a hard link",
+    tarfile.CHRTYPE: "a character device",
+    tarfile.BLKTYPE: "a block device",
+    tarfile.FIFOTYPE: "a pipe",
+    tarfile.CONTTYPE: "a contiguous file",
     tarfile.GNUTYPE_SPARSE: "a sparse file",
 }
 _COMPRESSED = {b"\x1f\x8b": "gzip", b"BZ": "bzip2", b"\xfd7": "xz", b"(\xb5": "zstd"}
 
 
-def _copy_tar(source: Path, box: Quarantine, limits: Limits, progress: Progress | None,
-              cancel: CancelCheck | None) -> None:
+def _copy_tar(
+    source: Path, box: Quarantine, limits: QuarantineLimits, progress: Progress | None, cancel: CancelCheck | None
+) -> None:
     try:
         handle = open(source, "rb")  # noqa: SIM115 - closed below, tarfile streams from it
     except OSError as exc:
@@ -307,8 +316,9 @@ def _copy_tar(source: Path, box: Quarantine, limits: Limits, progress: Progress 
                         raise InvalidInput(f"the tar's members are larger than the cap of {limits.max_total} bytes")
                     extracted = archive.extractfile(member)
                     assert extracted is not None
-                    names[name] = _stream(extracted, name, member.size, box.folder / f"member-{len(names)}",
-                                          member.size, cancel)
+                    names[name] = _stream(
+                        extracted, name, member.size, box.folder / f"member-{len(names)}", member.size, cancel
+                    )
                     if progress:
                         progress("copy", handle.tell(), size)
         except tarfile.TarError as exc:

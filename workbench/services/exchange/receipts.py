@@ -30,7 +30,7 @@ from workbench.domain.timestamps import now_stix, parse_stix_timestamp, utc_now
 from workbench.services import keys
 from workbench.services.exchange import partners
 from workbench.services.exchange.canonical import MAX_SIGNED_DOCUMENT, canonical_bytes, parse_canonical
-from workbench.services.exchange.quarantine import Limits, Quarantine, quarantined
+from workbench.services.exchange.quarantine import Quarantine, QuarantineLimits, quarantined
 from workbench.services.exchange.verify import TrustedKey, check_signature, check_times, pinned_keys
 from workbench.services.exchange.writer import MediumWriter, evict, remove
 from workbench.services.workspace import Workspace
@@ -62,10 +62,20 @@ class Receipt:
     refused: int
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": "receipt", "receipt_id": self.receipt_id, "producer": self.producer_name,
-                "producer_key_id": self.producer_key_id, "created": self.created, "package_id": self.package_id,
-                "sequence": self.sequence, "manifest_sha256": self.manifest_sha256, "objects": self.objects,
-                "imported": self.imported, "unchanged": self.unchanged, "refused": self.refused}
+        return {
+            "kind": "receipt",
+            "receipt_id": self.receipt_id,
+            "producer": self.producer_name,
+            "producer_key_id": self.producer_key_id,
+            "created": self.created,
+            "package_id": self.package_id,
+            "sequence": self.sequence,
+            "manifest_sha256": self.manifest_sha256,
+            "objects": self.objects,
+            "imported": self.imported,
+            "unchanged": self.unchanged,
+            "refused": self.refused,
+        }
 
 
 @dataclass(frozen=True)
@@ -88,14 +98,22 @@ def write_receipt(ws: Workspace, package_id: str, dest: str | os.PathLike[str], 
         receipt_id = str(uuid.uuid4())
         created = now_stix()
         document = {
-            "format": RECEIPT_FORMAT, "receipt_id": receipt_id,
+            "format": RECEIPT_FORMAT,
+            "receipt_id": receipt_id,
             "producer": {"name": ws.org_name, "identity_ref": ws.identity_id, "key_id": own.key_id},
             "recipient": {"name": partner.name, "key_id": arrived.key_id},
             "created": created,
-            "package": {"package_id": arrived.package_id, "sequence": arrived.sequence,
-                        "manifest_sha256": arrived.manifest_sha256},
-            "counts": {"objects": arrived.object_count, "imported": arrived.imported, "unchanged": arrived.unchanged,
-                       "refused": arrived.refused},
+            "package": {
+                "package_id": arrived.package_id,
+                "sequence": arrived.sequence,
+                "manifest_sha256": arrived.manifest_sha256,
+            },
+            "counts": {
+                "objects": arrived.object_count,
+                "imported": arrived.imported,
+                "unchanged": arrived.unchanged,
+                "refused": arrived.refused,
+            },
         }
         data = canonical_bytes(document)
         _, signature = keys.sign(conn, data)
@@ -108,11 +126,15 @@ def write_receipt(ws: Workspace, package_id: str, dest: str | os.PathLike[str], 
             with quarantined(final) as box:
                 if box.read(RECEIPT_NAME, MAX_SIGNED_DOCUMENT) != data:
                     raise VerificationFailed("the receipt read back from the medium differs; it was removed")
-                check_signature(data, box.read(RECEIPT_SIGNATURE, 4096), [TrustedKey(own.key_id, own.public_der)],
-                                "receipt")
+                check_signature(
+                    data, box.read(RECEIPT_SIGNATURE, 4096), [TrustedKey(own.key_id, own.public_der)], "receipt"
+                )
             rows.set_receipt_written(conn, arrived.package_id, receipt_id)
-            audit.append(conn, "exchange.receipt-written", {"receipt_id": receipt_id, "package_id": package_id,
-                                                            "partner": partner.name, "file": final.name})
+            audit.append(
+                conn,
+                "exchange.receipt-written",
+                {"receipt_id": receipt_id, "package_id": package_id, "partner": partner.name, "file": final.name},
+            )
         except BaseException:
             remove(final)
             raise
@@ -123,10 +145,16 @@ def is_receipt(box: Quarantine) -> bool:
     return RECEIPT_NAME in box.files
 
 
-def import_receipt(ws: Workspace, path: str | os.PathLike[str], *, now: datetime | None = None,
-                   limits: Limits | None = None, quarantine_root: str | os.PathLike[str] | None = None) -> Receipt:
+def import_receipt(
+    ws: Workspace,
+    path: str | os.PathLike[str],
+    *,
+    now: datetime | None = None,
+    limits: QuarantineLimits | None = None,
+    quarantine_root: str | os.PathLike[str] | None = None,
+) -> Receipt:
     """Check a partner's receipt and mark the package delivered in the outbox; refusals change nothing."""
-    with quarantined(path, limits=limits or Limits(max_total=1024 * 1024), root=quarantine_root) as box:
+    with quarantined(path, limits=limits or QuarantineLimits(max_total=1024 * 1024), root=quarantine_root) as box:
         return import_quarantined_receipt(ws, box, now=now)
 
 
@@ -170,11 +198,13 @@ def check_quarantined_receipt(conn: Connection, box: Quarantine, *, now: datetim
         raise VerificationFailed("the receipt is addressed to another organisation's key")
     sent = rows.sent(conn, receipt.package_id)
     if sent is None:
-        raise VerificationFailed(f"the receipt acknowledges package {receipt.package_id}, which was never sent "
-                                 "from this workspace")
+        raise VerificationFailed(
+            f"the receipt acknowledges package {receipt.package_id}, which was never sent from this workspace"
+        )
     if sent.partner_id != signer.partner.id:
-        raise VerificationFailed(f"the receipt is signed by {signer.partner.name}, but the package was sent to "
-                                 "another partner")
+        raise VerificationFailed(
+            f"the receipt is signed by {signer.partner.name}, but the package was sent to another partner"
+        )
     if sent.manifest_sha256 != receipt.manifest_sha256:
         raise VerificationFailed("the receipt acknowledges a different manifest than the one sent")
     return CheckedReceipt(receipt, signer.partner, sent)
@@ -185,13 +215,21 @@ def import_quarantined_receipt(ws: Workspace, box: Quarantine, *, now: datetime 
         checked = check_quarantined_receipt(conn, box, now=now)
         receipt, partner = checked.receipt, checked.partner
         if checked.recorded_at is not None:
-            raise InvalidInput(f"a receipt for package {receipt.package_id} was already recorded on "
-                               f"{checked.recorded_at}")
-        rows.mark_delivered(conn, receipt.package_id, now_stix(), receipt.receipt_id, receipt.imported,
-                            receipt.refused)
-        audit.append(conn, "exchange.receipt", {"receipt_id": receipt.receipt_id, "package_id": receipt.package_id,
-                                                "partner": partner.name, "imported": receipt.imported,
-                                                "refused": receipt.refused})
+            raise InvalidInput(
+                f"a receipt for package {receipt.package_id} was already recorded on {checked.recorded_at}"
+            )
+        rows.mark_delivered(conn, receipt.package_id, now_stix(), receipt.receipt_id, receipt.imported, receipt.refused)
+        audit.append(
+            conn,
+            "exchange.receipt",
+            {
+                "receipt_id": receipt.receipt_id,
+                "package_id": receipt.package_id,
+                "partner": partner.name,
+                "imported": receipt.imported,
+                "refused": receipt.refused,
+            },
+        )
     logger.info("receipt recorded for package %s", receipt.package_id)
     return receipt
 
@@ -199,8 +237,9 @@ def import_quarantined_receipt(ws: Workspace, box: Quarantine, *, now: datetime 
 def _receipt(document: dict[str, Any]) -> Receipt:
     """Strict reading of the receipt's fields (form only)."""
     if document.get("format") != RECEIPT_FORMAT:
-        raise InvalidInput(f"unknown receipt format {str(document.get('format'))[:60]!r}; this program reads "
-                           f"{RECEIPT_FORMAT}")
+        raise InvalidInput(
+            f"unknown receipt format {str(document.get('format'))[:60]!r}; this program reads {RECEIPT_FORMAT}"
+        )
     _keys(document, {"format", "receipt_id", "producer", "recipient", "created", "package", "counts"}, "receipt")
     producer = _section(document, "producer", {"name", "identity_ref", "key_id"})
     recipient = _section(document, "recipient", {"name", "key_id"})
@@ -224,9 +263,20 @@ def _receipt(document: dict[str, Any]) -> Receipt:
     numbers = [package["sequence"], *counts.values()]
     if any(type(value) is not int or value < 0 for value in numbers):
         raise InvalidInput("a count or sequence in the receipt is not a whole number")
-    return Receipt(document["receipt_id"], producer["name"], producer["key_id"], recipient["key_id"],
-                   document["created"], package["package_id"], package["sequence"], package["manifest_sha256"],
-                   counts["objects"], counts["imported"], counts["unchanged"], counts["refused"])
+    return Receipt(
+        document["receipt_id"],
+        producer["name"],
+        producer["key_id"],
+        recipient["key_id"],
+        document["created"],
+        package["package_id"],
+        package["sequence"],
+        package["manifest_sha256"],
+        counts["objects"],
+        counts["imported"],
+        counts["unchanged"],
+        counts["refused"],
+    )
 
 
 def _keys(document: dict[str, Any], expected: set[str], where: str) -> None:

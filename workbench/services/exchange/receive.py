@@ -1,14 +1,14 @@
 """Importing a package from a partner: design.md's order of checks, then the shared importer, all or nothing.
 
 ``import_package`` quarantines the package (step 1), checks it (steps 2 to 6, ``verify.check_quarantined``),
-then hands the quarantined bundle to ``services.importer.import_file`` with provenance naming the partner key and
-package id, a per-object TLP check, and a ``before_commit`` that records the package in the inbox, advances the
-channel and writes the audit entry in the importer's transaction (step 8). ``dry_run=True`` is the preview: the
-same work, rolled back.
+then hands the quarantined bundle to ``services.importing.importer.import_file`` with provenance naming the
+partner key and package id, a per-object TLP check, and a ``before_commit`` that records the package in the inbox,
+advances the channel and writes the audit entry in the importer's transaction (step 8). ``dry_run=True`` is the
+preview: the same work, rolled back.
 
 ``on_import(conn, summary, verdict)`` lets a caller add its own rows to that same transaction, after the package
 is recorded: the cases feature adopts the cases a package carries and links its objects to a case
-(``services.case_exchange``). Raising inside it refuses the whole package: objects, channel state and all.
+(``services.cases.exchange``). Raising inside it refuses the whole package: objects, channel state and all.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from typing import Any
 from workbench.domain.errors import VerificationFailed
 from workbench.domain.timestamps import now_stix
 from workbench.domain.tlp import object_tlp
-from workbench.services.exchange.quarantine import Limits, Quarantine, quarantined
+from workbench.services.exchange.quarantine import Quarantine, QuarantineLimits, quarantined
 from workbench.services.exchange.verify import Checked, Verdict, check_quarantined, pinned_keys
-from workbench.services.importer import Finding, ImportSource, ImportSummary, import_file
+from workbench.services.importing.importer import Finding, ImportSource, ImportSummary, import_file
 from workbench.services.workspace import Workspace
 from workbench.storage import audit
 from workbench.storage import exchange as rows
@@ -50,8 +50,13 @@ class PackageImport:
     dry_run: bool
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": "package", "verdict": self.verdict.to_json(), "import": self.summary.to_json(),
-                "committed": self.committed, "dry_run": self.dry_run}
+        return {
+            "kind": "package",
+            "verdict": self.verdict.to_json(),
+            "import": self.summary.to_json(),
+            "committed": self.committed,
+            "dry_run": self.dry_run,
+        }
 
 
 def import_package(
@@ -60,7 +65,7 @@ def import_package(
     *,
     dry_run: bool = False,
     now: datetime | None = None,
-    limits: Limits | None = None,
+    limits: QuarantineLimits | None = None,
     quarantine_root: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
@@ -68,8 +73,9 @@ def import_package(
 ) -> PackageImport:
     """Import (or, with ``dry_run``, preview) one package; refusals raise with the cause and change nothing."""
     with quarantined(path, limits=limits, root=quarantine_root, progress=progress, cancel=cancel) as box:
-        return import_quarantined(ws, box, dry_run=dry_run, now=now, progress=progress, cancel=cancel,
-                                  on_import=on_import)
+        return import_quarantined(
+            ws, box, dry_run=dry_run, now=now, progress=progress, cancel=cancel, on_import=on_import
+        )
 
 
 def import_quarantined(
@@ -92,8 +98,11 @@ def import_quarantined(
     def check_object(obj: dict[str, Any]) -> Finding | None:
         level = object_tlp(obj)
         if level is not None and level > ceiling:
-            return Finding(str(obj.get("id")), "object_marking_refs",
-                           f"marked {level.label}, above {ceiling.label} agreed for this package")
+            return Finding(
+                str(obj.get("id")),
+                "object_marking_refs",
+                f"marked {level.label}, above {ceiling.label} agreed for this package",
+            )
         return None
 
     recorded: list[bool] = []
@@ -105,11 +114,19 @@ def import_quarantined(
             on_import(conn, summary, checked.verdict)
 
     manifest = checked.manifest
-    source = ImportSource("package", f"package {manifest.sequence} from {partner.name}",
-                          sha256=checked.verdict.bundle_sha256, partner_key_id=checked.signer.key_id,
-                          package_id=manifest.package_id)
+    source = ImportSource(
+        "package",
+        f"package {manifest.sequence} from {partner.name}",
+        sha256=checked.verdict.bundle_sha256,
+        partner_key_id=checked.signer.key_id,
+        package_id=manifest.package_id,
+    )
     summary = import_file(
-        ws, checked.bundle_path, source=source, dry_run=dry_run, check_object=check_object,
+        ws,
+        checked.bundle_path,
+        source=source,
+        dry_run=dry_run,
+        check_object=check_object,
         before_commit=before_commit,
         progress=(lambda done, total: progress("import", done, total)) if progress else None,
         cancel=cancel,
@@ -144,19 +161,43 @@ def _record(conn: Connection, checked: Checked, summary: ImportSummary) -> None:
         raise VerificationFailed(f"rollback: sequence {manifest.sequence} is not after {last.last_sequence}")
     now = now_stix()
     imported = summary.new + summary.new_versions + summary.older + summary.conflicts
-    rows.insert_received(conn, rows.ReceivedRow(
-        manifest.package_id, partner.id, checked.signer.key_id, manifest.sequence, checked.verdict.manifest_sha256,
-        manifest.created, int(manifest.ceiling), manifest.object_count, imported, summary.unchanged,
-        len(summary.refused), now, None,
-    ))
-    rows.advance_channel(conn, partner.id, "in", manifest.sequence, checked.verdict.manifest_sha256,
-                         manifest.package_id, now)
-    audit.append(conn, "exchange.import", {
-        "package_id": manifest.package_id, "partner": partner.name, "key_id": checked.signer.key_id,
-        "sequence": manifest.sequence, "manifest_sha256": checked.verdict.manifest_sha256,
-        "objects": manifest.object_count, "imported": imported, "unchanged": summary.unchanged,
-        "refused": len(summary.refused), "warnings": list(checked.verdict.warnings),
-    })
+    rows.insert_received(
+        conn,
+        rows.ReceivedRow(
+            manifest.package_id,
+            partner.id,
+            checked.signer.key_id,
+            manifest.sequence,
+            checked.verdict.manifest_sha256,
+            manifest.created,
+            int(manifest.ceiling),
+            manifest.object_count,
+            imported,
+            summary.unchanged,
+            len(summary.refused),
+            now,
+            None,
+        ),
+    )
+    rows.advance_channel(
+        conn, partner.id, "in", manifest.sequence, checked.verdict.manifest_sha256, manifest.package_id, now
+    )
+    audit.append(
+        conn,
+        "exchange.import",
+        {
+            "package_id": manifest.package_id,
+            "partner": partner.name,
+            "key_id": checked.signer.key_id,
+            "sequence": manifest.sequence,
+            "manifest_sha256": checked.verdict.manifest_sha256,
+            "objects": manifest.object_count,
+            "imported": imported,
+            "unchanged": summary.unchanged,
+            "refused": len(summary.refused),
+            "warnings": list(checked.verdict.warnings),
+        },
+    )
 
 
 def is_package(path: str | os.PathLike[str]) -> bool:

@@ -48,8 +48,11 @@ def sanitize_object(obj: dict[str, Any]) -> tuple[dict[str, Any], bool]:
 
 def _strip_custom(node: Any) -> Any:
     if isinstance(node, dict):
-        return {key: _strip_custom(value) for key, value in node.items()
-                if not (isinstance(key, str) and key.startswith("x_"))}
+        return {
+            key: _strip_custom(value)
+            for key, value in node.items()
+            if not (isinstance(key, str) and key.startswith("x_"))
+        }
     if isinstance(node, list):
         return [_strip_custom(item) for item in node]
     return node

@@ -6,7 +6,7 @@ their own merit; with ``AllObjects`` every object is a root, but one that only h
 held back with them (a victim named only in a TLP:RED report must not leave on its own).
 
 A selection may also build objects of its own that are not read from the store (``built_objects``): a case
-exported by ``services.case_exchange.CaseSelection`` is written as the STIX objects that stand for it, built for
+exported by ``services.cases.exchange.CaseSelection`` is written as the STIX objects that stand for it, built for
 this export from the stored case and knowing which of its linked objects leave. The exporter judges those objects
 by their markings like any other, writes them after the stored ones, and leaves stored copies of them
 (``built_ids``) out of the plan, so a case adopted from a partner is not sent twice in two versions.

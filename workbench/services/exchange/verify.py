@@ -37,7 +37,7 @@ from workbench.services.exchange.manifest import (
     Party,
     parse_manifest,
 )
-from workbench.services.exchange.quarantine import Limits, Quarantine, quarantined
+from workbench.services.exchange.quarantine import Quarantine, QuarantineLimits, quarantined
 from workbench.services.importing.limits import DEFAULT_LIMITS
 from workbench.services.importing.reader import SHAPE_BUNDLE, SHAPE_BUNDLE_20, SHAPE_ENVELOPE, StixReader
 from workbench.storage import exchange as rows
@@ -68,8 +68,11 @@ class TrustedKey:
 
 def pinned_keys(conn: Connection) -> list[TrustedKey]:
     """Every pinned partner key (revoked and expired ones too: their use is refused later, with the reason)."""
-    return [TrustedKey(key.key_id, key.public_der, partner, key)
-            for partner in partners.list_partners(conn) for key in partner.keys]
+    return [
+        TrustedKey(key.key_id, key.public_der, partner, key)
+        for partner in partners.list_partners(conn)
+        for key in partner.keys
+    ]
 
 
 def key_from_pem(data: bytes) -> list[TrustedKey]:
@@ -99,15 +102,25 @@ class Verdict:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "ok": True, "package_id": self.package_id,
-            "producer": {"name": self.producer.name, "key_id": self.producer.key_id,
-                         "identity_ref": self.producer.identity_ref},
+            "ok": True,
+            "package_id": self.package_id,
+            "producer": {
+                "name": self.producer.name,
+                "key_id": self.producer.key_id,
+                "identity_ref": self.producer.identity_ref,
+            },
             "partner": self.partner,
             "recipients": [{"name": party.name, "key_id": party.key_id} for party in self.recipients],
-            "sequence": self.sequence, "previous_manifest_sha256": self.previous_manifest_sha256,
-            "created": self.created, "expires": self.expires, "tlp_ceiling": self.tlp_ceiling.label,
-            "object_count": self.object_count, "manifest_sha256": self.manifest_sha256,
-            "bundle_sha256": self.bundle_sha256, "size": self.size, "addressed_to_us": self.addressed_to_us,
+            "sequence": self.sequence,
+            "previous_manifest_sha256": self.previous_manifest_sha256,
+            "created": self.created,
+            "expires": self.expires,
+            "tlp_ceiling": self.tlp_ceiling.label,
+            "object_count": self.object_count,
+            "manifest_sha256": self.manifest_sha256,
+            "bundle_sha256": self.bundle_sha256,
+            "size": self.size,
+            "addressed_to_us": self.addressed_to_us,
             "warnings": list(self.warnings),
         }
 
@@ -129,7 +142,7 @@ def verify_package(
     conn: Connection | None = None,
     public_key_pem: bytes | None = None,
     now: datetime | None = None,
-    limits: Limits | None = None,
+    limits: QuarantineLimits | None = None,
     quarantine_root: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
@@ -201,20 +214,32 @@ def check_quarantined(
     bundle_item = box.files[BUNDLE_PATH]
     accept = signer.partner.tlp_accept if signer.partner is not None else None
     if check_content:
-        foreign = check_bundle(bundle_item.path, manifest, accept, signer.partner.name if signer.partner else None,
-                               cancel)
+        foreign = check_bundle(
+            bundle_item.path, manifest, accept, signer.partner.name if signer.partner else None, cancel
+        )
         if foreign:
-            warnings.append(f"{foreign} object(s) name another author (created_by_ref) than the producer "
-                            f"{manifest.producer.name}; provenance records the producer's key")
+            warnings.append(
+                f"{foreign} object(s) name another author (created_by_ref) than the producer "
+                f"{manifest.producer.name}; provenance records the producer's key"
+            )
     if progress:
         progress("verify", 1, 1)
     verdict = Verdict(
-        package_id=manifest.package_id, producer=manifest.producer,
-        partner=signer.partner.name if signer.partner else None, recipients=manifest.recipients,
-        sequence=manifest.sequence, previous_manifest_sha256=manifest.previous_manifest_sha256,
-        created=manifest.created, expires=manifest.expires, tlp_ceiling=manifest.ceiling,
-        object_count=manifest.object_count, manifest_sha256=manifest_sha256, bundle_sha256=bundle_item.sha256,
-        size=box.total_bytes, addressed_to_us=addressed_to_us, warnings=tuple(warnings),
+        package_id=manifest.package_id,
+        producer=manifest.producer,
+        partner=signer.partner.name if signer.partner else None,
+        recipients=manifest.recipients,
+        sequence=manifest.sequence,
+        previous_manifest_sha256=manifest.previous_manifest_sha256,
+        created=manifest.created,
+        expires=manifest.expires,
+        tlp_ceiling=manifest.ceiling,
+        object_count=manifest.object_count,
+        manifest_sha256=manifest_sha256,
+        bundle_sha256=bundle_item.sha256,
+        size=box.total_bytes,
+        addressed_to_us=addressed_to_us,
+        warnings=tuple(warnings),
     )
     return Checked(verdict, manifest, manifest_bytes, signer, bundle_item.path)
 
@@ -257,8 +282,9 @@ def check_times(created: datetime, expires: datetime | None, now: datetime, sign
     if expires is not None and now >= expires:
         raise VerificationFailed(f"the {what} expired on {expires:%Y-%m-%d %H:%M} UTC")
     if created > now + CLOCK_TOLERANCE:
-        raise VerificationFailed(f"the {what} was created in the future ({created:%Y-%m-%d %H:%M} UTC); "
-                                 "check this machine's clock")
+        raise VerificationFailed(
+            f"the {what} was created in the future ({created:%Y-%m-%d %H:%M} UTC); check this machine's clock"
+        )
     if signer.pinned is not None:
         problem = signer.pinned.problem_at(created)
         if problem is not None:
@@ -281,11 +307,15 @@ def check_sequence(conn: Connection, partner: partners.Partner, manifest: Manife
     warnings = []
     if manifest.sequence > last.last_sequence + 1:
         missing = manifest.sequence - last.last_sequence - 1
-        warnings.append(f"gap: {missing} package(s) from {partner.name} between sequence {last.last_sequence} and "
-                        f"{manifest.sequence} were never imported here")
+        warnings.append(
+            f"gap: {missing} package(s) from {partner.name} between sequence {last.last_sequence} and "
+            f"{manifest.sequence} were never imported here"
+        )
     elif manifest.previous_manifest_sha256 != last.last_manifest_sha256:
-        warnings.append(f"the package does not follow the last one imported from {partner.name} (its previous "
-                        "manifest differs): the partner may have restored an older workspace")
+        warnings.append(
+            f"the package does not follow the last one imported from {partner.name} (its previous "
+            "manifest differs): the partner may have restored an older workspace"
+        )
     return warnings
 
 
@@ -302,12 +332,14 @@ def check_files(box: Quarantine, manifest: Manifest) -> None:
         if found.size != entry.size:
             raise VerificationFailed(f"{entry.path} is {found.size} bytes but the manifest says {entry.size}")
         if found.sha256 != entry.sha256:
-            raise VerificationFailed(f"{entry.path} does not match its SHA-256 in the manifest: it was changed "
-                                     "after signing")
+            raise VerificationFailed(
+                f"{entry.path} does not match its SHA-256 in the manifest: it was changed after signing"
+            )
 
 
-def check_bundle(path: Path, manifest: Manifest, accept: Tlp | None, partner_name: str | None,
-                 cancel: CancelCheck | None = None) -> int:
+def check_bundle(
+    path: Path, manifest: Manifest, accept: Tlp | None, partner_name: str | None, cancel: CancelCheck | None = None
+) -> int:
     """Step 6: read the bundle and check every object's markings.
 
     The bundle is read as a stream by the importer's reader, one object at a time, with the importer's own rules
@@ -333,12 +365,14 @@ def check_bundle(path: Path, manifest: Manifest, accept: Tlp | None, partner_nam
                 raise VerificationFailed(f"{BUNDLE_PATH} has another bundle id than the manifest declares")
             count += 1
             if count > manifest.object_count:
-                raise VerificationFailed(f"{BUNDLE_PATH} holds more than the {manifest.object_count} objects the "
-                                         "manifest says")
+                raise VerificationFailed(
+                    f"{BUNDLE_PATH} holds more than the {manifest.object_count} objects the manifest says"
+                )
             if cancel and element.position % 10_000 == 0 and cancel():
                 raise Cancelled()
-            foreign += _check_object(element.value, element.position, producer, judge_levels, ceiling, accept,
-                                     partner_name)
+            foreign += _check_object(
+                element.value, element.position, producer, judge_levels, ceiling, accept, partner_name
+            )
     if reader.shape not in _BUNDLE_SHAPES:
         raise InvalidInput(f"{BUNDLE_PATH} is not a STIX bundle")
     if reader.bundle_id != manifest.bundle_id:
@@ -367,8 +401,15 @@ def _markings_above(path: Path, limit: Tlp) -> bool:
     return False
 
 
-def _check_object(obj: Any, index: int, producer: str | None, judge_levels: bool, ceiling: Tlp, accept: Tlp | None,
-                  partner_name: str | None) -> int:
+def _check_object(
+    obj: Any,
+    index: int,
+    producer: str | None,
+    judge_levels: bool,
+    ceiling: Tlp,
+    accept: Tlp | None,
+    partner_name: str | None,
+) -> int:
     """One object of the bundle against the ceilings; 1 when it names another author than the producer."""
     if not isinstance(obj, dict):
         raise InvalidInput(f"{BUNDLE_PATH}: entry {index} is not an object")
@@ -383,8 +424,9 @@ def _check_object(obj: Any, index: int, producer: str | None, judge_levels: bool
     if level is not None and level > ceiling:
         raise VerificationFailed(f"{stix_id} is marked {level.label}, above the package's ceiling {ceiling.label}")
     if level is not None and accept is not None and level > accept:
-        raise VerificationFailed(f"{stix_id} is marked {level.label}, above what {partner_name} may send us "
-                                 f"({accept.label})")
+        raise VerificationFailed(
+            f"{stix_id} is marked {level.label}, above what {partner_name} may send us ({accept.label})"
+        )
     return foreign
 
 

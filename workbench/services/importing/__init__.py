@@ -1,1 +1,2 @@
-"""The parts of the STIX importer: reader, limits, checks, patterns, upgrade, pipeline. Use ``services.importer``."""
+"""The STIX importer (``importer.import_file``, the one contract) and its parts: reader, limits, checks,
+patterns, upgrade, pipeline."""

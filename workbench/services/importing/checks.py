@@ -29,8 +29,17 @@ from workbench.services.importing.schema import (
 
 _CORE = frozenset({"type", "id", "spec_version", "created", "modified"})
 #: Properties every SDO, SRO and custom object may have; a custom object type is checked against these.
-_COMMON = ("created_by_ref", "revoked", "labels", "confidence", "lang", "external_references",
-           "object_marking_refs", "granular_markings", "extensions")
+_COMMON = (
+    "created_by_ref",
+    "revoked",
+    "labels",
+    "confidence",
+    "lang",
+    "external_references",
+    "object_marking_refs",
+    "granular_markings",
+    "extensions",
+)
 _SCO_COMMON = ("object_marking_refs", "granular_markings", "defanged", "extensions")
 #: Names STIX 2.1 reserves for future use (section 3.2 of the specification).
 _RESERVED = frozenset({"severity", "action", "username", "phone_numbers"})
@@ -98,8 +107,11 @@ class ObjectChecker:
             profile = self._profiles.get((kind, False, False)) if kind.__class__ is str else None
         else:
             declared = self._check_extensions(extensions, report)
-            profile = self._profiles.get((kind, "new-sco" in declared, "toplevel-property-extension" in declared)
-                                         ) if kind.__class__ is str else None
+            profile = (
+                self._profiles.get((kind, "new-sco" in declared, "toplevel-property-extension" in declared))
+                if kind.__class__ is str
+                else None
+            )
             if profile is None and kind.__class__ is str and formats.TYPE_NAME.match(kind) and "--" not in kind:
                 profile = self._profile(kind, "new-sco" in declared, "toplevel-property-extension" in declared)
         if profile is None:
@@ -147,13 +159,18 @@ class ObjectChecker:
         if category is None:
             category = SCO if new_sco else "custom"
         schema = self._model.types.get(kind)
-        checks = (schema.properties if schema is not None
-                  else self._sco_common if category == SCO else self._common)
+        checks = schema.properties if schema is not None else self._sco_common if category == SCO else self._common
         timestamped = category in (SDO, SRO, "custom") or kind in _TIMESTAMPED_META
         profile = _Profile(
-            kind=kind, category=category, checks=checks, required=schema.required if schema is not None else (),
-            needs_created=timestamped or kind == "marking-definition", needs_modified=timestamped,
-            lax_names=category == "custom" or toplevel, rule=_RULES.get(kind), order=_ORDER.get(kind),
+            kind=kind,
+            category=category,
+            checks=checks,
+            required=schema.required if schema is not None else (),
+            needs_created=timestamped or kind == "marking-definition",
+            needs_modified=timestamped,
+            lax_names=category == "custom" or toplevel,
+            rule=_RULES.get(kind),
+            order=_ORDER.get(kind),
         )
         if len(self._profiles) < 10_000:
             self._profiles[(kind, new_sco, toplevel)] = profile
@@ -229,13 +246,16 @@ class ObjectChecker:
                 extension_type = extension.get("extension_type")
                 if extension_type is not None:
                     if extension_type.__class__ is not str or extension_type not in _EXTENSION_TYPES:
-                        report.warn(f"{path}.extension_type", f"{show(extension_type)} is not one of "
-                                                              + ", ".join(sorted(_EXTENSION_TYPES)))
+                        report.warn(
+                            f"{path}.extension_type",
+                            f"{show(extension_type)} is not one of " + ", ".join(sorted(_EXTENSION_TYPES)),
+                        )
                     else:
                         declared.add(extension_type)
             elif not formats.EXTENSION_NAME.match(name):
-                report.warn("extensions", f"{show(name)} is neither a STIX extension (name-ext) nor an"
-                                          " extension-definition id")
+                report.warn(
+                    "extensions", f"{show(name)} is neither a STIX extension (name-ext) nor an extension-definition id"
+                )
             _check_nested_references(extension, path, report, depth=0)
         return declared
 
@@ -267,8 +287,7 @@ _custom_names: dict[bool, dict[str, tuple[str, bool]]] = {False: {}, True: {}}
 def _custom_name_verdict(key: str, lax_names: bool) -> tuple[str, bool]:
     message = ""
     if not formats.PROPERTY_NAME.match(key) and key != "id":
-        message = (f"{show(key)} is not a valid property name (3 to 250 of a-z, 0-9 and _, starting with a"
-                   " letter)")
+        message = f"{show(key)} is not a valid property name (3 to 250 of a-z, 0-9 and _, starting with a letter)"
     elif key in _RESERVED:
         message = f"'{key}' is reserved by STIX 2.1 and may not be used"
     elif not lax_names and not key.startswith("x_"):
@@ -299,11 +318,14 @@ def _check_order(obj: dict[str, Any], order: tuple[tuple[str, str, bool], ...], 
             if late is None or early is None:
                 continue
             if late < early or (strictly and late == early):
-                report.warn(later, f"{obj[later]} must be {'after' if strictly else 'no earlier than'} {earlier}"
-                                   f" ({obj[earlier]})")
+                report.warn(
+                    later,
+                    f"{obj[later]} must be {'after' if strictly else 'no earlier than'} {earlier} ({obj[earlier]})",
+                )
 
 
 # -- rules of single types -------------------------------------------------------------------------------------
+
 
 def _indicator(checker: ObjectChecker, obj: dict[str, Any], report: Report) -> None:
     pattern, pattern_type = obj.get("pattern"), obj.get("pattern_type")
@@ -322,8 +344,9 @@ def _observed_data(checker: ObjectChecker, obj: dict[str, Any], report: Report) 
     embedded = obj.get("objects")
     if ("objects" in obj) == ("object_refs" in obj):
         report.warn("object_refs", "observed-data needs exactly one of object_refs and objects")
-    if embedded is not None and (embedded.__class__ is not dict
-                                 or any(value.__class__ is not dict for value in embedded.values())):
+    if embedded is not None and (
+        embedded.__class__ is not dict or any(value.__class__ is not dict for value in embedded.values())
+    ):
         report.warn("objects", "must be a dictionary of observable objects")
 
 
@@ -355,8 +378,7 @@ def _marking_definition(checker: ObjectChecker, obj: dict[str, Any], report: Rep
     elif kind == "tlp":
         if definition.__class__ is not dict or definition.get("tlp") not in ("white", "green", "amber", "red"):
             report.warn("definition", "a TLP definition needs tlp: white, green, amber or red")
-    elif kind == "statement" and (definition.__class__ is not dict
-                                  or definition.get("statement").__class__ is not str):
+    elif kind == "statement" and (definition.__class__ is not dict or definition.get("statement").__class__ is not str):
         report.warn("definition", "a statement definition needs a statement")
     own = obj.get("id")
     if own in (obj.get("object_marking_refs") or ()):

@@ -76,8 +76,9 @@ def _timestamp_key(text: str) -> str | None:
         return None
     # The pattern fixes the positions of the fields.
     year, month, day = int(text[0:4]), int(text[5:7]), int(text[8:10])
-    if not (1 <= month <= 12 and day >= 1 and int(text[11:13]) <= 23 and int(text[14:16]) <= 59
-            and int(text[17:19]) <= 60):
+    if not (
+        1 <= month <= 12 and day >= 1 and int(text[11:13]) <= 23 and int(text[14:16]) <= 59 and int(text[17:19]) <= 60
+    ):
         return None
     leap = month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
     if day > _DAYS[month - 1] + leap:
@@ -88,9 +89,7 @@ def _timestamp_key(text: str) -> str | None:
 
 # -- observable values ------------------------------------------------------------------------------------------
 
-_IPV4 = re.compile(
-    r"^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(/(3[0-2]|[12]\d|\d))?$"
-)
+_IPV4 = re.compile(r"^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(/(3[0-2]|[12]\d|\d))?$")
 _PREFIX = re.compile(r"^(0|[1-9]\d{0,2})$")
 MAC_ADDRESS = re.compile(r"^([0-9a-f]{2}:){5}[0-9a-f]{2}$")
 EMAIL_ADDRESS = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+$")

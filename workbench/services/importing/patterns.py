@@ -71,7 +71,6 @@ class _Shape:
 class PatternChecker:
     """Validates patterns of one import (and remembers shapes across imports of the same process)."""
 
-
     def __init__(self, limits: Limits) -> None:
         self._limits = limits
         self.validated = 0  # how many patterns went through the library (for the benchmark's curiosity)

@@ -27,8 +27,14 @@ logger = logging.getLogger(__name__)
 
 ObjectCheck = Callable[[dict[str, Any]], Finding | None]
 
-_JSON_KINDS = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "true or false",
-               type(None): "null"}
+_JSON_KINDS = {
+    list: "an array",
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "true or false",
+    type(None): "null",
+}
 
 
 class StrictRefusal(InvalidInput):
@@ -38,8 +44,16 @@ class StrictRefusal(InvalidInput):
 class ElementProcessor:
     """Turns elements into prepared versions for one import, recording findings in its summary."""
 
-    def __init__(self, summary: ImportSummary, source: ImportSource, own_identity: str, limits: Limits, *,
-                 strict: bool, check_object: ObjectCheck | None) -> None:
+    def __init__(
+        self,
+        summary: ImportSummary,
+        source: ImportSource,
+        own_identity: str,
+        limits: Limits,
+        *,
+        strict: bool,
+        check_object: ObjectCheck | None,
+    ) -> None:
         self.summary = summary
         self.source = source
         self.own_identity = own_identity
@@ -55,8 +69,9 @@ class ElementProcessor:
         obj = element.value
         index = element.position
         if obj.__class__ is not dict:
-            self.refuse(Finding(None, None, f"is {_JSON_KINDS.get(type(obj), 'not an object')}, not a STIX object",
-                                index))
+            self.refuse(
+                Finding(None, None, f"is {_JSON_KINDS.get(type(obj), 'not an object')}, not a STIX object", index)
+            )
             return None
         stix_id = obj.get("id")
         if stix_id is not None and "type" in obj:
@@ -68,8 +83,9 @@ class ElementProcessor:
             obj = upgrade(obj)
             self.summary.upgraded += 1
             if declared_version != "2.0":
-                self.warn(Finding(stix_id, "spec_version", "no spec_version: read as STIX 2.0 and upgraded to 2.1",
-                                  index))
+                self.warn(
+                    Finding(stix_id, "spec_version", "no spec_version: read as STIX 2.0 and upgraded to 2.1", index)
+                )
             if stix_id and stix_id[-36:][14:15] != "4":
                 self.warn(Finding(stix_id, "id", "STIX 2.0 ids must use a version 4 UUID", index))
         if stix_id in BUILTIN_MARKING_DEFINITIONS and obj.get("type") == "marking-definition":
@@ -103,9 +119,15 @@ class ElementProcessor:
         producer = self.source.producer_identity_ref
         creator = obj.get("created_by_ref")
         if producer and creator.__class__ is str and creator not in (producer, self.own_identity):
-            self.warn(Finding(stix_id, "created_by_ref",
-                              f"names {creator}, not the producer {self.source.name}; stored with"
-                              f" {self.source.name} as its provenance", index))
+            self.warn(
+                Finding(
+                    stix_id,
+                    "created_by_ref",
+                    f"names {creator}, not the producer {self.source.name}; stored with"
+                    f" {self.source.name} as its provenance",
+                    index,
+                )
+            )
         return prepared
 
     # -- findings --------------------------------------------------------------------------------------------
@@ -132,9 +154,15 @@ class ElementProcessor:
         if _same_marking(obj, builtin):
             self.summary.unchanged += 1
         else:
-            self.refuse(Finding(stix_id, "definition",
-                                f"reuses the id of the built-in {builtin['name']} marking with another definition;"
-                                " built-in markings cannot be redefined", index))
+            self.refuse(
+                Finding(
+                    stix_id,
+                    "definition",
+                    f"reuses the id of the built-in {builtin['name']} marking with another definition;"
+                    " built-in markings cannot be redefined",
+                    index,
+                )
+            )
 
     def _size_problem(self, obj: dict[str, Any], prepared: PreparedVersion) -> str | None:
         limits = self.limits

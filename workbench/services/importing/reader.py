@@ -100,12 +100,14 @@ class StixReader:
         elif first == "{":
             yield from self._top_object()
         else:
-            raise InvalidInput(f"{self._name} is not a STIX document: it does not begin with a JSON object or array"
-                               f" ({self._where()})")
+            raise InvalidInput(
+                f"{self._name} is not a STIX document: it does not begin with a JSON object or array ({self._where()})"
+            )
         self._skip_whitespace()
         if self._peek() != "":
-            raise InvalidInput(f"{self._name} holds more than one JSON document, or text after the document"
-                               f" ({self._where()})")
+            raise InvalidInput(
+                f"{self._name} holds more than one JSON document, or text after the document ({self._where()})"
+            )
 
     def _array(self) -> Iterator[Element]:
         self._pos += 1  # the "["
@@ -134,8 +136,9 @@ class StixReader:
                 self._pos += 1
                 return
             else:
-                raise InvalidInput(f"{self._name} is not valid JSON: expected ',' or ']' after element {index + 1}"
-                                   f" ({self._where()})")
+                raise InvalidInput(
+                    f"{self._name} is not valid JSON: expected ',' or ']' after element {index + 1} ({self._where()})"
+                )
 
     def _top_object(self) -> Iterator[Element]:
         """A bundle, an envelope or a single object; only an ``objects`` array is streamed."""
@@ -152,8 +155,9 @@ class StixReader:
             if not isinstance(key, str):
                 raise InvalidInput(f"{self._name} is not valid JSON: expected a key ({self._where()})")
             if key in header or (key == "objects" and streamed):
-                raise InvalidInput(f"{self._name} has the key '{_short(key)}' twice at its top level; refused as"
-                                   " ambiguous")
+                raise InvalidInput(
+                    f"{self._name} has the key '{_short(key)}' twice at its top level; refused as ambiguous"
+                )
             self._skip_whitespace()
             if self._peek() != ":":
                 raise InvalidInput(f"{self._name} is not valid JSON: expected ':' ({self._where()})")
@@ -169,8 +173,9 @@ class StixReader:
                 value, chars = self._value(self._limits.object_chars, what="one object")
                 header_chars += chars
                 if header_chars > self._limits.object_chars:
-                    raise InvalidInput(f"{self._name}: its top level is larger than"
-                                       f" {describe_size(self._limits.object_chars)}")
+                    raise InvalidInput(
+                        f"{self._name}: its top level is larger than {describe_size(self._limits.object_chars)}"
+                    )
                 header[key] = value
             self._skip_whitespace()
             following = self._peek()
@@ -191,8 +196,10 @@ class StixReader:
             elif kind is None:
                 self.shape = SHAPE_ENVELOPE
             else:
-                raise InvalidInput(f"{self._name}: an object of type '{_short(kind)}' whose 'objects' came before its"
-                                   " type; refused as ambiguous")
+                raise InvalidInput(
+                    f"{self._name}: an object of type '{_short(kind)}' whose 'objects' came before its"
+                    " type; refused as ambiguous"
+                )
             return
         if kind == "bundle":
             if "objects" in header and not isinstance(header["objects"], list):
@@ -208,8 +215,9 @@ class StixReader:
             self.elements_read = 1
             yield Element(0, header, header_chars)
             return
-        raise InvalidInput(f"{self._name} is JSON but not STIX: it is neither a bundle, nor a TAXII envelope, nor a"
-                           " STIX object")
+        raise InvalidInput(
+            f"{self._name} is JSON but not STIX: it is neither a bundle, nor a TAXII envelope, nor a STIX object"
+        )
 
     # -- one JSON value ------------------------------------------------------------------------------------------
 
@@ -225,8 +233,9 @@ class StixReader:
                 missing_at = exc.value if isinstance(exc.value, int) else start
                 if self._near_end(missing_at) and self._need_more(limit, what):
                     continue
-                raise InvalidInput(f"{self._name} is not valid JSON: expected a value ({self._where(missing_at)})"
-                                   ) from None
+                raise InvalidInput(
+                    f"{self._name} is not valid JSON: expected a value ({self._where(missing_at)})"
+                ) from None
             except json.JSONDecodeError as exc:
                 # An error near the end of the buffer (or an unterminated string) may only mean the value goes on
                 # in the next chunk; anywhere else it is in the file.
@@ -237,16 +246,22 @@ class StixReader:
             except _Refused as exc:
                 raise InvalidInput(f"{self._name}: {exc} (in the value at {self._where(start)})") from None
             except RecursionError:
-                raise InvalidInput(f"{self._name}: arrays or objects nested too deeply (at {self._where(start)})"
-                                   ) from None
+                raise InvalidInput(
+                    f"{self._name}: arrays or objects nested too deeply (at {self._where(start)})"
+                ) from None
             # A number or literal that ends with the buffer may continue in the next chunk.
-            if (end == len(text) and not self._eof and not isinstance(value, (dict, list, str))
-                    and self._need_more(limit, what)):
+            if (
+                end == len(text)
+                and not self._eof
+                and not isinstance(value, (dict, list, str))
+                and self._need_more(limit, what)
+            ):
                 continue
             chars = end - start
             if chars > limit:
-                raise InvalidInput(f"{self._name}: {what} is larger than {describe_size(limit)} (at"
-                                   f" {self._where(start)})")
+                raise InvalidInput(
+                    f"{self._name}: {what} is larger than {describe_size(limit)} (at {self._where(start)})"
+                )
             self._pos = end
             return value, chars
 
@@ -278,8 +293,9 @@ class StixReader:
         try:
             fresh = self._decoder.decode(data, final=not data)
         except UnicodeDecodeError as exc:
-            raise InvalidInput(f"{self._name} is not UTF-8 text (invalid byte at offset {offset + exc.start:,})"
-                               ) from None
+            raise InvalidInput(
+                f"{self._name} is not UTF-8 text (invalid byte at offset {offset + exc.start:,})"
+            ) from None
         if not data:
             self._eof = True
         if self._pos:
@@ -289,7 +305,7 @@ class StixReader:
                 self._column_before = self._pos - self._text.rfind("\n", 0, self._pos) - 1
             else:
                 self._column_before += self._pos
-            self._text = self._text[self._pos:] + fresh
+            self._text = self._text[self._pos :] + fresh
             self._pos = 0
         else:
             self._text += fresh

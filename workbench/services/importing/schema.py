@@ -66,6 +66,7 @@ def show(value: Any, length: int = 60) -> str:
 
 # -- checks of single values -----------------------------------------------------------------------------------
 
+
 def check_nothing(value: Any, path: str, report: Report) -> None:
     pass
 
@@ -116,8 +117,11 @@ def check_hashes(value: Any, path: str, report: Report) -> None:
         if form is None:
             upper = name.upper()
             if upper.replace("-", "") in ("MD5", "SHA1", "SHA256", "SHA512", "SHA3256", "SHA3512"):
-                report.warn(path, f"the hash name {show(name)} should be written as in the STIX vocabulary "
-                                  "(MD5, SHA-1, SHA-256, SHA-512, SHA3-256, SHA3-512)")
+                report.warn(
+                    path,
+                    f"the hash name {show(name)} should be written as in the STIX vocabulary "
+                    "(MD5, SHA-1, SHA-256, SHA-512, SHA3-256, SHA3-512)",
+                )
             elif not formats.HASH_NAME.match(name):
                 report.warn(path, f"the hash name {show(name)} is not a valid hash name")
         if digest.__class__ is not str:
@@ -276,6 +280,7 @@ def check_custom_reference(key: str, value: Any, path: str, report: Report) -> N
 
 # -- compiling the stix2 classes -------------------------------------------------------------------------------
 
+
 def _external_reference_rules(value: dict[str, Any], path: str, report: Report) -> None:
     source, external_id = value.get("source_name"), value.get("external_id")
     if "external_id" not in value and "url" not in value and "description" not in value:
@@ -283,8 +288,11 @@ def _external_reference_rules(value: dict[str, Any], path: str, report: Report) 
     if source == "cve" or source == "capec" or (external_id.__class__ is str and external_id[:3] in ("CVE", "CAP")):
         for vocabulary, form in (("cve", formats.CVE_ID), ("capec", formats.CAPEC_ID)):
             if source == vocabulary and not (external_id.__class__ is str and form.match(external_id)):
-                report.warn(path, f"a {vocabulary} reference needs an external_id like "
-                                  f"{'CVE-2016-1234' if vocabulary == 'cve' else 'CAPEC-163'}")
+                report.warn(
+                    path,
+                    f"a {vocabulary} reference needs an external_id like "
+                    f"{'CVE-2016-1234' if vocabulary == 'cve' else 'CAPEC-163'}",
+                )
             elif external_id.__class__ is str and form.match(external_id) and source != vocabulary:
                 report.warn(path, f"{show(external_id)} should have the source_name '{vocabulary}'")
     url = value.get("url")
@@ -404,8 +412,9 @@ class _Compiler:
                 return kind in specifics or category in generics or (category is None and bool(generics))
 
             return allowed, expectation
-        expectation = "it may not refer to " + ", ".join(sorted(specifics) + [_CATEGORY_NAMES[name]
-                                                                          for name in sorted(generics)])
+        expectation = "it may not refer to " + ", ".join(
+            sorted(specifics) + [_CATEGORY_NAMES[name] for name in sorted(generics)]
+        )
 
         def not_forbidden(kind: str) -> bool:
             return kind not in specifics and categories.get(kind) not in generics

@@ -1,4 +1,4 @@
-"""What an import reports: its source, its findings, its counts. Re-exported by ``services.importer``."""
+"""What an import reports: its source, its findings, its counts. Re-exported by ``services.importing.importer``."""
 
 from __future__ import annotations
 

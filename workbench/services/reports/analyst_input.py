@@ -66,8 +66,24 @@ class AnalystBriefing:
     distribution: list[str] = field(default_factory=list)
 
 
-_KEYS = {"title", "tlp", "reference", "version", "originator", "audience", "valid_from", "valid_until", "bluf",
-         "key_judgements", "sectors", "actors", "recommendations", "gaps", "sources", "distribution"}
+_KEYS = {
+    "title",
+    "tlp",
+    "reference",
+    "version",
+    "originator",
+    "audience",
+    "valid_from",
+    "valid_until",
+    "bluf",
+    "key_judgements",
+    "sectors",
+    "actors",
+    "recommendations",
+    "gaps",
+    "sources",
+    "distribution",
+}
 
 
 def load_analyst_file(path: str | os.PathLike[str]) -> AnalystBriefing:
@@ -123,10 +139,12 @@ def parse_analyst(document: Any) -> AnalystBriefing:
 def check_final(analyst: AnalystBriefing) -> None:
     """Refuse to mark final a briefing without its bottom line (3 to 5 points) and at least one key judgement."""
     if not BLUF_MIN <= len(analyst.bluf) <= BLUF_MAX:
-        raise InvalidInput(f"a final briefing needs {BLUF_MIN} to {BLUF_MAX} bottom-line points "
-                           f"(\"bluf\" in the analyst input); it has {len(analyst.bluf)}")
+        raise InvalidInput(
+            f"a final briefing needs {BLUF_MIN} to {BLUF_MAX} bottom-line points "
+            f'("bluf" in the analyst input); it has {len(analyst.bluf)}'
+        )
     if not analyst.judgements:
-        raise InvalidInput("a final briefing needs at least one key judgement (\"key_judgements\")")
+        raise InvalidInput('a final briefing needs at least one key judgement ("key_judgements")')
 
 
 def _level(value: Any) -> Tlp | None:
@@ -175,8 +193,10 @@ def _time(document: dict[str, Any], key: str, where: str = "") -> datetime | Non
             raise ValueError
         moment = datetime.fromisoformat(value.strip())
     except ValueError:
-        raise InvalidInput(f"{where + '.' if where else ''}{key}: {str(value)[:40]!r} is not a date "
-                           "(use 2026-02-12 or 2026-02-12T08:00:00Z)") from None
+        raise InvalidInput(
+            f"{where + '.' if where else ''}{key}: {str(value)[:40]!r} is not a date "
+            "(use 2026-02-12 or 2026-02-12T08:00:00Z)"
+        ) from None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
@@ -184,8 +204,12 @@ def _judgement(item: dict[str, Any], where: str) -> KeyJudgement:
     statement = _text(item, "statement", where)
     if not statement:
         raise InvalidInput(f"{where}.statement: the judgement is empty")
-    return KeyJudgement(statement, Likelihood.parse(item.get("likelihood"), f"{where}.likelihood"),
-                        Confidence.parse(item.get("confidence"), f"{where}.confidence"), _text(item, "basis", where))
+    return KeyJudgement(
+        statement,
+        Likelihood.parse(item.get("likelihood"), f"{where}.likelihood"),
+        Confidence.parse(item.get("confidence"), f"{where}.confidence"),
+        _text(item, "basis", where),
+    )
 
 
 def _sector(item: dict[str, Any], where: str) -> SectorImpact:
@@ -195,8 +219,9 @@ def _sector(item: dict[str, Any], where: str) -> SectorImpact:
     incidents = item.get("incidents", 0)
     if not isinstance(incidents, int) or isinstance(incidents, bool) or incidents < 0:
         raise InvalidInput(f"{where}.incidents: expected a whole number, 0 or more")
-    return SectorImpact(sector, _text(item, "severity", where), _text(item, "outlook", where), incidents,
-                        _text(item, "summary", where))
+    return SectorImpact(
+        sector, _text(item, "severity", where), _text(item, "outlook", where), incidents, _text(item, "summary", where)
+    )
 
 
 def _actor(item: dict[str, Any], where: str) -> ActorJudgement:
@@ -205,7 +230,8 @@ def _actor(item: dict[str, Any], where: str) -> ActorJudgement:
         raise InvalidInput(f"{where}.name: the actor's name is empty")
     confidence = item.get("attribution_confidence")
     return ActorJudgement(
-        name, _text(item, "motivation", where),
+        name,
+        _text(item, "motivation", where),
         Confidence.parse(confidence, f"{where}.attribution_confidence") if confidence else None,
         tuple(_texts(item, "aliases")),
     )
@@ -222,6 +248,9 @@ def _source(item: dict[str, Any], where: str) -> SourceRow:
         reliability_text, credibility_text = grade[0], grade[1]
     else:
         reliability_text, credibility_text = _text(item, "reliability", where), _text(item, "credibility", where)
-    return SourceRow(name, Reliability.parse(reliability_text, f"{where} reliability (A-F)"),
-                     Credibility.parse(credibility_text, f"{where} credibility (1-6)"),
-                     _text(item, "description", where))
+    return SourceRow(
+        name,
+        Reliability.parse(reliability_text, f"{where} reliability (A-F)"),
+        Credibility.parse(credibility_text, f"{where} credibility (1-6)"),
+        _text(item, "description", where),
+    )

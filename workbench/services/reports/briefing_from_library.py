@@ -67,9 +67,15 @@ class LibraryBriefing:
     held_back: Counter[str] = field(default_factory=Counter)
 
 
-def briefing_from_query(ws: Workspace, query: str, analyst: AnalystBriefing | None = None, *,
-                        tlp_ceiling: Tlp | None = None, related: bool = True,
-                        issued_at: datetime | None = None) -> LibraryBriefing:
+def briefing_from_query(
+    ws: Workspace,
+    query: str,
+    analyst: AnalystBriefing | None = None,
+    *,
+    tlp_ceiling: Tlp | None = None,
+    related: bool = True,
+    issued_at: datetime | None = None,
+) -> LibraryBriefing:
     """Select objects with ``query`` (refuses an empty one) and build the briefing around the analyst's text."""
     analyst = analyst or AnalystBriefing()
     store = ws.objects
@@ -90,33 +96,54 @@ def briefing_from_query(ws: Workspace, query: str, analyst: AnalystBriefing | No
             held_back[obj["type"]] += 1
             continue
         selected[stix_id] = obj
-    briefing = build_briefing(ws, selected, relationships, analyst,
-                              default_title=f"Threat briefing: {query.strip()[:120]}", tlp_ceiling=tlp_ceiling,
-                              issued_at=issued_at)
+    briefing = build_briefing(
+        ws,
+        selected,
+        relationships,
+        analyst,
+        default_title=f"Threat briefing: {query.strip()[:120]}",
+        tlp_ceiling=tlp_ceiling,
+        issued_at=issued_at,
+    )
     note = f"Selection: library search {query.strip()[:200]!r}: {len(hits):,} objects found"
     if related:
         note += f", {len(extra - set(hits)):,} related objects added"
     if held_back:
         note += f"; {sum(held_back.values()):,} held back as marked above {_level(tlp_ceiling, None).label}"
     briefing.selection_note = note + "."
-    logger.info("briefing selection: %d found, %d related, %d held back", len(hits), len(extra),
-                sum(held_back.values()))
+    logger.info(
+        "briefing selection: %d found, %d related, %d held back", len(hits), len(extra), sum(held_back.values())
+    )
     return LibraryBriefing(briefing, len(hits), len(extra - set(hits)), held_back)
 
 
-def build_briefing(ws: Workspace, selected: dict[str, dict[str, Any]], relationships: Sequence[dict[str, Any]],
-                   analyst: AnalystBriefing, *, default_title: str, tlp_ceiling: Tlp | None = None,
-                   issued_at: datetime | None = None) -> BriefingInput:
+def build_briefing(
+    ws: Workspace,
+    selected: dict[str, dict[str, Any]],
+    relationships: Sequence[dict[str, Any]],
+    analyst: AnalystBriefing,
+    *,
+    default_title: str,
+    tlp_ceiling: Tlp | None = None,
+    issued_at: datetime | None = None,
+) -> BriefingInput:
     """A briefing of ``selected`` objects (by id, already within the ceiling) around the analyst's text.
 
     ``relationships`` may hold any relationships; the ``uses`` ones between selected objects give the techniques'
     observed use. Refuses an analyst input marked above the ceiling. Leaves ``selection_note`` to the caller.
     """
     if tlp_ceiling is not None and analyst.tlp is not None and analyst.tlp > tlp_ceiling:
-        raise InvalidInput(f"the analyst input is marked {analyst.tlp.label}, above the report's "
-                           f"{tlp_ceiling.label}; lower it or raise the report's level")
-    uses = [rel for rel in relationships if rel.get("relationship_type") == "uses"
-            and rel.get("source_ref") in selected and rel.get("target_ref") in selected]
+        raise InvalidInput(
+            f"the analyst input is marked {analyst.tlp.label}, above the report's "
+            f"{tlp_ceiling.label}; lower it or raise the report's level"
+        )
+    uses = [
+        rel
+        for rel in relationships
+        if rel.get("relationship_type") == "uses"
+        and rel.get("source_ref") in selected
+        and rel.get("target_ref") in selected
+    ]
     by_type: dict[str, list[dict[str, Any]]] = {}
     for obj in selected.values():
         by_type.setdefault(obj["type"], []).append(obj)
@@ -173,8 +200,7 @@ def _one_hop(ws: Workspace, ids: list[str]) -> tuple[set[str], list[dict[str, An
     store = ws.objects
     pointing: set[str] = set()
     for stix_id in ids:
-        pointing.update(source for prop, source in store.refs_to(stix_id)
-                        if prop in ("source_ref", "target_ref"))
+        pointing.update(source for prop, source in store.refs_to(stix_id) if prop in ("source_ref", "target_ref"))
     links = [obj for obj in store.get_many(pointing).values() if obj.get("type") == "relationship"]
     ends = {end for rel in links for end in (rel.get("source_ref"), rel.get("target_ref")) if isinstance(end, str)}
     return ends, links
@@ -191,13 +217,20 @@ def _actors(objects: list[dict[str, Any]], notes: dict[str, Any]) -> list[Threat
     for obj in sorted(objects, key=lambda o: display_name(o).casefold()):
         name = display_name(obj)
         aliases = tuple(a for a in _list(obj, "aliases") if a != name)
-        note = next((notes[key] for key in (name.casefold(), *(a.casefold() for a in aliases)) if key in notes),
-                    None)
-        motivation = ", ".join(m for m in (obj.get("primary_motivation"), *_list(obj, "secondary_motivations"))
-                               if isinstance(m, str))
-        rows.append(ThreatActorRow(
-            name, aliases, (note.motivation if note and note.motivation else motivation.replace("-", " ")),
-            note.attribution_confidence if note else None, readable(obj.get("description")), object_tlp(obj)))
+        note = next((notes[key] for key in (name.casefold(), *(a.casefold() for a in aliases)) if key in notes), None)
+        motivation = ", ".join(
+            m for m in (obj.get("primary_motivation"), *_list(obj, "secondary_motivations")) if isinstance(m, str)
+        )
+        rows.append(
+            ThreatActorRow(
+                name,
+                aliases,
+                (note.motivation if note and note.motivation else motivation.replace("-", " ")),
+                note.attribution_confidence if note else None,
+                readable(obj.get("description")),
+                object_tlp(obj),
+            )
+        )
         if note:
             seen.add(note.name.casefold())
     for key, note in notes.items():
@@ -228,8 +261,9 @@ def _attack_releases(ws: Workspace) -> dict[str, str]:
     return releases
 
 
-def technique_rows(ws: Workspace, objects: list[dict[str, Any]],
-                   uses: Sequence[dict[str, Any]] = ()) -> list[TechniqueRow]:
+def technique_rows(
+    ws: Workspace, objects: list[dict[str, Any]], uses: Sequence[dict[str, Any]] = ()
+) -> list[TechniqueRow]:
     """Technique rows from attack-pattern objects; ``uses`` relationships give the observed use and the weight."""
     if not objects:
         return []
@@ -239,17 +273,34 @@ def technique_rows(ws: Workspace, objects: list[dict[str, Any]],
         used.setdefault(rel["target_ref"], []).append(readable(rel.get("description")))
     rows = []
     for obj in objects:
-        technique_id = next((str(ref.get("external_id")) for ref in obj.get("external_references") or []
-                             if isinstance(ref, dict) and ref.get("source_name") in ATTACK_SOURCES
-                             and ref.get("external_id")), "")
+        technique_id = next(
+            (
+                str(ref.get("external_id"))
+                for ref in obj.get("external_references") or []
+                if isinstance(ref, dict) and ref.get("source_name") in ATTACK_SOURCES and ref.get("external_id")
+            ),
+            "",
+        )
         phases = [phase for phase in obj.get("kill_chain_phases") or [] if isinstance(phase, dict)]
-        tactics = tuple(dict.fromkeys(
-            str(phase.get("phase_name")) for phase in phases
-            if str(phase.get("kill_chain_name", "")).startswith("mitre") or len(phases) == 1))
+        tactics = tuple(
+            dict.fromkeys(
+                str(phase.get("phase_name"))
+                for phase in phases
+                if str(phase.get("kill_chain_name", "")).startswith("mitre") or len(phases) == 1
+            )
+        )
         procedures = [text for text in used.get(obj["id"], []) if text]
-        rows.append(TechniqueRow(
-            technique_id, display_name(obj), tactics, "\n".join(procedures[:3]),
-            releases.get(obj["id"], ""), max(1, len(used.get(obj["id"], []))), object_tlp(obj)))
+        rows.append(
+            TechniqueRow(
+                technique_id,
+                display_name(obj),
+                tactics,
+                "\n".join(procedures[:3]),
+                releases.get(obj["id"], ""),
+                max(1, len(used.get(obj["id"], []))),
+                object_tlp(obj),
+            )
+        )
     return rows
 
 
@@ -268,10 +319,15 @@ def _sectors(ws: Workspace, incidents: list[dict[str, Any]], entered: list[Secto
     rows = []
     for row in entered:
         derived = counts.pop(row.sector.casefold(), None) or counts.pop(row.sector, None)
-        rows.append(row if row.incidents or not derived else SectorImpact(
-            row.sector, row.severity, row.outlook, derived, row.summary, row.tlp))
-    rows.extend(SectorImpact(sector, incidents=count, summary="from incidents in the selection")
-                for sector, count in counts.most_common())
+        rows.append(
+            row
+            if row.incidents or not derived
+            else SectorImpact(row.sector, row.severity, row.outlook, derived, row.summary, row.tlp)
+        )
+    rows.extend(
+        SectorImpact(sector, incidents=count, summary="from incidents in the selection")
+        for sector, count in counts.most_common()
+    )
     return rows
 
 
@@ -286,9 +342,17 @@ def indicator_rows(ws: Workspace, objects: list[dict[str, Any]]) -> list[Indicat
         kinds = ", ".join(_list(obj, "indicator_types"))
         if kinds and kinds not in context:
             context = f"{context} ({kinds})" if context else kinds
-        rows.append(IndicatorRow(
-            kind, value, context, first or parse_stix_timestamp(str(obj.get("valid_from", ""))), last,
-            object_tlp(obj), obj["confidence"] if isinstance(obj.get("confidence"), int) else None))
+        rows.append(
+            IndicatorRow(
+                kind,
+                value,
+                context,
+                first or parse_stix_timestamp(str(obj.get("valid_from", ""))),
+                last,
+                object_tlp(obj),
+                obj["confidence"] if isinstance(obj.get("confidence"), int) else None,
+            )
+        )
     rows.sort(key=lambda row: (row.type, row.value))
     return rows
 

@@ -25,18 +25,34 @@ from workbench.services.reports.text import plain
 
 logger = logging.getLogger(__name__)
 
-PALETTE = [colors.HexColor(code) for code in
-           ("#1F4E79", "#C55A11", "#548235", "#7030A0", "#BF9000", "#2E75B6", "#7F7F7F")]
+PALETTE = [
+    colors.HexColor(code) for code in ("#1F4E79", "#C55A11", "#548235", "#7030A0", "#BF9000", "#2E75B6", "#7F7F7F")
+]
 MAX_SECTORS = 20
 MAX_TYPES = 6
 MAX_MONTHS = 24
 
 #: Tactic columns in ATT&CK matrix order (Enterprise, then the ICS and Mobile tactics it lacks).
 TACTIC_ORDER = (
-    "reconnaissance", "resource-development", "initial-access", "execution", "persistence",
-    "privilege-escalation", "defense-evasion", "evasion", "credential-access", "discovery", "lateral-movement",
-    "collection", "command-and-control", "exfiltration", "inhibit-response-function", "impair-process-control",
-    "network-effects", "remote-service-effects", "impact",
+    "reconnaissance",
+    "resource-development",
+    "initial-access",
+    "execution",
+    "persistence",
+    "privilege-escalation",
+    "defense-evasion",
+    "evasion",
+    "credential-access",
+    "discovery",
+    "lateral-movement",
+    "collection",
+    "command-and-control",
+    "exfiltration",
+    "inhibit-response-function",
+    "impair-process-control",
+    "network-effects",
+    "remote-service-effects",
+    "impact",
 )
 
 
@@ -55,7 +71,7 @@ def incidents_by_sector(counts: Sequence[tuple[str, int]], width: float) -> Draw
         return None
     ranked = merged.most_common()
     if len(ranked) > MAX_SECTORS:
-        rest = sum(count for _, count in ranked[MAX_SECTORS - 1:])
+        rest = sum(count for _, count in ranked[MAX_SECTORS - 1 :])
         ranked = [*ranked[: MAX_SECTORS - 1], (f"{len(ranked) - MAX_SECTORS + 1} other sectors", rest)]
     ranked.reverse()  # the chart draws the first category at the bottom
     bar = 16
@@ -151,8 +167,7 @@ def indicators_by_type_over_time(indicators: Sequence[IndicatorRow], width: floa
     legend.columnMaximum = 10
     legend.colorNamePairs = [(PALETTE[i % len(PALETTE)], name) for i, name in enumerate(series)]
     drawing.add(legend)
-    drawing.add(String(0, height - 10, "Indicators by type and month first seen", fontName=SANS_BOLD,
-                       fontSize=9))
+    drawing.add(String(0, height - 10, "Indicators by type and month first seen", fontName=SANS_BOLD, fontSize=9))
     return drawing
 
 
@@ -196,15 +211,23 @@ def attack_heatmap(techniques: Sequence[TechniqueRow], width: float, max_height:
     rows = min(tallest, rows_fit)
     height = 16 + header_height + rows * cell + legend_height
     drawing = Drawing(width, height)
-    drawing.add(String(0, height - 10, "Heat map: techniques observed under each ATT&CK tactic", fontName=SANS_BOLD,
-                       fontSize=9))
+    drawing.add(
+        String(0, height - 10, "Heat map: techniques observed under each ATT&CK tactic", fontName=SANS_BOLD, fontSize=9)
+    )
     peak = max(count for cells in columns.values() for count in cells.values())
     top = height - 16 - header_height
     for index, tactic in enumerate(tactics):
         x = index * column_width
         for line_no, line in enumerate(header_lines[index]):
-            drawing.add(String(x + 1.5, height - 16 - (line_no + 1) * (label_size + 1.5), line, fontName=SANS_BOLD,
-                               fontSize=headers[index][1]))
+            drawing.add(
+                String(
+                    x + 1.5,
+                    height - 16 - (line_no + 1) * (label_size + 1.5),
+                    line,
+                    fontName=SANS_BOLD,
+                    fontSize=headers[index][1],
+                )
+            )
         ranked = sorted(columns[tactic].items(), key=lambda item: (-item[1], item[0]))
         shown = ranked if len(ranked) <= rows else ranked[: rows - 1]
         for row_no, (label, count) in enumerate(shown):
@@ -215,10 +238,12 @@ def attack_heatmap(techniques: Sequence[TechniqueRow], width: float, max_height:
             drawing.add(String(x + 2, y + 3, label, fontName=SANS, fontSize=label_size, fillColor=ink))
         if len(shown) < len(ranked):
             y = top - rows * cell
-            drawing.add(Rect(x + 0.5, y + 0.5, column_width - 1, cell - 1, fillColor=colors.HexColor("#DDDDDD"),
-                             strokeColor=None))
-            drawing.add(String(x + 2, y + 3, f"+{len(ranked) - len(shown)} more", fontName=SANS,
-                               fontSize=label_size))
+            drawing.add(
+                Rect(
+                    x + 0.5, y + 0.5, column_width - 1, cell - 1, fillColor=colors.HexColor("#DDDDDD"), strokeColor=None
+                )
+            )
+            drawing.add(String(x + 2, y + 3, f"+{len(ranked) - len(shown)} more", fontName=SANS, fontSize=label_size))
     _heat_legend(drawing, peak, 4)
     return drawing
 

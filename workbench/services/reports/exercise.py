@@ -52,14 +52,21 @@ def _organisation(item: Participant) -> str:
 
 def build(report: ExerciseReportInput, chrome: PageChrome, styles: Styles) -> list[Flowable]:
     overview = report.overview
-    flow = sections.cover(styles, chrome, title=report.title, kind=KIND_TITLE, analyst_tlp=report.tlp, rows=[
-        ("Exercise", report.title),
-        ("Dates", _period(report)),
-        (label(type(overview), "sponsor"), overview.sponsor or ""),
-        ("Case reference", report.case_ref),
-        (label(type(overview), "point_of_contact"), overview.point_of_contact or ""),
-        ("Originator", report.originator),
-    ])
+    flow = sections.cover(
+        styles,
+        chrome,
+        title=report.title,
+        kind=KIND_TITLE,
+        analyst_tlp=report.tlp,
+        rows=[
+            ("Exercise", report.title),
+            ("Dates", _period(report)),
+            (label(type(overview), "sponsor"), overview.sponsor or ""),
+            ("Case reference", report.case_ref),
+            (label(type(overview), "point_of_contact"), overview.point_of_contact or ""),
+            ("Originator", report.originator),
+        ],
+    )
 
     flow += heading(styles, "1 Exercise overview")
     if report.summary:
@@ -71,29 +78,50 @@ def build(report: ExerciseReportInput, chrome: PageChrome, styles: Styles) -> li
         if title != "Exercise overview":  # the first block sits right under the heading of that name
             flow += heading(styles, title, level=2)
         if index == 0:
-            duration = (span(overview.ends_at - overview.starts_at)
-                        if overview.starts_at and overview.ends_at else "")
+            duration = span(overview.ends_at - overview.starts_at) if overview.starts_at and overview.ends_at else ""
             rows = [*rows, ("Duration", duration), ("Case status", report.status)]
         flow.append(key_values(styles, rows))
     flow += heading(styles, "Participating organisations", level=2)
-    flow.append(bullets(styles, [_organisation(item) for item in report.participants],
-                        empty="(no participating organisations recorded)"))
+    flow.append(
+        bullets(
+            styles,
+            [_organisation(item) for item in report.participants],
+            empty="(no participating organisations recorded)",
+        )
+    )
     flow += heading(styles, "Objectives", level=2)
     flow.append(bullets(styles, [item.objective for item in report.objectives], empty="(no objectives entered)"))
 
     flow += heading(styles, "2 Analysis of capabilities")
     legend = "; ".join(f"{rating.value} = {rating.label.lower()}" for rating in Rating)
     flow.append(Paragraph(markup(f"Ratings: {legend}."), styles.note))
-    flow.append(data_table(
-        [Column("No.", 5), Column(label(Objective, "objective"), 33), Column(label(Objective, "capability"), 20),
-         Column(label(Objective, "rating"), 18), Column(label(Objective, "rationale"), 24)],
-        [[number, item.objective, item.capability or "",
-          f"{item.rating.value}: {item.rating.label}" if item.rating else "not rated", item.rationale or ""]
-         for number, item in enumerate(report.objectives, start=1)],
-        empty="No objectives analysed.", styles=styles,
-    ))
-    for kind, title in ((ObservationKind.STRENGTH, "Strengths"),
-                        (ObservationKind.AREA_FOR_IMPROVEMENT, "Areas for improvement")):
+    flow.append(
+        data_table(
+            [
+                Column("No.", 5),
+                Column(label(Objective, "objective"), 33),
+                Column(label(Objective, "capability"), 20),
+                Column(label(Objective, "rating"), 18),
+                Column(label(Objective, "rationale"), 24),
+            ],
+            [
+                [
+                    number,
+                    item.objective,
+                    item.capability or "",
+                    f"{item.rating.value}: {item.rating.label}" if item.rating else "not rated",
+                    item.rationale or "",
+                ]
+                for number, item in enumerate(report.objectives, start=1)
+            ],
+            empty="No objectives analysed.",
+            styles=styles,
+        )
+    )
+    for kind, title in (
+        (ObservationKind.STRENGTH, "Strengths"),
+        (ObservationKind.AREA_FOR_IMPROVEMENT, "Areas for improvement"),
+    ):
         found = [item for item in report.observations if item.kind is kind]
         flow += heading(styles, title, level=2)
         if not found:
@@ -108,35 +136,83 @@ def build(report: ExerciseReportInput, chrome: PageChrome, styles: Styles) -> li
             flow.append(gap(6))
 
     flow += heading(styles, "3 Improvement plan")
-    flow.append(data_table(
-        [Column(label(ImprovementItem, "capability"), 12), Column(label(ImprovementItem, "issue"), 15),
-         Column(label(ImprovementItem, "corrective_action"), 18),
-         Column(label(ImprovementItem, "capability_element"), 10),
-         Column(label(ImprovementItem, "responsible_org"), 12), Column(label(ImprovementItem, "contact"), 9),
-         Column(label(ImprovementItem, "start_date"), 11), Column(label(ImprovementItem, "completion_date"), 13)],
-        [[row.capability, row.issue, row.corrective_action, row.capability_element.label, row.responsible_org or "",
-          row.contact or "", _date(row.start_date), _date(row.completion_date)] for row in report.improvements],
-        empty="No corrective actions planned.", styles=styles,
-    ))
+    flow.append(
+        data_table(
+            [
+                Column(label(ImprovementItem, "capability"), 12),
+                Column(label(ImprovementItem, "issue"), 15),
+                Column(label(ImprovementItem, "corrective_action"), 18),
+                Column(label(ImprovementItem, "capability_element"), 10),
+                Column(label(ImprovementItem, "responsible_org"), 12),
+                Column(label(ImprovementItem, "contact"), 9),
+                Column(label(ImprovementItem, "start_date"), 11),
+                Column(label(ImprovementItem, "completion_date"), 13),
+            ],
+            [
+                [
+                    row.capability,
+                    row.issue,
+                    row.corrective_action,
+                    row.capability_element.label,
+                    row.responsible_org or "",
+                    row.contact or "",
+                    _date(row.start_date),
+                    _date(row.completion_date),
+                ]
+                for row in report.improvements
+            ],
+            empty="No corrective actions planned.",
+            styles=styles,
+        )
+    )
 
     flow += heading(styles, "Appendix A: Participants")
-    flow.append(data_table(
-        [Column(label(Participant, "organisation"), 38), Column(label(Participant, "role"), 22),
-         Column(label(Participant, "contact"), 25), Column(label(Participant, "country"), 15)],
-        [[p.organisation, p.role.label, p.contact or "", p.country or ""]
-         for p in sorted(report.participants, key=_participant_key)],
-        empty="No participants recorded.", styles=styles,
-    ))
+    flow.append(
+        data_table(
+            [
+                Column(label(Participant, "organisation"), 38),
+                Column(label(Participant, "role"), 22),
+                Column(label(Participant, "contact"), 25),
+                Column(label(Participant, "country"), 15),
+            ],
+            [
+                [p.organisation, p.role.label, p.contact or "", p.country or ""]
+                for p in sorted(report.participants, key=_participant_key)
+            ],
+            empty="No participants recorded.",
+            styles=styles,
+        )
+    )
     flow += heading(styles, "Appendix B: Inject timeline")
-    flow.append(data_table(
-        [Column("No.", 4), Column("Planned (UTC)", 15), Column("Actual (UTC)", 15), Column("Drift", 8),
-         Column("From / to", 12), Column(label(Inject, "description"), 16),
-         Column(label(Inject, "expected_action"), 15), Column(label(Inject, "observed_action"), 15)],
-        [[i.number or "", clock(i.planned_at), clock(i.actual_at), _drift(i),
-          f"{i.sender or '–'} → {i.recipient or '–'}", i.description, i.expected_action or "", i.observed_action or ""]
-         for i in sorted(report.injects, key=lambda i: (i.planned_at, i.number or ""))],
-        empty="No injects recorded.", styles=styles,
-    ))
+    flow.append(
+        data_table(
+            [
+                Column("No.", 4),
+                Column("Planned (UTC)", 15),
+                Column("Actual (UTC)", 15),
+                Column("Drift", 8),
+                Column("From / to", 12),
+                Column(label(Inject, "description"), 16),
+                Column(label(Inject, "expected_action"), 15),
+                Column(label(Inject, "observed_action"), 15),
+            ],
+            [
+                [
+                    i.number or "",
+                    clock(i.planned_at),
+                    clock(i.actual_at),
+                    _drift(i),
+                    f"{i.sender or '–'} → {i.recipient or '–'}",
+                    i.description,
+                    i.expected_action or "",
+                    i.observed_action or "",
+                ]
+                for i in sorted(report.injects, key=lambda i: (i.planned_at, i.number or ""))
+            ],
+            empty="No injects recorded.",
+            styles=styles,
+        )
+    )
     # The case's own events, tasks and linked objects, only when it has them: most exercises have none.
     appendix = iter("CDE")
     if report.timeline:
@@ -144,8 +220,9 @@ def build(report: ExerciseReportInput, chrome: PageChrome, styles: Styles) -> li
     if report.tasks:
         flow += sections.tasks(styles, report.tasks, number=f"Appendix {next(appendix)}:")
     if report.linked:
-        flow += sections.linked_objects(styles, report.linked, number=f"Appendix {next(appendix)}:",
-                                        title="Linked objects")
+        flow += sections.linked_objects(
+            styles, report.linked, number=f"Appendix {next(appendix)}:", title="Linked objects"
+        )
     return flow
 
 

@@ -76,13 +76,20 @@ def build(report: IncidentReportInput, chrome: PageChrome, styles: Styles, as_of
     indicators_number = str(timeline_number + 1)
     awareness = (label(IncidentDetails, "awareness_at"), utc(details.awareness_at))
 
-    flow = sections.cover(styles, chrome, title=report.title, kind=KIND_TITLE, analyst_tlp=report.tlp, rows=[
-        ("Case reference", report.case_ref),
-        ("Case status", report.status),
-        *[(name, text) for name, text in entity if text],
-        awareness,
-        ("Originator", report.originator),
-    ])
+    flow = sections.cover(
+        styles,
+        chrome,
+        title=report.title,
+        kind=KIND_TITLE,
+        analyst_tlp=report.tlp,
+        rows=[
+            ("Case reference", report.case_ref),
+            ("Case status", report.status),
+            *[(name, text) for name, text in entity if text],
+            awareness,
+            ("Originator", report.originator),
+        ],
+    )
     flow += heading(styles, "1 Summary")
     flow.append(paragraph(styles, report.summary))
     for note in (report.origin_note, report.selection_note):
@@ -90,33 +97,68 @@ def build(report: IncidentReportInput, chrome: PageChrome, styles: Styles, as_of
             flow.append(Paragraph(markup(note), styles.note))
 
     flow += heading(styles, "2 Notification status (NIS2 Article 23)")
-    flow.append(Paragraph(markup(f"Clocks start at the time of awareness, {utc(details.awareness_at)}. "
-                                 f"Status as of {utc(as_of)}."), styles.note))
+    flow.append(
+        Paragraph(
+            markup(f"Clocks start at the time of awareness, {utc(details.awareness_at)}. Status as of {utc(as_of)}."),
+            styles.note,
+        )
+    )
     flow.append(key_values(styles, clocks))
     flow.append(gap(6))
-    flow.append(data_table(
-        [Column("Stage", 15), Column("Deadline", 22), Column("Due (UTC)", 15), Column("Sent (UTC)", 17),
-         Column("Status", 31)],
-        [[item.stage.label, item.basis, clock(item.due, empty="no fixed date"), _sent_text(item, clock),
-          status_text(item, as_of)] for item in deadlines],
-        styles=styles,
-    ))
+    flow.append(
+        data_table(
+            [
+                Column("Stage", 15),
+                Column("Deadline", 22),
+                Column("Due (UTC)", 15),
+                Column("Sent (UTC)", 17),
+                Column("Status", 31),
+            ],
+            [
+                [
+                    item.stage.label,
+                    item.basis,
+                    clock(item.due, empty="no fixed date"),
+                    _sent_text(item, clock),
+                    status_text(item, as_of),
+                ]
+                for item in deadlines
+            ],
+            styles=styles,
+        )
+    )
     flow += heading(styles, "Submissions", level=2)
-    flow.append(data_table(
-        [Column("Seq.", 5), Column(label(StageSubmission, "stage"), 17), Column(label(StageSubmission, "version"), 8),
-         Column(f"{label(StageSubmission, 'submitted_at')} (UTC)", 15), Column(label(StageSubmission, "reference"), 17),
-         Column(label(StageSubmission, "note"), 38)],
-        [[sequence, item.stage.label, item.version or 1, clock(item.submitted_at), item.reference or "",
-          item.note or ""] for sequence, item in enumerate(submissions, start=1)],
-        empty="No report sent yet.", styles=styles,
-    ))
+    flow.append(
+        data_table(
+            [
+                Column("Seq.", 5),
+                Column(label(StageSubmission, "stage"), 17),
+                Column(label(StageSubmission, "version"), 8),
+                Column(f"{label(StageSubmission, 'submitted_at')} (UTC)", 15),
+                Column(label(StageSubmission, "reference"), 17),
+                Column(label(StageSubmission, "note"), 38),
+            ],
+            [
+                [
+                    sequence,
+                    item.stage.label,
+                    item.version or 1,
+                    clock(item.submitted_at),
+                    item.reference or "",
+                    item.note or "",
+                ]
+                for sequence, item in enumerate(submissions, start=1)
+            ],
+            empty="No report sent yet.",
+            styles=styles,
+        )
+    )
 
     flow += heading(styles, "3 Reports by stage")
     # A stage with no due time yet and nothing sent (an intermediate report nobody asked for) has no report.
     printed = [item for item in deadlines if item.state is not StageState.ON_REQUEST or item.versions]
     for index, item in enumerate(printed, start=1):
-        flow += _stage(report, item, submissions, [*entity, awareness], styles, as_of, f"3.{index}",
-                       indicators_number)
+        flow += _stage(report, item, submissions, [*entity, awareness], styles, as_of, f"3.{index}", indicators_number)
 
     for number, (title, rows) in enumerate(body, start=4):
         flow += heading(styles, f"{number} {title}")
@@ -135,17 +177,26 @@ def build(report: IncidentReportInput, chrome: PageChrome, styles: Styles, as_of
     return flow
 
 
-def _stage(report: IncidentReportInput, item: StageDeadline, submissions: list[StageSubmission],
-           header: list[tuple[str, str]], styles: Styles, as_of: datetime, number: str,
-           indicators_number: str) -> list[Flowable]:
+def _stage(
+    report: IncidentReportInput,
+    item: StageDeadline,
+    submissions: list[StageSubmission],
+    header: list[tuple[str, str]],
+    styles: Styles,
+    as_of: datetime,
+    number: str,
+    indicators_number: str,
+) -> list[Flowable]:
     """One stage's report: the NIS2 header block, where it stands, then the fields declared for that stage."""
     own = [entry for entry in submissions if entry.stage is item.stage]
     sequence = submissions.index(own[0]) + 1 if own else None
     flow = heading(styles, f"{number} {item.stage.label}", level=2)
     rows: list[tuple[str, object]] = [
         *header,
-        ("Report stage and sequence number",
-         f"{item.stage.label}, sequence number {sequence}" if sequence else f"{item.stage.label}, not yet sent"),
+        (
+            "Report stage and sequence number",
+            f"{item.stage.label}, sequence number {sequence}" if sequence else f"{item.stage.label}, not yet sent",
+        ),
         ("Case reference", report.case_ref),
         ("Deadline", f"{item.basis}: {utc(item.due, empty='no fixed date')}"),
         ("Sent", _sent_text(item)),
@@ -155,8 +206,11 @@ def _stage(report: IncidentReportInput, item: StageDeadline, submissions: list[S
         rows.append((label(StageSubmission, "reference"), own[-1].reference or ""))
     if item.stage is Stage.FINAL:
         rows.append(("Detailed description", report.summary))
-    rows += [(info.label, text) for info, text in display_lines(report.details, UTC, keep_empty=True)
-             if item.stage in info.stages]
+    rows += [
+        (info.label, text)
+        for info, text in display_lines(report.details, UTC, keep_empty=True)
+        if item.stage in info.stages
+    ]
     if item.stage in IOC_STAGES:
         rows.append(("Indicators of compromise", f"{len(report.indicators):,} listed in section {indicators_number}"))
     notes = [entry.note for entry in own if entry.note]

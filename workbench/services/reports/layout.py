@@ -92,20 +92,30 @@ class Styles:
 
     def __init__(self) -> None:
         register_fonts()
-        base = ParagraphStyle("body", fontName=SANS, fontSize=9.5, leading=12.5, textColor=INK, alignment=TA_LEFT,
-                              spaceAfter=4, splitLongWords=1)
+        base = ParagraphStyle(
+            "body",
+            fontName=SANS,
+            fontSize=9.5,
+            leading=12.5,
+            textColor=INK,
+            alignment=TA_LEFT,
+            spaceAfter=4,
+            splitLongWords=1,
+        )
         self.body = base
         self.small = ParagraphStyle("small", parent=base, fontSize=8, leading=10, spaceAfter=2)
         self.cell = ParagraphStyle("cell", parent=base, fontSize=CELL_SIZE, leading=CELL_LEADING, spaceAfter=0)
         self.cell_label = ParagraphStyle("cell_label", parent=self.cell, fontName=SANS_BOLD)
-        self.title = ParagraphStyle("title", parent=base, fontName=SANS_BOLD, fontSize=22, leading=27,
-                                    spaceAfter=10)
-        self.subtitle = ParagraphStyle("subtitle", parent=base, fontSize=12, leading=16, spaceAfter=14,
-                                       textColor=colors.HexColor("#444444"))
-        self.h1 = ParagraphStyle("h1", parent=base, fontName=SANS_BOLD, fontSize=14, leading=18, spaceBefore=10,
-                                 spaceAfter=6, keepWithNext=1)
-        self.h2 = ParagraphStyle("h2", parent=base, fontName=SANS_BOLD, fontSize=11, leading=14, spaceBefore=8,
-                                 spaceAfter=4, keepWithNext=1)
+        self.title = ParagraphStyle("title", parent=base, fontName=SANS_BOLD, fontSize=22, leading=27, spaceAfter=10)
+        self.subtitle = ParagraphStyle(
+            "subtitle", parent=base, fontSize=12, leading=16, spaceAfter=14, textColor=colors.HexColor("#444444")
+        )
+        self.h1 = ParagraphStyle(
+            "h1", parent=base, fontName=SANS_BOLD, fontSize=14, leading=18, spaceBefore=10, spaceAfter=6, keepWithNext=1
+        )
+        self.h2 = ParagraphStyle(
+            "h2", parent=base, fontName=SANS_BOLD, fontSize=11, leading=14, spaceBefore=8, spaceAfter=4, keepWithNext=1
+        )
         self.note = ParagraphStyle("note", parent=self.small, textColor=colors.HexColor("#555555"))
 
 
@@ -196,12 +206,30 @@ class ReportDocTemplate(BaseDocTemplate):
     """A4 portrait, a cover template and a body template, both with the report's page furniture."""
 
     def __init__(self, target: Any, chrome: PageChrome) -> None:
-        super().__init__(target, pagesize=PAGE_SIZE, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
-                         topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, title=plain(chrome.running_title),
-                         author="workbench", creator="workbench", invariant=1)
+        super().__init__(
+            target,
+            pagesize=PAGE_SIZE,
+            leftMargin=MARGIN_X,
+            rightMargin=MARGIN_X,
+            topMargin=MARGIN_TOP,
+            bottomMargin=MARGIN_BOTTOM,
+            title=plain(chrome.running_title),
+            author="workbench",
+            creator="workbench",
+            invariant=1,
+        )
         self.chrome = chrome
-        frame = Frame(MARGIN_X, MARGIN_BOTTOM, FRAME_WIDTH, FRAME_HEIGHT, id="body", leftPadding=0, rightPadding=0,
-                      topPadding=0, bottomPadding=0)
+        frame = Frame(
+            MARGIN_X,
+            MARGIN_BOTTOM,
+            FRAME_WIDTH,
+            FRAME_HEIGHT,
+            id="body",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
 
         def begin(canvas: Canvas, _doc: Any) -> None:
             _draw_page(canvas, chrome)
@@ -209,10 +237,12 @@ class ReportDocTemplate(BaseDocTemplate):
         def end(canvas: Canvas, _doc: Any) -> None:
             _draw_watermark(canvas, chrome)
 
-        self.addPageTemplates([
-            PageTemplate(id="cover", frames=[frame], onPage=begin, onPageEnd=end),
-            PageTemplate(id="body", frames=[frame], onPage=begin, onPageEnd=end),
-        ])
+        self.addPageTemplates(
+            [
+                PageTemplate(id="cover", frames=[frame], onPage=begin, onPageEnd=end),
+                PageTemplate(id="body", frames=[frame], onPage=begin, onPageEnd=end),
+            ]
+        )
 
 
 # -- building blocks ---------------------------------------------------------------------------------------------
@@ -226,8 +256,9 @@ def heading(styles: Styles, text: str, level: int = 1) -> list[Flowable]:
     return flow
 
 
-def paragraph(styles: Styles, text: object, style: ParagraphStyle | None = None, *,
-              empty: str = "(not entered)") -> Paragraph:
+def paragraph(
+    styles: Styles, text: object, style: ParagraphStyle | None = None, *, empty: str = "(not entered)"
+) -> Paragraph:
     """Untrusted text as one paragraph; an empty value prints ``empty`` in the note style."""
     if text is None or str(text).strip() == "":
         return Paragraph(markup(empty), styles.note)
@@ -239,23 +270,34 @@ def bullets(styles: Styles, items: Sequence[object], *, empty: str = "(none ente
         return Paragraph(markup(empty), styles.note)
     return ListFlowable(
         [ListItem(Paragraph(markup(item), styles.body), leftIndent=12) for item in items],
-        bulletType="bullet", start="•", leftIndent=12, bulletFontName=SANS,
+        bulletType="bullet",
+        start="•",
+        leftIndent=12,
+        bulletFontName=SANS,
     )
 
 
 def key_values(styles: Styles, rows: Sequence[tuple[str, object]], *, label_width: float = 48 * mm) -> Table:
     """A two-column table of labels and untrusted values (paragraphs, so long values wrap and split pages)."""
-    data = [[Paragraph(markup(label), styles.cell_label),
-             Paragraph(markup(value) if str(value or "").strip() else "–", styles.cell)]
-            for label, value in rows]
+    data = [
+        [
+            Paragraph(markup(label), styles.cell_label),
+            Paragraph(markup(value) if str(value or "").strip() else "–", styles.cell),
+        ]
+        for label, value in rows
+    ]
     table = Table(data, colWidths=[label_width, FRAME_WIDTH - label_width], splitInRow=1, hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
-        ("BACKGROUND", (0, 0), (0, -1), STRIPE),
-        ("TOPPADDING", (0, 0), (-1, -1), CELL_PAD),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PAD),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+                ("BACKGROUND", (0, 0), (0, -1), STRIPE),
+                ("TOPPADDING", (0, 0), (-1, -1), CELL_PAD),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PAD),
+            ]
+        )
+    )
     return table
 
 
@@ -269,18 +311,22 @@ class Column:
     limit: int = MAX_CELL_CHARS
 
 
-def data_table(columns: Sequence[Column], rows: Sequence[Sequence[object]], *,
-               empty: str = "(none)", styles: Styles | None = None) -> Flowable:
+def data_table(
+    columns: Sequence[Column], rows: Sequence[Sequence[object]], *, empty: str = "(none)", styles: Styles | None = None
+) -> Flowable:
     """A table of untrusted plain-text rows, header repeated on every page, fast for thousands of rows."""
     if not rows:
         return Paragraph(markup(empty), (styles or Styles()).note)
     total = sum(column.share for column in columns)
     widths = [FRAME_WIDTH * column.share / total for column in columns]
     header = [column.title for column in columns]
-    header_lines = max(len(wrap_cell(title, SANS_BOLD, CELL_SIZE, width - 2 * CELL_PAD))
-                       for title, width in zip(header, widths, strict=True))
-    data: list[list[str]] = [["\n".join(wrap_cell(t, SANS_BOLD, CELL_SIZE, w - 2 * CELL_PAD))
-                              for t, w in zip(header, widths, strict=True)]]
+    header_lines = max(
+        len(wrap_cell(title, SANS_BOLD, CELL_SIZE, width - 2 * CELL_PAD))
+        for title, width in zip(header, widths, strict=True)
+    )
+    data: list[list[str]] = [
+        ["\n".join(wrap_cell(t, SANS_BOLD, CELL_SIZE, w - 2 * CELL_PAD)) for t, w in zip(header, widths, strict=True)]
+    ]
     heights = [header_lines * CELL_LEADING + 2 * CELL_PAD + 1]
     fonts = [MONO if column.mono else SANS for column in columns]
     for row in rows:
@@ -289,7 +335,7 @@ def data_table(columns: Sequence[Column], rows: Sequence[Sequence[object]], *,
         for value, width, font, column in zip(row, widths, fonts, columns, strict=True):
             lines = wrap_cell(value, font, CELL_SIZE, width - 2 * CELL_PAD, limit=column.limit)
             if len(lines) > MAX_CELL_LINES:
-                lines = [*lines[:MAX_CELL_LINES - 1], "… (cut short)"]
+                lines = [*lines[: MAX_CELL_LINES - 1], "… (cut short)"]
             lines_in_row = max(lines_in_row, len(lines))
             cells.append("\n".join(lines))
         data.append(cells)
@@ -306,8 +352,11 @@ def data_table(columns: Sequence[Column], rows: Sequence[Sequence[object]], *,
         ("TOPPADDING", (0, 0), (-1, -1), CELL_PAD),
         ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PAD),
     ]
-    commands.extend(("FONT", (index, 1), (index, -1), MONO, CELL_SIZE, CELL_LEADING)
-                    for index, column in enumerate(columns) if column.mono)
+    commands.extend(
+        ("FONT", (index, 1), (index, -1), MONO, CELL_SIZE, CELL_LEADING)
+        for index, column in enumerate(columns)
+        if column.mono
+    )
     return PagedTable(data[0], heights[0], data[1:], heights[1:], widths, commands)
 
 
@@ -320,8 +369,16 @@ class PagedTable(Flowable):
     The header row is repeated on every page; stripes continue across pages.
     """
 
-    def __init__(self, header: list[str], header_height: float, rows: list[list[str]], heights: list[float],
-                 widths: list[float], commands: list[tuple[Any, ...]], first_row: int = 0) -> None:
+    def __init__(
+        self,
+        header: list[str],
+        header_height: float,
+        rows: list[list[str]],
+        heights: list[float],
+        widths: list[float],
+        commands: list[tuple[Any, ...]],
+        first_row: int = 0,
+    ) -> None:
         super().__init__()
         self.header, self.header_height = header, header_height
         self.rows, self.heights, self.widths, self.commands = rows, heights, widths, commands
@@ -341,8 +398,15 @@ class PagedTable(Flowable):
             fitting = 1  # a row taller than a page (cannot happen with capped cells): place it anyway
         if fitting >= len(self.rows):
             return [self._table(self.rows, self.heights, self.first_row)]
-        rest = PagedTable(self.header, self.header_height, self.rows[fitting:], self.heights[fitting:],
-                          self.widths, self.commands, self.first_row + fitting)
+        rest = PagedTable(
+            self.header,
+            self.header_height,
+            self.rows[fitting:],
+            self.heights[fitting:],
+            self.widths,
+            self.commands,
+            self.first_row + fitting,
+        )
         return [self._table(self.rows[:fitting], self.heights[:fitting], self.first_row), rest]
 
     def draw(self) -> None:
@@ -352,8 +416,13 @@ class PagedTable(Flowable):
 
     def _table(self, rows: list[list[str]], heights: list[float], first_row: int) -> Table:
         stripes = [colors.white, STRIPE] if first_row % 2 == 0 else [STRIPE, colors.white]
-        table = Table([self.header, *rows], colWidths=self.widths, rowHeights=[self.header_height, *heights],
-                      repeatRows=1, hAlign="LEFT")
+        table = Table(
+            [self.header, *rows],
+            colWidths=self.widths,
+            rowHeights=[self.header_height, *heights],
+            repeatRows=1,
+            hAlign="LEFT",
+        )
         table.setStyle(TableStyle([*self.commands, ("ROWBACKGROUNDS", (0, 1), (-1, -1), stripes)]))
         return table
 

@@ -9,7 +9,7 @@ their own ``tlp``. The printed label of every page, and the cover, is the highes
 
 The incident and exercise reports carry the case model's own records (``workbench.domain.cases``): a field is
 declared once there, with the label and section it prints under, so mapping to a future binding EU template is a
-change of declarations, not of this model or the renderer. ``workbench.services.case_reports`` fills these inputs
+change of declarations, not of this model or the renderer. ``workbench.services.cases.reports`` fills these inputs
 from a case; ``samples`` fills them for the demo, tests and benchmarks. Rows taken from STIX objects (indicators,
 techniques, actors) are this module's own, shared by all three reports.
 """

@@ -33,16 +33,26 @@ from workbench.services.reports.vocabulary import Confidence, Credibility, Likel
 T0 = datetime(2026, 1, 10, 6, 40, tzinfo=UTC)
 
 TECHNIQUES = [
-    TechniqueRow("T1566.001", "Spearphishing Attachment", ("initial-access",),
-                 "Invoice-themed attachments to the billing team", "v18", 4),
+    TechniqueRow(
+        "T1566.001",
+        "Spearphishing Attachment",
+        ("initial-access",),
+        "Invoice-themed attachments to the billing team",
+        "v18",
+        4,
+    ),
     TechniqueRow("T1059.001", "PowerShell", ("execution",), "Encoded loader run from the attachment macro", "v18", 3),
-    TechniqueRow("T1078", "Valid Accounts", ("defense-evasion", "persistence", "privilege-escalation",
-                                             "initial-access"), "Re-used VPN credentials of a contractor", "v18", 2),
-    TechniqueRow("T1021.001", "Remote Desktop Protocol", ("lateral-movement",), "RDP to the SCADA jump host", "v18",
-                 1),
+    TechniqueRow(
+        "T1078",
+        "Valid Accounts",
+        ("defense-evasion", "persistence", "privilege-escalation", "initial-access"),
+        "Re-used VPN credentials of a contractor",
+        "v18",
+        2,
+    ),
+    TechniqueRow("T1021.001", "Remote Desktop Protocol", ("lateral-movement",), "RDP to the SCADA jump host", "v18", 1),
     TechniqueRow("T1071.001", "Web Protocols", ("command-and-control",), "HTTPS beacons every 300 s", "v18", 5),
-    TechniqueRow("T1486", "Data Encrypted for Impact", ("impact",), "Encryption of the billing file server", "v18",
-                 1),
+    TechniqueRow("T1486", "Data Encrypted for Impact", ("impact",), "Encryption of the billing file server", "v18", 1),
 ]
 
 
@@ -60,8 +70,17 @@ def indicators(count: int = 12, *, start: datetime = T0) -> list[IndicatorRow]:
             "email-addr": f"billing-{number}@invoice-mail.example",
         }[kind]
         seen = start - timedelta(days=(number * 7) % 240)
-        rows.append(IndicatorRow(kind, value, "C2 infrastructure of Sandstorm Owl", seen, seen + timedelta(days=3),
-                                 (Tlp.GREEN, Tlp.AMBER, Tlp.CLEAR)[number % 3], (85, 50, 15)[number % 3]))
+        rows.append(
+            IndicatorRow(
+                kind,
+                value,
+                "C2 infrastructure of Sandstorm Owl",
+                seen,
+                seen + timedelta(days=3),
+                (Tlp.GREEN, Tlp.AMBER, Tlp.CLEAR)[number % 3],
+                (85, 50, 15)[number % 3],
+            )
+        )
     return rows
 
 
@@ -79,55 +98,111 @@ def incident() -> IncidentReportInput:
         case_ref="INC-2026-0042",
         status="Open, under investigation",
         originator="EU Agency for Cybersecurity",
-        details=make_incident_details({
-            "reporting_entity": "Nordwind Energie GmbH", "sector": "energy", "subsector": "electricity",
-            "entity_class": "essential", "member_state": "DE", "contact_24_7": "+49 30 5550 1234 (SOC, 24/7)",
-            "awareness_at": stamp(T0), "regimes": "nis2,circia",
-            "suspected_malicious": True, "cross_border": False,
-            "determination": "successful-attempt", "rsit": "malicious-code:infected-system",
-            "root_cause": "malicious-actions", "threat_type": "Criminal ransomware after a phishing e-mail",
-            "threat_severity": "high", "impact_severity": "yellow", "outlook": "improving",
-            "functional_impact": "significant-impact-to-non-critical-services",
-            "information_impact": "privacy-data-breach", "recoverability": "supplemented",
-            "attack_vector": "email-phishing", "first_detected": stamp(T0 - timedelta(hours=2)),
-            "systems_affected": 14, "records_affected": 1_200_000, "users_affected": 310,
-            "network_location": "business-network", "point_of_contact": "Jana Nováková, CISO, +49 30 5550 1200",
-            "initial_assessment": "Billing unavailable for 4 days for 1.2 million customers; no supply interruption.",
-            "affected_assets": "FS-BILL-01 (file server, Berlin DC): encrypted, rebuilt\n"
-                               "JMP-SCADA-02 (jump host, Berlin DC): RDP log-on by the attacker, monitored",
-            "mitigation_applied": "Isolation of the billing network, password reset, MFA on all VPN accounts.",
-            "mitigation_ongoing": "Rebuild of the file server; monitoring of the jump host.",
-            "cross_border_impact": "None known.",
-            "actions_taken": "Isolated the billing VLAN (IT operations)\nReset 310 passwords and enforced MFA",
-        }),
-        submissions=_records(RecordKind.STAGE, [
-            {"stage": "early-warning", "submitted_at": stamp(T0 + timedelta(hours=20)), "reference": "BSI-2026-311",
-             "note": "Encryption of billing servers; suspected criminal ransomware."},
-            {"stage": "notification", "submitted_at": stamp(T0 + timedelta(hours=75)), "reference": "BSI-2026-311",
-             "note": "Scope confirmed: billing only; the control system is unaffected."},
-            {"stage": "intermediate", "submitted_at": stamp(T0 + timedelta(days=9)),
-             "note": "Restoration of billing at 80 %."},
-        ]),
+        details=make_incident_details(
+            {
+                "reporting_entity": "Nordwind Energie GmbH",
+                "sector": "energy",
+                "subsector": "electricity",
+                "entity_class": "essential",
+                "member_state": "DE",
+                "contact_24_7": "+49 30 5550 1234 (SOC, 24/7)",
+                "awareness_at": stamp(T0),
+                "regimes": "nis2,circia",
+                "suspected_malicious": True,
+                "cross_border": False,
+                "determination": "successful-attempt",
+                "rsit": "malicious-code:infected-system",
+                "root_cause": "malicious-actions",
+                "threat_type": "Criminal ransomware after a phishing e-mail",
+                "threat_severity": "high",
+                "impact_severity": "yellow",
+                "outlook": "improving",
+                "functional_impact": "significant-impact-to-non-critical-services",
+                "information_impact": "privacy-data-breach",
+                "recoverability": "supplemented",
+                "attack_vector": "email-phishing",
+                "first_detected": stamp(T0 - timedelta(hours=2)),
+                "systems_affected": 14,
+                "records_affected": 1_200_000,
+                "users_affected": 310,
+                "network_location": "business-network",
+                "point_of_contact": "Jana Nováková, CISO, +49 30 5550 1200",
+                "initial_assessment": (
+                    "Billing unavailable for 4 days for 1.2 million customers; no supply interruption."
+                ),
+                "affected_assets": "FS-BILL-01 (file server, Berlin DC): encrypted, rebuilt\n"
+                "JMP-SCADA-02 (jump host, Berlin DC): RDP log-on by the attacker, monitored",
+                "mitigation_applied": "Isolation of the billing network, password reset, MFA on all VPN accounts.",
+                "mitigation_ongoing": "Rebuild of the file server; monitoring of the jump host.",
+                "cross_border_impact": "None known.",
+                "actions_taken": "Isolated the billing VLAN (IT operations)\nReset 310 passwords and enforced MFA",
+            }
+        ),
+        submissions=_records(
+            RecordKind.STAGE,
+            [
+                {
+                    "stage": "early-warning",
+                    "submitted_at": stamp(T0 + timedelta(hours=20)),
+                    "reference": "BSI-2026-311",
+                    "note": "Encryption of billing servers; suspected criminal ransomware.",
+                },
+                {
+                    "stage": "notification",
+                    "submitted_at": stamp(T0 + timedelta(hours=75)),
+                    "reference": "BSI-2026-311",
+                    "note": "Scope confirmed: billing only; the control system is unaffected.",
+                },
+                {
+                    "stage": "intermediate",
+                    "submitted_at": stamp(T0 + timedelta(days=9)),
+                    "note": "Restoration of billing at 80 %.",
+                },
+            ],
+        ),
         summary="Criminal ransomware encrypted the billing file servers of a distribution system operator after "
-                "a phishing e-mail. Electricity supply was not affected. Ελληνικά, Кириллица, Ærø: names print.",
-        timeline=_records(RecordKind.EVENT, [
-            {"at": stamp(T0 - timedelta(hours=30)), "title": "Phishing e-mail received by the billing team",
-             "kind": "attacker-activity", "description": "Mail gateway"},
-            {"at": stamp(T0 - timedelta(hours=2)), "title": "First encrypted file detected", "kind": "detection",
-             "description": "EDR"},
-            {"at": stamp(T0), "title": "SOC aware: ransom note on file server", "kind": "detection"},
-            {"at": stamp(T0 + timedelta(hours=3)), "title": "Billing network isolated", "kind": "containment"},
-        ]),
-        tasks=_records(RecordKind.TASK, [
-            {"title": "Rebuild file servers from clean images", "owner": "IT operations", "status": "ongoing",
-             "due": stamp(T0 + timedelta(days=7))},
-            {"title": "Reset 310 passwords and enforce MFA", "owner": "IAM team",
-             "completed_at": stamp(T0 + timedelta(hours=6))},
-        ]),
+        "a phishing e-mail. Electricity supply was not affected. Ελληνικά, Кириллица, Ærø: names print.",
+        timeline=_records(
+            RecordKind.EVENT,
+            [
+                {
+                    "at": stamp(T0 - timedelta(hours=30)),
+                    "title": "Phishing e-mail received by the billing team",
+                    "kind": "attacker-activity",
+                    "description": "Mail gateway",
+                },
+                {
+                    "at": stamp(T0 - timedelta(hours=2)),
+                    "title": "First encrypted file detected",
+                    "kind": "detection",
+                    "description": "EDR",
+                },
+                {"at": stamp(T0), "title": "SOC aware: ransom note on file server", "kind": "detection"},
+                {"at": stamp(T0 + timedelta(hours=3)), "title": "Billing network isolated", "kind": "containment"},
+            ],
+        ),
+        tasks=_records(
+            RecordKind.TASK,
+            [
+                {
+                    "title": "Rebuild file servers from clean images",
+                    "owner": "IT operations",
+                    "status": "ongoing",
+                    "due": stamp(T0 + timedelta(days=7)),
+                },
+                {
+                    "title": "Reset 310 passwords and enforce MFA",
+                    "owner": "IAM team",
+                    "completed_at": stamp(T0 + timedelta(hours=6)),
+                },
+            ],
+        ),
         indicators=indicators(12),
         techniques=TECHNIQUES,
-        linked=[LinkedObjectRow("threat-actor", "Sandstorm Owl", "Ransomware group active since 2024.", Tlp.AMBER),
-                LinkedObjectRow("malware", "OwlCrypt", "File encryptor", Tlp.GREEN)],
+        linked=[
+            LinkedObjectRow("threat-actor", "Sandstorm Owl", "Ransomware group active since 2024.", Tlp.AMBER),
+            LinkedObjectRow("malware", "OwlCrypt", "File encryptor", Tlp.GREEN),
+        ],
     )
 
 
@@ -141,62 +216,126 @@ def exercise() -> ExerciseReportInput:
         case_ref="EXE-2026-0051",
         status="Under evaluation",
         summary="After-action report of the national grid exercise.",
-        overview=make_exercise_overview({
-            "starts_at": stamp(start), "ends_at": stamp(start + timedelta(hours=9)), "exercise_type": "functional",
-            "scope": "Billing and customer data of one distribution system operator", "location": "Tallinn and remote",
-            "limits_of_play": "No contact with the real control systems; media play simulated.",
-            "mission_areas": "protection,response,recovery",
-            "threat_hazard": "Ransomware against a distribution system operator with a supply-chain foothold",
-            "scenario": "A criminal group encrypts the billing systems of a grid operator and threatens to publish "
-                        "customer data; a partner agency observes and exchanges indicators by signed package.",
-            "sponsor": "National Cyber Security Centre", "point_of_contact": "Mari Tamm, exercise director",
-        }),
-        participants=_records(RecordKind.PARTICIPANT, [
-            {"organisation": "National CSIRT", "role": "controller", "contact": "Mari Tamm", "country": "EE"},
-            {"organisation": "Grid operator SOC", "role": "player", "contact": "Kristjan Saar", "country": "EE"},
-            {"organisation": "US Cybersecurity Agency", "role": "third-party-observer", "contact": "Alex Morgan",
-             "country": "US"},
-        ]),
-        objectives=_records(RecordKind.OBJECTIVE, [
-            {"objective": "Issue an NIS2 early warning within 24 hours", "capability": "Operational coordination",
-             "rating": "P", "rationale": "Early warning sent after 5 hours"},
-            {"objective": "Exchange indicators with the partner agency",
-             "capability": "Intelligence and information sharing", "rating": "S",
-             "rationale": "Signed package verified by the partner after a delay"},
-            {"objective": "Restore billing from clean backups", "capability": "Infrastructure systems",
-             "rating": "M"},
-        ]),
-        observations=_records(RecordKind.OBSERVATION, [
-            {"kind": "strength", "title": "Early warning sent after 5 hours", "capability": "Operational coordination"},
-            {"kind": "area-for-improvement", "title": "Backups not tested for restore",
-             "capability": "Infrastructure systems", "reference": "Recovery plan 3.2",
-             "description": "Restoring billing took 7 hours instead of the planned 2.",
-             "analysis": "Backup images had never been restored end to end.",
-             "recommendation": "Test a full restore every quarter."},
-        ]),
-        improvements=_records(RecordKind.IMPROVEMENT, [
-            {"capability": "Infrastructure systems", "issue": "Backups not tested for restore",
-             "corrective_action": "Quarterly restore test", "capability_element": "exercise",
-             "responsible_org": "Grid operator IT", "contact": "K. Saar",
-             "start_date": (start + timedelta(days=30)).date().isoformat(),
-             "completion_date": (start + timedelta(days=120)).date().isoformat()},
-            {"capability": "Intelligence and information sharing",
-             "issue": "Partner key fingerprints read by phone slowly",
-             "corrective_action": "Print fingerprints on the contact sheet", "capability_element": "planning",
-             "responsible_org": "National CSIRT", "contact": "L. Kask",
-             "start_date": (start + timedelta(days=7)).date().isoformat(),
-             "completion_date": (start + timedelta(days=30)).date().isoformat()},
-        ]),
-        injects=_records(RecordKind.INJECT, [
-            {"number": "1", "planned_at": stamp(start + timedelta(minutes=15)),
-             "actual_at": stamp(start + timedelta(minutes=15)), "from": "Control", "to": "SOC",
-             "description": "EDR alert on the billing server", "expected_action": "Triage and escalate",
-             "observed_action": "Escalated after 20 min"},
-            {"number": "2", "planned_at": stamp(start + timedelta(hours=2)),
-             "actual_at": stamp(start + timedelta(hours=2, minutes=40)), "from": "Control", "to": "CSIRT",
-             "description": "Ransom note published on a leak site", "expected_action": "Early warning to the CSIRT",
-             "observed_action": "Sent at 13:05"},
-        ]),
+        overview=make_exercise_overview(
+            {
+                "starts_at": stamp(start),
+                "ends_at": stamp(start + timedelta(hours=9)),
+                "exercise_type": "functional",
+                "scope": "Billing and customer data of one distribution system operator",
+                "location": "Tallinn and remote",
+                "limits_of_play": "No contact with the real control systems; media play simulated.",
+                "mission_areas": "protection,response,recovery",
+                "threat_hazard": "Ransomware against a distribution system operator with a supply-chain foothold",
+                "scenario": "A criminal group encrypts the billing systems of a grid operator and threatens to publish "
+                "customer data; a partner agency observes and exchanges indicators by signed package.",
+                "sponsor": "National Cyber Security Centre",
+                "point_of_contact": "Mari Tamm, exercise director",
+            }
+        ),
+        participants=_records(
+            RecordKind.PARTICIPANT,
+            [
+                {"organisation": "National CSIRT", "role": "controller", "contact": "Mari Tamm", "country": "EE"},
+                {"organisation": "Grid operator SOC", "role": "player", "contact": "Kristjan Saar", "country": "EE"},
+                {
+                    "organisation": "US Cybersecurity Agency",
+                    "role": "third-party-observer",
+                    "contact": "Alex Morgan",
+                    "country": "US",
+                },
+            ],
+        ),
+        objectives=_records(
+            RecordKind.OBJECTIVE,
+            [
+                {
+                    "objective": "Issue an NIS2 early warning within 24 hours",
+                    "capability": "Operational coordination",
+                    "rating": "P",
+                    "rationale": "Early warning sent after 5 hours",
+                },
+                {
+                    "objective": "Exchange indicators with the partner agency",
+                    "capability": "Intelligence and information sharing",
+                    "rating": "S",
+                    "rationale": "Signed package verified by the partner after a delay",
+                },
+                {
+                    "objective": "Restore billing from clean backups",
+                    "capability": "Infrastructure systems",
+                    "rating": "M",
+                },
+            ],
+        ),
+        observations=_records(
+            RecordKind.OBSERVATION,
+            [
+                {
+                    "kind": "strength",
+                    "title": "Early warning sent after 5 hours",
+                    "capability": "Operational coordination",
+                },
+                {
+                    "kind": "area-for-improvement",
+                    "title": "Backups not tested for restore",
+                    "capability": "Infrastructure systems",
+                    "reference": "Recovery plan 3.2",
+                    "description": "Restoring billing took 7 hours instead of the planned 2.",
+                    "analysis": "Backup images had never been restored end to end.",
+                    "recommendation": "Test a full restore every quarter.",
+                },
+            ],
+        ),
+        improvements=_records(
+            RecordKind.IMPROVEMENT,
+            [
+                {
+                    "capability": "Infrastructure systems",
+                    "issue": "Backups not tested for restore",
+                    "corrective_action": "Quarterly restore test",
+                    "capability_element": "exercise",
+                    "responsible_org": "Grid operator IT",
+                    "contact": "K. Saar",
+                    "start_date": (start + timedelta(days=30)).date().isoformat(),
+                    "completion_date": (start + timedelta(days=120)).date().isoformat(),
+                },
+                {
+                    "capability": "Intelligence and information sharing",
+                    "issue": "Partner key fingerprints read by phone slowly",
+                    "corrective_action": "Print fingerprints on the contact sheet",
+                    "capability_element": "planning",
+                    "responsible_org": "National CSIRT",
+                    "contact": "L. Kask",
+                    "start_date": (start + timedelta(days=7)).date().isoformat(),
+                    "completion_date": (start + timedelta(days=30)).date().isoformat(),
+                },
+            ],
+        ),
+        injects=_records(
+            RecordKind.INJECT,
+            [
+                {
+                    "number": "1",
+                    "planned_at": stamp(start + timedelta(minutes=15)),
+                    "actual_at": stamp(start + timedelta(minutes=15)),
+                    "from": "Control",
+                    "to": "SOC",
+                    "description": "EDR alert on the billing server",
+                    "expected_action": "Triage and escalate",
+                    "observed_action": "Escalated after 20 min",
+                },
+                {
+                    "number": "2",
+                    "planned_at": stamp(start + timedelta(hours=2)),
+                    "actual_at": stamp(start + timedelta(hours=2, minutes=40)),
+                    "from": "Control",
+                    "to": "CSIRT",
+                    "description": "Ransom note published on a leak site",
+                    "expected_action": "Early warning to the CSIRT",
+                    "observed_action": "Sent at 13:05",
+                },
+            ],
+        ),
         originator="National CSIRT",
     )
 
@@ -217,14 +356,29 @@ def briefing(*, indicator_count: int = 12, techniques: list[TechniqueRow] | None
             "Electricity supply has not been affected; customer data has been stolen and partly published.",
         ],
         judgements=[
-            KeyJudgement("Sandstorm Owl will target a further energy operator in the next 30 days.",
-                         Likelihood.LIKELY, Confidence.MODERATE,
-                         "Two intrusions in six weeks; infrastructure still active (section 6)."),
-            KeyJudgement("The group will disrupt electricity supply.", Likelihood.VERY_UNLIKELY, Confidence.HIGH,
-                         "No access beyond IT networks observed; financial motivation."),
+            KeyJudgement(
+                "Sandstorm Owl will target a further energy operator in the next 30 days.",
+                Likelihood.LIKELY,
+                Confidence.MODERATE,
+                "Two intrusions in six weeks; infrastructure still active (section 6).",
+            ),
+            KeyJudgement(
+                "The group will disrupt electricity supply.",
+                Likelihood.VERY_UNLIKELY,
+                Confidence.HIGH,
+                "No access beyond IT networks observed; financial motivation.",
+            ),
         ],
-        actors=[ThreatActorRow("Sandstorm Owl", ("SO-17", "Песчаная сова"), "financial gain", Confidence.MODERATE,
-                               "Ransomware group active since 2024.", Tlp.AMBER)],
+        actors=[
+            ThreatActorRow(
+                "Sandstorm Owl",
+                ("SO-17", "Песчаная сова"),
+                "financial gain",
+                Confidence.MODERATE,
+                "Ransomware group active since 2024.",
+                Tlp.AMBER,
+            )
+        ],
         techniques=TECHNIQUES if techniques is None else techniques,
         sectors=[
             SectorImpact("Energy", "high", "worsening", 2, "Two operators hit; billing down for days."),
@@ -232,10 +386,14 @@ def briefing(*, indicator_count: int = 12, techniques: list[TechniqueRow] | None
             SectorImpact("Health", "moderate", "stable", 1, "One hospital supplier affected."),
         ],
         indicators=indicators(indicator_count),
-        recommendations=["Enforce multi-factor authentication on every remote access account.",
-                         "Block the indicators of section 6 at mail and web gateways."],
+        recommendations=[
+            "Enforce multi-factor authentication on every remote access account.",
+            "Block the indicators of section 6 at mail and web gateways.",
+        ],
         gaps=["How the group chooses its victims.", "Whether stolen data is sold on."],
-        sources=[SourceRow("Partner agency report", Reliability.B, Credibility.PROBABLY_TRUE, "Shared under TLP:AMBER"),
-                 SourceRow("Victim forensic report", Reliability.A, Credibility.CONFIRMED)],
+        sources=[
+            SourceRow("Partner agency report", Reliability.B, Credibility.PROBABLY_TRUE, "Shared under TLP:AMBER"),
+            SourceRow("Victim forensic report", Reliability.A, Credibility.CONFIRMED),
+        ],
         distribution=["National CSIRTs of the EU Member States", "Energy regulators"],
     )

@@ -49,8 +49,9 @@ class LabelBox(Flowable):
         draw_label(self.canv, self.tlp, self.width, self.size * 0.5, self.size)
 
 
-def cover(styles: Styles, chrome: PageChrome, *, title: str, kind: str, analyst_tlp: Tlp,
-          rows: Sequence[tuple[str, object]]) -> list[Flowable]:
+def cover(
+    styles: Styles, chrome: PageChrome, *, title: str, kind: str, analyst_tlp: Tlp, rows: Sequence[tuple[str, object]]
+) -> list[Flowable]:
     """The first page: the highest marking of anything inside, large, with its sharing rule; what this report is."""
     flow: list[Flowable] = [
         LabelBox(chrome.tlp, 22),
@@ -59,18 +60,28 @@ def cover(styles: Styles, chrome: PageChrome, *, title: str, kind: str, analyst_
         Paragraph(markup(kind), styles.subtitle),
         Paragraph(markup(title or "(untitled)"), styles.title),
         gap(10),
-        key_values(styles, [
-            ("Report id", chrome.report_id),
-            ("Status", "FINAL" if chrome.final else "DRAFT (not yet marked final by the analyst)"),
-            ("Generated", utc(chrome.generated_at)),
-            ("Marking", f"{chrome.tlp.label}, the highest marking of anything in this report"),
-            *rows,
-        ]),
+        key_values(
+            styles,
+            [
+                ("Report id", chrome.report_id),
+                ("Status", "FINAL" if chrome.final else "DRAFT (not yet marked final by the analyst)"),
+                ("Generated", utc(chrome.generated_at)),
+                ("Marking", f"{chrome.tlp.label}, the highest marking of anything in this report"),
+                *rows,
+            ],
+        ),
     ]
     if chrome.tlp > analyst_tlp:
-        flow += [gap(8), Paragraph(markup(
-            f"The analyst marked this report {analyst_tlp.label}; it contains information marked "
-            f"{chrome.tlp.label}, so every page carries {chrome.tlp.label}."), styles.note)]
+        flow += [
+            gap(8),
+            Paragraph(
+                markup(
+                    f"The analyst marked this report {analyst_tlp.label}; it contains information marked "
+                    f"{chrome.tlp.label}, so every page carries {chrome.tlp.label}."
+                ),
+                styles.note,
+            ),
+        ]
     flow += [NextPageTemplate("body"), PageBreak()]
     return flow
 
@@ -112,23 +123,45 @@ def indicators(styles: Styles, rows: Sequence[IndicatorRow], *, number: str) -> 
     flow = heading(styles, f"{number} Indicators")
     if rows:
         count = f"{len(rows):,} indicator{'' if len(rows) == 1 else 's'}"
-        flow.append(Paragraph(markup(f"{count}. Values print exactly as stored; do not click or visit them."),
-                              styles.note))
+        flow.append(
+            Paragraph(markup(f"{count}. Values print exactly as stored; do not click or visit them."), styles.note)
+        )
         chart = charts.indicators_by_type_over_time(rows, FRAME_WIDTH)
         if chart is not None:
             flow += [chart, gap(6)]
-    flow.append(data_table(
-        [Column("Type", 12), Column("Value", 25, mono=True), Column("Context", 17), Column("First seen", 10.5),
-         Column("Last seen", 10.5), Column("TLP", 14), Column("Confidence", 11)],
-        [[row.type, row.value, row.context, day(row.first_seen), day(row.last_seen), tlp_text(row.tlp),
-          confidence_text(row.confidence)] for row in rows],
-        empty="No indicators.", styles=styles,
-    ))
+    flow.append(
+        data_table(
+            [
+                Column("Type", 12),
+                Column("Value", 25, mono=True),
+                Column("Context", 17),
+                Column("First seen", 10.5),
+                Column("Last seen", 10.5),
+                Column("TLP", 14),
+                Column("Confidence", 11),
+            ],
+            [
+                [
+                    row.type,
+                    row.value,
+                    row.context,
+                    day(row.first_seen),
+                    day(row.last_seen),
+                    tlp_text(row.tlp),
+                    confidence_text(row.confidence),
+                ]
+                for row in rows
+            ],
+            empty="No indicators.",
+            styles=styles,
+        )
+    )
     return flow
 
 
-def techniques(styles: Styles, rows: Sequence[TechniqueRow], *, number: str,
-               extra: Sequence[Any] = ()) -> list[Flowable]:
+def techniques(
+    styles: Styles, rows: Sequence[TechniqueRow], *, number: str, extra: Sequence[Any] = ()
+) -> list[Flowable]:
     """The techniques table, preceded by the heat map of the same techniques."""
     flow = heading(styles, f"{number} ATT&CK techniques observed")
     if rows:
@@ -137,13 +170,31 @@ def techniques(styles: Styles, rows: Sequence[TechniqueRow], *, number: str,
             flow += [heatmap, gap(8)]
     flow.extend(extra)
     ordered = sorted(rows, key=_technique_order)
-    flow.append(data_table(
-        [Column("Tactic", 15), Column("Technique", 11, mono=True), Column("Name", 19),
-         Column("Observed use", 33, limit=400), Column("ATT&CK", 8), Column("TLP", 14)],
-        [[", ".join(tactic_name(t) for t in row.tactics) or "–", row.technique_id or "–", row.name,
-          row.observed_use, row.attack_version or "–", tlp_text(row.tlp)] for row in ordered],
-        empty="No techniques recorded.", styles=styles,
-    ))
+    flow.append(
+        data_table(
+            [
+                Column("Tactic", 15),
+                Column("Technique", 11, mono=True),
+                Column("Name", 19),
+                Column("Observed use", 33, limit=400),
+                Column("ATT&CK", 8),
+                Column("TLP", 14),
+            ],
+            [
+                [
+                    ", ".join(tactic_name(t) for t in row.tactics) or "–",
+                    row.technique_id or "–",
+                    row.name,
+                    row.observed_use,
+                    row.attack_version or "–",
+                    tlp_text(row.tlp),
+                ]
+                for row in ordered
+            ],
+            empty="No techniques recorded.",
+            styles=styles,
+        )
+    )
     return flow
 
 
@@ -167,36 +218,64 @@ def declared_sections(record: Any) -> list[tuple[str, list[tuple[str, str]]]]:
 def timeline(styles: Styles, rows: Sequence[TimelineEvent], *, number: str) -> list[Flowable]:
     flow = heading(styles, f"{number} Timeline of events")
     ordered = sorted(rows, key=lambda row: row.at)
-    flow.append(data_table(
-        [Column(f"{label(TimelineEvent, 'at')} (UTC)", 15), Column(label(TimelineEvent, "kind"), 14),
-         Column(label(TimelineEvent, "title"), 32), Column(label(TimelineEvent, "description"), 39)],
-        [[clock(row.at), row.kind.label, row.title, row.description or ""] for row in ordered],
-        empty="No events recorded.", styles=styles,
-    ))
+    flow.append(
+        data_table(
+            [
+                Column(f"{label(TimelineEvent, 'at')} (UTC)", 15),
+                Column(label(TimelineEvent, "kind"), 14),
+                Column(label(TimelineEvent, "title"), 32),
+                Column(label(TimelineEvent, "description"), 39),
+            ],
+            [[clock(row.at), row.kind.label, row.title, row.description or ""] for row in ordered],
+            empty="No events recorded.",
+            styles=styles,
+        )
+    )
     return flow
 
 
 def tasks(styles: Styles, rows: Sequence[Task], *, number: str) -> list[Flowable]:
     flow = heading(styles, f"{number} Tasks")
-    flow.append(data_table(
-        [Column(label(Task, "title"), 26), Column(label(Task, "owner"), 14), Column(f"{label(Task, 'due')} (UTC)", 15),
-         Column(label(Task, "status"), 10), Column(f"{label(Task, 'completed_at')} (UTC)", 15),
-         Column(label(Task, "description"), 20)],
-        [[row.title, row.owner or "", clock(row.due), row.status.label, clock(row.completed_at),
-          row.description or ""] for row in rows],
-        empty="No tasks recorded.", styles=styles,
-    ))
+    flow.append(
+        data_table(
+            [
+                Column(label(Task, "title"), 26),
+                Column(label(Task, "owner"), 14),
+                Column(f"{label(Task, 'due')} (UTC)", 15),
+                Column(label(Task, "status"), 10),
+                Column(f"{label(Task, 'completed_at')} (UTC)", 15),
+                Column(label(Task, "description"), 20),
+            ],
+            [
+                [
+                    row.title,
+                    row.owner or "",
+                    clock(row.due),
+                    row.status.label,
+                    clock(row.completed_at),
+                    row.description or "",
+                ]
+                for row in rows
+            ],
+            empty="No tasks recorded.",
+            styles=styles,
+        )
+    )
     return flow
 
 
-def linked_objects(styles: Styles, rows: Sequence[LinkedObjectRow], *, number: str,
-                   title: str = "Other linked objects") -> list[Flowable]:
+def linked_objects(
+    styles: Styles, rows: Sequence[LinkedObjectRow], *, number: str, title: str = "Other linked objects"
+) -> list[Flowable]:
     """Objects linked to the case that no other section lists (threat actors, malware, vulnerabilities, ...)."""
     flow = heading(styles, f"{number} {title}")
     ordered = sorted(rows, key=lambda row: (row.type, row.name.casefold()))
-    flow.append(data_table(
-        [Column("Type", 16), Column("Name", 26), Column("Description", 44, limit=400), Column("TLP", 14)],
-        [[row.type, row.name, row.description, tlp_text(row.tlp)] for row in ordered],
-        empty="No other objects linked.", styles=styles,
-    ))
+    flow.append(
+        data_table(
+            [Column("Type", 16), Column("Name", 26), Column("Description", 44, limit=400), Column("TLP", 14)],
+            [[row.type, row.name, row.description, tlp_text(row.tlp)] for row in ordered],
+            empty="No other objects linked.",
+            styles=styles,
+        )
+    )
     return flow

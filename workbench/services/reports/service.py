@@ -58,8 +58,14 @@ class RenderedReport:
         return hashlib.sha256(self.pdf).hexdigest()
 
 
-def render(report: ReportInput, *, report_id: str, final: bool = False,
-           generated_at: datetime | None = None, progress: Callable[[int], None] | None = None) -> RenderedReport:
+def render(
+    report: ReportInput,
+    *,
+    report_id: str,
+    final: bool = False,
+    generated_at: datetime | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> RenderedReport:
     """The PDF of a report. Never reads a file other than the shipped fonts, whatever the input's text says.
 
     ``generated_at`` (default now) is printed on the cover and is the "as of" time for NIS2 deadlines.
@@ -68,8 +74,9 @@ def render(report: ReportInput, *, report_id: str, final: bool = False,
     """
     moment = (generated_at or datetime.now(UTC)).astimezone(UTC)
     tlp = effective_tlp(report)
-    chrome = PageChrome(report_id=report_id, tlp=tlp, final=final, running_title=report.title or report.kind,
-                        generated_at=moment)
+    chrome = PageChrome(
+        report_id=report_id, tlp=tlp, final=final, running_title=report.title or report.kind, generated_at=moment
+    )
     styles = Styles()
     story = _story(report, chrome, styles, moment)
     buffer = io.BytesIO()
@@ -99,10 +106,16 @@ def next_report_id(ws: Workspace, *, year: int | None = None) -> str:
     """
     year = year or datetime.now(UTC).year
     prefix = f"RPT-{year}-"
-    used = [entry.details.get("report_id", "") for action in (GENERATED_ACTION, PRINTED_ACTION)
-            for entry in audit.entries(ws.conn, action=action)]
-    numbers = [int(item[len(prefix):]) for item in used
-               if isinstance(item, str) and item.startswith(prefix) and item[len(prefix):].isdigit()]
+    used = [
+        entry.details.get("report_id", "")
+        for action in (GENERATED_ACTION, PRINTED_ACTION)
+        for entry in audit.entries(ws.conn, action=action)
+    ]
+    numbers = [
+        int(item[len(prefix) :])
+        for item in used
+        if isinstance(item, str) and item.startswith(prefix) and item[len(prefix) :].isdigit()
+    ]
     return f"{prefix}{max(numbers, default=0) + 1:04d}"
 
 
@@ -140,9 +153,16 @@ def write_atomically(data: bytes, target: str | os.PathLike[str]) -> Path:
     return path
 
 
-def generate(ws: Workspace, report: ReportInput, out: str | os.PathLike[str], *, final: bool = False,
-             report_id: str | None = None, source: dict[str, Any] | None = None,
-             generated_at: datetime | None = None) -> RenderedReport:
+def generate(
+    ws: Workspace,
+    report: ReportInput,
+    out: str | os.PathLike[str],
+    *,
+    final: bool = False,
+    report_id: str | None = None,
+    source: dict[str, Any] | None = None,
+    generated_at: datetime | None = None,
+) -> RenderedReport:
     """Render, save to ``out`` atomically, and record ``report.generated`` (id, kind, marking, pages, SHA-256).
 
     ``source`` names what the report was built from (``{"case": id}`` or ``{"query": text, ...}``) for the audit
@@ -153,8 +173,9 @@ def generate(ws: Workspace, report: ReportInput, out: str | os.PathLike[str], *,
     return save(ws, rendered, out, source=source)
 
 
-def save(ws: Workspace, rendered: RenderedReport, out: str | os.PathLike[str], *,
-         source: dict[str, Any] | None = None) -> RenderedReport:
+def save(
+    ws: Workspace, rendered: RenderedReport, out: str | os.PathLike[str], *, source: dict[str, Any] | None = None
+) -> RenderedReport:
     """Write an already rendered report to ``out`` atomically and record ``report.generated`` with its SHA-256.
 
     Refuses a name not ending in ``.pdf`` and a target it cannot write; nothing is recorded then.
@@ -162,10 +183,19 @@ def save(ws: Workspace, rendered: RenderedReport, out: str | os.PathLike[str], *
     target = Path(out)
     _check_pdf_name(target)
     write_atomically(rendered.pdf, target)
-    ws.record(GENERATED_ACTION, {
-        "report_id": rendered.report_id, "kind": rendered.kind, "tlp": rendered.tlp.short, "final": rendered.final,
-        "pages": rendered.pages, "sha256": rendered.sha256, "file": target.name, "source": source or {},
-    })
+    ws.record(
+        GENERATED_ACTION,
+        {
+            "report_id": rendered.report_id,
+            "kind": rendered.kind,
+            "tlp": rendered.tlp.short,
+            "final": rendered.final,
+            "pages": rendered.pages,
+            "sha256": rendered.sha256,
+            "file": target.name,
+            "source": source or {},
+        },
+    )
     return rendered
 
 
@@ -174,8 +204,9 @@ def _check_pdf_name(target: Path) -> None:
         raise InvalidInput(f"{target.name}: the report file name must end in .pdf")
 
 
-def record_print(ws: Workspace, report: RenderedReport, *, printer: str, copies: int,
-                 page_range: str | None = None) -> None:
+def record_print(
+    ws: Workspace, report: RenderedReport, *, printer: str, copies: int, page_range: str | None = None
+) -> None:
     """Record that a rendered report was printed (the window calls this once ``QPrinter`` has finished).
 
     ``page_range`` (``"2-3"``) is recorded when only some pages were printed.
@@ -183,8 +214,13 @@ def record_print(ws: Workspace, report: RenderedReport, *, printer: str, copies:
     if copies < 1:
         raise InvalidInput("the number of copies must be at least 1")
     details: dict[str, Any] = {
-        "report_id": report.report_id, "kind": report.kind, "tlp": report.tlp.short, "sha256": report.sha256,
-        "pages": report.pages, "printer": str(printer)[:200], "copies": int(copies),
+        "report_id": report.report_id,
+        "kind": report.kind,
+        "tlp": report.tlp.short,
+        "sha256": report.sha256,
+        "pages": report.pages,
+        "printer": str(printer)[:200],
+        "copies": int(copies),
     }
     if page_range:
         details["page_range"] = str(page_range)[:200]

@@ -62,19 +62,37 @@ class AboutDialog(QDialog):
         font.setBold(True)
         title.setFont(font)
         title.setObjectName("aboutTitle")
-        text = plain_label(self.tr("An air-gapped workbench for cyber threat analysts: an encrypted STIX 2.1 store, "
-                                   "signed exchange on removable media, cases and reports. It never uses the "
-                                   "network."), self, wrap=True)
-        runtime = plain_label(self.tr("Python {0} · Qt {1} · Qt for Python {2} · {3}").format(
-            platform.python_version(), qVersion(), PySide6.__version__, platform.platform(terse=True)), self,
-            wrap=True, selectable=True)
-        licence = plain_label(self.tr("Workbench is licensed under the Apache License 2.0. It bundles these "
-                                      "components, each under its own licence:"), self, wrap=True)
+        text = plain_label(
+            self.tr(
+                "An air-gapped workbench for cyber threat analysts: an encrypted STIX 2.1 store, "
+                "signed exchange on removable media, cases and reports. It never uses the "
+                "network."
+            ),
+            self,
+            wrap=True,
+        )
+        runtime = plain_label(
+            self.tr("Python {0} · Qt {1} · Qt for Python {2} · {3}").format(
+                platform.python_version(), qVersion(), PySide6.__version__, platform.platform(terse=True)
+            ),
+            self,
+            wrap=True,
+            selectable=True,
+        )
+        licence = plain_label(
+            self.tr(
+                "Workbench is licensed under the Apache License 2.0. It bundles these "
+                "components, each under its own licence:"
+            ),
+            self,
+            wrap=True,
+        )
         table = QTableView(self)
         table.setObjectName("licencesTable")
         table.setAccessibleName(self.tr("Bundled components and their licences"))
-        table.setModel(LicencesModel([(name, installed_version(name), use, lic) for name, use, lic in COMPONENTS],
-                                     table))
+        table.setModel(
+            LicencesModel([(name, installed_version(name), use, lic) for name, use, lic in COMPONENTS], table)
+        )
         read_only_rows(table)
         table.verticalHeader().hide()
         table.horizontalHeader().setStretchLastSection(True)

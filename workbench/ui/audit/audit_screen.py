@@ -104,8 +104,9 @@ class AuditScreen(Screen):
         self.verdict.setStyleSheet("")
         self.verdict.setText(self.tr("Verifying the chain…"))
         self.verdict.show()
-        task = self.context.session.run("verify audit chain", lambda ws, _control: audit_trail.verify(ws.conn),
-                                           lane=Lane.LONG)
+        task = self.context.session.run(
+            "verify audit chain", lambda ws, _control: audit_trail.verify(ws.conn), lane=Lane.LONG
+        )
         task.succeeded.connect(self._verified)
         task.failed.connect(self._verify_failed)
         task.finished.connect(lambda: self.verify_button.setEnabled(True))

@@ -14,9 +14,12 @@ def _build(context):
 SCREEN = ScreenSpec(
     key="cases",
     title=lambda: QCoreApplication.translate("Screens", "Cases"),
-    tooltip=lambda: QCoreApplication.translate("Screens", "Incident and exercise cases: NIS2 and CISA reporting "
-                                               "fields and deadlines, timeline, linked objects, after-action "
-                                               "structure"),
+    tooltip=lambda: QCoreApplication.translate(
+        "Screens",
+        "Incident and exercise cases: NIS2 and CISA reporting "
+        "fields and deadlines, timeline, linked objects, after-action "
+        "structure",
+    ),
     icon="cases",
     factory=_build,
 )

@@ -32,7 +32,9 @@ from workbench.domain.cases.case import RecordKind
 from workbench.domain.cases.fields import to_dict
 from workbench.domain.cases.vocab import CaseKind
 from workbench.domain.deadlines import next_due
-from workbench.services import case_links, case_records, cases
+from workbench.services import cases
+from workbench.services.cases import links as case_links
+from workbench.services.cases import records as case_records
 from workbench.services.workspace import Workspace
 from workbench.ui.cases.case_header import CaseHeader
 from workbench.ui.cases.case_page import CasePage
@@ -48,6 +50,7 @@ from workbench.ui.cases.stage_panel import ReportingTab
 from workbench.ui.common.text import plain_label
 
 logger = logging.getLogger(__name__)
+
 
 class CaseEditor(QWidget):
     case_saved = Signal(str)
@@ -65,8 +68,9 @@ class CaseEditor(QWidget):
         self.dialog: QWidget | None = None
         self._generation = 0
         self.stack = QStackedWidget(self)
-        empty = plain_label(self.tr("Select a case in the list, or create one with New incident or New exercise."),
-                            self, wrap=True)
+        empty = plain_label(
+            self.tr("Select a case in the list, or create one with New incident or New exercise."), self, wrap=True
+        )
         empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         empty.setEnabled(False)
         self.stack.addWidget(empty)
@@ -128,7 +132,8 @@ class CaseEditor(QWidget):
                 tab.edit_requested.connect(self.edit_record)
                 tab.remove_requested.connect(self.remove_record)
             page.timeline.view.entry_activated.connect(
-                lambda kind_key, uid: self.edit_record(RecordKind.parse(kind_key), uid))
+                lambda kind_key, uid: self.edit_record(RecordKind.parse(kind_key), uid)
+            )
             page.linked.link_requested.connect(self.link_from_library)
             page.linked.create_requested.connect(self.create_object)
             page.linked.unlink_requested.connect(self.unlink)
@@ -210,16 +215,22 @@ class CaseEditor(QWidget):
         assert self.header is not None and self.form is not None and self.timeline is not None
         assert self.linked is not None
         self.heading.setText(f"{case.ref} · {case.kind.label}: {case.title}")
-        origin = self.tr("received from {0}, their reference {1}").format(case.origin, case.origin_ref or "-") \
-            if case.origin != "local" else self.tr("created here")
+        origin = (
+            self.tr("received from {0}, their reference {1}").format(case.origin, case.origin_ref or "-")
+            if case.origin != "local"
+            else self.tr("created here")
+        )
         self.subheading.setText(self.tr("STIX id {0} · {1}").format(case.stix_id, origin))
         if not keep_fields:
             self.header.set_case(case)
             details = case.incident if case.kind is CaseKind.INCIDENT else case.exercise
             self.form.set_values(to_dict(details) if details is not None else {})
         for kind, tab in self.records.items():
-            ordered = {RecordKind.EVENT: case.events, RecordKind.STAGE: case.stages,
-                       RecordKind.INJECT: case.injects}.get(kind, case.of(kind))
+            ordered = {
+                RecordKind.EVENT: case.events,
+                RecordKind.STAGE: case.stages,
+                RecordKind.INJECT: case.injects,
+            }.get(kind, case.of(kind))
             tab.set_records(list(ordered))
         if self.reporting is not None:
             self.reporting.set_deadlines(view.deadlines, view.now)
@@ -273,8 +284,12 @@ class CaseEditor(QWidget):
         self.form.clear_marks()
         self.save_button.setEnabled(False)
         ref = case.ref
-        self._change("save case", lambda ws: cases.update_case(ws, ref, fields=fields or None, **header),
-                     self._save_refused, keep_edits=False)
+        self._change(
+            "save case",
+            lambda ws: cases.update_case(ws, ref, fields=fields or None, **header),
+            self._save_refused,
+            keep_edits=False,
+        )
 
     def _save_refused(self, message: str) -> None:
         self.save_button.setEnabled(True)
@@ -291,10 +306,13 @@ class CaseEditor(QWidget):
         if not self.dirty:
             proceed()
             return
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Unsaved changes"),
-                          self.tr("The case {0} has changes that are not saved.").format(self.ref),
-                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                          | QMessageBox.StandardButton.Cancel, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Unsaved changes"),
+            self.tr("The case {0} has changes that are not saved.").format(self.ref),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            self,
+        )
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setObjectName("unsavedBox")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -315,9 +333,14 @@ class CaseEditor(QWidget):
 
     def _record_dialog(self, kind: RecordKind, record: dict[str, Any] | None) -> RecordDialog:
         stage = kind is RecordKind.STAGE
-        dialog = RecordDialog(kind, self, record=record, exclude=("version",) if stage else (),
-                              title=self.tr("Record a report submission") if stage and record is None else None,
-                              ok_text=self.tr("Record") if stage and record is None else None)
+        dialog = RecordDialog(
+            kind,
+            self,
+            record=record,
+            exclude=("version",) if stage else (),
+            title=self.tr("Record a report submission") if stage and record is None else None,
+            ok_text=self.tr("Record") if stage and record is None else None,
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog = dialog
         return dialog
@@ -333,8 +356,11 @@ class CaseEditor(QWidget):
         if kind is RecordKind.INJECT and case.exercise is not None and case.exercise.starts_at is not None:
             dialog.form.editor("planned_at").set_value(case.exercise.starts_at)
         ref = case.ref
-        dialog.submitted.connect(lambda data: self._change(
-            "add record", lambda ws: case_records.add_record(ws, ref, kind, data), dialog.refused, dialog.saved))
+        dialog.submitted.connect(
+            lambda data: self._change(
+                "add record", lambda ws: case_records.add_record(ws, ref, kind, data), dialog.refused, dialog.saved
+            )
+        )
         dialog.open()
         return dialog
 
@@ -351,8 +377,12 @@ class CaseEditor(QWidget):
             if not changes:
                 dialog.saved()
                 return
-            self._change("edit record", lambda ws: case_records.update_record(ws, ref, kind, uid, changes),
-                         dialog.refused, dialog.saved)
+            self._change(
+                "edit record",
+                lambda ws: case_records.update_record(ws, ref, kind, uid, changes),
+                dialog.refused,
+                dialog.saved,
+            )
 
         dialog.submitted.connect(submitted)
         dialog.open()
@@ -362,15 +392,23 @@ class CaseEditor(QWidget):
         if self.view is None:
             return None
         ref = self.view.case.ref
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Remove"),
-                          self.tr("Remove this {0} from the case? The audit log keeps that it was removed.")
-                          .format(kind.label.lower()),
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Remove"),
+            self.tr("Remove this {0} from the case? The audit log keeps that it was removed.").format(
+                kind.label.lower()
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setObjectName("removeBox")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.accepted.connect(lambda: self._change(
-            "remove record", lambda ws: case_records.remove_record(ws, ref, kind, uid), self.error.show_message))
+        box.accepted.connect(
+            lambda: self._change(
+                "remove record", lambda ws: case_records.remove_record(ws, ref, kind, uid), self.error.show_message
+            )
+        )
         box.open()
         return box
 
@@ -383,8 +421,11 @@ class CaseEditor(QWidget):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog = dialog
         ref = self.view.case.ref
-        dialog.submitted.connect(lambda ids: self._change(
-            "link objects", lambda ws: case_links.link_objects(ws, ref, ids), dialog.refused, dialog.saved))
+        dialog.submitted.connect(
+            lambda ids: self._change(
+                "link objects", lambda ws: case_links.link_objects(ws, ref, ids), dialog.refused, dialog.saved
+            )
+        )
         dialog.open()
         return dialog
 
@@ -395,21 +436,30 @@ class CaseEditor(QWidget):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog = dialog
         ref = self.view.case.ref
-        dialog.submitted.connect(lambda obj: self._change(
-            "create object", lambda ws: case_links.create_object(ws, ref, obj), dialog.refused, dialog.saved))
+        dialog.submitted.connect(
+            lambda obj: self._change(
+                "create object", lambda ws: case_links.create_object(ws, ref, obj), dialog.refused, dialog.saved
+            )
+        )
         dialog.open()
         return dialog
 
     def unlink(self, ids: list[str]) -> None:
         if self.view is not None and ids:
             ref = self.view.case.ref
-            self._change("unlink objects", lambda ws: case_links.unlink_objects(ws, ref, ids),
-                         self.error.show_message)
+            self._change("unlink objects", lambda ws: case_links.unlink_objects(ws, ref, ids), self.error.show_message)
 
     # -- running a change --------------------------------------------------------------------------------------
 
-    def _change(self, name: str, work: Callable[[Workspace], Any], refused: Callable[[str], None],
-                done: Callable[[], None] | None = None, *, keep_edits: bool = True) -> None:
+    def _change(
+        self,
+        name: str,
+        work: Callable[[Workspace], Any],
+        refused: Callable[[str], None],
+        done: Callable[[], None] | None = None,
+        *,
+        keep_edits: bool = True,
+    ) -> None:
         """Run ``work`` (one service call, one transaction) then read the case again, off the GUI thread.
 
         ``keep_edits`` keeps unsaved changes to the fields on screen (a record was added meanwhile)."""

@@ -60,8 +60,14 @@ class CaseFilterBar(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search, 2)
-        for widget in (self.kind_box, self.status_box, self.open_check, self.sector_box, self.state_box,
-                       self.reset_button):
+        for widget in (
+            self.kind_box,
+            self.status_box,
+            self.open_check,
+            self.sector_box,
+            self.state_box,
+            self.reset_button,
+        ):
             layout.addWidget(widget)
 
     def _combo(self, name: str, tip: str) -> QComboBox:
@@ -79,7 +85,8 @@ class CaseFilterBar(QWidget):
         self.status_box.addItem(self.tr("Any status"), None)
         seen: set[str] = set()
         groups = {"incident": (IncidentStatus,), "exercise": (ExerciseStatus,)}.get(
-            kind, (IncidentStatus, ExerciseStatus))
+            kind, (IncidentStatus, ExerciseStatus)
+        )
         for vocab in groups:
             for status in vocab:
                 if status.value not in seen:
@@ -92,9 +99,14 @@ class CaseFilterBar(QWidget):
         self._emit()
 
     def current(self) -> CaseFilter:
-        return CaseFilter(kind=self.kind_box.currentData(), status=self.status_box.currentData(),
-                          open_only=self.open_check.isChecked(), sector=self.sector_box.currentData(),
-                          member_state=self.state_box.currentData(), text=self.search.text())
+        return CaseFilter(
+            kind=self.kind_box.currentData(),
+            status=self.status_box.currentData(),
+            open_only=self.open_check.isChecked(),
+            sector=self.sector_box.currentData(),
+            member_state=self.state_box.currentData(),
+            text=self.search.text(),
+        )
 
     def _emit(self) -> None:
         self._delay.stop()

@@ -74,8 +74,12 @@ class CaseHeader(QGroupBox):
         self._loading = False
 
     def values(self) -> dict[str, Any]:
-        return {"title": self.title.text(), "status": self.status.currentData(), "tlp": self.tlp.currentData(),
-                "description": self.description.toPlainText()}
+        return {
+            "title": self.title.text(),
+            "status": self.status.currentData(),
+            "tlp": self.tlp.currentData(),
+            "description": self.description.toPlainText(),
+        }
 
     def changes(self) -> dict[str, Any]:
         """What differs from the case shown, as ``services.cases.update_case`` keywords."""

@@ -66,8 +66,14 @@ class Roles(enum.IntEnum):
 #: The SQL order of each sortable column (``services.cases.list_cases``); the next due report is computed, so its
 #: column does not sort (the deadline panel lists them by due time).
 SORT_KEYS: dict[Columns, str] = {
-    Columns.REF: "ref", Columns.KIND: "kind", Columns.TITLE: "title", Columns.STATUS: "status", Columns.TLP: "tlp",
-    Columns.SECTOR: "sector", Columns.MEMBER_STATE: "member_state", Columns.STARTS: "starts_at",
+    Columns.REF: "ref",
+    Columns.KIND: "kind",
+    Columns.TITLE: "title",
+    Columns.STATUS: "status",
+    Columns.TLP: "tlp",
+    Columns.SECTOR: "sector",
+    Columns.MEMBER_STATE: "member_state",
+    Columns.STARTS: "starts_at",
     Columns.MODIFIED: "modified",
 }
 
@@ -114,9 +120,18 @@ class CaseListModel(PagedListModel[CaseSummary]):
 
         def work(ws: Any, _control: Any) -> list[CaseSummary]:
             return cases.list_cases(
-                ws, kind=flt.kind, status=[flt.status] if flt.status else None, open_only=flt.open_only,
-                sector=flt.sector, member_state=flt.member_state, text=flt.text.strip() or None, limit=size,
-                offset=offset, order=order, descending=descending)
+                ws,
+                kind=flt.kind,
+                status=[flt.status] if flt.status else None,
+                open_only=flt.open_only,
+                sector=flt.sector,
+                member_state=flt.member_state,
+                text=flt.text.strip() or None,
+                limit=size,
+                offset=offset,
+                order=order,
+                descending=descending,
+            )
 
         return work
 
@@ -144,14 +159,25 @@ class CaseListModel(PagedListModel[CaseSummary]):
     # -- ListTableModel ----------------------------------------------------------------------------------------
 
     def headers(self) -> Sequence[str]:
-        return (self.tr("Reference"), self.tr("Title"), self.tr("Status"), self.tr("Next report due"),
-                self.tr("Kind"), self.tr("TLP"), self.tr("Sector"), self.tr("Member State"),
-                self.tr("Aware / starts"), self.tr("Changed"))
+        return (
+            self.tr("Reference"),
+            self.tr("Title"),
+            self.tr("Status"),
+            self.tr("Next report due"),
+            self.tr("Kind"),
+            self.tr("TLP"),
+            self.tr("Sector"),
+            self.tr("Member State"),
+            self.tr("Aware / starts"),
+            self.tr("Changed"),
+        )
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal \
-                and section == Columns.NEXT_DUE:
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (
+            role == Qt.ItemDataRole.ToolTipRole
+            and orientation == Qt.Orientation.Horizontal
+            and section == Columns.NEXT_DUE
+        ):
             return self.tr("The next NIS2 or CIRCIA report an open incident owes (not sortable: see Reports due)")
         return super().headerData(section, orientation, role)
 
@@ -183,7 +209,8 @@ class CaseListModel(PagedListModel[CaseSummary]):
                 return ""
             left = time_left(due.due, self.now)
             return (self.tr("⚠ OVERDUE {0}: {1}") if self.overdue(item) else self.tr("{0}: {1}")).format(
-                due.stage.label, left)
+                due.stage.label, left
+            )
         return format_local(item.modified)
 
     def tooltip(self, item: CaseSummary, column: int) -> str | None:

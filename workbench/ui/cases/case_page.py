@@ -48,9 +48,14 @@ class CasePage(QTabWidget):
             self.records[RecordKind.STAGE] = self.reporting.submissions
             self.addTab(self.reporting, self.tr("Reporting"))
         # The tab of each kind of record (the timeline tab holds the events, the reporting tab the stages).
-        titles = {RecordKind.TASK: self.tr("Tasks"), RecordKind.PARTICIPANT: self.tr("Participants"),
-                  RecordKind.OBJECTIVE: self.tr("Objectives"), RecordKind.INJECT: self.tr("Injects"),
-                  RecordKind.OBSERVATION: self.tr("Observations"), RecordKind.IMPROVEMENT: self.tr("Improvement plan")}
+        titles = {
+            RecordKind.TASK: self.tr("Tasks"),
+            RecordKind.PARTICIPANT: self.tr("Participants"),
+            RecordKind.OBJECTIVE: self.tr("Objectives"),
+            RecordKind.INJECT: self.tr("Injects"),
+            RecordKind.OBSERVATION: self.tr("Observations"),
+            RecordKind.IMPROVEMENT: self.tr("Improvement plan"),
+        }
         for record_kind in RECORD_KINDS[kind]:
             if record_kind in titles:
                 tab = RecordsTab(record_kind)

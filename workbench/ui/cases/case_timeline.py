@@ -25,20 +25,36 @@ def timeline_entries(case: Case, deadlines: list[StageDeadline]) -> list[Timelin
     """Every dated thing of the case, as markers for the timeline view."""
     entries: list[TimelineEntry] = []
     for event in case.events:
-        entries.append(TimelineEntry(Mark.EVENT, event.at, event.title, event.kind.label, event.uid,
-                                     RecordKind.EVENT.value))
+        entries.append(
+            TimelineEntry(Mark.EVENT, event.at, event.title, event.kind.label, event.uid, RecordKind.EVENT.value)
+        )
     for inject in case.injects:
         name = _t("Inject {0}").format(inject.number) if inject.number else _t("Inject")
         label = f"{name}: {inject.description}"
-        entries.append(TimelineEntry(Mark.INJECT_PLANNED, inject.planned_at, label, _t("planned"), inject.uid,
-                                     RecordKind.INJECT.value))
+        entries.append(
+            TimelineEntry(
+                Mark.INJECT_PLANNED, inject.planned_at, label, _t("planned"), inject.uid, RecordKind.INJECT.value
+            )
+        )
         if inject.actual_at is not None:
-            entries.append(TimelineEntry(Mark.INJECT_ACTUAL, inject.actual_at, label, _t("actual"), inject.uid,
-                                         RecordKind.INJECT.value, planned_at=inject.planned_at))
+            entries.append(
+                TimelineEntry(
+                    Mark.INJECT_ACTUAL,
+                    inject.actual_at,
+                    label,
+                    _t("actual"),
+                    inject.uid,
+                    RecordKind.INJECT.value,
+                    planned_at=inject.planned_at,
+                )
+            )
     for stage in case.stages:
         label = _t("{0} sent (v{1})").format(stage.stage.label, stage.version or 1)
-        entries.append(TimelineEntry(Mark.SUBMISSION, stage.submitted_at, label, stage.reference or "", stage.uid,
-                                     RecordKind.STAGE.value))
+        entries.append(
+            TimelineEntry(
+                Mark.SUBMISSION, stage.submitted_at, label, stage.reference or "", stage.uid, RecordKind.STAGE.value
+            )
+        )
     for item in deadlines:
         if item.due is not None:
             entries.append(TimelineEntry(Mark.DUE, item.due, _t("{0} due").format(item.stage.label), item.basis))

@@ -12,7 +12,8 @@ from workbench.domain.cases.case import Case
 from workbench.domain.deadlines import StageDeadline
 from workbench.domain.ids import type_of
 from workbench.domain.tlp import Tlp
-from workbench.services import case_links, cases, library
+from workbench.services import cases, library
+from workbench.services.cases import links as case_links
 from workbench.services.workspace import Workspace
 
 
@@ -41,9 +42,17 @@ def linked_objects(ws: Workspace, ref: str) -> list[LinkedObject]:
     found = []
     for link in case_links.links(ws, ref):
         row = library.row(ws.conn, link.object_id)
-        found.append(LinkedObject(
-            link.object_id, row.type if row else type_of(link.object_id), row.name if row else "",
-            row.tlp if row else None, link.origin, link.linked_at, row is not None))
+        found.append(
+            LinkedObject(
+                link.object_id,
+                row.type if row else type_of(link.object_id),
+                row.name if row else "",
+                row.tlp if row else None,
+                link.origin,
+                link.linked_at,
+                row is not None,
+            )
+        )
     return found
 
 

@@ -52,8 +52,9 @@ class CasesScreen(Screen):
         self.filters.filter_changed.connect(self._filter_changed)
         self.new_incident_button = QPushButton(self.tr("New &incident…"), self)
         self.new_incident_button.setObjectName("newIncident")
-        self.new_incident_button.setToolTip(self.tr("Open an incident case; its reporting clocks start at the time "
-                                                    "of awareness (Ctrl+Shift+N)"))
+        self.new_incident_button.setToolTip(
+            self.tr("Open an incident case; its reporting clocks start at the time of awareness (Ctrl+Shift+N)")
+        )
         self.new_incident_button.clicked.connect(lambda: self.new_case(CaseKind.INCIDENT))
         self.new_exercise_button = QPushButton(self.tr("New e&xercise…"), self)
         self.new_exercise_button.setObjectName("newExercise")
@@ -80,9 +81,17 @@ class CasesScreen(Screen):
         header.setStretchLastSection(True)
         header.setSortIndicatorShown(True)
         header.setSortIndicator(Columns.MODIFIED, Qt.SortOrder.DescendingOrder)
-        for column, width in ((Columns.REF, 112), (Columns.TITLE, 165), (Columns.STATUS, 100),
-                              (Columns.NEXT_DUE, 230), (Columns.KIND, 75), (Columns.TLP, 95), (Columns.SECTOR, 120),
-                              (Columns.MEMBER_STATE, 110), (Columns.STARTS, 150)):
+        for column, width in (
+            (Columns.REF, 112),
+            (Columns.TITLE, 165),
+            (Columns.STATUS, 100),
+            (Columns.NEXT_DUE, 230),
+            (Columns.KIND, 75),
+            (Columns.TLP, 95),
+            (Columns.SECTOR, 120),
+            (Columns.MEMBER_STATE, 110),
+            (Columns.STARTS, 150),
+        ):
             header.resizeSection(column, width)
         self.table.setSortingEnabled(True)
         header.sortIndicatorChanged.connect(self._sort_indicator_changed)
@@ -190,8 +199,11 @@ class CasesScreen(Screen):
 
     def _rows_loaded(self, count: int) -> None:
         if count == 0:
-            self.status.setText(self.tr("No cases match these filters.") if self.model.case_filter != CaseFilter()
-                                else self.tr("No cases yet: create one with New incident or New exercise."))
+            self.status.setText(
+                self.tr("No cases match these filters.")
+                if self.model.case_filter != CaseFilter()
+                else self.tr("No cases yet: create one with New incident or New exercise.")
+            )
         elif self.model.canFetchMore(QModelIndex()):
             self.status.setText(self.tr("{0:,} cases loaded; scroll for more.").format(count))
         else:
@@ -206,8 +218,9 @@ class CasesScreen(Screen):
         selection = self.table.selectionModel()
         selection.blockSignals(True)
         index = self.model.index(row, Columns.REF)
-        selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-                                  | QItemSelectionModel.SelectionFlag.Rows)
+        selection.setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
         selection.blockSignals(False)
         self.table.scrollTo(index)
         self.table.viewport().update()
@@ -247,8 +260,10 @@ class CasesScreen(Screen):
         return dialog
 
     def _create(self, dialog: NewCaseDialog, new: NewCase) -> None:
-        task = self.context.session.run("create case", lambda ws, _control: cases.create_case(
-            ws, new.kind, new.title, fields=new.fields, tlp=new.tlp))
+        task = self.context.session.run(
+            "create case",
+            lambda ws, _control: cases.create_case(ws, new.kind, new.title, fields=new.fields, tlp=new.tlp),
+        )
 
         def created(case: Case) -> None:
             dialog.saved()
@@ -266,8 +281,10 @@ class CasesScreen(Screen):
 
     def _restore_layout(self) -> None:
         settings = self.context.settings
-        for key, splitter, sizes in (("cases/splitter", self.splitter, [625, 615]),
-                                     ("cases/left", self.left_splitter, [420, 260])):
+        for key, splitter, sizes in (
+            ("cases/splitter", self.splitter, [625, 615]),
+            ("cases/left", self.left_splitter, [420, 260]),
+        ):
             state = settings.layout(key)
             if state is None or not splitter.restoreState(state):
                 splitter.setSizes(sizes)

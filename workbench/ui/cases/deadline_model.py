@@ -105,8 +105,14 @@ class DeadlineModel(ListTableModel[DueReport]):
     # -- ListTableModel ----------------------------------------------------------------------------------------
 
     def headers(self) -> Sequence[str]:
-        return (self.tr("State"), self.tr("Case"), self.tr("Report"), self.tr("Time left"),
-                self.tr("Due (local time)"), self.tr("Title"))
+        return (
+            self.tr("State"),
+            self.tr("Case"),
+            self.tr("Report"),
+            self.tr("Time left"),
+            self.tr("Due (local time)"),
+            self.tr("Title"),
+        )
 
     def cell(self, item: DueReport, column: int) -> str:
         if column == Columns.STATE:
@@ -122,8 +128,9 @@ class DeadlineModel(ListTableModel[DueReport]):
         return item.title
 
     def tooltip(self, item: DueReport, column: int) -> str:
-        return (f"{item.ref}: {item.title}\n{item.stage.label} due {format_local(item.due)} ({item.basis})\n"
-                + self.tr("Double-click or Enter opens the case"))
+        return f"{item.ref}: {item.title}\n{item.stage.label} due {format_local(item.due)} ({item.basis})\n" + self.tr(
+            "Double-click or Enter opens the case"
+        )
 
     def background(self, item: DueReport, column: int) -> Any:
         return QBrush(_OVERDUE_BACKGROUND) if self.overdue(item) else None

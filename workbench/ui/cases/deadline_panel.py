@@ -37,8 +37,9 @@ class DeadlinePanel(QWidget):
     case_opened = Signal(str)
     """The reference of the case whose row was double-clicked (or chosen with Enter)."""
 
-    def __init__(self, session: Session, parent: QWidget | None = None,
-                 clock: Callable[[], datetime] = utc_clock) -> None:
+    def __init__(
+        self, session: Session, parent: QWidget | None = None, clock: Callable[[], datetime] = utc_clock
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("deadlinePanel")
         self.session = session
@@ -54,8 +55,9 @@ class DeadlinePanel(QWidget):
         self.table = QTableView(self)
         self.table.setObjectName("deadlineTable")
         self.table.setAccessibleName(self.tr("Reports due"))
-        self.table.setToolTip(self.tr("Each open incident's next due report; overdue ones first. "
-                                      "Double-click or Enter opens the case."))
+        self.table.setToolTip(
+            self.tr("Each open incident's next due report; overdue ones first. Double-click or Enter opens the case.")
+        )
         self.table.setModel(self.model)
         read_only_rows(self.table)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -64,8 +66,13 @@ class DeadlinePanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
-        for column, width in ((Columns.STATE, 92), (Columns.REF, 102), (Columns.STAGE, 140),
-                              (Columns.TIME_LEFT, 155), (Columns.DUE, 150)):
+        for column, width in (
+            (Columns.STATE, 92),
+            (Columns.REF, 102),
+            (Columns.STAGE, 140),
+            (Columns.TIME_LEFT, 155),
+            (Columns.DUE, 150),
+        ):
             header.resizeSection(column, width)
         self.table.activated.connect(self._activated)
         layout = QVBoxLayout(self)
@@ -140,5 +147,6 @@ class DeadlinePanel(QWidget):
 
     def row_texts(self) -> list[tuple[Any, ...]]:
         """What each row shows, column by column (for tests and the accessibility tree alike)."""
-        return [tuple(self.model.index(row, column).data() for column in Columns)
-                for row in range(self.model.rowCount())]
+        return [
+            tuple(self.model.index(row, column).data() for column in Columns) for row in range(self.model.rowCount())
+        ]

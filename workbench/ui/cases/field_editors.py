@@ -191,8 +191,11 @@ class ChoicesEditor(FieldEditor):
         _single(self, self.list)
 
     def value(self) -> list[str] | None:
-        keys = [self.list.item(row).data(Qt.ItemDataRole.UserRole) for row in range(self.list.count())
-                if self.list.item(row).checkState() == Qt.CheckState.Checked]
+        keys = [
+            self.list.item(row).data(Qt.ItemDataRole.UserRole)
+            for row in range(self.list.count())
+            if self.list.item(row).checkState() == Qt.CheckState.Checked
+        ]
         return keys or None
 
     def set_value(self, value: Any) -> None:
@@ -379,8 +382,11 @@ def make_editor(info: FieldInfo, parent: QWidget | None = None) -> FieldEditor:
         assert info.vocab is not None
         # Short codes (ratings P/S/M/U, country codes) are what people say: show them before the words.
         coded = all(len(member.value) <= 2 for member in info.vocab)
-        return ChoiceEditor(info, ((member.value, f"{member.value}: {member.label}" if coded else member.label)
-                                   for member in info.vocab), parent)
+        return ChoiceEditor(
+            info,
+            ((member.value, f"{member.value}: {member.label}" if coded else member.label) for member in info.vocab),
+            parent,
+        )
     if kind is FieldKind.CHOICES:
         assert info.vocab is not None
         return ChoicesEditor(info, ((member.value, member.label) for member in info.vocab), parent)

@@ -21,8 +21,10 @@ from workbench.ui.common.text import plain_label
 
 logger = logging.getLogger(__name__)
 
-_ERROR_STYLE = ("QFrame#formError { background: #fce8e6; border: 1px solid #c5221f; border-radius: 4px; }"
-                " QFrame#formError QLabel { color: #8c1d18; }")
+_ERROR_STYLE = (
+    "QFrame#formError { background: #fce8e6; border: 1px solid #c5221f; border-radius: 4px; }"
+    " QFrame#formError QLabel { color: #8c1d18; }"
+)
 _INVALID_STYLE = "border: 2px solid #c5221f; border-radius: 3px;"
 
 
@@ -68,8 +70,9 @@ class FieldForm(QWidget):
     edited = Signal()
     """The analyst changed a field."""
 
-    def __init__(self, record_class: type, parent: QWidget | None = None, *, exclude: Iterable[str] = (),
-                 sections: bool = True) -> None:
+    def __init__(
+        self, record_class: type, parent: QWidget | None = None, *, exclude: Iterable[str] = (), sections: bool = True
+    ) -> None:
         super().__init__(parent)
         self.record_class = record_class
         left_out = set(exclude)

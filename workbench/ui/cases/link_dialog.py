@@ -185,8 +185,9 @@ class LinkObjectsDialog(QDialog):
         elif len(rows) >= RESULTS:
             self.status.setText(self.tr("The first {0} matches are shown; refine the search.").format(len(rows)))
         else:
-            self.status.setText(self.tr("{0} match(es). Select one or more (Ctrl or Shift) and press Link.")
-                                .format(len(rows)))
+            self.status.setText(
+                self.tr("{0} match(es). Select one or more (Ctrl or Shift) and press Link.").format(len(rows))
+            )
         self._update_ok()
 
     def _search_failed(self, generation: int, failure: TaskFailure) -> None:

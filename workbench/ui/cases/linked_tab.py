@@ -50,8 +50,9 @@ class LinkedModel(ListTableModel[LinkedObject]):
         if column == Columns.TLP:
             return item.tlp.label if item.tlp is not None else ""
         if column == Columns.ORIGIN:
-            return {"library": self.tr("linked from the library"), "created": self.tr("created in the case")
-                    }.get(item.origin, item.origin)
+            return {"library": self.tr("linked from the library"), "created": self.tr("created in the case")}.get(
+                item.origin, item.origin
+            )
         return when_text(item.linked_at)
 
     def tooltip(self, item: LinkedObject, column: int) -> str:
@@ -102,8 +103,12 @@ class LinkedTab(QWidget):
         self.link_button.clicked.connect(self.link_requested)
         self.create_button = QPushButton(self.tr("&Create object…"), self)
         self.create_button.setObjectName("createObject")
-        self.create_button.setToolTip(self.tr("Create an indicator, observable, malware, threat actor, vulnerability "
-                                              "or attack pattern inside this case"))
+        self.create_button.setToolTip(
+            self.tr(
+                "Create an indicator, observable, malware, threat actor, vulnerability "
+                "or attack pattern inside this case"
+            )
+        )
         self.create_button.clicked.connect(self.create_requested)
         self.unlink_button = QPushButton(self.tr("Unlink"), self)
         self.unlink_button.setToolTip(self.tr("Remove the link; the object stays in the library"))

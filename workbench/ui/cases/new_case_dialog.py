@@ -68,23 +68,28 @@ class NewCaseDialog(QDialog):
         self.title.setObjectName("newCaseTitle")
         self.title.setMaxLength(MAX_TEXT)
         self.title.setAccessibleName(self.tr("Title"))
-        self.title.setPlaceholderText(self.tr("What happened, in a few words") if kind is CaseKind.INCIDENT
-                                      else self.tr("The exercise's name"))
+        self.title.setPlaceholderText(
+            self.tr("What happened, in a few words") if kind is CaseKind.INCIDENT else self.tr("The exercise's name")
+        )
         self.tlp = QComboBox(self)
         self.tlp.setObjectName("newCaseTlp")
         self.tlp.setAccessibleName(self.tr("TLP"))
         for level in Tlp:
             self.tlp.addItem(level.label, int(level))
         self.tlp.setCurrentIndex(self.tlp.findData(int(DEFAULT_TLP)))
-        self.form = FieldForm(details, self, exclude=[info.name for info in field_infos(details)
-                                                      if info.name not in wanted])
+        self.form = FieldForm(
+            details, self, exclude=[info.name for info in field_infos(details) if info.name not in wanted]
+        )
         if kind is CaseKind.INCIDENT:
             self.form.editor("awareness_at").set_value(now_minute())
         top = QFormLayout()
         top.addRow(self.tr("&Title *"), self.title)
         top.addRow(self.tr("TL&P"), self.tlp)
-        hint = plain_label(self.tr("Fields marked * are required; times are local. Everything else is filled in "
-                                   "the case afterwards."), self, wrap=True)
+        hint = plain_label(
+            self.tr("Fields marked * are required; times are local. Everything else is filled in the case afterwards."),
+            self,
+            wrap=True,
+        )
         hint.setEnabled(False)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         self.ok_button: QPushButton = buttons.button(QDialogButtonBox.StandardButton.Ok)

@@ -30,14 +30,23 @@ from workbench.ui.cases.field_form import ErrorBanner
 
 #: What can be created, as (STIX type, label); observables have their own list.
 OBJECT_TYPES = (
-    ("indicator", "Indicator"), ("observable", "Observable"), ("malware", "Malware"),
-    ("threat-actor", "Threat actor"), ("vulnerability", "Vulnerability"), ("attack-pattern", "Attack pattern"),
+    ("indicator", "Indicator"),
+    ("observable", "Observable"),
+    ("malware", "Malware"),
+    ("threat-actor", "Threat actor"),
+    ("vulnerability", "Vulnerability"),
+    ("attack-pattern", "Attack pattern"),
 )
 #: Observable types offered, with the property their value goes in.
 OBSERVABLES = (
-    ("ipv4-addr", "IPv4 address", "value"), ("ipv6-addr", "IPv6 address", "value"),
-    ("domain-name", "Domain name", "value"), ("url", "URL", "value"), ("email-addr", "E-mail address", "value"),
-    ("file", "File (SHA-256)", "hashes"), ("mutex", "Mutex", "name"), ("mac-addr", "MAC address", "value"),
+    ("ipv4-addr", "IPv4 address", "value"),
+    ("ipv6-addr", "IPv6 address", "value"),
+    ("domain-name", "Domain name", "value"),
+    ("url", "URL", "value"),
+    ("email-addr", "E-mail address", "value"),
+    ("file", "File (SHA-256)", "hashes"),
+    ("mutex", "Mutex", "name"),
+    ("mac-addr", "MAC address", "value"),
 )
 _EXTERNAL_SOURCE = {"vulnerability": "cve", "attack-pattern": "mitre-attack"}
 
@@ -87,21 +96,26 @@ class CreateObjectDialog(QDialog):
         self.error = ErrorBanner(self)
         self.type_box = self._combo(self.tr("Object type"), [(key, self.tr(label)) for key, label in OBJECT_TYPES])
         self.type_box.setObjectName("objectType")
-        self.observable_box = self._combo(self.tr("Observable type"),
-                                          [(key, self.tr(label)) for key, label, _prop in OBSERVABLES])
+        self.observable_box = self._combo(
+            self.tr("Observable type"), [(key, self.tr(label)) for key, label, _prop in OBSERVABLES]
+        )
         self.name = self._line(self.tr("Name"), self.tr("What analysts call it"))
         self.name.setObjectName("objectName")
         self.value = self._line(self.tr("Value"), self.tr("The address, domain, URL, hash or name observed"))
         self.value.setObjectName("objectValue")
-        self.pattern = self._line(self.tr("Pattern"),
-                                  self.tr("A STIX pattern, e.g. [ipv4-addr:value = '198.51.100.7']"))
+        self.pattern = self._line(
+            self.tr("Pattern"), self.tr("A STIX pattern, e.g. [ipv4-addr:value = '198.51.100.7']")
+        )
         self.pattern.setObjectName("objectPattern")
         self.pattern.setPlaceholderText("[ipv4-addr:value = '198.51.100.7']")
         self.is_family = QCheckBox(self.tr("A malware family (not one sample)"), self)
         self.is_family.setChecked(True)
         self.types: dict[str, QComboBox] = {}
-        for kind, words in (("indicator", vocab.INDICATOR_TYPE), ("malware", vocab.MALWARE_TYPE),
-                            ("threat-actor", vocab.THREAT_ACTOR_TYPE)):
+        for kind, words in (
+            ("indicator", vocab.INDICATOR_TYPE),
+            ("malware", vocab.MALWARE_TYPE),
+            ("threat-actor", vocab.THREAT_ACTOR_TYPE),
+        ):
             box = self._combo(self.tr("Type"), [("", "—"), *((word, word) for word in words)])
             box.setEditable(False)
             self.types[kind] = box
@@ -156,9 +170,13 @@ class CreateObjectDialog(QDialog):
         kind = self.kind()
         observable = kind == "observable"
         shown = {
-            self.observable_box: observable, self.name: not observable, self.value: observable,
-            self.pattern: kind == "indicator", self.is_family: kind == "malware",
-            self.external_id: kind in _EXTERNAL_SOURCE, self.description: not observable,
+            self.observable_box: observable,
+            self.name: not observable,
+            self.value: observable,
+            self.pattern: kind == "indicator",
+            self.is_family: kind == "malware",
+            self.external_id: kind in _EXTERNAL_SOURCE,
+            self.description: not observable,
         }
         shown.update({box: kind == key for key, box in self.types.items()})
         for widget, visible in shown.items():
@@ -169,10 +187,15 @@ class CreateObjectDialog(QDialog):
         kind = self.kind()
         box = self.types.get(kind)
         return {
-            "observable_type": self.observable_box.currentData(), "value": self.value.text(),
-            "name": self.name.text(), "pattern": self.pattern.text(), "description": self.description.toPlainText(),
-            "is_family": self.is_family.isChecked(), "types": box.currentData() if box is not None else None,
-            "external_id": self.external_id.text(), "valid_from": format_stix_timestamp(datetime.now(UTC)),
+            "observable_type": self.observable_box.currentData(),
+            "value": self.value.text(),
+            "name": self.name.text(),
+            "pattern": self.pattern.text(),
+            "description": self.description.toPlainText(),
+            "is_family": self.is_family.isChecked(),
+            "types": box.currentData() if box is not None else None,
+            "external_id": self.external_id.text(),
+            "valid_from": format_stix_timestamp(datetime.now(UTC)),
         }
 
     def accept(self) -> None:  # hand the object on; the dialog closes once it is stored

@@ -21,8 +21,16 @@ class RecordDialog(QDialog):
     submitted = Signal(object)
     """The form's values (field key to JSON value) when OK was pressed; the dialog stays open until ``saved``."""
 
-    def __init__(self, kind: RecordKind, parent: QWidget | None = None, *, record: Mapping[str, Any] | None = None,
-                 exclude: Iterable[str] = (), title: str | None = None, ok_text: str | None = None) -> None:
+    def __init__(
+        self,
+        kind: RecordKind,
+        parent: QWidget | None = None,
+        *,
+        record: Mapping[str, Any] | None = None,
+        exclude: Iterable[str] = (),
+        title: str | None = None,
+        ok_text: str | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("recordDialog")
         self.kind = kind
@@ -38,8 +46,9 @@ class RecordDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(self.form)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
-                                        self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.ok_button: QPushButton = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(ok_text or (self.tr("Save") if record else self.tr("Add")))
         self.ok_button.setDefault(True)

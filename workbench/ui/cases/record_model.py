@@ -39,7 +39,8 @@ class RecordModel(ListTableModel[Any]):
         self.fields = record_columns(kind)
         #: The columns, generated from the declarations: ``Columns.PLANNED_AT`` and so on.
         self.Columns = enum.IntEnum(  # type: ignore[misc]
-            f"{kind.name.title()}Columns", {info.name.upper(): number for number, info in enumerate(self.fields)})
+            f"{kind.name.title()}Columns", {info.name.upper(): number for number, info in enumerate(self.fields)}
+        )
 
     def set_records(self, records: list[Any]) -> None:
         self.set_items(records)
@@ -55,10 +56,13 @@ class RecordModel(ListTableModel[Any]):
     def headers(self) -> Sequence[str]:
         return [info.label + (self.tr(" (local time)") if info.kind is FieldKind.TIME else "") for info in self.fields]
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.fields) and self.fields[section].help:
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (
+            role == Qt.ItemDataRole.ToolTipRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.fields)
+            and self.fields[section].help
+        ):
             return tooltip_text(self.fields[section].help)
         return super().headerData(section, orientation, role)
 

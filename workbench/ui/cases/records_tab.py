@@ -24,8 +24,11 @@ class DeleteKey(QObject):
         table.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
-                and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+        ):
             self._action()
             return True
         return False
@@ -58,7 +61,8 @@ class RecordsTab(QWidget):
         header.setStretchLastSection(True)
         for column, info in enumerate(self.model.fields):
             width = {FieldKind.TIME: 170, FieldKind.DATE: 100, FieldKind.NOTE: 260, FieldKind.COUNT: 80}.get(
-                info.kind, 150)
+                info.kind, 150
+            )
             header.resizeSection(column, width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.activated.connect(self._activated)
@@ -70,8 +74,9 @@ class RecordsTab(QWidget):
         self.edit_button.setToolTip(self.tr("Change the selected {0}").format(noun))
         self.edit_button.clicked.connect(self._edit)
         self.remove_button = QPushButton(self.tr("Remove"), self)
-        self.remove_button.setToolTip(self.tr("Remove the selected {0} (the audit log keeps that it was removed)")
-                                      .format(noun))
+        self.remove_button.setToolTip(
+            self.tr("Remove the selected {0} (the audit log keeps that it was removed)").format(noun)
+        )
         self.remove_button.clicked.connect(self._remove)
         self._delete_key = DeleteKey(self.table, self._remove)
         buttons = QHBoxLayout()

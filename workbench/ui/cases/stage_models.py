@@ -55,7 +55,8 @@ class StageDeadlineModel(ListTableModel[StageDeadline]):
         if state is StageState.LATE:
             assert item.due is not None and item.first_submitted is not None
             return self.tr("✘ Missed (late by {0})").format(
-                time_left(item.due, item.first_submitted).replace(self.tr(" overdue"), ""))
+                time_left(item.due, item.first_submitted).replace(self.tr(" overdue"), "")
+            )
         if state is StageState.OVERDUE:
             assert item.due is not None
             return self.tr("⚠ OVERDUE ({0})").format(time_left(item.due, self.now))
@@ -69,8 +70,14 @@ class StageDeadlineModel(ListTableModel[StageDeadline]):
     # -- ListTableModel ----------------------------------------------------------------------------------------
 
     def headers(self) -> Sequence[str]:
-        return (self.tr("Report"), self.tr("State"), self.tr("Due (local time)"), self.tr("First submitted"),
-                self.tr("Versions"), self.tr("Rule"))
+        return (
+            self.tr("Report"),
+            self.tr("State"),
+            self.tr("Due (local time)"),
+            self.tr("First submitted"),
+            self.tr("Versions"),
+            self.tr("Rule"),
+        )
 
     def cell(self, item: StageDeadline, column: int) -> str:
         if column == Columns.STAGE:

@@ -32,8 +32,11 @@ class ReportingTab(QWidget):
         header.setStretchLastSection(True)
         # A handful of rows (one per report stage): sized to their text, so that "Missed (late by …)" shows whole.
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        note = plain_label(self.tr("The clocks start at the time of awareness (Details). Hours are elapsed hours; "
-                                   "times are local."), self, wrap=True)
+        note = plain_label(
+            self.tr("The clocks start at the time of awareness (Details). Hours are elapsed hours; times are local."),
+            self,
+            wrap=True,
+        )
         note.setEnabled(False)
         self.submissions = RecordsTab(RecordKind.STAGE, self, add_text=self.tr("&Record submission…"))
         self.submissions.add_button.setObjectName("recordSubmission")

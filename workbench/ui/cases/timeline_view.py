@@ -44,13 +44,26 @@ AXIS_HEIGHT = 44.0
 LANE_TITLE = 22.0
 ROW_HEIGHT = 24.0
 LABEL_CHARS = 48
-MIN_PPH = 0.02      # pixels per hour: a year fits in about 175 px
-MAX_PPH = 4000.0    # a minute is 66 px
+MIN_PPH = 0.02  # pixels per hour: a year fits in about 175 px
+MAX_PPH = 4000.0  # a minute is 66 px
 ZOOM_STEP = 1.4
 #: Tick spacings to choose from (the first that leaves ``MIN_TICK_PX`` between ticks).
-TICKS = (timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=30), timedelta(hours=1),
-         timedelta(hours=3), timedelta(hours=6), timedelta(hours=12), timedelta(days=1), timedelta(days=2),
-         timedelta(days=7), timedelta(days=14), timedelta(days=30), timedelta(days=91), timedelta(days=365))
+TICKS = (
+    timedelta(minutes=5),
+    timedelta(minutes=15),
+    timedelta(minutes=30),
+    timedelta(hours=1),
+    timedelta(hours=3),
+    timedelta(hours=6),
+    timedelta(hours=12),
+    timedelta(days=1),
+    timedelta(days=2),
+    timedelta(days=7),
+    timedelta(days=14),
+    timedelta(days=30),
+    timedelta(days=91),
+    timedelta(days=365),
+)
 MIN_TICK_PX = 90.0
 #: How far after the last record a due time still counts for fitting (later ones are scrolled or zoomed to).
 FIT_AHEAD = timedelta(days=4)
@@ -64,7 +77,7 @@ class Mark(enum.Enum):
     INJECT_ACTUAL = "inject-actual"
     SUBMISSION = "submission"
     DUE = "due"
-    BOUNDARY = "boundary"   # awareness, exercise start and end
+    BOUNDARY = "boundary"  # awareness, exercise start and end
 
 
 @dataclass(frozen=True)
@@ -82,8 +95,14 @@ class TimelineEntry:
 
 
 LANES = {Mark.EVENT: 0, Mark.INJECT_PLANNED: 1, Mark.INJECT_ACTUAL: 1, Mark.SUBMISSION: 2, Mark.DUE: 2}
-_COLOURS = {Mark.EVENT: "#1a73e8", Mark.INJECT_PLANNED: "#8e44ad", Mark.INJECT_ACTUAL: "#8e44ad",
-            Mark.SUBMISSION: "#0d652d", Mark.DUE: "#b06000", Mark.BOUNDARY: "#5f6368"}
+_COLOURS = {
+    Mark.EVENT: "#1a73e8",
+    Mark.INJECT_PLANNED: "#8e44ad",
+    Mark.INJECT_ACTUAL: "#8e44ad",
+    Mark.SUBMISSION: "#0d652d",
+    Mark.DUE: "#b06000",
+    Mark.BOUNDARY: "#5f6368",
+}
 
 
 class _Marker(QGraphicsItem):
@@ -166,10 +185,15 @@ class TimelineView(QGraphicsView):
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName(self.tr("Timeline"))
-        self.setAccessibleDescription(self.tr("The table below lists the same events; this view draws them on a "
-                                              "time axis"))
-        self.setToolTip(self.tr("Ctrl+wheel or + and − zoom, 0 fits; wheel or Left and Right scroll; Up and Down "
-                                "select a marker, double-click or Enter opens it"))
+        self.setAccessibleDescription(
+            self.tr("The table below lists the same events; this view draws them on a time axis")
+        )
+        self.setToolTip(
+            self.tr(
+                "Ctrl+wheel or + and − zoom, 0 fits; wheel or Left and Right scroll; Up and Down "
+                "select a marker, double-click or Enter opens it"
+            )
+        )
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
@@ -454,7 +478,9 @@ class TimelineView(QGraphicsView):
         for lane in self.lanes:
             y = top + lane.top + 15
             box = painter.fontMetrics().boundingRect(lane.title)
-            painter.fillRect(QRectF(2, y - box.height() + 3, box.width() + 8, box.height() + 2),
-                             self.palette().color(QPalette.ColorRole.Base))
+            painter.fillRect(
+                QRectF(2, y - box.height() + 3, box.width() + 8, box.height() + 2),
+                self.palette().color(QPalette.ColorRole.Base),
+            )
             painter.drawText(QPointF(6, y), lane.title)
         painter.restore()

@@ -19,16 +19,18 @@ def _box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str, 
 
 def show_error(parent: QWidget | None, text: str, *, title: str | None = None, detail: str = "") -> QMessageBox:
     """A modal error box (opened, not waited for: the caller goes on, the analyst closes it)."""
-    box = _box(parent, QMessageBox.Icon.Warning, title or QCoreApplication.translate("Dialogs", "Workbench"),
-               text, detail)
+    box = _box(
+        parent, QMessageBox.Icon.Warning, title or QCoreApplication.translate("Dialogs", "Workbench"), text, detail
+    )
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box
 
 
 def show_info(parent: QWidget | None, text: str, *, title: str | None = None, detail: str = "") -> QMessageBox:
-    box = _box(parent, QMessageBox.Icon.Information, title or QCoreApplication.translate("Dialogs", "Workbench"),
-               text, detail)
+    box = _box(
+        parent, QMessageBox.Icon.Information, title or QCoreApplication.translate("Dialogs", "Workbench"), text, detail
+    )
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box

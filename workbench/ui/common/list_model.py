@@ -98,16 +98,22 @@ class ListTableModel(TableModel, Generic[T]):
             names.update({int(role): QByteArray(role.name.lower().encode()) for role in self.Roles})
         return names
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(self.Columns):
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.Columns)
+        ):
             return self.headers()[section]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid() or not 0 <= index.row() < len(self._items) \
-                or not 0 <= index.column() < len(self.Columns):
+        if (
+            not index.isValid()
+            or index.parent().isValid()
+            or not 0 <= index.row() < len(self._items)
+            or not 0 <= index.column() < len(self.Columns)
+        ):
             return None
         item = self._items[index.row()]
         column = index.column()

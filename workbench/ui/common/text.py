@@ -13,16 +13,18 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 
-def plain_label(text: str = "", parent: QWidget | None = None, *, wrap: bool = False,
-                selectable: bool = False) -> QLabel:
+def plain_label(
+    text: str = "", parent: QWidget | None = None, *, wrap: bool = False, selectable: bool = False
+) -> QLabel:
     """A ``QLabel`` that shows its text literally."""
     label = QLabel(parent)
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setText(text)
     label.setWordWrap(wrap)
     if selectable:
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
-                                      | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
     return label
 
 

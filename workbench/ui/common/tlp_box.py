@@ -12,8 +12,9 @@ from workbench.domain.tlp import Tlp
 class TlpBox(QComboBox):
     """Offers ``levels`` (all by default); ``level()`` is the chosen one."""
 
-    def __init__(self, parent: QWidget | None = None, *, levels: Iterable[Tlp] = tuple(Tlp),
-                 selected: Tlp | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, levels: Iterable[Tlp] = tuple(Tlp), selected: Tlp | None = None
+    ) -> None:
         super().__init__(parent)
         self.set_levels(levels, selected)
 

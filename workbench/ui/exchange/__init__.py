@@ -15,8 +15,10 @@ SCREEN = ScreenSpec(
     key="exchange",
     title=lambda: QCoreApplication.translate("Screens", "Exchange"),
     tooltip=lambda: QCoreApplication.translate(
-        "Screens", "Inbox: signed packages on removable media or in a folder, verified before import. Outbox: the "
-                   "export wizard and the packages sent, with their delivery"),
+        "Screens",
+        "Inbox: signed packages on removable media or in a folder, verified before import. Outbox: the "
+        "export wizard and the packages sent, with their delivery",
+    ),
     icon="exchange",
     factory=_build,
 )

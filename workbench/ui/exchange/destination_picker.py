@@ -51,8 +51,9 @@ class DestinationPicker(QWidget):
         self.volumes.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.volumes.setMaximumHeight(140)
         self.volumes.selectionModel().currentRowChanged.connect(self._volume_chosen)
-        self.no_volumes = plain_label(self.tr("No removable volume is mounted. Insert a USB stick, or choose a "
-                                              "folder."), self, wrap=True)
+        self.no_volumes = plain_label(
+            self.tr("No removable volume is mounted. Insert a USB stick, or choose a folder."), self, wrap=True
+        )
         self.folder = QLineEdit(folder, self)
         self.folder.setObjectName("destinationFolder")
         self.folder.setAccessibleName(self.tr("Destination folder"))
@@ -127,7 +128,8 @@ class DestinationPicker(QWidget):
         free = self.free_bytes()
         if free is not None and free < self._needed:
             return self.tr("Not enough free space: the package needs about {0}, {1} is free.").format(
-                size_text(self._needed), size_text(free))
+                size_text(self._needed), size_text(free)
+            )
         return None
 
     def _update(self) -> None:

@@ -24,8 +24,7 @@ logger = logging.getLogger(__name__)
 
 
 class ExchangeScreen(Screen):
-    def __init__(self, context: AppContext, parent: QWidget | None = None, *,
-                 media: MediaSource | None = None) -> None:
+    def __init__(self, context: AppContext, parent: QWidget | None = None, *, media: MediaSource | None = None) -> None:
         super().__init__(context, parent)
         self.setObjectName("exchangeScreen")
         self.setAccessibleName(self.tr("Exchange"))
@@ -89,8 +88,11 @@ class ExchangeScreen(Screen):
         state = settings.layout("exchange/inbox_splitter")
         if state is not None:
             self.inbox.splitter.restoreState(state)
-        for name, table in (("found", self.inbox.found_table), ("received", self.inbox.received_table),
-                            ("outbox", self.outbox.table)):
+        for name, table in (
+            ("found", self.inbox.found_table),
+            ("received", self.inbox.received_table),
+            ("outbox", self.outbox.table),
+        ):
             header = settings.layout(f"exchange/{name}_header")
             if header is not None:
                 table.horizontalHeader().restoreState(header)
@@ -98,6 +100,9 @@ class ExchangeScreen(Screen):
     def save_layout(self) -> None:
         settings = self.context.settings
         settings.save_layout("exchange/inbox_splitter", self.inbox.splitter.saveState())
-        for name, table in (("found", self.inbox.found_table), ("received", self.inbox.received_table),
-                            ("outbox", self.outbox.table)):
+        for name, table in (
+            ("found", self.inbox.found_table),
+            ("received", self.inbox.received_table),
+            ("outbox", self.outbox.table),
+        ):
             settings.save_layout(f"exchange/{name}_header", table.horizontalHeader().saveState())

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 
 from workbench.domain.tlp import Tlp
 from workbench.services import cases, exchange
-from workbench.services.case_exchange import CaseSelection
 from workbench.services.cases import CaseSummary
+from workbench.services.cases.exchange import CaseSelection
 from workbench.services.exchange import Partner, Selection
 from workbench.ui.common.text import one_line, plain_label
 from workbench.ui.common.tlp_box import TlpBox
@@ -62,8 +62,9 @@ class RecipientPage(QWizardPage):
     def initializePage(self) -> None:
         if self._loaded:
             return
-        task = self._wizard.session.run("export partners", lambda ws, _control: (
-            exchange.list_partners(ws.conn), cases.list_cases(ws, limit=500)))
+        task = self._wizard.session.run(
+            "export partners", lambda ws, _control: (exchange.list_partners(ws.conn), cases.list_cases(ws, limit=500))
+        )
         task.succeeded.connect(self._loaded_partners)
         task.failed.connect(lambda failure: self.status.setText(failure.message))
 
@@ -133,8 +134,12 @@ class SelectionPage(QWizardPage):
         super().__init__(wizard)
         self._wizard = wizard
         self.setTitle(self.tr("What to export"))
-        self.setSubTitle(self.tr("The objects chosen, with what they reference and the relationships between them. "
-                                 "The marking check comes next."))
+        self.setSubTitle(
+            self.tr(
+                "The objects chosen, with what they reference and the relationships between them. "
+                "The marking check comes next."
+            )
+        )
         count = len(wizard.library_selection)
         self.all_button = QRadioButton(self.tr("&Everything in the library"), self)
         self.query_button = QRadioButton(self.tr("Objects found by a &search:"), self)
@@ -209,8 +214,9 @@ class OptionsPage(QWizardPage):
         self.setSubTitle(self.tr("They change what the marking check lets leave, and how the package is written."))
         self.history = QCheckBox(self.tr("Include older &versions (the objects' history)"), self)
         self.history.setChecked(True)
-        self.sanitize = QCheckBox(self.tr("&Sanitise: drop internal notes, custom x_ properties and local-only "
-                                          "labels"), self)
+        self.sanitize = QCheckBox(
+            self.tr("&Sanitise: drop internal notes, custom x_ properties and local-only labels"), self
+        )
         self.tar = QCheckBox(self.tr("Write one .&tar file instead of a folder"), self)
         self.tar.setToolTip(self.tr("An uncompressed tar of the package folder, easier to carry on some media"))
         self.unmarked = TlpBox(self, selected=Tlp.AMBER)

@@ -60,8 +60,11 @@ class CheckPage(QWizardPage):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        for column, width in ((HeldBackModel.Columns.OBJECT, 250), (HeldBackModel.Columns.TYPE, 100),
-                              (HeldBackModel.Columns.VERSION, 90)):
+        for column, width in (
+            (HeldBackModel.Columns.OBJECT, 250),
+            (HeldBackModel.Columns.TYPE, 100),
+            (HeldBackModel.Columns.VERSION, 90),
+        ):
             header.resizeSection(column, width)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
@@ -79,10 +82,20 @@ class CheckPage(QWizardPage):
         self.busy.show()
         self.completeChanged.emit()
         choices = self._wizard.choices()
-        task = self._wizard.session.run("export preview", lambda ws, control: exchange.preview_export(
-            ws, choices.recipient, choices.selection, tlp_max=choices.tlp_max, unmarked_as=choices.unmarked_as,
-            include_history=choices.include_history, sanitize=choices.sanitize, cancel=control.cancelled),
-            lane=Lane.LONG)
+        task = self._wizard.session.run(
+            "export preview",
+            lambda ws, control: exchange.preview_export(
+                ws,
+                choices.recipient,
+                choices.selection,
+                tlp_max=choices.tlp_max,
+                unmarked_as=choices.unmarked_as,
+                include_history=choices.include_history,
+                sanitize=choices.sanitize,
+                cancel=control.cancelled,
+            ),
+            lane=Lane.LONG,
+        )
         self._task = task
         task.succeeded.connect(lambda preview: self._checked(task, preview))
         task.failed.connect(lambda failure: self._failed(task, failure))
@@ -107,9 +120,16 @@ class CheckPage(QWizardPage):
         self.preview = preview
         self.model.set_items(preview.held_back)
         highest = preview.highest.label if preview.highest is not None else self.tr("nothing")
-        text = self.tr("{0:,} object version(s) of {1} leave for {2} (ceiling {3}, highest marking in the package "
-                       "{4}), about {5}.").format(preview.object_count, preview.selection, preview.recipient,
-                                                  preview.ceiling.label, highest, size_text(preview.estimated_size))
+        text = self.tr(
+            "{0:,} object version(s) of {1} leave for {2} (ceiling {3}, highest marking in the package {4}), about {5}."
+        ).format(
+            preview.object_count,
+            preview.selection,
+            preview.recipient,
+            preview.ceiling.label,
+            highest,
+            size_text(preview.estimated_size),
+        )
         if preview.held_back:
             text += "\n" + self.tr("{0:,} held back, listed below with the reason.").format(len(preview.held_back))
         else:
@@ -137,8 +157,12 @@ class DestinationPage(QWizardPage):
         super().__init__(wizard)
         self._wizard = wizard
         self.setTitle(self.tr("Destination"))
-        self.setSubTitle(self.tr("The package is written under a temporary name, read back and verified, and only "
-                                 "then named; a failure leaves nothing that verifies."))
+        self.setSubTitle(
+            self.tr(
+                "The package is written under a temporary name, read back and verified, and only "
+                "then named; a failure leaves nothing that verifies."
+            )
+        )
         self.picker = DestinationPicker(wizard.media, self, folder=folder)
         self.picker.destination_changed.connect(self.completeChanged)
         layout = QVBoxLayout(self)
@@ -162,8 +186,7 @@ class WritePage(QWizardPage):
         super().__init__(wizard)
         self._wizard = wizard
         self.setTitle(self.tr("Writing the package"))
-        self.setSubTitle(self.tr("It counts as written only once it has been read back from the medium and "
-                                 "verified."))
+        self.setSubTitle(self.tr("It counts as written only once it has been read back from the medium and verified."))
         self.label = plain_label("", self, wrap=True, selectable=True)
         self.label.setObjectName("writeResult")
         self.label.setAccessibleName(self.tr("Export result"))
@@ -195,11 +218,24 @@ class WritePage(QWizardPage):
         dest = wizard.destination()
         choices = wizard.choices()
         self.label.setText(self.tr("Writing the package for {0} into {1}…").format(choices.recipient, dest))
-        task = wizard.session.run("export", lambda ws, control: exchange.export_package(
-            ws, dest, choices.recipient, choices.selection, tlp_max=choices.tlp_max, unmarked_as=choices.unmarked_as,
-            include_history=choices.include_history, sanitize=choices.sanitize, tar=choices.tar,
-            validity_days=choices.validity_days, cancel=control.cancelled,
-            progress=lambda stage, done, total: control.progress(done, total, stage_text(stage))), lane=Lane.LONG)
+        task = wizard.session.run(
+            "export",
+            lambda ws, control: exchange.export_package(
+                ws,
+                dest,
+                choices.recipient,
+                choices.selection,
+                tlp_max=choices.tlp_max,
+                unmarked_as=choices.unmarked_as,
+                include_history=choices.include_history,
+                sanitize=choices.sanitize,
+                tar=choices.tar,
+                validity_days=choices.validity_days,
+                cancel=control.cancelled,
+                progress=lambda stage, done, total: control.progress(done, total, stage_text(stage)),
+            ),
+            lane=Lane.LONG,
+        )
         self._task = task
         task.progressed.connect(self._progressed)
         task.succeeded.connect(self._written)
@@ -229,11 +265,22 @@ class WritePage(QWizardPage):
         self.label.setText(self.tr("✔ Written and verified: {0}").format(result.path.name))
         held = self.tr("; {0:,} held back").format(len(result.held_back)) if result.held_back else ""
         cleaned = self.tr("; {0:,} sanitised").format(result.sanitized) if result.sanitized else ""
-        self.body.setText(self.tr(
-            "In {0}\n\nPackage {1} for {2}: {3:,} object version(s), {4}, ceiling {5}, expires {6} UTC{7}{8}.\n\n"
-            "Carry it to {2}; their receipt, recorded from the Inbox, marks it delivered in the Outbox.").format(
-            result.path.parent, result.sequence, result.recipient, result.object_count, size_text(result.size),
-            result.tlp_ceiling.label, when_text(result.expires), held, cleaned))
+        self.body.setText(
+            self.tr(
+                "In {0}\n\nPackage {1} for {2}: {3:,} object version(s), {4}, ceiling {5}, expires {6} UTC{7}{8}.\n\n"
+                "Carry it to {2}; their receipt, recorded from the Inbox, marks it delivered in the Outbox."
+            ).format(
+                result.path.parent,
+                result.sequence,
+                result.recipient,
+                result.object_count,
+                size_text(result.size),
+                result.tlp_ceiling.label,
+                when_text(result.expires),
+                held,
+                cleaned,
+            )
+        )
         self._wizard.written(result)
         self.completeChanged.emit()
 
@@ -242,10 +289,18 @@ class WritePage(QWizardPage):
         self.bar.hide()
         self._wizard.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, False)
         self.label.setStyleSheet(_style(REFUSED_COLOUR.name()))
-        self.label.setText(self.tr("The package was not written: {0}\nNothing that verifies is on the medium. Go "
-                                   "back to choose another destination.").format(failure.message))
-        show_error(self, failure.message, title=self.tr("Export failed"),
-                   detail=self.tr("Nothing that verifies was left on the medium."))
+        self.label.setText(
+            self.tr(
+                "The package was not written: {0}\nNothing that verifies is on the medium. Go "
+                "back to choose another destination."
+            ).format(failure.message)
+        )
+        show_error(
+            self,
+            failure.message,
+            title=self.tr("Export failed"),
+            detail=self.tr("Nothing that verifies was left on the medium."),
+        )
         self._wizard.write_ended(cancelled=False)
         self.completeChanged.emit()
 

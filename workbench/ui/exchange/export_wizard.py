@@ -54,8 +54,15 @@ class ExportWizard(QWizard):
     class Pages:
         RECIPIENT, SELECTION, OPTIONS, CHECK, DESTINATION, WRITE = range(6)
 
-    def __init__(self, session: Session, settings: Settings, media: MediaSource, *,
-                 library_selection: list[str] | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        settings: Settings,
+        media: MediaSource,
+        *,
+        library_selection: list[str] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("exportWizard")
         self.setWindowTitle(self.tr("Export a package for a partner"))
@@ -78,8 +85,16 @@ class ExportWizard(QWizard):
         self.check_page = CheckPage(self)
         self.destination_page = DestinationPage(self, settings.value(LAST_FOLDER_KEY, ""))
         self.write_page = WritePage(self)
-        for number, page in enumerate((self.recipient_page, self.selection_page, self.options_page,
-                                       self.check_page, self.destination_page, self.write_page)):
+        for number, page in enumerate(
+            (
+                self.recipient_page,
+                self.selection_page,
+                self.options_page,
+                self.check_page,
+                self.destination_page,
+                self.write_page,
+            )
+        ):
             self.setPage(number, page)
         self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("&Close"))
         session.locking.connect(self._locking)
@@ -89,10 +104,14 @@ class ExportWizard(QWizard):
     def choices(self) -> ExportChoices:
         options = self.options_page
         return ExportChoices(
-            recipient=self.recipient_page.partner_name(), tlp_max=self.recipient_page.ceiling(),
-            selection=self.selection_page.selection(), unmarked_as=options.unmarked_as(),
-            include_history=options.history.isChecked(), sanitize=options.sanitize.isChecked(),
-            tar=options.tar.isChecked(), validity_days=options.validity.value(),
+            recipient=self.recipient_page.partner_name(),
+            tlp_max=self.recipient_page.ceiling(),
+            selection=self.selection_page.selection(),
+            unmarked_as=options.unmarked_as(),
+            include_history=options.history.isChecked(),
+            sanitize=options.sanitize.isChecked(),
+            tar=options.tar.isChecked(),
+            validity_days=options.validity.value(),
         )
 
     def destination(self) -> Path | None:

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.app.tasks import Lane, TaskControl, TaskFailure, TaskHandle
-from workbench.services import exchange, inbox_scan
-from workbench.services.exchange import InboxEntry
-from workbench.services.inbox_scan import FoundItem, ScanResult
+from workbench.services import exchange
+from workbench.services.exchange import InboxEntry, inbox_scan
+from workbench.services.exchange.inbox_scan import FoundItem, ScanResult
 from workbench.services.keys import format_fingerprint
 from workbench.services.workspace import Workspace
 from workbench.ui.common.list_model import ListTableModel, size_text, when_text
@@ -39,8 +39,9 @@ logger = logging.getLogger(__name__)
 FOLDER_KEY = "exchange/inbox_folder"
 
 
-def make_table(parent: QWidget, model: ListTableModel, name: str, accessible: str,
-               widths: dict[int, int]) -> QTableView:
+def make_table(
+    parent: QWidget, model: ListTableModel, name: str, accessible: str, widths: dict[int, int]
+) -> QTableView:
     """A read-only, row-selecting table as every exchange list has it."""
     table = QTableView(parent)
     table.setObjectName(name)
@@ -60,21 +61,28 @@ def make_table(parent: QWidget, model: ListTableModel, name: str, accessible: st
 
 def item_details(item: FoundItem) -> str:
     """Everything known about a found item, as plain text for the pane under the table."""
-    lines = [f"{kind_text(item.kind)} {item.name}", f"Found in {item.origin} ({size_text(item.size)})",
-             verdict_text(item)]
+    lines = [
+        f"{kind_text(item.kind)} {item.name}",
+        f"Found in {item.origin} ({size_text(item.size)})",
+        verdict_text(item),
+    ]
     verdict, receipt = item.verdict, item.receipt
     if verdict is not None:
-        lines += [f"Signed by {item.partner} with key {format_fingerprint(verdict.producer.key_id)}",
-                  f"Producer named inside: {verdict.producer.name}",
-                  f"Sequence {verdict.sequence}, created {when_text(verdict.created)} UTC, "
-                  f"expires {when_text(verdict.expires)} UTC",
-                  f"TLP ceiling {verdict.tlp_ceiling.label}, {verdict.object_count:,} objects",
-                  f"Package id {verdict.package_id}"]
+        lines += [
+            f"Signed by {item.partner} with key {format_fingerprint(verdict.producer.key_id)}",
+            f"Producer named inside: {verdict.producer.name}",
+            f"Sequence {verdict.sequence}, created {when_text(verdict.created)} UTC, "
+            f"expires {when_text(verdict.expires)} UTC",
+            f"TLP ceiling {verdict.tlp_ceiling.label}, {verdict.object_count:,} objects",
+            f"Package id {verdict.package_id}",
+        ]
         lines += [f"Warning: {warning}" for warning in verdict.warnings]
     if receipt is not None:
-        lines += [f"Receipt from {item.partner}, created {when_text(receipt.created)} UTC, for package "
-                  f"{receipt.sequence} ({receipt.package_id})",
-                  f"They stored {receipt.imported}, {receipt.unchanged} unchanged, {receipt.refused} refused"]
+        lines += [
+            f"Receipt from {item.partner}, created {when_text(receipt.created)} UTC, for package "
+            f"{receipt.sequence} ({receipt.package_id})",
+            f"They stored {receipt.imported}, {receipt.unchanged} unchanged, {receipt.refused} refused",
+        ]
     return "\n".join(lines)
 
 
@@ -82,8 +90,9 @@ class InboxPanel(QWidget):
     scanned = Signal(object)
     """The ``ScanResult`` now shown."""
 
-    def __init__(self, context: AppContext, media: MediaSource, importer: PackageImportController,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, context: AppContext, media: MediaSource, importer: PackageImportController, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("inboxPanel")
         self.context = context
@@ -112,9 +121,22 @@ class InboxPanel(QWidget):
 
         self.found = FoundItemsModel(self)
         columns = FoundItemsModel.Columns
-        self.found_table = make_table(self, self.found, "foundTable", self.tr("Packages and receipts found"), {
-            columns.KIND: 75, columns.FROM: 230, columns.SEQUENCE: 75, columns.CREATED: 125, columns.TLP: 100,
-            columns.OBJECTS: 70, columns.VERDICT: 280, columns.ITEM: 150})
+        self.found_table = make_table(
+            self,
+            self.found,
+            "foundTable",
+            self.tr("Packages and receipts found"),
+            {
+                columns.KIND: 75,
+                columns.FROM: 230,
+                columns.SEQUENCE: 75,
+                columns.CREATED: 125,
+                columns.TLP: 100,
+                columns.OBJECTS: 70,
+                columns.VERDICT: 280,
+                columns.ITEM: 150,
+            },
+        )
         self.found_table.setToolTip(self.tr("Select an item to see its verdict; Enter or double-click imports it"))
         self.found_table.selectionModel().currentRowChanged.connect(self._found_changed)
         self.found_table.activated.connect(lambda _index: self.import_selected())
@@ -125,8 +147,9 @@ class InboxPanel(QWidget):
         self.details.setAccessibleName(self.tr("Verdict of the selected item"))
         self.import_button = QPushButton(self.tr("I&mport…"), self)
         self.import_button.setObjectName("importButton")
-        self.import_button.setToolTip(self.tr("Preview what the package brings, then import it on confirmation; "
-                                              "record a receipt"))
+        self.import_button.setToolTip(
+            self.tr("Preview what the package brings, then import it on confirmation; record a receipt")
+        )
         self.import_button.clicked.connect(self.import_selected)
         actions = QHBoxLayout()
         actions.addWidget(self.status, 1)
@@ -134,8 +157,13 @@ class InboxPanel(QWidget):
 
         self.received = ReceivedModel(self)
         rcolumns = ReceivedModel.Columns
-        self.received_table = make_table(self, self.received, "receivedTable", self.tr("Packages received"), {
-            rcolumns.IMPORTED_AT: 130, rcolumns.FROM: 230, rcolumns.SEQUENCE: 70, rcolumns.TLP: 100})
+        self.received_table = make_table(
+            self,
+            self.received,
+            "receivedTable",
+            self.tr("Packages received"),
+            {rcolumns.IMPORTED_AT: 130, rcolumns.FROM: 230, rcolumns.SEQUENCE: 70, rcolumns.TLP: 100},
+        )
         self.received_table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
         self.receipt_button = QPushButton(self.tr("&Write receipt…"), self)
         self.receipt_button.setObjectName("receiptButton")
@@ -193,8 +221,12 @@ class InboxPanel(QWidget):
         def work(ws: Workspace, control: TaskControl) -> ScanResult:
             # The volumes are read here too: statvfs on a failing stick can hang, never on the GUI thread.
             where = inbox_scan.places(folders, proc_root=proc_root, sys_root=sys_root)
-            return inbox_scan.scan(ws, where, cancel=control.cancelled,
-                                   progress=lambda done, total, name: control.progress(done, total, name))
+            return inbox_scan.scan(
+                ws,
+                where,
+                cancel=control.cancelled,
+                progress=lambda done, total, name: control.progress(done, total, name),
+            )
 
         task = self.context.session.run("inbox scan", work, lane=Lane.LONG)
         self._scan_task = task
@@ -204,8 +236,9 @@ class InboxPanel(QWidget):
 
     def _scan_progressed(self, task: TaskHandle, progress: object) -> None:
         if task is self._scan_task and getattr(progress, "total", 0):
-            self.status.setText(self.tr("Verifying item {0} of {1}: {2}").format(
-                progress.done + 1, progress.total, progress.message))
+            self.status.setText(
+                self.tr("Verifying item {0} of {1}: {2}").format(progress.done + 1, progress.total, progress.message)
+            )
 
     def _scanned(self, task: TaskHandle, result: ScanResult) -> None:
         if task is not self._scan_task:
@@ -216,8 +249,11 @@ class InboxPanel(QWidget):
         self.found.set_items(result.items)
         self._show_places(list(result.places))
         ready = sum(1 for item in result.items if item.state.importable)
-        text = (self.tr("{0} item(s) found, {1} ready to import.").format(len(result.items), ready)
-                if result.items else self.tr("No package or receipt found. Insert a USB stick or choose a folder."))
+        text = (
+            self.tr("{0} item(s) found, {1} ready to import.").format(len(result.items), ready)
+            if result.items
+            else self.tr("No package or receipt found. Insert a USB stick or choose a folder.")
+        )
         self.status.setText(" ".join([text, *result.problems]))
         rows = [row for row, item in enumerate(result.items) if selected is not None and item.path == selected.path]
         if rows or result.items:
@@ -237,8 +273,11 @@ class InboxPanel(QWidget):
             where = [inbox_scan.Place(folder, str(folder)) for folder in self.folders]
         volumes = [place.label for place in where if place.volume is not None]
         folders = [place.label for place in where if place.volume is None]
-        parts = [self.tr("removable volumes: {0}").format(", ".join(volumes)) if volumes
-                 else self.tr("no removable volume mounted")]
+        parts = [
+            self.tr("removable volumes: {0}").format(", ".join(volumes))
+            if volumes
+            else self.tr("no removable volume mounted")
+        ]
         if folders:
             parts.append(self.tr("folder: {0}").format(", ".join(folders)))
         self.places.setText(self.tr("Looking in {0}.").format("; ".join(parts)))
@@ -285,8 +324,9 @@ class InboxPanel(QWidget):
     def _update_buttons(self) -> None:
         item = self.selected_item()
         self.import_button.setEnabled(item is not None)
-        self.import_button.setText(self.tr("Record recei&pt…") if item is not None and item.receipt is not None
-                                   else self.tr("I&mport…"))
+        self.import_button.setText(
+            self.tr("Record recei&pt…") if item is not None and item.receipt is not None else self.tr("I&mport…")
+        )
         entry = self.selected_received()
         self.receipt_button.setEnabled(entry is not None)
 
@@ -310,6 +350,7 @@ class InboxPanel(QWidget):
         return dialog
 
     def _receipt_written(self, written: exchange.ReceiptWritten) -> None:
-        self.context.status(self.tr("Receipt written and verified: {0} in {1}").format(written.path.name,
-                                                                                        written.path.parent))
+        self.context.status(
+            self.tr("Receipt written and verified: {0} in {1}").format(written.path.name, written.path.parent)
+        )
         self.reload()

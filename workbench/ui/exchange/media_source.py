@@ -26,8 +26,14 @@ class MediaSource(QObject):
     volumes_changed = Signal()
     """The mount table changed: a volume came or went (read ``volumes()`` again)."""
 
-    def __init__(self, parent: QObject | None = None, *, proc_root: str | os.PathLike[str] = "/proc",
-                 sys_root: str | os.PathLike[str] = "/sys", interval_ms: int = INTERVAL_MS) -> None:
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        proc_root: str | os.PathLike[str] = "/proc",
+        sys_root: str | os.PathLike[str] = "/sys",
+        interval_ms: int = INTERVAL_MS,
+    ) -> None:
         super().__init__(parent)
         self.proc_root = Path(proc_root)
         self.sys_root = Path(sys_root)

@@ -10,7 +10,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QBrush, QColor
 
 from workbench.services.exchange import HeldBack, InboxEntry, OutboxEntry, Volume
-from workbench.services.inbox_scan import FoundItem, ItemKind, ItemState
+from workbench.services.exchange.inbox_scan import FoundItem, ItemKind, ItemState
 from workbench.ui.common.list_model import ListTableModel, size_text, when_text
 
 REFUSED_COLOUR = QColor("#c5221f")
@@ -60,8 +60,17 @@ class FoundItemsModel(ListTableModel[FoundItem]):
     numeric = frozenset({Columns.SEQUENCE, Columns.OBJECTS})
 
     def headers(self) -> Sequence[str]:
-        return (self.tr("Kind"), self.tr("From"), self.tr("Sequence"), self.tr("Created (UTC)"),
-                self.tr("TLP ceiling"), self.tr("Objects"), self.tr("Verdict"), self.tr("Item"), self.tr("Found in"))
+        return (
+            self.tr("Kind"),
+            self.tr("From"),
+            self.tr("Sequence"),
+            self.tr("Created (UTC)"),
+            self.tr("TLP ceiling"),
+            self.tr("Objects"),
+            self.tr("Verdict"),
+            self.tr("Item"),
+            self.tr("Found in"),
+        )
 
     def cell(self, item: FoundItem, column: int) -> str:
         verdict, receipt = item.verdict, item.receipt
@@ -122,16 +131,29 @@ class ReceivedModel(ListTableModel[InboxEntry]):
     numeric = frozenset({Columns.SEQUENCE, Columns.OBJECTS, Columns.STORED, Columns.UNCHANGED, Columns.REFUSED})
 
     def headers(self) -> Sequence[str]:
-        return (self.tr("Imported (UTC)"), self.tr("From"), self.tr("Sequence"), self.tr("TLP ceiling"),
-                self.tr("Objects"), self.tr("Stored"), self.tr("Unchanged"), self.tr("Refused"), self.tr("Receipt"))
+        return (
+            self.tr("Imported (UTC)"),
+            self.tr("From"),
+            self.tr("Sequence"),
+            self.tr("TLP ceiling"),
+            self.tr("Objects"),
+            self.tr("Stored"),
+            self.tr("Unchanged"),
+            self.tr("Refused"),
+            self.tr("Receipt"),
+        )
 
     def cell(self, item: InboxEntry, column: int) -> str:
         columns = self.Columns
         values = {
-            columns.IMPORTED_AT: when_text(item.imported_at), columns.FROM: item.partner,
-            columns.SEQUENCE: str(item.sequence), columns.TLP: item.tlp_ceiling,
-            columns.OBJECTS: f"{item.object_count:,}", columns.STORED: f"{item.imported:,}",
-            columns.UNCHANGED: f"{item.unchanged:,}", columns.REFUSED: f"{item.refused:,}",
+            columns.IMPORTED_AT: when_text(item.imported_at),
+            columns.FROM: item.partner,
+            columns.SEQUENCE: str(item.sequence),
+            columns.TLP: item.tlp_ceiling,
+            columns.OBJECTS: f"{item.object_count:,}",
+            columns.STORED: f"{item.imported:,}",
+            columns.UNCHANGED: f"{item.unchanged:,}",
+            columns.REFUSED: f"{item.refused:,}",
             columns.RECEIPT: self.tr("written") if item.receipt_id else self.tr("not written yet"),
         }
         return values[columns(column)]
@@ -157,25 +179,42 @@ class OutboxModel(ListTableModel[OutboxEntry]):
     numeric = frozenset({Columns.SEQUENCE, Columns.OBJECTS, Columns.HELD_BACK})
 
     def headers(self) -> Sequence[str]:
-        return (self.tr("Created (UTC)"), self.tr("To"), self.tr("Sequence"), self.tr("Objects"),
-                self.tr("Held back"), self.tr("TLP ceiling"), self.tr("Status"), self.tr("Receipt"),
-                self.tr("Package"))
+        return (
+            self.tr("Created (UTC)"),
+            self.tr("To"),
+            self.tr("Sequence"),
+            self.tr("Objects"),
+            self.tr("Held back"),
+            self.tr("TLP ceiling"),
+            self.tr("Status"),
+            self.tr("Receipt"),
+            self.tr("Package"),
+        )
 
     def status_text(self, item: OutboxEntry) -> str:
-        return {"delivered": self.tr("Delivered"), "awaiting receipt": self.tr("Awaiting receipt"),
-                "expired, no receipt": self.tr("Expired, no receipt")}.get(item.status, item.status)
+        return {
+            "delivered": self.tr("Delivered"),
+            "awaiting receipt": self.tr("Awaiting receipt"),
+            "expired, no receipt": self.tr("Expired, no receipt"),
+        }.get(item.status, item.status)
 
     def cell(self, item: OutboxEntry, column: int) -> str:
         columns = self.Columns
         if column == columns.DELIVERED:
             if item.delivered_at is None:
                 return ""
-            return self.tr("{0} stored, {1} refused · {2}").format(item.imported or 0, item.refused or 0,
-                                                                   when_text(item.delivered_at))
+            return self.tr("{0} stored, {1} refused · {2}").format(
+                item.imported or 0, item.refused or 0, when_text(item.delivered_at)
+            )
         values = {
-            columns.CREATED: when_text(item.created), columns.TO: item.partner, columns.SEQUENCE: str(item.sequence),
-            columns.OBJECTS: f"{item.object_count:,}", columns.HELD_BACK: f"{item.held_back:,}",
-            columns.TLP: item.tlp_ceiling, columns.STATUS: self.status_text(item), columns.PACKAGE: item.file_name,
+            columns.CREATED: when_text(item.created),
+            columns.TO: item.partner,
+            columns.SEQUENCE: str(item.sequence),
+            columns.OBJECTS: f"{item.object_count:,}",
+            columns.HELD_BACK: f"{item.held_back:,}",
+            columns.TLP: item.tlp_ceiling,
+            columns.STATUS: self.status_text(item),
+            columns.PACKAGE: item.file_name,
         }
         return values[columns(column)]
 
@@ -204,9 +243,12 @@ class HeldBackModel(ListTableModel[HeldBack]):
 
     def cell(self, item: HeldBack, column: int) -> str:
         columns = self.Columns
-        values = {columns.OBJECT: item.name or item.id, columns.TYPE: item.type,
-                  columns.VERSION: when_text(item.version) if item.version else self.tr("current"),
-                  columns.REASON: item.reason}
+        values = {
+            columns.OBJECT: item.name or item.id,
+            columns.TYPE: item.type,
+            columns.VERSION: when_text(item.version) if item.version else self.tr("current"),
+            columns.REASON: item.reason,
+        }
         return values[columns(column)]
 
     def tooltip(self, item: HeldBack, column: int) -> str | None:
@@ -227,13 +269,23 @@ class VolumesModel(ListTableModel[Volume]):
     numeric = frozenset({Columns.FREE, Columns.SIZE})
 
     def headers(self) -> Sequence[str]:
-        return (self.tr("Volume"), self.tr("Device"), self.tr("File system"), self.tr("Free"), self.tr("Size"),
-                self.tr("State"))
+        return (
+            self.tr("Volume"),
+            self.tr("Device"),
+            self.tr("File system"),
+            self.tr("Free"),
+            self.tr("Size"),
+            self.tr("State"),
+        )
 
     def cell(self, item: Volume, column: int) -> str:
         columns = self.Columns
-        values = {columns.MOUNT_POINT: str(item.mount_point), columns.DEVICE: item.device,
-                  columns.FILE_SYSTEM: item.fs_type, columns.FREE: size_text(item.free_bytes),
-                  columns.SIZE: size_text(item.total_bytes),
-                  columns.STATE: self.tr("read-only") if item.read_only else self.tr("writable")}
+        values = {
+            columns.MOUNT_POINT: str(item.mount_point),
+            columns.DEVICE: item.device,
+            columns.FILE_SYSTEM: item.fs_type,
+            columns.FREE: size_text(item.free_bytes),
+            columns.SIZE: size_text(item.total_bytes),
+            columns.STATE: self.tr("read-only") if item.read_only else self.tr("writable"),
+        }
         return values[columns(column)]

@@ -18,13 +18,17 @@ from workbench.ui.exchange.models import OutboxModel
 
 
 def entry_details(entry: OutboxEntry) -> str:
-    lines = [f"Package {entry.sequence} for {entry.partner}: {entry.file_name}",
-             f"Created {when_text(entry.created)} UTC, expires {when_text(entry.expires)} UTC, "
-             f"{entry.object_count:,} object version(s), {entry.held_back:,} held back, ceiling {entry.tlp_ceiling}",
-             f"Package id {entry.package_id}"]
+    lines = [
+        f"Package {entry.sequence} for {entry.partner}: {entry.file_name}",
+        f"Created {when_text(entry.created)} UTC, expires {when_text(entry.expires)} UTC, "
+        f"{entry.object_count:,} object version(s), {entry.held_back:,} held back, ceiling {entry.tlp_ceiling}",
+        f"Package id {entry.package_id}",
+    ]
     if entry.delivered_at:
-        lines.append(f"Receipt recorded {when_text(entry.delivered_at)} UTC: they stored {entry.imported or 0}, "
-                     f"refused {entry.refused or 0}")
+        lines.append(
+            f"Receipt recorded {when_text(entry.delivered_at)} UTC: they stored {entry.imported or 0}, "
+            f"refused {entry.refused or 0}"
+        )
     else:
         lines.append(f"Status: {entry.status}. Their receipt, once carried back, is recorded from the Inbox.")
     return "\n".join(lines)
@@ -45,16 +49,35 @@ class OutboxPanel(QWidget):
         self.export_button.setObjectName("exportButton")
         self.export_button.setToolTip(self.tr("Write a signed package for a partner (Ctrl+E)"))
         self.export_button.clicked.connect(self.start_export)
-        hint = plain_label(self.tr("Packages sent, newest first. A partner's receipt, carried back on a stick, is "
-                                   "recorded from the Inbox and marks the package delivered."), self, wrap=True)
+        hint = plain_label(
+            self.tr(
+                "Packages sent, newest first. A partner's receipt, carried back on a stick, is "
+                "recorded from the Inbox and marks the package delivered."
+            ),
+            self,
+            wrap=True,
+        )
         top = QHBoxLayout()
         top.addWidget(hint, 1)
         top.addWidget(self.export_button)
         self.model = OutboxModel(self)
         columns = OutboxModel.Columns
-        self.table = make_table(self, self.model, "outboxTable", self.tr("Packages sent"), {
-            columns.CREATED: 125, columns.TO: 270, columns.SEQUENCE: 75, columns.OBJECTS: 70,
-            columns.HELD_BACK: 75, columns.TLP: 100, columns.STATUS: 130, columns.DELIVERED: 250})
+        self.table = make_table(
+            self,
+            self.model,
+            "outboxTable",
+            self.tr("Packages sent"),
+            {
+                columns.CREATED: 125,
+                columns.TO: 270,
+                columns.SEQUENCE: 75,
+                columns.OBJECTS: 70,
+                columns.HELD_BACK: 75,
+                columns.TLP: 100,
+                columns.STATUS: 130,
+                columns.DELIVERED: 250,
+            },
+        )
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.details = plain_label("", self, wrap=True, selectable=True)
         self.details.setObjectName("outboxDetails")
@@ -98,12 +121,16 @@ class OutboxPanel(QWidget):
         if self.wizard is not None:
             self.wizard.raise_()
             return self.wizard
-        wizard = ExportWizard(self.context.session, self.context.settings, self.media,
-                              library_selection=self.context.selected_objects(), parent=self.window())
+        wizard = ExportWizard(
+            self.context.session,
+            self.context.settings,
+            self.media,
+            library_selection=self.context.selected_objects(),
+            parent=self.window(),
+        )
         self.wizard = wizard
         wizard.package_written.connect(self._written)
-        wizard.export_cancelled.connect(
-            lambda: self.context.status(self.tr("Export cancelled; nothing was written.")))
+        wizard.export_cancelled.connect(lambda: self.context.status(self.tr("Export cancelled; nothing was written.")))
         wizard.finished.connect(lambda _code: self._wizard_closed(wizard))
         wizard.open()
         self.wizard_opened.emit(wizard)
@@ -115,8 +142,9 @@ class OutboxPanel(QWidget):
         wizard.deleteLater()
 
     def _written(self, result: ExportResult) -> None:
-        text = self.tr("Package {0} for {1} written and verified: {2}").format(result.sequence, result.recipient,
-                                                                               result.path)
+        text = self.tr("Package {0} for {1} written and verified: {2}").format(
+            result.sequence, result.recipient, result.path
+        )
         self.context.status(text)
         self._just_written = result.package_id  # shown selected once the list is read again
         self.context.session.notify_changed(StoreChange("export", text))  # the outbox and the audit log grew

@@ -21,11 +21,11 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 from workbench.app.session import Session, StoreChange
 from workbench.app.tasks import Lane, TaskControl, TaskFailure, TaskHandle
 from workbench.domain.errors import InvalidInput
-from workbench.services import case_exchange, inbox_scan
-from workbench.services.case_exchange import CaseImport
-from workbench.services.exchange import PackageImport, Receipt, Verdict
-from workbench.services.importer import ImportSummary
-from workbench.services.inbox_scan import FoundItem, ItemKind, ItemState
+from workbench.services.cases import exchange as case_exchange
+from workbench.services.cases.exchange import CaseImport
+from workbench.services.exchange import PackageImport, Receipt, Verdict, inbox_scan
+from workbench.services.exchange.inbox_scan import FoundItem, ItemKind, ItemState
+from workbench.services.importing.importer import ImportSummary
 from workbench.services.workspace import Workspace
 from workbench.storage.database import Connection
 from workbench.ui.common.dialogs import show_error, show_info
@@ -43,10 +43,16 @@ def _progress(control: TaskControl) -> Callable[[str, int, int], None]:
 
 def import_summary_text(name: str, result: PackageImport) -> str:
     summary: ImportSummary = result.summary
-    return QCoreApplication.translate("Exchange", "Imported package {0} from {1}: {2} new, {3} updated, {4} unchanged, "
-                                                  "{5} refused.").format(
-        result.verdict.sequence, result.verdict.partner or name, summary.new, summary.new_versions,
-        summary.unchanged, len(summary.refused))
+    return QCoreApplication.translate(
+        "Exchange", "Imported package {0} from {1}: {2} new, {3} updated, {4} unchanged, {5} refused."
+    ).format(
+        result.verdict.sequence,
+        result.verdict.partner or name,
+        summary.new,
+        summary.new_versions,
+        summary.unchanged,
+        len(summary.refused),
+    )
 
 
 class PackageImportController(QObject):
@@ -112,8 +118,11 @@ class PackageImportController(QObject):
 
     def _examine(self, path: Path) -> None:
         origin = self.tr("dropped on the window")
-        task = self._session.run("examine package", lambda ws, control: inbox_scan.examine(
-            ws, path, origin=origin, cancel=control.cancelled), lane=Lane.LONG)
+        task = self._session.run(
+            "examine package",
+            lambda ws, control: inbox_scan.examine(ws, path, origin=origin, cancel=control.cancelled),
+            lane=Lane.LONG,
+        )
         self._watch(task, self.tr("Verifying {0}…").format(path.name), path.name)
         task.succeeded.connect(lambda item: self._examined(task, item))
 
@@ -134,22 +143,37 @@ class PackageImportController(QObject):
             show_error(self._window, message, title=title, detail=self.tr("Nothing was imported."))
             self.import_refused.emit(message)
         elif item.state is ItemState.OUTGOING:
-            show_info(self._window, self.tr("{0} was written by this workspace for {1}: carry it to them. It is not "
-                                            "imported here.").format(item.name, item.partner or "?"))
+            show_info(
+                self._window,
+                self.tr("{0} was written by this workspace for {1}: carry it to them. It is not imported here.").format(
+                    item.name, item.partner or "?"
+                ),
+            )
         elif item.state is ItemState.IMPORTED:
-            show_info(self._window, self.tr("{0} was already imported on {1}; importing it again would be a replay.")
-                      .format(item.name, when_text(item.since)))
+            show_info(
+                self._window,
+                self.tr("{0} was already imported on {1}; importing it again would be a replay.").format(
+                    item.name, when_text(item.since)
+                ),
+            )
         else:
-            show_info(self._window, self.tr("The receipt {0} was already recorded on {1}.")
-                      .format(item.name, when_text(item.since)))
+            show_info(
+                self._window,
+                self.tr("The receipt {0} was already recorded on {1}.").format(item.name, when_text(item.since)),
+            )
         self._next()
 
     # -- packages ----------------------------------------------------------------------------------------------
 
     def _start_preview(self, item: FoundItem) -> None:
         path = item.path
-        task = self._session.run("package preview", lambda ws, control: case_exchange.import_item(
-            ws, path, dry_run=True, progress=_progress(control), cancel=control.cancelled), lane=Lane.LONG)
+        task = self._session.run(
+            "package preview",
+            lambda ws, control: case_exchange.import_item(
+                ws, path, dry_run=True, progress=_progress(control), cancel=control.cancelled
+            ),
+            lane=Lane.LONG,
+        )
         self._watch(task, self.tr("Reading {0}…").format(item.name), item.name)
         task.succeeded.connect(lambda preview: self._preview(task, item, preview))
 
@@ -185,12 +209,15 @@ class PackageImportController(QObject):
 
         def same_package(_conn: Connection, _summary: ImportSummary, verdict: Verdict) -> None:
             if verdict.manifest_sha256 != previewed:
-                raise InvalidInput(f"{name} changed on the medium after the preview; nothing was imported. "
-                                   "Import it again to see a new preview.")
+                raise InvalidInput(
+                    f"{name} changed on the medium after the preview; nothing was imported. "
+                    "Import it again to see a new preview."
+                )
 
         def work(ws: Workspace, control: TaskControl) -> CaseImport:
-            return case_exchange.import_item(ws, path, on_import=same_package, progress=_progress(control),
-                                             cancel=control.cancelled)
+            return case_exchange.import_item(
+                ws, path, on_import=same_package, progress=_progress(control), cancel=control.cancelled
+            )
 
         task = self._session.run("package import", work, lane=Lane.LONG)
         self._watch(task, self.tr("Importing {0}…").format(name), name)
@@ -212,14 +239,24 @@ class PackageImportController(QObject):
     def _confirm_receipt(self, item: FoundItem) -> None:
         receipt = item.receipt
         assert receipt is not None
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Record receipt"), "", QMessageBox.StandardButton.NoButton,
-                          self._window)
+        box = QMessageBox(
+            QMessageBox.Icon.Question, self.tr("Record receipt"), "", QMessageBox.StandardButton.NoButton, self._window
+        )
         box.setObjectName("receiptConfirmation")
         box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText(self.tr("Verified receipt from {0}: package {1} was delivered on {2}. They stored {3} object(s), "
-                            "{4} were unchanged and {5} refused.").format(
-            item.partner, receipt.sequence, when_text(receipt.created), receipt.imported, receipt.unchanged,
-            receipt.refused))
+        box.setText(
+            self.tr(
+                "Verified receipt from {0}: package {1} was delivered on {2}. They stored {3} object(s), "
+                "{4} were unchanged and {5} refused."
+            ).format(
+                item.partner,
+                receipt.sequence,
+                when_text(receipt.created),
+                receipt.imported,
+                receipt.unchanged,
+                receipt.refused,
+            )
+        )
         box.setInformativeText(self.tr("Record it, so that the Outbox shows the package as delivered?"))
         self.record_button = box.addButton(self.tr("&Record receipt"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
@@ -239,8 +276,13 @@ class PackageImportController(QObject):
             self._next()
             return
         path = item.path
-        task = self._session.run("receipt import", lambda ws, control: case_exchange.import_item(
-            ws, path, progress=_progress(control), cancel=control.cancelled), lane=Lane.LONG)
+        task = self._session.run(
+            "receipt import",
+            lambda ws, control: case_exchange.import_item(
+                ws, path, progress=_progress(control), cancel=control.cancelled
+            ),
+            lane=Lane.LONG,
+        )
         self._watch(task, self.tr("Recording {0}…").format(item.name), item.name)
         task.succeeded.connect(lambda imported: self._receipt_recorded(task, imported))
 
@@ -249,8 +291,9 @@ class PackageImportController(QObject):
             return
         receipt = imported.result
         if isinstance(receipt, Receipt):
-            text = self.tr("Receipt recorded: package {0} delivered to {1}.").format(receipt.sequence,
-                                                                                  receipt.producer_name)
+            text = self.tr("Receipt recorded: package {0} delivered to {1}.").format(
+                receipt.sequence, receipt.producer_name
+            )
             self._status(text)
             self._session.notify_changed(StoreChange("receipt", text))
         self.item_imported.emit(imported)
@@ -282,7 +325,8 @@ class PackageImportController(QObject):
     def _failed(self, task: TaskHandle, failure: TaskFailure) -> None:
         if not self._finish(task):
             return
-        show_error(self._window, failure.message, title=self.tr("Import refused"),
-                   detail=self.tr("Nothing was imported."))
+        show_error(
+            self._window, failure.message, title=self.tr("Import refused"), detail=self.tr("Nothing was imported.")
+        )
         self.import_refused.emit(failure.message)
         self._next()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
-from workbench.services.case_exchange import CaseImport
+from workbench.services.cases.exchange import CaseImport
 from workbench.services.exchange import PackageImport
 from workbench.services.keys import format_fingerprint
 from workbench.ui.common.list_model import size_text, when_text
@@ -35,8 +35,14 @@ class PackagePreviewDialog(QDialog):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.2)
         heading.setFont(font)
-        verified = plain_label(self.tr("✔ Signature, files and markings verified against {0}'s pinned key. "
-                                       "Nothing is imported until you confirm.").format(partner), self, wrap=True)
+        verified = plain_label(
+            self.tr(
+                "✔ Signature, files and markings verified against {0}'s pinned key. "
+                "Nothing is imported until you confirm."
+            ).format(partner),
+            self,
+            wrap=True,
+        )
         verified.setObjectName("verifiedNote")
 
         facts_box = QGroupBox(self.tr("Verified package"), self)
@@ -73,9 +79,16 @@ class PackagePreviewDialog(QDialog):
         for message in preview.messages:
             layout.addWidget(plain_label(message, self, wrap=True))
         if not summary.changed_anything:
-            layout.addWidget(plain_label(self.tr("Nothing new: every object is already stored. Importing records the "
-                                                 "package as received, so that a receipt can be written."), self,
-                                         wrap=True))
+            layout.addWidget(
+                plain_label(
+                    self.tr(
+                        "Nothing new: every object is already stored. Importing records the "
+                        "package as received, so that a receipt can be written."
+                    ),
+                    self,
+                    wrap=True,
+                )
+            )
         self.findings_view = findings_table(summary, self, layout)
         buttons = QDialogButtonBox(self)
         self.import_button = buttons.addButton(self.tr("&Import"), QDialogButtonBox.ButtonRole.AcceptRole)

@@ -25,8 +25,15 @@ class ReceiptDialog(QDialog):
     receipt_written = Signal(object)
     """The ``ReceiptWritten``."""
 
-    def __init__(self, session: Session, media: MediaSource, entry: InboxEntry, parent: QWidget | None = None,
-                 *, folder: str = "") -> None:
+    def __init__(
+        self,
+        session: Session,
+        media: MediaSource,
+        entry: InboxEntry,
+        parent: QWidget | None = None,
+        *,
+        folder: str = "",
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("receiptDialog")
         self.setWindowTitle(self.tr("Write a receipt"))
@@ -35,11 +42,21 @@ class ReceiptDialog(QDialog):
         self._entry = entry
         self._task: TaskHandle | None = None
         self.written: ReceiptWritten | None = None
-        intro = plain_label(self.tr(
-            "A signed receipt tells {0} that package {1} (imported {2}) arrived: {3} object(s) stored, {4} unchanged, "
-            "{5} refused. Carry it back to them; their Outbox then shows the package as delivered.").format(
-            entry.partner, entry.sequence, when_text(entry.imported_at), entry.imported, entry.unchanged,
-            entry.refused), self, wrap=True)
+        intro = plain_label(
+            self.tr(
+                "A signed receipt tells {0} that package {1} (imported {2}) arrived: {3} object(s) stored, "
+                "{4} unchanged, {5} refused. Carry it back to them; their Outbox then shows the package as delivered."
+            ).format(
+                entry.partner,
+                entry.sequence,
+                when_text(entry.imported_at),
+                entry.imported,
+                entry.unchanged,
+                entry.refused,
+            ),
+            self,
+            wrap=True,
+        )
         self.picker = DestinationPicker(media, self, folder=folder)
         self.picker.set_needed(RECEIPT_SPACE)
         self.tar = QCheckBox(self.tr("Write one .&tar file instead of a folder"), self)
@@ -71,8 +88,9 @@ class ReceiptDialog(QDialog):
         package_id, tar = self._entry.package_id, self.tar.isChecked()
         self.message.setStyleSheet("")
         self.message.setText(self.tr("Writing and verifying the receipt…"))
-        task = self._session.run("write receipt", lambda ws, _control: exchange.write_receipt(
-            ws, package_id, dest, tar=tar), lane=Lane.LONG)
+        task = self._session.run(
+            "write receipt", lambda ws, _control: exchange.write_receipt(ws, package_id, dest, tar=tar), lane=Lane.LONG
+        )
         self._task = task
         self._update()
         task.succeeded.connect(self._written)

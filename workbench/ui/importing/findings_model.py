@@ -6,7 +6,7 @@ import enum
 from collections.abc import Sequence
 from typing import Any
 
-from workbench.services.importer import Finding
+from workbench.services.importing.importer import Finding
 from workbench.ui.common.list_model import ListTableModel
 
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 from workbench.app.session import Session, StoreChange
 from workbench.app.tasks import Lane, TaskFailure, TaskHandle
 from workbench.domain.errors import InvalidInput
-from workbench.services.importer import ImportSummary, import_file
+from workbench.services.importing.importer import ImportSummary, import_file
 from workbench.storage.database import Connection
 from workbench.ui.common.dialogs import show_error
 from workbench.ui.common.progress import TaskProgressDialog
@@ -62,8 +62,9 @@ class ImportController(QObject):
 
     def choose_files(self) -> None:
         """File > Import: pick bundle files, then preview each one."""
-        paths, _ = QFileDialog.getOpenFileNames(self._window, self.tr("Import STIX files"), "",
-                                                self.tr("STIX bundles (*.json);;All files (*)"))
+        paths, _ = QFileDialog.getOpenFileNames(
+            self._window, self.tr("Import STIX files"), "", self.tr("STIX bundles (*.json);;All files (*)")
+        )
         if paths:
             self.import_paths(paths)
 
@@ -90,8 +91,12 @@ class ImportController(QObject):
         while self._queue and self._session.is_open:
             path = self._queue.pop(0)
             if is_package(path):
-                show_error(self._window, self.tr("{0} is an exchange package. Packages are verified and imported "
-                                                 "from the Exchange screen.").format(path.name))
+                show_error(
+                    self._window,
+                    self.tr(
+                        "{0} is an exchange package. Packages are verified and imported from the Exchange screen."
+                    ).format(path.name),
+                )
                 continue
             if not path.is_file():
                 show_error(self._window, self.tr("{0} is not a file that can be imported.").format(path.name))
@@ -102,8 +107,13 @@ class ImportController(QObject):
     # -- dry run -----------------------------------------------------------------------------------------------
 
     def _start_preview(self, path: Path) -> None:
-        task = self._session.run("import preview", lambda ws, control: import_file(
-            ws, path, dry_run=True, progress=control.progress, cancel=control.cancelled), lane=Lane.LONG)
+        task = self._session.run(
+            "import preview",
+            lambda ws, control: import_file(
+                ws, path, dry_run=True, progress=control.progress, cancel=control.cancelled
+            ),
+            lane=Lane.LONG,
+        )
         self._watch(task, self.tr("Reading {0}…").format(path.name))
         task.succeeded.connect(lambda summary: self._preview(task, path, summary))
 
@@ -135,11 +145,18 @@ class ImportController(QObject):
     def _start_commit(self, path: Path, previewed_sha256: str) -> None:
         def same_file(_conn: Connection, summary: ImportSummary) -> None:
             if summary.sha256 != previewed_sha256:
-                raise InvalidInput(f"{path.name} changed after the preview; nothing was imported. "
-                                   "Import it again to see a new preview.")
+                raise InvalidInput(
+                    f"{path.name} changed after the preview; nothing was imported. "
+                    "Import it again to see a new preview."
+                )
 
-        task = self._session.run("import", lambda ws, control: import_file(
-            ws, path, progress=control.progress, cancel=control.cancelled, before_commit=same_file), lane=Lane.LONG)
+        task = self._session.run(
+            "import",
+            lambda ws, control: import_file(
+                ws, path, progress=control.progress, cancel=control.cancelled, before_commit=same_file
+            ),
+            lane=Lane.LONG,
+        )
         self._watch(task, self.tr("Importing {0}…").format(path.name))
         task.succeeded.connect(lambda summary: self._committed(task, path, summary))
 
@@ -148,7 +165,8 @@ class ImportController(QObject):
             return
         self._task = None
         text = self.tr("Imported {0}: {1} new, {2} updated, {3} refused.").format(
-            path.name, summary.new, summary.new_versions, len(summary.refused))
+            path.name, summary.new, summary.new_versions, len(summary.refused)
+        )
         self._window_status(text)
         self._session.notify_changed(StoreChange("import", text))
         self.import_committed.emit(summary)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
-from workbench.services.importer import ImportSummary
+from workbench.services.importing.importer import ImportSummary
 from workbench.ui.common.text import plain_label
 from workbench.ui.importing.summary_parts import findings_table, summary_counts
 
@@ -21,8 +21,7 @@ class ImportPreviewDialog(QDialog):
         self.setWindowTitle(self.tr("Import preview"))
         self.setMinimumSize(620, 420)
         self.summary = summary
-        heading = plain_label(self.tr("{0}: {1}").format(path.name, summary.shape or self.tr("STIX")), self,
-                              wrap=True)
+        heading = plain_label(self.tr("{0}: {1}").format(path.name, summary.shape or self.tr("STIX")), self, wrap=True)
         heading.setObjectName("previewHeading")
         font = heading.font()
         font.setBold(True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFormLayout, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
-from workbench.services.importer import ImportSummary
+from workbench.services.importing.importer import ImportSummary
 from workbench.ui.common.text import plain_label
 from workbench.ui.common.views import read_only_rows
 from workbench.ui.importing.findings_model import FindingsModel
@@ -22,12 +22,20 @@ def summary_counts(summary: ImportSummary, parent: QWidget) -> tuple[QFormLayout
     counts: dict[str, QLabel] = {}
     for key, label, value, tip in (
         ("new", _t("New objects:"), summary.new, _t("Objects not stored before")),
-        ("new_versions", _t("Updated (newer versions):"), summary.new_versions,
-         _t("A newer version of a stored object; it becomes current")),
+        (
+            "new_versions",
+            _t("Updated (newer versions):"),
+            summary.new_versions,
+            _t("A newer version of a stored object; it becomes current"),
+        ),
         ("unchanged", _t("Unchanged:"), summary.unchanged, _t("Already stored exactly as they are")),
         ("older", _t("Older than stored:"), summary.older, _t("Kept as history; they never become current")),
-        ("conflicts", _t("Conflicts:"), summary.conflicts,
-         _t("Same modified time as a stored version but other content: held aside, current unchanged")),
+        (
+            "conflicts",
+            _t("Conflicts:"),
+            summary.conflicts,
+            _t("Same modified time as a stored version but other content: held aside, current unchanged"),
+        ),
         ("refused", _t("Refused:"), len(summary.refused), _t("Not imported; the reasons are below")),
     ):
         count = plain_label(f"{value:,}", parent)

@@ -14,8 +14,9 @@ def _build(context):
 SCREEN = ScreenSpec(
     key="library",
     title=lambda: QCoreApplication.translate("Screens", "Library"),
-    tooltip=lambda: QCoreApplication.translate("Screens", "Every STIX object in the workspace: search, filter, "
-                                               "follow relationships"),
+    tooltip=lambda: QCoreApplication.translate(
+        "Screens", "Every STIX object in the workspace: search, filter, follow relationships"
+    ),
     icon="library",
     factory=_build,
 )

@@ -79,8 +79,7 @@ class VersionsModel(ListTableModel[VersionInfo]):
     VidRole = Roles.VID
 
     def headers(self) -> Sequence[str]:
-        return (self.tr("Modified"), self.tr("Status"), self.tr("Source"), self.tr("Imported"),
-                self.tr("Partner key"))
+        return (self.tr("Modified"), self.tr("Status"), self.tr("Source"), self.tr("Imported"), self.tr("Partner key"))
 
     def cell(self, item: VersionInfo, column: int) -> str:
         source = item.provenance

@@ -53,8 +53,9 @@ def _read_only_text(parent: QWidget, name: str, mono: bool = False) -> QPlainTex
     edit.setReadOnly(True)
     edit.setAccessibleName(name)
     edit.setTabChangesFocus(True)
-    edit.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
-                                 | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+    edit.setTextInteractionFlags(
+        Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+    )
     if mono:
         edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
@@ -146,11 +147,15 @@ class DetailPane(QWidget):
         self.tabs.addTab(self.graph, self.tr("&Graph"))
         self.tabs.addTab(self.versions_view, self.tr("&Versions"))
         self.tabs.addTab(self.json, self.tr("&JSON"))
-        for index, tip in enumerate((self.tr("The current version's properties"),
-                                     self.tr("Relationships and references, both ways"),
-                                     self.tr("This object and its neighbours"),
-                                     self.tr("Every stored version and where it came from"),
-                                     self.tr("The raw STIX JSON of the selected version"))):
+        for index, tip in enumerate(
+            (
+                self.tr("The current version's properties"),
+                self.tr("Relationships and references, both ways"),
+                self.tr("This object and its neighbours"),
+                self.tr("Every stored version and where it came from"),
+                self.tr("The raw STIX JSON of the selected version"),
+            )
+        ):
             self.tabs.setTabToolTip(index, tip)
 
         layout = QVBoxLayout(self)
@@ -165,7 +170,7 @@ class DetailPane(QWidget):
     def show_object(self, stix_id: str, *, record: bool = True) -> None:
         """Load and show ``stix_id``; ``record`` adds it to the back/forward history."""
         if record and (self._position < 0 or self._history[self._position] != stix_id):
-            del self._history[self._position + 1:]
+            del self._history[self._position + 1 :]
             self._history.append(stix_id)
             self._position = len(self._history) - 1
         if self._task is not None:
@@ -224,8 +229,9 @@ class DetailPane(QWidget):
         self.links_model.set_items(detail.links)
         self.links_view.resizeColumnsToContents()
         if detail.links_truncated:
-            self.links_note.setText(self.tr("Only the first {0} relations of each kind are listed.")
-                                    .format(library.MAX_LINKS))
+            self.links_note.setText(
+                self.tr("Only the first {0} relations of each kind are listed.").format(library.MAX_LINKS)
+            )
         else:
             self.links_note.setText(self.tr("{0} relation(s).").format(len(detail.links)))
         self.versions_model.set_items(detail.versions)

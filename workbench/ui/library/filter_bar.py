@@ -111,8 +111,9 @@ class FilterBar(QWidget):
             found = box.findData(kept) if kept is not None else 0
             box.setCurrentIndex(max(found, 0))
             box.blockSignals(False)
-        if (kept_type is not None and self.type_box.currentData() is None) or \
-                (kept_source is not None and self.source_box.currentData() is None):
+        if (kept_type is not None and self.type_box.currentData() is None) or (
+            kept_source is not None and self.source_box.currentData() is None
+        ):
             self._emit()
 
     def current(self) -> LibraryFilter:

@@ -26,10 +26,21 @@ from workbench.ui.common.text import one_line
 
 NODE_RADIUS = 20.0
 TYPE_COLOURS = {
-    "threat-actor": "#c0392b", "intrusion-set": "#a93226", "campaign": "#8e44ad", "malware": "#d35400",
-    "tool": "#b9770e", "attack-pattern": "#2874a6", "indicator": "#1e8449", "vulnerability": "#7d3c98",
-    "identity": "#5d6d7e", "report": "#5b7a99", "infrastructure": "#117a65", "location": "#6e2c00",
-    "sighting": "#148f77", "observed-data": "#34495e", "note": "#7f8c8d",
+    "threat-actor": "#c0392b",
+    "intrusion-set": "#a93226",
+    "campaign": "#8e44ad",
+    "malware": "#d35400",
+    "tool": "#b9770e",
+    "attack-pattern": "#2874a6",
+    "indicator": "#1e8449",
+    "vulnerability": "#7d3c98",
+    "identity": "#5d6d7e",
+    "report": "#5b7a99",
+    "infrastructure": "#117a65",
+    "location": "#6e2c00",
+    "sighting": "#148f77",
+    "observed-data": "#34495e",
+    "note": "#7f8c8d",
 }
 
 
@@ -134,8 +145,9 @@ class RelationshipGraph(QGraphicsView):
         rect = text.boundingRect()
         text.setPos(middle.x() - rect.width() / 2, middle.y() - rect.height() / 2)
         text.setZValue(1)
-        backing = scene.addRect(QRectF(text.pos(), rect.size()), QPen(Qt.PenStyle.NoPen),
-                                QBrush(self.palette().base().color()))
+        backing = scene.addRect(
+            QRectF(text.pos(), rect.size()), QPen(Qt.PenStyle.NoPen), QBrush(self.palette().base().color())
+        )
         backing.setZValue(0.5)
         scene.addItem(text)
 

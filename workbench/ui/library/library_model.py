@@ -44,8 +44,13 @@ class Columns(enum.IntEnum):
     SOURCE = 4
 
 
-SORT_OF_COLUMN = {Columns.NAME: SortKey.NAME, Columns.TYPE: SortKey.TYPE, Columns.TLP: SortKey.TLP,
-                  Columns.MODIFIED: SortKey.MODIFIED, Columns.SOURCE: SortKey.SOURCE}
+SORT_OF_COLUMN = {
+    Columns.NAME: SortKey.NAME,
+    Columns.TYPE: SortKey.TYPE,
+    Columns.TLP: SortKey.TLP,
+    Columns.MODIFIED: SortKey.MODIFIED,
+    Columns.SOURCE: SortKey.SOURCE,
+}
 COLUMN_OF_SORT = {sort: column for column, sort in SORT_OF_COLUMN.items()}
 
 
@@ -79,8 +84,10 @@ def _minutes(modified: str) -> int:
 def _format_minutes(value: int) -> str:
     if not value:
         return ""
-    return (f"{value // 100_000_000:04d}-{value // 1_000_000 % 100:02d}-{value // 10_000 % 100:02d} "
-            f"{value // 100 % 100:02d}:{value % 100:02d}")
+    return (
+        f"{value // 100_000_000:04d}-{value // 1_000_000 % 100:02d}-{value // 10_000 % 100:02d} "
+        f"{value // 100 % 100:02d}:{value % 100:02d}"
+    )
 
 
 class _RowStore:
@@ -134,13 +141,13 @@ class _RowStore:
 
     def name(self, position: int) -> str:
         start = self._name_ends[position - 1] if position else 0
-        return self._name_bytes[start:self._name_ends[position]].decode("utf-8", "surrogatepass")
+        return self._name_bytes[start : self._name_ends[position]].decode("utf-8", "surrogatepass")
 
     def stix_id(self, position: int) -> str:
         odd = self.odd_ids.get(position)
         if odd is not None:
             return odd
-        raw = bytes(self.uuids[position * 16:(position + 1) * 16])
+        raw = bytes(self.uuids[position * 16 : (position + 1) * 16])
         return f"{self.types[self.type_index[position]]}--{UUID(bytes=raw)}"
 
     def find(self, stix_id: str) -> int | None:
@@ -259,12 +266,16 @@ class LibraryModel(TableModel):
         flt, sort, descending, cursor, size = self._filter, self._sort, self._descending, self._cursor, self._page_size
         if flt.searching:
             task = self._session.run(
-                "library search", lambda ws, _control: library.search(ws.conn, flt, sort, descending=descending))
+                "library search", lambda ws, _control: library.search(ws.conn, flt, sort, descending=descending)
+            )
         else:
             assert sort is not None
             task = self._session.run(
-                "library page", lambda ws, _control: library.fetch_page(
-                    ws.conn, flt, sort, descending=descending, cursor=cursor, limit=size))
+                "library page",
+                lambda ws, _control: library.fetch_page(
+                    ws.conn, flt, sort, descending=descending, cursor=cursor, limit=size
+                ),
+            )
         self._task = task
         task.succeeded.connect(lambda result: self._fetched(generation, result))
         task.failed.connect(lambda failure: self._fetch_failed(generation, failure))
@@ -324,21 +335,26 @@ class LibraryModel(TableModel):
         names.update({int(role): QByteArray(role.name.lower().encode()) for role in Roles})
         return names
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Columns):
             return None
         column = Columns(section)
         if role == Qt.ItemDataRole.DisplayRole:
-            return {Columns.NAME: self.tr("Name"), Columns.TYPE: self.tr("Type"), Columns.TLP: self.tr("TLP"),
-                    Columns.MODIFIED: self.tr("Modified (UTC)"), Columns.SOURCE: self.tr("Source")}[column]
+            return {
+                Columns.NAME: self.tr("Name"),
+                Columns.TYPE: self.tr("Type"),
+                Columns.TLP: self.tr("TLP"),
+                Columns.MODIFIED: self.tr("Modified (UTC)"),
+                Columns.SOURCE: self.tr("Source"),
+            }[column]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return {Columns.NAME: self.tr("The object's name, or its value for observables"),
-                    Columns.TYPE: self.tr("STIX object type"),
-                    Columns.TLP: self.tr("Traffic Light Protocol marking (the most restrictive one)"),
-                    Columns.MODIFIED: self.tr("When the current version was modified"),
-                    Columns.SOURCE: self.tr("The file or package the current version came from "
-                                            "(sorted in import order)")}[column]
+            return {
+                Columns.NAME: self.tr("The object's name, or its value for observables"),
+                Columns.TYPE: self.tr("STIX object type"),
+                Columns.TLP: self.tr("Traffic Light Protocol marking (the most restrictive one)"),
+                Columns.MODIFIED: self.tr("When the current version was modified"),
+                Columns.SOURCE: self.tr("The file or package the current version came from (sorted in import order)"),
+            }[column]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -108,7 +108,8 @@ class LibraryScreen(Screen):
 
     def _load_facets(self) -> None:
         task = self.context.session.run(
-            "library facets", lambda ws, _control: (library.object_types(ws.conn), library.sources(ws.conn)))
+            "library facets", lambda ws, _control: (library.object_types(ws.conn), library.sources(ws.conn))
+        )
         task.succeeded.connect(lambda facets: self.filters.set_facets(*facets))
 
     # -- filtering and loading ---------------------------------------------------------------------------------
@@ -140,8 +141,9 @@ class LibraryScreen(Screen):
     def _show_status(self, state: LoadState) -> None:
         if self.model.query[0].searching:
             if state.capped:
-                self.status.setText(self.tr("The best {0:,} matches are shown; refine the search to narrow them.")
-                                    .format(state.loaded))
+                self.status.setText(
+                    self.tr("The best {0:,} matches are shown; refine the search to narrow them.").format(state.loaded)
+                )
             elif state.loaded == 0:
                 self.status.setText(self.tr("No matches."))
             else:
@@ -175,8 +177,9 @@ class LibraryScreen(Screen):
             selection.clearSelection()
         else:
             index = self.model.index(row, Columns.NAME)
-            selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-                                      | QItemSelectionModel.SelectionFlag.Rows)
+            selection.setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+            )
             self.table.scrollTo(index)
         selection.blockSignals(False)
         self.table.viewport().update()

@@ -15,8 +15,10 @@ SCREEN = ScreenSpec(
     key="partners",
     title=lambda: QCoreApplication.translate("Screens", "Partners"),
     tooltip=lambda: QCoreApplication.translate(
-        "Screens", "Partner agencies and their pinned public keys: add from a PEM file, compare the fingerprint, "
-                   "set TLP ceilings and validity, revoke"),
+        "Screens",
+        "Partner agencies and their pinned public keys: add from a PEM file, compare the fingerprint, "
+        "set TLP ceilings and validity, revoke",
+    ),
     icon="partners",
     factory=_build,
 )

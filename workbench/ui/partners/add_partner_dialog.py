@@ -45,7 +45,7 @@ from workbench.ui.exchange.models import REFUSED_COLOUR
 def fingerprint_lines(key_id: str) -> str:
     """The fingerprint in groups of four, eight groups a line: how it is read out over the phone."""
     groups = format_fingerprint(key_id).split(" ")
-    return "\n".join(" ".join(groups[start:start + 8]) for start in range(0, len(groups), 8))
+    return "\n".join(" ".join(groups[start : start + 8]) for start in range(0, len(groups), 8))
 
 
 def _date_stamp(date: QDate) -> str:
@@ -106,8 +106,9 @@ class AddPartnerDialog(QDialog):
         self.accept_box.setToolTip(self.tr("Packages or objects from them marked above this are refused"))
         self.from_check, self.from_date = self._date_row(self.tr("Valid &from"), QDate.currentDate())
         self.until_check, self.until_date = self._date_row(self.tr("Valid &until"), QDate.currentDate().addYears(2))
-        self.confirm = QCheckBox(self.tr("I read this fingerprint out with the partner by phone (or in person) "
-                                         "and it &matches"), self)
+        self.confirm = QCheckBox(
+            self.tr("I read this fingerprint out with the partner by phone (or in person) and it &matches"), self
+        )
         self.confirm.setObjectName("confirmFingerprint")
         self.confirm.toggled.connect(lambda _on: self._update())
 
@@ -131,9 +132,17 @@ class AddPartnerDialog(QDialog):
         buttons.accepted.connect(self._add)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(plain_label(self.tr("Pin a partner's public key. Compare the fingerprint with the partner "
-                                             "over a second channel before you trust it: a key is never taken from "
-                                             "inside a package."), self, wrap=True))
+        layout.addWidget(
+            plain_label(
+                self.tr(
+                    "Pin a partner's public key. Compare the fingerprint with the partner "
+                    "over a second channel before you trust it: a key is never taken from "
+                    "inside a package."
+                ),
+                self,
+                wrap=True,
+            )
+        )
         layout.addLayout(form)
         layout.addWidget(self.confirm)
         layout.addWidget(buttons)
@@ -154,8 +163,12 @@ class AddPartnerDialog(QDialog):
     # -- the key file ------------------------------------------------------------------------------------------
 
     def _browse(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(self, self.tr("Partner's public key"), self.path.text(),
-                                                self.tr("PEM public keys (*.pem *.pub);;All files (*)"))
+        chosen, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Partner's public key"),
+            self.path.text(),
+            self.tr("PEM public keys (*.pem *.pub);;All files (*)"),
+        )
         if chosen:
             self.set_key_file(chosen)
 
@@ -176,8 +189,9 @@ class AddPartnerDialog(QDialog):
                     data = handle.read(MAX_PEM_SIZE + 1)
                 _der, key_id = exchange.read_public_key(data)
             except OSError as exc:
-                self.key_problem.setText(self.tr("{0} cannot be read: {1}").format(Path(text).name,
-                                                                                   exc.strerror or exc))
+                self.key_problem.setText(
+                    self.tr("{0} cannot be read: {1}").format(Path(text).name, exc.strerror or exc)
+                )
             except WorkbenchError as exc:
                 self.key_problem.setText(exc.message)
             else:
@@ -190,13 +204,20 @@ class AddPartnerDialog(QDialog):
     def _update(self) -> None:
         name = self.name.text().strip()
         known = self._known.get(name.casefold())
-        self.rotation.setText(self.tr("{0} is already a partner: this key is added to theirs (a rotation) and their "
-                                      "ceilings are set as chosen here.").format(known) if known else "")
+        self.rotation.setText(
+            self.tr(
+                "{0} is already a partner: this key is added to theirs (a rotation) and their "
+                "ceilings are set as chosen here."
+            ).format(known)
+            if known
+            else ""
+        )
         self.rotation.setVisible(bool(known))
         self.key_problem.setVisible(bool(self.key_problem.text()))
         self.confirm.setEnabled(self.key_id is not None)
-        self.add_button.setEnabled(self.key_id is not None and bool(name) and self.confirm.isChecked()
-                                   and self._task is None)
+        self.add_button.setEnabled(
+            self.key_id is not None and bool(name) and self.confirm.isChecked() and self._task is None
+        )
 
     def _add(self) -> None:
         if not self.add_button.isEnabled() or self._pem is None:
@@ -206,9 +227,19 @@ class AddPartnerDialog(QDialog):
         valid_from = _date_stamp(self.from_date.date()) if self.from_check.isChecked() else None
         valid_until = _date_stamp(self.until_date.date()) if self.until_check.isChecked() else None
         expected = self.key_id
-        task = self._session.run("add partner", lambda ws, _control: exchange.add_partner(
-            ws, name, pem, tlp_send=send, tlp_accept=accept, valid_from=valid_from, valid_until=valid_until,
-            expected_fingerprint=expected))
+        task = self._session.run(
+            "add partner",
+            lambda ws, _control: exchange.add_partner(
+                ws,
+                name,
+                pem,
+                tlp_send=send,
+                tlp_accept=accept,
+                valid_from=valid_from,
+                valid_until=valid_until,
+                expected_fingerprint=expected,
+            ),
+        )
         self._task = task
         self._update()
         task.succeeded.connect(self._added)

@@ -33,13 +33,19 @@ class CeilingsDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("May &receive from us:"), self.send)
         form.addRow(self.tr("May &send us:"), self.accept_box)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
-                                   self)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self._save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(plain_label(self.tr("What may cross between us and {0}. Packages already written or imported "
-                                             "are not judged again.").format(partner.name), self, wrap=True))
+        layout.addWidget(
+            plain_label(
+                self.tr(
+                    "What may cross between us and {0}. Packages already written or imported are not judged again."
+                ).format(partner.name),
+                self,
+                wrap=True,
+            )
+        )
         layout.addLayout(form)
         layout.addWidget(buttons)
         session.locking.connect(self.reject)
@@ -50,8 +56,9 @@ class CeilingsDialog(QDialog):
         name, send, accept = self._partner.name, self.send.level(), self.accept_box.level()
         if send is None or accept is None:
             return
-        task = self._session.run("partner ceilings", lambda ws, _control: exchange.set_ceilings(
-            ws, name, tlp_send=send, tlp_accept=accept))
+        task = self._session.run(
+            "partner ceilings", lambda ws, _control: exchange.set_ceilings(ws, name, tlp_send=send, tlp_accept=accept)
+        )
         self._task = task
         task.succeeded.connect(self._saved)
         task.failed.connect(self._failed)

@@ -84,17 +84,29 @@ class PartnersModel(ListTableModel[KeyRow]):
         ADDED = 7
 
     def headers(self) -> Sequence[str]:
-        return (self.tr("Partner"), self.tr("Key fingerprint"), self.tr("State"), self.tr("May receive from us"),
-                self.tr("May send us"), self.tr("Valid from"), self.tr("Valid until"), self.tr("Pinned (UTC)"))
+        return (
+            self.tr("Partner"),
+            self.tr("Key fingerprint"),
+            self.tr("State"),
+            self.tr("May receive from us"),
+            self.tr("May send us"),
+            self.tr("Valid from"),
+            self.tr("Valid until"),
+            self.tr("Pinned (UTC)"),
+        )
 
     def cell(self, item: KeyRow, column: int) -> str:
         columns = self.Columns
         key = item.key
         values = {
-            columns.PARTNER: item.partner.name, columns.KEY: key.fingerprint[:29] + " …",
-            columns.STATE: state_text(key), columns.MAY_RECEIVE: item.partner.tlp_send.label,
-            columns.MAY_SEND: item.partner.tlp_accept.label, columns.VALID_FROM: when_text(key.valid_from)[:10],
-            columns.VALID_UNTIL: when_text(key.valid_until)[:10], columns.ADDED: when_text(key.added_at),
+            columns.PARTNER: item.partner.name,
+            columns.KEY: key.fingerprint[:29] + " …",
+            columns.STATE: state_text(key),
+            columns.MAY_RECEIVE: item.partner.tlp_send.label,
+            columns.MAY_SEND: item.partner.tlp_accept.label,
+            columns.VALID_FROM: when_text(key.valid_from)[:10],
+            columns.VALID_UNTIL: when_text(key.valid_until)[:10],
+            columns.ADDED: when_text(key.added_at),
         }
         return values[columns(column)]
 

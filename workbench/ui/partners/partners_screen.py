@@ -40,10 +40,16 @@ def row_facts(row: KeyRow) -> list[tuple[str, str]]:
         (_t("Partner:"), partner.name),
         (_t("Key fingerprint:"), fingerprint_lines(key.key_id)),
         (_t("State:"), state),
-        (_t("Ceilings:"), _t("may receive {0} from us · may send us {1}").format(partner.tlp_send.label,
-                                                                                partner.tlp_accept.label)),
-        (_t("Validity:"), _t("from {0} until {1} · pinned {2} UTC").format(
-            when_text(key.valid_from)[:10] or "—", when_text(key.valid_until)[:10] or "—", when_text(key.added_at))),
+        (
+            _t("Ceilings:"),
+            _t("may receive {0} from us · may send us {1}").format(partner.tlp_send.label, partner.tlp_accept.label),
+        ),
+        (
+            _t("Validity:"),
+            _t("from {0} until {1} · pinned {2} UTC").format(
+                when_text(key.valid_from)[:10] or "—", when_text(key.valid_until)[:10] or "—", when_text(key.added_at)
+            ),
+        ),
     ]
     if key.revoked_reason:
         facts.append((_t("Reason for revoking:"), key.revoked_reason))
@@ -61,28 +67,46 @@ class PartnersScreen(Screen):
         session = context.session
         self.add_button = QPushButton(self.tr("&Add partner…"), self)
         self.add_button.setObjectName("addPartnerButton")
-        self.add_button.setToolTip(self.tr("Pin a partner's public key from a PEM file, after comparing its "
-                                           "fingerprint"))
+        self.add_button.setToolTip(
+            self.tr("Pin a partner's public key from a PEM file, after comparing its fingerprint")
+        )
         self.add_button.clicked.connect(self.add_partner)
         self.ceilings_button = QPushButton(self.tr("&Ceilings…"), self)
         self.ceilings_button.setToolTip(self.tr("Change what the selected partner may receive from us and send us"))
         self.ceilings_button.clicked.connect(self.change_ceilings)
         self.revoke_button = QPushButton(self.tr("&Revoke key…"), self)
         self.revoke_button.setObjectName("revokeKeyButton")
-        self.revoke_button.setToolTip(self.tr("Refuse what the selected key signs from now, or from an earlier "
-                                              "moment"))
+        self.revoke_button.setToolTip(self.tr("Refuse what the selected key signs from now, or from an earlier moment"))
         self.revoke_button.clicked.connect(self.revoke_key)
-        intro = plain_label(self.tr("Partner agencies and the public keys pinned for them. Packages and receipts are "
-                                    "trusted only when signed with a valid pinned key."), self, wrap=True)
+        intro = plain_label(
+            self.tr(
+                "Partner agencies and the public keys pinned for them. Packages and receipts are "
+                "trusted only when signed with a valid pinned key."
+            ),
+            self,
+            wrap=True,
+        )
         top = QHBoxLayout()
         top.addWidget(intro, 1)
         for button in (self.add_button, self.ceilings_button, self.revoke_button):
             top.addWidget(button)
         self.model = PartnersModel(self)
         columns = PartnersModel.Columns
-        self.table = make_table(self, self.model, "partnersTable", self.tr("Partners and their keys"), {
-            columns.PARTNER: 270, columns.KEY: 230, columns.STATE: 140, columns.MAY_RECEIVE: 140,
-            columns.MAY_SEND: 105, columns.VALID_FROM: 90, columns.VALID_UNTIL: 90})
+        self.table = make_table(
+            self,
+            self.model,
+            "partnersTable",
+            self.tr("Partners and their keys"),
+            {
+                columns.PARTNER: 270,
+                columns.KEY: 230,
+                columns.STATE: 140,
+                columns.MAY_RECEIVE: 140,
+                columns.MAY_SEND: 105,
+                columns.VALID_FROM: 90,
+                columns.VALID_UNTIL: 90,
+            },
+        )
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.details = QGroupBox(self.tr("Selected key"), self)
         self.details.setObjectName("partnerDetails")
@@ -190,8 +214,11 @@ class PartnersScreen(Screen):
         if not self.context.session.is_open:
             return None
         dialog = AddPartnerDialog(self.context.session, [partner.name for partner in self.partners], self.window())
-        dialog.partner_added.connect(lambda partner: self.context.status(
-            self.tr("Pinned key {0}… for {1}.").format(dialog.key_id[:16] if dialog.key_id else "", partner.name)))
+        dialog.partner_added.connect(
+            lambda partner: self.context.status(
+                self.tr("Pinned key {0}… for {1}.").format(dialog.key_id[:16] if dialog.key_id else "", partner.name)
+            )
+        )
         self._open(dialog)
         return dialog
 
@@ -208,8 +235,11 @@ class PartnersScreen(Screen):
         if row is None or row.key.revoked_at is not None:
             return None
         dialog = RevokeKeyDialog(self.context.session, row, self.window())
-        dialog.key_revoked.connect(lambda key: self.context.status(
-            self.tr("Revoked key {0}… of {1}.").format(key.key_id[:16], row.partner.name)))
+        dialog.key_revoked.connect(
+            lambda key: self.context.status(
+                self.tr("Revoked key {0}… of {1}.").format(key.key_id[:16], row.partner.name)
+            )
+        )
         self._open(dialog)
         return dialog
 

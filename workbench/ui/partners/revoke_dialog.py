@@ -40,9 +40,15 @@ class RevokeKeyDialog(QDialog):
         self._session = session
         self._row = row
         self._task: TaskHandle | None = None
-        intro = plain_label(self.tr("Revoke key {0}\nof {1}.\n\nPackages and receipts created from the moment below "
-                                    "on are refused. This cannot be undone; pin a new key to exchange again.").format(
-            row.key.fingerprint, row.partner.name), self, wrap=True, selectable=True)
+        intro = plain_label(
+            self.tr(
+                "Revoke key {0}\nof {1}.\n\nPackages and receipts created from the moment below "
+                "on are refused. This cannot be undone; pin a new key to exchange again."
+            ).format(row.key.fingerprint, row.partner.name),
+            self,
+            wrap=True,
+            selectable=True,
+        )
         self.now_button = QRadioButton(self.tr("&Now"), self)
         self.now_button.setChecked(True)
         self.since_button = QRadioButton(self.tr("&Since (suspected compromise):"), self)
@@ -94,8 +100,9 @@ class RevokeKeyDialog(QDialog):
             return
         key_id, since = self._row.key.key_id, self.since_stamp()
         reason = self.reason.text().strip() or None
-        task = self._session.run("revoke key", lambda ws, _control: exchange.revoke_key(
-            ws, key_id, since=since, reason=reason))
+        task = self._session.run(
+            "revoke key", lambda ws, _control: exchange.revoke_key(ws, key_id, since=since, reason=reason)
+        )
         self._task = task
         self.revoke_button.setEnabled(False)
         task.succeeded.connect(self._revoked)
@@ -103,8 +110,9 @@ class RevokeKeyDialog(QDialog):
 
     def _revoked(self, key: PartnerKey) -> None:
         self._task = None
-        self._session.notify_changed(StoreChange("partner", self.tr("Revoked a key of {0}.").format(
-            self._row.partner.name)))
+        self._session.notify_changed(
+            StoreChange("partner", self.tr("Revoked a key of {0}.").format(self._row.partner.name))
+        )
         self.key_revoked.emit(key)
         self.accept()
 

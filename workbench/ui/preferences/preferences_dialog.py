@@ -22,14 +22,23 @@ class PreferencesDialog(QDialog):
         self.auto_lock.setSpecialValueText(self.tr("Never"))
         self.auto_lock.setValue(settings.auto_lock_minutes)
         self.auto_lock.setAccessibleName(self.tr("Lock after this many idle minutes"))
-        self.auto_lock.setToolTip(self.tr("With no keyboard or mouse input for this long, the workspace locks "
-                                          "itself and its data leaves memory. 0: never."))
+        self.auto_lock.setToolTip(
+            self.tr(
+                "With no keyboard or mouse input for this long, the workspace locks "
+                "itself and its data leaves memory. 0: never."
+            )
+        )
         form = QFormLayout()
         form.addRow(self.tr("&Lock when idle for:"), self.auto_lock)
-        note = plain_label(self.tr("Locking closes the database, wipes its key from memory and clears every "
-                                   "screen; the passphrase opens it again."), self, wrap=True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
-                                   self)
+        note = plain_label(
+            self.tr(
+                "Locking closes the database, wipes its key from memory and clears every "
+                "screen; the passphrase opens it again."
+            ),
+            self,
+            wrap=True,
+        )
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

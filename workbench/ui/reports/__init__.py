@@ -14,8 +14,9 @@ def _build(context):
 SCREEN = ScreenSpec(
     key="reports",
     title=lambda: QCoreApplication.translate("Screens", "Reports"),
-    tooltip=lambda: QCoreApplication.translate("Screens", "Incident, exercise and briefing reports as PDF, marked "
-                                               "with TLP on every page: preview, save, print"),
+    tooltip=lambda: QCoreApplication.translate(
+        "Screens", "Incident, exercise and briefing reports as PDF, marked with TLP on every page: preview, save, print"
+    ),
     icon="reports",
     factory=_build,
 )

@@ -56,19 +56,43 @@ def _tr(text: str) -> str:
 
 JUDGEMENT_FIELDS = (
     Field("statement", lambda: _tr("Judgement"), lambda: _tr("What you judge, in one sentence"), width=160),
-    Field("likelihood", lambda: _tr("Likelihood"), lambda: _tr("The probability term printed with its range"),
-          tuple((term.value, f"{term.value} ({term.percent_range})") for term in Likelihood), 135),
-    Field("confidence", lambda: _tr("Confidence"), lambda: _tr("Analytic confidence in the judgement"),
-          tuple((level.value, level.value) for level in Confidence), 80),
-    Field("basis", lambda: _tr("Basis"), lambda: _tr("What the confidence rests on: sources, gaps, assumptions"),
-          width=110),
+    Field(
+        "likelihood",
+        lambda: _tr("Likelihood"),
+        lambda: _tr("The probability term printed with its range"),
+        tuple((term.value, f"{term.value} ({term.percent_range})") for term in Likelihood),
+        135,
+    ),
+    Field(
+        "confidence",
+        lambda: _tr("Confidence"),
+        lambda: _tr("Analytic confidence in the judgement"),
+        tuple((level.value, level.value) for level in Confidence),
+        80,
+    ),
+    Field(
+        "basis",
+        lambda: _tr("Basis"),
+        lambda: _tr("What the confidence rests on: sources, gaps, assumptions"),
+        width=110,
+    ),
 )
 SOURCE_FIELDS = (
     Field("name", lambda: _tr("Source"), lambda: _tr("Who or what the information came from"), width=140),
-    Field("reliability", lambda: _tr("Reliability"), lambda: _tr("Admiralty scale: reliability of the source"),
-          tuple((grade.value, f"{grade.value} – {grade.meaning}") for grade in Reliability), 135),
-    Field("credibility", lambda: _tr("Credibility"), lambda: _tr("Admiralty scale: credibility of the information"),
-          tuple((grade.value, f"{grade.value} – {grade.meaning}") for grade in Credibility), 120),
+    Field(
+        "reliability",
+        lambda: _tr("Reliability"),
+        lambda: _tr("Admiralty scale: reliability of the source"),
+        tuple((grade.value, f"{grade.value} – {grade.meaning}") for grade in Reliability),
+        135,
+    ),
+    Field(
+        "credibility",
+        lambda: _tr("Credibility"),
+        lambda: _tr("Admiralty scale: credibility of the information"),
+        tuple((grade.value, f"{grade.value} – {grade.meaning}") for grade in Credibility),
+        120,
+    ),
     Field("description", lambda: _tr("Description"), lambda: _tr("What the source provided"), width=110),
 )
 
@@ -98,8 +122,11 @@ class BriefingEditor(QWidget):
         self.sources, self.source_view = self._table(SOURCE_FIELDS, self.tr("Sources"))
         self.distribution = self._text(self.tr("Distribution"), self.tr("One recipient a line"), height=52)
         self.load_button = QPushButton(self.tr("&Load from file…"), self)
-        self.load_button.setToolTip(self.tr("Fill the form from an analyst input file (JSON, as the workbench "
-                                            "report command reads with --input)"))
+        self.load_button.setToolTip(
+            self.tr(
+                "Fill the form from an analyst input file (JSON, as the workbench report command reads with --input)"
+            )
+        )
         self.load_button.clicked.connect(self.choose_file)
         self.kept_note = plain_label("", self, wrap=True)
         self.kept_note.setObjectName("keptNote")
@@ -107,8 +134,11 @@ class BriefingEditor(QWidget):
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for text, edit in ((self.tr("&Title:"), self.title), (self.tr("A&udience:"), self.audience),
-                           (self.tr("R&eference:"), self.reference)):
+        for text, edit in (
+            (self.tr("&Title:"), self.title),
+            (self.tr("A&udience:"), self.audience),
+            (self.tr("R&eference:"), self.reference),
+        ):
             label = plain_label(text, self)  # QFormLayout's own labels would guess rich text
             label.setBuddy(edit)
             form.addRow(label, edit)
@@ -117,12 +147,18 @@ class BriefingEditor(QWidget):
         layout.addLayout(form)
         sections: tuple[tuple[str, QWidget, QWidget], ...] = (
             (self.tr("&Bottom line up front (one point a line):"), self.bluf, self.bluf),
-            (self.tr("&Key judgements:"), self._with_buttons(self.judgement_view, self.judgements),
-             self.judgement_view),
+            (
+                self.tr("&Key judgements:"),
+                self._with_buttons(self.judgement_view, self.judgements),
+                self.judgement_view,
+            ),
             (self.tr("Reco&mmendations (one a line):"), self.recommendations, self.recommendations),
             (self.tr("Intelligence &gaps (one a line):"), self.gaps, self.gaps),
-            (self.tr("&Sources with Admiralty grades:"), self._with_buttons(self.source_view, self.sources),
-             self.source_view),
+            (
+                self.tr("&Sources with Admiralty grades:"),
+                self._with_buttons(self.source_view, self.sources),
+                self.source_view,
+            ),
             (self.tr("&Distribution (one recipient a line):"), self.distribution, self.distribution),
         )
         for label, widget, buddy in sections:
@@ -167,8 +203,11 @@ class BriefingEditor(QWidget):
         view.setToolTip(self.tr("Double-click or F2 to edit a cell; Add and Remove change the rows"))
         view.setItemDelegate(ChoiceDelegate(fields, view))
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
-                             | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        view.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
         view.setTabKeyNavigation(False)
         view.setWordWrap(False)
         view.verticalHeader().hide()
@@ -220,10 +259,14 @@ class BriefingEditor(QWidget):
     def document(self) -> dict[str, Any]:
         """The form as the command line's JSON document (fields left empty are left out)."""
         document: dict[str, Any] = {
-            "title": self.title.text().strip(), "audience": self.audience.text().strip(),
-            "reference": self.reference.text().strip(), "bluf": _lines(self.bluf),
-            "key_judgements": self.judgements.entries(), "recommendations": _lines(self.recommendations),
-            "gaps": _lines(self.gaps), "distribution": _lines(self.distribution),
+            "title": self.title.text().strip(),
+            "audience": self.audience.text().strip(),
+            "reference": self.reference.text().strip(),
+            "bluf": _lines(self.bluf),
+            "key_judgements": self.judgements.entries(),
+            "recommendations": _lines(self.recommendations),
+            "gaps": _lines(self.gaps),
+            "distribution": _lines(self.distribution),
             "sources": self.sources.entries(),  # name, reliability, credibility, description: the service's keys
         }
         return {key: value for key, value in document.items() if value}
@@ -233,8 +276,15 @@ class BriefingEditor(QWidget):
         entered = parse_analyst(self.document())
         kept = self._kept
         analyst = dataclasses.replace(
-            entered, tlp=kept.tlp, originator=kept.originator, version=kept.version, valid_from=kept.valid_from,
-            valid_until=kept.valid_until, sectors=list(kept.sectors), actors=list(kept.actors))
+            entered,
+            tlp=kept.tlp,
+            originator=kept.originator,
+            version=kept.version,
+            valid_from=kept.valid_from,
+            valid_until=kept.valid_until,
+            sectors=list(kept.sectors),
+            actors=list(kept.actors),
+        )
         if final:
             check_final(analyst)
         return analyst
@@ -245,14 +295,30 @@ class BriefingEditor(QWidget):
         self.audience.setText(analyst.audience)
         self.reference.setText(analyst.reference)
         self.bluf.setPlainText("\n".join(analyst.bluf))
-        self.judgements.set_entries([{"statement": item.statement, "likelihood": item.likelihood.value,
-                                      "confidence": item.confidence.value, "basis": item.basis}
-                                     for item in analyst.judgements])
+        self.judgements.set_entries(
+            [
+                {
+                    "statement": item.statement,
+                    "likelihood": item.likelihood.value,
+                    "confidence": item.confidence.value,
+                    "basis": item.basis,
+                }
+                for item in analyst.judgements
+            ]
+        )
         self.recommendations.setPlainText("\n".join(analyst.recommendations))
         self.gaps.setPlainText("\n".join(analyst.gaps))
-        self.sources.set_entries([{"name": item.name, "reliability": item.reliability.value,
-                                   "credibility": item.credibility.value, "description": item.description}
-                                  for item in analyst.sources])
+        self.sources.set_entries(
+            [
+                {
+                    "name": item.name,
+                    "reliability": item.reliability.value,
+                    "credibility": item.credibility.value,
+                    "description": item.description,
+                }
+                for item in analyst.sources
+            ]
+        )
         self.distribution.setPlainText("\n".join(analyst.distribution))
         self._kept = analyst
         extras = []
@@ -281,8 +347,9 @@ class BriefingEditor(QWidget):
         return True
 
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Load the analyst's input"), "",
-                                              self.tr("Analyst input (*.json);;All files (*)"))
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Load the analyst's input"), "", self.tr("Analyst input (*.json);;All files (*)")
+        )
         if path:
             self.load_file(path)
 

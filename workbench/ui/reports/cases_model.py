@@ -53,8 +53,14 @@ class CasesModel(ListTableModel[CaseSummary]):
     # -- ListTableModel ----------------------------------------------------------------------------------------
 
     def headers(self) -> Sequence[str]:
-        return (self.tr("Case"), self.tr("Title"), self.tr("Kind"), self.tr("Status"), self.tr("TLP"),
-                self.tr("Changed (UTC)"))
+        return (
+            self.tr("Case"),
+            self.tr("Title"),
+            self.tr("Kind"),
+            self.tr("Status"),
+            self.tr("TLP"),
+            self.tr("Changed (UTC)"),
+        )
 
     def cell(self, item: CaseSummary, column: int) -> str:
         if column == Columns.REF:

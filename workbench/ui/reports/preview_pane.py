@@ -53,10 +53,19 @@ class PreviewPane(QWidget):
         self.view.pageNavigator().currentPageChanged.connect(self._page_moved)
 
         self.previous_button = self._button(
-            "go-previous", self.tr("Previous page"), self.tr("Previous page (Page Up)"),
-            QKeySequence(QKeySequence.StandardKey.MoveToPreviousPage), self.previous_page)
-        self.next_button = self._button("go-next", self.tr("Next page"), self.tr("Next page (Page Down)"),
-                                        QKeySequence(QKeySequence.StandardKey.MoveToNextPage), self.next_page)
+            "go-previous",
+            self.tr("Previous page"),
+            self.tr("Previous page (Page Up)"),
+            QKeySequence(QKeySequence.StandardKey.MoveToPreviousPage),
+            self.previous_page,
+        )
+        self.next_button = self._button(
+            "go-next",
+            self.tr("Next page"),
+            self.tr("Next page (Page Down)"),
+            QKeySequence(QKeySequence.StandardKey.MoveToNextPage),
+            self.next_page,
+        )
         self.page_box = QSpinBox(self)
         self.page_box.setObjectName("previewPage")
         self.page_box.setAccessibleName(self.tr("Page number"))
@@ -66,19 +75,31 @@ class PreviewPane(QWidget):
         self.page_box.valueChanged.connect(lambda value: self.go_to_page(value))
         self.page_total = plain_label("", self)
         self.page_total.setObjectName("previewPageTotal")
-        self.zoom_out_button = self._button("zoom-out", self.tr("Zoom out"), self.tr("Zoom out (Ctrl+-)"),
-                                            QKeySequence(QKeySequence.StandardKey.ZoomOut), self.zoom_out)
+        self.zoom_out_button = self._button(
+            "zoom-out",
+            self.tr("Zoom out"),
+            self.tr("Zoom out (Ctrl+-)"),
+            QKeySequence(QKeySequence.StandardKey.ZoomOut),
+            self.zoom_out,
+        )
         self.zoom_label = plain_label("", self)
         self.zoom_label.setObjectName("previewZoom")
         self.zoom_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("400%") + 12)
         self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.zoom_label.setAccessibleName(self.tr("Zoom"))
-        self.zoom_in_button = self._button("zoom-in", self.tr("Zoom in"), self.tr("Zoom in (Ctrl++)"),
-                                           QKeySequence(QKeySequence.StandardKey.ZoomIn), self.zoom_in)
-        self.fit_width_button = self._button("", self.tr("Fit width"), self.tr("Fit the page width (Ctrl+0)"),
-                                             QKeySequence("Ctrl+0"), self.fit_width)
-        self.fit_page_button = self._button("", self.tr("Whole page"), self.tr("Show whole pages (Ctrl+9)"),
-                                            QKeySequence("Ctrl+9"), self.fit_page)
+        self.zoom_in_button = self._button(
+            "zoom-in",
+            self.tr("Zoom in"),
+            self.tr("Zoom in (Ctrl++)"),
+            QKeySequence(QKeySequence.StandardKey.ZoomIn),
+            self.zoom_in,
+        )
+        self.fit_width_button = self._button(
+            "", self.tr("Fit width"), self.tr("Fit the page width (Ctrl+0)"), QKeySequence("Ctrl+0"), self.fit_width
+        )
+        self.fit_page_button = self._button(
+            "", self.tr("Whole page"), self.tr("Show whole pages (Ctrl+9)"), QKeySequence("Ctrl+9"), self.fit_page
+        )
         for button in (self.fit_width_button, self.fit_page_button):
             button.setCheckable(True)
 
@@ -87,15 +108,26 @@ class PreviewPane(QWidget):
         for widget in (self.previous_button, self.page_box, self.page_total, self.next_button):
             bar.addWidget(widget)
         bar.addStretch(1)
-        for widget in (self.zoom_out_button, self.zoom_label, self.zoom_in_button, self.fit_width_button,
-                       self.fit_page_button):
+        for widget in (
+            self.zoom_out_button,
+            self.zoom_label,
+            self.zoom_in_button,
+            self.fit_width_button,
+            self.fit_page_button,
+        ):
             bar.addWidget(widget)
         self.toolbar = QWidget(self)
         self.toolbar.setLayout(bar)
 
-        self.empty = plain_label(self.tr("No preview yet.\n\nChoose the report on the left, then press Preview "
-                                         "(Ctrl+Return). The pages appear here; nothing is written to disk until "
-                                         "you save or print."), self, wrap=True)
+        self.empty = plain_label(
+            self.tr(
+                "No preview yet.\n\nChoose the report on the left, then press Preview "
+                "(Ctrl+Return). The pages appear here; nothing is written to disk until "
+                "you save or print."
+            ),
+            self,
+            wrap=True,
+        )
         self.empty.setObjectName("previewEmpty")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setEnabled(False)
@@ -181,8 +213,15 @@ class PreviewPane(QWidget):
         self._data = QByteArray()
 
     def _set_enabled(self, enabled: bool) -> None:
-        for widget in (self.previous_button, self.next_button, self.page_box, self.zoom_out_button,
-                       self.zoom_in_button, self.fit_width_button, self.fit_page_button):
+        for widget in (
+            self.previous_button,
+            self.next_button,
+            self.page_box,
+            self.zoom_out_button,
+            self.zoom_in_button,
+            self.fit_width_button,
+            self.fit_page_button,
+        ):
             widget.setEnabled(enabled)
 
     # -- navigation --------------------------------------------------------------------------------------------
@@ -260,4 +299,3 @@ class PreviewPane(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._show_zoom()  # a fit mode's zoom follows the size of the view
-

@@ -110,8 +110,14 @@ def chosen_pages(printer: QPrinter, page_count: int, current_page: int) -> list[
     return every
 
 
-def print_pdf(pdf: bytes, printer: QPrinter, *, current_page: int = 1, check: Callable[[], None] = lambda: None,
-              progress: Callable[[int, int], None] = lambda _done, _total: None) -> PrintResult:
+def print_pdf(
+    pdf: bytes,
+    printer: QPrinter,
+    *,
+    current_page: int = 1,
+    check: Callable[[], None] = lambda: None,
+    progress: Callable[[int, int], None] = lambda _done, _total: None,
+) -> PrintResult:
     """Print the PDF's pages the printer's settings choose; ``check`` may raise ``Cancelled`` between pages.
 
     Raises ``InvalidInput`` when the PDF cannot be read back or the printer cannot be started.
@@ -137,8 +143,14 @@ def print_pdf(pdf: bytes, printer: QPrinter, *, current_page: int = 1, check: Ca
         buffer.close()
 
 
-def _draw(document: QPdfDocument, printer: QPrinter, pages: list[int], runs: int, check: Callable[[], None],
-          progress: Callable[[int, int], None]) -> None:
+def _draw(
+    document: QPdfDocument,
+    printer: QPrinter,
+    pages: list[int],
+    runs: int,
+    check: Callable[[], None],
+    progress: Callable[[int, int], None],
+) -> None:
     dpi = min(printer.resolution(), MAX_DPI)
     output = printer.outputFileName() if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat else ""
     existed = bool(output) and os.path.exists(output)
@@ -197,8 +209,9 @@ class _PageImages:
         timeout = QTimer()
         timeout.setSingleShot(True)
         timeout.timeout.connect(loop.quit)
-        self._renderer.pageRendered.connect(lambda _page, _size, image, _options, _request: (
-            images.append(image), loop.quit()))
+        self._renderer.pageRendered.connect(
+            lambda _page, _size, image, _options, _request: (images.append(image), loop.quit())
+        )
         self._renderer.requestPage(index, size)
         timeout.start(RENDER_TIMEOUT_MS)
         loop.exec()  # the page arrives as a queued signal: only this thread's events are handled meanwhile
@@ -213,8 +226,9 @@ class _PageImages:
             self._renderer = None
 
 
-def _draw_page(images: _PageImages, document: QPdfDocument, painter: QPainter, printer: QPrinter, index: int,
-               dpi: int) -> None:
+def _draw_page(
+    images: _PageImages, document: QPdfDocument, painter: QPainter, printer: QPrinter, index: int, dpi: int
+) -> None:
     """Draw one page over the sheet, its image in bands of ``BAND_ROWS`` rows drawn one after the other.
 
     PySide keeps the interpreter lock through a call into Qt, in a worker thread too, and the window waits that
@@ -223,8 +237,9 @@ def _draw_page(images: _PageImages, document: QPdfDocument, painter: QPainter, p
     clipped rendering does not give the same pixels band by band.)
     """
     points = document.pagePointSize(index)
-    image = images.render(index, QSize(max(1, round(points.width() * dpi / 72)),
-                                       max(1, round(points.height() * dpi / 72))))
+    image = images.render(
+        index, QSize(max(1, round(points.width() * dpi / 72)), max(1, round(points.height() * dpi / 72)))
+    )
     if image.isNull():
         raise InvalidInput(f"page {index + 1} of the report could not be drawn")
     sheet = printer.paperRect(QPrinter.Unit.DevicePixel)

@@ -51,11 +51,16 @@ class ReportForm(QWidget):
         self.kind_box = QComboBox(self)
         self.kind_box.setObjectName("reportKind")
         self.kind_box.setAccessibleName(self.tr("Report kind"))
-        self.kind_box.setToolTip(self.tr("Incident report (NIS2 stages, CISA fields), exercise after-action report "
-                                         "(HSEEP), or threat briefing"))
-        for kind, text in (("incident", self.tr("Incident report")),
-                           ("exercise", self.tr("Exercise after-action report")),
-                           ("briefing", self.tr("Threat briefing"))):
+        self.kind_box.setToolTip(
+            self.tr(
+                "Incident report (NIS2 stages, CISA fields), exercise after-action report (HSEEP), or threat briefing"
+            )
+        )
+        for kind, text in (
+            ("incident", self.tr("Incident report")),
+            ("exercise", self.tr("Exercise after-action report")),
+            ("briefing", self.tr("Threat briefing")),
+        ):
             self.kind_box.addItem(text, kind)
         self.kind_box.currentIndexChanged.connect(self._kind_changed)
 
@@ -116,16 +121,23 @@ class ReportForm(QWidget):
         self.query.setClearButtonEnabled(True)
         self.query.textChanged.connect(lambda _text: self.changed.emit())
         self.related = QCheckBox(self.tr("Add objects one &relationship away"), self)
-        self.related.setToolTip(self.tr("The techniques an actor uses, the indicators that indicate it, the actor a "
-                                        "campaign is attributed to"))
+        self.related.setToolTip(
+            self.tr(
+                "The techniques an actor uses, the indicators that indicate it, the actor a campaign is attributed to"
+            )
+        )
         self.related.setChecked(True)
         self.related.toggled.connect(lambda _on: self.changed.emit())
 
         self.tlp_box = QComboBox(self)
         self.tlp_box.setObjectName("reportTlp")
         self.tlp_box.setAccessibleName(self.tr("Marking"))
-        self.tlp_box.setToolTip(self.tr("The report's level: objects marked above it are left out. The label "
-                                        "printed is raised to the highest marking of anything inside."))
+        self.tlp_box.setToolTip(
+            self.tr(
+                "The report's level: objects marked above it are left out. The label "
+                "printed is raised to the highest marking of anything inside."
+            )
+        )
         self.tlp_box.addItem(self.tr("As the case (a search: TLP:AMBER)"), None)
         for level in Tlp:
             self.tlp_box.addItem(level.label, int(level))
@@ -185,10 +197,21 @@ class ReportForm(QWidget):
         """The report as the form stands (``ReportRequest.check`` says what is missing)."""
         analyst = analyst if analyst is not None and self.kind == "briefing" else AnalystBriefing()
         if self.using_case:
-            return ReportRequest(self.kind, case=self.selected_case() or "", tlp=self.tlp(),
-                                 final=self.final.isChecked(), analyst=analyst)
-        return ReportRequest(self.kind, query=self.query.text(), tlp=self.tlp(), final=self.final.isChecked(),
-                             related=self.related.isChecked(), analyst=analyst)
+            return ReportRequest(
+                self.kind,
+                case=self.selected_case() or "",
+                tlp=self.tlp(),
+                final=self.final.isChecked(),
+                analyst=analyst,
+            )
+        return ReportRequest(
+            self.kind,
+            query=self.query.text(),
+            tlp=self.tlp(),
+            final=self.final.isChecked(),
+            related=self.related.isChecked(),
+            analyst=analyst,
+        )
 
     # -- cases -------------------------------------------------------------------------------------------------
 
@@ -213,15 +236,20 @@ class ReportForm(QWidget):
             if row is not None:
                 self.case_table.selectionModel().setCurrentIndex(
                     self.cases.index(row, 0),
-                    QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+                )
         finally:
             self._refilling = False
         if not cases:
             words = self.case_filter.text().strip()
             what = {"incident": self.tr("incident cases"), "exercise": self.tr("exercise cases")}.get(
-                kind, self.tr("cases"))
-            self.no_cases.setText(self.tr("No {0} match “{1}”.").format(what, words) if words else
-                                  self.tr("No {0} in this workspace yet: create one on the Cases screen.").format(what))
+                kind, self.tr("cases")
+            )
+            self.no_cases.setText(
+                self.tr("No {0} match “{1}”.").format(what, words)
+                if words
+                else self.tr("No {0} in this workspace yet: create one on the Cases screen.").format(what)
+            )
         self.no_cases.setVisible(not cases and self.using_case)
         if self.selected_case() != kept:
             self.changed.emit()
@@ -254,8 +282,11 @@ class ReportForm(QWidget):
         self.from_search.setEnabled(briefing)
         if not briefing:
             self.from_case.setChecked(True)
-        self.final.setToolTip(self.tr("A final briefing needs its bottom line and at least one key judgement")
-                              if briefing else self.tr("Print the report without the DRAFT watermark"))
+        self.final.setToolTip(
+            self.tr("A final briefing needs its bottom line and at least one key judgement")
+            if briefing
+            else self.tr("Print the report without the DRAFT watermark")
+        )
         self._source_changed()
         self.ask_for_cases()
 

@@ -76,8 +76,9 @@ Step = Callable[[str], None]
 Page = Callable[[int], None]
 
 
-def prepare(ws: Workspace, request: ReportRequest, *, step: Step = lambda _text: None,
-            page: Page = lambda _number: None) -> PreparedReport:
+def prepare(
+    ws: Workspace, request: ReportRequest, *, step: Step = lambda _text: None, page: Page = lambda _number: None
+) -> PreparedReport:
     """Collect the report's content and render it to memory.
 
     ``step`` is told what is being done; ``page`` is called for each page laid out, and whatever either raises
@@ -86,10 +87,11 @@ def prepare(ws: Workspace, request: ReportRequest, *, step: Step = lambda _text:
     request.check()
     step("collecting")
     if request.case is not None:
-        from workbench.services.case_reports import report_from_case
+        from workbench.services.cases.reports import report_from_case
 
-        made = report_from_case(ws, request.kind, request.case.strip(), analyst=request.analyst,
-                                tlp_ceiling=request.tlp)
+        made = report_from_case(
+            ws, request.kind, request.case.strip(), analyst=request.analyst, tlp_ceiling=request.tlp
+        )
         report, source, held_back = made.report, made.source, dict(made.held_back)
         found = f"case {made.case.ref}: {made.linked} linked object{'' if made.linked == 1 else 's'}"
         if made.missing:
@@ -98,13 +100,12 @@ def prepare(ws: Workspace, request: ReportRequest, *, step: Step = lambda _text:
         from workbench.services.reports.briefing_from_library import briefing_from_query
 
         query = (request.query or "").strip()
-        selection = briefing_from_query(ws, query, request.analyst, tlp_ceiling=request.tlp,
-                                        related=request.related)
+        selection = briefing_from_query(ws, query, request.analyst, tlp_ceiling=request.tlp, related=request.related)
         report, held_back = selection.briefing, dict(selection.held_back)
-        source = {"query": query, "matched": selection.matched, "related": selection.related,
-                  "held_back": held_back}
-        found = (f"the library search “{query[:80]}”: {selection.matched} objects found, "
-                 f"{selection.related} related added")
+        source = {"query": query, "matched": selection.matched, "related": selection.related, "held_back": held_back}
+        found = (
+            f"the library search “{query[:80]}”: {selection.matched} objects found, {selection.related} related added"
+        )
     step("rendering")
     rendered = render(report, report_id=next_report_id(ws), final=request.final, progress=page)
     logger.info("report prepared in memory: %s, %d pages", rendered.kind, rendered.pages)

@@ -82,19 +82,33 @@ class ReportsScreen(Screen):
         self.tabs.setObjectName("reportTabs")
         self.tabs.addTab(self.form, self.tr("Report"))
         self.tabs.addTab(scroll, self.tr("Briefing text"))
-        self.tabs.setTabToolTip(1, self.tr("The analyst's part of a briefing: bottom line, key judgements, "
-                                           "recommendations, gaps, sources, distribution"))
+        self.tabs.setTabToolTip(
+            1,
+            self.tr(
+                "The analyst's part of a briefing: bottom line, key judgements, "
+                "recommendations, gaps, sources, distribution"
+            ),
+        )
 
-        self.preview_button = self._button(self.tr("&Preview"), self.tr("Build the report and show its pages "
-                                                                         "(Ctrl+Return); nothing is saved"),
-                                           "Ctrl+Return", self.preview)
+        self.preview_button = self._button(
+            self.tr("&Preview"),
+            self.tr("Build the report and show its pages (Ctrl+Return); nothing is saved"),
+            "Ctrl+Return",
+            self.preview,
+        )
         self.preview_button.setDefault(True)
-        self.save_button = self._button(self.tr("&Save as PDF…"), self.tr("Save the previewed report as a PDF file "
-                                                                          "(Ctrl+S); recorded in the audit log"),
-                                        "Ctrl+S", self.save)
-        self.print_button = self._button(self.tr("P&rint…"), self.tr("Print the previewed report (Ctrl+P); "
-                                                                     "recorded in the audit log"), "Ctrl+P",
-                                         self.print_report)
+        self.save_button = self._button(
+            self.tr("&Save as PDF…"),
+            self.tr("Save the previewed report as a PDF file (Ctrl+S); recorded in the audit log"),
+            "Ctrl+S",
+            self.save,
+        )
+        self.print_button = self._button(
+            self.tr("P&rint…"),
+            self.tr("Print the previewed report (Ctrl+P); recorded in the audit log"),
+            "Ctrl+P",
+            self.print_report,
+        )
 
         self.summary = plain_label("", self, wrap=True)
         self.summary.setObjectName("reportSummary")
@@ -105,8 +119,13 @@ class ReportsScreen(Screen):
         self.details = plain_label("", self, wrap=True, selectable=True)
         self.details.setObjectName("reportDetails")
         self.details.setAccessibleName(self.tr("What the report was built from"))
-        self.stale_note = plain_label(self.tr("The form has changed since this preview. Press Preview to build "
-                                              "it again before saving or printing."), self, wrap=True)
+        self.stale_note = plain_label(
+            self.tr(
+                "The form has changed since this preview. Press Preview to build it again before saving or printing."
+            ),
+            self,
+            wrap=True,
+        )
         self.stale_note.setObjectName("staleNote")
         self.stale_note.setStyleSheet(_STALE_STYLE)
         self.preview_pane = PreviewPane(self)
@@ -157,8 +176,10 @@ class ReportsScreen(Screen):
     def _load_cases(self, kind: str, words: str) -> None:
         if not self.context.session.is_open:
             return
-        task = self.context.session.run("report cases", lambda ws, _control: cases.list_cases(
-            ws, kind=kind or None, text=words or None, with_next_due=False))
+        task = self.context.session.run(
+            "report cases",
+            lambda ws, _control: cases.list_cases(ws, kind=kind or None, text=words or None, with_next_due=False),
+        )
         task.succeeded.connect(lambda rows: self.form.show_cases(kind, rows))
         task.failed.connect(lambda failure: self.form.no_cases.setText(failure.message))
 
@@ -194,18 +215,24 @@ class ReportsScreen(Screen):
             return
 
         def work(ws: Workspace, control: TaskControl) -> PreparedReport:
-            return prepare(ws, request, step=lambda what: self._step(control, what),
-                           page=lambda number: self._page(control, number))
+            return prepare(
+                ws,
+                request,
+                step=lambda what: self._step(control, what),
+                page=lambda number: self._page(control, number),
+            )
 
         generation = self._generation
-        task = self._start(self.tr("Building the {0}…").format(KIND_NAMES[request.kind].lower()),
-                           "report preview", work)
+        task = self._start(
+            self.tr("Building the {0}…").format(KIND_NAMES[request.kind].lower()), "report preview", work
+        )
         task.succeeded.connect(lambda prepared: self._previewed(generation, prepared))
 
     def _step(self, control: TaskControl, what: str) -> None:
         control.check()
-        control.progress(0, 0, self.tr("Collecting the objects…") if what == "collecting" else
-                         self.tr("Laying out the pages…"))
+        control.progress(
+            0, 0, self.tr("Collecting the objects…") if what == "collecting" else self.tr("Laying out the pages…")
+        )
 
     def _page(self, control: TaskControl, number: int) -> None:
         control.check()
@@ -222,8 +249,11 @@ class ReportsScreen(Screen):
         self.saved_to = None
         self._show_prepared()
         self.preview_pane.view.setFocus()
-        self.context.status(self.tr("Preview of {0}: {1} pages. Nothing is saved until you save or print it.")
-                            .format(prepared.rendered.report_id, prepared.rendered.pages))
+        self.context.status(
+            self.tr("Preview of {0}: {1} pages. Nothing is saved until you save or print it.").format(
+                prepared.rendered.report_id, prepared.rendered.pages
+            )
+        )
         self.preview_shown.emit(prepared)
 
     def _show_prepared(self) -> None:
@@ -239,8 +269,11 @@ class ReportsScreen(Screen):
             return
         rendered = prepared.rendered
         state = self.tr("FINAL") if rendered.final else self.tr("DRAFT")
-        self.summary.setText(self.tr("{0} · {1} · {2} · {3} · {4} pages").format(
-            rendered.report_id, self.tr(KIND_NAMES[rendered.kind]), rendered.tlp.label, state, rendered.pages))
+        self.summary.setText(
+            self.tr("{0} · {1} · {2} · {3} · {4} pages").format(
+                rendered.report_id, self.tr(KIND_NAMES[rendered.kind]), rendered.tlp.label, state, rendered.pages
+            )
+        )
         lines = [self.tr("Built from {0}.").format(prepared.found)]
         if prepared.held_back:
             counts = ", ".join(f"{count} {kind}" for kind, count in sorted(prepared.held_back.items()))
@@ -278,8 +311,11 @@ class ReportsScreen(Screen):
             return
         target = Path(path)
         self.context.settings.set_value("reports/folder", str(target.parent))
-        task = self._start(self.tr("Saving {0}…").format(target.name), "save report",
-                           lambda ws, _control: save(ws, prepared.rendered, target, source=prepared.source))
+        task = self._start(
+            self.tr("Saving {0}…").format(target.name),
+            "save report",
+            lambda ws, _control: save(ws, prepared.rendered, target, source=prepared.source),
+        )
         task.succeeded.connect(lambda _rendered: self._saved(prepared, target))
 
     def _saved(self, prepared: PreparedReport, target: Path) -> None:
@@ -307,8 +343,13 @@ class ReportsScreen(Screen):
         dialog.setObjectName("printReportDialog")
         dialog.setWindowTitle(self.tr("Print {0}").format(self.prepared.rendered.report_id))
         option = QAbstractPrintDialog.PrintDialogOption
-        dialog.setOptions(option.PrintToFile | option.PrintPageRange | option.PrintCurrentPage
-                          | option.PrintCollateCopies | option.PrintShowPageSize)
+        dialog.setOptions(
+            option.PrintToFile
+            | option.PrintPageRange
+            | option.PrintCurrentPage
+            | option.PrintCollateCopies
+            | option.PrintShowPageSize
+        )
         dialog.setMinMax(1, self.prepared.rendered.pages)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.print_to(printer))
@@ -325,11 +366,18 @@ class ReportsScreen(Screen):
         current = self.preview_pane.current_page or 1
 
         def work(ws: Workspace, control: TaskControl) -> PrintResult:
-            result = print_pdf(prepared.rendered.pdf, printer, current_page=current, check=control.check,
-                               progress=lambda done, total: control.progress(
-                                   done, total, self.tr("Page {0} of {1}").format(done, total)))
-            record_print(ws, prepared.rendered, printer=result.printer, copies=result.copies,
-                         page_range=result.page_range)
+            result = print_pdf(
+                prepared.rendered.pdf,
+                printer,
+                current_page=current,
+                check=control.check,
+                progress=lambda done, total: control.progress(
+                    done, total, self.tr("Page {0} of {1}").format(done, total)
+                ),
+            )
+            record_print(
+                ws, prepared.rendered, printer=result.printer, copies=result.copies, page_range=result.page_range
+            )
             return result
 
         self._printer = printer
@@ -338,8 +386,11 @@ class ReportsScreen(Screen):
 
     def _printed(self, result: PrintResult) -> None:
         pages = result.page_range or self.tr("all {0} pages").format(result.total_pages)
-        self.context.status(self.tr("Printed {0} ({1}, {2} copies) on {3}.").format(
-            self.prepared.rendered.report_id if self.prepared else "", pages, result.copies, result.printer))
+        self.context.status(
+            self.tr("Printed {0} ({1}, {2} copies) on {3}.").format(
+                self.prepared.rendered.report_id if self.prepared else "", pages, result.copies, result.printer
+            )
+        )
         self.context.session.notify_changed(StoreChange("report", self.tr("report printed")))
         self.report_printed.emit(result)
 

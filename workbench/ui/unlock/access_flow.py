@@ -96,8 +96,9 @@ class AccessFlow(QObject):
         """Make a temporary demo workspace off the GUI thread and open it (its passphrase is shown)."""
         self.demo_folder = Path(tempfile.mkdtemp(prefix="workbench-demo-"))
         folder = self.demo_folder
-        task = self._session.runner.run("demo workspace", lambda _control: create_demo_workspace(folder),
-                                        lane=Lane.LONG)
+        task = self._session.runner.run(
+            "demo workspace", lambda _control: create_demo_workspace(folder), lane=Lane.LONG
+        )
         task.succeeded.connect(self._demo_ready)
         task.failed.connect(self._demo_failed)
 

@@ -70,9 +70,15 @@ class CreateWorkspaceDialog(QDialog):
 
     def _form_page(self, path: Path) -> QWidget:
         page = QWidget(self)
-        intro = plain_label(self.tr("A workspace is one encrypted file holding your organisation's threat "
-                                    "intelligence, cases and signing key. Only the passphrase opens it: it "
-                                    "cannot be recovered if it is lost."), page, wrap=True)
+        intro = plain_label(
+            self.tr(
+                "A workspace is one encrypted file holding your organisation's threat "
+                "intelligence, cases and signing key. Only the passphrase opens it: it "
+                "cannot be recovered if it is lost."
+            ),
+            page,
+            wrap=True,
+        )
         self.org = QLineEdit(page)
         self.org.setAccessibleName(self.tr("Organisation name"))
         self.org.setToolTip(self.tr("Your agency or team, as partners know it"))
@@ -140,8 +146,9 @@ class CreateWorkspaceDialog(QDialog):
         return page
 
     def _choose_path(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(self, self.tr("Create workspace file"), self.path_edit.text(),
-                                                self.tr("Workspaces (*.db)"))
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Create workspace file"), self.path_edit.text(), self.tr("Workspaces (*.db)")
+        )
         if chosen:
             self.path_edit.setText(chosen)
 
@@ -152,8 +159,9 @@ class CreateWorkspaceDialog(QDialog):
         colour = _STRENGTH_COLOURS[estimate.score]
         self.meter.setStyleSheet(f"QProgressBar::chunk {{ background: {colour}; }}")
         if secret:
-            text = self.tr("Strength: {0} (would take {1} to guess offline).").format(estimate.verdict,
-                                                                                     estimate.crack_time)
+            text = self.tr("Strength: {0} (would take {1} to guess offline).").format(
+                estimate.verdict, estimate.crack_time
+            )
             if estimate.advice:
                 text += " " + estimate.advice
         else:
@@ -165,8 +173,13 @@ class CreateWorkspaceDialog(QDialog):
             self.match_label.setText(self.tr("The passphrases match."))
         else:
             self.match_label.setText("")
-        ready = (self._task is None and bool(self.org.text().strip()) and bool(secret) and secret == repeat
-                 and bool(self.path_edit.text().strip()))
+        ready = (
+            self._task is None
+            and bool(self.org.text().strip())
+            and bool(secret)
+            and secret == repeat
+            and bool(self.path_edit.text().strip())
+        )
         self.create_button.setEnabled(ready)
 
     def create(self) -> None:
@@ -185,8 +198,7 @@ class CreateWorkspaceDialog(QDialog):
         secret = self.secret.text()
         self.error.hide()
         self.busy.show()
-        self._task = self._runner.run("create workspace", lambda _control: _create(path, secret, org),
-                                     lane=Lane.LONG)
+        self._task = self._runner.run("create workspace", lambda _control: _create(path, secret, org), lane=Lane.LONG)
         self._task.succeeded.connect(self._created)
         self._task.failed.connect(lambda failure: self._show_error(failure.message))
         self._task.finished.connect(self._task_ended)
@@ -218,9 +230,15 @@ class CreateWorkspaceDialog(QDialog):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         heading.setFont(font)
-        text = plain_label(self.tr("Your organisation's signing key was generated inside the encrypted workspace. "
-                                   "Its fingerprint is what partners compare, by phone or in person, before they "
-                                   "trust packages you send:"), page, wrap=True)
+        text = plain_label(
+            self.tr(
+                "Your organisation's signing key was generated inside the encrypted workspace. "
+                "Its fingerprint is what partners compare, by phone or in person, before they "
+                "trust packages you send:"
+            ),
+            page,
+            wrap=True,
+        )
         self.fingerprint_label = plain_label("", page, wrap=True, selectable=True)
         self.fingerprint_label.setAccessibleName(self.tr("Signing key fingerprint"))
         mono = QFont("monospace")

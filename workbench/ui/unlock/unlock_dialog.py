@@ -37,8 +37,14 @@ class UnlockDialog(QDialog):
     create_requested = Signal()
     """The analyst asked for a new workspace instead (the dialog was rejected)."""
 
-    def __init__(self, runner: TaskRunner, path: Path | None, parent: QWidget | None = None, *,
-                 passphrase_hint: str | None = None) -> None:
+    def __init__(
+        self,
+        runner: TaskRunner,
+        path: Path | None,
+        parent: QWidget | None = None,
+        *,
+        passphrase_hint: str | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("unlockDialog")
         self.setWindowTitle(self.tr("Unlock workspace"))
@@ -125,8 +131,9 @@ class UnlockDialog(QDialog):
 
     def _choose_other(self) -> None:
         start = str(self.path.parent) if self.path else ""
-        chosen, _ = QFileDialog.getOpenFileName(self, self.tr("Open workspace"), start,
-                                                self.tr("Workspaces (*.db *.wbk);;All files (*)"))
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Open workspace"), start, self.tr("Workspaces (*.db *.wbk);;All files (*)")
+        )
         if chosen:
             self.set_path(Path(chosen))
 

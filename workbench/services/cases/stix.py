@@ -42,7 +42,7 @@ from workbench.domain.stix import META_TYPES, iter_refs
 from workbench.domain.timestamps import format_stix_timestamp, utc_now
 from workbench.domain.tlp import BUILTIN_MARKING_DEFINITIONS, Tlp, highest, object_tlp
 from workbench.services import cases as case_service
-from workbench.services.case_schema import (
+from workbench.services.cases.schema import (
     CASE_EXTENSION_ID,
     EXERCISE_RECORD,
     INCIDENT_RECORD,
@@ -73,14 +73,21 @@ def _ts(value: Any) -> str:
 
 
 def _common(case: Case, stix_type: str, stix_id: str, created: Any, modified: Any) -> dict[str, Any]:
-    obj: dict[str, Any] = {"type": stix_type, "spec_version": "2.1", "id": stix_id, "created": _ts(created),
-                           "modified": _ts(modified), "created_by_ref": case.creator_ref}
+    obj: dict[str, Any] = {
+        "type": stix_type,
+        "spec_version": "2.1",
+        "id": stix_id,
+        "created": _ts(created),
+        "modified": _ts(modified),
+        "created_by_ref": case.creator_ref,
+    }
     if case.tlp is not None:
         obj["object_marking_refs"] = [case.tlp.marking_id]
     return obj
 
 
 # -- case -> STIX --------------------------------------------------------------------------------------------------
+
 
 def case_objects(case: Case) -> list[dict[str, Any]]:
     """The STIX objects that stand for the case itself (not its linked objects): see the module docstring."""
@@ -92,8 +99,9 @@ def case_objects(case: Case) -> list[dict[str, Any]]:
 def _event_object(case: Case, event: TimelineEvent) -> dict[str, Any]:
     created, modified = case.stamps.get(event.uid, (case.modified, case.modified))
     obj = _common(case, "event", f"event--{event.uid}", created, modified)
-    obj.update({"name": event.title, "status": "occurred", "start_time": _ts(event.at),
-                "event_types": [event.kind.value]})
+    obj.update(
+        {"name": event.title, "status": "occurred", "start_time": _ts(event.at), "event_types": [event.kind.value]}
+    )
     if event.description:
         obj["description"] = event.description
     obj["extensions"] = {EVENT_EXTENSION_ID: {"extension_type": "new-sdo"}}
@@ -135,9 +143,12 @@ def _incident_objects(case: Case) -> list[dict[str, Any]]:
         core["tasks"] = [{"task_ref": task["id"]} for task in tasks]
     assert case.grouping_ref is not None
     ours: dict[str, Any] = {
-        "extension_type": "property-extension", "record_type": INCIDENT_RECORD,
+        "extension_type": "property-extension",
+        "record_type": INCIDENT_RECORD,
         "case_reference": case.origin_ref or case.ref,
-        "grouping_ref": case.grouping_ref, "status": case.status.value, "details": to_dict(details),
+        "grouping_ref": case.grouping_ref,
+        "status": case.status.value,
+        "details": to_dict(details),
     }
     stages = [to_dict(stage) for stage in case.stages]
     if stages:
@@ -149,22 +160,34 @@ def _incident_objects(case: Case) -> list[dict[str, Any]]:
     incident["extensions"] = {INCIDENT_CORE_ID: core, CASE_EXTENSION_ID: ours}
     grouping = _common(case, "grouping", case.grouping_ref, case.created, case.modified)
     # Linked objects in id order, so that the same case gives the same grouping in every workspace.
-    grouping.update({
-        "name": f"Case {case.origin_ref or case.ref}: {case.title}", "context": "suspicious-activity",
-        "object_refs": [case.stix_id, *(obj["id"] for obj in events + tasks), *sorted(case.linked)],
-    })
+    grouping.update(
+        {
+            "name": f"Case {case.origin_ref or case.ref}: {case.title}",
+            "context": "suspicious-activity",
+            "object_refs": [case.stix_id, *(obj["id"] for obj in events + tasks), *sorted(case.linked)],
+        }
+    )
     return [incident, *events, *tasks, grouping]
 
 
 def _exercise_grouping(case: Case) -> dict[str, Any]:
     assert case.exercise is not None
     ours: dict[str, Any] = {
-        "extension_type": "property-extension", "record_type": EXERCISE_RECORD,
+        "extension_type": "property-extension",
+        "record_type": EXERCISE_RECORD,
         "case_reference": case.origin_ref or case.ref,
-        "status": case.status.value, "overview": to_dict(case.exercise),
+        "status": case.status.value,
+        "overview": to_dict(case.exercise),
     }
-    for kind in (RecordKind.PARTICIPANT, RecordKind.OBJECTIVE, RecordKind.INJECT, RecordKind.OBSERVATION,
-                 RecordKind.IMPROVEMENT, RecordKind.EVENT, RecordKind.TASK):
+    for kind in (
+        RecordKind.PARTICIPANT,
+        RecordKind.OBJECTIVE,
+        RecordKind.INJECT,
+        RecordKind.OBSERVATION,
+        RecordKind.IMPROVEMENT,
+        RecordKind.EVENT,
+        RecordKind.TASK,
+    ):
         records = [to_dict(record) for record in case.of(kind)]
         if records:
             ours[kind.plural] = records
@@ -173,8 +196,13 @@ def _exercise_grouping(case: Case) -> dict[str, Any]:
     if case.description:
         grouping["description"] = case.description
     # A grouping needs at least one reference: the definition of the extension that carries the exercise.
-    grouping.update({"context": "unspecified", "object_refs": [CASE_EXTENSION_ID, *sorted(case.linked)],
-                     "extensions": {CASE_EXTENSION_ID: ours}})
+    grouping.update(
+        {
+            "context": "unspecified",
+            "object_refs": [CASE_EXTENSION_ID, *sorted(case.linked)],
+            "extensions": {CASE_EXTENSION_ID: ours},
+        }
+    )
     return grouping
 
 
@@ -220,14 +248,14 @@ def case_bundle(ws: Workspace, ident: str) -> CaseBundle:
 
 
 @dataclass(frozen=True)
-class ExportResult:
+class CaseFileExport:
     path: Path
     objects: int
     highest_tlp: Tlp | None
     missing: list[str]
 
 
-def export_case(ws: Workspace, ident: str, path: str | os.PathLike[str], *, overwrite: bool = False) -> ExportResult:
+def export_case(ws: Workspace, ident: str, path: str | os.PathLike[str], *, overwrite: bool = False) -> CaseFileExport:
     """Write the case's STIX bundle to the file the analyst named, then record it in the audit log.
 
     Written to a temporary name beside it, flushed and synced, then renamed: an interrupted write leaves no
@@ -253,12 +281,20 @@ def export_case(ws: Workspace, ident: str, path: str | os.PathLike[str], *, over
             temporary.unlink()
         raise InvalidInput(f"cannot write {target}: {exc.strerror}") from None
     case = case_service.get_case(ws, ident)
-    ws.record("case.export", {"case": case.ref, "file": target.name, "objects": len(result.bundle["objects"]),
-                              "tlp": result.highest_tlp.short if result.highest_tlp is not None else None})
-    return ExportResult(target, len(result.bundle["objects"]), result.highest_tlp, result.missing)
+    ws.record(
+        "case.export",
+        {
+            "case": case.ref,
+            "file": target.name,
+            "objects": len(result.bundle["objects"]),
+            "tlp": result.highest_tlp.short if result.highest_tlp is not None else None,
+        },
+    )
+    return CaseFileExport(target, len(result.bundle["objects"]), result.highest_tlp, result.missing)
 
 
 # -- STIX -> case --------------------------------------------------------------------------------------------------
+
 
 def _ours(obj: Mapping[str, Any]) -> dict[str, Any] | None:
     extensions = obj.get("extensions")
@@ -296,10 +332,17 @@ def case_from_stix(obj: Mapping[str, Any], lookup: Callable[[str], dict[str, Any
         created, modified = parse_time(obj["created"]), parse_time(obj["modified"])
         kind = CaseKind.INCIDENT if obj.get("type") == "incident" else CaseKind.EXERCISE
         case = Case(
-            ref="", kind=kind, title=check_title(obj.get("name")),
-            status=parse_status(kind, ours["status"]), tlp=object_tlp(dict(obj)),
-            description=str(obj.get("description") or ""), stix_id=stix_id, created=created, modified=modified,
-            creator_ref=str(obj.get("created_by_ref") or ""), origin_ref=ours.get("case_reference"),
+            ref="",
+            kind=kind,
+            title=check_title(obj.get("name")),
+            status=parse_status(kind, ours["status"]),
+            tlp=object_tlp(dict(obj)),
+            description=str(obj.get("description") or ""),
+            stix_id=stix_id,
+            created=created,
+            modified=modified,
+            creator_ref=str(obj.get("created_by_ref") or ""),
+            origin_ref=ours.get("case_reference"),
             grouping_ref=ours.get("grouping_ref"),
         )
         if kind is CaseKind.INCIDENT:
@@ -313,8 +356,9 @@ def case_from_stix(obj: Mapping[str, Any], lookup: Callable[[str], dict[str, Any
     return case
 
 
-def _read_incident(case: Case, obj: Mapping[str, Any], ours: dict[str, Any],
-                   lookup: Callable[[str], dict[str, Any] | None]) -> None:
+def _read_incident(
+    case: Case, obj: Mapping[str, Any], ours: dict[str, Any], lookup: Callable[[str], dict[str, Any] | None]
+) -> None:
     case.incident = make_incident_details(ours["details"])
     case.records[RecordKind.STAGE] = [make_record(RecordKind.STAGE, item) for item in ours.get("stages", [])]
     core = (obj.get("extensions") or {}).get(INCIDENT_CORE_ID) or {}
@@ -323,10 +367,16 @@ def _read_incident(case: Case, obj: Mapping[str, Any], ours: dict[str, Any],
         if event is None:
             raise InvalidInput(f"its timeline event {entry.get('event_ref')} is missing")
         uid = _uid_of(event["id"], "event")
-        record = make_record(RecordKind.EVENT, {
-            "at": event.get("start_time"), "title": event.get("name"), "description": event.get("description"),
-            "kind": (event.get("event_types") or [TimelineKind.OTHER.value])[0],
-        }, uid=uid)
+        record = make_record(
+            RecordKind.EVENT,
+            {
+                "at": event.get("start_time"),
+                "title": event.get("name"),
+                "description": event.get("description"),
+                "kind": (event.get("event_types") or [TimelineKind.OTHER.value])[0],
+            },
+            uid=uid,
+        )
         case.records.setdefault(RecordKind.EVENT, []).append(record)
         case.stamps[uid] = (parse_time(event["created"]), parse_time(event["modified"]))
     for entry in core.get("tasks") or []:
@@ -337,19 +387,33 @@ def _read_incident(case: Case, obj: Mapping[str, Any], ours: dict[str, Any],
         extra = _ours(task) or {}
         if extra:
             validate_extension(extra, task["id"])
-        record = make_record(RecordKind.TASK, {
-            "title": task.get("name"), "description": task.get("description"),
-            "status": task.get("outcome") or TaskStatus.PENDING.value, "completed_at": task.get("end_time"),
-            "owner": extra.get("owner"), "due": extra.get("due"),
-        }, uid=uid)
+        record = make_record(
+            RecordKind.TASK,
+            {
+                "title": task.get("name"),
+                "description": task.get("description"),
+                "status": task.get("outcome") or TaskStatus.PENDING.value,
+                "completed_at": task.get("end_time"),
+                "owner": extra.get("owner"),
+                "due": extra.get("due"),
+            },
+            uid=uid,
+        )
         case.records.setdefault(RecordKind.TASK, []).append(record)
         case.stamps[uid] = (parse_time(task["created"]), parse_time(task["modified"]))
 
 
 def _read_exercise(case: Case, ours: dict[str, Any]) -> None:
     case.exercise = make_exercise_overview(ours["overview"])
-    for kind in (RecordKind.PARTICIPANT, RecordKind.OBJECTIVE, RecordKind.INJECT, RecordKind.OBSERVATION,
-                 RecordKind.IMPROVEMENT, RecordKind.EVENT, RecordKind.TASK):
+    for kind in (
+        RecordKind.PARTICIPANT,
+        RecordKind.OBJECTIVE,
+        RecordKind.INJECT,
+        RecordKind.OBSERVATION,
+        RecordKind.IMPROVEMENT,
+        RecordKind.EVENT,
+        RecordKind.TASK,
+    ):
         items = ours.get(kind.plural)
         if items:
             case.records[kind] = [make_record(kind, item) for item in items]
@@ -371,11 +435,13 @@ def _linked_from_stix(case: Case, lookup: Callable[[str], dict[str, Any] | None]
     if grouping is None:
         return []
     skip = own_object_ids(case) | {CASE_EXTENSION_ID}
-    return [ref for ref in grouping.get("object_refs") or [] if isinstance(ref, str) and ref not in skip
-            and is_stix_id(ref)]
+    return [
+        ref for ref in grouping.get("object_refs") or [] if isinstance(ref, str) and ref not in skip and is_stix_id(ref)
+    ]
 
 
 # -- adopting imported cases ---------------------------------------------------------------------------------------
+
 
 @dataclass
 class AdoptResult:
@@ -399,8 +465,9 @@ def adopt_cases(conn: Connection, object_ids: Iterable[str], *, origin: str) -> 
     objects = ObjectStore(conn)
     store = CaseStore(conn)
     result = AdoptResult()
-    candidates = [object_id for object_id in dict.fromkeys(object_ids)
-                  if type_of(object_id) in ("incident", "grouping")]
+    candidates = [
+        object_id for object_id in dict.fromkeys(object_ids) if type_of(object_id) in ("incident", "grouping")
+    ]
     for object_id in candidates:
         obj = objects.get(object_id)
         if obj is None or not carries_case(obj):
@@ -432,8 +499,7 @@ def adopt_cases(conn: Connection, object_ids: Iterable[str], *, origin: str) -> 
             action = "case.adopt-update"
         at = format_stix_timestamp(utc_now())
         result.linked += sum(store.link(case_id, ref, "partner", at) for ref in linked)
-        audit.append(conn, action, {"case": case.ref, "stix_id": case.stix_id, "origin": origin,
-                                    "linked": len(linked)})
+        audit.append(conn, action, {"case": case.ref, "stix_id": case.stix_id, "origin": origin, "linked": len(linked)})
     return result
 
 
@@ -447,9 +513,12 @@ def imported_ids(conn: Connection, summary: Any) -> list[str]:
     row = conn.execute("SELECT max(id) FROM sources").fetchone()
     if row is None or row[0] is None:
         return []
-    return [object_id for (object_id,) in conn.execute(
-        "SELECT DISTINCT id FROM object_versions WHERE source_id = ? ORDER BY vid", (row[0],)
-    )]
+    return [
+        object_id
+        for (object_id,) in conn.execute(
+            "SELECT DISTINCT id FROM object_versions WHERE source_id = ? ORDER BY vid", (row[0],)
+        )
+    ]
 
 
 def _only_an_author(objects: ObjectStore, identity_id: str) -> bool:
@@ -492,8 +561,13 @@ class CaseImportHook:
     behind. After the import, ``messages`` says what happened to cases, for the analyst.
     """
 
-    def __init__(self, case_ref: str | None = None, *, origin: str | None = None,
-                 then: Callable[[Connection, Any], None] | None = None) -> None:
+    def __init__(
+        self,
+        case_ref: str | None = None,
+        *,
+        origin: str | None = None,
+        then: Callable[[Connection, Any], None] | None = None,
+    ) -> None:
         self.case_ref = case_ref
         self.origin = origin
         self.then = then
@@ -512,14 +586,17 @@ class CaseImportHook:
     def messages(self) -> list[str]:
         lines = [f"new case {ref} from the import" for ref in self.adopted.created]
         lines += [f"case {ref} updated from the import" for ref in self.adopted.updated]
-        lines += [f"case {ref}: the imported version is older than this workspace's; kept this one"
-                  for ref in self.adopted.older]
+        lines += [
+            f"case {ref}: the imported version is older than this workspace's; kept this one"
+            for ref in self.adopted.older
+        ]
         if self.case_ref:
             lines.append(f"linked {self.linked} imported object(s) to case {self.case_ref}")
         return lines
 
 
-def case_import_hook(case_ref: str | None = None, *, origin: str | None = None,
-                     then: Callable[[Connection, Any], None] | None = None) -> CaseImportHook:
+def case_import_hook(
+    case_ref: str | None = None, *, origin: str | None = None, then: Callable[[Connection, Any], None] | None = None
+) -> CaseImportHook:
     """The ``before_commit`` hook every import should pass; see ``CaseImportHook``."""
     return CaseImportHook(case_ref, origin=origin, then=then)

@@ -47,8 +47,18 @@ from workbench.storage.objects import ObjectStore, Outcome
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["BeforeCommit", "CancelCheck", "Finding", "ImportSource", "ImportSummary", "Limits", "ObjectCheck",
-           "Progress", "import_file", "sha256_file"]
+__all__ = [
+    "BeforeCommit",
+    "CancelCheck",
+    "Finding",
+    "ImportSource",
+    "ImportSummary",
+    "Limits",
+    "ObjectCheck",
+    "Progress",
+    "import_file",
+    "sha256_file",
+]
 
 #: Objects stored per batch: large enough that SQL runs in long ``executemany`` runs, small enough for memory.
 BATCH_SIZE = 2_000
@@ -121,9 +131,21 @@ def import_file(
     except OSError as exc:
         raise InvalidInput(f"cannot read {name}: {exc.strerror}") from None
     try:
-        return _import(ws, handle, name, info.st_size, source, strict=strict, case_id=case_id, dry_run=dry_run,
-                       check_object=check_object, before_commit=before_commit, progress=progress, cancel=cancel,
-                       limits=limits)
+        return _import(
+            ws,
+            handle,
+            name,
+            info.st_size,
+            source,
+            strict=strict,
+            case_id=case_id,
+            dry_run=dry_run,
+            check_object=check_object,
+            before_commit=before_commit,
+            progress=progress,
+            cancel=cancel,
+            limits=limits,
+        )
     finally:
         handle.close()
 
@@ -155,9 +177,13 @@ def _import(
     processor = ElementProcessor(summary, source, ws.identity_id, limits, strict=strict, check_object=check_object)
     try:
         with ws.db.bulk_cache(), _checkpoint_deferred(ws.conn), ws.transaction() as conn:
-            source_id = ObjectStore(conn).add_source(source.kind, source.name, sha256=source.sha256,
-                                                     partner_key_id=source.partner_key_id,
-                                                     package_id=source.package_id)
+            source_id = ObjectStore(conn).add_source(
+                source.kind,
+                source.name,
+                sha256=source.sha256,
+                partner_key_id=source.partner_key_id,
+                package_id=source.package_id,
+            )
             writer = BulkWriter(conn, source_id)
             batch: list[PreparedVersion] = []
             for element in reader:
@@ -197,9 +223,15 @@ def _import(
         summary.committed = True
     except _NothingToKeep:
         pass
-    logger.info("import of %s: %d new, %d new versions, %d unchanged, %d refused, %s", name, summary.new,
-                summary.new_versions, summary.unchanged, summary.refused_count,
-                "committed" if summary.committed else "nothing kept")
+    logger.info(
+        "import of %s: %d new, %d new versions, %d unchanged, %d refused, %s",
+        name,
+        summary.new,
+        summary.new_versions,
+        summary.unchanged,
+        summary.refused_count,
+        "committed" if summary.committed else "nothing kept",
+    )
     return summary
 
 
@@ -224,8 +256,9 @@ def _store(writer: BulkWriter, batch: list[PreparedVersion], summary: ImportSumm
 def _check_document(reader: StixReader, processor: ElementProcessor, summary: ImportSummary, name: str) -> None:
     """File-level refusals and warnings that can only be decided once the whole document was read."""
     if reader.elements_read and not processor.stix_like:
-        raise InvalidInput(f"{name} holds no STIX objects: none of its {reader.elements_read:,} elements has a type"
-                           " and an id")
+        raise InvalidInput(
+            f"{name} holds no STIX objects: none of its {reader.elements_read:,} elements has a type and an id"
+        )
     if not reader.elements_read:
         processor.warn(Finding(None, None, "the document holds no objects"))
     bundle_id = reader.bundle_id
@@ -235,9 +268,16 @@ def _check_document(reader: StixReader, processor: ElementProcessor, summary: Im
 
 def _audit_details(summary: ImportSummary, source: ImportSource) -> dict[str, Any]:
     details: dict[str, Any] = {
-        "source": source.name, "kind": source.kind, "sha256": summary.sha256, "shape": summary.shape,
-        "new": summary.new, "new_versions": summary.new_versions, "unchanged": summary.unchanged,
-        "older": summary.older, "conflicts": summary.conflicts, "refused": summary.refused_count,
+        "source": source.name,
+        "kind": source.kind,
+        "sha256": summary.sha256,
+        "shape": summary.shape,
+        "new": summary.new,
+        "new_versions": summary.new_versions,
+        "unchanged": summary.unchanged,
+        "older": summary.older,
+        "conflicts": summary.conflicts,
+        "refused": summary.refused_count,
         "warnings": summary.warning_count,
     }
     for key in ("partner_key_id", "package_id"):

@@ -25,12 +25,25 @@ from workbench.storage.objects import ObjectStore
 logger = logging.getLogger(__name__)
 
 #: Types an analyst may create inside a case, besides observables (SCOs).
-CREATABLE_TYPES = frozenset({"indicator", "malware", "threat-actor", "vulnerability", "attack-pattern",
-                             "observed-data", "infrastructure", "tool", "intrusion-set"})
+CREATABLE_TYPES = frozenset(
+    {
+        "indicator",
+        "malware",
+        "threat-actor",
+        "vulnerability",
+        "attack-pattern",
+        "observed-data",
+        "infrastructure",
+        "tool",
+        "intrusion-set",
+    }
+)
 MAX_LINKS_PER_CALL = 100_000
 
-def link_objects(ws: Workspace, ident: str, object_ids: Iterable[str], *, origin: str = "library",
-                 now: datetime | None = None) -> int:
+
+def link_objects(
+    ws: Workspace, ident: str, object_ids: Iterable[str], *, origin: str = "library", now: datetime | None = None
+) -> int:
     """Link objects of the library to a case; returns how many were not linked before.
 
     Refuses ids that are not STIX ids or not in the library (all or nothing)."""
@@ -47,8 +60,9 @@ def link_objects(ws: Workspace, ident: str, object_ids: Iterable[str], *, origin
         found = ObjectStore(store.conn).get_many(ids)
         missing = [object_id for object_id in ids if object_id not in found]
         if missing:
-            raise InvalidInput(f"{missing[0]} is not in the library" +
-                               (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
+            raise InvalidInput(
+                f"{missing[0]} is not in the library" + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
+            )
         if case.stix_id in ids:
             raise InvalidInput("a case cannot be linked to itself")
         row = find_row(store, case.ref)

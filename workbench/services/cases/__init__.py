@@ -92,6 +92,7 @@ class DueReport:
 
 # -- loading and saving (inside a transaction the caller holds) ------------------------------------------------------
 
+
 def _time(text: str | None) -> datetime | None:
     return parse_time(text) if text else None
 
@@ -112,10 +113,19 @@ def load_case(conn: Connection, ident: str) -> Case:
 def _case_from_row(store: CaseStore, row: CaseRow) -> Case:
     kind = CaseKind.parse(row.kind)
     case = Case(
-        ref=row.ref, kind=kind, title=row.title, status=parse_status(kind, row.status),
-        tlp=Tlp(row.tlp) if row.tlp is not None else None, description=row.description, stix_id=row.stix_id,
-        created=parse_time(row.created), modified=parse_time(row.modified), creator_ref=row.creator_ref,
-        origin=row.origin, origin_ref=row.origin_ref, grouping_ref=row.grouping_ref,
+        ref=row.ref,
+        kind=kind,
+        title=row.title,
+        status=parse_status(kind, row.status),
+        tlp=Tlp(row.tlp) if row.tlp is not None else None,
+        description=row.description,
+        stix_id=row.stix_id,
+        created=parse_time(row.created),
+        modified=parse_time(row.modified),
+        creator_ref=row.creator_ref,
+        origin=row.origin,
+        origin_ref=row.origin_ref,
+        grouping_ref=row.grouping_ref,
     )
     if kind is CaseKind.INCIDENT:
         case.incident = make_incident_details(row.details)
@@ -147,12 +157,24 @@ def _row_of(case: Case, case_id: int | None) -> CaseRow:
         sector = member_state = None
         starts = details.starts_at
     return CaseRow(
-        id=case_id, ref=case.ref, kind=case.kind.value, stix_id=case.stix_id, grouping_ref=case.grouping_ref,
-        title=case.title, status=case.status.value, tlp=int(case.tlp) if case.tlp is not None else None, sector=sector,
-        member_state=member_state, starts_at=format_stix_timestamp(starts) if starts else None,
-        creator_ref=case.creator_ref, origin=case.origin, origin_ref=case.origin_ref,
-        created=format_stix_timestamp(case.created), modified=format_stix_timestamp(case.modified),
-        description=case.description, details=to_dict(details),
+        id=case_id,
+        ref=case.ref,
+        kind=case.kind.value,
+        stix_id=case.stix_id,
+        grouping_ref=case.grouping_ref,
+        title=case.title,
+        status=case.status.value,
+        tlp=int(case.tlp) if case.tlp is not None else None,
+        sector=sector,
+        member_state=member_state,
+        starts_at=format_stix_timestamp(starts) if starts else None,
+        creator_ref=case.creator_ref,
+        origin=case.origin,
+        origin_ref=case.origin_ref,
+        created=format_stix_timestamp(case.created),
+        modified=format_stix_timestamp(case.modified),
+        description=case.description,
+        details=to_dict(details),
     )
 
 
@@ -167,8 +189,15 @@ def _sort_at(record: Any) -> str | None:
 def _record_row(kind: RecordKind, record: Any, position: int, stamps: tuple[datetime, datetime]) -> RecordRow:
     data = to_dict(record)
     data.pop("uid", None)
-    return RecordRow(kind.value, record.uid, position, _sort_at(record), format_stix_timestamp(stamps[0]),
-                     format_stix_timestamp(stamps[1]), data)
+    return RecordRow(
+        kind.value,
+        record.uid,
+        position,
+        _sort_at(record),
+        format_stix_timestamp(stamps[0]),
+        format_stix_timestamp(stamps[1]),
+        data,
+    )
 
 
 def _full_text(case: Case) -> str:
@@ -240,6 +269,7 @@ def change_case(ws: Workspace, ident: str, action: str, change: Any, *, now: dat
 
 # -- cases ---------------------------------------------------------------------------------------------------------
 
+
 def create_case(
     ws: Workspace,
     kind: CaseKind | str,
@@ -263,12 +293,16 @@ def create_case(
     with ws.transaction() as conn:
         store = CaseStore(conn)
         case = Case(
-            ref=store.next_ref(REF_PREFIX[kind], moment.year), kind=kind, title=check_title(title),
+            ref=store.next_ref(REF_PREFIX[kind], moment.year),
+            kind=kind,
+            title=check_title(title),
             status=parse_status(kind, status) if status else initial_status(kind),
             tlp=Tlp.parse(tlp) if isinstance(tlp, str) else tlp,
             description=clean_text(description or "", "the description", multiline=True, limit=20_000),
-            stix_id=new_id("incident" if kind is CaseKind.INCIDENT else "grouping"), created=moment,
-            modified=moment, creator_ref=ws.identity_id,
+            stix_id=new_id("incident" if kind is CaseKind.INCIDENT else "grouping"),
+            created=moment,
+            modified=moment,
+            creator_ref=ws.identity_id,
             grouping_ref=new_id("grouping") if kind is CaseKind.INCIDENT else None,
             incident=details if isinstance(details, IncidentDetails) else None,
             exercise=details if isinstance(details, ExerciseOverview) else None,
@@ -375,11 +409,16 @@ def list_cases(
     if order not in ORDERS:
         raise InvalidInput(f"cannot sort cases by {order!r}; use one of {', '.join(ORDERS)}")
     query = CaseQuery(
-        kind=kind.value if kind else None, statuses=statuses,
+        kind=kind.value if kind else None,
+        statuses=statuses,
         sector=Sector.parse(sector).value if sector else None,
         member_state=MemberState.parse(member_state).value if member_state else None,
-        text=text or None, linked_object=linked_object, order=order, descending=descending,
-        limit=max(1, min(limit, 10_000)), offset=max(0, offset),
+        text=text or None,
+        linked_object=linked_object,
+        order=order,
+        descending=descending,
+        limit=max(1, min(limit, 10_000)),
+        offset=max(0, offset),
     )
     moment = now or utc_now()
     store = CaseStore(ws.conn)
@@ -390,15 +429,26 @@ def list_cases(
         case_kind = CaseKind.parse(row.kind)
         case_status = parse_status(case_kind, row.status)
         upcoming = owed.get(row.id) if row.id is not None else None
-        summaries.append(CaseSummary(
-            ref=row.ref, kind=case_kind, title=row.title, status=case_status,
-            tlp=Tlp(row.tlp) if row.tlp is not None else None, sector=row.sector, member_state=row.member_state,
-            starts_at=_time(row.starts_at), modified=parse_time(row.modified), origin=row.origin, next_due=upcoming,
-        ))
+        summaries.append(
+            CaseSummary(
+                ref=row.ref,
+                kind=case_kind,
+                title=row.title,
+                status=case_status,
+                tlp=Tlp(row.tlp) if row.tlp is not None else None,
+                sector=row.sector,
+                member_state=row.member_state,
+                starts_at=_time(row.starts_at),
+                modified=parse_time(row.modified),
+                origin=row.origin,
+                next_due=upcoming,
+            )
+        )
     return summaries
 
 
 # -- deadlines -----------------------------------------------------------------------------------------------------
+
 
 def case_deadlines(case: Case, now: datetime | None = None) -> list[StageDeadline]:
     """The reporting stages of an incident case with due times and states; empty for exercises."""
@@ -410,8 +460,11 @@ def case_deadlines(case: Case, now: datetime | None = None) -> list[StageDeadlin
 def _next_due_of(store: CaseStore, rows: list[CaseRow], now: datetime) -> dict[int, StageDeadline]:
     """The next due report of every open incident among ``rows``, by case number; reads only the fields and the
     stage submissions, not whole cases, so that the list stays quick with thousands of cases."""
-    incidents = [row for row in rows if row.kind == CaseKind.INCIDENT.value
-                 and row.status != IncidentStatus.CLOSED.value and row.id is not None]
+    incidents = [
+        row
+        for row in rows
+        if row.kind == CaseKind.INCIDENT.value and row.status != IncidentStatus.CLOSED.value and row.id is not None
+    ]
     stages = store.records_of_kind([row.id for row in incidents if row.id is not None], RecordKind.STAGE.value)
     owed: dict[int, StageDeadline] = {}
     for row in incidents:
@@ -431,8 +484,10 @@ def deadline_panel(ws: Workspace, *, now: datetime | None = None) -> list[DueRep
     open_statuses = [status.value for status in IncidentStatus if status is not IncidentStatus.CLOSED]
     rows = store.query(CaseQuery(kind=CaseKind.INCIDENT.value, statuses=open_statuses, limit=100_000))
     owed = _next_due_of(store, rows, moment)
-    panel = [DueReport(row.ref, row.title, upcoming.stage, upcoming.due, upcoming.state, upcoming.basis)
-             for row in rows if row.id is not None and (upcoming := owed.get(row.id)) is not None
-             and upcoming.due is not None]
+    panel = [
+        DueReport(row.ref, row.title, upcoming.stage, upcoming.due, upcoming.state, upcoming.basis)
+        for row in rows
+        if row.id is not None and (upcoming := owed.get(row.id)) is not None and upcoming.due is not None
+    ]
     panel.sort(key=lambda item: (item.due, item.ref))
     return panel

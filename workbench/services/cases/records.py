@@ -32,8 +32,10 @@ from workbench.storage.cases import CaseStore
 
 logger = logging.getLogger(__name__)
 
-def add_record(ws: Workspace, ident: str, kind: RecordKind | str, data: Mapping[str, Any], *,
-               now: datetime | None = None) -> Any:
+
+def add_record(
+    ws: Workspace, ident: str, kind: RecordKind | str, data: Mapping[str, Any], *, now: datetime | None = None
+) -> Any:
     """Add a timeline event, task, participant, objective, inject, observation or improvement item (a record
     with the uid of an existing one replaces it). Stage submissions go through ``record_stage``."""
     kind = RecordKind.parse(kind)
@@ -42,8 +44,9 @@ def add_record(ws: Workspace, ident: str, kind: RecordKind | str, data: Mapping[
         submitted = data.get("submitted_at") or data.get("at")
         if not isinstance(stage, str) or submitted is None:
             raise InvalidInput("a stage submission needs a stage and the time it was submitted")
-        return record_stage(ws, ident, stage, submitted, reference=data.get("reference"), note=data.get("note"),
-                            now=now)
+        return record_stage(
+            ws, ident, stage, submitted, reference=data.get("reference"), note=data.get("note"), now=now
+        )
     record = make_record(kind, data)
 
     def change(store: CaseStore, case: Case, moment: datetime) -> dict[str, Any]:
@@ -67,8 +70,15 @@ def _put(case: Case, kind: RecordKind, record: Any, moment: datetime) -> None:
     case.stamps[record.uid] = (moment, moment)
 
 
-def update_record(ws: Workspace, ident: str, kind: RecordKind | str, uid: str, changes: Mapping[str, Any], *,
-                  now: datetime | None = None) -> Any:
+def update_record(
+    ws: Workspace,
+    ident: str,
+    kind: RecordKind | str,
+    uid: str,
+    changes: Mapping[str, Any],
+    *,
+    now: datetime | None = None,
+) -> Any:
     """Change some fields of a record (a task done, an inject's actual time, an objective's rating)."""
     kind = RecordKind.parse(kind)
     if not changes:
@@ -100,15 +110,26 @@ def remove_record(ws: Workspace, ident: str, kind: RecordKind | str, uid: str, *
     change_case(ws, ident, "case.record-removed", change, now=now)
 
 
-def record_stage(ws: Workspace, ident: str, stage: Stage | str, submitted_at: datetime | str, *,
-                 reference: str | None = None, note: str | None = None,
-                 now: datetime | None = None) -> StageSubmission:
+def record_stage(
+    ws: Workspace,
+    ident: str,
+    stage: Stage | str,
+    submitted_at: datetime | str,
+    *,
+    reference: str | None = None,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> StageSubmission:
     """Record that a report stage was submitted; the version is one more than the stage's previous submissions.
 
     Refuses a submission before the time of awareness, one in the future, and stages of exercises."""
     stage = Stage.parse(stage)
-    data = {"stage": stage.value, "submitted_at": submitted_at if isinstance(submitted_at, str)
-            else format_stix_timestamp(submitted_at), "reference": reference, "note": note}
+    data = {
+        "stage": stage.value,
+        "submitted_at": submitted_at if isinstance(submitted_at, str) else format_stix_timestamp(submitted_at),
+        "reference": reference,
+        "note": note,
+    }
     recorded: list[StageSubmission] = []
 
     def change(store: CaseStore, case: Case, moment: datetime) -> dict[str, Any]:
@@ -124,8 +145,9 @@ def record_stage(ws: Workspace, ident: str, stage: Stage | str, submitted_at: da
     return recorded[0]
 
 
-def add_records(ws: Workspace, ident: str, document: Mapping[str, Any], *, now: datetime | None = None) -> dict[str,
-                                                                                                               int]:
+def add_records(
+    ws: Workspace, ident: str, document: Mapping[str, Any], *, now: datetime | None = None
+) -> dict[str, int]:
     """Add many records at once from a JSON document (all or nothing): ``{"overview": {...}, "participants":
     [...], "objectives": [...], "injects": [...], "observations": [...], "improvements": [...], "events": [...],
     "tasks": [...], "stages": [...]}``; ``overview`` (exercises) or ``fields`` (incidents) change the case's

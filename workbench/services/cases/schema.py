@@ -9,7 +9,7 @@ so that a partner without this program can check it.
 
 The schema is generated from the field declarations of ``workbench.domain.cases`` (the one list of fields); a
 test compares the shipped file with what ``build_schema()`` makes, so the two cannot drift apart. Changing the
-schema means: regenerate the file (``python -m workbench.services.case_schema``), raise ``SCHEMA_VERSION``, set
+schema means: regenerate the file (``python -m workbench.services.cases.schema``), raise ``SCHEMA_VERSION``, set
 ``DEFINITION_MODIFIED`` to the day of the change and update ``SCHEMA_SHA256``: a partner's store then sees a new
 version of the definition rather than a conflict.
 """
@@ -114,33 +114,49 @@ def build_schema() -> dict[str, Any]:
     for kind, cls in RECORD_CLASSES.items():
         defs[kind.value] = _record_schema(cls, with_uid=True)
     defs["incident_case"] = {
-        "type": "object", "additionalProperties": False,
+        "type": "object",
+        "additionalProperties": False,
         "required": ["extension_type", "record_type", "case_reference", "grouping_ref", "status", "details"],
         "properties": {
             **common,
             "record_type": {"const": INCIDENT_RECORD},
-            "grouping_ref": {"type": "string", "pattern": "^grouping--" + _UUID_PATTERN[1:],
-                             "description": "the grouping that references the case's objects"},
+            "grouping_ref": {
+                "type": "string",
+                "pattern": "^grouping--" + _UUID_PATTERN[1:],
+                "description": "the grouping that references the case's objects",
+            },
             "status": {"enum": [status.value for status in IncidentStatus]},
             "details": {"$ref": "#/$defs/incident_details"},
             "stages": _list_of(RecordKind.STAGE.value),
         },
     }
     defs["exercise_case"] = {
-        "type": "object", "additionalProperties": False,
+        "type": "object",
+        "additionalProperties": False,
         "required": ["extension_type", "record_type", "case_reference", "status", "overview"],
         "properties": {
             **common,
             "record_type": {"const": EXERCISE_RECORD},
             "status": {"enum": [status.value for status in ExerciseStatus]},
             "overview": {"$ref": "#/$defs/exercise_overview"},
-            **{kind.plural: _list_of(kind.value) for kind in (
-                RecordKind.PARTICIPANT, RecordKind.OBJECTIVE, RecordKind.INJECT, RecordKind.OBSERVATION,
-                RecordKind.IMPROVEMENT, RecordKind.EVENT, RecordKind.TASK)},
+            **{
+                kind.plural: _list_of(kind.value)
+                for kind in (
+                    RecordKind.PARTICIPANT,
+                    RecordKind.OBJECTIVE,
+                    RecordKind.INJECT,
+                    RecordKind.OBSERVATION,
+                    RecordKind.IMPROVEMENT,
+                    RecordKind.EVENT,
+                    RecordKind.TASK,
+                )
+            },
         },
     }
     defs["case_task"] = {
-        "type": "object", "additionalProperties": False, "required": ["extension_type", "record_type"],
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["extension_type", "record_type"],
         "properties": {
             "extension_type": {"const": "property-extension"},
             "record_type": {"const": TASK_RECORD},
@@ -153,10 +169,9 @@ def build_schema() -> dict[str, Any]:
         "$id": f"urn:workbench:stix-extension:case:{SCHEMA_VERSION}",
         "title": "Workbench case",
         "description": "Incident case fields (NIS2 stages, NIS Cooperation Group and CISA fields) on an incident, "
-                       "a whole exercise case (after-action report and improvement plan) on a grouping, and a "
-                       "task's owner and due time on a task.",
-        "oneOf": [{"$ref": "#/$defs/incident_case"}, {"$ref": "#/$defs/exercise_case"},
-                  {"$ref": "#/$defs/case_task"}],
+        "a whole exercise case (after-action report and improvement plan) on a grouping, and a "
+        "task's owner and due time on a task.",
+        "oneOf": [{"$ref": "#/$defs/incident_case"}, {"$ref": "#/$defs/exercise_case"}, {"$ref": "#/$defs/case_task"}],
         "$defs": defs,
     }
 
@@ -210,8 +225,8 @@ def extension_definition() -> dict[str, Any]:
         "created_by_ref": WORKBENCH_IDENTITY_ID,
         "name": "Workbench case",
         "description": "Incident and exercise cases of the air-gapped analyst workbench: NIS2 reporting stages, "
-                       "NIS Cooperation Group and CISA incident fields, and exercise after-action records. The "
-                       "schema property holds the JSON schema (draft 2020-12) of the extension's content.",
+        "NIS Cooperation Group and CISA incident fields, and exercise after-action records. The "
+        "schema property holds the JSON schema (draft 2020-12) of the extension's content.",
         "schema": shipped_schema_text(),
         "version": SCHEMA_VERSION,
         "extension_types": ["property-extension"],
@@ -235,7 +250,7 @@ def schema_digest() -> str:
     return hashlib.sha256(shipped_schema_text().encode("utf-8")).hexdigest()
 
 
-if __name__ == "__main__":  # regenerate the shipped file: python -m workbench.services.case_schema [PATH]
+if __name__ == "__main__":  # regenerate the shipped file: python -m workbench.services.cases.schema [PATH]
     target = sys.argv[1] if len(sys.argv) > 1 else f"resources/schemas/{SCHEMA_FILE}"
     text = schema_text()
     with open(target, "w", encoding="utf-8") as handle:

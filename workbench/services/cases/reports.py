@@ -65,8 +65,14 @@ class CaseReport:
     @property
     def source(self) -> dict[str, Any]:
         """What the audit entry records: the case by reference and STIX id, and what was left out."""
-        return {"case": self.case.ref, "case_stix_id": self.case.stix_id, "case_kind": self.case.kind.value,
-                "linked": self.linked, "held_back": dict(self.held_back), "missing": self.missing}
+        return {
+            "case": self.case.ref,
+            "case_stix_id": self.case.stix_id,
+            "case_kind": self.case.kind.value,
+            "linked": self.linked,
+            "held_back": dict(self.held_back),
+            "missing": self.missing,
+        }
 
 
 @dataclass
@@ -84,16 +90,26 @@ class _Linked:
         parts = []
         if self.held_back:
             counts = ", ".join(f"{count} {kind}" for kind, count in sorted(self.held_back.items()))
-            parts.append(f"Linked objects marked above {ceiling.label if ceiling is not None else ''} left out: "
-                         f"{counts}.")
+            parts.append(
+                f"Linked objects marked above {ceiling.label if ceiling is not None else ''} left out: {counts}."
+            )
         if self.missing:
-            parts.append(f"{self.missing} linked object{'s are' if self.missing != 1 else ' is'} not in this "
-                         "library and not shown.")
+            parts.append(
+                f"{self.missing} linked object{'s are' if self.missing != 1 else ' is'} not in this "
+                "library and not shown."
+            )
         return " ".join(parts)
 
 
-def report_from_case(ws: Workspace, kind: str, ident: str, *, analyst: AnalystBriefing | None = None,
-                     tlp_ceiling: Tlp | None = None, issued_at: datetime | None = None) -> CaseReport:
+def report_from_case(
+    ws: Workspace,
+    kind: str,
+    ident: str,
+    *,
+    analyst: AnalystBriefing | None = None,
+    tlp_ceiling: Tlp | None = None,
+    issued_at: datetime | None = None,
+) -> CaseReport:
     """The ``kind`` report ("incident", "exercise" or "briefing") of the case ``ident`` (reference, STIX id or
     number). Refuses, in one line, an unknown case, a case of the wrong kind, and a case marked above the
     ceiling. ``analyst`` is the analyst's part of a briefing (judgements, bottom line); other reports ignore it."""
@@ -102,8 +118,10 @@ def report_from_case(ws: Workspace, kind: str, ident: str, *, analyst: AnalystBr
     case = cases.get_case(ws, ident)
     needed = NEEDED_KIND.get(kind)
     if needed is not None and case.kind is not needed:
-        raise InvalidInput(f"case {case.ref} is an {case.kind.value} case; an {kind} report needs an "
-                           f"{needed.value} case (use `report {case.kind.value}` or `report briefing`)")
+        raise InvalidInput(
+            f"case {case.ref} is an {case.kind.value} case; an {kind} report needs an "
+            f"{needed.value} case (use `report {case.kind.value}` or `report briefing`)"
+        )
     level = _report_level(case, tlp_ceiling)
     linked = _linked(ws, case, tlp_ceiling)
     if kind == "incident":
@@ -112,8 +130,12 @@ def report_from_case(ws: Workspace, kind: str, ident: str, *, analyst: AnalystBr
         report = _exercise(ws, case, linked, level, tlp_ceiling)
     else:
         report = _briefing(ws, case, linked, analyst or AnalystBriefing(), tlp_ceiling, issued_at)
-    logger.info("%s report from a case: %d linked objects, %d held back", kind, len(linked.objects),
-                sum(linked.held_back.values()))
+    logger.info(
+        "%s report from a case: %d linked objects, %d held back",
+        kind,
+        len(linked.objects),
+        sum(linked.held_back.values()),
+    )
     return CaseReport(report, case, len(linked.objects), linked.held_back, linked.missing)
 
 
@@ -136,8 +158,10 @@ def _report_level(case: Case, ceiling: Tlp | None) -> Tlp:
     if ceiling is None:
         return own
     if own > ceiling:
-        raise InvalidInput(f"case {case.ref} is marked {own.label}, above the report's {ceiling.label}; its fields "
-                           "cannot be left out: raise the report's level")
+        raise InvalidInput(
+            f"case {case.ref} is marked {own.label}, above the report's {ceiling.label}; its fields "
+            "cannot be left out: raise the report's level"
+        )
     return ceiling
 
 
@@ -170,25 +194,42 @@ def _object_rows(ws: Workspace, linked: _Linked) -> tuple[list[IndicatorRow], li
     patterns = linked.of_types("attack-pattern")
     techniques = technique_rows(ws, patterns, relationships_among(ws, linked.objects)) if patterns else []
     shown = {"indicator", "attack-pattern", *SCO_TYPES}
-    others = [LinkedObjectRow(str(obj.get("type")), display_name(obj), readable(obj.get("description")),
-                              object_tlp(obj)) for obj in linked.objects.values() if obj.get("type") not in shown]
+    others = [
+        LinkedObjectRow(str(obj.get("type")), display_name(obj), readable(obj.get("description")), object_tlp(obj))
+        for obj in linked.objects.values()
+        if obj.get("type") not in shown
+    ]
     return indicators, techniques, others
 
 
 def _observable_rows(linked: _Linked) -> list[IndicatorRow]:
     """Observables (IP addresses, domains, files) linked to the case print as indicators of their own type."""
-    return [IndicatorRow(obj["type"], display_name(obj), "observable linked to the case", tlp=object_tlp(obj))
-            for obj in linked.objects.values() if obj.get("type") in SCO_TYPES]
+    return [
+        IndicatorRow(obj["type"], display_name(obj), "observable linked to the case", tlp=object_tlp(obj))
+        for obj in linked.objects.values()
+        if obj.get("type") in SCO_TYPES
+    ]
 
 
 def _incident(ws: Workspace, case: Case, linked: _Linked, level: Tlp, ceiling: Tlp | None) -> IncidentReportInput:
     assert case.incident is not None
     indicators, techniques, others = _object_rows(ws, linked)
     return IncidentReportInput(
-        title=case.title, tlp=level, case_ref=case.ref, details=case.incident, submissions=case.stages,
-        summary=case.description, status=case.status.label, timeline=case.events, tasks=case.tasks,
-        indicators=indicators, techniques=techniques, linked=others, originator=ws.org_name,
-        origin_note=_origin_note(case), selection_note=linked.note(ceiling),
+        title=case.title,
+        tlp=level,
+        case_ref=case.ref,
+        details=case.incident,
+        submissions=case.stages,
+        summary=case.description,
+        status=case.status.label,
+        timeline=case.events,
+        tasks=case.tasks,
+        indicators=indicators,
+        techniques=techniques,
+        linked=others,
+        originator=ws.org_name,
+        origin_note=_origin_note(case),
+        selection_note=linked.note(ceiling),
     )
 
 
@@ -196,25 +237,54 @@ def _exercise(ws: Workspace, case: Case, linked: _Linked, level: Tlp, ceiling: T
     assert case.exercise is not None
     indicators, techniques, others = _object_rows(ws, linked)
     # An exercise report has no indicator or technique sections: what the scenario used is listed with the rest.
-    rows = [*others, *(LinkedObjectRow("indicator", row.value, row.context, row.tlp) for row in indicators),
-            *(LinkedObjectRow("attack-pattern", f"{row.technique_id} {row.name}".strip(), row.observed_use, row.tlp)
-              for row in techniques)]
+    rows = [
+        *others,
+        *(LinkedObjectRow("indicator", row.value, row.context, row.tlp) for row in indicators),
+        *(
+            LinkedObjectRow("attack-pattern", f"{row.technique_id} {row.name}".strip(), row.observed_use, row.tlp)
+            for row in techniques
+        ),
+    ]
     return ExerciseReportInput(
-        title=case.title, tlp=level, case_ref=case.ref, overview=case.exercise, summary=case.description,
-        status=case.status.label, participants=case.participants, objectives=case.objectives,
-        observations=case.observations, improvements=case.improvements, injects=case.injects,
-        timeline=case.events, tasks=case.tasks, linked=rows, originator=ws.org_name,
-        origin_note=_origin_note(case), selection_note=linked.note(ceiling),
+        title=case.title,
+        tlp=level,
+        case_ref=case.ref,
+        overview=case.exercise,
+        summary=case.description,
+        status=case.status.label,
+        participants=case.participants,
+        objectives=case.objectives,
+        observations=case.observations,
+        improvements=case.improvements,
+        injects=case.injects,
+        timeline=case.events,
+        tasks=case.tasks,
+        linked=rows,
+        originator=ws.org_name,
+        origin_note=_origin_note(case),
+        selection_note=linked.note(ceiling),
     )
 
 
-def _briefing(ws: Workspace, case: Case, linked: _Linked, analyst: AnalystBriefing, ceiling: Tlp | None,
-              issued_at: datetime | None) -> BriefingInput:
+def _briefing(
+    ws: Workspace,
+    case: Case,
+    linked: _Linked,
+    analyst: AnalystBriefing,
+    ceiling: Tlp | None,
+    issued_at: datetime | None,
+) -> BriefingInput:
     level = analyst.tlp if analyst.tlp is not None else (case.tlp if case.tlp is not None else None)
     analyst = replace(analyst, tlp=level, sectors=_case_sectors(case, analyst.sectors))
-    briefing = build_briefing(ws, linked.objects, relationships_among(ws, linked.objects), analyst,
-                              default_title=f"Threat briefing: {case.title}", tlp_ceiling=ceiling,
-                              issued_at=issued_at)
+    briefing = build_briefing(
+        ws,
+        linked.objects,
+        relationships_among(ws, linked.objects),
+        analyst,
+        default_title=f"Threat briefing: {case.title}",
+        tlp_ceiling=ceiling,
+        issued_at=issued_at,
+    )
     briefing.case_ref = case.ref
     briefing.indicators += _observable_rows(linked)
     note = f"Selection: the {len(linked.objects):,} objects linked to case {case.ref}."

@@ -32,15 +32,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.domain.cases.case import Case
-from workbench.services import case_stix, cases, exchange
-from workbench.services.case_schema import (
+from workbench.services import cases, exchange
+from workbench.services.cases import stix as case_stix
+from workbench.services.cases.schema import (
     CASE_EXTENSION_ID,
     WORKBENCH_IDENTITY_ID,
     extension_definition,
     workbench_identity,
 )
 from workbench.services.exchange import BuiltObject, PackageHook, PackageImport, Receipt, Selection, Verdict
-from workbench.services.importer import ImportSummary
+from workbench.services.importing.importer import ImportSummary
 from workbench.services.workspace import Workspace
 from workbench.storage.database import Connection
 
@@ -141,13 +142,23 @@ class CaseImport:
     def to_json(self) -> dict[str, Any]:
         data = self.result.to_json()
         if isinstance(self.result, PackageImport):
-            data["cases"] = {"created": list(self.created), "updated": list(self.updated), "older": list(self.older),
-                             "linked": self.linked}
+            data["cases"] = {
+                "created": list(self.created),
+                "updated": list(self.updated),
+                "older": list(self.older),
+                "linked": self.linked,
+            }
         return data
 
 
-def import_item(ws: Workspace, path: str | os.PathLike[str], *, case_ref: str | None = None,
-                on_import: PackageHook | None = None, **options: Any) -> CaseImport:
+def import_item(
+    ws: Workspace,
+    path: str | os.PathLike[str],
+    *,
+    case_ref: str | None = None,
+    on_import: PackageHook | None = None,
+    **options: Any,
+) -> CaseImport:
     """Import a package or a receipt (``exchange.import_item``, same options, ``dry_run`` included) and adopt the
     cases a package carries in the same transaction; with ``case_ref``, link what it stored to that case.
 
@@ -167,7 +178,12 @@ def import_item(ws: Workspace, path: str | os.PathLike[str], *, case_ref: str | 
         return CaseImport(result)
     adopted = hook.adopted
     if adopted.created or adopted.updated:
-        logger.info("package %s: %d case(s) adopted, %d updated", result.verdict.package_id, len(adopted.created),
-                    len(adopted.updated))
-    return CaseImport(result, tuple(adopted.created), tuple(adopted.updated), tuple(adopted.older), hook.linked,
-                      tuple(hook.messages))
+        logger.info(
+            "package %s: %d case(s) adopted, %d updated",
+            result.verdict.package_id,
+            len(adopted.created),
+            len(adopted.updated),
+        )
+    return CaseImport(
+        result, tuple(adopted.created), tuple(adopted.updated), tuple(adopted.older), hook.linked, tuple(hook.messages)
+    )

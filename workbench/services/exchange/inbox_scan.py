@@ -164,8 +164,14 @@ def _size(path: Path) -> int:
         return 0
 
 
-def examine(ws: Workspace, path: str | os.PathLike[str], *, origin: str = "", now: datetime | None = None,
-            cancel: CancelCheck | None = None) -> FoundItem:
+def examine(
+    ws: Workspace,
+    path: str | os.PathLike[str],
+    *,
+    origin: str = "",
+    now: datetime | None = None,
+    cancel: CancelCheck | None = None,
+) -> FoundItem:
     """The verdict on one item (see the module docstring). Raises only ``Cancelled``; every refusal is a
     ``FoundItem`` in state ``REFUSED`` with the reason."""
     path = Path(path)
@@ -180,25 +186,43 @@ def examine(ws: Workspace, path: str | os.PathLike[str], *, origin: str = "", no
                 checked = check_quarantined_receipt(ws.conn, box, now=now)
                 recorded = checked.recorded_at
                 return dataclasses.replace(
-                    base, kind=ItemKind.RECEIPT, receipt=checked.receipt, partner=checked.partner.name,
-                    state=ItemState.RECEIPT_RECORDED if recorded else ItemState.RECEIPT_READY, since=recorded)
+                    base,
+                    kind=ItemKind.RECEIPT,
+                    receipt=checked.receipt,
+                    partner=checked.partner.name,
+                    state=ItemState.RECEIPT_RECORDED if recorded else ItemState.RECEIPT_READY,
+                    since=recorded,
+                )
             if _signed_by(box, MANIFEST_NAME, SIGNATURE_NAME, own):
                 mine = check_quarantined(box, own, check_content=False, cancel=cancel).verdict
-                return dataclasses.replace(base, kind=ItemKind.PACKAGE, verdict=mine, state=ItemState.OUTGOING,
-                                           partner=", ".join(party.name for party in mine.recipients))
-            verified = check_quarantined(box, pinned_keys(ws.conn), conn=ws.conn, now=now, check_channel=False,
-                                         cancel=cancel)
+                return dataclasses.replace(
+                    base,
+                    kind=ItemKind.PACKAGE,
+                    verdict=mine,
+                    state=ItemState.OUTGOING,
+                    partner=", ".join(party.name for party in mine.recipients),
+                )
+            verified = check_quarantined(
+                box, pinned_keys(ws.conn), conn=ws.conn, now=now, check_channel=False, cancel=cancel
+            )
             verdict, partner = verified.verdict, verified.signer.partner
             assert partner is not None, "pinned keys always belong to a partner"
             seen = rows.received(ws.conn, verdict.package_id)
             if seen is not None:
-                return dataclasses.replace(base, kind=ItemKind.PACKAGE, verdict=verdict, partner=partner.name,
-                                           state=ItemState.IMPORTED, since=seen.imported_at)
+                return dataclasses.replace(
+                    base,
+                    kind=ItemKind.PACKAGE,
+                    verdict=verdict,
+                    partner=partner.name,
+                    state=ItemState.IMPORTED,
+                    since=seen.imported_at,
+                )
             # Rollback is refused here; a gap or a fork comes back as a warning, before the content's own.
             warnings = check_sequence(ws.conn, partner, verified.manifest)
             verdict = dataclasses.replace(verdict, warnings=(*warnings, *verdict.warnings))
-            return dataclasses.replace(base, kind=ItemKind.PACKAGE, verdict=verdict, partner=partner.name,
-                                       state=ItemState.READY)
+            return dataclasses.replace(
+                base, kind=ItemKind.PACKAGE, verdict=verdict, partner=partner.name, state=ItemState.READY
+            )
     except Cancelled:
         raise
     except WorkbenchError as exc:
@@ -222,15 +246,22 @@ def _own_receipt(base: FoundItem, box: Quarantine) -> FoundItem:
     name = recipient.get("name") if isinstance(recipient, dict) else None
     if not isinstance(name, str):
         raise InvalidInput("the receipt names no recipient")
-    return dataclasses.replace(base, kind=ItemKind.RECEIPT, state=ItemState.OUTGOING, partner=name[:200],
-                               since=str(document.get("created", ""))[:40] or None)
+    return dataclasses.replace(
+        base,
+        kind=ItemKind.RECEIPT,
+        state=ItemState.OUTGOING,
+        partner=name[:200],
+        since=str(document.get("created", ""))[:40] or None,
+    )
 
 
-def places(folders: list[Path], *, proc_root: str | os.PathLike[str] = "/proc",
-           sys_root: str | os.PathLike[str] = "/sys") -> list[Place]:
+def places(
+    folders: list[Path], *, proc_root: str | os.PathLike[str] = "/proc", sys_root: str | os.PathLike[str] = "/sys"
+) -> list[Place]:
     """The mounted removable volumes, then the chosen folders (without repeating a folder)."""
-    found = [Place(volume.mount_point, str(volume.mount_point), volume)
-             for volume in removable_volumes(proc_root, sys_root)]
+    found = [
+        Place(volume.mount_point, str(volume.mount_point), volume) for volume in removable_volumes(proc_root, sys_root)
+    ]
     seen = {place.folder for place in found}
     for folder in folders:
         if folder not in seen:
@@ -239,8 +270,14 @@ def places(folders: list[Path], *, proc_root: str | os.PathLike[str] = "/proc",
     return found
 
 
-def scan(ws: Workspace, where: list[Place], *, now: datetime | None = None, progress: Progress | None = None,
-         cancel: CancelCheck | None = None) -> ScanResult:
+def scan(
+    ws: Workspace,
+    where: list[Place],
+    *,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+    cancel: CancelCheck | None = None,
+) -> ScanResult:
     """Find and examine every item in ``where``; ``progress(done, total, item name)`` after each one."""
     candidates: list[tuple[Path, str]] = []
     problems: list[str] = []
