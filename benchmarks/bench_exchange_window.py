@@ -158,8 +158,8 @@ def main() -> int:
     meter.start()
     started = time.perf_counter()
     wizard.next()
-    run_until(lambda: wizard.write_page.result is not None, 600)
-    written = wizard.write_page.result
+    run_until(lambda: wizard.write_page.written_package is not None, 600)
+    written = wizard.write_page.written_package
     rows.append(("export wizard: write, read back, verify", time.perf_counter() - started, None, meter.stop()))
     wizard.accept()
     again = folder / "again"

@@ -202,7 +202,7 @@ def exchange_screens(window: MainWindow, folder: Path) -> None:
     usb.mkdir()
     wizard.destination_page.picker.folder.setText(str(usb))
     wizard.next()
-    wait_until(lambda: wizard.write_page.result is not None)
+    wait_until(lambda: wizard.write_page.written_package is not None)
     save(wizard, "16-export-written")
     wizard.accept()
     wait_until(lambda: exchange.outbox.model.rowCount() >= 3)

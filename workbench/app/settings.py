@@ -44,7 +44,8 @@ class Settings:
     def auto_lock_minutes(self) -> int:
         """Minutes of no input before the workspace locks itself; 0 means never."""
         try:
-            value = int(self._store.value("security/auto_lock_minutes", DEFAULT_AUTO_LOCK_MINUTES))
+            # QSettings gives back a string from an INI file and an int from memory.
+            value = int(str(self._store.value("security/auto_lock_minutes", DEFAULT_AUTO_LOCK_MINUTES)))
         except (TypeError, ValueError):
             return DEFAULT_AUTO_LOCK_MINUTES
         return max(0, min(value, MAX_AUTO_LOCK_MINUTES))

@@ -15,8 +15,10 @@ cell it paints: overriding it in Python, even to return the same, costs another 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from typing import cast
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QModelRoleDataSpan, QPersistentModelIndex
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QModelRoleData, QModelRoleDataSpan, QPersistentModelIndex
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +28,7 @@ Index = QModelIndex | QPersistentModelIndex
 class TableModel(QAbstractTableModel):
     """``QAbstractTableModel`` whose ``multiData`` answers every asked role through ``data()`` in one call."""
 
-    def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan) -> None:
-        for entry in roleDataSpan:
+    def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
+        # Qt always passes a span; PySide's type stubs do not say that it is iterable.
+        for entry in cast(Iterable[QModelRoleData], roleDataSpan):
             entry.setData(self.data(index, entry.role()))

@@ -200,7 +200,7 @@ class WritePage(QWizardPage):
         layout.addWidget(self.bar)
         layout.addStretch(1)
         self._task: TaskHandle | None = None
-        self.result: ExportResult | None = None
+        self.written_package: ExportResult | None = None
 
     @property
     def running(self) -> bool:
@@ -210,12 +210,14 @@ class WritePage(QWizardPage):
         wizard = self._wizard
         wizard.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setTitle(self.tr("Writing the package"))
-        self.result = None
+        self.written_package = None
         self.body.setText("")
         self.label.setStyleSheet("")
         self.bar.setRange(0, 0)
         self.bar.show()
         dest = wizard.destination()
+        if dest is None:  # the destination page is complete only with one chosen
+            return
         choices = wizard.choices()
         self.label.setText(self.tr("Writing the package for {0} into {1}…").format(choices.recipient, dest))
         task = wizard.session.run(
@@ -257,7 +259,7 @@ class WritePage(QWizardPage):
 
     def _written(self, result: ExportResult) -> None:
         self._task = None
-        self.result = result
+        self.written_package = result
         self.bar.hide()
         self._wizard.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.setTitle(self.tr("Package written"))
@@ -311,4 +313,4 @@ class WritePage(QWizardPage):
         self._wizard.write_ended(cancelled=True)
 
     def isComplete(self) -> bool:
-        return self.result is not None
+        return self.written_package is not None

@@ -77,7 +77,7 @@ class ExportWizard(QWizard):
         self.library_selection = list(library_selection or [])
         self.partners: list[Partner] = []
         self.cases: list[CaseSummary] = []
-        self.result: ExportResult | None = None
+        self.written_package: ExportResult | None = None
         self._closing = False
         self.recipient_page = RecipientPage(self)
         self.selection_page = SelectionPage(self)
@@ -121,7 +121,7 @@ class ExportWizard(QWizard):
 
     def written(self, result: ExportResult) -> None:
         """Called by the write page when the package verified."""
-        self.result = result
+        self.written_package = result
         self.settings.set_value(LAST_FOLDER_KEY, str(result.path.parent))
         self.package_written.emit(result)
 

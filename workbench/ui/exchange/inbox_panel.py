@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.app.tasks import Lane, TaskControl, TaskFailure, TaskHandle
+from workbench.app.tasks import Lane, TaskControl, TaskFailure, TaskHandle, TaskProgress
 from workbench.services import exchange
 from workbench.services.exchange import InboxEntry, inbox_scan
 from workbench.services.exchange.inbox_scan import FoundItem, ScanResult
@@ -234,8 +234,8 @@ class InboxPanel(QWidget):
         task.succeeded.connect(lambda result: self._scanned(task, result))
         task.failed.connect(lambda failure: self._scan_failed(task, failure))
 
-    def _scan_progressed(self, task: TaskHandle, progress: object) -> None:
-        if task is self._scan_task and getattr(progress, "total", 0):
+    def _scan_progressed(self, task: TaskHandle, progress: TaskProgress) -> None:
+        if task is self._scan_task and progress.total:
             self.status.setText(
                 self.tr("Verifying item {0} of {1}: {2}").format(progress.done + 1, progress.total, progress.message)
             )

@@ -60,10 +60,10 @@ class PackagePreviewDialog(QDialog):
 
         self.warnings: list[QLabel] = []
         for warning in verdict.warnings:
-            label = plain_label("⚠ " + warning, self, wrap=True)
-            label.setStyleSheet(f"QLabel {{ color: {WARNING_COLOUR.name()}; font-weight: bold; }}")
-            label.setAccessibleName(self.tr("Warning"))
-            self.warnings.append(label)
+            shown = plain_label("⚠ " + warning, self, wrap=True)
+            shown.setStyleSheet(f"QLabel {{ color: {WARNING_COLOUR.name()}; font-weight: bold; }}")
+            shown.setAccessibleName(self.tr("Warning"))
+            self.warnings.append(shown)
 
         counts_box = QGroupBox(self.tr("What importing it would change"), self)
         counts, self.counts = summary_counts(summary, counts_box)
@@ -73,8 +73,8 @@ class PackagePreviewDialog(QDialog):
         layout.addWidget(heading)
         layout.addWidget(verified)
         layout.addWidget(facts_box)
-        for label in self.warnings:
-            layout.addWidget(label)
+        for shown in self.warnings:
+            layout.addWidget(shown)
         layout.addWidget(counts_box)
         for message in preview.messages:
             layout.addWidget(plain_label(message, self, wrap=True))

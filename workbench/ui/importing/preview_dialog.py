@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QVBoxLayout, QWidget
 
 from workbench.services.importing.importer import ImportSummary
 from workbench.ui.common.text import plain_label
@@ -35,6 +35,7 @@ class ImportPreviewDialog(QDialog):
         layout.addLayout(form)
         self.refused_view = findings_table(summary, self, layout)
         buttons = QDialogButtonBox(self)
+        self.import_button: QPushButton | None
         if summary.changed_anything:
             self.import_button = buttons.addButton(self.tr("&Import"), QDialogButtonBox.ButtonRole.AcceptRole)
             self.import_button.setToolTip(self.tr("Keep these objects in the workspace"))

@@ -60,8 +60,8 @@ class FilterBar(QWidget):
         for widget in (self.type_box, self.tlp_box, self.source_box):
             second.addWidget(widget)
         second.addSpacing(12)
-        for widget in (self.from_check, self.from_date, self.to_check, self.to_date):
-            second.addWidget(widget)
+        for dated in (self.from_check, self.from_date, self.to_check, self.to_date):
+            second.addWidget(dated)
         second.addStretch(1)
         layout.addLayout(first)
         layout.addLayout(second)

@@ -297,8 +297,8 @@ class ReportForm(QWidget):
         for widget in (self.case_filter, self.case_table):
             widget.setVisible(case)
         self.no_cases.setVisible(case and self.cases.rowCount() == 0 and bool(self.no_cases.text()))
-        for widget in (self.query, self.related):
-            widget.setVisible(not case)
+        for library_part in (self.query, self.related):
+            library_part.setVisible(not case)
         self.changed.emit()
 
     def focus_first(self) -> None:

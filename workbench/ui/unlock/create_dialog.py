@@ -133,7 +133,7 @@ class CreateWorkspaceDialog(QDialog):
         self.create_button.setToolTip(self.tr("Create the encrypted file and your organisation's signing key"))
         cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         cancel.setToolTip(self.tr("Close without creating anything"))
-        buttons.accepted.connect(self.create)
+        buttons.accepted.connect(self.create_workspace)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(page)
         layout.addWidget(intro)
@@ -182,7 +182,7 @@ class CreateWorkspaceDialog(QDialog):
         )
         self.create_button.setEnabled(ready)
 
-    def create(self) -> None:
+    def create_workspace(self) -> None:
         """Check the form, then create the workspace off the GUI thread (key derivation and key generation)."""
         if self._task is not None or not self.create_button.isEnabled():
             return
