@@ -22,6 +22,7 @@ from typing import Any
 import orjson
 import pytest
 
+from workbench.services import library
 from workbench.services.workspace import Workspace, create_workspace
 from workbench.storage.database import Database
 from workbench.storage.meta import get_meta
@@ -82,6 +83,11 @@ def partner_workspace(template_us: Template, tmp_path: Path) -> Iterator[Workspa
 
 
 # -- STIX factories ---------------------------------------------------------------------------------------------
+
+
+def found(ws: Workspace, text: str, **options: Any) -> list[library.ObjectRow]:
+    """The hits of the library search (``services.library.search``) for ``text``."""
+    return library.search(ws, library.LibraryFilter(search=text), **options).rows
 
 
 def stix_id(kind: str) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.generate_bundle import write_bundle
-from tests.conftest import PASSPHRASE, REPO
+from tests.conftest import PASSPHRASE, REPO, found
 from workbench.services.workspace import create_workspace, open_workspace
 from workbench.storage.objects import store_digest
 
@@ -55,7 +55,7 @@ def test_sigkill_mid_import_keeps_nothing(tmp_path: Path, big_bundle: Path, dela
         assert ws.db.integrity_check() == "ok"
         if not finished_first:
             assert store_digest(ws.conn) == before
-            assert ws.objects.search("malicious") == []
+            assert found(ws, "malicious") == []
         else:  # too slow a kill: then it must all be there
             assert ws.objects.count() > 40_000
     finally:

@@ -195,7 +195,7 @@ def test_every_model_of_the_cases_screen_passes_the_model_tester(qtmodeltester, 
     linked.set_objects(incident.linked)
     qtmodeltester.check(linked, force_py=True)
     picks = PickModel()
-    picks.set_rows(library.search(demo_workspace.conn, library.LibraryFilter(search="GreyLantern")))
+    picks.set_rows(library.search(demo_workspace, library.LibraryFilter(search="GreyLantern")).rows)
     assert picks.rowCount() > 0
     qtmodeltester.check(picks, force_py=True)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PASSPHRASE, REPO
+from tests.conftest import PASSPHRASE, REPO, found
 from workbench.services.workspace import create_workspace, open_workspace
 
 WRITER = r"""
@@ -55,5 +55,5 @@ def test_sigkill_mid_write_leaves_all_or_nothing(tmp_path: Path, delay: float) -
     versions = ws.conn.execute("SELECT count(*) FROM object_versions WHERE type = 'indicator'").fetchone()[0]
     assert (stored, versions) in {(0, 0), (COUNT, COUNT)}
     if stored:
-        assert len(ws.objects.search("bulk", limit=5)) == 5
+        assert len(found(ws, "bulk", limit=5)) == 5
     ws.close()

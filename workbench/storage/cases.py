@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 
 from workbench.storage.database import Connection, inserted_rowid
-from workbench.storage.objects import fts_query
+from workbench.storage.fts import fts_query
 
 _COLUMN_NAMES = (
     "id",

@@ -20,22 +20,16 @@ import orjson
 
 from workbench.domain.errors import InvalidInput
 from workbench.domain.timestamps import now_stix
-from workbench.domain.tlp import Tlp
 from workbench.storage.bulk import BulkWriter, PreparedVersion, prepare, references, version_key
 from workbench.storage.database import Connection, inserted_rowid
-from workbench.storage.search import fts_query
-from workbench.storage.search import search as search_objects
 
 __all__ = [
-    "ObjectRow",
     "ObjectStore",
     "Outcome",
     "PreparedVersion",
     "Provenance",
-    "SearchPage",
     "VersionInfo",
     "content_hash",
-    "fts_query",
     "serialize",
     "store_digest",
     "version_key",
@@ -50,19 +44,6 @@ class Outcome(enum.Enum):
     UNCHANGED = "unchanged"
     OLDER = "older"
     CONFLICT = "conflict"
-
-
-@dataclass(frozen=True)
-class ObjectRow:
-    """One object as the library lists it (its current version)."""
-
-    rowid: int
-    id: str
-    type: str
-    name: str
-    modified: str
-    tlp: Tlp | None
-    revoked: bool
 
 
 @dataclass(frozen=True)
@@ -171,12 +152,6 @@ class ObjectStore:
         ):
             yield stix_id, orjson.loads(text)
 
-    def row(self, stix_id: str) -> ObjectRow | None:
-        found = self.conn.execute(
-            "SELECT rowid, id, type, name, modified, tlp, revoked FROM objects WHERE id = ?", (stix_id,)
-        ).fetchone()
-        return _object_row(found) if found else None
-
     def versions(self, stix_id: str) -> list[VersionInfo]:
         """Every stored version of an object, newest first, with where each came from."""
         current = self.conn.execute("SELECT vid FROM objects WHERE id = ?", (stix_id,)).fetchone()
@@ -231,40 +206,6 @@ class ObjectStore:
         if stix_id is None:
             return list(self.conn.execute(sql + " ORDER BY cid"))
         return list(self.conn.execute(sql + " WHERE id = ? ORDER BY cid", (stix_id,)))
-
-    def search(self, query: str, *, limit: int = 50, offset: int = 0, include_revoked: bool = False) -> list[ObjectRow]:
-        """Objects whose name, description, pattern, observable values or other names match every word.
-
-        A query that is one STIX id finds that object. Best matches first, or the newest first when the words
-        are too common to rank (see ``storage.search``, and ``search_page`` to know which). Refuses an empty query.
-        """
-        return self.search_page(query, limit=limit, offset=offset, include_revoked=include_revoked).rows
-
-    def search_page(self, query: str, *, limit: int = 50, offset: int = 0, include_revoked: bool = False) -> SearchPage:
-        """One page of hits and whether they are ranked by relevance (see ``storage.search``)."""
-        result = search_objects(self.conn, query, limit=limit, offset=offset, include_revoked=include_revoked)
-        return SearchPage([_object_row(row) for row in result.rows], result.ranked, result.more_than)
-
-
-@dataclass(frozen=True)
-class SearchPage:
-    """Hits of a search: ``ranked`` by relevance, or newest first when there are more than ``more_than``."""
-
-    rows: list[ObjectRow]
-    ranked: bool
-    more_than: int | None
-
-
-def _object_row(row: tuple[Any, ...]) -> ObjectRow:
-    return ObjectRow(
-        rowid=row[0],
-        id=row[1],
-        type=row[2],
-        name=row[3] or "",
-        modified=row[4],
-        tlp=Tlp(row[5]) if row[5] is not None else None,
-        revoked=bool(row[6]),
-    )
 
 
 def store_digest(conn: Connection) -> str:

@@ -25,7 +25,12 @@ class FilterBar(QWidget):
         self.search.setObjectName("librarySearch")
         self.search.setPlaceholderText(self.tr("Search names, descriptions, patterns, observables… (Ctrl+F)"))
         self.search.setAccessibleName(self.tr("Search the library"))
-        self.search.setToolTip(self.tr("Every word must match, as a prefix; results are ranked by relevance"))
+        self.search.setToolTip(
+            self.tr(
+                "Every word must match, as a prefix. An ATT&CK or CVE id finds its own object first; then the best "
+                "matches, or the newest when there are too many to rank"
+            )
+        )
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(180)
         self._delay = QTimer(self)
@@ -117,8 +122,9 @@ class FilterBar(QWidget):
             self._emit()
 
     def current(self) -> LibraryFilter:
+        kind = self.type_box.currentData()
         return LibraryFilter(
-            object_type=self.type_box.currentData(),
+            types=(kind,) if kind else (),
             tlp=self.tlp_box.currentData(),
             source_id=self.source_box.currentData(),
             modified_from=self.from_date.date().toString("yyyy-MM-dd") if self.from_check.isChecked() else None,
