@@ -25,6 +25,7 @@ from workbench.cli import (
 )
 from workbench.cli.common import CommandError, Output
 from workbench.domain.errors import WorkbenchError
+from workbench.services.jobs.protocol import WORKER_COMMAND
 
 # Each module adds its sub-commands to the parser. Add new command modules here.
 COMMAND_MODULES = (
@@ -72,6 +73,11 @@ def _run_gui(args: argparse.Namespace, out: Output) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == [WORKER_COMMAND]:
+        # The window's worker process (app.worker): not a command for people, so not in the help.
+        from workbench.services.jobs import worker
+
+        return worker.main(argv[1:])
     if not argv or argv[0].startswith("--db") or argv[0] in ("--demo", "--smoke-test"):
         argv = ["gui", *argv]
     parser = build_parser()

@@ -80,6 +80,13 @@ class WorkspaceKey:
             raise WorkspaceError("the workspace is locked")
         return f"\"x'{self._key.hex()}{self._salt.hex()}'\""
 
+    def material(self) -> tuple[bytes, bytes]:
+        """The raw key and the salt, to hand to the workspace's worker process over its private channel (never
+        argv, the environment or a file). Refuses a wiped key."""
+        if not any(self._key):
+            raise WorkspaceError("the workspace is locked")
+        return bytes(self._key), self._salt
+
     def wipe(self) -> None:
         for index in range(len(self._key)):
             self._key[index] = 0
