@@ -14,10 +14,10 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from workbench.app.tasks import Lane, TaskFailure, TaskHandle, TaskProgress
-from workbench.services import exchange
+from workbench.app.tasks import TaskFailure, TaskHandle, TaskProgress
 from workbench.services.exchange import ExportPreview, ExportResult
 from workbench.services.exchange.export import DEFAULT_RESERVE
+from workbench.services.jobs import catalogue
 from workbench.ui.common.dialogs import show_error
 from workbench.ui.common.list_model import size_text, when_text
 from workbench.ui.common.text import plain_label
@@ -82,19 +82,15 @@ class CheckPage(QWizardPage):
         self.busy.show()
         self.completeChanged.emit()
         choices = self._wizard.choices()
-        task = self._wizard.session.run(
+        task = self._wizard.session.run_job(
             "export preview",
-            lambda ws, control: exchange.preview_export(
-                ws,
-                choices.recipient,
-                choices.selection,
-                tlp_max=choices.tlp_max,
-                unmarked_as=choices.unmarked_as,
-                include_history=choices.include_history,
-                sanitize=choices.sanitize,
-                cancel=control.cancelled,
-            ),
-            lane=Lane.LONG,
+            catalogue.preview_export,
+            recipient=choices.recipient,
+            selection=choices.selection,
+            tlp_max=choices.tlp_max,
+            unmarked_as=choices.unmarked_as,
+            include_history=choices.include_history,
+            sanitize=choices.sanitize,
         )
         self._task = task
         task.succeeded.connect(lambda preview: self._checked(task, preview))
@@ -220,23 +216,19 @@ class WritePage(QWizardPage):
             return
         choices = wizard.choices()
         self.label.setText(self.tr("Writing the package for {0} into {1}…").format(choices.recipient, dest))
-        task = wizard.session.run(
+        task = wizard.session.run_job(
             "export",
-            lambda ws, control: exchange.export_package(
-                ws,
-                dest,
-                choices.recipient,
-                choices.selection,
-                tlp_max=choices.tlp_max,
-                unmarked_as=choices.unmarked_as,
-                include_history=choices.include_history,
-                sanitize=choices.sanitize,
-                tar=choices.tar,
-                validity_days=choices.validity_days,
-                cancel=control.cancelled,
-                progress=lambda stage, done, total: control.progress(done, total, stage_text(stage)),
-            ),
-            lane=Lane.LONG,
+            catalogue.export_package,
+            describe=lambda progress: stage_text(progress.message),
+            dest=dest,
+            recipient=choices.recipient,
+            selection=choices.selection,
+            tlp_max=choices.tlp_max,
+            unmarked_as=choices.unmarked_as,
+            include_history=choices.include_history,
+            sanitize=choices.sanitize,
+            tar=choices.tar,
+            validity_days=choices.validity_days,
         )
         self._task = task
         task.progressed.connect(self._progressed)

@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.app.tasks import Lane, TaskControl, TaskFailure, TaskHandle, TaskProgress
+from workbench.app.tasks import TaskFailure, TaskHandle, TaskProgress
 from workbench.services import exchange
 from workbench.services.exchange import InboxEntry, inbox_scan
 from workbench.services.exchange.inbox_scan import FoundItem, ScanResult
+from workbench.services.jobs import catalogue
 from workbench.services.keys import format_fingerprint
-from workbench.services.workspace import Workspace
 from workbench.ui.common.list_model import ListTableModel, size_text, when_text
 from workbench.ui.common.screen import AppContext
 from workbench.ui.common.text import plain_label
@@ -215,20 +215,14 @@ class InboxPanel(QWidget):
             return
         if self._scan_task is not None:
             self._scan_task.cancel()
-        folders, proc_root, sys_root = list(self.folders), self.media.proc_root, self.media.sys_root
         self.status.setText(self.tr("Verifying what is there…"))
-
-        def work(ws: Workspace, control: TaskControl) -> ScanResult:
-            # The volumes are read here too: statvfs on a failing stick can hang, never on the GUI thread.
-            where = inbox_scan.places(folders, proc_root=proc_root, sys_root=sys_root)
-            return inbox_scan.scan(
-                ws,
-                where,
-                cancel=control.cancelled,
-                progress=lambda done, total, name: control.progress(done, total, name),
-            )
-
-        task = self.context.session.run("inbox scan", work, lane=Lane.LONG)
+        task = self.context.session.run_job(
+            "inbox scan",
+            catalogue.scan_inbox,
+            folders=list(self.folders),
+            proc_root=self.media.proc_root,
+            sys_root=self.media.sys_root,
+        )
         self._scan_task = task
         task.progressed.connect(lambda progress: self._scan_progressed(task, progress))
         task.succeeded.connect(lambda result: self._scanned(task, result))

@@ -1,9 +1,9 @@
 """The import flow: a dry run with progress and cancel, the preview, then (only on confirmation) the real import.
 
-Both runs are tasks (``import_file`` off the GUI thread). The real run checks, inside its transaction, that the
-file still has the hash the analyst previewed; if it changed in between, nothing is kept. Cancelling either run
-leaves the store as it was (the importer rolls its one transaction back). Files dropped on the window come here
-too, one after the other.
+Both runs are jobs of the workspace's worker process (``jobs.catalogue.import_file``). The real run checks, inside
+its transaction, that the file still has the hash the analyst previewed; if it changed in between, nothing is
+kept. Cancelling either run leaves the store as it was (the importer rolls its one transaction back). Files
+dropped on the window come here too, one after the other.
 """
 
 from __future__ import annotations
@@ -16,10 +16,9 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from workbench.app.session import Session, StoreChange
-from workbench.app.tasks import Lane, TaskFailure, TaskHandle
-from workbench.domain.errors import InvalidInput
-from workbench.services.importing.importer import ImportSummary, import_file
-from workbench.storage.database import Connection
+from workbench.app.tasks import TaskFailure, TaskHandle
+from workbench.services.importing.importer import ImportSummary
+from workbench.services.jobs import catalogue
 from workbench.ui.common.dialogs import show_error
 from workbench.ui.common.progress import TaskProgressDialog
 from workbench.ui.importing.preview_dialog import ImportPreviewDialog
@@ -107,13 +106,7 @@ class ImportController(QObject):
     # -- dry run -----------------------------------------------------------------------------------------------
 
     def _start_preview(self, path: Path) -> None:
-        task = self._session.run(
-            "import preview",
-            lambda ws, control: import_file(
-                ws, path, dry_run=True, progress=control.progress, cancel=control.cancelled
-            ),
-            lane=Lane.LONG,
-        )
+        task = self._session.run_job("import preview", catalogue.import_file, path=path, dry_run=True)
         self._watch(task, self.tr("Reading {0}…").format(path.name))
         task.succeeded.connect(lambda summary: self._preview(task, path, summary))
 
@@ -143,20 +136,7 @@ class ImportController(QObject):
     # -- the real run ------------------------------------------------------------------------------------------
 
     def _start_commit(self, path: Path, previewed_sha256: str) -> None:
-        def same_file(_conn: Connection, summary: ImportSummary) -> None:
-            if summary.sha256 != previewed_sha256:
-                raise InvalidInput(
-                    f"{path.name} changed after the preview; nothing was imported. "
-                    "Import it again to see a new preview."
-                )
-
-        task = self._session.run(
-            "import",
-            lambda ws, control: import_file(
-                ws, path, progress=control.progress, cancel=control.cancelled, before_commit=same_file
-            ),
-            lane=Lane.LONG,
-        )
+        task = self._session.run_job("import", catalogue.import_file, path=path, previewed_sha256=previewed_sha256)
         self._watch(task, self.tr("Importing {0}…").format(path.name))
         task.succeeded.connect(lambda summary: self._committed(task, path, summary))
 

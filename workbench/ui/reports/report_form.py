@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
 
 from workbench.domain.tlp import Tlp
 from workbench.services.reports.analyst_input import AnalystBriefing
+from workbench.services.reports.request import ReportRequest
 from workbench.ui.common.text import plain_label
 from workbench.ui.common.views import read_only_rows
 from workbench.ui.reports.cases_model import CasesModel, Columns, Roles
-from workbench.ui.reports.report_job import ReportRequest
 
 logger = logging.getLogger(__name__)
 
