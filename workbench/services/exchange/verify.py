@@ -344,9 +344,7 @@ def check_bundle(
 
     The bundle is read as a stream by the importer's reader, one object at a time, with the importer's own rules
     (UTF-8, strict JSON, no duplicate keys, size limits): a package the importer would refuse is refused here
-    already, and no single call parses the whole document. A whole-document parse (orjson, 0.2 s for 100,000
-    objects, then as long again to free it) holds the interpreter lock throughout, which froze the window for as
-    long whenever it verified a package in a worker thread.
+    already, and memory holds one object at a time instead of the whole document.
 
     Returns how many objects name an author (``created_by_ref``) other than the producer's identity.
     """

@@ -3,10 +3,10 @@
 To paint one cell, Qt 6's item delegate asks for seven roles at once (``multiData``: display, font, colours,
 alignment, decoration, check state). ``QAbstractItemModel``'s own ``multiData`` asks ``data()`` once for each,
 and each of those is a call from C++ into Python that takes the interpreter lock again. While a worker thread
-runs Python (a deadline list, an import), every such call waits for the lock to be handed back, up to the switch
-interval: a table of 30 rows and 10 columns took 200 ms to paint instead of 50 ms, and whole seconds with three
-busy workers. Answering ``multiData`` in Python makes it one call a cell; ``data()`` stays the one definition of
-what a cell holds (views and tests still call it, and ``qtmodeltester`` checks it).
+runs Python (a page of the case list, a deadline panel), every such call waits for the lock to be handed back, up
+to the switch interval: a table of 30 rows and 10 columns took 200 ms to paint instead of 50 ms, and whole seconds
+with three busy workers. Answering ``multiData`` in Python makes it one call a cell; ``data()`` stays the one
+definition of what a cell holds (views and tests still call it, and ``qtmodeltester`` checks it).
 
 Read-only models here keep Qt's own ``flags`` (enabled, selectable, no children), which a view also asks for each
 cell it paints: overriding it in Python, even to return the same, costs another call a cell.
