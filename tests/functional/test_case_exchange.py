@@ -64,7 +64,7 @@ def test_a_case_of_each_kind_arrives_field_for_field(strict_pair: Pair, make) ->
     result = strict_pair.export(selection=CaseSelection(ref))
     assert not result.held_back
     imported = case_exchange.import_item(strict_pair.us, result.path)
-    assert imported.result.committed and not imported.result.summary.refused
+    assert imported.result.committed and not imported.result.summary.refusal_reasons
     assert len(imported.created) == 1 and not imported.updated
 
     arrived = cases.get_case(strict_pair.us, imported.created[0])

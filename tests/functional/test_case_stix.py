@@ -59,7 +59,7 @@ def test_a_case_of_each_kind_arrives_field_for_field(
 ) -> None:  # type: ignore[no-untyped-def]
     ref = make(workspace)
     _, summary = carry(workspace, partner_workspace, ref, tmp_path)
-    assert summary.committed and not summary.refused
+    assert summary.committed and not summary.refusal_reasons
     original = cases.get_case(workspace, ref)
     arrived = cases.get_case(partner_workspace, original.stix_id)
     assert comparable(arrived) == comparable(original)

@@ -40,7 +40,7 @@ def test_round_trip_objects_versions_markings_relationships(pair: Pair) -> None:
     result = pair.export()
     assert result.tlp_ceiling is Tlp.AMBER and not result.held_back
     imported = exchange.import_package(pair.us, result.path)
-    assert imported.committed and not imported.summary.refused
+    assert imported.committed and not imported.summary.refusal_reasons
     for original in (actor, family_v2, beacon, uses):
         assert pair.us.objects.get(original["id"]) == original
     versions = pair.us.objects.versions(family["id"])

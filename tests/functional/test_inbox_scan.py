@@ -117,7 +117,7 @@ def test_the_demo_has_a_pinned_partner_and_its_package_and_receipt_waiting(tmp_p
         }
         package = next(item for item in items if item.kind is ItemKind.PACKAGE)
         preview = case_exchange.import_item(ws, package.path, dry_run=True).result.summary
-        assert preview.new > 0 and preview.new_versions == 1 and preview.unchanged > 0 and not preview.refused
+        assert preview.new > 0 and preview.new_versions == 1 and preview.unchanged > 0 and not preview.refusal_reasons
     finally:
         ws.close()
 

@@ -57,7 +57,8 @@ def test_dropped_bundle_is_previewed_then_imported_on_confirmation(qtbot, open_w
     window = open_window
     conn = window.session.workspace.conn
     new = indicator(name="Dropped indicator")
-    broken = {"type": "malware", "id": "malware--nope", "name": "broken"}
+    # One refused object with two reasons: the preview counts objects (1), the table lists reasons (2).
+    broken = malware(name="broken", created="yesterday", modified="today")
     path = write_json(bundle(new, malware(name="Dropped malware"), broken), "dropped.json")
     before = store_digest(conn)
     drop(window, path)
@@ -65,8 +66,9 @@ def test_dropped_bundle_is_previewed_then_imported_on_confirmation(qtbot, open_w
     assert dialog.counts["new"].text() == "2"
     assert dialog.counts["refused"].text() == "1"
     reasons = dialog.refused_view.model()
-    assert reasons.index(0, 0).data() == "malware--nope"
-    assert "UUID" in reasons.index(0, 2).data()
+    assert reasons.rowCount() == 2
+    assert {reasons.index(row, 0).data() for row in range(2)} == {broken["id"]}
+    assert "RFC 3339" in reasons.index(0, 2).data()
     assert store_digest(conn) == before  # the preview kept nothing
     with qtbot.waitSignal(window.imports.import_committed, timeout=30_000) as committed:
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)

@@ -248,9 +248,9 @@ def import_if_exchange(ws: Workspace, source: str, out: Output, case_ref: str | 
         out.line(f"  warning: {warning}")
     out.line(
         f"  new objects {summary.new}, new versions {summary.new_versions}, unchanged {summary.unchanged}, "
-        f"older than current {summary.older}, conflicts {summary.conflicts}, refused {len(summary.refused)}"
+        f"older than current {summary.older}, conflicts {summary.conflicts}, refused {summary.objects_refused}"
     )
-    for finding in summary.refused:
+    for finding in summary.refusal_reasons:
         out.line(f"  refused: {finding}")
     for message in imported.messages:
         out.line(f"  {message}")

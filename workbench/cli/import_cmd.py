@@ -78,22 +78,22 @@ def print_summary(out: Output, summary: ImportSummary) -> None:
     if summary.dry_run:
         out.line("  dry run: nothing was changed")
     elif not summary.committed and summary.unchanged:
-        every = "every object of this file" if not summary.refused_count else "every object it accepts from this file"
+        every = "every object of this file" if not summary.objects_refused else "every object it accepts from this file"
         out.line(f"  nothing new: the workspace already holds {every}; nothing was changed")
     elif not summary.committed:
         out.line("  nothing was stored")
     out.line(
         f"  new objects {summary.new:,}, new versions {summary.new_versions:,}, unchanged {summary.unchanged:,},"
         f" older than current {summary.older:,}, conflicts {summary.conflicts:,},"
-        f" refused {summary.refused_count:,}, warnings {summary.warning_count:,}"
+        f" refused {summary.objects_refused:,}, warnings {summary.warning_count:,}"
     )
     if summary.upgraded:
         out.line(f"  {summary.upgraded:,} objects were STIX 2.0 and were upgraded to 2.1")
-    for finding in summary.refused:
+    for finding in summary.refusal_reasons:
         out.line(f"  refused: {finding}")
-    listed = len({(finding.object_id, finding.index) for finding in summary.refused})
-    if summary.refused_count > listed:
-        out.line(f"  ... and {summary.refused_count - listed:,} more refused objects")
+    listed = len({(finding.object_id, finding.index) for finding in summary.refusal_reasons})
+    if summary.objects_refused > listed:
+        out.line(f"  ... and {summary.objects_refused - listed:,} more refused objects")
     for line in _grouped_warnings(summary.warnings):
         out.line(line)
     if summary.warning_count > len(summary.warnings):

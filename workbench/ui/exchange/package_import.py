@@ -51,7 +51,7 @@ def import_summary_text(name: str, result: PackageImport) -> str:
         summary.new,
         summary.new_versions,
         summary.unchanged,
-        len(summary.refused),
+        summary.objects_refused,
     )
 
 

@@ -165,7 +165,7 @@ class ImportController(QObject):
             return
         self._task = None
         text = self.tr("Imported {0}: {1} new, {2} updated, {3} refused.").format(
-            path.name, summary.new, summary.new_versions, len(summary.refused)
+            path.name, summary.new, summary.new_versions, summary.objects_refused
         )
         self._window_status(text)
         self._session.notify_changed(StoreChange("import", text))
