@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from workbench.cli import exchange_cmd
-from workbench.cli.case_cmd import import_hook
 from workbench.cli.common import Output, common_options, open_from_args
 from workbench.domain.errors import WorkbenchError
-from workbench.services.importing.importer import Finding, ImportSummary, import_file
+from workbench.services.importing.importer import Finding, ImportSummary
+from workbench.services.intake import import_source
 from workbench.services.workspace import Workspace
 
 # At most this many lines per kind of warning; the rest are counted.
@@ -60,15 +60,16 @@ def _import_one(ws: Workspace, name: str, args: argparse.Namespace, out: Output)
 
     Cases a package or file carries are adopted in the same transaction; ``--case`` links what it stored.
     """
-    exchanged = exchange_cmd.import_if_exchange(ws, name, out, args.case)
-    if exchanged is not None:
-        return exchanged
-    hook = import_hook(ws, args.case)  # checks --case first
-    summary = import_file(ws, name, strict=args.strict, before_commit=hook)
-    print_summary(out, summary)
-    for message in hook.messages if summary.committed else []:
-        out.line(f"  {message}")
-    return summary.to_json()
+    imported = import_source(ws, name, case_ref=args.case, strict=args.strict)
+    if imported.kind == "file":
+        summary = imported.summary
+        assert summary is not None
+        print_summary(out, summary)
+        for message in imported.messages if summary.committed else ():
+            out.line(f"  {message}")
+    else:
+        exchange_cmd.print_exchange_import(out, imported)
+    return imported.to_json()
 
 
 def print_summary(out: Output, summary: ImportSummary) -> None:
