@@ -3,9 +3,9 @@ verification, receipts and report rendering.
 
 Each job is a module-level function ``job(ws, control, **params)``: the window names it and its parameters (plain
 values that pickle), the worker process runs it on its own connection to the workspace, with ``control`` for
-cancellation and progress. Whatever the window used to pass as a callback is a parameter here, so that a job can
-cross the process boundary: the hash of the file or package previewed, for instance, which the import checks inside
-its transaction. Progress messages are keys (an exchange stage, ``collecting``, ``page``), translated by the window.
+cancellation and progress. Nothing crosses the process boundary as a callback: what the window checks is a
+parameter (the digest of the file or package previewed, which the import checks inside its transaction).
+Progress messages are keys (an exchange stage, ``collecting``, ``page``), worded by the window.
 """
 
 from __future__ import annotations
@@ -15,18 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workbench.domain.errors import InvalidInput
-from workbench.services import exchange
-from workbench.services.cases import exchange as case_exchange
-from workbench.services.cases.exchange import CaseImport
-from workbench.services.exchange import ExportPreview, ExportResult, ReceiptWritten, Selection, Verdict
+from workbench.services import exchange, intake
+from workbench.services.exchange import ExportPreview, ExportResult, ReceiptWritten, Selection
 from workbench.services.exchange.inbox_scan import FoundItem, ScanResult, examine, places, scan
-from workbench.services.importing.importer import ImportSummary
-from workbench.services.importing.importer import import_file as import_one_file
+from workbench.services.intake import Imported
 from workbench.services.jobs.control import TaskControl
 from workbench.services.reports.request import PreparedReport, ReportRequest, prepare
 from workbench.services.workspace import Workspace
-from workbench.storage.database import Connection
 
 
 def _stages(control: TaskControl) -> Any:
@@ -34,50 +29,26 @@ def _stages(control: TaskControl) -> Any:
     return lambda stage, done, total: control.progress(done, total, stage)
 
 
-def import_file(
-    ws: Workspace, control: TaskControl, *, path: Path, dry_run: bool = False, previewed_sha256: str | None = None
-) -> ImportSummary:
-    """Import a STIX file (``importer.import_file``); with ``previewed_sha256``, keep nothing unless the file
-    still has the hash the analyst previewed (checked inside the import's transaction)."""
-
-    def same_file(_conn: Connection, summary: ImportSummary) -> None:
-        if previewed_sha256 is not None and summary.sha256 != previewed_sha256:
-            raise InvalidInput(
-                f"{path.name} changed after the preview; nothing was imported. Import it again to see a new preview."
-            )
-
-    return import_one_file(
-        ws,
-        path,
-        dry_run=dry_run,
-        progress=control.progress,
-        cancel=control.cancelled,
-        before_commit=same_file if previewed_sha256 is not None else None,
-    )
-
-
-def import_item(
+def import_source(
     ws: Workspace,
     control: TaskControl,
     *,
     path: Path,
     dry_run: bool = False,
-    previewed_manifest_sha256: str | None = None,
-) -> CaseImport:
-    """Import a package or a receipt and adopt the cases it carries (``case_exchange.import_item``); with
-    ``previewed_manifest_sha256``, refuse a package whose manifest is no longer the one previewed."""
-    options: dict[str, Any] = {"dry_run": dry_run, "progress": _stages(control), "cancel": control.cancelled}
-    if previewed_manifest_sha256 is not None:
-
-        def same_package(_conn: Connection, _summary: ImportSummary, verdict: Verdict) -> None:
-            if verdict.manifest_sha256 != previewed_manifest_sha256:
-                raise InvalidInput(
-                    f"{path.name} changed on the medium after the preview; nothing was imported. "
-                    "Import it again to see a new preview."
-                )
-
-        options["on_import"] = same_package
-    return case_exchange.import_item(ws, path, **options)
+    previewed: str | None = None,
+    case_ref: str | None = None,
+) -> Imported:
+    """Import a STIX file, a package or a receipt (``intake.import_source``, the one way in); ``previewed`` is the
+    SHA-256 the analyst saw in the preview, checked inside the import's transaction."""
+    return intake.import_source(
+        ws,
+        path,
+        case_ref=case_ref,
+        dry_run=dry_run,
+        previewed=previewed,
+        progress=_stages(control),
+        cancel=control.cancelled,
+    )
 
 
 def examine_item(ws: Workspace, control: TaskControl, *, path: Path, origin: str = "") -> FoundItem:

@@ -3,7 +3,7 @@
 Every step is a job of the workspace's worker process (``jobs.catalogue``) with progress and Cancel. An item
 dropped on the window is first examined like the Inbox examines what it finds (``inbox_scan.examine``:
 quarantine, signature, files, markings); a refused item shows its cause in a dialog and nothing else happens. A
-verified package is then imported as a dry run (``case_exchange.import_item(..., dry_run=True)``) and the preview
+verified package is then imported as a dry run (``intake.import_source(..., dry_run=True)``) and the preview
 shows what it would change; only when the analyst confirms is it imported for real, with a check inside the
 import's transaction that the package is still the one previewed (the manifest's SHA-256), so a medium that
 changed in between keeps nothing. A verified receipt is recorded after a confirmation. Items are handled one
@@ -21,10 +21,10 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from workbench.app.session import Session, StoreChange
 from workbench.app.tasks import TaskFailure, TaskHandle, TaskProgress
-from workbench.services.cases.exchange import CaseImport
 from workbench.services.exchange import PackageImport, Receipt
 from workbench.services.exchange.inbox_scan import FoundItem, ItemKind, ItemState
 from workbench.services.importing.importer import ImportSummary
+from workbench.services.intake import Imported
 from workbench.services.jobs import catalogue
 from workbench.ui.common.dialogs import show_error, show_info
 from workbench.ui.common.list_model import when_text
@@ -49,7 +49,7 @@ def import_summary_text(name: str, result: PackageImport) -> str:
         summary.new,
         summary.new_versions,
         summary.unchanged,
-        len(summary.refused),
+        summary.objects_refused,
     )
 
 
@@ -61,7 +61,7 @@ class PackageImportController(QObject):
     confirmation_shown = Signal(object)
     """The ``QMessageBox`` asking to record a receipt."""
     item_imported = Signal(object)
-    """The ``CaseImport`` of a package imported or a receipt recorded."""
+    """The ``Imported`` of a package imported or a receipt recorded."""
     import_cancelled = Signal(str)
     """The item's name; nothing was kept."""
     import_refused = Signal(str)
@@ -161,11 +161,13 @@ class PackageImportController(QObject):
 
     def _start_preview(self, item: FoundItem) -> None:
         path = item.path
-        task = self._session.run_job("package preview", catalogue.import_item, describe=_stage, path=path, dry_run=True)
+        task = self._session.run_job(
+            "package preview", catalogue.import_source, describe=_stage, path=path, dry_run=True
+        )
         self._watch(task, self.tr("Reading {0}…").format(item.name), item.name)
         task.succeeded.connect(lambda preview: self._preview(task, item, preview))
 
-    def _preview(self, task: TaskHandle, item: FoundItem, preview: CaseImport) -> None:
+    def _preview(self, task: TaskHandle, item: FoundItem, preview: Imported) -> None:
         if not self._finish(task):
             return
         if not isinstance(preview.result, PackageImport):  # the item was swapped for a receipt: start again
@@ -178,7 +180,7 @@ class PackageImportController(QObject):
         dialog.open()
         self.preview_shown.emit(dialog)
 
-    def _previewed(self, dialog: PackagePreviewDialog, item: FoundItem, preview: CaseImport, code: int) -> None:
+    def _previewed(self, dialog: PackagePreviewDialog, item: FoundItem, preview: Imported, code: int) -> None:
         dialog.deleteLater()
         if self._dialog is not dialog:
             return
@@ -195,16 +197,12 @@ class PackageImportController(QObject):
     def _start_commit(self, item: FoundItem, previewed: str) -> None:
         name = item.name
         task = self._session.run_job(
-            "package import",
-            catalogue.import_item,
-            describe=_stage,
-            path=item.path,
-            previewed_manifest_sha256=previewed,
+            "package import", catalogue.import_source, describe=_stage, path=item.path, previewed=previewed
         )
         self._watch(task, self.tr("Importing {0}…").format(name), name)
         task.succeeded.connect(lambda imported: self._committed(task, item, imported))
 
-    def _committed(self, task: TaskHandle, item: FoundItem, imported: CaseImport) -> None:
+    def _committed(self, task: TaskHandle, item: FoundItem, imported: Imported) -> None:
         if not self._finish(task):
             return
         result = imported.result
@@ -257,11 +255,11 @@ class PackageImportController(QObject):
             self._next()
             return
         path = item.path
-        task = self._session.run_job("receipt import", catalogue.import_item, describe=_stage, path=path)
+        task = self._session.run_job("receipt import", catalogue.import_source, describe=_stage, path=path)
         self._watch(task, self.tr("Recording {0}…").format(item.name), item.name)
         task.succeeded.connect(lambda imported: self._receipt_recorded(task, imported))
 
-    def _receipt_recorded(self, task: TaskHandle, imported: CaseImport) -> None:
+    def _receipt_recorded(self, task: TaskHandle, imported: Imported) -> None:
         if not self._finish(task):
             return
         receipt = imported.result

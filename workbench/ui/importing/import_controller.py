@@ -1,9 +1,10 @@
 """The import flow: a dry run with progress and cancel, the preview, then (only on confirmation) the real import.
 
-Both runs are jobs of the workspace's worker process (``jobs.catalogue.import_file``). The real run checks, inside
-its transaction, that the file still has the hash the analyst previewed; if it changed in between, nothing is
-kept. Cancelling either run leaves the store as it was (the importer rolls its one transaction back). Files
-dropped on the window come here too, one after the other.
+Both runs are jobs of the workspace's worker process (``jobs.catalogue.import_source``: ``intake.import_source``,
+the entry point every import goes through, so a case bundle becomes its case here as on the command line). The
+real run checks, inside its transaction, that the file still has the hash the analyst previewed; if it changed in
+between, nothing is kept. Cancelling either run leaves the store as it was (the importer rolls its one
+transaction back). Files dropped on the window come here too, one after the other.
 """
 
 from __future__ import annotations
@@ -16,14 +17,20 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from workbench.app.session import Session, StoreChange
-from workbench.app.tasks import TaskFailure, TaskHandle
+from workbench.app.tasks import TaskFailure, TaskHandle, TaskProgress
 from workbench.services.importing.importer import ImportSummary
+from workbench.services.intake import Imported
 from workbench.services.jobs import catalogue
 from workbench.ui.common.dialogs import show_error
 from workbench.ui.common.progress import TaskProgressDialog
 from workbench.ui.importing.preview_dialog import ImportPreviewDialog
 
 logger = logging.getLogger(__name__)
+
+
+def _bar_only(_progress: TaskProgress) -> str:
+    """A file's import reports one stage: the bar says how far it got, the dialog's text says what it is."""
+    return ""
 
 
 def is_package(path: Path) -> bool:
@@ -39,7 +46,7 @@ class ImportController(QObject):
     preview_shown = Signal(object)
     """The ``ImportPreviewDialog`` now open (tests drive it)."""
     import_committed = Signal(object)
-    """The ``ImportSummary`` of an import that was kept."""
+    """The ``Imported`` of an import that was kept (its ``summary``, and what it did to cases)."""
     import_cancelled = Signal(str)
     """The file name; nothing was kept."""
     import_failed = Signal(str)
@@ -106,14 +113,18 @@ class ImportController(QObject):
     # -- dry run -----------------------------------------------------------------------------------------------
 
     def _start_preview(self, path: Path) -> None:
-        task = self._session.run_job("import preview", catalogue.import_file, path=path, dry_run=True)
+        task = self._session.run_job(
+            "import preview", catalogue.import_source, describe=_bar_only, path=path, dry_run=True
+        )
         self._watch(task, self.tr("Reading {0}…").format(path.name))
-        task.succeeded.connect(lambda summary: self._preview(task, path, summary))
+        task.succeeded.connect(lambda imported: self._preview(task, path, imported))
 
-    def _preview(self, task: TaskHandle, path: Path, summary: ImportSummary) -> None:
+    def _preview(self, task: TaskHandle, path: Path, imported: Imported) -> None:
         if task is not self._task:
             return
         self._task = None
+        summary = imported.summary
+        assert summary is not None, "only files reach this controller"
         dialog = ImportPreviewDialog(path, summary, self._window)
         self.preview = dialog
         dialog.finished.connect(lambda code: self._previewed(dialog, path, summary, code))
@@ -136,20 +147,27 @@ class ImportController(QObject):
     # -- the real run ------------------------------------------------------------------------------------------
 
     def _start_commit(self, path: Path, previewed_sha256: str) -> None:
-        task = self._session.run_job("import", catalogue.import_file, path=path, previewed_sha256=previewed_sha256)
+        task = self._session.run_job(
+            "import", catalogue.import_source, describe=_bar_only, path=path, previewed=previewed_sha256
+        )
         self._watch(task, self.tr("Importing {0}…").format(path.name))
-        task.succeeded.connect(lambda summary: self._committed(task, path, summary))
+        task.succeeded.connect(lambda imported: self._committed(task, path, imported))
 
-    def _committed(self, task: TaskHandle, path: Path, summary: ImportSummary) -> None:
+    def _committed(self, task: TaskHandle, path: Path, imported: Imported) -> None:
         if task is not self._task:
             return
         self._task = None
+        summary = imported.summary
+        assert summary is not None
         text = self.tr("Imported {0}: {1} new, {2} updated, {3} refused.").format(
-            path.name, summary.new, summary.new_versions, len(summary.refused)
+            path.name, summary.new, summary.new_versions, summary.objects_refused
         )
-        self._window_status(text)
-        self._session.notify_changed(StoreChange("import", text))
-        self.import_committed.emit(summary)
+        if imported.created or imported.updated:
+            text += " " + " ".join(self.tr("Case {0} from the import.").format(ref) for ref in imported.created)
+            text += " " + " ".join(self.tr("Case {0} updated.").format(ref) for ref in imported.updated)
+        self._window_status(text.strip())
+        self._session.notify_changed(StoreChange("import", text.strip()))
+        self.import_committed.emit(imported)
         self._next()
 
     # -- shared ------------------------------------------------------------------------------------------------
