@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from workbench.cli import partner_cmd  # noqa: F401 - registers the partner sub-commands of ``keys``
 from workbench.cli.common import Output, common_options, open_from_args
 from workbench.domain.errors import InvalidInput
 from workbench.domain.tlp import Tlp
