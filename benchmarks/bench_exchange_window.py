@@ -83,8 +83,8 @@ def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="bench-exchange-window-"))
     ours = create_workspace(folder / "ours.db", "benchmark passphrase", "Our Agency")
     partner = stocked_partner(folder, args.objects)
-    exchange.add_partner(ours, "Partner Agency", keys.public_pem(keys.active_key(partner.conn).public_der))
-    exchange.add_partner(partner, "Our Agency", keys.public_pem(keys.active_key(ours.conn).public_der))
+    exchange.add_partner(ours, "Partner Agency", keys.public_pem(keys.active_key(partner).public_der))
+    exchange.add_partner(partner, "Our Agency", keys.public_pem(keys.active_key(ours).public_der))
     stick = folder / "stick"
     stick.mkdir()
     package = exchange.export_package(partner, stick, "Our Agency")

@@ -259,13 +259,13 @@ def test_a_manifest_signed_by_openssl_is_accepted(pair: Pair, tmp_path: Path) ->
 def test_receipt_marks_the_package_delivered(pair: Pair) -> None:
     pair.stock(indicator(), indicator(object_marking_refs=[RED]))
     sent = pair.export(tar=True)
-    assert [entry.status for entry in exchange.outbox(pair.eu.conn)] == ["awaiting receipt"]
+    assert [entry.status for entry in exchange.outbox(pair.eu)] == ["awaiting receipt"]
     exchange.import_package(pair.us, sent.path)
     receipt = exchange.write_receipt(pair.us, sent.package_id, pair.medium(), tar=True)
-    assert exchange.inbox(pair.us.conn)[0].receipt_id == receipt.receipt.receipt_id
+    assert exchange.inbox(pair.us)[0].receipt_id == receipt.receipt.receipt_id
     recorded = import_source(pair.eu, receipt.path).result
     assert isinstance(recorded, exchange.Receipt) and recorded.package_id == sent.package_id
-    entry = exchange.outbox(pair.eu.conn)[0]
+    entry = exchange.outbox(pair.eu)[0]
     assert (entry.status, entry.imported, entry.refused, entry.held_back) == ("delivered", sent.object_count, 0, 1)
     before = digest(pair.eu)
     with pytest.raises(WorkbenchError, match="already recorded"):
@@ -296,7 +296,7 @@ def test_export_refusals_name_the_cause(pair: Pair) -> None:
         pair.export(tlp_max=Tlp.RED)
     with pytest.raises(WorkbenchError, match="no case 'case-1'"):
         pair.export(selection=CaseSelection("case-1"))
-    exchange.revoke_key(pair.eu, exchange.get_partner(pair.eu.conn, "US Cybersecurity Agency").keys[0].key_id)
+    exchange.revoke_key(pair.eu, exchange.get_partner(pair.eu, "US Cybersecurity Agency").keys[0].key_id)
     with pytest.raises(WorkbenchError, match="has no valid key"):
         pair.export()
 
@@ -310,7 +310,7 @@ def test_preview_matches_the_export_and_writes_nothing(pair: Pair) -> None:
     assert (preview.object_count, len(preview.held_back)) == (result.object_count, len(result.held_back))
     dry = exchange.preview_package(pair.us, result.path)
     assert dry.dry_run and not dry.committed and dry.summary.new == result.object_count
-    assert exchange.inbox(pair.us.conn) == []
+    assert exchange.inbox(pair.us) == []
     assert exchange.import_package(pair.us, result.path).committed
 
 
@@ -324,7 +324,7 @@ def test_cancelled_export_and_import_leave_nothing(pair: Pair) -> None:
 
     with pytest.raises(WorkbenchError, match="cancelled"):
         pair.export(dest=medium, progress=lambda stage, done, total: stages.append(stage), cancel=cancel_while_writing)
-    assert list(medium.iterdir()) == [] and exchange.outbox(pair.eu.conn) == []
+    assert list(medium.iterdir()) == [] and exchange.outbox(pair.eu) == []
     written = pair.export(dest=medium)
     before = digest(pair.us)
     seen: list[str] = []

@@ -80,7 +80,7 @@ def test_add_a_partner_from_a_pem_file_with_clicks_and_keys(qtbot, agencies: Age
     labels = [label for label in screen.details.findChildren(QLabel) if label.text() == HOSTILE]
     assert labels and all(label.textFormat() == Qt.TextFormat.PlainText for label in labels)
     assert key_id in "".join(screen.details_text().split())
-    assert [p.name for p in exchange.list_partners(agencies.ours.conn)] == sorted([PARTNER, HOSTILE])
+    assert [p.name for p in exchange.list_partners(agencies.ours)] == sorted([PARTNER, HOSTILE])
 
 
 def test_a_file_that_is_not_a_key_shows_why_and_pins_nothing(qtbot, agencies: Agencies, tmp_path: Path) -> None:
@@ -138,12 +138,12 @@ def test_revoke_a_key_as_of_a_suspected_compromise(qtbot, agencies: Agencies) ->
     screen.table.selectRow(0)
     assert not screen.revoke_button.isEnabled()
     assert "transfer laptop stolen" in screen.details_text()
-    key = exchange.list_partners(agencies.ours.conn)[0].keys[0]
+    key = exchange.list_partners(agencies.ours)[0].keys[0]
     assert key.revoked_reason == "transfer laptop stolen"
     # From then on, what the key signs is refused: a package the partner writes now no longer verifies.
     sent = agencies.partner_sends()
     with pytest.raises(VerificationFailed, match="revoked as of 2026-01-03T12:30"):
-        exchange.verify_package(sent.path, conn=agencies.ours.conn)
+        exchange.verify_package(sent.path, ws=agencies.ours)
 
 
 def test_change_ceilings(qtbot, agencies: Agencies) -> None:

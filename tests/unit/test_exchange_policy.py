@@ -88,7 +88,7 @@ def test_partner_keys_validity_revocation_and_rotation(workspace: Workspace) -> 
     assert (rotated.tlp_send, rotated.tlp_accept) == (Tlp.GREEN, Tlp.RED)
     assert rotated.current_key(datetime(2026, 6, 1, tzinfo=UTC)).key_id == second_id
     exchange.revoke_key(workspace, second_id, since="2026-05-01T00:00:00.000Z")
-    revoked = exchange.get_partner(workspace.conn, "CERT-X")
+    revoked = exchange.get_partner(workspace, "CERT-X")
     assert revoked.current_key(datetime(2026, 6, 1, tzinfo=UTC)).key_id == first_id
     assert revoked.keys[1].problem_at(datetime(2026, 4, 1, tzinfo=UTC)) is None
     with pytest.raises(InvalidInput, match="already pinned for partner CERT-X"):

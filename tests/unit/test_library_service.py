@@ -88,10 +88,10 @@ def test_links_collapse_relationships_and_list_references(filled) -> None:
 def test_audit_pages_newest_first(workspace) -> None:
     for number in range(5):
         workspace.record("test.event", {"n": number})
-    first = audit_trail.page(workspace.conn, action="test.", limit=3)
-    rest = audit_trail.page(workspace.conn, action="test.", before_seq=first[-1].seq, limit=3)
+    first = audit_trail.page(workspace, action="test.", limit=3)
+    rest = audit_trail.page(workspace, action="test.", before_seq=first[-1].seq, limit=3)
     assert [e.details["n"] for e in first + rest] == [4, 3, 2, 1, 0]
-    assert "test.event" in audit_trail.actions(workspace.conn)
+    assert "test.event" in audit_trail.actions(workspace)
 
 
 def test_demo_data_is_fictional_and_stable() -> None:

@@ -104,7 +104,7 @@ class Session(QObject):
         """Take over an opened workspace (opened by a task: from now on it belongs to the GUI thread)."""
         if self._workspace is not None:
             self.lock()
-        fingerprint = keys.active_key(ws.conn).key_id
+        fingerprint = keys.active_key(ws).key_id
         with self._pool_lock:
             self._generation += 1
             self._workspace = ws

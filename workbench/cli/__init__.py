@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run_gui(args: argparse.Namespace, out: Output) -> int:
-    from workbench.app.main import run_gui  # Qt is imported only when the window is asked for
+    from workbench.ui.launch import run_gui  # Qt is imported only when the window is asked for
 
     return run_gui(db=args.db, demo=args.demo, smoke_test=args.smoke_test)
 

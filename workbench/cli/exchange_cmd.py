@@ -143,7 +143,7 @@ def run_verify(args: argparse.Namespace, out: Output) -> int:
         verdict = exchange.verify_package(args.package, public_key_pem=pem)
     else:
         with open_from_args(args) as ws:
-            verdict = exchange.verify_package(args.package, conn=ws.conn)
+            verdict = exchange.verify_package(args.package, ws=ws)
     out.line(f"VERIFIED package {verdict.package_id}")
     pinned = f", pinned partner {verdict.partner}" if verdict.partner else ""
     out.line(f"  producer     {verdict.producer.name} (key {verdict.producer.key_id}{pinned})")
@@ -169,7 +169,7 @@ def run_receipt(args: argparse.Namespace, out: Output) -> int:
 
 def run_outbox(args: argparse.Namespace, out: Output) -> int:
     with open_from_args(args) as ws:
-        entries = exchange.outbox(ws.conn)
+        entries = exchange.outbox(ws)
     for entry in entries:
         counts = f" imported {entry.imported}, refused {entry.refused}" if entry.delivered_at else ""
         out.line(
@@ -184,7 +184,7 @@ def run_outbox(args: argparse.Namespace, out: Output) -> int:
 
 def run_inbox(args: argparse.Namespace, out: Output) -> int:
     with open_from_args(args) as ws:
-        entries = exchange.inbox(ws.conn)
+        entries = exchange.inbox(ws)
     for entry in entries:
         receipt = "receipt written" if entry.receipt_id else "no receipt yet"
         out.line(

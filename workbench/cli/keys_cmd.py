@@ -31,7 +31,7 @@ def register(commands: Any) -> None:
 
 def run_list(args: argparse.Namespace, out: Output) -> int:
     with open_from_args(args) as ws:
-        own = keys.own_keys(ws.conn)
+        own = keys.own_keys(ws)
         for key in own:
             state = "active" if key.active else f"retired {key.retired}"
             out.line(f"own  {key.key_id}  created {key.created}  {state}")

@@ -90,7 +90,7 @@ def run_ceilings(args: argparse.Namespace, out: Output) -> int:
     if not args.tlp_max and not args.accept_max:
         raise CommandError("give --tlp-max, --accept-max or both")
     with open_from_args(args) as ws:
-        known = exchange.get_partner(ws.conn, args.name)
+        known = exchange.get_partner(ws, args.name)
         partner = exchange.set_ceilings(
             ws,
             known.name,
@@ -113,7 +113,7 @@ def run_revoke(args: argparse.Namespace, out: Output) -> int:
 
 def list_partners(ws: Workspace, out: Output) -> list[dict[str, Any]]:
     """The partners section of ``keys list``: human lines now, their JSON returned."""
-    found = exchange.list_partners(ws.conn)
+    found = exchange.list_partners(ws)
     listed = []
     for partner in found:
         out.line(

@@ -108,12 +108,19 @@ def store_new_key(conn: Connection) -> GeneratedKey:
     return generated
 
 
-def own_keys(conn: Connection) -> list[OwnKey]:
-    return [OwnKey(row.key_id, row.public_key, row.created, row.retired) for row in key_rows.own_keys(conn)]
+def own_keys(ws: Workspace) -> list[OwnKey]:
+    """This workspace's own signing keys, oldest first (the active one and those rotated out)."""
+    return [OwnKey(row.key_id, row.public_key, row.created, row.retired) for row in key_rows.own_keys(ws.conn)]
 
 
-def active_key(conn: Connection) -> OwnKey:
-    for key in reversed(own_keys(conn)):
+def own_key_ids(conn: Connection) -> set[str]:
+    """The fingerprints of this workspace's own keys, read inside the caller's transaction."""
+    return {row.key_id for row in key_rows.own_keys(conn)}
+
+
+def active_key(ws: Workspace) -> OwnKey:
+    """The key this workspace signs with now; refuses a workspace without one."""
+    for key in reversed(own_keys(ws)):
         if key.active:
             return key
     raise WorkspaceError("this workspace has no active signing key")
@@ -132,7 +139,7 @@ def sign(conn: Connection, data: bytes) -> tuple[str, bytes]:
 
 def export_public(ws: Workspace, out: str | os.PathLike[str]) -> OwnKey:
     """Write the active public key as PEM to ``out`` (a new or replaced file) and record it in the audit log."""
-    key = active_key(ws.conn)
+    key = active_key(ws)
     path = Path(out)
     if path.is_dir():
         raise InvalidInput(f"{path} is a folder; give a file name")

@@ -112,7 +112,7 @@ def held_json(item: HeldBack) -> dict[str, Any]:
 
 
 def _recipient(conn: Connection, name: str, tlp_max: Tlp | None) -> tuple[partners.Partner, partners.PartnerKey, Tlp]:
-    partner = partners.get_partner(conn, name)
+    partner = partners.partner_named(conn, name)
     key = partner.current_key()
     if key is None:
         raise InvalidInput(f"{partner.name} has no valid key (revoked or outside its validity); pin a new one")
@@ -249,7 +249,7 @@ def export_package(
             raise InvalidInput(
                 f"not enough free space in {dest}: the package needs about {_mb(needed)}, {_mb(available)} is free"
             )
-        own = keys.active_key(conn)
+        own = keys.active_key(ws)
         channel = rows.channel(conn, partner.id, "out")
         sequence = channel.last_sequence + 1 if channel else 1
         created_at = utc_now()

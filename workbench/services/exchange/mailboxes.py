@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.domain.timestamps import parse_stix_timestamp, utc_now
 from workbench.domain.tlp import Tlp
 from workbench.storage import exchange as rows
 from workbench.storage.database import Connection
+
+if TYPE_CHECKING:
+    from workbench.services.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -53,8 +56,9 @@ def _names(conn: Connection) -> dict[int, str]:
     return {row.id: row.name for row in rows.partners(conn)}
 
 
-def outbox(conn: Connection) -> list[OutboxEntry]:
+def outbox(ws: Workspace) -> list[OutboxEntry]:
     """Packages sent, newest first, with their delivery status."""
+    conn = ws.conn
     names = _names(conn)
     now = utc_now()
     entries = []
@@ -86,8 +90,9 @@ def outbox(conn: Connection) -> list[OutboxEntry]:
     return entries
 
 
-def inbox(conn: Connection) -> list[InboxEntry]:
+def inbox(ws: Workspace) -> list[InboxEntry]:
     """Packages imported, newest first."""
+    conn = ws.conn
     names = _names(conn)
     return [
         InboxEntry(

@@ -35,6 +35,7 @@ from workbench.services.library.listing import (
 )
 from workbench.services.library.rows import NO_TLP, LibraryFilter, ObjectRow, SortKey, compact_id
 from workbench.services.library.search import MAX_SEARCH_RESULTS, RANK_LIMIT, SearchPage, search, search_ids
+from workbench.storage.objects import VersionInfo
 
 __all__ = [
     "MAX_SEARCH_RESULTS",
@@ -51,6 +52,7 @@ __all__ = [
     "SearchPage",
     "SortKey",
     "SourceInfo",
+    "VersionInfo",
     "compact_id",
     "count",
     "fetch_page",

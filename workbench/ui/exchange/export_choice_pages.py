@@ -64,7 +64,7 @@ class RecipientPage(QWizardPage):
         if self._loaded:
             return
         task = self._wizard.session.run(
-            "export partners", lambda ws, _control: (exchange.list_partners(ws.conn), cases.list_cases(ws, limit=500))
+            "export partners", lambda ws, _control: (exchange.list_partners(ws), cases.list_cases(ws, limit=500))
         )
         task.succeeded.connect(self._loaded_partners)
         task.failed.connect(lambda failure: self.status.setText(failure.message))

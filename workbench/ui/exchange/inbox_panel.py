@@ -203,7 +203,7 @@ class InboxPanel(QWidget):
     def reload(self) -> None:
         """Scan the media and folders again and read the received packages."""
         self.rescan()
-        task = self.context.session.run("inbox received", lambda ws, _control: exchange.inbox(ws.conn))
+        task = self.context.session.run("inbox received", lambda ws, _control: exchange.inbox(ws))
         task.succeeded.connect(self._received_loaded)
 
     def _received_loaded(self, entries: list[InboxEntry]) -> None:

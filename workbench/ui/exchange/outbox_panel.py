@@ -89,7 +89,7 @@ class OutboxPanel(QWidget):
         layout.addWidget(self.details)
 
     def reload(self) -> None:
-        task = self.context.session.run("outbox", lambda ws, _control: exchange.outbox(ws.conn))
+        task = self.context.session.run("outbox", lambda ws, _control: exchange.outbox(ws))
         task.succeeded.connect(self._loaded)
 
     def _loaded(self, entries: list[OutboxEntry]) -> None:

@@ -44,7 +44,7 @@ def default_workspace_path() -> Path:
 def _create(path: Path, secret: str, org: str) -> tuple[Workspace, str]:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     ws = create_workspace(path, secret, org)
-    return ws, keys.active_key(ws.conn).key_id
+    return ws, keys.active_key(ws).key_id
 
 
 class CreateWorkspaceDialog(QDialog):
