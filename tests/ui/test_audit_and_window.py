@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+import tomllib
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QComboBox, QHeaderView, QLineEdit
 
+from tests.conftest import REPO
 from tests.ui.conftest import make_window
 from workbench.storage.database import Database
+from workbench.ui.about.about_dialog import COMPONENTS
 from workbench.ui.main_window import MainWindow
 
 
@@ -130,3 +135,16 @@ def test_settings_hold_nothing_secret(qtbot, open_window, settings) -> None:
     stored = " ".join(f"{key}={settings.store.value(key)}" for key in settings.store.allKeys())
     assert "passphrase" not in stored.lower()
     assert open_window.session.is_open is False
+
+
+def test_the_about_box_credits_exactly_the_dependencies() -> None:
+    """Each runtime dependency of pyproject.toml is credited with its licence, and nothing else is (but the
+    fonts shipped in resources/)."""
+
+    def canonical(name: str) -> str:
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    declared = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+    required = {canonical(re.split(r"[<>=!~;\[ ]", requirement, maxsplit=1)[0]) for requirement in declared}
+    credited = {canonical(name) for name, _, _ in COMPONENTS if name != "DejaVu fonts"}
+    assert credited == required
