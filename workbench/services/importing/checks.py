@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from workbench.domain.timestamps import sortable_timestamp
 from workbench.services.importing import formats
 from workbench.services.importing.patterns import PatternChecker
 from workbench.services.importing.schema import (
@@ -203,13 +204,13 @@ class ObjectChecker:
         created, modified = obj.get("created"), obj.get("modified")
         created_key = modified_key = None
         if created is not None:
-            created_key = formats.timestamp_key(created)
+            created_key = sortable_timestamp(created)
             if created_key is None:
                 report.error("created", f"{show(created)} is not an RFC 3339 timestamp in UTC")
         elif profile.needs_created:
             report.error("created", f"'created' is missing (required for {profile.kind})")
         if modified is not None:
-            modified_key = formats.timestamp_key(modified)
+            modified_key = sortable_timestamp(modified)
             if modified_key is None:
                 report.error("modified", f"{show(modified)} is not an RFC 3339 timestamp in UTC")
         elif profile.needs_modified:
@@ -314,7 +315,7 @@ def _check_nested_references(node: Any, path: str, report: Report, depth: int) -
 def _check_order(obj: dict[str, Any], order: tuple[tuple[str, str, bool], ...], report: Report) -> None:
     for later, earlier, strictly in order:
         if later in obj and earlier in obj:
-            late, early = formats.timestamp_key(obj[later]), formats.timestamp_key(obj[earlier])
+            late, early = sortable_timestamp(obj[later]), sortable_timestamp(obj[earlier])
             if late is None or early is None:
                 continue
             if late < early or (strictly and late == early):

@@ -46,47 +46,6 @@ def id_type(value: str) -> str:
     return value.split("--", 1)[0]
 
 
-# -- timestamps -------------------------------------------------------------------------------------------------
-
-# STIX 2.1 timestamps: RFC 3339 in UTC with a literal Z, any number of fractional digits.
-_TIMESTAMP = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z$")
-_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-_timestamp_keys: dict[str, str | None] = {}
-
-
-def timestamp_key(value: object) -> str | None:
-    """The sortable form of a STIX timestamp (see ``domain.timestamps.sortable_timestamp``), or None if invalid.
-
-    Remembers recent answers: files repeat the same few timestamps thousands of times.
-    """
-    if value.__class__ is not str:
-        return None
-    key = _timestamp_keys.get(value)  # type: ignore[arg-type]
-    if key is not None or value in _timestamp_keys:
-        return key
-    key = _timestamp_key(value)  # type: ignore[arg-type]
-    if len(_timestamp_keys) > 100_000:
-        _timestamp_keys.clear()
-    _timestamp_keys[value] = key  # type: ignore[index]
-    return key
-
-
-def _timestamp_key(text: str) -> str | None:
-    if not _TIMESTAMP.match(text):
-        return None
-    # The pattern fixes the positions of the fields.
-    year, month, day = int(text[0:4]), int(text[5:7]), int(text[8:10])
-    if not (
-        1 <= month <= 12 and day >= 1 and int(text[11:13]) <= 23 and int(text[14:16]) <= 59 and int(text[17:19]) <= 60
-    ):
-        return None
-    leap = month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-    if day > _DAYS[month - 1] + leap:
-        return None
-    fraction = text[20:-1][:9].ljust(9, "0")
-    return f"{text[:19]}.{fraction}Z"
-
-
 # -- observable values ------------------------------------------------------------------------------------------
 
 _IPV4 = re.compile(r"^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(/(3[0-2]|[12]\d|\d))?$")
