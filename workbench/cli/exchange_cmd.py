@@ -12,7 +12,6 @@ from workbench.domain.tlp import Tlp
 from workbench.services import exchange
 from workbench.services.cases import exchange as case_exchange
 from workbench.services.exchange.export import held_json
-from workbench.services.intake import Imported
 
 SHOWN_HELD_BACK = 20
 
@@ -221,30 +220,3 @@ def run_volumes(args: argparse.Namespace, out: Output) -> int:
         ]
     )
     return 0
-
-
-def print_exchange_import(out: Output, imported: Imported) -> None:
-    """What ``workbench import`` says about a package or a receipt it imported."""
-    result = imported.result
-    if isinstance(result, exchange.Receipt):
-        out.line(
-            f"{imported.name}: receipt from {result.producer_name} for package {result.package_id}: "
-            f"delivered, imported {result.imported}, refused {result.refused}"
-        )
-        return
-    assert isinstance(result, exchange.PackageImport)
-    verdict, summary = result.verdict, result.summary
-    out.line(
-        f"{imported.name}: package {verdict.sequence} from {verdict.partner}, verified "
-        f"({verdict.object_count} objects, ceiling {verdict.tlp_ceiling.label})"
-    )
-    for warning in verdict.warnings:
-        out.line(f"  warning: {warning}")
-    out.line(
-        f"  new objects {summary.new}, new versions {summary.new_versions}, unchanged {summary.unchanged}, "
-        f"older than current {summary.older}, conflicts {summary.conflicts}, refused {summary.objects_refused}"
-    )
-    for finding in summary.refusal_reasons:
-        out.line(f"  refused: {finding}")
-    for message in imported.messages:
-        out.line(f"  {message}")
