@@ -129,10 +129,6 @@ def level_of_marking(marking_id: str) -> Tlp | None:
     return _LEVEL_BY_MARKING_ID.get(marking_id)
 
 
-def is_tlp_marking(marking_id: str) -> bool:
-    return marking_id in _LEVEL_BY_MARKING_ID
-
-
 def highest(levels: Iterable[Tlp | None]) -> Tlp | None:
     """The most restrictive of the given levels; None when none is given."""
     present = [level for level in levels if level is not None]

@@ -281,13 +281,3 @@ def partner_by_id(conn: Connection, partner_id: int) -> Partner:
     row = rows.partner_by_id(conn, partner_id)
     assert row is not None, "channels and packages name existing partners"
     return _partner(conn, row)
-
-
-def pinned_key(conn: Connection, key_id: str) -> tuple[Partner, PartnerKey] | None:
-    """The partner and pinned key with this fingerprint, or None when the key is not pinned."""
-    row = rows.key_by_id(conn, key_id)
-    if row is None:
-        return None
-    partner = partner_by_id(conn, row.partner_id)
-    key = next(key for key in partner.keys if key.key_id == key_id)
-    return partner, key

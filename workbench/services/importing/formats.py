@@ -26,7 +26,6 @@ STRICT_ID = re.compile(
 #: What a reference with a damaged UUID looks like: ``type--`` and hexadecimal digits and hyphens.
 LOOSE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,248}[a-z0-9]--[0-9a-fA-F][0-9a-fA-F-]{6,62}[0-9a-fA-F]$")
 #: The UUID of an RFC 4122 / 9562 UUID in lower case: version 1 to 8, variant 10xx.
-RFC_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 TYPE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,248}[a-z0-9]$")
 PROPERTY_NAME = re.compile(r"^[a-z][a-z0-9_]{2,249}$")
 DICTIONARY_KEY = re.compile(r"^[a-zA-Z0-9_-]{1,250}$")
@@ -36,14 +35,6 @@ EXTENSION_NAME = re.compile(r"^([a-z][a-z0-9]*)+(-[a-z0-9]+)*-ext$")
 EXTENSION_DEFINITION_ID = re.compile(
     r"^extension-definition--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 )
-
-
-def is_identifier(value: object) -> bool:
-    return value.__class__ is str and ID_SHAPE.match(value) is not None  # type: ignore[arg-type]
-
-
-def id_type(value: str) -> str:
-    return value.split("--", 1)[0]
 
 
 # -- observable values ------------------------------------------------------------------------------------------

@@ -63,8 +63,6 @@ __all__ = [
 
 #: Objects stored per batch: large enough that SQL runs in long ``executemany`` runs, small enough for memory.
 BATCH_SIZE = 2_000
-# Kept for callers of the first version of this module.
-MAX_FILE_SIZE = DEFAULT_LIMITS.file_bytes
 
 BeforeCommit = Callable[[Connection, ImportSummary], None]
 Progress = Callable[[int, int], None]

@@ -175,12 +175,6 @@ class CaseEditor(QWidget):
     def linked(self) -> LinkedTab | None:
         return self.page.linked if self.page is not None else None
 
-    def tab_named(self, title: str) -> QWidget | None:
-        for index in range(self.tabs.count()):
-            if self.tabs.tabText(index).replace("&", "") == title:
-                return self.tabs.widget(index)
-        return None
-
     # -- loading -----------------------------------------------------------------------------------------------
 
     @property

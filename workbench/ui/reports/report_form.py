@@ -258,13 +258,6 @@ class ReportForm(QWidget):
         if not self._refilling:
             self.changed.emit()
 
-    def select_case(self, ref: str) -> bool:
-        row = self.cases.row_of(ref)
-        if row is None:
-            return False
-        self.case_table.selectRow(row)
-        return True
-
     def clear(self) -> None:
         """Forget the cases and the words typed (the workspace is locking)."""
         self._filter_delay.stop()
