@@ -1,4 +1,5 @@
-"""threats.md "Packages", lines 1 to 15: each hostile package is refused with its cause, the store unchanged."""
+"""The threats of docs/exchange-format.md, "Packages": each hostile package is refused with its cause, the store
+unchanged."""
 
 from __future__ import annotations
 

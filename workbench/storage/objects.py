@@ -1,8 +1,8 @@
 """The STIX object store: every version of every object, the current one per id, provenance and full text.
 
-Versioning rules (design.md): ``(id, modified)`` is unique; a newer ``modified`` adds a version and becomes
-current; an older one is kept as history and never becomes current; the same ``modified`` with other content is
-recorded as a conflict and changes nothing else; the current version is the newest non-revoked one, and an
+Versioning rules (docs/architecture.md, "Storage rules"): ``(id, modified)`` is unique; a newer ``modified`` adds a
+version and becomes current; an older one is kept as history and never becomes current; the same ``modified`` with other
+content is recorded as a conflict and changes nothing else; the current version is the newest non-revoked one, and an
 object with a revoked version is flagged revoked.
 
 The store writes inside the caller's transaction and never commits: one import is one transaction.

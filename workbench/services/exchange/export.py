@@ -1,4 +1,4 @@
-"""Exporting a selection as a signed package for one partner (design.md "Export").
+"""Exporting a selection as a signed package for one partner (docs/exchange-format.md, "Export").
 
 ``preview_export`` computes the sharing plan only (what leaves, what is held back and why). ``export_package``
 does the whole job inside one workspace transaction: plan, check free space before writing anything, stream the

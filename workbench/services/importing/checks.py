@@ -1,6 +1,6 @@
 """Checking one STIX 2.1 object: errors make it unusable and it is refused; warnings are kept with it.
 
-Errors, as the import issue defines them: a missing or malformed ``type``, ``id``, ``created``, ``modified`` or
+Errors: a missing or malformed ``type``, ``id``, ``created``, ``modified`` or
 ``spec_version``; an id that is not ``type--UUID`` of the object's own type; a timestamp that is not RFC 3339 UTC;
 a reference that is not an identifier; a STIX pattern that does not validate. Everything else the STIX 2.1
 specification and the OASIS validator ask for is a warning naming the property: what real producers often get
