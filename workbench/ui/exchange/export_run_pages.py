@@ -82,16 +82,7 @@ class CheckPage(QWizardPage):
         self.busy.show()
         self.completeChanged.emit()
         choices = self._wizard.choices()
-        task = self._wizard.session.run_job(
-            "export preview",
-            catalogue.preview_export,
-            recipient=choices.recipient,
-            selection=choices.selection,
-            tlp_max=choices.tlp_max,
-            unmarked_as=choices.unmarked_as,
-            include_history=choices.include_history,
-            sanitize=choices.sanitize,
-        )
+        task = self._wizard.session.run_job("export preview", catalogue.preview_export, **choices.plan())
         self._task = task
         task.succeeded.connect(lambda preview: self._checked(task, preview))
         task.failed.connect(lambda failure: self._failed(task, failure))
@@ -221,12 +212,7 @@ class WritePage(QWizardPage):
             catalogue.export_package,
             describe=lambda progress: stage_text(progress.message),
             dest=dest,
-            recipient=choices.recipient,
-            selection=choices.selection,
-            tlp_max=choices.tlp_max,
-            unmarked_as=choices.unmarked_as,
-            include_history=choices.include_history,
-            sanitize=choices.sanitize,
+            **choices.plan(),
             tar=choices.tar,
             validity_days=choices.validity_days,
         )

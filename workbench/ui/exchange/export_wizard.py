@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QWidget, QWizard
@@ -41,6 +42,17 @@ class ExportChoices:
     sanitize: bool
     tar: bool
     validity_days: int
+
+    def plan(self) -> dict[str, Any]:
+        """The keyword arguments that decide the sharing plan, for the marking check and the writing alike."""
+        return {
+            "recipient": self.recipient,
+            "selection": self.selection,
+            "tlp_max": self.tlp_max,
+            "unmarked_as": self.unmarked_as,
+            "include_history": self.include_history,
+            "sanitize": self.sanitize,
+        }
 
 
 class ExportWizard(QWizard):
