@@ -140,11 +140,17 @@ class LibraryScreen(Screen):
 
     def _show_status(self, state: LoadState) -> None:
         if self.model.query[0].searching:
-            if state.more_than is not None:
+            if state.more_than is not None and state.capped:
                 self.status.setText(
                     self.tr(
                         "More than {0:,} matches: the newest {1:,} are shown; add words to narrow the search."
                     ).format(state.more_than, state.loaded)
+                )
+            elif state.more_than is not None:
+                self.status.setText(
+                    self.tr(
+                        "{0:,} matches, the newest first: too many to rank; add words to narrow the search."
+                    ).format(state.loaded)
                 )
             elif state.capped:
                 self.status.setText(
