@@ -30,4 +30,4 @@ def test_version_one_file_upgrades_to_latest_and_keeps_its_data(tmp_path: Path) 
 def test_migrations_are_numbered_without_gaps() -> None:
     found = migrations.available()
     assert [migration.version for migration in found] == list(range(1, len(found) + 1))
-    assert found[0].name == "0001_initial.sql"
+    assert found[0].name == "0001_initial"

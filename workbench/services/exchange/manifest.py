@@ -28,7 +28,7 @@ MAX_FILES = 16
 MAX_RECIPIENTS = 16
 MAX_NAME = 200
 MAX_SEQUENCE = 2**53 - 1
-_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_HEX64 = re.compile(r"^[0-9a-f]{64}\Z")
 _TLP_BY_ID = {marking_id: level for level, marking_id in TLP2_MARKING_IDS.items()}
 
 

@@ -1,19 +1,32 @@
 """From one element of a document to a version ready to store, or to findings saying why not.
 
-The order of the steps: the element must be a JSON object; a STIX 2.0 object is upgraded; a built-in TLP marking
-definition may be repeated but never redefined; the object is checked (errors refuse it, warnings stay with it);
-the caller's own check runs (the exchange's TLP ceiling); the object is serialised for storage, within the limits
-of nesting and string length; a ``created_by_ref`` naming someone other than the real producer is reported.
+The order of the steps: the element must be a JSON object; a STIX 2.0 object is upgraded; ids and references with
+an upper-case UUID are written in lower case (RFC 4122 reads UUIDs case-insensitively; stored, they compare as
+one), with a warning; a built-in TLP marking definition may be repeated, in its own or another form of the same
+level (with a warning), but never given another level; the object is checked (errors refuse it, warnings stay with
+it); its markings are judged (``domain.markings``): above the ``ceiling`` agreed for a package it is refused, and
+markings not understood are reported, once per marking, at the end; the caller's own check runs; the object is
+serialised for storage, within the limits of nesting and string length; a ``created_by_ref`` naming someone other
+than the real producer is reported.
+
+Marking definitions met on the way are learned by the import's judge, so that objects after them (and, at the
+end, objects before them) are judged by what they say.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from workbench.domain.errors import InvalidInput
-from workbench.domain.tlp import BUILTIN_MARKING_DEFINITIONS
+from workbench.domain.markings import MarkingJudge, builtin_conflict
+from workbench.domain.stix import with_canonical_ids
+from workbench.domain.tlp import BUILTIN_MARKING_DEFINITIONS, Tlp
 from workbench.services.importing.checks import ObjectChecker
 from workbench.services.importing.limits import Limits, describe_size
 from workbench.services.importing.patterns import PatternChecker
@@ -37,8 +50,23 @@ _JSON_KINDS = {
 }
 
 
+# An id-shaped string (36 hexadecimal digits and hyphens after "--", then the closing quote) holding an upper-case
+# letter: one search over the object's JSON, in C, before any walk.
+_UPPER_UUID = re.compile(rb'--(?=[0-9a-fA-F-]{36}")[0-9a-f-]*[A-F]')
+#: At most this many objects are named per marking not understood; the rest are counted.
+_NAMED_PER_MARKING = 3
+
+
 class StrictRefusal(InvalidInput):
     """Under ``strict``, the first refused object refuses the whole file."""
+
+
+@dataclass
+class _Unclear:
+    """The objects citing one marking the import's judge did not understand when it met them."""
+
+    count: int = 0
+    examples: list[str] = field(default_factory=list)
 
 
 class ElementProcessor:
@@ -53,6 +81,8 @@ class ElementProcessor:
         *,
         strict: bool,
         check_object: ObjectCheck | None,
+        markings: MarkingJudge | None = None,
+        ceiling: Tlp | None = None,
     ) -> None:
         self.summary = summary
         self.source = source
@@ -63,6 +93,10 @@ class ElementProcessor:
         self.patterns = PatternChecker(limits)
         self.checker = ObjectChecker(self.patterns)
         self.stix_like = 0  # elements that look like STIX objects at all (a type and an id)
+        self.markings = markings or MarkingJudge()
+        self.ceiling = ceiling
+        self.learned: set[str] = set()  # marking definitions this import met (their objects' levels may change)
+        self.unclear: dict[str, _Unclear] = {}
 
     def process(self, element: Element, declared_version: str | None) -> PreparedVersion | None:
         """The version to store for this element, or None when it is refused or is a repeated built-in."""
@@ -88,14 +122,28 @@ class ElementProcessor:
                 )
             if stix_id and stix_id[-36:][14:15] != "4":
                 self.warn(Finding(stix_id, "id", "STIX 2.0 ids must use a version 4 UUID", index))
-        if stix_id in BUILTIN_MARKING_DEFINITIONS and obj.get("type") == "marking-definition":
-            self._builtin_marking(obj, stix_id, index)
+        text = _compact(obj)
+        if text is not None and _UPPER_UUID.search(text):
+            obj = with_canonical_ids(obj)
+            text = _compact(obj)
+            self.warn(
+                Finding(stix_id, "id", "upper-case UUIDs in ids and references were written in lower case", index)
+            )
+            stix_id = obj.get("id") if obj.get("id").__class__ is str else stix_id
+        kind = obj.get("type")
+        if kind == "marking-definition" and not self._known_marking(obj, stix_id, index):
             return None
 
         checked = self.checker.check(obj)
         report = checked.report
         if report.errors:
             self.refuse(*(Finding(stix_id, path, message, index) for path, message in report.errors))
+            return None
+        if kind == "marking-definition":
+            self.learned.add(stix_id)
+            self.markings.learn(obj)
+        accepted, level = self._judge_markings(obj, stix_id, index)
+        if not accepted:
             return None
         if self.check_object is not None:
             finding = self.check_object(obj)
@@ -105,7 +153,7 @@ class ElementProcessor:
                 self.refuse(finding)
                 return None
         try:
-            prepared = prepare(obj, version=checked.version_key)
+            prepared = prepare(obj, version=checked.version_key, text=text, judged=True, level=level)
         except InvalidInput as exc:
             self.refuse(Finding(stix_id, None, _storage_reason(str(exc)), index))
             return None
@@ -148,21 +196,94 @@ class ElementProcessor:
 
     # -- single steps ----------------------------------------------------------------------------------------
 
-    def _builtin_marking(self, obj: dict[str, Any], stix_id: Any, index: int) -> None:
-        """A TLP marking definition is a constant: the same meaning again is nothing new, another is refused."""
-        builtin = BUILTIN_MARKING_DEFINITIONS[stix_id]
-        if _same_marking(obj, builtin):
-            self.summary.unchanged += 1
-        else:
+    def _known_marking(self, obj: dict[str, Any], stix_id: Any, index: int) -> bool:
+        """A definition under a TLP id known by id: the same level again, in any form, is nothing new (a built-in is
+        kept as it is; another form of it is warned about); another level is refused. True to go on with it."""
+        conflict = builtin_conflict(obj)
+        if conflict is None:
+            return True
+        name, same = conflict
+        if not same:
             self.refuse(
                 Finding(
                     stix_id,
                     "definition",
-                    f"reuses the id of the built-in {builtin['name']} marking with another definition;"
+                    f"reuses the id of the built-in {name} marking with another definition;"
                     " built-in markings cannot be redefined",
                     index,
                 )
             )
+            return False
+        builtin = BUILTIN_MARKING_DEFINITIONS.get(stix_id)
+        if builtin is None:
+            return True  # known by id only (OpenCTI's): stored as it came
+        self.summary.unchanged += 1
+        if not _same_marking(obj, builtin):
+            self.warn(
+                Finding(
+                    stix_id,
+                    "definition",
+                    f"the built-in {name} marking written in another form of the same level;"
+                    " the built-in definition is kept",
+                    index,
+                )
+            )
+        return False
+
+    def _judge_markings(self, obj: dict[str, Any], stix_id: Any, index: int) -> tuple[bool, int | None]:
+        """Whether the object may be stored (not above the ceiling), and the level it is shown at."""
+        verdict = self.markings.of_object(obj)
+        ceiling = self.ceiling
+        if ceiling is not None and verdict.level is not None and verdict.level > ceiling:
+            self.refuse(
+                Finding(
+                    stix_id,
+                    "object_marking_refs",
+                    f"marked {verdict.level.label}, above {ceiling.label} agreed for this package",
+                    index,
+                )
+            )
+            return False, None
+        for marking in verdict.not_understood:
+            unclear = self.unclear.setdefault(marking, _Unclear())
+            unclear.count += 1
+            if len(unclear.examples) < _NAMED_PER_MARKING:
+                unclear.examples.append(str(stix_id))
+        judged = verdict.judged
+        return True, int(judged) if judged is not None else None
+
+    def finish(self) -> set[str]:
+        """After the last element: judge again the markings not understood when their objects were met (a
+        definition may come after the objects citing it), warn once per marking still not understood, and refuse
+        the whole document if one turns out above the ceiling. Returns the markings whose objects need their
+        shown level worked out again."""
+        ceiling = self.ceiling
+        for marking, unclear in self.unclear.items():
+            judgement = self.markings.judge(marking)
+            if judgement.understood:
+                level = judgement.restriction
+                if ceiling is not None and level is not None and level > ceiling:
+                    raise InvalidInput(
+                        f"{self.summary.source}: {unclear.examples[0]} is marked {level.label} (by {marking[:100]},"
+                        f" defined later in the document), above {ceiling.label} agreed for this package"
+                    )
+                continue
+            named = ", ".join(unclear.examples)
+            more = (
+                f" and {unclear.count - len(unclear.examples):,} more" if unclear.count > len(unclear.examples) else ""
+            )
+            above = (
+                f", above {ceiling.label} agreed for this package" if ceiling is not None and ceiling < Tlp.RED else ""
+            )
+            self.warn(
+                Finding(
+                    marking[:120],
+                    None,
+                    f"marking not understood ({judgement.what}): {named}{more} judged at TLP:RED{above}; kept, and"
+                    " held back from every export until the marking is mapped to a TLP level (workbench markings map)",
+                )
+            )
+        return self.learned | set(self.unclear)
 
     def _size_problem(self, obj: dict[str, Any], prepared: PreparedVersion) -> str | None:
         limits = self.limits
@@ -183,6 +304,13 @@ def _same_marking(incoming: dict[str, Any], builtin: dict[str, Any]) -> bool:
         if incoming.get(key) != builtin.get(key):
             return False
     return True
+
+
+def _compact(obj: dict[str, Any]) -> bytes | None:
+    try:
+        return orjson.dumps(obj)
+    except (TypeError, orjson.JSONEncodeError):
+        return None  # refused when it is stored, with the reason
 
 
 def _storage_reason(message: str) -> str:
