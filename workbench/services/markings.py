@@ -104,9 +104,9 @@ def list_markings(conn: Connection) -> list[MarkingRow]:
 
 
 def _known_marking(conn: Connection, marking_id: str) -> MarkingRow:
-    canonical = canonical_id(marking_id.strip())
+    canonical = canonical_id(marking_id)
     if canonical is None or not canonical.startswith("marking-definition--"):
-        raise InvalidInput(f"{marking_id.strip()[:100]!r} is not a marking-definition id")
+        raise InvalidInput(f"{marking_id[:100]!r} is not a marking-definition id")
     for row in list_markings(conn):
         if row.id == canonical:
             return row

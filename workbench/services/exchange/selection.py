@@ -101,7 +101,7 @@ class IdSelection(Selection):
             raise InvalidInput("no objects were chosen for export")
         ids = []
         for stix_id in self.ids:
-            canonical = canonical_id(stix_id.strip())
+            canonical = canonical_id(stix_id)
             if canonical is None:
                 raise InvalidInput(f"{stix_id[:80]!r} is not a STIX id")
             ids.append(canonical)
