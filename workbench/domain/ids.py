@@ -8,6 +8,7 @@ writes them in lower case and reads either), so ids are compared in ``canonical_
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 
@@ -65,6 +66,13 @@ def type_of(stix_id: str) -> str:
 def new_id(stix_type: str) -> str:
     """A fresh random (version 4) id of the given type."""
     return f"{stix_type}--{uuid.uuid4()}"
+
+
+def stable_id(stix_type: str, *parts: str) -> str:
+    """An id that is the same every time for the same parts, with a version 4 UUID as STIX asks of SDOs: the first
+    16 bytes of a SHA-256 of the parts, with the version and variant bits set."""
+    digest = hashlib.sha256(chr(31).join((stix_type, *parts)).encode("utf-8")).digest()
+    return f"{stix_type}--{uuid.UUID(bytes=digest[:16], version=4)}"
 
 
 def derived_id(stix_type: str, *parts: str) -> str:
