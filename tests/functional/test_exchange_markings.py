@@ -110,3 +110,11 @@ def test_a_green_case_leaves_with_a_green_ceiling_and_its_author(pair: Pair) -> 
         assert by_id[own]["object_marking_refs"] == [Tlp.CLEAR.marking_id], own
     imported = exchange.import_package(pair.us, result.path)
     assert imported.committed and imported.summary.objects_refused == 0
+
+
+def test_the_manifests_ceiling_id_compares_as_every_other_id(pair: Pair) -> None:
+    amber = Tlp.AMBER.marking_id
+    shouting = amber[:20] + amber[20:].upper()
+    result = exchange.import_package(pair.us, package_of(pair, indicator(), tlp_ceiling=shouting))
+    assert result.committed and result.verdict.tlp_ceiling is Tlp.AMBER
+    refused(pair, package_of(pair, indicator(), tlp_ceiling=amber + "\n"), "tlp_ceiling is not a TLP 2.0 marking")
