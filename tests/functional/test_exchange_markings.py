@@ -118,3 +118,10 @@ def test_the_manifests_ceiling_id_compares_as_every_other_id(pair: Pair) -> None
     result = exchange.import_package(pair.us, package_of(pair, indicator(), tlp_ceiling=shouting))
     assert result.committed and result.verdict.tlp_ceiling is Tlp.AMBER
     refused(pair, package_of(pair, indicator(), tlp_ceiling=amber + "\n"), "tlp_ceiling is not a TLP 2.0 marking")
+
+
+def test_a_package_giving_a_held_definition_another_meaning_is_refused(pair: Pair) -> None:
+    custom = stix_id("marking-definition")
+    exchange.import_package(pair.us, package_of(pair, custom_tlp(custom, "red"), indicator()))
+    lowered = {**custom_tlp(custom, "clear"), "created": "2025-06-01T00:00:00.000Z"}
+    refused(pair, package_of(pair, lowered, indicator(object_marking_refs=[custom]), sequence=2), "another meaning")

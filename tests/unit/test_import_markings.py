@@ -95,3 +95,31 @@ def test_a_marking_not_understood_is_reported_once_and_judged_red(workspace: Wor
     assert warning.object_id == pap and "definition_type 'PAP'" in warning.message
     assert f"{marked[0]['id']}" in warning.message and "and 2 more judged at TLP:RED" in warning.message
     assert all(shown_level(workspace, obj["id"]) is Tlp.RED for obj in marked)
+
+
+def test_a_definition_in_a_later_import_sets_the_level_of_objects_stored_before(
+    workspace: Workspace, write_json
+) -> None:  # type: ignore[no-untyped-def]
+    custom = stix_id("marking-definition")
+    early = indicator(object_marking_refs=[custom])
+    first = import_file(workspace, write_json(bundle(early)))
+    assert any("its definition was never received" in finding.message for finding in first.warnings)
+    assert shown_level(workspace, early["id"]) is Tlp.RED
+    second = import_file(workspace, write_json(bundle(custom_tlp(custom, "green"))))
+    assert second.new == 1 and shown_level(workspace, early["id"]) is Tlp.GREEN
+
+
+def test_a_definition_cannot_be_given_another_meaning_later(workspace: Workspace, write_json) -> None:  # type: ignore[no-untyped-def]
+    custom = stix_id("marking-definition")
+    marked = indicator(object_marking_refs=[custom])
+    import_file(workspace, write_json(bundle(custom_tlp(custom, "amber"), marked)))
+    summary = import_file(
+        workspace, write_json(bundle(custom_tlp(custom, "clear") | {"created": "2025-03-01T00:00:00.000Z"}))
+    )
+    assert summary.objects_refused == 1 and "another meaning than its definition held already" in (
+        summary.refusal_reasons[0].message
+    )
+    assert shown_level(workspace, marked["id"]) is Tlp.AMBER
+    same_bundle = stix_id("marking-definition")
+    twice = import_file(workspace, write_json(bundle(custom_tlp(same_bundle, "red"), custom_tlp(same_bundle, "green"))))
+    assert twice.objects_refused == 1 and twice.new == 1

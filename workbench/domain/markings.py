@@ -230,11 +230,23 @@ class MarkingJudge:
         self._definitions: dict[str, Judgement] = dict(definitions or {})
         self._mappings: dict[str, Tlp] = dict(mappings or {})
         self._cache: dict[str, Judgement] = {}
+        # Objects cite the same few combinations of markings: their verdicts, by the combination.
+        self._verdicts: dict[tuple[Any, ...], MarkingVerdict] = {}
 
     def knows(self, ref: str) -> bool:
         """Whether ``ref`` is a known TLP id or a definition this judge was shown."""
         marking_id = canonical_id(ref)
         return marking_id is not None and (known_level(marking_id) is not None or marking_id in self._definitions)
+
+    def conflict(self, definition: Mapping[str, Any]) -> Judgement | None:
+        """The meaning this judge holds for ``definition``'s id when the definition says another (a definition
+        cannot be changed: STIX gives marking definitions no versions), else None."""
+        marking_id = canonical_id(definition.get("id"))
+        held = self._definitions.get(marking_id) if marking_id is not None else None
+        if held is None:
+            return None
+        said = classify(definition)
+        return held if (said.kind, said.level) != (held.kind, held.level) else None
 
     def learn(self, definition: Mapping[str, Any]) -> Judgement:
         """Take in a marking definition read from a file or package; returns what it means here.
@@ -251,6 +263,7 @@ class MarkingJudge:
             judgement = _stricter(earlier, judgement)
         self._definitions[marking_id] = judgement
         self._cache.clear()
+        self._verdicts.clear()
         return self.judge(marking_id)
 
     def judge(self, ref: Any) -> Judgement:
@@ -278,6 +291,18 @@ class MarkingJudge:
 
     def verdict(self, refs: Iterable[Any]) -> MarkingVerdict:
         """What the markings ``refs`` (object and granular alike) come to together."""
+        key = tuple(refs)
+        try:
+            known = self._verdicts.get(key)
+        except TypeError:  # a malformed citation (a list, a dict) is not hashable: judged each time
+            return self._verdict(key)
+        if known is None:
+            known = self._verdict(key)
+            if len(self._verdicts) < 10_000:
+                self._verdicts[key] = known
+        return known
+
+    def _verdict(self, refs: tuple[Any, ...]) -> MarkingVerdict:
         level: Tlp | None = None
         unknown: list[str] = []
         for ref in refs:

@@ -152,21 +152,47 @@ def unmap_marking(ws: Workspace, marking_id: str) -> MarkingRow:
     return _known_marking(ws.conn, row.id)
 
 
+def refresh_imported(
+    conn: Connection, judge: MarkingJudge, resolved: Iterable[str], cited_with: Iterable[str], source_id: int
+) -> int:
+    """Work out again the level of the objects an import stored before the definition of a marking they cite came
+    (ATT&CK bundles put it last): those from ``source_id`` citing one of ``resolved``, ``cited_with`` holding every
+    marking such objects cite. Read from the index of references alone: no object is parsed again."""
+    markings, among = sorted(resolved), sorted(cited_with)
+    if not markings:
+        return 0
+    cites: dict[int, list[str]] = {}
+    for rowid, marking in rows.citations_of(conn, markings, among, source_id):
+        cites.setdefault(rowid, []).append(marking)
+    levels = []
+    for rowid, cited in cites.items():
+        judged = judge.verdict(sorted(cited)).judged
+        levels.append((int(judged) if judged is not None else None, rowid))
+    rows.set_levels(conn, levels)
+    return len(levels)
+
+
 def refresh_levels(
-    conn: Connection, judge: MarkingJudge, markings: Iterable[str], *, every_spelling: bool = False
+    conn: Connection,
+    judge: MarkingJudge,
+    markings: Iterable[str],
+    *,
+    every_spelling: bool = False,
+    stored_before: int | None = None,
 ) -> int:
     """Work out again the level shown for every current object citing one of ``markings`` (its meaning changed:
     mapped, or its definition arrived after the objects); returns how many objects that was.
 
     Citations are indexed as written. The importer writes them in canonical form; ``every_spelling`` also finds
-    objects stored before it did (an upper-case UUID), at the cost of reading every citation.
+    objects stored before it did (an upper-case UUID), at the cost of reading every citation. ``stored_before``
+    leaves out the objects whose current version came from that source (an import judged them already).
     """
     cited = set(markings)
     if not cited:
         return 0
     if every_spelling:
         cited = {marking for marking in rows.citations(conn) if (canonical_id(marking) or marking) in cited}
-    rowids = rows.citing(conn, cited)
+    rowids = rows.citing(conn, cited, not_from_source=stored_before)
     levels: list[tuple[int | None, int]] = []
     for rowid, text in rows.current_json(conn, rowids):
         judged = judge.of_object(orjson.loads(text)).judged

@@ -54,20 +54,44 @@ def citations(conn: Connection) -> dict[str, int]:
     }
 
 
-def citing(conn: Connection, markings: Iterable[str]) -> list[int]:
-    """The rowids of the current objects that cite any of ``markings`` (as written)."""
+def citing(conn: Connection, markings: Iterable[str], *, not_from_source: int | None = None) -> list[int]:
+    """The rowids of the current objects that cite any of ``markings`` (as written), leaving out those whose
+    current version came from the source ``not_from_source``."""
     found: set[int] = set()
     listed = list(markings)
+    other = "" if not_from_source is None else " AND o.source_id != ?"
     for start in range(0, len(listed), _CHUNK):
         batch = listed[start : start + _CHUNK]
         marks = ",".join("?" * len(batch))
+        args = [*batch] if not_from_source is None else [*batch, not_from_source]
         found.update(
             rowid
             for (rowid,) in conn.execute(
-                f"SELECT from_rowid FROM object_refs WHERE to_id IN ({marks}) AND {_CITES}", batch
+                "SELECT r.from_rowid FROM object_refs r JOIN objects o ON o.rowid = r.from_rowid"
+                f" WHERE r.to_id IN ({marks}) AND {_CITES.replace('property', 'r.property')}{other}",
+                args,
             )
         )
     return sorted(found)
+
+
+def citations_of(conn: Connection, markings: list[str], among: list[str], source_id: int) -> list[tuple[int, str]]:
+    """``(rowid, marking)`` for every citation of one of ``among`` by the current objects from ``source_id`` that
+    cite one of ``markings``: read from the index alone, where ``among`` holds every marking those objects cite."""
+    cites = _CITES.replace("property", "r.property")
+    found: list[tuple[int, str]] = []
+    for start in range(0, len(markings), _CHUNK):
+        batch = markings[start : start + _CHUNK]
+        marks, others = ",".join("?" * len(batch)), ",".join("?" * len(among))
+        found.extend(
+            conn.execute(
+                f"SELECT r.from_rowid, r.to_id FROM object_refs r WHERE r.to_id IN ({others}) AND {cites}"
+                " AND r.from_rowid IN (SELECT s.from_rowid FROM object_refs s JOIN objects o"
+                f" ON o.rowid = s.from_rowid WHERE s.to_id IN ({marks}) AND o.source_id = ?)",
+                [*among, *batch, source_id],
+            )
+        )
+    return found
 
 
 def current_json(conn: Connection, rowids: list[int]) -> list[tuple[int, str]]:

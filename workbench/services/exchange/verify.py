@@ -419,7 +419,8 @@ def check_bundle(
 
 
 def _check_definition(obj: dict[str, Any], stix_id: str, judge: MarkingJudge, restyled: list[str]) -> None:
-    """A marking definition: learned by the judge; under a TLP id known by id, only the same level is accepted."""
+    """A marking definition: learned by the judge; under a TLP id known by id, only the same level is accepted, and
+    a definition the judge holds already (stored, or earlier in the bundle) may not be given another meaning."""
     conflict = builtin_conflict(obj)
     if conflict is not None:
         name, same = conflict
@@ -432,6 +433,11 @@ def _check_definition(obj: dict[str, Any], stix_id: str, judge: MarkingJudge, re
             if not _same_definition(obj, builtin) and name not in restyled:
                 restyled.append(name)
             return
+    held = judge.conflict(obj)
+    if held is not None:
+        raise VerificationFailed(
+            f"{stix_id} gives a marking another meaning than its definition held already ({held.what})"
+        )
     judge.learn(obj)
 
 

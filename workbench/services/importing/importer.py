@@ -226,7 +226,10 @@ def _import(
             summary.shape = reader.shape or ""
             summary.sha256 = hashing.digest.hexdigest()
             _check_document(reader, processor, summary, name)
-            markings.refresh_levels(conn, processor.markings, processor.finish())
+            cited_early, changed = processor.finish()
+            judge = processor.markings
+            markings.refresh_imported(conn, judge, cited_early, processor.cited_with_unclear, source_id)
+            markings.refresh_levels(conn, judge, changed, stored_before=source_id)
             if source.sha256 is None:
                 conn.execute("UPDATE sources SET sha256 = ? WHERE id = ?", (summary.sha256, source_id))
             if progress is not None:

@@ -16,15 +16,12 @@ end, objects before them) are judged by what they say.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
-
 from workbench.domain.errors import InvalidInput
-from workbench.domain.markings import MarkingJudge, builtin_conflict
+from workbench.domain.markings import MarkingJudge, builtin_conflict, marking_refs
 from workbench.domain.stix import with_canonical_ids
 from workbench.domain.tlp import BUILTIN_MARKING_DEFINITIONS, Tlp
 from workbench.services.importing.checks import ObjectChecker
@@ -50,9 +47,6 @@ _JSON_KINDS = {
 }
 
 
-# An id-shaped string (36 hexadecimal digits and hyphens after "--", then the closing quote) holding an upper-case
-# letter: one search over the object's JSON, in C, before any walk.
-_UPPER_UUID = re.compile(rb'--(?=[0-9a-fA-F-]{36}")[0-9a-f-]*[A-F]')
 #: At most this many objects are named per marking not understood; the rest are counted.
 _NAMED_PER_MARKING = 3
 
@@ -95,8 +89,10 @@ class ElementProcessor:
         self.stix_like = 0  # elements that look like STIX objects at all (a type and an id)
         self.markings = markings or MarkingJudge()
         self.ceiling = ceiling
-        self.learned: set[str] = set()  # marking definitions this import met (their objects' levels may change)
+        # Definitions this import brought that change the meaning of a marking objects stored earlier may cite.
+        self.changed: set[str] = set()
         self.unclear: dict[str, _Unclear] = {}
+        self.cited_with_unclear: set[str] = set()  # every marking the objects citing an unclear one cite
 
     def process(self, element: Element, declared_version: str | None) -> PreparedVersion | None:
         """The version to store for this element, or None when it is refused or is a repeated built-in."""
@@ -122,14 +118,12 @@ class ElementProcessor:
                 )
             if stix_id and stix_id[-36:][14:15] != "4":
                 self.warn(Finding(stix_id, "id", "STIX 2.0 ids must use a version 4 UUID", index))
-        text = _compact(obj)
-        if text is not None and _UPPER_UUID.search(text):
+        # An upper-case UUID in the object's own id is written in lower case before anything looks it up; one in a
+        # reference is seen by the checks, below.
+        lowered = stix_id is not None and not stix_id.islower()
+        if lowered:
             obj = with_canonical_ids(obj)
-            text = _compact(obj)
-            self.warn(
-                Finding(stix_id, "id", "upper-case UUIDs in ids and references were written in lower case", index)
-            )
-            stix_id = obj.get("id") if obj.get("id").__class__ is str else stix_id
+            stix_id = obj["id"]
         kind = obj.get("type")
         if kind == "marking-definition" and not self._known_marking(obj, stix_id, index):
             return None
@@ -139,9 +133,29 @@ class ElementProcessor:
         if report.errors:
             self.refuse(*(Finding(stix_id, path, message, index) for path, message in report.errors))
             return None
+        if report.upper_case_ids and not lowered:
+            obj = with_canonical_ids(obj)
+            lowered = True
+        if lowered:
+            self.warn(
+                Finding(stix_id, "id", "upper-case UUIDs in ids and references were written in lower case", index)
+            )
         if kind == "marking-definition":
-            self.learned.add(stix_id)
-            self.markings.learn(obj)
+            held = self.markings.conflict(obj)
+            if held is not None:
+                self.refuse(
+                    Finding(
+                        stix_id,
+                        "definition",
+                        f"gives the marking another meaning than its definition held already ({held.what});"
+                        " a marking definition cannot be changed",
+                        index,
+                    )
+                )
+                return None
+            before = self.markings.judge(stix_id) if self.markings.knows(stix_id) else None
+            if self.markings.learn(obj) != before:
+                self.changed.add(stix_id)
         accepted, level = self._judge_markings(obj, stix_id, index)
         if not accepted:
             return None
@@ -153,7 +167,7 @@ class ElementProcessor:
                 self.refuse(finding)
                 return None
         try:
-            prepared = prepare(obj, version=checked.version_key, text=text, judged=True, level=level)
+            prepared = prepare(obj, version=checked.version_key, judged=True, level=level)
         except InvalidInput as exc:
             self.refuse(Finding(stix_id, None, _storage_reason(str(exc)), index))
             return None
@@ -244,6 +258,8 @@ class ElementProcessor:
                 )
             )
             return False, None
+        if verdict.not_understood:
+            self.cited_with_unclear.update(ref for ref in marking_refs(obj) if ref.__class__ is str)
         for marking in verdict.not_understood:
             unclear = self.unclear.setdefault(marking, _Unclear())
             unclear.count += 1
@@ -252,11 +268,14 @@ class ElementProcessor:
         judged = verdict.judged
         return True, int(judged) if judged is not None else None
 
-    def finish(self) -> set[str]:
+    def finish(self) -> tuple[set[str], set[str]]:
         """After the last element: judge again the markings not understood when their objects were met (a
         definition may come after the objects citing it), warn once per marking still not understood, and refuse
-        the whole document if one turns out above the ceiling. Returns the markings whose objects need their
-        shown level worked out again."""
+        the whole document if one turns out above the ceiling.
+
+        Returns the markings whose objects need their shown level worked out again: those this import's objects
+        cited before their definition came, and those whose meaning this import changed (the objects stored
+        earlier that cite them; this import's own were judged with the new meaning)."""
         ceiling = self.ceiling
         for marking, unclear in self.unclear.items():
             judgement = self.markings.judge(marking)
@@ -283,7 +302,7 @@ class ElementProcessor:
                     " held back from every export until the marking is mapped to a TLP level (workbench markings map)",
                 )
             )
-        return self.learned | set(self.unclear)
+        return set(self.unclear), self.changed
 
     def _size_problem(self, obj: dict[str, Any], prepared: PreparedVersion) -> str | None:
         limits = self.limits
@@ -304,13 +323,6 @@ def _same_marking(incoming: dict[str, Any], builtin: dict[str, Any]) -> bool:
         if incoming.get(key) != builtin.get(key):
             return False
     return True
-
-
-def _compact(obj: dict[str, Any]) -> bytes | None:
-    try:
-        return orjson.dumps(obj)
-    except (TypeError, orjson.JSONEncodeError):
-        return None  # refused when it is stored, with the reason
 
 
 def _storage_reason(message: str) -> str:
