@@ -199,6 +199,14 @@ def builtin_conflict(obj: Mapping[str, Any]) -> tuple[str, bool] | None:
     return name, same
 
 
+def written_as_builtin(obj: Mapping[str, Any]) -> bool:
+    """Whether a definition under a built-in id is written exactly as the built-in one (name and times aside), so
+    that nothing needs saying about it."""
+    builtin = BUILTIN_MARKING_DEFINITIONS.get(canonical_id(obj.get("id")) or "")
+    keys = ("definition_type", "definition", "extensions", "object_marking_refs", "granular_markings")
+    return builtin is not None and all(obj.get(key) == builtin.get(key) for key in keys)
+
+
 # -- judging what an object cites --------------------------------------------------------------------------------
 
 

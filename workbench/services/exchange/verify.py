@@ -18,7 +18,7 @@ from typing import Any
 
 from workbench.domain.errors import Cancelled, InvalidInput, VerificationFailed
 from workbench.domain.ids import canonical_id
-from workbench.domain.markings import Judgement, MarkingJudge, builtin_conflict, marking_refs
+from workbench.domain.markings import Judgement, MarkingJudge, builtin_conflict, marking_refs, written_as_builtin
 from workbench.domain.timestamps import utc_now
 from workbench.domain.tlp import BUILTIN_MARKING_DEFINITIONS, Tlp
 from workbench.services import keys, markings
@@ -430,7 +430,7 @@ def _check_definition(obj: dict[str, Any], stix_id: str, judge: MarkingJudge, re
             )
         builtin = BUILTIN_MARKING_DEFINITIONS.get(canonical_id(obj.get("id")) or "")
         if builtin is not None:
-            if not _same_definition(obj, builtin) and name not in restyled:
+            if not written_as_builtin(obj) and name not in restyled:
                 restyled.append(name)
             return
     held = judge.conflict(obj)
@@ -439,11 +439,6 @@ def _check_definition(obj: dict[str, Any], stix_id: str, judge: MarkingJudge, re
             f"{stix_id} gives a marking another meaning than its definition held already ({held.what})"
         )
     judge.learn(obj)
-
-
-def _same_definition(incoming: dict[str, Any], builtin: dict[str, Any]) -> bool:
-    keys = ("definition_type", "definition", "extensions", "object_marking_refs", "granular_markings")
-    return all(incoming.get(key) == builtin.get(key) for key in keys)
 
 
 def _check_level(

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.domain.errors import InvalidInput
-from workbench.domain.markings import MarkingJudge, builtin_conflict, marking_refs
+from workbench.domain.markings import MarkingJudge, builtin_conflict, marking_refs, written_as_builtin
 from workbench.domain.stix import with_canonical_ids
 from workbench.domain.tlp import BUILTIN_MARKING_DEFINITIONS, Tlp
 from workbench.services.importing.checks import ObjectChecker
@@ -232,7 +232,7 @@ class ElementProcessor:
         if builtin is None:
             return True  # known by id only (OpenCTI's): stored as it came
         self.summary.unchanged += 1
-        if not _same_marking(obj, builtin):
+        if not written_as_builtin(obj):
             self.warn(
                 Finding(
                     stix_id,
@@ -315,14 +315,6 @@ class ElementProcessor:
             if longest > limits.string_chars:
                 return f"holds a string longer than {describe_size(limits.string_chars)}"
         return None
-
-
-def _same_marking(incoming: dict[str, Any], builtin: dict[str, Any]) -> bool:
-    """Whether an incoming TLP marking definition means what the built-in one does (name and timestamps aside)."""
-    for key in ("definition_type", "definition", "extensions", "object_marking_refs", "granular_markings"):
-        if incoming.get(key) != builtin.get(key):
-            return False
-    return True
 
 
 def _storage_reason(message: str) -> str:
