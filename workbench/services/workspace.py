@@ -97,7 +97,7 @@ def create_workspace(path: str | os.PathLike[str], passphrase: str, org_name: st
     db = Database.create(path, passphrase)
     try:
         now = now_stix()
-        identity = {
+        identity: dict[str, Any] = {
             "type": "identity",
             "spec_version": "2.1",
             "id": new_id("identity"),

@@ -166,8 +166,8 @@ def impact_objects(case: Case, common: dict[str, Any]) -> list[dict[str, Any]]:
         level = {"availability_impact": _AVAILABILITY[details.functional_impact]}
         found.append(("availability-ext", level, details.functional_impact.label))
     if details.information_impact is not None:
-        category, content = _INFORMATION[details.information_impact]
-        content = dict(content)
+        category, said = _INFORMATION[details.information_impact]
+        content: dict[str, Any] = dict(said)
         if details.records_affected is not None and content.get("loss_type") != "none":
             content["record_count"] = details.records_affected
         found.append((category, content, details.information_impact.label))

@@ -170,7 +170,7 @@ def parse_manifest(data: bytes) -> Manifest:
         raise InvalidInput("manifest field expires is not after created")
     ceiling = document.get("tlp_ceiling")
     # Compared as STIX compares ids (the UUID in either case), as everywhere else.
-    if canonical_id(ceiling) not in _TLP_BY_ID:
+    if not isinstance(ceiling, str) or canonical_id(ceiling) not in _TLP_BY_ID:
         raise InvalidInput("manifest field tlp_ceiling is not a TLP 2.0 marking-definition id")
     stix = _object(document, "stix")
     _exact_keys(stix, {"bundle_id", "spec_version", "object_count"}, "manifest field stix")

@@ -144,15 +144,15 @@ def load_view(conn: Connection, exclude: frozenset[str] = frozenset()) -> View:
     """Every current object and reference. Markings are cited by ids the store may hold no object of (the
     built-ins of older workspaces, a definition never received): those references are kept too."""
     found: dict[str, Row] = {}
-    for stix_id, kind, _, vid, name in rows.current_objects(conn):
+    for stix_id, stix_type, _, vid, name in rows.current_objects(conn):
         if stix_id not in exclude:
-            found[stix_id] = Row(stix_id, kind, vid, name)
+            found[stix_id] = Row(stix_id, stix_type, vid, name)
     refs_out: dict[str, list[Ref]] = defaultdict(list)
     refs_in: dict[str, list[Ref]] = defaultdict(list)
-    for source, target, prop in rows.current_refs(conn):
+    for source, target, path in rows.current_refs(conn):
         if source not in found or target == source:
             continue
-        kind = how(prop)
+        kind = how(path)
         if target in found:
             refs_out[source].append(Ref(target, kind))
             refs_in[target].append(Ref(source, kind))

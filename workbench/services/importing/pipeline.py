@@ -140,7 +140,7 @@ class ElementProcessor:
             self.warn(
                 Finding(stix_id, "id", "upper-case UUIDs in ids and references were written in lower case", index)
             )
-        if kind == "marking-definition":
+        if kind == "marking-definition" and stix_id is not None:
             held = self.markings.conflict(obj)
             if held is not None:
                 self.refuse(
