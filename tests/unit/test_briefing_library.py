@@ -193,3 +193,20 @@ def test_real_attack_data_gives_technique_ids_tactics_and_release(workspace: Wor
     assert all(t.technique_id.startswith("T") and t.tactics for t in briefing.techniques)
     assert {t.attack_version for t in briefing.techniques} == {"v18.1"}
     assert all("(Citation:" not in t.observed_use and "](http" not in t.observed_use for t in briefing.techniques)
+
+
+def test_a_briefings_ceiling_judges_markings_as_the_exchange_does(workspace, write_json) -> None:  # type: ignore[no-untyped-def]
+    """A custom TLP:RED definition and a marking not understood are above an AMBER briefing; neither is unmarked."""
+    from tests.conftest import bundle, indicator, stix_id
+    from tests.marking_samples import custom_tlp, opencti_pap
+    from workbench.domain.tlp import Tlp
+    from workbench.services.importing.importer import import_file
+    from workbench.services.reports.briefing_from_library import briefing_from_query
+
+    custom, pap = stix_id("marking-definition"), stix_id("marking-definition")
+    red = indicator(name="Quokka red beacon", object_marking_refs=[custom])
+    unclear = indicator(name="Quokka PAP beacon", object_marking_refs=[pap])
+    fine = indicator(name="Quokka green beacon", object_marking_refs=[Tlp.GREEN.marking_id])
+    import_file(workspace, write_json(bundle(custom_tlp(custom, "red"), opencti_pap(pap), red, unclear, fine)))
+    selection = briefing_from_query(workspace, "quokka", tlp_ceiling=Tlp.AMBER)
+    assert selection.held_back == {"indicator": 2} and selection.matched == 3

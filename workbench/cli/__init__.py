@@ -19,6 +19,7 @@ from workbench.cli import (
     exchange_cmd,
     import_cmd,
     keys_cmd,
+    markings_cmd,
     report_cmd,
     search_cmd,
     workspace_cmds,
@@ -34,6 +35,7 @@ COMMAND_MODULES = (
     search_cmd,
     import_cmd,
     exchange_cmd,
+    markings_cmd,
     case_cmd,
     report_cmd,
 )

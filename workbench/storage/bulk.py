@@ -20,7 +20,7 @@ import orjson
 
 from workbench.domain.errors import InvalidInput
 from workbench.domain.ids import _ID as _STIX_ID
-from workbench.domain.stix import search_fields
+from workbench.domain.stix import MARKING_KEYS, search_fields
 from workbench.domain.timestamps import now_stix, sortable_timestamp
 from workbench.domain.tlp import level_of_marking, object_tlp
 from workbench.storage.database import Connection
@@ -49,14 +49,24 @@ class PreparedVersion:
     refs: list[tuple[str, str]]  # (property path, target id)
 
 
-def prepare(obj: dict[str, Any], *, version: str | None = None) -> PreparedVersion:
-    """Work out everything storing ``obj`` needs. ``version`` is its version key when the caller knows it already.
+def prepare(
+    obj: dict[str, Any],
+    *,
+    version: str | None = None,
+    text: bytes | None = None,
+    judged: bool = False,
+    level: int | None = None,
+) -> PreparedVersion:
+    """Work out everything storing ``obj`` needs. ``version`` is its version key and ``text`` its compact JSON
+    (orjson's) when the caller knows them already. With ``judged``, ``level`` is the TLP level to show it at as the
+    caller's marking judge decided (None for none); otherwise it is worked out from the TLP ids known by id alone.
 
     Refuses (``InvalidInput``) what JSON cannot hold exactly and a timestamp that is not one.
     """
     stix_id = obj["id"]
     try:
-        text = orjson.dumps(obj)
+        if text is None:
+            text = orjson.dumps(obj)
         digest = hashlib.sha256(orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)).hexdigest()
     except (TypeError, orjson.JSONEncodeError) as exc:
         raise InvalidInput(f"{stix_id}: cannot be stored: {exc}") from None
@@ -67,7 +77,7 @@ def prepare(obj: dict[str, Any], *, version: str | None = None) -> PreparedVersi
         version if version is not None else version_key(obj),
         obj.get("created"),
         obj.get("revoked") is True,
-        _tlp(obj),
+        level if judged else _tlp(obj),
         digest,
         text.decode(),
         fields[0],
@@ -103,7 +113,8 @@ def version_key(obj: dict[str, Any]) -> str:
 
 def references(obj: dict[str, Any], text: bytes | None = None) -> list[tuple[str, str]]:
     """Every ``(property path, id)`` the object refers to, exactly as ``domain.stix.iter_refs`` finds them
-    (``*_ref`` and ``*_refs`` at any depth, not inside external references), faster.
+    (``*_ref`` and ``*_refs`` at any depth, not inside external references, and every string citing a marking),
+    faster.
 
     ``text`` is the object's compact JSON (orjson's), where ``_ref":`` can only be the end of a key: when every
     such key is a top-level property already met (``created_by_ref``, ``source_ref``...) holding a string or a
@@ -126,7 +137,10 @@ def references(obj: dict[str, Any], text: bytes | None = None) -> list[tuple[str
                 else:
                     if value.__class__ is not list:
                         break
-                    found.extend([(key, item) for item in value if item.__class__ is str and _is_id(item)])
+                    if key in MARKING_KEYS:
+                        found.extend([(key, item) for item in value if item.__class__ is str])
+                    else:
+                        found.extend([(key, item) for item in value if item.__class__ is str and _is_id(item)])
             else:
                 return found
         if len(_reference_keys) < 10_000:
@@ -142,12 +156,13 @@ def _walk(node: dict[str, Any], prefix: str, found: list[tuple[str, str]]) -> No
             continue
         cls = value.__class__
         if cls is str:
-            if key.endswith("_ref") and _is_id(value):
+            if key.endswith("_ref") and (key in MARKING_KEYS or _is_id(value)):
                 found.append((f"{prefix}.{key}" if prefix else key, value))
         elif cls is list:
             if key.endswith("_refs"):
                 path = f"{prefix}.{key}" if prefix else key
-                found.extend((path, item) for item in value if item.__class__ is str and _is_id(item))
+                marking = key in MARKING_KEYS
+                found.extend((path, item) for item in value if item.__class__ is str and (marking or _is_id(item)))
             else:
                 _walk_list(value, f"{prefix}.{key}" if prefix else key, found)
         elif cls is dict:

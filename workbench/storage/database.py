@@ -2,8 +2,9 @@
 
 Keys: the passphrase is stretched with SQLCipher 4's own derivation (PBKDF2-HMAC-SHA512, 256,000 iterations,
 the 16-byte salt at the head of the file), done here once so that further connections (a worker thread's, the
-GUI's) open with the raw key and no second derivation. The file can therefore still be opened with the stock
-``sqlcipher`` shell and the passphrase.
+GUI's) open with the raw key and no second derivation. The file can therefore still be opened with a SQLCipher 4
+``sqlcipher`` shell and the passphrase alone; SQLCipher 3 (Debian 12's shell is 3.4.1) cannot read it
+(tests/unit/test_sqlcipher_shell.py).
 
 Nothing is written in plaintext: the WAL holds encrypted pages, temporary tables stay in memory, and SQLCipher's
 own logging is switched off so that nothing about the database reaches stderr.

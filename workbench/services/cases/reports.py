@@ -25,7 +25,7 @@ from workbench.domain.cases.vocab import CaseKind
 from workbench.domain.errors import InvalidInput
 from workbench.domain.stix import SCO_TYPES, display_name
 from workbench.domain.tlp import Tlp, object_tlp
-from workbench.services import cases
+from workbench.services import cases, markings
 from workbench.services.reports.analyst_input import AnalystBriefing
 from workbench.services.reports.briefing_from_library import (
     build_briefing,
@@ -167,13 +167,15 @@ def _report_level(case: Case, ceiling: Tlp | None) -> Tlp:
 
 def _linked(ws: Workspace, case: Case, ceiling: Tlp | None) -> _Linked:
     found = ws.objects.get_many(case.linked)
+    # Judged as the exchange judges them: a custom TLP definition at its level, a marking not understood as RED.
+    judge = markings.judge_for(ws.conn)
     kept: dict[str, dict[str, Any]] = {}
     held_back: Counter[str] = Counter()
     for object_id in case.linked:
         obj = found.get(object_id)
         if obj is None:
             continue
-        level = object_tlp(obj)
+        level = judge.of_object(obj).judged
         if ceiling is not None and level is not None and level > ceiling:
             held_back[str(obj.get("type"))] += 1
             continue

@@ -33,6 +33,7 @@ from workbench.domain.cases.nis2 import SUBSECTORS
 from workbench.domain.cases.rsit import RSIT_TYPES
 from workbench.domain.cases.vocab import ExerciseStatus, IncidentStatus
 from workbench.domain.errors import InvalidInput
+from workbench.domain.tlp import Tlp
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,9 @@ SCHEMA_VERSION = "1.0.0"
 SCHEMA_FILE = "workbench-case-extension-1.0.0.json"
 SCHEMA_SHA256 = "2b40c167e12d714ac7a2fefde5b2bed23cb5d5a9650c107a5fadaffac999576b"
 DEFINITION_CREATED = "2026-01-01T00:00:00.000Z"
-DEFINITION_MODIFIED = "2026-01-01T00:00:00.000Z"
+# The day the definition and the workbench identity were marked TLP:CLEAR: a partner's store takes the marked ones
+# as newer versions of the unmarked ones it may hold.
+DEFINITION_MODIFIED = "2026-12-04T00:00:00.000Z"
 
 #: ``record_type`` of the extension on each kind of object.
 INCIDENT_RECORD = "incident-case"
@@ -230,6 +233,7 @@ def extension_definition() -> dict[str, Any]:
         "schema": shipped_schema_text(),
         "version": SCHEMA_VERSION,
         "extension_types": ["property-extension"],
+        "object_marking_refs": [Tlp.CLEAR.marking_id],
     }
 
 
@@ -240,9 +244,10 @@ def workbench_identity() -> dict[str, Any]:
         "spec_version": "2.1",
         "id": WORKBENCH_IDENTITY_ID,
         "created": DEFINITION_CREATED,
-        "modified": DEFINITION_CREATED,
+        "modified": DEFINITION_MODIFIED,
         "name": "Workbench (air-gapped analyst workbench)",
         "identity_class": "system",
+        "object_marking_refs": [Tlp.CLEAR.marking_id],
     }
 
 

@@ -21,9 +21,10 @@ from typing import Any
 import orjson
 
 from workbench.domain.errors import Cancelled, InvalidInput, VerificationFailed, WorkbenchError
+from workbench.domain.markings import MarkingJudge
 from workbench.domain.timestamps import format_stix_timestamp, utc_now
-from workbench.domain.tlp import Tlp, object_tlp
-from workbench.services import keys
+from workbench.domain.tlp import Tlp
+from workbench.services import keys, markings
 from workbench.services.exchange import partners
 from workbench.services.exchange.manifest import (
     BUNDLE_MEDIA_TYPE,
@@ -148,6 +149,7 @@ def _plan(
     cancel: CancelCheck | None,
 ) -> _Contents:
     roots = selection.object_ids(ws)
+    judge = markings.judge_for(ws.conn)
     plan = plan_export(
         ws.conn,
         roots,
@@ -158,25 +160,36 @@ def _plan(
         sanitize=sanitize,
         cancel=cancel,
         exclude=selection.built_ids(ws),
+        judge=judge,
     )
     contents = _Contents(plan, highest=plan.highest)
     for item in selection.built_objects(ws, frozenset(plan.object_ids)):
-        _judge_built(item, selection, contents, ceiling, unmarked_as, recipient)
+        _judge_built(item, judge, selection, contents, ceiling, unmarked_as, recipient)
         contents.built.append(item.obj)
     return contents
 
 
 def _judge_built(
-    item: BuiltObject, selection: Selection, contents: _Contents, ceiling: Tlp, unmarked_as: Tlp, recipient: str
+    item: BuiltObject,
+    judge: MarkingJudge,
+    selection: Selection,
+    contents: _Contents,
+    ceiling: Tlp,
+    unmarked_as: Tlp,
+    recipient: str,
 ) -> None:
     """The marking check for an object the selection built. Such objects are what the analyst chose (a case
-    itself), so one above the ceiling refuses the export instead of leaving a package without its subject."""
-    if item.public:
-        return
-    marked = object_tlp(item.obj)
-    level = marked if marked is not None else unmarked_as
+    itself), so one above the ceiling, or citing a marking not understood, refuses the export instead of leaving a
+    package without its subject."""
+    verdict = judge.of_object(item.obj)
+    if verdict.not_understood:
+        raise InvalidInput(
+            f"{selection.describe()} cites marking {verdict.not_understood[0][:100]}, which is not understood: map it"
+            " to a TLP level first; nothing was written"
+        )
+    level = verdict.level if verdict.level is not None else unmarked_as
     if level > ceiling:
-        what = marked.label if marked is not None else f"unmarked (treated as {unmarked_as.label})"
+        what = level.label if verdict.level is not None else f"unmarked (treated as {unmarked_as.label})"
         raise InvalidInput(
             f"{selection.describe()} is {what}, above {ceiling.label}, the ceiling for {recipient}: "
             "it cannot be sent to them; nothing was written"

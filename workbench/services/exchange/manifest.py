@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from workbench.domain.errors import InvalidInput
-from workbench.domain.ids import is_stix_id
+from workbench.domain.ids import canonical_id, is_stix_id
 from workbench.domain.timestamps import parse_stix_timestamp
 from workbench.domain.tlp import TLP2_MARKING_IDS, Tlp
 from workbench.services.exchange.canonical import canonical_bytes, parse_canonical
@@ -28,7 +28,7 @@ MAX_FILES = 16
 MAX_RECIPIENTS = 16
 MAX_NAME = 200
 MAX_SEQUENCE = 2**53 - 1
-_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_HEX64 = re.compile(r"^[0-9a-f]{64}\Z")
 _TLP_BY_ID = {marking_id: level for level, marking_id in TLP2_MARKING_IDS.items()}
 
 
@@ -66,7 +66,7 @@ class Manifest:
 
     @property
     def ceiling(self) -> Tlp:
-        return _TLP_BY_ID[self.tlp_ceiling]
+        return _TLP_BY_ID[canonical_id(self.tlp_ceiling) or ""]
 
     @property
     def created_at(self) -> datetime:
@@ -169,7 +169,8 @@ def parse_manifest(data: bytes) -> Manifest:
     if parse_stix_timestamp(expires) <= parse_stix_timestamp(created):  # type: ignore[operator]
         raise InvalidInput("manifest field expires is not after created")
     ceiling = document.get("tlp_ceiling")
-    if ceiling not in _TLP_BY_ID:
+    # Compared as STIX compares ids (the UUID in either case), as everywhere else.
+    if not isinstance(ceiling, str) or canonical_id(ceiling) not in _TLP_BY_ID:
         raise InvalidInput("manifest field tlp_ceiling is not a TLP 2.0 marking-definition id")
     stix = _object(document, "stix")
     _exact_keys(stix, {"bundle_id", "spec_version", "object_count"}, "manifest field stix")

@@ -43,7 +43,7 @@ logger = logging.getLogger(__name__)
 RECEIPT_FORMAT = "stix-exchange-receipt/1"
 RECEIPT_NAME = "receipt.json"
 RECEIPT_SIGNATURE = "receipt.json.sig"
-_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_HEX64 = re.compile(r"^[0-9a-f]{64}\Z")
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
 ``import_package`` quarantines the package (step 1), checks it (steps 2 to 6, ``verify.check_quarantined``),
 then hands the quarantined bundle to ``services.importing.importer.import_file`` with provenance naming the
-partner key and package id, a per-object TLP check, and a ``before_commit`` that records the package in the inbox,
+partner key and package id, the agreed ceiling (the lower of the manifest's and what the partner may send us: an
+object above it is refused, one citing a marking not understood is judged at TLP:RED and kept with a warning), and
+a ``before_commit`` that records the package in the inbox,
 advances the channel and writes the audit entry in the importer's transaction (step 8). ``dry_run=True`` is the
 preview: the same work, rolled back.
 
@@ -23,10 +25,9 @@ from typing import Any
 
 from workbench.domain.errors import VerificationFailed
 from workbench.domain.timestamps import now_stix
-from workbench.domain.tlp import object_tlp
 from workbench.services.exchange.quarantine import Quarantine, QuarantineLimits, quarantined
 from workbench.services.exchange.verify import Checked, Verdict, check_quarantined, pinned_keys
-from workbench.services.importing.importer import Finding, ImportSource, ImportSummary, import_file
+from workbench.services.importing.importer import ImportSource, ImportSummary, import_file
 from workbench.services.workspace import Workspace
 from workbench.storage import audit
 from workbench.storage import exchange as rows
@@ -94,17 +95,6 @@ def import_quarantined(
     partner = checked.signer.partner
     assert partner is not None, "pinned keys always belong to a partner"
     ceiling = min(checked.manifest.ceiling, partner.tlp_accept)
-
-    def check_object(obj: dict[str, Any]) -> Finding | None:
-        level = object_tlp(obj)
-        if level is not None and level > ceiling:
-            return Finding(
-                str(obj.get("id")),
-                "object_marking_refs",
-                f"marked {level.label}, above {ceiling.label} agreed for this package",
-            )
-        return None
-
     recorded: list[bool] = []
 
     def before_commit(conn: Connection, summary: ImportSummary) -> None:
@@ -126,7 +116,7 @@ def import_quarantined(
         checked.bundle_path,
         source=source,
         dry_run=dry_run,
-        check_object=check_object,
+        ceiling=ceiling,
         before_commit=before_commit,
         progress=(lambda done, total: progress("import", done, total)) if progress else None,
         cancel=cancel,

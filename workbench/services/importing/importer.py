@@ -13,8 +13,12 @@ streamed: memory holds one read buffer and one batch of objects, whatever the si
   ``summary.refusal_reasons`` says why (id, property, reason; an object may have several). With ``strict`` the
   first such error refuses the whole file instead. Warnings are kept in ``summary.warnings``.
 - ``dry_run`` does the same work and rolls back, for previews.
-- ``check_object(obj) -> Finding | None`` lets a caller refuse objects for its own reasons (the exchange's TLP
-  ceiling); it sees each object after the importer's own checks, upgraded to 2.1.
+- ``ceiling`` is the highest TLP level the source may carry (a package's agreed ceiling): an object marked above it
+  is refused; one citing a marking the workspace does not understand is judged at TLP:RED and kept, with a warning
+  (see ``pipeline``). Every import learns the marking definitions it reads and reports the markings it does not
+  understand; what they mark is held back from every export until the analyst maps them.
+- ``check_object(obj) -> Finding | None`` lets a caller refuse objects for its own reasons; it sees each object
+  after the importer's own checks, upgraded to 2.1.
 - ``before_commit(conn, summary)`` lets a caller write its own rows in the same transaction (the exchange's
   channel state, a case's links). It is called once every object is stored, also when no object changed; the
   import then commits if the caller wrote anything.
@@ -36,6 +40,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from workbench.domain.errors import Cancelled, InvalidInput
+from workbench.domain.tlp import Tlp
+from workbench.services import markings
 from workbench.services.importing.limits import DEFAULT_LIMITS, Limits, describe_size
 from workbench.services.importing.pipeline import ElementProcessor, ObjectCheck
 from workbench.services.importing.reader import StixReader
@@ -105,6 +111,7 @@ def import_file(
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    ceiling: Tlp | None = None,
 ) -> ImportSummary:
     """Import one file; see the module docstring for the contract.
 
@@ -146,6 +153,7 @@ def import_file(
             progress=progress,
             cancel=cancel,
             limits=limits,
+            ceiling=ceiling,
         )
     finally:
         handle.close()
@@ -170,14 +178,24 @@ def _import(
     progress: Progress | None,
     cancel: CancelCheck | None,
     limits: Limits,
+    ceiling: Tlp | None,
 ) -> ImportSummary:
     hashing = _HashingReader(handle)
     source = source or ImportSource("file", name)
     summary = ImportSummary(source=source.name, sha256="", dry_run=dry_run, case_id=case_id)
     reader = StixReader(hashing, name, limits)  # type: ignore[arg-type]
-    processor = ElementProcessor(summary, source, ws.identity_id, limits, strict=strict, check_object=check_object)
     try:
         with ws.db.bulk_cache(), _checkpoint_deferred(ws.conn), ws.transaction() as conn:
+            processor = ElementProcessor(
+                summary,
+                source,
+                ws.identity_id,
+                limits,
+                strict=strict,
+                check_object=check_object,
+                markings=markings.judge_for(conn),
+                ceiling=ceiling,
+            )
             source_id = ObjectStore(conn).add_source(
                 source.kind,
                 source.name,
@@ -208,6 +226,10 @@ def _import(
             summary.shape = reader.shape or ""
             summary.sha256 = hashing.digest.hexdigest()
             _check_document(reader, processor, summary, name)
+            cited_early, changed = processor.finish()
+            judge = processor.markings
+            markings.refresh_imported(conn, judge, cited_early, processor.cited_with_unclear, source_id)
+            markings.refresh_levels(conn, judge, changed, stored_before=source_id)
             if source.sha256 is None:
                 conn.execute("UPDATE sources SET sha256 = ? WHERE id = ?", (summary.sha256, source_id))
             if progress is not None:

@@ -43,8 +43,8 @@ _ENDS_WITH_OPERATOR = re.compile(r"(?:[=<>]|\bLIKE|\bMATCHES|\bISSUBSET|\bISSUPE
 _HEX_RUN = re.compile(r"[a-fA-F0-9]*")
 _SSDEEP_CHARS = re.compile(r"[a-zA-Z0-9/+:.]{1,128}")
 _HASH_LENGTHS = frozenset({32, 40, 56, 64, 96, 128})
-_TYPE_NAME = re.compile(r"^-?[a-z0-9]+(-[a-z0-9]+)*-?$")
-_PROPERTY_NAME = re.compile(r"^[a-z0-9_]{3,250}$")
+_TYPE_NAME = re.compile(r"^-?[a-z0-9]+(-[a-z0-9]+)*-?\Z")
+_PROPERTY_NAME = re.compile(r"^[a-z0-9_]{3,250}\Z")
 
 
 # Verdicts by (pattern version, shape), with the first pattern of that shape; shared by every import of the process.

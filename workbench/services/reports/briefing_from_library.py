@@ -22,6 +22,7 @@ from workbench.domain.errors import InvalidInput
 from workbench.domain.stix import display_name
 from workbench.domain.timestamps import parse_stix_timestamp
 from workbench.domain.tlp import Tlp, object_tlp
+from workbench.services import markings
 from workbench.services.reports.analyst_input import AnalystBriefing
 from workbench.services.reports.model import (
     BriefingInput,
@@ -88,10 +89,12 @@ def briefing_from_query(
         objects.update(store.get_many(extra - objects.keys()))
     held_back: Counter[str] = Counter()
     selected: dict[str, dict[str, Any]] = {}
+    # Judged as the exchange judges them: a custom TLP definition at its level, a marking not understood as RED.
+    judge = markings.judge_for(ws.conn)
     for stix_id, obj in objects.items():
         if obj.get("type") not in WANTED_TYPES:
             continue
-        level = object_tlp(obj)
+        level = judge.of_object(obj).judged
         if tlp_ceiling is not None and level is not None and level > tlp_ceiling:
             held_back[obj["type"]] += 1
             continue
