@@ -23,7 +23,7 @@ from workbench.cli import (
     search_cmd,
     workspace_cmds,
 )
-from workbench.cli.common import CommandError, Output
+from workbench.cli.common import CommandError, Output, error
 from workbench.domain.errors import WorkbenchError
 
 # Each module adds its sub-commands to the parser. Add new command modules here.
@@ -85,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args, out) or 0)
     except (WorkbenchError, CommandError) as exc:
-        print(f"workbench: {exc}", file=sys.stderr)
+        error(str(exc))
         return 1
     except KeyboardInterrupt:
         print("workbench: interrupted; nothing was changed", file=sys.stderr)
@@ -93,5 +93,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a defect; still one line for the analyst
         if os.environ.get("WORKBENCH_DEBUG"):
             raise
-        print(f"workbench: internal error ({type(exc).__name__}): {exc}", file=sys.stderr)
+        error(f"internal error ({type(exc).__name__}): {exc}")
         return 1

@@ -8,14 +8,13 @@ exit code is 1 if any source was refused. ``--json`` prints one entry per source
 from __future__ import annotations
 
 import argparse
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from workbench.cli import exchange_cmd
 from workbench.cli.case_cmd import import_hook
-from workbench.cli.common import Output, common_options, open_from_args
+from workbench.cli.common import Output, common_options, error, open_from_args
 from workbench.domain.errors import WorkbenchError
 from workbench.services.importing.importer import Finding, ImportSummary, import_file
 from workbench.services.workspace import Workspace
@@ -49,7 +48,7 @@ def run_import(args: argparse.Namespace, out: Output) -> int:
                 results.append(_import_one(ws, name, args, out))
             except WorkbenchError as exc:
                 failed = True
-                print(f"workbench: {exc}", file=sys.stderr)
+                error(str(exc))
                 results.append({"source": Path(name).name, "error": str(exc)})
     out.result(results)
     return 1 if failed else 0

@@ -50,6 +50,7 @@ class Outcome(enum.Enum):
     UNCHANGED = "unchanged"
     OLDER = "older"
     CONFLICT = "conflict"
+    FOREIGN = "foreign"  # a version its sender did not author, kept aside (storage.authorship)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,9 @@ Import: ``import_item`` imports a package (or a receipt) exactly as ``exchange.i
 transaction as the objects, the inbox row and the channel state, adopts the cases the package carries (a new case
 under a local reference, a newer version replacing the stored case, an older one ignored) and, with ``case_ref``,
 links what the package stored to that local case. A case object that fails the case schema refuses the whole
-package. ``package_hook`` is the same thing for callers of ``exchange.import_package``.
+package. ``package_hook`` is the same thing for callers of ``exchange.import_package``. A case of ours that a
+partner sends back changed is not ours to take silently: its objects arrive as foreign versions
+(``storage.authorship``), and ``accept_foreign_versions`` stores the ones the analyst accepts and updates the case.
 
 Known limit: the case's objects keep the case's ``modified``. An unchanged case sent twice to the same partner
 with different ceilings (``--tlp-max``) gives two groupings with the same version and other references; the
@@ -41,6 +43,7 @@ from workbench.services.cases.schema import (
     workbench_identity,
 )
 from workbench.services.exchange import BuiltObject, PackageHook, PackageImport, Receipt, Selection, Verdict
+from workbench.services.importing import foreign
 from workbench.services.importing.importer import ImportSummary
 from workbench.services.workspace import Workspace
 from workbench.storage.database import Connection
@@ -187,3 +190,13 @@ def import_item(
     return CaseImport(
         result, tuple(adopted.created), tuple(adopted.updated), tuple(adopted.older), hook.linked, tuple(hook.messages)
     )
+
+
+def accept_foreign_versions(ws: Workspace, fids: list[int]) -> list[foreign.Accepted]:
+    """``importing.foreign.accept_foreign_versions``, adopting in the same transaction the cases that the accepted
+    versions carry (a case of ours that a partner changed is updated once the analyst accepts the change)."""
+
+    def adopt(conn: Connection, ids: list[str]) -> None:
+        case_stix.adopt_cases(conn, ids, origin="an accepted foreign version")
+
+    return foreign.accept_foreign_versions(ws, fids, after=adopt)

@@ -70,11 +70,21 @@ def import_package(
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
     on_import: PackageHook | None = None,
+    accept_jump: bool = False,
 ) -> PackageImport:
-    """Import (or, with ``dry_run``, preview) one package; refusals raise with the cause and change nothing."""
+    """Import (or, with ``dry_run``, preview) one package; refusals raise with the cause and change nothing.
+
+    ``accept_jump`` lets through a sequence jump beyond the partner's bound (see ``verify.check_sequence``)."""
     with quarantined(path, limits=limits, root=quarantine_root, progress=progress, cancel=cancel) as box:
         return import_quarantined(
-            ws, box, dry_run=dry_run, now=now, progress=progress, cancel=cancel, on_import=on_import
+            ws,
+            box,
+            dry_run=dry_run,
+            now=now,
+            progress=progress,
+            cancel=cancel,
+            on_import=on_import,
+            accept_jump=accept_jump,
         )
 
 
@@ -87,10 +97,13 @@ def import_quarantined(
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
     on_import: PackageHook | None = None,
+    accept_jump: bool = False,
 ) -> PackageImport:
     """``import_package`` over a package already copied into quarantine."""
     trusted = pinned_keys(ws.conn)
-    checked = check_quarantined(box, trusted, conn=ws.conn, now=now, progress=progress, cancel=cancel)
+    checked = check_quarantined(
+        box, trusted, conn=ws.conn, now=now, progress=progress, cancel=cancel, accept_jump=accept_jump
+    )
     partner = checked.signer.partner
     assert partner is not None, "pinned keys always belong to a partner"
     ceiling = min(checked.manifest.ceiling, partner.tlp_accept)
@@ -120,6 +133,9 @@ def import_quarantined(
         sha256=checked.verdict.bundle_sha256,
         partner_key_id=checked.signer.key_id,
         package_id=manifest.package_id,
+        # The identity pinned for the partner, never the manifest's claim: it decides what the package may version.
+        producer_identity_ref=partner.identity_ref,
+        partner_keys=partner.key_ids,
     )
     summary = import_file(
         ws,
@@ -160,7 +176,7 @@ def _record(conn: Connection, checked: Checked, summary: ImportSummary) -> None:
     if last is not None and manifest.sequence <= last.last_sequence:
         raise VerificationFailed(f"rollback: sequence {manifest.sequence} is not after {last.last_sequence}")
     now = now_stix()
-    imported = summary.new + summary.new_versions + summary.older + summary.conflicts
+    imported = summary.new + summary.new_versions + summary.older + summary.conflicts + summary.foreign
     rows.insert_received(
         conn,
         rows.ReceivedRow(
@@ -195,6 +211,7 @@ def _record(conn: Connection, checked: Checked, summary: ImportSummary) -> None:
             "imported": imported,
             "unchanged": summary.unchanged,
             "refused": len(summary.refused),
+            "foreign_versions": summary.foreign,
             "warnings": list(checked.verdict.warnings),
         },
     )

@@ -41,6 +41,7 @@ from workbench.services.importing.reader import StixReader
 from workbench.services.importing.summary import Finding, ImportSource, ImportSummary
 from workbench.services.workspace import Workspace
 from workbench.storage import audit
+from workbench.storage.authorship import Authorship
 from workbench.storage.bulk import BulkWriter, PreparedVersion
 from workbench.storage.database import Connection
 from workbench.storage.objects import ObjectStore, Outcome
@@ -184,14 +185,20 @@ def _import(
                 partner_key_id=source.partner_key_id,
                 package_id=source.package_id,
             )
-            writer = BulkWriter(conn, source_id)
+            writer = BulkWriter(
+                conn,
+                source_id,
+                authorship=_authorship(ws, source),
+                source_kind=source.kind,
+                source_key=source.partner_key_id,
+            )
             batch: list[PreparedVersion] = []
             for element in reader:
                 prepared = processor.process(element, reader.declared_version)
                 if prepared is not None:
                     batch.append(prepared)
                 if len(batch) >= BATCH_SIZE:
-                    _store(writer, batch, summary)
+                    _store(writer, batch, summary, limits.listed_findings)
                     batch = []
                     logger.info("%s: %d objects read, %d stored so far", name, reader.elements_read, summary.stored)
                     if progress is not None:
@@ -199,7 +206,7 @@ def _import(
                     if cancel is not None and cancel():
                         raise Cancelled()
             if batch:
-                _store(writer, batch, summary)
+                _store(writer, batch, summary, limits.listed_findings)
             writer.finish()
             if cancel is not None and cancel():
                 raise Cancelled()
@@ -248,9 +255,19 @@ def _checkpoint_deferred(conn: Connection) -> Iterator[None]:
         conn.execute(f"PRAGMA wal_autocheckpoint = {previous}")
 
 
-def _store(writer: BulkWriter, batch: list[PreparedVersion], summary: ImportSummary) -> None:
-    for outcome in writer.write(batch):
-        summary.count(Outcome(outcome))
+def _authorship(ws: Workspace, source: ImportSource) -> Authorship | None:
+    if not source.judge_authors:
+        return None
+    return Authorship(ws.identity_id, source.producer_identity_ref, source.partner_keys, source.kind == "package")
+
+
+def _store(writer: BulkWriter, batch: list[PreparedVersion], summary: ImportSummary, limit: int) -> None:
+    for index, (item, value) in enumerate(zip(batch, writer.write(batch), strict=True)):
+        outcome = Outcome(value)
+        summary.count(outcome)
+        if outcome is Outcome.FOREIGN and len(summary.foreign_listed) < limit:
+            reason = writer.foreign_reasons.get(index, "the sender is not its author")
+            summary.foreign_listed.append(Finding(item.id, "modified", f"kept as a foreign version: {reason}"))
 
 
 def _check_document(reader: StixReader, processor: ElementProcessor, summary: ImportSummary, name: str) -> None:
@@ -277,6 +294,7 @@ def _audit_details(summary: ImportSummary, source: ImportSource) -> dict[str, An
         "unchanged": summary.unchanged,
         "older": summary.older,
         "conflicts": summary.conflicts,
+        "foreign": summary.foreign,
         "refused": summary.refused_count,
         "warnings": summary.warning_count,
     }

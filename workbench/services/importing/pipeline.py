@@ -3,16 +3,20 @@
 The order of the steps: the element must be a JSON object; a STIX 2.0 object is upgraded; a built-in TLP marking
 definition may be repeated but never redefined; the object is checked (errors refuse it, warnings stay with it);
 the caller's own check runs (the exchange's TLP ceiling); the object is serialised for storage, within the limits
-of nesting and string length; a ``created_by_ref`` naming someone other than the real producer is reported.
+of nesting and string length; a version dated more than ``FUTURE_TOLERANCE`` ahead is refused (the newest version
+is current, so one dated 9999 would win forever); a ``created_by_ref`` naming someone other than the real producer
+is reported.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from workbench.domain.errors import InvalidInput
+from workbench.domain.timestamps import format_stix_timestamp, sortable_timestamp, utc_now
 from workbench.domain.tlp import BUILTIN_MARKING_DEFINITIONS
 from workbench.services.importing.checks import ObjectChecker
 from workbench.services.importing.limits import Limits, describe_size
@@ -26,6 +30,9 @@ from workbench.storage.bulk import PreparedVersion, prepare
 logger = logging.getLogger(__name__)
 
 ObjectCheck = Callable[[dict[str, Any]], Finding | None]
+
+#: How far ahead of this machine's clock a version's ``modified`` may lie (producers' clocks and time zones drift).
+FUTURE_TOLERANCE = timedelta(days=1)
 
 _JSON_KINDS = {
     list: "an array",
@@ -63,6 +70,8 @@ class ElementProcessor:
         self.patterns = PatternChecker(limits)
         self.checker = ObjectChecker(self.patterns)
         self.stix_like = 0  # elements that look like STIX objects at all (a type and an id)
+        # Version keys are fixed-width sortable timestamps: one string comparison per object.
+        self.latest_version = sortable_timestamp(format_stix_timestamp(utc_now() + FUTURE_TOLERANCE)) or ""
 
     def process(self, element: Element, declared_version: str | None) -> PreparedVersion | None:
         """The version to store for this element, or None when it is refused or is a repeated built-in."""
@@ -108,6 +117,16 @@ class ElementProcessor:
             prepared = prepare(obj, version=checked.version_key)
         except InvalidInput as exc:
             self.refuse(Finding(stix_id, None, _storage_reason(str(exc)), index))
+            return None
+        if prepared.modified > self.latest_version:
+            self.refuse(
+                Finding(
+                    stix_id,
+                    "modified" if "modified" in obj else "created",
+                    f"is dated {prepared.modified[:10]}, in the future: such a version would stay current for ever",
+                    index,
+                )
+            )
             return None
         problem = self._size_problem(obj, prepared)
         if problem:

@@ -23,6 +23,11 @@ class ImportSource:
     partner_key_id: str | None = None
     package_id: str | None = None
     producer_identity_ref: str | None = None
+    #: Whether versions of stored objects are judged by their author (``storage.authorship``): every import from
+    #: outside. For a package, ``producer_identity_ref`` is the identity pinned for the partner (None when none
+    #: is) and ``partner_keys`` every key pinned for that partner.
+    judge_authors: bool = True
+    partner_keys: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -49,8 +54,10 @@ class ImportSummary:
     """What an import did (or, for a dry run, would do).
 
     ``refused`` lists why objects were refused (one finding per reason, so an object may appear more than once);
-    ``refused_count`` counts the refused objects. ``warnings`` lists warnings, ``warning_count`` counts them. Both
-    lists hold at most ``Limits.listed_findings`` findings.
+    ``refused_count`` counts the refused objects. ``warnings`` lists warnings, ``warning_count`` counts them.
+    ``foreign`` counts versions of stored objects that the sender did not author, kept aside for the analyst (see
+    ``storage.authorship``); ``foreign_listed`` names them, with the reason. The lists hold at most
+    ``Limits.listed_findings`` findings each.
     """
 
     source: str
@@ -62,11 +69,13 @@ class ImportSummary:
     unchanged: int = 0
     older: int = 0
     conflicts: int = 0
+    foreign: int = 0
     upgraded: int = 0
     refused: list[Finding] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
     refused_count: int = 0
     warning_count: int = 0
+    foreign_listed: list[Finding] = field(default_factory=list)
     committed: bool = False
     dry_run: bool = False
     case_id: str | None = None
@@ -77,7 +86,7 @@ class ImportSummary:
 
     @property
     def changed_anything(self) -> bool:
-        return bool(self.new or self.new_versions or self.older or self.conflicts)
+        return bool(self.new or self.new_versions or self.older or self.conflicts or self.foreign)
 
     def count(self, outcome: Outcome) -> None:
         if outcome is Outcome.NEW:
@@ -88,6 +97,8 @@ class ImportSummary:
             self.unchanged += 1
         elif outcome is Outcome.OLDER:
             self.older += 1
+        elif outcome is Outcome.FOREIGN:
+            self.foreign += 1
         else:
             self.conflicts += 1
 
@@ -95,5 +106,6 @@ class ImportSummary:
         data = asdict(self)
         data["refused"] = [asdict(item) for item in self.refused]
         data["warnings"] = [asdict(item) for item in self.warnings]
+        data["foreign_listed"] = [asdict(item) for item in self.foreign_listed]
         data["changed_anything"] = self.changed_anything
         return data
