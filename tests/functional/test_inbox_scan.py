@@ -13,7 +13,7 @@ from workbench.services.cases import exchange as case_exchange
 from workbench.services.demo import create_demo_workspace, demo_stick
 from workbench.services.exchange import inbox_scan
 from workbench.services.exchange.inbox_scan import ItemKind, ItemState
-from workbench.services.workspace import create_workspace, opened
+from workbench.services.workspace import Workspace, create_workspace, opened
 from workbench.storage import audit
 
 __all__ = ["pair"]
