@@ -17,6 +17,7 @@ from workbench.cli import (
     audit_cmd,
     case_cmd,
     exchange_cmd,
+    foreign_cmd,
     import_cmd,
     keys_cmd,
     report_cmd,
@@ -34,6 +35,7 @@ COMMAND_MODULES = (
     search_cmd,
     import_cmd,
     exchange_cmd,
+    foreign_cmd,
     case_cmd,
     report_cmd,
 )

@@ -8,6 +8,7 @@ from typing import Any
 
 from workbench.cli import partner_cmd  # noqa: F401 - registers the partner sub-commands of ``keys``
 from workbench.cli.common import Output, common_options, open_from_args
+from workbench.cli.foreign_cmd import print_foreign
 from workbench.domain.errors import InvalidInput
 from workbench.domain.tlp import Tlp
 from workbench.services import exchange
@@ -229,14 +230,16 @@ def run_volumes(args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
-def import_if_exchange(ws: Workspace, source: str, out: Output, case_ref: str | None = None) -> dict[str, Any] | None:
+def import_if_exchange(
+    ws: Workspace, source: str, out: Output, case_ref: str | None = None, *, accept_jump: bool = False
+) -> dict[str, Any] | None:
     """For ``workbench import``: import a package or receipt and return its JSON; None for anything else.
 
     Cases a package carries are adopted in the same transaction; with ``case_ref`` what it stored is linked to
     that case."""
     if not exchange.is_package(source):
         return None
-    imported = case_exchange.import_item(ws, source, case_ref=case_ref)
+    imported = case_exchange.import_item(ws, source, case_ref=case_ref, accept_jump=accept_jump)
     result = imported.result
     if isinstance(result, exchange.Receipt):
         out.line(
@@ -257,6 +260,7 @@ def import_if_exchange(ws: Workspace, source: str, out: Output, case_ref: str | 
     )
     for finding in summary.refused:
         out.line(f"  refused: {finding}")
+    print_foreign(out, summary)
     for message in imported.messages:
         out.line(f"  {message}")
     return imported.to_json()

@@ -15,6 +15,7 @@ from typing import Any
 from workbench.cli import exchange_cmd
 from workbench.cli.case_cmd import import_hook
 from workbench.cli.common import Output, common_options, error, open_from_args
+from workbench.cli.foreign_cmd import print_foreign
 from workbench.domain.errors import WorkbenchError
 from workbench.services.importing.importer import Finding, ImportSummary, import_file
 from workbench.services.workspace import Workspace
@@ -36,6 +37,11 @@ def register(commands: Any) -> None:
     )
     parser.add_argument("--case", help="link what is imported to this case")
     parser.add_argument("--strict", action="store_true", help="refuse the whole file on any object error")
+    parser.add_argument(
+        "--accept-jump",
+        action="store_true",
+        help="accept a package whose sequence jumps further than the partner's bound (confirm with them first)",
+    )
     parser.set_defaults(handler=run_import)
 
 
@@ -59,7 +65,7 @@ def _import_one(ws: Workspace, name: str, args: argparse.Namespace, out: Output)
 
     Cases a package or file carries are adopted in the same transaction; ``--case`` links what it stored.
     """
-    exchanged = exchange_cmd.import_if_exchange(ws, name, out, args.case)
+    exchanged = exchange_cmd.import_if_exchange(ws, name, out, args.case, accept_jump=args.accept_jump)
     if exchanged is not None:
         return exchanged
     hook = import_hook(ws, args.case)  # checks --case first
@@ -97,6 +103,7 @@ def print_summary(out: Output, summary: ImportSummary) -> None:
         out.line(line)
     if summary.warning_count > len(summary.warnings):
         out.line(f"  ... and {summary.warning_count - len(summary.warnings):,} more warnings")
+    print_foreign(out, summary)
 
 
 def _grouped_warnings(warnings: list[Finding]) -> list[str]:
