@@ -9,7 +9,8 @@ object already stored, a version with another ``modified`` becomes a version onl
 - an object with a ``created_by_ref`` is versioned only by a sender whose pinned identity is that author;
 - an object without one belongs to the partner whose package first brought it.
 
-A file the analyst imports speaks for the analyst: only the first rule applies to it.
+A file the analyst imports speaks for the analyst: only what this workspace itself created (its identity, what a
+local edit first stored) is kept from it; an object that merely names us as its author is the analyst's to import.
 
 Anything else is a *foreign version*: kept in ``foreign_versions`` with its source (the provenance), never current,
 until the analyst accepts it (``accept``). A new object that claims this workspace as its author is kept aside the
@@ -44,7 +45,7 @@ class Authorship:
 
     def judge_new(self, stix_id: str, author: str | None) -> str | None:
         """Why a new object may not be stored as current, or None when it may."""
-        if stix_id == self.own_identity or (author is not None and author == self.own_identity):
+        if stix_id == self.own_identity or (self.from_partner and author == self.own_identity):
             return "claims to be created by this workspace; only this workspace versions its own objects"
         return None
 
@@ -59,10 +60,12 @@ class StoredAuthor:
 
     def refusal(self, stix_id: str, sender: Authorship) -> str | None:
         """Why ``sender`` may not version this object, or None when it is the author."""
-        if stix_id == sender.own_identity or self.created_by_ref == sender.own_identity or self.first_kind == "local":
+        if stix_id == sender.own_identity or self.first_kind == "local":
             return "this workspace's own object; only this workspace versions it"
         if not sender.from_partner:
             return None
+        if self.created_by_ref == sender.own_identity:
+            return "this workspace's own object; only this workspace versions it"
         if self.created_by_ref is not None:
             if sender.sender_identity is not None and self.created_by_ref == sender.sender_identity:
                 return None
