@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,7 +25,7 @@ from typing import Any
 from workbench.domain.errors import VerificationFailed
 from workbench.domain.timestamps import now_stix
 from workbench.domain.tlp import object_tlp
-from workbench.services.exchange.quarantine import Quarantine, QuarantineLimits, quarantined
+from workbench.services.exchange.quarantine import Quarantine, QuarantineLimits, is_compressed, quarantined
 from workbench.services.exchange.verify import Checked, Verdict, check_quarantined, pinned_keys
 from workbench.services.importing.importer import Finding, ImportSource, ImportSummary, import_file
 from workbench.services.workspace import Workspace
@@ -218,13 +219,21 @@ def _record(conn: Connection, checked: Checked, summary: ImportSummary) -> None:
 
 
 def is_package(path: str | os.PathLike[str]) -> bool:
-    """True for what ``workbench import`` should hand to the exchange: a folder, or a tar file."""
+    """True for what ``workbench import`` should hand to the exchange: a folder, a tar file, or a compressed file
+    (which the quarantine refuses, naming the compression). Only a regular file is ever opened: a FIFO or a device
+    would block the read or never end."""
     path = Path(path)
-    if path.is_dir():
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    if stat.S_ISDIR(info.st_mode):
         return True
+    if not stat.S_ISREG(info.st_mode):
+        return False
     try:
         with open(path, "rb") as handle:
             head = handle.read(263)
     except OSError:
         return False
-    return len(head) == 263 and head[257:262] == b"ustar"
+    return (len(head) == 263 and head[257:262] == b"ustar") or is_compressed(head)

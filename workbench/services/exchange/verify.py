@@ -263,6 +263,16 @@ def check_signature(document: bytes, signature: bytes, trusted: list[TrustedKey]
     for candidate in trusted:
         if keys.verify_signature(candidate.public_der, document, signature):
             return candidate
+    try:
+        parse_canonical(document, f"the {what}")
+    except InvalidInput as exc:
+        if "canonical form" in str(exc):
+            # The signature covers the exact bytes: a reformatted document (a newline added, keys reordered) can
+            # only fail it, whoever signed the original. Name that cause rather than an unknown key.
+            raise VerificationFailed(
+                f"the {what} is not in canonical form (RFC 8785), so its signature cannot verify: it was reformatted"
+                " or changed after signing"
+            ) from None
     claimed = _claimed_key(document)
     if claimed is not None and any(candidate.key_id == claimed for candidate in trusted):
         raise VerificationFailed(

@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from workbench.domain.compression import compression_of
 from workbench.domain.errors import Cancelled, InvalidInput
 from workbench.services.importing.limits import DEFAULT_LIMITS, Limits, describe_size
 from workbench.services.importing.pipeline import ElementProcessor, ObjectCheck
@@ -61,8 +62,10 @@ __all__ = [
     "sha256_file",
 ]
 
-#: Objects stored per batch: large enough that SQL runs in long ``executemany`` runs, small enough for memory.
+#: Objects stored per batch: large enough that SQL runs in long ``executemany`` runs, small enough for memory...
 BATCH_SIZE = 2_000
+#: ... and at most this much stored JSON (characters) per batch, so that a few huge objects do not pile up.
+BATCH_CHARS = 16 * 1024 * 1024
 # Kept for callers of the first version of this module.
 MAX_FILE_SIZE = DEFAULT_LIMITS.file_bytes
 
@@ -132,6 +135,10 @@ def import_file(
     except OSError as exc:
         raise InvalidInput(f"cannot read {name}: {exc.strerror}") from None
     try:
+        kind = compression_of(handle.read(2))
+        if kind is not None:
+            raise InvalidInput(f"{name} is {kind}-compressed; decompress it and import the JSON file")
+        handle.seek(0)
         return _import(
             ws,
             handle,
@@ -193,13 +200,16 @@ def _import(
                 source_key=source.partner_key_id,
             )
             batch: list[PreparedVersion] = []
+            batch_chars = 0
             for element in reader:
                 prepared = processor.process(element, reader.declared_version)
+                del element  # the decoded object is not kept beyond its prepared version
                 if prepared is not None:
                     batch.append(prepared)
-                if len(batch) >= BATCH_SIZE:
+                    batch_chars += len(prepared.json)
+                if len(batch) >= BATCH_SIZE or batch_chars >= BATCH_CHARS:
                     _store(writer, batch, summary, limits.listed_findings)
-                    batch = []
+                    batch, batch_chars = [], 0
                     logger.info("%s: %d objects read, %d stored so far", name, reader.elements_read, summary.stored)
                     if progress is not None:
                         progress(reader.bytes_read, size)
