@@ -110,7 +110,8 @@ def test_a_package_larger_than_a_small_runtime_dir_falls_back_or_says_so(pair: P
         f"mount -t tmpfs -o size=256k tmpfs {tiny} && {sys.executable} -c "
         "'import sys; from workbench.services import exchange; from workbench.domain.errors import WorkbenchError\n"
         "try:\n"
-        f'    exchange.verify_package(sys.argv[1], public_key_pem=open(sys.argv[2], "rb").read(), quarantine_root="{tiny}")\n'
+        f'    exchange.verify_package(sys.argv[1], public_key_pem=open(sys.argv[2], "rb").read(),'
+        f' quarantine_root="{tiny}")\n'
         "except WorkbenchError as exc:\n"
         "    print(exc)' "
         f"{package} {pair.eu_pem}"
