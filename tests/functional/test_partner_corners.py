@@ -9,8 +9,10 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import uuid
 from pathlib import Path
 
+import orjson
 import pytest
 
 from tests.conftest import PASSPHRASE, REPO, indicator
@@ -119,3 +121,26 @@ def test_a_package_larger_than_a_small_runtime_dir_falls_back_or_says_so(pair: P
     no_room = subprocess.run(["unshare", "-rm", "sh", "-c", forced], capture_output=True, text=True, env=env)
     assert no_room.returncode == 0 and not no_room.stderr, no_room.stderr
     assert no_room.stdout.startswith(f"no space left in {tiny} to copy the package for checking"), no_room.stdout
+
+
+@pytest.mark.skipif(not _unshare_works(), reason="needs user and mount namespaces to mount a small tmpfs")
+def test_a_full_disk_is_named_as_such_even_for_audit_verify(tmp_path: Path) -> None:
+    create_workspace(tmp_path / "w.db", PASSPHRASE, "Org").close()
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    feed = tmp_path / "feed.json"
+    feed.write_bytes(orjson.dumps({"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": [indicator()]}))
+    script = (
+        f"mount -t tmpfs -o size=2m tmpfs {disk} && cp {tmp_path / 'w.db'} {disk}/ && "
+        f"(dd if=/dev/zero of={disk}/filler bs=4k 2>/dev/null; true) && "
+        f"{sys.executable} -m workbench audit --db {disk}/w.db --verify; echo rc=$?; "
+        f"rm {disk}/filler && {sys.executable} -m workbench audit --db {disk}/w.db --verify >/dev/null && "
+        f"(dd if=/dev/zero of={disk}/filler bs=4k 2>/dev/null; true) && "
+        f"{sys.executable} -m workbench import --db {disk}/w.db {feed}; echo rc=$?"
+    )
+    env = dict(os.environ, PYTHONPATH=str(REPO), WORKBENCH_PASSPHRASE=PASSPHRASE)
+    done = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True, env=env)
+    assert done.stdout.count("rc=1") == 2, (done.stdout, done.stderr)
+    errors = done.stderr.strip().splitlines()
+    assert len(errors) == 2 and all(f"the disk holding {disk} is full" in line for line in errors), errors
+    assert "disk I/O error" not in done.stderr and "Traceback" not in done.stderr
