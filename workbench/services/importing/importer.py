@@ -182,7 +182,9 @@ def _import(
     source = source or ImportSource("file", name)
     summary = ImportSummary(source=source.name, sha256="", dry_run=dry_run, case_id=case_id)
     reader = StixReader(hashing, name, limits)  # type: ignore[arg-type]
-    processor = ElementProcessor(summary, source, ws.identity_id, limits, strict=strict, check_object=check_object)
+    processor = ElementProcessor(
+        summary, source, ws.identity_id, limits, strict=strict, check_object=check_object, cancel=cancel
+    )
     try:
         with ws.db.bulk_cache(), _checkpoint_deferred(ws.conn), ws.transaction() as conn:
             source_id = ObjectStore(conn).add_source(

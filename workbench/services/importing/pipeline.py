@@ -60,6 +60,7 @@ class ElementProcessor:
         *,
         strict: bool,
         check_object: ObjectCheck | None,
+        cancel: Callable[[], bool] | None = None,
     ) -> None:
         self.summary = summary
         self.source = source
@@ -67,7 +68,7 @@ class ElementProcessor:
         self.limits = limits
         self.strict = strict
         self.check_object = check_object
-        self.patterns = PatternChecker(limits)
+        self.patterns = PatternChecker(limits, cancel)
         self.checker = ObjectChecker(self.patterns)
         self.stix_like = 0  # elements that look like STIX objects at all (a type and an id)
         # Version keys are fixed-width sortable timestamps: one string comparison per object.
