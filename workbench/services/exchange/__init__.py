@@ -1,4 +1,4 @@
-"""Signed exchange packages on removable media (design.md "Exchange package", issue 4).
+"""Signed exchange packages on removable media (docs/exchange-format.md).
 
 The functions the command line and the window call:
 

@@ -1,7 +1,7 @@
-"""The package manifest (design.md "Exchange package"): its fields, its canonical bytes, its strict reading.
+"""The package manifest (docs/exchange-format.md): its fields, its canonical bytes, its strict reading.
 
 ``Manifest.to_bytes()`` gives the RFC 8785 bytes that are signed. ``parse_manifest`` reads only such bytes and
-accepts exactly the fields of design.md, each of the right type and form; anything else names the cause.
+accepts exactly the fields the format defines, each of the right type and form; anything else names the cause.
 """
 
 from __future__ import annotations

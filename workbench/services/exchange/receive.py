@@ -1,4 +1,5 @@
-"""Importing a package from a partner: design.md's order of checks, then the shared importer, all or nothing.
+"""Importing a package from a partner: the order of checks of docs/exchange-format.md, then the shared importer,
+all or nothing.
 
 ``import_package`` quarantines the package (step 1), checks it (steps 2 to 6, ``verify.check_quarantined``),
 then hands the quarantined bundle to ``services.importing.importer.import_file`` with provenance naming the

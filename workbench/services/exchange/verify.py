@@ -1,4 +1,4 @@
-"""Steps 2 to 6 of design.md's import order, over a quarantined copy of a package.
+"""Steps 2 to 6 of the order of checks (docs/exchange-format.md), over a quarantined copy of a package.
 
 ``check_quarantined`` either returns a ``Verdict`` (the package is authentic, intact, for us, in time, in
 sequence, and within the agreed markings) or raises ``VerificationFailed`` / ``InvalidInput`` with one message
