@@ -93,8 +93,10 @@ def test_a_version_dated_far_in_the_future_is_refused(pair: Pair) -> None:
     forever = dict(own, id=f"indicator--{uuid.uuid4()}", modified="9999-12-31T23:59:59.999Z")
     tomorrow_and_more = dict(own, id=f"indicator--{uuid.uuid4()}", modified=soon(hours=30))
     summary = exchange.import_package(pair.us, send(pair, own, forever, tomorrow_and_more)).summary
-    assert summary.new == 1 and summary.refused_count == 2
-    assert all("in the future" in finding.message and finding.property == "modified" for finding in summary.refused)
+    assert summary.new == 1 and summary.objects_refused == 2
+    assert all(
+        "in the future" in finding.message and finding.property == "modified" for finding in summary.refusal_reasons
+    )
     assert pair.us.objects.get(forever["id"]) is None
 
 

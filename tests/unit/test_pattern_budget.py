@@ -35,8 +35,8 @@ def test_the_pattern_budget_of_one_file_refuses_the_rest_unvalidated(workspace: 
     started = time.monotonic()
     summary = import_file(workspace, path, limits=limits)
     assert time.monotonic() - started < 30
-    assert summary.new == 4 and summary.refused_count == 8  # 4 patterns of 200-203 comparisons fit in 1,000
-    assert all("comparisons one file may spend" in finding.message for finding in summary.refused)
+    assert summary.new == 4 and summary.objects_refused == 8  # 4 patterns of 200-203 comparisons fit in 1,000
+    assert all("comparisons one file may spend" in finding.message for finding in summary.refusal_reasons)
 
 
 def test_a_cancel_stops_between_two_costly_patterns_and_keeps_nothing(workspace: Workspace, tmp_path: Path) -> None:

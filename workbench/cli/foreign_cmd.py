@@ -11,7 +11,7 @@ import argparse
 from typing import Any
 
 from workbench.cli.common import Output, common_options, open_from_args
-from workbench.services.cases import exchange as case_exchange
+from workbench.services import intake
 from workbench.services.importing import foreign
 from workbench.services.importing.summary import ImportSummary
 
@@ -59,7 +59,7 @@ def run_list(args: argparse.Namespace, out: Output) -> int:
 
 def run_accept(args: argparse.Namespace, out: Output) -> int:
     with open_from_args(args) as ws:
-        accepted = case_exchange.accept_foreign_versions(ws, args.numbers)
+        accepted = intake.accept_foreign_versions(ws, args.numbers)
     for item in accepted:
         out.line(f"accepted {item.fid}: {item.id} ({item.outcome.value.replace('_', ' ')})")
     out.result([{"number": item.fid, "id": item.id, "outcome": item.outcome.value} for item in accepted])

@@ -53,11 +53,13 @@ class Finding:
 class ImportSummary:
     """What an import did (or, for a dry run, would do).
 
-    ``refused`` lists why objects were refused (one finding per reason, so an object may appear more than once);
-    ``refused_count`` counts the refused objects. ``warnings`` lists warnings, ``warning_count`` counts them.
-    ``foreign`` counts versions of stored objects that the sender did not author, kept aside for the analyst (see
-    ``storage.authorship``); ``foreign_listed`` names them, with the reason. The lists hold at most
-    ``Limits.listed_findings`` findings each.
+    Two different things are counted about refusals, and named apart so that one is never shown as the other:
+    ``objects_refused`` is how many objects were refused (the figure to show, record and sign), and
+    ``refusal_reasons`` lists why (one finding per reason, so an object with two bad timestamps appears twice, and
+    the list is cut at ``Limits.listed_findings``). ``warnings`` lists warnings and ``warning_count`` counts them
+    (warnings are counted as findings: one object may carry several). ``foreign`` counts versions of stored objects
+    that their sender did not author, kept aside for the analyst (see ``storage.authorship``); ``foreign_listed``
+    names them with the reason, cut at ``Limits.listed_findings`` too.
     """
 
     source: str
@@ -71,9 +73,9 @@ class ImportSummary:
     conflicts: int = 0
     foreign: int = 0
     upgraded: int = 0
-    refused: list[Finding] = field(default_factory=list)
+    objects_refused: int = 0
+    refusal_reasons: list[Finding] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
-    refused_count: int = 0
     warning_count: int = 0
     foreign_listed: list[Finding] = field(default_factory=list)
     committed: bool = False
@@ -104,7 +106,7 @@ class ImportSummary:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        data["refused"] = [asdict(item) for item in self.refused]
+        data["refusal_reasons"] = [asdict(item) for item in self.refusal_reasons]
         data["warnings"] = [asdict(item) for item in self.warnings]
         data["foreign_listed"] = [asdict(item) for item in self.foreign_listed]
         data["changed_anything"] = self.changed_anything

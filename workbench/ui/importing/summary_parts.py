@@ -42,7 +42,7 @@ def summary_counts(summary: ImportSummary, parent: QWidget) -> tuple[QFormLayout
             summary.foreign,
             _t("Versions of stored objects sent by someone who is not their author: not current until accepted"),
         ),
-        ("refused", _t("Refused:"), len(summary.refused), _t("Not imported; the reasons are below")),
+        ("refused", _t("Refused objects:"), summary.objects_refused, _t("Objects not imported; the reasons are below")),
     ):
         count = plain_label(f"{value:,}", parent)
         count.setObjectName(f"count_{key}")
@@ -55,7 +55,7 @@ def summary_counts(summary: ImportSummary, parent: QWidget) -> tuple[QFormLayout
 
 def findings_table(summary: ImportSummary, parent: QWidget, layout: QVBoxLayout) -> QTableView | None:
     """The refused objects and warnings under a heading, added to ``layout``; None when there are none."""
-    findings = [*summary.refused, *summary.foreign_listed, *summary.warnings]
+    findings = [*summary.refusal_reasons, *summary.foreign_listed, *summary.warnings]
     if not findings:
         return None
     layout.addWidget(plain_label(_t("Refused objects and warnings:"), parent))

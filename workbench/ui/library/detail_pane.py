@@ -27,8 +27,7 @@ from PySide6.QtWidgets import (
 
 from workbench.app.session import Session, StoreChange
 from workbench.app.tasks import TaskFailure, TaskHandle
-from workbench.services import library
-from workbench.services.cases import exchange as case_exchange
+from workbench.services import intake, library
 from workbench.services.library import Neighbourhood, ObjectDetail
 from workbench.ui.common.dialogs import show_error
 from workbench.ui.common.text import one_line, plain_label
@@ -297,7 +296,7 @@ class DetailPane(QWidget):
 
     def _accept_foreign(self, stix_id: str, fids: list[int]) -> None:
         task = self._session.run(
-            "accept foreign versions", lambda ws, _control: case_exchange.accept_foreign_versions(ws, fids)
+            "accept foreign versions", lambda ws, _control: intake.accept_foreign_versions(ws, fids)
         )
         task.succeeded.connect(lambda _accepted: self._foreign_accepted(stix_id, len(fids)))
         task.failed.connect(lambda failure: show_error(self, failure.message))
