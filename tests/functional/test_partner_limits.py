@@ -112,7 +112,7 @@ def test_receipt_counts_must_fit_the_package(pair: Pair, field: str, value: int,
     path = _resigned_receipt(pair, lambda document: document["counts"].update({field: value}))
     before = digest(pair.eu)
     with pytest.raises(VerificationFailed, match=cause):
-        exchange.import_item(pair.eu, path)
+        exchange.import_receipt(pair.eu, path)
     assert digest(pair.eu) == before
 
 
@@ -124,6 +124,6 @@ def test_control_characters_in_signed_names_are_refused(pair: Pair) -> None:
     refused(pair, send(pair, name="bidi", producer=bidi), "producer.name contains control characters")
     path = _resigned_receipt(pair, lambda document: document["producer"].update({"name": fake}))
     with pytest.raises(InvalidInput, match="name in the receipt contains control characters"):
-        exchange.import_item(pair.eu, path)
+        exchange.import_receipt(pair.eu, path)
     with pytest.raises(InvalidInput, match="control characters"):
         exchange.add_partner(pair.eu, "Evil\x1b[2J", b"")
