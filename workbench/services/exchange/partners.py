@@ -209,9 +209,7 @@ def add_partner(
         rows.insert_key(conn, rows.PartnerKeyRow(key_id, partner_id, der, valid_from, valid_until, now, None, None))
         if identity_ref is not None:
             _pin_identity(conn, ws.identity_id, partner_id, identity_ref)
-        row = rows.partner_by_id(conn, partner_id)
-        assert row is not None
-        partner = _partner(conn, row)
+        partner = partner_by_id(conn, partner_id)
         audit.append(
             conn,
             "partner.add",
@@ -280,9 +278,7 @@ def set_ceilings(ws: Workspace, name: str, *, tlp_send: Tlp, tlp_accept: Tlp) ->
                 "previous_accept": Tlp(row.tlp_accept).short,
             },
         )
-        changed = rows.partner_by_id(conn, row.id)
-        assert changed is not None
-        partner = _partner(conn, changed)
+        partner = partner_by_id(conn, row.id)
     logger.info("partner ceilings changed")
     return partner
 
@@ -339,9 +335,7 @@ def set_partner_trust(
             max_lifetime_days=max_lifetime_days if max_lifetime_days is not None else row.max_lifetime_days,
             max_sequence_jump=max_sequence_jump if max_sequence_jump is not None else row.max_sequence_jump,
         )
-        changed = rows.partner_by_id(conn, row.id)
-        assert changed is not None
-        partner = _partner(conn, changed)
+        partner = partner_by_id(conn, row.id)
         audit.append(
             conn,
             "partner.trust",
