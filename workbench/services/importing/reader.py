@@ -259,7 +259,7 @@ class StixReader:
             ):
                 continue
             chars = end - start
-            if chars > limit or _held(text, chars) > limit:
+            if chars > limit or (chars * 4 > limit and _held(text, chars) > limit):
                 raise InvalidInput(
                     f"{self._name}: {what} is larger than {describe_size(limit)} (at {self._where(start)})"
                 )
@@ -278,7 +278,7 @@ class StixReader:
         if self._eof:
             return False
         pending = len(self._text) - self._pos
-        if pending > limit or _held(self._text, pending) > limit:
+        if pending > limit or (pending * 4 > limit and _held(self._text, pending) > limit):
             raise InvalidInput(f"{self._name}: {what} is larger than {describe_size(limit)} (at {self._where()})")
         self._fill(max(pending, self._chunk))
         return True
