@@ -25,7 +25,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from workbench.domain.compression import compression_of
 from workbench.domain.errors import Cancelled, InvalidInput
@@ -330,7 +330,9 @@ def _copy_tar(
             # Each member is copied as soon as its header is read: the tar is read once, front to back. Reads go
             # through _BoundedReads, so that a PAX or long-name header is refused by its size before tarfile reads
             # it whole into memory (tarfile has no limit of its own).
-            with tarfile.open(fileobj=_BoundedReads(handle, source.name), mode="r:") as archive:
+            # The wrapper offers what tarfile reads with (read, seek, tell); typeshed asks for a whole file object.
+            bounded = cast(IO[bytes], _BoundedReads(handle, source.name))
+            with tarfile.open(fileobj=bounded, mode="r:") as archive:
                 for member in archive:
                     members += 1
                     if members > limits.max_members:
