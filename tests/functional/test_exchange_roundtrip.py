@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
+import uuid
 from pathlib import Path
 
 import orjson
@@ -224,11 +225,12 @@ def test_a_manifest_signed_by_openssl_is_accepted(pair: Pair, tmp_path: Path) ->
         ["openssl", "pkey", "-in", str(key), "-pubout", "-outform", "DER"], check=True, capture_output=True
     ).stdout
     key_id = hashlib.sha256(der).hexdigest()
-    exchange.add_partner(pair.us, "Agency Using OpenSSL", public, expected_fingerprint=key_id)
+    identity = f"identity--{uuid.uuid4()}"
+    exchange.add_partner(pair.us, "Agency Using OpenSSL", public, expected_fingerprint=key_id, identity_ref=identity)
     beacon = indicator(name="from openssl")
     bundle = bundle_bytes(beacon)
     manifest = manifest_for(
-        pair, bundle, producer={"name": "Agency Using OpenSSL", "key_id": key_id, "identity_ref": pair.eu.identity_id}
+        pair, bundle, producer={"name": "Agency Using OpenSSL", "key_id": key_id, "identity_ref": identity}
     )
     package = tmp_path / "openssl-package"
     (package / "payload").mkdir(parents=True)

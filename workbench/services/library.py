@@ -26,6 +26,7 @@ import orjson
 
 from workbench.domain.ids import type_of
 from workbench.domain.tlp import Tlp
+from workbench.storage.authorship import ForeignVersion, foreign_versions
 from workbench.storage.database import Connection
 from workbench.storage.objects import ObjectStore, VersionInfo, fts_query
 
@@ -148,6 +149,8 @@ class ObjectDetail:
     links_truncated: bool
     versions: list[VersionInfo]
     conflicts: int = 0
+    #: Versions sent by someone who is not the object's author, waiting for the analyst (``storage.authorship``).
+    foreign: tuple[ForeignVersion, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -468,7 +471,8 @@ def object_detail(conn: Connection, stix_id: str) -> ObjectDetail | None:
     store = ObjectStore(conn)
     obj = store.get(stix_id) or {}
     found, truncated = links(conn, stix_id)
-    return ObjectDetail(current, obj, found, truncated, store.versions(stix_id), len(store.conflicts(stix_id)))
+    waiting = tuple(foreign_versions(conn, stix_id=stix_id, limit=100))
+    return ObjectDetail(current, obj, found, truncated, store.versions(stix_id), len(store.conflicts(stix_id)), waiting)
 
 
 def version_json(conn: Connection, vid: int) -> dict[str, Any] | None:

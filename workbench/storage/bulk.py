@@ -23,6 +23,7 @@ from workbench.domain.ids import _ID as _STIX_ID
 from workbench.domain.stix import MARKING_KEYS, search_fields
 from workbench.domain.timestamps import now_stix, sortable_timestamp
 from workbench.domain.tlp import level_of_marking, object_tlp
+from workbench.storage.authorship import Authorship, StoredAuthor, insert_foreign, known_foreign, stored_authors
 from workbench.storage.database import Connection
 
 # SQLite binds at most 32,766 parameters to one statement; stay well below.
@@ -47,6 +48,7 @@ class PreparedVersion:
     name: str
     fts: tuple[str, str, str, str, str]
     refs: list[tuple[str, str]]  # (property path, target id)
+    author: str | None = None  # its created_by_ref, when that is text
 
 
 def prepare(
@@ -83,6 +85,7 @@ def prepare(
         fields[0],
         fields,
         references(obj, text),
+        author if (author := obj.get("created_by_ref")).__class__ is str else None,
     )
 
 
@@ -204,11 +207,28 @@ class BulkWriter:
     random places of five indexes costs several times what sorting them once does. The unique indexes stay, and
     everything happens inside the caller's transaction, so a failure or a kill leaves the indexes as they were.
     Call ``finish`` before committing.
+
+    With an ``authorship`` (an import from outside), a version of a stored object that its sender did not author
+    is not stored as a version: it is kept in ``foreign_versions`` (outcome "foreign"), see ``storage.authorship``.
     """
 
-    def __init__(self, conn: Connection, source_id: int, *, defer_indexes: bool = True) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        source_id: int,
+        *,
+        defer_indexes: bool = True,
+        authorship: Authorship | None = None,
+        source_kind: str = "file",
+        source_key: str | None = None,
+    ) -> None:
         self.conn = conn
         self.source_id = source_id
+        self.authorship = authorship
+        self._source_kind = source_kind
+        self._source_key = source_key
+        #: Why each version of the last ``write`` whose outcome is "foreign" was kept aside, by its index.
+        self.foreign_reasons: dict[int, str] = {}
         self._next_vid = int(conn.execute("SELECT coalesce(max(vid), 0) FROM object_versions").fetchone()[0]) + 1
         self._next_rowid = int(conn.execute("SELECT coalesce(max(rowid), 0) FROM objects").fetchone()[0]) + 1
         self._defer_after = max(DEFER_INDEXES_AFTER, self._next_rowid) if defer_indexes else None
@@ -259,6 +279,10 @@ class BulkWriter:
         outcomes: list[str] = []
         version_rows: list[tuple[Any, ...]] = []
         conflict_rows: list[tuple[Any, ...]] = []
+        foreign: list[tuple[int, PreparedVersion, str]] = []  # (index in outcomes, version, reason)
+        self.foreign_reasons = {}
+        authorship = self.authorship
+        authors = stored_authors(conn, list(current)) if authorship is not None and current else {}
         # id -> the version that became current in this batch, or None if only counters changed
         touched: dict[str, PreparedVersion | None] = {}
         now = now_stix() if batch else ""
@@ -273,6 +297,17 @@ class BulkWriter:
                     else:
                         conflict_rows.append((item.id, item.modified, same[0], item.digest, item.json, source_id, now))
                         outcomes.append(Outcome.CONFLICT.value)
+                    continue
+            if authorship is not None:
+                if state is None:
+                    refusal = authorship.judge_new(item.id, item.author)
+                    if refusal is None:
+                        authors[item.id] = StoredAuthor(item.author, self._source_kind, self._source_key)
+                else:
+                    refusal = authors[item.id].refusal(item.id, authorship)
+                if refusal is not None:
+                    foreign.append((len(outcomes), item, refusal))
+                    outcomes.append(Outcome.FOREIGN.value)
                     continue
             vid = self._next_vid
             self._next_vid += 1
@@ -301,9 +336,27 @@ class BulkWriter:
             else:
                 touched.setdefault(item.id, None)
                 outcomes.append(Outcome.OLDER.value)
+        if foreign:
+            self._keep_foreign(foreign, outcomes, now)
         self._flush(version_rows, conflict_rows, touched, current, previous)
         self._maybe_defer_indexes()
         return outcomes
+
+    def _keep_foreign(self, foreign: list[tuple[int, PreparedVersion, str]], outcomes: list[str], now: str) -> None:
+        """Keep foreign versions aside; one already kept (same id, modified and content) is unchanged."""
+        from workbench.storage.objects import Outcome
+
+        kept = known_foreign(self.conn, list({item.id for _, item, _ in foreign}))
+        rows = []
+        for index, item, reason in foreign:
+            self.foreign_reasons[index] = reason
+            key = (item.id, item.modified, item.digest)
+            if key in kept:
+                outcomes[index] = Outcome.UNCHANGED.value
+                continue
+            kept.add(key)
+            rows.append((item.id, item.type, item.modified, item.digest, item.json, self.source_id, reason, now))
+        insert_foreign(self.conn, rows)
 
     def _flush(
         self,

@@ -1,9 +1,10 @@
 """The STIX object store: every version of every object, the current one per id, provenance and full text.
 
-Versioning rules (design.md): ``(id, modified)`` is unique; a newer ``modified`` adds a version and becomes
-current; an older one is kept as history and never becomes current; the same ``modified`` with other content is
-recorded as a conflict and changes nothing else; the current version is the newest non-revoked one, and an
-object with a revoked version is flagged revoked.
+Versioning rules (docs/exchange-format.md, "Versions and their authors"): ``(id, modified)`` is unique; a newer
+``modified`` adds a version and becomes current; an older one is kept as history and never becomes current; the
+same ``modified`` with other content is recorded as a conflict and changes nothing else; the current version is the
+newest non-revoked one, and an object with a revoked version is flagged revoked. An import from outside may only
+version what its sender authored (``storage.authorship``); other versions are kept aside as foreign versions.
 
 The store writes inside the caller's transaction and never commits: one import is one transaction.
 """
@@ -50,6 +51,7 @@ class Outcome(enum.Enum):
     UNCHANGED = "unchanged"
     OLDER = "older"
     CONFLICT = "conflict"
+    FOREIGN = "foreign"  # a version its sender did not author, kept aside (storage.authorship)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
-"""The package manifest (design.md "Exchange package"): its fields, its canonical bytes, its strict reading.
+"""The package manifest (docs/exchange-format.md): its fields, its canonical bytes, its strict reading.
 
 ``Manifest.to_bytes()`` gives the RFC 8785 bytes that are signed. ``parse_manifest`` reads only such bytes and
-accepts exactly the fields of design.md, each of the right type and form; anything else names the cause.
+accepts exactly the fields the format defines, each of the right type and form; anything else names the cause.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 
 from workbench.domain.errors import InvalidInput
 from workbench.domain.ids import canonical_id, is_stix_id
+from workbench.domain.text import has_control
 from workbench.domain.timestamps import parse_stix_timestamp
 from workbench.domain.tlp import TLP2_MARKING_IDS, Tlp
 from workbench.services.exchange.canonical import canonical_bytes, parse_canonical
@@ -252,7 +253,7 @@ def _name(document: dict[str, Any], where: str) -> str:
     value = document.get(where.rsplit(".", 1)[-1])
     if not isinstance(value, str) or not value.strip() or len(value) > MAX_NAME:
         raise InvalidInput(f"manifest field {where} is not a name of 1 to {MAX_NAME} characters")
-    if any(ord(char) < 32 or 0x7F <= ord(char) < 0xA0 for char in value):
+    if has_control(value):
         raise InvalidInput(f"manifest field {where} contains control characters")
     return value
 

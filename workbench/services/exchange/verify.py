@@ -1,4 +1,4 @@
-"""Steps 2 to 6 of design.md's import order, over a quarantined copy of a package.
+"""Steps 2 to 6 of the order of checks (docs/exchange-format.md), over a quarantined copy of a package.
 
 ``check_quarantined`` either returns a ``Verdict`` (the package is authentic, intact, for us, in time, in
 sequence, and within the agreed markings) or raises ``VerificationFailed`` / ``InvalidInput`` with one message
@@ -19,6 +19,7 @@ from typing import Any
 from workbench.domain.errors import Cancelled, InvalidInput, VerificationFailed
 from workbench.domain.ids import canonical_id
 from workbench.domain.markings import Judgement, MarkingJudge, builtin_conflict, marking_refs, written_as_builtin
+from workbench.domain.text import printable
 from workbench.domain.timestamps import utc_now
 from workbench.domain.tlp import BUILTIN_MARKING_DEFINITIONS, Tlp
 from workbench.services import keys, markings
@@ -37,6 +38,7 @@ from workbench.services.importing.limits import DEFAULT_LIMITS
 from workbench.services.importing.reader import SHAPE_BUNDLE, SHAPE_BUNDLE_20, SHAPE_ENVELOPE, StixReader
 from workbench.storage import exchange as rows
 from workbench.storage.database import Connection
+from workbench.storage.meta import get_meta
 
 #: How far in the future a package's ``created`` may lie (clocks of isolated machines drift).
 CLOCK_TOLERANCE = timedelta(minutes=10)
@@ -157,13 +159,15 @@ def check_quarantined(
     now: datetime | None = None,
     check_channel: bool = True,
     check_content: bool = True,
+    accept_jump: bool = False,
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
 ) -> Checked:
     """Steps 2 to 6 on the quarantined copy; see the module docstring.
 
     ``check_content=False`` stops after step 5 (authentic and intact): the exporter's read-back of a bundle it
-    has just planned and written itself.
+    has just planned and written itself. ``accept_jump`` lets a sequence jump beyond the partner's bound through
+    (the analyst's explicit choice); replay and rollback are refused all the same.
     """
     now = now or utc_now()
     warnings: list[str] = []
@@ -189,15 +193,19 @@ def check_quarantined(
         addressed_to_us = any(party.key_id in own for party in manifest.recipients)
         if not addressed_to_us:
             names = ", ".join(party.name for party in manifest.recipients)[:120]
-            raise VerificationFailed(f"the package is addressed to {names}, not to this workspace's keys")
-    check_times(manifest.created_at, manifest.expires_at, now, signer, "package")
+            raise VerificationFailed(f"the package is addressed to {printable(names)}, not to this workspace's keys")
+    readmitted = conn is not None and rows.is_readmitted(conn, manifest.package_id, signer.key_id)
+    check_times(manifest.created_at, manifest.expires_at, now, signer, "package", readmitted=readmitted)
+    if signer.partner is not None:
+        warnings.extend(check_producer(conn, signer.partner, manifest))
+        check_lifetime(signer.partner, manifest.created_at, manifest.expires_at, "package")
     if signer.partner is not None and manifest.ceiling > signer.partner.tlp_accept:
         raise VerificationFailed(
             f"the package's ceiling {manifest.ceiling.label} is above what {signer.partner.name} may send us "
             f"({signer.partner.tlp_accept.label})"
         )
     if conn is not None and signer.partner is not None and check_channel:
-        warnings.extend(check_sequence(conn, signer.partner, manifest))
+        warnings.extend(check_sequence(conn, signer.partner, manifest, accept_jump=accept_jump))
     # 5. files present == files declared, sizes and hashes
     check_files(box, manifest)
     # 6. the bundle, with limits, against the ceilings
@@ -247,6 +255,16 @@ def check_signature(document: bytes, signature: bytes, trusted: list[TrustedKey]
     for candidate in trusted:
         if keys.verify_signature(candidate.public_der, document, signature):
             return candidate
+    try:
+        parse_canonical(document, f"the {what}")
+    except InvalidInput as exc:
+        if "canonical form" in str(exc):
+            # The signature covers the exact bytes: a reformatted document (a newline added, keys reordered) can
+            # only fail it, whoever signed the original. Name that cause rather than an unknown key.
+            raise VerificationFailed(
+                f"the {what} is not in canonical form (RFC 8785), so its signature cannot verify: it was reformatted"
+                " or changed after signing"
+            ) from None
     claimed = _claimed_key(document)
     if claimed is not None and any(candidate.key_id == claimed for candidate in trusted):
         raise VerificationFailed(
@@ -269,8 +287,24 @@ def _claimed_key(document: bytes) -> str | None:
     return claimed if isinstance(claimed, str) else None
 
 
-def check_times(created: datetime, expires: datetime | None, now: datetime, signer: TrustedKey, what: str) -> None:
-    """Refuse an expired document, one created in the future, or one created outside the key's validity."""
+def check_times(
+    created: datetime,
+    expires: datetime | None,
+    now: datetime,
+    signer: TrustedKey,
+    what: str,
+    *,
+    readmitted: bool = False,
+) -> None:
+    """Refuse an expired document, one created in the future, one created outside the key's validity, and any
+    document signed by a revoked key: a stolen key can claim any ``created``, so the revocation holds for every
+    document unless the analyst re-admitted this one (``readmitted``)."""
+    if signer.pinned is not None and signer.pinned.revoked_at is not None and not readmitted:
+        raise VerificationFailed(
+            f"the signing key was revoked as of {signer.pinned.revoked_at}; whatever date the {what} claims "
+            f"({created:%Y-%m-%d %H:%M} UTC), nothing it signed is accepted unless re-admitted by its id"
+            " (workbench keys readmit)"
+        )
     if expires is not None and now >= expires:
         raise VerificationFailed(f"the {what} expired on {expires:%Y-%m-%d %H:%M} UTC")
     if created > now + CLOCK_TOLERANCE:
@@ -278,19 +312,72 @@ def check_times(created: datetime, expires: datetime | None, now: datetime, sign
             f"the {what} was created in the future ({created:%Y-%m-%d %H:%M} UTC); check this machine's clock"
         )
     if signer.pinned is not None:
-        problem = signer.pinned.problem_at(created)
+        problem = signer.pinned.problem_at(created, revocation=not readmitted)
         if problem is not None:
             raise VerificationFailed(f"the {what} was created on {created:%Y-%m-%d %H:%M} UTC but {problem}")
 
 
-def check_sequence(conn: Connection, partner: partners.Partner, manifest: Manifest) -> list[str]:
-    """Replay and rollback are refused; a gap or a fork in the chain is a warning."""
+def check_producer(conn: Connection | None, partner: partners.Partner, manifest: Manifest) -> list[str]:
+    """The manifest's producer against what was pinned for the key: the identity must match (refused otherwise),
+    a name other than the pinned one is a warning (the pinned name is the one shown first)."""
+    claimed = manifest.producer.identity_ref
+    own = get_meta(conn, "identity_ref") if conn is not None else None
+    if claimed is not None and claimed == own:
+        raise VerificationFailed(
+            f"the manifest claims this workspace's own identity as its producer; {partner.name}'s key cannot speak "
+            "for us"
+        )
+    warnings = []
+    if partner.identity_ref is None:
+        warnings.append(
+            f"no STIX identity is pinned for {partner.name}: its packages may add objects but version none that "
+            "is already stored (pin it with: workbench keys trust --identity)"
+        )
+    elif claimed != partner.identity_ref:
+        raise VerificationFailed(
+            f"the manifest names the producer identity {printable(str(claimed))[:80]}, but the key is pinned for "
+            f"{partner.name}, identity {partner.identity_ref}"
+        )
+    if _folded(manifest.producer.name) != _folded(partner.name):
+        warnings.append(
+            f"the producer calls itself {printable(manifest.producer.name)!r}; its key is pinned for {partner.name}"
+        )
+    return warnings
+
+
+def _folded(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def check_lifetime(partner: partners.Partner, created: datetime, expires: datetime, what: str) -> None:
+    """Refuse a document that claims to stay valid longer than the partner's bound."""
+    lifetime = expires - created
+    if lifetime > timedelta(days=partner.max_lifetime_days):
+        raise VerificationFailed(
+            f"the {what} claims to be valid for {lifetime.days:,} days, longer than the {partner.max_lifetime_days} "
+            f"allowed for {partner.name} (change it with: workbench keys trust --max-lifetime)"
+        )
+
+
+def check_sequence(
+    conn: Connection, partner: partners.Partner, manifest: Manifest, *, accept_jump: bool = False
+) -> list[str]:
+    """Replay and rollback are refused; a jump past the partner's bound is refused unless ``accept_jump``; a
+    smaller gap or a fork in the chain is a warning."""
     seen = rows.received(conn, manifest.package_id)
     if seen is not None:
         raise VerificationFailed(f"replay: package {manifest.package_id} was already imported on {seen.imported_at}")
     last = rows.channel(conn, partner.id, "in")
+    last_sequence = last.last_sequence if last is not None else 0
+    jump = manifest.sequence - last_sequence
+    if jump > partner.max_sequence_jump and not accept_jump:
+        raise VerificationFailed(
+            f"sequence jump: package {manifest.sequence:,} comes {jump:,} after the last one imported from "
+            f"{partner.name} ({last_sequence}), more than the {partner.max_sequence_jump} allowed; every later "
+            "package would have to follow it. If the partner confirms it, import it with --accept-jump"
+        )
     if last is None:
-        return []
+        return [f"sequence jump of {jump:,} accepted by the analyst"] if jump > partner.max_sequence_jump else []
     if manifest.sequence <= last.last_sequence:
         raise VerificationFailed(
             f"rollback: sequence {manifest.sequence} is not after {last.last_sequence}, the last package imported "

@@ -6,8 +6,9 @@ one), with a warning; a built-in TLP marking definition may be repeated, in its 
 level (with a warning), but never given another level; the object is checked (errors refuse it, warnings stay with
 it); its markings are judged (``domain.markings``): above the ``ceiling`` agreed for a package it is refused, and
 markings not understood are reported, once per marking, at the end; the caller's own check runs; the object is
-serialised for storage, within the limits of nesting and string length; a ``created_by_ref`` naming someone other
-than the real producer is reported.
+serialised for storage, within the limits of nesting and string length; a version dated more than
+``FUTURE_TOLERANCE`` ahead is refused (the newest version is current, so one dated 9999 would win forever); a
+``created_by_ref`` naming someone other than the real producer is reported.
 
 Marking definitions met on the way are learned by the import's judge, so that objects after them (and, at the
 end, objects before them) are judged by what they say.
@@ -18,11 +19,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from workbench.domain.errors import InvalidInput
 from workbench.domain.markings import MarkingJudge, builtin_conflict, marking_refs, written_as_builtin
 from workbench.domain.stix import with_canonical_ids
+from workbench.domain.timestamps import format_stix_timestamp, sortable_timestamp, utc_now
 from workbench.domain.tlp import BUILTIN_MARKING_DEFINITIONS, Tlp
 from workbench.services.importing.checks import ObjectChecker
 from workbench.services.importing.limits import Limits, describe_size
@@ -36,6 +39,9 @@ from workbench.storage.bulk import PreparedVersion, prepare
 logger = logging.getLogger(__name__)
 
 ObjectCheck = Callable[[dict[str, Any]], Finding | None]
+
+#: How far ahead of this machine's clock a version's ``modified`` may lie (producers' clocks and time zones drift).
+FUTURE_TOLERANCE = timedelta(days=1)
 
 _JSON_KINDS = {
     list: "an array",
@@ -77,6 +83,7 @@ class ElementProcessor:
         check_object: ObjectCheck | None,
         markings: MarkingJudge | None = None,
         ceiling: Tlp | None = None,
+        cancel: Callable[[], bool] | None = None,
     ) -> None:
         self.summary = summary
         self.source = source
@@ -84,7 +91,7 @@ class ElementProcessor:
         self.limits = limits
         self.strict = strict
         self.check_object = check_object
-        self.patterns = PatternChecker(limits)
+        self.patterns = PatternChecker(limits, cancel)
         self.checker = ObjectChecker(self.patterns)
         self.stix_like = 0  # elements that look like STIX objects at all (a type and an id)
         self.markings = markings or MarkingJudge()
@@ -93,6 +100,8 @@ class ElementProcessor:
         self.changed: set[str] = set()
         self.unclear: dict[str, _Unclear] = {}
         self.cited_with_unclear: set[str] = set()  # every marking the objects citing an unclear one cite
+        # Version keys are fixed-width sortable timestamps: one string comparison per object.
+        self.latest_version = sortable_timestamp(format_stix_timestamp(utc_now() + FUTURE_TOLERANCE)) or ""
 
     def process(self, element: Element, declared_version: str | None) -> PreparedVersion | None:
         """The version to store for this element, or None when it is refused or is a repeated built-in."""
@@ -170,6 +179,16 @@ class ElementProcessor:
             prepared = prepare(obj, version=checked.version_key, judged=True, level=level)
         except InvalidInput as exc:
             self.refuse(Finding(stix_id, None, _storage_reason(str(exc)), index))
+            return None
+        if prepared.modified > self.latest_version:
+            self.refuse(
+                Finding(
+                    stix_id,
+                    "modified" if "modified" in obj else "created",
+                    f"is dated {prepared.modified[:10]}, in the future: such a version would stay current for ever",
+                    index,
+                )
+            )
             return None
         problem = self._size_problem(obj, prepared)
         if problem:
