@@ -235,5 +235,5 @@ def test_thousands_of_indicators_split_over_pages_with_the_header_repeated() -> 
     texts = pages_text(rendered)
     table_pages = [text for text in texts if "198.51.100." in text]
     assert len(table_pages) >= 5
-    assert all("First seen" in text and "Confidence" in text for text in table_pages)
+    assert all("First / last" in text and "TLP /" in text for text in table_pages)
     assert "300 indicators" in flat("\n".join(texts))

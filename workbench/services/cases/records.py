@@ -25,7 +25,6 @@ from workbench.domain.cases.fields import with_changes
 from workbench.domain.cases.incident import IncidentDetails, StageSubmission
 from workbench.domain.deadlines import Stage
 from workbench.domain.errors import InvalidInput
-from workbench.domain.timestamps import format_stix_timestamp
 from workbench.services.cases import change_case, details_of
 from workbench.services.workspace import Workspace
 from workbench.storage.cases import CaseStore
@@ -105,6 +104,10 @@ def remove_record(ws: Workspace, ident: str, kind: RecordKind | str, uid: str, *
         record = case.find(kind, uid)
         case.records[kind].remove(record)
         case.stamps.pop(uid, None)
+        if kind is RecordKind.STAGE:
+            row = store.find(case.ref)
+            assert row is not None and row.id is not None
+            store.delete_snapshot(row.id, uid)  # what a submission entered by mistake said goes with it
         return {"removed": kind.value, "uid": uid}
 
     change_case(ws, ident, "case.record-removed", change, now=now)
@@ -118,31 +121,20 @@ def record_stage(
     *,
     reference: str | None = None,
     note: str | None = None,
+    amend: bool = False,
     now: datetime | None = None,
 ) -> StageSubmission:
-    """Record that a report stage was submitted; the version is one more than the stage's previous submissions.
+    """Record that a report stage was submitted, freezing what it said (``stages.record_submission``); the version
+    is one more than the stage's previous submissions.
 
-    Refuses a submission before the time of awareness, one in the future, and stages of exercises."""
-    stage = Stage.parse(stage)
-    data = {
-        "stage": stage.value,
-        "submitted_at": submitted_at if isinstance(submitted_at, str) else format_stix_timestamp(submitted_at),
-        "reference": reference,
-        "note": note,
-    }
-    recorded: list[StageSubmission] = []
+    Refuses a submission before the time of awareness, one in the future, a second one of the same stage at the
+    same time (unless ``amend``), and stages of exercises."""
+    from workbench.services.cases.stages import record_submission  # renders the stage: ReportLab, on first use
 
-    def change(store: CaseStore, case: Case, moment: datetime) -> dict[str, Any]:
-        check_record_fits(case, RecordKind.STAGE)
-        version = 1 + sum(1 for item in case.of(RecordKind.STAGE) if item.stage is stage)
-        submission = make_record(RecordKind.STAGE, {**data, "version": version})
-        check_new_submission(submission, moment)
-        _put(case, RecordKind.STAGE, submission, moment)
-        recorded.append(submission)
-        return {"stage": stage.value, "version": version}
-
-    change_case(ws, ident, "case.stage", change, now=now)
-    return recorded[0]
+    submission, _prepared = record_submission(
+        ws, ident, stage, submitted_at, reference=reference, note=note, amend=amend, now=now
+    )
+    return submission
 
 
 def add_records(

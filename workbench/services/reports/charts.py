@@ -56,6 +56,14 @@ TACTIC_ORDER = (
 )
 
 
+def _drawing(width: float, height: float) -> Drawing:
+    """A drawing whose initial font is ours: ReportLab's default (Helvetica) would be referenced unembedded."""
+    drawing = Drawing(width, height)
+    drawing.initialFontName = SANS
+    drawing.initialFontSize = 7
+    return drawing
+
+
 def _shorten(text: str, length: int) -> str:
     text = plain(text, limit=10_000).replace("\n", " ")
     return text if len(text) <= length else text[: length - 1] + "…"
@@ -67,7 +75,7 @@ def incidents_by_sector(counts: Sequence[tuple[str, int]], width: float) -> Draw
     for sector, count in counts:
         if count > 0:
             merged[_shorten(sector or "unspecified", 34)] += count
-    if not merged:
+    if len(merged) < 2:  # one bar compares nothing: the table says it
         return None
     ranked = merged.most_common()
     if len(ranked) > MAX_SECTORS:
@@ -76,7 +84,7 @@ def incidents_by_sector(counts: Sequence[tuple[str, int]], width: float) -> Draw
     ranked.reverse()  # the chart draws the first category at the bottom
     bar = 16
     height = len(ranked) * bar + 40
-    drawing = Drawing(width, height)
+    drawing = _drawing(width, height)
     chart = HorizontalBarChart()
     chart.x, chart.y = 150, 20
     chart.width, chart.height = width - 190, len(ranked) * bar
@@ -121,7 +129,7 @@ def indicators_by_type_over_time(indicators: Sequence[IndicatorRow], width: floa
         kind = _shorten(row.type or "unknown", 24)
         per_month[f"{moment.year:04d}-{moment.month:02d}"][kind] += 1
         types[kind] += 1
-    if not per_month:
+    if not per_month or (len(per_month) < 2 and len(types) < 2):  # one bar of one type compares nothing
         return None
     months = _month_range(min(per_month), max(per_month))[-MAX_MONTHS:]
     shown = [kind for kind, _ in types.most_common(MAX_TYPES)]
@@ -135,7 +143,7 @@ def indicators_by_type_over_time(indicators: Sequence[IndicatorRow], width: floa
         else:
             data.append([per_month[m][kind] for m in months])
     height = 200
-    drawing = Drawing(width, height)
+    drawing = _drawing(width, height)
     chart = VerticalBarChart()
     chart.x, chart.y = 40, 40
     chart.width, chart.height = width - 170, height - 70
@@ -189,18 +197,25 @@ def attack_heatmap(techniques: Sequence[TechniqueRow], width: float, max_height:
     A technique under several tactics appears in each of their columns. Columns that would run past
     ``max_height`` end with a "+N more" cell (the techniques table lists them all).
     """
-    columns: dict[str, dict[str, int]] = defaultdict(dict)
+    counted: dict[str, dict[str, int]] = defaultdict(dict)
     for row in techniques:
+        if row.observations < 1:
+            continue  # only what was observed is shaded
         for tactic in row.tactics or ("(no tactic)",):
             key = tactic.strip().lower() or "(no tactic)"
-            label = _shorten(row.technique_id or row.name, 12)
-            columns[key][label] = columns[key].get(label, 0) + max(1, row.observations)
-    if not columns:
+            name = f"{row.technique_id} {row.name}".strip()
+            counted[key][name] = counted[key].get(name, 0) + row.observations
+    if not counted:
         return None
     order = {name: index for index, name in enumerate(TACTIC_ORDER)}
-    tactics = sorted(columns, key=lambda name: (order.get(name, len(order)), name))
+    tactics = sorted(counted, key=lambda name: (order.get(name, len(order)), name))
     column_width = width / len(tactics)
     label_size = 6.0 if column_width >= 40 else 5.5 if column_width >= 30 else 4.5
+    # Each cell names its technique (id and name), cut with an ellipsis to the column's width.
+    columns: dict[str, dict[str, int]] = {
+        tactic: {_fit(name, label_size, column_width - 4): count for name, count in cells.items()}
+        for tactic, cells in counted.items()
+    }
     headers = [_column_header(name, label_size, column_width - 3) for name in tactics]
     header_lines = [lines for lines, _ in headers]
     header_height = max(len(lines) for lines in header_lines) * (label_size + 1.5) + 4
@@ -210,9 +225,15 @@ def attack_heatmap(techniques: Sequence[TechniqueRow], width: float, max_height:
     tallest = max(len(cells) for cells in columns.values())
     rows = min(tallest, rows_fit)
     height = 16 + header_height + rows * cell + legend_height
-    drawing = Drawing(width, height)
+    drawing = _drawing(width, height)
     drawing.add(
-        String(0, height - 10, "Heat map: techniques observed under each ATT&CK tactic", fontName=SANS_BOLD, fontSize=9)
+        String(
+            0,
+            height - 10,
+            "Heat map: techniques observed in this case under each ATT&CK tactic",
+            fontName=SANS_BOLD,
+            fontSize=9,
+        )
     )
     peak = max(count for cells in columns.values() for count in cells.values())
     top = height - 16 - header_height
@@ -246,6 +267,15 @@ def attack_heatmap(techniques: Sequence[TechniqueRow], width: float, max_height:
             drawing.add(String(x + 2, y + 3, f"+{len(ranked) - len(shown)} more", fontName=SANS, fontSize=label_size))
     _heat_legend(drawing, peak, 4)
     return drawing
+
+
+def _fit(text: str, size: float, width: float) -> str:
+    text = plain(text, limit=200).replace("\n", " ")
+    if stringWidth(text, SANS, size) <= width:
+        return text
+    while text and stringWidth(text + "…", SANS, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def _column_header(tactic: str, size: float, width: float) -> tuple[list[str], float]:

@@ -13,6 +13,7 @@ not measure every cell again at each page break (a 5,000-row table builds severa
 from __future__ import annotations
 
 import logging
+import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,8 +26,10 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    ActionFlowable,
     BaseDocTemplate,
     CondPageBreak,
     Flowable,
@@ -34,6 +37,7 @@ from reportlab.platypus import (
     KeepTogether,
     ListFlowable,
     ListItem,
+    PageBreak,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -43,7 +47,7 @@ from reportlab.platypus import (
 
 from workbench.domain.tlp import Tlp
 from workbench.services.reports.fonts import MONO, SANS, SANS_BOLD, register_fonts
-from workbench.services.reports.text import MAX_CELL_CHARS, markup, plain, wrap_cell
+from workbench.services.reports.text import MAX_CELL_CHARS, break_word, markup, plain, wrap_cell
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +89,7 @@ class PageChrome:
     final: bool
     running_title: str
     generated_at: datetime
+    kind: str = "report"
 
 
 class Styles:
@@ -122,10 +127,15 @@ class Styles:
 # -- page furniture ----------------------------------------------------------------------------------------------
 
 
+def label_width(tlp: Tlp, size: float = LABEL_SIZE) -> float:
+    """The width of the TLP label's black box, drawn by ``draw_label``."""
+    return stringWidth(tlp.label, SANS_BOLD, size) + 2 * size * 0.35
+
+
 def draw_label(canvas: Canvas, tlp: Tlp, right: float, baseline: float, size: float = LABEL_SIZE) -> None:
     """The TLP label as TLP 2.0 prints it: capitals, no spaces, coloured text on a black box, right-aligned."""
     text = tlp.label
-    width = canvas.stringWidth(text, SANS_BOLD, size)
+    width = label_width(tlp, size) - 2 * size * 0.35
     pad = size * 0.35
     canvas.saveState()
     canvas.setFillColor(colors.black)
@@ -136,16 +146,42 @@ def draw_label(canvas: Canvas, tlp: Tlp, right: float, baseline: float, size: fl
     canvas.restoreState()
 
 
+#: Space kept between the running title and the TLP label at the top of each page.
+TITLE_GAP = 6 * mm
+RUNNING_TITLE_SIZE = 8
+
+
+def fit_text(text: str, font: str, size: float, width: float) -> str:
+    """``text`` on one line of at most ``width`` points: cut at a word with an ellipsis when it is longer."""
+    line = " ".join(plain(text, limit=2_000).split())
+    if stringWidth(line, font, size) <= width:
+        return line
+    words = line.split(" ")
+    while len(words) > 1 and stringWidth(" ".join(words) + " …", font, size) > width:
+        words.pop()
+    cut = " ".join(words)
+    while cut and stringWidth(cut + " …", font, size) > width:  # one word longer than the space: cut inside it
+        cut = cut[:-1]
+    return f"{cut} …" if cut else "…"
+
+
+def running_title_box(chrome: PageChrome) -> tuple[float, float]:
+    """Left and right ends of the space the running title may use: the top label's box begins after it."""
+    right = PAGE_SIZE[0] - MARGIN_X - label_width(chrome.tlp) - TITLE_GAP
+    return MARGIN_X, right
+
+
 def _draw_page(canvas: Canvas, chrome: PageChrome) -> None:
-    """Header and footer drawn when a page begins: labels, running title, report id."""
+    """Header and footer drawn when a page begins: labels, running title (never under the label), report id."""
     width, height = PAGE_SIZE
     right = width - MARGIN_X
     draw_label(canvas, chrome.tlp, right, height - 13 * mm)
     draw_label(canvas, chrome.tlp, right, 8 * mm)
     canvas.saveState()
-    canvas.setFont(SANS, 8)
+    canvas.setFont(SANS, RUNNING_TITLE_SIZE)
     canvas.setFillColor(colors.HexColor("#555555"))
-    canvas.drawString(MARGIN_X, height - 13 * mm, plain(chrome.running_title, limit=90))
+    left, end = running_title_box(chrome)
+    canvas.drawString(left, height - 13 * mm, fit_text(chrome.running_title, SANS, RUNNING_TITLE_SIZE, end - left))
     canvas.drawString(MARGIN_X, 8 * mm, f"Report {chrome.report_id}")
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.4)
@@ -179,10 +215,6 @@ def canvas_class(chrome: PageChrome, counter: dict[str, int]) -> type[Canvas]:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
-            self.setTitle(plain(chrome.running_title, limit=200))
-            self.setAuthor("workbench")
-            self.setSubject(f"{chrome.tlp.label} report {chrome.report_id}")
-            self.setCreator("workbench")
 
         def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
@@ -213,12 +245,18 @@ class ReportDocTemplate(BaseDocTemplate):
             rightMargin=MARGIN_X,
             topMargin=MARGIN_TOP,
             bottomMargin=MARGIN_BOTTOM,
-            title=plain(chrome.running_title),
+            title=f"{plain(chrome.running_title, limit=200)} ({chrome.report_id}, {chrome.tlp.label})",
+            subject=f"{chrome.kind} report {chrome.report_id}, marked {chrome.tlp.label}",
+            keywords=[chrome.report_id, chrome.tlp.label, chrome.kind, "FINAL" if chrome.final else "DRAFT"],
             author="workbench",
             creator="workbench",
             invariant=1,
+            # Every page's preamble names the initial font: ours, so that no unembedded Helvetica is referenced.
+            initialFontName=SANS,
         )
         self.chrome = chrome
+        #: (page, flowable class name, heading level or 0) of every flowable placed: what layout checks read.
+        self.placed: list[tuple[int, str, int]] = []
         frame = Frame(
             MARGIN_X,
             MARGIN_BOTTOM,
@@ -244,16 +282,31 @@ class ReportDocTemplate(BaseDocTemplate):
             ]
         )
 
+    def afterFlowable(self, flowable: Flowable) -> None:
+        if not isinstance(flowable, (Spacer, CondPageBreak, PageBreak, ActionFlowable)):
+            self.placed.append((self.page, type(flowable).__name__, getattr(flowable, "level", 0)))
+
 
 # -- building blocks ---------------------------------------------------------------------------------------------
 
 
+#: Room a heading needs below it (its own lines and a few of what follows), or it starts on the next page: no
+#: heading stands alone at the foot of a page.
+HEADING_ROOM = {1: 90.0, 2: 64.0}
+
+
 def heading(styles: Styles, text: str, level: int = 1) -> list[Flowable]:
-    """A section title; level 1 starts on a fresh page area when little room is left."""
+    """A section title, moved to the next page when too little room is left for it and the start of its section."""
     style = styles.h1 if level == 1 else styles.h2
-    flow: list[Flowable] = [CondPageBreak(70 if level == 1 else 50)] if level == 1 else []
-    flow.append(Paragraph(markup(text), style))
-    return flow
+    return [CondPageBreak(HEADING_ROOM[1 if level == 1 else 2]), Heading(markup(text), style, level)]
+
+
+class Heading(Paragraph):
+    """A section title (a paragraph that says it is one, so that layout checks can find headings)."""
+
+    def __init__(self, text: str, style: ParagraphStyle, level: int) -> None:
+        super().__init__(text, style)
+        self.level = level
 
 
 def paragraph(
@@ -290,6 +343,7 @@ def key_values(styles: Styles, rows: Sequence[tuple[str, object]], *, label_widt
     table.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (-1, -1), SANS, CELL_SIZE),  # the cell default (Helvetica) would not be embedded
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
                 ("BACKGROUND", (0, 0), (0, -1), STRIPE),
@@ -303,12 +357,82 @@ def key_values(styles: Styles, rows: Sequence[tuple[str, object]], *, label_widt
 
 @dataclass(frozen=True)
 class Column:
-    """A column of a data table: its title, its share of the frame width, and whether values are monospaced."""
+    """A column of a data table: its title, its weight when the frame's width is shared out, and its font.
+
+    Widths come from the content (see ``column_widths``): each column gets at least its longest word, the rest of
+    the frame goes where text is long, weighted by ``share``. ``width`` fixes a column's width in points instead.
+    ``spill`` (one column at most) prints a value that does not fit the column on one line on a line of its own
+    below the row, across the whole table: indicator values are never broken inside a token.
+    """
 
     title: str
     share: float
     mono: bool = False
     limit: int = MAX_CELL_CHARS
+    width: float | None = None
+    spill: bool = False
+    size: float = CELL_SIZE
+
+
+#: The widest a column's longest word may make it; longer words are broken between characters.
+MAX_WORD_SHARE = 0.42
+#: How much of each cell is measured to share the width out (a 600-character note says no more than its start).
+_MEASURED_CHARS = 240
+SPILL_NOTE = "(value on the next line)"
+
+
+def column_widths(
+    columns: Sequence[Column], rows: Sequence[Sequence[object]], total: float = FRAME_WIDTH
+) -> list[float]:
+    """Widths that add up to ``total``: every column at least as wide as its longest word (so that words are not
+    broken in the middle), the space left shared in proportion to how much text each column holds beyond that.
+
+    A column with a fixed ``width`` keeps it; a spilling column is only as wide as its title and its short values.
+    """
+    pad = 2 * CELL_PAD + 0.5
+    least: list[float] = []
+    natural: list[float] = []
+    for index, column in enumerate(columns):
+        font = MONO if column.mono else SANS
+        words = plain(column.title).split() or [""]
+        narrow = max(stringWidth(word, SANS_BOLD, CELL_SIZE) for word in words)
+        wide = stringWidth(plain(column.title), SANS_BOLD, CELL_SIZE)
+        for row in rows:
+            text = plain(row[index], limit=_MEASURED_CHARS)
+            if not text:
+                continue
+            for line in text.split("\n"):
+                width = stringWidth(line, font, column.size)
+                wide = max(wide, width)
+                if width > narrow and not column.spill:
+                    narrow = max(narrow, max(stringWidth(word, font, column.size) for word in line.split() or [""]))
+        least.append(min(narrow, total * MAX_WORD_SHARE) + pad)
+        natural.append(max(wide + pad, least[-1]))
+    fixed = {index: column.width for index, column in enumerate(columns) if column.width is not None}
+    free = total - sum(fixed.values())
+    flexible = [index for index in range(len(columns)) if index not in fixed]
+    floor = sum(least[index] for index in flexible)
+    widths = [0.0] * len(columns)
+    for index, width in fixed.items():
+        widths[index] = width
+    if floor >= free:  # not even the longest words fit: shrink in proportion (words break)
+        for index in flexible:
+            widths[index] = least[index] * free / floor
+        return widths
+    wanted = {index: (natural[index] - least[index]) * columns[index].share for index in flexible}
+    spare = free - floor
+    weight = sum(wanted.values())
+    if weight <= 0 or sum(natural[index] for index in flexible) <= free:
+        # Everything fits on one line: give the rest to the columns by their share.
+        extra = {index: max(natural[index], least[index]) for index in flexible}
+        spare = free - sum(extra.values())
+        shares = sum(columns[index].share for index in flexible) or 1
+        for index in flexible:
+            widths[index] = extra[index] + spare * columns[index].share / shares
+        return widths
+    for index in flexible:
+        widths[index] = least[index] + spare * wanted[index] / weight
+    return widths
 
 
 def data_table(
@@ -317,47 +441,91 @@ def data_table(
     """A table of untrusted plain-text rows, header repeated on every page, fast for thousands of rows."""
     if not rows:
         return Paragraph(markup(empty), (styles or Styles()).note)
-    total = sum(column.share for column in columns)
-    widths = [FRAME_WIDTH * column.share / total for column in columns]
+    widths = column_widths(columns, rows)
     header = [column.title for column in columns]
     header_lines = max(
         len(wrap_cell(title, SANS_BOLD, CELL_SIZE, width - 2 * CELL_PAD))
         for title, width in zip(header, widths, strict=True)
     )
-    data: list[list[str]] = [
-        ["\n".join(wrap_cell(t, SANS_BOLD, CELL_SIZE, w - 2 * CELL_PAD)) for t, w in zip(header, widths, strict=True)]
+    head: list[str] = [
+        "\n".join(wrap_cell(t, SANS_BOLD, CELL_SIZE, w - 2 * CELL_PAD)) for t, w in zip(header, widths, strict=True)
     ]
-    heights = [header_lines * CELL_LEADING + 2 * CELL_PAD + 1]
     fonts = [MONO if column.mono else SANS for column in columns]
+    spill = next((index for index, column in enumerate(columns) if column.spill), None)
+    data: list[list[str]] = []
+    heights: list[float] = []
+    spilled: list[bool] = []
     for row in rows:
         cells: list[str] = []
         lines_in_row = 1
-        for value, width, font, column in zip(row, widths, fonts, columns, strict=True):
-            lines = wrap_cell(value, font, CELL_SIZE, width - 2 * CELL_PAD, limit=column.limit)
+        below: list[str] = []
+        for index, (value, width, font, column) in enumerate(zip(row, widths, fonts, columns, strict=True)):
+            if index == spill:
+                text = plain(value, limit=column.limit)
+                if "\n" not in text and stringWidth(text, font, column.size) <= width - 2 * CELL_PAD:
+                    cells.append(text)
+                    continue
+                below = wrap_value(text, font, column.size, sum(widths) - 2 * CELL_PAD)
+                cells.append(SPILL_NOTE)
+                continue
+            lines = wrap_cell(value, font, column.size, width - 2 * CELL_PAD, limit=column.limit)
             if len(lines) > MAX_CELL_LINES:
                 lines = [*lines[: MAX_CELL_LINES - 1], "… (cut short)"]
             lines_in_row = max(lines_in_row, len(lines))
             cells.append("\n".join(lines))
         data.append(cells)
         heights.append(lines_in_row * CELL_LEADING + 2 * CELL_PAD + 1)
+        spilled.append(False)
+        if below:
+            data.append(["\n".join(below[:MAX_CELL_LINES]), *([""] * (len(columns) - 1))])
+            heights.append(min(len(below), MAX_CELL_LINES) * CELL_LEADING + 2 * CELL_PAD + 1)
+            spilled.append(True)
     commands: list[tuple[Any, ...]] = [
         ("FONT", (0, 0), (-1, -1), SANS, CELL_SIZE, CELL_LEADING),
         ("FONT", (0, 0), (-1, 0), SANS_BOLD, CELL_SIZE, CELL_LEADING),
         ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
         ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
         ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
         ("TOPPADDING", (0, 0), (-1, -1), CELL_PAD),
         ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PAD),
     ]
     commands.extend(
-        ("FONT", (index, 1), (index, -1), MONO, CELL_SIZE, CELL_LEADING)
+        ("FONT", (index, 1), (index, -1), MONO, column.size, CELL_LEADING)
         for index, column in enumerate(columns)
         if column.mono
     )
-    return PagedTable(data[0], heights[0], data[1:], heights[1:], widths, commands)
+    spill_size = columns[spill].size if spill is not None else CELL_SIZE
+    return PagedTable(
+        head, header_lines * CELL_LEADING + 2 * CELL_PAD + 1, data, heights, widths, commands, spilled, spill_size
+    )
+
+
+def wrap_value(text: str, font: str, size: float, width: float) -> list[str]:
+    """A value (an indicator, a URL) in lines of at most ``width``, broken only after a separator (``/ ? & = ;``,
+    a space) so that no host name, hash or token is split; a token wider than a whole line is the one exception."""
+    if stringWidth(text, font, size) <= width:
+        return [text]
+    pieces = _VALUE_PIECES.findall(text)
+    lines: list[str] = []
+    current = ""
+    for piece in pieces:
+        if current and stringWidth(current + piece, font, size) > width:
+            lines.append(current)
+            current = ""
+        if stringWidth(piece, font, size) > width:
+            broken = break_word(piece, font, size, width)
+            lines.extend(broken[:-1])
+            current = broken[-1]
+        else:
+            current += piece
+    if current:
+        lines.append(current)
+    return lines
+
+
+_VALUE_PIECES = re.compile(r"[^/?&=;,\s]+[/?&=;,\s]*|[/?&=;,\s]+")
 
 
 class PagedTable(Flowable):
@@ -366,7 +534,8 @@ class PagedTable(Flowable):
     ReportLab's ``Table.split`` rebuilds and re-measures the whole remainder at every page break, which makes a
     5,000-row table quadratic. Here the heights are known in advance, so each split takes the rows that fit
     (a bisection over cumulative heights) and hands the rest on; only the rows of one page become a ``Table``.
-    The header row is repeated on every page; stripes continue across pages.
+    The header row is repeated on every page; stripes continue across pages. A spilled row (a long value on a
+    line of its own, across the table) stays on the page of the row it belongs to and shares its stripe.
     """
 
     def __init__(
@@ -377,12 +546,16 @@ class PagedTable(Flowable):
         heights: list[float],
         widths: list[float],
         commands: list[tuple[Any, ...]],
-        first_row: int = 0,
+        spilled: list[bool] | None = None,
+        spill_size: float = CELL_SIZE,
+        first_group: int = 0,
     ) -> None:
         super().__init__()
+        self.spill_size = spill_size
         self.header, self.header_height = header, header_height
         self.rows, self.heights, self.widths, self.commands = rows, heights, widths, commands
-        self.first_row = first_row
+        self.spilled = spilled if spilled is not None else [False] * len(rows)
+        self.first_group = first_group
         self._cumulative = list(accumulate(heights))
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
@@ -392,12 +565,15 @@ class PagedTable(Flowable):
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
         fitting = bisect_right(self._cumulative, available_height - self.header_height)
+        while 0 < fitting < len(self.rows) and self.spilled[fitting]:
+            fitting -= 1  # a long value stays with its row
         if fitting == 0:
             if available_height < FRAME_HEIGHT * 0.9:
                 return []  # start on the next page
-            fitting = 1  # a row taller than a page (cannot happen with capped cells): place it anyway
+            fitting = 1 + (1 if len(self.rows) > 1 and self.spilled[1] else 0)  # taller than a page: place it anyway
         if fitting >= len(self.rows):
-            return [self._table(self.rows, self.heights, self.first_row)]
+            return [self._table(self.rows, self.heights, self.spilled, self.first_group)]
+        groups = sum(1 for flag in self.spilled[:fitting] if not flag)
         rest = PagedTable(
             self.header,
             self.header_height,
@@ -405,17 +581,21 @@ class PagedTable(Flowable):
             self.heights[fitting:],
             self.widths,
             self.commands,
-            self.first_row + fitting,
+            self.spilled[fitting:],
+            self.spill_size,
+            self.first_group + groups,
         )
-        return [self._table(self.rows[:fitting], self.heights[:fitting], self.first_row), rest]
+        return [
+            self._table(self.rows[:fitting], self.heights[:fitting], self.spilled[:fitting], self.first_group),
+            rest,
+        ]
 
     def draw(self) -> None:
-        table = self._table(self.rows, self.heights, self.first_row)
+        table = self._table(self.rows, self.heights, self.spilled, self.first_group)
         table.wrapOn(self.canv, self.width, self.height)
         table.drawOn(self.canv, 0, 0)
 
-    def _table(self, rows: list[list[str]], heights: list[float], first_row: int) -> Table:
-        stripes = [colors.white, STRIPE] if first_row % 2 == 0 else [STRIPE, colors.white]
+    def _table(self, rows: list[list[str]], heights: list[float], spilled: list[bool], first_group: int) -> Table:
         table = Table(
             [self.header, *rows],
             colWidths=self.widths,
@@ -423,7 +603,22 @@ class PagedTable(Flowable):
             repeatRows=1,
             hAlign="LEFT",
         )
-        table.setStyle(TableStyle([*self.commands, ("ROWBACKGROUNDS", (0, 1), (-1, -1), stripes)]))
+        commands = list(self.commands)
+        group = first_group - 1
+        for number, flag in enumerate(spilled, start=1):
+            if flag:
+                commands += [
+                    ("SPAN", (0, number), (-1, number)),
+                    ("FONT", (0, number), (-1, number), MONO, self.spill_size, CELL_LEADING),
+                ]
+            else:
+                group += 1
+                if number > 1:
+                    commands.append(("LINEABOVE", (0, number), (-1, number), 0.25, RULE))
+            if group % 2:
+                commands.append(("BACKGROUND", (0, number), (-1, number), STRIPE))
+        commands.append(("LINEBELOW", (0, len(rows)), (-1, len(rows)), 0.25, RULE))
+        table.setStyle(TableStyle(commands))
         return table
 
 

@@ -5,8 +5,11 @@ The organisations, people and addresses are invented; IP addresses and domains a
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import orjson
 
 from workbench.domain.cases.case import (
     RecordKind,
@@ -14,8 +17,11 @@ from workbench.domain.cases.case import (
     make_incident_details,
     make_record,
 )
+from workbench.domain.cases.fields import with_changes
+from workbench.domain.deadlines import Stage
 from workbench.domain.timestamps import format_stix_timestamp
 from workbench.domain.tlp import Tlp
+from workbench.services.reports import stage as documents
 from workbench.services.reports.model import (
     BriefingInput,
     ExerciseReportInput,
@@ -24,7 +30,9 @@ from workbench.services.reports.model import (
     KeyJudgement,
     LinkedObjectRow,
     SectorImpact,
+    SentStage,
     SourceRow,
+    StageDocument,
     TechniqueRow,
     ThreatActorRow,
 )
@@ -90,7 +98,51 @@ def _records(kind: RecordKind, items: list[dict[str, Any]]) -> list[Any]:
 
 def incident() -> IncidentReportInput:
     """An energy operator's ransomware incident: early warning met, notification 3 h late, an intermediate report
-    sent, the final report still ahead; NIS2 and CIRCIA-style regimes."""
+    sent, the final report still ahead; NIS2 and CIRCIA-style regimes. Each stage sent has its snapshot; the impact
+    severity was assessed green when the notification went out and is yellow now."""
+    report = _incident_input()
+    with_stages(report, {Stage.NOTIFICATION: {"impact_severity": "green"}})
+    return report
+
+
+def with_stages(report: IncidentReportInput, then: dict[Stage, dict[str, Any]] | None = None) -> None:
+    """Fill ``drafts`` and ``sent`` as the case adapter does: each stage as it would be sent now, and each stage
+    submitted as it was sent, where ``then`` gives the fields that were different at the time."""
+    then = then or {}
+    for stage in Stage:
+        report.drafts[stage] = _stage_document(report, report.details, stage)
+    for sequence, item in enumerate(sorted(report.submissions, key=lambda entry: entry.submitted_at), start=1):
+        details = report.details
+        if item.stage in then:
+            details = with_changes(details, then[item.stage], "an incident")
+        sent = documents.as_sent(
+            _stage_document(report, details, item.stage),
+            sequence=sequence,
+            version=item.version or 1,
+            submitted_at=item.submitted_at,
+        )
+        digest = hashlib.sha256(orjson.dumps(documents.to_json(sent))).hexdigest()
+        report.sent[item.stage] = SentStage(
+            sent, f"RPT-2026-{sequence:04d}", digest, documents.changes(sent, report.drafts[item.stage])
+        )
+
+
+def _stage_document(report: IncidentReportInput, details: Any, which: Stage) -> StageDocument:
+    return StageDocument(
+        stage=which,
+        case_ref=report.case_ref,
+        title=report.title,
+        tlp=report.tlp,
+        originator=report.originator,
+        header=documents.header_rows(details),
+        fields=documents.declared_fields(details, which, report.summary),
+        indicators=report.indicators,
+        assets=report.assets,
+        techniques=report.techniques,
+    )
+
+
+def _incident_input() -> IncidentReportInput:
     stamp = format_stix_timestamp
     return IncidentReportInput(
         title="Ransomware at the billing systems of Nordwind Energie",

@@ -83,11 +83,11 @@ def wrap_cell(value: object, font: str, size: float, width: float, *, limit: int
             if stringWidth(line, font, size) <= width:
                 lines.append(line)
             else:
-                lines.extend(_break_word(line, font, size, width))
+                lines.extend(break_word(line, font, size, width))
     return lines or [""]
 
 
-def _break_word(line: str, font: str, size: float, width: float) -> list[str]:
+def break_word(line: str, font: str, size: float, width: float) -> list[str]:
     """Break a line that has no space to break at into the longest pieces that fit (at least one character each)."""
     pieces: list[str] = []
     start = 0
@@ -103,3 +103,57 @@ def _break_word(line: str, font: str, size: float, width: float) -> list[str]:
         pieces.append(line[start:low])
         start = low
     return pieces
+
+
+# A sentence ends with . ! or ? followed by a space (or the end), not inside "e.g. " or a version "v1.2".
+_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)[.!?](?=\s|$)")
+
+
+def excerpt(value: object, limit: int) -> tuple[str, bool]:
+    """At most ``limit`` characters of the text, cut at the end of its last whole sentence (else at a word), and
+    whether anything was cut. Line breaks become spaces: an excerpt is one paragraph."""
+    text = " ".join(clean(value).split())
+    if len(text) <= limit:
+        return text, False
+    head = text[: limit + 1]
+    ends = [match.end() for match in _SENTENCE_END.finditer(head) if match.end() <= limit]
+    if ends and ends[-1] >= limit // 3:
+        return head[: ends[-1]], True
+    cut = head[:limit].rsplit(" ", 1)[0] if " " in head[:limit] else head[:limit]
+    return cut.rstrip(",;:") + " …", True
+
+
+# ATT&CK and many feeds write descriptions in Markdown with inline HTML (<code>xp_cmdshell</code>) and
+# citations "(Citation: Dragos 2017)". A report prints the words only.
+_CITATION = re.compile(r"\s*\(Citation:[^)\n]{0,300}\)")
+_TAG = re.compile(r"</?(?:code|b|i|em|strong|br|p|sup|sub|span|a)\b[^>]{0,200}>", re.IGNORECASE)
+
+
+def readable(value: object) -> str:
+    """Descriptive text as words: Markdown rendered to plain text (links keep their words, emphasis and code marks
+    go), inline HTML tags of the common kinds and ATT&CK citations removed. Not escaping: ``markup`` still applies."""
+    if not isinstance(value, str) or not value.strip():
+        return ""
+    from markdown_it import MarkdownIt  # imported on first use: most reports print few descriptions
+
+    text = _CITATION.sub("", value)
+    tokens = MarkdownIt("commonmark").parse(text)
+    parts: list[str] = []
+    for token in tokens:
+        if token.type == "inline" and token.children is not None:
+            parts.append("".join(_inline_text(child) for child in token.children))
+        elif token.type in ("paragraph_close", "heading_close", "list_item_close"):
+            parts.append("\n")
+        elif token.type in ("fence", "code_block"):
+            parts.append(token.content.rstrip() + "\n")
+    plain_text = _TAG.sub("", "".join(parts))
+    return "\n".join(line.strip() for line in plain_text.splitlines() if line.strip())
+
+
+def _inline_text(token: object) -> str:
+    kind = getattr(token, "type", "")
+    if kind in ("text", "code_inline", "html_inline"):
+        return str(getattr(token, "content", ""))
+    if kind in ("softbreak", "hardbreak"):
+        return " "
+    return ""

@@ -1,0 +1,254 @@
+"""Report stages as documents: drafted from the case, frozen when their submission is recorded.
+
+``stage_document`` is what a stage's report says if it were sent now: the NIS2 header block, the fields the stage
+declares, and (notification, final, CIRCIA) the indicators, affected assets and observed techniques.
+``prepare_submission`` renders that document as it will be sent (final, under a new report id, stamped with the
+submission's time, sequence and version); ``record_submission`` stores the submission with a snapshot of that
+document, the report id, the time it was rendered and the PDF's SHA-256, all in one transaction. From then on the
+stage prints from its snapshot (``sent_stage``): adding a Member State to the case later does not change the
+early warning that was sent, and the dossier says what changed since.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from workbench.domain.cases.case import Case, RecordKind, check_new_submission, check_record_fits, make_record
+from workbench.domain.cases.fields import format_utc, parse_time
+from workbench.domain.cases.incident import StageSubmission
+from workbench.domain.deadlines import Stage
+from workbench.domain.errors import InvalidInput
+from workbench.domain.timestamps import format_stix_timestamp, parse_stix_timestamp, utc_now
+from workbench.domain.tlp import Tlp
+from workbench.services import cases
+from workbench.services.cases import change_case
+from workbench.services.cases.evidence import Evidence, evidence, linked
+from workbench.services.reports import RenderedReport, next_report_id, render
+from workbench.services.reports import stage as stage_document_json
+from workbench.services.reports.model import SentStage, StageDocument
+from workbench.services.workspace import Workspace
+from workbench.storage.cases import CaseStore, SnapshotRow
+
+logger = logging.getLogger(__name__)
+
+SNAPSHOT_ACTION = "case.stage"
+
+
+def report_level(case: Case, ceiling: Tlp | None) -> Tlp:
+    own = case.tlp if case.tlp is not None else cases.DEFAULT_TLP
+    if ceiling is None:
+        return own
+    if own > ceiling:
+        raise InvalidInput(
+            f"case {case.ref} is marked {own.label}, above the report's {ceiling.label}; its fields "
+            "cannot be left out: raise the report's level"
+        )
+    return ceiling
+
+
+def stage_document(
+    ws: Workspace, case: Case, stage: Stage, rows: Evidence, *, level: Tlp, defang: bool = False
+) -> StageDocument:
+    """The stage's report as the case would send it now (not yet submitted)."""
+    if case.incident is None:
+        raise InvalidInput(f"case {case.ref} is an exercise case; report stages belong to incidents")
+    return StageDocument(
+        stage=stage,
+        case_ref=case.ref,
+        title=case.title,
+        tlp=level,
+        originator=ws.org_name,
+        header=stage_document_json.header_rows(case.incident),
+        fields=stage_document_json.declared_fields(case.incident, stage, case.description),
+        indicators=rows.indicators,
+        assets=rows.assets,
+        techniques=rows.observed,
+        defang=defang,
+        indicator_objects=rows.indicator_objects,
+    )
+
+
+@dataclass(frozen=True)
+class PreparedSubmission:
+    """A stage rendered as it will be sent: what ``record_submission`` freezes when given it."""
+
+    document: StageDocument
+    rendered: RenderedReport
+    rendered_at: datetime
+
+
+def _sequence(case: Case, submitted_at: datetime, replacing: StageSubmission | None) -> int:
+    others = [item for item in case.stages if replacing is None or item.uid != replacing.uid]
+    return 1 + sum(1 for item in others if item.submitted_at <= submitted_at)
+
+
+def _same_time(case: Case, stage: Stage, submitted_at: datetime) -> StageSubmission | None:
+    return next(
+        (item for item in case.stages if item.stage is stage and item.submitted_at == submitted_at),
+        None,
+    )
+
+
+def prepare_submission(
+    ws: Workspace,
+    ident: str,
+    stage: Stage | str,
+    submitted_at: datetime | str,
+    *,
+    amend: bool = False,
+    defang: bool = True,
+    now: datetime | None = None,
+) -> PreparedSubmission:
+    """Render the stage as it would be sent at ``submitted_at``: final, stamped with its sequence number and
+    version, under the next report id. Nothing is stored (the window's Record submission dialog prints or saves
+    this before recording it)."""
+    stage = Stage.parse(stage)
+    moment = parse_time(submitted_at, "the time submitted")
+    case = cases.get_case(ws, ident)
+    check_record_fits(case, RecordKind.STAGE)
+    earlier = _same_time(case, stage, moment)
+    if amend and earlier is not None:
+        version = earlier.version or 1
+    else:
+        version = 1 + sum(1 for item in case.stages if item.stage is stage)
+    level = report_level(case, None)
+    draft = stage_document(ws, case, stage, evidence(ws, linked(ws, case, None)), level=level, defang=defang)
+    document = stage_document_json.as_sent(
+        draft, sequence=_sequence(case, moment, earlier if amend else None), version=version, submitted_at=moment
+    )
+    rendered_at = (now or utc_now()).astimezone(UTC).replace(microsecond=0)
+    rendered = render(document, report_id=next_report_id(ws), final=True, generated_at=rendered_at)
+    return PreparedSubmission(document, rendered, rendered_at)
+
+
+def record_submission(
+    ws: Workspace,
+    ident: str,
+    stage: Stage | str,
+    submitted_at: datetime | str,
+    *,
+    reference: str | None = None,
+    note: str | None = None,
+    amend: bool = False,
+    prepared: PreparedSubmission | None = None,
+    now: datetime | None = None,
+) -> tuple[StageSubmission, PreparedSubmission]:
+    """Record that a stage was submitted, with the snapshot of what it said (see the module docstring).
+
+    A second submission of the same stage at the same time is refused unless ``amend``, which replaces the first
+    (its version and snapshot). Refuses a submission before the time of awareness, one in the future, and stages of
+    exercises. ``prepared`` is the rendering the analyst printed or saved (the Record submission dialog); without
+    it the stage is rendered now."""
+    stage = Stage.parse(stage)
+    moment = parse_time(submitted_at, "the time submitted")
+    if prepared is None:
+        prepared = prepare_submission(ws, ident, stage, moment, amend=amend, now=now)
+    elif prepared.document.stage is not stage or prepared.document.submitted_at != moment:
+        raise InvalidInput("the stage printed is not the one being recorded: print it again")
+    recorded: list[StageSubmission] = []
+
+    def change(store: CaseStore, case: Case, at: datetime) -> dict[str, Any]:
+        check_record_fits(case, RecordKind.STAGE)
+        earlier = _same_time(case, stage, moment)
+        if earlier is not None and not amend:
+            raise InvalidInput(
+                f"the {stage.label.lower()} of {format_utc(moment)} is recorded already (version "
+                f"{earlier.version or 1}); to correct that record, record it again with --amend"
+            )
+        if earlier is None and amend:
+            raise InvalidInput(f"no {stage.label.lower()} is recorded at {format_utc(moment)}: nothing to amend")
+        data = {
+            "stage": stage.value,
+            "submitted_at": format_stix_timestamp(moment),
+            "version": prepared.document.version,
+            "reference": reference,
+            "note": note,
+        }
+        submission = make_record(RecordKind.STAGE, data, uid=earlier.uid if earlier is not None else None)
+        check_new_submission(submission, at)
+        records = case.records.setdefault(RecordKind.STAGE, [])
+        if earlier is not None:
+            records[records.index(earlier)] = submission
+            case.stamps[submission.uid] = (case.stamps.get(submission.uid, (at, at))[0], at)
+        else:
+            records.append(submission)
+            case.stamps[submission.uid] = (at, at)
+        row = store.find(case.ref)
+        assert row is not None and row.id is not None
+        store.put_snapshot(
+            row.id,
+            SnapshotRow(
+                submission.uid,
+                prepared.rendered.report_id,
+                format_stix_timestamp(prepared.rendered_at),
+                prepared.rendered.sha256,
+                stage_document_json.to_json(prepared.document),
+            ),
+        )
+        recorded.append(submission)
+        return {
+            "stage": stage.value,
+            "version": submission.version,
+            "amended": amend,
+            "report_id": prepared.rendered.report_id,
+            "sha256": prepared.rendered.sha256,
+        }
+
+    change_case(ws, ident, SNAPSHOT_ACTION, change, now=now)
+    logger.info("recorded a %s submission with its snapshot", stage.value)
+    return recorded[0], prepared
+
+
+@dataclass(frozen=True)
+class FrozenStage:
+    """A submitted stage's snapshot: the document as sent and how to print it again identically."""
+
+    submission: StageSubmission
+    document: StageDocument
+    report_id: str
+    rendered_at: datetime
+    pdf_sha256: str
+
+
+def frozen_stages(ws: Workspace, case: Case) -> dict[str, FrozenStage]:
+    """The case's stage snapshots by submission uid (submissions recorded without one are absent)."""
+    store = CaseStore(ws.conn)
+    row = store.find(case.ref)
+    if row is None or row.id is None:
+        return {}
+    by_uid = {item.uid: item for item in case.stages}
+    found = {}
+    for uid, snapshot in store.snapshots(row.id).items():
+        submission = by_uid.get(uid)
+        moment = parse_stix_timestamp(snapshot.rendered_at)
+        if submission is None or moment is None:
+            continue
+        document = stage_document_json.from_json(snapshot.content)
+        found[uid] = FrozenStage(submission, document, snapshot.report_id, moment, snapshot.pdf_sha256)
+    return found
+
+
+def latest_sent(
+    case: Case, frozen: dict[str, FrozenStage], stage: Stage
+) -> tuple[StageSubmission | None, FrozenStage | None]:
+    """The latest submission of ``stage`` and its snapshot (None when it has none)."""
+    own = [item for item in case.stages if item.stage is stage]
+    if not own:
+        return None, None
+    latest = own[-1]
+    return latest, frozen.get(latest.uid)
+
+
+def sent_stage(frozen: FrozenStage | None, draft: StageDocument | None) -> SentStage:
+    """A submitted stage as the dossier prints it: the snapshot and what changed since (compared with ``draft``)."""
+    if frozen is None:
+        return SentStage(None)
+    found = stage_document_json.changes(frozen.document, draft) if draft is not None else []
+    return SentStage(frozen.document, frozen.report_id, frozen.pdf_sha256, found)
+
+
+def forget_snapshot(store: CaseStore, case_id: int, uid: str) -> None:
+    store.delete_snapshot(case_id, uid)
