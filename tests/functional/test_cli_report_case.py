@@ -133,6 +133,7 @@ def test_exercise_report_of_a_case_shows_ratings_improvement_plan_and_injects(
     workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     ref = full_exercise(workspace)
+    cases.update_case(workspace, ref, status="evaluation")  # conducted: the report may be final
     case_records.add_record(
         workspace,
         ref,
@@ -203,7 +204,7 @@ def test_briefing_of_a_case_shows_its_threat_actors_and_techniques(
     assert "Sandstorm Owl" in text and "T1190" in text and "Exploit Public-Facing Application" in text
     assert "Exploited the VPN appliance's web portal" in text and "VPN appliance logs" in text
     assert "Owl will strike again within 30 days." in text and "Energy medium" in text
-    assert "203.0.113.9" in text
+    assert "203[.]0[.]113[.]9" in text  # a final report prints network values defanged
 
 
 @pytest.mark.parametrize(
