@@ -26,7 +26,7 @@ from workbench.services.cases.reports import report_from_case
 from workbench.services.importing.importer import import_file
 from workbench.services.reports.attachments import CSV_COLUMNS
 from workbench.services.reports.charts import attack_heatmap
-from workbench.services.reports.layout import FRAME_HEIGHT, FRAME_WIDTH
+from workbench.services.reports.pages import FRAME_HEIGHT, FRAME_WIDTH
 from workbench.services.workspace import Workspace
 from workbench.storage import audit
 

@@ -1,4 +1,5 @@
-"""``workbench case``: incident and exercise cases from scripts.
+"""``workbench case``: incident and exercise cases from scripts (links in ``case_links_cmd``, records in
+``case_records_cmd``).
 
 Fields are set with ``--set KEY=VALUE`` (repeatable; an empty value clears) or ``--fields FILE.json``;
 ``workbench case fields`` lists the keys and accepted values. Times are ISO 8601; without an offset they are read
@@ -8,34 +9,18 @@ in this computer's time zone, and they are shown in it (or in ``--tz ZONE``) wit
 from __future__ import annotations
 
 import argparse
-import json
-from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from workbench.cli import case_output
-from workbench.cli.case_output import plain
-from workbench.cli.common import CommandError, Output, common_options, open_from_args
-from workbench.cli.times import RELATIVE_HELP, resolve_time
+from workbench.cli import case_links_cmd, case_output, case_records_cmd
+from workbench.cli.case_input import field_values, zone
+from workbench.cli.common import Output, common_options, open_from_args
 from workbench.domain.cases.case import RECORD_KINDS, RecordKind
 from workbench.domain.cases.exercise import ExerciseOverview
-from workbench.domain.cases.fields import FieldKind, field_infos
+from workbench.domain.cases.fields import field_infos
 from workbench.domain.cases.incident import IncidentDetails
-from workbench.domain.cases.vocab import (
-    CaseKind,
-    ExerciseStatus,
-    IncidentStatus,
-    TaskStatus,
-    TimelineKind,
-)
-from workbench.domain.errors import InvalidInput
+from workbench.domain.cases.vocab import CaseKind, ExerciseStatus, IncidentStatus
 from workbench.services import cases
-from workbench.services.cases import links as case_links
-from workbench.services.cases import observed
-from workbench.services.cases import records as case_records
 from workbench.services.cases import stix as case_stix
-
-MAX_INPUT_FILE = 16 * 1024 * 1024
 
 
 def register(commands: Any) -> None:
@@ -71,98 +56,8 @@ def register(commands: Any) -> None:
     update.add_argument("--title")
     _header_options(update)
 
-    link = action(
-        "link",
-        "link objects of the library to a case, named by STIX id, ATT&CK or CVE id (T0855) or exact name",
-        run_link,
-    )
-    link.add_argument("case")
-    link.add_argument("ids", nargs="+", metavar="OBJECT", help="STIX id, ATT&CK id, CVE id or exact name")
-    link.add_argument("--unlink", action="store_true", help="remove the links instead")
-    link.add_argument(
-        "--asset",
-        action="store_true",
-        help="the objects are the victim's own affected assets (listed apart, never counted as indicators)",
-    )
-
-    observe = action(
-        "observe",
-        "record that an ATT&CK technique was observed in this incident: the procedure seen, when, from what",
-        run_observe,
-    )
-    observe.add_argument("case")
-    observe.add_argument("technique", help="ATT&CK id (T0855), exact name or STIX id of the attack pattern")
-    observe.add_argument("--procedure", required=True, help="what was seen, in this incident")
-    observe.add_argument("--at", required=True, help="when it was seen: " + RELATIVE_HELP)
-    observe.add_argument("--source", default="", help="where the observation comes from (log, sensor, report)")
-
-    unlink = action("unlink", "remove links (the objects stay in the library)", run_unlink)
-    unlink.add_argument("case")
-    unlink.add_argument("ids", nargs="+", metavar="STIX_ID")
-
-    create_object = action(
-        "object", "create STIX objects inside a case from a JSON file (one object or a list)", run_object
-    )
-    create_object.add_argument("case")
-    create_object.add_argument("--file", required=True, help="JSON with the object's own properties")
-
-    stage = action(
-        "stage", "record a report stage as submitted, freezing what it says (reprinted identically later)", run_stage
-    )
-    stage.add_argument("case")
-    stage.add_argument("stage", help="early-warning, notification, intermediate, final, progress or circia-report")
-    stage.add_argument("--at", required=True, help="when it was submitted: " + RELATIVE_HELP)
-    stage.add_argument("--reference", help="the authority's reference")
-    stage.add_argument("--note")
-    stage.add_argument(
-        "--amend", action="store_true", help="replace the submission of this stage recorded at the same time"
-    )
-    stage.add_argument("--out", metavar="FILE.pdf", help="also save the stage's PDF as recorded (what to send)")
-    stage.add_argument("--force", action="store_true", help="replace --out if it exists")
-
-    event = action("event", "add a timeline event", run_event)
-    event.add_argument("case")
-    event.add_argument("--at", required=True, help=RELATIVE_HELP)
-    event.add_argument("--title", required=True)
-    event.add_argument("--type", dest="event_type", help=_choices_help(TimelineKind))
-    event.add_argument("--description")
-
-    task = action("task", "add a task with owner and due time", run_task)
-    task.add_argument("case")
-    task.add_argument("--title", required=True)
-    task.add_argument("--owner")
-    task.add_argument("--due", help=RELATIVE_HELP)
-    task.add_argument("--status", help=_choices_help(TaskStatus))
-    task.add_argument("--description")
-
-    for kind in (
-        RecordKind.PARTICIPANT,
-        RecordKind.OBJECTIVE,
-        RecordKind.INJECT,
-        RecordKind.OBSERVATION,
-        RecordKind.IMPROVEMENT,
-    ):
-        _record_action(action, kind)
-
-    records = action(
-        "records",
-        "add records from a JSON file: overview/fields, participants, objectives, injects, "
-        "observations, improvements, events, tasks, stages",
-        run_records,
-    )
-    records.add_argument("case")
-    records.add_argument("--file", required=True)
-
-    edit = action("edit", "change fields of one record (e.g. a task done, an inject's actual time)", run_edit)
-    edit.add_argument("case")
-    edit.add_argument("record", help="record kind: " + ", ".join(kind.value for kind in RecordKind))
-    edit.add_argument("uid", help="the record's id as `case show` prints it (a unique prefix is enough)")
-    edit.add_argument("--set", dest="values", action="append", default=[], metavar="KEY=VALUE", required=True)
-
-    remove = action("remove", "remove a record entered by mistake (the audit log keeps it was removed)", run_remove)
-    remove.add_argument("case")
-    remove.add_argument("record", help="record kind: " + ", ".join(kind.value for kind in RecordKind))
-    remove.add_argument("uid", help="the record's id as `case show` prints it (a unique prefix is enough)")
+    case_links_cmd.register(action)
+    case_records_cmd.register(action)
 
     deadlines = action("deadlines", "every open incident's next due report, overdue first", run_deadlines)
     deadlines.add_argument("--overdue", action="store_true", help="only overdue reports")
@@ -182,28 +77,6 @@ def register(commands: Any) -> None:
     fields.set_defaults(handler=run_fields)
 
 
-def _choices_help(vocab: Any) -> str:
-    return "one of: " + ", ".join(member.value for member in vocab)
-
-
-def _record_action(action: Any, kind: RecordKind) -> None:
-    """``case participant|objective|inject|observation|improvement CASE --FIELD VALUE ...``: one record, its
-    options made from the record's field declarations (choices listed in --help)."""
-    sub = action(kind.value, f"add one {kind.label.lower()} (see --help for its fields)", run_one_record)
-    sub.add_argument("case")
-    sub.set_defaults(record_kind=kind.value)
-    for info in field_infos(kind.record_class):
-        flag = "--" + info.name.replace("_", "-")
-        parts = [info.label]
-        if info.vocab is not None:
-            parts.append(_choices_help(info.vocab))
-        if info.kind is FieldKind.TIME:
-            parts.append(RELATIVE_HELP)
-        if info.help:
-            parts.append(info.help)
-        sub.add_argument(flag, dest=f"field_{info.name}", required=info.required, help="; ".join(parts))
-
-
 def _header_options(parser: argparse.ArgumentParser) -> None:
     statuses = "; ".join(
         f"{kind.value}: {', '.join(status.value for status in vocab)}"
@@ -221,62 +94,6 @@ def _header_options(parser: argparse.ArgumentParser) -> None:
         help="a field value (repeatable); see 'workbench case fields'",
     )
     parser.add_argument("--fields", help="JSON file with field keys and values")
-
-
-# -- helpers ---------------------------------------------------------------------------------------------------------
-
-
-def zone(args: argparse.Namespace) -> ZoneInfo | None:
-    if not getattr(args, "tz", None):
-        return None
-    try:
-        return ZoneInfo(args.tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise CommandError(f"unknown time zone {args.tz!r}; use an IANA name such as Europe/Brussels") from None
-
-
-def read_json_file(path: str) -> Any:
-    """A JSON document from a file the analyst names; one clear line for anything unreadable."""
-    source = Path(path)
-    try:
-        if source.stat().st_size > MAX_INPUT_FILE:
-            raise InvalidInput(f"{source.name} is larger than {MAX_INPUT_FILE // 1024 // 1024} MiB")
-        return json.loads(source.read_bytes())
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {source.name}: {exc.strerror}") from None
-    except (ValueError, RecursionError) as exc:
-        raise InvalidInput(f"{source.name} is not valid JSON: {exc}") from None
-
-
-def field_values(args: argparse.Namespace) -> dict[str, Any]:
-    """``--fields FILE`` then ``--set KEY=VALUE`` (which win)."""
-    values: dict[str, Any] = {}
-    if getattr(args, "fields", None):
-        document = read_json_file(args.fields)
-        if not isinstance(document, dict):
-            raise InvalidInput(f"{Path(args.fields).name} must hold a JSON object of field keys and values")
-        values.update(document)
-    for item in args.values or []:
-        key, separator, value = item.partition("=")
-        if not separator or not key.strip():
-            raise CommandError(f"--set needs KEY=VALUE, got {item!r}")
-        values[key.strip()] = resolve_time(value) if key.strip() in TIME_KEYS else value
-    return values
-
-
-def _time_keys() -> frozenset[str]:
-    classes = [IncidentDetails, ExerciseOverview, *(kind.record_class for kind in RecordKind)]
-    return frozenset(
-        key
-        for cls in classes
-        for info in field_infos(cls)
-        if info.kind is FieldKind.TIME
-        for key in (info.name, *info.aliases)
-    )
-
-
-#: The keys of every time field: their --set values may be relative ("-40h").
-TIME_KEYS = _time_keys()
 
 
 # -- handlers --------------------------------------------------------------------------------------------------------
@@ -344,182 +161,6 @@ def run_update(args: argparse.Namespace, out: Output) -> int:
         )
     out.line(f"updated case {case.ref}")
     out.result(case_output.case_json(case, cases.case_deadlines(case)))
-    return 0
-
-
-def run_link(args: argparse.Namespace, out: Output) -> int:
-    with open_from_args(args) as ws:
-        chosen = [observed.resolve(ws, given) for given in args.ids]
-        ids = [item.id for item in chosen]
-        if args.unlink:
-            removed = case_links.unlink_objects(ws, args.case, ids)
-        else:
-            added = case_links.link_objects(ws, args.case, ids, role="asset" if args.asset else "linked")
-    for item in chosen:
-        if item.given != item.id:
-            out.line(f"  {plain(item.description)}")
-    if args.unlink:
-        out.line(f"unlinked {removed} object(s) from case {args.case}")
-        out.result({"case": args.case, "unlinked": removed, "ids": ids})
-        return 0
-    role = " as affected assets" if args.asset else ""
-    out.line(
-        f"linked {added} object(s) to case {args.case}{role}"
-        + ("" if added == len(set(ids)) else " (the others were linked already)")
-    )
-    out.result({"case": args.case, "linked": added, "ids": ids, "role": "asset" if args.asset else "linked"})
-    return 0
-
-
-def run_observe(args: argparse.Namespace, out: Output) -> int:
-    with open_from_args(args) as ws:
-        chosen, sighting = observed.observe(
-            ws, args.case, args.technique, procedure=args.procedure, at=resolve_time(args.at), source=args.source
-        )
-    out.line(f"  {plain(chosen.description)}")
-    out.line(f"recorded {chosen.name} as observed in case {args.case} ({sighting})")
-    out.result({"case": args.case, "technique": chosen.id, "sighting": sighting})
-    return 0
-
-
-def run_one_record(args: argparse.Namespace, out: Output) -> int:
-    kind = RecordKind.parse(args.record_kind)
-    data: dict[str, Any] = {}
-    for info in field_infos(kind.record_class):
-        value = getattr(args, f"field_{info.name}", None)
-        if value is not None:
-            data[info.name] = resolve_time(value) if info.kind is FieldKind.TIME else value
-    return _add(args, out, kind, data)
-
-
-def run_unlink(args: argparse.Namespace, out: Output) -> int:
-    with open_from_args(args) as ws:
-        removed = case_links.unlink_objects(ws, args.case, args.ids)
-    out.line(f"unlinked {removed} object(s) from case {args.case}")
-    out.result({"case": args.case, "unlinked": removed})
-    return 0
-
-
-def run_object(args: argparse.Namespace, out: Output) -> int:
-    document = read_json_file(args.file)
-    items = document if isinstance(document, list) else [document]
-    created = []
-    with open_from_args(args) as ws:
-        for item in items:
-            created.append(case_links.create_object(ws, args.case, item))
-    for object_id in created:
-        out.line(f"created {object_id} in case {args.case}")
-    out.result({"case": args.case, "created": created})
-    return 0
-
-
-def run_stage(args: argparse.Namespace, out: Output) -> int:
-    from workbench.services.cases.stages import record_submission  # ReportLab: only this command pays for it
-
-    if args.out and Path(args.out).exists() and not args.force:
-        raise CommandError(f"{args.out} exists already; choose another name or add --force to replace it")
-    if args.out and not args.out.lower().endswith(".pdf"):
-        raise CommandError(f"{args.out}: the file name must end in .pdf")
-    with open_from_args(args) as ws:
-        submission, prepared = record_submission(
-            ws,
-            args.case,
-            args.stage,
-            resolve_time(args.at) or "",
-            reference=args.reference,
-            note=args.note,
-            amend=args.amend,
-        )
-        case = cases.get_case(ws, args.case)
-        if args.out:
-            from workbench.services.reports import save
-
-            save(ws, prepared.rendered, args.out, source={"case": case.ref, "stage": submission.stage.value})
-    deadline = next((item for item in cases.case_deadlines(case) if item.stage is submission.stage), None)
-    verdict = ""
-    if deadline is not None and deadline.due is not None:
-        verdict = "; deadline met" if submission.submitted_at <= deadline.due else "; after the deadline"
-    out.line(
-        f"recorded {submission.stage.label.lower()} version {submission.version} for case {case.ref}, "
-        f"submitted {case_output.when(submission.submitted_at, zone(args))}{verdict}"
-    )
-    out.line(
-        f"  frozen as report {prepared.rendered.report_id}, sha256 {prepared.rendered.sha256}"
-        + (f"; saved to {args.out}" if args.out else "")
-    )
-    out.result(
-        {
-            "case": case.ref,
-            "stage": submission.stage.value,
-            "version": submission.version,
-            "uid": submission.uid,
-            "met": deadline.met if deadline is not None else None,
-            "report_id": prepared.rendered.report_id,
-            "sha256": prepared.rendered.sha256,
-        }
-    )
-    return 0
-
-
-def _add(args: argparse.Namespace, out: Output, kind: RecordKind, data: dict[str, Any]) -> int:
-    with open_from_args(args) as ws:
-        record = case_records.add_record(ws, args.case, kind, {key: value for key, value in data.items() if value})
-    out.line(f"added {kind.label.lower()} {record.uid} to case {args.case}")
-    out.result({"case": args.case, "record": kind.value, "uid": record.uid})
-    return 0
-
-
-def run_event(args: argparse.Namespace, out: Output) -> int:
-    return _add(
-        args,
-        out,
-        RecordKind.EVENT,
-        {"at": resolve_time(args.at), "title": args.title, "kind": args.event_type, "description": args.description},
-    )
-
-
-def run_task(args: argparse.Namespace, out: Output) -> int:
-    return _add(
-        args,
-        out,
-        RecordKind.TASK,
-        {
-            "title": args.title,
-            "owner": args.owner,
-            "due": resolve_time(args.due),
-            "status": args.status,
-            "description": args.description,
-        },
-    )
-
-
-def run_records(args: argparse.Namespace, out: Output) -> int:
-    document = read_json_file(args.file)
-    with open_from_args(args) as ws:
-        counts = case_records.add_records(ws, args.case, document)
-    out.line(f"case {args.case}: " + ", ".join(f"{count} {key}" for key, count in counts.items()))
-    out.result({"case": args.case, "added": counts})
-    return 0
-
-
-def run_edit(args: argparse.Namespace, out: Output) -> int:
-    changes = field_values(argparse.Namespace(fields=None, values=args.values))
-    kind = RecordKind.parse(args.record)
-    with open_from_args(args) as ws:
-        uid = cases.get_case(ws, args.case).resolve_uid(kind, args.uid)
-        record = case_records.update_record(ws, args.case, kind, uid, changes)
-    out.line(f"changed {', '.join(sorted(changes))} of {RecordKind.parse(args.record).label.lower()} {record.uid}")
-    out.result({"case": args.case, "record": RecordKind.parse(args.record).value, "uid": record.uid})
-    return 0
-
-
-def run_remove(args: argparse.Namespace, out: Output) -> int:
-    kind = RecordKind.parse(args.record)
-    with open_from_args(args) as ws:
-        uid = cases.get_case(ws, args.case).resolve_uid(kind, args.uid)
-        case_records.remove_record(ws, args.case, kind, uid)
-    out.line(f"removed {kind.label.lower()} {uid} from case {args.case}")
-    out.result({"case": args.case, "removed": uid})
     return 0
 
 

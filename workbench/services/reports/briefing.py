@@ -11,19 +11,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph
 
 from workbench.services.reports import charts, sections
-from workbench.services.reports.layout import (
-    FRAME_WIDTH,
-    Column,
-    PageChrome,
-    Styles,
-    bullets,
-    data_table,
-    gap,
-    heading,
-    key_values,
-    utc,
-)
+from workbench.services.reports.layout import Styles, bullets, gap, heading, key_values, utc
 from workbench.services.reports.model import BriefingInput
+from workbench.services.reports.pages import FRAME_WIDTH, PageChrome
+from workbench.services.reports.tables import Column, data_table
 from workbench.services.reports.text import markup
 from workbench.services.reports.vocabulary import Credibility, Likelihood, Reliability
 

@@ -15,22 +15,11 @@ from reportlab.platypus import Flowable, Paragraph
 from workbench.domain.cases.exercise import ImprovementItem, Inject, Objective, Observation, Participant
 from workbench.domain.cases.vocab import ObservationKind, ParticipantRole, Rating
 from workbench.services.reports import sections
-from workbench.services.reports.layout import (
-    Column,
-    PageChrome,
-    Styles,
-    bullets,
-    clock,
-    data_table,
-    gap,
-    heading,
-    key_values,
-    paragraph,
-    span,
-    utc,
-)
+from workbench.services.reports.layout import Styles, bullets, clock, gap, heading, key_values, paragraph, span, utc
 from workbench.services.reports.model import ExerciseReportInput
+from workbench.services.reports.pages import PageChrome
 from workbench.services.reports.sections import declared_sections, label
+from workbench.services.reports.tables import Column, data_table
 from workbench.services.reports.text import markup
 
 KIND_TITLE = "After-action report and improvement plan (HSEEP)"

@@ -16,23 +16,12 @@ from reportlab.platypus import Flowable, Paragraph
 from workbench.domain.cases.incident import CLOCKS, ENTITY, IncidentDetails, StageSubmission, reporting_deadlines
 from workbench.domain.deadlines import StageDeadline, StageState
 from workbench.services.reports import sections
-from workbench.services.reports.layout import (
-    Column,
-    PageChrome,
-    Styles,
-    bullets,
-    clock,
-    data_table,
-    gap,
-    heading,
-    key_values,
-    paragraph,
-    span,
-    utc,
-)
+from workbench.services.reports.layout import Styles, bullets, clock, gap, heading, key_values, paragraph, span, utc
 from workbench.services.reports.model import IncidentReportInput, StageDocument
+from workbench.services.reports.pages import PageChrome
 from workbench.services.reports.sections import declared_sections, label
 from workbench.services.reports.stage import IOC_STAGES, dossier_rows
+from workbench.services.reports.tables import Column, data_table
 from workbench.services.reports.text import markup
 
 KIND_TITLE = "Incident report: NIS2 notification and CISA incident notification"

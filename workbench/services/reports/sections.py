@@ -15,25 +15,10 @@ from workbench.domain.cases.incident import Task, TimelineEvent
 from workbench.domain.tlp import Tlp
 from workbench.services.reports import charts
 from workbench.services.reports.fonts import MONO
-from workbench.services.reports.layout import (
-    CELL_PAD,
-    FRAME_HEIGHT,
-    FRAME_WIDTH,
-    TLP_RULES,
-    Column,
-    PageChrome,
-    Styles,
-    clock,
-    data_table,
-    day,
-    draw_label,
-    gap,
-    heading,
-    key_values,
-    paragraph,
-    utc,
-)
+from workbench.services.reports.layout import CELL_PAD, Styles, clock, day, gap, heading, key_values, paragraph, utc
 from workbench.services.reports.model import IndicatorRow, KnownUseRow, LinkedObjectRow, TechniqueRow
+from workbench.services.reports.pages import FRAME_HEIGHT, FRAME_WIDTH, TLP_RULES, PageChrome, draw_label
+from workbench.services.reports.tables import Column, data_table
 from workbench.services.reports.text import excerpt, markup
 
 

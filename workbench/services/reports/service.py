@@ -25,7 +25,7 @@ from reportlab.platypus import Flowable
 from workbench.domain.errors import InvalidInput
 from workbench.domain.tlp import Tlp
 from workbench.services.reports import attachments, briefing, exercise, incident, stage
-from workbench.services.reports.layout import PageChrome, ReportDocTemplate, Styles, canvas_class
+from workbench.services.reports.layout import Styles
 from workbench.services.reports.model import (
     BriefingInput,
     ExerciseReportInput,
@@ -34,6 +34,7 @@ from workbench.services.reports.model import (
     StageDocument,
     effective_tlp,
 )
+from workbench.services.reports.pages import PageChrome, ReportDocTemplate, canvas_class
 from workbench.services.workspace import Workspace
 from workbench.storage import audit
 

@@ -25,8 +25,9 @@ from workbench.domain.errors import InvalidInput
 from workbench.domain.timestamps import format_stix_timestamp, parse_stix_timestamp
 from workbench.domain.tlp import Tlp
 from workbench.services.reports import sections
-from workbench.services.reports.layout import PageChrome, Styles, gap, heading, key_values, utc
+from workbench.services.reports.layout import Styles, gap, heading, key_values, utc
 from workbench.services.reports.model import IndicatorRow, StageDocument, TechniqueRow
+from workbench.services.reports.pages import PageChrome
 from workbench.services.reports.text import markup
 
 #: The snapshot format; a later program reads older formats, never writes them.
