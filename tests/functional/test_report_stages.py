@@ -234,7 +234,7 @@ def test_every_indicator_value_reads_back_whole_and_the_attachments_pass_the_val
         assert value in words, f"{kind} {value} is not one token in the PDF"
     defanged = set(pdftotext(defanged_pdf).split())
     assert (
-        "hXXps://files[.]evil-domain[.]example/download/stage2/payload[.]bin?campaign=grid-operators&token=a1b2c3d4e5f6"
+        "hxxps://files[.]evil-domain[.]example/download/stage2/payload[.]bin?campaign=grid-operators&token=a1b2c3d4e5f6"
         in defanged
     )
     assert "update-7[.]evil-domain[.]example" in defanged and "203[.]51[.]100[.]9" not in defanged

@@ -54,7 +54,7 @@ def register(commands: Any) -> None:
         dest="defang",
         action="store_true",
         default=None,
-        help="print network indicators defanged (hXXp, [.]); the default for final reports",
+        help="print network indicators defanged (hxxp, [.]); the default for final reports",
     )
     defang.add_argument(
         "--no-defang", dest="defang", action="store_false", help="print indicator values as stored (drafts' default)"

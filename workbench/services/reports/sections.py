@@ -3,6 +3,7 @@ timeline, tasks and linked objects, and blocks of declared case fields."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import UTC
 from typing import Any
@@ -116,13 +117,18 @@ VALUE_CHARS = 64
 VALUE_SIZE = 7.0
 
 
+#: ioc-fanger writes the scheme ``hXXp``; CSIRT advisories and the recipients' refanging tools write ``hxxp``.
+_SHOUTED_SCHEME = re.compile(r"hXXp(?=s?:)")
+
+
 def defanged(kind: str, value: str) -> str:
-    """A network indicator as print shows it when defanged (``hXXp://evil[.]example``); other values unchanged."""
+    """A network indicator as print shows it when defanged (``hxxps://evil[.]example/a[.]bin``, ``203[.]0[.]113[.]9``,
+    ``user(at)mail[.]example``); other values unchanged. ``ioc_fanger.fang`` gives the stored value back."""
     if kind.split(" ")[0] not in DEFANGED_TYPES:
         return value
     import ioc_fanger  # imported on first use: only reports that defang pay for it
 
-    return str(ioc_fanger.defang(value))
+    return _SHOUTED_SCHEME.sub("hxxp", str(ioc_fanger.defang(value)))
 
 
 def _seen(row: IndicatorRow) -> str:
@@ -147,7 +153,7 @@ def indicators(
     if rows:
         count = f"{len(rows):,} indicator{'' if len(rows) == 1 else 's'}."
         how = (
-            "Network values are defanged (hXXp, [.]) so that they cannot be followed by accident."
+            "Network values are defanged (hxxp, [.]) so that they cannot be followed by accident."
             if defang
             else "Values print exactly as stored; do not click or visit them."
         )
