@@ -27,7 +27,7 @@ import orjson
 
 from workbench.domain.cases.case import RECORD_CLASSES, RecordKind
 from workbench.domain.cases.exercise import ExerciseOverview
-from workbench.domain.cases.fields import MAX_NOTE, MAX_TEXT, FieldInfo, FieldKind, field_infos
+from workbench.domain.cases.fields import MAX_NOTE, MAX_TEXT, UNKNOWN, FieldInfo, FieldKind, field_infos
 from workbench.domain.cases.incident import IncidentDetails
 from workbench.domain.cases.nis2 import SUBSECTORS
 from workbench.domain.cases.rsit import RSIT_TYPES
@@ -40,11 +40,11 @@ logger = logging.getLogger(__name__)
 # store one definition and one identity, never conflicting copies.
 CASE_EXTENSION_ID = "extension-definition--7fc43dec-6ccc-48fc-9377-0eabd9b8a127"
 WORKBENCH_IDENTITY_ID = "identity--6b55ede6-a62d-46d2-8828-3d34a9cbba37"
-SCHEMA_VERSION = "1.0.0"
-SCHEMA_FILE = "workbench-case-extension-1.0.0.json"
-SCHEMA_SHA256 = "2b40c167e12d714ac7a2fefde5b2bed23cb5d5a9650c107a5fadaffac999576b"
+SCHEMA_VERSION = "1.1.0"
+SCHEMA_FILE = "workbench-case-extension-1.1.0.json"
+SCHEMA_SHA256 = "2ea5531067debfece636650d32ffbef468304656cfa9c75298755be7a67941a9"
 DEFINITION_CREATED = "2026-01-01T00:00:00.000Z"
-DEFINITION_MODIFIED = "2026-01-01T00:00:00.000Z"
+DEFINITION_MODIFIED = "2026-12-04T00:00:00.000Z"
 
 #: ``record_type`` of the extension on each kind of object.
 INCIDENT_RECORD = "incident-case"
@@ -70,6 +70,8 @@ def _field_schema(info: FieldInfo) -> dict[str, Any]:
         schema = {"type": "array", "uniqueItems": True, "items": {"enum": [member.value for member in info.vocab]}}
     elif kind is FieldKind.COUNT:
         schema = {"type": "integer", "minimum": 0}
+    elif kind is FieldKind.COUNT_OR_UNKNOWN:
+        schema = {"oneOf": [{"type": "integer", "minimum": 0}, {"const": UNKNOWN}]}
     elif kind is FieldKind.FLAG:
         schema = {"type": "boolean"}
     elif kind is FieldKind.TIME:
