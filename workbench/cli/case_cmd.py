@@ -20,6 +20,7 @@ from workbench.domain.cases.fields import field_infos
 from workbench.domain.cases.incident import IncidentDetails
 from workbench.domain.cases.vocab import CaseKind, ExerciseStatus, IncidentStatus
 from workbench.services import cases
+from workbench.services.cases import records as case_records
 from workbench.services.cases import stix as case_stix
 
 
@@ -143,8 +144,9 @@ def run_show(args: argparse.Namespace, out: Output) -> int:
         case = cases.get_case(ws, args.case)
         deadlines = cases.case_deadlines(case)
         linked = case_output.linked_rows(ws, case)
-    case_output.print_case(out, case, deadlines, linked, zone(args))
-    out.result(case_output.case_json(case, deadlines, linked))
+        frozen = case_records.snapshot_reports(ws, case)
+    case_output.print_case(out, case, deadlines, linked, zone(args), frozen)
+    out.result(case_output.case_json(case, deadlines, linked, frozen))
     return 0
 
 

@@ -76,12 +76,6 @@ def register(commands: Any) -> None:
     parser.set_defaults(handler=run_report)
 
 
-def made_from_case_needs_check(args: argparse.Namespace, report: Any) -> bool:
-    """Incident and exercise reports are checked for completeness when final (a stage printed as submitted is
-    final by nature and is what was sent); briefings have their own rule."""
-    return args.kind in ("incident", "exercise") and not (args.stage and getattr(report, "submitted_at", None))
-
-
 def run_report(args: argparse.Namespace, out: Output) -> int:
     # ReportLab takes most of a second to import: only the report command pays for it, not every command.
     from workbench.services.reports import generate
@@ -117,6 +111,9 @@ def run_report(args: argparse.Namespace, out: Output) -> int:
         check_final(analyst)
     report_id = generated_at = None
     final = args.final
+    # Incident and exercise reports are checked for completeness when final; a stage printed from its snapshot is
+    # final by nature (it is what was sent); briefings have their own rule.
+    check = args.kind in ("incident", "exercise")
     with open_from_args(args) as ws:
         if args.case is not None:
             from workbench.services.cases.reports import report_from_case
@@ -137,8 +134,14 @@ def run_report(args: argparse.Namespace, out: Output) -> int:
                 found += f", {made.missing} not in this library"
             if made.frozen is not None:
                 # The stage as it was sent: the same report id, time and bytes as when its submission was recorded.
-                report_id, generated_at, final = made.frozen.report_id, made.frozen.rendered_at, True
+                report_id, generated_at, final, check = made.frozen.report_id, made.frozen.rendered_at, True, False
                 found += f"; {made.frozen.document.stage.label.lower()} as submitted"
+            elif getattr(report, "reconstructed", False):
+                by = f" by {report.recorded_by}" if report.recorded_by else ""
+                found += (
+                    f"; {report.stage.label.lower()} submitted{by}: printed from the case, not the document sent "
+                    "(which is not held here)"
+                )
         else:
             from workbench.services.reports.briefing_from_library import briefing_from_query
 
@@ -151,7 +154,7 @@ def run_report(args: argparse.Namespace, out: Output) -> int:
                 "held_back": dict(selection.held_back),
             }
             found = f"{selection.matched} objects found, {selection.related} related added"
-        if final and made_from_case_needs_check(args, report):
+        if final and check:
             check_complete(report)
         if args.case is None and isinstance(report, BriefingInput):
             report.defang = defang

@@ -391,6 +391,14 @@ class CaseStore:
             )
         }
 
+    def snapshot_reports(self, case_id: int) -> dict[str, str]:
+        """The report id of each stage snapshot of the case, by the uid of its submission (no content read)."""
+        return dict(
+            self.conn.execute(
+                "SELECT stage_uid, report_id FROM case_stage_snapshots WHERE case_id = ?", (case_id,)
+            ).fetchall()
+        )
+
     def delete_snapshot(self, case_id: int, stage_uid: str) -> None:
         self.conn.execute("DELETE FROM case_stage_snapshots WHERE case_id = ? AND stage_uid = ?", (case_id, stage_uid))
 

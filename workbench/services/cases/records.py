@@ -113,6 +113,13 @@ def remove_record(ws: Workspace, ident: str, kind: RecordKind | str, uid: str, *
     change_case(ws, ident, "case.record-removed", change, now=now)
 
 
+def snapshot_reports(ws: Workspace, case: Case) -> dict[str, str]:
+    """The report id each stage submission of ``case`` was frozen as, by submission uid (absent: no snapshot)."""
+    store = CaseStore(ws.conn)
+    row = store.find(case.ref)
+    return store.snapshot_reports(row.id) if row is not None and row.id is not None else {}
+
+
 def record_stage(
     ws: Workspace,
     ident: str,
@@ -143,12 +150,18 @@ def add_records(
     """Add many records at once from a JSON document (all or nothing): ``{"overview": {...}, "participants":
     [...], "objectives": [...], "injects": [...], "observations": [...], "improvements": [...], "events": [...],
     "tasks": [...], "stages": [...]}``; ``overview`` (exercises) or ``fields`` (incidents) change the case's
-    fields. Records carrying the uid of an existing one replace it. Returns counts per key."""
+    fields. Records carrying the uid of an existing one replace it. Returns counts per key.
+
+    Stage submissions are recorded as ``record_stage`` records one, after everything else in the document and in
+    the order they were submitted: each one's version and sequence number counted, a second one of the same stage
+    at the same time refused, and each frozen with a snapshot of what the stage says once the document's fields
+    and records are in (a records file is how submissions made elsewhere are entered afterwards)."""
     if not isinstance(document, Mapping):
         raise InvalidInput("the records file must hold a JSON object")
     counts: dict[str, int] = {}
 
     def change(store: CaseStore, case: Case, moment: datetime) -> dict[str, Any]:
+        stages: list[tuple[str, int, StageSubmission]] = []
         for key, value in document.items():
             if key in ("overview", "fields"):
                 details = details_of(case)
@@ -168,20 +181,39 @@ def add_records(
                 raise InvalidInput(f"unknown key {key!r} in the records file; use overview, {known}") from None
             if not isinstance(value, list):
                 raise InvalidInput(f"{key} must be a list")
+            check_record_fits(case, kind)
             for index, data in enumerate(value, start=1):
                 try:
                     record = make_record(kind, data)
-                    if kind is RecordKind.STAGE:
-                        version = 1 + sum(1 for item in case.of(kind) if item.stage is record.stage)
-                        record = with_changes(record, {"version": version}, "a stage submission")
-                        check_new_submission(record, moment)
                 except InvalidInput as exc:
                     raise InvalidInput(f"{key}[{index}]: {exc}") from None
-                _put(case, kind, record, moment)
+                if kind is RecordKind.STAGE:
+                    stages.append((key, index, record))
+                else:
+                    _put(case, kind, record, moment)
             counts[key] = len(value)
         if not counts:
             raise InvalidInput("the records file holds nothing to add")
+        if stages:
+            _add_stages(ws, store, case, sorted(stages, key=lambda item: item[2].submitted_at), moment)
         return {"records": counts}
 
     change_case(ws, ident, "case.records", change, now=now)
     return counts
+
+
+def _add_stages(
+    ws: Workspace, store: CaseStore, case: Case, stages: list[tuple[str, int, StageSubmission]], moment: datetime
+) -> None:
+    from workbench.services.cases import stages as stage_records  # renders the stages: ReportLab, on first use
+
+    for key, index, record in stages:
+        try:
+            version = 1 + sum(1 for item in case.of(RecordKind.STAGE) if item.stage is record.stage)
+            record = with_changes(record, {"version": version}, "a stage submission")
+            check_new_submission(record, moment)
+            stage_records.check_not_recorded(case, record)
+        except InvalidInput as exc:
+            raise InvalidInput(f"{key}[{index}]: {exc}") from None
+        _put(case, RecordKind.STAGE, record, moment)
+        stage_records.freeze_recorded(ws, store, case, record, now=moment)

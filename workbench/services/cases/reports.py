@@ -34,6 +34,8 @@ from workbench.services.cases.stages import (
     FrozenStage,
     frozen_stages,
     latest_sent,
+    reconstructed,
+    recorded_by,
     report_level,
     sent_stage,
     stage_document,
@@ -176,10 +178,13 @@ def _stage_report(
 ) -> tuple[StageDocument, FrozenStage | None]:
     if case.incident is None:
         raise InvalidInput(f"case {case.ref} is an exercise case; report stages belong to incidents")
-    _latest, frozen = latest_sent(case, frozen_stages(ws, case), stage)
+    latest, frozen = latest_sent(case, frozen_stages(ws, case), stage)
     if frozen is not None:
         return frozen.document, frozen
-    return stage_document(ws, case, stage, rows, level=level, defang=defang), None
+    draft = stage_document(ws, case, stage, rows, level=level, defang=defang)
+    if latest is not None:
+        return reconstructed(case, latest, draft), None
+    return draft, None
 
 
 def _incident(
@@ -200,7 +205,7 @@ def _incident(
     for item in deadlines:
         latest, snapshot = latest_sent(case, frozen, item.stage)
         if latest is not None:
-            sent[item.stage] = sent_stage(snapshot, drafts.get(item.stage))
+            sent[item.stage] = sent_stage(snapshot, drafts.get(item.stage), recorder=recorded_by(case))
     return IncidentReportInput(
         title=case.title,
         tlp=level,

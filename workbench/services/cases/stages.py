@@ -12,7 +12,7 @@ early warning that was sent, and the dossier says what changed since.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,6 +30,7 @@ from workbench.services.reports import RenderedReport, next_report_id, render
 from workbench.services.reports import stage as stage_document_json
 from workbench.services.reports.model import SentStage, StageDocument
 from workbench.services.workspace import Workspace
+from workbench.storage import audit
 from workbench.storage.cases import CaseStore, SnapshotRow
 
 logger = logging.getLogger(__name__)
@@ -92,6 +93,27 @@ def _same_time(case: Case, stage: Stage, submitted_at: datetime) -> StageSubmiss
     )
 
 
+def _render(
+    ws: Workspace,
+    case: Case,
+    stage: Stage,
+    moment: datetime,
+    *,
+    version: int,
+    sequence: int,
+    defang: bool,
+    now: datetime | None,
+) -> PreparedSubmission:
+    """The stage of ``case`` (as it is in memory) rendered as sent at ``moment``: final, under the next report id."""
+    draft = stage_document(
+        ws, case, stage, evidence(ws, linked(ws, case, None)), level=report_level(case, None), defang=defang
+    )
+    document = stage_document_json.as_sent(draft, sequence=sequence, version=version, submitted_at=moment)
+    rendered_at = (now or utc_now()).astimezone(UTC).replace(microsecond=0)
+    rendered = render(document, report_id=next_report_id(ws), final=True, generated_at=rendered_at)
+    return PreparedSubmission(document, rendered, rendered_at)
+
+
 def prepare_submission(
     ws: Workspace,
     ident: str,
@@ -114,14 +136,66 @@ def prepare_submission(
         version = earlier.version or 1
     else:
         version = 1 + sum(1 for item in case.stages if item.stage is stage)
-    level = report_level(case, None)
-    draft = stage_document(ws, case, stage, evidence(ws, linked(ws, case, None)), level=level, defang=defang)
-    document = stage_document_json.as_sent(
-        draft, sequence=_sequence(case, moment, earlier if amend else None), version=version, submitted_at=moment
+    sequence = _sequence(case, moment, earlier if amend else None)
+    return _render(ws, case, stage, moment, version=version, sequence=sequence, defang=defang, now=now)
+
+
+def _freeze(store: CaseStore, case: Case, uid: str, prepared: PreparedSubmission) -> None:
+    row = store.find(case.ref)
+    assert row is not None and row.id is not None
+    store.put_snapshot(
+        row.id,
+        SnapshotRow(
+            uid,
+            prepared.rendered.report_id,
+            format_stix_timestamp(prepared.rendered_at),
+            prepared.rendered.sha256,
+            stage_document_json.to_json(prepared.document),
+        ),
     )
-    rendered_at = (now or utc_now()).astimezone(UTC).replace(microsecond=0)
-    rendered = render(document, report_id=next_report_id(ws), final=True, generated_at=rendered_at)
-    return PreparedSubmission(document, rendered, rendered_at)
+
+
+def freeze_recorded(
+    ws: Workspace, store: CaseStore, case: Case, submission: StageSubmission, *, now: datetime | None = None
+) -> PreparedSubmission:
+    """Freeze a submission just put among the records of ``case`` inside the caller's transaction (a records file
+    adding stages): rendered from the case as it stands in that transaction, its snapshot stored and its own
+    ``case.stage`` audit entry written, so that it prints again as it was recorded, like one ``record_submission``
+    made."""
+    prepared = _render(
+        ws,
+        case,
+        submission.stage,
+        submission.submitted_at,
+        version=submission.version or 1,
+        sequence=_sequence(case, submission.submitted_at, submission),
+        defang=True,
+        now=now,
+    )
+    _freeze(store, case, submission.uid, prepared)
+    audit.append(
+        store.conn,
+        SNAPSHOT_ACTION,
+        {
+            "case": case.ref,
+            "stage": submission.stage.value,
+            "version": submission.version,
+            "amended": False,
+            "report_id": prepared.rendered.report_id,
+            "sha256": prepared.rendered.sha256,
+        },
+    )
+    return prepared
+
+
+def check_not_recorded(case: Case, submission: StageSubmission) -> None:
+    """Refuse a second submission of the same stage at the same time (``--amend`` corrects the first)."""
+    earlier = _same_time(case, submission.stage, submission.submitted_at)
+    if earlier is not None and earlier.uid != submission.uid:
+        raise InvalidInput(
+            f"the {submission.stage.label.lower()} of {format_utc(submission.submitted_at)} is recorded already "
+            f"(version {earlier.version or 1}); to correct that record, record it again with --amend"
+        )
 
 
 def record_submission(
@@ -153,11 +227,6 @@ def record_submission(
     def change(store: CaseStore, case: Case, at: datetime) -> dict[str, Any]:
         check_record_fits(case, RecordKind.STAGE)
         earlier = _same_time(case, stage, moment)
-        if earlier is not None and not amend:
-            raise InvalidInput(
-                f"the {stage.label.lower()} of {format_utc(moment)} is recorded already (version "
-                f"{earlier.version or 1}); to correct that record, record it again with --amend"
-            )
         if earlier is None and amend:
             raise InvalidInput(f"no {stage.label.lower()} is recorded at {format_utc(moment)}: nothing to amend")
         data = {
@@ -167,7 +236,9 @@ def record_submission(
             "reference": reference,
             "note": note,
         }
-        submission = make_record(RecordKind.STAGE, data, uid=earlier.uid if earlier is not None else None)
+        submission = make_record(RecordKind.STAGE, data, uid=earlier.uid if earlier is not None and amend else None)
+        if not amend:
+            check_not_recorded(case, submission)
         check_new_submission(submission, at)
         records = case.records.setdefault(RecordKind.STAGE, [])
         if earlier is not None:
@@ -176,18 +247,7 @@ def record_submission(
         else:
             records.append(submission)
             case.stamps[submission.uid] = (at, at)
-        row = store.find(case.ref)
-        assert row is not None and row.id is not None
-        store.put_snapshot(
-            row.id,
-            SnapshotRow(
-                submission.uid,
-                prepared.rendered.report_id,
-                format_stix_timestamp(prepared.rendered_at),
-                prepared.rendered.sha256,
-                stage_document_json.to_json(prepared.document),
-            ),
-        )
+        _freeze(store, case, submission.uid, prepared)
         recorded.append(submission)
         return {
             "stage": stage.value,
@@ -242,12 +302,30 @@ def latest_sent(
     return latest, frozen.get(latest.uid)
 
 
-def sent_stage(frozen: FrozenStage | None, draft: StageDocument | None) -> SentStage:
-    """A submitted stage as the dossier prints it: the snapshot and what changed since (compared with ``draft``)."""
+def recorded_by(case: Case) -> str:
+    """Who recorded the submissions of ``case`` that have no snapshot here: the partner it came from, or ""."""
+    return case.origin if case.origin != "local" else ""
+
+
+def sent_stage(frozen: FrozenStage | None, draft: StageDocument | None, *, recorder: str = "") -> SentStage:
+    """A submitted stage as the dossier prints it: the snapshot and what changed since (compared with ``draft``);
+    without a snapshot, who recorded the submission (``recorder``)."""
     if frozen is None:
-        return SentStage(None)
+        return SentStage(None, recorded_by=recorder)
     found = stage_document_json.changes(frozen.document, draft) if draft is not None else []
     return SentStage(frozen.document, frozen.report_id, frozen.pdf_sha256, found)
+
+
+def reconstructed(case: Case, submission: StageSubmission, draft: StageDocument) -> StageDocument:
+    """A submitted stage of which no snapshot is held (recorded by a partner, or before snapshots were kept),
+    printed from the case as it is now and marked so: never as the document that was sent."""
+    sent = stage_document_json.as_sent(
+        draft,
+        sequence=_sequence(case, submission.submitted_at, submission),
+        version=submission.version or 1,
+        submitted_at=submission.submitted_at,
+    )
+    return replace(sent, reconstructed=True, recorded_by=recorded_by(case))
 
 
 def forget_snapshot(store: CaseStore, case_id: int, uid: str) -> None:

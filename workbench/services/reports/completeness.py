@@ -29,6 +29,9 @@ def stage_missing(doc: StageDocument) -> list[str]:
 def missing(report: ReportInput) -> list[str]:
     """What ``report`` lacks to be final, as lines for people; empty when nothing does."""
     if isinstance(report, StageDocument):
+        if report.reconstructed:
+            who = f" by {report.recorded_by}" if report.recorded_by else ""
+            return [f"{report.stage.label}: the document as submitted (the submission was recorded{who} without it)"]
         return [f"{report.stage.label}: {label}" for label in stage_missing(report)]
     if isinstance(report, IncidentReportInput):
         found: list[str] = []

@@ -224,15 +224,17 @@ def _stage(
         else:
             flow.append(Paragraph(markup("Nothing it reported has changed in the case since."), styles.note))
     elif sent is not None:
-        flow.append(
-            Paragraph(
-                markup(
-                    "No record of what this stage said was kept (it was recorded before this version of the "
-                    "workbench, or received from a partner): printed from the case as it is now."
-                ),
-                styles.note,
+        if sent.recorded_by:
+            why = (
+                f"Submitted by {sent.recorded_by}: this is their record of the submission, received with the case; "
+                "the document they sent was not received. Below, the stage as the case reads now:"
             )
-        )
+        else:
+            why = (
+                "What this stage said was not kept when its submission was recorded (before this version of the "
+                "workbench kept it). Below, the stage as the case reads now:"
+            )
+        flow.append(Paragraph(markup(why), styles.note))
         if draft is not None:
             flow.append(key_values(styles, [*dossier_rows(draft), *_ioc_line(draft)]))
     elif draft is not None and item.due is not None and item.due - as_of <= DRAFT_WINDOW:

@@ -165,6 +165,11 @@ class StageDocument:
     techniques: list[TechniqueRow] = field(default_factory=list)
     defang: bool = False
     indicator_objects: list[dict[str, Any]] = field(default_factory=list)
+    #: Set for a submitted stage whose snapshot this workspace does not hold, printed again from the case: who
+    #: recorded the submission ("" for this workspace, before snapshots were kept; a partner's name for a case
+    #: received from them). Such a document is never printed as the one that was sent.
+    reconstructed: bool = False
+    recorded_by: str = ""
 
     kind = "stage"
 
@@ -182,6 +187,8 @@ class SentStage:
     report_id: str = ""
     pdf_sha256: str = ""
     changes: list[str] = field(default_factory=list)
+    #: Without a snapshot: who recorded the submission ("" for this workspace, a partner's name when received).
+    recorded_by: str = ""
 
 
 # -- exercise report ---------------------------------------------------------------------------------------------

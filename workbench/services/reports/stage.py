@@ -56,10 +56,7 @@ def document_title(stage: Stage) -> str:
 
 def build(doc: StageDocument, chrome: PageChrome, styles: Styles) -> list[Flowable]:
     """The stage document's flowables (no cover page: what the entity sends starts on page 1)."""
-    if doc.submitted_at is not None:
-        state = f"Submitted {utc(doc.submitted_at)}, version {doc.version}."
-    else:
-        state = "Draft: not yet submitted."
+    state = submission_state(doc)
     flow: list[Flowable] = [
         sections.LabelBox(chrome.tlp, 16),
         Paragraph(markup(sections.TLP_RULES[chrome.tlp]), styles.small),
@@ -87,9 +84,30 @@ def build(doc: StageDocument, chrome: PageChrome, styles: Styles) -> list[Flowab
     return flow
 
 
+def submission_state(doc: StageDocument) -> str:
+    """What the first page says the document is: a draft, the stage as submitted, or a submitted stage printed
+    again from the case because what it said was not kept here."""
+    if doc.submitted_at is None:
+        return "Draft: not yet submitted."
+    sent = f"Submitted {utc(doc.submitted_at)}, version {doc.version}"
+    if not doc.reconstructed:
+        return f"{sent}."
+    if doc.recorded_by:
+        return (
+            f"{sent}, as recorded by {doc.recorded_by} (their record of the submission). The document they sent "
+            "was not received: this copy is printed from the case as received, and is not it."
+        )
+    return (
+        f"{sent}. What it said was not kept when the submission was recorded: this copy is printed from the case "
+        "as it is now, and is not the document that was sent."
+    )
+
+
 def _submission_rows(doc: StageDocument) -> list[tuple[str, str]]:
     if doc.sequence is not None:
         sequence = f"{doc.stage.label}, sequence number {doc.sequence}"
+        if doc.recorded_by:
+            sequence += f" (submitted by {doc.recorded_by})"
     else:
         sequence = f"{doc.stage.label}, not yet submitted"
     return [
