@@ -158,7 +158,9 @@ def test_exercise_report_of_a_case_shows_ratings_improvement_plan_and_injects(
     ) in text  # a row of the improvement plan matrix
     assert "1.1 2026-06-10 08:00 2026-06-10 08:12 +12 min EXCON → National CSIRT Ransom note on HMIs" in text
     assert "CISA (Third-party observer, US)" in text and "DRAFT" not in text
-    assert "Duration 1 d 10 h" in text and "Strength 1: Fast triage" in text and "Recommendation Name an owner" in text
+    # The duration is the time in play (two days of play), not the 34 hours from the first start to the last end.
+    assert "Exercise dates 2026-06-10 07:00 UTC to 2026-06-11 17:00 UTC (2 days) Time in play 16 h" in text
+    assert "Strength 1: Fast triage" in text and "Recommendation Name an owner" in text
     assert "Write the after-action report" not in text  # the case's internal tasks stay out of the AAR
     assert "Area for improvement 2: Hostile <b>markup" in text and HOSTILE in text
     assert "<font color=red>red</font>" in text and "&lt;escaped&gt; stays &amp; as typed" in text

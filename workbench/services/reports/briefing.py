@@ -8,10 +8,10 @@ recommendations, intelligence gaps, Admiralty-graded sources and the distributio
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph
+from reportlab.platypus import Flowable, Paragraph
 
 from workbench.services.reports import charts, sections
-from workbench.services.reports.layout import Styles, bullets, gap, heading, key_values, utc
+from workbench.services.reports.layout import Styles, bullets, gap, heading, keep, key_values, utc
 from workbench.services.reports.model import BriefingInput
 from workbench.services.reports.pages import FRAME_WIDTH, PageChrome
 from workbench.services.reports.tables import Column, data_table
@@ -73,20 +73,18 @@ def build(report: BriefingInput, chrome: PageChrome, styles: Styles) -> list[Flo
         )
     for number, judgement in enumerate(report.judgements, start=1):
         flow.append(
-            KeepTogether(
-                [
-                    Paragraph(markup(f"KJ{number}. {judgement.statement}"), styles.body),
-                    key_values(
-                        styles,
-                        [
-                            ("Likelihood", f"{judgement.likelihood.value} ({judgement.likelihood.percent_range})"),
-                            ("Confidence", judgement.confidence.value),
-                            ("Basis", judgement.basis),
-                        ],
-                        label_width=30 * mm,
-                    ),
-                    gap(6),
-                ]
+            keep(
+                Paragraph(markup(f"KJ{number}. {judgement.statement}"), styles.body),
+                key_values(
+                    styles,
+                    [
+                        ("Likelihood", f"{judgement.likelihood.value} ({judgement.likelihood.percent_range})"),
+                        ("Confidence", judgement.confidence.value),
+                        ("Basis", judgement.basis),
+                    ],
+                    label_width=30 * mm,
+                ),
+                gap(6),
             )
         )
 
@@ -96,8 +94,8 @@ def build(report: BriefingInput, chrome: PageChrome, styles: Styles) -> list[Flo
             data_table(
                 [
                     Column("Name", 10),
-                    Column("Aliases", 10),
-                    Column("Motivation", 8),
+                    Column("Aliases", 10, optional=True),
+                    Column("Motivation", 8, optional=True),
                     Column("Attribution confidence", 4),
                     Column("Description", 30),
                 ],
@@ -125,7 +123,7 @@ def build(report: BriefingInput, chrome: PageChrome, styles: Styles) -> list[Flo
                 [
                     Column("Name", 10),
                     Column("Kind", 8),
-                    Column("Aliases", 8),
+                    Column("Aliases", 8, optional=True),
                     Column("Description", 30),
                 ],
                 [
@@ -197,7 +195,7 @@ def build(report: BriefingInput, chrome: PageChrome, styles: Styles) -> list[Flo
                     Column("Grade", 2),
                     Column("Reliability", 6),
                     Column("Credibility", 6),
-                    Column("Notes", 20),
+                    Column("Notes", 20, optional=True),
                 ],
                 [
                     [s.name, s.grade, s.reliability.meaning, s.credibility.meaning, s.description]

@@ -114,7 +114,7 @@ def incidents_by_sector(counts: Sequence[tuple[str, int]], width: float) -> Draw
 
 
 def indicators_by_type_over_time(indicators: Sequence[IndicatorRow], width: float) -> Drawing | None:
-    """Stacked monthly bars of indicators by type (first seen, else last seen); None without any dates.
+    """Stacked monthly bars of indicators by type (first seen, else last seen); None unless they span two months.
 
     The most common types are drawn, the rest summed as "other"; only the latest 24 months are shown.
     """
@@ -129,7 +129,7 @@ def indicators_by_type_over_time(indicators: Sequence[IndicatorRow], width: floa
         kind = _shorten(row.type or "unknown", 24)
         per_month[f"{moment.year:04d}-{moment.month:02d}"][kind] += 1
         types[kind] += 1
-    if not per_month or (len(per_month) < 2 and len(types) < 2):  # one bar of one type compares nothing
+    if len(per_month) < 2:  # one month draws no change over time: the table's counts say the rest
         return None
     months = _month_range(min(per_month), max(per_month))[-MAX_MONTHS:]
     shown = [kind for kind, _ in types.most_common(MAX_TYPES)]

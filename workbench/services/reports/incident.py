@@ -129,8 +129,8 @@ def build(report: IncidentReportInput, chrome: PageChrome, styles: Styles, as_of
                     Column(label(StageSubmission, "stage"), 17),
                     Column(label(StageSubmission, "version"), 8),
                     Column(f"{label(StageSubmission, 'submitted_at')} (UTC)", 15),
-                    Column(label(StageSubmission, "reference"), 17),
-                    Column(label(StageSubmission, "note"), 38),
+                    Column(label(StageSubmission, "reference"), 17, optional=True),
+                    Column(label(StageSubmission, "note"), 38, optional=True),
                 ],
                 [
                     [

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
@@ -97,6 +98,37 @@ class Heading(Paragraph):
         self.level = level
 
 
+def bind_headings(story: Sequence[Flowable]) -> list[Flowable]:
+    """The story with each heading kept on one page with the notes right under it and the block that follows
+    when that block is one that moves whole to the next page (a kept-together observation or judgement, a chart).
+
+    ReportLab's keep-with-next does not reach into such a block (it never groups a ``KeepTogether``), so without
+    this a heading and its notes stay alone at the foot of a page while the block starts the next one.
+    """
+    bound: list[Flowable] = []
+    index = 0
+    while index < len(story):
+        item = story[index]
+        if isinstance(item, Heading):
+            end = index + 1
+            while end < len(story) and _rides_along(story[end]):
+                end += 1
+            if end < len(story) and isinstance(story[end], (KeepTogether, Drawing)):
+                bound.append(keep(*story[index : end + 1]))
+                index = end + 1
+                continue
+        bound.append(item)
+        index += 1
+    return bound
+
+
+def _rides_along(item: Flowable) -> bool:
+    """A short note or a space under a heading (not a heading itself)."""
+    if isinstance(item, Spacer):
+        return True
+    return isinstance(item, Paragraph) and not isinstance(item, Heading) and item.style.name in ("note", "small")
+
+
 def paragraph(
     styles: Styles, text: object, style: ParagraphStyle | None = None, *, empty: str = "(not entered)"
 ) -> Paragraph:
@@ -106,15 +138,21 @@ def paragraph(
     return Paragraph(markup(text), style or styles.body)
 
 
-def bullets(styles: Styles, items: Sequence[object], *, empty: str = "(none entered)") -> Flowable:
+def bullets(
+    styles: Styles, items: Sequence[object], *, empty: str = "(none entered)", numbered: bool = False
+) -> Flowable:
+    """Untrusted items as a bulleted list (``numbered``: 1., 2., ...); no items print ``empty`` as a note."""
     if not items:
         return Paragraph(markup(empty), styles.note)
+    indent = 16 if numbered else 12
     return ListFlowable(
-        [ListItem(Paragraph(markup(item), styles.body), leftIndent=12) for item in items],
-        bulletType="bullet",
-        start="•",
-        leftIndent=12,
+        [ListItem(Paragraph(markup(item), styles.body), leftIndent=indent) for item in items],
+        bulletType="1" if numbered else "bullet",
+        bulletFormat="%s." if numbered else None,
+        start=None if numbered else "•",
+        leftIndent=indent,
         bulletFontName=SANS,
+        bulletFontSize=styles.body.fontSize,
     )
 
 
@@ -144,7 +182,17 @@ def key_values(styles: Styles, rows: Sequence[tuple[str, object]], *, label_widt
 
 
 def keep(*flowables: Flowable) -> KeepTogether:
-    return KeepTogether(list(flowables))
+    """The flowables on one page (moved whole to the next when they do not fit). Blocks kept together inside are
+    flattened: ReportLab measures a nested ``KeepTogether`` as taller than any page, which would push the whole
+    block to a page of its own however much room is left."""
+    return KeepTogether(_flattened(flowables))
+
+
+def _flattened(flowables: Sequence[Flowable]) -> list[Flowable]:
+    found: list[Flowable] = []
+    for item in flowables:
+        found += _flattened(item._content) if isinstance(item, KeepTogether) else [item]
+    return found
 
 
 def gap(height: float = 4) -> Spacer:

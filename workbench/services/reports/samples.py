@@ -272,6 +272,7 @@ def exercise() -> ExerciseReportInput:
             {
                 "starts_at": stamp(start),
                 "ends_at": stamp(start + timedelta(hours=9)),
+                "time_in_play": 8 * 60,  # an hour's lunch break out of play
                 "exercise_type": "functional",
                 "scope": "Billing and customer data of one distribution system operator",
                 "location": "Tallinn and remote",

@@ -9,14 +9,25 @@ from datetime import UTC
 from typing import Any
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, KeepTogether, NextPageTemplate, PageBreak, Paragraph
+from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Paragraph
 
 from workbench.domain.cases.fields import display_lines, field_info
 from workbench.domain.cases.incident import Task, TimelineEvent
 from workbench.domain.tlp import Tlp
 from workbench.services.reports import charts
 from workbench.services.reports.fonts import MONO
-from workbench.services.reports.layout import CELL_PAD, Styles, clock, day, gap, heading, key_values, paragraph, utc
+from workbench.services.reports.layout import (
+    CELL_PAD,
+    Styles,
+    clock,
+    day,
+    gap,
+    heading,
+    keep,
+    key_values,
+    paragraph,
+    utc,
+)
 from workbench.services.reports.model import IndicatorRow, KnownUseRow, LinkedObjectRow, TechniqueRow
 from workbench.services.reports.pages import FRAME_HEIGHT, FRAME_WIDTH, TLP_RULES, PageChrome, draw_label
 from workbench.services.reports.tables import Column, data_table
@@ -131,6 +142,13 @@ def defanged(kind: str, value: str) -> str:
     return _SHOUTED_SCHEME.sub("hxxp", str(ioc_fanger.defang(value)))
 
 
+def _context(row: IndicatorRow) -> str:
+    """What the indicator is, with the producer's confidence when one was given."""
+    if row.confidence is None:
+        return row.context
+    return f"{row.context}\nconfidence {confidence_text(row.confidence)}".strip()
+
+
 def _seen(row: IndicatorRow) -> str:
     if row.first_seen is None and row.last_seen is None:
         return "–"
@@ -179,15 +197,15 @@ def indicators(
                 Column("Value", 0, mono=True, width=value_width, spill=True, limit=4_000, size=VALUE_SIZE),
                 Column("Context", 20),
                 Column("First / last seen", 1),
-                Column("TLP / confidence", 1),
+                Column("TLP", 1),
             ],
             [
                 [
                     row.type,
                     defanged(row.type, row.value) if defang else row.value,
-                    row.context,
+                    _context(row),
                     _seen(row),
-                    f"{tlp_text(row.tlp)}\n{confidence_text(row.confidence)}",
+                    tlp_text(row.tlp),
                 ]
                 for row in rows
             ],
@@ -213,7 +231,12 @@ def assets(styles: Styles, rows: Sequence[IndicatorRow], *, number: str = "", le
     )
     flow.append(
         data_table(
-            [Column("Type", 10), Column("Asset", 30, mono=True), Column("Description", 40), Column("TLP", 6)],
+            [
+                Column("Type", 10),
+                Column("Asset", 30, mono=True),
+                Column("Description", 40, optional=True),
+                Column("TLP", 6),
+            ],
             [[row.type, row.value, row.context, tlp_text(row.tlp)] for row in rows],
             empty="No affected assets recorded.",
             styles=styles,
@@ -252,7 +275,7 @@ def techniques(
                 Column("Name", 10),
                 Column("Procedure observed", 30),
                 Column("Seen (UTC)", 4),
-                Column("Source", 10),
+                Column("Source", 10, optional=True),
                 Column("TLP", 3),
             ],
             [
@@ -292,7 +315,7 @@ def known_uses(
             [
                 Column("Technique", 12),
                 Column("Known to be used by", 10),
-                Column("How (from the library)", 40),
+                Column("How (from the library)", 40, optional=True),
                 Column("Source", 6),
             ],
             [
@@ -329,14 +352,7 @@ class Notes:
             return []
         flow = heading(styles, title)
         for number, (about, text) in enumerate(self.items, start=1):
-            flow.append(
-                KeepTogether(
-                    [
-                        Paragraph(markup(f"Note {number}: {about}"), styles.cell_label),
-                        paragraph(styles, text),
-                    ]
-                )
-            )
+            flow.append(keep(Paragraph(markup(f"Note {number}: {about}"), styles.cell_label), paragraph(styles, text)))
         return flow
 
 
@@ -372,7 +388,7 @@ def timeline(styles: Styles, rows: Sequence[TimelineEvent], *, number: str) -> l
                 Column(f"{label(TimelineEvent, 'at')} (UTC)", 15),
                 Column(label(TimelineEvent, "kind"), 14),
                 Column(label(TimelineEvent, "title"), 32),
-                Column(label(TimelineEvent, "description"), 39),
+                Column(label(TimelineEvent, "description"), 39, optional=True),
             ],
             [[clock(row.at), row.kind.label, row.title, row.description or ""] for row in ordered],
             empty="No events recorded.",
@@ -391,8 +407,8 @@ def tasks(styles: Styles, rows: Sequence[Task], *, number: str) -> list[Flowable
                 Column(label(Task, "owner"), 14),
                 Column(f"{label(Task, 'due')} (UTC)", 15),
                 Column(label(Task, "status"), 10),
-                Column(f"{label(Task, 'completed_at')} (UTC)", 15),
-                Column(label(Task, "description"), 20),
+                Column(f"{label(Task, 'completed_at')} (UTC)", 15, optional=True),
+                Column(label(Task, "description"), 20, optional=True),
             ],
             [
                 [

@@ -25,7 +25,7 @@ from reportlab.platypus import Flowable
 from workbench.domain.errors import InvalidInput
 from workbench.domain.tlp import Tlp
 from workbench.services.reports import attachments, briefing, exercise, incident, stage
-from workbench.services.reports.layout import Styles
+from workbench.services.reports.layout import Styles, bind_headings
 from workbench.services.reports.model import (
     BriefingInput,
     ExerciseReportInput,
@@ -89,7 +89,7 @@ def render(
         kind=report.kind,
     )
     styles = Styles()
-    story = _story(report, chrome, styles, moment)
+    story = bind_headings(_story(report, chrome, styles, moment))
     buffer = io.BytesIO()
     counter: dict[str, int] = {}
     document = ReportDocTemplate(buffer, chrome)

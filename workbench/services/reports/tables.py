@@ -31,7 +31,7 @@ from workbench.services.reports.layout import (
     Styles,
 )
 from workbench.services.reports.pages import FRAME_HEIGHT, FRAME_WIDTH, RULE
-from workbench.services.reports.text import MAX_CELL_CHARS, break_word, markup, plain, wrap_cell
+from workbench.services.reports.text import MAX_CELL_CHARS, break_word, markup, plain, word_pieces, wrap_cell
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,8 @@ class Column:
     Widths come from the content (see ``column_widths``): each column gets at least its longest word, the rest of
     the frame goes where text is long, weighted by ``share``. ``width`` fixes a column's width in points instead.
     ``spill`` (one column at most) prints a value that does not fit the column on one line on a line of its own
-    below the row, across the whole table: indicator values are never broken inside a token.
+    below the row, across the whole table: indicator values are never broken inside a token. An ``optional``
+    column is left out when no row has anything in it (a column of dashes tells the reader nothing).
     """
 
     title: str
@@ -53,6 +54,7 @@ class Column:
     width: float | None = None
     spill: bool = False
     size: float = CELL_SIZE
+    optional: bool = False
 
 
 #: The widest a column's longest word may make it; longer words are broken between characters.
@@ -86,7 +88,9 @@ def column_widths(
                 width = stringWidth(line, font, column.size)
                 wide = max(wide, width)
                 if width > narrow and not column.spill:
-                    narrow = max(narrow, max(stringWidth(word, font, column.size) for word in line.split() or [""]))
+                    # A sans-serif cell may break after a hyphen: its longest piece is what must fit.
+                    pieces = line.split() if column.mono else [p for w in line.split() for p in word_pieces(w)]
+                    narrow = max(narrow, max((stringWidth(piece, font, column.size) for piece in pieces), default=0))
         least.append(min(narrow, total * MAX_WORD_SHARE) + pad)
         natural.append(max(wide + pad, least[-1]))
     fixed = {index: column.width for index, column in enumerate(columns) if column.width is not None}
@@ -122,6 +126,14 @@ def data_table(
     """A table of untrusted plain-text rows, header repeated on every page, fast for thousands of rows."""
     if not rows:
         return Paragraph(markup(empty), (styles or Styles()).note)
+    unused = {
+        index
+        for index, column in enumerate(columns)
+        if column.optional and all(str(row[index] or "").strip() in ("", "–") for row in rows)
+    }
+    if unused:
+        columns = [column for index, column in enumerate(columns) if index not in unused]
+        rows = [[value for index, value in enumerate(row) if index not in unused] for row in rows]
     widths = column_widths(columns, rows)
     header = [column.title for column in columns]
     header_lines = max(
@@ -149,7 +161,9 @@ def data_table(
                 below = wrap_value(text, font, column.size, sum(widths) - 2 * CELL_PAD)
                 cells.append(SPILL_NOTE)
                 continue
-            lines = wrap_cell(value, font, column.size, width - 2 * CELL_PAD, limit=column.limit)
+            lines = wrap_cell(
+                value, font, column.size, width - 2 * CELL_PAD, limit=column.limit, hyphens=not column.mono
+            )
             if len(lines) > MAX_CELL_LINES:
                 lines = [*lines[: MAX_CELL_LINES - 1], "… (cut short)"]
             lines_in_row = max(lines_in_row, len(lines))

@@ -74,8 +74,12 @@ def plain(value: object, *, limit: int = MAX_CELL_CHARS) -> str:
     return truncate(clean(value), limit)
 
 
-def wrap_cell(value: object, font: str, size: float, width: float, *, limit: int = MAX_CELL_CHARS) -> list[str]:
-    """Lines of at most ``width`` points; words wider than the column are broken between characters."""
+def wrap_cell(
+    value: object, font: str, size: float, width: float, *, limit: int = MAX_CELL_CHARS, hyphens: bool = True
+) -> list[str]:
+    """Lines of at most ``width`` points. A word wider than the column is broken after one of its hyphens
+    (``malicious-`` / ``activity``) when ``hyphens``, else, or when a piece is still too wide, between characters.
+    Values that must copy whole (hashes, addresses in a monospaced column) pass ``hyphens=False``."""
     text = plain(value, limit=limit)
     lines: list[str] = []
     for paragraph in text.split("\n"):
@@ -83,12 +87,36 @@ def wrap_cell(value: object, font: str, size: float, width: float, *, limit: int
             if stringWidth(line, font, size) <= width:
                 lines.append(line)
             else:
-                lines.extend(break_word(line, font, size, width))
+                lines.extend(break_word(line, font, size, width, hyphens=hyphens))
     return lines or [""]
 
 
-def break_word(line: str, font: str, size: float, width: float) -> list[str]:
-    """Break a line that has no space to break at into the longest pieces that fit (at least one character each)."""
+#: Where a word may break: after a hyphen between two letters (``malicious-activity``, ``domain-name``).
+_HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_]-)(?=[^\W\d_])")
+
+
+def word_pieces(word: str) -> list[str]:
+    """The pieces of a word between its break points (after a hyphen between letters): what a column must fit."""
+    return _HYPHEN_BREAK.split(word)
+
+
+def break_word(line: str, font: str, size: float, width: float, *, hyphens: bool = False) -> list[str]:
+    """Break a line that has no space to break at into the longest pieces that fit: after hyphens between letters
+    first (with ``hyphens``), then between characters (at least one character each)."""
+    if hyphens and "-" in line:
+        lines: list[str] = []
+        current = ""
+        for piece in word_pieces(line):
+            if current and stringWidth(current + piece, font, size) > width:
+                lines.append(current)
+                current = ""
+            if stringWidth(piece, font, size) > width:
+                broken = break_word(piece, font, size, width)
+                lines += broken[:-1]
+                current = broken[-1]
+            else:
+                current += piece
+        return [*lines, current] if current else lines
     pieces: list[str] = []
     start = 0
     while start < len(line):
