@@ -336,17 +336,6 @@ def test_report_refuses_to_overwrite_a_file_without_force(
     assert code == 0, error and out.read_bytes().startswith(b"%PDF")
 
 
-def test_no_heading_is_left_alone_at_the_foot_of_a_page() -> None:
-    from workbench.services.reports import render, samples
-
-    rendered = render(samples.briefing(indicator_count=400), report_id="RPT-L")
-    assert rendered.pages >= 10
-    placed = list(rendered.placed)
-    for index, (page, kind, _level) in enumerate(placed[:-1]):
-        if kind == "Heading":
-            assert placed[index + 1][0] == page, f"a heading ends page {page}"
-
-
 def test_indicator_bytes(tmp_path: Path) -> None:
     """The attached CSV carries values as stored (never defanged), one quoted field each."""
     from workbench.services.reports.attachments import indicator_csv

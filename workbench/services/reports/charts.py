@@ -197,13 +197,13 @@ def attack_heatmap(techniques: Sequence[TechniqueRow], width: float, max_height:
     A technique under several tactics appears in each of their columns. Columns that would run past
     ``max_height`` end with a "+N more" cell (the techniques table lists them all).
     """
-    counted: dict[str, dict[str, int]] = defaultdict(dict)
+    counted: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
     for row in techniques:
         if row.observations < 1:
             continue  # only what was observed is shaded
         for tactic in row.tactics or ("(no tactic)",):
             key = tactic.strip().lower() or "(no tactic)"
-            name = f"{row.technique_id} {row.name}".strip()
+            name = (row.technique_id, row.name)
             counted[key][name] = counted[key].get(name, 0) + row.observations
     if not counted:
         return None
@@ -211,18 +211,15 @@ def attack_heatmap(techniques: Sequence[TechniqueRow], width: float, max_height:
     tactics = sorted(counted, key=lambda name: (order.get(name, len(order)), name))
     column_width = width / len(tactics)
     label_size = 6.0 if column_width >= 40 else 5.5 if column_width >= 30 else 4.5
-    # Each cell names its technique (id and name), cut with an ellipsis to the column's width.
-    columns: dict[str, dict[str, int]] = {
-        tactic: {_fit(name, label_size, column_width - 4): count for name, count in cells.items()}
-        for tactic, cells in counted.items()
-    }
+    line = label_size + 1.5
     headers = [_column_header(name, label_size, column_width - 3) for name in tactics]
     header_lines = [lines for lines, _ in headers]
-    header_height = max(len(lines) for lines in header_lines) * (label_size + 1.5) + 4
-    cell = label_size + 5.0
+    header_height = max(len(lines) for lines in header_lines) * line + 4
+    # Each cell names its technique: the id on the first line, the name on up to two more (cut only past those).
+    cell = CELL_LINES * line + 3
     legend_height = 22
     rows_fit = max(3, int((max_height - header_height - legend_height - 16) // cell))
-    tallest = max(len(cells) for cells in columns.values())
+    tallest = max(len(cells) for cells in counted.values())
     rows = min(tallest, rows_fit)
     height = 16 + header_height + rows * cell + legend_height
     drawing = _drawing(width, height)
@@ -235,28 +232,32 @@ def attack_heatmap(techniques: Sequence[TechniqueRow], width: float, max_height:
             fontSize=9,
         )
     )
-    peak = max(count for cells in columns.values() for count in cells.values())
+    peak = max(count for cells in counted.values() for count in cells.values())
     top = height - 16 - header_height
     for index, tactic in enumerate(tactics):
         x = index * column_width
-        for line_no, line in enumerate(header_lines[index]):
+        for line_no, text in enumerate(header_lines[index]):
             drawing.add(
                 String(
                     x + 1.5,
-                    height - 16 - (line_no + 1) * (label_size + 1.5),
-                    line,
+                    height - 16 - (line_no + 1) * line,
+                    text,
                     fontName=SANS_BOLD,
                     fontSize=headers[index][1],
                 )
             )
-        ranked = sorted(columns[tactic].items(), key=lambda item: (-item[1], item[0]))
+        ranked = sorted(counted[tactic].items(), key=lambda item: (-item[1], item[0]))
         shown = ranked if len(ranked) <= rows else ranked[: rows - 1]
-        for row_no, (label, count) in enumerate(shown):
+        for row_no, ((technique_id, name), count) in enumerate(shown):
             y = top - (row_no + 1) * cell
             fill = _heat(count, peak)
             drawing.add(Rect(x + 0.5, y + 0.5, column_width - 1, cell - 1, fillColor=fill, strokeColor=None))
             ink = colors.white if count / peak > 0.55 else colors.black
-            drawing.add(String(x + 2, y + 3, label, fontName=SANS, fontSize=label_size, fillColor=ink))
+            lines = _cell_lines(technique_id, name, label_size, column_width - 4)
+            for line_no, text in enumerate(lines):
+                font = SANS_BOLD if line_no == 0 and technique_id else SANS
+                baseline = y + cell - 2 - (line_no + 1) * line + 1.5
+                drawing.add(String(x + 2, baseline, text, fontName=font, fontSize=label_size, fillColor=ink))
         if len(shown) < len(ranked):
             y = top - rows * cell
             drawing.add(
@@ -264,9 +265,31 @@ def attack_heatmap(techniques: Sequence[TechniqueRow], width: float, max_height:
                     x + 0.5, y + 0.5, column_width - 1, cell - 1, fillColor=colors.HexColor("#DDDDDD"), strokeColor=None
                 )
             )
-            drawing.add(String(x + 2, y + 3, f"+{len(ranked) - len(shown)} more", fontName=SANS, fontSize=label_size))
+            drawing.add(
+                String(
+                    x + 2,
+                    y + cell - 2 - line + 1.5,
+                    f"+{len(ranked) - len(shown)} more",
+                    fontName=SANS,
+                    fontSize=label_size,
+                )
+            )
     _heat_legend(drawing, peak, 4)
     return drawing
+
+
+#: Lines of a heat-map cell: the technique id, then its name on up to two lines.
+CELL_LINES = 3
+
+
+def _cell_lines(technique_id: str, name: str, size: float, width: float) -> list[str]:
+    """A cell's text: the id (bold) and the name wrapped under it, the last line cut with an ellipsis if needed."""
+    head = [_fit(technique_id, size, width)] if technique_id else []
+    room = CELL_LINES - len(head)
+    wrapped = simpleSplit(plain(name, limit=200).replace("\n", " "), SANS, size, width) or [""]
+    if len(wrapped) > room:
+        wrapped = [*wrapped[: room - 1], _fit(" ".join(wrapped[room - 1 :]), size, width)]
+    return head + [_fit(text, size, width) for text in wrapped]
 
 
 def _fit(text: str, size: float, width: float) -> str:

@@ -222,12 +222,16 @@ def day(moment: datetime | None, *, empty: str = "–") -> str:
 
 
 def span(delta: timedelta) -> str:
-    """A duration as people say it: ``2 d 3 h``, ``5 h 12 min``, ``40 min`` (the sign is the caller's)."""
+    """A duration as people say it: ``2 d 3 h``, ``5 h 12 min``, ``40 min`` (the sign is the caller's). Each
+    number is bound to its unit by a no-break space, so that a line never ends in "9" with "h" on the next."""
     minutes = int(abs(delta).total_seconds() // 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
     if days:
-        return f"{days} d {hours} h"
+        return f"{days}{NBSP}d {hours}{NBSP}h"
     if hours:
-        return f"{hours} h {minutes} min"
-    return f"{minutes} min"
+        return f"{hours}{NBSP}h {minutes}{NBSP}min"
+    return f"{minutes}{NBSP}min"
+
+
+NBSP = "\u00a0"

@@ -258,6 +258,61 @@ def _incident_input() -> IncidentReportInput:
     )
 
 
+#: A title of 90 characters: the running title must stop before the TLP label.
+LONG_TITLE = "Ransomware and data theft at the billing, metering and customer systems of Nordwind Energy"
+
+
+def stress_incident(indicator_count: int = 205, event_count: int = 45) -> IncidentReportInput:
+    """The sample incident grown to a long dossier (about two dozen pages): a 90-character title, hundreds of
+    indicators with long URLs, a long timeline, many linked objects with long descriptions. For layout checks."""
+    report = incident()
+    report.title = LONG_TITLE
+    report.indicators = indicators(indicator_count - 5)
+    report.indicators += [
+        IndicatorRow(
+            "url",
+            f"https://files-{number}.evil-domain.example/download/stage2/payload-{number}.bin?campaign=grid-operators"
+            f"&token={number:04d}a1b2c3d4e5f6a1b2c3d4e5f6&redirect=https%3A%2F%2Fbilling.nordwind.example%2Flogin",
+            "Stage-2 download (malicious-activity)",
+            T0 - timedelta(days=number),
+            T0,
+            Tlp.AMBER_STRICT if number == 0 else Tlp.AMBER,
+        )
+        for number in range(5)
+    ]
+    report.timeline = _records(
+        RecordKind.EVENT,
+        [
+            {
+                "at": format_stix_timestamp(T0 - timedelta(hours=48) + timedelta(minutes=37 * number)),
+                "title": f"Event {number}: beacon from host BILL-WS-{number:03d} to the C2 relay",
+                "kind": ("detection", "attacker-activity", "containment", "communication")[number % 4],
+                "description": " ".join(
+                    [
+                        "Seen in the proxy logs and confirmed by the EDR; the host was isolated and imaged for "
+                        "analysis by the incident response team."
+                    ]
+                    * (1 + number % 3)
+                ),
+            }
+            for number in range(event_count)
+        ],
+    )
+    report.linked = [
+        LinkedObjectRow(
+            ("malware", "tool", "threat-actor", "vulnerability")[number % 4],
+            f"Linked object {number}",
+            "A long description as ATT&CK and vendors write them: several sentences on what it does, who uses it "
+            "and since when. It goes on to say how it is delivered, how it persists and how it talks to its "
+            "operators, which a leadership reader does not need in the body of the report. "
+            "Its indicators are listed by the vendor and change every few weeks.",
+            Tlp.GREEN,
+        )
+        for number in range(24)
+    ]
+    return report
+
+
 def exercise() -> ExerciseReportInput:
     """A functional exercise with a partner agency observing: three objectives rated P, S and M."""
     start = datetime(2026, 3, 4, 8, 0, tzinfo=UTC)

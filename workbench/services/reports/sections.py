@@ -189,31 +189,34 @@ def indicators(
         chart = charts.indicators_by_type_over_time(rows, FRAME_WIDTH)
         if chart is not None:
             flow += [chart, gap(6)]
-    value_width = stringWidth("0" * VALUE_CHARS, MONO, VALUE_SIZE) + 2 * CELL_PAD + 1
     flow.append(
         data_table(
-            [
-                Column("Type", 4),
-                Column("Value", 0, mono=True, width=value_width, spill=True, limit=4_000, size=VALUE_SIZE),
-                Column("Context", 20),
-                Column("First / last seen", 1),
-                Column("TLP", 1),
-            ],
-            [
-                [
-                    row.type,
-                    defanged(row.type, row.value) if defang else row.value,
-                    _context(row),
-                    _seen(row),
-                    tlp_text(row.tlp),
-                ]
-                for row in rows
-            ],
+            indicator_columns(),
+            [indicator_cells(row, defang=defang) for row in rows],
             empty="No indicators.",
             styles=styles,
         )
     )
     return flow
+
+
+def indicator_columns() -> list[Column]:
+    """The indicators table: type, the value in a monospaced column as wide as a SHA-256 (longer values spill onto
+    a line of their own), context, first and last seen, marking."""
+    value_width = stringWidth("0" * VALUE_CHARS, MONO, VALUE_SIZE) + 2 * CELL_PAD + 1
+    return [
+        Column("Type", 4),
+        Column("Value", 0, mono=True, width=value_width, spill=True, limit=4_000, size=VALUE_SIZE),
+        Column("Context", 20),
+        Column("First / last seen", 1),
+        Column("TLP", 1),
+    ]
+
+
+def indicator_cells(row: IndicatorRow, *, defang: bool = False) -> list[str]:
+    """One row of the indicators table, as printed."""
+    value = defanged(row.type, row.value) if defang else row.value
+    return [row.type, value, _context(row), _seen(row), tlp_text(row.tlp)]
 
 
 #: Names of the files attached to a report that lists indicators.

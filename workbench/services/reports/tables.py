@@ -31,7 +31,7 @@ from workbench.services.reports.layout import (
     Styles,
 )
 from workbench.services.reports.pages import FRAME_HEIGHT, FRAME_WIDTH, RULE
-from workbench.services.reports.text import MAX_CELL_CHARS, break_word, markup, plain, word_pieces, wrap_cell
+from workbench.services.reports.text import MAX_CELL_CHARS, break_word, markup, plain, word_pieces, words, wrap_cell
 
 logger = logging.getLogger(__name__)
 
@@ -77,8 +77,8 @@ def column_widths(
     natural: list[float] = []
     for index, column in enumerate(columns):
         font = MONO if column.mono else SANS
-        words = plain(column.title).split() or [""]
-        narrow = max(stringWidth(word, SANS_BOLD, CELL_SIZE) for word in words)
+        title_words = words(plain(column.title)) or [""]
+        narrow = max(stringWidth(word, SANS_BOLD, CELL_SIZE) for word in title_words)
         wide = stringWidth(plain(column.title), SANS_BOLD, CELL_SIZE)
         for row in rows:
             text = plain(row[index], limit=_MEASURED_CHARS)
@@ -89,7 +89,7 @@ def column_widths(
                 wide = max(wide, width)
                 if width > narrow and not column.spill:
                     # A sans-serif cell may break after a hyphen: its longest piece is what must fit.
-                    pieces = line.split() if column.mono else [p for w in line.split() for p in word_pieces(w)]
+                    pieces = words(line) if column.mono else [p for w in words(line) for p in word_pieces(w)]
                     narrow = max(narrow, max((stringWidth(piece, font, column.size) for piece in pieces), default=0))
         least.append(min(narrow, total * MAX_WORD_SHARE) + pad)
         natural.append(max(wide + pad, least[-1]))

@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from xml.sax.saxutils import escape
 
-from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 #: The longest text printed in one paragraph; ReportLab's line breaking grows quadratically with a single word.
@@ -83,7 +82,7 @@ def wrap_cell(
     text = plain(value, limit=limit)
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        for line in simpleSplit(paragraph, font, size, width) or [""]:
+        for line in _fill(paragraph, font, size, width) or [""]:
             if stringWidth(line, font, size) <= width:
                 lines.append(line)
             else:
@@ -91,8 +90,33 @@ def wrap_cell(
     return lines or [""]
 
 
-#: Where a word may break: after a hyphen between two letters (``malicious-activity``, ``domain-name``).
-_HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_]-)(?=[^\W\d_])")
+def words(text: str) -> list[str]:
+    """The words of a line as tables wrap it: separated by spaces and tabs only (a no-break space joins)."""
+    return [word for word in text.replace("\t", " ").split(" ") if word]
+
+
+def _fill(paragraph: str, font: str, size: float, width: float) -> list[str]:
+    """Words filled into lines of at most ``width`` (a word alone may be wider). As ReportLab's ``simpleSplit``,
+    but a no-break space binds what it joins ("9 h" stays on one line): only spaces and tabs separate words."""
+    lines: list[str] = []
+    current: list[str] = []
+    used = 0.0
+    space = stringWidth(" ", font, size)
+    for word in words(paragraph):
+        needed = stringWidth(word, font, size)
+        if current and used + space + needed > width:
+            lines.append(" ".join(current))
+            current, used = [word], needed
+        else:
+            used += (space if current else 0) + needed
+            current.append(word)
+    if current:
+        lines.append(" ".join(current))
+    return lines
+
+
+#: Where a word may break: after a hyphen or plus between two letters (``malicious-activity``, ``AMBER+STRICT``).
+_HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_][-+])(?=[^\W\d_])")
 
 
 def word_pieces(word: str) -> list[str]:
@@ -103,7 +127,7 @@ def word_pieces(word: str) -> list[str]:
 def break_word(line: str, font: str, size: float, width: float, *, hyphens: bool = False) -> list[str]:
     """Break a line that has no space to break at into the longest pieces that fit: after hyphens between letters
     first (with ``hyphens``), then between characters (at least one character each)."""
-    if hyphens and "-" in line:
+    if hyphens and ("-" in line or "+" in line):
         lines: list[str] = []
         current = ""
         for piece in word_pieces(line):
