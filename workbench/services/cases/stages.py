@@ -56,6 +56,7 @@ def stage_document(
     """The stage's report as the case would send it now (not yet submitted)."""
     if case.incident is None:
         raise InvalidInput(f"case {case.ref} is an exercise case; report stages belong to incidents")
+    reports_iocs = stage in stage_document_json.IOC_STAGES
     return StageDocument(
         stage=stage,
         case_ref=case.ref,
@@ -64,11 +65,12 @@ def stage_document(
         originator=ws.org_name,
         header=stage_document_json.header_rows(case.incident),
         fields=stage_document_json.declared_fields(case.incident, stage, case.description),
-        indicators=rows.indicators,
-        assets=rows.assets,
-        techniques=rows.observed,
+        # Only the stages that report indicators carry them (and their attachments).
+        indicators=rows.indicators if reports_iocs else [],
+        assets=rows.assets if reports_iocs else [],
+        techniques=rows.observed if reports_iocs else [],
         defang=defang,
-        indicator_objects=rows.indicator_objects,
+        indicator_objects=rows.indicator_objects if reports_iocs else [],
     )
 
 

@@ -273,12 +273,12 @@ def _improvement_plan(report: ExerciseReportInput, styles: Styles, appendix: Ite
     flow.append(
         data_table(
             [
-                Column("Core capability", 12),
-                Column(label(ImprovementItem, "issue"), 22),
-                Column(label(ImprovementItem, "corrective_action"), 30),
+                Column("Core capability", 6),
+                Column(label(ImprovementItem, "issue"), 24),
+                Column(label(ImprovementItem, "corrective_action"), 40),
                 Column(label(ImprovementItem, "capability_element"), 8, width=19 * mm),
-                Column(label(ImprovementItem, "responsible_org"), 14),
-                Column(label(ImprovementItem, "contact"), 10, optional=True),
+                Column(label(ImprovementItem, "responsible_org"), 8),
+                Column(label(ImprovementItem, "contact"), 5, optional=True),
                 Column(label(ImprovementItem, "start_date"), 0, width=dates),
                 Column(label(ImprovementItem, "completion_date"), 0, width=dates),
             ],

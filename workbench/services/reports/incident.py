@@ -16,7 +16,18 @@ from reportlab.platypus import Flowable, Paragraph
 from workbench.domain.cases.incident import CLOCKS, ENTITY, IncidentDetails, StageSubmission, reporting_deadlines
 from workbench.domain.deadlines import StageDeadline, StageState
 from workbench.services.reports import sections
-from workbench.services.reports.layout import Styles, bullets, clock, gap, heading, key_values, paragraph, span, utc
+from workbench.services.reports.layout import (
+    Styles,
+    bullets,
+    clock,
+    gap,
+    heading,
+    keep,
+    key_values,
+    paragraph,
+    span,
+    utc,
+)
 from workbench.services.reports.model import IncidentReportInput, StageDocument
 from workbench.services.reports.pages import PageChrome
 from workbench.services.reports.sections import declared_sections, label
@@ -219,8 +230,13 @@ def _stage(
         )
         flow.append(key_values(styles, [*dossier_rows(document), *_ioc_line(document)]))
         if sent.changes:
-            flow.append(Paragraph(markup("Changed in the case since this stage was submitted:"), styles.body))
-            flow.append(bullets(styles, sent.changes))
+            # The line that introduces the changes stays with them.
+            flow.append(
+                keep(
+                    Paragraph(markup("Changed in the case since this stage was submitted:"), styles.body),
+                    bullets(styles, sent.changes),
+                )
+            )
         else:
             flow.append(Paragraph(markup("Nothing it reported has changed in the case since."), styles.note))
     elif sent is not None:

@@ -246,6 +246,8 @@ def changes(sent: StageDocument, now: StageDocument) -> list[str]:
             found.append(f"{label}: was {_shown(old)}; no longer reported")
         else:
             found.append(f"{label}: {_shown(old)} → {_shown(new)}")
+    if sent.stage not in IOC_STAGES:
+        return found  # an early warning or an update reports no indicators: their changes are not its changes
     for what, old_rows, new_rows in (
         ("indicator", sent.indicators, now.indicators),
         ("affected asset", sent.assets, now.assets),

@@ -115,8 +115,9 @@ def _fill(paragraph: str, font: str, size: float, width: float) -> list[str]:
     return lines
 
 
-#: Where a word may break: after a hyphen or plus between two letters (``malicious-activity``, ``AMBER+STRICT``).
-_HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_][-+])(?=[^\W\d_])")
+#: Where a word may break: after a hyphen between lower-case letters (``malicious-activity``) or a plus between
+#: letters (``AMBER+STRICT``). Identifiers such as ``CSIRT-FI-2026-0117`` or ``T1566.001`` are never broken there.
+_HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_A-Z]-)(?=[^\W\d_A-Z])|(?<=[^\W\d_]\+)(?=[^\W\d_])")
 
 
 def word_pieces(word: str) -> list[str]:
