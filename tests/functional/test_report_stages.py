@@ -121,7 +121,7 @@ def test_a_second_submission_of_the_same_stage_at_the_same_time_needs_amend(work
     ref = full_incident(workspace)
     from workbench.domain.errors import InvalidInput
 
-    with pytest.raises(InvalidInput, match=r"recorded already .* with --amend"):
+    with pytest.raises(InvalidInput, match=r"recorded already .* as an amendment \(--amend\)"):
         case_records.record_stage(workspace, ref, "early-warning", "2026-03-02T18:00:00Z")
     amended = case_records.record_stage(
         workspace, ref, "early-warning", "2026-03-02T18:00:00Z", reference="CCB-2026-17b", amend=True

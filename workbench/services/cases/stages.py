@@ -196,7 +196,7 @@ def check_not_recorded(case: Case, submission: StageSubmission) -> None:
     if earlier is not None and earlier.uid != submission.uid:
         raise InvalidInput(
             f"the {submission.stage.label.lower()} of {format_utc(submission.submitted_at)} is recorded already "
-            f"(version {earlier.version or 1}); to correct that record, record it again with --amend"
+            f"(version {earlier.version or 1}); to correct that record, record it again as an amendment (--amend)"
         )
 
 
