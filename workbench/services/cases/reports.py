@@ -135,6 +135,7 @@ def report_from_case(
     found = linked(ws, case, tlp_ceiling)
     rows = evidence(ws, found)
     frozen: FrozenStage | None = None
+    report: ReportInput
     if stage is not None:
         report, frozen = _stage_report(ws, case, Stage.parse(stage), rows, level, defang)
     elif kind == "incident":

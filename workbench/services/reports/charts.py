@@ -203,8 +203,8 @@ def attack_heatmap(techniques: Sequence[TechniqueRow], width: float, max_height:
             continue  # only what was observed is shaded
         for tactic in row.tactics or ("(no tactic)",):
             key = tactic.strip().lower() or "(no tactic)"
-            name = (row.technique_id, row.name)
-            counted[key][name] = counted[key].get(name, 0) + row.observations
+            technique = (row.technique_id, row.name)
+            counted[key][technique] = counted[key].get(technique, 0) + row.observations
     if not counted:
         return None
     order = {name: index for index, name in enumerate(TACTIC_ORDER)}

@@ -81,13 +81,13 @@ def analysis_groups(objectives: Sequence[Objective], observations: Sequence[Obse
     groups = [AnalysisGroup(item, number, item.capability or "") for number, item in enumerate(objectives, start=1)]
     by_uid = {group.objective.uid: group for group in groups if group.objective is not None and group.objective.uid}
     by_capability: dict[str, AnalysisGroup] = {}
-    for group in groups:
-        by_capability.setdefault(_capability_key(group.capability), group)
+    for each in groups:
+        by_capability.setdefault(_capability_key(each.capability), each)
     others: dict[str, AnalysisGroup] = {}
     for item in observations:
         named = getattr(item, "objective", None)  # the objective a hot-wash finding names, where the model has it
         key = _capability_key(item.capability)
-        group = by_uid.get(named) if isinstance(named, str) else None
+        group: AnalysisGroup | None = by_uid.get(named) if isinstance(named, str) else None
         if group is None:
             group = by_capability.get(key) if key else None
         if group is None:
