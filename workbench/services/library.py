@@ -206,19 +206,8 @@ def _finish(conn: Connection, rows: list[LibraryRow]) -> list[LibraryRow]:
 
 
 def _mark_deprecated(conn: Connection, rows: list[LibraryRow]) -> list[LibraryRow]:
-    """Mark the rows whose current version says ``x_mitre_deprecated`` (read from the stored JSON of this page's
-    rows only: a deprecated object is shown as such, as a revoked one is)."""
-    found: set[int] = set()
-    for start in range(0, len(rows), 500):
-        part = [row.rowid for row in rows[start : start + 500]]
-        found.update(
-            rowid
-            for (rowid,) in conn.execute(
-                "SELECT o.rowid FROM objects o JOIN object_versions v ON v.vid = o.vid"
-                f" WHERE o.rowid IN ({','.join('?' * len(part))}) AND json_extract(v.json, '$.x_mitre_deprecated') = 1",
-                part,
-            )
-        )
+    """Mark the rows whose current version its producer deprecated: shown as such, as a revoked one is."""
+    found = ObjectStore(conn).deprecated_rowids([row.rowid for row in rows])
     return [replace(row, deprecated=True) if row.rowid in found else row for row in rows]
 
 

@@ -191,6 +191,23 @@ class ObjectStore:
         ).fetchall()
         return [_object_row(row) for row in rows]
 
+    def deprecated_rowids(self, rowids: Sequence[int]) -> set[int]:
+        """Those of ``rowids`` whose current version says ``x_mitre_deprecated`` (ATT&CK's mark for an object it
+        withdrew without revoking it). Reads only these rows' stored JSON, in batches."""
+        found: set[int] = set()
+        for start in range(0, len(rowids), 500):
+            part = list(rowids[start : start + 500])
+            found.update(
+                rowid
+                for (rowid,) in self.conn.execute(
+                    "SELECT o.rowid FROM objects o JOIN object_versions v ON v.vid = o.vid"
+                    f" WHERE o.rowid IN ({','.join('?' * len(part))})"
+                    " AND json_extract(v.json, '$.x_mitre_deprecated') = 1",
+                    part,
+                )
+            )
+        return found
+
     def by_name(self, name: str, types: Sequence[str] | None = None) -> list[ObjectRow]:
         """Current objects named exactly ``name`` (without regard to case), of ``types`` when given."""
         sql = "SELECT rowid, id, type, name, modified, tlp, revoked FROM objects WHERE name = ? COLLATE NOCASE"
