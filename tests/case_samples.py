@@ -102,6 +102,7 @@ def full_exercise(ws: Workspace) -> str:
         fields={
             "starts_at": "2026-06-10T07:00:00Z",
             "ends_at": "2026-06-11T17:00:00Z",
+            "time_in_play": 16 * 60,
             "exercise_type": "full-scale",
             "mission_areas": "response,recovery",
             "scope": "Energy sector",

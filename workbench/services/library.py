@@ -94,6 +94,8 @@ class LibraryRow:
     source_id: int
     versions: int
     source: str
+    #: The producer marked the current version deprecated (ATT&CK's ``x_mitre_deprecated``).
+    deprecated: bool = False
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,17 @@ def _row(values: Sequence[Any]) -> LibraryRow:
     )
 
 
+def _finish(conn: Connection, rows: list[LibraryRow]) -> list[LibraryRow]:
+    """Rows as the library shows them: relationships named by their ends, deprecated objects marked."""
+    return _mark_deprecated(conn, _describe_relations(conn, rows))
+
+
+def _mark_deprecated(conn: Connection, rows: list[LibraryRow]) -> list[LibraryRow]:
+    """Mark the rows whose current version its producer deprecated: shown as such, as a revoked one is."""
+    found = ObjectStore(conn).deprecated_rowids([row.rowid for row in rows])
+    return [replace(row, deprecated=True) if row.rowid in found else row for row in rows]
+
+
 def _describe_relations(conn: Connection, rows: list[LibraryRow]) -> list[LibraryRow]:
     """Name relationships and sightings by what they join (``uses: Sandstorm Owl → GreyLantern``) for display.
 
@@ -271,7 +284,7 @@ def fetch_page(
     if sort is SortKey.TLP:
         return _fetch_tlp_page(conn, flt, descending, cursor, limit)
     rows, last = _query_page(conn, flt, columns, descending, cursor, limit, extra=None)
-    return Page(_describe_relations(conn, rows), last if len(rows) == limit else None)
+    return Page(_finish(conn, rows), last if len(rows) == limit else None)
 
 
 def _query_page(
@@ -320,8 +333,8 @@ def _fetch_tlp_page(
         )
         rows += found
         if len(rows) == limit:
-            return Page(_describe_relations(conn, rows), (segment, *last))
-    return Page(_describe_relations(conn, rows), None)
+            return Page(_finish(conn, rows), (segment, *last))
+    return Page(_finish(conn, rows), None)
 
 
 def count(conn: Connection, flt: LibraryFilter) -> int:
@@ -356,7 +369,7 @@ def search(
         f"SELECT {_ROW_COLUMNS} FROM object_fts JOIN objects o ON o.rowid = object_fts.rowid"
         f" JOIN sources s ON s.id = o.source_id WHERE object_fts MATCH ?{where} ORDER BY {order} LIMIT ?"
     )
-    return _describe_relations(conn, [_row(values) for values in conn.execute(sql, [match, *args, limit])])
+    return _finish(conn, [_row(values) for values in conn.execute(sql, [match, *args, limit])])
 
 
 def object_types(conn: Connection) -> list[str]:
@@ -383,7 +396,7 @@ def row(conn: Connection, stix_id: str) -> LibraryRow | None:
     found = conn.execute(
         f"SELECT {_ROW_COLUMNS} FROM objects o JOIN sources s ON s.id = o.source_id WHERE o.id = ?", (stix_id,)
     ).fetchone()
-    return _describe_relations(conn, [_row(found)])[0] if found else None
+    return _finish(conn, [_row(found)])[0] if found else None
 
 
 def links(conn: Connection, stix_id: str, *, limit: int = MAX_LINKS) -> tuple[list[Link], bool]:

@@ -232,7 +232,9 @@ class DetailPane(QWidget):
         self.title.setText(one_line(row.name, 300) or row.id)
         facts = [row.type, row.tlp.label if row.tlp is not None else self.tr("no TLP marking"), row.id]
         if row.revoked:
-            facts.insert(0, self.tr("REVOKED"))
+            facts.insert(0, self.tr("REVOKED by its producer (left out of reports unless linked explicitly)"))
+        elif row.deprecated:
+            facts.insert(0, self.tr("DEPRECATED by its producer (left out of reports unless linked explicitly)"))
         if detail.conflicts:
             facts.append(self.tr("{0} conflicting version(s) held aside").format(detail.conflicts))
         if detail.foreign:
