@@ -144,8 +144,13 @@ def run_verify(args: argparse.Namespace, out: Output) -> int:
         with open_from_args(args) as ws:
             verdict = exchange.verify_package(args.package, ws=ws)
     out.line(f"VERIFIED package {verdict.package_id}")
-    pinned = f", pinned partner {verdict.partner}" if verdict.partner else ""
-    out.line(f"  producer     {verdict.producer.name} (key {verdict.producer.key_id}{pinned})")
+    # Who signed comes first, by the name the analyst pinned with the key; the manifest's claim only after it.
+    if verdict.partner:
+        out.line(f"  partner      {verdict.partner} (pinned key {verdict.producer.key_id})")
+        out.line(f"  producer     calls itself {verdict.producer.name}, identity {verdict.producer.identity_ref}")
+    else:
+        out.line(f"  signed by    the key given (key {verdict.producer.key_id})")
+        out.line(f"  producer     calls itself {verdict.producer.name}, identity {verdict.producer.identity_ref}")
     for party in verdict.recipients:
         out.line(f"  recipient    {party.name} (key {party.key_id})")
     out.line(f"  sequence     {verdict.sequence}")

@@ -1,9 +1,10 @@
 """The STIX object store: every version of every object, the current one per id, provenance and full text.
 
-Versioning rules (docs/architecture.md, "Storage rules"): ``(id, modified)`` is unique; a newer ``modified`` adds a
-version and becomes current; an older one is kept as history and never becomes current; the same ``modified`` with other
-content is recorded as a conflict and changes nothing else; the current version is the newest non-revoked one, and an
-object with a revoked version is flagged revoked.
+Versioning rules (docs/exchange-format.md, "Versions and their authors"): ``(id, modified)`` is unique; a newer
+``modified`` adds a version and becomes current; an older one is kept as history and never becomes current; the
+same ``modified`` with other content is recorded as a conflict and changes nothing else; the current version is the
+newest non-revoked one, and an object with a revoked version is flagged revoked. An import from outside may only
+version what its sender authored (``storage.authorship``); other versions are kept aside as foreign versions.
 
 The store writes inside the caller's transaction and never commits: one import is one transaction.
 """
@@ -20,16 +21,21 @@ import orjson
 
 from workbench.domain.errors import InvalidInput
 from workbench.domain.timestamps import now_stix
+from workbench.domain.tlp import Tlp
 from workbench.storage.bulk import BulkWriter, PreparedVersion, prepare, references, version_key
 from workbench.storage.database import Connection, inserted_rowid
+from workbench.storage.fts import words_of
 
 __all__ = [
+    "ROW_COLUMNS",
+    "ObjectRow",
     "ObjectStore",
     "Outcome",
     "PreparedVersion",
     "Provenance",
     "VersionInfo",
     "content_hash",
+    "row_from",
     "serialize",
     "store_digest",
     "version_key",
@@ -44,6 +50,51 @@ class Outcome(enum.Enum):
     UNCHANGED = "unchanged"
     OLDER = "older"
     CONFLICT = "conflict"
+    FOREIGN = "foreign"  # a version its sender did not author, kept aside (storage.authorship)
+
+
+#: The columns of an ``ObjectRow``, over ``o`` (objects) joined with ``s`` (sources ON s.id = o.source_id).
+ROW_COLUMNS = "o.rowid, o.id, o.type, o.name, o.modified, o.tlp, o.revoked, o.source_id, o.versions, s.kind, s.name"
+_ROW_FROM = "objects o JOIN sources s ON s.id = o.source_id"
+
+
+@dataclass(frozen=True)
+class ObjectRow:
+    """One object as the library lists it (its current version): the one row type of every reader of the library.
+
+    ``name`` is the stored name; the library names relationships and sightings by what they join
+    (``services.library.rows.describe_relations``). ``source`` is where the current version came from
+    (``kind: name``).
+    """
+
+    rowid: int
+    id: str
+    type: str
+    name: str
+    modified: str
+    tlp: Tlp | None
+    revoked: bool
+    source_id: int
+    versions: int
+    source: str
+    #: The producer marked the current version deprecated (ATT&CK's ``x_mitre_deprecated``); the library sets it.
+    deprecated: bool = False
+
+
+def row_from(values: Sequence[Any]) -> ObjectRow:
+    """An ``ObjectRow`` from the values of ``ROW_COLUMNS``."""
+    return ObjectRow(
+        rowid=values[0],
+        id=values[1],
+        type=values[2],
+        name=values[3] or "",
+        modified=values[4],
+        tlp=Tlp(values[5]) if values[5] is not None else None,
+        revoked=bool(values[6]),
+        source_id=values[7],
+        versions=values[8],
+        source=f"{values[9]}: {values[10]}",
+    )
 
 
 @dataclass(frozen=True)
@@ -151,6 +202,63 @@ class ObjectStore:
             ids,
         ):
             yield stix_id, orjson.loads(text)
+
+    def row(self, stix_id: str) -> ObjectRow | None:
+        """The row of one stored object, or None."""
+        found = self.conn.execute(f"SELECT {ROW_COLUMNS} FROM {_ROW_FROM} WHERE o.id = ?", (stix_id,)).fetchone()
+        return row_from(found) if found else None
+
+    def by_external_id(self, external_id: str, types: Sequence[str] | None = None) -> list[ObjectRow]:
+        """Current objects (of ``types`` when given) with an external reference whose ``external_id`` is exactly
+        this one (``T0855``, ``CVE-2021-44228``), compared without regard to case; revoked ones last, then the
+        newest first.
+
+        External ids are in the full-text index with the other names (its ``extra`` column): the index finds the
+        objects that hold the id's words there, and only their stored JSON is read to keep the exact matches, so
+        this costs the same with a million objects as with a thousand.
+        """
+        wanted = external_id.strip()
+        try:
+            words_of(wanted)
+        except InvalidInput:
+            return []  # no letter or digit: no external id an index could hold
+        phrase = '"' + wanted.replace('"', '""') + '"'
+        kinds = f" AND o.type IN ({','.join('?' * len(types))})" if types else ""
+        rows = self.conn.execute(
+            f"SELECT {ROW_COLUMNS} FROM object_fts CROSS JOIN objects o ON o.rowid = object_fts.rowid"
+            " JOIN sources s ON s.id = o.source_id JOIN object_versions v ON v.vid = o.vid"
+            f" WHERE object_fts MATCH ?{kinds} AND EXISTS (SELECT 1 FROM json_each(v.json, '$.external_references') r"
+            " WHERE upper(json_extract(r.value, '$.external_id')) = upper(?))"
+            " ORDER BY o.revoked, o.modified DESC, o.rowid DESC",
+            (f"extra : {phrase}", *(types or ()), wanted),
+        ).fetchall()
+        return [row_from(row) for row in rows]
+
+    def deprecated_rowids(self, rowids: Sequence[int]) -> set[int]:
+        """Those of ``rowids`` whose current version says ``x_mitre_deprecated`` (ATT&CK's mark for an object it
+        withdrew without revoking it). Reads only these rows' stored JSON, in batches."""
+        found: set[int] = set()
+        for start in range(0, len(rowids), 500):
+            part = list(rowids[start : start + 500])
+            found.update(
+                rowid
+                for (rowid,) in self.conn.execute(
+                    "SELECT o.rowid FROM objects o JOIN object_versions v ON v.vid = o.vid"
+                    f" WHERE o.rowid IN ({','.join('?' * len(part))})"
+                    " AND json_extract(v.json, '$.x_mitre_deprecated') = 1",
+                    part,
+                )
+            )
+        return found
+
+    def by_name(self, name: str, types: Sequence[str] | None = None) -> list[ObjectRow]:
+        """Current objects named exactly ``name`` (without regard to case), of ``types`` when given."""
+        sql = f"SELECT {ROW_COLUMNS} FROM {_ROW_FROM} WHERE o.name = ? COLLATE NOCASE"
+        args: list[Any] = [name.strip()]
+        if types:
+            sql += f" AND o.type IN ({','.join('?' * len(types))})"
+            args += list(types)
+        return [row_from(row) for row in self.conn.execute(sql + " ORDER BY o.revoked, o.modified DESC", args)]
 
     def versions(self, stix_id: str) -> list[VersionInfo]:
         """Every stored version of an object, newest first, with where each came from."""

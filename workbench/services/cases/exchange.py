@@ -80,7 +80,7 @@ class CaseSelection(Selection):
         case = self._case(ws)
         sent = dataclasses.replace(case, linked=[object_id for object_id in case.linked if object_id in leaving])
         return [
-            BuiltObject(workbench_identity(), public=True),
-            BuiltObject(extension_definition(), public=True),
+            BuiltObject(workbench_identity()),
+            BuiltObject(extension_definition()),
             *(BuiltObject(obj) for obj in case_stix.case_objects(sent)),
         ]

@@ -27,12 +27,13 @@ import orjson
 
 from workbench.domain.cases.case import RECORD_CLASSES, RecordKind
 from workbench.domain.cases.exercise import ExerciseOverview
-from workbench.domain.cases.fields import MAX_NOTE, MAX_TEXT, FieldInfo, FieldKind, field_infos
+from workbench.domain.cases.fields import MAX_NOTE, MAX_TEXT, UNKNOWN, FieldInfo, FieldKind, field_infos
 from workbench.domain.cases.incident import IncidentDetails
 from workbench.domain.cases.nis2 import SUBSECTORS
 from workbench.domain.cases.rsit import RSIT_TYPES
 from workbench.domain.cases.vocab import ExerciseStatus, IncidentStatus
 from workbench.domain.errors import InvalidInput
+from workbench.domain.tlp import Tlp
 
 logger = logging.getLogger(__name__)
 
@@ -40,11 +41,13 @@ logger = logging.getLogger(__name__)
 # store one definition and one identity, never conflicting copies.
 CASE_EXTENSION_ID = "extension-definition--7fc43dec-6ccc-48fc-9377-0eabd9b8a127"
 WORKBENCH_IDENTITY_ID = "identity--6b55ede6-a62d-46d2-8828-3d34a9cbba37"
-SCHEMA_VERSION = "1.0.0"
-SCHEMA_FILE = "workbench-case-extension-1.0.0.json"
-SCHEMA_SHA256 = "2b40c167e12d714ac7a2fefde5b2bed23cb5d5a9650c107a5fadaffac999576b"
+SCHEMA_VERSION = "1.1.0"
+SCHEMA_FILE = "workbench-case-extension-1.1.0.json"
+SCHEMA_SHA256 = "530078213444c79c0f267829fcbe9ddb2b0c92947a52868639c8dbf10300491a"
 DEFINITION_CREATED = "2026-01-01T00:00:00.000Z"
-DEFINITION_MODIFIED = "2026-01-01T00:00:00.000Z"
+# The day the definition and the workbench identity were marked TLP:CLEAR (and the schema became 1.1.0): a
+# partner's store takes these as newer versions of the ones it may hold.
+DEFINITION_MODIFIED = "2026-12-04T00:00:00.000Z"
 
 #: ``record_type`` of the extension on each kind of object.
 INCIDENT_RECORD = "incident-case"
@@ -70,6 +73,8 @@ def _field_schema(info: FieldInfo) -> dict[str, Any]:
         schema = {"type": "array", "uniqueItems": True, "items": {"enum": [member.value for member in info.vocab]}}
     elif kind is FieldKind.COUNT:
         schema = {"type": "integer", "minimum": 0}
+    elif kind is FieldKind.COUNT_OR_UNKNOWN:
+        schema = {"oneOf": [{"type": "integer", "minimum": 0}, {"const": UNKNOWN}]}
     elif kind is FieldKind.FLAG:
         schema = {"type": "boolean"}
     elif kind is FieldKind.TIME:
@@ -230,6 +235,7 @@ def extension_definition() -> dict[str, Any]:
         "schema": shipped_schema_text(),
         "version": SCHEMA_VERSION,
         "extension_types": ["property-extension"],
+        "object_marking_refs": [Tlp.CLEAR.marking_id],
     }
 
 
@@ -240,9 +246,10 @@ def workbench_identity() -> dict[str, Any]:
         "spec_version": "2.1",
         "id": WORKBENCH_IDENTITY_ID,
         "created": DEFINITION_CREATED,
-        "modified": DEFINITION_CREATED,
+        "modified": DEFINITION_MODIFIED,
         "name": "Workbench (air-gapped analyst workbench)",
         "identity_class": "system",
+        "object_marking_refs": [Tlp.CLEAR.marking_id],
     }
 
 

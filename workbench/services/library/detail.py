@@ -13,6 +13,7 @@ from workbench.domain.ids import type_of
 from workbench.services.library.listing import row
 from workbench.services.library.rows import ObjectRow, described
 from workbench.services.workspace import Workspace
+from workbench.storage.authorship import ForeignVersion, foreign_versions
 from workbench.storage.objects import VersionInfo
 
 MAX_LINKS = 500
@@ -51,6 +52,8 @@ class ObjectDetail:
     links_truncated: bool
     versions: list[VersionInfo]
     conflicts: int = 0
+    #: Versions sent by someone who is not the object's author, waiting for the analyst (``storage.authorship``).
+    foreign: tuple[ForeignVersion, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -132,7 +135,8 @@ def object_detail(ws: Workspace, stix_id: str) -> ObjectDetail | None:
     store = ws.objects
     obj = store.get(stix_id) or {}
     found, truncated = links(ws, stix_id)
-    return ObjectDetail(current, obj, found, truncated, store.versions(stix_id), len(store.conflicts(stix_id)))
+    waiting = tuple(foreign_versions(ws.conn, stix_id=stix_id, limit=100))
+    return ObjectDetail(current, obj, found, truncated, store.versions(stix_id), len(store.conflicts(stix_id)), waiting)
 
 
 def version_json(ws: Workspace, vid: int) -> dict[str, Any] | None:

@@ -19,7 +19,7 @@ from workbench.services.library.rows import (
     LibraryFilter,
     ObjectRow,
     SortKey,
-    describe_relations,
+    finish,
     row_from,
 )
 from workbench.services.workspace import Workspace
@@ -88,7 +88,7 @@ def fetch_page(
     if sort is SortKey.TLP:
         return _fetch_tlp_page(conn, flt, descending, cursor, limit)
     rows, last = _query_page(conn, flt, columns, descending, cursor, limit, extra=None)
-    return Page(describe_relations(conn, rows), last if len(rows) == limit else None)
+    return Page(finish(conn, rows), last if len(rows) == limit else None)
 
 
 def _query_page(
@@ -137,8 +137,8 @@ def _fetch_tlp_page(
         )
         rows += found
         if len(rows) == limit:
-            return Page(describe_relations(conn, rows), (segment, *last))
-    return Page(describe_relations(conn, rows), None)
+            return Page(finish(conn, rows), (segment, *last))
+    return Page(finish(conn, rows), None)
 
 
 def count(ws: Workspace, flt: LibraryFilter) -> int:
@@ -175,4 +175,4 @@ def row(ws: Workspace, stix_id: str) -> ObjectRow | None:
     found = ws.conn.execute(
         f"SELECT {ROW_COLUMNS} FROM objects o JOIN sources s ON s.id = o.source_id WHERE o.id = ?", (stix_id,)
     ).fetchone()
-    return describe_relations(ws.conn, [row_from(found)])[0] if found else None
+    return finish(ws.conn, [row_from(found)])[0] if found else None

@@ -1,7 +1,8 @@
 """The one row type the library lists, and the filter that narrows a listing or a search.
 
-``ObjectRow`` is what every reader of the library gets back for an object (its current version): the Library
-screen, the case link picker, ``workbench search``, the export of a search and a briefing from a search.
+``ObjectRow`` (defined with the object store, ``storage.objects``) is what every reader of the library gets back
+for an object (its current version): the Library screen, the case link picker, ``workbench search``, the export of
+a search and a briefing from a search, and the case services that look an object up by id, external id or name.
 ``LibraryFilter`` holds what the analyst chose: object types, TLP, source, a range of dates, and the words of a
 full-text search.
 """
@@ -16,9 +17,8 @@ from typing import Any
 
 from workbench.domain.errors import InvalidInput
 from workbench.domain.ids import is_stix_type
-from workbench.domain.tlp import Tlp
 from workbench.storage.database import Connection
-from workbench.storage.objects import ObjectStore
+from workbench.storage.objects import ROW_COLUMNS, ObjectRow, ObjectStore, row_from
 
 # TLP filter value meaning "objects with no TLP marking".
 NO_TLP = -1
@@ -44,8 +44,6 @@ SORT_COLUMNS: dict[SortKey, tuple[str, ...]] = {
     SortKey.MODIFIED: ("o.modified",),
     SortKey.SOURCE: ("o.source_id", "o.modified"),
 }
-#: The columns of a row, over ``o`` (objects) joined with ``s`` (sources); see ``row_from``.
-ROW_COLUMNS = "o.rowid, o.id, o.type, o.name, o.modified, o.tlp, o.revoked, o.source_id, o.versions, s.kind, s.name"
 
 
 @dataclass(frozen=True)
@@ -96,42 +94,6 @@ class LibraryFilter:
         return clauses, args
 
 
-@dataclass(frozen=True)
-class ObjectRow:
-    """One object as the library lists it (its current version).
-
-    ``name`` is the stored name, except for relationships and sightings, which are named by what they join
-    (``uses: Sandstorm Owl → GreyLantern``); ``source`` is where the current version came from (``kind: name``).
-    """
-
-    rowid: int
-    id: str
-    type: str
-    name: str
-    modified: str
-    tlp: Tlp | None
-    revoked: bool
-    source_id: int
-    versions: int
-    source: str
-
-
-def row_from(values: Sequence[Any]) -> ObjectRow:
-    """An ``ObjectRow`` from the values of ``ROW_COLUMNS``."""
-    return ObjectRow(
-        rowid=values[0],
-        id=values[1],
-        type=values[2],
-        name=values[3] or "",
-        modified=values[4],
-        tlp=Tlp(values[5]) if values[5] is not None else None,
-        revoked=bool(values[6]),
-        source_id=values[7],
-        versions=values[8],
-        source=f"{values[9]}: {values[10]}",
-    )
-
-
 def rows_in_order(conn: Connection, rowids: Sequence[int]) -> list[ObjectRow]:
     """The rows of these objects, in the order given (rowids no longer stored are skipped), relations described."""
     by_rowid: dict[int, ObjectRow] = {}
@@ -143,7 +105,18 @@ def rows_in_order(conn: Connection, rowids: Sequence[int]) -> list[ObjectRow]:
             chunk,
         ):
             by_rowid[values[0]] = row_from(values)
-    return describe_relations(conn, [by_rowid[rowid] for rowid in rowids if rowid in by_rowid])
+    return finish(conn, [by_rowid[rowid] for rowid in rowids if rowid in by_rowid])
+
+
+def finish(conn: Connection, rows: list[ObjectRow]) -> list[ObjectRow]:
+    """Rows as the library shows them: relationships named by their ends, deprecated objects marked."""
+    return mark_deprecated(conn, describe_relations(conn, rows))
+
+
+def mark_deprecated(conn: Connection, rows: list[ObjectRow]) -> list[ObjectRow]:
+    """Mark the rows whose current version its producer deprecated: shown as such, as a revoked one is."""
+    found = ObjectStore(conn).deprecated_rowids([row.rowid for row in rows])
+    return [replace(row, deprecated=True) if row.rowid in found else row for row in rows]
 
 
 def describe_relations(conn: Connection, rows: list[ObjectRow]) -> list[ObjectRow]:

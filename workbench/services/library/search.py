@@ -10,7 +10,7 @@ in a million objects takes half a second. The order of the hits, in steps:
 1. A query that is one STIX id is a lookup of that object.
 2. A query that is one identifier-like word (letters and digits: ``T0855``, ``T1059.001``, ``CVE-2021-44228``)
    puts the objects whose external id is exactly that word first (an ATT&CK technique before the objects that
-   mention it), newest first among themselves.
+   mention it; ``ObjectStore.by_external_id``), newest first among themselves.
 3. The words are matched exactly (cheap: one posting list per word). More than ``RANK_LIMIT`` matches means the
    words are too common to rank usefully: the newest matches come first (FTS5 walks its posting lists backwards,
    so this costs about the same whatever the number of matches), and the page says so (``ranked`` false), so that
@@ -33,18 +33,17 @@ from dataclasses import dataclass
 from workbench.services.library.rows import LibraryFilter, ObjectRow, SortKey, rows_in_order
 from workbench.services.workspace import Workspace
 from workbench.storage.database import Connection
-from workbench.storage.fts import fts_query, quoted
+from workbench.storage.fts import fts_query
+from workbench.storage.objects import ObjectStore
 
 #: At most this many matches are ranked by relevance; more are listed newest first.
 RANK_LIMIT = 2_000
 #: What the Library screen and the link picker list of one search at most.
 MAX_SEARCH_RESULTS = 5_000
-#: Objects looked at for an exact external id (those whose other names and external ids hold the word).
-_EXTERNAL_ID_CANDIDATES = 200
 
 # Any ``type--`` and 36 hexadecimal digits and hyphens: imported ids need not be RFC 4122 UUIDs.
-_ID_QUERY = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]--[0-9a-fA-F-]{36}$")
-_EXTERNAL_ID = re.compile(r"^(?=[^\s]*[A-Za-z])(?=[^\s]*[0-9])[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$")
+_ID_QUERY = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]--[0-9a-fA-F-]{36}\Z")
+_EXTERNAL_ID = re.compile(r"^(?=[^\s]*[A-Za-z])(?=[^\s]*[0-9])[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}\Z")
 
 
 @dataclass(frozen=True)
@@ -166,22 +165,17 @@ def _matches(
 
 
 def _exact_external_ids(conn: Connection, word: str, where: str, args: list[object]) -> list[int]:
-    """Objects, newest first, with an external reference whose ``external_id`` is ``word`` (letter case aside).
-
-    External ids are indexed in the ``extra`` column with the other names: the index narrows the candidates to
-    the objects holding the word there, and their stored JSON says which hold it as a whole external id.
-    """
-    return [
+    """Objects carrying ``word`` as an external id (``ObjectStore.by_external_id``), within the filters."""
+    found = [row.rowid for row in ObjectStore(conn).by_external_id(word)]
+    if not found:
+        return []
+    kept = {
         rowid
         for (rowid,) in conn.execute(
-            "SELECT o.rowid FROM object_fts CROSS JOIN objects o ON o.rowid = object_fts.rowid"
-            " JOIN object_versions v ON v.vid = o.vid"
-            f" WHERE object_fts MATCH ?{where} AND EXISTS (SELECT 1 FROM json_each(v.json, '$.external_references') e"
-            " WHERE lower(json_extract(e.value, '$.external_id')) = ?)"
-            " ORDER BY object_fts.rowid DESC LIMIT ?",
-            [f"extra : {quoted(word)}", *args, word.lower(), _EXTERNAL_ID_CANDIDATES],
+            f"SELECT o.rowid FROM objects o WHERE o.rowid IN ({','.join('?' * len(found))}){where}", [*found, *args]
         )
-    ]
+    }
+    return [rowid for rowid in found if rowid in kept]
 
 
 def _page(conn: Connection, hits: _Hits, limit: int, offset: int) -> list[int]:
