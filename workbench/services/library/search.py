@@ -20,8 +20,9 @@ in a million objects takes half a second. The order of the hits, in steps:
    gives more, the newest come first as above.
 
 Every word must match (``storage.fts``). Filters (types, TLP, source, dates) narrow the matches before they are
-counted and ranked; revoked objects are left out unless asked for. The Library screen may show the hits sorted by
-a column: the same objects, in another order.
+counted and ranked; revoked objects are left out unless asked for (the Library screen asks, and strikes them
+out, as ``workbench search --revoked`` lists them). The Library screen may show the hits sorted by a column: the
+same objects, in another order.
 """
 
 from __future__ import annotations

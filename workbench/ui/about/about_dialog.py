@@ -38,6 +38,9 @@ COMPONENTS: tuple[tuple[str, str, str], ...] = (
     ("python-dateutil", "calendar months for NIS2 deadlines", "Apache-2.0 OR BSD-3-Clause"),
     ("jsonschema", "checking the case extension's schema", "MIT"),
     ("zxcvbn", "passphrase strength hint", "MIT"),
+    ("markdown-it-py", "Markdown in descriptions printed as plain words", "MIT"),
+    ("ioc-fanger", "indicators defanged for print", "MIT"),
+    ("pypdf", "indicators attached to report PDFs", "BSD-3-Clause"),
     ("DejaVu fonts", "the typeface of the reports", "Bitstream Vera and Arev licences (free to redistribute)"),
 )
 

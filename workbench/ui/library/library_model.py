@@ -276,8 +276,9 @@ class LibraryModel(TableModel):
         if flt.searching:
             task = self._session.run(
                 "library search",
+                # Revoked objects too, marked as such, as the listing shows them (``workbench search --revoked``).
                 lambda ws, _control: library.search(
-                    ws, flt, limit=library.MAX_SEARCH_RESULTS, sort=sort, descending=descending
+                    ws, flt, limit=library.MAX_SEARCH_RESULTS, sort=sort, descending=descending, include_revoked=True
                 ),
             )
         else:
