@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from tests.conftest import PASSPHRASE
 from workbench.services.workspace import create_workspace
@@ -63,23 +64,45 @@ def _workspace_on_disk(tmp_path: Path) -> Path:
     return path
 
 
-def test_wrong_passphrase_is_a_message_then_the_right_one_unlocks(qtbot, window, tmp_path: Path) -> None:
+def _type_into_focus(dialog, text: str) -> None:
+    """Type as the window system delivers keys: to whichever widget of the dialog has the focus."""
+    for char in text:
+        QTest.keyClick(dialog.windowHandle(), char)
+
+
+def test_wrong_passphrase_is_a_message_then_the_right_one_typed_and_enter_unlocks(
+    qtbot, window, tmp_path: Path
+) -> None:
     path = _workspace_on_disk(tmp_path)
     window.start(path)
     dialog = window.access.dialog
     assert isinstance(dialog, UnlockDialog)
     assert str(path) in dialog.path_label.text()
-    qtbot.keyClicks(dialog.passphrase, "not the passphrase")
-    qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: dialog.error.isVisible())
-    assert dialog.error.text() == "Wrong passphrase. Check Caps Lock and try again."
-    assert dialog.isVisible() and not window.session.is_open
-    dialog.passphrase.clear()
-    qtbot.keyClicks(dialog.passphrase, PASSPHRASE)
+    qtbot.waitUntil(lambda: dialog.windowHandle() is not None and dialog.windowHandle().isActive())
+    for attempt in ("not the passphrase", "still not it"):
+        _type_into_focus(dialog, attempt)
+        QTest.keyClick(dialog.windowHandle(), Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: dialog.error.isVisible() and dialog.passphrase.isEnabled())
+        assert dialog.error.text() == "Wrong passphrase. Check Caps Lock and try again."
+        assert dialog.isVisible() and not window.session.is_open
+        # The field keeps the focus with its text selected: typing replaces it, a space is a space.
+        assert QApplication.focusWidget() is dialog.passphrase
+        assert dialog.passphrase.selectedText() == attempt
+    _type_into_focus(dialog, PASSPHRASE)  # holds spaces: they must not press Cancel
+    assert dialog.passphrase.text() == PASSPHRASE and dialog.isVisible()
     with qtbot.waitSignal(window.session.opened, timeout=10_000):
-        qtbot.mouseClick(dialog.unlock_button, Qt.MouseButton.LeftButton)
+        QTest.keyClick(dialog.windowHandle(), Qt.Key.Key_Return)
     assert window.session.info.org_name == "Disk Org"
     assert window.settings.last_workspace == path
+
+
+def test_enter_means_unlock_even_with_a_button_focused(qtbot, window, tmp_path: Path) -> None:
+    path = _workspace_on_disk(tmp_path)
+    dialog = window.access.show_unlock(path)
+    dialog.passphrase.setText(PASSPHRASE)
+    dialog.cancel_button.setFocus()
+    with qtbot.waitSignal(window.session.opened, timeout=10_000):
+        qtbot.keyClick(dialog.cancel_button, Qt.Key.Key_Return)
 
 
 def test_a_file_that_is_not_a_workspace_is_a_message(qtbot, window, tmp_path: Path) -> None:
