@@ -9,6 +9,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from tests.conftest import PASSPHRASE
+from workbench.services import keys
 from workbench.services.workspace import create_workspace
 from workbench.ui.unlock.create_dialog import CreateWorkspaceDialog
 from workbench.ui.unlock.unlock_dialog import UnlockDialog
@@ -36,6 +37,16 @@ def test_first_run_creates_a_workspace_and_shows_its_fingerprint(qtbot, window, 
     qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1)
     shown = dialog.fingerprint_label.text().replace(" ", "")
     assert len(shown) == 64 and shown == dialog.fingerprint
+    # The public key for partners, from the first-run page: written to a folder and read back.
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    exporter = dialog.export_key()
+    exporter.picker.folder.setText(str(stick))
+    with qtbot.waitSignal(exporter.key_exported, timeout=10_000):
+        qtbot.mouseClick(exporter.export_button, Qt.MouseButton.LeftButton)
+    pem = (stick / "nordic-csirt.pub.pem").read_bytes()
+    assert keys.fingerprint(keys.load_public_pem(pem)) == dialog.fingerprint
+    exporter.reject()
     with qtbot.waitSignal(window.session.opened):
         qtbot.mouseClick(dialog.continue_button, Qt.MouseButton.LeftButton)
     assert target.exists() and oct(target.stat().st_mode & 0o777) == "0o600"

@@ -30,10 +30,10 @@ from workbench.app.idle import IdleWatcher
 from workbench.app.session import Session, SessionInfo, StoreChange
 from workbench.app.settings import Settings
 from workbench.services.exchange import is_package
-from workbench.services.keys import format_fingerprint
+from workbench.services.keys import fingerprint_lines, format_fingerprint
 from workbench.ui.about.about_dialog import AboutDialog
 from workbench.ui.common.screen import AppContext, Screen, ScreenSpec
-from workbench.ui.common.text import plain_label
+from workbench.ui.common.text import plain_label, tooltip_text
 from workbench.ui.importing.import_controller import ImportController
 from workbench.ui.preferences.preferences_dialog import PreferencesDialog
 from workbench.ui.screens import SCREENS
@@ -251,6 +251,13 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("{0} — Workbench").format(info.org_name))
         short = format_fingerprint(info.fingerprint[:16])
         self.identity_label.setText(self.tr("{0} · key {1}…").format(info.org_name, short))
+        self.identity_label.setToolTip(
+            tooltip_text(
+                self.tr(
+                    "{0} signs with the key whose fingerprint is\n{1}\n(Partners screen: Copy, Export public key…)"
+                ).format(info.org_name, fingerprint_lines(info.fingerprint))
+            )
+        )
         for action in (
             self.import_action,
             self.export_action,
@@ -273,6 +280,7 @@ class MainWindow(QMainWindow):
         self.central.setCurrentIndex(0)
         self.setWindowTitle(self.tr("Workbench (locked)"))
         self.identity_label.setText(self.tr("Locked"))
+        self.identity_label.setToolTip("")
         for action in (
             self.import_action,
             self.export_action,

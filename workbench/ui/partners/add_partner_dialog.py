@@ -35,17 +35,11 @@ from workbench.domain.timestamps import format_stix_timestamp
 from workbench.domain.tlp import Tlp
 from workbench.services import exchange
 from workbench.services.exchange import Partner
-from workbench.services.keys import MAX_PEM_SIZE, format_fingerprint
+from workbench.services.keys import MAX_PEM_SIZE, fingerprint_lines
 from workbench.ui.common.dialogs import show_error
 from workbench.ui.common.text import plain_label
 from workbench.ui.common.tlp_box import TlpBox
 from workbench.ui.exchange.models import REFUSED_COLOUR
-
-
-def fingerprint_lines(key_id: str) -> str:
-    """The fingerprint in groups of four, eight groups a line: how it is read out over the phone."""
-    groups = format_fingerprint(key_id).split(" ")
-    return "\n".join(" ".join(groups[start : start + 8]) for start in range(0, len(groups), 8))
 
 
 def _date_stamp(date: QDate) -> str:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths
-from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from workbench.app.tasks import Lane, TaskHandle, TaskRunner
 from workbench.domain.errors import InvalidInput
@@ -29,6 +30,7 @@ from workbench.services import keys
 from workbench.services.passphrase import strength
 from workbench.services.workspace import Workspace, check_org_name, create_workspace
 from workbench.ui.common.text import plain_label
+from workbench.ui.partners.export_key_dialog import ExportKeyDialog, copy_fingerprint
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +61,7 @@ class CreateWorkspaceDialog(QDialog):
         self._task: TaskHandle | None = None
         self.workspace: Workspace | None = None
         self.fingerprint = ""
+        self.key_dialog: ExportKeyDialog | None = None
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self._form_page(path or default_workspace_path()))
         self.pages.addWidget(self._done_page())
@@ -247,7 +250,17 @@ class CreateWorkspaceDialog(QDialog):
         self.fingerprint_label.setFont(mono)
         copy = QPushButton(self.tr("&Copy fingerprint"), page)
         copy.setToolTip(self.tr("Copy the fingerprint to the clipboard"))
-        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(keys.format_fingerprint(self.fingerprint)))
+        copy.clicked.connect(lambda: copy_fingerprint(self.fingerprint))
+        self.export_key_button = QPushButton(self.tr("&Export public key…"), page)
+        self.export_key_button.setObjectName("exportKeyButton")
+        self.export_key_button.setToolTip(
+            self.tr("Write the public key as a PEM file to a removable volume or a folder, for partners to pin")
+        )
+        self.export_key_button.clicked.connect(self.export_key)
+        key_buttons = QHBoxLayout()
+        key_buttons.addWidget(copy)
+        key_buttons.addWidget(self.export_key_button)
+        key_buttons.addStretch(1)
         buttons = QDialogButtonBox(page)
         self.continue_button = buttons.addButton(self.tr("C&ontinue"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.continue_button.setToolTip(self.tr("Open the new workspace"))
@@ -257,10 +270,32 @@ class CreateWorkspaceDialog(QDialog):
         layout.addWidget(heading)
         layout.addWidget(text)
         layout.addWidget(self.fingerprint_label)
-        layout.addWidget(copy)
+        layout.addLayout(key_buttons)
         layout.addStretch(1)
         layout.addWidget(buttons)
         return page
+
+    def export_key(self) -> ExportKeyDialog | None:
+        """Export public key… from the first-run page: the new key as a PEM file, written and read back."""
+        workspace = self.workspace
+        if workspace is None:
+            return None
+
+        def write(path: Path) -> TaskHandle:
+            return self._runner.run(
+                "export public key", lambda _control: keys.export_public(workspace, path), lane=Lane.LONG
+            )
+
+        dialog = ExportKeyDialog(workspace.org_name, self.fingerprint, write, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.key_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def accept(self) -> None:
+        if self.key_dialog is not None and isValid(self.key_dialog) and self.key_dialog.busy.isVisible():
+            return  # the key is being written with this workspace's connection: wait for it
+        super().accept()
 
     def reject(self) -> None:
         if self.workspace is not None:  # created already: keep it, it is what the analyst asked for
