@@ -206,3 +206,50 @@ def test_auto_lock_minutes_come_from_the_preferences(qtbot, window) -> None:
     dialog.accept()
     assert window.settings.auto_lock_minutes == 7
     assert window.idle.interval_ms == 7 * 60_000
+
+
+def test_a_weak_passphrase_needs_an_explicit_yes_and_its_hint_is_shown_whole(qtbot, window, tmp_path: Path) -> None:
+    dialog = window.access.show_create()
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.path_edit.setText(str(tmp_path / "weak.db"))
+    qtbot.keyClicks(dialog.org, "Nordic CSIRT")
+    qtbot.keyClicks(dialog.secret, "hunter22hunter22")
+    qtbot.keyClicks(dialog.repeat, "hunter22hunter22")
+    assert dialog.match_label.text() == "The passphrases match."
+    assert dialog.weak_check.isVisible() and not dialog.weak_check.isChecked()
+    assert not dialog.create_button.isEnabled()  # matching is not enough for a weak one
+    qtbot.waitUntil(lambda: not _cut(dialog.strength_label))
+    hint = dialog.strength_label
+    assert "weak" in hint.text() and len(hint.text()) > 150  # zxcvbn's advice runs over several lines
+    below = dialog.weak_check.geometry()
+    assert hint.geometry().bottom() < below.top()  # nothing drawn over the advice
+    dialog.weak_check.click()
+    assert dialog.create_button.isEnabled()
+    qtbot.keyClick(dialog.secret, Qt.Key.Key_Backspace)  # another passphrase: the yes was for the old one
+    assert not dialog.weak_check.isChecked()
+    dialog.secret.setText(PASSPHRASE)
+    dialog.repeat.setText(PASSPHRASE)
+    assert not dialog.weak_check.isVisible() and dialog.create_button.isEnabled()
+
+
+def _cut(label) -> bool:
+    return label.height() < label.heightForWidth(label.width())
+
+
+def test_the_default_workspace_path_names_the_program_once() -> None:
+    from workbench.ui.unlock.create_dialog import default_workspace_path
+
+    path = default_workspace_path()
+    assert path.name == "workspace.db" and path.parent.name == "workbench"
+    assert path.parent.parent.name != "workbench"
+
+
+def test_before_any_workspace_exists_the_window_does_not_say_locked(qtbot, window, tmp_path: Path) -> None:
+    assert window.settings.last_workspace is None
+    assert window.locked_heading.text() == "No workspace yet"
+    assert "locked" not in window.windowTitle().lower()
+    assert window.unlock_button.text().replace("&", "") == "Open a workspace…"
+    path = _workspace_on_disk(tmp_path)
+    window.settings.last_workspace = path
+    window._show_locked()
+    assert window.locked_heading.text() == "Workspace locked"

@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self.navigation.setIconSize(self.navigation.iconSize() * 1.2)
         self.pages = QStackedWidget(self)
         self.screens: dict[str, Screen] = {}
+        self._opened_path: Path | None = None  # the workspace opened last in this run
         self._keys: list[str] = []
         for spec in screens:
             screen = spec.factory(self.context)
@@ -112,18 +113,15 @@ class MainWindow(QMainWindow):
     def _locked_page(self) -> QWidget:
         page = QWidget(self)
         page.setObjectName("lockedPage")
-        heading = plain_label(self.tr("Workspace locked"), page)
+        heading = plain_label("", page)
+        heading.setObjectName("lockedHeading")
         font = QFont(heading.font())
         font.setPointSizeF(font.pointSizeF() * 1.6)
         font.setBold(True)
         heading.setFont(font)
-        text = plain_label(
-            self.tr("Nothing from the workspace is in memory. Unlock it with its passphrase, or create a new one."),
-            page,
-            wrap=True,
-        )
-        self.unlock_button = QPushButton(icon("lock"), self.tr("&Unlock…"), page)
-        self.unlock_button.setToolTip(self.tr("Type the passphrase to open the workspace"))
+        text = plain_label("", page, wrap=True)
+        self.locked_heading, self.locked_text = heading, text
+        self.unlock_button = QPushButton(icon("lock"), "", page)
         self.unlock_button.clicked.connect(self._unlock_clicked)
         create = QPushButton(self.tr("&Create new workspace…"), page)
         create.setToolTip(self.tr("Start a new, empty workspace"))
@@ -247,6 +245,7 @@ class MainWindow(QMainWindow):
             self.access.start(db)
 
     def _opened(self, info: SessionInfo) -> None:
+        self._opened_path = info.path
         self.central.setCurrentIndex(1)
         self.setWindowTitle(self.tr("{0} — Workbench").format(info.org_name))
         short = format_fingerprint(info.fingerprint[:16])
@@ -278,8 +277,27 @@ class MainWindow(QMainWindow):
 
     def _show_locked(self) -> None:
         self.central.setCurrentIndex(0)
-        self.setWindowTitle(self.tr("Workbench (locked)"))
-        self.identity_label.setText(self.tr("Locked"))
+        last = self._opened_path or self.settings.last_workspace
+        known = last is not None and last.is_file()
+        if known:
+            self.locked_heading.setText(self.tr("Workspace locked"))
+            self.locked_text.setText(
+                self.tr("Nothing from the workspace is in memory. Unlock it with its passphrase, or create a new one.")
+            )
+            self.unlock_button.setText(self.tr("&Unlock…"))
+            self.unlock_button.setToolTip(self.tr("Type the passphrase to open the workspace"))
+        else:  # first run: there is nothing to unlock yet
+            self.locked_heading.setText(self.tr("No workspace yet"))
+            self.locked_text.setText(
+                self.tr(
+                    "A workspace is one encrypted file holding your organisation's threat intelligence, cases and "
+                    "signing key. Create one, or open a workspace file you already have."
+                )
+            )
+            self.unlock_button.setText(self.tr("&Open a workspace…"))
+            self.unlock_button.setToolTip(self.tr("Choose a workspace file and type its passphrase"))
+        self.setWindowTitle(self.tr("Workbench (locked)") if known else self.tr("Workbench"))
+        self.identity_label.setText(self.tr("Locked") if known else self.tr("No workspace open"))
         self.identity_label.setToolTip("")
         for action in (
             self.import_action,

@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -24,11 +25,13 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from workbench.app.application import APP_NAME
 from workbench.app.tasks import Lane, TaskHandle, TaskRunner
 from workbench.domain.errors import InvalidInput
 from workbench.services import keys
 from workbench.services.passphrase import strength
 from workbench.services.workspace import Workspace, check_org_name, create_workspace
+from workbench.ui.common.fit import HeightForWidth
 from workbench.ui.common.text import plain_label
 from workbench.ui.partners.export_key_dialog import ExportKeyDialog, copy_fingerprint
 
@@ -38,9 +41,13 @@ _STRENGTH_COLOURS = ("#d93025", "#d93025", "#e37400", "#188038", "#188038")
 
 
 def default_workspace_path() -> Path:
-    """``workspace.db`` in the user's application data folder (not yet created)."""
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    return Path(folder or Path.home()) / "workspace.db"
+    """``~/.local/share/workbench/workspace.db`` on Linux (not yet created).
+
+    The generic data folder and the program's name, once: the application data location already ends in the
+    organisation and application names, both "workbench", which made ``…/workbench/workbench/workspace.db``.
+    """
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericDataLocation)
+    return Path(folder or Path.home()) / APP_NAME / "workspace.db"
 
 
 def _create(path: Path, secret: str, org: str) -> tuple[Workspace, str]:
@@ -63,7 +70,10 @@ class CreateWorkspaceDialog(QDialog):
         self.fingerprint = ""
         self.key_dialog: ExportKeyDialog | None = None
         self.pages = QStackedWidget(self)
-        self.pages.addWidget(self._form_page(path or default_workspace_path()))
+        form_page = self._form_page(path or default_workspace_path())
+        # The strength hint wraps over several lines: the page keeps the height its text needs (never cut).
+        self._fit = HeightForWidth(form_page)
+        self.pages.addWidget(form_page)
         self.pages.addWidget(self._done_page())
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages)
@@ -108,7 +118,15 @@ class CreateWorkspaceDialog(QDialog):
         self.meter.setMaximumHeight(8)
         self.meter.setAccessibleName(self.tr("Passphrase strength"))
         self.strength_label = plain_label("", page, wrap=True)
+        self.strength_label.setObjectName("strengthHint")
         self.strength_label.setAccessibleName(self.tr("Passphrase strength hint"))
+        self.weak_check = QCheckBox(self.tr("Use this &weak passphrase anyway"), page)
+        self.weak_check.setObjectName("weakConfirm")
+        self.weak_check.setToolTip(
+            self.tr("A weak passphrase can be guessed offline by anyone who gets a copy of the workspace file")
+        )
+        self.weak_check.hide()
+        self.weak_check.toggled.connect(lambda _on: self._update())
         self.match_label = plain_label("", page)
         self.error = plain_label("", page, wrap=True)
         self.error.setObjectName("errorLabel")
@@ -128,6 +146,7 @@ class CreateWorkspaceDialog(QDialog):
         form.addRow(self.tr("&Passphrase:"), self.secret)
         form.addRow("", self.meter)
         form.addRow("", self.strength_label)
+        form.addRow("", self.weak_check)
         form.addRow(self.tr("&Repeat:"), self.repeat)
         form.addRow("", self.match_label)
         buttons = QDialogButtonBox(page)
@@ -144,6 +163,7 @@ class CreateWorkspaceDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.busy)
         layout.addWidget(buttons)
+        self.secret.textChanged.connect(lambda _text: self.weak_check.setChecked(False))  # confirms one passphrase
         for edit in (self.org, self.secret, self.repeat, self.path_edit):
             edit.textChanged.connect(self._update)
         return page
@@ -170,6 +190,8 @@ class CreateWorkspaceDialog(QDialog):
         else:
             text = estimate.advice
         self.strength_label.setText(text)
+        weak = bool(secret) and estimate.weak
+        self.weak_check.setVisible(weak)
         if repeat and repeat != secret:
             self.match_label.setText(self.tr("The two passphrases differ."))
         elif repeat:
@@ -180,6 +202,7 @@ class CreateWorkspaceDialog(QDialog):
             self._task is None
             and bool(self.org.text().strip())
             and bool(secret)
+            and (not weak or self.weak_check.isChecked())
             and secret == repeat
             and bool(self.path_edit.text().strip())
         )
