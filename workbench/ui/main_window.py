@@ -38,6 +38,7 @@ from workbench.ui.importing.import_controller import ImportController
 from workbench.ui.preferences.preferences_dialog import PreferencesDialog
 from workbench.ui.screens import SCREENS
 from workbench.ui.unlock.access_flow import AccessFlow
+from workbench.ui.work_keeper import WorkKeeper
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +64,7 @@ class MainWindow(QMainWindow):
             selected_objects=self.selected_objects,
         )
         self.imports = ImportController(session, self)
+        self._close_confirmed = False
         self.access = AccessFlow(session, settings, self)
         self.idle = IdleWatcher(self)
         self.idle.set_minutes(settings.auto_lock_minutes)
@@ -87,6 +89,8 @@ class MainWindow(QMainWindow):
             item.setToolTip(spec.tooltip())
             item.setData(Qt.ItemDataRole.AccessibleTextRole, spec.title())
         self.navigation.currentRowChanged.connect(self._screen_changed)
+        self.keeper = WorkKeeper(session, self.screens, self)
+        self.keeper.keeping_failed.connect(self._keeping_failed)
         workspace_page = QWidget(self)
         row = QHBoxLayout(workspace_page)
         row.setContentsMargins(0, 0, 0, 0)
@@ -271,6 +275,7 @@ class MainWindow(QMainWindow):
                 self.tr("Demo workspace (temporary). Its passphrase is “{0}”.").format(info.demo_passphrase), 0
             )
         self.idle.arm()
+        self.keeper.offer_kept()
         current = self.screens.get(self._keys[max(self.navigation.currentRow(), 0)])
         if current is not None:
             current.focus_first()
@@ -316,13 +321,25 @@ class MainWindow(QMainWindow):
         self._show_locked()
 
     def lock_now(self) -> None:
-        """Ctrl+L: close every dialog over the window, lock the session, offer to unlock again."""
-        if not self.session.is_open:
+        """Ctrl+L: close every dialog over the window, keep unsaved work as drafts in the workspace, lock the
+        session, offer to unlock again."""
+        if not self.session.is_open or self.keeper.keeping:
             return
         path = self.session.info.path if self.session.info else None
+        self.keeper.cancel()
         self._close_dialogs()
-        self.session.lock()
-        self.access.show_unlock(path)
+
+        def lock() -> None:
+            self._close_dialogs()
+            self.session.lock()
+            self.access.show_unlock(path)
+
+        self.keeper.keep_then(lock)
+
+    def _keeping_failed(self, message: str) -> None:
+        self.locked_text.setText(
+            self.tr("Unsaved work could not be kept before locking ({0}). Unlock to go on.").format(message)
+        )
 
     def _auto_lock(self) -> None:
         logger.info("auto-lock after idle time")
@@ -448,11 +465,20 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.session.is_open and not self._close_confirmed and self.keeper.unsaved():
+            event.ignore()  # asked first; closed again once the work is saved or discarded
+            self.keeper.ask_before_closing(self._close_after_asking)
+            return
+        self.keeper.cancel()
         self.save_layout()
         self._close_dialogs()
         self.session.lock()
         self.idle.detach()
         event.accept()
+
+    def _close_after_asking(self) -> None:
+        self._close_confirmed = True
+        self.close()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:

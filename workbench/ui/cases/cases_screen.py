@@ -8,6 +8,7 @@ list, the panel and the other screens (``Session.notify_changed``).
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -32,7 +33,7 @@ from workbench.ui.cases.case_filters import CaseFilterBar
 from workbench.ui.cases.case_list_model import SORT_KEYS, CaseFilter, CaseListModel, Columns, Roles
 from workbench.ui.cases.deadline_panel import DeadlinePanel
 from workbench.ui.cases.new_case_dialog import NewCase, NewCaseDialog
-from workbench.ui.common.screen import AppContext, Screen
+from workbench.ui.common.screen import AppContext, SaveDone, Screen, UnsavedWork
 from workbench.ui.common.text import plain_label
 from workbench.ui.common.views import read_only_rows
 
@@ -273,6 +274,29 @@ class CasesScreen(Screen):
 
         task.succeeded.connect(created)
         task.failed.connect(lambda failure: dialog.refused(failure.message))
+
+    # -- unsaved work -------------------------------------------------------------------------------------------
+
+    def unsaved_work(self) -> list[UnsavedWork]:
+        work = self.editor.unsaved()
+        return [work] if work is not None else []
+
+    def save_work(self, done: SaveDone) -> None:
+        self.editor.save_then(done)
+
+    def discard_work(self) -> None:
+        self.editor.revert()
+
+    def restore_work(self, content: dict[str, Any]) -> bool:
+        ref = content.get("ref")
+        if not isinstance(ref, str) or not self.editor.restore(content):
+            return False
+        row = self.model.row_of(ref)
+        if row is not None:
+            self._select_row(row)
+        else:
+            self._reselect = ref  # selected once the list shows it
+        return True
 
     # -- focus and layout --------------------------------------------------------------------------------------
 
