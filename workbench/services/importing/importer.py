@@ -12,7 +12,8 @@ streamed: memory holds one read buffer and one batch of objects, whatever the si
 - Errors in single objects refuse those objects, the others import: ``summary.objects_refused`` counts the objects,
   ``summary.refusal_reasons`` says why (id, property, reason; an object may have several). With ``strict`` the
   first such error refuses the whole file instead. Warnings are kept in ``summary.warnings``.
-- ``dry_run`` does the same work and rolls back, for previews.
+- ``dry_run`` does the same work and rolls back, for previews; its summary also lists the objects one by one
+  (``summary.objects``: state, type, name, TLP, the properties an update changes; bounded, see ``listing``).
 - ``check_object(obj) -> Finding | None`` lets a caller refuse objects for its own reasons (the exchange's TLP
   ceiling); it sees each object after the importer's own checks, upgraded to 2.1.
 - ``before_commit(conn, summary)`` lets a caller write its own rows in the same transaction (the exchange's
@@ -37,6 +38,7 @@ from typing import Any, BinaryIO
 
 from workbench.domain.errors import Cancelled, InvalidInput
 from workbench.services.importing.limits import DEFAULT_LIMITS, Limits, describe_size
+from workbench.services.importing.listing import ObjectListing
 from workbench.services.importing.pipeline import ElementProcessor, ObjectCheck
 from workbench.services.importing.reader import StixReader
 from workbench.services.importing.summary import Finding, ImportSource, ImportSummary
@@ -176,6 +178,8 @@ def _import(
     summary = ImportSummary(source=source.name, sha256="", dry_run=dry_run, case_id=case_id)
     reader = StixReader(hashing, name, limits)  # type: ignore[arg-type]
     processor = ElementProcessor(summary, source, ws.identity_id, limits, strict=strict, check_object=check_object)
+    listing = ObjectListing(summary, limits.listed_objects) if dry_run else None
+    processor.listing = listing
     try:
         with ws.db.bulk_cache(), _checkpoint_deferred(ws.conn), ws.transaction() as conn:
             source_id = ObjectStore(conn).add_source(
@@ -187,21 +191,25 @@ def _import(
             )
             writer = BulkWriter(conn, source_id)
             batch: list[PreparedVersion] = []
+            positions: list[int] = []
             for element in reader:
                 prepared = processor.process(element, reader.declared_version)
                 if prepared is not None:
                     batch.append(prepared)
+                    positions.append(element.position)
                 if len(batch) >= BATCH_SIZE:
-                    _store(writer, batch, summary)
-                    batch = []
+                    _store(writer, batch, summary, listing, positions)
+                    batch, positions = [], []
                     logger.info("%s: %d objects read, %d stored so far", name, reader.elements_read, summary.stored)
                     if progress is not None:
                         progress(reader.bytes_read, size)
                     if cancel is not None and cancel():
                         raise Cancelled()
             if batch:
-                _store(writer, batch, summary)
+                _store(writer, batch, summary, listing, positions)
             writer.finish()
+            if listing is not None:
+                listing.finish()
             if cancel is not None and cancel():
                 raise Cancelled()
             summary.objects_read = reader.elements_read
@@ -249,9 +257,18 @@ def _checkpoint_deferred(conn: Connection) -> Iterator[None]:
         conn.execute(f"PRAGMA wal_autocheckpoint = {previous}")
 
 
-def _store(writer: BulkWriter, batch: list[PreparedVersion], summary: ImportSummary) -> None:
-    for outcome in writer.write(batch):
+def _store(
+    writer: BulkWriter,
+    batch: list[PreparedVersion],
+    summary: ImportSummary,
+    listing: ObjectListing | None,
+    positions: list[int],
+) -> None:
+    outcomes = writer.write(batch)
+    for outcome in outcomes:
         summary.count(Outcome(outcome))
+    if listing is not None:
+        listing.stored(writer.conn, batch, outcomes, positions)
 
 
 def _check_document(reader: StixReader, processor: ElementProcessor, summary: ImportSummary, name: str) -> None:

@@ -63,11 +63,15 @@ class ElementProcessor:
         self.patterns = PatternChecker(limits)
         self.checker = ObjectChecker(self.patterns)
         self.stix_like = 0  # elements that look like STIX objects at all (a type and an id)
+        #: A dry run's per-object listing (``listing.ObjectListing``), told about each refusal; None otherwise.
+        self.listing: Any = None
+        self._current: Any = None
 
     def process(self, element: Element, declared_version: str | None) -> PreparedVersion | None:
         """The version to store for this element, or None when it is refused or is a repeated built-in."""
         obj = element.value
         index = element.position
+        self._current = obj
         if obj.__class__ is not dict:
             self.refuse(
                 Finding(None, None, f"is {_JSON_KINDS.get(type(obj), 'not an object')}, not a STIX object", index)
@@ -137,6 +141,8 @@ class ElementProcessor:
         if self.strict:
             raise StrictRefusal(f"{self.summary.source}: refused under --strict because of {findings[0]}")
         self.summary.objects_refused += 1
+        if self.listing is not None:
+            self.listing.refused(self._current, findings)
         room = self.limits.listed_findings - len(self.summary.refusal_reasons)
         if room > 0:
             self.summary.refusal_reasons.extend(findings[:room])
@@ -153,6 +159,8 @@ class ElementProcessor:
         builtin = BUILTIN_MARKING_DEFINITIONS[stix_id]
         if _same_marking(obj, builtin):
             self.summary.unchanged += 1
+            if self.listing is not None:
+                self.listing.unchanged(obj, index)
         else:
             self.refuse(
                 Finding(

@@ -44,6 +44,36 @@ class Finding:
         return f"{where}: {self.message}"
 
 
+@dataclass(frozen=True)
+class PropertyChange:
+    """One top-level property that differs between the stored version and the incoming one, as shown (text as it
+    is, other values as compact JSON, cut); None where the property is absent."""
+
+    name: str
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True)
+class ObjectOutcome:
+    """One object of a dry run and what importing it would do (``services.importing.listing``).
+
+    ``state`` is an ``Outcome`` value (``new``, ``new_version``, ``unchanged``, ``older``, ``conflict``) or
+    ``refused`` with its first ``reason``; ``index`` is its position in the file; ``changes`` lists what an update or
+    a conflict changes (``changes_left_out``: more differences than are listed).
+    """
+
+    state: str
+    object_id: str | None
+    type: str
+    name: str
+    tlp: int | None
+    index: int | None
+    reason: str = ""
+    changes: tuple[PropertyChange, ...] = ()
+    changes_left_out: bool = False
+
+
 @dataclass
 class ImportSummary:
     """What an import did (or, for a dry run, would do).
@@ -53,6 +83,9 @@ class ImportSummary:
     ``refusal_reasons`` lists why (one finding per reason, so an object with two bad timestamps appears twice, and
     the list is cut at ``Limits.listed_findings``). ``warnings`` lists warnings and ``warning_count`` counts them
     (warnings are counted as findings: one object may carry several).
+
+    A dry run also lists the objects one by one (``objects``, in file order, at most ``Limits.listed_objects``;
+    ``objects_unlisted`` counts those left out); a real import leaves the list empty.
     """
 
     source: str
@@ -72,6 +105,8 @@ class ImportSummary:
     committed: bool = False
     dry_run: bool = False
     case_id: str | None = None
+    objects: list[ObjectOutcome] = field(default_factory=list)
+    objects_unlisted: int = 0
 
     @property
     def stored(self) -> int:
