@@ -130,14 +130,14 @@ def test_the_preview_models_pass_the_model_tester(qtmodeltester, workspace, writ
     entry = ObjectOutcome(
         "new_version", "indicator--1", "indicator", "x", 2, 0, changes=(PropertyChange("a", None, "1"),)
     )
-    model.set_objects(
+    model.set_items(
         [
             ListedObject("f.json", entry),
             ListedObject("f.json", ObjectOutcome("refused", None, "", "", None, 1, "id: bad")),
         ]
     )
     qtmodeltester.check(model)
-    model.set_filter("refused", "")
+    model.set_state("refused")
     assert model.rowCount() == 1
     qtmodeltester.check(model)
     changes = ChangesModel()

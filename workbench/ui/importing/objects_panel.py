@@ -103,15 +103,18 @@ class ObjectsModel(ListTableModel[ListedObject]):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.everything: list[ListedObject] = []
+        self.state: str | None = None
 
-    def set_objects(self, objects: list[ListedObject]) -> None:
-        self.everything = list(objects)
-        self.set_items(objects)
+    def set_state(self, state: str | None) -> None:
+        """Show only the objects of ``state`` (None: all), with the words of ``set_filter``."""
+        self.state = state
+        self.set_items(self.all_items)
 
-    def set_filter(self, state: str | None, text: str) -> None:
-        words = text.casefold().split()
-        self.set_items([item for item in self.everything if matches(item, state, words)])
+    def filtering(self) -> bool:
+        return self.state is not None or super().filtering()
+
+    def matches(self, item: ListedObject, words: list[str]) -> bool:
+        return matches(item, self.state, words)
 
     def headers(self) -> Sequence[str]:
         return (_t("State"), _t("Type"), _t("Name"), _t("TLP"), _t("Reason or change"), _t("File"))
@@ -184,7 +187,7 @@ class ObjectsPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("objectsPanel")
         self.model = ObjectsModel(self)
-        self.model.set_objects(objects)
+        self.model.set_items(objects)
         self.state_box = QComboBox(self)
         self.state_box.setObjectName("stateFilter")
         self.state_box.setAccessibleName(_t("Show objects that are"))
@@ -275,14 +278,15 @@ class ObjectsPanel(QWidget):
 
     def _filter(self) -> None:
         self._delay.stop()
-        self.model.set_filter(self.state_box.currentData(), self.search.text())
+        self.model.state = self.state_box.currentData()
+        self.model.set_filter(self.search.text())
         if self.model.rowCount():
             self.table.selectRow(0)
         else:
             self._show(None)
 
     def _count(self, *_args: Any) -> None:
-        text = _t("{0:,} of {1:,} objects shown").format(self.model.rowCount(), len(self.model.everything))
+        text = _t("{0:,} of {1:,} objects shown").format(self.model.rowCount(), len(self.model.all_items))
         if self._unlisted:
             text += _t("; {0:,} more are counted above but not listed (only the first are listed)").format(
                 self._unlisted
