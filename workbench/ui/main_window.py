@@ -32,6 +32,7 @@ from workbench.app.settings import Settings
 from workbench.services.exchange import is_package
 from workbench.services.keys import fingerprint_lines, format_fingerprint
 from workbench.ui.about.about_dialog import AboutDialog
+from workbench.ui.common.fit import available_area, fit_to_screen, start_geometry
 from workbench.ui.common.screen import AppContext, Screen, ScreenSpec
 from workbench.ui.common.text import plain_label, tooltip_text
 from workbench.ui.importing.import_controller import ImportController
@@ -74,7 +75,6 @@ class MainWindow(QMainWindow):
         self.navigation.setObjectName("navigation")
         self.navigation.setAccessibleName(self.tr("Screens"))
         self.navigation.setToolTip(self.tr("Ctrl+1 … Ctrl+{0} switch screens").format(len(screens)))
-        self.navigation.setFixedWidth(170)
         self.navigation.setIconSize(self.navigation.iconSize() * 1.2)
         self.pages = QStackedWidget(self)
         self.screens: dict[str, Screen] = {}
@@ -89,6 +89,9 @@ class MainWindow(QMainWindow):
             item.setToolTip(spec.tooltip())
             item.setData(Qt.ItemDataRole.AccessibleTextRole, spec.title())
         self.navigation.currentRowChanged.connect(self._screen_changed)
+        # As wide as the longest title needs, no wider: a laptop screen's width goes to the screens.
+        frame = self.navigation.frameWidth() * 2
+        self.navigation.setFixedWidth(min(170, self.navigation.sizeHintForColumn(0) + frame + 12))
         self.keeper = WorkKeeper(session, self.screens, self)
         self.keeper.keeping_failed.connect(self._keeping_failed)
         workspace_page = QWidget(self)
@@ -448,9 +451,14 @@ class MainWindow(QMainWindow):
     # -- layout and closing ------------------------------------------------------------------------------------
 
     def _restore_layout(self) -> None:
+        """The saved geometry, brought back onto this screen; else the start size from the available screen."""
+        area = available_area(self)
         geometry = self.settings.layout("window/geometry")
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1280, 800)
+        if geometry is not None and self.restoreGeometry(geometry):
+            if not area.contains(self.geometry()):  # saved on a larger screen, or one no longer attached
+                self.setGeometry(fit_to_screen(self.geometry(), area))
+        else:
+            self.setGeometry(start_geometry(area))
         state = self.settings.layout("window/state")
         if state is not None:
             self.restoreState(state)

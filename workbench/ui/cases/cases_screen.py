@@ -306,7 +306,7 @@ class CasesScreen(Screen):
     def _restore_layout(self) -> None:
         settings = self.context.settings
         for key, splitter, sizes in (
-            ("cases/splitter", self.splitter, [625, 615]),
+            ("cases/splitter", self.splitter, [500, 700]),
             ("cases/left", self.left_splitter, [420, 260]),
         ):
             state = settings.layout(key)

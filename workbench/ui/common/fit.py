@@ -43,6 +43,12 @@ def fit_to_screen(geometry: QRect, area: QRect) -> QRect:
     return rect
 
 
+def resize_within_screen(widget: QWidget, width: int, height: int) -> None:
+    """Resize a dialog to ``width`` x ``height``, or less where the available screen is smaller."""
+    area = available_area(widget.parentWidget() or widget)
+    widget.resize(min(width, area.width()), min(height, area.height()))
+
+
 class HeightForWidth(QObject):
     """Keeps ``widget``'s minimum height at what its layout needs for its current width (wrapped text whole)."""
 

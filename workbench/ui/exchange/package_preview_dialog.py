@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from workbench.services.exchange import PackageImport
 from workbench.services.intake import Imported
 from workbench.services.keys import format_fingerprint
+from workbench.ui.common.fit import resize_within_screen
 from workbench.ui.common.list_model import size_text, when_text
 from workbench.ui.common.text import plain_label
 from workbench.ui.exchange.models import WARNING_COLOUR
@@ -125,4 +126,4 @@ class PackagePreviewDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(820, 600)
+        resize_within_screen(self, 820, 600)

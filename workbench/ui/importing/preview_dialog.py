@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.services.importing.importer import ImportSummary
+from workbench.ui.common.fit import resize_within_screen
 from workbench.ui.common.list_model import ListTableModel
 from workbench.ui.common.text import plain_label
 from workbench.ui.common.views import read_only_rows
@@ -159,7 +160,7 @@ class ImportPreviewDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(820, 560)
+        resize_within_screen(self, 820, 560)
 
     @property
     def importable(self) -> list[FilePreview]:

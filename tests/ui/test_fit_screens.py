@@ -1,0 +1,64 @@
+"""The window and every screen (and the main dialogs) at 1280x720, and at 1366x768 with 125 % scaling: nothing
+beyond the screen, nothing out of its parent, no two widgets of a layout overlapping, no tab out of its bar, no
+wrapped text cut. Each size runs in a process of its own (Qt takes the screen and the scale when it starts); the
+screenshots it renders are kept beside the test for looking at."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+SIZES = [pytest.param(1280, 720, "1", id="1280x720"), pytest.param(1366, 768, "1.25", id="1366x768-125%")]
+
+
+def probe(width: int, height: int, scale: str, shots: Path) -> dict:
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("QT_", "WORKBENCH_"))}
+    environment.update({"QT_SCALE_FACTOR": scale, "PYTHONPATH": str(REPO)})
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.ui.fit_probe", str(width), str(height), "--shots", str(shots)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=REPO,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize(("width", "height", "scale"), SIZES)
+def test_every_screen_fits(width: int, height: int, scale: str, tmp_path: Path) -> None:
+    result = probe(width, height, scale, tmp_path)
+    logical = (round(width / float(scale)), round(height / float(scale)))
+    assert tuple(result["screen"][2:]) == logical  # the screen the window was given
+    looked_at = result["problems"]
+    assert {"library", "cases-incident", "cases-exercise", "exchange", "partners", "reports", "audit"} <= set(looked_at)
+    assert {name: found for name, found in looked_at.items() if found} == {}
+    assert all((tmp_path / f"{name}.png").stat().st_size > 1000 for name in looked_at)
+
+
+def test_the_probe_sees_a_window_beyond_the_screen(qapp) -> None:
+    """The check itself can fail: a window wider than the screen and a label that cuts its text are reported."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+    from tests.ui.fit_probe import problems
+
+    window = QWidget()
+    label = QLabel("a long text " * 40, window)
+    label.setWordWrap(True)
+    label.setFixedHeight(10)
+    QVBoxLayout(window).addWidget(label)
+    window.resize(900, 300)
+    window.show()
+    found = problems(window, QRect(0, 0, 640, 480))
+    assert any("beyond the screen" in item for item in found)
+    assert any("cuts its text" in item for item in found)
+    window.close()
