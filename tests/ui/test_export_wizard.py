@@ -68,7 +68,7 @@ def test_export_to_a_folder_through_the_wizard(qtbot, agencies: Agencies) -> Non
     qtbot.keyClicks(selection.query, "GreyLantern")
     click_next(qtbot, wizard)
     options = wizard.options_page
-    assert options.history.isChecked() and not options.sanitize.isChecked() and options.validity.value() == 30
+    assert not options.history.isChecked() and not options.sanitize.isChecked() and options.validity.value() == 30
     click_next(qtbot, wizard)
 
     check = wizard.check_page

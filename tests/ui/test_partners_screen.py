@@ -62,12 +62,15 @@ def test_add_a_partner_from_a_pem_file_with_clicks_and_keys(qtbot, agencies: Age
     assert len(dialog.fingerprint.text().splitlines()) == 2  # eight groups a line, read out by phone
     qtbot.keyClicks(dialog.name, HOSTILE)
     assert not dialog.add_button.isEnabled()  # not before the fingerprint was confirmed
+    assert dialog.send.level() is None and dialog.accept_box.level() is None  # nothing preselected
     dialog.send.set_level(Tlp.GREEN)
     qtbot.mouseClick(dialog.until_check, Qt.MouseButton.LeftButton, pos=QPoint(6, dialog.until_check.height() // 2))
     assert dialog.until_date.isEnabled()
     dialog.until_date.setDate(QDate(2030, 6, 30))
     dialog.confirm.setFocus()
     qtbot.keyClick(dialog.confirm, Qt.Key.Key_Space)
+    assert not dialog.add_button.isEnabled()  # both ceilings are chosen on purpose
+    dialog.accept_box.set_level(Tlp.AMBER)
     assert dialog.add_button.isEnabled()
     with qtbot.waitSignal(dialog.partner_added) as added:
         qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
@@ -110,6 +113,8 @@ def test_pinning_our_own_key_is_refused_in_a_dialog(qtbot, agencies: Agencies, t
     dialog = open_add(qtbot, screen)
     type_key_file(qtbot, dialog, path)
     qtbot.keyClicks(dialog.name, "Ourselves")
+    dialog.send.set_level(Tlp.AMBER)
+    dialog.accept_box.set_level(Tlp.AMBER)
     dialog.confirm.setChecked(True)
     qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(message_boxes()))

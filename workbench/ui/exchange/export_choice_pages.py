@@ -213,7 +213,8 @@ class OptionsPage(QWizardPage):
         self.setTitle(self.tr("Options"))
         self.setSubTitle(self.tr("They change what the marking check lets leave, and how the package is written."))
         self.history = QCheckBox(self.tr("Include older &versions (the objects' history)"), self)
-        self.history.setChecked(True)
+        # Off unless asked for: a later version may have removed what an older one said.
+        self.history.setChecked(False)
         self.sanitize = QCheckBox(
             self.tr("&Sanitise: drop internal notes, custom x_ properties and local-only labels"), self
         )
