@@ -62,3 +62,20 @@ def test_the_probe_sees_a_window_beyond_the_screen(qapp) -> None:
     assert any("beyond the screen" in item for item in found)
     assert any("cuts its text" in item for item in found)
     window.close()
+
+
+def test_the_selected_navigation_icon_is_drawn_in_the_highlighted_texts_colour(window) -> None:
+    from PySide6.QtGui import QIcon, QPalette
+
+    size = window.navigation.iconSize()
+    highlighted = window.navigation.palette().color(QPalette.ColorRole.HighlightedText)
+    for row in range(window.navigation.count()):
+        item_icon = window.navigation.item(row).icon()
+        selected = item_icon.pixmap(size, QIcon.Mode.Selected).toImage()
+        opaque = {
+            selected.pixelColor(x, y).name()
+            for x in range(selected.width())
+            for y in range(selected.height())
+            if selected.pixelColor(x, y).alpha() == 255
+        }
+        assert opaque == {highlighted.name()}, window.navigation.item(row).text()

@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QUrl
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QFont, QKeySequence
+from PySide6.QtCore import QEvent, QSize, Qt, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QFont, QIcon, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -21,11 +21,12 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QStackedWidget,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
 
-from workbench.app.application import app_icon, icon
+from workbench.app.application import app_icon, icon, with_selected_look
 from workbench.app.idle import IdleWatcher
 from workbench.app.session import Session, SessionInfo, StoreChange
 from workbench.app.settings import Settings
@@ -75,7 +76,8 @@ class MainWindow(QMainWindow):
         self.navigation.setObjectName("navigation")
         self.navigation.setAccessibleName(self.tr("Screens"))
         self.navigation.setToolTip(self.tr("Ctrl+1 … Ctrl+{0} switch screens").format(len(screens)))
-        self.navigation.setIconSize(self.navigation.iconSize() * 1.2)
+        small = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+        self.navigation.setIconSize(QSize(round(small * 1.2), round(small * 1.2)))
         self.pages = QStackedWidget(self)
         self.screens: dict[str, Screen] = {}
         self._opened_path: Path | None = None  # the workspace opened last in this run
@@ -85,7 +87,8 @@ class MainWindow(QMainWindow):
             self.screens[spec.key] = screen
             self._keys.append(spec.key)
             self.pages.addWidget(screen)
-            item = QListWidgetItem(icon(spec.icon), spec.title(), self.navigation)
+            item = QListWidgetItem(self._navigation_icon(spec.icon), spec.title(), self.navigation)
+            item.setData(Qt.ItemDataRole.UserRole, spec.icon)
             item.setToolTip(spec.tooltip())
             item.setData(Qt.ItemDataRole.AccessibleTextRole, spec.title())
         self.navigation.currentRowChanged.connect(self._screen_changed)
@@ -144,6 +147,10 @@ class MainWindow(QMainWindow):
         layout.addLayout(buttons)
         layout.addStretch(1)
         return page
+
+    def _navigation_icon(self, name: str) -> QIcon:
+        colour = self.navigation.palette().color(QPalette.ColorRole.HighlightedText)
+        return with_selected_look(icon(name), colour)
 
     def _action(
         self,
@@ -490,6 +497,9 @@ class MainWindow(QMainWindow):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:
+            for row in range(self.navigation.count()):  # the selected look follows the palette's colours
+                item = self.navigation.item(row)
+                item.setIcon(self._navigation_icon(str(item.data(Qt.ItemDataRole.UserRole))))
             for screen in self.screens.values():
                 screen.update()
         super().changeEvent(event)
