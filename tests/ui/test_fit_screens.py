@@ -76,6 +76,6 @@ def test_the_selected_navigation_icon_is_drawn_in_the_highlighted_texts_colour(w
             selected.pixelColor(x, y).name()
             for x in range(selected.width())
             for y in range(selected.height())
-            if selected.pixelColor(x, y).alpha() == 255
+            if selected.pixelColor(x, y).alpha() >= 160
         }
         assert opaque == {highlighted.name()}, window.navigation.item(row).text()
