@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -103,6 +103,7 @@ class CasesScreen(Screen):
 
         self.deadlines = DeadlinePanel(session, self)
         self.deadlines.case_opened.connect(self.open_case)
+        self.deadlines.clock_moved.connect(self.model.tick)
         self.editor = CaseEditor(session, self)
         self.editor.case_saved.connect(self._case_saved)
         self.editor.object_shown.connect(context.show_object)
@@ -246,6 +247,8 @@ class CasesScreen(Screen):
                 self._select_row(current)
 
         keep_current()
+        # A click selects its row after this signal returned: the open case is highlighted again after it too.
+        QTimer.singleShot(0, lambda: None if self.editor.ref == ref else keep_current())
         self.editor.confirm_leave(proceed)
 
     # -- new cases ---------------------------------------------------------------------------------------------
