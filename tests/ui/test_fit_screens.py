@@ -79,3 +79,33 @@ def test_the_selected_navigation_icon_is_drawn_in_the_highlighted_texts_colour(w
             if selected.pixelColor(x, y).alpha() >= 160
         }
         assert opaque == {highlighted.name()}, window.navigation.item(row).text()
+
+
+def test_tables_have_a_context_menu_and_cut_cells_show_their_whole_text(qtbot, open_window) -> None:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    from workbench.ui.library.library_model import Columns
+
+    library = open_window.screens["library"]
+    table = library.table
+    menu = table._table_menu
+    row = next(row for row in range(library.model.rowCount()) if library.model.object_id(row).startswith("malware--"))
+    index = library.model.index(row, Columns.NAME)
+    texts = [action.text().replace("&", "") for action in menu.actions_at(index)]
+    assert texts == ["Copy value", "Copy row", "Copy STIX id", "Show in library"]
+    copy_id = menu.actions_at(index)[2]
+    copy_id.trigger()
+    assert QApplication.clipboard().text() == library.model.object_id(row)
+
+    audit = open_window.show_screen("audit")
+    qtbot.waitUntil(lambda: audit.model.rowCount() > 0)
+    view = audit.table
+    view.setColumnWidth(2, 12)  # the action column cut to a letter or two
+    cell = audit.model.index(0, 2)
+    assert view._table_menu.elided(cell)
+    rect = view.visualRect(cell)
+    event = QHelpEvent(QEvent.Type.ToolTip, rect.center(), view.viewport().mapToGlobal(rect.center()))
+    assert view._table_menu.eventFilter(view.viewport(), event) or cell.data(3)  # ours, or the model's own tip
+    QToolTip.hideText()
