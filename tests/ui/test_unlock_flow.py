@@ -253,3 +253,24 @@ def test_before_any_workspace_exists_the_window_does_not_say_locked(qtbot, windo
     window.settings.last_workspace = path
     window._show_locked()
     assert window.locked_heading.text() == "Workspace locked"
+
+
+def test_preferences_choose_the_palette_and_the_export_defaults(qtbot, window, app) -> None:
+    from workbench.app.application import choose_palette
+    from workbench.ui.exchange.export_wizard import ExportWizard
+
+    dialog = window.show_preferences()
+    assert dialog.palette_box.currentData() == "system"
+    assert not dialog.export_history.isChecked() and not dialog.export_sanitize.isChecked()
+    dialog.palette_box.setCurrentIndex(dialog.palette_box.findData("dark"))
+    dialog.export_sanitize.setChecked(True)
+    try:
+        dialog.accept()
+        assert window.settings.palette == "dark" and app.property("workbench_dark") is True
+        assert window.settings.export_default("sanitize") and not window.settings.export_default("history")
+        wizard = ExportWizard(window.session, window.settings, window.screens["exchange"].media, parent=window)
+        assert wizard.options_page.sanitize.isChecked() and not wizard.options_page.history.isChecked()
+        wizard.deleteLater()
+    finally:
+        choose_palette(app, "system")
+    assert app.property("workbench_palette") == "system"

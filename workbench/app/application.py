@@ -112,11 +112,19 @@ def system_is_dark() -> bool:
 
 
 def apply_palette(app: QApplication, dark: bool | None = None) -> None:
-    """Light or dark palette; ``None`` follows the system."""
+    """Light or dark palette; ``None`` follows the system (unless the analyst chose one, ``choose_palette``)."""
+    if dark is None and app.property("workbench_palette") in ("light", "dark"):
+        dark = app.property("workbench_palette") == "dark"
     dark = system_is_dark() if dark is None else dark
     style = app.style()
     app.setPalette(dark_palette() if dark else style.standardPalette())
     app.setProperty("workbench_dark", dark)
+
+
+def choose_palette(app: QApplication, choice: str) -> None:
+    """The palette the analyst chose in Preferences: ``system``, ``light`` or ``dark``; applied at once."""
+    app.setProperty("workbench_palette", choice)
+    apply_palette(app, None if choice == "system" else choice == "dark")
 
 
 def configure(app: QApplication) -> None:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.app.application import app_icon, icon, with_selected_look
+from workbench.app.application import app_icon, choose_palette, icon, with_selected_look
 from workbench.app.idle import IdleWatcher
 from workbench.app.session import Session, SessionInfo, StoreChange
 from workbench.app.settings import Settings
@@ -419,9 +419,15 @@ class MainWindow(QMainWindow):
     def show_preferences(self) -> PreferencesDialog:
         dialog = PreferencesDialog(self.settings, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self.idle.set_minutes(self.settings.auto_lock_minutes))
+        dialog.accepted.connect(self._preferences_changed)
         dialog.open()
         return dialog
+
+    def _preferences_changed(self) -> None:
+        self.idle.set_minutes(self.settings.auto_lock_minutes)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            choose_palette(app, self.settings.palette)
 
     def _import_files(self, paths: list[str]) -> None:
         """Exchange packages and receipts (folders, tar files) go to the Exchange screen, the rest to the import."""
