@@ -10,7 +10,7 @@ import enum
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -26,6 +26,7 @@ from workbench.app.session import Session
 from workbench.app.tasks import TaskFailure
 from workbench.services import drafts
 from workbench.services.drafts import Draft
+from workbench.ui.common.dialogs import ask
 from workbench.ui.common.list_model import ListTableModel, when_text
 from workbench.ui.common.text import plain_label
 from workbench.ui.common.views import read_only_rows
@@ -154,18 +155,13 @@ class DraftsDialog(QDialog):
         draft = self.selected()
         if draft is None:
             return None
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        box = ask(
+            self,
             self.tr("Delete draft"),
             self.tr("Delete the draft “{0}” from the workspace?").format(draft.name),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            self,
+            "deleteDraftBox",
+            lambda: self._delete(draft),
         )
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setObjectName("deleteDraftBox")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.accepted.connect(lambda: self._delete(draft))
-        box.open()
         return box
 
     def _delete(self, draft: Draft) -> None:

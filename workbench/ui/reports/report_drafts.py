@@ -21,7 +21,7 @@ from workbench.app.session import Session
 from workbench.app.tasks import TaskFailure
 from workbench.services import drafts
 from workbench.services.drafts import Draft
-from workbench.ui.common.dialogs import show_error
+from workbench.ui.common.dialogs import ask, show_error
 from workbench.ui.common.screen import SaveDone, UnsavedWork
 from workbench.ui.reports.briefing_editor import BriefingEditor
 from workbench.ui.reports.drafts_dialog import DRAFT_KIND, DraftsDialog, draft_title
@@ -155,21 +155,15 @@ class ReportDrafts(QObject):
         if self.unsaved() is None:
             self._show(draft)
             return None
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        return ask(
+            self._parent,
             self.tr("Open draft"),
             self.tr("Replace the form with the draft “{0}”? What it holds now is not saved and would be lost.").format(
                 draft.name
             ),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            self._parent,
+            "replaceFormBox",
+            lambda: self._show(draft),
         )
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setObjectName("replaceFormBox")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.accepted.connect(lambda: self._show(draft))
-        box.open()
-        return box
 
     def _show(self, draft: Draft) -> None:
         self.apply(draft.content)
