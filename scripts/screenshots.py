@@ -1,7 +1,10 @@
 """Render the main screens of the window offscreen into docs/screenshots/ (run: python scripts/screenshots.py).
 
 Uses the demo workspace (the project's own sample data) and a throw-away settings file, so the pictures are the
-same on every machine with the same fonts.
+same on every machine with the same fonts. Then every screen and the main dialogs again on the two screens the
+window must fit (1280x720, and 1366x768 at 125 % scaling), into docs/screenshots/fit-1280x720/ and
+fit-1366x768-125/, through the geometry probe of the tests (``tests/ui/fit_probe.py``), which also says what
+does not fit.
 """
 
 from __future__ import annotations
@@ -197,6 +200,8 @@ def exchange_screens(window: MainWindow, folder: Path) -> None:
     wizard.next()
     wait_until(lambda: wizard.check_page.preview is not None)
     save(wizard, "15-export-marking-check")
+    wizard.check_page.tabs.setCurrentIndex(0)
+    save(wizard, "15b-export-what-leaves")
     wizard.next()
     usb = folder / "USB-STICK"
     usb.mkdir()
@@ -212,6 +217,9 @@ def exchange_screens(window: MainWindow, folder: Path) -> None:
     partners = window.show_screen("partners")
     wait_until(lambda: partners.model.rowCount() > 0)
     save(window, "18-partners")
+    exporter = partners.export_key()
+    save(exporter, "22-export-our-key")
+    exporter.reject()
     dialog = partners.add_partner()
     stick = next(place.folder for place in inbox.last_scan.places if place.volume is None)
     dialog.set_key_file(str(stick / "southland-cert.pub.pem"))
@@ -272,6 +280,8 @@ def main() -> int:
     window.imports.import_paths([str(sample_bundle(folder))])
     wait_until(lambda: bool(shown))
     save(shown[0], "07-import-preview")
+    shown[0].tabs.setCurrentWidget(shown[0].objects)
+    save(shown[0], "07b-import-preview-objects")
     shown[0].reject()
 
     audit = window.show_screen("audit")
@@ -308,5 +318,33 @@ def main() -> int:
     return 0
 
 
+def fit_screens() -> int:
+    """Every screen on the two screens the window must fit, each in a process of its own (Qt takes the screen and
+    the scale at start); prints what does not fit and returns 1 if anything does not."""
+    import json
+    import subprocess
+
+    failed = 0
+    for width, height, scale, name in ((1280, 720, "1", "fit-1280x720"), (1366, 768, "1.25", "fit-1366x768-125")):
+        environment = {key: value for key, value in os.environ.items() if not key.startswith("QT_")}
+        environment.update({"QT_SCALE_FACTOR": scale, "PYTHONPATH": str(REPO)})
+        done = subprocess.run(
+            [sys.executable, "-m", "tests.ui.fit_probe", str(width), str(height), "--shots", str(OUT / name)],
+            capture_output=True,
+            text=True,
+            env=environment,
+            cwd=REPO,
+            check=True,
+        )
+        problems = json.loads(done.stdout.strip().splitlines()[-1])["problems"]
+        print(f"wrote {OUT.relative_to(REPO) / name}/ ({len(problems)} views)")
+        for view, found in problems.items():
+            for problem in found:
+                print(f"  {name} {view}: {problem}")
+                failed = 1
+    return failed
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    code = main()
+    raise SystemExit(code or fit_screens())

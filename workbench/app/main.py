@@ -57,6 +57,9 @@ def run_gui(db: str | None = None, demo: bool = False, smoke_test: bool = False)
         settings = Settings(QSettings(os.path.join(settings_dir, "settings.ini"), QSettings.Format.IniFormat))
     else:
         settings = Settings()
+    from workbench.app.application import choose_palette
+
+    choose_palette(app, settings.palette)
     window = MainWindow(session, settings)
     window.show()
     settle_heap()

@@ -1,4 +1,5 @@
-"""Window settings kept in ``QSettings``: layout, the last workspace path, the auto-lock delay.
+"""Window settings kept in ``QSettings``: layout, the last workspace path, the auto-lock delay, the palette and the
+export wizard's starting choices.
 
 Nothing secret is ever stored here (no passphrase, no key, no object content): the file sits in plain text in the
 analyst's profile. Tests pass their own ``QSettings`` on a temporary INI file.
@@ -15,6 +16,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_AUTO_LOCK_MINUTES = 15
 MAX_AUTO_LOCK_MINUTES = 24 * 60
+PALETTES = ("system", "light", "dark")
 
 
 class Settings:
@@ -52,6 +54,25 @@ class Settings:
     @auto_lock_minutes.setter
     def auto_lock_minutes(self, minutes: int) -> None:
         self._store.setValue("security/auto_lock_minutes", max(0, min(int(minutes), MAX_AUTO_LOCK_MINUTES)))
+
+    # -- appearance and defaults ---------------------------------------------------------------------------------
+
+    @property
+    def palette(self) -> str:
+        """``system`` (follow the desktop's light or dark scheme), ``light`` or ``dark``."""
+        value = str(self._store.value("appearance/palette", "system"))
+        return value if value in PALETTES else "system"
+
+    @palette.setter
+    def palette(self, value: str) -> None:
+        self._store.setValue("appearance/palette", value if value in PALETTES else "system")
+
+    def export_default(self, option: str) -> bool:
+        """The export wizard's starting choice for ``history`` or ``sanitize`` (both off unless set)."""
+        return str(self._store.value(f"export/{option}", "false")).lower() == "true"
+
+    def set_export_default(self, option: str, on: bool) -> None:
+        self._store.setValue(f"export/{option}", "true" if on else "false")
 
     # -- layout ------------------------------------------------------------------------------------------------
 
