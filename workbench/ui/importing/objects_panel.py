@@ -52,7 +52,7 @@ def state_names() -> dict[str, str]:
         "older": _t("Older"),
         "conflict": _t("Conflict"),
         "refused": _t("Refused"),
-        "foreign_version": _t("Foreign version"),
+        "foreign": _t("Foreign version (kept aside)"),
     }
 
 
