@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from workbench import __version__
 from workbench.cli import (
     audit_cmd,
+    backup_cmd,
     case_cmd,
     exchange_cmd,
     import_cmd,
@@ -36,6 +37,7 @@ COMMAND_MODULES = (
     exchange_cmd,
     case_cmd,
     report_cmd,
+    backup_cmd,
 )
 
 
