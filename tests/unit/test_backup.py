@@ -6,6 +6,7 @@ import base64
 import fcntl
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import orjson
@@ -353,3 +354,27 @@ def test_backup_status_and_the_reminder_period(workspace: Workspace, tmp_path: P
         assert backup_status(again.conn).last_backup == status.last_backup
     finally:
         again.close()
+
+
+@pytest.mark.skipif(not (shutil.which("openssl") and shutil.which("jq")), reason="needs openssl and jq")
+def test_the_administrators_guide_checks_a_backup_with_stock_tools(written: backup.BackupWritten) -> None:
+    guide = (Path(__file__).resolve().parents[2] / "resources" / "guides" / "admin-guide.md").read_text()
+    after = guide.split("Anyone can check a backup's signature with stock tools", 1)[1]
+    block = after.split("```\n", 2)[1]
+    commands = [line for line in block.splitlines() if not line.startswith("cd ")]
+    done = subprocess.run(
+        ["sh", "-e", "-c", "\n".join(commands)], cwd=written.path, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "Signature Verified Successfully"
+    assert lines[1].split()[0] == lines[2] == written.manifest.file_sha256
+    assert lines[3].split()[0] == written.manifest.key_id
+    # The same commands on a changed manifest: the signature check fails.
+    manifest = written.path / "manifest.json"
+    assert b'"cases":0' in manifest.read_bytes()
+    manifest.write_bytes(manifest.read_bytes().replace(b'"cases":0', b'"cases":9'))
+    again = subprocess.run(
+        ["sh", "-e", "-c", "\n".join(commands)], cwd=written.path, capture_output=True, text=True, check=False
+    )
+    assert again.returncode != 0 and "Signature Verified Successfully" not in again.stdout

@@ -1,4 +1,4 @@
-"""Window settings kept in ``QSettings``: layout, the last workspace path, the auto-lock delay.
+"""Window settings kept in ``QSettings``: layout, the last workspace path, the auto-lock delay, the backup reminder.
 
 Nothing secret is ever stored here (no passphrase, no key, no object content): the file sits in plain text in the
 analyst's profile. Tests pass their own ``QSettings`` on a temporary INI file.
@@ -15,6 +15,8 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_AUTO_LOCK_MINUTES = 15
 MAX_AUTO_LOCK_MINUTES = 24 * 60
+DEFAULT_BACKUP_REMINDER_DAYS = 7
+MAX_BACKUP_REMINDER_DAYS = 366
 
 
 class Settings:
@@ -52,6 +54,21 @@ class Settings:
     @auto_lock_minutes.setter
     def auto_lock_minutes(self, minutes: int) -> None:
         self._store.setValue("security/auto_lock_minutes", max(0, min(int(minutes), MAX_AUTO_LOCK_MINUTES)))
+
+    # -- backups ---------------------------------------------------------------------------------------------
+
+    @property
+    def backup_reminder_days(self) -> int:
+        """Days after the last backup before the window reminds the analyst to make one; 0 means never."""
+        try:
+            value = int(self._store.value("backup/reminder_days", DEFAULT_BACKUP_REMINDER_DAYS))
+        except (TypeError, ValueError):
+            return DEFAULT_BACKUP_REMINDER_DAYS
+        return max(0, min(value, MAX_BACKUP_REMINDER_DAYS))
+
+    @backup_reminder_days.setter
+    def backup_reminder_days(self, days: int) -> None:
+        self._store.setValue("backup/reminder_days", max(0, min(int(days), MAX_BACKUP_REMINDER_DAYS)))
 
     # -- layout ------------------------------------------------------------------------------------------------
 

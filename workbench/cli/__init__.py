@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument(
         "--smoke-test",
         action="store_true",
-        help="open the window on a temporary demo workspace, render it, print 'smoke test ok', exit",
+        help="open the window on a temporary demo workspace, render it and the user guide, print 'smoke test ok', exit",
     )
     gui.set_defaults(handler=_run_gui)
     for module in COMMAND_MODULES:

@@ -32,8 +32,10 @@ from workbench.app.settings import Settings
 from workbench.services.exchange import is_package
 from workbench.services.keys import format_fingerprint
 from workbench.ui.about.about_dialog import AboutDialog
+from workbench.ui.backup.controller import BackupController
 from workbench.ui.common.screen import AppContext, Screen, ScreenSpec
 from workbench.ui.common.text import plain_label
+from workbench.ui.help.guide_window import Guide, GuideWindow
 from workbench.ui.importing.import_controller import ImportController
 from workbench.ui.preferences.preferences_dialog import PreferencesDialog
 from workbench.ui.screens import SCREENS
@@ -67,6 +69,8 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(self)
         self.idle.set_minutes(settings.auto_lock_minutes)
         self.idle.idle_timed_out.connect(self._auto_lock)
+        self.backups = BackupController(session, settings, self)
+        self.guide_window: GuideWindow | None = None
 
         self.navigation = QListWidget(self)
         self.navigation.setObjectName("navigation")
@@ -87,11 +91,15 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.AccessibleTextRole, spec.title())
         self.navigation.currentRowChanged.connect(self._screen_changed)
         workspace_page = QWidget(self)
-        row = QHBoxLayout(workspace_page)
-        row.setContentsMargins(0, 0, 0, 0)
+        column = QVBoxLayout(workspace_page)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.backups.reminder)
+        row = QHBoxLayout()
         row.setSpacing(0)
         row.addWidget(self.navigation)
         row.addWidget(self.pages, 1)
+        column.addLayout(row, 1)
         self.locked_page = self._locked_page()
         self.central = QStackedWidget(self)
         self.central.addWidget(self.locked_page)
@@ -177,6 +185,12 @@ class MainWindow(QMainWindow):
             self.tr("Write a signed package for a partner"),
             "exchange",
         )
+        self.backup_action = self._action(
+            self.tr("&Back up…"),
+            self.backups.show_dialog,
+            "Ctrl+Shift+B",
+            self.tr("Write an encrypted, verified backup of the workspace onto a removable medium"),
+        )
         self.lock_action = self._action(
             self.tr("&Lock"), self.lock_now, "Ctrl+L", self.tr("Lock the workspace now: its data leaves memory"), "lock"
         )
@@ -184,7 +198,7 @@ class MainWindow(QMainWindow):
             self.tr("&Preferences…"),
             self.show_preferences,
             QKeySequence.StandardKey.Preferences,
-            self.tr("Auto-lock delay"),
+            self.tr("Auto-lock delay, backup reminder"),
         )
         if self.preferences_action.shortcut().isEmpty():
             self.preferences_action.setShortcut(QKeySequence("Ctrl+,"))
@@ -197,6 +211,8 @@ class MainWindow(QMainWindow):
         for action in (
             self.import_action,
             self.export_action,
+            None,
+            self.backup_action,
             None,
             self.lock_action,
             self.preferences_action,
@@ -227,6 +243,31 @@ class MainWindow(QMainWindow):
         )
         view_menu.addAction(self.refresh_action)
         help_menu = bar.addMenu(self.tr("&Help"))
+        self.guide_actions = {
+            Guide.USER: self._action(
+                self.tr("&User guide"),
+                lambda: self.show_guide(Guide.USER),
+                QKeySequence.StandardKey.HelpContents,
+                self.tr("How to do each task, with pictures (offline)"),
+            ),
+            Guide.ADMIN: self._action(
+                self.tr("&Administrator's guide"),
+                lambda: self.show_guide(Guide.ADMIN),
+                None,
+                self.tr("Installing, partner keys, backups, upgrades"),
+            ),
+            Guide.COMMANDS: self._action(
+                self.tr("&Command reference"),
+                lambda: self.show_guide(Guide.COMMANDS),
+                None,
+                self.tr("Every command and option of the workbench command"),
+            ),
+        }
+        if self.guide_actions[Guide.USER].shortcut().isEmpty():
+            self.guide_actions[Guide.USER].setShortcut(QKeySequence("F1"))
+        for action in self.guide_actions.values():
+            help_menu.addAction(action)
+        help_menu.addSeparator()
         self.about_action = self._action(
             self.tr("&About Workbench"), self.show_about, None, self.tr("Version and licences")
         )
@@ -254,6 +295,7 @@ class MainWindow(QMainWindow):
         for action in (
             self.import_action,
             self.export_action,
+            self.backup_action,
             self.lock_action,
             self.refresh_action,
             self.find_action,
@@ -276,6 +318,7 @@ class MainWindow(QMainWindow):
         for action in (
             self.import_action,
             self.export_action,
+            self.backup_action,
             self.lock_action,
             self.refresh_action,
             self.find_action,
@@ -366,9 +409,21 @@ class MainWindow(QMainWindow):
     def show_preferences(self) -> PreferencesDialog:
         dialog = PreferencesDialog(self.settings, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self.idle.set_minutes(self.settings.auto_lock_minutes))
+        dialog.accepted.connect(self._preferences_saved)
         dialog.open()
         return dialog
+
+    def _preferences_saved(self) -> None:
+        self.idle.set_minutes(self.settings.auto_lock_minutes)
+        self.backups.check()
+
+    def show_guide(self, guide: Guide = Guide.USER) -> GuideWindow:
+        """Help > User guide (and the others): the guide in its own window, read offline."""
+        if self.guide_window is None:
+            self.guide_window = GuideWindow(self)
+        if not self.guide_window.show_guide(guide):
+            self.guide_window.show()
+        return self.guide_window
 
     def _import_files(self, paths: list[str]) -> None:
         """Exchange packages and receipts (folders, tar files) go to the Exchange screen, the rest to the import."""

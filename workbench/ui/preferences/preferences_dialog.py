@@ -1,10 +1,10 @@
-"""Preferences: how long the workspace may stay idle before it locks itself."""
+"""Preferences: how long the workspace may stay idle before it locks itself; when to be reminded of a backup."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QSpinBox, QVBoxLayout, QWidget
 
-from workbench.app.settings import MAX_AUTO_LOCK_MINUTES, Settings
+from workbench.app.settings import MAX_AUTO_LOCK_MINUTES, MAX_BACKUP_REMINDER_DAYS, Settings
 from workbench.ui.common.text import plain_label
 
 
@@ -28,8 +28,18 @@ class PreferencesDialog(QDialog):
                 "itself and its data leaves memory. 0: never."
             )
         )
+        self.backup_days = QSpinBox(self)
+        self.backup_days.setRange(0, MAX_BACKUP_REMINDER_DAYS)
+        self.backup_days.setSuffix(self.tr(" days"))
+        self.backup_days.setSpecialValueText(self.tr("Never"))
+        self.backup_days.setValue(settings.backup_reminder_days)
+        self.backup_days.setAccessibleName(self.tr("Remind me to back up after this many days"))
+        self.backup_days.setToolTip(
+            self.tr("When the last backup is older than this, the window says so and offers to make one. 0: never.")
+        )
         form = QFormLayout()
         form.addRow(self.tr("&Lock when idle for:"), self.auto_lock)
+        form.addRow(self.tr("&Remind me to back up after:"), self.backup_days)
         note = plain_label(
             self.tr(
                 "Locking closes the database, wipes its key from memory and clears every "
@@ -48,4 +58,5 @@ class PreferencesDialog(QDialog):
 
     def accept(self) -> None:
         self._settings.auto_lock_minutes = self.auto_lock.value()
+        self._settings.backup_reminder_days = self.backup_days.value()
         super().accept()
