@@ -36,6 +36,25 @@ def one_line_error(stderr: str) -> str:
     return lines[0]
 
 
+def importing(db: Path, feed: Path) -> subprocess.Popen[str]:
+    """A real ``workbench import`` of ``feed`` in another process, returned once its transaction is writing."""
+    importer = subprocess.Popen(
+        [sys.executable, "-m", "workbench", "-v", "import", "--db", str(db), str(feed)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment(),
+    )
+    assert importer.stderr is not None
+    for line in importer.stderr:  # the first batch is stored: the transaction is open and writing
+        if "stored so far" in line:
+            break
+    else:
+        pytest.fail("the import finished without reporting progress")
+    threading.Thread(target=importer.stderr.read, daemon=True).start()
+    return importer
+
+
 @pytest.fixture(scope="module")
 def feed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("feed") / "feed.json"
@@ -50,21 +69,7 @@ def test_backup_during_an_import_in_another_process_is_a_state_the_workspace_had
     ws = create_workspace(db, PASSPHRASE, "Live Agency")
     import_file(ws, _small_bundle(tmp_path))
     before = store_digest(ws.conn)
-    importer = subprocess.Popen(
-        [sys.executable, "-m", "workbench", "-v", "import", "--db", str(db), str(feed)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=environment(),
-    )
-    assert importer.stderr is not None
-    for line in importer.stderr:  # the import's transaction is open and writing
-        if "stored so far" in line:
-            break
-    else:
-        pytest.fail("the import finished without reporting progress")
-    drained = threading.Thread(target=importer.stderr.read, daemon=True)
-    drained.start()
+    importer = importing(db, feed)
 
     # Snapshots taken one after the other for as long as the import runs (its commit and index rebuilding
     # included), each opened and compared afterwards.
@@ -100,18 +105,7 @@ def test_whole_backup_started_during_an_import_restores_to_the_state_before_it(t
     ws = create_workspace(db, PASSPHRASE, "Live Agency")
     import_file(ws, _small_bundle(tmp_path))
     before = store_digest(ws.conn)
-    importer = subprocess.Popen(
-        [sys.executable, "-m", "workbench", "-v", "import", "--db", str(db), str(feed)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=environment(),
-    )
-    assert importer.stderr is not None
-    for line in importer.stderr:
-        if "stored so far" in line:
-            break
-    threading.Thread(target=importer.stderr.read, daemon=True).start()
+    importer = importing(db, feed)
     dest = tmp_path / "usb"
     dest.mkdir()
     written = back_up(ws, dest)

@@ -42,14 +42,18 @@ class Settings:
 
     # -- locking -----------------------------------------------------------------------------------------------
 
+    def _bounded(self, key: str, default: int, maximum: int) -> int:
+        """A whole number from 0 to ``maximum``; ``default`` when missing or not a number."""
+        try:
+            value = int(self._store.value(key, default))
+        except (TypeError, ValueError):
+            return default
+        return max(0, min(value, maximum))
+
     @property
     def auto_lock_minutes(self) -> int:
         """Minutes of no input before the workspace locks itself; 0 means never."""
-        try:
-            value = int(self._store.value("security/auto_lock_minutes", DEFAULT_AUTO_LOCK_MINUTES))
-        except (TypeError, ValueError):
-            return DEFAULT_AUTO_LOCK_MINUTES
-        return max(0, min(value, MAX_AUTO_LOCK_MINUTES))
+        return self._bounded("security/auto_lock_minutes", DEFAULT_AUTO_LOCK_MINUTES, MAX_AUTO_LOCK_MINUTES)
 
     @auto_lock_minutes.setter
     def auto_lock_minutes(self, minutes: int) -> None:
@@ -60,11 +64,7 @@ class Settings:
     @property
     def backup_reminder_days(self) -> int:
         """Days after the last backup before the window reminds the analyst to make one; 0 means never."""
-        try:
-            value = int(self._store.value("backup/reminder_days", DEFAULT_BACKUP_REMINDER_DAYS))
-        except (TypeError, ValueError):
-            return DEFAULT_BACKUP_REMINDER_DAYS
-        return max(0, min(value, MAX_BACKUP_REMINDER_DAYS))
+        return self._bounded("backup/reminder_days", DEFAULT_BACKUP_REMINDER_DAYS, MAX_BACKUP_REMINDER_DAYS)
 
     @backup_reminder_days.setter
     def backup_reminder_days(self, days: int) -> None:

@@ -102,7 +102,7 @@ def read_folder(folder: Path) -> BackupInfo:
             f"this backup has schema version {manifest.schema_version}, newer than this program knows ({latest});"
             " restore it with the newer workbench that wrote it"
         )
-    info = _data_info(folder / DATA_NAME)
+    info = _regular_file(folder / DATA_NAME)
     if info.st_size != manifest.file_size:
         raise VerificationFailed(
             f"{DATA_NAME} has {info.st_size} bytes, the manifest declares {manifest.file_size}: the backup is damaged"
@@ -156,14 +156,7 @@ def hash_data(
 
 def _small_file(folder: Path, name: str, limit: int) -> bytes:
     path = folder / name
-    try:
-        info = path.lstat()
-    except FileNotFoundError:
-        raise VerificationFailed(f"{folder.name} has no {name}: it is not a complete backup") from None
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise VerificationFailed(f"{name} in {folder.name} is not a regular file")
+    _regular_file(path)
     try:
         with open(path, "rb") as handle:
             data = handle.read(limit + 1)
@@ -174,15 +167,16 @@ def _small_file(folder: Path, name: str, limit: int) -> bytes:
     return data
 
 
-def _data_info(path: Path) -> os.stat_result:
+def _regular_file(path: Path) -> os.stat_result:
+    """The file's status; refuses a missing file (an incomplete backup), a link or anything not a regular file."""
     try:
         info = path.lstat()
     except FileNotFoundError:
-        raise VerificationFailed(f"{path.parent.name} has no {DATA_NAME}: it is not a complete backup") from None
+        raise VerificationFailed(f"{path.parent.name} has no {path.name}: it is not a complete backup") from None
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
     if not stat.S_ISREG(info.st_mode):
-        raise VerificationFailed(f"{DATA_NAME} in {path.parent.name} is not a regular file")
+        raise VerificationFailed(f"{path.name} in {path.parent.name} is not a regular file")
     return info
 
 

@@ -13,7 +13,7 @@ import logging
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths
+from PySide6.QtCore import QAbstractItemModel, QStandardPaths
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
@@ -65,6 +65,17 @@ def _restore(source: Path, target: Path, secret: str, control: TaskControl) -> t
     return restored, open_workspace(restored.path, secret)
 
 
+def _table(model: QAbstractItemModel, name: str, accessible: str, parent: QWidget) -> QTableView:
+    table = QTableView(parent)
+    table.setObjectName(name)
+    table.setAccessibleName(accessible)
+    table.setModel(model)
+    read_only_rows(table)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
 def default_target() -> Path:
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
     return Path(folder or Path.home()) / f"restored-{utc_now():%Y%m%d}.db"
@@ -106,13 +117,7 @@ class RestoreDialog(QDialog):
             wrap=True,
         )
         self.found = FoundBackupsModel(self)
-        self.found_table = QTableView(page)
-        self.found_table.setObjectName("foundBackups")
-        self.found_table.setAccessibleName(self.tr("Backups on removable volumes"))
-        self.found_table.setModel(self.found)
-        read_only_rows(self.found_table)
-        self.found_table.verticalHeader().hide()
-        self.found_table.horizontalHeader().setStretchLastSection(True)
+        self.found_table = _table(self.found, "foundBackups", self.tr("Backups on removable volumes"), page)
         self.found_table.setMaximumHeight(130)
         self.found_table.selectionModel().currentRowChanged.connect(self._found_chosen)
         self.none_found = plain_label(
@@ -332,13 +337,9 @@ class RestoreDialog(QDialog):
         bold.setBold(True)
         self.warning.setFont(bold)
         self.channels = ChannelsModel(self)
-        self.channels_table = QTableView(page)
-        self.channels_table.setObjectName("channelsThen")
-        self.channels_table.setAccessibleName(self.tr("Partner channels at the time of the backup"))
-        self.channels_table.setModel(self.channels)
-        read_only_rows(self.channels_table)
-        self.channels_table.verticalHeader().hide()
-        self.channels_table.horizontalHeader().setStretchLastSection(True)
+        self.channels_table = _table(
+            self.channels, "channelsThen", self.tr("Partner channels at the time of the backup"), page
+        )
         self.channels_table.horizontalHeader().setSectionResizeMode(
             ChannelsModel.Columns.PACKAGE, QHeaderView.ResizeMode.Stretch
         )
