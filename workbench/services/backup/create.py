@@ -190,7 +190,7 @@ def sweep(dest: Path) -> list[str]:
 
     A folder still locked by a backup running in another process is left alone.
     """
-    removed = []
+    removed: list[str] = []
     try:
         entries = list(dest.iterdir())
     except OSError:

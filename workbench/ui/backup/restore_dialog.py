@@ -361,6 +361,9 @@ class RestoreDialog(QDialog):
         return page
 
     def _restored(self, result: tuple[Restored, Workspace]) -> None:
+        if not self.isVisible():  # given up while the restore finished: the file stays, nothing is kept open
+            result[1].close(lock=True)
+            return
         self.restored, self.workspace = result
         self.secret.clear()
         restored, manifest = self.restored, self.restored.manifest
