@@ -92,9 +92,22 @@ def back_up(
             f"not enough free space in {dest}: the backup needs about {_mb(needed)}, {_mb(available)} is free"
         )
     if backup_passphrase is None:
-        key, encryption = ws.db.key, Encryption.WORKSPACE
-    else:
-        key, encryption = WorkspaceKey.from_passphrase(backup_passphrase), Encryption.BACKUP
+        return _write(ws, dest, ws.db.key, Encryption.WORKSPACE, progress, cancel)
+    key = WorkspaceKey.from_passphrase(backup_passphrase)
+    try:
+        return _write(ws, dest, key, Encryption.BACKUP, progress, cancel)
+    finally:
+        key.wipe()  # the backup passphrase's key is needed for this backup only
+
+
+def _write(
+    ws: Workspace,
+    dest: Path,
+    key: WorkspaceKey,
+    encryption: Encryption,
+    progress: Progress | None,
+    cancel: Cancel | None,
+) -> BackupWritten:
     created = format_stix_timestamp(utc_now())
     backup_id = str(uuid.uuid4())
     name = folder_name(created, backup_id)
