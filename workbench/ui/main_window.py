@@ -33,9 +33,11 @@ from workbench.app.settings import Settings
 from workbench.services.exchange import is_package
 from workbench.services.keys import fingerprint_lines, format_fingerprint
 from workbench.ui.about.about_dialog import AboutDialog
+from workbench.ui.backup.controller import BackupController
 from workbench.ui.common.fit import available_area, fit_to_screen, start_geometry
 from workbench.ui.common.screen import AppContext, Screen, ScreenSpec
 from workbench.ui.common.text import plain_label, tooltip_text
+from workbench.ui.help.guide_window import Guide, GuideWindow
 from workbench.ui.importing.import_controller import ImportController
 from workbench.ui.preferences.preferences_dialog import PreferencesDialog
 from workbench.ui.screens import SCREENS
@@ -71,6 +73,8 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(self)
         self.idle.set_minutes(settings.auto_lock_minutes)
         self.idle.idle_timed_out.connect(self._auto_lock)
+        self.backups = BackupController(session, settings, self)
+        self.guide_window: GuideWindow | None = None
 
         self.navigation = QListWidget(self)
         self.navigation.setObjectName("navigation")
@@ -98,11 +102,15 @@ class MainWindow(QMainWindow):
         self.keeper = WorkKeeper(session, self.screens, self)
         self.keeper.keeping_failed.connect(self._keeping_failed)
         workspace_page = QWidget(self)
-        row = QHBoxLayout(workspace_page)
-        row.setContentsMargins(0, 0, 0, 0)
+        column = QVBoxLayout(workspace_page)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.backups.reminder)
+        row = QHBoxLayout()
         row.setSpacing(0)
         row.addWidget(self.navigation)
         row.addWidget(self.pages, 1)
+        column.addLayout(row, 1)
         self.locked_page = self._locked_page()
         self.central = QStackedWidget(self)
         self.central.addWidget(self.locked_page)
@@ -189,6 +197,12 @@ class MainWindow(QMainWindow):
             self.tr("Write a signed package for a partner"),
             "exchange",
         )
+        self.backup_action = self._action(
+            self.tr("&Back up…"),
+            self.backups.show_dialog,
+            "Ctrl+Shift+B",
+            self.tr("Write an encrypted, verified backup of the workspace onto a removable medium"),
+        )
         self.lock_action = self._action(
             self.tr("&Lock"), self.lock_now, "Ctrl+L", self.tr("Lock the workspace now: its data leaves memory"), "lock"
         )
@@ -196,7 +210,7 @@ class MainWindow(QMainWindow):
             self.tr("&Preferences…"),
             self.show_preferences,
             QKeySequence.StandardKey.Preferences,
-            self.tr("Auto-lock delay"),
+            self.tr("Auto-lock delay, backup reminder"),
         )
         if self.preferences_action.shortcut().isEmpty():
             self.preferences_action.setShortcut(QKeySequence("Ctrl+,"))
@@ -209,6 +223,8 @@ class MainWindow(QMainWindow):
         for action in (
             self.import_action,
             self.export_action,
+            None,
+            self.backup_action,
             None,
             self.lock_action,
             self.preferences_action,
@@ -239,6 +255,31 @@ class MainWindow(QMainWindow):
         )
         view_menu.addAction(self.refresh_action)
         help_menu = bar.addMenu(self.tr("&Help"))
+        self.guide_actions = {
+            Guide.USER: self._action(
+                self.tr("&User guide"),
+                lambda: self.show_guide(Guide.USER),
+                QKeySequence.StandardKey.HelpContents,
+                self.tr("How to do each task, with pictures (offline)"),
+            ),
+            Guide.ADMIN: self._action(
+                self.tr("&Administrator's guide"),
+                lambda: self.show_guide(Guide.ADMIN),
+                None,
+                self.tr("Installing, partner keys, backups, upgrades"),
+            ),
+            Guide.COMMANDS: self._action(
+                self.tr("&Command reference"),
+                lambda: self.show_guide(Guide.COMMANDS),
+                None,
+                self.tr("Every command and option of the workbench command"),
+            ),
+        }
+        if self.guide_actions[Guide.USER].shortcut().isEmpty():
+            self.guide_actions[Guide.USER].setShortcut(QKeySequence("F1"))
+        for action in self.guide_actions.values():
+            help_menu.addAction(action)
+        help_menu.addSeparator()
         self.about_action = self._action(
             self.tr("&About Workbench"), self.show_about, None, self.tr("Version and licences")
         )
@@ -274,6 +315,7 @@ class MainWindow(QMainWindow):
         for action in (
             self.import_action,
             self.export_action,
+            self.backup_action,
             self.lock_action,
             self.refresh_action,
             self.find_action,
@@ -317,6 +359,7 @@ class MainWindow(QMainWindow):
         for action in (
             self.import_action,
             self.export_action,
+            self.backup_action,
             self.lock_action,
             self.refresh_action,
             self.find_action,
@@ -419,15 +462,24 @@ class MainWindow(QMainWindow):
     def show_preferences(self) -> PreferencesDialog:
         dialog = PreferencesDialog(self.settings, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(self._preferences_changed)
+        dialog.accepted.connect(self._preferences_saved)
         dialog.open()
         return dialog
 
-    def _preferences_changed(self) -> None:
+    def _preferences_saved(self) -> None:
         self.idle.set_minutes(self.settings.auto_lock_minutes)
+        self.backups.check()
         app = QApplication.instance()
         if isinstance(app, QApplication):
             choose_palette(app, self.settings.palette)
+
+    def show_guide(self, guide: Guide = Guide.USER) -> GuideWindow:
+        """Help > User guide (and the others): the guide in its own window, read offline."""
+        if self.guide_window is None:
+            self.guide_window = GuideWindow(self)
+        if not self.guide_window.show_guide(guide):
+            self.guide_window.show()
+        return self.guide_window
 
     def _import_files(self, paths: list[str]) -> None:
         """Exchange packages and receipts (folders, tar files) go to the Exchange screen, the rest to the import."""

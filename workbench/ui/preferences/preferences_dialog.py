@@ -1,5 +1,5 @@
 """Preferences: how long the workspace may stay idle before it locks itself, the palette (as the system, light,
-dark), and what the export wizard starts with (older versions, sanitising)."""
+dark), what the export wizard starts with (older versions, sanitising), and when to be reminded of a backup."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.app.settings import MAX_AUTO_LOCK_MINUTES, Settings
+from workbench.app.settings import MAX_AUTO_LOCK_MINUTES, MAX_BACKUP_REMINDER_DAYS, Settings
 from workbench.ui.common.text import plain_label
 
 
@@ -55,8 +55,18 @@ class PreferencesDialog(QDialog):
         self.export_history.setChecked(settings.export_default("history"))
         self.export_sanitize = QCheckBox(self.tr("&Sanitise (drop internal notes, x_ properties, local labels)"), self)
         self.export_sanitize.setChecked(settings.export_default("sanitize"))
+        self.backup_days = QSpinBox(self)
+        self.backup_days.setRange(0, MAX_BACKUP_REMINDER_DAYS)
+        self.backup_days.setSuffix(self.tr(" days"))
+        self.backup_days.setSpecialValueText(self.tr("Never"))
+        self.backup_days.setValue(settings.backup_reminder_days)
+        self.backup_days.setAccessibleName(self.tr("Remind me to back up after this many days"))
+        self.backup_days.setToolTip(
+            self.tr("When the last backup is older than this, the window says so and offers to make one. 0: never.")
+        )
         form = QFormLayout()
         form.addRow(self.tr("&Lock when idle for:"), self.auto_lock)
+        form.addRow(self.tr("&Remind me to back up after:"), self.backup_days)
         form.addRow(self.tr("&Colours:"), self.palette_box)
         form.addRow(self.tr("Export starts with:"), self.export_history)
         form.addRow("", self.export_sanitize)
@@ -81,4 +91,5 @@ class PreferencesDialog(QDialog):
         self._settings.palette = str(self.palette_box.currentData())
         self._settings.set_export_default("history", self.export_history.isChecked())
         self._settings.set_export_default("sanitize", self.export_sanitize.isChecked())
+        self._settings.backup_reminder_days = self.backup_days.value()
         super().accept()

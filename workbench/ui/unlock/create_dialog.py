@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -58,6 +58,9 @@ def _create(path: Path, secret: str, org: str) -> tuple[Workspace, str]:
 
 class CreateWorkspaceDialog(QDialog):
     """Accepted (after the fingerprint page) with ``workspace`` open."""
+
+    restore_requested = Signal()
+    """The analyst asked to restore a workspace from a backup instead (a new computer after a lost disk)."""
 
     def __init__(self, runner: TaskRunner, parent: QWidget | None = None, *, path: Path | None = None) -> None:
         super().__init__(parent)
@@ -153,6 +156,9 @@ class CreateWorkspaceDialog(QDialog):
         self.create_button = buttons.addButton(self.tr("C&reate workspace"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.create_button.setDefault(True)
         self.create_button.setToolTip(self.tr("Create the encrypted file and your organisation's signing key"))
+        self.restore_button = buttons.addButton(self.tr("Restore from &backup…"), QDialogButtonBox.ButtonRole.ResetRole)
+        self.restore_button.setToolTip(self.tr("Restore a workspace from a backup instead of starting an empty one"))
+        self.restore_button.clicked.connect(self._restore)
         cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         cancel.setToolTip(self.tr("Close without creating anything"))
         buttons.accepted.connect(self.create)
@@ -234,6 +240,11 @@ class CreateWorkspaceDialog(QDialog):
         self._task = None
         self.busy.hide()
         self._update()
+
+    def _restore(self) -> None:
+        if self._task is None:
+            self.restore_requested.emit()
+            self.reject()
 
     def _show_error(self, text: str) -> None:
         self.error.setText(text)

@@ -1,4 +1,4 @@
-"""The unlock dialog: passphrase for the remembered workspace, or open another one, or create a new one.
+"""The unlock dialog: passphrase for the remembered workspace, or open another one, create one, or restore a backup.
 
 Key derivation takes about 0.3 s, so the workspace is opened by a task; the dialog stays responsive and shows a
 wrong passphrase as a message under the field. The dialog is made for the keyboard: the passphrase field keeps the
@@ -38,6 +38,8 @@ class UnlockDialog(QDialog):
 
     create_requested = Signal()
     """The analyst asked for a new workspace instead (the dialog was rejected)."""
+    restore_requested = Signal()
+    """The analyst asked to restore a workspace from a backup instead (the dialog was rejected)."""
 
     def __init__(
         self,
@@ -91,6 +93,9 @@ class UnlockDialog(QDialog):
         self.create_button = QPushButton(self.tr("&Create new workspace…"), self)
         self.create_button.setToolTip(self.tr("Start a new, empty workspace for your organisation"))
         self.create_button.clicked.connect(self._create)
+        self.restore_button = QPushButton(self.tr("&Restore from backup…"), self)
+        self.restore_button.setToolTip(self.tr("Restore a workspace from a backup into a new file"))
+        self.restore_button.clicked.connect(self._restore)
         buttons = QDialogButtonBox(self)
         self.unlock_button = buttons.addButton(self.tr("&Unlock"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.unlock_button.setDefault(True)
@@ -105,6 +110,7 @@ class UnlockDialog(QDialog):
         extra = QHBoxLayout()
         extra.addWidget(self.other_button)
         extra.addWidget(self.create_button)
+        extra.addWidget(self.restore_button)
         extra.addStretch(1)
 
         layout = QVBoxLayout(self)
@@ -133,7 +139,7 @@ class UnlockDialog(QDialog):
         self.unlock_button.setEnabled(not running and self.path is not None and bool(self.passphrase.text()))
         # Read-only rather than disabled: a disabled field loses the keyboard focus to the next button.
         self.passphrase.setReadOnly(running)
-        for widget in (self.other_button, self.create_button):
+        for widget in (self.other_button, self.create_button, self.restore_button):
             widget.setEnabled(not running)
 
     def _choose_other(self) -> None:
@@ -154,6 +160,10 @@ class UnlockDialog(QDialog):
 
     def _create(self) -> None:
         self.create_requested.emit()
+        self.reject()
+
+    def _restore(self) -> None:
+        self.restore_requested.emit()
         self.reject()
 
     def unlock(self) -> None:
