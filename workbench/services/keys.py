@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from workbench.domain.errors import InvalidInput, WorkspaceError
 from workbench.domain.timestamps import now_stix
+from workbench.services import files
 from workbench.storage import audit
 from workbench.storage import keys as key_rows
 from workbench.storage.database import Connection
@@ -56,6 +57,12 @@ def fingerprint(public_der: bytes) -> str:
 def format_fingerprint(key_id: str) -> str:
     """The fingerprint in groups of four, as it is read out over the phone."""
     return " ".join(key_id[index : index + 4] for index in range(0, len(key_id), 4))
+
+
+def fingerprint_lines(key_id: str) -> str:
+    """The fingerprint in groups of four, eight groups a line: how it is read out over the phone."""
+    groups = format_fingerprint(key_id).split(" ")
+    return "\n".join(" ".join(groups[start : start + 8]) for start in range(0, len(groups), 8))
 
 
 def generate() -> GeneratedKey:
@@ -110,7 +117,12 @@ def store_new_key(conn: Connection) -> GeneratedKey:
 
 def own_keys(ws: Workspace) -> list[OwnKey]:
     """This workspace's own signing keys, oldest first (the active one and those rotated out)."""
-    return [OwnKey(row.key_id, row.public_key, row.created, row.retired) for row in key_rows.own_keys(ws.conn)]
+    return own_keys_in(ws.conn)
+
+
+def own_keys_in(conn: Connection) -> list[OwnKey]:
+    """``own_keys`` inside the caller's transaction (or on a database that is not an open workspace yet)."""
+    return [OwnKey(row.key_id, row.public_key, row.created, row.retired) for row in key_rows.own_keys(conn)]
 
 
 def own_key_ids(conn: Connection) -> set[str]:
@@ -120,7 +132,12 @@ def own_key_ids(conn: Connection) -> set[str]:
 
 def active_key(ws: Workspace) -> OwnKey:
     """The key this workspace signs with now; refuses a workspace without one."""
-    for key in reversed(own_keys(ws)):
+    return active_key_in(ws.conn)
+
+
+def active_key_in(conn: Connection) -> OwnKey:
+    """``active_key`` inside the caller's transaction (or on a database that is not an open workspace yet)."""
+    for key in reversed(own_keys_in(conn)):
         if key.active:
             return key
     raise WorkspaceError("this workspace has no active signing key")
@@ -138,20 +155,19 @@ def sign(conn: Connection, data: bytes) -> tuple[str, bytes]:
 
 
 def export_public(ws: Workspace, out: str | os.PathLike[str]) -> OwnKey:
-    """Write the active public key as PEM to ``out`` (a new or replaced file) and record it in the audit log."""
+    """Write the active public key as PEM to ``out`` (a new or replaced file), read it back, and record it in the
+    audit log.
+
+    The file is written atomically and read back from the medium: its key must be the one written, or it is
+    removed and ``InvalidInput`` says why. A folder, a missing folder or an unwritable place is refused.
+    """
     key = active_key(ws)
     path = Path(out)
-    if path.is_dir():
-        raise InvalidInput(f"{path} is a folder; give a file name")
-    if not path.parent.is_dir():
-        raise InvalidInput(f"folder {path.parent} does not exist")
-    temporary = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try:
-        temporary.write_bytes(public_pem(key.public_der))
-        os.replace(temporary, path)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise InvalidInput(f"cannot write {path}: {exc.strerror}") from None
+    data = public_pem(key.public_der)
+    written = files.write_verified(data, path, mode=0o644)
+    if fingerprint(load_public_pem(written.read_bytes(), what=str(written))) != key.key_id:
+        written.unlink(missing_ok=True)
+        raise InvalidInput(f"{written} does not hold the key that was written; it was removed")
     ws.record("key.export-public", {"key_id": key.key_id, "file": path.name})
     return key
 

@@ -82,6 +82,13 @@ class WorkspaceKey:
             raise WorkspaceError("the workspace is locked")
         return f"\"x'{self._key.hex()}{self._salt.hex()}'\""
 
+    @classmethod
+    def from_passphrase(cls, passphrase: str, salt: bytes | None = None) -> WorkspaceKey:
+        """The key SQLCipher derives from ``passphrase`` and ``salt`` (a fresh random salt when None)."""
+        _check_passphrase(passphrase)
+        salt = salt if salt is not None else os.urandom(SALT_SIZE)
+        return cls(derive_key(passphrase, salt), salt)
+
     def material(self) -> tuple[bytes, bytes]:
         """The raw key and the salt, to hand to the workspace's worker process over its private channel (never
         argv, the environment or a file). Refuses a wiped key."""

@@ -60,7 +60,11 @@ def _names(conn: Connection) -> dict[int, str]:
 
 def outbox(ws: Workspace) -> list[OutboxEntry]:
     """Packages sent, newest first, with their delivery status."""
-    conn = ws.conn
+    return outbox_in(ws.conn)
+
+
+def outbox_in(conn: Connection) -> list[OutboxEntry]:
+    """``outbox`` on a connection (a restored copy being checked, a transaction in progress)."""
     names = _names(conn)
     now = utc_now()
     entries = []
@@ -97,8 +101,12 @@ def outbox(ws: Workspace) -> list[OutboxEntry]:
 
 
 def inbox(ws: Workspace) -> list[InboxEntry]:
-    """Packages imported, newest first."""
-    conn = ws.conn
+    """Packages received, newest first."""
+    return inbox_in(ws.conn)
+
+
+def inbox_in(conn: Connection) -> list[InboxEntry]:
+    """``inbox`` on a connection (a restored copy being checked, a transaction in progress)."""
     names = _names(conn)
     return [
         InboxEntry(

@@ -11,13 +11,17 @@ Progress messages are keys (an exchange stage, ``collecting``, ``page``), worded
 from __future__ import annotations
 
 import os
+import tarfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from workbench.domain.errors import Cancelled, WorkbenchError
 from workbench.services import exchange, intake
 from workbench.services.exchange import ExportPreview, ExportResult, ReceiptWritten, Selection
 from workbench.services.exchange.inbox_scan import FoundItem, ScanResult, examine, places, scan
+from workbench.services.importing.importer import ImportSummary
 from workbench.services.intake import Imported
 from workbench.services.jobs.control import TaskControl
 from workbench.services.reports.request import PreparedReport, ReportRequest, prepare
@@ -49,6 +53,92 @@ def import_source(
         progress=_stages(control),
         cancel=control.cancelled,
     )
+
+
+@dataclass(frozen=True)
+class FilePreview:
+    """One file of the window's import preview: its dry run's summary, or why it cannot be imported."""
+
+    path: Path
+    summary: ImportSummary | None = None
+    problem: str = ""
+
+    @property
+    def importable(self) -> bool:
+        return self.summary is not None and self.summary.changed_anything
+
+
+def preview_files(ws: Workspace, control: TaskControl, *, paths: list[Path]) -> list[FilePreview]:
+    """The dry run of each file, in order (the window's import preview of files dropped or chosen together)."""
+    return [_dry_run(ws, path, number, len(paths), control) for number, path in enumerate(paths)]
+
+
+def import_files(ws: Workspace, control: TaskControl, *, files: list[tuple[Path, str]]) -> list[Imported | FilePreview]:
+    """Import each ``(path, previewed SHA-256)`` in its own transaction, one after the other; a file refused (or
+    changed since its preview) is a ``FilePreview`` with the reason. Cancelling stops before the next file and keeps
+    those already imported."""
+    done: list[Imported | FilePreview] = []
+    for number, (path, sha256) in enumerate(files):
+        try:
+            done.append(
+                intake.import_source(
+                    ws,
+                    path,
+                    previewed=sha256,
+                    progress=_share(control, number, len(files)),
+                    cancel=control.cancelled,
+                )
+            )
+        except Cancelled:
+            raise
+        except WorkbenchError as exc:
+            if control.cancelled():
+                raise Cancelled() from None
+            done.append(FilePreview(path, problem=exc.message))
+    return done
+
+
+def _share(control: TaskControl, number: int, count: int) -> Callable[[str, int, int], None]:
+    """Progress over several files: file ``number`` of ``count`` counts as that share of the whole."""
+    share = 1_000_000
+
+    def report(_stage: str, done: int, total: int) -> None:
+        part = done / total if total > 0 else 0.0
+        control.progress(int((number + part) * share), count * share)
+
+    return report
+
+
+def looks_like_package(path: Path) -> bool:
+    """An exchange package as the window's file import tells it apart: a folder with a manifest, or a tar file."""
+    if path.is_dir():
+        return (path / "manifest.json").is_file()
+    return path.suffix.lower() == ".tar" and path.is_file() and tarfile.is_tarfile(path)
+
+
+def _dry_run(ws: Workspace, path: Path, number: int, count: int, control: TaskControl) -> FilePreview:
+    """One file's dry run, or why it cannot be imported here (cancelling raises ``Cancelled``)."""
+    control.check()
+    if looks_like_package(path):
+        return FilePreview(
+            path,
+            problem=f"{path.name} is an exchange package; packages are verified and imported from the Exchange screen",
+        )
+    if not path.is_file():
+        return FilePreview(path, problem=f"{path.name} is not a file that can be imported")
+    try:
+        imported = intake.import_source(
+            ws, path, dry_run=True, progress=_share(control, number, count), cancel=control.cancelled
+        )
+    except Cancelled:
+        raise
+    except WorkbenchError as exc:
+        if control.cancelled():
+            raise Cancelled() from None
+        return FilePreview(path, problem=exc.message)
+    if imported.summary is None:
+        return FilePreview(path, problem=f"{path.name} is not a STIX file")
+    return FilePreview(path, imported.summary)
 
 
 def examine_item(ws: Workspace, control: TaskControl, *, path: Path, origin: str = "") -> FoundItem:

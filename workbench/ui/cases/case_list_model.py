@@ -110,7 +110,7 @@ class CaseListModel(PagedListModel[CaseSummary]):
     def case_filter(self) -> CaseFilter:
         return self._filter
 
-    def set_filter(self, case_filter: CaseFilter) -> None:
+    def set_case_filter(self, case_filter: CaseFilter) -> None:
         self._filter = case_filter
         self.reload()
 
@@ -141,6 +141,16 @@ class CaseListModel(PagedListModel[CaseSummary]):
 
     def page_arrived(self) -> None:
         self.now = datetime.now(UTC)
+
+    def tick(self, now: datetime) -> None:
+        """The clock moved on (the deadline panel's): the "next report due" column counts down with it."""
+        self.now = now
+        if self._items:
+            self.dataChanged.emit(
+                self.index(0, Columns.NEXT_DUE),
+                self.index(len(self._items) - 1, Columns.NEXT_DUE),
+                [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole],
+            )
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(Columns) or Columns(column) not in SORT_KEYS:
