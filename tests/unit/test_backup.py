@@ -105,9 +105,7 @@ def test_backup_is_the_workspace_as_it_was_signed_and_restores_equal(workspace: 
     try:
         assert again.db.integrity_check() == "ok" and audit.verify(again.conn).ok
         assert again.objects.count() == workspace.objects.count()
-        assert [hit.id for hit in found(again, "beacon")] == [
-            hit.id for hit in found(workspace, "beacon")
-        ]
+        assert [hit.id for hit in found(again, "beacon")] == [hit.id for hit in found(workspace, "beacon")]
         last = list(audit.entries(again.conn))[-1]
         assert last.action == "workspace.restored" and last.details["backup_id"] == manifest.backup_id
     finally:
