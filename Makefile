@@ -30,8 +30,9 @@ test: $(VENV)/.installed-test
 	@packaging/system-deps.sh test
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n 2 -q
 
-lint: $(VENV)/.installed-test
-	$(VENV)/bin/ruff check workbench tests benchmarks packaging
+lint: $(VENV)/.installed-test      ## ruff (lint and format) over the sources, mypy over the whole package
+	$(VENV)/bin/ruff check workbench tests benchmarks packaging scripts
+	$(VENV)/bin/ruff format --check workbench tests benchmarks packaging scripts
 	$(VENV)/bin/mypy
 
 bench: $(VENV)/.installed-test

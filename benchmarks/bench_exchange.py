@@ -155,7 +155,7 @@ def main() -> None:
             )
         timed(
             "verify: full (integrity + bundle parse + markings)",
-            lambda: exchange.verify_package(written.path, conn=us.conn),
+            lambda: exchange.verify_package(written.path, ws=us),
             results,
         )
         imported = timed(

@@ -5,7 +5,10 @@ a folder standing in for a stick. The window (real task runner, offscreen) then 
 imports the package, and exports everything back through the wizard with a GREEN ceiling (so that the marking
 check lists the AMBER fifth as held back). For each step it prints the time the analyst waits, the same work
 done straight through the services in this process (the reference), and the GUI thread's longest stall (a 5 ms
-timer; the idle window is the reference for that). Run: python benchmarks/bench_exchange_window.py [--objects N]
+timer; the idle window is the reference for that). The jobs run in the workspace's worker process;
+``--in-process`` runs them in a thread of the window's process instead, for comparison.
+
+Run: python benchmarks/bench_exchange_window.py [--objects N] [--in-process]
 """
 
 from __future__ import annotations
@@ -70,13 +73,18 @@ def main() -> int:
     parser.add_argument(
         "--trace-stalls", metavar="PATH", help="write every thread's stack to PATH at each GUI stall over 60 ms"
     )
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="run the jobs in a thread of the window's process, not in its worker process (for comparison)",
+    )
     args = parser.parse_args()
     app = create_application()
     folder = Path(tempfile.mkdtemp(prefix="bench-exchange-window-"))
     ours = create_workspace(folder / "ours.db", "benchmark passphrase", "Our Agency")
     partner = stocked_partner(folder, args.objects)
-    exchange.add_partner(ours, "Partner Agency", keys.public_pem(keys.active_key(partner.conn).public_der))
-    exchange.add_partner(partner, "Our Agency", keys.public_pem(keys.active_key(ours.conn).public_der))
+    exchange.add_partner(ours, "Partner Agency", keys.public_pem(keys.active_key(partner).public_der))
+    exchange.add_partner(partner, "Our Agency", keys.public_pem(keys.active_key(ours).public_der))
     stick = folder / "stick"
     stick.mkdir()
     package = exchange.export_package(partner, stick, "Our Agency")
@@ -89,7 +97,7 @@ def main() -> int:
     exchange.preview_package(ours, package.path)
     reference_preview = time.perf_counter() - started
 
-    session = Session(TaskRunner(app))
+    session = Session(TaskRunner(app), worker_process=not args.in_process)
     window = MainWindow(session, Settings(QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat)))
     screen = window.screens["exchange"]
     screen.media.proc_root = screen.media.sys_root = folder / "no-media"
@@ -158,8 +166,8 @@ def main() -> int:
     meter.start()
     started = time.perf_counter()
     wizard.next()
-    run_until(lambda: wizard.write_page.result is not None, 600)
-    written = wizard.write_page.result
+    run_until(lambda: wizard.write_page.written_package is not None, 600)
+    written = wizard.write_page.written_package
     rows.append(("export wizard: write, read back, verify", time.perf_counter() - started, None, meter.stop()))
     wizard.accept()
     again = folder / "again"

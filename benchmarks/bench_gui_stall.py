@@ -1,8 +1,11 @@
-"""The GUI thread's longest stall while a large bundle is imported from the window (target: under 100 ms).
+"""The GUI thread's longest stall while a large bundle is imported from the window (target: at most 50 ms).
 
 A 5 ms timer on the GUI thread notes the longest gap between two ticks: first while the window is idle (the
-reference, same process), then while the import controller previews and imports a 100,000-object bundle off the
-GUI thread. Prints both and their ratio. Run: python benchmarks/bench_gui_stall.py [--objects N]
+reference, same process), then while the import controller previews and imports a 100,000-object bundle in the
+workspace's worker process. Prints both and their ratio. ``--in-process`` runs the same jobs in a thread of the
+window's process instead, as before the worker process, for comparison.
+
+Run: python benchmarks/bench_gui_stall.py [--objects N] [--in-process]
 """
 
 from __future__ import annotations
@@ -138,12 +141,17 @@ def main() -> int:
     parser.add_argument(
         "--trace-stalls", metavar="PATH", help="write every thread's stack to PATH at each GUI stall over 60 ms"
     )
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="run the jobs in a thread of the window's process, not in its worker process (for comparison)",
+    )
     args = parser.parse_args()
     app = create_application()
     folder = Path(tempfile.mkdtemp(prefix="bench-stall-"))
     path = bundle_file(folder, args.objects)
     ws = create_workspace(folder / "ws.db", "benchmark passphrase", "Bench")
-    session = Session(TaskRunner(app))
+    session = Session(TaskRunner(app), worker_process=not args.in_process)
     window = MainWindow(session, Settings(QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat)))
     window.show()
     settle_heap()  # as run_gui does
@@ -171,7 +179,7 @@ def main() -> int:
     total = time.monotonic() - started
     stall = meter.stop()
     print(f"objects imported: {done[0].summary.new:,} (preview {previewed:.1f} s, preview + import {total:.1f} s)")
-    print(f"GUI thread longest stall: idle {idle} ms, during import {stall} ms (target < 100 ms)")
+    print(f"GUI thread longest stall: idle {idle} ms, during import {stall} ms (target at most 50 ms)")
     print(f"ratio import/idle: {stall / max(idle, 1):.1f}")
     window.close()
     return 0

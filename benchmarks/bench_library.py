@@ -83,7 +83,7 @@ def main() -> int:
     ws = open_workspace(path, PASSPHRASE)
     total = ws.objects.count()
     started = time.monotonic()
-    library.fetch_page(ws.conn, LibraryFilter(), SortKey.MODIFIED, descending=True)
+    library.fetch_page(ws, LibraryFilter(), SortKey.MODIFIED, descending=True)
     reference = time.monotonic() - started
 
     folder = Path(tempfile.mkdtemp(prefix="bench-library-window-"))
@@ -150,7 +150,7 @@ def main() -> int:
             f"(x{seconds / reference:.1f}), longest stall {stalls[-1]} ms"
         )
     for label, flt in (
-        ("type filter, by date", LibraryFilter(object_type="malware")),
+        ("type filter, by date", LibraryFilter(types=("malware",))),
         ("TLP filter, by date", LibraryFilter(tlp=int(Tlp.AMBER))),
         ("search 'owl heron'", LibraryFilter(search="owl heron")),
         ("search 'lantern' (common)", LibraryFilter(search="lantern")),
@@ -160,7 +160,7 @@ def main() -> int:
             f"{label}: first rows {seconds * 1000:.0f} ms (x{seconds / reference:.1f}), {model.rowCount():,} rows, "
             f"longest stall {stalls[-1]} ms"
         )
-    model.set_filter(LibraryFilter(object_type="malware"))
+    model.set_filter(LibraryFilter(types=("malware",)))
     run_until(lambda: not model.loading, 600)
     seconds = measured(lambda: screen.table.sortByColumn(Columns.NAME, Qt.SortOrder.AscendingOrder))
     print(

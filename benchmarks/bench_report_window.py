@@ -1,12 +1,12 @@
 """The Reports screen's own costs on a large briefing: building the preview, showing it and printing it, with the
 GUI thread's longest stall during each (target: under 100 ms).
 
-A briefing with 5,000 indicators and 300 techniques (the size issue 6 sets) is rendered once straight in this
-process (the reference). Then, as the Reports screen does it: rendering it again as a task in the long-work lane
-with a progress dialog open; loading its PDF from memory into ``QPdfDocument`` and drawing the first page as the
-preview does (in the GUI thread); and printing every page to a PDF ``QPrinter`` at 300 dpi as a task, as the
-Print button does. A 5 ms timer on the GUI thread notes the longest gap between two ticks (the idle window is the
-reference for that). Times are also given as ratios to the rendering time, so a loaded machine can be compared.
+A briefing with 5,000 indicators and 300 techniques (the size the briefing is built for) is rendered once straight in
+this process (the reference). Then, as the Reports screen does it: rendering it again as a task in the long-work lane
+with a progress dialog open; loading its PDF from memory into ``QPdfDocument`` and drawing the first page as the preview
+does (in the GUI thread); and printing every page to a PDF ``QPrinter`` at 300 dpi as a task, as the Print button does.
+A 5 ms timer on the GUI thread notes the longest gap between two ticks (the idle window is the reference for that).
+Times are also given as ratios to the rendering time, so a loaded machine can be compared.
 
     QT_QPA_PLATFORM=offscreen PYTHONPATH=. python benchmarks/bench_report_window.py [--pages N] [--trace-stalls PATH]
 """

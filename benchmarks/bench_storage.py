@@ -143,13 +143,15 @@ def latency(scratch: Path, count: int, million: Path | None) -> None:
 
 
 def measure(ws, label: str) -> None:  # type: ignore[no-untyped-def]
+    from workbench.services import library
+
     print(f"\nfull-text search with {label} objects stored, first 50 hits:")
     worst = 0.0
     for query in QUERIES:
         timings = []
         for _ in range(5):
             started = time.perf_counter()
-            page = ws.objects.search_page(query, limit=50)
+            page = library.search(ws, library.LibraryFilter(search=query), limit=50)
             timings.append((time.perf_counter() - started) * 1000)
         worst = max(worst, statistics.median(timings))
         order = "ranked" if page.ranked else "newest first"

@@ -222,7 +222,7 @@ def exchange_screens(window: MainWindow, folder: Path) -> None:
     usb.mkdir()
     wizard.destination_page.picker.folder.setText(str(usb))
     wizard.next()
-    wait_until(lambda: wizard.write_page.result is not None)
+    wait_until(lambda: wizard.write_page.written_package is not None)
     save(wizard, "16-export-written")
     wizard.accept()
     wait_until(lambda: exchange.outbox.model.rowCount() >= 3)
@@ -291,7 +291,7 @@ def shoot_first_run(window: MainWindow, folder: Path) -> None:
     create.path_edit.setText("/home/analyst/.local/share/workbench/workspace.db")
     save(create, "01-create-workspace")
     create.path_edit.setText(str(folder / "first-run.db"))
-    create.create()
+    create.create_workspace()
     wait_until(lambda: create.pages.currentIndex() == 1)
     save(create, "01b-first-run-fingerprint")
     created, create.workspace = create.workspace, None  # a picture only: not opened in the window

@@ -22,8 +22,9 @@ from typing import Any
 import orjson
 import pytest
 
+from workbench.services import library
 from workbench.services.workspace import Workspace, create_workspace
-from workbench.storage.database import Database
+from workbench.storage.database import Connection, Database, DatabaseError
 from workbench.storage.meta import get_meta
 
 PASSPHRASE = "correct horse battery staple"
@@ -82,6 +83,23 @@ def partner_workspace(template_us: Template, tmp_path: Path) -> Iterator[Workspa
 
 
 # -- STIX factories ---------------------------------------------------------------------------------------------
+
+
+def found(ws: Workspace, text: str, **options: Any) -> list[library.ObjectRow]:
+    """The hits of the library search (``services.library.search``) for ``text``."""
+    return library.search(ws, library.LibraryFilter(search=text), **options).rows
+
+
+def write_lock_is_held(conn: Connection) -> bool:
+    """Whether another connection holds the write lock (a write transaction is open), asked without waiting."""
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except DatabaseError as exc:
+        assert "locked" in str(exc) or "busy" in str(exc), exc
+        return True
+    conn.execute("ROLLBACK")
+    return False
 
 
 def stix_id(kind: str) -> str:

@@ -40,11 +40,11 @@ class Pair:
 
     @property
     def eu_key(self) -> str:
-        return keys.active_key(self.eu.conn).key_id
+        return keys.active_key(self.eu).key_id
 
     @property
     def us_key(self) -> str:
-        return keys.active_key(self.us.conn).key_id
+        return keys.active_key(self.us).key_id
 
     def eu_signs(self, data: bytes) -> bytes:
         return keys.sign(self.eu.conn, data)[1]

@@ -81,7 +81,7 @@ def test_a_case_of_each_kind_arrives_field_for_field(strict_pair: Pair, make) ->
     provenance = strict_pair.us.objects.versions(original.stix_id)[0].provenance
     assert provenance.package_id == result.package_id and provenance.partner_key_id == strict_pair.eu_key
     # Objects, case and channel state came in together.
-    assert [entry.package_id for entry in exchange.inbox(strict_pair.us.conn)] == [result.package_id]
+    assert [entry.package_id for entry in exchange.inbox(strict_pair.us)] == [result.package_id]
 
 
 def test_a_red_linked_object_stays_home_and_the_export_lists_it(pair: Pair) -> None:
@@ -114,7 +114,7 @@ def test_a_case_marked_above_the_partners_ceiling_is_refused_whole(pair: Pair) -
     before = digest(pair.eu)
     with pytest.raises(InvalidInput, match=rf"case {ref} is TLP:RED, above TLP:AMBER, the ceiling for {US}"):
         pair.export(selection=CaseSelection(ref), dest=medium)
-    assert list(medium.iterdir()) == [] and exchange.outbox(pair.eu.conn) == [] and digest(pair.eu) == before
+    assert list(medium.iterdir()) == [] and exchange.outbox(pair.eu) == [] and digest(pair.eu) == before
     with pytest.raises(InvalidInput, match="no case 'EXE-1999-0001'"):
         pair.export(selection=CaseSelection("EXE-1999-0001"))
 

@@ -39,6 +39,12 @@ def test_import_summary_twice_and_search(cli, tmp_path: Path, write_json) -> Non
     found = cli("search", "--db", db, "quayside", "--json")
     assert [hit["id"] for hit in found.json] == [ind["id"]]
     assert [hit["id"] for hit in cli("search", "--db", db, "quay.example", "--json").json] == [ind["id"]]
+    # --type, repeatable: any of the types named.
+    assert cli("search", "--db", db, "GreyLantern", "--type", "indicator").stdout.strip() == "no matches"
+    either = cli("search", "--db", db, "GreyLantern", "--type", "indicator", "--type", "malware", "--json")
+    assert [hit["id"] for hit in either.json] == [mal["id"]]
+    wrong = cli("search", "--db", db, "GreyLantern", "--type", "Malware")
+    assert wrong.code == 1 and one_line_error(wrong) == "workbench: 'Malware' is not a STIX type"
     actions = [entry["action"] for entry in cli("audit", "--db", db, "--json").json]
     assert actions.count("import") == 1
 

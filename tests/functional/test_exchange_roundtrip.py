@@ -261,13 +261,13 @@ def test_a_manifest_signed_by_openssl_is_accepted(pair: Pair, tmp_path: Path) ->
 def test_receipt_marks_the_package_delivered(pair: Pair) -> None:
     pair.stock(indicator(), indicator(object_marking_refs=[RED]))
     sent = pair.export(tar=True)
-    assert [entry.status for entry in exchange.outbox(pair.eu.conn)] == ["awaiting receipt"]
+    assert [entry.status for entry in exchange.outbox(pair.eu)] == ["awaiting receipt"]
     exchange.import_package(pair.us, sent.path)
     receipt = exchange.write_receipt(pair.us, sent.package_id, pair.medium(), tar=True)
-    assert exchange.inbox(pair.us.conn)[0].receipt_id == receipt.receipt.receipt_id
+    assert exchange.inbox(pair.us)[0].receipt_id == receipt.receipt.receipt_id
     recorded = import_source(pair.eu, receipt.path).result
     assert isinstance(recorded, exchange.Receipt) and recorded.package_id == sent.package_id
-    entry = exchange.outbox(pair.eu.conn)[0]
+    entry = exchange.outbox(pair.eu)[0]
     # Imported: everything but the TLP:CLEAR definition (our identity's marking), built in on their side too.
     assert (entry.status, entry.imported, entry.refused, entry.held_back) == ("delivered", sent.object_count - 1, 0, 1)
     before = digest(pair.eu)
@@ -299,7 +299,7 @@ def test_export_refusals_name_the_cause(pair: Pair) -> None:
         pair.export(tlp_max=Tlp.RED)
     with pytest.raises(WorkbenchError, match="no case 'case-1'"):
         pair.export(selection=CaseSelection("case-1"))
-    exchange.revoke_key(pair.eu, exchange.get_partner(pair.eu.conn, "US Cybersecurity Agency").keys[0].key_id)
+    exchange.revoke_key(pair.eu, exchange.get_partner(pair.eu, "US Cybersecurity Agency").keys[0].key_id)
     with pytest.raises(WorkbenchError, match="has no valid key"):
         pair.export()
 
@@ -315,7 +315,7 @@ def test_preview_matches_the_export_and_writes_nothing(pair: Pair) -> None:
     # Everything but the TLP:CLEAR definition (our identity's marking), which the partner holds built in.
     assert dry.dry_run and not dry.committed and dry.summary.new == result.object_count - 1
     assert dry.summary.unchanged == 1
-    assert exchange.inbox(pair.us.conn) == []
+    assert exchange.inbox(pair.us) == []
     assert exchange.import_package(pair.us, result.path).committed
 
 
@@ -329,7 +329,7 @@ def test_cancelled_export_and_import_leave_nothing(pair: Pair) -> None:
 
     with pytest.raises(WorkbenchError, match="cancelled"):
         pair.export(dest=medium, progress=lambda stage, done, total: stages.append(stage), cancel=cancel_while_writing)
-    assert list(medium.iterdir()) == [] and exchange.outbox(pair.eu.conn) == []
+    assert list(medium.iterdir()) == [] and exchange.outbox(pair.eu) == []
     written = pair.export(dest=medium)
     before = digest(pair.us)
     seen: list[str] = []

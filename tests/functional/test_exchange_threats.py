@@ -1,4 +1,5 @@
-"""threats.md "Packages", lines 1 to 15: each hostile package is refused with its cause, the store unchanged."""
+"""The threats of docs/exchange-format.md, "Packages": each hostile package is refused with its cause, the store
+unchanged."""
 
 from __future__ import annotations
 
@@ -373,4 +374,4 @@ def test_keys_never_come_from_the_package_for_verify_with_a_key_file(pair: Pair,
     with pytest.raises(WorkbenchError, match="unknown key"):
         exchange.verify_package(package, public_key_pem=pem)
     verdict = exchange.verify_package(package, public_key_pem=pair.eu_pem.read_bytes())
-    assert verdict.producer.key_id == keys.active_key(pair.eu.conn).key_id
+    assert verdict.producer.key_id == keys.active_key(pair.eu).key_id

@@ -127,7 +127,7 @@ def test_sigkill_at_every_step_of_the_writer_leaves_no_package_without_its_recor
             assert record is not None, f"{step}: a package verifies on the medium without its record"
             assert (record.sequence, record.manifest_sha256) == (verdict.sequence, verdict.manifest_sha256)
             seen_sequences.append(verdict.sequence)
-            entry = next(item for item in exchange.outbox(pair.eu.conn) if item.package_id == verdict.package_id)
+            entry = next(item for item in exchange.outbox(pair.eu) if item.package_id == verdict.package_id)
             expected = "awaiting receipt" if step == "after confirmation" else "written, never confirmed"
             assert entry.status == expected, step
             # The recipient may import it; the next package must not be refused as a rollback.
@@ -154,7 +154,7 @@ def test_a_failed_read_back_marks_the_package_not_written_and_burns_its_sequence
     with pytest.raises(WorkbenchError, match="does not verify"):
         pair.export(dest=medium, progress=spoil)
     assert list(medium.iterdir()) == []
-    failed = exchange.outbox(pair.eu.conn)[0]
+    failed = exchange.outbox(pair.eu)[0]
     assert failed.sequence == first.sequence + 1 and failed.status.startswith("not written: ")
     assert pair.export().sequence == first.sequence + 2
     digest = hashlib.sha256((first.path / "manifest.json").read_bytes()).hexdigest()

@@ -9,6 +9,7 @@ def test_smoke_test_opens_the_window_on_demo_data(cli) -> None:
     result = cli("gui", "--smoke-test", passphrase=None, env={"QT_QPA_PLATFORM": "offscreen"}, timeout=120)
     assert result.code == 0, result.stderr
     assert result.stdout.strip().endswith("smoke test ok")
+    assert "worker process ok (pid " in result.stdout  # a job ran in the program started again as its worker
     assert "propagateSizeHints" not in result.stderr
 
 

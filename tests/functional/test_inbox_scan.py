@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import PASSPHRASE, indicator
+from tests.conftest import PASSPHRASE, found, indicator
 from tests.exchange_support import Pair, digest, new_private_key, pair
 from workbench.domain.tlp import Tlp
 from workbench.services import exchange
@@ -103,10 +103,10 @@ def test_a_sequence_gap_is_reported_as_a_warning(pair: Pair) -> None:
 def test_the_demo_has_a_pinned_partner_and_its_package_and_receipt_waiting(tmp_path: Path) -> None:
     ws = create_demo_workspace(tmp_path)
     try:
-        partners = exchange.list_partners(ws.conn)
+        partners = exchange.list_partners(ws)
         assert [partner.name for partner in partners] == ["Nordmark Cyber Defence Centre (fictional)"]
         assert partners[0].current_key() is not None
-        assert [entry.status for entry in exchange.outbox(ws.conn)] == ["awaiting receipt", "delivered"]
+        assert [entry.status for entry in exchange.outbox(ws)] == ["awaiting receipt", "delivered"]
         stick = demo_stick(ws.path)
         assert (stick / "southland-cert.pub.pem").is_file()
         assert not (tmp_path / "partner-agency").exists()  # the partner's private key went with its workspace
@@ -145,4 +145,4 @@ def test_ceilings_change_from_the_command_line_and_are_audited(cli, tmp_path: Pa
 
 
 def _lantern_id(ws: Workspace) -> str:
-    return next(row.id for row in ws.objects.search("GreyLantern", limit=20) if row.type == "malware")
+    return next(row.id for row in found(ws, "GreyLantern", limit=20) if row.type == "malware")

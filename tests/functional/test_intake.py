@@ -70,7 +70,7 @@ def test_a_receipt_is_only_checked_in_a_dry_run_and_recorded_once_for_real(pair:
     before = digest(pair.eu)
     checked = import_source(pair.eu, receipt.path, dry_run=True)
     assert checked.kind == "receipt" and digest(pair.eu) == before
-    assert [entry.status for entry in exchange.outbox(pair.eu.conn)] == ["awaiting receipt"]
+    assert [entry.status for entry in exchange.outbox(pair.eu)] == ["awaiting receipt"]
     recorded = import_source(pair.eu, receipt.path)
     assert recorded.summary is None and "cases" not in recorded.to_json()
-    assert [entry.status for entry in exchange.outbox(pair.eu.conn)] == ["delivered"]
+    assert [entry.status for entry in exchange.outbox(pair.eu)] == ["delivered"]

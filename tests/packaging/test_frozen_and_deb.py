@@ -51,9 +51,11 @@ def test_frozen_program_starts_headless_and_works(
     assert said.returncode == 0 and said.stdout.startswith("workbench ")
 
     # `gui --smoke-test` opens the main window offscreen on a demo workspace and renders it: the proof that Qt, its
-    # plugins and the window start from the frozen folder.
+    # plugins and the window start from the frozen folder; then a job runs in the worker process, the frozen
+    # program started again as `workbench worker-process`.
     smoke = run(program, "gui", "--smoke-test", env=environment, timeout=300)
     assert smoke.returncode == 0 and "smoke test ok" in smoke.stdout, smoke.stderr
+    assert "worker process ok (pid " in smoke.stdout, smoke.stdout
     round_trip(program, tmp_path, run, environment)
 
     internal = frozen / "_internal"

@@ -59,8 +59,8 @@ class Agencies:
 def agencies(
     qtbot, window: MainWindow, ui_workspace: Workspace, partner_workspace: Workspace, tmp_path: Path
 ) -> Agencies:
-    ours_pem = keys.public_pem(keys.active_key(ui_workspace.conn).public_der)
-    theirs_pem = keys.public_pem(keys.active_key(partner_workspace.conn).public_der)
+    ours_pem = keys.public_pem(keys.active_key(ui_workspace).public_der)
+    theirs_pem = keys.public_pem(keys.active_key(partner_workspace).public_der)
     exchange.add_partner(
         ui_workspace,
         PARTNER,

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
+import tomllib
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QComboBox, QHeaderView, QLineEdit
 
+from tests.conftest import REPO
 from tests.ui.conftest import make_window
 from workbench.storage.database import Database
+from workbench.ui.about.about_dialog import COMPONENTS
 from workbench.ui.main_window import MainWindow
+from workbench.ui.unlock.create_dialog import CreateWorkspaceDialog
+from workbench.ui.unlock.unlock_dialog import UnlockDialog
 
 
 def test_verify_chain_reports_an_intact_log(qtbot, open_window) -> None:
@@ -124,9 +132,50 @@ def test_window_layout_is_remembered(qtbot, session, settings) -> None:
     assert second.screens["library"].splitter.saveState() == saved
 
 
-def test_settings_hold_nothing_secret(qtbot, open_window, settings) -> None:
-    open_window.close()
+def test_settings_hold_nothing_secret(qtbot, window, settings, tmp_path: Path) -> None:
+    """A passphrase typed to create a workspace and typed again to unlock it reaches no file, nor does the key
+    derived from it; the settings do remember the workspace."""
+    secret = "Quayside-heron 7 lantern moss"
+    target = tmp_path / "agency.db"
+    window.start()  # first run: the create dialog
+    create = window.access.dialog
+    assert isinstance(create, CreateWorkspaceDialog)
+    create.path_edit.clear()
+    qtbot.keyClicks(create.path_edit, str(target))
+    qtbot.keyClicks(create.org, "Harbour CERT")
+    qtbot.keyClicks(create.secret, secret)
+    qtbot.keyClicks(create.repeat, secret)
+    qtbot.mouseClick(create.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: create.pages.currentIndex() == 1, timeout=10_000)
+    with qtbot.waitSignal(window.session.opened):
+        qtbot.mouseClick(create.continue_button, Qt.MouseButton.LeftButton)
+    key = window.session.workspace.db.key.material()[0]
+    window.lock_now()
+    unlock = window.access.dialog
+    assert isinstance(unlock, UnlockDialog)
+    qtbot.keyClicks(unlock.passphrase, secret)
+    with qtbot.waitSignal(window.session.opened, timeout=10_000):
+        qtbot.keyClick(unlock.passphrase, Qt.Key.Key_Return)
+    window.close()
     settings.sync()
-    stored = " ".join(f"{key}={settings.store.value(key)}" for key in settings.store.allKeys())
-    assert "passphrase" not in stored.lower()
-    assert open_window.session.is_open is False
+    stored = Path(settings.store.fileName())
+    assert stored.is_file() and str(target) in stored.read_text()  # it did write what it should
+    for path in (path for path in tmp_path.rglob("*") if path.is_file()):  # settings and the workspace's files
+        data = path.read_bytes()
+        for needle in (secret, secret.lower(), key.hex(), key.hex().upper()):
+            assert needle.encode() not in data, path
+        assert key not in data
+    assert window.session.is_open is False
+
+
+def test_the_about_box_credits_exactly_the_dependencies() -> None:
+    """Each runtime dependency of pyproject.toml is credited with its licence, and nothing else is (but the
+    fonts shipped in resources/)."""
+
+    def canonical(name: str) -> str:
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    declared = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+    required = {canonical(re.split(r"[<>=!~;\[ ]", requirement, maxsplit=1)[0]) for requirement in declared}
+    credited = {canonical(name) for name, _, _ in COMPONENTS if name != "DejaVu fonts"}
+    assert credited == required

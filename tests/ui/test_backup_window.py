@@ -191,7 +191,7 @@ def test_restore_from_the_unlock_dialog_opens_the_restored_workspace(qtbot, wind
     with qtbot.waitSignal(window.session.opened):
         qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
     assert window.session.info.path == target and window.settings.last_workspace == target
-    assert backup_status(window.session.workspace.conn).last_backup is not None
+    assert backup_status(window.session.workspace).last_backup is not None
 
 
 def test_a_wrong_passphrase_or_a_changed_backup_is_said_and_nothing_is_written(qtbot, window, tmp_path: Path) -> None:

@@ -230,7 +230,7 @@ def test_unsaved_changes_are_asked_about_before_another_case_opens(qtbot, window
     screen = open_cases(qtbot, window, ui_workspace)
     screen.open_case(first)
     qtbot.waitUntil(lambda: screen.editor.ref == first)
-    qtbot.keyClicks(screen.editor.header.title, " (edited)")
+    qtbot.keyClicks(screen.editor.header.title_edit, " (edited)")
     screen.table.selectRow(screen.model.row_of(second))
     from PySide6.QtWidgets import QMessageBox
 

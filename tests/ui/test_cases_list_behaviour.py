@@ -39,7 +39,7 @@ def test_after_cancel_the_highlighted_case_is_the_one_open(qtbot, window, ui_wor
     screen = open_cases(qtbot, window, ui_workspace)
     screen.open_case(first)
     qtbot.waitUntil(lambda: screen.editor.ref == first)
-    qtbot.keyClicks(screen.editor.header.title, " (edited)")
+    qtbot.keyClicks(screen.editor.header.title_edit, " (edited)")
     rect = screen.table.visualRect(screen.model.index(screen.model.row_of(second), Columns.TITLE))
     qtbot.mouseClick(screen.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     box = wait_dialog(qtbot, QMessageBox)

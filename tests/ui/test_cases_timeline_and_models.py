@@ -140,7 +140,7 @@ def test_hostile_text_in_a_case_is_shown_literally(qtbot, window, ui_workspace) 
     qtbot.waitUntil(lambda: screen.editor.view is not None)
     editor = screen.editor
     assert editor.heading.textFormat() == Qt.TextFormat.PlainText and HOSTILE in editor.heading.text()
-    assert editor.header.title.text() == HOSTILE and editor.header.description.toPlainText() == HOSTILE
+    assert editor.header.title_edit.text() == HOSTILE and editor.header.description.toPlainText() == HOSTILE
     assert editor.form.editor("reporting_entity").value() == HOSTILE
     assert editor.form.editor("affected_assets").value() == HOSTILE
     row = screen.model.row_of(ref)
@@ -195,7 +195,7 @@ def test_every_model_of_the_cases_screen_passes_the_model_tester(qtmodeltester, 
     linked.set_objects(incident.linked)
     qtmodeltester.check(linked, force_py=True)
     picks = PickModel()
-    picks.set_rows(library.search(demo_workspace.conn, library.LibraryFilter(search="GreyLantern")))
+    picks.set_rows(library.search(demo_workspace, library.LibraryFilter(search="GreyLantern")).rows)
     assert picks.rowCount() > 0
     qtmodeltester.check(picks, force_py=True)
 

@@ -191,8 +191,8 @@ def test_receipts_both_ways_and_the_outbox_delivery_status(qtbot, agencies: Agen
     assert path.parent == back and path.name.split("-receipt-")[0] == agencies.window.session.info.fingerprint[:12]
     qtbot.waitUntil(lambda: cell(inbox.received, 0, ReceivedModel.Columns.RECEIPT) == "written")
     import_source(partner, path)  # the partner records it: their package is delivered
-    assert [entry.status for entry in exchange.outbox(partner.conn)] == ["delivered"]
-    assert incoming.package_id == exchange.outbox(partner.conn)[0].package_id
+    assert [entry.status for entry in exchange.outbox(partner)] == ["delivered"]
+    assert incoming.package_id == exchange.outbox(partner)[0].package_id
 
 
 def test_the_inbox_scans_again_when_a_volume_comes_and_goes(qtbot, agencies: Agencies, tmp_path: Path) -> None:

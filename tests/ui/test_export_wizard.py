@@ -58,7 +58,7 @@ def test_export_to_a_folder_through_the_wizard(qtbot, agencies: Agencies) -> Non
     recipient = wizard.recipient_page
     assert recipient.partner_box.currentText() == f"{PARTNER} — may receive up to TLP:AMBER"
     assert recipient.ceiling_box.currentText() == "TLP:AMBER"
-    assert keys.format_fingerprint(keys.active_key(agencies.partner.conn).key_id) in recipient.key_label.text()
+    assert keys.format_fingerprint(keys.active_key(agencies.partner).key_id) in recipient.key_label.text()
     click_next(qtbot, wizard)
 
     selection = wizard.selection_page
@@ -111,7 +111,7 @@ def test_export_to_a_folder_through_the_wizard(qtbot, agencies: Agencies) -> Non
     assert wizard.write_page.label.text() == f"✔ Written and verified: {result.path.name}"
     assert result.path.parent == medium and [path.name for path in medium.iterdir()] == [result.path.name]
 
-    verdict = exchange.verify_package(result.path, conn=agencies.partner.conn)  # the partner's own check
+    verdict = exchange.verify_package(result.path, ws=agencies.partner)  # the partner's own check
     assert verdict.producer.name == OURS and verdict.tlp_ceiling is Tlp.AMBER
     imported = exchange.import_package(agencies.partner, result.path)
     assert agencies.partner.objects.get(beacon["id"]) == beacon
@@ -175,7 +175,7 @@ def test_what_cannot_be_exported_keeps_the_wizard_from_going_on(qtbot, agencies:
 
 
 def test_a_partner_without_a_valid_key_cannot_be_chosen(qtbot, agencies: Agencies) -> None:
-    key_id = keys.active_key(agencies.partner.conn).key_id
+    key_id = keys.active_key(agencies.partner).key_id
     exchange.revoke_key(agencies.ours, key_id)
     agencies.window.activateWindow()
     qtbot.waitUntil(agencies.window.isActiveWindow)
@@ -197,7 +197,7 @@ def test_cancelling_an_export_leaves_nothing_on_the_medium(
     empty = tmp_path / "no-media"
     empty.mkdir()
     window.screens["exchange"].media.proc_root = window.screens["exchange"].media.sys_root = empty
-    pem = keys.public_pem(keys.active_key(partner_workspace.conn).public_der)
+    pem = keys.public_pem(keys.active_key(partner_workspace).public_der)
     exchange.add_partner(ui_workspace, PARTNER, pem, tlp_send=Tlp.AMBER)
     agencies = Agencies(window, ui_workspace, partner_workspace, tmp_path)
     # About 50 MB of bundle: writing and reading it back takes long enough to be cancelled half-way.
@@ -223,7 +223,7 @@ def test_cancelling_an_export_leaves_nothing_on_the_medium(
         qtbot.mouseClick(wizard.button(QWizard.WizardButton.CancelButton), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not wizard.isVisible())
     assert list(medium.iterdir()) == []  # not even a hidden partial folder
-    assert exchange.outbox(ui_workspace.conn) == []
+    assert exchange.outbox(ui_workspace) == []
     assert store_digest(ui_workspace.conn) == before
     assert "Export cancelled; nothing was written." in window.statusBar().currentMessage()
     close_message_boxes()

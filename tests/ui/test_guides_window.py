@@ -45,10 +45,10 @@ def test_contents_jump_and_find(qtbot, window) -> None:
     assert cursor.block().text() == "9. Locking, backing up, restoring"
     assert guide.browser.verticalScrollBar().value() > 0
     guide.browser.moveCursor(QTextCursor.MoveOperation.Start)
-    qtbot.keyClicks(guide.find, "Restore from backup")
-    qtbot.keyClick(guide.find, Qt.Key.Key_Return)
+    qtbot.keyClicks(guide.find_edit, "Restore from backup")
+    qtbot.keyClick(guide.find_edit, Qt.Key.Key_Return)
     assert guide.browser.textCursor().selectedText() == "Restore from backup"
-    guide.find.setText("no such words in the guide")
+    guide.find_edit.setText("no such words in the guide")
     assert not guide.find_next() and "is not in this guide" in guide.status.text()
     guide.close()
 

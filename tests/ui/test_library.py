@@ -119,7 +119,7 @@ def test_filters_by_type_and_tlp_and_sorting_by_header(qtbot, open_window) -> No
     library = open_window.screens["library"]
     qtbot.waitUntil(lambda: library.filters.type_box.count() > 2)
     library.filters.type_box.setCurrentIndex(library.filters.type_box.findData("malware"))
-    qtbot.waitUntil(lambda: library.model.query[0].object_type == "malware" and not library.model.loading)
+    qtbot.waitUntil(lambda: library.model.query[0].types == ("malware",) and not library.model.loading)
     types = {library.model.index(r, Columns.TYPE).data() for r in range(library.model.rowCount())}
     assert types == {"malware"}
     assert library.model.rowCount() == 5
@@ -131,7 +131,7 @@ def test_filters_by_type_and_tlp_and_sorting_by_header(qtbot, open_window) -> No
     }
     qtbot.waitUntil(lambda: "2 objects" in library.status.text())
     library.filters.reset()
-    qtbot.waitUntil(lambda: library.model.query[0].object_type is None and not library.model.loading)
+    qtbot.waitUntil(lambda: library.model.query[0].types == () and not library.model.loading)
     header = library.table.horizontalHeader()
     qtbot.mouseClick(
         header.viewport(),

@@ -27,7 +27,7 @@ def test_deprecated_and_revoked_objects_are_marked_in_the_list_and_the_detail(
     import_file(ui_workspace, ICS)
     retired = malware(name="OldLoader", revoked=True)
     import_file(ui_workspace, write_json(bundle(retired)))
-    found = library_service.search(ui_workspace.conn, library_service.LibraryFilter(search="Industroyer"))
+    found = library_service.search(ui_workspace, library_service.LibraryFilter(search="Industroyer")).rows
     families = [row for row in found if row.type == "malware" and row.name == "Industroyer"]
     deprecated = [row for row in families if row.deprecated]
     assert len(families) == 2 and len(deprecated) == 1  # S1004 deprecated, S0604 current

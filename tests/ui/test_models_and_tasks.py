@@ -43,8 +43,8 @@ def test_audit_model(qtmodeltester, qtbot, session, demo_workspace) -> None:
 
 
 def test_detail_models(qtmodeltester, demo_workspace) -> None:
-    owl = library.search(demo_workspace.conn, library.LibraryFilter(search="Sandstorm Owl"))
-    detail = library.object_detail(demo_workspace.conn, next(r.id for r in owl if r.type == "threat-actor"))
+    owl = library.search(demo_workspace, library.LibraryFilter(search="Sandstorm Owl")).rows
+    detail = library.object_detail(demo_workspace, next(r.id for r in owl if r.type == "threat-actor"))
     links = LinksModel()
     links.set_items(detail.links)
     qtmodeltester.check(links, force_py=True)
@@ -196,7 +196,7 @@ def test_library_rows_keep_every_name_as_it_was_stored() -> None:
     rows = _RowStore()
     rows.append(
         [
-            library.LibraryRow(
+            library.ObjectRow(
                 n + 1,
                 f"malware--{uuid.UUID(int=n)}",
                 "malware",

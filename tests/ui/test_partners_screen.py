@@ -89,7 +89,7 @@ def test_add_a_partner_from_a_pem_file_with_clicks_and_keys(qtbot, agencies: Age
     labels = [label for label in screen.details.findChildren(QLabel) if label.text() == HOSTILE]
     assert labels and all(label.textFormat() == Qt.TextFormat.PlainText for label in labels)
     assert key_id in "".join(screen.details_text().split())
-    assert [p.name for p in exchange.list_partners(agencies.ours.conn)] == sorted([PARTNER, HOSTILE])
+    assert [p.name for p in exchange.list_partners(agencies.ours)] == sorted([PARTNER, HOSTILE])
 
 
 def test_a_file_that_is_not_a_key_shows_why_and_pins_nothing(qtbot, agencies: Agencies, tmp_path: Path) -> None:
@@ -149,12 +149,12 @@ def test_revoke_a_key_as_of_a_suspected_compromise(qtbot, agencies: Agencies) ->
     screen.table.selectRow(0)
     assert not screen.revoke_button.isEnabled()
     assert "transfer laptop stolen" in screen.details_text()
-    key = exchange.list_partners(agencies.ours.conn)[0].keys[0]
+    key = exchange.list_partners(agencies.ours)[0].keys[0]
     assert key.revoked_reason == "transfer laptop stolen"
     # From then on, what the key signs is refused: a package the partner writes now no longer verifies.
     sent = agencies.partner_sends()
     with pytest.raises(VerificationFailed, match="revoked as of 2026-01-03T12:30"):
-        exchange.verify_package(sent.path, conn=agencies.ours.conn)
+        exchange.verify_package(sent.path, ws=agencies.ours)
 
 
 def test_change_ceilings(qtbot, agencies: Agencies) -> None:
@@ -177,7 +177,7 @@ def test_our_public_key_exported_from_the_partners_screen_equals_the_command_lin
     qtbot, agencies: Agencies, tmp_path: Path, cli
 ) -> None:
     screen = screen_of(qtbot, agencies)
-    own = keys.active_key(agencies.ours.conn).key_id
+    own = keys.active_key(agencies.ours).key_id
     assert screen.own_fingerprint.text().split() == keys.format_fingerprint(own).split()
     assert len(screen.own_fingerprint.text().splitlines()) == 2  # eight groups a line, for the phone call
     qtbot.mouseClick(screen.copy_button, Qt.MouseButton.LeftButton)

@@ -42,9 +42,9 @@ def partner_package(agencies: Agencies, folder: Path, *objects: dict[str, Any]) 
         "producer": {
             "name": PARTNER,
             "identity_ref": agencies.partner.identity_id,
-            "key_id": keys.active_key(agencies.partner.conn).key_id,
+            "key_id": keys.active_key(agencies.partner).key_id,
         },
-        "recipients": [{"name": OURS, "key_id": keys.active_key(agencies.ours.conn).key_id}],
+        "recipients": [{"name": OURS, "key_id": keys.active_key(agencies.ours).key_id}],
         "sequence": 1,
         "previous_manifest_sha256": None,
         "created": format_stix_timestamp(now),
@@ -136,5 +136,5 @@ def test_one_object_refused_twice_over_counts_one_on_every_path(qtbot, agencies:
     assert signed["counts"]["refused"] == 1
     recorded = import_source(agencies.partner, receipt.json["path"]).result
     assert isinstance(recorded, exchange.Receipt) and recorded.refused == 1
-    [sent] = exchange.outbox(agencies.partner.conn)
+    [sent] = exchange.outbox(agencies.partner)
     assert (sent.status, sent.refused) == ("delivered", 1)

@@ -147,7 +147,7 @@ def test_page_ranges_are_named_for_the_audit_log() -> None:
 
 def test_each_kind_builds_from_the_demo_workspace(tmp_path: Path) -> None:
     from workbench.services.demo import create_demo_workspace
-    from workbench.ui.reports.report_job import ReportRequest, prepare
+    from workbench.services.reports.request import ReportRequest, prepare
 
     ws = create_demo_workspace(tmp_path)
     try:

@@ -113,14 +113,14 @@ def test_quit_with_discard_closes_without_saving(qtbot, window, ui_workspace) ->
     assert not window.isVisible()
     with open_workspace(ui_workspace.path, PASSPHRASE) as ws:
         assert cases.get_case(ws, ref).description == ""
-        assert drafts.kept(ws.conn) == []
+        assert drafts.kept(ws) == []
 
 
 def test_quit_with_a_refused_save_stays_open(qtbot, window, ui_workspace) -> None:
     screen, _ref = _edit_a_case(qtbot, window, ui_workspace, "x")
-    screen.editor.header.title.clear()  # a case needs its title: the services refuse the save
-    qtbot.keyClicks(screen.editor.header.title, " ")
-    screen.editor.header.title.clear()
+    screen.editor.header.title_edit.clear()  # a case needs its title: the services refuse the save
+    qtbot.keyClicks(screen.editor.header.title_edit, " ")
+    screen.editor.header.title_edit.clear()
     window.close()
     box = wait_dialog(qtbot, QMessageBox)
     click(qtbot, box.button(QMessageBox.StandardButton.Save))
@@ -169,7 +169,7 @@ def test_auto_lock_keeps_unsaved_work_encrypted_and_unlocking_offers_it_back(
     # The highlighted row of the list is the case open in the editor.
     qtbot.waitUntil(lambda: screen.model.row_of(ref) is not None)
     qtbot.waitUntil(lambda: screen.table.selectionModel().currentIndex().row() == screen.model.row_of(ref))
-    qtbot.waitUntil(lambda: drafts.kept(window.session.workspace.conn) == [])  # restored: no longer kept
+    qtbot.waitUntil(lambda: drafts.kept(window.session.workspace) == [])  # restored: no longer kept
 
 
 def test_a_named_briefing_draft_is_saved_locked_unlocked_and_reopened(qtbot, window, ui_workspace) -> None:
@@ -214,7 +214,7 @@ def test_a_named_briefing_draft_is_saved_locked_unlocked_and_reopened(qtbot, win
     with qtbot.waitSignal(listing.drafts_listed):
         click(qtbot, box.button(QMessageBox.StandardButton.Yes))
     assert listing.model.rowCount() == 0
-    assert drafts.named(window.session.workspace.conn, DRAFT_KIND) == []
+    assert drafts.named(window.session.workspace, DRAFT_KIND) == []
 
 
 def test_the_briefing_form_is_exported_to_json_and_loaded_back(qtbot, window, ui_workspace, tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ import rfc8785
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from tests.conftest import PASSPHRASE, indicator, malware
+from tests.conftest import PASSPHRASE, found, indicator, malware
 from workbench.domain.errors import Cancelled, InvalidInput, VerificationFailed, WorkbenchError, WrongPassphrase
 from workbench.services import backup, keys
 from workbench.services.backup import Encryption, back_up, backup_status, inspect_backup, restore_backup
@@ -85,7 +85,7 @@ def test_backup_is_the_workspace_as_it_was_signed_and_restores_equal(workspace: 
     assert manifest.workspace_name == workspace.org_name and manifest.identity_ref == workspace.identity_id
     assert manifest.schema_version == migrations.latest_version()
     assert manifest.counts["objects"] == workspace.objects.count() and manifest.counts["cases"] == 1
-    assert manifest.key_id == keys.active_key(workspace.conn).key_id
+    assert manifest.key_id == keys.active_key(workspace).key_id
     assert manifest.encryption is Encryption.WORKSPACE
     # The copy is exactly the store as it was; the backup itself is then an audit entry of the workspace.
     with snapshot.read_only(written.path / "workspace.backup", workspace.db.key) as copy:
@@ -105,9 +105,7 @@ def test_backup_is_the_workspace_as_it_was_signed_and_restores_equal(workspace: 
     try:
         assert again.db.integrity_check() == "ok" and audit.verify(again.conn).ok
         assert again.objects.count() == workspace.objects.count()
-        assert [hit.id for hit in again.objects.search("beacon")] == [
-            hit.id for hit in workspace.objects.search("beacon")
-        ]
+        assert [hit.id for hit in found(again, "beacon")] == [hit.id for hit in found(workspace, "beacon")]
         last = list(audit.entries(again.conn))[-1]
         assert last.action == "workspace.restored" and last.details["backup_id"] == manifest.backup_id
     finally:
@@ -137,7 +135,7 @@ def test_no_plaintext_in_the_backup_or_beside_it(workspace: Workspace, tmp_path:
             store.put(indicator(name=f"{CANARY} {index}", description=CANARY * 5), source)
         store.put(malware(name=CANARY), source)
     create_case(workspace, "incident", f"Case {CANARY}")
-    assert workspace.objects.search(CANARY.split("-")[0])
+    assert found(workspace, CANARY.split("-")[0])
     dest = usb(tmp_path)
     back_up(workspace, dest)
     back_up(workspace, dest, backup_passphrase="another secret here")
@@ -331,7 +329,7 @@ def test_a_backup_written_by_schema_version_1_is_migrated_forward(tmp_path: Path
     again = open_workspace(tmp_path / "now.db", V1_PASSPHRASE)
     try:
         assert again.db.schema_version == migrations.latest_version()
-        assert [hit.name for hit in again.objects.search("fixture")] == ["Fixture indicator"]
+        assert [hit.name for hit in found(again, "fixture")] == ["Fixture indicator"]
         assert audit.verify(again.conn).ok
     finally:
         again.close()
@@ -340,18 +338,18 @@ def test_a_backup_written_by_schema_version_1_is_migrated_forward(tmp_path: Path
 def test_backup_status_and_the_reminder_period(workspace: Workspace, tmp_path: Path) -> None:
     from datetime import timedelta
 
-    status = backup_status(workspace.conn)
+    status = backup_status(workspace)
     assert status.last_backup is None and status.since is not None  # since the workspace was created
     assert not status.due(7, status.since + timedelta(days=6, hours=23))
     assert status.due(7, status.since + timedelta(days=7))
     assert not status.due(0, status.since + timedelta(days=400))  # 0: never remind
     written = back_up(workspace, usb(tmp_path))
-    status = backup_status(workspace.conn)
+    status = backup_status(workspace)
     assert status.last_backup is not None and status.last_backup.isoformat()[:19] == written.manifest.created[:19]
     restored = restore_backup(written.path, tmp_path / "r.db", PASSPHRASE)
     again = open_workspace(restored.path, PASSPHRASE)
     try:  # the restored workspace is as old as the backup it came from
-        assert backup_status(again.conn).last_backup == status.last_backup
+        assert backup_status(again).last_backup == status.last_backup
     finally:
         again.close()
 

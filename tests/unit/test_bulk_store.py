@@ -10,8 +10,9 @@ from typing import Any
 import orjson
 import pytest
 
-from tests.conftest import SHARED_DATA, indicator, malware, relationship
+from tests.conftest import SHARED_DATA, found, indicator, malware, relationship
 from workbench.domain.stix import iter_refs
+from workbench.services import library
 from workbench.services.workspace import Workspace
 from workbench.storage import bulk
 from workbench.storage.objects import ObjectStore, Outcome
@@ -22,7 +23,7 @@ def visible_state(ws: Workspace, ids: list[str]) -> list[Any]:
     store = ws.objects
     state: list[Any] = []
     for stix_id in ids:
-        row = store.row(stix_id)
+        row = library.row(ws, stix_id)
         state.append(
             (
                 stix_id,
@@ -38,7 +39,7 @@ def visible_state(ws: Workspace, ids: list[str]) -> list[Any]:
     state.append(
         ws.conn.execute(f"SELECT id, versions, revoked FROM objects WHERE id IN ({marks}) ORDER BY id", ids).fetchall()
     )
-    state.append([hit.id for hit in store.search("version", limit=500, include_revoked=True)])
+    state.append([hit.id for hit in found(ws, "version", limit=500, include_revoked=True)])
     return state
 
 
@@ -105,7 +106,7 @@ def test_large_import_defers_and_rebuilds_the_indexes(workspace: Workspace, monk
         == indexes
     )
     assert workspace.db.integrity_check() == "ok"
-    assert len(workspace.objects.search("bulk", limit=100)) == 40
+    assert len(found(workspace, "bulk", limit=100)) == 40
 
 
 def real_objects() -> list[dict[str, Any]]:

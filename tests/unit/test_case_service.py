@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.conftest import indicator, malware
+from tests.conftest import found, indicator, malware
 from workbench.domain.cases.fields import parse_time
 from workbench.domain.cases.vocab import CaseKind, IncidentStatus, Rating, TaskStatus
 from workbench.domain.deadlines import Stage, StageState
@@ -225,7 +225,7 @@ def test_objects_created_in_a_case_are_local_versions_in_the_library_with_the_ca
     assert stored is not None and stored["created_by_ref"] == workspace.identity_id
     assert stored["object_marking_refs"] == [cases.DEFAULT_TLP.marking_id]
     assert workspace.objects.versions(created)[0].provenance.kind == "local"
-    assert [hit.id for hit in workspace.objects.search("198.51.100.7")] == [observable]
+    assert [hit.id for hit in found(workspace, "198.51.100.7")] == [observable]
     assert {link.origin for link in case_links.links(workspace, ref)} == {"created"}
     assert set(cases.get_case(workspace, ref).linked) == {created, observable, actor}
     with pytest.raises(InvalidInput, match="cannot be created in a case"):

@@ -17,16 +17,16 @@ def test_named_drafts_are_saved_listed_replaced_and_deleted(workspace) -> None:
     first = drafts.save_named(workspace, "reports", "Owl briefing", {"briefing": {"title": "Sandstorm Owl"}})
     drafts.save_named(workspace, "reports", "Heron briefing", {"briefing": {"title": "Grey Heron"}})
     drafts.save_named(workspace, "cases", "Owl briefing", {"other": True})  # another kind: its own namespace
-    names = [draft.name for draft in drafts.named(workspace.conn, "reports")]
+    names = [draft.name for draft in drafts.named(workspace, "reports")]
     assert sorted(names) == ["Heron briefing", "Owl briefing"]
     replaced = drafts.save_named(workspace, "reports", "  Owl   briefing ", {"briefing": {"title": "v2"}})
     assert replaced.id == first.id and replaced.name == "Owl briefing"
     assert drafts.get(workspace.conn, first.id).content == {"briefing": {"title": "v2"}}
-    assert len(drafts.named(workspace.conn, "reports")) == 2
+    assert len(drafts.named(workspace, "reports")) == 2
     assert drafts.delete(workspace, [first.id]) == 1
     with pytest.raises(InvalidInput, match="no longer exists"):
         drafts.get(workspace.conn, first.id)
-    assert [draft.name for draft in drafts.named(workspace.conn, "reports")] == ["Heron briefing"]
+    assert [draft.name for draft in drafts.named(workspace, "reports")] == ["Heron briefing"]
 
 
 @pytest.mark.parametrize(
@@ -42,7 +42,7 @@ def test_bad_drafts_are_refused_and_nothing_is_stored(workspace, name, content, 
     before = store_digest(workspace.conn)
     with pytest.raises(InvalidInput, match=message):
         drafts.save_named(workspace, "reports", name, content)
-    assert drafts.named(workspace.conn, "reports") == []
+    assert drafts.named(workspace, "reports") == []
     assert store_digest(workspace.conn) == before
 
 
@@ -53,7 +53,7 @@ def test_work_kept_at_locking_is_all_or_nothing_and_replaces_older_work_of_the_s
             workspace,
             [KeptWork("cases", "INC-2026-0002", {"fields": {}}), KeptWork("reports", "", {"briefing": {}})],
         )
-    assert [draft.name for draft in drafts.kept(workspace.conn)] == ["INC-2026-0001"]
+    assert [draft.name for draft in drafts.kept(workspace)] == ["INC-2026-0001"]
     ids = drafts.keep(
         workspace,
         [
@@ -61,12 +61,12 @@ def test_work_kept_at_locking_is_all_or_nothing_and_replaces_older_work_of_the_s
             KeptWork("reports", "report form", {"briefing": {"title": "t"}}),
         ],
     )
-    kept = {draft.name: draft for draft in drafts.kept(workspace.conn)}
+    kept = {draft.name: draft for draft in drafts.kept(workspace)}
     assert set(kept) == {"INC-2026-0001", "report form"}
     assert kept["INC-2026-0001"].content == {"fields": {"criticality": "low"}}
-    assert drafts.named(workspace.conn, "reports") == []  # kept work is not a named draft
+    assert drafts.named(workspace, "reports") == []  # kept work is not a named draft
     drafts.delete(workspace, ids)
-    assert drafts.kept(workspace.conn) == []
+    assert drafts.kept(workspace) == []
 
 
 def test_a_draft_is_not_readable_in_the_workspace_files(workspace) -> None:

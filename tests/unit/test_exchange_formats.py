@@ -1,4 +1,5 @@
-"""Manifest and receipt bytes: canonical JSON only, exactly design.md's fields, file names safe everywhere."""
+"""Manifest and receipt bytes: canonical JSON only, exactly the fields of docs/exchange-format.md, file names safe
+everywhere."""
 
 from __future__ import annotations
 

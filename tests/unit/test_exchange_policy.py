@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
 from datetime import UTC, datetime
 
 import pytest
@@ -12,7 +11,6 @@ from tests.exchange_support import new_private_key
 from workbench.domain.errors import InvalidInput, WorkbenchError
 from workbench.domain.tlp import Tlp
 from workbench.services import exchange
-from workbench.services.exchange.gcpause import let_go
 from workbench.services.exchange.policy import plan_export
 from workbench.services.workspace import Workspace
 from workbench.storage import exchange as rows
@@ -90,7 +88,7 @@ def test_partner_keys_validity_revocation_and_rotation(workspace: Workspace) -> 
     assert (rotated.tlp_send, rotated.tlp_accept) == (Tlp.GREEN, Tlp.RED)
     assert rotated.current_key(datetime(2026, 6, 1, tzinfo=UTC)).key_id == second_id
     exchange.revoke_key(workspace, second_id, since="2026-05-01T00:00:00.000Z")
-    revoked = exchange.get_partner(workspace.conn, "CERT-X")
+    revoked = exchange.get_partner(workspace, "CERT-X")
     assert revoked.current_key(datetime(2026, 6, 1, tzinfo=UTC)).key_id == first_id
     assert revoked.keys[1].problem_at(datetime(2026, 4, 1, tzinfo=UTC)) is None
     with pytest.raises(InvalidInput, match="already pinned for partner CERT-X"):
@@ -102,15 +100,3 @@ def test_partner_keys_validity_revocation_and_rotation(workspace: Workspace) -> 
     with pytest.raises(InvalidInput, match="neither a date"):
         exchange.parse_time_argument("next tuesday", "--since")
     assert exchange.parse_time_argument("2026-03-01", "--since") == "2026-03-01T00:00:00.000Z"
-
-
-def test_large_tables_are_let_go_of_entirely() -> None:
-    class Entry:
-        """Stands for a row of a plan's table."""
-
-    table = {n: Entry() for n in range(12_345)}
-    listed, kept = [Entry() for _ in range(12_345)], {Entry() for _ in range(12_345)}
-    watched = [weakref.ref(table[7]), weakref.ref(listed[-1]), weakref.ref(next(iter(kept)))]
-    let_go(table, listed, kept)
-    assert table == {} and listed == [] and kept == set()
-    assert all(ref() is None for ref in watched)  # freed, not merely moved

@@ -1,5 +1,5 @@
-"""Hostile and broken files (threats.md 16 to 21, the import issue's list): one clear refusal naming the cause,
-in bounded time and memory, with the store exactly as it was."""
+"""Hostile and broken files (the hostile inputs of docs/exchange-format.md, "Bundles and objects"): one clear refusal
+naming the cause, in bounded time and memory, with the store exactly as it was."""
 
 from __future__ import annotations
 

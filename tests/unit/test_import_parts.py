@@ -11,8 +11,8 @@ import pytest
 from stix2patterns.validator import run_validator
 
 from tests.conftest import SHARED_DATA
-from workbench.domain.timestamps import sortable_timestamp
-from workbench.services.importing import formats, reader
+from workbench.domain.timestamps import parse_stix_timestamp, sortable_timestamp
+from workbench.services.importing import reader
 from workbench.services.importing.limits import DEFAULT_LIMITS
 from workbench.services.importing.patterns import PatternChecker
 from workbench.services.importing.upgrade import upgrade
@@ -97,7 +97,8 @@ def test_pattern_shapes_agree_with_the_library_on_real_patterns() -> None:
     assert checker.validated < len(patterns) / 2  # shapes were shared: the library ran for a minority
 
 
-def test_timestamp_keys_match_the_store_and_refuse_impossible_dates() -> None:
+def test_timestamp_keys_agree_with_the_calendar() -> None:
+    """The one normaliser (importer and store alike) accepts exactly what ``datetime`` accepts as a STIX time."""
     rnd = random.Random(3)
     samples = [
         "2016-02-29T00:00:00Z",
@@ -114,9 +115,14 @@ def test_timestamp_keys_match_the_store_and_refuse_impossible_dates() -> None:
         f":{rnd.randint(0, 60):02d}:{rnd.randint(0, 61):02d}{rnd.choice(['', '.1', '.123456789012'])}Z"
         for _ in range(3000)
     ]
+    samples.append("0000-01-01T00:00:00Z")
     for sample in samples:
-        assert formats.timestamp_key(sample) == sortable_timestamp(sample), sample
-    assert formats.timestamp_key("2017-02-29T00:00:00Z") is None
+        key = sortable_timestamp(sample)
+        assert (key is None) == (parse_stix_timestamp(sample) is None), sample
+        if key is not None:
+            assert len(key) == 30 and key[:19] == sample[:19] and sortable_timestamp(sample) == key
+    assert sortable_timestamp("2017-02-29T00:00:00Z") is None
+    assert sortable_timestamp("2020-01-01T00:00:00Z") == sortable_timestamp("2020-01-01T00:00:00.000Z")
 
 
 def test_upgrade_maps_labels_and_adds_21_properties() -> None:

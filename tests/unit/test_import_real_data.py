@@ -8,7 +8,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tests.conftest import SHARED_DATA
+from tests.conftest import SHARED_DATA, found
 from workbench.domain.errors import InvalidInput
 from workbench.services.importing.importer import import_file
 from workbench.services.workspace import Workspace
@@ -43,7 +43,7 @@ def test_mitre_attack_mobile_imports_whole(workspace: Workspace) -> None:
     summary = import_file(workspace, STIX / "attack" / "mobile-attack-17.1.json")
     assert (summary.objects_read, summary.new, summary.refusal_reasons) == (2148, 2148, [])
     assert summary.warnings == []
-    assert [hit.name for hit in workspace.objects.search("T1406")][:1]  # technique ids are searchable
+    assert [hit.name for hit in found(workspace, "T1406")][:1]  # technique ids are searchable
     relationship = workspace.conn.execute("SELECT id FROM objects WHERE type = 'relationship' LIMIT 1").fetchone()[0]
     assert len(workspace.objects.refs_from(relationship)) >= 2
 

@@ -10,9 +10,10 @@ from typing import Any
 import orjson
 import pytest
 
-from tests.conftest import bundle, indicator, malware, relationship, stix_id, threat_actor
+from tests.conftest import bundle, found, indicator, malware, relationship, stix_id, threat_actor
 from workbench.domain.errors import Cancelled, InvalidInput
 from workbench.domain.tlp import TLP1_MARKING_IDS, Tlp
+from workbench.services import library
 from workbench.services.importing.importer import Finding, ImportSource, import_file
 from workbench.services.workspace import Workspace
 from workbench.storage import audit
@@ -123,9 +124,9 @@ def test_versions_newer_older_conflict_and_revoked(workspace: Workspace, write_j
     assert len(workspace.objects.conflicts(first["id"])) == 1
     revoked = dict(first, revoked=True, modified="2026-03-01T00:00:00.000Z")
     assert import_file(workspace, write_json(bundle(revoked))).new_versions == 1
-    row = workspace.objects.row(first["id"])
+    row = library.row(workspace, first["id"])
     assert row is not None and row.revoked
-    assert workspace.objects.search("Grey") == []
+    assert found(workspace, "Grey") == []
 
 
 # -- findings ----------------------------------------------------------------------------------------------------
@@ -312,7 +313,10 @@ def test_search_finds_imports_by_name_description_pattern_observable_and_id(
         "value": "203.0.113.77",
     }
     import_file(workspace, write_json(bundle(ind, sco)))
-    search = workspace.objects.search
+
+    def search(text: str) -> list[Any]:
+        return found(workspace, text)
+
     assert [hit.id for hit in search("harbor")] == [ind["id"]]
     assert [hit.id for hit in search("quayside")] == [ind["id"]]
     assert [hit.id for hit in search("update-check.example")] == [ind["id"]]
@@ -338,7 +342,7 @@ def test_an_import_leaves_no_plaintext_in_the_workspace_folder(
     )
     ws = open_copy(template_eu, tmp_path / "ws")
     assert import_file(ws, source).new == 3000
-    assert ws.objects.search("CANARY-import-5d2e")
+    assert found(ws, "CANARY-import-5d2e")
     for phase in ("open", "closed"):
         for path in (tmp_path / "ws").rglob("*"):
             if path.is_file():

@@ -51,10 +51,10 @@ def test_signature_verifies_with_openssl(workspace: Workspace, tmp_path: Path) -
 
 
 def test_rotate_retires_old_key(workspace: Workspace) -> None:
-    old = keys.active_key(workspace.conn)
+    old = keys.active_key(workspace)
     new = keys.rotate(workspace)
-    assert keys.active_key(workspace.conn).key_id == new.key_id != old.key_id
-    assert [k.active for k in keys.own_keys(workspace.conn)] == [False, True]
+    assert keys.active_key(workspace).key_id == new.key_id != old.key_id
+    assert [k.active for k in keys.own_keys(workspace)] == [False, True]
 
 
 def test_non_ed25519_or_garbage_pem_is_refused(tmp_path: Path) -> None:

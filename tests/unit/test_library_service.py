@@ -30,10 +30,10 @@ def filled(workspace, write_json):
     return workspace
 
 
-def walk(conn, flt, sort, descending, size=7):
+def walk(ws, flt, sort, descending, size=7):
     rows, cursor = [], None
     while True:
-        page = library.fetch_page(conn, flt, sort, descending=descending, cursor=cursor, limit=size)
+        page = library.fetch_page(ws, flt, sort, descending=descending, cursor=cursor, limit=size)
         rows += page.rows
         if page.cursor is None:
             return rows
@@ -42,7 +42,7 @@ def walk(conn, flt, sort, descending, size=7):
 
 @pytest.mark.parametrize(("sort", "descending"), list(itertools.product(SortKey, (False, True))))
 def test_keyset_pages_list_every_object_once_in_order(filled, sort, descending) -> None:
-    rows = walk(filled.conn, LibraryFilter(), sort, descending)
+    rows = walk(filled, LibraryFilter(), sort, descending)
     assert len(rows) == len({row.rowid for row in rows}) == filled.objects.count()
     key = {
         SortKey.NAME: lambda r: (r.name.split(": ")[0].lower(),),
@@ -56,42 +56,42 @@ def test_keyset_pages_list_every_object_once_in_order(filled, sort, descending) 
 
 
 def test_filters_select_in_sql(filled) -> None:
-    conn = filled.conn
-    assert {r.tlp for r in walk(conn, LibraryFilter(tlp=int(Tlp.AMBER)), SortKey.NAME, False)} == {Tlp.AMBER}
-    unmarked = walk(conn, LibraryFilter(tlp=NO_TLP, object_type="indicator"), SortKey.TLP, True)
+    ws = filled
+    assert {r.tlp for r in walk(ws, LibraryFilter(tlp=int(Tlp.AMBER)), SortKey.NAME, False)} == {Tlp.AMBER}
+    unmarked = walk(ws, LibraryFilter(tlp=NO_TLP, types=("indicator",)), SortKey.TLP, True)
     assert len(unmarked) == 12 and all(r.tlp is None for r in unmarked)
-    dated = walk(conn, LibraryFilter(modified_from="2026-01-12", modified_to="2026-01-13"), SortKey.MODIFIED, False)
+    dated = walk(ws, LibraryFilter(modified_from="2026-01-12", modified_to="2026-01-13"), SortKey.MODIFIED, False)
     assert dated and all("2026-01-12" <= r.modified[:10] <= "2026-01-13" for r in dated)
-    assert library.count(conn, LibraryFilter(object_type="indicator")) == 60
-    assert "indicator" in library.object_types(conn) and "threat-actor" in library.object_types(conn)
+    assert library.count(ws, LibraryFilter(types=("indicator",))) == 60
+    assert "indicator" in library.object_types(ws) and "threat-actor" in library.object_types(ws)
 
 
 def test_search_is_capped_and_refuses_empty_text(filled) -> None:
-    hits = library.search(filled.conn, LibraryFilter(search="ind"), limit=10)
+    hits = library.search(filled, LibraryFilter(search="ind"), limit=10).rows
     assert len(hits) == 10
-    by_name = library.search(filled.conn, LibraryFilter(search="ind", tlp=int(Tlp.RED)), SortKey.NAME)
+    by_name = library.search(filled, LibraryFilter(search="ind", tlp=int(Tlp.RED)), sort=SortKey.NAME).rows
     assert by_name and all(r.tlp is Tlp.RED for r in by_name)
     with pytest.raises(InvalidInput):
-        library.search(filled.conn, LibraryFilter(search="  "))
+        library.search(filled, LibraryFilter(search="  "))
 
 
 def test_links_collapse_relationships_and_list_references(filled) -> None:
-    actor = library.search(filled.conn, LibraryFilter(search="Sandstorm"))[0]
-    found, truncated = library.links(filled.conn, actor.id)
+    actor = library.search(filled, LibraryFilter(search="Sandstorm")).rows[0]
+    found, truncated = library.links(filled, actor.id)
     uses = [link for link in found if link.label == "uses"]
     assert len(uses) == 1 and uses[0].other_name == "GreyLantern" and uses[0].via
     assert not truncated
-    listed = {r.name for r in walk(filled.conn, LibraryFilter(object_type="relationship"), SortKey.NAME, False)}
+    listed = {r.name for r in walk(filled, LibraryFilter(types=("relationship",)), SortKey.NAME, False)}
     assert listed == {"uses: Sandstorm Owl → GreyLantern"}
 
 
 def test_audit_pages_newest_first(workspace) -> None:
     for number in range(5):
         workspace.record("test.event", {"n": number})
-    first = audit_trail.page(workspace.conn, action="test.", limit=3)
-    rest = audit_trail.page(workspace.conn, action="test.", before_seq=first[-1].seq, limit=3)
+    first = audit_trail.page(workspace, action="test.", limit=3)
+    rest = audit_trail.page(workspace, action="test.", before_seq=first[-1].seq, limit=3)
     assert [e.details["n"] for e in first + rest] == [4, 3, 2, 1, 0]
-    assert "test.event" in audit_trail.actions(workspace.conn)
+    assert "test.event" in audit_trail.actions(workspace)
 
 
 def test_demo_data_is_fictional_and_stable() -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import found as search_found
 from workbench.domain.errors import WorkbenchError, WorkspaceError
 from workbench.domain.tlp import Tlp
 from workbench.services.workspace import open_workspace
@@ -25,7 +26,7 @@ def test_version_one_file_upgrades_to_latest_and_keeps_its_data(tmp_path: Path) 
     assert ws.org_name == "Schema One Agency"
     found = ws.objects.get(V1_INDICATOR)
     assert found is not None and found["name"] == "Fixture indicator"
-    assert [hit.id for hit in ws.objects.search("fixture")] == [V1_INDICATOR]
+    assert [hit.id for hit in search_found(ws, "fixture")] == [V1_INDICATOR]
     assert audit.verify(ws.conn).ok
     assert ws.db.integrity_check() == "ok"
     ws.close()

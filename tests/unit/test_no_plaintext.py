@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import PASSPHRASE, indicator, malware
+from tests.conftest import PASSPHRASE, found, indicator, malware
 from workbench.services.workspace import create_workspace
 from workbench.storage.objects import ObjectStore
 
@@ -21,7 +21,7 @@ def test_canary_never_reaches_the_disk(tmp_path: Path) -> None:
         for index in range(2000):  # enough to spill into the WAL and beyond the first pages
             store.put(indicator(name=f"{CANARY} {index}", description=CANARY * 10), source)
         store.put(malware(name=CANARY), source)
-    hits = ws.objects.search(CANARY.split("-")[0])
+    hits = found(ws, CANARY.split("-")[0])
     assert hits, "the canary must be searchable inside the workspace"
     # Check while the WAL and shared-memory files are still there, then again after closing.
     for phase in ("open", "closed"):

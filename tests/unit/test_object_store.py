@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from tests.conftest import indicator, malware, relationship
+from tests.conftest import found, indicator, malware, relationship
 from workbench.domain.tlp import Tlp
+from workbench.services import library
 from workbench.services.workspace import Workspace
-from workbench.storage.objects import ObjectStore, Outcome, fts_query, store_digest
+from workbench.storage.fts import fts_query
+from workbench.storage.objects import ObjectStore, Outcome, store_digest
 
 
 def put_all(ws: Workspace, *objects: dict, name: str = "test.json") -> list[Outcome]:
@@ -26,7 +28,7 @@ def test_newer_version_becomes_current_older_is_history(workspace: Workspace) ->
     versions = workspace.objects.versions(first["id"])
     assert [v.modified[:10] for v in versions] == ["2026-02-01", "2026-01-10", "2025-12-01"]
     assert [v.current for v in versions] == [True, False, False]
-    assert workspace.objects.search("v0") == []
+    assert found(workspace, "v0") == []
 
 
 def test_same_modified_same_content_is_unchanged_even_with_other_key_order(workspace: Workspace) -> None:
@@ -59,11 +61,11 @@ def test_revoked_version_flags_object_and_current_is_newest_non_revoked(workspac
     put_all(workspace, obj)
     revoked = dict(obj, revoked=True, modified="2026-03-01T00:00:00.000Z", name="Gone")
     assert put_all(workspace, revoked) == [Outcome.NEW_VERSION]
-    row = workspace.objects.row(obj["id"])
+    row = library.row(workspace, obj["id"])
     assert row is not None and row.revoked
     assert workspace.objects.get(obj["id"])["name"] == "Live"
-    assert workspace.objects.search("Live") == []
-    assert [hit.id for hit in workspace.objects.search("Live", include_revoked=True)] == [obj["id"]]
+    assert found(workspace, "Live") == []
+    assert [hit.id for hit in found(workspace, "Live", include_revoked=True)] == [obj["id"]]
 
 
 def test_provenance_names_the_source_of_each_version(workspace: Workspace) -> None:
@@ -91,15 +93,15 @@ def test_search_by_name_description_pattern_and_alias(workspace: Workspace) -> N
     )
     mal = malware(name="GreyLantern", aliases=["GL-loader"])
     put_all(workspace, ind, mal)
-    assert [h.id for h in workspace.objects.search("kestrel")] == [ind["id"]]
-    assert [h.id for h in workspace.objects.search("evil-update.example")] == [ind["id"]]
-    assert [h.id for h in workspace.objects.search("greylan")] == [mal["id"]]
-    assert [h.id for h in workspace.objects.search("GL-loader")] == [mal["id"]]
-    assert workspace.objects.search("kestrel")[0].tlp is Tlp.AMBER
+    assert [h.id for h in found(workspace, "kestrel")] == [ind["id"]]
+    assert [h.id for h in found(workspace, "evil-update.example")] == [ind["id"]]
+    assert [h.id for h in found(workspace, "greylan")] == [mal["id"]]
+    assert [h.id for h in found(workspace, "GL-loader")] == [mal["id"]]
+    assert found(workspace, "kestrel")[0].tlp is Tlp.AMBER
 
 
 def test_search_text_with_fts_syntax_is_taken_literally(workspace: Workspace) -> None:
     put_all(workspace, indicator(name='quote " and NEAR(a b) name:x'))
-    assert len(workspace.objects.search('NEAR(a b) "')) == 1
-    assert len(workspace.objects.search("name:x")) == 1
+    assert len(found(workspace, 'NEAR(a b) "')) == 1
+    assert len(found(workspace, "name:x")) == 1
     assert fts_query('a"b') == '"a""b"*'

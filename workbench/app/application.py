@@ -180,12 +180,13 @@ def _qt_message(kind: QtMsgType, _context: QMessageLogContext, message: str) -> 
 def settle_heap() -> None:
     """Collect once, then leave every object alive now out of all later garbage collections (``gc.freeze``).
 
-    Called once the window is built. A collection holds the interpreter lock from start to end, in whichever
-    thread it runs, and a full one walks every container object alive: with the libraries and the window loaded
-    that is some 70,000 objects and 50 ms, many times over during a large import or export in a worker thread,
-    each time a stall of the window. Frozen objects are still freed when their last reference goes; only a
-    reference cycle among them would never be collected, and the modules, classes and widgets alive at start
-    live as long as the program anyway.
+    Called once the window is built. A full collection walks every container object alive and holds the
+    interpreter lock from start to end, in whichever thread it runs: with the libraries and the window loaded
+    that is some 70,000 objects and 50 ms, and large results arriving from the worker process (an export plan's
+    20,000 held-back objects) trigger full collections. Measured with the export wizard over 100,000 objects
+    (bench_exchange_window.py), the window's longest stall was 93 to 126 ms without this and 27 to 46 ms with it.
+    Frozen objects are still freed when their last reference goes; only a reference cycle among them would never
+    be collected, and the modules, classes and widgets alive at start live as long as the program anyway.
     """
     gc.collect()
     gc.freeze()
@@ -195,12 +196,11 @@ def settle_heap() -> None:
 def create_application(argv: list[str] | None = None) -> QApplication:
     """The one ``QApplication`` of the process, configured."""
     # The GUI thread takes the interpreter lock again at each of its calls into Python (a slot, a model's
-    # multiData, an event filter), hundreds of them to repaint the window. While a worker runs Python, each such
-    # call waits until the worker is made to let go, which happens after the switch interval: at the default
-    # 5 ms a repaint beside one busy worker took several times as long as alone. At 0.2 ms it takes about as long
-    # as alone (measured: a 10-column table, 45 ms idle, 45 to 60 ms beside a busy worker, 180 to 250 ms at
-    # 1 ms); a worker with nobody waiting for the lock is not interrupted, so an import is no slower (within the
-    # noise of bench_gui_stall.py).
+    # multiData, an event filter), hundreds of them to repaint the window. While a task thread runs Python (a page
+    # of the case list, a deadline panel), each such call waits until that thread is made to let go, which happens
+    # after the switch interval. The heavy jobs run in the worker process and do not compete; the window's own
+    # tasks do. Measured on the Cases screen over 2,000 incidents (bench_cases_window.py, three runs each,
+    # alternated): longest stall 35 to 46 ms at 0.2 ms, 82 to 109 ms at the default 5 ms.
     sys.setswitchinterval(0.0002)
     qInstallMessageHandler(_qt_message)
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)

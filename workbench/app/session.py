@@ -1,17 +1,21 @@
-"""The open workspace as the window sees it, and the connections its worker tasks borrow.
+"""The open workspace as the window sees it, the connections its worker tasks borrow, and its worker process.
 
 The GUI thread holds one ``Workspace`` (quick reads: the organisation, the key fingerprint). Every query that can
 take long runs as a task with a connection of its own, made with ``connect_again()`` (no second key derivation)
 and kept in a small pool: a connection is checked out by one task at a time, so it belongs to one thread at a
-time, and returned after. Locking drops it all: pages clear their models (``locking``), running tasks are
-cancelled and their queries interrupted, pooled connections are closed, the GUI connection is closed with
-``Workspace.close(lock=True)`` which wipes the key that every connection was opened with, then ``locked``.
+time, and returned after. Heavy jobs (imports, exports, verification, reports: ``services.jobs.catalogue``) run
+in the workspace's worker process instead (``run_job``, ``app.worker``), started when the workspace opens.
+
+Locking drops it all: pages clear their models (``locking``), running tasks and jobs are cancelled and their
+queries interrupted, the worker process is ended, pooled connections are closed, the GUI connection is closed
+with ``Workspace.close(lock=True)`` which wipes the key that every connection was opened with, then ``locked``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import pickle
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -20,7 +24,8 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
-from workbench.app.tasks import Lane, TaskControl, TaskHandle, TaskRunner
+from workbench.app.tasks import Lane, SyncTaskRunner, TaskControl, TaskHandle, TaskProgress, TaskRunner
+from workbench.app.worker import WorkerJobs
 from workbench.domain.errors import WorkspaceError
 from workbench.services import keys
 from workbench.services.workspace import Workspace
@@ -62,9 +67,16 @@ class Session(QObject):
     store_changed = Signal(object)
     """A ``StoreChange``: data was written (an import committed); pages refresh."""
 
-    def __init__(self, runner: TaskRunner, parent: QObject | None = None) -> None:
+    def __init__(
+        self, runner: TaskRunner, parent: QObject | None = None, *, worker_process: bool | None = None
+    ) -> None:
+        """``worker_process`` runs jobs in a worker process (the default with a real runner); without one they run
+        in the runner's long lane like any task (the default with the tests' synchronous runner)."""
         super().__init__(parent)
         self.runner = runner
+        if worker_process is None:
+            worker_process = not isinstance(runner, SyncTaskRunner)
+        self.jobs: WorkerJobs | None = WorkerJobs() if worker_process else None
         self._workspace: Workspace | None = None
         self._info: SessionInfo | None = None
         self._idle: list[Workspace] = []
@@ -92,11 +104,13 @@ class Session(QObject):
         """Take over an opened workspace (opened by a task: from now on it belongs to the GUI thread)."""
         if self._workspace is not None:
             self.lock()
-        fingerprint = keys.active_key(ws.conn).key_id
+        fingerprint = keys.active_key(ws).key_id
         with self._pool_lock:
             self._generation += 1
             self._workspace = ws
         self._info = SessionInfo(ws.path, ws.org_name, ws.identity_id, fingerprint, demo_passphrase)
+        if self.jobs is not None:
+            self.jobs.open(ws)
         logger.info("workspace opened")
         self.opened.emit(self._info)
         return self._info
@@ -107,6 +121,8 @@ class Session(QObject):
             return
         self.locking.emit()
         self.runner.cancel_all()
+        if self.jobs is not None:
+            self.jobs.close()
         with self._pool_lock:
             self._generation += 1
             idle, self._idle = self._idle, []
@@ -150,7 +166,14 @@ class Session(QObject):
             if not keep:
                 borrowed.close()
 
-    def run(self, name: str, work: Callable[[Workspace, TaskControl], T], *, lane: Lane = Lane.READ) -> TaskHandle:
+    def run(
+        self,
+        name: str,
+        work: Callable[[Workspace, TaskControl], T],
+        *,
+        lane: Lane = Lane.READ,
+        describe: Callable[[TaskProgress], str] | None = None,
+    ) -> TaskHandle:
         """Run ``work(workspace, control)`` in ``lane``'s worker thread with a borrowed connection.
 
         Cancelling the handle also interrupts the connection's running query.
@@ -164,4 +187,33 @@ class Session(QObject):
                 finally:
                     control.set_interrupt(None)
 
-        return self.runner.run(name, task, lane=lane)
+        return self.runner.run(name, task, lane=lane, describe=describe)
+
+    def run_job(
+        self,
+        name: str,
+        function: Callable[..., T],
+        *,
+        describe: Callable[[TaskProgress], str] | None = None,
+        **params: Any,
+    ) -> TaskHandle:
+        """Run ``function(workspace, control, **params)``, a job of ``services.jobs.catalogue``, in the worker
+        process; the handle behaves as any task's (progress, Cancel, one outcome). ``describe`` words progress.
+
+        ``function`` must be a module-level function and ``params`` plain values: both are pickled to reach the
+        worker (refused at once with ``TypeError`` otherwise, in either mode). Without a worker process the job
+        runs in the long lane like any task.
+        """
+        try:
+            pickle.dumps((function, params), protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError) as exc:
+            raise TypeError(f"job {name!r} cannot be sent to the worker process: {exc}") from exc
+        jobs = self.jobs
+        if jobs is None:
+            return self.run(
+                name, lambda ws, control: function(ws, control, **params), lane=Lane.LONG, describe=describe
+            )
+        handle = self.runner.track(name, describe=describe)
+        job_id = jobs.submit(name, function, params, handle.post_progress, handle.post_outcome)
+        handle.control.set_interrupt(lambda: jobs.cancel(job_id))
+        return handle

@@ -47,7 +47,8 @@ class Settings:
     def _bounded(self, key: str, default: int, maximum: int) -> int:
         """A whole number from 0 to ``maximum``; ``default`` when missing or not a number."""
         try:
-            value = int(self._store.value(key, default))
+            # QSettings gives back a string from an INI file and an int from memory.
+            value = int(str(self._store.value(key, default)))
         except (TypeError, ValueError):
             return default
         return max(0, min(value, maximum))

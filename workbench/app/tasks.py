@@ -1,4 +1,5 @@
-"""The one way to run work off the GUI thread: a task runner over ``QThreadPool``.
+"""The one way to run work off the GUI thread: a task runner over ``QThreadPool``, and the handle through which
+jobs of the worker process (``app.worker``) report too.
 
 A task is a plain function ``work(control) -> result``. The runner returns a ``TaskHandle`` living in the GUI
 thread whose signals deliver, always in the GUI thread, exactly one outcome: ``succeeded`` (the result),
@@ -10,99 +11,32 @@ importer does), and a registered interrupt (``sqlite3_interrupt`` of the task's 
 the window deterministically, as Picard's tests do with their fake thread pool.
 
 Tasks run in two lanes of one worker thread each: ``Lane.READ`` for what screens show (pages, details, lists,
-panels: short, and never stuck behind an import) and ``Lane.LONG`` for work the analyst started and follows with
-progress (import, export, verification, reports). Tasks of one lane run one after the other. The interpreter lock
-lets one thread run Python at a time, so more threads bring no speed to Python work; what they bring is a longer
-wait for the lock at each of the GUI thread's calls into Python (a slot, a model's ``data``), which it makes by
-the hundred to repaint the window. With four worker threads running Python the Cases screen over 2,000 incidents
-froze for 100 to 200 ms at a time; with one, under 60 ms, and it listed them no slower.
+panels: short, and never stuck behind a long task) and ``Lane.LONG`` for the rest the analyst started and follows
+with progress that must stay in this process (unlocking, printing through Qt, the audit chain's check). Tasks of
+one lane run one after the other. The interpreter lock lets one thread run Python at a time, so more threads bring
+no speed to Python work; what they bring is a longer wait for the lock at each of the GUI thread's calls into
+Python (a slot, a model's ``data``), which it makes by the hundred to repaint the window. With four worker
+threads running Python the Cases screen over 2,000 incidents froze for 100 to 200 ms at a time; with one, under
+60 ms, and it listed them no slower. The heavy jobs (imports, exports, verification, reports) do not run in this
+process at all: ``Session.run_job`` hands them to the worker process, and their handles behave as a task's.
 """
 
 from __future__ import annotations
 
 import enum
 import logging
-import threading
-import time
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
-from workbench.domain.errors import Cancelled, WorkbenchError
+from workbench.services.jobs.control import TaskControl, TaskFailure, TaskProgress, Work, execute
+
+__all__ = ["Lane", "SyncTaskRunner", "TaskControl", "TaskFailure", "TaskHandle", "TaskProgress", "TaskRunner", "Work"]
 
 logger = logging.getLogger(__name__)
-
-# Progress reports closer together than this are dropped (the last one of a burst still arrives as the outcome).
-PROGRESS_INTERVAL = 0.05
-
-
-@dataclass(frozen=True)
-class TaskProgress:
-    """How far a task got: ``done`` of ``total`` units (``total`` 0: unknown), with an optional message."""
-
-    done: int
-    total: int
-    message: str = ""
-
-    @property
-    def fraction(self) -> float | None:
-        return min(1.0, self.done / self.total) if self.total > 0 else None
-
-
-@dataclass(frozen=True)
-class TaskFailure:
-    """Why a task failed: a one-line message for people, and whether it was expected bad input or a defect."""
-
-    message: str
-    error: BaseException
-    expected: bool
-
-
-class TaskControl:
-    """What the work function gets: a cancel flag to poll, progress to report, an interrupt to register."""
-
-    def __init__(self, report: Callable[[TaskProgress], None] | None = None) -> None:
-        self._cancel = threading.Event()
-        self._report = report
-        self._last = 0.0
-        self._interrupt: Callable[[], None] | None = None
-        self._lock = threading.Lock()
-
-    def cancelled(self) -> bool:
-        return self._cancel.is_set()
-
-    def check(self) -> None:
-        """Raise ``Cancelled`` when cancellation was asked for."""
-        if self._cancel.is_set():
-            raise Cancelled()
-
-    def progress(self, done: int, total: int = 0, message: str = "") -> None:
-        now = time.monotonic()
-        if self._report is None or (now - self._last < PROGRESS_INTERVAL and done < total):
-            return
-        self._last = now
-        self._report(TaskProgress(int(done), int(total), message))
-
-    def set_interrupt(self, interrupt: Callable[[], None] | None) -> None:
-        """Register how to stop a blocking call at once (None to remove it)."""
-        with self._lock:
-            self._interrupt = interrupt
-
-    def request_cancel(self) -> None:
-        self._cancel.set()
-        # Called under the lock so that it cannot reach a connection already handed on to another task.
-        with self._lock:
-            if self._interrupt is not None:
-                try:
-                    self._interrupt()
-                except Exception:  # the connection may be closing; the flag still cancels
-                    logger.debug("interrupt failed", exc_info=True)
-
-
-Work = Callable[[TaskControl], Any]
 
 
 class Lane(enum.Enum):
@@ -132,9 +66,12 @@ class TaskHandle(QObject):
     _progress_posted = Signal(object)
     _outcome_posted = Signal(str, object)
 
-    def __init__(self, name: str, parent: QObject | None = None) -> None:
+    def __init__(
+        self, name: str, parent: QObject | None = None, *, describe: Callable[[TaskProgress], str] | None = None
+    ) -> None:
         super().__init__(parent)
         self.name = name
+        self._describe = describe
         # The control reaches back to this handle weakly: a closure over ``self`` would make a reference cycle that
         # kept every finished task and its result (a page of 500 rows) alive until a garbage collection, which
         # then had that much more to walk while the window waited for it.
@@ -143,7 +80,7 @@ class TaskHandle(QObject):
         def report(progress: TaskProgress) -> None:
             alive = handle()
             if alive is not None:
-                alive._progress_posted.emit(progress)
+                alive.post_progress(progress)
 
         self.control = TaskControl(report)
         self.done = False
@@ -157,9 +94,20 @@ class TaskHandle(QObject):
         if not self.done:
             self.control.request_cancel()
 
+    def post_progress(self, progress: TaskProgress) -> None:
+        """Deliver progress in the GUI thread; callable from any thread (the worker process's reader)."""
+        self._progress_posted.emit(progress)
+
+    def post_outcome(self, outcome: str, value: Any) -> None:
+        """Deliver the outcome in the GUI thread; callable from any thread, once."""
+        self._outcome_posted.emit(outcome, value)
+
     @Slot(object)
     def _deliver_progress(self, progress: TaskProgress) -> None:
         if not self.done:
+            if self._describe is not None:
+                # Worker processes report keys (a stage, a page number); the window words them in its language.
+                progress = replace(progress, message=self._describe(progress))
             self.progressed.emit(progress)
 
     @Slot(str, object)
@@ -176,23 +124,6 @@ class TaskHandle(QObject):
         self.finished.emit()
 
 
-def execute(work: Work, control: TaskControl, name: str) -> tuple[str, Any]:
-    """Run ``work`` and classify how it ended; never raises (except BaseExceptions like SystemExit)."""
-    try:
-        return "succeeded", work(control)
-    except Cancelled:
-        return "cancelled", None
-    except WorkbenchError as exc:
-        if control.cancelled():
-            return "cancelled", None
-        return "failed", TaskFailure(exc.message, exc, True)
-    except Exception as exc:
-        if control.cancelled():  # an interrupted query raises its own error
-            return "cancelled", None
-        logger.exception("task %s failed", name)
-        return "failed", TaskFailure(f"internal error ({type(exc).__name__}): {exc}", exc, False)
-
-
 class _Runnable(QRunnable):
     def __init__(self, handle: TaskHandle, work: Work) -> None:
         super().__init__()
@@ -202,7 +133,7 @@ class _Runnable(QRunnable):
 
     def run(self) -> None:
         outcome, value = execute(self._work, self._handle.control, self._handle.name)
-        self._handle._outcome_posted.emit(outcome, value)
+        self._handle.post_outcome(outcome, value)
 
 
 class TaskRunner(QObject):
@@ -217,15 +148,18 @@ class TaskRunner(QObject):
             self._pools[lane] = pool
         self._active: set[TaskHandle] = set()
 
-    def run(self, name: str, work: Work, *, lane: Lane = Lane.READ) -> TaskHandle:
+    def run(
+        self, name: str, work: Work, *, lane: Lane = Lane.READ, describe: Callable[[TaskProgress], str] | None = None
+    ) -> TaskHandle:
         """Start ``work`` in ``lane``'s worker thread, after the tasks queued there before it; connect to the handle's
-        signals right away (they are queued)."""
-        handle = self._track(name)
+        signals right away (they are queued). ``describe`` words each progress report for the window."""
+        handle = self.track(name, describe=describe)
         self._pools[lane].start(_Runnable(handle, work))
         return handle
 
-    def _track(self, name: str) -> TaskHandle:
-        handle = TaskHandle(name, self)
+    def track(self, name: str, *, describe: Callable[[TaskProgress], str] | None = None) -> TaskHandle:
+        """A handle for work run elsewhere (the worker process), kept alive and cancelled like the runner's own."""
+        handle = TaskHandle(name, self, describe=describe)
         self._active.add(handle)
         handle.finished.connect(lambda: self._forget(handle))
         return handle
@@ -260,8 +194,10 @@ class SyncTaskRunner(TaskRunner):
     connect to the handle after ``run`` returned; tests wait for it with ``qtbot.waitSignal``/``waitUntil``.
     """
 
-    def run(self, name: str, work: Work, *, lane: Lane = Lane.READ) -> TaskHandle:
-        handle = self._track(name)
+    def run(
+        self, name: str, work: Work, *, lane: Lane = Lane.READ, describe: Callable[[TaskProgress], str] | None = None
+    ) -> TaskHandle:
+        handle = self.track(name, describe=describe)
         outcome, value = execute(work, handle.control, name)
-        handle._outcome_posted.emit(outcome, value)
+        handle.post_outcome(outcome, value)
         return handle

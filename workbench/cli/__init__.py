@@ -28,6 +28,7 @@ from workbench.cli import (
 )
 from workbench.cli.common import CommandError, Output, error
 from workbench.domain.errors import WorkbenchError
+from workbench.services.jobs.protocol import WORKER_COMMAND
 
 # Each module adds its sub-commands to the parser. Add new command modules here.
 COMMAND_MODULES = (
@@ -71,13 +72,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run_gui(args: argparse.Namespace, out: Output) -> int:
-    from workbench.app.main import run_gui  # Qt is imported only when the window is asked for
+    from workbench.ui.launch import run_gui  # Qt is imported only when the window is asked for
 
     return run_gui(db=args.db, demo=args.demo, smoke_test=args.smoke_test)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == [WORKER_COMMAND]:
+        # The window's worker process (app.worker): not a command for people, so not in the help.
+        from workbench.services.jobs import worker
+
+        return worker.main(argv[1:])
     if not argv or argv[0].startswith("--db") or argv[0] in ("--demo", "--smoke-test"):
         argv = ["gui", *argv]
     parser = build_parser()

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from workbench.cli.common import Output, common_options, error, open_from_args
-from workbench.storage import audit
+from workbench.services import audit_trail
 
 
 def register(commands: Any) -> None:
@@ -19,7 +19,7 @@ def register(commands: Any) -> None:
 def run_audit(args: argparse.Namespace, out: Output) -> int:
     with open_from_args(args) as ws:
         if args.verify:
-            report = audit.verify(ws.conn)
+            report = audit_trail.verify(ws)
             out.result(
                 {"ok": report.ok, "entries": report.entries, "broken_entry": report.broken_seq, "reason": report.reason}
             )
@@ -28,7 +28,7 @@ def run_audit(args: argparse.Namespace, out: Output) -> int:
                 return 1
             out.line(f"audit chain intact: {report.entries} entries")
             return 0
-        rows = list(audit.entries(ws.conn, action=args.action))
+        rows = list(audit_trail.entries(ws, action=args.action))
     for entry in rows:
         details = ", ".join(f"{key}={value}" for key, value in entry.details.items())
         out.line(f"{entry.seq:6d}  {entry.at}  {entry.action:24s}  {details}")

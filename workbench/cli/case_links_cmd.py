@@ -79,7 +79,12 @@ def run_link(args: argparse.Namespace, out: Output) -> int:
 def run_observe(args: argparse.Namespace, out: Output) -> int:
     with open_from_args(args) as ws:
         chosen, sighting = observed.observe(
-            ws, args.case, args.technique, procedure=args.procedure, at=resolve_time(args.at), source=args.source
+            ws,
+            args.case,
+            args.technique,
+            procedure=args.procedure,
+            at=resolve_time(args.at) or args.at,
+            source=args.source,
         )
     out.line(f"  {plain(chosen.description)}")
     out.line(f"recorded {chosen.name} as observed in case {args.case} ({sighting})")

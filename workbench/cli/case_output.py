@@ -13,6 +13,7 @@ from workbench.domain.cases.fields import display_lines, format_local, format_ut
 from workbench.domain.cases.vocab import CaseKind
 from workbench.domain.deadlines import StageDeadline
 from workbench.domain.timestamps import format_stix_timestamp
+from workbench.services import library
 from workbench.services.cases import CaseSummary, DueReport
 from workbench.services.cases import links as case_links
 from workbench.services.workspace import Workspace
@@ -119,7 +120,7 @@ def linked_rows(ws: Workspace, case: Case) -> list[dict[str, Any]]:
     """Linked objects with what the library knows of them (objects a partner referenced may be absent)."""
     rows = []
     for link in case_links.links(ws, case.ref):
-        row = ws.objects.row(link.object_id)
+        row = library.row(ws, link.object_id)
         rows.append(
             {
                 "id": link.object_id,

@@ -6,15 +6,12 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from workbench.cli import partner_cmd  # noqa: F401 - registers the partner sub-commands of ``keys``
 from workbench.cli.common import Output, common_options, open_from_args
-from workbench.cli.foreign_cmd import print_foreign
 from workbench.domain.errors import InvalidInput
 from workbench.domain.tlp import Tlp
 from workbench.services import exchange
 from workbench.services.cases import exchange as case_exchange
 from workbench.services.exchange.export import held_json
-from workbench.services.intake import Imported
 
 SHOWN_HELD_BACK = 20
 
@@ -145,7 +142,7 @@ def run_verify(args: argparse.Namespace, out: Output) -> int:
         verdict = exchange.verify_package(args.package, public_key_pem=pem)
     else:
         with open_from_args(args) as ws:
-            verdict = exchange.verify_package(args.package, conn=ws.conn)
+            verdict = exchange.verify_package(args.package, ws=ws)
     out.line(f"VERIFIED package {verdict.package_id}")
     # Who signed comes first, by the name the analyst pinned with the key; the manifest's claim only after it.
     if verdict.partner:
@@ -176,7 +173,7 @@ def run_receipt(args: argparse.Namespace, out: Output) -> int:
 
 def run_outbox(args: argparse.Namespace, out: Output) -> int:
     with open_from_args(args) as ws:
-        entries = exchange.outbox(ws.conn)
+        entries = exchange.outbox(ws)
     for entry in entries:
         counts = f" imported {entry.imported}, refused {entry.refused}" if entry.delivered_at else ""
         out.line(
@@ -191,7 +188,7 @@ def run_outbox(args: argparse.Namespace, out: Output) -> int:
 
 def run_inbox(args: argparse.Namespace, out: Output) -> int:
     with open_from_args(args) as ws:
-        entries = exchange.inbox(ws.conn)
+        entries = exchange.inbox(ws)
     for entry in entries:
         receipt = "receipt written" if entry.receipt_id else "no receipt yet"
         out.line(
@@ -228,31 +225,3 @@ def run_volumes(args: argparse.Namespace, out: Output) -> int:
         ]
     )
     return 0
-
-
-def print_exchange_import(out: Output, imported: Imported) -> None:
-    """What ``workbench import`` says about a package or a receipt it imported."""
-    result = imported.result
-    if isinstance(result, exchange.Receipt):
-        out.line(
-            f"{imported.name}: receipt from {result.producer_name} for package {result.package_id}: "
-            f"delivered, imported {result.imported}, refused {result.refused}"
-        )
-        return
-    assert isinstance(result, exchange.PackageImport)
-    verdict, summary = result.verdict, result.summary
-    out.line(
-        f"{imported.name}: package {verdict.sequence} from {verdict.partner}, verified "
-        f"({verdict.object_count} objects, ceiling {verdict.tlp_ceiling.label})"
-    )
-    for warning in verdict.warnings:
-        out.line(f"  warning: {warning}")
-    out.line(
-        f"  new objects {summary.new}, new versions {summary.new_versions}, unchanged {summary.unchanged}, "
-        f"older than current {summary.older}, conflicts {summary.conflicts}, refused {summary.objects_refused}"
-    )
-    for finding in summary.refusal_reasons:
-        out.line(f"  refused: {finding}")
-    print_foreign(out, summary)
-    for message in imported.messages:
-        out.line(f"  {message}")

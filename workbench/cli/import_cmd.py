@@ -12,12 +12,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from workbench.cli import exchange_cmd
 from workbench.cli.common import Output, common_options, error, open_from_args
 from workbench.cli.foreign_cmd import print_foreign
 from workbench.domain.errors import WorkbenchError
+from workbench.services import exchange
 from workbench.services.importing.importer import Finding, ImportSummary
-from workbench.services.intake import import_source
+from workbench.services.intake import Imported, import_source
 from workbench.services.workspace import Workspace
 
 # At most this many lines per kind of warning; the rest are counted.
@@ -66,21 +66,39 @@ def _import_one(ws: Workspace, name: str, args: argparse.Namespace, out: Output)
     Cases a package or file carries are adopted in the same transaction; ``--case`` links what it stored.
     """
     imported = import_source(ws, name, case_ref=args.case, strict=args.strict, accept_jump=args.accept_jump)
-    if imported.kind == "file":
-        summary = imported.summary
-        assert summary is not None
-        print_summary(out, summary)
-        for message in imported.messages if summary.committed else ():
-            out.line(f"  {message}")
-    else:
-        exchange_cmd.print_exchange_import(out, imported)
+    print_imported(out, imported)
     return imported.to_json()
 
 
+def print_imported(out: Output, imported: Imported) -> None:
+    """What ``workbench import`` says about one source: a file, a package or a receipt."""
+    result = imported.result
+    if isinstance(result, exchange.Receipt):
+        out.line(
+            f"{imported.name}: receipt from {result.producer_name} for package {result.package_id}: "
+            f"delivered, imported {result.imported}, refused {result.refused}"
+        )
+        return
+    if isinstance(result, exchange.PackageImport):
+        verdict, summary = result.verdict, result.summary
+        out.line(
+            f"{imported.name}: package {verdict.sequence} from {verdict.partner}, verified "
+            f"({verdict.object_count:,} objects, ceiling {verdict.tlp_ceiling.label})"
+        )
+        for warning in verdict.warnings:
+            out.line(f"  warning: {warning}")
+    else:
+        summary = result
+        read = f"{summary.objects_read:,} object{'s' if summary.objects_read != 1 else ''} read"
+        out.line(f"{summary.source}: {summary.shape or 'no objects'}, {read}")
+    print_summary(out, summary)
+    for message in imported.messages if summary.committed else ():
+        out.line(f"  {message}")
+
+
 def print_summary(out: Output, summary: ImportSummary) -> None:
-    """The summary as an analyst reads it: what changed, what was refused and why, warnings grouped by kind."""
-    read = f"{summary.objects_read:,} object{'s' if summary.objects_read != 1 else ''} read"
-    out.line(f"{summary.source}: {summary.shape or 'no objects'}, {read}")
+    """The import summary as an analyst reads it, for a file and a package alike: what changed, what was refused
+    and why, warnings grouped by kind."""
     if summary.dry_run:
         out.line("  dry run: nothing was changed")
     elif not summary.committed and summary.unchanged:

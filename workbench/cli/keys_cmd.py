@@ -1,17 +1,13 @@
-"""``workbench keys``: the organisation's own keys (partners' keys are added by the exchange commands)."""
+"""``workbench keys``: the organisation's own keys, and the partners' (``partner_cmd``)."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
+from workbench.cli import partner_cmd
 from workbench.cli.common import Output, common_options, open_from_args
 from workbench.services import keys
-
-# Further ``keys`` sub-commands register here: (name, help, add_arguments, handler).
-EXTRA_KEY_COMMANDS: list[tuple[str, str, Any, Any]] = []
-# Further sections of ``keys list`` (partners): (conn, out) -> (JSON key, JSON value), printing their lines.
-EXTRA_KEY_LISTINGS: list[Any] = []
 
 
 def register(commands: Any) -> None:
@@ -30,22 +26,18 @@ def register(commands: Any) -> None:
         "rotate", parents=[common_options()], help="retire the signing key and generate a new one"
     )
     rotate.set_defaults(handler=run_rotate)
-    for name, help_text, add_arguments, handler in EXTRA_KEY_COMMANDS:
-        extra = actions.add_parser(name, parents=[common_options()], help=help_text)
-        add_arguments(extra)
-        extra.set_defaults(handler=handler)
+    partner_cmd.add_actions(actions)
 
 
 def run_list(args: argparse.Namespace, out: Output) -> int:
     with open_from_args(args) as ws:
-        own = keys.own_keys(ws.conn)
+        own = keys.own_keys(ws)
         for key in own:
             state = "active" if key.active else f"retired {key.retired}"
             out.line(f"own  {key.key_id}  created {key.created}  {state}")
-        extra = dict(listing(ws.conn, out) for listing in EXTRA_KEY_LISTINGS)
-    out.result(
-        {"own": [{"key_id": key.key_id, "created": key.created, "retired": key.retired} for key in own], **extra}
-    )
+        partners = partner_cmd.list_partners(ws, out)
+    own_json = [{"key_id": key.key_id, "created": key.created, "retired": key.retired} for key in own]
+    out.result({"own": own_json, "partners": partners})
     return 0
 
 

@@ -45,7 +45,7 @@ def _line(row: MarkingRow) -> str:
 
 def run_list(args: argparse.Namespace, out: Output) -> int:
     with open_from_args(args) as ws:
-        rows = markings.list_markings(ws.conn)
+        rows = markings.list_markings(ws)
     unclear = [row for row in rows if not row.judgement.understood]
     if unclear:
         out.line(f"{len(unclear)} marking(s) not understood: what they mark is held back from every export")

@@ -1,4 +1,5 @@
-"""``workbench keys add-partner | ceilings | revoke`` and the partners section of ``keys list``.
+"""``workbench keys add-partner | ceilings | revoke | trust | readmit`` and the partners section of ``keys list``:
+these actions to ``workbench keys`` (``add_actions``) and prints this section (``list_partners``).
 
 Pinning a key needs its fingerprint confirmed: given with ``--fingerprint`` as the partner read it out, or
 typed ``yes`` at the prompt after reading it on a terminal.
@@ -11,12 +12,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from workbench.cli import keys_cmd
-from workbench.cli.common import CommandError, Output, open_from_args
+from workbench.cli.common import CommandError, Output, common_options, open_from_args
 from workbench.domain.errors import InvalidInput
 from workbench.domain.tlp import Tlp
 from workbench.services import exchange, keys
-from workbench.storage.database import Connection
+from workbench.services.workspace import Workspace
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -156,7 +156,7 @@ def run_ceilings(args: argparse.Namespace, out: Output) -> int:
     if not args.tlp_max and not args.accept_max:
         raise CommandError("give --tlp-max, --accept-max or both")
     with open_from_args(args) as ws:
-        known = exchange.get_partner(ws.conn, args.name)
+        known = exchange.get_partner(ws, args.name)
         partner = exchange.set_ceilings(
             ws,
             known.name,
@@ -177,9 +177,9 @@ def run_revoke(args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
-def list_partners(conn: Connection, out: Output) -> tuple[str, Any]:
-    """The partners section of ``keys list``: human lines now, the JSON part returned."""
-    found = exchange.list_partners(conn)
+def list_partners(ws: Workspace, out: Output) -> list[dict[str, Any]]:
+    """The partners section of ``keys list``: human lines now, their JSON returned."""
+    found = exchange.list_partners(ws)
     listed = []
     for partner in found:
         out.line(
@@ -213,11 +213,12 @@ def list_partners(conn: Connection, out: Output) -> tuple[str, Any]:
                 "keys": keys_json,
             }
         )
-    return "partners", listed
+    return listed
 
 
-keys_cmd.EXTRA_KEY_COMMANDS.extend(
-    [
+def add_actions(actions: Any) -> None:
+    """Add ``add-partner``, ``ceilings``, ``revoke``, ``trust`` and ``readmit`` to the actions of ``workbench keys``."""
+    for name, help_text, add_arguments, handler in (
         ("add-partner", "pin a partner's public key (fingerprint confirmed by phone)", _add_arguments, run_add_partner),
         ("ceilings", "change what a partner may receive from us and send us", _ceilings_arguments, run_ceilings),
         ("revoke", "revoke a pinned partner key", _revoke_arguments, run_revoke),
@@ -228,10 +229,7 @@ keys_cmd.EXTRA_KEY_COMMANDS.extend(
             run_trust,
         ),
         ("readmit", "let one package signed by a revoked key in", _readmit_arguments, run_readmit),
-    ]
-)
-keys_cmd.EXTRA_KEY_LISTINGS.append(list_partners)
-
-
-def register(commands: Any) -> None:
-    """Nothing of its own: the sub-commands above join ``workbench keys``."""
+    ):
+        action = actions.add_parser(name, parents=[common_options()], help=help_text)
+        add_arguments(action)
+        action.set_defaults(handler=handler)

@@ -13,6 +13,7 @@ from typing import Any
 
 from workbench.cli.common import CommandError, Output, common_options, open_from_args
 from workbench.domain.tlp import Tlp
+from workbench.services.reports.model import StageDocument
 
 KINDS = ("incident", "exercise", "briefing")
 
@@ -136,7 +137,7 @@ def run_report(args: argparse.Namespace, out: Output) -> int:
                 # The stage as it was sent: the same report id, time and bytes as when its submission was recorded.
                 report_id, generated_at, final, check = made.frozen.report_id, made.frozen.rendered_at, True, False
                 found += f"; {made.frozen.document.stage.label.lower()} as submitted"
-            elif getattr(report, "reconstructed", False):
+            elif isinstance(report, StageDocument) and report.reconstructed:
                 by = f" by {report.recorded_by}" if report.recorded_by else ""
                 found += (
                     f"; {report.stage.label.lower()} submitted{by}: printed from the case, not the document sent "

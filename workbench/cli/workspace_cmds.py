@@ -22,7 +22,7 @@ def run_init(args: argparse.Namespace, out: Output) -> int:
     db = require_db(args)
     secret = passphrase(prompt="New passphrase: ", confirm=True)
     with create_workspace(db, secret, args.name) as ws:
-        key = keys.active_key(ws.conn)
+        key = keys.active_key(ws)
         out.line(f"created workspace {ws.path} for {ws.org_name}")
         out.line(f"identity: {ws.identity_id}")
         out.line(f"signing key fingerprint: {keys.format_fingerprint(key.key_id)}")

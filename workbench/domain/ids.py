@@ -24,9 +24,8 @@ _ANY_CASE_ID = re.compile(
 )
 
 # A fixed namespace for ids the workbench derives itself (its own identity, cases), so that the same input always
-# gives the same id. SCO ids use the STIX namespace instead, see stix_sco_namespace.
+# gives the same id.
 WORKBENCH_NAMESPACE = uuid.UUID("6d3a1b94-2f52-4f7e-9a0c-5a8f0f3e8c11")
-STIX_SCO_NAMESPACE = uuid.UUID("00abedb4-aa42-466c-9c01-fed23315a9b7")
 
 
 def is_stix_id(value: object, expected_type: str | None = None) -> bool:

@@ -33,7 +33,6 @@ SCO_TYPES = frozenset(
         "x509-certificate",
     }
 )
-SRO_TYPES = frozenset({"relationship", "sighting"})
 META_TYPES = frozenset({"marking-definition", "language-content", "extension-definition"})
 
 # The property that names an SCO when it has no `name`.

@@ -26,20 +26,43 @@ def parse_stix_timestamp(text: str) -> datetime | None:
         return None
 
 
-def sortable_timestamp(text: str) -> str | None:
-    """A STIX timestamp normalised to a fixed width so that strings compare as times do.
+def sortable_timestamp(text: object) -> str | None:
+    """A STIX timestamp normalised to a fixed width so that strings compare as times do; None if it is not one
+    (wrong form, impossible date, not UTC).
 
     ``2020-01-01T00:00:00Z`` and ``2020-01-01T00:00:00.000Z`` name the same instant and give the same key. Nine
-    fractional digits are kept, the precision STIX allows in practice.
+    fractional digits are kept, the precision STIX allows in practice. The importer asks for every timestamp of
+    every object, so recent answers are remembered (files repeat the same few timestamps thousands of times) and
+    the date is checked without building a ``datetime``.
     """
     if not isinstance(text, str):
         return None
+    key = _sortable_keys.get(text)
+    if key is not None or text in _sortable_keys:
+        return key
+    key = _sortable(text)
+    if len(_sortable_keys) > 100_000:
+        _sortable_keys.clear()
+    _sortable_keys[text] = key
+    return key
+
+
+_sortable_keys: dict[str, str | None] = {}
+_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _sortable(text: str) -> str | None:
     match = _STIX_TS.match(text)
-    if not match or parse_stix_timestamp(text) is None:
+    if not match:
+        return None
+    year, month, day, hour, minute, second = (int(part) for part in match.groups()[:6])
+    if not (year >= 1 and 1 <= month <= 12 and day >= 1 and hour <= 23 and minute <= 59 and second <= 60):
+        return None
+    leap = month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    if day > _DAYS[month - 1] + leap:
         return None
     fraction = (match.group(7) or "")[:9].ljust(9, "0")
-    head = text[:19]
-    return f"{head}.{fraction}Z"
+    return f"{text[:19]}.{fraction}Z"
 
 
 def format_stix_timestamp(moment: datetime) -> str:

@@ -145,10 +145,6 @@ def level_of_marking(marking_id: str) -> Tlp | None:
     return level if level is not None else _LEVEL_BY_MARKING_ID.get(canonical_id(marking_id) or "")
 
 
-def is_tlp_marking(marking_id: str) -> bool:
-    return level_of_marking(marking_id) is not None
-
-
 def highest(levels: Iterable[Tlp | None]) -> Tlp | None:
     """The most restrictive of the given levels; None when none is given."""
     present = [level for level in levels if level is not None]

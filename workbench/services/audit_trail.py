@@ -1,18 +1,31 @@
-"""Reading the audit log page by page for the window: newest first, by keyset on the sequence number."""
+"""Reading and checking the audit log: every entry (``workbench audit``), pages newest first by keyset on the
+sequence number (the window's Audit screen), and the hash chain's verification."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import orjson
 
 from workbench.storage import audit
 from workbench.storage.audit import AuditEntry, ChainReport
-from workbench.storage.database import Connection
+
+if TYPE_CHECKING:
+    from workbench.services.workspace import Workspace
+
+__all__ = ["PAGE_SIZE", "AuditEntry", "ChainReport", "actions", "describe", "entries", "page", "verify"]
 
 PAGE_SIZE = 500
 
 
+def entries(ws: Workspace, *, action: str | None = None) -> Iterator[AuditEntry]:
+    """Every entry, oldest first; ``action`` as for ``page``."""
+    return audit.entries(ws.conn, action=action)
+
+
 def page(
-    conn: Connection, *, action: str | None = None, before_seq: int | None = None, limit: int = PAGE_SIZE
+    ws: Workspace, *, action: str | None = None, before_seq: int | None = None, limit: int = PAGE_SIZE
 ) -> list[AuditEntry]:
     """Up to ``limit`` entries older than ``before_seq`` (the newest when None), newest first.
 
@@ -31,20 +44,20 @@ def page(
         clauses.append("seq < ?")
         args.append(before_seq)
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    rows = conn.execute(
+    rows = ws.conn.execute(
         f"SELECT seq, at, action, details FROM audit_log{where} ORDER BY seq DESC LIMIT ?", [*args, limit]
     )
     return [AuditEntry(seq, at, name, orjson.loads(details)) for seq, at, name, details in rows]
 
 
-def actions(conn: Connection) -> list[str]:
+def actions(ws: Workspace) -> list[str]:
     """The distinct actions recorded, sorted."""
-    return [name for (name,) in conn.execute("SELECT DISTINCT action FROM audit_log ORDER BY action")]
+    return [name for (name,) in ws.conn.execute("SELECT DISTINCT action FROM audit_log ORDER BY action")]
 
 
-def verify(conn: Connection) -> ChainReport:
+def verify(ws: Workspace) -> ChainReport:
     """Walk the whole chain (see ``storage.audit.verify``)."""
-    return audit.verify(conn)
+    return audit.verify(ws.conn)
 
 
 def describe(details: dict[str, object]) -> str:

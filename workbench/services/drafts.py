@@ -96,9 +96,9 @@ def save_named(ws: Workspace, kind: str, name: str, content: dict[str, Any]) -> 
     return get(ws.conn, draft_id)
 
 
-def named(conn: Connection, kind: str) -> list[Draft]:
+def named(ws: Workspace, kind: str) -> list[Draft]:
     """The named drafts of ``kind``, the last saved first."""
-    return [_draft(row) for row in rows.rows(conn, NAMED, kind)]
+    return [_draft(row) for row in rows.rows(ws.conn, NAMED, kind)]
 
 
 def get(conn: Connection, draft_id: int) -> Draft:
@@ -123,6 +123,6 @@ def keep(ws: Workspace, work: Sequence[KeptWork]) -> list[int]:
         return [rows.upsert(conn, KEPT, kind, name, text, now) for kind, name, text in encoded]
 
 
-def kept(conn: Connection) -> list[Draft]:
+def kept(ws: Workspace) -> list[Draft]:
     """Work kept when the workspace last locked, the newest first."""
-    return [_draft(row) for row in rows.rows(conn, KEPT)]
+    return [_draft(row) for row in rows.rows(ws.conn, KEPT)]

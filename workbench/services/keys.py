@@ -115,12 +115,29 @@ def store_new_key(conn: Connection) -> GeneratedKey:
     return generated
 
 
-def own_keys(conn: Connection) -> list[OwnKey]:
+def own_keys(ws: Workspace) -> list[OwnKey]:
+    """This workspace's own signing keys, oldest first (the active one and those rotated out)."""
+    return own_keys_in(ws.conn)
+
+
+def own_keys_in(conn: Connection) -> list[OwnKey]:
+    """``own_keys`` inside the caller's transaction (or on a database that is not an open workspace yet)."""
     return [OwnKey(row.key_id, row.public_key, row.created, row.retired) for row in key_rows.own_keys(conn)]
 
 
-def active_key(conn: Connection) -> OwnKey:
-    for key in reversed(own_keys(conn)):
+def own_key_ids(conn: Connection) -> set[str]:
+    """The fingerprints of this workspace's own keys, read inside the caller's transaction."""
+    return {row.key_id for row in key_rows.own_keys(conn)}
+
+
+def active_key(ws: Workspace) -> OwnKey:
+    """The key this workspace signs with now; refuses a workspace without one."""
+    return active_key_in(ws.conn)
+
+
+def active_key_in(conn: Connection) -> OwnKey:
+    """``active_key`` inside the caller's transaction (or on a database that is not an open workspace yet)."""
+    for key in reversed(own_keys_in(conn)):
         if key.active:
             return key
     raise WorkspaceError("this workspace has no active signing key")
@@ -144,7 +161,7 @@ def export_public(ws: Workspace, out: str | os.PathLike[str]) -> OwnKey:
     The file is written atomically and read back from the medium: its key must be the one written, or it is
     removed and ``InvalidInput`` says why. A folder, a missing folder or an unwritable place is refused.
     """
-    key = active_key(ws.conn)
+    key = active_key(ws)
     path = Path(out)
     data = public_pem(key.public_der)
     written = files.write_verified(data, path, mode=0o644)

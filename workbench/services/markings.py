@@ -75,9 +75,14 @@ class MarkingRow:
         }
 
 
-def list_markings(conn: Connection) -> list[MarkingRow]:
+def list_markings(ws: Workspace) -> list[MarkingRow]:
     """Every marking the workspace holds a definition of or that an object cites: those not understood first, then
     by name. A citation that is not exactly a marking-definition id is listed as written."""
+    return markings_in(ws.conn)
+
+
+def markings_in(conn: Connection) -> list[MarkingRow]:
+    """``list_markings`` inside the caller's transaction."""
     judge = judge_for(conn)
     mapped = {marking_id: Tlp(level) for marking_id, level in rows.mappings(conn).items()}
     names: dict[str, str] = {}
@@ -107,7 +112,7 @@ def _known_marking(conn: Connection, marking_id: str) -> MarkingRow:
     canonical = canonical_id(marking_id)
     if canonical is None or not canonical.startswith("marking-definition--"):
         raise InvalidInput(f"{marking_id[:100]!r} is not a marking-definition id")
-    for row in list_markings(conn):
+    for row in markings_in(conn):
         if row.id == canonical:
             return row
     raise InvalidInput(f"no marking {canonical} in this workspace (see workbench markings list)")

@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 
 from workbench.storage.database import Connection, inserted_rowid
-from workbench.storage.objects import fts_query
+from workbench.storage.fts import fts_query
 
 _COLUMN_NAMES = (
     "id",
@@ -302,24 +302,12 @@ class CaseStore:
                 found[case_id].append(orjson.loads(data))
         return found
 
-    def delete_record(self, case_id: int, kind: str, uid: str) -> bool:
-        cursor = self.conn.execute(
-            "DELETE FROM case_records WHERE case_id = ? AND kind = ? AND uid = ?", (case_id, kind, uid)
-        )
-        return cursor.rowcount > 0
-
     def delete_records(self, case_id: int, kinds: Iterable[str] | None = None) -> None:
         if kinds is None:
             self.conn.execute("DELETE FROM case_records WHERE case_id = ?", (case_id,))
             return
         for kind in kinds:
             self.conn.execute("DELETE FROM case_records WHERE case_id = ? AND kind = ?", (case_id, kind))
-
-    def next_position(self, case_id: int, kind: str) -> int:
-        row = self.conn.execute(
-            "SELECT max(position) FROM case_records WHERE case_id = ? AND kind = ?", (case_id, kind)
-        ).fetchone()
-        return (row[0] or 0) + 1
 
     # -- linked objects -------------------------------------------------------------------------------------------
 
@@ -349,17 +337,6 @@ class CaseStore:
                 "SELECT object_id, origin, linked_at, role FROM case_objects WHERE case_id = ?"
                 " ORDER BY linked_at, object_id",
                 (case_id,),
-            )
-        ]
-
-    def cases_of_object(self, object_id: str) -> list[str]:
-        """References of the cases an object is linked to."""
-        return [
-            ref
-            for (ref,) in self.conn.execute(
-                "SELECT c.ref FROM case_objects o JOIN cases c ON c.id = o.case_id"
-                " WHERE o.object_id = ? ORDER BY c.ref",
-                (object_id,),
             )
         ]
 

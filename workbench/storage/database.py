@@ -89,6 +89,13 @@ class WorkspaceKey:
         salt = salt if salt is not None else os.urandom(SALT_SIZE)
         return cls(derive_key(passphrase, salt), salt)
 
+    def material(self) -> tuple[bytes, bytes]:
+        """The raw key and the salt, to hand to the workspace's worker process over its private channel (never
+        argv, the environment or a file). Refuses a wiped key."""
+        if not any(self._key):
+            raise WorkspaceError("the workspace is locked")
+        return bytes(self._key), self._salt
+
     def wipe(self) -> None:
         for index in range(len(self._key)):
             self._key[index] = 0

@@ -24,19 +24,18 @@ from workbench.domain.timestamps import now_stix
 from workbench.domain.tlp import Tlp
 from workbench.storage.bulk import BulkWriter, PreparedVersion, prepare, references, version_key
 from workbench.storage.database import Connection, inserted_rowid
-from workbench.storage.search import fts_query
-from workbench.storage.search import search as search_objects
+from workbench.storage.fts import words_of
 
 __all__ = [
+    "ROW_COLUMNS",
     "ObjectRow",
     "ObjectStore",
     "Outcome",
     "PreparedVersion",
     "Provenance",
-    "SearchPage",
     "VersionInfo",
     "content_hash",
-    "fts_query",
+    "row_from",
     "serialize",
     "store_digest",
     "version_key",
@@ -54,9 +53,19 @@ class Outcome(enum.Enum):
     FOREIGN = "foreign"  # a version its sender did not author, kept aside (storage.authorship)
 
 
+#: The columns of an ``ObjectRow``, over ``o`` (objects) joined with ``s`` (sources ON s.id = o.source_id).
+ROW_COLUMNS = "o.rowid, o.id, o.type, o.name, o.modified, o.tlp, o.revoked, o.source_id, o.versions, s.kind, s.name"
+_ROW_FROM = "objects o JOIN sources s ON s.id = o.source_id"
+
+
 @dataclass(frozen=True)
 class ObjectRow:
-    """One object as the library lists it (its current version)."""
+    """One object as the library lists it (its current version): the one row type of every reader of the library.
+
+    ``name`` is the stored name; the library names relationships and sightings by what they join
+    (``services.library.rows.describe_relations``). ``source`` is where the current version came from
+    (``kind: name``).
+    """
 
     rowid: int
     id: str
@@ -65,6 +74,27 @@ class ObjectRow:
     modified: str
     tlp: Tlp | None
     revoked: bool
+    source_id: int
+    versions: int
+    source: str
+    #: The producer marked the current version deprecated (ATT&CK's ``x_mitre_deprecated``); the library sets it.
+    deprecated: bool = False
+
+
+def row_from(values: Sequence[Any]) -> ObjectRow:
+    """An ``ObjectRow`` from the values of ``ROW_COLUMNS``."""
+    return ObjectRow(
+        rowid=values[0],
+        id=values[1],
+        type=values[2],
+        name=values[3] or "",
+        modified=values[4],
+        tlp=Tlp(values[5]) if values[5] is not None else None,
+        revoked=bool(values[6]),
+        source_id=values[7],
+        versions=values[8],
+        source=f"{values[9]}: {values[10]}",
+    )
 
 
 @dataclass(frozen=True)
@@ -174,24 +204,35 @@ class ObjectStore:
             yield stix_id, orjson.loads(text)
 
     def row(self, stix_id: str) -> ObjectRow | None:
-        found = self.conn.execute(
-            "SELECT rowid, id, type, name, modified, tlp, revoked FROM objects WHERE id = ?", (stix_id,)
-        ).fetchone()
-        return _object_row(found) if found else None
+        """The row of one stored object, or None."""
+        found = self.conn.execute(f"SELECT {ROW_COLUMNS} FROM {_ROW_FROM} WHERE o.id = ?", (stix_id,)).fetchone()
+        return row_from(found) if found else None
 
-    def by_external_id(self, external_id: str, types: Sequence[str]) -> list[ObjectRow]:
-        """Current objects of ``types`` with an external reference whose ``external_id`` is exactly this one
-        (``T0855``, ``CVE-2021-44228``), compared without regard to case; revoked ones last."""
-        marks = ",".join("?" * len(types))
+    def by_external_id(self, external_id: str, types: Sequence[str] | None = None) -> list[ObjectRow]:
+        """Current objects (of ``types`` when given) with an external reference whose ``external_id`` is exactly
+        this one (``T0855``, ``CVE-2021-44228``), compared without regard to case; revoked ones last, then the
+        newest first.
+
+        External ids are in the full-text index with the other names (its ``extra`` column): the index finds the
+        objects that hold the id's words there, and only their stored JSON is read to keep the exact matches, so
+        this costs the same with a million objects as with a thousand.
+        """
+        wanted = external_id.strip()
+        try:
+            words_of(wanted)
+        except InvalidInput:
+            return []  # no letter or digit: no external id an index could hold
+        phrase = '"' + wanted.replace('"', '""') + '"'
+        kinds = f" AND o.type IN ({','.join('?' * len(types))})" if types else ""
         rows = self.conn.execute(
-            "SELECT DISTINCT o.rowid, o.id, o.type, o.name, o.modified, o.tlp, o.revoked"
-            " FROM objects o JOIN object_versions v ON v.vid = o.vid,"
-            " json_each(v.json, '$.external_references') r"
-            f" WHERE o.type IN ({marks}) AND upper(json_extract(r.value, '$.external_id')) = upper(?)"
-            " ORDER BY o.revoked, o.modified DESC",
-            (*types, external_id.strip()),
+            f"SELECT {ROW_COLUMNS} FROM object_fts CROSS JOIN objects o ON o.rowid = object_fts.rowid"
+            " JOIN sources s ON s.id = o.source_id JOIN object_versions v ON v.vid = o.vid"
+            f" WHERE object_fts MATCH ?{kinds} AND EXISTS (SELECT 1 FROM json_each(v.json, '$.external_references') r"
+            " WHERE upper(json_extract(r.value, '$.external_id')) = upper(?))"
+            " ORDER BY o.revoked, o.modified DESC, o.rowid DESC",
+            (f"extra : {phrase}", *(types or ()), wanted),
         ).fetchall()
-        return [_object_row(row) for row in rows]
+        return [row_from(row) for row in rows]
 
     def deprecated_rowids(self, rowids: Sequence[int]) -> set[int]:
         """Those of ``rowids`` whose current version says ``x_mitre_deprecated`` (ATT&CK's mark for an object it
@@ -212,12 +253,12 @@ class ObjectStore:
 
     def by_name(self, name: str, types: Sequence[str] | None = None) -> list[ObjectRow]:
         """Current objects named exactly ``name`` (without regard to case), of ``types`` when given."""
-        sql = "SELECT rowid, id, type, name, modified, tlp, revoked FROM objects WHERE name = ? COLLATE NOCASE"
+        sql = f"SELECT {ROW_COLUMNS} FROM {_ROW_FROM} WHERE o.name = ? COLLATE NOCASE"
         args: list[Any] = [name.strip()]
         if types:
-            sql += f" AND type IN ({','.join('?' * len(types))})"
+            sql += f" AND o.type IN ({','.join('?' * len(types))})"
             args += list(types)
-        return [_object_row(row) for row in self.conn.execute(sql + " ORDER BY revoked, modified DESC", args)]
+        return [row_from(row) for row in self.conn.execute(sql + " ORDER BY o.revoked, o.modified DESC", args)]
 
     def versions(self, stix_id: str) -> list[VersionInfo]:
         """Every stored version of an object, newest first, with where each came from."""
@@ -273,40 +314,6 @@ class ObjectStore:
         if stix_id is None:
             return list(self.conn.execute(sql + " ORDER BY cid"))
         return list(self.conn.execute(sql + " WHERE id = ? ORDER BY cid", (stix_id,)))
-
-    def search(self, query: str, *, limit: int = 50, offset: int = 0, include_revoked: bool = False) -> list[ObjectRow]:
-        """Objects whose name, description, pattern, observable values or other names match every word.
-
-        A query that is one STIX id finds that object. Best matches first, or the newest first when the words
-        are too common to rank (see ``storage.search``, and ``search_page`` to know which). Refuses an empty query.
-        """
-        return self.search_page(query, limit=limit, offset=offset, include_revoked=include_revoked).rows
-
-    def search_page(self, query: str, *, limit: int = 50, offset: int = 0, include_revoked: bool = False) -> SearchPage:
-        """One page of hits and whether they are ranked by relevance (see ``storage.search``)."""
-        result = search_objects(self.conn, query, limit=limit, offset=offset, include_revoked=include_revoked)
-        return SearchPage([_object_row(row) for row in result.rows], result.ranked, result.more_than)
-
-
-@dataclass(frozen=True)
-class SearchPage:
-    """Hits of a search: ``ranked`` by relevance, or newest first when there are more than ``more_than``."""
-
-    rows: list[ObjectRow]
-    ranked: bool
-    more_than: int | None
-
-
-def _object_row(row: tuple[Any, ...]) -> ObjectRow:
-    return ObjectRow(
-        rowid=row[0],
-        id=row[1],
-        type=row[2],
-        name=row[3] or "",
-        modified=row[4],
-        tlp=Tlp(row[5]) if row[5] is not None else None,
-        revoked=bool(row[6]),
-    )
 
 
 def store_digest(conn: Connection) -> str:

@@ -487,7 +487,7 @@ class MainWindow(QMainWindow):
         receive = getattr(exchange_screen, "import_paths", None)
         carried = [path for path in paths if callable(receive) and is_package(path)]
         files = [path for path in paths if path not in carried]
-        if carried:
+        if carried and callable(receive):
             self.show_screen("exchange")
             receive(carried)
         if files:

@@ -154,7 +154,7 @@ class WorkKeeper(QObject):
 
     def offer_kept(self) -> None:
         """Read the work kept at the last locking and, if there is any, offer it back."""
-        task = self._session.run("kept work", lambda ws, _control: drafts.kept(ws.conn))
+        task = self._session.run("kept work", lambda ws, _control: drafts.kept(ws))
         task.succeeded.connect(self._offer)
         task.failed.connect(lambda failure: logger.warning("kept work not read: %s", failure.message))
 

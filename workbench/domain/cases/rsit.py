@@ -204,11 +204,6 @@ _ALIASES = {
 }
 
 
-def rsit_classes() -> list[tuple[str, str]]:
-    """``(class key, class label)`` in the taxonomy's order."""
-    return [(class_key, class_label) for class_key, class_label, _ in _CLASSES]
-
-
 def parse_rsit(text: object) -> RsitType:
     """An incident type named by its machine tag (``intrusions:system-compromise``, also ``rsit:intrusions=
     "system-compromise"``) or by its labels (``Intrusions / System Compromise``); refuses anything else."""

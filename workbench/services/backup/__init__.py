@@ -18,7 +18,7 @@ from workbench.services.backup.create import BACKUP_ACTION, BackupWritten, back_
 from workbench.services.backup.manifest import BackupManifest, Encryption
 from workbench.services.backup.restore import RESTORE_ACTION, ChannelThen, Restored, check_target, restore_backup
 from workbench.services.backup.verify import BackupInfo, find_backups, inspect_backup
-from workbench.storage.database import Connection
+from workbench.services.workspace import Workspace
 
 DEFAULT_REMINDER_DAYS = 7
 
@@ -60,8 +60,9 @@ class BackupStatus:
         return period_days > 0 and self.since is not None and now - self.since >= timedelta(days=period_days)
 
 
-def backup_status(conn: Connection) -> BackupStatus:
+def backup_status(ws: Workspace) -> BackupStatus:
     """Read from the audit log: the newest backup or restore entry, else the workspace's creation."""
+    conn = ws.conn
     row = conn.execute(
         "SELECT action, at, details FROM audit_log WHERE action IN (?, ?) ORDER BY seq DESC LIMIT 1",
         (BACKUP_ACTION, RESTORE_ACTION),

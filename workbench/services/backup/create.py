@@ -175,7 +175,7 @@ def _describe(
         org_name, identity_ref = get_meta(conn, "org_name"), get_meta(conn, "identity_ref")
         if org_name is None or identity_ref is None:
             raise WorkspaceError("the copy is not a workspace (it has no organisation)")
-        signer = keys.active_key(conn)
+        signer = keys.active_key_in(conn)
         size = data.stat().st_size
         digest = _sha256(data)
         manifest = BackupManifest(

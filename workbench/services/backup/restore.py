@@ -27,7 +27,7 @@ from workbench.domain.timestamps import format_stix_timestamp, parse_stix_timest
 from workbench.services import keys
 from workbench.services.backup.manifest import BackupManifest, Encryption
 from workbench.services.backup.verify import BackupInfo, Cancel, Progress, hash_data, inspect_backup
-from workbench.services.exchange.mailboxes import InboxEntry, OutboxEntry, inbox, outbox
+from workbench.services.exchange.mailboxes import InboxEntry, OutboxEntry, inbox_in, outbox_in
 from workbench.storage import audit, migrations, snapshot
 from workbench.storage import exchange as exchange_rows
 from workbench.storage.database import Connection, Database
@@ -135,7 +135,7 @@ def _check_and_upgrade(copy: Path, info: BackupInfo, passphrase: str, target: Pa
             raise VerificationFailed("the backup's contents do not match the counts of its manifest")
         logger.info("restore: migrating from schema version %d", before)
         after = migrations.upgrade(conn)
-        then = (outbox(conn), inbox(conn), _channels(conn))
+        then = (outbox_in(conn), inbox_in(conn), _channels(conn))
         with db.transaction() as writing:
             audit.append(
                 writing,
@@ -176,7 +176,7 @@ def _opened(copy: Path, manifest: BackupManifest, passphrase: str) -> Iterator[D
 
 
 def _check_signer(conn: Connection, manifest: BackupManifest) -> None:
-    own = {key.key_id: key.public_der for key in keys.own_keys(conn)}
+    own = {key.key_id: key.public_der for key in keys.own_keys_in(conn)}
     if own.get(manifest.key_id) != manifest.public_key:
         raise VerificationFailed("the backup's manifest was signed by a key that is not one of the workspace's own")
 

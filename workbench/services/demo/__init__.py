@@ -454,8 +454,8 @@ def add_exchange_demo(ws: Workspace, folder: str | os.PathLike[str]) -> Path:
     # The partner's workspace exists only while the demo is built; its passphrase is never shown or kept.
     partner = create_workspace(partner_home / "partner.db", secrets.token_urlsafe(24), PARTNER_NAME)
     try:
-        ours = keys.public_pem(keys.active_key(ws.conn).public_der)
-        theirs = keys.public_pem(keys.active_key(partner.conn).public_der)
+        ours = keys.public_pem(keys.active_key(ws).public_der)
+        theirs = keys.public_pem(keys.active_key(partner).public_der)
         exchange.add_partner(
             ws, PARTNER_NAME, theirs, tlp_send=Tlp.GREEN, tlp_accept=Tlp.AMBER, identity_ref=partner.identity_id
         )

@@ -145,7 +145,7 @@ def held_json(item: HeldBack) -> dict[str, Any]:
 
 
 def _recipient(conn: Connection, name: str, tlp_max: Tlp | None) -> tuple[partners.Partner, partners.PartnerKey, Tlp]:
-    partner = partners.get_partner(conn, name)
+    partner = partners.partner_named(conn, name)
     key = partner.current_key()
     if key is None:
         raise InvalidInput(f"{partner.name} has no valid key (revoked or outside its validity); pin a new one")
@@ -424,7 +424,7 @@ def _write_bundle_and_reserve(
         raise InvalidInput(
             f"not enough free space in {dest}: the package needs about {_mb(needed)}, {_mb(available)} is free"
         )
-    own = keys.active_key(conn)
+    own = keys.active_key(ws)
     channel = rows.channel(conn, partner.id, "out")
     sequence = max(channel.last_sequence if channel else 0, rows.last_sent_sequence(conn, partner.id)) + 1
     created_at = utc_now()

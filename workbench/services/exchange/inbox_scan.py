@@ -179,7 +179,7 @@ def examine(
     base = FoundItem(path, path.name, origin or str(path.parent), guess, ItemState.REFUSED, _size(path))
     try:
         with quarantined(path, cancel=cancel) as box:
-            own = [TrustedKey(key.key_id, key.public_der) for key in keys.own_keys(ws.conn)]
+            own = [TrustedKey(key.key_id, key.public_der) for key in keys.own_keys(ws)]
             if is_receipt(box):
                 if _signed_by(box, RECEIPT_NAME, RECEIPT_SIGNATURE, own):
                     return _own_receipt(base, box)

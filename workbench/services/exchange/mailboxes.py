@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.domain.timestamps import parse_stix_timestamp, utc_now
 from workbench.domain.tlp import Tlp
 from workbench.storage import exchange as rows
 from workbench.storage.database import Connection
+
+if TYPE_CHECKING:
+    from workbench.services.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -55,8 +58,13 @@ def _names(conn: Connection) -> dict[int, str]:
     return {row.id: row.name for row in rows.partners(conn)}
 
 
-def outbox(conn: Connection) -> list[OutboxEntry]:
+def outbox(ws: Workspace) -> list[OutboxEntry]:
     """Packages sent, newest first, with their delivery status."""
+    return outbox_in(ws.conn)
+
+
+def outbox_in(conn: Connection) -> list[OutboxEntry]:
+    """``outbox`` on a connection (a restored copy being checked, a transaction in progress)."""
     names = _names(conn)
     now = utc_now()
     entries = []
@@ -92,8 +100,13 @@ def outbox(conn: Connection) -> list[OutboxEntry]:
     return entries
 
 
-def inbox(conn: Connection) -> list[InboxEntry]:
-    """Packages imported, newest first."""
+def inbox(ws: Workspace) -> list[InboxEntry]:
+    """Packages received, newest first."""
+    return inbox_in(ws.conn)
+
+
+def inbox_in(conn: Connection) -> list[InboxEntry]:
+    """``inbox`` on a connection (a restored copy being checked, a transaction in progress)."""
     names = _names(conn)
     return [
         InboxEntry(

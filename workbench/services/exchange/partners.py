@@ -183,7 +183,7 @@ def add_partner(
         raise InvalidInput("the key's validity ends before it starts")
     now = now_stix()
     with ws.transaction() as conn:
-        if any(own.key_id == key_id for own in keys.own_keys(conn)):
+        if key_id in keys.own_key_ids(conn):
             raise InvalidInput("this is one of this workspace's own keys, not a partner's")
         pinned = rows.key_by_id(conn, key_id)
         if pinned is not None:
@@ -373,12 +373,23 @@ def readmit_package(ws: Workspace, package_id: str, key_id: str, *, reason: str 
         audit.append(conn, "partner.readmit", {"package_id": package_id, "key_id": key_id, "reason": reason})
 
 
-def list_partners(conn: Connection) -> list[Partner]:
+def list_partners(ws: Workspace) -> list[Partner]:
+    """Every partner with its pinned keys, by name."""
+    return all_partners(ws.conn)
+
+
+def get_partner(ws: Workspace, name: str) -> Partner:
+    """The partner of that name (case-insensitive); refuses an unknown name."""
+    return partner_named(ws.conn, name)
+
+
+def all_partners(conn: Connection) -> list[Partner]:
+    """``list_partners`` inside the caller's transaction."""
     return [_partner(conn, row) for row in rows.partners(conn)]
 
 
-def get_partner(conn: Connection, name: str) -> Partner:
-    """The partner of that name (case-insensitive); refuses an unknown name."""
+def partner_named(conn: Connection, name: str) -> Partner:
+    """``get_partner`` inside the caller's transaction."""
     row = rows.partner_by_name(conn, name.strip())
     if row is None:
         raise InvalidInput(f"no partner named {name.strip()[:60]!r}; pin their key with: workbench keys add-partner")
@@ -389,13 +400,3 @@ def partner_by_id(conn: Connection, partner_id: int) -> Partner:
     row = rows.partner_by_id(conn, partner_id)
     assert row is not None, "channels and packages name existing partners"
     return _partner(conn, row)
-
-
-def pinned_key(conn: Connection, key_id: str) -> tuple[Partner, PartnerKey] | None:
-    """The partner and pinned key with this fingerprint, or None when the key is not pinned."""
-    row = rows.key_by_id(conn, key_id)
-    if row is None:
-        return None
-    partner = partner_by_id(conn, row.partner_id)
-    key = next(key for key in partner.keys if key.key_id == key_id)
-    return partner, key

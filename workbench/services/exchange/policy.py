@@ -44,7 +44,6 @@ from workbench.domain.markings import MarkingJudge, marking_refs
 from workbench.domain.stix import iter_refs
 from workbench.domain.tlp import BUILTIN_MARKING_DEFINITIONS, Tlp
 from workbench.services import markings
-from workbench.services.exchange.gcpause import let_go, paused_gc
 from workbench.services.exchange.sanitize import is_internal_note
 from workbench.storage import exchange as rows
 from workbench.storage.database import Connection
@@ -333,11 +332,10 @@ def plan_export(
 ) -> Plan:
     """Work out the plan; see the module docstring. ``roots`` None means every object."""
     judge = judge or markings.judge_for(conn)
-    with paused_gc():
-        view = load_view(conn, exclude)
-        if cancel and cancel():
-            raise Cancelled()
-        return _compose(conn, view, roots, judge, ceiling, unmarked_as, recipient, include_history, sanitize, cancel)
+    view = load_view(conn, exclude)
+    if cancel and cancel():
+        raise Cancelled()
+    return _compose(conn, view, roots, judge, ceiling, unmarked_as, recipient, include_history, sanitize, cancel)
 
 
 def _compose(
@@ -406,7 +404,6 @@ def _compose(
     _order(plan, view, leaving | leaving_definitions, history.kept)
     levels = [judge.verdict(view.markings_of(stix_id)).level for stix_id in leaving]
     plan.highest = max((unmarked_as if level is None else level for level in levels), default=None)
-    let_go(held, context, leaving, cited, history.kept)
     return plan
 
 

@@ -95,7 +95,7 @@ def write_receipt(ws: Workspace, package_id: str, dest: str | os.PathLike[str], 
         if arrived is None:
             raise InvalidInput(f"no package {package_id.strip()[:60]} was imported into this workspace")
         partner = partners.partner_by_id(conn, arrived.partner_id)
-        own = keys.active_key(conn)
+        own = keys.active_key(ws)
         receipt_id = str(uuid.uuid4())
         created = now_stix()
         document = {
@@ -195,8 +195,7 @@ def check_quarantined_receipt(conn: Connection, box: Quarantine, *, now: datetim
     readmitted = rows.is_readmitted(conn, receipt.receipt_id, signer.key_id)
     check_times(created, None, now or utc_now(), signer, "receipt", readmitted=readmitted)
     assert signer.partner is not None
-    own = {key.key_id for key in keys.own_keys(conn)}
-    if receipt.recipient_key_id not in own:
+    if receipt.recipient_key_id not in keys.own_key_ids(conn):
         raise VerificationFailed("the receipt is addressed to another organisation's key")
     sent = rows.sent(conn, receipt.package_id)
     if sent is None:

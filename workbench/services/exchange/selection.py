@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from workbench.domain.errors import InvalidInput
 from workbench.domain.ids import canonical_id
+from workbench.services import library
 
 if TYPE_CHECKING:
     from workbench.services.workspace import Workspace
@@ -69,7 +70,7 @@ class AllObjects(Selection):
 
 @dataclass(frozen=True)
 class QuerySelection(Selection):
-    """The current objects a full-text search finds (every hit, not one page)."""
+    """The current objects the library search finds (``library.search_ids``: every hit, in its order)."""
 
     query: str
 
@@ -77,13 +78,7 @@ class QuerySelection(Selection):
         return f"search {self.query[:60]!r}"
 
     def object_ids(self, ws: Workspace) -> list[str] | None:
-        found: list[str] = []
-        page = 10_000
-        while True:
-            hits = ws.objects.search(self.query, limit=page, offset=len(found))
-            found.extend(hit.id for hit in hits)
-            if len(hits) < page or len(found) >= MAX_QUERY_HITS:
-                break
+        found = library.search_ids(ws, library.LibraryFilter(search=self.query), limit=MAX_QUERY_HITS)
         if not found:
             raise InvalidInput(f"the search {self.query[:60]!r} finds no objects to export")
         return found

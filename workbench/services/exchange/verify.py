@@ -37,6 +37,7 @@ from workbench.services.exchange.manifest import (
 from workbench.services.exchange.quarantine import Quarantine, QuarantineLimits, quarantined
 from workbench.services.importing.limits import DEFAULT_LIMITS
 from workbench.services.importing.reader import SHAPE_BUNDLE, SHAPE_BUNDLE_20, SHAPE_ENVELOPE, StixReader
+from workbench.services.workspace import Workspace
 from workbench.storage import exchange as rows
 from workbench.storage.database import Connection
 from workbench.storage.meta import get_meta
@@ -63,7 +64,7 @@ def pinned_keys(conn: Connection) -> list[TrustedKey]:
     """Every pinned partner key (revoked and expired ones too: their use is refused later, with the reason)."""
     return [
         TrustedKey(key.key_id, key.public_der, partner, key)
-        for partner in partners.list_partners(conn)
+        for partner in partners.all_partners(conn)
         for key in partner.keys
     ]
 
@@ -132,7 +133,7 @@ class Checked:
 def verify_package(
     path: str | os.PathLike[str],
     *,
-    conn: Connection | None = None,
+    ws: Workspace | None = None,
     public_key_pem: bytes | None = None,
     now: datetime | None = None,
     limits: QuarantineLimits | None = None,
@@ -142,11 +143,12 @@ def verify_package(
 ) -> Verdict:
     """Quarantine and check a package; the quarantine is gone when this returns or raises.
 
-    With ``conn`` (an open workspace) the signer must be a pinned partner and the package must be addressed to us
+    With ``ws`` (an open workspace) the signer must be a pinned partner and the package must be addressed to us
     and in sequence; with ``public_key_pem`` only that key is trusted and recipient and sequence are not judged.
     """
-    if (conn is None) == (public_key_pem is None):
+    if (ws is None) == (public_key_pem is None):
         raise InvalidInput("verify against a workspace's pinned keys or against one public key file, not both")
+    conn = ws.conn if ws is not None else None
     trusted = pinned_keys(conn) if conn is not None else key_from_pem(public_key_pem or b"")
     with quarantined(path, limits=limits, root=quarantine_root, progress=progress, cancel=cancel) as box:
         return check_quarantined(box, trusted, conn=conn, now=now, progress=progress, cancel=cancel).verdict
@@ -190,7 +192,7 @@ def check_quarantined(
         )
     addressed_to_us = None
     if conn is not None:
-        own = {key.key_id for key in keys.own_keys(conn)}
+        own = keys.own_key_ids(conn)
         addressed_to_us = any(party.key_id in own for party in manifest.recipients)
         if not addressed_to_us:
             names = ", ".join(party.name for party in manifest.recipients)[:120]
@@ -446,9 +448,7 @@ def check_bundle(
 
     The bundle is read as a stream by the importer's reader, one object at a time, with the importer's own rules
     (UTF-8, strict JSON, no duplicate keys, size limits): a package the importer would refuse is refused here
-    already, and no single call parses the whole document. A whole-document parse (orjson, 0.2 s for 100,000
-    objects, then as long again to free it) holds the interpreter lock throughout, which froze the window for as
-    long whenever it verified a package in a worker thread.
+    already, and memory holds one object at a time instead of the whole document.
 
     Markings are judged by ``judge`` (the workspace's, or the known TLP ids alone) together with the definitions
     the bundle carries, wherever in the bundle they are: a marking is judged once the whole bundle was read when

@@ -1,6 +1,6 @@
 """Checking one STIX 2.1 object: errors make it unusable and it is refused; warnings are kept with it.
 
-Errors, as the import issue defines them: a missing or malformed ``type``, ``id``, ``created``, ``modified`` or
+Errors: a missing or malformed ``type``, ``id``, ``created``, ``modified`` or
 ``spec_version``; an id that is not ``type--UUID`` of the object's own type; a timestamp that is not RFC 3339 UTC;
 a reference that is not an identifier; a STIX pattern that does not validate. Everything else the STIX 2.1
 specification and the OASIS validator ask for is a warning naming the property: what real producers often get
@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from workbench.domain.timestamps import sortable_timestamp
 from workbench.services.importing import formats
 from workbench.services.importing.patterns import PatternChecker
 from workbench.services.importing.schema import (
@@ -203,13 +204,13 @@ class ObjectChecker:
         created, modified = obj.get("created"), obj.get("modified")
         created_key = modified_key = None
         if created is not None:
-            created_key = formats.timestamp_key(created)
+            created_key = sortable_timestamp(created)
             if created_key is None:
                 report.error("created", f"{show(created)} is not an RFC 3339 timestamp in UTC")
         elif profile.needs_created:
             report.error("created", f"'created' is missing (required for {profile.kind})")
         if modified is not None:
-            modified_key = formats.timestamp_key(modified)
+            modified_key = sortable_timestamp(modified)
             if modified_key is None:
                 report.error("modified", f"{show(modified)} is not an RFC 3339 timestamp in UTC")
         elif profile.needs_modified:
@@ -316,7 +317,7 @@ def _check_nested_references(node: Any, path: str, report: Report, depth: int) -
 def _check_order(obj: dict[str, Any], order: tuple[tuple[str, str, bool], ...], report: Report) -> None:
     for later, earlier, strictly in order:
         if later in obj and earlier in obj:
-            late, early = formats.timestamp_key(obj[later]), formats.timestamp_key(obj[earlier])
+            late, early = sortable_timestamp(obj[later]), sortable_timestamp(obj[earlier])
             if late is None or early is None:
                 continue
             if late < early or (strictly and late == early):

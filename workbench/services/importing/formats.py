@@ -25,8 +25,6 @@ STRICT_ID = re.compile(
 )
 #: What a reference with a damaged UUID looks like: ``type--`` and hexadecimal digits and hyphens.
 LOOSE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,248}[a-z0-9]--[0-9a-fA-F][0-9a-fA-F-]{6,62}[0-9a-fA-F]\Z")
-#: The UUID of an RFC 4122 / 9562 UUID in lower case: version 1 to 8, variant 10xx.
-RFC_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\Z")
 TYPE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,248}[a-z0-9]\Z")
 PROPERTY_NAME = re.compile(r"^[a-z][a-z0-9_]{2,249}\Z")
 DICTIONARY_KEY = re.compile(r"^[a-zA-Z0-9_-]{1,250}\Z")
@@ -36,55 +34,6 @@ EXTENSION_NAME = re.compile(r"^([a-z][a-z0-9]*)+(-[a-z0-9]+)*-ext\Z")
 EXTENSION_DEFINITION_ID = re.compile(
     r"^extension-definition--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z"
 )
-
-
-def is_identifier(value: object) -> bool:
-    return value.__class__ is str and ID_SHAPE.match(value) is not None  # type: ignore[arg-type]
-
-
-def id_type(value: str) -> str:
-    return value.split("--", 1)[0]
-
-
-# -- timestamps -------------------------------------------------------------------------------------------------
-
-# STIX 2.1 timestamps: RFC 3339 in UTC with a literal Z, any number of fractional digits.
-_TIMESTAMP = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z\Z")
-_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-_timestamp_keys: dict[str, str | None] = {}
-
-
-def timestamp_key(value: object) -> str | None:
-    """The sortable form of a STIX timestamp (see ``domain.timestamps.sortable_timestamp``), or None if invalid.
-
-    Remembers recent answers: files repeat the same few timestamps thousands of times.
-    """
-    if value.__class__ is not str:
-        return None
-    key = _timestamp_keys.get(value)  # type: ignore[arg-type]
-    if key is not None or value in _timestamp_keys:
-        return key
-    key = _timestamp_key(value)  # type: ignore[arg-type]
-    if len(_timestamp_keys) > 100_000:
-        _timestamp_keys.clear()
-    _timestamp_keys[value] = key  # type: ignore[index]
-    return key
-
-
-def _timestamp_key(text: str) -> str | None:
-    if not _TIMESTAMP.match(text):
-        return None
-    # The pattern fixes the positions of the fields.
-    year, month, day = int(text[0:4]), int(text[5:7]), int(text[8:10])
-    if not (
-        1 <= month <= 12 and day >= 1 and int(text[11:13]) <= 23 and int(text[14:16]) <= 59 and int(text[17:19]) <= 60
-    ):
-        return None
-    leap = month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-    if day > _DAYS[month - 1] + leap:
-        return None
-    fraction = text[20:-1][:9].ljust(9, "0")
-    return f"{text[:19]}.{fraction}Z"
 
 
 # -- observable values ------------------------------------------------------------------------------------------

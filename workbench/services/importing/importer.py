@@ -75,8 +75,6 @@ __all__ = [
 BATCH_SIZE = 2_000
 #: ... and at most this much stored JSON (characters) per batch, so that a few huge objects do not pile up.
 BATCH_CHARS = 16 * 1024 * 1024
-# Kept for callers of the first version of this module.
-MAX_FILE_SIZE = DEFAULT_LIMITS.file_bytes
 
 BeforeCommit = Callable[[Connection, ImportSummary], None]
 Progress = Callable[[int, int], None]

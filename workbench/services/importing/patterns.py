@@ -263,11 +263,3 @@ def _nesting(text: str) -> int:
         elif char in ")]":
             depth -= 1
     return deepest
-
-
-def _hash_table(version: str) -> dict[str, tuple[str, str]]:
-    if version == "2.0":
-        from stix2patterns.v20.object_validator import HASHES_REGEX
-    else:
-        from stix2patterns.v21.object_validator import HASHES_REGEX  # type: ignore[no-redef]
-    return HASHES_REGEX

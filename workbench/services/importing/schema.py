@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from workbench.domain.timestamps import sortable_timestamp
 from workbench.services.importing import formats
 
 logger = logging.getLogger(__name__)
@@ -84,7 +85,7 @@ def check_boolean(value: Any, path: str, report: Report) -> None:
 
 
 def check_timestamp(value: Any, path: str, report: Report) -> None:
-    if formats.timestamp_key(value) is None:
+    if sortable_timestamp(value) is None:
         report.error(path, f"{show(value)} is not an RFC 3339 timestamp in UTC")
 
 

@@ -22,7 +22,7 @@ from workbench.domain.errors import InvalidInput
 from workbench.domain.stix import display_name
 from workbench.domain.timestamps import parse_stix_timestamp
 from workbench.domain.tlp import Tlp, object_tlp
-from workbench.services import markings
+from workbench.services import library, markings
 from workbench.services.reports.analyst_input import AnalystBriefing
 from workbench.services.reports.model import (
     BriefingInput,
@@ -58,12 +58,14 @@ _HASH_NAMES = {"SHA1": "SHA-1", "SHA224": "SHA-224", "SHA256": "SHA-256", "SHA38
 
 @dataclass
 class LibraryBriefing:
-    """The briefing input and what the selection held: found by the search, added as related, held back."""
+    """The briefing input and what the selection held: found by the search (``found``, the ids in the search's
+    order), added as related, held back."""
 
     briefing: BriefingInput
     matched: int
     related: int
     held_back: Counter[str] = field(default_factory=Counter)
+    found: list[str] = field(default_factory=list)
 
 
 def briefing_from_query(
@@ -78,7 +80,7 @@ def briefing_from_query(
     """Select objects with ``query`` (refuses an empty one) and build the briefing around the analyst's text."""
     analyst = analyst or AnalystBriefing()
     store = ws.objects
-    hits = [row.id for row in store.search(query, limit=MAX_SELECTION)]
+    hits = library.search_ids(ws, library.LibraryFilter(search=query), limit=MAX_SELECTION)
     objects = store.get_many(hits)
     extra: set[str] = set()
     relationships: list[dict[str, Any]] = []
@@ -115,7 +117,7 @@ def briefing_from_query(
     logger.info(
         "briefing selection: %d found, %d related, %d held back", len(hits), len(extra), sum(held_back.values())
     )
-    return LibraryBriefing(briefing, len(hits), len(extra - set(hits)), held_back)
+    return LibraryBriefing(briefing, len(hits), len(extra - set(hits)), held_back, hits)
 
 
 def build_briefing(

@@ -37,7 +37,7 @@ class Term(enum.Enum):
 
 
 class Likelihood(Term):
-    """Probability yardstick for key judgements (the terms and ranges of reports.md)."""
+    """Probability yardstick for key judgements (the terms and ranges analysts use in intelligence assessments)."""
 
     ALMOST_NO_CHANCE = "almost no chance"
     VERY_UNLIKELY = "very unlikely"

@@ -30,14 +30,17 @@ COMPONENTS: tuple[tuple[str, str, str], ...] = (
     ("sqlcipher3", "SQLCipher: the encrypted database", "zlib (binding); BSD-3-Clause (SQLCipher)"),
     ("cryptography", "Ed25519 signatures", "Apache-2.0 OR BSD-3-Clause"),
     ("stix2", "STIX 2.1 objects", "BSD-3-Clause"),
+    ("stix2-patterns", "checking STIX patterns", "BSD-3-Clause"),
     ("reportlab", "PDF reports", "BSD-3-Clause"),
     ("orjson", "JSON", "Apache-2.0 OR MIT"),
-    ("ijson", "streaming JSON", "BSD-3-Clause"),
     ("rfc8785", "canonical JSON for manifests", "Apache-2.0"),
     ("rl_accel", "ReportLab's accelerators", "BSD-3-Clause"),
     ("python-dateutil", "calendar months for NIS2 deadlines", "Apache-2.0 OR BSD-3-Clause"),
     ("jsonschema", "checking the case extension's schema", "MIT"),
     ("zxcvbn", "passphrase strength hint", "MIT"),
+    ("markdown-it-py", "Markdown in descriptions printed as plain words", "MIT"),
+    ("ioc-fanger", "indicators defanged for print", "MIT"),
+    ("pypdf", "indicators attached to report PDFs", "BSD-3-Clause"),
     ("DejaVu fonts", "the typeface of the reports", "Bitstream Vera and Arev licences (free to redistribute)"),
 )
 

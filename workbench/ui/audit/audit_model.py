@@ -11,7 +11,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from workbench.app.session import Session
 from workbench.services import audit_trail
-from workbench.storage.audit import AuditEntry
+from workbench.services.audit_trail import AuditEntry
 from workbench.ui.common.paged_model import PagedListModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -53,7 +53,7 @@ class AuditModel(PagedListModel[AuditEntry]):
 
     def page_work(self, size: int) -> Callable[[Any, Any], list[AuditEntry]]:
         action, before = self._action, self._items[-1].seq if self._items else None
-        return lambda ws, _control: audit_trail.page(ws.conn, action=action, before_seq=before, limit=size)
+        return lambda ws, _control: audit_trail.page(ws, action=action, before_seq=before, limit=size)
 
     def row_of_seq(self, seq: int) -> int | None:
         return next((row for row, entry in enumerate(self._items) if entry.seq == seq), None)

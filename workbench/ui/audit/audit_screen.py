@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from workbench.app.tasks import Lane, TaskFailure
 from workbench.services import audit_trail
-from workbench.storage.audit import ChainReport
+from workbench.services.audit_trail import ChainReport
 from workbench.ui.audit.audit_model import AuditModel, Columns
 from workbench.ui.common.screen import AppContext, Screen
 from workbench.ui.common.text import plain_label
@@ -73,7 +73,7 @@ class AuditScreen(Screen):
 
     def _refresh(self) -> None:
         self.model.reload()
-        task = self.context.session.run("audit actions", lambda ws, _control: audit_trail.actions(ws.conn))
+        task = self.context.session.run("audit actions", lambda ws, _control: audit_trail.actions(ws))
         task.succeeded.connect(self._fill_actions)
 
     def _load_failed(self, message: str) -> None:
@@ -105,7 +105,7 @@ class AuditScreen(Screen):
         self.verdict.setText(self.tr("Verifying the chain…"))
         self.verdict.show()
         task = self.context.session.run(
-            "verify audit chain", lambda ws, _control: audit_trail.verify(ws.conn), lane=Lane.LONG
+            "verify audit chain", lambda ws, _control: audit_trail.verify(ws), lane=Lane.LONG
         )
         task.succeeded.connect(self._verified)
         task.failed.connect(self._verify_failed)

@@ -130,7 +130,7 @@ class BackupController(QObject):
         """Read the backup status off the GUI thread and show or hide the reminder."""
         if not self._session.is_open:
             return
-        task = self._session.run("backup status", lambda ws, _control: backup.backup_status(ws.conn))
+        task = self._session.run("backup status", lambda ws, _control: backup.backup_status(ws))
         task.succeeded.connect(self._status_read)
 
     def _status_read(self, status: BackupStatus) -> None:

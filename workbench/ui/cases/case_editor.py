@@ -180,12 +180,6 @@ class CaseEditor(QWidget):
     def linked(self) -> LinkedTab | None:
         return self.page.linked if self.page is not None else None
 
-    def tab_named(self, title: str) -> QWidget | None:
-        for index in range(self.tabs.count()):
-            if self.tabs.tabText(index).replace("&", "") == title:
-                return self.tabs.widget(index)
-        return None
-
     # -- loading -----------------------------------------------------------------------------------------------
 
     @property
@@ -230,13 +224,13 @@ class CaseEditor(QWidget):
             self.header.set_case(case)
             details = case.incident if case.kind is CaseKind.INCIDENT else case.exercise
             self.form.set_values(to_dict(details) if details is not None else {})
+        in_time_order: dict[RecordKind, list[Any]] = {
+            RecordKind.EVENT: case.events,
+            RecordKind.STAGE: case.stages,
+            RecordKind.INJECT: case.injects,
+        }
         for kind, tab in self.records.items():
-            ordered = {
-                RecordKind.EVENT: case.events,
-                RecordKind.STAGE: case.stages,
-                RecordKind.INJECT: case.injects,
-            }.get(kind, case.of(kind))
-            tab.set_records(list(ordered))
+            tab.set_records(list(in_time_order.get(kind, case.of(kind))))
         if self.reporting is not None:
             self.reporting.set_deadlines(view.deadlines, view.now)
         self.timeline.view.set_entries(timeline_entries(case, view.deadlines), view.now)

@@ -20,10 +20,10 @@ class CaseHeader(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Case"), parent)
         self.setAccessibleName(self.tr("Case"))
-        self.title = QLineEdit(self)
-        self.title.setObjectName("caseTitle")
-        self.title.setAccessibleName(self.tr("Title"))
-        self.title.setMaxLength(MAX_TEXT)
+        self.title_edit = QLineEdit(self)
+        self.title_edit.setObjectName("caseTitle")
+        self.title_edit.setAccessibleName(self.tr("Title"))
+        self.title_edit.setMaxLength(MAX_TEXT)
         self.status = QComboBox(self)
         self.status.setObjectName("caseStatus")
         self.status.setAccessibleName(self.tr("Status"))
@@ -40,11 +40,11 @@ class CaseHeader(QGroupBox):
         self.description.setTabChangesFocus(True)
         self.description.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
         form = QFormLayout(self)
-        form.addRow(self.tr("&Title *"), self.title)
+        form.addRow(self.tr("&Title *"), self.title_edit)
         form.addRow(self.tr("&Status"), self.status)
         form.addRow(self.tr("TL&P"), self.tlp)
         form.addRow(self.tr("&Description"), self.description)
-        self.title.textEdited.connect(lambda _text: self.edited.emit())
+        self.title_edit.textEdited.connect(lambda _text: self.edited.emit())
         self.status.activated.connect(lambda _index: self.edited.emit())
         self.tlp.activated.connect(lambda _index: self.edited.emit())
         self.description.textChanged.connect(self._description_changed)
@@ -68,14 +68,14 @@ class CaseHeader(QGroupBox):
         if case.tlp is None:
             self.tlp.insertItem(0, self.tr("No marking"), None)
         self.tlp.setCurrentIndex(max(self.tlp.findData(int(case.tlp) if case.tlp is not None else None), 0))
-        self.title.setText(case.title)
+        self.title_edit.setText(case.title)
         self.description.setPlainText(case.description)
         self._initial = self.values()
         self._loading = False
 
     def values(self) -> dict[str, Any]:
         return {
-            "title": self.title.text(),
+            "title": self.title_edit.text(),
             "status": self.status.currentData(),
             "tlp": self.tlp.currentData(),
             "description": self.description.toPlainText(),
@@ -89,7 +89,7 @@ class CaseHeader(QGroupBox):
         """Show ``changed_values`` kept earlier over the case shown (an unknown status or marking is left)."""
         self._loading = True
         if isinstance(values.get("title"), str):
-            self.title.setText(values["title"])
+            self.title_edit.setText(values["title"])
         if isinstance(values.get("description"), str):
             self.description.setPlainText(values["description"])
         for box, key in ((self.status, "status"), (self.tlp, "tlp")):
@@ -108,7 +108,7 @@ class CaseHeader(QGroupBox):
 
     def clear(self) -> None:
         self._loading = True
-        self.title.clear()
+        self.title_edit.clear()
         self.description.clear()
         self.status.clear()
         self._initial = {}

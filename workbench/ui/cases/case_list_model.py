@@ -57,6 +57,10 @@ class Columns(enum.IntEnum):
     MODIFIED = 9
 
 
+#: The column enum under a name the model's own ``Columns`` attribute does not hide (for annotations in its body).
+CaseColumn = Columns
+
+
 class Roles(enum.IntEnum):
     REF = Qt.ItemDataRole.UserRole + 1
     KIND = Qt.ItemDataRole.UserRole + 2
@@ -106,7 +110,7 @@ class CaseListModel(PagedListModel[CaseSummary]):
     def case_filter(self) -> CaseFilter:
         return self._filter
 
-    def set_filter(self, case_filter: CaseFilter) -> None:
+    def set_case_filter(self, case_filter: CaseFilter) -> None:
         self._filter = case_filter
         self.reload()
 
@@ -156,7 +160,7 @@ class CaseListModel(PagedListModel[CaseSummary]):
         self.reload()
 
     @property
-    def sort_order(self) -> tuple[Columns, Qt.SortOrder]:
+    def sort_order(self) -> tuple[CaseColumn, Qt.SortOrder]:
         """The column the list is sorted by, and in which direction."""
         return self._order, Qt.SortOrder.DescendingOrder if self._descending else Qt.SortOrder.AscendingOrder
 

@@ -41,7 +41,7 @@ class CaseView:
 def linked_objects(ws: Workspace, ref: str) -> list[LinkedObject]:
     found = []
     for link in case_links.links(ws, ref):
-        row = library.row(ws.conn, link.object_id)
+        row = library.row(ws, link.object_id)
         found.append(
             LinkedObject(
                 link.object_id,

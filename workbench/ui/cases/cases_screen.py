@@ -111,10 +111,10 @@ class CasesScreen(Screen):
         left = QSplitter(Qt.Orientation.Vertical, self)
         left.setObjectName("casesLeftSplitter")
         list_box = QWidget(left)
-        column = QVBoxLayout(list_box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.table, 1)
-        column.addWidget(self.status)
+        list_layout = QVBoxLayout(list_box)
+        list_layout.setContentsMargins(0, 0, 0, 0)
+        list_layout.addWidget(self.table, 1)
+        list_layout.addWidget(self.status)
         left.addWidget(list_box)
         left.addWidget(self.deadlines)
         left.setStretchFactor(0, 3)
@@ -152,7 +152,7 @@ class CasesScreen(Screen):
     # -- session -----------------------------------------------------------------------------------------------
 
     def _opened(self, _info: object) -> None:
-        self.model.set_filter(self.filters.current())
+        self.model.set_case_filter(self.filters.current())
         self.deadlines.reload()
 
     def _locking(self) -> None:
@@ -184,7 +184,7 @@ class CasesScreen(Screen):
 
     def _filter_changed(self, case_filter: CaseFilter) -> None:
         if self.context.session.is_open:
-            self.model.set_filter(case_filter)
+            self.model.set_case_filter(case_filter)
 
     def _sort_indicator_changed(self, column: int, _order: Qt.SortOrder) -> None:
         """A computed column cannot be sorted in SQL: the indicator goes back to the order the list is in."""

@@ -133,9 +133,10 @@ class NoteEditor(FieldEditor):
 
 
 class ChoiceEditor(FieldEditor):
-    """A closed list: ``options`` are (key, label); an optional field starts with an empty entry."""
+    """A closed list: ``options`` are (key, label), the key a string (a flag's a bool); an optional field starts
+    with an empty entry."""
 
-    def __init__(self, info: FieldInfo, options: Iterable[tuple[str, str]], parent: QWidget | None = None) -> None:
+    def __init__(self, info: FieldInfo, options: Iterable[tuple[Any, str]], parent: QWidget | None = None) -> None:
         super().__init__(info, parent)
         self.combo = QComboBox(self)
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -144,7 +145,7 @@ class ChoiceEditor(FieldEditor):
         self.set_options(options)
         _single(self, self.combo)
 
-    def set_options(self, options: Iterable[tuple[str, str]]) -> None:
+    def set_options(self, options: Iterable[tuple[Any, str]]) -> None:
         kept = self.combo.currentData()
         self.combo.clear()
         if not self.info.required:
@@ -184,7 +185,7 @@ class FlagEditor(ChoiceEditor):
 class ChoicesEditor(FieldEditor):
     """Several entries of a closed list, ticked in a short scrolling list."""
 
-    def __init__(self, info: FieldInfo, options: Iterable[tuple[str, str]], parent: QWidget | None = None) -> None:
+    def __init__(self, info: FieldInfo, options: Iterable[tuple[Any, str]], parent: QWidget | None = None) -> None:
         super().__init__(info, parent)
         # A fixed vocabulary of at most a few dozen entries, not data: a list widget is the plain tool for it.
         self.list = QListWidget(self)

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from workbench.app.session import Session
 from workbench.app.tasks import TaskFailure, TaskHandle
 from workbench.services import library
-from workbench.services.library import LibraryFilter, LibraryRow
+from workbench.services.library import LibraryFilter, ObjectRow
 from workbench.ui.cases.field_form import ErrorBanner
 from workbench.ui.common.list_model import ListTableModel, when_text
 from workbench.ui.common.text import one_line, plain_label
@@ -48,7 +48,7 @@ class Roles(enum.IntEnum):
     ID = Qt.ItemDataRole.UserRole + 1
 
 
-class PickModel(ListTableModel[LibraryRow]):
+class PickModel(ListTableModel[ObjectRow]):
     """Library rows found by a search."""
 
     Columns = Columns
@@ -58,13 +58,13 @@ class PickModel(ListTableModel[LibraryRow]):
         super().__init__(parent)
         self.linked: set[str] = set()
 
-    def set_rows(self, rows: list[LibraryRow]) -> None:
+    def set_rows(self, rows: list[ObjectRow]) -> None:
         self.set_items(rows)
 
     def headers(self) -> Sequence[str]:
         return (self.tr("Name"), self.tr("Type"), self.tr("TLP"), self.tr("Modified (UTC)"))
 
-    def cell(self, item: LibraryRow, column: int) -> str:
+    def cell(self, item: ObjectRow, column: int) -> str:
         if column == Columns.NAME:
             name = one_line(item.name or item.id)
             return self.tr("{0} (linked)").format(name) if item.id in self.linked else name
@@ -74,10 +74,10 @@ class PickModel(ListTableModel[LibraryRow]):
             return item.tlp.label if item.tlp is not None else ""
         return when_text(item.modified)
 
-    def tooltip(self, item: LibraryRow, column: int) -> str:
+    def tooltip(self, item: ObjectRow, column: int) -> str:
         return f"{item.name}\n{item.id}"
 
-    def role_data(self, item: LibraryRow, role: int) -> Any:
+    def role_data(self, item: ObjectRow, role: int) -> Any:
         return item.id if role == Roles.ID else None
 
 
@@ -146,7 +146,7 @@ class LinkObjectsDialog(QDialog):
         self.searched: tuple[str, str | None] | None = None
         self._update_ok()
         self.search.setFocus()
-        types = session.run("library types", lambda ws, _control: library.object_types(ws.conn))
+        types = session.run("library types", lambda ws, _control: library.object_types(ws))
         types.succeeded.connect(self._fill_types)
         self.run_search()
 
@@ -162,19 +162,19 @@ class LinkObjectsDialog(QDialog):
         if self._task is not None:
             self._task.cancel()
         self.status.setText(self.tr("Searching…"))
-        flt = LibraryFilter(object_type=kind, search=words)
+        flt = LibraryFilter(types=(kind,) if kind else (), search=words)
 
-        def work(ws: Any, _control: Any) -> list[LibraryRow]:
+        def work(ws: Any, _control: Any) -> list[ObjectRow]:
             if flt.searching:
-                return library.search(ws.conn, flt, limit=RESULTS)
-            return library.fetch_page(ws.conn, flt, limit=RESULTS).rows
+                return library.search(ws, flt, limit=RESULTS).rows
+            return library.fetch_page(ws, flt, limit=RESULTS).rows
 
         task = self.session.run("link search", work)
         self._task = task
         task.succeeded.connect(lambda rows: self._found(generation, words, kind, rows))
         task.failed.connect(lambda failure: self._search_failed(generation, failure))
 
-    def _found(self, generation: int, words: str, kind: str | None, rows: list[LibraryRow]) -> None:
+    def _found(self, generation: int, words: str, kind: str | None, rows: list[ObjectRow]) -> None:
         if generation != self._generation:
             return
         self._task = None

@@ -103,17 +103,12 @@ class RecordsTab(QWidget):
         if row is not None:
             self.table.selectRow(row)
 
-    def set_editable(self, editable: bool) -> None:
-        self.add_button.setEnabled(editable)
-        self._editable = editable
-        self._update_buttons()
-
     def selected_uid(self) -> str | None:
         rows = self.table.selectionModel().selectedRows()
         return self.model.data(rows[0], Roles.UID) if rows else None
 
     def _update_buttons(self) -> None:
-        chosen = self.selected_uid() is not None and getattr(self, "_editable", True)
+        chosen = self.selected_uid() is not None
         self.edit_button.setEnabled(chosen)
         self.remove_button.setEnabled(chosen)
 

@@ -17,13 +17,22 @@ from typing import Any
 
 from PySide6.QtCore import QSizeF, Qt, Signal
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter, QPrinterInfo
-from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from workbench.app.session import Session
 from workbench.app.tasks import Lane, TaskControl, TaskHandle
 from workbench.domain.cases.case import RecordKind
 from workbench.domain.errors import InvalidInput
 from workbench.services.workspace import Workspace
+from workbench.ui.cases.field_editors import TimeEditor
 from workbench.ui.cases.record_dialog import RecordDialog
 from workbench.ui.common.text import plain_label
 from workbench.ui.reports.printing import PrintResult, prepare_printer, print_pdf
@@ -73,12 +82,15 @@ class SubmissionDialog(RecordDialog):
         self.state = plain_label("", self, wrap=True)
         self.state.setObjectName("submissionState")
         layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)  # RecordDialog's own layout
         layout.insertWidget(layout.count() - 2, self.amend)
         layout.insertWidget(layout.count() - 1, self.state)
         for name in ("stage", "submitted_at"):
             self.form.editor(name).edited.connect(self._forget)
         # A time being typed changes the form before the field is left: the rendering is out of date at once.
-        self.form.editor("submitted_at").edit.dateTimeChanged.connect(lambda _moment: self._forget())
+        moment = self.form.editor("submitted_at")
+        assert isinstance(moment, TimeEditor)
+        moment.edit.dateTimeChanged.connect(lambda _moment: self._forget())
 
     # -- what is recorded ----------------------------------------------------------------------------------------
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -63,7 +64,7 @@ class RecipientPage(QWizardPage):
         if self._loaded:
             return
         task = self._wizard.session.run(
-            "export partners", lambda ws, _control: (exchange.list_partners(ws.conn), cases.list_cases(ws, limit=500))
+            "export partners", lambda ws, _control: (exchange.list_partners(ws), cases.list_cases(ws, limit=500))
         )
         task.succeeded.connect(self._loaded_partners)
         task.failed.connect(lambda failure: self.status.setText(failure.message))
@@ -84,7 +85,9 @@ class RecipientPage(QWizardPage):
                 text = self.tr("{0} — may receive up to {1}").format(partner.name, partner.tlp_send.label)
                 first_valid = index if first_valid < 0 else first_valid
             self.partner_box.addItem(one_line(text, 160), index)
-            self.partner_box.model().item(index).setEnabled(partner.current_key() is not None)
+            # A QComboBox's own model is a QStandardItemModel: an item can be disabled.
+            items = cast(QStandardItemModel, self.partner_box.model())
+            items.item(index).setEnabled(partner.current_key() is not None)
         self.partner_box.setCurrentIndex(first_valid)
         self.partner_box.blockSignals(False)
         if not partners:

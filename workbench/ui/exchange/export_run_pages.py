@@ -3,7 +3,7 @@ with its free space, and the writing with progress, Cancel and the verified resu
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QHeaderView,
@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from workbench.app.tasks import Lane, TaskFailure, TaskHandle, TaskProgress
-from workbench.services import exchange
+from workbench.app.tasks import TaskFailure, TaskHandle, TaskProgress
 from workbench.services.exchange import ExportPreview, ExportResult
 from workbench.services.exchange.export import DEFAULT_RESERVE
+from workbench.services.jobs import catalogue
 from workbench.ui.common.dialogs import show_error
 from workbench.ui.common.list_model import ListTableModel, size_text, when_text
 from workbench.ui.common.text import plain_label
@@ -106,20 +106,7 @@ class CheckPage(QWizardPage):
         self.busy.show()
         self.completeChanged.emit()
         choices = self._wizard.choices()
-        task = self._wizard.session.run(
-            "export preview",
-            lambda ws, control: exchange.preview_export(
-                ws,
-                choices.recipient,
-                choices.selection,
-                tlp_max=choices.tlp_max,
-                unmarked_as=choices.unmarked_as,
-                include_history=choices.include_history,
-                sanitize=choices.sanitize,
-                cancel=control.cancelled,
-            ),
-            lane=Lane.LONG,
-        )
+        task = self._wizard.session.run_job("export preview", catalogue.preview_export, **choices.plan())
         self._task = task
         task.succeeded.connect(lambda preview: self._checked(task, preview))
         task.failed.connect(lambda failure: self._failed(task, failure))
@@ -180,7 +167,11 @@ class CheckPage(QWizardPage):
         self._count_tabs()
 
     def _count_tabs(self) -> None:
-        for index, (model, name) in enumerate(((self.leaving, self.tr("Leaves")), (self.model, self.tr("Held back")))):
+        tabs: tuple[tuple[ListTableModel[Any], str], ...] = (
+            (self.leaving, self.tr("Leaves")),
+            (self.model, self.tr("Held back")),
+        )
+        for index, (model, name) in enumerate(tabs):
             shown, total = model.rowCount(), len(model.all_items)
             count = f"{shown:,}" if shown == total else self.tr("{0:,} of {1:,}").format(shown, total)
             self.tabs.setTabText(index, f"{name} ({count})")
@@ -245,7 +236,7 @@ class WritePage(QWizardPage):
         layout.addWidget(self.bar)
         layout.addStretch(1)
         self._task: TaskHandle | None = None
-        self.result: ExportResult | None = None
+        self.written_package: ExportResult | None = None
 
     @property
     def running(self) -> bool:
@@ -255,31 +246,24 @@ class WritePage(QWizardPage):
         wizard = self._wizard
         wizard.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setTitle(self.tr("Writing the package"))
-        self.result = None
+        self.written_package = None
         self.body.setText("")
         self.label.setStyleSheet("")
         self.bar.setRange(0, 0)
         self.bar.show()
         dest = wizard.destination()
+        if dest is None:  # the destination page is complete only with one chosen
+            return
         choices = wizard.choices()
         self.label.setText(self.tr("Writing the package for {0} into {1}…").format(choices.recipient, dest))
-        task = wizard.session.run(
+        task = wizard.session.run_job(
             "export",
-            lambda ws, control: exchange.export_package(
-                ws,
-                dest,
-                choices.recipient,
-                choices.selection,
-                tlp_max=choices.tlp_max,
-                unmarked_as=choices.unmarked_as,
-                include_history=choices.include_history,
-                sanitize=choices.sanitize,
-                tar=choices.tar,
-                validity_days=choices.validity_days,
-                cancel=control.cancelled,
-                progress=lambda stage, done, total: control.progress(done, total, stage_text(stage)),
-            ),
-            lane=Lane.LONG,
+            catalogue.export_package,
+            describe=lambda progress: stage_text(progress.message),
+            dest=dest,
+            **choices.plan(),
+            tar=choices.tar,
+            validity_days=choices.validity_days,
         )
         self._task = task
         task.progressed.connect(self._progressed)
@@ -302,7 +286,7 @@ class WritePage(QWizardPage):
 
     def _written(self, result: ExportResult) -> None:
         self._task = None
-        self.result = result
+        self.written_package = result
         self.bar.hide()
         self._wizard.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.setTitle(self.tr("Package written"))
@@ -356,4 +340,4 @@ class WritePage(QWizardPage):
         self._wizard.write_ended(cancelled=True)
 
     def isComplete(self) -> bool:
-        return self.result is not None
+        return self.written_package is not None

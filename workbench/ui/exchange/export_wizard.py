@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QWidget, QWizard
@@ -42,6 +43,17 @@ class ExportChoices:
     sanitize: bool
     tar: bool
     validity_days: int
+
+    def plan(self) -> dict[str, Any]:
+        """The keyword arguments that decide the sharing plan, for the marking check and the writing alike."""
+        return {
+            "recipient": self.recipient,
+            "selection": self.selection,
+            "tlp_max": self.tlp_max,
+            "unmarked_as": self.unmarked_as,
+            "include_history": self.include_history,
+            "sanitize": self.sanitize,
+        }
 
 
 class ExportWizard(QWizard):
@@ -77,7 +89,7 @@ class ExportWizard(QWizard):
         self.library_selection = list(library_selection or [])
         self.partners: list[Partner] = []
         self.cases: list[CaseSummary] = []
-        self.result: ExportResult | None = None
+        self.written_package: ExportResult | None = None
         self._closing = False
         self.recipient_page = RecipientPage(self)
         self.selection_page = SelectionPage(self)
@@ -121,7 +133,7 @@ class ExportWizard(QWizard):
 
     def written(self, result: ExportResult) -> None:
         """Called by the write page when the package verified."""
-        self.result = result
+        self.written_package = result
         self.settings.set_value(LAST_FOLDER_KEY, str(result.path.parent))
         self.package_written.emit(result)
 

@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.app.tasks import Lane, TaskControl, TaskFailure, TaskHandle
+from workbench.app.tasks import TaskFailure, TaskHandle, TaskProgress
 from workbench.services import exchange
 from workbench.services.exchange import InboxEntry, inbox_scan
 from workbench.services.exchange.inbox_scan import FoundItem, ScanResult
+from workbench.services.jobs import catalogue
 from workbench.services.keys import format_fingerprint
-from workbench.services.workspace import Workspace
 from workbench.ui.common.list_model import ListTableModel, size_text, when_text
 from workbench.ui.common.screen import AppContext
 from workbench.ui.common.text import plain_label
@@ -203,7 +203,7 @@ class InboxPanel(QWidget):
     def reload(self) -> None:
         """Scan the media and folders again and read the received packages."""
         self.rescan()
-        task = self.context.session.run("inbox received", lambda ws, _control: exchange.inbox(ws.conn))
+        task = self.context.session.run("inbox received", lambda ws, _control: exchange.inbox(ws))
         task.succeeded.connect(self._received_loaded)
 
     def _received_loaded(self, entries: list[InboxEntry]) -> None:
@@ -215,27 +215,21 @@ class InboxPanel(QWidget):
             return
         if self._scan_task is not None:
             self._scan_task.cancel()
-        folders, proc_root, sys_root = list(self.folders), self.media.proc_root, self.media.sys_root
         self.status.setText(self.tr("Verifying what is there…"))
-
-        def work(ws: Workspace, control: TaskControl) -> ScanResult:
-            # The volumes are read here too: statvfs on a failing stick can hang, never on the GUI thread.
-            where = inbox_scan.places(folders, proc_root=proc_root, sys_root=sys_root)
-            return inbox_scan.scan(
-                ws,
-                where,
-                cancel=control.cancelled,
-                progress=lambda done, total, name: control.progress(done, total, name),
-            )
-
-        task = self.context.session.run("inbox scan", work, lane=Lane.LONG)
+        task = self.context.session.run_job(
+            "inbox scan",
+            catalogue.scan_inbox,
+            folders=list(self.folders),
+            proc_root=self.media.proc_root,
+            sys_root=self.media.sys_root,
+        )
         self._scan_task = task
         task.progressed.connect(lambda progress: self._scan_progressed(task, progress))
         task.succeeded.connect(lambda result: self._scanned(task, result))
         task.failed.connect(lambda failure: self._scan_failed(task, failure))
 
-    def _scan_progressed(self, task: TaskHandle, progress: object) -> None:
-        if task is self._scan_task and getattr(progress, "total", 0):
+    def _scan_progressed(self, task: TaskHandle, progress: TaskProgress) -> None:
+        if task is self._scan_task and progress.total:
             self.status.setText(
                 self.tr("Verifying item {0} of {1}: {2}").format(progress.done + 1, progress.total, progress.message)
             )

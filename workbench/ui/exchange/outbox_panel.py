@@ -89,11 +89,12 @@ class OutboxPanel(QWidget):
         layout.addWidget(self.details)
 
     def reload(self) -> None:
-        task = self.context.session.run("outbox", lambda ws, _control: exchange.outbox(ws.conn))
+        task = self.context.session.run("outbox", lambda ws, _control: exchange.outbox(ws))
         task.succeeded.connect(self._loaded)
 
     def _loaded(self, entries: list[OutboxEntry]) -> None:
-        wanted = self._just_written or (self._selected().package_id if self._selected() else None)
+        selected = self._selected()
+        wanted = self._just_written or (selected.package_id if selected is not None else None)
         self._just_written = None
         self.model.set_items(entries)
         rows = [row for row, entry in enumerate(entries) if entry.package_id == wanted]

@@ -1,12 +1,13 @@
 """Importing what was carried in: packages and receipts, from the Inbox or dropped on the window.
 
-Every step is a task with progress and Cancel. An item dropped on the window is first examined like the Inbox
-examines what it finds (``inbox_scan.examine``: quarantine, signature, files, markings); a refused item shows its
-cause in a dialog and nothing else happens. A verified package is then imported as a dry run
-(``intake.import_source(..., dry_run=True)``) and the preview shows what it would change; only when the
-analyst confirms is it imported for real, with a check inside the import's transaction that the package is still
-the one previewed (the manifest's SHA-256), so a medium that changed in between keeps nothing. A verified receipt
-is recorded after a confirmation. Items are handled one after the other.
+Every step is a job of the workspace's worker process (``jobs.catalogue``) with progress and Cancel. An item
+dropped on the window is first examined like the Inbox examines what it finds (``inbox_scan.examine``:
+quarantine, signature, files, markings); a refused item shows its cause in a dialog and nothing else happens. A
+verified package is then imported as a dry run (``intake.import_source(..., dry_run=True)``) and the preview
+shows what it would change; only when the analyst confirms is it imported for real, with a check inside the
+import's transaction that the package is still the one previewed (the manifest's SHA-256), so a medium that
+changed in between keeps nothing. A verified receipt is recorded after a confirmation. Items are handled one
+after the other.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from workbench.app.session import Session, StoreChange
-from workbench.app.tasks import Lane, TaskControl, TaskFailure, TaskHandle
-from workbench.services.exchange import PackageImport, Receipt, inbox_scan
+from workbench.app.tasks import TaskFailure, TaskHandle, TaskProgress
+from workbench.services.exchange import PackageImport, Receipt
 from workbench.services.exchange.inbox_scan import FoundItem, ItemKind, ItemState
 from workbench.services.importing.importer import ImportSummary
-from workbench.services.intake import Imported, import_source
-from workbench.services.workspace import Workspace
+from workbench.services.intake import Imported
+from workbench.services.jobs import catalogue
 from workbench.ui.common.dialogs import show_error, show_info
 from workbench.ui.common.list_model import when_text
 from workbench.ui.common.progress import TaskProgressDialog
@@ -34,8 +35,8 @@ from workbench.ui.exchange.stages import stage_text
 logger = logging.getLogger(__name__)
 
 
-def _progress(control: TaskControl) -> Callable[[str, int, int], None]:
-    return lambda stage, done, total: control.progress(done, total, stage_text(stage))
+def _stage(progress: TaskProgress) -> str:
+    return stage_text(progress.message)
 
 
 def import_summary_text(name: str, result: PackageImport) -> str:
@@ -120,11 +121,7 @@ class PackageImportController(QObject):
 
     def _examine(self, path: Path) -> None:
         origin = self.tr("dropped on the window")
-        task = self._session.run(
-            "examine package",
-            lambda ws, control: inbox_scan.examine(ws, path, origin=origin, cancel=control.cancelled),
-            lane=Lane.LONG,
-        )
+        task = self._session.run_job("examine package", catalogue.examine_item, path=path, origin=origin)
         self._watch(task, self.tr("Verifying {0}…").format(path.name), path.name)
         task.succeeded.connect(lambda item: self._examined(task, item))
 
@@ -169,12 +166,8 @@ class PackageImportController(QObject):
 
     def _start_preview(self, item: FoundItem) -> None:
         path = item.path
-        task = self._session.run(
-            "package preview",
-            lambda ws, control: import_source(
-                ws, path, dry_run=True, progress=_progress(control), cancel=control.cancelled
-            ),
-            lane=Lane.LONG,
+        task = self._session.run_job(
+            "package preview", catalogue.import_source, describe=_stage, path=path, dry_run=True
         )
         self._watch(task, self.tr("Reading {0}…").format(item.name), item.name)
         task.succeeded.connect(lambda preview: self._preview(task, item, preview))
@@ -207,12 +200,10 @@ class PackageImportController(QObject):
         self._next()
 
     def _start_commit(self, item: FoundItem, previewed: str) -> None:
-        path, name = item.path, item.name
-
-        def work(ws: Workspace, control: TaskControl) -> Imported:
-            return import_source(ws, path, previewed=previewed, progress=_progress(control), cancel=control.cancelled)
-
-        task = self._session.run("package import", work, lane=Lane.LONG)
+        name = item.name
+        task = self._session.run_job(
+            "package import", catalogue.import_source, describe=_stage, path=item.path, previewed=previewed
+        )
         self._watch(task, self.tr("Importing {0}…").format(name), name)
         task.succeeded.connect(lambda imported: self._committed(task, item, imported))
 
@@ -269,11 +260,7 @@ class PackageImportController(QObject):
             self._next()
             return
         path = item.path
-        task = self._session.run(
-            "receipt import",
-            lambda ws, control: import_source(ws, path, progress=_progress(control), cancel=control.cancelled),
-            lane=Lane.LONG,
-        )
+        task = self._session.run_job("receipt import", catalogue.import_source, describe=_stage, path=path)
         self._watch(task, self.tr("Recording {0}…").format(item.name), item.name)
         task.succeeded.connect(lambda imported: self._receipt_recorded(task, imported))
 

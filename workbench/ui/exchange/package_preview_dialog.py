@@ -73,10 +73,10 @@ class PackagePreviewDialog(QDialog):
 
         self.warnings: list[QLabel] = []
         for warning in verdict.warnings:
-            label = plain_label("⚠ " + warning, page, wrap=True)
-            label.setStyleSheet(f"QLabel {{ color: {WARNING_COLOUR.name()}; font-weight: bold; }}")
-            label.setAccessibleName(self.tr("Warning"))
-            self.warnings.append(label)
+            shown = plain_label("⚠ " + warning, page, wrap=True)
+            shown.setStyleSheet(f"QLabel {{ color: {WARNING_COLOUR.name()}; font-weight: bold; }}")
+            shown.setAccessibleName(self.tr("Warning"))
+            self.warnings.append(shown)
 
         counts_box = QGroupBox(self.tr("What importing it would change"), page)
         counts, self.counts = summary_counts(summary, counts_box)
@@ -84,8 +84,8 @@ class PackagePreviewDialog(QDialog):
 
         column = QVBoxLayout(page)
         column.addWidget(facts_box)
-        for label in self.warnings:
-            column.addWidget(label)
+        for shown in self.warnings:
+            column.addWidget(shown)
         column.addWidget(counts_box)
         for message in preview.messages:
             column.addWidget(plain_label(message, page, wrap=True))

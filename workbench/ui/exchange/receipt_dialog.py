@@ -7,9 +7,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from workbench.app.session import Session
-from workbench.app.tasks import Lane, TaskFailure, TaskHandle
-from workbench.services import exchange
+from workbench.app.tasks import TaskFailure, TaskHandle
 from workbench.services.exchange import InboxEntry, ReceiptWritten
+from workbench.services.jobs import catalogue
 from workbench.ui.common.list_model import when_text
 from workbench.ui.common.text import plain_label
 from workbench.ui.exchange.destination_picker import DestinationPicker
@@ -88,8 +88,8 @@ class ReceiptDialog(QDialog):
         package_id, tar = self._entry.package_id, self.tar.isChecked()
         self.message.setStyleSheet("")
         self.message.setText(self.tr("Writing and verifying the receipt…"))
-        task = self._session.run(
-            "write receipt", lambda ws, _control: exchange.write_receipt(ws, package_id, dest, tar=tar), lane=Lane.LONG
+        task = self._session.run_job(
+            "write receipt", catalogue.write_receipt, package_id=package_id, dest=dest, tar=tar
         )
         self._task = task
         self._update()

@@ -72,11 +72,11 @@ class GuideWindow(QWidget):
         self.contents.itemClicked.connect(self._jump)
         self.contents.setWordWrap(True)
         self.contents.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.find = QLineEdit(self)
-        self.find.setObjectName("guideFind")
-        self.find.setPlaceholderText(self.tr("Find in this guide"))
-        self.find.setAccessibleName(self.tr("Find in this guide"))
-        self.find.returnPressed.connect(self.find_next)
+        self.find_edit = QLineEdit(self)
+        self.find_edit.setObjectName("guideFind")
+        self.find_edit.setPlaceholderText(self.tr("Find in this guide"))
+        self.find_edit.setAccessibleName(self.tr("Find in this guide"))
+        self.find_edit.returnPressed.connect(self.find_next)
         find_next = QPushButton(self.tr("&Next"), self)
         find_next.setToolTip(self.tr("Find the next place (Enter)"))
         find_next.clicked.connect(self.find_next)
@@ -91,7 +91,7 @@ class GuideWindow(QWidget):
             self.guide_buttons[guide] = button
             top.addWidget(button)
         top.addStretch(1)
-        top.addWidget(self.find)
+        top.addWidget(self.find_edit)
         top.addWidget(find_next)
         splitter = QSplitter(self)
         splitter.addWidget(self.contents)
@@ -102,7 +102,7 @@ class GuideWindow(QWidget):
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.status)
-        QShortcut(QKeySequence.StandardKey.Find, self, self.find.setFocus)
+        QShortcut(QKeySequence.StandardKey.Find, self, self.find_edit.setFocus)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
 
     def _titles(self) -> dict[Guide, str]:
@@ -235,7 +235,7 @@ class GuideWindow(QWidget):
 
     def find_next(self) -> bool:
         """Select the next occurrence of the Find text, wrapping around once; False when there is none."""
-        text = self.find.text()
+        text = self.find_edit.text()
         if not text:
             return False
         if self.browser.find(text):

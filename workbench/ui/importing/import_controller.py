@@ -1,7 +1,8 @@
 """The import flow: a dry run with progress and cancel, the preview, then (only on confirmation) the real import.
 
-Both runs are tasks (``intake.import_source`` off the GUI thread, the entry point every import goes through, so a
-case bundle becomes its case here as on the command line). The real run checks, inside its transaction, that the
+Both runs are jobs of the workspace's worker process (``jobs.catalogue.preview_files`` and ``import_files``, over
+``intake.import_source``, the entry point every import goes through, so a case bundle becomes its case here as on
+the command line). The real run checks, inside its transaction, that the
 file still has the hash the analyst previewed; if it changed in between, nothing of it is kept. Cancelling either
 run leaves the store as it was (the importer rolls its one transaction back). Several files dropped or chosen
 together are read in one run and shown in one preview; a file that cannot be imported says why in its row there
@@ -12,30 +13,21 @@ after the other; files imported before a Cancel stay imported.
 from __future__ import annotations
 
 import logging
-import tarfile
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from workbench.app.session import Session, StoreChange
-from workbench.app.tasks import Lane, TaskControl, TaskFailure, TaskHandle
-from workbench.domain.errors import Cancelled, WorkbenchError
-from workbench.services.intake import Imported, import_source
-from workbench.services.workspace import Workspace
+from workbench.app.tasks import TaskFailure, TaskHandle
+from workbench.services.intake import Imported
+from workbench.services.jobs import catalogue
+from workbench.services.jobs.catalogue import FilePreview
 from workbench.ui.common.dialogs import show_error
 from workbench.ui.common.progress import TaskProgressDialog
-from workbench.ui.importing.preview_dialog import FilePreview, ImportPreviewDialog
+from workbench.ui.importing.preview_dialog import ImportPreviewDialog
 
 logger = logging.getLogger(__name__)
-
-
-def is_package(path: Path) -> bool:
-    """An exchange package: a directory with a manifest, or a tar of one."""
-    if path.is_dir():
-        return (path / "manifest.json").is_file()
-    return path.suffix.lower() == ".tar" and tarfile.is_tarfile(path)
 
 
 class ImportController(QObject):
@@ -99,10 +91,7 @@ class ImportController(QObject):
     # -- dry run -----------------------------------------------------------------------------------------------
 
     def _start_preview(self, paths: list[Path]) -> None:
-        def work(ws: Workspace, control: TaskControl) -> list[FilePreview]:
-            return [_dry_run(ws, path, number, len(paths), control) for number, path in enumerate(paths)]
-
-        task = self._session.run("import preview", work, lane=Lane.LONG)
+        task = self._session.run_job("import preview", catalogue.preview_files, paths=paths)
         what = paths[0].name if len(paths) == 1 else self.tr("{0} files").format(len(paths))
         self._watch(task, self.tr("Reading {0}…").format(what))
         task.succeeded.connect(lambda previews: self._preview(task, previews))
@@ -142,29 +131,8 @@ class ImportController(QObject):
     # -- the real run ------------------------------------------------------------------------------------------
 
     def _start_commit(self, files: list[FilePreview]) -> None:
-        def work(ws: Workspace, control: TaskControl) -> list[Imported | FilePreview]:
-            done: list[Imported | FilePreview] = []
-            for number, item in enumerate(files):
-                assert item.summary is not None
-                try:
-                    done.append(
-                        import_source(
-                            ws,
-                            item.path,
-                            previewed=item.summary.sha256,
-                            progress=_progress(control, number, len(files)),
-                            cancel=control.cancelled,
-                        )
-                    )
-                except Cancelled:
-                    raise
-                except WorkbenchError as exc:
-                    if control.cancelled():
-                        raise Cancelled() from None
-                    done.append(FilePreview(item.path, problem=exc.message))
-            return done
-
-        task = self._session.run("import", work, lane=Lane.LONG)
+        chosen = [(item.path, item.summary.sha256) for item in files if item.summary is not None]
+        task = self._session.run_job("import", catalogue.import_files, files=chosen)
         what = files[0].path.name if len(files) == 1 else self.tr("{0} files").format(len(files))
         self._watch(task, self.tr("Importing {0}…").format(what))
         task.succeeded.connect(lambda results: self._committed(task, results))
@@ -225,39 +193,3 @@ class ImportController(QObject):
         status = getattr(self._window, "show_status", None)
         if callable(status):
             status(text)
-
-
-def _progress(control: TaskControl, number: int, count: int) -> Callable[[str, int, int], None]:
-    """Progress over several files: file ``number`` of ``count`` counts as that share of the whole."""
-    share = 1_000_000
-
-    def report(_stage: str, done: int, total: int) -> None:
-        part = done / total if total > 0 else 0.0
-        control.progress(int((number + part) * share), count * share)
-
-    return report
-
-
-def _dry_run(ws: Workspace, path: Path, number: int, count: int, control: TaskControl) -> FilePreview:
-    """One file's dry run, or why it cannot be imported here (cancelling raises ``Cancelled``)."""
-    control.check()
-    if is_package(path):
-        return FilePreview(
-            path,
-            problem=f"{path.name} is an exchange package; packages are verified and imported from the Exchange screen",
-        )
-    if not path.is_file():
-        return FilePreview(path, problem=f"{path.name} is not a file that can be imported")
-    try:
-        imported = import_source(
-            ws, path, dry_run=True, progress=_progress(control, number, count), cancel=control.cancelled
-        )
-    except Cancelled:
-        raise
-    except WorkbenchError as exc:
-        if control.cancelled():
-            raise Cancelled() from None
-        return FilePreview(path, problem=exc.message)
-    if imported.summary is None:
-        return FilePreview(path, problem=f"{path.name} is not a STIX file")
-    return FilePreview(path, imported.summary)

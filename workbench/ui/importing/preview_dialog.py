@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
+    QPushButton,
     QScrollArea,
     QTableView,
     QTabWidget,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.services.importing.importer import ImportSummary
+from workbench.services.jobs.catalogue import FilePreview
 from workbench.ui.common.fit import resize_within_screen
 from workbench.ui.common.list_model import ListTableModel
 from workbench.ui.common.text import plain_label
@@ -33,19 +32,6 @@ from workbench.ui.common.views import read_only_rows
 from workbench.ui.exchange.models import REFUSED_COLOUR
 from workbench.ui.importing.objects_panel import ObjectsPanel, listed_objects
 from workbench.ui.importing.summary_parts import combined, findings_table, summary_counts
-
-
-@dataclass(frozen=True)
-class FilePreview:
-    """One file of a preview: its dry run's summary, or why it cannot be imported."""
-
-    path: Path
-    summary: ImportSummary | None = None
-    problem: str = ""
-
-    @property
-    def importable(self) -> bool:
-        return self.summary is not None and self.summary.changed_anything
 
 
 class FilesModel(ListTableModel[FilePreview]):
@@ -142,6 +128,7 @@ class ImportPreviewDialog(QDialog):
         layout.addWidget(heading)
         layout.addWidget(self.tabs, 1)
         buttons = QDialogButtonBox(self)
+        self.import_button: QPushButton | None
         if any(item.importable for item in files):
             self.import_button = buttons.addButton(self.tr("&Import"), QDialogButtonBox.ButtonRole.AcceptRole)
             self.import_button.setToolTip(self.tr("Keep these objects in the workspace"))

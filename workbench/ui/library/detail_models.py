@@ -9,8 +9,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
-from workbench.services.library import Direction, Link
-from workbench.storage.objects import VersionInfo
+from workbench.services.library import Direction, Link, VersionInfo
 from workbench.ui.common.list_model import ListTableModel
 
 

@@ -46,8 +46,8 @@ class _Loaded:
 
 
 def _load(ws, stix_id: str) -> _Loaded:
-    detail = library.object_detail(ws.conn, stix_id)
-    hood = library.neighbourhood(ws.conn, stix_id) if detail is not None else None
+    detail = library.object_detail(ws, stix_id)
+    hood = library.neighbourhood(ws, stix_id) if detail is not None else None
     return _Loaded(detail, hood)
 
 
@@ -246,7 +246,7 @@ class DetailPane(QWidget):
         self.links_view.resizeColumnsToContents()
         if detail.links_truncated:
             self.links_note.setText(
-                self.tr("Only the first {0} relations of each kind are listed.").format(library.MAX_LINKS)
+                self.tr("Only the first {0} relations of each kind are listed.").format(library.detail.MAX_LINKS)
             )
         else:
             self.links_note.setText(self.tr("{0} relation(s).").format(len(detail.links)))
@@ -313,7 +313,7 @@ class DetailPane(QWidget):
         vid = self.versions_model.data(current, VersionsModel.VidRole) if current.isValid() else None
         if vid is None:
             return
-        task = self._session.run("version json", lambda ws, _control: library.version_json(ws.conn, vid))
+        task = self._session.run("version json", lambda ws, _control: library.version_json(ws, vid))
         task.succeeded.connect(self._show_version_json)
 
     def _show_version_json(self, obj: dict | None) -> None:

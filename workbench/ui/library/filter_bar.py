@@ -25,7 +25,12 @@ class FilterBar(QWidget):
         self.search.setObjectName("librarySearch")
         self.search.setPlaceholderText(self.tr("Search names, descriptions, patterns, observables… (Ctrl+F)"))
         self.search.setAccessibleName(self.tr("Search the library"))
-        self.search.setToolTip(self.tr("Every word must match, as a prefix; results are ranked by relevance"))
+        self.search.setToolTip(
+            self.tr(
+                "Every word must match, as a prefix. An ATT&CK or CVE id finds its own object first; then the best "
+                "matches, or the newest when there are too many to rank"
+            )
+        )
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(180)
         self._delay = QTimer(self)
@@ -60,8 +65,8 @@ class FilterBar(QWidget):
         for widget in (self.type_box, self.tlp_box, self.source_box):
             second.addWidget(widget)
         second.addSpacing(12)
-        for widget in (self.from_check, self.from_date, self.to_check, self.to_date):
-            second.addWidget(widget)
+        for dated in (self.from_check, self.from_date, self.to_check, self.to_date):
+            second.addWidget(dated)
         second.addStretch(1)
         layout.addLayout(first)
         layout.addLayout(second)
@@ -117,8 +122,9 @@ class FilterBar(QWidget):
             self._emit()
 
     def current(self) -> LibraryFilter:
+        kind = self.type_box.currentData()
         return LibraryFilter(
-            object_type=self.type_box.currentData(),
+            types=(kind,) if kind else (),
             tlp=self.tlp_box.currentData(),
             source_id=self.source_box.currentData(),
             modified_from=self.from_date.date().toString("yyyy-MM-dd") if self.from_check.isChecked() else None,

@@ -2,7 +2,9 @@
 
 Browsing walks the store by keyset pages (``services.library.fetch_page``) as the view scrolls: ``canFetchMore``
 says a page is left, ``fetchMore`` starts a task for it, and the rows are inserted when it arrives. A search
-fetches its capped result in one task. The GUI thread runs no query at all, so a slow sort never freezes it.
+(``services.library.search``, the same search as the command line's, an export's and a briefing's) fetches its
+first ``MAX_SEARCH_RESULTS`` hits in one task. The GUI thread runs no query at all, so a slow sort never freezes
+it.
 
 Rows are kept column-wise in compact arrays (an id as its type index and 16 UUID bytes, the time as an integer,
 names in one UTF-8 buffer), well under 120 bytes a row and no Python object per row, so that scrolling to the end
@@ -27,7 +29,7 @@ from workbench.app.session import Session
 from workbench.app.tasks import TaskFailure, TaskHandle
 from workbench.domain.tlp import Tlp
 from workbench.services import library
-from workbench.services.library import LibraryFilter, LibraryRow, Page, SortKey
+from workbench.services.library import LibraryFilter, ObjectRow, Page, SearchPage, SortKey
 from workbench.ui.common.table_model import TableModel
 from workbench.ui.common.text import one_line, tooltip_text
 
@@ -65,11 +67,13 @@ class Roles(enum.IntEnum):
 
 @dataclass(frozen=True)
 class LoadState:
-    """After each fetch: rows held, whether the listing is complete, whether a search hit its cap."""
+    """After each fetch: rows held, whether the listing is complete, whether a search hit its cap, and whether
+    its hits are the newest of too many matches to rank (``more_than`` of them) rather than the best."""
 
     loaded: int
     complete: bool
     capped: bool = False
+    more_than: int | None = None
 
 
 def _minutes(modified: str) -> int:
@@ -117,7 +121,7 @@ class _RowStore:
     def __len__(self) -> int:
         return len(self.rowids)
 
-    def append(self, rows: Sequence[LibraryRow]) -> None:
+    def append(self, rows: Sequence[ObjectRow]) -> None:
         for row in rows:
             number = self._type_numbers.get(row.type)
             if number is None:
@@ -193,6 +197,7 @@ class LibraryModel(TableModel):
         self._count_task: TaskHandle | None = None
         self._generation = 0
         self._capped = False
+        self._more_than: int | None = None
 
     # -- the query ---------------------------------------------------------------------------------------------
 
@@ -237,6 +242,7 @@ class LibraryModel(TableModel):
         self._rows = _RowStore()
         self._cursor = None
         self._capped = False
+        self._more_than = None
         self._has_more = fetch and self._session.is_open
         self.endResetModel()
         if self._has_more:
@@ -269,14 +275,18 @@ class LibraryModel(TableModel):
         flt, sort, descending, cursor, size = self._filter, self._sort, self._descending, self._cursor, self._page_size
         if flt.searching:
             task = self._session.run(
-                "library search", lambda ws, _control: library.search(ws.conn, flt, sort, descending=descending)
+                "library search",
+                # Revoked objects too, marked as such, as the listing shows them (``workbench search --revoked``).
+                lambda ws, _control: library.search(
+                    ws, flt, limit=library.MAX_SEARCH_RESULTS, sort=sort, descending=descending, include_revoked=True
+                ),
             )
         else:
             assert sort is not None
             task = self._session.run(
                 "library page",
                 lambda ws, _control: library.fetch_page(
-                    ws.conn, flt, sort, descending=descending, cursor=cursor, limit=size
+                    ws, flt, sort, descending=descending, cursor=cursor, limit=size
                 ),
             )
         self._task = task
@@ -289,23 +299,24 @@ class LibraryModel(TableModel):
         if generation == self._generation:
             self._task = None
 
-    def _fetched(self, generation: int, result: Page | list[LibraryRow]) -> None:
+    def _fetched(self, generation: int, result: Page | SearchPage) -> None:
         if generation != self._generation:
             return
         if isinstance(result, Page):
             rows, self._cursor = result.rows, result.cursor
             self._has_more = result.cursor is not None
         else:
-            rows = result
+            rows = result.rows
             self._has_more = False
             self._capped = len(rows) >= library.MAX_SEARCH_RESULTS
+            self._more_than = result.more_than
         self._task = None
         if rows:
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
             self._rows.append(rows)
             self.endInsertRows()
-        self.rows_loaded.emit(LoadState(len(self._rows), not self._has_more, self._capped))
+        self.rows_loaded.emit(LoadState(len(self._rows), not self._has_more, self._capped, self._more_than))
 
     def _fetch_failed(self, generation: int, failure: TaskFailure) -> None:
         if generation != self._generation:
@@ -316,7 +327,7 @@ class LibraryModel(TableModel):
 
     def _start_count(self) -> None:
         generation, flt = self._generation, self._filter
-        task = self._session.run("library count", lambda ws, _control: library.count(ws.conn, flt))
+        task = self._session.run("library count", lambda ws, _control: library.count(ws, flt))
         self._count_task = task
         task.succeeded.connect(lambda total: self._counted(generation, total))
 

@@ -108,7 +108,7 @@ class LibraryScreen(Screen):
 
     def _load_facets(self) -> None:
         task = self.context.session.run(
-            "library facets", lambda ws, _control: (library.object_types(ws.conn), library.sources(ws.conn))
+            "library facets", lambda ws, _control: (library.object_types(ws), library.sources(ws))
         )
         task.succeeded.connect(lambda facets: self.filters.set_facets(*facets))
 
@@ -140,7 +140,19 @@ class LibraryScreen(Screen):
 
     def _show_status(self, state: LoadState) -> None:
         if self.model.query[0].searching:
-            if state.capped:
+            if state.more_than is not None and state.capped:
+                self.status.setText(
+                    self.tr(
+                        "More than {0:,} matches: the newest {1:,} are shown; add words to narrow the search."
+                    ).format(state.more_than, state.loaded)
+                )
+            elif state.more_than is not None:
+                self.status.setText(
+                    self.tr(
+                        "{0:,} matches, the newest first: too many to rank; add words to narrow the search."
+                    ).format(state.loaded)
+                )
+            elif state.capped:
                 self.status.setText(
                     self.tr("The best {0:,} matches are shown; refine the search to narrow them.").format(state.loaded)
                 )

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
@@ -47,7 +48,7 @@ def key_file_name(org_name: str) -> str:
     return f"{slug or 'workbench'}.pub.pem"
 
 
-def fingerprint_label(parent: QWidget, key_id: str = "") -> QWidget:
+def fingerprint_label(parent: QWidget, key_id: str = "") -> QLabel:
     """A selectable, monospaced, bold label showing a fingerprint in phone groups."""
     label = plain_label(fingerprint_lines(key_id) if key_id else "", parent, selectable=True)
     font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)

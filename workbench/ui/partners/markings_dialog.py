@@ -133,7 +133,7 @@ class MarkingsDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        task = self._session.run("markings", lambda ws, _control: markings.list_markings(ws.conn))
+        task = self._session.run("markings", lambda ws, _control: markings.list_markings(ws))
         task.succeeded.connect(self._loaded)
 
     def _loaded(self, rows: list[MarkingRow]) -> None:

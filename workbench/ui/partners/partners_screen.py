@@ -213,7 +213,7 @@ class PartnersScreen(Screen):
     # -- data --------------------------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        task = self.context.session.run("partners", lambda ws, _control: exchange.list_partners(ws.conn))
+        task = self.context.session.run("partners", lambda ws, _control: exchange.list_partners(ws))
         task.succeeded.connect(self._loaded)
 
     def _loaded(self, partners: list[Partner]) -> None:

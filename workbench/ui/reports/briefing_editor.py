@@ -173,8 +173,8 @@ class BriefingEditor(QWidget):
             ),
             (self.tr("&Distribution (one recipient a line):"), self.distribution, self.distribution),
         )
-        for label, widget, buddy in sections:
-            caption = plain_label(label, self)
+        for text, widget, buddy in sections:
+            caption = plain_label(text, self)
             caption.setBuddy(buddy)
             layout.addWidget(caption)
             layout.addWidget(widget)

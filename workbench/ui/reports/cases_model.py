@@ -44,9 +44,6 @@ class CasesModel(ListTableModel[CaseSummary]):
     def set_cases(self, cases: list[CaseSummary]) -> None:
         self.set_items(cases)
 
-    def case_at(self, row: int) -> CaseSummary | None:
-        return self.item(row)
-
     def row_of(self, ref: str) -> int | None:
         return next((row for row, case in enumerate(self._items) if case.ref == ref), None)
 

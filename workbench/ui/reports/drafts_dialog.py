@@ -124,7 +124,7 @@ class DraftsDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        task = self._session.run("report drafts", lambda ws, _control: drafts.named(ws.conn, DRAFT_KIND))
+        task = self._session.run("report drafts", lambda ws, _control: drafts.named(ws, DRAFT_KIND))
         task.succeeded.connect(self._listed)
         task.failed.connect(lambda failure: self.note.setText(failure.message))
 

@@ -216,9 +216,12 @@ class _PageImages:
         timeout = QTimer()
         timeout.setSingleShot(True)
         timeout.timeout.connect(loop.quit)
-        self._renderer.pageRendered.connect(
-            lambda _page, _size, image, _options, _request: (images.append(image), loop.quit())
-        )
+
+        def rendered(_page: int, _size: QSize, image: QImage, _options: object, _request: int) -> None:
+            images.append(image)
+            loop.quit()
+
+        self._renderer.pageRendered.connect(rendered)
         self._renderer.requestPage(index, size)
         timeout.start(RENDER_TIMEOUT_MS)
         loop.exec()  # the page arrives as a queued signal: only this thread's events are handled meanwhile
@@ -228,7 +231,7 @@ class _PageImages:
 
     def close(self) -> None:
         if self._renderer is not None:
-            self._renderer.setDocument(None)
+            self._renderer.setDocument(None)  # type: ignore[arg-type]  # Qt takes nullptr; the stubs do not say so
             self._renderer.deleteLater()
             self._renderer = None
 

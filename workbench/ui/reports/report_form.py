@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
 from workbench.domain.deadlines import Stage
 from workbench.domain.tlp import Tlp
 from workbench.services.reports.analyst_input import AnalystBriefing
+from workbench.services.reports.request import ReportRequest
 from workbench.ui.common.text import plain_label
 from workbench.ui.common.views import read_only_rows
 from workbench.ui.reports.cases_model import CasesModel, Columns, Roles
-from workbench.ui.reports.report_job import ReportRequest
 
 logger = logging.getLogger(__name__)
 
@@ -316,6 +316,7 @@ class ReportForm(QWidget):
             self.changed.emit()
 
     def select_case(self, ref: str) -> bool:
+        """Select the case ``ref`` in the list; False when the list does not hold it (yet)."""
         row = self.cases.row_of(ref)
         if row is None:
             return False
@@ -357,8 +358,8 @@ class ReportForm(QWidget):
         for widget in (self.case_filter, self.case_table):
             widget.setVisible(case)
         self.no_cases.setVisible(case and self.cases.rowCount() == 0 and bool(self.no_cases.text()))
-        for widget in (self.query, self.related):
-            widget.setVisible(not case)
+        for library_part in (self.query, self.related):
+            library_part.setVisible(not case)
         self.changed.emit()
 
     def focus_first(self) -> None:

@@ -1,10 +1,11 @@
 """The Reports screen: set up a report on the left, see its pages on the right, then save it or print it.
 
-Preview builds the report off the GUI thread (``report_job.prepare``: the same services as ``workbench report``)
-with progress and Cancel, and shows the PDF from memory. Save writes exactly the previewed PDF through the service
-(``reports.save``: atomic, ``report.generated`` with its SHA-256); Print sends its pages through Qt's print dialog
-and records ``report.printed`` with the printer and copies. Once the form changes, the preview is out of date and
-must be built again before it can be saved or printed, so what is saved is always what the form says.
+Preview builds the report in the workspace's worker process (``jobs.catalogue.prepare_report``: the same
+services as ``workbench report``) with progress and Cancel, and shows the PDF from memory. Save writes exactly
+the previewed PDF through the service (``reports.save``: atomic, ``report.generated`` with its SHA-256); Print
+sends its pages through Qt's print dialog and records ``report.printed`` with the printer and copies. Once the
+form changes, the preview is out of date and must be built again before it can be saved or printed, so what is
+saved is always what the form says.
 
 The form and its briefing text are saved in the workspace as named drafts (Drafts menu, ``report_drafts``) and
 kept there when the workspace locks with them unsaved; quitting asks about them.
@@ -32,10 +33,12 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.app.session import StoreChange
-from workbench.app.tasks import Lane, TaskControl, TaskFailure, TaskHandle
+from workbench.app.tasks import Lane, TaskControl, TaskFailure, TaskHandle, TaskProgress
 from workbench.domain.errors import InvalidInput
 from workbench.services import cases
+from workbench.services.jobs import catalogue
 from workbench.services.reports import record_print, save
+from workbench.services.reports.request import PreparedReport, ReportRequest
 from workbench.services.workspace import Workspace
 from workbench.ui.common.dialogs import show_error
 from workbench.ui.common.progress import TaskProgressDialog
@@ -46,7 +49,6 @@ from workbench.ui.reports.preview_pane import PreviewPane
 from workbench.ui.reports.printing import PrintResult, prepare_printer, print_pdf
 from workbench.ui.reports.report_drafts import ReportDrafts
 from workbench.ui.reports.report_form import ReportForm
-from workbench.ui.reports.report_job import PreparedReport, ReportRequest, prepare
 
 logger = logging.getLogger(__name__)
 
@@ -232,29 +234,22 @@ class ReportsScreen(Screen):
             show_error(self, exc.message, title=self.tr("The report cannot be built"))
             return
 
-        def work(ws: Workspace, control: TaskControl) -> PreparedReport:
-            return prepare(
-                ws,
-                request,
-                step=lambda what: self._step(control, what),
-                page=lambda number: self._page(control, number),
-            )
-
         generation = self._generation
         task = self._start(
-            self.tr("Building the {0}…").format(KIND_NAMES[request.kind].lower()), "report preview", work
+            self.tr("Building the {0}…").format(KIND_NAMES[request.kind].lower()),
+            "report preview",
+            catalogue.prepare_report,
+            job={"request": request},
         )
         task.succeeded.connect(lambda prepared: self._previewed(generation, prepared))
 
-    def _step(self, control: TaskControl, what: str) -> None:
-        control.check()
-        control.progress(
-            0, 0, self.tr("Collecting the objects…") if what == "collecting" else self.tr("Laying out the pages…")
-        )
-
-    def _page(self, control: TaskControl, number: int) -> None:
-        control.check()
-        control.progress(number, 0, self.tr("Laying out page {0}…").format(number))
+    def _describe(self, progress: TaskProgress) -> str:
+        """The worker's progress keys (``jobs.catalogue.prepare_report``) in words."""
+        if progress.message == "page":
+            return self.tr("Laying out page {0}…").format(progress.done)
+        if progress.message == "collecting":
+            return self.tr("Collecting the objects…")
+        return self.tr("Laying out the pages…")
 
     def _previewed(self, generation: int, prepared: PreparedReport) -> None:
         if generation != self._generation:
@@ -414,8 +409,12 @@ class ReportsScreen(Screen):
 
     # -- tasks -------------------------------------------------------------------------------------------------
 
-    def _start(self, text: str, name: str, work) -> TaskHandle:
-        task = self.context.session.run(name, work, lane=Lane.LONG)
+    def _start(self, text: str, name: str, work, *, job: dict[str, Any] | None = None) -> TaskHandle:
+        """Run ``work`` as a task, or as a job of the worker process when ``job`` holds its parameters."""
+        if job is not None:
+            task = self.context.session.run_job(name, work, describe=self._describe, **job)
+        else:
+            task = self.context.session.run(name, work, lane=Lane.LONG)
         self._task = task
         for button in (self.preview_button, self.save_button, self.print_button):
             button.setEnabled(False)

@@ -53,7 +53,7 @@ def default_workspace_path() -> Path:
 def _create(path: Path, secret: str, org: str) -> tuple[Workspace, str]:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     ws = create_workspace(path, secret, org)
-    return ws, keys.active_key(ws.conn).key_id
+    return ws, keys.active_key(ws).key_id
 
 
 class CreateWorkspaceDialog(QDialog):
@@ -161,7 +161,7 @@ class CreateWorkspaceDialog(QDialog):
         self.restore_button.clicked.connect(self._restore)
         cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         cancel.setToolTip(self.tr("Close without creating anything"))
-        buttons.accepted.connect(self.create)
+        buttons.accepted.connect(self.create_workspace)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(page)
         layout.addWidget(intro)
@@ -214,7 +214,7 @@ class CreateWorkspaceDialog(QDialog):
         )
         self.create_button.setEnabled(ready)
 
-    def create(self) -> None:
+    def create_workspace(self) -> None:
         """Check the form, then create the workspace off the GUI thread (key derivation and key generation)."""
         if self._task is not None or not self.create_button.isEnabled():
             return

@@ -23,7 +23,8 @@ def run_gui(db: str | None = None, demo: bool = False, smoke_test: bool = False)
     """Open the main window and run until it closes; the exit code of the program.
 
     ``smoke_test`` opens the window on a temporary demo workspace, renders it once, opens the user guide with its
-    pictures, prints "smoke test ok" and exits 0 (1 with the reason otherwise). With no display it falls back to
+    pictures, runs a job in the worker process (the program started again as ``workbench worker-process``),
+    prints "smoke test ok" and exits 0 (1 with the reason otherwise). With no display it falls back to
     Qt's offscreen platform, so that a frozen build can be checked on a headless machine.
     """
     if not has_display():
@@ -65,7 +66,7 @@ def run_gui(db: str | None = None, demo: bool = False, smoke_test: bool = False)
     settle_heap()
     outcome = {"code": 0}
     if smoke_test:
-        _arm_smoke_test(app, window, outcome)
+        _arm_smoke_test(app, window, session, outcome)
     QTimer.singleShot(0, lambda: window.start(Path(db) if db else None, demo=demo or smoke_test))
     code = app.exec()
     runner.shutdown()
@@ -95,10 +96,12 @@ def _guide_problem(window) -> str:
         guide.close()
 
 
-def _arm_smoke_test(app, window, outcome: dict[str, int]) -> None:
-    """Quit once the library shows the demo's rows, after rendering the window and opening the user guide with its
-    pictures; fail after a timeout."""
+def _arm_smoke_test(app, window, session, outcome: dict[str, int]) -> None:
+    """Once the library shows the demo's rows: render the window, open the user guide with its pictures, run a job
+    in the worker process, quit; fail after a timeout."""
     from PySide6.QtCore import QTimer
+
+    from workbench.services.jobs import catalogue
 
     library = window.screens["library"]
 
@@ -109,19 +112,28 @@ def _arm_smoke_test(app, window, outcome: dict[str, int]) -> None:
         image = window.grab()
         problem = _guide_problem(window)
         if image.isNull() or image.width() < 200:
-            print("workbench: smoke test failed: the window did not render", file=sys.stderr)
-            outcome["code"] = 1
-        elif problem:
-            print(f"workbench: smoke test failed: {problem}", file=sys.stderr)
-            outcome["code"] = 1
-        else:
-            print("smoke test ok")
+            failed("the window did not render")
+            return
+        if problem:
+            failed(problem)
+            return
+        job = session.run_job("smoke test", catalogue.describe_worker)
+        job.succeeded.connect(worked)
+        job.failed.connect(lambda failure: failed(f"the worker process failed: {failure.message}"))
+
+    def worked(info: catalogue.WorkerInfo) -> None:
+        if info.pid == os.getpid() or info.objects <= 0:
+            failed("the job did not run in a worker process")
+            return
+        print(f"worker process ok (pid {info.pid}, {info.objects} objects)")
+        print("smoke test ok")
         window.close()
         app.quit()
 
     def failed(message: str) -> None:
         print(f"workbench: smoke test failed: {message}", file=sys.stderr)
         outcome["code"] = 1
+        window.close()
         app.quit()
 
     def timed_out() -> None:

@@ -1,4 +1,4 @@
-"""What the Reports screen asks for, and the work that builds it (no Qt here: it runs in a worker thread).
+"""What the Reports screen asks for, and the work that builds it (it runs in the window's worker process).
 
 ``ReportRequest`` is the screen's form: kind, source (a case or a library search), marking ceiling, final, and
 the analyst's part of a briefing. ``prepare`` does what ``workbench report`` does, through the same services
@@ -17,6 +17,7 @@ from workbench.domain.errors import InvalidInput
 from workbench.domain.tlp import Tlp
 from workbench.services.reports import RenderedReport, next_report_id, render
 from workbench.services.reports.analyst_input import AnalystBriefing
+from workbench.services.reports.model import StageDocument
 from workbench.services.workspace import Workspace
 
 logger = logging.getLogger(__name__)
@@ -113,9 +114,9 @@ def prepare(
             # The stage as it was sent: the same report id, time and bytes as when its submission was recorded.
             report_id, generated_at, final = made.frozen.report_id, made.frozen.rendered_at, True
             found += f"; the {made.frozen.document.stage.label.lower()} as submitted (report {report_id})"
-        elif getattr(report, "reconstructed", False):
+        elif isinstance(report, StageDocument) and report.reconstructed:
             found += f"; the {report.stage.label.lower()} was submitted, but what it said is not held here"
-        elif request.stage is not None:
+        elif isinstance(report, StageDocument):
             found += f"; the {report.stage.label.lower()} as drafted from the case now"
         if final and made.frozen is None and request.kind != "briefing":
             check_final(report)
