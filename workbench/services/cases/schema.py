@@ -25,13 +25,13 @@ from typing import Any
 
 import orjson
 
-from workbench.domain.cases.case import RECORD_CLASSES, RecordKind
+from workbench.domain.cases.case import RECORD_CLASSES, RECORD_KINDS, RecordKind
 from workbench.domain.cases.exercise import ExerciseOverview
-from workbench.domain.cases.fields import MAX_NOTE, MAX_TEXT, FieldInfo, FieldKind, field_infos
+from workbench.domain.cases.fields import MAX_NOTE, MAX_NUMBER, MAX_TEXT, FieldInfo, FieldKind, field_infos
 from workbench.domain.cases.incident import IncidentDetails
 from workbench.domain.cases.nis2 import SUBSECTORS
 from workbench.domain.cases.rsit import RSIT_TYPES
-from workbench.domain.cases.vocab import ExerciseStatus, IncidentStatus
+from workbench.domain.cases.vocab import CaseKind, ExerciseStatus, IncidentStatus
 from workbench.domain.errors import InvalidInput
 
 logger = logging.getLogger(__name__)
@@ -40,11 +40,11 @@ logger = logging.getLogger(__name__)
 # store one definition and one identity, never conflicting copies.
 CASE_EXTENSION_ID = "extension-definition--7fc43dec-6ccc-48fc-9377-0eabd9b8a127"
 WORKBENCH_IDENTITY_ID = "identity--6b55ede6-a62d-46d2-8828-3d34a9cbba37"
-SCHEMA_VERSION = "1.0.0"
-SCHEMA_FILE = "workbench-case-extension-1.0.0.json"
-SCHEMA_SHA256 = "2b40c167e12d714ac7a2fefde5b2bed23cb5d5a9650c107a5fadaffac999576b"
+SCHEMA_VERSION = "1.1.0"
+SCHEMA_FILE = "workbench-case-extension-1.1.0.json"
+SCHEMA_SHA256 = "2cf96f39aa2c8d445a3e0a621cdac423477eaaaf53602f049f45c5545f809e6d"
 DEFINITION_CREATED = "2026-01-01T00:00:00.000Z"
-DEFINITION_MODIFIED = "2026-01-01T00:00:00.000Z"
+DEFINITION_MODIFIED = "2026-12-04T00:00:00.000Z"
 
 #: ``record_type`` of the extension on each kind of object.
 INCIDENT_RECORD = "incident-case"
@@ -80,6 +80,12 @@ def _field_schema(info: FieldInfo) -> dict[str, Any]:
         schema = {"enum": [entry.key for entry in RSIT_TYPES]}
     elif kind is FieldKind.SUBSECTOR:
         schema = {"enum": sorted({key for options in SUBSECTORS.values() for key in options})}
+    elif kind is FieldKind.NUMBER:
+        schema = {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_NUMBER}
+    elif kind is FieldKind.REF:
+        schema = {"type": "string", "pattern": _UUID_PATTERN}
+    elif kind is FieldKind.REFS:
+        schema = {"type": "array", "uniqueItems": True, "items": {"type": "string", "pattern": _UUID_PATTERN}}
     else:  # pragma: no cover - every kind is handled above
         raise AssertionError(kind)
     schema["description"] = info.label + (f": {info.help}" if info.help else "")
@@ -139,18 +145,7 @@ def build_schema() -> dict[str, Any]:
             "record_type": {"const": EXERCISE_RECORD},
             "status": {"enum": [status.value for status in ExerciseStatus]},
             "overview": {"$ref": "#/$defs/exercise_overview"},
-            **{
-                kind.plural: _list_of(kind.value)
-                for kind in (
-                    RecordKind.PARTICIPANT,
-                    RecordKind.OBJECTIVE,
-                    RecordKind.INJECT,
-                    RecordKind.OBSERVATION,
-                    RecordKind.IMPROVEMENT,
-                    RecordKind.EVENT,
-                    RecordKind.TASK,
-                )
-            },
+            **{kind.plural: _list_of(kind.value) for kind in RECORD_KINDS[CaseKind.EXERCISE]},
         },
     }
     defs["case_task"] = {

@@ -25,6 +25,7 @@ from typing import Any
 import orjson
 
 from workbench.domain.cases.case import (
+    RECORD_KINDS,
     Case,
     RecordKind,
     check_title,
@@ -179,15 +180,7 @@ def _exercise_grouping(case: Case) -> dict[str, Any]:
         "status": case.status.value,
         "overview": to_dict(case.exercise),
     }
-    for kind in (
-        RecordKind.PARTICIPANT,
-        RecordKind.OBJECTIVE,
-        RecordKind.INJECT,
-        RecordKind.OBSERVATION,
-        RecordKind.IMPROVEMENT,
-        RecordKind.EVENT,
-        RecordKind.TASK,
-    ):
+    for kind in RECORD_KINDS[CaseKind.EXERCISE]:
         records = [to_dict(record) for record in case.of(kind)]
         if records:
             ours[kind.plural] = records
@@ -405,15 +398,7 @@ def _read_incident(
 
 def _read_exercise(case: Case, ours: dict[str, Any]) -> None:
     case.exercise = make_exercise_overview(ours["overview"])
-    for kind in (
-        RecordKind.PARTICIPANT,
-        RecordKind.OBJECTIVE,
-        RecordKind.INJECT,
-        RecordKind.OBSERVATION,
-        RecordKind.IMPROVEMENT,
-        RecordKind.EVENT,
-        RecordKind.TASK,
-    ):
+    for kind in RECORD_KINDS[CaseKind.EXERCISE]:
         items = ours.get(kind.plural)
         if items:
             case.records[kind] = [make_record(kind, item) for item in items]
