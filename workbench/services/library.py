@@ -65,6 +65,8 @@ class LibraryFilter:
 
     ``tlp`` is a ``Tlp`` value or ``NO_TLP``; dates compare with the object's current ``modified`` and are
     ``YYYY-MM-DD`` (``modified_to`` inclusive); ``search`` is what the analyst typed in the search box.
+    ``exercise`` lists exercise material instead of real intelligence: the two are never listed together, and
+    exercise material is never found by a search (it is not in the full-text index).
     """
 
     object_type: str | None = None
@@ -73,6 +75,7 @@ class LibraryFilter:
     modified_from: str | None = None
     modified_to: str | None = None
     search: str = ""
+    exercise: bool = False
 
     @property
     def searching(self) -> bool:
@@ -160,8 +163,8 @@ class Neighbourhood:
 
 
 def _where(flt: LibraryFilter) -> tuple[list[str], list[Any]]:
-    clauses: list[str] = []
-    args: list[Any] = []
+    clauses: list[str] = ["o.exercise = ?"]
+    args: list[Any] = [int(flt.exercise)]
     if flt.object_type:
         clauses.append("o.type = ?")
         args.append(flt.object_type)

@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 
 from workbench.domain.errors import InvalidInput
+from workbench.domain.exercise_material import is_exercise_material
 from workbench.domain.ids import _ID as _STIX_ID
 from workbench.domain.stix import search_fields
 from workbench.domain.timestamps import now_stix, sortable_timestamp
@@ -47,6 +48,7 @@ class PreparedVersion:
     name: str
     fts: tuple[str, str, str, str, str]
     refs: list[tuple[str, str]]  # (property path, target id)
+    exercise: bool = False  # exercise material (domain.exercise_material), kept out of the library
 
 
 def prepare(obj: dict[str, Any], *, version: str | None = None) -> PreparedVersion:
@@ -73,6 +75,7 @@ def prepare(obj: dict[str, Any], *, version: str | None = None) -> PreparedVersi
         fields[0],
         fields,
         references(obj, text),
+        is_exercise_material(obj),
     )
 
 
@@ -313,7 +316,19 @@ class BulkWriter:
                 continue
             if existed:
                 row_updates.append(
-                    (item.type, item.name, item.created, item.modified, item.tlp, vid, source_id, count, revoked, rowid)
+                    (
+                        item.type,
+                        item.name,
+                        item.created,
+                        item.modified,
+                        item.tlp,
+                        int(item.exercise),
+                        vid,
+                        source_id,
+                        count,
+                        revoked,
+                        rowid,
+                    )
                 )
                 stale_rows.append((rowid,))
                 stale_vids.append(previous[stix_id])
@@ -327,13 +342,15 @@ class BulkWriter:
                         item.created,
                         item.modified,
                         item.tlp,
+                        int(item.exercise),
                         revoked,
                         vid,
                         source_id,
                         count,
                     )
                 )
-            fts_rows.append((rowid, *item.fts))
+            if not item.exercise:  # searches never find exercise material
+                fts_rows.append((rowid, *item.fts))
             ref_rows.extend([(target, rowid, prop) for prop, target in item.refs])
         # In key order, each batch touches the pages of the id indexes in one sweep instead of at random.
         version_rows.sort(key=_second)
@@ -347,8 +364,8 @@ class BulkWriter:
             )
         if object_rows:
             conn.executemany(
-                "INSERT INTO objects (rowid, id, type, name, created, modified, tlp, revoked, vid, source_id, versions)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO objects (rowid, id, type, name, created, modified, tlp, exercise, revoked, vid, source_id,"
+                " versions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 object_rows,
             )
         if conflict_rows:
@@ -361,8 +378,8 @@ class BulkWriter:
             conn.executemany("UPDATE objects SET versions = ?, revoked = ? WHERE rowid = ?", counter_updates)
         if row_updates:
             conn.executemany(
-                "UPDATE objects SET type = ?, name = ?, created = ?, modified = ?, tlp = ?, vid = ?, source_id = ?,"
-                " versions = ?, revoked = ? WHERE rowid = ?",
+                "UPDATE objects SET type = ?, name = ?, created = ?, modified = ?, tlp = ?, exercise = ?, vid = ?,"
+                " source_id = ?, versions = ?, revoked = ? WHERE rowid = ?",
                 row_updates,
             )
         if stale_rows:

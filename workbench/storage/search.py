@@ -75,7 +75,10 @@ def search(
     """One page of objects matching ``query``; see the module docstring for the order."""
     stripped = (query or "").strip()
     if _ID_QUERY.match(stripped):
-        rows = conn.execute(f"SELECT {_ROW_COLUMNS} FROM objects o WHERE o.id = ?", (stripped,)).fetchall()
+        # Exercise material is not in the full-text index; looked up by its id it stays out of searches too.
+        rows = conn.execute(
+            f"SELECT {_ROW_COLUMNS} FROM objects o WHERE o.id = ? AND o.exercise = 0", (stripped,)
+        ).fetchall()
         rows = [row for row in rows if include_revoked or not row[6]]
         return SearchResult(rows[offset : offset + limit])
     exact = fts_query(query, prefix=False)
