@@ -17,6 +17,7 @@ from workbench.cli import (
     audit_cmd,
     case_cmd,
     exchange_cmd,
+    exercise_cmd,
     import_cmd,
     keys_cmd,
     report_cmd,
@@ -35,6 +36,7 @@ COMMAND_MODULES = (
     import_cmd,
     exchange_cmd,
     case_cmd,
+    exercise_cmd,
     report_cmd,
 )
 

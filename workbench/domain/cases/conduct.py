@@ -209,6 +209,13 @@ def clock_event(
     return event
 
 
+def format_duration(delta: timedelta) -> str:
+    """``1:05:09`` (hours, minutes, seconds; days as hours), the sign left to the caller."""
+    seconds = int(abs(delta).total_seconds())
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
+
+
 # -- the master scenario events list -------------------------------------------------------------------------------
 
 

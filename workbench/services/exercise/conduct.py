@@ -139,8 +139,8 @@ def clock_action(
     """Start, pause, resume, jump, change speed or end the exercise (see ``domain.cases.conduct.clock_event``).
 
     Starting records the real start as the exercise's start when it is earlier than the planned one (or none was
-    planned); the scenario starts at ``scenario``, else at the planned start, else now. Ending records the real end
-    and, for an exercise still marked planned, the status conducted.
+    planned), unless an inject was planned earlier still; the scenario starts at ``scenario``, else at the planned
+    start, else now. Ending records the real end and, for an exercise still marked planned, the status conducted.
     """
     action = ClockAction.parse(action)
     recorded: list[ClockEvent] = []
@@ -156,8 +156,12 @@ def clock_action(
             case.clock, action, moment, scenario=start, advance=advance, speed=speed, by=by, reason=reason
         )
         _append(case, RecordKind.CLOCK, event, moment)
-        if action is ClockAction.START and (overview.starts_at is None or overview.starts_at > moment):
-            case.exercise = with_changes(overview, {"starts_at": moment}, "an exercise overview")
+        if action is ClockAction.START:
+            # The exercise started when play did, or earlier if it was planned earlier; never after an inject
+            # was planned (the case model refuses injects planned before the start).
+            earliest = min([moment, *(item.planned_at for item in case.injects)])
+            if overview.starts_at is None or overview.starts_at > earliest:
+                case.exercise = with_changes(overview, {"starts_at": earliest}, "an exercise overview")
         if action is ClockAction.END:
             case.exercise = with_changes(overview, {"ends_at": moment}, "an exercise overview")
             if case.status is ExerciseStatus.PLANNED:
