@@ -60,7 +60,7 @@ def test_a_controller_and_an_evaluator_run_an_exercise_from_the_command_line(
     assert run("skip", "3").code == 2  # --reason is required
     assert run("skip", "3", "--reason", "time ran short").code == 0
     refused = run("jump", "--advance", "soon")
-    assert refused.code == 1 and "write a duration such as 90m" in one_line_error(refused)
+    assert refused.code == 1 and "write e.g. 90m, 2h or 1d6h" in one_line_error(refused)
     assert run("jump", "--advance", "2h", "--reason", "skip the night").code == 0
 
     (tmp_path / "log.txt").write_text("SOC triage log\n")

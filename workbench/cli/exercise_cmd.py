@@ -14,12 +14,11 @@ import getpass
 from datetime import timedelta
 from typing import Any
 
-from pytimeparse import parse as parse_duration
-
 from workbench.cli import exercise_output
 from workbench.cli.case_cmd import zone
 from workbench.cli.case_output import when
-from workbench.cli.common import CommandError, Output, common_options, open_from_args
+from workbench.cli.common import Output, common_options, open_from_args
+from workbench.domain.cases.conduct import parse_duration
 from workbench.domain.cases.vocab import ClockAction, InjectMethod, ObservationKind, Rating
 from workbench.services import cases
 from workbench.services.exercise import conduct, evaluation, hotwash
@@ -133,12 +132,7 @@ def _by(args: argparse.Namespace) -> str | None:
 
 
 def _advance(text: str | None) -> timedelta | None:
-    if text is None:
-        return None
-    seconds = parse_duration(text.strip())
-    if seconds is None or seconds <= 0:
-        raise CommandError(f"--advance {text!r}: write a duration such as 90m, 2h or 1d6h")
-    return timedelta(seconds=seconds)
+    return parse_duration(text) if text is not None else None
 
 
 def _show(args: argparse.Namespace, out: Output, view: conduct.ConductView) -> int:

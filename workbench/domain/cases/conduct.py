@@ -20,6 +20,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from pytimeparse import parse as parse_seconds
+
 from workbench.domain.cases.exercise import ClockEvent, Inject
 from workbench.domain.cases.fields import format_utc, from_dict, with_changes
 from workbench.domain.cases.vocab import ClockAction, ConductState, InjectStatus
@@ -207,6 +209,14 @@ def clock_event(
     event = from_dict(ClockEvent, data, "a clock action", extra={"uid": str(uuid.uuid4())})
     clock.apply(event)  # refuses an action that does not fit the state
     return event
+
+
+def parse_duration(text: str) -> timedelta:
+    """A positive duration as people type it: ``90m``, ``2h``, ``1h30m``, ``1d6h``, ``2 hours``."""
+    seconds = parse_seconds(text.strip()) if isinstance(text, str) else None
+    if seconds is None or seconds <= 0:
+        raise InvalidInput(f"{text!r} is not a duration: write e.g. 90m, 2h or 1d6h")
+    return timedelta(seconds=seconds)
 
 
 def format_duration(delta: timedelta) -> str:
