@@ -22,7 +22,7 @@ from workbench.services.cases import exchange as case_exchange
 from workbench.services.cases import links as case_links
 from workbench.services.cases import records as case_records
 from workbench.services.cases import stix as case_stix
-from workbench.services.importing.importer import import_file
+from workbench.services.intake import import_source
 from workbench.services.workspace import create_workspace
 from workbench.storage.objects import ObjectStore
 
@@ -99,7 +99,7 @@ def main() -> None:
     timed("once per process: import jsonschema (validator of case extensions)", lambda: __import__("jsonschema"), base)
     timed(
         "import it into a second workspace and adopt the case",
-        lambda: import_file(partner, out, before_commit=case_stix.case_import_hook()),
+        lambda: import_source(partner, out),
         base,
     )
 
@@ -120,7 +120,7 @@ def main() -> None:
     )
     timed(
         "verify, import and adopt it in a third workspace",
-        lambda: case_exchange.import_item(third, written[0].path),
+        lambda: import_source(third, written[0].path),
         base,
     )
     for workspace in (ws, partner, third):

@@ -161,7 +161,7 @@ def main() -> None:
         imported = timed(
             "import on the other side (verify + import)", lambda: exchange.import_package(us, written.path), results
         )
-        print(f"  imported: {imported.summary.new:,} new, {len(imported.summary.refused)} refused", flush=True)
+        print(f"  imported: {imported.summary.new:,} new, {imported.summary.objects_refused} refused", flush=True)
         eu.close()
         us.close()
     megabytes = size / 1e6

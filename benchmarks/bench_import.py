@@ -102,7 +102,7 @@ def mobile(repeat: int) -> None:
             started, cpu = time.perf_counter(), time.process_time()
             stix2.parse(text, allow_custom=True)
             parses.append((time.perf_counter() - started, time.process_time() - cpu))
-    assert summary.new == summary.objects_read and not summary.refused
+    assert summary.new == summary.objects_read and not summary.objects_refused
     wall_i, wall_p = [w for w, _ in imports], [w for w, _ in parses]
     cpu_i, cpu_p = [c for _, c in imports], [c for _, c in parses]
     size = MOBILE.stat().st_size / 1e6

@@ -45,12 +45,14 @@ def main() -> int:
                 ws.close()
                 for suffix in ("", "-wal", "-shm"):
                     Path(str(copy) + suffix).unlink(missing_ok=True)
-            if summary.refused_count:
-                reasons = collections.Counter(_reason(finding.property, finding.message) for finding in summary.refused)
+            if summary.objects_refused:
+                reasons = collections.Counter(
+                    _reason(finding.property, finding.message) for finding in summary.refusal_reasons
+                )
                 listed = "; ".join(
                     f"{reason}" + (f" (x{count})" if count > 1 else "") for reason, count in reasons.most_common()
                 )
-                print(f"- `{relative}`: {summary.refused_count} of {summary.objects_read} objects refused: {listed}")
+                print(f"- `{relative}`: {summary.objects_refused} of {summary.objects_read} objects refused: {listed}")
             for finding in summary.warnings:
                 warnings[(relative.parts[1], finding.property or "", _reason(None, finding.message))] += 1
     finally:

@@ -18,13 +18,13 @@ from tests.functional.test_case_stix import comparable
 from workbench.domain.errors import InvalidInput, VerificationFailed
 from workbench.domain.tlp import Tlp
 from workbench.services import cases, exchange, keys
-from workbench.services.cases import exchange as case_exchange
 from workbench.services.cases import links as case_links
 from workbench.services.cases import records as case_records
 from workbench.services.cases import stix as case_stix
 from workbench.services.cases.exchange import CaseSelection
 from workbench.services.cases.schema import CASE_EXTENSION_ID
 from workbench.services.importing.importer import import_file
+from workbench.services.intake import import_source
 from workbench.services.workspace import Workspace
 
 __all__ = ["pair"]
@@ -63,8 +63,8 @@ def test_a_case_of_each_kind_arrives_field_for_field(strict_pair: Pair, make) ->
 
     result = strict_pair.export(selection=CaseSelection(ref))
     assert not result.held_back
-    imported = case_exchange.import_item(strict_pair.us, result.path)
-    assert imported.result.committed and not imported.result.summary.refused
+    imported = import_source(strict_pair.us, result.path)
+    assert imported.result.committed and not imported.result.summary.refusal_reasons
     assert len(imported.created) == 1 and not imported.updated
 
     arrived = cases.get_case(strict_pair.us, imported.created[0])
@@ -100,7 +100,7 @@ def test_a_red_linked_object_stays_home_and_the_export_lists_it(pair: Pair) -> N
     assert secret["id"] not in sent and RED not in sent  # not even the grouping names it
     assert result.tlp_ceiling is Tlp.AMBER
 
-    imported = case_exchange.import_item(pair.us, result.path)
+    imported = import_source(pair.us, result.path)
     arrived = cases.get_case(pair.us, imported.created[0])
     assert arrived.linked == [shared["id"]]
     assert pair.us.objects.get(secret["id"]) is None
@@ -121,7 +121,7 @@ def test_a_case_marked_above_the_partners_ceiling_is_refused_whole(pair: Pair) -
 def test_a_second_export_updates_the_partners_case_and_a_replayed_package_is_refused(pair: Pair) -> None:
     ref = full_exercise(pair.eu)
     first = pair.export(selection=CaseSelection(ref))
-    local_ref = case_exchange.import_item(pair.us, first.path).created[0]
+    local_ref = import_source(pair.us, first.path).created[0]
     stix_id = cases.get_case(pair.eu, ref).stix_id
     first_version = cases.get_case(pair.us, stix_id).modified
 
@@ -134,7 +134,7 @@ def test_a_second_export_updates_the_partners_case_and_a_replayed_package_is_ref
     cases.update_case(pair.eu, ref, status="conducted")
     second = pair.export(selection=CaseSelection(ref))
     assert second.sequence == 2
-    imported = case_exchange.import_item(pair.us, second.path)
+    imported = import_source(pair.us, second.path)
     assert imported.updated == (local_ref,) and not imported.created
     assert f"case {local_ref} updated from the import" in imported.messages
     arrived = cases.get_case(pair.us, local_ref)
@@ -144,7 +144,7 @@ def test_a_second_export_updates_the_partners_case_and_a_replayed_package_is_ref
     before = digest(pair.us)
     for old in (first, second):
         with pytest.raises(VerificationFailed, match=r"^replay: package .* was already imported"):
-            case_exchange.import_item(pair.us, old.path)
+            import_source(pair.us, old.path)
     assert digest(pair.us) == before
     assert comparable(cases.get_case(pair.us, local_ref)) == comparable(arrived)
     assert len(cases.list_cases(pair.us)) == 1
@@ -168,12 +168,12 @@ def test_a_package_links_to_a_local_case_and_the_partners_changes_come_back(pair
     sent = pair.export(selection=CaseSelection(ref))
     # Dry run first: the preview says what would happen and keeps nothing.
     before = digest(pair.us)
-    preview = case_exchange.import_item(pair.us, sent.path, dry_run=True)
+    preview = import_source(pair.us, sent.path, dry_run=True)
     assert len(preview.created) == 1 and not preview.result.committed and digest(pair.us) == before
     assert cases.list_cases(pair.us) == []
 
     own = cases.create_case(pair.us, "incident", "Our view of the exercise adversary").ref
-    imported = case_exchange.import_item(pair.us, sent.path, case_ref=own.lower())
+    imported = import_source(pair.us, sent.path, case_ref=own.lower())
     adopted = imported.created[0]
     linked = {link.object_id for link in case_links.links(pair.us, own)}
     expected = set(cases.get_case(pair.eu, ref).linked)
@@ -199,7 +199,7 @@ def test_a_package_links_to_a_local_case_and_the_partners_changes_come_back(pair
     back = exchange.export_package(pair.us, pair.medium(), EU, CaseSelection(adopted))
     ids = [obj["id"] for obj in bundle_in(back.path)]
     assert len(ids) == len(set(ids)) and note["id"] in ids
-    returned = case_exchange.import_item(pair.eu, back.path)
+    returned = import_source(pair.eu, back.path)
     assert returned.updated == (ref,) and not returned.created and len(cases.list_cases(pair.eu)) == 1
     home = cases.get_case(pair.eu, ref)
     assert note["id"] in home.linked and home.origin == "local"

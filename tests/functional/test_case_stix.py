@@ -20,7 +20,7 @@ from workbench.services.cases import links as case_links
 from workbench.services.cases import records as case_records
 from workbench.services.cases import schema as case_schema
 from workbench.services.cases import stix as case_stix
-from workbench.services.importing.importer import import_file
+from workbench.services.intake import import_source
 from workbench.services.workspace import Workspace
 from workbench.storage.objects import ObjectStore, store_digest
 
@@ -49,7 +49,7 @@ def comparable(case: Case) -> dict[str, Any]:
 def carry(ws: Workspace, partner: Workspace, ref: str, folder: Path) -> tuple[Path, Any]:
     path = folder / f"{ref}.json"
     case_stix.export_case(ws, ref, path, overwrite=True)
-    summary = import_file(partner, path, before_commit=case_stix.case_import_hook())
+    summary = import_source(partner, path).summary
     return path, summary
 
 
@@ -59,7 +59,7 @@ def test_a_case_of_each_kind_arrives_field_for_field(
 ) -> None:  # type: ignore[no-untyped-def]
     ref = make(workspace)
     _, summary = carry(workspace, partner_workspace, ref, tmp_path)
-    assert summary.committed and not summary.refused
+    assert summary.committed and not summary.refusal_reasons
     original = cases.get_case(workspace, ref)
     arrived = cases.get_case(partner_workspace, original.stix_id)
     assert comparable(arrived) == comparable(original)
@@ -124,7 +124,7 @@ def test_a_newer_version_updates_the_partners_case_and_an_older_one_does_not(
     arrived = cases.get_case(partner_workspace, stix_id)
     assert comparable(arrived) == comparable(cases.get_case(workspace, ref))
     assert arrived.ref == "INC-2026-0001"
-    import_file(partner_workspace, old_copy, before_commit=case_stix.case_import_hook())
+    import_source(partner_workspace, old_copy)
     assert comparable(cases.get_case(partner_workspace, stix_id)) == comparable(arrived)
 
 
@@ -140,26 +140,24 @@ def test_a_case_object_that_breaks_the_schema_or_the_model_is_refused_with_the_w
     ours["objectives"][0]["rating"] = "X"
     before = store_digest(partner_workspace.conn)
     with pytest.raises(InvalidInput, match="objectives/0/rating"):
-        import_file(partner_workspace, write_json(document), before_commit=case_stix.case_import_hook())
+        import_source(partner_workspace, write_json(document))
     ours["objectives"][0]["rating"] = "P"
     ours["injects"][0]["actual_at"] = "2026-06-09T08:00:00.000Z"  # valid for the schema, refused by the model
     with pytest.raises(InvalidInput, match="before the exercise starts"):
-        import_file(partner_workspace, write_json(document), before_commit=case_stix.case_import_hook())
+        import_source(partner_workspace, write_json(document))
     assert store_digest(partner_workspace.conn) == before
 
 
 def test_import_into_a_case_links_what_was_imported(workspace: Workspace, write_json) -> None:  # type: ignore[no-untyped-def]
     ref = cases.create_case(workspace, "incident", "Phishing wave").ref
     found, family = indicator(name="Phish kit URL"), malware(name="Kit")
-    summary = import_file(workspace, write_json(bundle(found, family)), before_commit=case_stix.case_import_hook(ref))
+    summary = import_source(workspace, write_json(bundle(found, family)), case_ref=ref).summary
     assert summary.committed
     links = case_links.links(workspace, ref)
     assert {link.object_id for link in links} == {found["id"], family["id"]}
     assert {link.origin for link in links} == {"import"}
     with pytest.raises(InvalidInput, match="no case 'INC-1999-0001'"):
-        import_file(
-            workspace, write_json(bundle(indicator())), before_commit=case_stix.case_import_hook("INC-1999-0001")
-        )
+        import_source(workspace, write_json(bundle(indicator())), case_ref="INC-1999-0001")
 
 
 def test_the_shipped_schema_is_the_one_the_field_model_generates() -> None:

@@ -19,6 +19,7 @@ from workbench.domain.tlp import Tlp
 from workbench.services import exchange
 from workbench.services.cases.exchange import CaseSelection
 from workbench.services.importing.importer import import_file
+from workbench.services.intake import import_source
 
 __all__ = ["pair"]
 RED, AMBER, GREEN = Tlp.RED.marking_id, Tlp.AMBER.marking_id, Tlp.GREEN.marking_id
@@ -40,7 +41,7 @@ def test_round_trip_objects_versions_markings_relationships(pair: Pair) -> None:
     result = pair.export()
     assert result.tlp_ceiling is Tlp.AMBER and not result.held_back
     imported = exchange.import_package(pair.us, result.path)
-    assert imported.committed and not imported.summary.refused
+    assert imported.committed and not imported.summary.refusal_reasons
     for original in (actor, family_v2, beacon, uses):
         assert pair.us.objects.get(original["id"]) == original
     versions = pair.us.objects.versions(family["id"])
@@ -262,13 +263,13 @@ def test_receipt_marks_the_package_delivered(pair: Pair) -> None:
     exchange.import_package(pair.us, sent.path)
     receipt = exchange.write_receipt(pair.us, sent.package_id, pair.medium(), tar=True)
     assert exchange.inbox(pair.us.conn)[0].receipt_id == receipt.receipt.receipt_id
-    recorded = exchange.import_item(pair.eu, receipt.path)
+    recorded = import_source(pair.eu, receipt.path).result
     assert isinstance(recorded, exchange.Receipt) and recorded.package_id == sent.package_id
     entry = exchange.outbox(pair.eu.conn)[0]
     assert (entry.status, entry.imported, entry.refused, entry.held_back) == ("delivered", sent.object_count, 0, 1)
     before = digest(pair.eu)
     with pytest.raises(WorkbenchError, match="already recorded"):
-        exchange.import_item(pair.eu, receipt.path)
+        import_source(pair.eu, receipt.path)
     assert digest(pair.eu) == before
 
 
@@ -281,7 +282,7 @@ def test_a_receipt_from_the_wrong_key_or_for_an_unknown_package_is_refused(pair:
     data.write_bytes(data.read_bytes().replace(b'"imported":', b'"imported":1'))
     before = digest(pair.eu)
     with pytest.raises(WorkbenchError, match="signature does not verify"):
-        exchange.import_item(pair.eu, receipt.path)
+        import_source(pair.eu, receipt.path)
     with pytest.raises(WorkbenchError, match=r"no package .* was imported"):
         exchange.write_receipt(pair.us, "00000000-0000-4000-8000-000000000000", pair.medium())
     assert digest(pair.eu) == before

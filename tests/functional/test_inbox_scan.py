@@ -9,10 +9,10 @@ from tests.conftest import PASSPHRASE, indicator
 from tests.exchange_support import Pair, digest, new_private_key, pair
 from workbench.domain.tlp import Tlp
 from workbench.services import exchange
-from workbench.services.cases import exchange as case_exchange
 from workbench.services.demo import create_demo_workspace, demo_stick
 from workbench.services.exchange import inbox_scan
 from workbench.services.exchange.inbox_scan import ItemKind, ItemState
+from workbench.services.intake import import_source
 from workbench.services.workspace import create_workspace, opened
 from workbench.storage import audit
 
@@ -86,7 +86,7 @@ def test_a_rollback_is_refused_and_a_receipt_is_recognised(pair: Pair) -> None:
     own = inbox_scan.examine(pair.us, receipt.path)
     assert own.state is ItemState.OUTGOING and own.kind is ItemKind.RECEIPT
     assert own.partner == "EU Agency for Cybersecurity"
-    exchange.import_item(pair.eu, receipt.path)
+    import_source(pair.eu, receipt.path)
     assert inbox_scan.examine(pair.eu, receipt.path).state is ItemState.RECEIPT_RECORDED
 
 
@@ -116,8 +116,8 @@ def test_the_demo_has_a_pinned_partner_and_its_package_and_receipt_waiting(tmp_p
             (ItemKind.RECEIPT, ItemState.RECEIPT_READY),
         }
         package = next(item for item in items if item.kind is ItemKind.PACKAGE)
-        preview = case_exchange.import_item(ws, package.path, dry_run=True).result.summary
-        assert preview.new > 0 and preview.new_versions == 1 and preview.unchanged > 0 and not preview.refused
+        preview = import_source(ws, package.path, dry_run=True).result.summary
+        assert preview.new > 0 and preview.new_versions == 1 and preview.unchanged > 0 and not preview.refusal_reasons
     finally:
         ws.close()
 

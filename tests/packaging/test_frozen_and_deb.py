@@ -37,7 +37,7 @@ def round_trip(program: Path, folder: Path, run: Run, environment: dict[str, str
     imported = run(program, "import", "--db", workspace, "--json", OASIS_REPORT, env=environment)
     assert imported.returncode == 0, imported.stderr
     summary = json.loads(imported.stdout)[0]
-    assert summary["new"] == len(json.loads(OASIS_REPORT.read_text())["objects"]) and not summary["refused"]
+    assert summary["new"] == len(json.loads(OASIS_REPORT.read_text())["objects"]) and not summary["objects_refused"]
     found = run(program, "search", "--db", workspace, "Poison Ivy", env=environment)
     assert found.returncode == 0 and "Poison Ivy" in found.stdout, found.stdout
 

@@ -230,7 +230,7 @@ def test_install_offline_use_update_and_uninstall(
     assert imported.returncode == 0, imported.stderr
     summary = json.loads(imported.stdout)[0]
     bundle_size = len(json.loads(OASIS_REPORT.read_text())["objects"])
-    assert summary["new"] == bundle_size and not summary["refused"]
+    assert summary["new"] == bundle_size and not summary["objects_refused"]
     found = run(launcher, "search", "--db", workspace, "--json", "APT1", env=use)
     assert found.returncode == 0 and "APT1" in found.stdout
 

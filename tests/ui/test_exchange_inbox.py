@@ -15,6 +15,7 @@ from tests.ui.test_import_flow import drop
 from workbench.services import exchange
 from workbench.services.demo import DEMO_PASSPHRASE, create_demo_workspace
 from workbench.services.exchange.inbox_scan import ItemState
+from workbench.services.intake import import_source
 from workbench.storage.objects import store_digest
 from workbench.ui.exchange.models import FoundItemsModel, OutboxModel, ReceivedModel
 from workbench.ui.exchange.package_preview_dialog import PackagePreviewDialog
@@ -188,7 +189,7 @@ def test_receipts_both_ways_and_the_outbox_delivery_status(qtbot, agencies: Agen
     path = written.args[0].path
     assert path.parent == back and path.name.split("-receipt-")[0] == agencies.window.session.info.fingerprint[:12]
     qtbot.waitUntil(lambda: cell(inbox.received, 0, ReceivedModel.Columns.RECEIPT) == "written")
-    exchange.import_item(partner, path)  # the partner records it: their package is delivered
+    import_source(partner, path)  # the partner records it: their package is delivered
     assert [entry.status for entry in exchange.outbox(partner.conn)] == ["delivered"]
     assert incoming.package_id == exchange.outbox(partner.conn)[0].package_id
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from workbench.services import exchange
-from workbench.services.cases import exchange as case_exchange
 from workbench.services.demo import create_demo_workspace, demo_stick
 from workbench.services.exchange import Volume, inbox_scan
+from workbench.services.intake import import_source
 from workbench.ui.exchange.models import (
     FoundItemsModel,
     HeldBackModel,
@@ -25,7 +25,7 @@ def test_exchange_and_partner_models(qtmodeltester, tmp_path: Path) -> None:
     try:
         items = inbox_scan.scan(ws, inbox_scan.places([demo_stick(ws.path)], proc_root=tmp_path / "none")).items
         package = next(item for item in items if item.verdict is not None)
-        case_exchange.import_item(ws, package.path)
+        import_source(ws, package.path)
         found = FoundItemsModel()
         found.set_items(inbox_scan.scan(ws, inbox_scan.places([demo_stick(ws.path)], proc_root=tmp_path)).items)
         received, outbox, held, partners = ReceivedModel(), OutboxModel(), HeldBackModel(), PartnersModel()

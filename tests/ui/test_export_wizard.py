@@ -100,7 +100,7 @@ def test_export_to_a_folder_through_the_wizard(qtbot, agencies: Agencies) -> Non
     assert verdict.producer.name == OURS and verdict.tlp_ceiling is Tlp.AMBER
     imported = exchange.import_package(agencies.partner, result.path)
     assert agencies.partner.objects.get(beacon["id"]) == beacon
-    assert agencies.partner.objects.get(secret["id"]) is None and not imported.summary.refused
+    assert agencies.partner.objects.get(secret["id"]) is None and not imported.summary.refusal_reasons
 
     assert not wizard.button(QWizard.WizardButton.CancelButton).isVisible()
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)

@@ -10,8 +10,11 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from tests.case_samples import full_incident
 from tests.conftest import bundle, indicator, malware
 from tests.ui.conftest import make_window
+from workbench.services import cases
+from workbench.services.cases import stix as case_stix
 from workbench.storage.objects import store_digest
 from workbench.ui.importing.preview_dialog import ImportPreviewDialog
 from workbench.ui.library.library_model import Columns
@@ -57,7 +60,8 @@ def test_dropped_bundle_is_previewed_then_imported_on_confirmation(qtbot, open_w
     window = open_window
     conn = window.session.workspace.conn
     new = indicator(name="Dropped indicator")
-    broken = {"type": "malware", "id": "malware--nope", "name": "broken"}
+    # One refused object with two reasons: the preview counts objects (1), the table lists reasons (2).
+    broken = malware(name="broken", created="yesterday", modified="today")
     path = write_json(bundle(new, malware(name="Dropped malware"), broken), "dropped.json")
     before = store_digest(conn)
     drop(window, path)
@@ -65,12 +69,13 @@ def test_dropped_bundle_is_previewed_then_imported_on_confirmation(qtbot, open_w
     assert dialog.counts["new"].text() == "2"
     assert dialog.counts["refused"].text() == "1"
     reasons = dialog.refused_view.model()
-    assert reasons.index(0, 0).data() == "malware--nope"
-    assert "UUID" in reasons.index(0, 2).data()
+    assert reasons.rowCount() == 2
+    assert {reasons.index(row, 0).data() for row in range(2)} == {broken["id"]}
+    assert "RFC 3339" in reasons.index(0, 2).data()
     assert store_digest(conn) == before  # the preview kept nothing
     with qtbot.waitSignal(window.imports.import_committed, timeout=30_000) as committed:
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
-    assert committed.args[0].new == 2
+    assert committed.args[0].summary.new == 2
     library = window.screens["library"]
     qtbot.waitUntil(lambda: not library.model.loading and library.model.row_of(new["id"]) is not None)
     assert library.model.index(library.model.row_of(new["id"]), Columns.NAME).data() == "Dropped indicator"
@@ -78,6 +83,27 @@ def test_dropped_bundle_is_previewed_then_imported_on_confirmation(qtbot, open_w
     audit = window.screens["audit"].model
     qtbot.waitUntil(lambda: audit.rowCount() > 0 and audit.index(0, 2).data() == "import")
     assert "dropped.json" in audit.index(0, 3).data()
+
+
+def test_a_case_bundle_dropped_on_the_window_becomes_its_case(
+    qtbot, open_window, partner_workspace, tmp_path: Path
+) -> None:
+    """The window imports through the same entry point as the command line, cases and their schema check included."""
+    ref = full_incident(partner_workspace)
+    path = tmp_path / "case.json"
+    case_stix.export_case(partner_workspace, ref, path)
+    window = open_window
+    ours = window.session.workspace
+    known = {case.ref for case in cases.list_cases(ours)}
+    drop(window, path)
+    dialog = previewed(qtbot, window)
+    with qtbot.waitSignal(window.imports.import_committed, timeout=30_000) as committed:
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    [created] = committed.args[0].created
+    assert created not in known
+    case = cases.get_case(ours, created)
+    assert case.stix_id == cases.get_case(partner_workspace, ref).stix_id and case.origin == "US Cybersecurity Agency"
+    assert f"Case {created} from the import." in window.statusBar().currentMessage()
 
 
 def test_file_import_menu_is_keyboard_reachable(open_window) -> None:

@@ -98,7 +98,7 @@ def test_hostile_patterns_are_refused_quickly_and_nothing_else_suffers(
     fine = indicator()
     summary = import_file(workspace, write_json(bundle(indicator(pattern=many_ors), indicator(pattern=deep), fine)))
     assert summary.new == 1
-    assert sorted(finding.message for finding in summary.refused) == [
+    assert sorted(finding.message for finding in summary.refusal_reasons) == [
         "the pattern joins more than 5,000 comparisons",
         "the pattern nests brackets more than 100 deep",
     ]
@@ -254,7 +254,7 @@ def test_objects_that_cannot_be_stored_are_refused_alone(workspace: Workspace, t
     data = in_bundle(b",".join([surrogate, huge_integer, orjson.dumps(deep), good]))
     summary = import_file(workspace, raw(tmp_path, data))
     assert summary.new == 1
-    reasons = [finding.message for finding in summary.refused]
+    reasons = [finding.message for finding in summary.refusal_reasons]
     assert any("surrogate" in reason for reason in reasons)
     assert any("integer too large" in reason for reason in reasons)
     assert any("nested more than 64 levels" in reason for reason in reasons)

@@ -40,7 +40,7 @@ def _template_of(workspace: Workspace):  # type: ignore[no-untyped-def]
 
 def test_mitre_attack_mobile_imports_whole(workspace: Workspace) -> None:
     summary = import_file(workspace, STIX / "attack" / "mobile-attack-17.1.json")
-    assert (summary.objects_read, summary.new, summary.refused) == (2148, 2148, [])
+    assert (summary.objects_read, summary.new, summary.refusal_reasons) == (2148, 2148, [])
     assert summary.warnings == []
     assert [hit.name for hit in workspace.objects.search("T1406")][:1]  # technique ids are searchable
     relationship = workspace.conn.execute("SELECT id FROM objects WHERE type = 'relationship' LIMIT 1").fetchone()[0]
@@ -49,7 +49,7 @@ def test_mitre_attack_mobile_imports_whole(workspace: Workspace) -> None:
 
 def test_ics_attack_empty_custom_reference_is_only_a_warning(workspace: Workspace) -> None:
     summary = import_file(workspace, STIX / "attack" / "ics-attack-18.1.json")
-    assert summary.refused == [] and summary.new == summary.objects_read == 1826
+    assert summary.refusal_reasons == [] and summary.new == summary.objects_read == 1826
     assert {(w.property, w.message) for w in summary.warnings} == {
         ("x_mitre_data_source_ref", "is an empty reference; read as no reference")
     }
@@ -58,7 +58,7 @@ def test_ics_attack_empty_custom_reference_is_only_a_warning(workspace: Workspac
 def test_the_1019_or_pattern_imports(workspace: Workspace) -> None:
     path = STIX / "elevator-idioms" / "idioms-json-2.1-valid" / "Appendix_G_IOCs_Full.json"
     summary = import_file(workspace, path)
-    assert summary.refused == []
+    assert summary.refusal_reasons == []
     indicators = [row[0] for row in workspace.conn.execute("SELECT id FROM objects WHERE type = 'indicator'")]
     patterns = [workspace.objects.get(stix_id)["pattern"] for stix_id in indicators]  # type: ignore[index]
     assert max(pattern.count(" OR ") for pattern in patterns) == 1019
@@ -81,9 +81,9 @@ def test_every_file_imports_and_valid_ones_without_refusals(workspace: Workspace
             shutil.rmtree(tmp_path / f"w{number}", ignore_errors=True)
         relative = path.relative_to(SHARED_DATA)
         if relative.parts[1] in VALID_SETS:
-            assert summary.refused == [], f"{relative}: {summary.refused[:3]}"
-        if summary.refused_count:
-            refusals[str(relative)] = summary.refused_count
+            assert summary.refusal_reasons == [], f"{relative}: {summary.refusal_reasons[:3]}"
+        if summary.objects_refused:
+            refusals[str(relative)] = summary.objects_refused
     print("\nfiles with refused objects:", refusals)
     # What the README lists: the elevator's output that is not valid STIX 2.1, and one invalid validator example.
     assert refusals and all("elevator-idioms" in name or "invalid_identity" in name for name in refusals), refusals

@@ -71,7 +71,7 @@ def test_stix20_bundle_is_upgraded_to_21(workspace: Workspace, write_json: Write
     summary = import_file(
         workspace, write_json({"type": "bundle", "id": stix_id("bundle"), "spec_version": "2.0", "objects": [ind, mal]})
     )
-    assert (summary.shape, summary.new, summary.upgraded, summary.refused) == (
+    assert (summary.shape, summary.new, summary.upgraded, summary.refusal_reasons) == (
         "STIX 2.0 bundle (upgraded to 2.1)",
         2,
         2,
@@ -139,15 +139,15 @@ def test_objects_with_errors_are_refused_with_reason_and_the_rest_imports(
     bad_pattern = indicator(pattern="[ipv4-addr:value = '1.2.3.4'")
     bad_ref = relationship(good["id"], "not-an-id")
     summary = import_file(workspace, write_json(bundle(good, bad_time, bad_pattern, bad_ref, "just a string")))
-    assert summary.new == 1 and summary.refused_count == 4 and len(summary.refused) == 4
-    reasons = {(finding.object_id, finding.property) for finding in summary.refused}
+    assert summary.new == 1 and summary.objects_refused == 4 and len(summary.refusal_reasons) == 4
+    reasons = {(finding.object_id, finding.property) for finding in summary.refusal_reasons}
     assert reasons == {
         (bad_time["id"], "created"),
         (bad_pattern["id"], "pattern"),
         (bad_ref["id"], "target_ref"),
         (None, None),
     }
-    assert "object 5" in str(summary.refused[-1])
+    assert "object 5" in str(summary.refusal_reasons[-1])
     assert workspace.objects.get(bad_time["id"]) is None
 
 
@@ -165,7 +165,7 @@ def test_warnings_are_kept_with_the_object(workspace: Workspace, write_json: Wri
         external_references=[{"source_name": "vendor", "url": "5b6f3a5e-2c4c-4a5e-8d8c-1f2b3c4d5e6f"}],
     )
     summary = import_file(workspace, write_json(bundle(obj)))
-    assert summary.new == 1 and summary.refused == []
+    assert summary.new == 1 and summary.refusal_reasons == []
     by_property = {w.property: w.message for w in summary.warnings}
     assert set(by_property) == {"internal_rating", "external_references.url"}
     assert "should start with x_" in by_property["internal_rating"]
@@ -187,8 +187,8 @@ def test_tlp_markings_are_constants(workspace: Workspace, write_json: WriteJson)
     before = store_digest(workspace.conn)
     summary = import_file(workspace, write_json(bundle(same, redefined)))
     assert summary.unchanged == 1 and summary.new == 0
-    assert [(f.object_id, f.property) for f in summary.refused] == [(green_id, "definition")]
-    assert "cannot be redefined" in summary.refused[0].message
+    assert [(f.object_id, f.property) for f in summary.refusal_reasons] == [(green_id, "definition")]
+    assert "cannot be redefined" in summary.refusal_reasons[0].message
     assert store_digest(workspace.conn) == before
     tlp2_amber = {
         "type": "marking-definition",
@@ -199,7 +199,7 @@ def test_tlp_markings_are_constants(workspace: Workspace, write_json: WriteJson)
         "definition_type": "statement",
         "definition": {"statement": "anything goes"},
     }
-    assert import_file(workspace, write_json(bundle(tlp2_amber))).refused_count == 1
+    assert import_file(workspace, write_json(bundle(tlp2_amber))).objects_refused == 1
 
 
 def test_created_by_a_third_organisation_is_stored_and_reported(workspace: Workspace, write_json: WriteJson) -> None:
@@ -242,7 +242,7 @@ def test_check_object_refuses_and_before_commit_writes_in_the_same_transaction(
         conn.execute("INSERT INTO meta (key, value) VALUES ('channel:test', '7')")
 
     summary = import_file(workspace, write_json(bundle(red, ok)), check_object=ceiling, before_commit=channel)
-    assert ids(summary.refused) == [red["id"]] and summary.refused[0].index == 0
+    assert ids(summary.refusal_reasons) == [red["id"]] and summary.refusal_reasons[0].index == 0
     assert seen == {"new": 1}
     assert workspace.conn.execute("SELECT value FROM meta WHERE key = 'channel:test'").fetchone() == ("7",)
 

@@ -430,10 +430,3 @@ def run_fields(args: argparse.Namespace, out: Output) -> int:
         out.line(f"records of this kind of case: {kinds} (see --record KIND)")
     out.result(listed)
     return 0
-
-
-def import_hook(ws: Any, case_ref: str | None) -> case_stix.CaseImportHook:
-    """The hook ``workbench import`` passes to every import: checks ``--case`` names a case before importing."""
-    if case_ref:
-        case_ref = cases.get_case(ws, case_ref).ref
-    return case_stix.case_import_hook(case_ref)

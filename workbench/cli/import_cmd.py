@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from workbench.cli import exchange_cmd
-from workbench.cli.case_cmd import import_hook
 from workbench.cli.common import Output, common_options, open_from_args
 from workbench.domain.errors import WorkbenchError
-from workbench.services.importing.importer import Finding, ImportSummary, import_file
+from workbench.services.importing.importer import Finding, ImportSummary
+from workbench.services.intake import import_source
 from workbench.services.workspace import Workspace
 
 # At most this many lines per kind of warning; the rest are counted.
@@ -60,15 +60,16 @@ def _import_one(ws: Workspace, name: str, args: argparse.Namespace, out: Output)
 
     Cases a package or file carries are adopted in the same transaction; ``--case`` links what it stored.
     """
-    exchanged = exchange_cmd.import_if_exchange(ws, name, out, args.case)
-    if exchanged is not None:
-        return exchanged
-    hook = import_hook(ws, args.case)  # checks --case first
-    summary = import_file(ws, name, strict=args.strict, before_commit=hook)
-    print_summary(out, summary)
-    for message in hook.messages if summary.committed else []:
-        out.line(f"  {message}")
-    return summary.to_json()
+    imported = import_source(ws, name, case_ref=args.case, strict=args.strict)
+    if imported.kind == "file":
+        summary = imported.summary
+        assert summary is not None
+        print_summary(out, summary)
+        for message in imported.messages if summary.committed else ():
+            out.line(f"  {message}")
+    else:
+        exchange_cmd.print_exchange_import(out, imported)
+    return imported.to_json()
 
 
 def print_summary(out: Output, summary: ImportSummary) -> None:
@@ -78,22 +79,22 @@ def print_summary(out: Output, summary: ImportSummary) -> None:
     if summary.dry_run:
         out.line("  dry run: nothing was changed")
     elif not summary.committed and summary.unchanged:
-        every = "every object of this file" if not summary.refused_count else "every object it accepts from this file"
+        every = "every object of this file" if not summary.objects_refused else "every object it accepts from this file"
         out.line(f"  nothing new: the workspace already holds {every}; nothing was changed")
     elif not summary.committed:
         out.line("  nothing was stored")
     out.line(
         f"  new objects {summary.new:,}, new versions {summary.new_versions:,}, unchanged {summary.unchanged:,},"
         f" older than current {summary.older:,}, conflicts {summary.conflicts:,},"
-        f" refused {summary.refused_count:,}, warnings {summary.warning_count:,}"
+        f" refused {summary.objects_refused:,}, warnings {summary.warning_count:,}"
     )
     if summary.upgraded:
         out.line(f"  {summary.upgraded:,} objects were STIX 2.0 and were upgraded to 2.1")
-    for finding in summary.refused:
+    for finding in summary.refusal_reasons:
         out.line(f"  refused: {finding}")
-    listed = len({(finding.object_id, finding.index) for finding in summary.refused})
-    if summary.refused_count > listed:
-        out.line(f"  ... and {summary.refused_count - listed:,} more refused objects")
+    listed = len({(finding.object_id, finding.index) for finding in summary.refusal_reasons})
+    if summary.objects_refused > listed:
+        out.line(f"  ... and {summary.objects_refused - listed:,} more refused objects")
     for line in _grouped_warnings(summary.warnings):
         out.line(line)
     if summary.warning_count > len(summary.warnings):

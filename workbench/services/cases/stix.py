@@ -539,33 +539,24 @@ def link_imported(conn: Connection, case_ref: str, object_ids: Iterable[str]) ->
 
 
 class CaseImportHook:
-    """A ``before_commit`` for ``import_file``: adopts the cases the import carries, links what was imported to
-    ``case_ref`` when given, then calls ``then`` (another hook, e.g. the exchange's channel state).
+    """What the cases feature does inside an import's transaction (``services.intake`` runs it for every import):
+    adopts the cases the import carries and links what was imported to ``case_ref`` when given.
 
     Raising inside rolls the whole import back, so a missing case or an invalid case extension leaves nothing
     behind. After the import, ``messages`` says what happened to cases, for the analyst.
     """
 
-    def __init__(
-        self,
-        case_ref: str | None = None,
-        *,
-        origin: str | None = None,
-        then: Callable[[Connection, Any], None] | None = None,
-    ) -> None:
+    def __init__(self, case_ref: str | None = None) -> None:
         self.case_ref = case_ref
-        self.origin = origin
-        self.then = then
         self.adopted = AdoptResult()
         self.linked = 0
 
-    def __call__(self, conn: Connection, summary: Any) -> None:
+    def __call__(self, conn: Connection, summary: Any, origin: str) -> None:
+        """Act on what ``summary``'s import stored; ``origin`` names where a case without a named author came from."""
         ids = imported_ids(conn, summary)
-        self.adopted = adopt_cases(conn, ids, origin=self.origin or str(getattr(summary, "source", "import")))
+        self.adopted = adopt_cases(conn, ids, origin=origin)
         if self.case_ref:
             self.linked = link_imported(conn, self.case_ref, ids)
-        if self.then is not None:
-            self.then(conn, summary)
 
     @property
     def messages(self) -> list[str]:
@@ -578,10 +569,3 @@ class CaseImportHook:
         if self.case_ref:
             lines.append(f"linked {self.linked} imported object(s) to case {self.case_ref}")
         return lines
-
-
-def case_import_hook(
-    case_ref: str | None = None, *, origin: str | None = None, then: Callable[[Connection, Any], None] | None = None
-) -> CaseImportHook:
-    """The ``before_commit`` hook every import should pass; see ``CaseImportHook``."""
-    return CaseImportHook(case_ref, origin=origin, then=then)

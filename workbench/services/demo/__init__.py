@@ -29,6 +29,7 @@ from workbench.domain.tlp import TLP1_MARKING_IDS, Tlp
 from workbench.services import exchange, keys
 from workbench.services.demo.cases import fill_cases
 from workbench.services.demo.names import DEMO_ORG, DEMO_PASSPHRASE, PARTNER_NAME, STICK_FOLDER
+from workbench.services.intake import import_source
 from workbench.services.workspace import Workspace, create_workspace
 from workbench.storage import audit
 from workbench.storage.objects import ObjectStore, Outcome
@@ -457,8 +458,8 @@ def add_exchange_demo(ws: Workspace, folder: str | os.PathLike[str]) -> Path:
         first = exchange.export_package(ws, sent, PARTNER_NAME, exchange.QuerySelection("scanning"))
         second = exchange.export_package(ws, sent, PARTNER_NAME, exchange.QuerySelection("GreyLantern"))
         for package in (first, second):
-            exchange.import_package(partner, package.path)
-        exchange.import_item(ws, exchange.write_receipt(partner, first.package_id, sent).path)
+            import_source(partner, package.path)
+        import_source(ws, exchange.write_receipt(partner, first.package_id, sent).path)
         exchange.write_receipt(partner, second.package_id, stick)
         bulletin = partner_bulletin(partner.identity_id)
         _store(partner, "bulletin 2026-015", bulletin)

@@ -6,9 +6,9 @@ The functions the command line and the window call:
   ``read_public_key``
 - export: ``preview_export``, ``export_package`` with a ``Selection`` (``AllObjects``, ``QuerySelection``,
   ``IdSelection``; a case is ``services.cases.exchange.CaseSelection``, which builds the case's own objects)
-- verification and import: ``verify_package``, ``preview_package``, ``import_package``, ``import_item`` (a package
-  or a receipt, told apart by its content); ``on_import`` adds the caller's writes to the import's transaction
-  (``services.cases.exchange.import_item`` uses it to adopt the cases a package carries)
+- verification and import: ``verify_package``, ``preview_package``, ``import_package``; ``on_import`` adds the
+  caller's writes to the import's transaction. The program itself imports packages and receipts through
+  ``services.intake.import_source``, which also adopts the cases a package carries.
 - receipts and mailboxes: ``write_receipt``, ``import_receipt``, ``outbox``, ``inbox``
 - removable media: ``removable_volumes``
 
@@ -17,9 +17,6 @@ a ``WorkbenchError`` whose message names the cause. Nothing here prints.
 """
 
 from __future__ import annotations
-
-import os
-from typing import Any
 
 from workbench.services.exchange.export import ExportPreview, ExportResult, export_package, preview_export
 from workbench.services.exchange.mailboxes import InboxEntry, OutboxEntry, inbox, outbox
@@ -36,20 +33,17 @@ from workbench.services.exchange.partners import (
     set_ceilings,
 )
 from workbench.services.exchange.policy import HeldBack
-from workbench.services.exchange.quarantine import QuarantineLimits, quarantined
+from workbench.services.exchange.quarantine import QuarantineLimits
 from workbench.services.exchange.receipts import (
     Receipt,
     ReceiptWritten,
-    import_quarantined_receipt,
     import_receipt,
-    is_receipt,
     write_receipt,
 )
 from workbench.services.exchange.receive import (
     PackageHook,
     PackageImport,
     import_package,
-    import_quarantined,
     is_package,
     preview_package,
 )
@@ -61,20 +55,6 @@ from workbench.services.exchange.selection import (
     Selection,
 )
 from workbench.services.exchange.verify import Verdict, verify_package
-from workbench.services.workspace import Workspace
-
-
-def import_item(ws: Workspace, path: str | os.PathLike[str], **options: Any) -> PackageImport | Receipt:
-    """Import what was carried in: a package, or a partner's receipt (told apart by the files inside)."""
-    limits = options.pop("limits", None)
-    root = options.pop("quarantine_root", None)
-    with quarantined(
-        path, limits=limits, root=root, progress=options.get("progress"), cancel=options.get("cancel")
-    ) as box:
-        if is_receipt(box):
-            return import_quarantined_receipt(ws, box, now=options.get("now"))
-        return import_quarantined(ws, box, **options)
-
 
 __all__ = [
     "AllObjects",
@@ -99,7 +79,6 @@ __all__ = [
     "add_partner",
     "export_package",
     "get_partner",
-    "import_item",
     "import_package",
     "import_receipt",
     "inbox",

@@ -174,7 +174,7 @@ def _record(conn: Connection, checked: Checked, summary: ImportSummary) -> None:
             manifest.object_count,
             imported,
             summary.unchanged,
-            len(summary.refused),
+            summary.objects_refused,
             now,
             None,
         ),
@@ -194,7 +194,7 @@ def _record(conn: Connection, checked: Checked, summary: ImportSummary) -> None:
             "objects": manifest.object_count,
             "imported": imported,
             "unchanged": summary.unchanged,
-            "refused": len(summary.refused),
+            "refused": summary.objects_refused,
             "warnings": list(checked.verdict.warnings),
         },
     )

@@ -9,8 +9,9 @@ streamed: memory holds one read buffer and one batch of objects, whatever the si
 
 - Errors in the file as a whole (not JSON, not UTF-8, duplicate keys, beyond a limit, not STIX at all) raise
   ``InvalidInput`` naming the cause; nothing is written.
-- Errors in single objects refuse those objects (``summary.refused``: id, property, reason); the others import.
-  With ``strict`` the first such error refuses the whole file instead. Warnings are kept in ``summary.warnings``.
+- Errors in single objects refuse those objects, the others import: ``summary.objects_refused`` counts the objects,
+  ``summary.refusal_reasons`` says why (id, property, reason; an object may have several). With ``strict`` the
+  first such error refuses the whole file instead. Warnings are kept in ``summary.warnings``.
 - ``dry_run`` does the same work and rolls back, for previews.
 - ``check_object(obj) -> Finding | None`` lets a caller refuse objects for its own reasons (the exchange's TLP
   ceiling); it sees each object after the importer's own checks, upgraded to 2.1.
@@ -229,7 +230,7 @@ def _import(
         summary.new,
         summary.new_versions,
         summary.unchanged,
-        summary.refused_count,
+        summary.objects_refused,
         "committed" if summary.committed else "nothing kept",
     )
     return summary
@@ -277,7 +278,7 @@ def _audit_details(summary: ImportSummary, source: ImportSource) -> dict[str, An
         "unchanged": summary.unchanged,
         "older": summary.older,
         "conflicts": summary.conflicts,
-        "refused": summary.refused_count,
+        "refused": summary.objects_refused,
         "warnings": summary.warning_count,
     }
     for key in ("partner_key_id", "package_id"):

@@ -136,10 +136,10 @@ class ElementProcessor:
         """Refuse one object for the given reasons (all listed, the object counted once)."""
         if self.strict:
             raise StrictRefusal(f"{self.summary.source}: refused under --strict because of {findings[0]}")
-        self.summary.refused_count += 1
-        room = self.limits.listed_findings - len(self.summary.refused)
+        self.summary.objects_refused += 1
+        room = self.limits.listed_findings - len(self.summary.refusal_reasons)
         if room > 0:
-            self.summary.refused.extend(findings[:room])
+            self.summary.refusal_reasons.extend(findings[:room])
 
     def warn(self, finding: Finding) -> None:
         self.summary.warning_count += 1

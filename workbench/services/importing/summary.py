@@ -48,9 +48,11 @@ class Finding:
 class ImportSummary:
     """What an import did (or, for a dry run, would do).
 
-    ``refused`` lists why objects were refused (one finding per reason, so an object may appear more than once);
-    ``refused_count`` counts the refused objects. ``warnings`` lists warnings, ``warning_count`` counts them. Both
-    lists hold at most ``Limits.listed_findings`` findings.
+    Two different things are counted about refusals, and named apart so that one is never shown as the other:
+    ``objects_refused`` is how many objects were refused (the figure to show, record and sign), and
+    ``refusal_reasons`` lists why (one finding per reason, so an object with two bad timestamps appears twice, and
+    the list is cut at ``Limits.listed_findings``). ``warnings`` lists warnings and ``warning_count`` counts them
+    (warnings are counted as findings: one object may carry several).
     """
 
     source: str
@@ -63,9 +65,9 @@ class ImportSummary:
     older: int = 0
     conflicts: int = 0
     upgraded: int = 0
-    refused: list[Finding] = field(default_factory=list)
+    objects_refused: int = 0
+    refusal_reasons: list[Finding] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
-    refused_count: int = 0
     warning_count: int = 0
     committed: bool = False
     dry_run: bool = False
@@ -93,7 +95,7 @@ class ImportSummary:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        data["refused"] = [asdict(item) for item in self.refused]
+        data["refusal_reasons"] = [asdict(item) for item in self.refusal_reasons]
         data["warnings"] = [asdict(item) for item in self.warnings]
         data["changed_anything"] = self.changed_anything
         return data

@@ -3,7 +3,7 @@
 Every step is a task with progress and Cancel. An item dropped on the window is first examined like the Inbox
 examines what it finds (``inbox_scan.examine``: quarantine, signature, files, markings); a refused item shows its
 cause in a dialog and nothing else happens. A verified package is then imported as a dry run
-(``case_exchange.import_item(..., dry_run=True)``) and the preview shows what it would change; only when the
+(``intake.import_source(..., dry_run=True)``) and the preview shows what it would change; only when the
 analyst confirms is it imported for real, with a check inside the import's transaction that the package is still
 the one previewed (the manifest's SHA-256), so a medium that changed in between keeps nothing. A verified receipt
 is recorded after a confirmation. Items are handled one after the other.
@@ -20,14 +20,11 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from workbench.app.session import Session, StoreChange
 from workbench.app.tasks import Lane, TaskControl, TaskFailure, TaskHandle
-from workbench.domain.errors import InvalidInput
-from workbench.services.cases import exchange as case_exchange
-from workbench.services.cases.exchange import CaseImport
-from workbench.services.exchange import PackageImport, Receipt, Verdict, inbox_scan
+from workbench.services.exchange import PackageImport, Receipt, inbox_scan
 from workbench.services.exchange.inbox_scan import FoundItem, ItemKind, ItemState
 from workbench.services.importing.importer import ImportSummary
+from workbench.services.intake import Imported, import_source
 from workbench.services.workspace import Workspace
-from workbench.storage.database import Connection
 from workbench.ui.common.dialogs import show_error, show_info
 from workbench.ui.common.list_model import when_text
 from workbench.ui.common.progress import TaskProgressDialog
@@ -51,7 +48,7 @@ def import_summary_text(name: str, result: PackageImport) -> str:
         summary.new,
         summary.new_versions,
         summary.unchanged,
-        len(summary.refused),
+        summary.objects_refused,
     )
 
 
@@ -63,7 +60,7 @@ class PackageImportController(QObject):
     confirmation_shown = Signal(object)
     """The ``QMessageBox`` asking to record a receipt."""
     item_imported = Signal(object)
-    """The ``CaseImport`` of a package imported or a receipt recorded."""
+    """The ``Imported`` of a package imported or a receipt recorded."""
     import_cancelled = Signal(str)
     """The item's name; nothing was kept."""
     import_refused = Signal(str)
@@ -169,7 +166,7 @@ class PackageImportController(QObject):
         path = item.path
         task = self._session.run(
             "package preview",
-            lambda ws, control: case_exchange.import_item(
+            lambda ws, control: import_source(
                 ws, path, dry_run=True, progress=_progress(control), cancel=control.cancelled
             ),
             lane=Lane.LONG,
@@ -177,7 +174,7 @@ class PackageImportController(QObject):
         self._watch(task, self.tr("Reading {0}…").format(item.name), item.name)
         task.succeeded.connect(lambda preview: self._preview(task, item, preview))
 
-    def _preview(self, task: TaskHandle, item: FoundItem, preview: CaseImport) -> None:
+    def _preview(self, task: TaskHandle, item: FoundItem, preview: Imported) -> None:
         if not self._finish(task):
             return
         if not isinstance(preview.result, PackageImport):  # the item was swapped for a receipt: start again
@@ -190,7 +187,7 @@ class PackageImportController(QObject):
         dialog.open()
         self.preview_shown.emit(dialog)
 
-    def _previewed(self, dialog: PackagePreviewDialog, item: FoundItem, preview: CaseImport, code: int) -> None:
+    def _previewed(self, dialog: PackagePreviewDialog, item: FoundItem, preview: Imported, code: int) -> None:
         dialog.deleteLater()
         if self._dialog is not dialog:
             return
@@ -207,23 +204,14 @@ class PackageImportController(QObject):
     def _start_commit(self, item: FoundItem, previewed: str) -> None:
         path, name = item.path, item.name
 
-        def same_package(_conn: Connection, _summary: ImportSummary, verdict: Verdict) -> None:
-            if verdict.manifest_sha256 != previewed:
-                raise InvalidInput(
-                    f"{name} changed on the medium after the preview; nothing was imported. "
-                    "Import it again to see a new preview."
-                )
-
-        def work(ws: Workspace, control: TaskControl) -> CaseImport:
-            return case_exchange.import_item(
-                ws, path, on_import=same_package, progress=_progress(control), cancel=control.cancelled
-            )
+        def work(ws: Workspace, control: TaskControl) -> Imported:
+            return import_source(ws, path, previewed=previewed, progress=_progress(control), cancel=control.cancelled)
 
         task = self._session.run("package import", work, lane=Lane.LONG)
         self._watch(task, self.tr("Importing {0}…").format(name), name)
         task.succeeded.connect(lambda imported: self._committed(task, item, imported))
 
-    def _committed(self, task: TaskHandle, item: FoundItem, imported: CaseImport) -> None:
+    def _committed(self, task: TaskHandle, item: FoundItem, imported: Imported) -> None:
         if not self._finish(task):
             return
         result = imported.result
@@ -278,15 +266,13 @@ class PackageImportController(QObject):
         path = item.path
         task = self._session.run(
             "receipt import",
-            lambda ws, control: case_exchange.import_item(
-                ws, path, progress=_progress(control), cancel=control.cancelled
-            ),
+            lambda ws, control: import_source(ws, path, progress=_progress(control), cancel=control.cancelled),
             lane=Lane.LONG,
         )
         self._watch(task, self.tr("Recording {0}…").format(item.name), item.name)
         task.succeeded.connect(lambda imported: self._receipt_recorded(task, imported))
 
-    def _receipt_recorded(self, task: TaskHandle, imported: CaseImport) -> None:
+    def _receipt_recorded(self, task: TaskHandle, imported: Imported) -> None:
         if not self._finish(task):
             return
         receipt = imported.result

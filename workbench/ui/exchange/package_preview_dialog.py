@@ -7,8 +7,8 @@ from __future__ import annotations
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
-from workbench.services.cases.exchange import CaseImport
 from workbench.services.exchange import PackageImport
+from workbench.services.intake import Imported
 from workbench.services.keys import format_fingerprint
 from workbench.ui.common.list_model import size_text, when_text
 from workbench.ui.common.text import plain_label
@@ -19,7 +19,7 @@ from workbench.ui.importing.summary_parts import findings_table, summary_counts
 class PackagePreviewDialog(QDialog):
     """Accepted: import for real. Rejected: nothing is kept."""
 
-    def __init__(self, name: str, preview: CaseImport, parent: QWidget | None = None) -> None:
+    def __init__(self, name: str, preview: Imported, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("packagePreview")
         self.setWindowTitle(self.tr("Import package"))

@@ -1,6 +1,7 @@
 """The import flow: a dry run with progress and cancel, the preview, then (only on confirmation) the real import.
 
-Both runs are tasks (``import_file`` off the GUI thread). The real run checks, inside its transaction, that the
+Both runs are tasks (``intake.import_source`` off the GUI thread, the entry point every import goes through, so a
+case bundle becomes its case here as on the command line). The real run checks, inside its transaction, that the
 file still has the hash the analyst previewed; if it changed in between, nothing is kept. Cancelling either run
 leaves the store as it was (the importer rolls its one transaction back). Files dropped on the window come here
 too, one after the other.
@@ -10,21 +11,25 @@ from __future__ import annotations
 
 import logging
 import tarfile
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from workbench.app.session import Session, StoreChange
-from workbench.app.tasks import Lane, TaskFailure, TaskHandle
-from workbench.domain.errors import InvalidInput
-from workbench.services.importing.importer import ImportSummary, import_file
-from workbench.storage.database import Connection
+from workbench.app.tasks import Lane, TaskControl, TaskFailure, TaskHandle
+from workbench.services.importing.importer import ImportSummary
+from workbench.services.intake import Imported, import_source
 from workbench.ui.common.dialogs import show_error
 from workbench.ui.common.progress import TaskProgressDialog
 from workbench.ui.importing.preview_dialog import ImportPreviewDialog
 
 logger = logging.getLogger(__name__)
+
+
+def _progress(control: TaskControl) -> Callable[[str, int, int], None]:
+    return lambda _stage, done, total: control.progress(done, total)
 
 
 def is_package(path: Path) -> bool:
@@ -40,7 +45,7 @@ class ImportController(QObject):
     preview_shown = Signal(object)
     """The ``ImportPreviewDialog`` now open (tests drive it)."""
     import_committed = Signal(object)
-    """The ``ImportSummary`` of an import that was kept."""
+    """The ``Imported`` of an import that was kept (its ``summary``, and what it did to cases)."""
     import_cancelled = Signal(str)
     """The file name; nothing was kept."""
     import_failed = Signal(str)
@@ -109,18 +114,20 @@ class ImportController(QObject):
     def _start_preview(self, path: Path) -> None:
         task = self._session.run(
             "import preview",
-            lambda ws, control: import_file(
-                ws, path, dry_run=True, progress=control.progress, cancel=control.cancelled
+            lambda ws, control: import_source(
+                ws, path, dry_run=True, progress=_progress(control), cancel=control.cancelled
             ),
             lane=Lane.LONG,
         )
         self._watch(task, self.tr("Reading {0}…").format(path.name))
-        task.succeeded.connect(lambda summary: self._preview(task, path, summary))
+        task.succeeded.connect(lambda imported: self._preview(task, path, imported))
 
-    def _preview(self, task: TaskHandle, path: Path, summary: ImportSummary) -> None:
+    def _preview(self, task: TaskHandle, path: Path, imported: Imported) -> None:
         if task is not self._task:
             return
         self._task = None
+        summary = imported.summary
+        assert summary is not None, "only files reach this controller"
         dialog = ImportPreviewDialog(path, summary, self._window)
         self.preview = dialog
         dialog.finished.connect(lambda code: self._previewed(dialog, path, summary, code))
@@ -143,33 +150,31 @@ class ImportController(QObject):
     # -- the real run ------------------------------------------------------------------------------------------
 
     def _start_commit(self, path: Path, previewed_sha256: str) -> None:
-        def same_file(_conn: Connection, summary: ImportSummary) -> None:
-            if summary.sha256 != previewed_sha256:
-                raise InvalidInput(
-                    f"{path.name} changed after the preview; nothing was imported. "
-                    "Import it again to see a new preview."
-                )
-
         task = self._session.run(
             "import",
-            lambda ws, control: import_file(
-                ws, path, progress=control.progress, cancel=control.cancelled, before_commit=same_file
+            lambda ws, control: import_source(
+                ws, path, previewed=previewed_sha256, progress=_progress(control), cancel=control.cancelled
             ),
             lane=Lane.LONG,
         )
         self._watch(task, self.tr("Importing {0}…").format(path.name))
-        task.succeeded.connect(lambda summary: self._committed(task, path, summary))
+        task.succeeded.connect(lambda imported: self._committed(task, path, imported))
 
-    def _committed(self, task: TaskHandle, path: Path, summary: ImportSummary) -> None:
+    def _committed(self, task: TaskHandle, path: Path, imported: Imported) -> None:
         if task is not self._task:
             return
         self._task = None
+        summary = imported.summary
+        assert summary is not None
         text = self.tr("Imported {0}: {1} new, {2} updated, {3} refused.").format(
-            path.name, summary.new, summary.new_versions, len(summary.refused)
+            path.name, summary.new, summary.new_versions, summary.objects_refused
         )
-        self._window_status(text)
-        self._session.notify_changed(StoreChange("import", text))
-        self.import_committed.emit(summary)
+        if imported.created or imported.updated:
+            text += " " + " ".join(self.tr("Case {0} from the import.").format(ref) for ref in imported.created)
+            text += " " + " ".join(self.tr("Case {0} updated.").format(ref) for ref in imported.updated)
+        self._window_status(text.strip())
+        self._session.notify_changed(StoreChange("import", text.strip()))
+        self.import_committed.emit(imported)
         self._next()
 
     # -- shared ------------------------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ def summary_counts(summary: ImportSummary, parent: QWidget) -> tuple[QFormLayout
             summary.conflicts,
             _t("Same modified time as a stored version but other content: held aside, current unchanged"),
         ),
-        ("refused", _t("Refused:"), len(summary.refused), _t("Not imported; the reasons are below")),
+        ("refused", _t("Refused objects:"), summary.objects_refused, _t("Objects not imported; the reasons are below")),
     ):
         count = plain_label(f"{value:,}", parent)
         count.setObjectName(f"count_{key}")
@@ -49,7 +49,7 @@ def summary_counts(summary: ImportSummary, parent: QWidget) -> tuple[QFormLayout
 
 def findings_table(summary: ImportSummary, parent: QWidget, layout: QVBoxLayout) -> QTableView | None:
     """The refused objects and warnings under a heading, added to ``layout``; None when there are none."""
-    findings = [*summary.refused, *summary.warnings]
+    findings = [*summary.refusal_reasons, *summary.warnings]
     if not findings:
         return None
     layout.addWidget(plain_label(_t("Refused objects and warnings:"), parent))
