@@ -22,6 +22,7 @@ from workbench.domain.cases.conduct import parse_duration
 from workbench.domain.cases.vocab import ClockAction, InjectMethod, ObservationKind, Rating
 from workbench.services import cases
 from workbench.services.exercise import conduct, evaluation, hotwash
+from workbench.services.exercise import exchange as exercise_exchange
 
 
 def register(commands: Any) -> None:
@@ -53,8 +54,15 @@ def register(commands: Any) -> None:
     speed.add_argument("speed", type=float, help="scenario minutes a real minute, e.g. 4")
     speed.add_argument("--reason")
 
-    deliver = action("deliver", "record an inject as delivered now", run_deliver, who=True)
+    deliver = action(
+        "deliver", "deliver an inject now (to a partner agency: as a signed package on --medium)", run_deliver, who=True
+    )
     deliver.add_argument("inject", help="inject number or uid")
+    deliver.add_argument("--medium", metavar="DIR", help="removable medium for a partner's inject package")
+    deliver.add_argument("--tar", action="store_true", help="write the package as one uncompressed .tar file")
+    send = action("send", "send this copy's responses and observations to the exercise's controller", run_send)
+    send.add_argument("--medium", metavar="DIR", required=True, help="removable medium to write the package to")
+    send.add_argument("--tar", action="store_true", help="write the package as one uncompressed .tar file")
     for name, text in (("hold", "hold an inject back"), ("skip", "leave an inject out of play")):
         sub = action(name, text, run_msel)
         sub.add_argument("inject")
@@ -166,13 +174,26 @@ def run_clock(args: argparse.Namespace, out: Output) -> int:
 
 def run_deliver(args: argparse.Namespace, out: Output) -> int:
     with open_from_args(args) as ws:
-        inject = conduct.deliver(ws, args.case, args.inject, by=_by(args))
+        delivery = exercise_exchange.deliver(ws, args.case, args.inject, by=_by(args), medium=args.medium, tar=args.tar)
         view = conduct.conduct_view(ws, args.case)
+    inject = delivery.inject
     out.line(
         f"delivered {inject.label} at {when(inject.actual_at, zone(args))}, scenario time "
         f"{when(inject.delivered_scenario_at, zone(args))}"
     )
+    if delivery.package is not None:
+        out.line(f"package for {delivery.package.recipient} written and verified: {delivery.package.path}")
     return _show(args, out, view)
+
+
+def run_send(args: argparse.Namespace, out: Output) -> int:
+    with open_from_args(args) as ws:
+        result = exercise_exchange.send(ws, args.case, args.medium, tar=args.tar)
+    out.line(f"package for {result.recipient} written and verified: {result.path} ({result.object_count} objects)")
+    for item in result.held_back:
+        out.line(f"  held back: {item.type} {item.id} ({item.reason})")
+    out.result(result.to_json())
+    return 0
 
 
 def run_msel(args: argparse.Namespace, out: Output) -> int:

@@ -18,11 +18,14 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pytimeparse import parse as parse_seconds
 
 from workbench.domain.cases.exercise import ClockEvent, Inject
+
+if TYPE_CHECKING:
+    from workbench.domain.cases.case import Case
 from workbench.domain.cases.fields import format_utc, from_dict, with_changes
 from workbench.domain.cases.vocab import ClockAction, ConductState, InjectStatus
 from workbench.domain.errors import InvalidInput
@@ -343,3 +346,30 @@ def respond(inject: Inject, at: datetime, by: str | None, text: str | None) -> I
     if text is None or not text.strip():
         raise InvalidInput("the response is empty: say what was done")
     return with_changes(inject, {"observed_action": text, "responded_at": at, "responded_by": by}, "an inject")
+
+
+# -- copies of an exercise -----------------------------------------------------------------------------------------
+
+
+def keep_local_records(local: Case, incoming: Case) -> Case:
+    """A newer version of an exercise arriving from its controller, keeping what this workspace recorded in its
+    copy that the controller does not have yet: evaluators' observations, and responses to injects."""
+    from workbench.domain.cases.case import RecordKind
+
+    arriving = {note.uid for note in incoming.of(RecordKind.EEG_OBSERVATION)}
+    kept = [note for note in local.of(RecordKind.EEG_OBSERVATION) if note.uid not in arriving]
+    if kept:
+        incoming.records.setdefault(RecordKind.EEG_OBSERVATION, []).extend(kept)
+        incoming.stamps.update({note.uid: local.stamps[note.uid] for note in kept if note.uid in local.stamps})
+    answered = {item.uid: item for item in local.of(RecordKind.INJECT) if item.observed_action}
+    injects = incoming.of(RecordKind.INJECT)
+    for index, inject in enumerate(injects):
+        mine = answered.get(inject.uid)
+        if mine is not None and not inject.observed_action:
+            injects[index] = replace(
+                inject,
+                observed_action=mine.observed_action,
+                responded_at=mine.responded_at,
+                responded_by=mine.responded_by,
+            )
+    return incoming

@@ -13,14 +13,16 @@ from typing import Any
 import orjson
 
 from workbench.domain.cases.case import Case
+from workbench.domain.cases.vocab import CaseKind
 from workbench.domain.errors import InvalidInput
+from workbench.domain.exercise_material import is_exercise_material, mark_as_exercise
 from workbench.domain.ids import is_stix_id, new_id
 from workbench.domain.stix import SCO_TYPES
 from workbench.domain.timestamps import format_stix_timestamp, utc_now
 from workbench.services.cases import change_case, find_row, get_case
 from workbench.services.workspace import Workspace
 from workbench.storage.cases import CaseStore, LinkRow
-from workbench.storage.objects import ObjectStore
+from workbench.storage.objects import ObjectStore, store_exercise_marking
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +67,13 @@ def link_objects(
             )
         if case.stix_id in ids:
             raise InvalidInput("a case cannot be linked to itself")
+        if case.kind is CaseKind.INCIDENT:
+            drilled = [object_id for object_id in ids if is_exercise_material(found[object_id])]
+            if drilled:
+                raise InvalidInput(
+                    f"{drilled[0]} is exercise material: an incident is real, and its reports and exports never "
+                    "include exercise material"
+                )
         row = find_row(store, case.ref)
         assert row.id is not None
         added = sum(store.link(row.id, object_id, origin, format_stix_timestamp(moment)) for object_id in ids)
@@ -112,8 +121,9 @@ def create_object(ws: Workspace, ident: str, obj: Mapping[str, Any], *, now: dat
     pattern, ...), store it as a local-source version and link it; returns its id.
 
     The caller gives the object's own properties; ``spec_version``, ``id``, ``created``, ``modified``,
-    ``created_by_ref`` and the case's TLP marking are filled in when absent. The object must be valid STIX 2.1
-    (checked by the stix2 library, patterns included); no custom properties.
+    ``created_by_ref`` and the case's TLP marking are filled in when absent; in an exercise case the object is
+    exercise material, marked EXERCISE and labelled so. The object must be valid STIX 2.1 (checked by the stix2
+    library, patterns included); no custom properties.
     """
     if not isinstance(obj, Mapping):
         raise InvalidInput("the object must be a JSON object")
@@ -123,7 +133,8 @@ def create_object(ws: Workspace, ident: str, obj: Mapping[str, Any], *, now: dat
         raise InvalidInput(f"objects of type {kind!r} cannot be created in a case; use {allowed}")
     case = get_case(ws, ident)
     moment = format_stix_timestamp(now or utc_now())
-    draft = dict(obj)
+    # What an exercise's players or controller create is scenario material: marked so, it never passes for real.
+    draft = mark_as_exercise(dict(obj)) if case.kind is CaseKind.EXERCISE else dict(obj)
     draft.setdefault("spec_version", "2.1")
     if case.tlp is not None:
         draft.setdefault("object_marking_refs", [case.tlp.marking_id])
@@ -148,6 +159,8 @@ def create_object(ws: Workspace, ident: str, obj: Mapping[str, Any], *, now: dat
         if objects.get(object_id) is not None and kind not in SCO_TYPES:
             raise InvalidInput(f"{object_id} exists already in the library; link it instead")
         source = objects.add_source("local", f"case {case.ref}")
+        if case.kind is CaseKind.EXERCISE:
+            store_exercise_marking(objects, source)
         objects.put(stored, source)
         row = find_row(store, case.ref)
         assert row.id is not None

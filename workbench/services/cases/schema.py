@@ -42,7 +42,7 @@ CASE_EXTENSION_ID = "extension-definition--7fc43dec-6ccc-48fc-9377-0eabd9b8a127"
 WORKBENCH_IDENTITY_ID = "identity--6b55ede6-a62d-46d2-8828-3d34a9cbba37"
 SCHEMA_VERSION = "1.1.0"
 SCHEMA_FILE = "workbench-case-extension-1.1.0.json"
-SCHEMA_SHA256 = "2cf96f39aa2c8d445a3e0a621cdac423477eaaaf53602f049f45c5545f809e6d"
+SCHEMA_SHA256 = "ec5c8ab143798e889e533269175ee89a3d4adb60469ba9f1bbc6d84cacca4e49"
 DEFINITION_CREATED = "2026-01-01T00:00:00.000Z"
 DEFINITION_MODIFIED = "2026-12-04T00:00:00.000Z"
 
@@ -50,6 +50,10 @@ DEFINITION_MODIFIED = "2026-12-04T00:00:00.000Z"
 INCIDENT_RECORD = "incident-case"
 EXERCISE_RECORD = "exercise-case"
 TASK_RECORD = "case-task"
+#: Exercise messages, on notes: an inject delivered to a partner, a partner's response, an evaluator's observation.
+INJECT_MESSAGE = "exercise-inject"
+RESPONSE_MESSAGE = "exercise-response"
+OBSERVATION_MESSAGE = "exercise-observation"
 
 _TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$"
 _UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
@@ -148,6 +152,57 @@ def build_schema() -> dict[str, Any]:
             **{kind.plural: _list_of(kind.value) for kind in RECORD_KINDS[CaseKind.EXERCISE]},
         },
     }
+    defs["exercise_header"] = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["stix_id", "case_reference", "title"],
+        "description": "the exercise a message belongs to, as its controller knows it",
+        "properties": {
+            "stix_id": {"type": "string", "pattern": "^grouping--" + _UUID_PATTERN[1:]},
+            "case_reference": {"type": "string", "maxLength": MAX_TEXT},
+            "title": {"type": "string", "maxLength": MAX_TEXT},
+            "overview": {"$ref": "#/$defs/exercise_overview"},
+            "participants": _list_of(RecordKind.PARTICIPANT.value),
+        },
+    }
+    message_common = {
+        "extension_type": {"const": "property-extension"},
+        "exercise": {"$ref": "#/$defs/exercise_header"},
+    }
+    defs["exercise_inject"] = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["extension_type", "record_type", "exercise", "inject"],
+        "properties": {
+            **message_common,
+            "record_type": {"const": INJECT_MESSAGE},
+            "inject": {"$ref": f"#/$defs/{RecordKind.INJECT.value}"},
+        },
+    }
+    defs["exercise_response"] = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["extension_type", "record_type", "exercise", "inject_uid", "responded_at", "observed_action"],
+        "properties": {
+            **message_common,
+            "record_type": {"const": RESPONSE_MESSAGE},
+            "inject_uid": {"type": "string", "pattern": _UUID_PATTERN},
+            "responded_at": {"$ref": "#/$defs/timestamp"},
+            "responded_by": {"type": "string", "maxLength": MAX_TEXT},
+            "organisation": {"type": "string", "maxLength": MAX_TEXT},
+            "observed_action": {"type": "string", "maxLength": MAX_NOTE},
+        },
+    }
+    defs["exercise_observation"] = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["extension_type", "record_type", "exercise", "observation"],
+        "properties": {
+            **message_common,
+            "record_type": {"const": OBSERVATION_MESSAGE},
+            "observation": {"$ref": f"#/$defs/{RecordKind.EEG_OBSERVATION.value}"},
+        },
+    }
     defs["case_task"] = {
         "type": "object",
         "additionalProperties": False,
@@ -164,9 +219,20 @@ def build_schema() -> dict[str, Any]:
         "$id": f"urn:workbench:stix-extension:case:{SCHEMA_VERSION}",
         "title": "Workbench case",
         "description": "Incident case fields (NIS2 stages, NIS Cooperation Group and CISA fields) on an incident, "
-        "a whole exercise case (after-action report and improvement plan) on a grouping, and a "
-        "task's owner and due time on a task.",
-        "oneOf": [{"$ref": "#/$defs/incident_case"}, {"$ref": "#/$defs/exercise_case"}, {"$ref": "#/$defs/case_task"}],
+        "a whole exercise case (after-action report and improvement plan) on a grouping, a "
+        "task's owner and due time on a task, and exercise messages (an inject delivered to a partner, "
+        "a partner's response, an evaluator's observation) on notes.",
+        "oneOf": [
+            {"$ref": f"#/$defs/{name}"}
+            for name in (
+                "incident_case",
+                "exercise_case",
+                "case_task",
+                "exercise_inject",
+                "exercise_response",
+                "exercise_observation",
+            )
+        ],
         "$defs": defs,
     }
 

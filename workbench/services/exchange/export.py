@@ -158,6 +158,7 @@ def _plan(
         sanitize=sanitize,
         cancel=cancel,
         exclude=selection.built_ids(ws),
+        exercise=selection.exercise_material(ws),
     )
     contents = _Contents(plan, highest=plan.highest)
     for item in selection.built_objects(ws, frozenset(plan.object_ids)):

@@ -5,13 +5,16 @@ Rules, applied to the selection's roots plus everything they bring along:
 1. Brought along: what a leaving object references (``*_ref``, ``*_refs``, ``object_refs``, at any depth and
    transitively), sightings of it (with what they reference), and relationships, notes and opinions all of whose
    references leave. With ``AllObjects`` every object is a candidate.
-2. Held back for its own marking: an object (or a stored older version) marked above the ceiling. An unmarked
+2. Held back for being, or not being, exercise material: a real export never carries exercise material (objects
+   marked EXERCISE or labelled as exercise, see ``domain.exercise_material``), and an exercise's package carries
+   nothing else. Definitions (markings, extensions) are neither and go with what cites them.
+3. Held back for its own marking: an object (or a stored older version) marked above the ceiling. An unmarked
    object counts as ``unmarked_as`` (TLP:AMBER unless the analyst says otherwise) and leaves unchanged, unmarked;
    the package's ``tlp_ceiling`` covers it. Marking definitions are not judged by level: they go with the objects
    that cite them. With ``sanitize``, internal notes are held back too.
-3. Held back for what it points at: an object whose content references (anything but ``created_by_ref`` and
+4. Held back for what it points at: an object whose content references (anything but ``created_by_ref`` and
    marking references) include a held-back object, since the reference alone would reveal it.
-4. Held back for who points at it: an object that is referenced, but only by objects held back for their own
+5. Held back for who points at it: an object that is referenced, but only by objects held back for their own
    marking (rule 2) or, in turn, by objects held back under this rule; unless the analyst chose it explicitly.
    A victim named only in a TLP:RED report stays with the report.
 
@@ -30,6 +33,7 @@ from typing import Any
 import orjson
 
 from workbench.domain.errors import Cancelled
+from workbench.domain.exercise_material import DEFINITION_TYPES
 from workbench.domain.stix import iter_refs
 from workbench.domain.tlp import Tlp
 from workbench.services.exchange.gcpause import let_go, paused_gc
@@ -86,10 +90,12 @@ def plan_export(
     sanitize: bool = False,
     cancel: Callable[[], bool] | None = None,
     exclude: frozenset[str] = frozenset(),
+    exercise: bool = False,
 ) -> Plan:
-    """Work out the plan; see the module docstring. ``roots`` None means every object."""
+    """Work out the plan; see the module docstring. ``roots`` None means every object; ``exercise`` plans an
+    exercise's package (exercise material only)."""
     with paused_gc():
-        return _plan(conn, roots, ceiling, unmarked_as, recipient, include_history, sanitize, cancel, exclude)
+        return _plan(conn, roots, ceiling, unmarked_as, recipient, include_history, sanitize, cancel, exclude, exercise)
 
 
 def _plan(
@@ -102,6 +108,7 @@ def _plan(
     sanitize: bool,
     cancel: Callable[[], bool] | None,
     exclude: frozenset[str],
+    exercise: bool,
 ) -> Plan:
     names: dict[str, str] = {}
     objects: dict[str, tuple[str, int | None, int]] = {}
@@ -143,9 +150,12 @@ def _plan(
         note_json = rows.version_json(conn, [objects[stix_id][2] for stix_id in notes])
         dropped = [stix_id for stix_id in notes if is_internal_note(orjson.loads(note_json[objects[stix_id][2]]))]
         candidates -= set(dropped)
-    held: dict[str, str] = {}
+    apart = _exercise_rule(conn, candidates, objects, exercise)
+    held: dict[str, str] = dict(apart)
     for stix_id in candidates:
         kind, tlp, vid = objects[stix_id]
+        if stix_id in held:
+            continue
         if kind != "marking-definition" and level(stix_id) > ceiling:
             marked = Tlp(tlp).label if tlp is not None else f"unmarked (treated as {unmarked_as.label})"
             held[stix_id] = f"{marked}, above {ceiling.label}, the ceiling for {recipient}"
@@ -153,7 +163,8 @@ def _plan(
     # Objects held back for their own marking, and those only they refer to: what an object referenced only
     # from here would reveal. A link held back because it points at such an object does not count: the object
     # at its other end stands on its own.
-    context = set(held)
+    # Objects kept apart as (not) exercise material are no context: what only they refer to stands on its own.
+    context = set(held) - set(apart)
     queue = deque(held)
     while queue:
         cause = queue.popleft()
@@ -218,6 +229,23 @@ def _plan(
     plan.highest = Tlp(highest) if highest >= 0 else None
     let_go(objects, names, refs_out, refs_in, candidates, held, context, leaving, history, groups, ordered)
     return plan
+
+
+def _exercise_rule(
+    conn: Connection, candidates: set[str], objects: dict[str, tuple[str, int | None, int]], exercise: bool
+) -> dict[str, str]:
+    """Exercise material never leaves with real intelligence, nor real intelligence with an exercise."""
+    flagged = rows.exercise_ids(conn)
+    reason = (
+        "not exercise material: an exercise's package carries exercise material only"
+        if exercise
+        else "exercise material: never sent with real intelligence"
+    )
+    return {
+        stix_id: reason
+        for stix_id in candidates
+        if objects[stix_id][0] not in DEFINITION_TYPES and (stix_id in flagged) != exercise
+    }
 
 
 def _version_problem(

@@ -32,7 +32,7 @@ from workbench.services.cases import change_case, find_row
 from workbench.services.exercise.conduct import exercise_case, find_record
 from workbench.services.workspace import Workspace
 from workbench.storage.cases import CaseStore
-from workbench.storage.objects import ObjectStore
+from workbench.storage.objects import ObjectStore, store_exercise_marking
 
 logger = logging.getLogger(__name__)
 
@@ -203,7 +203,9 @@ def observe(
         if data is not None:
             artifact = evidence_artifact(data, file_name or "evidence", case)
             evidence_ref = str(artifact["id"])
-            objects.put(artifact, objects.add_source("local", f"case {case.ref}"))
+            source = objects.add_source("local", f"case {case.ref}")
+            store_exercise_marking(objects, source)
+            objects.put(artifact, source)
         elif evidence_ref is not None:
             if not is_stix_id(evidence_ref):
                 raise InvalidInput(f"evidence {evidence_ref!r} is not a STIX id")
