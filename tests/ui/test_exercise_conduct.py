@@ -317,3 +317,65 @@ def test_every_control_of_conduct_mode_has_a_name(qtbot, window, demo_workspace)
                 if not (widget.accessibleName() or (isinstance(widget, QAbstractButton) and widget.text())):
                     missing.append(f"{type(widget).__name__} {widget.objectName()}")
     assert missing == []
+
+
+def test_a_partners_inject_is_delivered_as_a_package_and_the_copy_sends_its_response_back(
+    qtbot, window, ui_workspace, partner_workspace, tmp_path
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from workbench.domain.tlp import Tlp
+    from workbench.services import exchange, keys
+    from workbench.services.intake import import_source
+
+    us_pem, eu_pem = tmp_path / "us.pem", tmp_path / "eu.pem"
+    keys.export_public(partner_workspace, us_pem)
+    keys.export_public(ui_workspace, eu_pem)
+    exchange.add_partner(ui_workspace, "US Cybersecurity Agency", us_pem.read_bytes(), tlp_send=Tlp.AMBER)
+    exchange.add_partner(partner_workspace, "EU Agency for Cybersecurity", eu_pem.read_bytes(), tlp_accept=Tlp.AMBER)
+    ref = drill(ui_workspace)
+    case_records.update_record(
+        ui_workspace, ref, "inject", stored(ui_workspace, ref).injects[0].uid, {"to": "US Cybersecurity Agency"}
+    )
+    clock = FixedClock()
+    screen = open_screen(qtbot, window, ui_workspace, clock)
+    click(qtbot, screen.controller.start_button)
+    qtbot.waitUntil(lambda: screen.data.view.clock.in_play)
+    clock.advance(30)
+    select_inject(qtbot, screen, "1")
+    click(qtbot, screen.controller.deliver_button)
+    chooser = wait_dialog(qtbot, QFileDialog)
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    chooser.fileSelected.emit(str(stick))  # what choosing the folder and pressing Choose does
+    chooser.reject()
+    qtbot.waitUntil(lambda: stored(ui_workspace, ref).injects[0].status is InjectStatus.DELIVERED)
+    package = next(stick.iterdir())
+    assert stored(ui_workspace, ref).injects[0].package_id == exchange.outbox(ui_workspace.conn)[0].package_id
+
+    # The partner's copy: the same screen in the partner's workspace, with Send to controller.
+    import_source(partner_workspace, package)
+    controller = ui_workspace.connect_again()  # locking the window closes the workspace it holds
+    window.session.lock()
+    screen.name.setText("US SOC")
+    window.session.attach(partner_workspace)
+    qtbot.waitUntil(lambda: screen.data is not None and not screen.data.view.controller)
+    assert screen.send_button.isEnabled()
+    conduct_page = screen.controller
+    select_inject(qtbot, screen, "1")
+    click(qtbot, conduct_page.response_button)
+    response = wait_dialog(qtbot, ReasonDialog)
+    qtbot.keyClicks(response.text, "Blocked the sender")
+    click(qtbot, response.ok_button)
+    qtbot.waitUntil(lambda: not shown(ReasonDialog))
+    back = tmp_path / "back"
+    back.mkdir()
+    click(qtbot, screen.send_button)
+    sender = wait_dialog(qtbot, QFileDialog)
+    sender.fileSelected.emit(str(back))
+    sender.reject()
+    qtbot.waitUntil(lambda: "written and verified" in screen.status.text())
+    import_source(controller, next(back.iterdir()))
+    answered = stored(controller, ref).injects[0]
+    assert (answered.observed_action, answered.responded_by) == ("Blocked the sender", "US SOC")
+    controller.close()

@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -32,6 +33,7 @@ from workbench.domain.cases.exercise import Inject
 from workbench.domain.cases.fields import format_local
 from workbench.domain.cases.vocab import ConductState, InjectStatus
 from workbench.services.exercise import conduct
+from workbench.services.exercise import exchange as exercise_exchange
 from workbench.services.workspace import Workspace
 from workbench.ui.common.text import plain_label
 from workbench.ui.common.views import read_only_rows
@@ -140,7 +142,10 @@ class ControllerPage(QWidget):
         self.speed_button = button(self.tr("Spee&d…"), "speedButton", self.tr("Scenario minutes a minute"), self.speed)
         self.end_button = button(self.tr("&End"), "endButton", self.tr("End the exercise"), self.end)
         self.deliver_button = button(
-            self.tr("De&liver"), "deliverButton", self.tr("Record the selected inject as delivered now"), self.deliver
+            self.tr("De&liver"),
+            "deliverButton",
+            self.tr("Deliver the selected inject now (to a partner agency: as a signed package)"),
+            self.deliver,
         )
         self.hold_button = button(self.tr("&Hold…"), "holdButton", self.tr("Hold the inject back"), self.hold)
         self.release_button = button(self.tr("Re&lease"), "releaseButton", self.tr("Plan it again"), self.release)
@@ -341,12 +346,34 @@ class ControllerPage(QWidget):
 
     # -- the MSEL ----------------------------------------------------------------------------------------------
 
-    def deliver(self) -> None:
+    def deliver(self) -> QFileDialog | None:
+        """Deliver the selected inject now; one addressed to a pinned partner asks for the removable medium its
+        signed package is written to first."""
+        inject = self.selected()
+        if inject is None or self.data is None:
+            return None
+        partner = self.data.partner_of(inject)
+        if partner is None:
+            self.deliver_to(None)
+            return None
+        dialog = QFileDialog(self, self.tr("Medium for the package to {0}").format(partner))
+        dialog.setObjectName("deliveryMedium")
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+        dialog.fileSelected.connect(self.deliver_to)
+        dialog.open()
+        return dialog
+
+    def deliver_to(self, medium: str | None) -> None:
+        """Deliver the selected inject, writing its package to ``medium`` when it goes to a partner."""
         inject = self.selected()
         if inject is None:
             return
         ref, who, uid = self._ref(), self.changes.who(), inject.uid
-        self.changes.change("deliver inject", lambda ws, now: conduct.deliver(ws, ref, uid, by=who, now=now))
+        self.changes.change(
+            "deliver inject",
+            lambda ws, now: exercise_exchange.deliver(ws, ref, uid, by=who, medium=medium or None, now=now),
+        )
 
     def _with_reason(self, title: str, prompt: str, action: Callable[..., Any], *, required: bool) -> ReasonDialog:
         inject = self.selected()

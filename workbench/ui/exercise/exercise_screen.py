@@ -15,11 +15,21 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from workbench.app.session import StoreChange
 from workbench.app.tasks import TaskFailure, TaskHandle
 from workbench.services.cases import CaseSummary
+from workbench.services.exercise import exchange as exercise_exchange
 from workbench.services.workspace import Workspace
 from workbench.ui.common.dialogs import show_error
 from workbench.ui.common.screen import AppContext, Screen
@@ -67,6 +77,13 @@ class ExerciseScreen(Screen):
         self.name.setToolTip(self.tr("Recorded as who delivered an inject, responded or observed"))
         self.name.setText(context.settings.value(NAME_KEY) or login_name())
         self.name.editingFinished.connect(lambda: context.settings.set_value(NAME_KEY, self.name.text().strip()))
+        self.send_button = QPushButton(self.tr("Send to &controller…"), self)
+        self.send_button.setObjectName("sendToController")
+        self.send_button.setToolTip(
+            self.tr("Write your responses and observations as a signed package for the exercise's controller")
+        )
+        self.send_button.clicked.connect(self.send)
+        self.send_button.setEnabled(False)
         self.status = plain_label("", self, wrap=True)
         self.status.setObjectName("exerciseStatus")
         self.status.setAccessibleName(self.tr("Exercise screen status"))
@@ -91,6 +108,7 @@ class ExerciseScreen(Screen):
         you.setBuddy(self.name)
         top.addWidget(you)
         top.addWidget(self.name, 1)
+        top.addWidget(self.send_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
         layout.addLayout(top)
@@ -183,6 +201,7 @@ class ExerciseScreen(Screen):
         index = self.picker.findData(wanted) if wanted else -1
         self.picker.setCurrentIndex(index if index >= 0 else (0 if rows else -1))
         self.picker.blockSignals(False)
+        self.status.setText("")
         if not rows:
             self.status.setText(self.tr("No exercise case yet: create one on the Cases screen."))
         self.reload()
@@ -218,11 +237,38 @@ class ExerciseScreen(Screen):
         self.controller.show_data(self.data)
         self.evaluator.show_data(self.data)
         self.hot_wash.show_data(self.data)
+        self.send_button.setEnabled(self.data is not None and not self.data.view.controller)
         if self.data is None:
             self.timer.stop()
             return
-        self.status.setText("")
         self.timer.start()
+
+    def send(self) -> QFileDialog | None:
+        """Ask for the removable medium, then write this copy's responses and observations to the controller."""
+        if self.data is None or self.data.view.controller:
+            return None
+        dialog = QFileDialog(self, self.tr("Medium for the package to {0}").format(self.data.case.origin))
+        dialog.setObjectName("sendMedium")
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+        dialog.fileSelected.connect(self.send_to)
+        dialog.open()
+        return dialog
+
+    def send_to(self, medium: str) -> None:
+        ref = self.current_ref()
+        written: list[Any] = []
+
+        def work(ws: Workspace, _now: datetime) -> None:
+            written.append(exercise_exchange.send(ws, str(ref), medium))
+
+        def done() -> None:
+            result = written[0]
+            self.status.setText(
+                self.tr("Package for {0} written and verified: {1}").format(result.recipient, result.path.name)
+            )
+
+        self.change("send to controller", work, done=done)
 
     def tick(self) -> None:
         """A second passed: scenario time and countdowns move on (no database read)."""
