@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 
 from workbench.domain.cases.conduct import format_duration
 from workbench.domain.cases.exercise import Inject
-from workbench.domain.cases.fields import format_local
 from workbench.domain.cases.vocab import ConductState, InjectStatus
 from workbench.services.exercise import conduct
 from workbench.services.exercise import exchange as exercise_exchange
@@ -106,7 +105,7 @@ class ClockBar(QFrame):
         reading = data.view.reading
         self.scenario.setText(scenario_text(reading.scenario))
         self.state.setText(reading.state.label)
-        self.real.setText(self.tr("Real time {0}").format(format_local(reading.real).rsplit(" ", 1)[0]))
+        self.real.setText(self.tr("Real time {0}").format(reading.real.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")))
         speed = self.tr("speed ×{0:g}").format(reading.speed)
         self.details.setText(self.tr("{0}, in play {1}").format(speed, format_duration(reading.in_play)))
         upcoming = data.view.next_row
@@ -180,14 +179,14 @@ class ControllerPage(QWidget):
         header.setStretchLastSection(True)
         for column, width in (
             (Columns.NEXT, 56),
-            (Columns.NUMBER, 40),
-            (Columns.DUE, 150),
-            (Columns.COUNTDOWN, 110),
-            (Columns.STATUS, 90),
-            (Columns.FROM, 110),
-            (Columns.TO, 130),
-            (Columns.METHOD, 110),
-            (Columns.DESCRIPTION, 260),
+            (Columns.NUMBER, 36),
+            (Columns.DUE, 140),
+            (Columns.COUNTDOWN, 95),
+            (Columns.STATUS, 80),
+            (Columns.FROM, 100),
+            (Columns.TO, 115),
+            (Columns.METHOD, 100),
+            (Columns.DESCRIPTION, 230),
         ):
             header.resizeSection(column, width)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
@@ -204,6 +203,7 @@ class ControllerPage(QWidget):
         msel_row.addWidget(self.add_button)
         self.role = plain_label("", self, wrap=True)
         self.role.setObjectName("conductRole")
+        self.role.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(self.clock_bar)
@@ -230,9 +230,8 @@ class ControllerPage(QWidget):
         else:
             self.model.set_rows(data.view.rows)
             view = data.view
-            if view.controller:
-                self.role.setText("")
-            else:
+            self.role.setVisible(not view.controller)
+            if not view.controller:
                 self.role.setText(
                     self.tr(
                         "A copy of {0}'s exercise: injects arrive from its controller; record your responses."

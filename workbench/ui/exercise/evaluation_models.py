@@ -75,7 +75,6 @@ class UidRole(enum.IntEnum):
 class TaskColumns(enum.IntEnum):
     NUMBER = 0
     TASK = 1
-    CAPABILITY = 2
 
 
 class TaskModel(ListTableModel[TaskRow]):
@@ -85,17 +84,17 @@ class TaskModel(ListTableModel[TaskRow]):
     tooltip_limit = 2000
 
     def headers(self) -> Sequence[str]:
-        return (self.tr("No."), self.tr("Objective or critical task"), self.tr("Capability"))
+        return (self.tr("No."), self.tr("Objective or critical task"))
 
     def cell(self, item: TaskRow, column: int) -> str:
         if column == TaskColumns.NUMBER:
             return item.label
-        if column == TaskColumns.TASK:
-            return item.task.task if item.task is not None else item.objective.objective
-        return item.objective.capability or ""
+        return item.task.task if item.task is not None else item.objective.objective
 
     def tooltip(self, item: TaskRow, column: int) -> str:
         lines = [self.tr("Objective {0}: {1}").format(item.number, item.objective.objective)]
+        if item.objective.capability:
+            lines.append(self.tr("Capability: {0}").format(item.objective.capability))
         if item.task is not None:
             lines.append(self.tr("Critical task {0}: {1}").format(item.label, item.task.task))
         lines += [self.tr("Measure: {0}").format(measure) for measure in item.measures]

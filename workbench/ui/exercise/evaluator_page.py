@@ -69,7 +69,6 @@ class EvaluatorPage(QWidget):
         self.task_table.setModel(self.tasks)
         self.task_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.task_table.horizontalHeader().resizeSection(TaskColumns.NUMBER, 44)
-        self.task_table.horizontalHeader().resizeSection(TaskColumns.TASK, 300)
         self.task_table.selectionModel().currentRowChanged.connect(lambda *_: self._task_changed())
 
         self.about = plain_label("", self, wrap=True)
@@ -157,13 +156,13 @@ class EvaluatorPage(QWidget):
         self.note_table.setModel(self.notes)
         header = self.note_table.horizontalHeader()
         for column_number, width in (
-            (NoteColumns.TIME, 130),
-            (NoteColumns.SCENARIO, 130),
+            (NoteColumns.TIME, 150),
+            (NoteColumns.SCENARIO, 140),
             (NoteColumns.OBJECTIVE, 70),
             (NoteColumns.TASK, 50),
             (NoteColumns.RATING, 55),
             (NoteColumns.EVALUATOR, 140),
-            (NoteColumns.TEXT, 320),
+            (NoteColumns.TEXT, 300),
             (NoteColumns.EVIDENCE, 110),
         ):
             header.resizeSection(column_number, width)
@@ -225,6 +224,8 @@ class EvaluatorPage(QWidget):
             self.about.setText(self.tr("Add objectives (and their critical tasks) to the exercise to observe them."))
             return
         lines = [self.tr("Objective {0}: {1}").format(row.number, row.objective.objective)]
+        if row.objective.capability:
+            lines.append(self.tr("Capability: {0}").format(row.objective.capability))
         if row.task is not None:
             lines.append(self.tr("Critical task {0}: {1}").format(row.label, row.task.task))
         lines += [self.tr("  • {0}").format(measure) for measure in row.measures]

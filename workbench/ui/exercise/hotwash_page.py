@@ -58,8 +58,8 @@ class HotWashPage(QWidget):
         self.note_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.note_table.setToolTip(self.tr("Select the observations a finding comes from (Ctrl+click, Shift+click)"))
         for column, width in (
-            (NoteColumns.TIME, 125),
-            (NoteColumns.SCENARIO, 125),
+            (NoteColumns.TIME, 150),
+            (NoteColumns.SCENARIO, 140),
             (NoteColumns.OBJECTIVE, 70),
             (NoteColumns.TASK, 45),
             (NoteColumns.RATING, 50),
@@ -82,9 +82,9 @@ class HotWashPage(QWidget):
         self.objective_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         for column, width in (
             (ObjectiveColumns.NUMBER, 36),
-            (ObjectiveColumns.OBJECTIVE, 260),
-            (ObjectiveColumns.CAPABILITY, 130),
-            (ObjectiveColumns.SUGGESTED, 90),
+            (ObjectiveColumns.OBJECTIVE, 200),
+            (ObjectiveColumns.CAPABILITY, 110),
+            (ObjectiveColumns.SUGGESTED, 80),
             (ObjectiveColumns.RATING, 70),
         ):
             self.objective_table.horizontalHeader().resizeSection(column, width)
@@ -98,7 +98,7 @@ class HotWashPage(QWidget):
         self.finding_table = table(self, "findingTable", self.tr("Findings"))
         self.finding_table.setModel(self.findings)
         self.finding_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        for column, width in ((FindingColumns.KIND, 150), (FindingColumns.TITLE, 240), (FindingColumns.OBJECTIVE, 70)):
+        for column, width in ((FindingColumns.KIND, 135), (FindingColumns.TITLE, 210), (FindingColumns.OBJECTIVE, 70)):
             self.finding_table.horizontalHeader().resizeSection(column, width)
         self.improve_button = QPushButton(self.tr("&Improvement item…"), self)
         self.improve_button.setObjectName("improveButton")
