@@ -103,6 +103,7 @@ def test_the_library_and_searches_leave_exercise_material_out_unless_asked(works
     shown = library.LibraryFilter(object_type="indicator", exercise=True)
     assert {row.id for row in library.fetch_page(conn, shown).rows} == {drill["id"], misp["id"]}
     assert library.count(conn, shown) == 2
+    assert library.count(conn, library.LibraryFilter(object_type="indicator")) == 1
     by_tlp = library.fetch_page(conn, shown, library.SortKey.TLP)
     assert {row.id for row in by_tlp.rows} == {drill["id"], misp["id"]}
     assert [row.id for row in library.search(conn, library.LibraryFilter(search="lantern beacon"))] == [real["id"]]

@@ -162,9 +162,22 @@ class Neighbourhood:
     truncated: bool = False
 
 
-def _where(flt: LibraryFilter) -> tuple[list[str], list[Any]]:
-    clauses: list[str] = ["o.exercise = ?"]
-    args: list[Any] = [int(flt.exercise)]
+# Exercise material is found through its small partial index (a rowid list), whatever other index the planner picks.
+_EXERCISE = "o.rowid IN (SELECT rowid FROM objects WHERE exercise = 1)"
+_REAL = "o.exercise = 0"
+
+
+def _where(flt: LibraryFilter, *, exercise: bool | None = None) -> tuple[list[str], list[Any]]:
+    """The filter as SQL over ``o`` (objects); ``exercise`` overrides the filter's choice of material."""
+    wanted = flt.exercise if exercise is None else exercise
+    clauses, args = _filters(flt)
+    return [_EXERCISE if wanted else _REAL, *clauses], args
+
+
+def _filters(flt: LibraryFilter) -> tuple[list[str], list[Any]]:
+    """The filters other than the choice of material."""
+    clauses: list[str] = []
+    args: list[Any] = []
     if flt.object_type:
         clauses.append("o.type = ?")
         args.append(flt.object_type)
@@ -325,10 +338,18 @@ def _fetch_tlp_page(
 
 
 def count(conn: Connection, flt: LibraryFilter) -> int:
-    """How many objects the filter shows (searches excluded). Scans an index: run it off the GUI thread."""
-    clauses, args = _where(flt)
-    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    return int(conn.execute(f"SELECT count(*) FROM objects o{where}", args).fetchone()[0])
+    """How many objects the filter shows (searches excluded). Scans an index: run it off the GUI thread.
+
+    Real intelligence is counted as everything the other filters show less the exercise material among it: the
+    exercise flag is in no index but the small partial one, and reading every row to check it would cost a scan
+    of the table instead of an index."""
+
+    def counted(clauses: list[str], args: list[Any]) -> int:
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        return int(conn.execute(f"SELECT count(*) FROM objects o{where}", args).fetchone()[0])
+
+    drilled = counted(*_where(flt, exercise=True))
+    return drilled if flt.exercise else counted(*_filters(flt)) - drilled
 
 
 def search(
