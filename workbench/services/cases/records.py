@@ -50,14 +50,16 @@ def add_record(
     record = make_record(kind, data)
 
     def change(store: CaseStore, case: Case, moment: datetime) -> dict[str, Any]:
-        _put(case, kind, record, moment)
+        put_record(case, kind, record, moment)
         return {"record": kind.value, "uid": record.uid}
 
     change_case(ws, ident, "case.record", change, now=now)
     return record
 
 
-def _put(case: Case, kind: RecordKind, record: Any, moment: datetime) -> None:
+def put_record(case: Case, kind: RecordKind, record: Any, moment: datetime) -> None:
+    """Add ``record`` to a case being changed, or replace the record with its uid, stamping the change (its
+    creation time is kept)."""
     check_record_fits(case, kind)
     records = case.records.setdefault(kind, [])
     for index, existing in enumerate(records):
@@ -89,7 +91,7 @@ def update_record(
         record = with_changes(case.find(kind, uid), changes, kind.label.lower())
         if kind is RecordKind.STAGE:
             check_new_submission(record, moment)  # a corrected submission time is still not in the future
-        _put(case, kind, record, moment)
+        put_record(case, kind, record, moment)
         updated.append(record)
         return {"record": kind.value, "uid": uid, "changed": sorted(changes)}
 
@@ -137,7 +139,7 @@ def record_stage(
         version = 1 + sum(1 for item in case.of(RecordKind.STAGE) if item.stage is stage)
         submission = make_record(RecordKind.STAGE, {**data, "version": version})
         check_new_submission(submission, moment)
-        _put(case, RecordKind.STAGE, submission, moment)
+        put_record(case, RecordKind.STAGE, submission, moment)
         recorded.append(submission)
         return {"stage": stage.value, "version": version}
 
@@ -185,7 +187,7 @@ def add_records(
                         check_new_submission(record, moment)
                 except InvalidInput as exc:
                     raise InvalidInput(f"{key}[{index}]: {exc}") from None
-                _put(case, kind, record, moment)
+                put_record(case, kind, record, moment)
             counts[key] = len(value)
         if not counts:
             raise InvalidInput("the records file holds nothing to add")

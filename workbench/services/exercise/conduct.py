@@ -22,6 +22,7 @@ from workbench.domain.cases.vocab import CaseKind, ClockAction, ExerciseStatus
 from workbench.domain.errors import InvalidInput
 from workbench.domain.timestamps import format_stix_timestamp, utc_now
 from workbench.services.cases import change_case, get_case
+from workbench.services.cases.records import put_record
 from workbench.services.workspace import Workspace
 from workbench.storage.cases import CaseStore
 
@@ -109,18 +110,6 @@ def find_inject(case: Case, key: str) -> Inject:
     return found
 
 
-def _replace(case: Case, kind: RecordKind, record: Any, moment: datetime) -> None:
-    records = case.records[kind]
-    records[[item.uid for item in records].index(record.uid)] = record
-    created = case.stamps.get(record.uid, (moment, moment))[0]
-    case.stamps[record.uid] = (created, moment)
-
-
-def _append(case: Case, kind: RecordKind, record: Any, moment: datetime) -> None:
-    case.records.setdefault(kind, []).append(record)
-    case.stamps[record.uid] = (moment, moment)
-
-
 # -- the clock -----------------------------------------------------------------------------------------------------
 
 
@@ -155,7 +144,7 @@ def clock_action(
         event = conduct.clock_event(
             case.clock, action, moment, scenario=start, advance=advance, speed=speed, by=by, reason=reason
         )
-        _append(case, RecordKind.CLOCK, event, moment)
+        put_record(case, RecordKind.CLOCK, event, moment)
         if action is ClockAction.START:
             # The exercise started when play did, or earlier if it was planned earlier; never after an inject
             # was planned (the case model refuses injects planned before the start).
@@ -197,7 +186,7 @@ def _inject_change(
             exercise_case(case)
         inject = find_inject(case, key)
         updated = apply(inject, case.clock, moment)
-        _replace(case, RecordKind.INJECT, updated, moment)
+        put_record(case, RecordKind.INJECT, updated, moment)
         changed.append(updated)
         return {"inject": updated.uid, "number": updated.number, "status": updated.status.value}
 
@@ -252,7 +241,7 @@ def add_inject(
         clock = case.clock
         if clock.in_play:
             inject = conduct.added_in_play(inject, clock, reason)
-        _append(case, RecordKind.INJECT, inject, moment)
+        put_record(case, RecordKind.INJECT, inject, moment)
         added.append(inject)
         return {"inject": inject.uid, "number": inject.number, "in_play": clock.in_play}
 

@@ -29,7 +29,9 @@ from workbench.domain.exercise_material import is_exercise_material, mark_as_exe
 from workbench.domain.ids import is_stix_id
 from workbench.domain.timestamps import format_stix_timestamp
 from workbench.services.cases import change_case, find_row
+from workbench.services.cases.records import put_record
 from workbench.services.exercise.conduct import exercise_case, find_record
+from workbench.services.reports.service import write_atomically
 from workbench.services.workspace import Workspace
 from workbench.storage.cases import CaseStore
 from workbench.storage.objects import ObjectStore, store_exercise_marking
@@ -114,8 +116,7 @@ def add_critical_task(
         record = make_record(
             RecordKind.CRITICAL_TASK, {"objective": target.uid, "task": task, "number": number, "measures": measures}
         )
-        case.records.setdefault(RecordKind.CRITICAL_TASK, []).append(record)
-        case.stamps[record.uid] = (moment, moment)
+        put_record(case, RecordKind.CRITICAL_TASK, record, moment)
         added.append(record)
         return {"record": RecordKind.CRITICAL_TASK.value, "uid": record.uid}
 
@@ -239,8 +240,7 @@ def observe(
                 row.id, evidence_ref, "created" if data is not None else "library", format_stix_timestamp(moment)
             )
             case.linked = [link.object_id for link in store.links(row.id)]
-        case.records.setdefault(RecordKind.EEG_OBSERVATION, []).append(note)
-        case.stamps[note.uid] = (moment, moment)
+        put_record(case, RecordKind.EEG_OBSERVATION, note, moment)
         recorded.append(note)
         return {"observation": note.uid, "objective": target.uid, "evidence": evidence_ref is not None}
 
@@ -265,20 +265,10 @@ def save_evidence(ws: Workspace, artifact_id: str, target: str | os.PathLike[str
     name and renamed, never replacing a file unless ``overwrite``)."""
     data, _ = evidence_content(ws, artifact_id)
     path = Path(target)
+    if path.is_dir():
+        raise InvalidInput(f"{path} is a folder; give the name of the file to write")
     if path.exists() and not overwrite:
         raise InvalidInput(f"{path} exists already; choose another name")
-    if not path.parent.is_dir():
-        raise InvalidInput(f"folder {path.parent} does not exist")
-    temporary = path.with_name(f".{path.name}.partial-{os.getpid()}")
-    try:
-        fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise InvalidInput(f"cannot write {path}: {exc.strerror}") from None
+    write_atomically(data, path)
     ws.record("exercise.evidence-export", {"artifact": artifact_id, "file": path.name, "bytes": len(data)})
     return path

@@ -26,6 +26,7 @@ from workbench.domain.cases.fields import with_changes
 from workbench.domain.cases.vocab import ObservationKind, Rating
 from workbench.domain.errors import InvalidInput
 from workbench.services.cases import change_case
+from workbench.services.cases.records import put_record
 from workbench.services.exercise.conduct import exercise_case, find_record
 from workbench.services.exercise.evaluation import find_objective
 from workbench.services.workspace import Workspace
@@ -123,8 +124,7 @@ def add_finding(
         }
         data.update(details or {})
         finding = make_record(RecordKind.OBSERVATION, data)
-        case.records.setdefault(RecordKind.OBSERVATION, []).append(finding)
-        case.stamps[finding.uid] = (moment, moment)
+        put_record(case, RecordKind.OBSERVATION, finding, moment)
         made.append(finding)
         return {"finding": finding.uid, "kind": finding.kind.value, "observations": len(sources)}
 
@@ -150,9 +150,7 @@ def rate_objective(
         exercise_case(case)
         target = find_objective(case, objective)
         updated = with_changes(target, {"rating": Rating.parse(rating).value, "rationale": rationale}, "an objective")
-        records = case.records[RecordKind.OBJECTIVE]
-        records[records.index(target)] = updated
-        case.stamps[updated.uid] = (case.stamps.get(updated.uid, (moment, moment))[0], moment)
+        put_record(case, RecordKind.OBJECTIVE, updated, moment)
         rated.append(updated)
         return {"objective": updated.uid, "rating": updated.rating.value if updated.rating else None}
 
@@ -182,8 +180,7 @@ def add_improvement(
             values.setdefault("issue", answered[0].title)
         values["answers"] = [item.uid for item in answered]
         item = make_record(RecordKind.IMPROVEMENT, values)
-        case.records.setdefault(RecordKind.IMPROVEMENT, []).append(item)
-        case.stamps[item.uid] = (moment, moment)
+        put_record(case, RecordKind.IMPROVEMENT, item, moment)
         made.append(item)
         return {"improvement": item.uid, "answers": len(answered)}
 

@@ -20,10 +20,8 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -35,13 +33,13 @@ from workbench.services.exercise import conduct
 from workbench.services.exercise import exchange as exercise_exchange
 from workbench.services.workspace import Workspace
 from workbench.ui.common.text import plain_label
-from workbench.ui.common.views import read_only_rows
 from workbench.ui.exercise.exercise_data import ExerciseData
 from workbench.ui.exercise.inject_dialog import InjectDialog
 from workbench.ui.exercise.jump_dialog import JumpDialog
 from workbench.ui.exercise.msel_model import Columns, MselModel, countdown_text, scenario_text
 from workbench.ui.exercise.reason_dialog import ReasonDialog
 from workbench.ui.exercise.speed_dialog import SpeedDialog
+from workbench.ui.exercise.widgets import choose_medium, row_table
 
 Work = Callable[[Workspace, datetime], Any]
 
@@ -166,17 +164,10 @@ class ControllerPage(QWidget):
         clock_row.addStretch(1)
 
         self.model = MselModel(self)
-        self.table = QTableView(self)
-        self.table.setObjectName("mselTable")
-        self.table.setAccessibleName(self.tr("Master scenario events list"))
+        self.table = row_table(self, "mselTable", self.tr("Master scenario events list"))
         self.table.setModel(self.model)
-        read_only_rows(self.table)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
         for column, width in (
             (Columns.NEXT, 56),
             (Columns.NUMBER, 36),
@@ -355,13 +346,8 @@ class ControllerPage(QWidget):
         if partner is None:
             self.deliver_to(None)
             return None
-        dialog = QFileDialog(self, self.tr("Medium for the package to {0}").format(partner))
-        dialog.setObjectName("deliveryMedium")
-        dialog.setFileMode(QFileDialog.FileMode.Directory)
-        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
-        dialog.fileSelected.connect(self.deliver_to)
-        dialog.open()
-        return dialog
+        title = self.tr("Medium for the package to {0}").format(partner)
+        return choose_medium(self, title, "deliveryMedium", self.deliver_to)
 
     def deliver_to(self, medium: str | None) -> None:
         """Deliver the selected inject, writing its package to ``medium`` when it goes to a partner."""

@@ -17,13 +17,11 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +29,6 @@ from PySide6.QtWidgets import (
 from workbench.domain.cases.vocab import Rating
 from workbench.services.exercise import evaluation
 from workbench.ui.common.text import plain_label
-from workbench.ui.common.views import read_only_rows
 from workbench.ui.exercise.controller_page import Changes
 from workbench.ui.exercise.evaluation_models import (
     NoteColumns,
@@ -44,18 +41,7 @@ from workbench.ui.exercise.evaluation_models import (
 )
 from workbench.ui.exercise.exercise_data import ExerciseData
 from workbench.ui.exercise.keys import KeyActions, ctrl_enter
-
-
-def table(parent: QWidget, name: str, accessible: str) -> QTableView:
-    view = QTableView(parent)
-    view.setObjectName(name)
-    view.setAccessibleName(accessible)
-    read_only_rows(view)
-    view.verticalHeader().hide()
-    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
-    view.horizontalHeader().setStretchLastSection(True)
-    return view
+from workbench.ui.exercise.widgets import row_table
 
 
 class EvaluatorPage(QWidget):
@@ -65,7 +51,7 @@ class EvaluatorPage(QWidget):
         self.changes = changes
         self.data: ExerciseData | None = None
         self.tasks = TaskModel(self)
-        self.task_table = table(self, "taskTable", self.tr("Objectives and critical tasks"))
+        self.task_table = row_table(self, "taskTable", self.tr("Objectives and critical tasks"))
         self.task_table.setModel(self.tasks)
         self.task_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.task_table.horizontalHeader().resizeSection(TaskColumns.NUMBER, 44)
@@ -152,7 +138,7 @@ class EvaluatorPage(QWidget):
         top.setChildrenCollapsible(False)
 
         self.notes = NoteModel(self)
-        self.note_table = table(self, "observationTable", self.tr("Observations recorded"))
+        self.note_table = row_table(self, "observationTable", self.tr("Observations recorded"))
         self.note_table.setModel(self.notes)
         header = self.note_table.horizontalHeader()
         for column_number, width in (

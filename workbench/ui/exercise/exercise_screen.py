@@ -38,6 +38,7 @@ from workbench.ui.exercise.controller_page import ControllerPage
 from workbench.ui.exercise.evaluator_page import EvaluatorPage
 from workbench.ui.exercise.exercise_data import ExerciseData, exercise_list, load_exercise
 from workbench.ui.exercise.hotwash_page import HotWashPage
+from workbench.ui.exercise.widgets import choose_medium
 
 logger = logging.getLogger(__name__)
 
@@ -247,13 +248,8 @@ class ExerciseScreen(Screen):
         """Ask for the removable medium, then write this copy's responses and observations to the controller."""
         if self.data is None or self.data.view.controller:
             return None
-        dialog = QFileDialog(self, self.tr("Medium for the package to {0}").format(self.data.case.origin))
-        dialog.setObjectName("sendMedium")
-        dialog.setFileMode(QFileDialog.FileMode.Directory)
-        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
-        dialog.fileSelected.connect(self.send_to)
-        dialog.open()
-        return dialog
+        title = self.tr("Medium for the package to {0}").format(self.data.case.origin)
+        return choose_medium(self, title, "sendMedium", self.send_to)
 
     def send_to(self, medium: str) -> None:
         ref = self.current_ref()

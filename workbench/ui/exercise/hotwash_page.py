@@ -33,9 +33,9 @@ from workbench.ui.exercise.evaluation_models import (
     finding_rows,
     note_rows,
 )
-from workbench.ui.exercise.evaluator_page import table
 from workbench.ui.exercise.exercise_data import ExerciseData
 from workbench.ui.exercise.rating_dialog import RatingDialog
+from workbench.ui.exercise.widgets import row_table
 
 
 def _heading(text: str, parent: QWidget) -> Any:
@@ -53,7 +53,7 @@ class HotWashPage(QWidget):
         self.changes = changes
         self.data: ExerciseData | None = None
         self.notes = NoteModel(self)
-        self.note_table = table(self, "hotWashTable", self.tr("Observations by objective and critical task"))
+        self.note_table = row_table(self, "hotWashTable", self.tr("Observations by objective and critical task"))
         self.note_table.setModel(self.notes)
         self.note_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.note_table.setToolTip(self.tr("Select the observations a finding comes from (Ctrl+click, Shift+click)"))
@@ -77,7 +77,7 @@ class HotWashPage(QWidget):
         self.note_table.selectionModel().selectionChanged.connect(lambda *_: self._enable())
 
         self.objectives = ObjectiveModel(self)
-        self.objective_table = table(self, "objectiveTable", self.tr("Objectives and ratings"))
+        self.objective_table = row_table(self, "objectiveTable", self.tr("Objectives and ratings"))
         self.objective_table.setModel(self.objectives)
         self.objective_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         for column, width in (
@@ -95,7 +95,7 @@ class HotWashPage(QWidget):
         self.objective_table.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
 
         self.findings = FindingModel(self)
-        self.finding_table = table(self, "findingTable", self.tr("Findings"))
+        self.finding_table = row_table(self, "findingTable", self.tr("Findings"))
         self.finding_table.setModel(self.findings)
         self.finding_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         for column, width in ((FindingColumns.KIND, 135), (FindingColumns.TITLE, 210), (FindingColumns.OBJECTIVE, 70)):

@@ -4,33 +4,20 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QDateTime, Qt, Signal
-from PySide6.QtWidgets import (
-    QDateTimeEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLineEdit,
-    QRadioButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QDateTime, Signal
+from PySide6.QtWidgets import QDateTimeEdit, QFormLayout, QLineEdit, QRadioButton, QWidget
 
 from workbench.domain.cases.conduct import parse_duration
 from workbench.domain.errors import InvalidInput
-from workbench.ui.cases.field_form import ErrorBanner
+from workbench.ui.exercise.change_dialog import ChangeDialog
 
 
-class JumpDialog(QDialog):
+class JumpDialog(ChangeDialog):
     submitted = Signal(object, object, str)
     """``advance`` (a timedelta) or ``scenario`` (a UTC datetime), the other None; and the reason."""
 
     def __init__(self, scenario_now: datetime, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("jumpDialog")
-        self.setWindowTitle(self.tr("Jump scenario time"))
-        self.setAccessibleName(self.windowTitle())
-        self.error = ErrorBanner(self)
+        super().__init__(self.tr("Jump scenario time"), "jumpDialog", parent, ok_text=self.tr("Jump"))
         self.by_duration = QRadioButton(self.tr("&Advance by"), self)
         self.by_duration.setChecked(True)
         self.duration = QLineEdit(self)
@@ -54,18 +41,7 @@ class JumpDialog(QDialog):
         form.addRow(self.by_duration, self.duration)
         form.addRow(self.to_time, self.target)
         form.addRow(self.tr("&Reason"), self.reason)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("Jump"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.error)
-        layout.addLayout(form)
-        layout.addWidget(self.buttons)
-        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.arrange(form)
         self.duration.setFocus()
 
     def accept(self) -> None:
@@ -77,16 +53,9 @@ class JumpDialog(QDialog):
             except InvalidInput:
                 self.error.show_message(self.tr("Write how far to advance, e.g. 90m, 2h or 1d6h."))
                 return
-            self.ok_button.setEnabled(False)
+            self.submitting()
             self.submitted.emit(advance, None, reason)
             return
         local = self.target.dateTime().toPython()
-        self.ok_button.setEnabled(False)
+        self.submitting()
         self.submitted.emit(None, local.astimezone().astimezone(UTC), reason)
-
-    def refused(self, message: str) -> None:
-        self.ok_button.setEnabled(True)
-        self.error.show_message(message)
-
-    def saved(self) -> None:
-        self.done(QDialog.DialogCode.Accepted)

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QDoubleSpinBox, QFormLayout, QLineEdit, QWidget
 
 from workbench.domain.cases.conduct import MAX_SPEED, MIN_SPEED
-from workbench.ui.cases.field_form import ErrorBanner
+from workbench.ui.exercise.change_dialog import ChangeDialog
 
 
-class SpeedDialog(QDialog):
+class SpeedDialog(ChangeDialog):
     submitted = Signal(float, str)
     """The new speed factor and the reason."""
 
     def __init__(self, current: float, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("speedDialog")
-        self.setWindowTitle(self.tr("Scenario speed"))
-        self.setAccessibleName(self.windowTitle())
-        self.error = ErrorBanner(self)
+        super().__init__(self.tr("Scenario speed"), "speedDialog", parent)
         self.speed = QDoubleSpinBox(self)
         self.speed.setObjectName("speedFactor")
         self.speed.setRange(MIN_SPEED, MAX_SPEED)
@@ -32,28 +28,10 @@ class SpeedDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("&Speed"), self.speed)
         form.addRow(self.tr("&Reason"), self.reason)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.error)
-        layout.addLayout(form)
-        layout.addWidget(self.buttons)
-        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.arrange(form)
         self.speed.setFocus()
         self.speed.selectAll()
 
     def accept(self) -> None:
-        self.error.clear()
-        self.ok_button.setEnabled(False)
+        self.submitting()
         self.submitted.emit(self.speed.value(), self.reason.text().strip())
-
-    def refused(self, message: str) -> None:
-        self.ok_button.setEnabled(True)
-        self.error.show_message(message)
-
-    def saved(self) -> None:
-        self.done(QDialog.DialogCode.Accepted)
