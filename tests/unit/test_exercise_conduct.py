@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.unit.test_case_model import exercise_case
 from workbench.domain.cases import conduct
-from workbench.domain.cases.case import Case, RecordKind, check_case, make_exercise_overview, make_record
+from workbench.domain.cases.case import Case, RecordKind, check_case, make_record
 from workbench.domain.cases.conduct import ExerciseClock, clock_event, replay
-from workbench.domain.cases.vocab import CaseKind, ConductState, ExerciseStatus, InjectStatus
+from workbench.domain.cases.vocab import ConductState, InjectStatus
 from workbench.domain.errors import InvalidInput
 
 REAL = datetime(2026, 5, 6, 9, 0, tzinfo=UTC)  # the morning the exercise is played
@@ -230,19 +231,7 @@ def test_an_inject_recorded_afterwards_with_its_actual_time_counts_as_delivered(
 
 
 def exercise() -> Case:
-    return Case(
-        "EXE-2026-0001",
-        CaseKind.EXERCISE,
-        "Cyber Europe",
-        ExerciseStatus.PLANNED,
-        None,
-        "",
-        "grouping--5a5b7a8e-4b0e-4c8e-9f0f-2f9f7d1e0a12",
-        REAL,
-        REAL,
-        "identity--x",
-        exercise=make_exercise_overview({}),
-    )
+    return exercise_case(start=None)
 
 
 def test_evaluation_records_must_find_what_they_refer_to() -> None:
