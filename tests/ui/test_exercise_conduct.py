@@ -379,3 +379,27 @@ def test_a_partners_inject_is_delivered_as_a_package_and_the_copy_sends_its_resp
     answered = stored(controller, ref).injects[0]
     assert (answered.observed_action, answered.responded_by) == ("Blocked the sender", "US SOC")
     controller.close()
+
+
+def test_the_library_lists_exercise_material_only_when_asked(qtbot, window, ui_workspace, write_json) -> None:
+    from tests.conftest import bundle, indicator
+    from workbench.domain.exercise_material import mark_as_exercise
+    from workbench.services.importing.importer import import_file
+    from workbench.ui.library.library_model import Columns as LibraryColumns
+
+    real, drill = indicator(name="Real beacon"), mark_as_exercise(indicator(name="Scenario beacon"))
+    import_file(ui_workspace, write_json(bundle(real, drill)))
+    window.session.attach(ui_workspace)
+    library = window.show_screen("library")
+
+    def names() -> set[str]:
+        model = library.model
+        return {model.index(row, LibraryColumns.NAME).data() for row in range(model.rowCount())}
+
+    qtbot.waitUntil(lambda: library.model.rowCount() > 0 and not library.model.loading)
+    assert "Real beacon" in names() and "Scenario beacon" not in names()
+    click(qtbot, library.filters.exercise_check)
+    qtbot.waitUntil(lambda: not library.model.loading and names() == {"Scenario beacon"})
+    click(qtbot, library.filters.reset_button)
+    qtbot.waitUntil(lambda: not library.model.loading and "Real beacon" in names())
+    assert not library.filters.exercise_check.isChecked()
