@@ -154,7 +154,7 @@ def test_exercise_report_of_a_case_shows_ratings_improvement_plan_and_injects(
         "Operational coordination Call tree out of date Review quarterly Planning National CSIRT Head of CSIRT "
         "2026-07-01 2026-09-30"
     ) in text  # a row of the improvement plan matrix
-    assert "1.1 2026-06-10 08:00 2026-06-10 08:12 +12 min EXCON → National CSIRT Ransom note on HMIs" in text
+    assert "1.1 2026-06-10 08:00:00 2026-06-10 08:12:00 (+12 min) – EXCON → National CSIRT Ransom note on HMIs" in text
     assert "CISA (Third-party observer, US)" in text and "DRAFT" not in text
     assert "Duration 1 d 10 h" in text and "Strength 1: Fast triage" in text and "Recommendation Name an owner" in text
     assert "Write the after-action report Lead evaluator" in text  # the case's task, in an appendix

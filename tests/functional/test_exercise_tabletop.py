@@ -11,6 +11,7 @@ from typing import Any
 
 import orjson
 import pytest
+from pypdf import PdfReader
 
 from tests.conftest import PASSPHRASE, indicator
 from workbench.domain.cases.vocab import InjectStatus, Rating
@@ -20,16 +21,25 @@ from workbench.domain.tlp import Tlp
 from workbench.services import cases, exchange, keys, library
 from workbench.services.cases import records as case_records
 from workbench.services.cases.exchange import CaseSelection
+from workbench.services.cases.reports import exercise_report_input
 from workbench.services.exercise import conduct, evaluation, hotwash
 from workbench.services.exercise import exchange as exercise_exchange
 from workbench.services.importing.importer import import_file
 from workbench.services.intake import import_source
+from workbench.services.reports import service as report_service
+from workbench.services.reports.briefing_from_library import briefing_from_query
+from workbench.services.reports.exercise_conduct import stamp
 from workbench.services.workspace import Workspace, create_workspace
 from workbench.storage.objects import store_digest
 
 T0 = datetime(2026, 11, 3, 8, 0, tzinfo=UTC)  # play starts; the scenario starts on a Monday morning
 SCENARIO = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 EU, US, EVAL = "EU Agency for Cybersecurity", "US Cybersecurity Agency", "Nordic Evaluation Cell"
+
+
+def pdf_text(path: Path) -> str:
+    """All text of the PDF, line breaks joined (table cells and paragraphs wrap)."""
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(path).pages)
 
 
 def at(minutes: float) -> datetime:
@@ -210,6 +220,23 @@ def test_a_tabletop_with_a_partner_agency_and_an_evaluator_on_three_workspaces(
     assert [objective.rating for objective in case.objectives] == [Rating.P, Rating.S]
     assert case.improvements[0].answers == [area.uid]
 
+    # The after-action report: every planned, delivered and response time as recorded, to the second.
+    aar = tmp_path / "aar.pdf"
+    report_service.generate(controller, exercise_report_input(controller, ref), aar, final=True)
+    text = pdf_text(aar)
+    for inject in case.injects:
+        assert f"{inject.number} {stamp(inject.planned_at)}" in text
+        if inject.actual_at is not None:
+            assert f"{stamp(inject.actual_at)} (" in text
+            assert f"scenario {stamp(inject.delivered_scenario_at)}" in text
+        if inject.responded_at is not None:
+            assert f"{stamp(inject.responded_at)} by {inject.responded_by}" in text
+    assert "skipped: time ran short" in text
+    # The observations behind each finding, and the area the improvement item answers.
+    assert f"{stamp(slow.at)} UTC, Eve, {EVAL}, objective 2, task 2.1; suggested S: {slow.text}" in text
+    assert f"{stamp(quick.at)} UTC, Eve, {EVAL}, objective 1, task 1.1; suggested P: {quick.text}" in text
+    assert "answers area for improvement 1" in text and "Time in play 1 h 0 min" in text
+
     # Exercise material stays apart: the libraries list none of it, a real export carries none of it.
     for ws in (controller, partner, evaluator):
         listed = library.fetch_page(ws.conn, library.LibraryFilter(), limit=10_000).rows
@@ -223,3 +250,7 @@ def test_a_tabletop_with_a_partner_agency_and_an_evaluator_on_three_workspaces(
     apart = [item for item in real_export.held_back if item.reason.startswith("exercise material")]
     assert quick.evidence_ref in {item.id for item in apart}
     assert store_digest(controller.conn) != before  # the outbox recorded the package
+    # A briefing of real data: the real beacon, no exercise material (its notes name the exercise and a beacon).
+    briefing = briefing_from_query(controller, "beacon").briefing
+    assert [row.value for row in briefing.indicators] == ["198.51.100.7"]
+    assert briefing_from_query(partner, "winter ledger").briefing.indicators == []

@@ -34,6 +34,7 @@ from workbench.services.reports.briefing_from_library import (
     relationships_among,
     technique_rows,
 )
+from workbench.services.reports.exercise_conduct import ConductRecord
 from workbench.services.reports.model import (
     BriefingInput,
     ExerciseReportInput,
@@ -233,6 +234,20 @@ def _incident(ws: Workspace, case: Case, linked: _Linked, level: Tlp, ceiling: T
     )
 
 
+def _conduct(case: Case) -> ConductRecord:
+    """The exercise's clock (real start and end, time in play) and its evaluators' observations."""
+    clock = case.clock
+    end = clock.ended_at or clock.real_anchor
+    return ConductRecord(
+        clock.started_at,
+        clock.ended_at,
+        clock.time_in_play(end) if end is not None else None,
+        clock.scenario_started,
+        case.evaluator_observations,
+        case.critical_tasks,
+    )
+
+
 def _exercise(ws: Workspace, case: Case, linked: _Linked, level: Tlp, ceiling: Tlp | None) -> ExerciseReportInput:
     assert case.exercise is not None
     indicators, techniques, others = _object_rows(ws, linked)
@@ -263,6 +278,7 @@ def _exercise(ws: Workspace, case: Case, linked: _Linked, level: Tlp, ceiling: T
         originator=ws.org_name,
         origin_note=_origin_note(case),
         selection_note=linked.note(ceiling),
+        conduct=_conduct(case),
     )
 
 

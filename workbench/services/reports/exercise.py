@@ -12,15 +12,20 @@ from datetime import date
 
 from reportlab.platypus import Flowable, Paragraph
 
-from workbench.domain.cases.exercise import ImprovementItem, Inject, Objective, Observation, Participant
+from workbench.domain.cases.exercise import ImprovementItem, Objective, Observation, Participant
 from workbench.domain.cases.vocab import ObservationKind, ParticipantRole, Rating
 from workbench.services.reports import sections
+from workbench.services.reports.exercise_conduct import (
+    answered_areas,
+    conduct_rows,
+    inject_timeline,
+    observations_behind,
+)
 from workbench.services.reports.layout import (
     Column,
     PageChrome,
     Styles,
     bullets,
-    clock,
     data_table,
     gap,
     heading,
@@ -79,7 +84,7 @@ def build(report: ExerciseReportInput, chrome: PageChrome, styles: Styles) -> li
             flow += heading(styles, title, level=2)
         if index == 0:
             duration = span(overview.ends_at - overview.starts_at) if overview.starts_at and overview.ends_at else ""
-            rows = [*rows, ("Duration", duration), ("Case status", report.status)]
+            rows = [*rows, ("Duration", duration), *conduct_rows(report.conduct), ("Case status", report.status)]
         flow.append(key_values(styles, rows))
     flow += heading(styles, "Participating organisations", level=2)
     flow.append(
@@ -133,6 +138,7 @@ def build(report: ExerciseReportInput, chrome: PageChrome, styles: Styles) -> li
                 lines = [line for line in lines if line[1]]  # a strength needs no empty analysis lines
             if lines:
                 flow.append(key_values(styles, lines))
+            flow += observations_behind(styles, item, report.conduct, report.objectives)
             flow.append(gap(6))
 
     flow += heading(styles, "3 Improvement plan")
@@ -151,7 +157,7 @@ def build(report: ExerciseReportInput, chrome: PageChrome, styles: Styles) -> li
             [
                 [
                     row.capability,
-                    row.issue,
+                    "\n".join(part for part in (row.issue, answered_areas(row, report.observations)) if part),
                     row.corrective_action,
                     row.capability_element.label,
                     row.responsible_org or "",
@@ -184,35 +190,7 @@ def build(report: ExerciseReportInput, chrome: PageChrome, styles: Styles) -> li
         )
     )
     flow += heading(styles, "Appendix B: Inject timeline")
-    flow.append(
-        data_table(
-            [
-                Column("No.", 4),
-                Column("Planned (UTC)", 15),
-                Column("Actual (UTC)", 15),
-                Column("Drift", 8),
-                Column("From / to", 12),
-                Column(label(Inject, "description"), 16),
-                Column(label(Inject, "expected_action"), 15),
-                Column(label(Inject, "observed_action"), 15),
-            ],
-            [
-                [
-                    i.number or "",
-                    clock(i.planned_at),
-                    clock(i.actual_at),
-                    _drift(i),
-                    f"{i.sender or '–'} → {i.recipient or '–'}",
-                    i.description,
-                    i.expected_action or "",
-                    i.observed_action or "",
-                ]
-                for i in sorted(report.injects, key=lambda i: (i.planned_at, i.number or ""))
-            ],
-            empty="No injects recorded.",
-            styles=styles,
-        )
-    )
+    flow.append(inject_timeline(styles, report.injects))
     # The case's own events, tasks and linked objects, only when it has them: most exercises have none.
     appendix = iter("CDE")
     if report.timeline:
@@ -234,12 +212,3 @@ def _participant_key(item: Participant) -> tuple[int, str]:
 
 def _date(value: date | None) -> str:
     return value.isoformat() if value is not None else "–"
-
-
-def _drift(inject: Inject) -> str:
-    if inject.actual_at is None:
-        return "–"
-    delta = inject.actual_at - inject.planned_at
-    if abs(delta.total_seconds()) < 60:
-        return "on time"
-    return ("+" if delta.total_seconds() > 0 else "−") + span(delta)

@@ -30,6 +30,7 @@ from workbench.domain.cases.exercise import (
 )
 from workbench.domain.cases.incident import IncidentDetails, StageSubmission, Task, TimelineEvent
 from workbench.domain.tlp import Tlp, highest
+from workbench.services.reports.exercise_conduct import ConductRecord
 from workbench.services.reports.vocabulary import Confidence, Credibility, Likelihood, Reliability
 
 # -- rows shared by several reports ------------------------------------------------------------------------------
@@ -138,6 +139,8 @@ class ExerciseReportInput:
     originator: str = ""
     origin_note: str = ""
     selection_note: str = ""
+    #: The exercise's clock and the evaluators' observations, when it was conducted in the workbench.
+    conduct: ConductRecord = field(default_factory=ConductRecord)
 
     kind = "exercise"
 
