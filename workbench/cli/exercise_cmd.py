@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -19,6 +20,7 @@ from workbench.cli.case_cmd import zone
 from workbench.cli.case_output import when
 from workbench.cli.common import Output, common_options, open_from_args
 from workbench.domain.cases.conduct import parse_duration
+from workbench.domain.cases.exercise import Inject
 from workbench.domain.cases.vocab import ClockAction, InjectMethod, ObservationKind, Rating
 from workbench.services import cases
 from workbench.services.exercise import conduct, evaluation, hotwash
@@ -197,7 +199,8 @@ def run_send(args: argparse.Namespace, out: Output) -> int:
 
 
 def run_msel(args: argparse.Namespace, out: Output) -> int:
-    change = {"hold": conduct.hold, "skip": conduct.skip, "release": conduct.release}[args.exercise_command]
+    changes: dict[str, Callable[..., Inject]] = {"hold": conduct.hold, "skip": conduct.skip, "release": conduct.release}
+    change = changes[args.exercise_command]
     with open_from_args(args) as ws:
         inject = change(ws, args.case, args.inject, reason=args.reason)
         view = conduct.conduct_view(ws, args.case)

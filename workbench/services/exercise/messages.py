@@ -13,6 +13,7 @@ message's ``modified`` is its record's last change, so a corrected response or o
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -216,14 +217,16 @@ def read_message(obj: dict[str, Any]) -> Message:
     if not is_stix_id(header.stix_id, "grouping"):
         raise InvalidInput(f"{note_id}: {header.stix_id!r} is not an exercise")
     try:
-        common = {"note_id": note_id, "kind": kind, "header": header, "tlp": object_tlp(obj)}
-        common["modified"] = parse_time(obj.get("modified"), "the message's modified time")
+        message = Message(
+            note_id, kind, header, object_tlp(obj), parse_time(obj.get("modified"), "the message's modified time")
+        )
         if kind == INJECT_MESSAGE:
-            return Message(**common, inject=make_record(RecordKind.INJECT, ours["inject"]))
+            return dataclasses.replace(message, inject=make_record(RecordKind.INJECT, ours["inject"]))
         if kind == OBSERVATION_MESSAGE:
-            return Message(**common, observation=make_record(RecordKind.EEG_OBSERVATION, ours["observation"]))
-        return Message(
-            **common,
+            observation = make_record(RecordKind.EEG_OBSERVATION, ours["observation"])
+            return dataclasses.replace(message, observation=observation)
+        return dataclasses.replace(
+            message,
             inject_uid=ours["inject_uid"],
             responded_at=parse_time(ours["responded_at"], "the response time"),
             responded_by=ours.get("responded_by"),

@@ -123,7 +123,7 @@ class ControllerPage(QWidget):
         self.data: ExerciseData | None = None
         self.clock_bar = ClockBar(self)
 
-        def button(text: str, name: str, tip: str, slot: Callable[[], None]) -> QPushButton:
+        def button(text: str, name: str, tip: str, slot: Callable[[], object]) -> QPushButton:
             made = QPushButton(text, self)
             made.setObjectName(name)
             made.setToolTip(tip)

@@ -110,13 +110,13 @@ class EvaluatorPage(QWidget):
         ctrl_enter(self.text, self.record)
         alt = Qt.KeyboardModifier.AltModifier
         keys: dict[tuple[Qt.Key, Qt.KeyboardModifier], Callable[[], None]] = {
-            (Qt.Key.Key_Up, control): lambda: self.move(-1),
-            (Qt.Key.Key_Down, control): lambda: self.move(1),
+            (Qt.Key.Key_Up, control): lambda: self.move_task(-1),
+            (Qt.Key.Key_Down, control): lambda: self.move_task(1),
         }
         # The ratings' Alt+letter also while typing, where the text box would otherwise keep the key.
-        for radio in self.ratings.buttons():
-            letter = radio.text().split("&", 1)[1][:1].upper()
-            keys[(Qt.Key(ord(letter)), alt)] = radio.click
+        for choice in self.ratings.buttons():
+            letter = choice.text().split("&", 1)[1][:1].upper()
+            keys[(Qt.Key(ord(letter)), alt)] = choice.click
         KeyActions(self.text, keys)
 
         entry = QWidget(self)
@@ -195,7 +195,7 @@ class EvaluatorPage(QWidget):
         index = self.task_table.currentIndex()
         return self.tasks.item(index.row()) if index.isValid() else None
 
-    def move(self, step: int) -> None:
+    def move_task(self, step: int) -> None:
         """Select the previous or next objective or task, keeping the focus where it is."""
         count = self.tasks.rowCount()
         if not count:

@@ -35,7 +35,7 @@ from workbench.ui.exercise.evaluation_models import (
 )
 from workbench.ui.exercise.exercise_data import ExerciseData
 from workbench.ui.exercise.rating_dialog import RatingDialog
-from workbench.ui.exercise.widgets import row_table
+from workbench.ui.exercise.widgets import row_table, size_columns
 
 
 def _heading(text: str, parent: QWidget) -> Any:
@@ -57,17 +57,19 @@ class HotWashPage(QWidget):
         self.note_table.setModel(self.notes)
         self.note_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.note_table.setToolTip(self.tr("Select the observations a finding comes from (Ctrl+click, Shift+click)"))
-        for column, width in (
-            (NoteColumns.TIME, 150),
-            (NoteColumns.SCENARIO, 140),
-            (NoteColumns.OBJECTIVE, 70),
-            (NoteColumns.TASK, 45),
-            (NoteColumns.RATING, 50),
-            (NoteColumns.EVALUATOR, 130),
-            (NoteColumns.TEXT, 300),
-            (NoteColumns.EVIDENCE, 90),
-        ):
-            self.note_table.horizontalHeader().resizeSection(column, width)
+        size_columns(
+            self.note_table,
+            (
+                (NoteColumns.TIME, 150),
+                (NoteColumns.SCENARIO, 140),
+                (NoteColumns.OBJECTIVE, 70),
+                (NoteColumns.TASK, 45),
+                (NoteColumns.RATING, 50),
+                (NoteColumns.EVALUATOR, 130),
+                (NoteColumns.TEXT, 300),
+                (NoteColumns.EVIDENCE, 90),
+            ),
+        )
         self.strength_button = QPushButton(self.tr("S&trength from selected…"), self)
         self.strength_button.setObjectName("strengthButton")
         self.strength_button.clicked.connect(lambda: self.finding(ObservationKind.STRENGTH))
@@ -80,14 +82,16 @@ class HotWashPage(QWidget):
         self.objective_table = row_table(self, "objectiveTable", self.tr("Objectives and ratings"))
         self.objective_table.setModel(self.objectives)
         self.objective_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        for column, width in (
-            (ObjectiveColumns.NUMBER, 36),
-            (ObjectiveColumns.OBJECTIVE, 200),
-            (ObjectiveColumns.CAPABILITY, 110),
-            (ObjectiveColumns.SUGGESTED, 80),
-            (ObjectiveColumns.RATING, 70),
-        ):
-            self.objective_table.horizontalHeader().resizeSection(column, width)
+        size_columns(
+            self.objective_table,
+            (
+                (ObjectiveColumns.NUMBER, 36),
+                (ObjectiveColumns.OBJECTIVE, 200),
+                (ObjectiveColumns.CAPABILITY, 110),
+                (ObjectiveColumns.SUGGESTED, 80),
+                (ObjectiveColumns.RATING, 70),
+            ),
+        )
         self.rate_button = QPushButton(self.tr("&Rate…"), self)
         self.rate_button.setObjectName("rateButton")
         self.rate_button.clicked.connect(self.rate)
@@ -98,8 +102,10 @@ class HotWashPage(QWidget):
         self.finding_table = row_table(self, "findingTable", self.tr("Findings"))
         self.finding_table.setModel(self.findings)
         self.finding_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        for column, width in ((FindingColumns.KIND, 135), (FindingColumns.TITLE, 210), (FindingColumns.OBJECTIVE, 70)):
-            self.finding_table.horizontalHeader().resizeSection(column, width)
+        size_columns(
+            self.finding_table,
+            ((FindingColumns.KIND, 135), (FindingColumns.TITLE, 210), (FindingColumns.OBJECTIVE, 70)),
+        )
         self.improve_button = QPushButton(self.tr("&Improvement item…"), self)
         self.improve_button.setObjectName("improveButton")
         self.improve_button.setToolTip(self.tr("A corrective action answering the selected area for improvement"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 
 from workbench.domain.cases.case import RecordKind
 from workbench.ui.cases.record_dialog import RecordDialog
@@ -38,6 +38,7 @@ class InjectDialog(RecordDialog):
         self.reason.setAccessibleName(self.tr("Reason for adding it during play"))
         if in_play:
             layout = self.layout()
+            assert isinstance(layout, QVBoxLayout)
             label = plain_label(self.tr("Reason for adding it during play *"), self)
             label.setBuddy(self.reason)
             layout.insertWidget(layout.count() - 1, label)

@@ -30,7 +30,7 @@ class JumpDialog(ChangeDialog):
         self.target.setCalendarPopup(True)
         self.target.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.target.setAccessibleName(self.tr("Jump to scenario time (local time)"))
-        self.target.setDateTime(QDateTime(scenario_now.astimezone().replace(tzinfo=None)))
+        self.target.setDateTime(QDateTime.fromSecsSinceEpoch(int(scenario_now.timestamp())))
         self.reason = QLineEdit(self)
         self.reason.setObjectName("jumpReason")
         self.reason.setPlaceholderText(self.tr("optional"))
@@ -56,6 +56,6 @@ class JumpDialog(ChangeDialog):
             self.submitting()
             self.submitted.emit(advance, None, reason)
             return
-        local = self.target.dateTime().toPython()
+        target = datetime.fromtimestamp(self.target.dateTime().toSecsSinceEpoch(), UTC)
         self.submitting()
-        self.submitted.emit(None, local.astimezone().astimezone(UTC), reason)
+        self.submitted.emit(None, target, reason)

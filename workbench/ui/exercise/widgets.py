@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtWidgets import QFileDialog, QHeaderView, QTableView, QWidget
 
@@ -20,6 +20,13 @@ def row_table(parent: QWidget, name: str, accessible: str) -> QTableView:
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
     view.horizontalHeader().setStretchLastSection(True)
     return view
+
+
+def size_columns(view: QTableView, widths: Iterable[tuple[int, int]]) -> None:
+    """Give the listed columns (number, width in pixels) their width."""
+    header = view.horizontalHeader()
+    for column, width in widths:
+        header.resizeSection(column, width)
 
 
 def choose_medium(parent: QWidget, title: str, name: str, chosen: Callable[[str], None]) -> QFileDialog:
