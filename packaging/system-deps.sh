@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install the Debian packages the workbench needs at run time ("run": Qt's X11 runtime) or in its tests ("test":
-# Qt offscreen libraries, openssl, desktop-file-validate), or to build the frozen folder and the .deb ("package":
+# Qt offscreen libraries, openssl, desktop-file-validate, poppler-utils' pdftotext, pdffonts and pdftoppm, which
+# read reports back as a recipient's tools do), or to build the frozen folder and the .deb ("package":
 # the X11 runtime so that every Qt library resolves, binutils for PyInstaller, dpkg-dev for dpkg-shlibdeps). Installs only what is missing, only where apt-get is available and we may
 # use it; otherwise names what is missing in one line and carries on.
 set -eu
@@ -12,7 +13,7 @@ libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xfixes0 libxcb-xkb1 li
 wayland="libwayland-client0 libwayland-cursor0 libwayland-egl1"
 case "$purpose" in
     run) wanted="$common $x11 $wayland" ;;
-    test) wanted="$common openssl desktop-file-utils" ;;
+    test) wanted="$common openssl desktop-file-utils poppler-utils" ;;
     package) wanted="$common $x11 $wayland binutils dpkg-dev desktop-file-utils" ;;
     *) echo "usage: $0 run|test|package" >&2; exit 2 ;;
 esac

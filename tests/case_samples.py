@@ -74,6 +74,7 @@ def full_incident(ws: Workspace) -> str:
         {
             "type": "indicator",
             "name": "C2",
+            "description": "Where the VPN implant calls home.",
             "pattern_type": "stix",
             "pattern": "[ipv4-addr:value = '203.0.113.9']",
             "valid_from": AWARE,
@@ -85,6 +86,7 @@ def full_incident(ws: Workspace) -> str:
         {
             "type": "attack-pattern",
             "name": "Exploit Public-Facing Application",
+            "description": "The attacker exploited the VPN appliance.",
             "external_references": [{"source_name": "mitre-attack", "external_id": "T1190"}],
         },
     )
@@ -100,6 +102,7 @@ def full_exercise(ws: Workspace) -> str:
         fields={
             "starts_at": "2026-06-10T07:00:00Z",
             "ends_at": "2026-06-11T17:00:00Z",
+            "time_in_play": 16 * 60,
             "exercise_type": "full-scale",
             "mission_areas": "response,recovery",
             "scope": "Energy sector",

@@ -68,12 +68,24 @@ class Pair:
 
 @pytest.fixture
 def pair(workspace: Workspace, partner_workspace: Workspace, tmp_path: Path) -> Pair:
-    """EU and US agencies with each other's public key pinned (ceilings AMBER both ways)."""
+    """EU and US agencies with each other's public key and STIX identity pinned (ceilings AMBER both ways)."""
     eu_pem, us_pem = tmp_path / "eu.pub.pem", tmp_path / "us.pub.pem"
     keys.export_public(workspace, eu_pem)
     keys.export_public(partner_workspace, us_pem)
-    exchange.add_partner(workspace, "US Cybersecurity Agency", us_pem.read_bytes(), tlp_send=Tlp.AMBER)
-    exchange.add_partner(partner_workspace, "EU Agency for Cybersecurity", eu_pem.read_bytes(), tlp_accept=Tlp.AMBER)
+    exchange.add_partner(
+        workspace,
+        "US Cybersecurity Agency",
+        us_pem.read_bytes(),
+        tlp_send=Tlp.AMBER,
+        identity_ref=partner_workspace.identity_id,
+    )
+    exchange.add_partner(
+        partner_workspace,
+        "EU Agency for Cybersecurity",
+        eu_pem.read_bytes(),
+        tlp_accept=Tlp.AMBER,
+        identity_ref=workspace.identity_id,
+    )
     return Pair(workspace, partner_workspace, eu_pem, us_pem, tmp_path)
 
 

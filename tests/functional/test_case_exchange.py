@@ -18,12 +18,13 @@ from tests.functional.test_case_stix import comparable
 from workbench.domain.errors import InvalidInput, VerificationFailed
 from workbench.domain.exercise_material import EXERCISE_MARKING_ID, mark_as_exercise
 from workbench.domain.tlp import Tlp
-from workbench.services import cases, exchange, keys
+from workbench.services import cases, exchange, intake, keys
 from workbench.services.cases import links as case_links
 from workbench.services.cases import records as case_records
 from workbench.services.cases import stix as case_stix
 from workbench.services.cases.exchange import CaseSelection
 from workbench.services.cases.schema import CASE_EXTENSION_ID
+from workbench.services.importing import foreign
 from workbench.services.importing.importer import import_file
 from workbench.services.intake import import_source
 from workbench.services.workspace import Workspace
@@ -210,11 +211,19 @@ def test_a_package_links_to_a_local_case_and_the_partners_changes_come_back(pair
     back = exchange.export_package(pair.us, pair.medium(), EU, CaseSelection(adopted))
     ids = [obj["id"] for obj in bundle_in(back.path)]
     assert len(ids) == len(set(ids)) and note["id"] in ids
+    before_return = comparable(cases.get_case(pair.eu, ref))
     returned = import_source(pair.eu, back.path)
-    assert returned.updated == (ref,) and not returned.created and len(cases.list_cases(pair.eu)) == 1
+    # Our case is ours: the partner's changed version waits as foreign versions until the analyst accepts it.
+    assert not returned.updated and not returned.created and len(cases.list_cases(pair.eu)) == 1
+    assert comparable(cases.get_case(pair.eu, ref)) == before_return
+    waiting = foreign.foreign_versions(pair.eu)
+    assert waiting and {row.id for row in waiting} <= case_stix.own_object_ids(cases.get_case(pair.eu, ref))
+    assert pair.eu.objects.get(note["id"]) == note  # a new object of theirs is simply stored
+    intake.accept_foreign_versions(pair.eu, [row.fid for row in waiting])
     home = cases.get_case(pair.eu, ref)
     assert note["id"] in home.linked and home.origin == "local"
     assert comparable(home) == comparable(cases.get_case(pair.us, adopted))
+    assert foreign.foreign_versions(pair.eu) == []
 
 
 def one_line_error(result) -> str:  # type: ignore[no-untyped-def]

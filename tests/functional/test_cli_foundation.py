@@ -39,6 +39,7 @@ def test_init_keys_search_audit_round(cli, tmp_path: Path, write_json) -> None: 
 
     exported = cli("keys", "export-public", "--db", db, "--out", str(tmp_path / "pub.pem"))
     assert exported.code == 0 and key_id in exported.stdout
+    assert f"STIX identity: {created.json['identity_ref']}" in exported.stdout  # what the partner pins with the key
     der = subprocess.run(
         ["openssl", "pkey", "-pubin", "-in", str(tmp_path / "pub.pem"), "-outform", "DER"],
         capture_output=True,

@@ -66,7 +66,7 @@ def test_briefing_from_a_query_with_the_analysts_input(cli, workspace: Workspace
     assert summary["pages"] == len(reader.pages) and summary["final"] is True and summary["tlp"] == "AMBER"
     text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
     assert "Owl will strike again within 30 days." in text and "likely (55-80%)" in text
-    assert "198.51.100.7" in text and "Sandstorm Owl" in text and "DRAFT" not in text
+    assert "198[.]51[.]100[.]7" in text and "Sandstorm Owl" in text and "DRAFT" not in text  # final: defanged
     [entry] = list(audit.entries(workspace.conn, action="report.generated"))
     assert entry.details["sha256"] == summary["sha256"] and entry.details["source"]["query"] == "Sandstorm"
 

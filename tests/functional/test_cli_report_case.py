@@ -13,6 +13,7 @@ from tests.conftest import PASSPHRASE
 from workbench.cli import main
 from workbench.services import cases
 from workbench.services.cases import links as case_links
+from workbench.services.cases import observed
 from workbench.services.cases import records as case_records
 from workbench.services.workspace import Workspace
 from workbench.storage import audit
@@ -121,7 +122,7 @@ def test_incident_report_of_a_case_shows_stages_met_and_missed_cisa_rsit_timelin
     assert "RSIT classification Intrusions / System Compromise" in text
     assert "Functional impact Minimal Impact to Critical Services" in text and "Users affected 340" in text
     assert "Recoverability Supplemented" in text and "Attack vector Web" in text
-    assert "VPN login from TOR exit" in text and "Reference CCB-2026-17" in text  # the authority's reference
+    assert "VPN login from TOR exit" in text and "Authority's reference CCB-2026-17" in text
     assert "203.0.113.9" in text and "T1190" in text and "Sandstorm Owl" in text
     assert HOSTILE in text and "</para><img src='x.png'/>" in text  # markup in a timeline event prints literally
     [entry] = list(audit.entries(workspace.conn, action="report.generated"))
@@ -132,6 +133,7 @@ def test_exercise_report_of_a_case_shows_ratings_improvement_plan_and_injects(
     workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     ref = full_exercise(workspace)
+    cases.update_case(workspace, ref, status="evaluation")  # conducted: the report may be final
     case_records.add_record(
         workspace,
         ref,
@@ -156,8 +158,10 @@ def test_exercise_report_of_a_case_shows_ratings_improvement_plan_and_injects(
     ) in text  # a row of the improvement plan matrix
     assert "1.1 2026-06-10 08:00:00 2026-06-10 08:12:00 (+12 min) – EXCON → National CSIRT Ransom note on HMIs" in text
     assert "CISA (Third-party observer, US)" in text and "DRAFT" not in text
-    assert "Duration 1 d 10 h" in text and "Strength 1: Fast triage" in text and "Recommendation Name an owner" in text
-    assert "Write the after-action report Lead evaluator" in text  # the case's task, in an appendix
+    # The duration is the time in play (two days of play), not the 34 hours from the first start to the last end.
+    assert "Exercise dates 2026-06-10 07:00 UTC to 2026-06-11 17:00 UTC (2 days) Time in play 16 h" in text
+    assert "Strength 1: Fast triage" in text and "Recommendation Name an owner" in text
+    assert "Write the after-action report" not in text  # the case's internal tasks stay out of the AAR
     assert "Area for improvement 2: Hostile <b>markup" in text and HOSTILE in text
     assert "<font color=red>red</font>" in text and "&lt;escaped&gt; stays &amp; as typed" in text
     [entry] = list(audit.entries(workspace.conn, action="report.generated"))
@@ -168,6 +172,14 @@ def test_briefing_of_a_case_shows_its_threat_actors_and_techniques(
     workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     ref = late_incident(workspace)
+    observed.observe(
+        workspace,
+        ref,
+        "T1190",
+        procedure="Exploited the VPN appliance's web portal",
+        at="2026-03-01T23:00:00Z",
+        source="VPN appliance logs",
+    )
     analyst = tmp_path / "analyst.json"
     analyst.write_text(
         json.dumps(
@@ -188,12 +200,13 @@ def test_briefing_of_a_case_shows_its_threat_actors_and_techniques(
         workspace, monkeypatch, capsys, "briefing", "--case", ref, "--input", str(analyst), "--out", str(out), "--final"
     )
     assert code == 0, error
-    assert f"case {ref}: 3 linked objects" in stdout and "briefing RPT-" in stdout
+    assert f"case {ref}: 4 linked objects" in stdout and "briefing RPT-" in stdout  # the sighting is the case's own
     _, text = pdf_text(out)
     assert "Threat briefing: Grid operator intrusion" in text and f"Case reference {ref}" in text
     assert "Sandstorm Owl" in text and "T1190" in text and "Exploit Public-Facing Application" in text
-    assert "Owl will strike again within 30 days." in text and "Energy yellow" in text
-    assert "203.0.113.9" in text
+    assert "Exploited the VPN appliance's web portal" in text and "VPN appliance logs" in text
+    assert "Owl will strike again within 30 days." in text and "Energy medium" in text
+    assert "203[.]0[.]113[.]9" in text  # a final report prints network values defanged
 
 
 @pytest.mark.parametrize(

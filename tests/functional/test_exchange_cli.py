@@ -72,13 +72,14 @@ def test_export_verify_import_receipt_outbox(cli, tmp_path: Path, write_json) ->
     verified = cli("verify", package, "--key", str(tmp_path / "eu.pem"))
     assert verified.code == 0 and "VERIFIED" in verified.stdout and "TLP:AMBER" in verified.stdout
     verdict = cli("verify", package, "--db", us, "--json").json
-    assert (verdict["sequence"], verdict["object_count"], verdict["addressed_to_us"]) == (1, 3, True)
+    # Our identity, the indicator, the malware, and the TLP:CLEAR definition our identity is marked with.
+    assert (verdict["sequence"], verdict["object_count"], verdict["addressed_to_us"]) == (1, 4, True)
     wrong_key = cli("verify", package, "--key", str(tmp_path / "us.pem"))
     assert wrong_key.code == 1 and "unknown key" in one_line_error(wrong_key)
 
     imported = cli("import", "--db", us, package, "--json")
     assert imported.code == 0, imported.stderr
-    assert imported.json[0]["import"]["new"] == 3
+    assert imported.json[0]["import"]["new"] == 3 and imported.json[0]["import"]["unchanged"] == 1  # the built-in
     replay = cli("import", "--db", us, package)
     assert replay.code == 1 and "replay" in one_line_error(replay)
 

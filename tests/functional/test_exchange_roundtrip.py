@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
+import uuid
 from pathlib import Path
 
 import orjson
@@ -224,11 +225,12 @@ def test_a_manifest_signed_by_openssl_is_accepted(pair: Pair, tmp_path: Path) ->
         ["openssl", "pkey", "-in", str(key), "-pubout", "-outform", "DER"], check=True, capture_output=True
     ).stdout
     key_id = hashlib.sha256(der).hexdigest()
-    exchange.add_partner(pair.us, "Agency Using OpenSSL", public, expected_fingerprint=key_id)
+    identity = f"identity--{uuid.uuid4()}"
+    exchange.add_partner(pair.us, "Agency Using OpenSSL", public, expected_fingerprint=key_id, identity_ref=identity)
     beacon = indicator(name="from openssl")
     bundle = bundle_bytes(beacon)
     manifest = manifest_for(
-        pair, bundle, producer={"name": "Agency Using OpenSSL", "key_id": key_id, "identity_ref": pair.eu.identity_id}
+        pair, bundle, producer={"name": "Agency Using OpenSSL", "key_id": key_id, "identity_ref": identity}
     )
     package = tmp_path / "openssl-package"
     (package / "payload").mkdir(parents=True)
@@ -266,7 +268,8 @@ def test_receipt_marks_the_package_delivered(pair: Pair) -> None:
     recorded = import_source(pair.eu, receipt.path).result
     assert isinstance(recorded, exchange.Receipt) and recorded.package_id == sent.package_id
     entry = exchange.outbox(pair.eu.conn)[0]
-    assert (entry.status, entry.imported, entry.refused, entry.held_back) == ("delivered", sent.object_count, 0, 1)
+    # Imported: everything but the TLP:CLEAR definition (our identity's marking), built in on their side too.
+    assert (entry.status, entry.imported, entry.refused, entry.held_back) == ("delivered", sent.object_count - 1, 0, 1)
     before = digest(pair.eu)
     with pytest.raises(WorkbenchError, match="already recorded"):
         import_source(pair.eu, receipt.path)
@@ -309,7 +312,9 @@ def test_preview_matches_the_export_and_writes_nothing(pair: Pair) -> None:
     result = pair.export()
     assert (preview.object_count, len(preview.held_back)) == (result.object_count, len(result.held_back))
     dry = exchange.preview_package(pair.us, result.path)
-    assert dry.dry_run and not dry.committed and dry.summary.new == result.object_count
+    # Everything but the TLP:CLEAR definition (our identity's marking), which the partner holds built in.
+    assert dry.dry_run and not dry.committed and dry.summary.new == result.object_count - 1
+    assert dry.summary.unchanged == 1
     assert exchange.inbox(pair.us.conn) == []
     assert exchange.import_package(pair.us, result.path).committed
 

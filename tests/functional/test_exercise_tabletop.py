@@ -214,8 +214,9 @@ def test_a_tabletop_with_a_partner_agency_and_an_evaluator_on_three_workspaces(
     hotwash.add_finding(controller, ref, "strength", "Indicators shared fast", based_on=[quick.uid])
     hotwash.rate_objective(controller, ref, "1", "P", "Package sent within the measure")
     hotwash.rate_objective(controller, ref, "2", "S", "Line agreed, 15 minutes late")
-    hotwash.add_improvement(controller, ref, {"corrective_action": "Pre-agree holding lines",
-                                              "capability_element": "planning"}, answers=[area.uid])  # fmt: skip
+    improvement = {"issue": "No holding lines", "corrective_action": "Pre-agree holding lines",
+                   "capability_element": "planning"}  # fmt: skip
+    hotwash.add_improvement(controller, ref, improvement, answers=[area.uid])
     case = cases.get_case(controller, ref)
     assert [objective.rating for objective in case.objectives] == [Rating.P, Rating.S]
     assert case.improvements[0].answers == [area.uid]
@@ -235,7 +236,8 @@ def test_a_tabletop_with_a_partner_agency_and_an_evaluator_on_three_workspaces(
     # The observations behind each finding, and the area the improvement item answers.
     assert f"{stamp(slow.at)} UTC, Eve, {EVAL}, objective 2, task 2.1; suggested S: {slow.text}" in text
     assert f"{stamp(quick.at)} UTC, Eve, {EVAL}, objective 1, task 1.1; suggested P: {quick.text}" in text
-    assert "answers area for improvement 1" in text and "Time in play 1 h 0 min" in text
+    assert "No holding lines answers: Public line agreed late Pre-agree holding lines" in text
+    assert "Time in play 1 h " in text and "Play ended (UTC) 2026-11-03 09:00:00" in text
 
     # Exercise material stays apart: the libraries list none of it, a real export carries none of it.
     for ws in (controller, partner, evaluator):

@@ -61,8 +61,22 @@ def agencies(
 ) -> Agencies:
     ours_pem = keys.public_pem(keys.active_key(ui_workspace.conn).public_der)
     theirs_pem = keys.public_pem(keys.active_key(partner_workspace.conn).public_der)
-    exchange.add_partner(ui_workspace, PARTNER, theirs_pem, tlp_send=Tlp.AMBER, tlp_accept=Tlp.AMBER)
-    exchange.add_partner(partner_workspace, OURS, ours_pem, tlp_send=Tlp.AMBER, tlp_accept=Tlp.AMBER)
+    exchange.add_partner(
+        ui_workspace,
+        PARTNER,
+        theirs_pem,
+        tlp_send=Tlp.AMBER,
+        tlp_accept=Tlp.AMBER,
+        identity_ref=partner_workspace.identity_id,
+    )
+    exchange.add_partner(
+        partner_workspace,
+        OURS,
+        ours_pem,
+        tlp_send=Tlp.AMBER,
+        tlp_accept=Tlp.AMBER,
+        identity_ref=ui_workspace.identity_id,
+    )
     # No removable volume of this machine may show up in the tests' Inbox.
     empty = tmp_path / "no-media"
     empty.mkdir()

@@ -180,6 +180,33 @@ def test_a_field_refused_by_the_services_is_shown_beside_the_form_and_nothing_sa
     assert not editor.error.isVisible()
 
 
+def test_a_count_can_be_said_unknown_and_reads_back_unknown(qtbot, window, ui_workspace) -> None:
+    ref = cases.create_case(ui_workspace, "incident", "Records leak", fields={"records_affected": 40}).ref
+    screen = open_cases(qtbot, window, ui_workspace)
+    screen.open_case(ref)
+    qtbot.waitUntil(lambda: screen.editor.view is not None)
+    editor = screen.editor
+    count = editor.form.editor("records_affected")
+    assert count.unknown is not None and not count.unknown.isChecked() and count.value() == 40
+    click(qtbot, count.unknown)
+    assert not count.line.isEnabled() and count.value() == "unknown" and editor.dirty
+    click(qtbot, editor.save_button)
+    qtbot.waitUntil(lambda: not editor.dirty)
+    stored = cases.get_case(ui_workspace, ref).incident
+    assert stored is not None and stored.records_affected == "unknown"
+    # Shown again from the store: the box is ticked, the number empty.
+    screen.open_case(ref)
+    qtbot.waitUntil(lambda: screen.editor.form.editor("records_affected").unknown.isChecked())
+    assert screen.editor.form.editor("records_affected").line.text() == ""
+    # A submission's version is a plain count: no Unknown box.
+    from workbench.domain.cases.fields import field_info
+    from workbench.domain.cases.incident import StageSubmission
+    from workbench.ui.cases.field_editors import make_editor
+
+    version = make_editor(field_info(StageSubmission, "version"), editor)
+    assert version.unknown is None
+
+
 def test_the_sub_sector_list_follows_the_sector(qtbot, window, ui_workspace) -> None:
     ref = cases.create_case(ui_workspace, "incident", "Outage", fields={"sector": "energy"}).ref
     screen = open_cases(qtbot, window, ui_workspace)

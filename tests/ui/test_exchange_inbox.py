@@ -43,7 +43,8 @@ def previewed(qtbot, agencies: Agencies) -> PackagePreviewDialog:
 
 def test_a_package_is_verified_previewed_and_imported_only_on_confirmation(qtbot, agencies: Agencies) -> None:
     ours = agencies.ours
-    family = malware(object_marking_refs=[GREEN], name="GreyLantern")
+    # The partner wrote GreyLantern (its pinned identity is the author), so its newer version becomes current.
+    family = malware(object_marking_refs=[GREEN], name="GreyLantern", created_by_ref=agencies.partner.identity_id)
     same = indicator(object_marking_refs=[GREEN], name="Known beacon")
     agencies.stock(ours, family, same)
     newer = dict(family, modified="2026-02-01T00:00:00.000Z", description="now with a second C2 channel")

@@ -58,6 +58,8 @@ def test_add_a_partner_from_a_pem_file_with_clicks_and_keys(qtbot, agencies: Age
     assert dialog.fingerprint.text().split() == keys.format_fingerprint(key_id).split()
     assert len(dialog.fingerprint.text().splitlines()) == 2  # eight groups a line, read out by phone
     qtbot.keyClicks(dialog.name, HOSTILE)
+    identity = "identity--5b6a1f4e-8a0e-4f7a-9d3c-2c1e0f9b8a71"
+    qtbot.keyClicks(dialog.identity, identity)
     assert not dialog.add_button.isEnabled()  # not before the fingerprint was confirmed
     dialog.send.set_level(Tlp.GREEN)
     qtbot.mouseClick(dialog.until_check, Qt.MouseButton.LeftButton, pos=QPoint(6, dialog.until_check.height() // 2))
@@ -69,6 +71,7 @@ def test_add_a_partner_from_a_pem_file_with_clicks_and_keys(qtbot, agencies: Age
     with qtbot.waitSignal(dialog.partner_added) as added:
         qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
     assert added.args[0].name == HOSTILE and added.args[0].tlp_send is Tlp.GREEN
+    assert added.args[0].identity_ref == identity  # their packages may version what this identity created
 
     qtbot.waitUntil(lambda: screen.model.rowCount() == 2)
     row = row_named(screen, HOSTILE)  # the name exactly as typed, tags and all

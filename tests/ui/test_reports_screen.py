@@ -256,11 +256,12 @@ def test_a_changed_form_must_be_previewed_again_before_saving(qtbot, reports, sa
     click_case(qtbot, reports, sample_cases["incident"])
     preview(qtbot, reports)
     assert reports.save_button.isEnabled() and reports.print_button.isEnabled()
-    tick(qtbot, reports.form.final)
+    reports.form.tlp_box.setCurrentIndex(reports.form.tlp_box.findText("TLP:RED"))
     assert not reports.save_button.isEnabled() and not reports.print_button.isEnabled()
     assert reports.stale_note.isVisible()
     prepared = preview(qtbot, reports)
-    assert prepared.rendered.final and reports.save_button.isEnabled() and not reports.stale_note.isVisible()
+    assert prepared.rendered.tlp.label == "TLP:RED" and reports.save_button.isEnabled()
+    assert not reports.stale_note.isVisible()
 
 
 def test_locking_drops_the_preview_and_what_was_typed(qtbot, reports, sample_cases) -> None:

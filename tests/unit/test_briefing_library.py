@@ -90,9 +90,11 @@ def test_search_selects_the_actor_and_what_is_one_relationship_away(workspace: W
     assert [a.name for a in briefing.actors] == ["Sandstorm Owl"]
     assert briefing.actors[0].aliases == ("SO-17",) and briefing.actors[0].motivation == "personal gain"
     assert [m.name for m in briefing.malware] == ["GreyLantern"]
-    [tech] = briefing.techniques
-    assert (tech.technique_id, tech.tactics) == ("T1566.001", ("initial-access",))
-    assert tech.observed_use == "Invoice lures to billing staff"
+    # The actor's `uses` is library knowledge, never the observation of this briefing: nothing was sighted.
+    assert briefing.techniques == []
+    [known] = briefing.known_uses
+    assert (known.technique_id, known.by) == ("T1566.001", "Sandstorm Owl")
+    assert known.procedure == "Invoice lures to billing staff"
     values = {row.value: row for row in briefing.indicators}
     row = values["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"]
     assert row.type == "file SHA-256" and row.tlp is Tlp.GREEN and row.confidence == 80
@@ -189,7 +191,29 @@ def test_real_attack_data_gives_technique_ids_tactics_and_release(workspace: Wor
     import_file(workspace, SHARED_DATA / "stix" / "attack" / "ics-attack-18.1.json")
     briefing = briefing_from_query(workspace, "Sandworm").briefing
     assert any(actor.name == "Sandworm Team" for actor in briefing.actors)
-    assert len(briefing.techniques) >= 10
-    assert all(t.technique_id.startswith("T") and t.tactics for t in briefing.techniques)
-    assert {t.attack_version for t in briefing.techniques} == {"v18.1"}
-    assert all("(Citation:" not in t.observed_use and "](http" not in t.observed_use for t in briefing.techniques)
+    # ATT&CK records no observation: its procedure examples are known uses, never this briefing's observations.
+    assert briefing.techniques == []
+    assert len(briefing.known_uses) >= 10
+    assert all(k.technique_id.startswith("T") for k in briefing.known_uses)
+    assert {k.source for k in briefing.known_uses} == {"ATT&CK v18.1"}
+    assert all("(Citation:" not in k.procedure and "](http" not in k.procedure for k in briefing.known_uses)
+    assert all("<code>" not in k.procedure for k in briefing.known_uses)
+    # Withdrawn objects are not selected: Industroyer once, no deprecated technique.
+    assert [m.name for m in briefing.malware].count("Industroyer") <= 1
+
+
+def test_a_briefings_ceiling_judges_markings_as_the_exchange_does(workspace, write_json) -> None:  # type: ignore[no-untyped-def]
+    """A custom TLP:RED definition and a marking not understood are above an AMBER briefing; neither is unmarked."""
+    from tests.conftest import bundle, indicator, stix_id
+    from tests.marking_samples import custom_tlp, opencti_pap
+    from workbench.domain.tlp import Tlp
+    from workbench.services.importing.importer import import_file
+    from workbench.services.reports.briefing_from_library import briefing_from_query
+
+    custom, pap = stix_id("marking-definition"), stix_id("marking-definition")
+    red = indicator(name="Quokka red beacon", object_marking_refs=[custom])
+    unclear = indicator(name="Quokka PAP beacon", object_marking_refs=[pap])
+    fine = indicator(name="Quokka green beacon", object_marking_refs=[Tlp.GREEN.marking_id])
+    import_file(workspace, write_json(bundle(custom_tlp(custom, "red"), opencti_pap(pap), red, unclear, fine)))
+    selection = briefing_from_query(workspace, "quokka", tlp_ceiling=Tlp.AMBER)
+    assert selection.held_back == {"indicator": 2} and selection.matched == 3

@@ -80,7 +80,9 @@ def test_nis2_sectors_cover_both_annexes_with_their_subsectors() -> None:
         assert required in keys
     assert Sector.SPACE.annex is Annex.HIGH_CRITICALITY and Sector.FOOD.annex is Annex.OTHER_CRITICAL
     assert set(Sector.ENERGY.subsectors) == {"electricity", "district-heating-and-cooling", "oil", "gas", "hydrogen"}
-    assert len(MemberState) == 27 and MemberState.parse("EL") is MemberState.GR
+    # The 27 Member States, then the three EEA states where NIS2 applies through the EEA Agreement.
+    assert len(MemberState) == 30 and MemberState.parse("EL") is MemberState.GR
+    assert [state.value for state in MemberState][-3:] == ["IS", "LI", "NO"]
     assert any("Telecommunications" in choice.label for choice in sector_choices())
 
 

@@ -54,10 +54,12 @@ def test_incident_input_carries_the_case_fields_records_and_linked_objects(works
     assert [event.title for event in report.timeline] == ["VPN login from TOR exit"]
     assert {task.title for task in report.tasks} == {"Rotate credentials", "Brief ministry"}
     assert [(row.type, row.value) for row in report.indicators] == [("ipv4-addr", "203.0.113.9")]
-    assert [(row.technique_id, row.name) for row in report.techniques] == [
-        ("T1190", "Exploit Public-Facing Application")
+    # Linked, never recorded as observed: listed with the other linked objects, not as an observed technique.
+    assert report.techniques == []
+    assert [(row.type, row.name, row.tlp) for row in report.linked] == [
+        ("attack-pattern", "T1190 Exploit Public-Facing Application", Tlp.AMBER_STRICT),
+        ("malware", "GreyLantern", Tlp.RED),
     ]
-    assert [(row.type, row.name, row.tlp) for row in report.linked] == [("malware", "GreyLantern", Tlp.RED)]
     assert report.originator == workspace.org_name and report.summary == "VPN appliance exploited."
 
 
@@ -66,7 +68,7 @@ def test_a_ceiling_leaves_out_linked_objects_above_it_and_refuses_a_case_above_i
     store(workspace, RED_MALWARE)
     case_links.link_objects(workspace, ref, [RED_MALWARE["id"]])
     made = case_reports.report_from_case(workspace, "incident", ref, tlp_ceiling=Tlp.AMBER_STRICT)
-    assert made.report.linked == [] and made.held_back == {"malware": 1}
+    assert [row.type for row in made.report.linked] == ["attack-pattern"] and made.held_back == {"malware": 1}
     assert effective_tlp(made.report) is Tlp.AMBER_STRICT
     assert "left out: 1 malware" in made.report.selection_note
     with pytest.raises(InvalidInput, match="marked TLP:AMBER\\+STRICT, above the report's TLP:GREEN"):
@@ -126,9 +128,14 @@ def test_briefing_of_a_case_has_its_actors_techniques_sector_and_the_analysts_ju
     assert [
         (a.name, a.attribution_confidence.value if a.attribution_confidence else None) for a in briefing.actors
     ] == [("Sandstorm Owl", "high")]
-    assert [(t.technique_id, t.observed_use) for t in briefing.techniques] == [("T1190", "Exploited the VPN appliance")]
+    # The actor's `uses` relationship is library knowledge, under its own heading; nothing was observed.
+    assert briefing.techniques == []
+    assert [(k.technique_id, k.by, k.procedure) for k in briefing.known_uses] == [
+        ("T1190", "Sandstorm Owl", "Exploited the VPN appliance")
+    ]
+    # The case's impact colour (yellow) on the briefing's one scale of words.
     assert [(s.sector, s.severity, s.outlook, s.incidents) for s in briefing.sectors] == [
-        ("Energy", "yellow", "stable", 1)
+        ("Energy", "medium", "stable", 1)
     ]
     assert [j.statement for j in briefing.judgements] == ["Owl will strike again."]
     assert briefing.tlp is Tlp.AMBER_STRICT  # the case's marking when the analyst names none

@@ -8,10 +8,15 @@ from pathlib import Path
 import orjson
 
 from tests.conftest import indicator, malware
-from workbench.domain.exercise_material import EXERCISE_MARKING_ID, is_exercise_material, mark_as_exercise
+from workbench.domain.exercise_material import (
+    EXERCISE_MARKING_DEFINITION,
+    EXERCISE_MARKING_ID,
+    is_exercise_material,
+    mark_as_exercise,
+)
 from workbench.services import library
-from workbench.services.workspace import Workspace
-from workbench.storage import migrations
+from workbench.services.workspace import Workspace, open_workspace
+from workbench.storage import audit, migrations
 from workbench.storage.database import Database
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -110,3 +115,12 @@ def test_the_library_and_searches_leave_exercise_material_out_unless_asked(works
     assert [hit.id for hit in workspace.objects.search("lantern")] == [real["id"]]
     assert workspace.objects.search(drill["id"]) == []
     assert [hit.id for hit in workspace.objects.search(real["id"])] == [real["id"]]
+
+
+def test_an_upgraded_workspace_holds_the_exercise_marking_and_records_it(tmp_path: Path) -> None:
+    copy = tmp_path / "v1.db"
+    shutil.copyfile(DATA / "workspace-v1.db", copy)
+    ws = open_workspace(copy, V1_PASSPHRASE)
+    assert ws.objects.get(EXERCISE_MARKING_ID) == EXERCISE_MARKING_DEFINITION
+    assert [entry.action for entry in audit.entries(ws.conn)].count("workspace.exercise-marking") == 1
+    ws.close()

@@ -134,3 +134,15 @@ def test_upgrade_maps_labels_and_adds_21_properties() -> None:
     already_21 = upgrade({"type": "indicator", "id": indicator["id"], "pattern_type": "sigma", "pattern": "x"})
     assert "pattern_version" not in already_21
     assert upgrade({"type": "attack-pattern", "labels": ["a"]})["labels"] == ["a"]  # no vocabulary to move to
+
+
+def test_upgrade_moves_only_vocabulary_labels_and_drops_the_type_name() -> None:
+    family = upgrade({"type": "malware", "id": "malware--5b6f3a5e-2c4c-4a5e-8d8c-1f2b3c4d5e6f", "labels": ["malware"]})
+    assert "labels" not in family and "malware_types" not in family and family["is_family"] is True
+    mixed = upgrade({"type": "malware", "labels": ["malware", "trojan", "apt-toolkit", "ransomware"]})
+    assert (mixed["malware_types"], mixed["labels"]) == (["trojan", "ransomware"], ["apt-toolkit"])
+    assert "tool_types" not in upgrade({"type": "tool", "labels": ["tool"]})
+    assert upgrade({"type": "tool", "labels": ["remote-access"]})["tool_types"] == ["remote-access"]
+    assert upgrade({"type": "report", "labels": ["threat-report"]})["report_types"] == ["threat-report"]
+    actor = upgrade({"type": "threat-actor", "labels": ["nation-state", "crime"]})
+    assert (actor["threat_actor_types"], actor["labels"]) == (["nation-state"], ["crime"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import orjson
 import pytest
 
 from tests.conftest import SHARED_DATA
@@ -87,3 +88,31 @@ def test_every_file_imports_and_valid_ones_without_refusals(workspace: Workspace
     print("\nfiles with refused objects:", refusals)
     # What the README lists: the elevator's output that is not valid STIX 2.1, and one invalid validator example.
     assert refusals and all("elevator-idioms" in name or "invalid_identity" in name for name in refusals), refusals
+
+
+def attack_as_stix20(document: dict) -> dict:  # type: ignore[type-arg]
+    """A STIX 2.0 rendering of an ATT&CK release, the way MITRE's 2.0 bundles (mitre/cti) write the same objects:
+    the bundle says 2.0, objects carry no spec_version, and malware and tools are typed by ``labels`` holding the
+    type's own name instead of 2.1's ``is_family``."""
+    objects = []
+    for obj in document["objects"]:
+        old = {key: value for key, value in obj.items() if key not in ("spec_version", "is_family")}
+        if obj["type"] in ("malware", "tool"):
+            old["labels"] = [obj["type"]]
+        objects.append(old)
+    return {"type": "bundle", "id": document["id"], "spec_version": "2.0", "objects": objects}
+
+
+def test_attack_20_then_the_21_release_of_the_same_objects_gives_no_conflict(workspace: Workspace, write_json) -> None:  # type: ignore[no-untyped-def]
+    original = STIX / "attack" / "mobile-attack-17.1.json"
+    document = orjson.loads(original.read_bytes())
+    rendered = attack_as_stix20(document)
+    assert sum(1 for obj in rendered["objects"] if obj.get("labels") == ["malware"]) == 117
+    first = import_file(workspace, write_json(rendered, "mobile-attack-17.1-stix20.json"))
+    assert (first.upgraded, first.new, first.objects_refused) == (2148, 2148, 0)
+    assert (
+        workspace.conn.execute("SELECT count(*) FROM object_versions WHERE json LIKE '%malware_types%'").fetchone()[0]
+        == 0
+    )
+    second = import_file(workspace, original)
+    assert (second.conflicts, second.new, second.new_versions, second.unchanged) == (0, 0, 0, 2148)

@@ -99,25 +99,35 @@ def test_stage_status_says_by_how_much_a_deadline_was_met_or_missed() -> None:
     assert "pending: due in 1 d 18 h" in text
 
 
-def test_exercise_report_has_the_hseep_sections_matrix_and_appendices() -> None:
+def test_exercise_report_has_the_hseep_sections_in_order_with_findings_under_their_objective() -> None:
     rendered = render(samples.exercise(), report_id="RPT-2", generated_at=AS_OF)
     text = flat("\n".join(pages_text(rendered)))
-    for title in (
-        "Exercise overview",
-        "Scope",
-        "Analysis of capabilities",
-        "Strengths",
-        "Areas for improvement",
-        "Improvement plan",
-        "Appendix A: Participants",
-        "Appendix B: Inject timeline",
-    ):
-        assert title in text, title
-    assert "M: Performed with major challenges" in text and "Duration 9 h 0 min" in text
+    titles = (
+        "1 Exercise overview",
+        "2 Analysis of capabilities",
+        "Objective 1: Issue an NIS2 early warning within 24 hours",
+        "Objective 2: Exchange indicators with the partner agency",
+        "Objective 3: Restore billing from clean backups",
+        "Appendix A: Improvement plan",
+        "Appendix B: Exercise participants",
+        "Appendix C: Inject timeline",
+    )
+    places = [text.find(title) for title in titles]
+    assert -1 not in places and places == sorted(places), dict(zip(titles, places, strict=True))
+    # Each strength and area for improvement sits under the objective that tests its capability.
+    first = text[places[2] : places[3]]
+    third = text[places[4] : places[5]]
+    assert "Core capability Operational coordination Rating P: Performed without challenges" in first
+    assert "Strength 1: Early warning sent after 5 hours" in first and "Area for improvement" not in first
+    assert "No strengths or areas for improvement recorded." in text[places[3] : places[4]]
+    assert "Core capability Infrastructure systems Rating M: Performed with major challenges" in third
+    assert "Area for improvement 1: Backups not tested for restore" in third
+    assert "Analysis (root cause) Backup images had never been restored end to end." in third
+    # Duration: the time in play (an hour's lunch out of play), not the nine hours from start to end.
+    assert "Exercise dates 2026-03-04, 08:00 to 17:00 UTC Time in play 8 h" in text
     assert "Quarterly restore test" in text and "Grid operator IT" in text
     assert "+40 min" in text  # inject 2 ran 40 minutes behind its planned time
     assert "US Cybersecurity Agency (Third-party observer, US)" in text
-    assert "Analysis (root cause) Backup images had never been restored end to end." in text
 
 
 def test_briefing_has_every_section_and_the_analysts_judgements() -> None:
@@ -235,5 +245,5 @@ def test_thousands_of_indicators_split_over_pages_with_the_header_repeated() -> 
     texts = pages_text(rendered)
     table_pages = [text for text in texts if "198.51.100." in text]
     assert len(table_pages) >= 5
-    assert all("First seen" in text and "Confidence" in text for text in table_pages)
+    assert all("First / last" in text and "Context" in text for text in table_pages)
     assert "300 indicators" in flat("\n".join(texts))

@@ -18,13 +18,15 @@ from workbench.cli import (
     case_cmd,
     exchange_cmd,
     exercise_cmd,
+    foreign_cmd,
     import_cmd,
     keys_cmd,
+    markings_cmd,
     report_cmd,
     search_cmd,
     workspace_cmds,
 )
-from workbench.cli.common import CommandError, Output
+from workbench.cli.common import CommandError, Output, error
 from workbench.domain.errors import WorkbenchError
 
 # Each module adds its sub-commands to the parser. Add new command modules here.
@@ -35,6 +37,8 @@ COMMAND_MODULES = (
     search_cmd,
     import_cmd,
     exchange_cmd,
+    markings_cmd,
+    foreign_cmd,
     case_cmd,
     exercise_cmd,
     report_cmd,
@@ -87,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args, out) or 0)
     except (WorkbenchError, CommandError) as exc:
-        print(f"workbench: {exc}", file=sys.stderr)
+        error(str(exc))
         return 1
     except KeyboardInterrupt:
         print("workbench: interrupted; nothing was changed", file=sys.stderr)
@@ -95,5 +99,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a defect; still one line for the analyst
         if os.environ.get("WORKBENCH_DEBUG"):
             raise
-        print(f"workbench: internal error ({type(exc).__name__}): {exc}", file=sys.stderr)
+        error(f"internal error ({type(exc).__name__}): {exc}")
         return 1

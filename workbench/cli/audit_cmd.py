@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
-from workbench.cli.common import Output, common_options, open_from_args
+from workbench.cli.common import Output, common_options, error, open_from_args
 from workbench.storage import audit
 
 
@@ -25,7 +24,7 @@ def run_audit(args: argparse.Namespace, out: Output) -> int:
                 {"ok": report.ok, "entries": report.entries, "broken_entry": report.broken_seq, "reason": report.reason}
             )
             if not report.ok:
-                print(f"workbench: audit chain broken at entry {report.broken_seq}: {report.reason}", file=sys.stderr)
+                error(f"audit chain broken at entry {report.broken_seq}: {report.reason}")
                 return 1
             out.line(f"audit chain intact: {report.entries} entries")
             return 0

@@ -1,4 +1,5 @@
-"""``workbench case``: incident and exercise cases from scripts.
+"""``workbench case``: incident and exercise cases from scripts (links in ``case_links_cmd``, records in
+``case_records_cmd``).
 
 Fields are set with ``--set KEY=VALUE`` (repeatable; an empty value clears) or ``--fields FILE.json``;
 ``workbench case fields`` lists the keys and accepted values. Times are ISO 8601; without an offset they are read
@@ -8,25 +9,19 @@ in this computer's time zone, and they are shown in it (or in ``--tz ZONE``) wit
 from __future__ import annotations
 
 import argparse
-import json
-from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from workbench.cli import case_output
-from workbench.cli.common import CommandError, Output, common_options, open_from_args
+from workbench.cli import case_links_cmd, case_output, case_records_cmd
+from workbench.cli.case_input import field_values, zone
+from workbench.cli.common import Output, common_options, open_from_args
 from workbench.domain.cases.case import RECORD_KINDS, RecordKind
 from workbench.domain.cases.exercise import ExerciseOverview
 from workbench.domain.cases.fields import field_infos
 from workbench.domain.cases.incident import IncidentDetails
-from workbench.domain.cases.vocab import CaseKind
-from workbench.domain.errors import InvalidInput
+from workbench.domain.cases.vocab import CaseKind, ExerciseStatus, IncidentStatus
 from workbench.services import cases
-from workbench.services.cases import links as case_links
 from workbench.services.cases import records as case_records
 from workbench.services.cases import stix as case_stix
-
-MAX_INPUT_FILE = 16 * 1024 * 1024
 
 
 def register(commands: Any) -> None:
@@ -62,61 +57,8 @@ def register(commands: Any) -> None:
     update.add_argument("--title")
     _header_options(update)
 
-    link = action("link", "link objects of the library to a case", run_link)
-    link.add_argument("case")
-    link.add_argument("ids", nargs="+", metavar="STIX_ID")
-    link.add_argument("--unlink", action="store_true", help="remove the links instead")
-
-    unlink = action("unlink", "remove links (the objects stay in the library)", run_unlink)
-    unlink.add_argument("case")
-    unlink.add_argument("ids", nargs="+", metavar="STIX_ID")
-
-    create_object = action(
-        "object", "create STIX objects inside a case from a JSON file (one object or a list)", run_object
-    )
-    create_object.add_argument("case")
-    create_object.add_argument("--file", required=True, help="JSON with the object's own properties")
-
-    stage = action("stage", "record a report stage as submitted", run_stage)
-    stage.add_argument("case")
-    stage.add_argument("stage", help="early-warning, notification, intermediate, final, progress or circia-report")
-    stage.add_argument("--at", required=True, help="when it was submitted")
-    stage.add_argument("--reference", help="the authority's reference")
-    stage.add_argument("--note")
-
-    event = action("event", "add a timeline event", run_event)
-    event.add_argument("case")
-    event.add_argument("--at", required=True)
-    event.add_argument("--title", required=True)
-    event.add_argument("--type", dest="event_type", help="detection, attacker-activity, containment, ...")
-    event.add_argument("--description")
-
-    task = action("task", "add a task with owner and due time", run_task)
-    task.add_argument("case")
-    task.add_argument("--title", required=True)
-    task.add_argument("--owner")
-    task.add_argument("--due")
-    task.add_argument("--description")
-
-    records = action(
-        "records",
-        "add records from a JSON file: overview/fields, participants, objectives, injects, "
-        "observations, improvements, events, tasks, stages",
-        run_records,
-    )
-    records.add_argument("case")
-    records.add_argument("--file", required=True)
-
-    edit = action("edit", "change fields of one record (e.g. a task done, an inject's actual time)", run_edit)
-    edit.add_argument("case")
-    edit.add_argument("record", help="record kind: " + ", ".join(kind.value for kind in RecordKind))
-    edit.add_argument("uid")
-    edit.add_argument("--set", dest="values", action="append", default=[], metavar="KEY=VALUE", required=True)
-
-    remove = action("remove", "remove a record entered by mistake (the audit log keeps it was removed)", run_remove)
-    remove.add_argument("case")
-    remove.add_argument("record")
-    remove.add_argument("uid")
+    case_links_cmd.register(action)
+    case_records_cmd.register(action)
 
     deadlines = action("deadlines", "every open incident's next due report, overdue first", run_deadlines)
     deadlines.add_argument("--overdue", action="store_true", help="only overdue reports")
@@ -137,7 +79,11 @@ def register(commands: Any) -> None:
 
 
 def _header_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--status")
+    statuses = "; ".join(
+        f"{kind.value}: {', '.join(status.value for status in vocab)}"
+        for kind, vocab in ((CaseKind.INCIDENT, IncidentStatus), (CaseKind.EXERCISE, ExerciseStatus))
+    )
+    parser.add_argument("--status", help=f"the case's status ({statuses})")
     parser.add_argument("--tlp", help="CLEAR, GREEN, AMBER, AMBER+STRICT or RED (new cases: AMBER)")
     parser.add_argument("--description")
     parser.add_argument(
@@ -149,47 +95,6 @@ def _header_options(parser: argparse.ArgumentParser) -> None:
         help="a field value (repeatable); see 'workbench case fields'",
     )
     parser.add_argument("--fields", help="JSON file with field keys and values")
-
-
-# -- helpers ---------------------------------------------------------------------------------------------------------
-
-
-def zone(args: argparse.Namespace) -> ZoneInfo | None:
-    if not getattr(args, "tz", None):
-        return None
-    try:
-        return ZoneInfo(args.tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise CommandError(f"unknown time zone {args.tz!r}; use an IANA name such as Europe/Brussels") from None
-
-
-def read_json_file(path: str) -> Any:
-    """A JSON document from a file the analyst names; one clear line for anything unreadable."""
-    source = Path(path)
-    try:
-        if source.stat().st_size > MAX_INPUT_FILE:
-            raise InvalidInput(f"{source.name} is larger than {MAX_INPUT_FILE // 1024 // 1024} MiB")
-        return json.loads(source.read_bytes())
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {source.name}: {exc.strerror}") from None
-    except (ValueError, RecursionError) as exc:
-        raise InvalidInput(f"{source.name} is not valid JSON: {exc}") from None
-
-
-def field_values(args: argparse.Namespace) -> dict[str, Any]:
-    """``--fields FILE`` then ``--set KEY=VALUE`` (which win)."""
-    values: dict[str, Any] = {}
-    if getattr(args, "fields", None):
-        document = read_json_file(args.fields)
-        if not isinstance(document, dict):
-            raise InvalidInput(f"{Path(args.fields).name} must hold a JSON object of field keys and values")
-        values.update(document)
-    for item in args.values or []:
-        key, separator, value = item.partition("=")
-        if not separator or not key.strip():
-            raise CommandError(f"--set needs KEY=VALUE, got {item!r}")
-        values[key.strip()] = value
-    return values
 
 
 # -- handlers --------------------------------------------------------------------------------------------------------
@@ -239,8 +144,9 @@ def run_show(args: argparse.Namespace, out: Output) -> int:
         case = cases.get_case(ws, args.case)
         deadlines = cases.case_deadlines(case)
         linked = case_output.linked_rows(ws, case)
-    case_output.print_case(out, case, deadlines, linked, zone(args))
-    out.result(case_output.case_json(case, deadlines, linked))
+        frozen = case_records.snapshot_reports(ws, case)
+    case_output.print_case(out, case, deadlines, linked, zone(args), frozen)
+    out.result(case_output.case_json(case, deadlines, linked, frozen))
     return 0
 
 
@@ -257,118 +163,6 @@ def run_update(args: argparse.Namespace, out: Output) -> int:
         )
     out.line(f"updated case {case.ref}")
     out.result(case_output.case_json(case, cases.case_deadlines(case)))
-    return 0
-
-
-def run_link(args: argparse.Namespace, out: Output) -> int:
-    if args.unlink:
-        return run_unlink(args, out)
-    with open_from_args(args) as ws:
-        added = case_links.link_objects(ws, args.case, args.ids)
-    out.line(
-        f"linked {added} object(s) to case {args.case}"
-        + ("" if added == len(set(args.ids)) else " (the others were linked already)")
-    )
-    out.result({"case": args.case, "linked": added})
-    return 0
-
-
-def run_unlink(args: argparse.Namespace, out: Output) -> int:
-    with open_from_args(args) as ws:
-        removed = case_links.unlink_objects(ws, args.case, args.ids)
-    out.line(f"unlinked {removed} object(s) from case {args.case}")
-    out.result({"case": args.case, "unlinked": removed})
-    return 0
-
-
-def run_object(args: argparse.Namespace, out: Output) -> int:
-    document = read_json_file(args.file)
-    items = document if isinstance(document, list) else [document]
-    created = []
-    with open_from_args(args) as ws:
-        for item in items:
-            created.append(case_links.create_object(ws, args.case, item))
-    for object_id in created:
-        out.line(f"created {object_id} in case {args.case}")
-    out.result({"case": args.case, "created": created})
-    return 0
-
-
-def run_stage(args: argparse.Namespace, out: Output) -> int:
-    with open_from_args(args) as ws:
-        submission = case_records.record_stage(
-            ws, args.case, args.stage, args.at, reference=args.reference, note=args.note
-        )
-        case = cases.get_case(ws, args.case)
-    deadline = next((item for item in cases.case_deadlines(case) if item.stage is submission.stage), None)
-    verdict = ""
-    if deadline is not None and deadline.due is not None:
-        verdict = "; deadline met" if submission.submitted_at <= deadline.due else "; after the deadline"
-    out.line(
-        f"recorded {submission.stage.label.lower()} version {submission.version} for case {case.ref}, "
-        f"submitted {case_output.when(submission.submitted_at, zone(args))}{verdict}"
-    )
-    out.result(
-        {
-            "case": case.ref,
-            "stage": submission.stage.value,
-            "version": submission.version,
-            "uid": submission.uid,
-            "met": deadline.met if deadline is not None else None,
-        }
-    )
-    return 0
-
-
-def _add(args: argparse.Namespace, out: Output, kind: RecordKind, data: dict[str, Any]) -> int:
-    with open_from_args(args) as ws:
-        record = case_records.add_record(ws, args.case, kind, {key: value for key, value in data.items() if value})
-    out.line(f"added {kind.label.lower()} {record.uid} to case {args.case}")
-    out.result({"case": args.case, "record": kind.value, "uid": record.uid})
-    return 0
-
-
-def run_event(args: argparse.Namespace, out: Output) -> int:
-    return _add(
-        args,
-        out,
-        RecordKind.EVENT,
-        {"at": args.at, "title": args.title, "kind": args.event_type, "description": args.description},
-    )
-
-
-def run_task(args: argparse.Namespace, out: Output) -> int:
-    return _add(
-        args,
-        out,
-        RecordKind.TASK,
-        {"title": args.title, "owner": args.owner, "due": args.due, "description": args.description},
-    )
-
-
-def run_records(args: argparse.Namespace, out: Output) -> int:
-    document = read_json_file(args.file)
-    with open_from_args(args) as ws:
-        counts = case_records.add_records(ws, args.case, document)
-    out.line(f"case {args.case}: " + ", ".join(f"{count} {key}" for key, count in counts.items()))
-    out.result({"case": args.case, "added": counts})
-    return 0
-
-
-def run_edit(args: argparse.Namespace, out: Output) -> int:
-    changes = field_values(argparse.Namespace(fields=None, values=args.values))
-    with open_from_args(args) as ws:
-        record = case_records.update_record(ws, args.case, args.record, args.uid, changes)
-    out.line(f"changed {', '.join(sorted(changes))} of {RecordKind.parse(args.record).label.lower()} {record.uid}")
-    out.result({"case": args.case, "record": RecordKind.parse(args.record).value, "uid": record.uid})
-    return 0
-
-
-def run_remove(args: argparse.Namespace, out: Output) -> int:
-    with open_from_args(args) as ws:
-        case_records.remove_record(ws, args.case, args.record, args.uid)
-    out.line(f"removed {RecordKind.parse(args.record).label.lower()} {args.uid} from case {args.case}")
-    out.result({"case": args.case, "removed": args.uid})
     return 0
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from datetime import datetime, tzinfo
 from typing import Any
 
 from workbench.cli.common import Output
-from workbench.domain.cases.case import RECORD_KINDS, Case
+from workbench.domain.cases.case import RECORD_KINDS, Case, RecordKind
 from workbench.domain.cases.fields import display_lines, format_local, format_utc, to_dict
+from workbench.domain.cases.vocab import CaseKind
 from workbench.domain.deadlines import StageDeadline
 from workbench.domain.timestamps import format_stix_timestamp
 from workbench.services.cases import CaseSummary, DueReport
@@ -79,7 +81,14 @@ def due_json(row: DueReport) -> dict[str, Any]:
     }
 
 
-def case_json(case: Case, deadlines: list[StageDeadline], linked: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def case_json(
+    case: Case,
+    deadlines: list[StageDeadline],
+    linked: list[dict[str, Any]] | None = None,
+    frozen: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The case as ``--json`` prints it; ``frozen`` (stage submission uid to report id) adds to each submission
+    the report its snapshot was frozen as (``frozen_as``, None when there is none) and who recorded it."""
     details = case.incident if case.incident is not None else case.exercise
     data: dict[str, Any] = {
         "ref": case.ref,
@@ -97,6 +106,10 @@ def case_json(case: Case, deadlines: list[StageDeadline], linked: list[dict[str,
     }
     for kind in RECORD_KINDS[case.kind]:
         data[kind.plural] = [to_dict(record) for record in case.of(kind)]
+    if frozen is not None and case.kind is CaseKind.INCIDENT:
+        for item in data[RecordKind.STAGE.plural]:
+            item["frozen_as"] = frozen.get(item["uid"])
+            item["recorded_by"] = "" if item["frozen_as"] or case.origin == "local" else case.origin
     data["deadlines"] = [deadline_json(item) for item in deadlines]
     data["linked"] = linked if linked is not None else [{"id": object_id} for object_id in case.linked]
     return data
@@ -143,9 +156,23 @@ def print_deadlines(out: Output, panel: list[DueReport], tz: tzinfo | None) -> N
         out.line(f"{state:8s} {row.ref:15s} {row.stage.label:32s} {when(row.due, tz):36s} {row.title[:50]}")
 
 
+def _stage_record(case: Case, report_id: str | None) -> str:
+    if report_id:
+        return f"What it said: frozen as report {report_id} (`report incident --stage` prints it again)"
+    if case.origin != "local":
+        return f"Recorded by {case.origin}: their record; the document they sent is not held here"
+    return "What it said: not kept (recorded before snapshots were)"
+
+
 def print_case(
-    out: Output, case: Case, deadlines: list[StageDeadline], linked: list[dict[str, Any]], tz: tzinfo | None
+    out: Output,
+    case: Case,
+    deadlines: list[StageDeadline],
+    linked: list[dict[str, Any]],
+    tz: tzinfo | None,
+    frozen: Mapping[str, str] | None = None,
 ) -> None:
+    """The case as ``case show`` prints it; ``frozen`` as for ``case_json``."""
     tlp = case.tlp.label if case.tlp is not None else "no TLP marking"
     out.line(f"{case.ref}  {case.kind.label}: {case.title}")
     out.line(f"status {case.status.label.lower()}, {tlp}, STIX id {case.stix_id}")
@@ -183,6 +210,8 @@ def print_case(
             out.line(f"  {record.uid[:8]}  {head}")
             for info, text in lines[2:]:
                 out.line(f"            {info.label}: {text.replace(chr(10), ' ')[:100]}")
+            if kind is RecordKind.STAGE and frozen is not None:
+                out.line(f"            {_stage_record(case, frozen.get(record.uid))}")
     if linked:
         out.line("")
         out.line("[Linked objects]")

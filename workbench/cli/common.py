@@ -1,4 +1,9 @@
-"""What every command shares: the passphrase, opening the workspace, printing text or JSON."""
+"""What every command shares: the passphrase, opening the workspace, printing text or JSON.
+
+Everything printed goes through ``Output`` or ``error``: names, ids and messages that came from outside (objects,
+packages, files on a medium) are shown with their terminal control characters escaped (``domain.text``), so that
+no name can move the cursor, retitle the window or fake a line.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ import os
 import sys
 from typing import Any
 
+from workbench.domain.text import json_safe, printable
 from workbench.services.workspace import Workspace, open_workspace
 
 PASSPHRASE_ENV = "WORKBENCH_PASSPHRASE"
@@ -28,12 +34,23 @@ class Output:
 
     def line(self, text: str = "") -> None:
         if not self.json_mode:
-            print(text)
+            print(printable(text, keep_newlines=True))
 
     def result(self, data: Any) -> None:
         if self.json_mode:
-            json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
+            sys.stdout.write(safe_json(data))
             sys.stdout.write("\n")
+
+
+def safe_json(data: Any) -> str:
+    """JSON for a terminal: C0 is escaped by JSON itself; C1 and the bidi controls are written as ``\\uXXXX``
+    escapes too, which any JSON reader turns back into the same text."""
+    return json_safe(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def error(message: str) -> None:
+    """One line on stderr, ``workbench: `` first, control characters escaped."""
+    print(f"workbench: {printable(message)}", file=sys.stderr)
 
 
 def common_options(*, db: bool = True) -> argparse.ArgumentParser:

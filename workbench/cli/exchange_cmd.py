@@ -8,6 +8,7 @@ from typing import Any
 
 from workbench.cli import partner_cmd  # noqa: F401 - registers the partner sub-commands of ``keys``
 from workbench.cli.common import Output, common_options, open_from_args
+from workbench.cli.foreign_cmd import print_foreign
 from workbench.domain.errors import InvalidInput
 from workbench.domain.tlp import Tlp
 from workbench.services import exchange
@@ -146,8 +147,13 @@ def run_verify(args: argparse.Namespace, out: Output) -> int:
         with open_from_args(args) as ws:
             verdict = exchange.verify_package(args.package, conn=ws.conn)
     out.line(f"VERIFIED package {verdict.package_id}")
-    pinned = f", pinned partner {verdict.partner}" if verdict.partner else ""
-    out.line(f"  producer     {verdict.producer.name} (key {verdict.producer.key_id}{pinned})")
+    # Who signed comes first, by the name the analyst pinned with the key; the manifest's claim only after it.
+    if verdict.partner:
+        out.line(f"  partner      {verdict.partner} (pinned key {verdict.producer.key_id})")
+        out.line(f"  producer     calls itself {verdict.producer.name}, identity {verdict.producer.identity_ref}")
+    else:
+        out.line(f"  signed by    the key given (key {verdict.producer.key_id})")
+        out.line(f"  producer     calls itself {verdict.producer.name}, identity {verdict.producer.identity_ref}")
     for party in verdict.recipients:
         out.line(f"  recipient    {party.name} (key {party.key_id})")
     out.line(f"  sequence     {verdict.sequence}")
@@ -247,5 +253,6 @@ def print_exchange_import(out: Output, imported: Imported) -> None:
     )
     for finding in summary.refusal_reasons:
         out.line(f"  refused: {finding}")
+    print_foreign(out, summary)
     for message in imported.messages:
         out.line(f"  {message}")

@@ -8,13 +8,13 @@ exit code is 1 if any source was refused. ``--json`` prints one entry per source
 from __future__ import annotations
 
 import argparse
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from workbench.cli import exchange_cmd
-from workbench.cli.common import Output, common_options, open_from_args
+from workbench.cli.common import Output, common_options, error, open_from_args
+from workbench.cli.foreign_cmd import print_foreign
 from workbench.domain.errors import WorkbenchError
 from workbench.services.importing.importer import Finding, ImportSummary
 from workbench.services.intake import import_source
@@ -37,6 +37,11 @@ def register(commands: Any) -> None:
     )
     parser.add_argument("--case", help="link what is imported to this case")
     parser.add_argument("--strict", action="store_true", help="refuse the whole file on any object error")
+    parser.add_argument(
+        "--accept-jump",
+        action="store_true",
+        help="accept a package whose sequence jumps further than the partner's bound (confirm with them first)",
+    )
     parser.set_defaults(handler=run_import)
 
 
@@ -49,7 +54,7 @@ def run_import(args: argparse.Namespace, out: Output) -> int:
                 results.append(_import_one(ws, name, args, out))
             except WorkbenchError as exc:
                 failed = True
-                print(f"workbench: {exc}", file=sys.stderr)
+                error(str(exc))
                 results.append({"source": Path(name).name, "error": str(exc)})
     out.result(results)
     return 1 if failed else 0
@@ -60,7 +65,7 @@ def _import_one(ws: Workspace, name: str, args: argparse.Namespace, out: Output)
 
     Cases a package or file carries are adopted in the same transaction; ``--case`` links what it stored.
     """
-    imported = import_source(ws, name, case_ref=args.case, strict=args.strict)
+    imported = import_source(ws, name, case_ref=args.case, strict=args.strict, accept_jump=args.accept_jump)
     if imported.kind == "file":
         summary = imported.summary
         assert summary is not None
@@ -99,6 +104,7 @@ def print_summary(out: Output, summary: ImportSummary) -> None:
         out.line(line)
     if summary.warning_count > len(summary.warnings):
         out.line(f"  ... and {summary.warning_count - len(summary.warnings):,} more warnings")
+    print_foreign(out, summary)
 
 
 def _grouped_warnings(warnings: list[Finding]) -> list[str]:

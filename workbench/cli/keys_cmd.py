@@ -54,7 +54,9 @@ def run_export_public(args: argparse.Namespace, out: Output) -> int:
         key = keys.export_public(ws, args.out)
     out.line(f"wrote {args.out}")
     out.line(f"fingerprint (SHA-256 of the DER public key): {key.key_id}")
-    out.result({"file": args.out, "key_id": key.key_id})
+    # What the partner pins with the key (keys add-partner --identity): the author our objects name.
+    out.line(f"STIX identity: {ws.identity_id}")
+    out.result({"file": args.out, "key_id": key.key_id, "identity_ref": ws.identity_id})
     return 0
 
 

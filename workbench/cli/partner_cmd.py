@@ -27,6 +27,31 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--valid-from", help="the key vouches for packages created from this date or UTC time")
     parser.add_argument("--valid-until", help="... and before this one")
     parser.add_argument("--fingerprint", help="the fingerprint the partner read out (groups and colons ignored)")
+    parser.add_argument(
+        "--identity",
+        metavar="IDENTITY_ID",
+        help="the partner's STIX identity (identity--...): the author whose objects their packages may version",
+    )
+
+
+def _trust_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--name", required=True, help="the partner organisation's name")
+    parser.add_argument("--identity", metavar="IDENTITY_ID", help="pin the partner's STIX identity (identity--...)")
+    parser.add_argument(
+        "--max-lifetime", type=int, metavar="DAYS", help="longest validity a package of theirs may claim (default 366)"
+    )
+    parser.add_argument(
+        "--max-jump",
+        type=int,
+        metavar="N",
+        help="largest step of their package sequence accepted without --accept-jump (default 100)",
+    )
+
+
+def _readmit_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("package_id", metavar="PACKAGE_ID", help="the id of the package to let in")
+    parser.add_argument("--key", required=True, metavar="KEY_ID", help="the revoked key that signed it")
+    parser.add_argument("--reason", help="one line recorded in the audit log")
 
 
 def _revoke_arguments(parser: argparse.ArgumentParser) -> None:
@@ -64,8 +89,11 @@ def run_add_partner(args: argparse.Namespace, out: Output) -> int:
             tlp_accept=Tlp.parse(args.accept_max) if args.accept_max else None,
             valid_from=valid_from,
             valid_until=valid_until,
+            identity_ref=args.identity,
         )
     out.line(f"pinned key {keys.format_fingerprint(key_id)} for partner {partner.name}")
+    if partner.identity_ref:
+        out.line(f"  identity {partner.identity_ref}")
     out.line(f"  they may receive up to {partner.tlp_send.label}, may send us up to {partner.tlp_accept.label}")
     out.result(
         {
@@ -75,8 +103,46 @@ def run_add_partner(args: argparse.Namespace, out: Output) -> int:
             "tlp_accept": partner.tlp_accept.short,
             "valid_from": valid_from,
             "valid_until": valid_until,
+            "identity_ref": partner.identity_ref,
         }
     )
+    return 0
+
+
+def run_trust(args: argparse.Namespace, out: Output) -> int:
+    if args.identity is None and args.max_lifetime is None and args.max_jump is None:
+        raise CommandError("give --identity, --max-lifetime, --max-jump or several")
+    with open_from_args(args) as ws:
+        partner = exchange.set_partner_trust(
+            ws,
+            args.name,
+            identity_ref=args.identity,
+            max_lifetime_days=args.max_lifetime,
+            max_sequence_jump=args.max_jump,
+        )
+    out.line(f"{partner.name}: identity {partner.identity_ref or 'not pinned'}")
+    out.line(
+        f"  packages valid for at most {partner.max_lifetime_days} days,"
+        f" sequence jumps up to {partner.max_sequence_jump}"
+    )
+    out.result(_trust_json(partner))
+    return 0
+
+
+def _trust_json(partner: exchange.Partner) -> dict[str, Any]:
+    return {
+        "partner": partner.name,
+        "identity_ref": partner.identity_ref,
+        "max_lifetime_days": partner.max_lifetime_days,
+        "max_sequence_jump": partner.max_sequence_jump,
+    }
+
+
+def run_readmit(args: argparse.Namespace, out: Output) -> int:
+    with open_from_args(args) as ws:
+        exchange.readmit_package(ws, args.package_id, args.key, reason=args.reason)
+    out.line(f"package {args.package_id.strip().lower()} may be imported although its key was revoked")
+    out.result({"package_id": args.package_id.strip().lower(), "key_id": args.key})
     return 0
 
 
@@ -119,6 +185,10 @@ def list_partners(conn: Connection, out: Output) -> tuple[str, Any]:
         out.line(
             f"partner  {partner.name}  receives up to {partner.tlp_send.short}, sends up to {partner.tlp_accept.short}"
         )
+        out.line(
+            f"  identity {partner.identity_ref or 'not pinned'}; packages valid up to {partner.max_lifetime_days}"
+            f" days, sequence jumps up to {partner.max_sequence_jump}"
+        )
         keys_json = []
         for key in partner.keys:
             window = f"{key.valid_from or '-'} .. {key.valid_until or '-'}"
@@ -139,6 +209,7 @@ def list_partners(conn: Connection, out: Output) -> tuple[str, Any]:
                 "name": partner.name,
                 "tlp_send": partner.tlp_send.short,
                 "tlp_accept": partner.tlp_accept.short,
+                **_trust_json(partner),
                 "keys": keys_json,
             }
         )
@@ -150,6 +221,13 @@ keys_cmd.EXTRA_KEY_COMMANDS.extend(
         ("add-partner", "pin a partner's public key (fingerprint confirmed by phone)", _add_arguments, run_add_partner),
         ("ceilings", "change what a partner may receive from us and send us", _ceilings_arguments, run_ceilings),
         ("revoke", "revoke a pinned partner key", _revoke_arguments, run_revoke),
+        (
+            "trust",
+            "pin a partner's STIX identity, bound their packages' lifetime and sequence jumps",
+            _trust_arguments,
+            run_trust,
+        ),
+        ("readmit", "let one package signed by a revoked key in", _readmit_arguments, run_readmit),
     ]
 )
 keys_cmd.EXTRA_KEY_LISTINGS.append(list_partners)

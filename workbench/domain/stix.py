@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from workbench.domain.ids import is_stix_id
+from workbench.domain.ids import canonical_id, is_stix_id
 
 # STIX 2.1 Cyber-observable types (SCOs): no created/modified, deterministic ids.
 SCO_TYPES = frozenset(
@@ -70,8 +70,14 @@ def display_name(obj: dict[str, Any]) -> str:
     return ""
 
 
+#: Where markings are cited: every string there is a reference, well-formed or not, so that a marking the program
+#: cannot read as an id is still seen (and judged not understood) rather than missed (and read as unmarked).
+MARKING_KEYS = frozenset({"object_marking_refs", "marking_ref"})
+
+
 def iter_refs(obj: dict[str, Any]) -> Iterator[tuple[str, str]]:
-    """Every ``(property, id)`` the object refers to: ``*_ref`` and ``*_refs`` at any depth.
+    """Every ``(property, id)`` the object refers to: ``*_ref`` and ``*_refs`` at any depth, and every string that
+    cites a marking (``MARKING_KEYS``).
 
     Depth is bounded by the importer's limits; external references are skipped (they hold no STIX ids).
     """
@@ -83,12 +89,13 @@ def iter_refs(obj: dict[str, Any]) -> Iterator[tuple[str, str]]:
                 if not isinstance(key, str) or key == "external_references":
                     continue
                 path = f"{prefix}.{key}" if prefix else key
+                marking = key in MARKING_KEYS
                 if key.endswith("_ref") and isinstance(value, str):
-                    if is_stix_id(value):
+                    if marking or is_stix_id(value):
                         yield path, value
                 elif key.endswith("_refs") and isinstance(value, list):
                     for item in value:
-                        if isinstance(item, str) and is_stix_id(item):
+                        if isinstance(item, str) and (marking or is_stix_id(item)):
                             yield path, item
                 elif isinstance(value, (dict, list)):
                     stack.append((path, value))
@@ -193,3 +200,26 @@ def search_fields(obj: dict[str, Any]) -> tuple[str, str, str, str, str]:
     # The object's id is not indexed: its random UUID would add unique words to the index for every object (a
     # third of the cost of indexing); ObjectStore.search finds an object by its id directly instead.
     return name, description, pattern, observables, "\n".join(extra)
+
+
+def with_canonical_ids(obj: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``obj`` with its id, every reference and every extension-definition key in canonical form (the
+    UUID in lower case, ``ids.canonical_id``); values that are not ids are left as they are."""
+
+    def convert(node: Any, key: str | None) -> Any:
+        if isinstance(node, dict):
+            return {
+                (canonical_id(name) or name) if key == "extensions" else name: convert(value, name)
+                for name, value in node.items()
+            }
+        if isinstance(node, list):
+            return [convert(item, key) for item in node]
+        if isinstance(node, str) and key is not None and (key == "id" or key.endswith("_ref") or key.endswith("_refs")):
+            return canonical_id(node) or node
+        return node
+
+    converted: dict[str, Any] = convert(obj, None)
+    # External references hold no STIX ids; their values stay exactly as written.
+    if "external_references" in obj:
+        converted["external_references"] = obj["external_references"]
+    return converted

@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime
 
 # STIX 2.1 timestamps: RFC 3339 in UTC with a literal Z, any number of fractional digits.
-_STIX_TS = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?Z$")
+_STIX_TS = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?Z\Z")
 
 
 def parse_stix_timestamp(text: str) -> datetime | None:

@@ -2,7 +2,8 @@
 
 TLP 2.0 (FIRST, 2022) is the scale the workbench reasons in. TLP 1.0 markings, which most STIX producers still
 write, map onto it (WHITE becomes CLEAR). The marking-definition objects below are constants: an incoming object
-that reuses one of these ids with another meaning is refused by the importer.
+that reuses one of these ids with another meaning is refused by the importer. Besides these, OpenCTI's
+TLP:AMBER+STRICT id is known by id. Definitions written in other forms are read by ``domain.markings``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from workbench.domain.errors import InvalidInput
+from workbench.domain.exercise_material import EXERCISE_MARKING_DEFINITION, EXERCISE_MARKING_ID
+from workbench.domain.ids import canonical_id
 
 TLP2_EXTENSION_ID = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
 
@@ -88,9 +91,13 @@ TLP1_MARKING_IDS: dict[str, tuple[str, Tlp]] = {
     "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed": ("red", Tlp.RED),
 }
 
+#: OpenCTI's own TLP:AMBER+STRICT (its other TLP markings use the TLP 1.0 ids, TLP:CLEAR that of WHITE).
+OPENCTI_AMBER_STRICT_ID = "marking-definition--826578e1-40ad-459f-bc73-ede076f81f37"
+
 _LEVEL_BY_MARKING_ID: dict[str, Tlp] = {
     **{marking_id: level for level, marking_id in TLP2_MARKING_IDS.items()},
     **{marking_id: level for marking_id, (_, level) in TLP1_MARKING_IDS.items()},
+    OPENCTI_AMBER_STRICT_ID: Tlp.AMBER_STRICT,
 }
 
 
@@ -121,16 +128,28 @@ def _tlp1_definition(marking_id: str, colour: str) -> dict[str, Any]:
 BUILTIN_MARKING_DEFINITIONS: dict[str, dict[str, Any]] = {
     **{TLP2_MARKING_IDS[level]: _tlp2_definition(level) for level in Tlp},
     **{marking_id: _tlp1_definition(marking_id, colour) for marking_id, (colour, _) in TLP1_MARKING_IDS.items()},
+    # Not a TLP level, but as constant: what marks exercise material (domain.exercise_material).
+    EXERCISE_MARKING_ID: EXERCISE_MARKING_DEFINITION,
 }
 
 
+def known_level(marking_id: str | None) -> Tlp | None:
+    """The level of a TLP marking known by its id (given in canonical form), or None."""
+    return _LEVEL_BY_MARKING_ID.get(marking_id) if marking_id is not None else None
+
+
 def level_of_marking(marking_id: str) -> Tlp | None:
-    """The TLP level a marking-definition id stands for, or None if it is not a TLP marking."""
-    return _LEVEL_BY_MARKING_ID.get(marking_id)
+    """The TLP level a marking-definition id stands for, or None if it is not a TLP marking known by its id.
+
+    The id is compared as STIX compares ids (``ids.canonical_id``: the UUID in either case, nothing around it).
+    Definitions known only by their content are judged by ``domain.markings.MarkingJudge``.
+    """
+    level = _LEVEL_BY_MARKING_ID.get(marking_id)
+    return level if level is not None else _LEVEL_BY_MARKING_ID.get(canonical_id(marking_id) or "")
 
 
 def is_tlp_marking(marking_id: str) -> bool:
-    return marking_id in _LEVEL_BY_MARKING_ID
+    return level_of_marking(marking_id) is not None
 
 
 def highest(levels: Iterable[Tlp | None]) -> Tlp | None:

@@ -15,7 +15,13 @@ a package, else the file name.
 - ``dry_run`` does every check and the whole import, then rolls back; a receipt is only checked.
 - ``previewed`` is the SHA-256 the analyst saw in the preview (a file's, or a package's manifest's): if the
   source changed since, nothing is kept and the import is refused, inside its transaction.
+- ``accept_jump`` lets a package whose sequence jumps beyond its partner's bound through (the analyst confirmed
+  it with the partner); replay and rollback are refused all the same.
 - ``progress(stage, done, total)`` and ``cancel()`` as everywhere; cancelling keeps nothing.
+
+``accept_foreign_versions`` is the way in for the versions an import kept aside because their sender is not their
+author (docs/exchange-format.md): the analyst accepts them, and the cases feature adopts the cases they carry in
+the same transaction.
 
 Refusals raise a ``WorkbenchError`` naming the cause; nothing is changed then.
 """
@@ -31,7 +37,7 @@ from typing import Any
 
 from workbench.domain.errors import InvalidInput
 from workbench.services import cases
-from workbench.services.cases.stix import CaseImportHook
+from workbench.services.cases.stix import CaseImportHook, adopt_cases
 from workbench.services.exchange.quarantine import QuarantineLimits, quarantined
 from workbench.services.exchange.receipts import (
     Receipt,
@@ -41,6 +47,7 @@ from workbench.services.exchange.receipts import (
 )
 from workbench.services.exchange.receive import PackageImport, import_quarantined, is_package
 from workbench.services.exchange.verify import Verdict
+from workbench.services.importing import foreign
 from workbench.services.importing.importer import ImportSummary, import_file
 from workbench.services.workspace import Workspace
 from workbench.storage.database import Connection
@@ -105,6 +112,7 @@ def import_source(
     strict: bool = False,
     dry_run: bool = False,
     previewed: str | None = None,
+    accept_jump: bool = False,
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
     now: datetime | None = None,
@@ -128,7 +136,14 @@ def import_source(
             features(conn, summary, verdict.partner or verdict.producer.name)
 
         package = import_quarantined(
-            ws, box, dry_run=dry_run, now=now, progress=progress, cancel=cancel, on_import=on_import
+            ws,
+            box,
+            dry_run=dry_run,
+            now=now,
+            progress=progress,
+            cancel=cancel,
+            on_import=on_import,
+            accept_jump=accept_jump,
         )
     return _with_cases(name, package, features)
 
@@ -175,3 +190,13 @@ def _with_cases(name: str, result: ImportSummary | PackageImport, features: Case
         features.linked,
         tuple(features.messages),
     )
+
+
+def accept_foreign_versions(ws: Workspace, fids: list[int]) -> list[foreign.Accepted]:
+    """``importing.foreign.accept_foreign_versions``, adopting in the same transaction the cases that the accepted
+    versions carry (a case of ours that a partner changed is updated once the analyst accepts the change)."""
+
+    def adopt(conn: Connection, ids: list[str]) -> None:
+        adopt_cases(conn, ids, origin="an accepted foreign version")
+
+    return foreign.accept_foreign_versions(ws, fids, after=adopt)

@@ -26,6 +26,7 @@ import orjson
 
 from workbench.domain.ids import type_of
 from workbench.domain.tlp import Tlp
+from workbench.storage.authorship import ForeignVersion, foreign_versions
 from workbench.storage.database import Connection
 from workbench.storage.objects import ObjectStore, VersionInfo, fts_query
 
@@ -96,6 +97,8 @@ class LibraryRow:
     source_id: int
     versions: int
     source: str
+    #: The producer marked the current version deprecated (ATT&CK's ``x_mitre_deprecated``).
+    deprecated: bool = False
 
 
 @dataclass(frozen=True)
@@ -151,6 +154,8 @@ class ObjectDetail:
     links_truncated: bool
     versions: list[VersionInfo]
     conflicts: int = 0
+    #: Versions sent by someone who is not the object's author, waiting for the analyst (``storage.authorship``).
+    foreign: tuple[ForeignVersion, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -212,6 +217,17 @@ def _row(values: Sequence[Any]) -> LibraryRow:
         versions=values[8],
         source=f"{values[9]}: {values[10]}",
     )
+
+
+def _finish(conn: Connection, rows: list[LibraryRow]) -> list[LibraryRow]:
+    """Rows as the library shows them: relationships named by their ends, deprecated objects marked."""
+    return _mark_deprecated(conn, _describe_relations(conn, rows))
+
+
+def _mark_deprecated(conn: Connection, rows: list[LibraryRow]) -> list[LibraryRow]:
+    """Mark the rows whose current version its producer deprecated: shown as such, as a revoked one is."""
+    found = ObjectStore(conn).deprecated_rowids([row.rowid for row in rows])
+    return [replace(row, deprecated=True) if row.rowid in found else row for row in rows]
 
 
 def _describe_relations(conn: Connection, rows: list[LibraryRow]) -> list[LibraryRow]:
@@ -284,7 +300,7 @@ def fetch_page(
     if sort is SortKey.TLP:
         return _fetch_tlp_page(conn, flt, descending, cursor, limit)
     rows, last = _query_page(conn, flt, columns, descending, cursor, limit, extra=None)
-    return Page(_describe_relations(conn, rows), last if len(rows) == limit else None)
+    return Page(_finish(conn, rows), last if len(rows) == limit else None)
 
 
 def _query_page(
@@ -333,8 +349,8 @@ def _fetch_tlp_page(
         )
         rows += found
         if len(rows) == limit:
-            return Page(_describe_relations(conn, rows), (segment, *last))
-    return Page(_describe_relations(conn, rows), None)
+            return Page(_finish(conn, rows), (segment, *last))
+    return Page(_finish(conn, rows), None)
 
 
 def count(conn: Connection, flt: LibraryFilter) -> int:
@@ -377,7 +393,7 @@ def search(
         f"SELECT {_ROW_COLUMNS} FROM object_fts JOIN objects o ON o.rowid = object_fts.rowid"
         f" JOIN sources s ON s.id = o.source_id WHERE object_fts MATCH ?{where} ORDER BY {order} LIMIT ?"
     )
-    return _describe_relations(conn, [_row(values) for values in conn.execute(sql, [match, *args, limit])])
+    return _finish(conn, [_row(values) for values in conn.execute(sql, [match, *args, limit])])
 
 
 def object_types(conn: Connection) -> list[str]:
@@ -404,7 +420,7 @@ def row(conn: Connection, stix_id: str) -> LibraryRow | None:
     found = conn.execute(
         f"SELECT {_ROW_COLUMNS} FROM objects o JOIN sources s ON s.id = o.source_id WHERE o.id = ?", (stix_id,)
     ).fetchone()
-    return _describe_relations(conn, [_row(found)])[0] if found else None
+    return _finish(conn, [_row(found)])[0] if found else None
 
 
 def links(conn: Connection, stix_id: str, *, limit: int = MAX_LINKS) -> tuple[list[Link], bool]:
@@ -492,7 +508,8 @@ def object_detail(conn: Connection, stix_id: str) -> ObjectDetail | None:
     store = ObjectStore(conn)
     obj = store.get(stix_id) or {}
     found, truncated = links(conn, stix_id)
-    return ObjectDetail(current, obj, found, truncated, store.versions(stix_id), len(store.conflicts(stix_id)))
+    waiting = tuple(foreign_versions(conn, stix_id=stix_id, limit=100))
+    return ObjectDetail(current, obj, found, truncated, store.versions(stix_id), len(store.conflicts(stix_id)), waiting)
 
 
 def version_json(conn: Connection, vid: int) -> dict[str, Any] | None:

@@ -17,7 +17,7 @@ from typing import Any
 from workbench.domain.errors import InvalidInput
 from workbench.domain.ids import new_id
 from workbench.domain.timestamps import now_stix
-from workbench.domain.tlp import BUILTIN_MARKING_DEFINITIONS
+from workbench.domain.tlp import BUILTIN_MARKING_DEFINITIONS, Tlp
 from workbench.services import keys
 from workbench.storage import audit
 from workbench.storage.database import Connection, Database
@@ -97,7 +97,7 @@ def create_workspace(path: str | os.PathLike[str], passphrase: str, org_name: st
     db = Database.create(path, passphrase)
     try:
         now = now_stix()
-        identity = {
+        identity: dict[str, Any] = {
             "type": "identity",
             "spec_version": "2.1",
             "id": new_id("identity"),
@@ -105,6 +105,9 @@ def create_workspace(path: str | os.PathLike[str], passphrase: str, org_name: st
             "modified": now,
             "name": org_name,
             "identity_class": "organization",
+            # Our name is no secret: unmarked, it would count at the unmarked level and stay behind when a
+            # partner below that level receives what we wrote.
+            "object_marking_refs": [Tlp.CLEAR.marking_id],
         }
         with db.transaction() as conn:
             store = ObjectStore(conn)

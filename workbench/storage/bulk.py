@@ -21,9 +21,10 @@ import orjson
 from workbench.domain.errors import InvalidInput
 from workbench.domain.exercise_material import is_exercise_material
 from workbench.domain.ids import _ID as _STIX_ID
-from workbench.domain.stix import search_fields
+from workbench.domain.stix import MARKING_KEYS, search_fields
 from workbench.domain.timestamps import now_stix, sortable_timestamp
 from workbench.domain.tlp import level_of_marking, object_tlp
+from workbench.storage.authorship import Authorship, StoredAuthor, insert_foreign, known_foreign, stored_authors
 from workbench.storage.database import Connection
 
 # SQLite binds at most 32,766 parameters to one statement; stay well below.
@@ -48,17 +49,28 @@ class PreparedVersion:
     name: str
     fts: tuple[str, str, str, str, str]
     refs: list[tuple[str, str]]  # (property path, target id)
+    author: str | None = None  # its created_by_ref, when that is text
     exercise: bool = False  # exercise material (domain.exercise_material), kept out of the library
 
 
-def prepare(obj: dict[str, Any], *, version: str | None = None) -> PreparedVersion:
-    """Work out everything storing ``obj`` needs. ``version`` is its version key when the caller knows it already.
+def prepare(
+    obj: dict[str, Any],
+    *,
+    version: str | None = None,
+    text: bytes | None = None,
+    judged: bool = False,
+    level: int | None = None,
+) -> PreparedVersion:
+    """Work out everything storing ``obj`` needs. ``version`` is its version key and ``text`` its compact JSON
+    (orjson's) when the caller knows them already. With ``judged``, ``level`` is the TLP level to show it at as the
+    caller's marking judge decided (None for none); otherwise it is worked out from the TLP ids known by id alone.
 
     Refuses (``InvalidInput``) what JSON cannot hold exactly and a timestamp that is not one.
     """
     stix_id = obj["id"]
     try:
-        text = orjson.dumps(obj)
+        if text is None:
+            text = orjson.dumps(obj)
         digest = hashlib.sha256(orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)).hexdigest()
     except (TypeError, orjson.JSONEncodeError) as exc:
         raise InvalidInput(f"{stix_id}: cannot be stored: {exc}") from None
@@ -69,12 +81,13 @@ def prepare(obj: dict[str, Any], *, version: str | None = None) -> PreparedVersi
         version if version is not None else version_key(obj),
         obj.get("created"),
         obj.get("revoked") is True,
-        _tlp(obj),
+        level if judged else _tlp(obj),
         digest,
         text.decode(),
         fields[0],
         fields,
         references(obj, text),
+        author if (author := obj.get("created_by_ref")).__class__ is str else None,
         is_exercise_material(obj),
     )
 
@@ -106,7 +119,8 @@ def version_key(obj: dict[str, Any]) -> str:
 
 def references(obj: dict[str, Any], text: bytes | None = None) -> list[tuple[str, str]]:
     """Every ``(property path, id)`` the object refers to, exactly as ``domain.stix.iter_refs`` finds them
-    (``*_ref`` and ``*_refs`` at any depth, not inside external references), faster.
+    (``*_ref`` and ``*_refs`` at any depth, not inside external references, and every string citing a marking),
+    faster.
 
     ``text`` is the object's compact JSON (orjson's), where ``_ref":`` can only be the end of a key: when every
     such key is a top-level property already met (``created_by_ref``, ``source_ref``...) holding a string or a
@@ -129,7 +143,10 @@ def references(obj: dict[str, Any], text: bytes | None = None) -> list[tuple[str
                 else:
                     if value.__class__ is not list:
                         break
-                    found.extend([(key, item) for item in value if item.__class__ is str and _is_id(item)])
+                    if key in MARKING_KEYS:
+                        found.extend([(key, item) for item in value if item.__class__ is str])
+                    else:
+                        found.extend([(key, item) for item in value if item.__class__ is str and _is_id(item)])
             else:
                 return found
         if len(_reference_keys) < 10_000:
@@ -145,12 +162,13 @@ def _walk(node: dict[str, Any], prefix: str, found: list[tuple[str, str]]) -> No
             continue
         cls = value.__class__
         if cls is str:
-            if key.endswith("_ref") and _is_id(value):
+            if key.endswith("_ref") and (key in MARKING_KEYS or _is_id(value)):
                 found.append((f"{prefix}.{key}" if prefix else key, value))
         elif cls is list:
             if key.endswith("_refs"):
                 path = f"{prefix}.{key}" if prefix else key
-                found.extend((path, item) for item in value if item.__class__ is str and _is_id(item))
+                marking = key in MARKING_KEYS
+                found.extend((path, item) for item in value if item.__class__ is str and (marking or _is_id(item)))
             else:
                 _walk_list(value, f"{prefix}.{key}" if prefix else key, found)
         elif cls is dict:
@@ -192,16 +210,35 @@ class BulkWriter:
     random places of five indexes costs several times what sorting them once does. The unique indexes stay, and
     everything happens inside the caller's transaction, so a failure or a kill leaves the indexes as they were.
     Call ``finish`` before committing.
+
+    With an ``authorship`` (an import from outside), a version of a stored object that its sender did not author
+    is not stored as a version: it is kept in ``foreign_versions`` (outcome "foreign"), see ``storage.authorship``.
     """
 
-    def __init__(self, conn: Connection, source_id: int, *, defer_indexes: bool = True) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        source_id: int,
+        *,
+        defer_indexes: bool = True,
+        authorship: Authorship | None = None,
+        source_kind: str = "file",
+        source_key: str | None = None,
+    ) -> None:
         self.conn = conn
         self.source_id = source_id
+        self.authorship = authorship
+        self._source_kind = source_kind
+        self._source_key = source_key
+        #: Why each version of the last ``write`` whose outcome is "foreign" was kept aside, by its index.
+        self.foreign_reasons: dict[int, str] = {}
         self._next_vid = int(conn.execute("SELECT coalesce(max(vid), 0) FROM object_versions").fetchone()[0]) + 1
         self._next_rowid = int(conn.execute("SELECT coalesce(max(rowid), 0) FROM objects").fetchone()[0]) + 1
         self._defer_after = max(DEFER_INDEXES_AFTER, self._next_rowid) if defer_indexes else None
         self._first_rowid = self._next_rowid
         self._dropped: list[str] = []  # CREATE INDEX statements to run again in finish()
+        # A migration's Python step may store objects before the schema has the exercise flag (version 0008).
+        self._flagged = any(row[1] == "exercise" for row in conn.execute("PRAGMA table_info(objects)"))
 
     def finish(self) -> None:
         """Build again any index dropped during the import. The writer can be used again afterwards."""
@@ -247,6 +284,10 @@ class BulkWriter:
         outcomes: list[str] = []
         version_rows: list[tuple[Any, ...]] = []
         conflict_rows: list[tuple[Any, ...]] = []
+        foreign: list[tuple[int, PreparedVersion, str]] = []  # (index in outcomes, version, reason)
+        self.foreign_reasons = {}
+        authorship = self.authorship
+        authors = stored_authors(conn, list(current)) if authorship is not None and current else {}
         # id -> the version that became current in this batch, or None if only counters changed
         touched: dict[str, PreparedVersion | None] = {}
         now = now_stix() if batch else ""
@@ -261,6 +302,17 @@ class BulkWriter:
                     else:
                         conflict_rows.append((item.id, item.modified, same[0], item.digest, item.json, source_id, now))
                         outcomes.append(Outcome.CONFLICT.value)
+                    continue
+            if authorship is not None:
+                if state is None:
+                    refusal = authorship.judge_new(item.id, item.author)
+                    if refusal is None:
+                        authors[item.id] = StoredAuthor(item.author, self._source_kind, self._source_key)
+                else:
+                    refusal = authors[item.id].refusal(item.id, authorship)
+                if refusal is not None:
+                    foreign.append((len(outcomes), item, refusal))
+                    outcomes.append(Outcome.FOREIGN.value)
                     continue
             vid = self._next_vid
             self._next_vid += 1
@@ -289,9 +341,27 @@ class BulkWriter:
             else:
                 touched.setdefault(item.id, None)
                 outcomes.append(Outcome.OLDER.value)
+        if foreign:
+            self._keep_foreign(foreign, outcomes, now)
         self._flush(version_rows, conflict_rows, touched, current, previous)
         self._maybe_defer_indexes()
         return outcomes
+
+    def _keep_foreign(self, foreign: list[tuple[int, PreparedVersion, str]], outcomes: list[str], now: str) -> None:
+        """Keep foreign versions aside; one already kept (same id, modified and content) is unchanged."""
+        from workbench.storage.objects import Outcome
+
+        kept = known_foreign(self.conn, list({item.id for _, item, _ in foreign}))
+        rows = []
+        for index, item, reason in foreign:
+            self.foreign_reasons[index] = reason
+            key = (item.id, item.modified, item.digest)
+            if key in kept:
+                outcomes[index] = Outcome.UNCHANGED.value
+                continue
+            kept.add(key)
+            rows.append((item.id, item.type, item.modified, item.digest, item.json, self.source_id, reason, now))
+        insert_foreign(self.conn, rows)
 
     def _flush(
         self,
@@ -322,7 +392,7 @@ class BulkWriter:
                         item.created,
                         item.modified,
                         item.tlp,
-                        int(item.exercise),
+                        *((int(item.exercise),) if self._flagged else ()),
                         vid,
                         source_id,
                         count,
@@ -342,7 +412,7 @@ class BulkWriter:
                         item.created,
                         item.modified,
                         item.tlp,
-                        int(item.exercise),
+                        *((int(item.exercise),) if self._flagged else ()),
                         revoked,
                         vid,
                         source_id,
@@ -362,10 +432,11 @@ class BulkWriter:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 version_rows,
             )
+        flag, mark, set_flag = (", exercise", ", ?", ", exercise = ?") if self._flagged else ("", "", "")
         if object_rows:
             conn.executemany(
-                "INSERT INTO objects (rowid, id, type, name, created, modified, tlp, exercise, revoked, vid, source_id,"
-                " versions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO objects (rowid, id, type, name, created, modified, tlp{flag}, revoked, vid, source_id,"
+                f" versions) VALUES (?, ?, ?, ?, ?, ?, ?{mark}, ?, ?, ?, ?)",
                 object_rows,
             )
         if conflict_rows:
@@ -378,7 +449,7 @@ class BulkWriter:
             conn.executemany("UPDATE objects SET versions = ?, revoked = ? WHERE rowid = ?", counter_updates)
         if row_updates:
             conn.executemany(
-                "UPDATE objects SET type = ?, name = ?, created = ?, modified = ?, tlp = ?, exercise = ?, vid = ?,"
+                f"UPDATE objects SET type = ?, name = ?, created = ?, modified = ?, tlp = ?{set_flag}, vid = ?,"
                 " source_id = ?, versions = ?, revoked = ? WHERE rowid = ?",
                 row_updates,
             )

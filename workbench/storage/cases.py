@@ -80,6 +80,19 @@ class LinkRow:
     object_id: str
     origin: str
     linked_at: str
+    #: 'linked', or 'asset' for the victim's own host, address or account (see migration 0005).
+    role: str = "linked"
+
+
+@dataclass(frozen=True)
+class SnapshotRow:
+    """What a submitted stage said, frozen when the submission was recorded; ``content`` is the decoded JSON."""
+
+    stage_uid: str
+    report_id: str
+    rendered_at: str
+    pdf_sha256: str
+    content: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -310,11 +323,18 @@ class CaseStore:
 
     # -- linked objects -------------------------------------------------------------------------------------------
 
-    def link(self, case_id: int, object_id: str, origin: str, at: str) -> bool:
+    def link(self, case_id: int, object_id: str, origin: str, at: str, role: str = "linked") -> bool:
         """Link an object; False if it was linked already (its first origin is kept)."""
         cursor = self.conn.execute(
-            "INSERT OR IGNORE INTO case_objects (case_id, object_id, origin, linked_at) VALUES (?, ?, ?, ?)",
-            (case_id, object_id, origin, at),
+            "INSERT OR IGNORE INTO case_objects (case_id, object_id, origin, linked_at, role) VALUES (?, ?, ?, ?, ?)",
+            (case_id, object_id, origin, at, role),
+        )
+        return cursor.rowcount > 0
+
+    def set_role(self, case_id: int, object_id: str, role: str) -> bool:
+        """Change what a linked object is to the case; False if it is not linked."""
+        cursor = self.conn.execute(
+            "UPDATE case_objects SET role = ? WHERE case_id = ? AND object_id = ?", (role, case_id, object_id)
         )
         return cursor.rowcount > 0
 
@@ -326,7 +346,8 @@ class CaseStore:
         return [
             LinkRow(*row)
             for row in self.conn.execute(
-                "SELECT object_id, origin, linked_at FROM case_objects WHERE case_id = ? ORDER BY linked_at, object_id",
+                "SELECT object_id, origin, linked_at, role FROM case_objects WHERE case_id = ?"
+                " ORDER BY linked_at, object_id",
                 (case_id,),
             )
         ]
@@ -341,6 +362,45 @@ class CaseStore:
                 (object_id,),
             )
         ]
+
+    # -- stage snapshots ------------------------------------------------------------------------------------------
+
+    def put_snapshot(self, case_id: int, row: SnapshotRow) -> None:
+        """Store the snapshot of a stage submission, replacing the one it had (an amended submission)."""
+        self.conn.execute(
+            "INSERT OR REPLACE INTO case_stage_snapshots (case_id, stage_uid, report_id, rendered_at, pdf_sha256,"
+            " content) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                case_id,
+                row.stage_uid,
+                row.report_id,
+                row.rendered_at,
+                row.pdf_sha256,
+                orjson.dumps(row.content).decode(),
+            ),
+        )
+
+    def snapshots(self, case_id: int) -> dict[str, SnapshotRow]:
+        """The case's stage snapshots by the uid of their submission."""
+        return {
+            uid: SnapshotRow(uid, report_id, rendered_at, sha256, orjson.loads(content))
+            for uid, report_id, rendered_at, sha256, content in self.conn.execute(
+                "SELECT stage_uid, report_id, rendered_at, pdf_sha256, content FROM case_stage_snapshots"
+                " WHERE case_id = ?",
+                (case_id,),
+            )
+        }
+
+    def snapshot_reports(self, case_id: int) -> dict[str, str]:
+        """The report id of each stage snapshot of the case, by the uid of its submission (no content read)."""
+        return dict(
+            self.conn.execute(
+                "SELECT stage_uid, report_id FROM case_stage_snapshots WHERE case_id = ?", (case_id,)
+            ).fetchall()
+        )
+
+    def delete_snapshot(self, case_id: int, stage_uid: str) -> None:
+        self.conn.execute("DELETE FROM case_stage_snapshots WHERE case_id = ? AND stage_uid = ?", (case_id, stage_uid))
 
     # -- full text ------------------------------------------------------------------------------------------------
 

@@ -2,8 +2,9 @@
 
 Keys: the passphrase is stretched with SQLCipher 4's own derivation (PBKDF2-HMAC-SHA512, 256,000 iterations,
 the 16-byte salt at the head of the file), done here once so that further connections (a worker thread's, the
-GUI's) open with the raw key and no second derivation. The file can therefore still be opened with the stock
-``sqlcipher`` shell and the passphrase.
+GUI's) open with the raw key and no second derivation. The file can therefore still be opened with a SQLCipher 4
+``sqlcipher`` shell and the passphrase alone; SQLCipher 3 (Debian 12's shell is 3.4.1) cannot read it
+(tests/unit/test_sqlcipher_shell.py).
 
 Nothing is written in plaintext: the WAL holds encrypted pages, temporary tables stay in memory, and SQLCipher's
 own logging is switched off so that nothing about the database reaches stderr.
@@ -15,6 +16,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import shutil
 import stat
 import threading
 from collections.abc import Iterator
@@ -214,18 +216,21 @@ class Database:
         try:
             conn.execute("BEGIN IMMEDIATE")
         except dbapi2.OperationalError as exc:
-            raise WorkspaceError(f"cannot write to {self.path}: {exc}") from None
+            raise write_error(self.path, exc) from None
         try:
             yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if isinstance(exc, dbapi2.OperationalError) and _disk_full(self.path, exc) is not None:
+                raise write_error(self.path, exc) from None
             raise
         try:
             conn.execute("COMMIT")
         except dbapi2.Error as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            raise WorkspaceError(f"cannot write to {self.path}: {exc}") from None
+            raise write_error(self.path, exc) from None
 
     @contextlib.contextmanager
     def bulk_cache(self) -> Iterator[None]:
@@ -284,7 +289,37 @@ def _open_error(path: Path, exc: Exception) -> WorkspaceError:
         )
     if path.exists() and not os.access(path, os.R_OK | os.W_OK):
         return WorkspaceError(f"cannot open {path}: you may not read and write this file")
+    full = _disk_full(path, exc)
+    if full is not None:
+        return WorkspaceError(f"cannot open {path}: {full}")
     return WorkspaceError(f"cannot open {path}: {exc}")
+
+
+#: Below this much free space, SQLite's "disk I/O error" on the workspace's disk means that the disk is full.
+_NEARLY_FULL = 4 * 1024 * 1024
+
+
+def _disk_full(path: Path, exc: BaseException) -> str | None:
+    """ "the disk holding ... is full" when ``exc`` is SQLite's way of saying so, else None.
+
+    SQLite reports a full disk as "database or disk is full", but as "disk I/O error" when it happens while it
+    creates or grows the journal (opening a workspace writes its WAL index even to read it)."""
+    message = str(exc)
+    if not isinstance(exc, dbapi2.Error) or not ("disk is full" in message or "disk I/O error" in message):
+        return None
+    try:
+        free = shutil.disk_usage(path.parent).free
+    except OSError:
+        return None
+    if "disk is full" in message or free < _NEARLY_FULL:
+        return f"the disk holding {path.parent} is full ({free // 1024:,} KiB free); free some space and try again"
+    return None
+
+
+def write_error(path: Path, exc: BaseException) -> WorkspaceError:
+    """A failed write in the analyst's terms (a full disk named as such); nothing was changed."""
+    full = _disk_full(path, exc)
+    return WorkspaceError(f"cannot write to {path}: {full or exc}; nothing was changed")
 
 
 def inserted_rowid(cursor: sqlite3.Cursor) -> int:

@@ -19,6 +19,9 @@ class PartnerRow:
     tlp_send: int
     tlp_accept: int
     added_at: str
+    identity_ref: str | None = None
+    max_lifetime_days: int = 366
+    max_sequence_jump: int = 100
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,8 @@ class SentRow:
     receipt_id: str | None
     receipt_imported: int | None
     receipt_refused: int | None
+    state: str = "confirmed"  # "pending" (reserved, not yet read back), "confirmed" or "failed"
+    failure: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,15 +84,17 @@ class ReceivedRow:
     receipt_id: str | None
 
 
-_PARTNER = "SELECT id, name, tlp_send, tlp_accept, added_at FROM partners"
+_PARTNER = (
+    "SELECT id, name, tlp_send, tlp_accept, added_at, identity_ref, max_lifetime_days, max_sequence_jump FROM partners"
+)
 _KEY = (
     "SELECT key_id, partner_id, public_key, valid_from, valid_until, added_at, revoked_at, revoked_reason"
     " FROM partner_keys"
 )
 _SENT = (
     "SELECT package_id, partner_id, recipient_key, sequence, manifest_sha256, created, expires, tlp_ceiling,"
-    " object_count, held_back, file_name, delivered_at, receipt_id, receipt_imported, receipt_refused"
-    " FROM packages_sent"
+    " object_count, held_back, file_name, delivered_at, receipt_id, receipt_imported, receipt_refused, state,"
+    " failure FROM packages_sent"
 )
 _RECEIVED = (
     "SELECT package_id, partner_id, key_id, sequence, manifest_sha256, created, tlp_ceiling, object_count,"
@@ -118,6 +125,25 @@ def insert_partner(conn: Connection, name: str, tlp_send: int, tlp_accept: int, 
         (name, tlp_send, tlp_accept, added_at),
     )
     return inserted_rowid(cursor)
+
+
+def update_partner_limits(
+    conn: Connection,
+    partner_id: int,
+    *,
+    identity_ref: str | None,
+    max_lifetime_days: int,
+    max_sequence_jump: int,
+) -> None:
+    conn.execute(
+        "UPDATE partners SET identity_ref = ?, max_lifetime_days = ?, max_sequence_jump = ? WHERE id = ?",
+        (identity_ref, max_lifetime_days, max_sequence_jump, partner_id),
+    )
+
+
+def partner_by_identity(conn: Connection, identity_ref: str) -> PartnerRow | None:
+    row = conn.execute(_PARTNER + " WHERE identity_ref = ?", (identity_ref,)).fetchone()
+    return PartnerRow(*row) if row else None
 
 
 def update_partner_ceilings(conn: Connection, partner_id: int, tlp_send: int, tlp_accept: int) -> None:
@@ -183,7 +209,7 @@ def advance_channel(
 def insert_sent(conn: Connection, row: SentRow) -> None:
     conn.execute(
         "INSERT INTO packages_sent (package_id, partner_id, recipient_key, sequence, manifest_sha256, created,"
-        " expires, tlp_ceiling, object_count, held_back, file_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " expires, tlp_ceiling, object_count, held_back, file_name, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             row.package_id,
             row.partner_id,
@@ -196,8 +222,20 @@ def insert_sent(conn: Connection, row: SentRow) -> None:
             row.object_count,
             row.held_back,
             row.file_name,
+            row.state,
         ),
     )
+
+
+def set_sent_state(conn: Connection, package_id: str, state: str, failure: str | None = None) -> None:
+    """Move an outbox row from ``pending`` to ``confirmed`` or ``failed`` (with the reason)."""
+    conn.execute("UPDATE packages_sent SET state = ?, failure = ? WHERE package_id = ?", (state, failure, package_id))
+
+
+def last_sent_sequence(conn: Connection, partner_id: int) -> int:
+    """The highest sequence ever reserved for this partner, whatever became of its package (0 when none)."""
+    row = conn.execute("SELECT coalesce(max(sequence), 0) FROM packages_sent WHERE partner_id = ?", (partner_id,))
+    return int(row.fetchone()[0])
 
 
 def sent(conn: Connection, package_id: str) -> SentRow | None:
@@ -257,6 +295,23 @@ def inbox(conn: Connection) -> list[ReceivedRow]:
 
 def set_receipt_written(conn: Connection, package_id: str, receipt_id: str) -> None:
     conn.execute("UPDATE packages_received SET receipt_id = ? WHERE package_id = ?", (receipt_id, package_id))
+
+
+# -- packages let in again after their key was revoked ---------------------------------------------------------------
+
+
+def readmit(conn: Connection, package_id: str, key_id: str, at: str, reason: str | None) -> None:
+    conn.execute(
+        "INSERT OR REPLACE INTO readmitted_packages (package_id, key_id, admitted_at, reason) VALUES (?, ?, ?, ?)",
+        (package_id, key_id, at, reason),
+    )
+
+
+def is_readmitted(conn: Connection, package_id: str, key_id: str) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM readmitted_packages WHERE package_id = ? AND key_id = ?", (package_id, key_id)
+    ).fetchone()
+    return row is not None
 
 
 # -- objects for export --------------------------------------------------------------------------------------------

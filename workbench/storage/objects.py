@@ -1,9 +1,10 @@
 """The STIX object store: every version of every object, the current one per id, provenance and full text.
 
-Versioning rules (design.md): ``(id, modified)`` is unique; a newer ``modified`` adds a version and becomes
-current; an older one is kept as history and never becomes current; the same ``modified`` with other content is
-recorded as a conflict and changes nothing else; the current version is the newest non-revoked one, and an
-object with a revoked version is flagged revoked.
+Versioning rules (docs/exchange-format.md, "Versions and their authors"): ``(id, modified)`` is unique; a newer
+``modified`` adds a version and becomes current; an older one is kept as history and never becomes current; the
+same ``modified`` with other content is recorded as a conflict and changes nothing else; the current version is the
+newest non-revoked one, and an object with a revoked version is flagged revoked. An import from outside may only
+version what its sender authored (``storage.authorship``); other versions are kept aside as foreign versions.
 
 The store writes inside the caller's transaction and never commits: one import is one transaction.
 """
@@ -51,6 +52,7 @@ class Outcome(enum.Enum):
     UNCHANGED = "unchanged"
     OLDER = "older"
     CONFLICT = "conflict"
+    FOREIGN = "foreign"  # a version its sender did not author, kept aside (storage.authorship)
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,46 @@ class ObjectStore:
             "SELECT rowid, id, type, name, modified, tlp, revoked FROM objects WHERE id = ?", (stix_id,)
         ).fetchone()
         return _object_row(found) if found else None
+
+    def by_external_id(self, external_id: str, types: Sequence[str]) -> list[ObjectRow]:
+        """Current objects of ``types`` with an external reference whose ``external_id`` is exactly this one
+        (``T0855``, ``CVE-2021-44228``), compared without regard to case; revoked ones last."""
+        marks = ",".join("?" * len(types))
+        rows = self.conn.execute(
+            "SELECT DISTINCT o.rowid, o.id, o.type, o.name, o.modified, o.tlp, o.revoked"
+            " FROM objects o JOIN object_versions v ON v.vid = o.vid,"
+            " json_each(v.json, '$.external_references') r"
+            f" WHERE o.type IN ({marks}) AND upper(json_extract(r.value, '$.external_id')) = upper(?)"
+            " ORDER BY o.revoked, o.modified DESC",
+            (*types, external_id.strip()),
+        ).fetchall()
+        return [_object_row(row) for row in rows]
+
+    def deprecated_rowids(self, rowids: Sequence[int]) -> set[int]:
+        """Those of ``rowids`` whose current version says ``x_mitre_deprecated`` (ATT&CK's mark for an object it
+        withdrew without revoking it). Reads only these rows' stored JSON, in batches."""
+        found: set[int] = set()
+        for start in range(0, len(rowids), 500):
+            part = list(rowids[start : start + 500])
+            found.update(
+                rowid
+                for (rowid,) in self.conn.execute(
+                    "SELECT o.rowid FROM objects o JOIN object_versions v ON v.vid = o.vid"
+                    f" WHERE o.rowid IN ({','.join('?' * len(part))})"
+                    " AND json_extract(v.json, '$.x_mitre_deprecated') = 1",
+                    part,
+                )
+            )
+        return found
+
+    def by_name(self, name: str, types: Sequence[str] | None = None) -> list[ObjectRow]:
+        """Current objects named exactly ``name`` (without regard to case), of ``types`` when given."""
+        sql = "SELECT rowid, id, type, name, modified, tlp, revoked FROM objects WHERE name = ? COLLATE NOCASE"
+        args: list[Any] = [name.strip()]
+        if types:
+            sql += f" AND type IN ({','.join('?' * len(types))})"
+            args += list(types)
+        return [_object_row(row) for row in self.conn.execute(sql + " ORDER BY revoked, modified DESC", args)]
 
     def versions(self, stix_id: str) -> list[VersionInfo]:
         """Every stored version of an object, newest first, with where each came from."""

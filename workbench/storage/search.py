@@ -32,7 +32,7 @@ MAX_WORDS = 32
 PREFIX_MIN_CHARS = 3
 
 _WORD = re.compile(r"\S+")
-_ID_QUERY = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]--[0-9a-fA-F-]{36}$")
+_ID_QUERY = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]--[0-9a-fA-F-]{36}\Z")
 _ROW_COLUMNS = "o.rowid, o.id, o.type, o.name, o.modified, o.tlp, o.revoked"
 
 

@@ -268,6 +268,21 @@ class Case:
                 return record
         raise InvalidInput(f"case {self.ref} has no {kind.label.lower()} {uid}")
 
+    def resolve_uid(self, kind: RecordKind, given: str) -> str:
+        """The uid of the record of ``kind`` that ``given`` names: the whole uid or a unique prefix of it (``case
+        show`` prints the first eight characters). Refuses a prefix that names none or several."""
+        text = given.strip().lower()
+        if not text:
+            raise InvalidInput(f"give the id of the {kind.label.lower()} (as `case show` prints it)")
+        found = [record.uid for record in self.of(kind) if record.uid.startswith(text)]
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise InvalidInput(f"case {self.ref} has no {kind.label.lower()} whose id starts with {given!r}")
+        raise InvalidInput(
+            f"{given!r} starts the ids of {len(found)} {kind.plural} of case {self.ref}; give more characters"
+        )
+
 
 def check_record_fits(case: Case, kind: RecordKind) -> None:
     if kind not in RECORD_KINDS[case.kind]:

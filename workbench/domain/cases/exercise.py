@@ -44,6 +44,13 @@ class ExerciseOverview:
 
     starts_at: datetime | None = spec("Start", OVERVIEW, K.TIME, aliases=("start",))
     ends_at: datetime | None = spec("End", OVERVIEW, K.TIME, aliases=("end",))
+    time_in_play: int | None = spec(
+        "Time in play (minutes)",
+        OVERVIEW,
+        K.COUNT,
+        aliases=("play_minutes",),
+        help="how long the exercise was in play, breaks and nights left out (the report's duration)",
+    )
     exercise_type: ExerciseType | None = spec("Type", SCOPE, K.CHOICE, ExerciseType, aliases=("type",))
     scope: str | None = spec("Scope", SCOPE, K.NOTE)
     location: str | None = spec("Location", SCOPE)
@@ -55,8 +62,15 @@ class ExerciseOverview:
     point_of_contact: str | None = spec("Point of contact", OVERVIEW)
 
     def checked(self) -> ExerciseOverview:
-        if self.starts_at is not None and self.ends_at is not None and self.ends_at < self.starts_at:
-            raise InvalidInput("the exercise ends before it starts")
+        if self.starts_at is not None and self.ends_at is not None:
+            if self.ends_at < self.starts_at:
+                raise InvalidInput("the exercise ends before it starts")
+            window = int((self.ends_at - self.starts_at).total_seconds() // 60)
+            if self.time_in_play is not None and self.time_in_play > window:
+                raise InvalidInput(
+                    f"the time in play ({self.time_in_play:,} minutes) is longer than from the exercise's start to "
+                    f"its end ({window:,} minutes)"
+                )
         return self
 
 

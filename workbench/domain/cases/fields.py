@@ -28,6 +28,9 @@ MAX_TEXT = 500
 MAX_NOTE = 20_000
 MAX_COUNT = 10**12
 MAX_NUMBER = 1_000_000.0
+#: The value of a COUNT_OR_UNKNOWN field whose figure the analyst says is not known (an empty field says nothing).
+UNKNOWN = "unknown"
+_UNKNOWN_WORDS = {UNKNOWN, "not known", "n/k", "?"}
 # Times before this are typing mistakes, not incidents.
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 
@@ -38,6 +41,7 @@ class FieldKind(enum.Enum):
     CHOICE = "choice"  # one entry of a Vocab
     CHOICES = "choices"  # several entries of a Vocab
     COUNT = "count"  # a whole number, zero or more
+    COUNT_OR_UNKNOWN = "count-or-unknown"  # a whole number, zero or more, or UNKNOWN (said outright, unlike empty)
     FLAG = "flag"  # yes or no
     TIME = "time"  # an instant, kept in UTC with millisecond precision
     DATE = "date"  # a calendar date
@@ -242,13 +246,15 @@ def coerce(info: FieldInfo, raw: object) -> Any:
             if value not in values:
                 values.append(value)
         return values
-    if kind is FieldKind.COUNT:
-        if isinstance(raw, bool):
-            raise InvalidInput(f"{info.label} must be a whole number")
-        if isinstance(raw, str) and raw.strip().isdigit():
-            raw = int(raw.strip())
-        if not isinstance(raw, int) or raw < 0 or raw > MAX_COUNT:
-            raise InvalidInput(f"{info.label} must be a whole number from 0 to {MAX_COUNT}")
+    if kind in (FieldKind.COUNT, FieldKind.COUNT_OR_UNKNOWN):
+        unknown = kind is FieldKind.COUNT_OR_UNKNOWN
+        if unknown and isinstance(raw, str) and raw.strip().lower() in _UNKNOWN_WORDS:
+            return UNKNOWN
+        if isinstance(raw, str) and raw.strip().replace(",", "").isdigit():
+            raw = int(raw.strip().replace(",", ""))  # "1,200" as people write it
+        if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0 or raw > MAX_COUNT:
+            words = " or 'unknown'" if unknown else ""
+            raise InvalidInput(f"{info.label} must be a whole number from 0 to {MAX_COUNT:,}{words}")
         return raw
     if kind is FieldKind.FLAG:
         if isinstance(raw, bool):
@@ -315,7 +321,7 @@ def display(info: FieldInfo, value: Any, tz: tzinfo | None = None) -> str:
         return format_local(value, tz)
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, int) and info.kind is FieldKind.COUNT:
+    if isinstance(value, int) and info.kind in (FieldKind.COUNT, FieldKind.COUNT_OR_UNKNOWN):
         return f"{value:,}"  # 1,200,000 records, not 1200000
     return str(value)
 

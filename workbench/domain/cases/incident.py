@@ -47,6 +47,7 @@ CISA = "CISA incident notification"
 HANDLING = "Description and handling"
 
 K = FieldKind
+_COUNT_HELP = "a whole number, or 'unknown' when it is not known yet"
 WARNING = (Stage.EARLY_WARNING,)
 NOTIFIED = (Stage.NOTIFICATION,)
 FINAL = (Stage.FINAL,)
@@ -103,9 +104,9 @@ class IncidentDetails:
     recoverability: Recoverability | None = spec("Recoverability", CISA, K.CHOICE, Recoverability)
     attack_vector: AttackVector | None = spec("Attack vector", CISA, K.CHOICE, AttackVector, stages=CIRCIA)
     first_detected: datetime | None = spec("First detected", CISA, K.TIME, stages=CIRCIA)
-    systems_affected: int | None = spec("Systems affected", CISA, K.COUNT)
-    records_affected: int | None = spec("Records affected", CISA, K.COUNT)
-    users_affected: int | None = spec("Users affected", CISA, K.COUNT)
+    systems_affected: int | str | None = spec("Systems affected", CISA, K.COUNT_OR_UNKNOWN, help=_COUNT_HELP)
+    records_affected: int | str | None = spec("Records affected", CISA, K.COUNT_OR_UNKNOWN, help=_COUNT_HELP)
+    users_affected: int | str | None = spec("Users affected", CISA, K.COUNT_OR_UNKNOWN, help=_COUNT_HELP)
     network_location: NetworkLocation | None = spec("Network location", CISA, K.CHOICE, NetworkLocation)
     point_of_contact: str | None = spec("Point of contact", CISA)
     initial_assessment: str | None = spec(

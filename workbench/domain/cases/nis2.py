@@ -169,9 +169,20 @@ class EntityClass(Vocab):
     IMPORTANT = ("important", "Important entity")
 
 
-@vocabulary("Member State", {"el": "GR", "czech-republic": "CZ", "the-netherlands": "NL"})
+@vocabulary(
+    "Member State",
+    {
+        "el": "GR",
+        "czech-republic": "CZ",
+        "the-netherlands": "NL",
+        "iceland": "IS",
+        "liechtenstein": "LI",
+        "norway": "NO",
+    },
+)
 class MemberState(Vocab):
-    """EU Member States by ISO 3166-1 alpha-2 code; the EU's own abbreviation EL for Greece is read too."""
+    """EU Member States by ISO 3166-1 alpha-2 code, then the EEA states where NIS2 applies through the EEA Agreement
+    (Iceland, Liechtenstein, Norway); the EU's own abbreviation EL for Greece is read too."""
 
     AT = ("AT", "Austria")
     BE = ("BE", "Belgium")
@@ -200,6 +211,9 @@ class MemberState(Vocab):
     SI = ("SI", "Slovenia")
     ES = ("ES", "Spain")
     SE = ("SE", "Sweden")
+    IS = ("IS", "Iceland (EEA)")
+    LI = ("LI", "Liechtenstein (EEA)")
+    NO = ("NO", "Norway (EEA)")
 
 
 @dataclass(frozen=True)

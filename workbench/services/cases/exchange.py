@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 
 from workbench.domain.cases.case import Case
 from workbench.domain.cases.vocab import CaseKind
-from workbench.domain.exercise_material import EXERCISE_MARKING_DEFINITION, EXERCISE_MARKING_ID
 from workbench.services import cases
 from workbench.services.cases import stix as case_stix
 from workbench.services.cases.schema import (
@@ -77,10 +76,7 @@ class CaseSelection(Selection):
 
     def built_ids(self, ws: Workspace) -> frozenset[str]:
         case = self._case(ws)
-        constants = {CASE_EXTENSION_ID, WORKBENCH_IDENTITY_ID}
-        if case.kind is CaseKind.EXERCISE:
-            constants.add(EXERCISE_MARKING_ID)
-        return frozenset(case_stix.own_object_ids(case) | constants)
+        return frozenset(case_stix.own_object_ids(case) | {CASE_EXTENSION_ID, WORKBENCH_IDENTITY_ID})
 
     def exercise_material(self, ws: Workspace) -> bool:
         """An exercise case leaves as exercise material, with exercise material only."""
@@ -89,12 +85,9 @@ class CaseSelection(Selection):
     def built_objects(self, ws: Workspace, leaving: frozenset[str]) -> list[BuiltObject]:
         case = self._case(ws)
         sent = dataclasses.replace(case, linked=[object_id for object_id in case.linked if object_id in leaving])
-        if case.kind is CaseKind.EXERCISE:
-            # Definitions, then the exercise: no identity, which would be real material in an exercise package.
-            constants = [EXERCISE_MARKING_DEFINITION, extension_definition()]
-        else:
-            constants = [workbench_identity(), extension_definition()]
+        # An exercise's package carries exercise material only: not the workbench's identity, a real author.
+        constants = [] if case.kind is CaseKind.EXERCISE else [workbench_identity()]
         return [
-            *(BuiltObject(obj, public=True) for obj in constants),
+            *(BuiltObject(obj) for obj in [*constants, extension_definition()]),
             *(BuiltObject(obj) for obj in case_stix.case_objects(sent)),
         ]

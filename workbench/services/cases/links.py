@@ -38,15 +38,26 @@ CREATABLE_TYPES = frozenset(
         "infrastructure",
         "tool",
         "intrusion-set",
+        "sighting",
+        "relationship",
     }
 )
+#: What a linked object is to its case: evidence or context, or one of the victim's own affected assets.
+ROLES = ("linked", "asset")
 MAX_LINKS_PER_CALL = 100_000
 
 
 def link_objects(
-    ws: Workspace, ident: str, object_ids: Iterable[str], *, origin: str = "library", now: datetime | None = None
+    ws: Workspace,
+    ident: str,
+    object_ids: Iterable[str],
+    *,
+    origin: str = "library",
+    now: datetime | None = None,
+    role: str = "linked",
 ) -> int:
-    """Link objects of the library to a case; returns how many were not linked before.
+    """Link objects of the library to a case; returns how many were not linked before. ``role="asset"`` links
+    them as affected assets (an object linked already takes that role).
 
     Refuses ids that are not STIX ids or not in the library (all or nothing)."""
     ids = list(dict.fromkeys(object_ids))
@@ -76,7 +87,12 @@ def link_objects(
                 )
         row = find_row(store, case.ref)
         assert row.id is not None
-        added = sum(store.link(row.id, object_id, origin, format_stix_timestamp(moment)) for object_id in ids)
+        added = 0
+        for object_id in ids:
+            if store.link(row.id, object_id, origin, format_stix_timestamp(moment), role):
+                added += 1
+            elif role != "linked":
+                store.set_role(row.id, object_id, role)
         case.linked = [link.object_id for link in store.links(row.id)]
         counted.append(added)
         return {"linked": added, "origin": origin}
@@ -116,22 +132,38 @@ def links(ws: Workspace, ident: str) -> list[LinkRow]:
     return store.links(row.id)
 
 
-def create_object(ws: Workspace, ident: str, obj: Mapping[str, Any], *, now: datetime | None = None) -> str:
+def create_object(
+    ws: Workspace, ident: str, obj: Mapping[str, Any], *, now: datetime | None = None, role: str = "linked"
+) -> str:
     """Create a STIX object inside a case (indicator, observable, malware, threat actor, vulnerability, attack
-    pattern, ...), store it as a local-source version and link it; returns its id.
+    pattern, sighting, ...), store it as a local-source version and link it; returns its id.
 
     The caller gives the object's own properties; ``spec_version``, ``id``, ``created``, ``modified``,
     ``created_by_ref`` and the case's TLP marking are filled in when absent; in an exercise case the object is
     exercise material, marked EXERCISE and labelled so. The object must be valid STIX 2.1 (checked by the stix2
-    library, patterns included); no custom properties.
+    library, patterns included); no custom properties. ``role="asset"`` links it as an affected asset (the
+    victim's own host or address), which reports never count as an indicator.
     """
+    case = get_case(ws, ident)
+    stored = prepare_object(ws, case, obj, now=now)
+
+    def change(store: CaseStore, case: Case, at: datetime) -> dict[str, Any]:
+        store_created(store, case, stored, at, role=role)
+        return {"created": stored["id"], "type": stored["type"]}
+
+    change_case(ws, ident, "case.create-object", change, now=now)
+    return str(stored["id"])
+
+
+def prepare_object(ws: Workspace, case: Case, obj: Mapping[str, Any], *, now: datetime | None = None) -> dict[str, Any]:
+    """The object as it will be stored: defaults filled in, checked by the stix2 library; ``InvalidInput`` if not
+    valid STIX 2.1 or not a type a case may create."""
     if not isinstance(obj, Mapping):
         raise InvalidInput("the object must be a JSON object")
     kind = obj.get("type")
     if kind not in CREATABLE_TYPES and kind not in SCO_TYPES:
         allowed = ", ".join(sorted(CREATABLE_TYPES)) + " or an observable type"
         raise InvalidInput(f"objects of type {kind!r} cannot be created in a case; use {allowed}")
-    case = get_case(ws, ident)
     moment = format_stix_timestamp(now or utc_now())
     # What an exercise's players or controller create is scenario material: marked so, it never passes for real.
     draft = mark_as_exercise(dict(obj)) if case.kind is CaseKind.EXERCISE else dict(obj)
@@ -152,21 +184,40 @@ def create_object(ws: Workspace, ident: str, obj: Mapping[str, Any], *, now: dat
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InvalidInput(f"not a valid {kind} object: {first}") from None
     stored: dict[str, Any] = orjson.loads(parsed.serialize())
-    object_id = str(stored["id"])
+    return stored
 
-    def change(store: CaseStore, case: Case, at: datetime) -> dict[str, Any]:
-        objects = ObjectStore(store.conn)
-        if objects.get(object_id) is not None and kind not in SCO_TYPES:
-            raise InvalidInput(f"{object_id} exists already in the library; link it instead")
-        source = objects.add_source("local", f"case {case.ref}")
-        if case.kind is CaseKind.EXERCISE:
-            store_exercise_marking(objects, source)
-        objects.put(stored, source)
+
+def store_created(store: CaseStore, case: Case, stored: dict[str, Any], at: datetime, *, role: str = "linked") -> None:
+    """Store an object prepared by ``prepare_object`` as a local version and link it to the case (inside the
+    caller's ``change_case``)."""
+    objects = ObjectStore(store.conn)
+    object_id = str(stored["id"])
+    if objects.get(object_id) is not None and stored["type"] not in SCO_TYPES:
+        raise InvalidInput(f"{object_id} exists already in the library; link it instead")
+    source = objects.add_source("local", f"case {case.ref}")
+    if case.kind is CaseKind.EXERCISE:
+        store_exercise_marking(objects, source)
+    objects.put(stored, source)
+    row = find_row(store, case.ref)
+    assert row.id is not None
+    if not store.link(row.id, object_id, "created", format_stix_timestamp(at), role):
+        store.set_role(row.id, object_id, role)
+    case.linked = [link.object_id for link in store.links(row.id)]
+
+
+def set_role(ws: Workspace, ident: str, object_ids: Iterable[str], role: str, *, now: datetime | None = None) -> int:
+    """Mark linked objects as affected assets (``role="asset"``) or as ordinary links again (``"linked"``)."""
+    if role not in ROLES:
+        raise InvalidInput(f"unknown link role {role!r}; use one of {', '.join(ROLES)}")
+    ids = list(dict.fromkeys(object_ids))
+
+    def change(store: CaseStore, case: Case, moment: datetime) -> dict[str, Any]:
         row = find_row(store, case.ref)
         assert row.id is not None
-        store.link(row.id, object_id, "created", format_stix_timestamp(at))
-        case.linked = [link.object_id for link in store.links(row.id)]
-        return {"created": object_id, "type": kind}
+        for object_id in ids:
+            if not store.set_role(row.id, object_id, role):
+                raise InvalidInput(f"{object_id} is not linked to case {case.ref}")
+        return {"role": role, "objects": len(ids)}
 
-    change_case(ws, ident, "case.create-object", change, now=now)
-    return object_id
+    change_case(ws, ident, "case.link-role", change, now=now)
+    return len(ids)

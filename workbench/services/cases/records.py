@@ -25,7 +25,6 @@ from workbench.domain.cases.fields import with_changes
 from workbench.domain.cases.incident import IncidentDetails, StageSubmission
 from workbench.domain.deadlines import Stage
 from workbench.domain.errors import InvalidInput
-from workbench.domain.timestamps import format_stix_timestamp
 from workbench.services.cases import change_case, details_of
 from workbench.services.workspace import Workspace
 from workbench.storage.cases import CaseStore
@@ -107,9 +106,20 @@ def remove_record(ws: Workspace, ident: str, kind: RecordKind | str, uid: str, *
         record = case.find(kind, uid)
         case.records[kind].remove(record)
         case.stamps.pop(uid, None)
+        if kind is RecordKind.STAGE:
+            row = store.find(case.ref)
+            assert row is not None and row.id is not None
+            store.delete_snapshot(row.id, uid)  # what a submission entered by mistake said goes with it
         return {"removed": kind.value, "uid": uid}
 
     change_case(ws, ident, "case.record-removed", change, now=now)
+
+
+def snapshot_reports(ws: Workspace, case: Case) -> dict[str, str]:
+    """The report id each stage submission of ``case`` was frozen as, by submission uid (absent: no snapshot)."""
+    store = CaseStore(ws.conn)
+    row = store.find(case.ref)
+    return store.snapshot_reports(row.id) if row is not None and row.id is not None else {}
 
 
 def record_stage(
@@ -120,31 +130,20 @@ def record_stage(
     *,
     reference: str | None = None,
     note: str | None = None,
+    amend: bool = False,
     now: datetime | None = None,
 ) -> StageSubmission:
-    """Record that a report stage was submitted; the version is one more than the stage's previous submissions.
+    """Record that a report stage was submitted, freezing what it said (``stages.record_submission``); the version
+    is one more than the stage's previous submissions.
 
-    Refuses a submission before the time of awareness, one in the future, and stages of exercises."""
-    stage = Stage.parse(stage)
-    data = {
-        "stage": stage.value,
-        "submitted_at": submitted_at if isinstance(submitted_at, str) else format_stix_timestamp(submitted_at),
-        "reference": reference,
-        "note": note,
-    }
-    recorded: list[StageSubmission] = []
+    Refuses a submission before the time of awareness, one in the future, a second one of the same stage at the
+    same time (unless ``amend``), and stages of exercises."""
+    from workbench.services.cases.stages import record_submission  # renders the stage: ReportLab, on first use
 
-    def change(store: CaseStore, case: Case, moment: datetime) -> dict[str, Any]:
-        check_record_fits(case, RecordKind.STAGE)
-        version = 1 + sum(1 for item in case.of(RecordKind.STAGE) if item.stage is stage)
-        submission = make_record(RecordKind.STAGE, {**data, "version": version})
-        check_new_submission(submission, moment)
-        put_record(case, RecordKind.STAGE, submission, moment)
-        recorded.append(submission)
-        return {"stage": stage.value, "version": version}
-
-    change_case(ws, ident, "case.stage", change, now=now)
-    return recorded[0]
+    submission, _prepared = record_submission(
+        ws, ident, stage, submitted_at, reference=reference, note=note, amend=amend, now=now
+    )
+    return submission
 
 
 def add_records(
@@ -153,12 +152,18 @@ def add_records(
     """Add many records at once from a JSON document (all or nothing): ``{"overview": {...}, "participants":
     [...], "objectives": [...], "injects": [...], "observations": [...], "improvements": [...], "events": [...],
     "tasks": [...], "stages": [...]}``; ``overview`` (exercises) or ``fields`` (incidents) change the case's
-    fields. Records carrying the uid of an existing one replace it. Returns counts per key."""
+    fields. Records carrying the uid of an existing one replace it. Returns counts per key.
+
+    Stage submissions are recorded as ``record_stage`` records one, after everything else in the document and in
+    the order they were submitted: each one's version and sequence number counted, a second one of the same stage
+    at the same time refused, and each frozen with a snapshot of what the stage says once the document's fields
+    and records are in (a records file is how submissions made elsewhere are entered afterwards)."""
     if not isinstance(document, Mapping):
         raise InvalidInput("the records file must hold a JSON object")
     counts: dict[str, int] = {}
 
     def change(store: CaseStore, case: Case, moment: datetime) -> dict[str, Any]:
+        stages: list[tuple[str, int, StageSubmission]] = []
         for key, value in document.items():
             if key in ("overview", "fields"):
                 details = details_of(case)
@@ -178,20 +183,39 @@ def add_records(
                 raise InvalidInput(f"unknown key {key!r} in the records file; use overview, {known}") from None
             if not isinstance(value, list):
                 raise InvalidInput(f"{key} must be a list")
+            check_record_fits(case, kind)
             for index, data in enumerate(value, start=1):
                 try:
                     record = make_record(kind, data)
-                    if kind is RecordKind.STAGE:
-                        version = 1 + sum(1 for item in case.of(kind) if item.stage is record.stage)
-                        record = with_changes(record, {"version": version}, "a stage submission")
-                        check_new_submission(record, moment)
                 except InvalidInput as exc:
                     raise InvalidInput(f"{key}[{index}]: {exc}") from None
-                put_record(case, kind, record, moment)
+                if kind is RecordKind.STAGE:
+                    stages.append((key, index, record))
+                else:
+                    put_record(case, kind, record, moment)
             counts[key] = len(value)
         if not counts:
             raise InvalidInput("the records file holds nothing to add")
+        if stages:
+            _add_stages(ws, store, case, sorted(stages, key=lambda item: item[2].submitted_at), moment)
         return {"records": counts}
 
     change_case(ws, ident, "case.records", change, now=now)
     return counts
+
+
+def _add_stages(
+    ws: Workspace, store: CaseStore, case: Case, stages: list[tuple[str, int, StageSubmission]], moment: datetime
+) -> None:
+    from workbench.services.cases import stages as stage_records  # renders the stages: ReportLab, on first use
+
+    for key, index, record in stages:
+        try:
+            version = 1 + sum(1 for item in case.of(RecordKind.STAGE) if item.stage is record.stage)
+            record = with_changes(record, {"version": version}, "a stage submission")
+            check_new_submission(record, moment)
+            stage_records.check_not_recorded(case, record)
+        except InvalidInput as exc:
+            raise InvalidInput(f"{key}[{index}]: {exc}") from None
+        put_record(case, RecordKind.STAGE, record, moment)
+        stage_records.freeze_recorded(ws, store, case, record, now=moment)

@@ -21,28 +21,35 @@ from datetime import datetime
 from typing import Any
 
 from workbench.domain.cases.case import Case
+from workbench.domain.cases.incident import reporting_deadlines
 from workbench.domain.cases.vocab import CaseKind
+from workbench.domain.deadlines import Stage
 from workbench.domain.errors import InvalidInput
-from workbench.domain.stix import SCO_TYPES, display_name
-from workbench.domain.tlp import Tlp, object_tlp
+from workbench.domain.timestamps import utc_now
+from workbench.domain.tlp import Tlp
 from workbench.services import cases
-from workbench.services.reports.analyst_input import AnalystBriefing
-from workbench.services.reports.briefing_from_library import (
-    build_briefing,
-    indicator_rows,
-    readable,
-    relationships_among,
-    technique_rows,
+from workbench.services.cases.evidence import Evidence, Linked, evidence, linked
+from workbench.services.cases.sectors import case_sectors
+from workbench.services.cases.stages import (
+    FrozenStage,
+    frozen_stages,
+    latest_sent,
+    reconstructed,
+    recorded_by,
+    report_level,
+    sent_stage,
+    stage_document,
 )
-from workbench.services.reports.exercise_conduct import ConductRecord
+from workbench.services.reports.analyst_input import AnalystBriefing
+from workbench.services.reports.briefing_from_library import build_briefing, relationships_among
 from workbench.services.reports.model import (
     BriefingInput,
+    ConductRecord,
     ExerciseReportInput,
     IncidentReportInput,
-    IndicatorRow,
     LinkedObjectRow,
     ReportInput,
-    SectorImpact,
+    StageDocument,
 )
 from workbench.services.workspace import Workspace
 
@@ -55,18 +62,23 @@ NEEDED_KIND = {"incident": CaseKind.INCIDENT, "exercise": CaseKind.EXERCISE}
 
 @dataclass
 class CaseReport:
-    """A report input built from a case, and what it was built from."""
+    """A report input built from a case, and what it was built from.
+
+    ``frozen`` is set when the report is one submitted stage printed from its snapshot: render it under the
+    snapshot's report id and time (``report_id``, ``generated_at``), final, and the PDF is the one that was sent.
+    """
 
     report: ReportInput
     case: Case
     linked: int
     held_back: Counter[str] = field(default_factory=Counter)
     missing: int = 0
+    frozen: FrozenStage | None = None
 
     @property
     def source(self) -> dict[str, Any]:
         """What the audit entry records: the case by reference and STIX id, and what was left out."""
-        return {
+        found: dict[str, Any] = {
             "case": self.case.ref,
             "case_stix_id": self.case.stix_id,
             "case_kind": self.case.kind.value,
@@ -74,32 +86,18 @@ class CaseReport:
             "held_back": dict(self.held_back),
             "missing": self.missing,
         }
+        if isinstance(self.report, StageDocument):
+            found["stage"] = self.report.stage.value
+            found["as_submitted"] = self.frozen is not None
+        return found
 
+    @property
+    def report_id(self) -> str | None:
+        return self.frozen.report_id if self.frozen is not None else None
 
-@dataclass
-class _Linked:
-    """The case's linked objects at or below the ceiling, by id, in link order; what was held back or absent."""
-
-    objects: dict[str, dict[str, Any]]
-    held_back: Counter[str]
-    missing: int
-
-    def of_types(self, *types: str) -> list[dict[str, Any]]:
-        return [obj for obj in self.objects.values() if obj.get("type") in types]
-
-    def note(self, ceiling: Tlp | None) -> str:
-        parts = []
-        if self.held_back:
-            counts = ", ".join(f"{count} {kind}" for kind, count in sorted(self.held_back.items()))
-            parts.append(
-                f"Linked objects marked above {ceiling.label if ceiling is not None else ''} left out: {counts}."
-            )
-        if self.missing:
-            parts.append(
-                f"{self.missing} linked object{'s are' if self.missing != 1 else ' is'} not in this "
-                "library and not shown."
-            )
-        return " ".join(parts)
+    @property
+    def generated_at(self) -> datetime | None:
+        return self.frozen.rendered_at if self.frozen is not None else None
 
 
 def report_from_case(
@@ -110,10 +108,19 @@ def report_from_case(
     analyst: AnalystBriefing | None = None,
     tlp_ceiling: Tlp | None = None,
     issued_at: datetime | None = None,
+    stage: Stage | str | None = None,
+    defang: bool = False,
+    with_tasks: bool = False,
+    now: datetime | None = None,
 ) -> CaseReport:
     """The ``kind`` report ("incident", "exercise" or "briefing") of the case ``ident`` (reference, STIX id or
     number). Refuses, in one line, an unknown case, a case of the wrong kind, and a case marked above the
-    ceiling. ``analyst`` is the analyst's part of a briefing (judgements, bottom line); other reports ignore it."""
+    ceiling. ``analyst`` is the analyst's part of a briefing (judgements, bottom line); other reports ignore it.
+
+    ``stage`` (incidents) gives that one stage's document instead of the dossier: as submitted (from its snapshot)
+    once it was, else drafted from the case now. ``defang`` prints network indicator values defanged; ``with_tasks``
+    keeps the case's internal tasks in an after-action report (left out by default). ``now`` is the "as of" time
+    of the dossier's stage states (default: the current time)."""
     if kind not in REPORT_KINDS:
         raise InvalidInput(f"unknown report {kind!r}; use one of {', '.join(REPORT_KINDS)}")
     case = cases.get_case(ws, ident)
@@ -123,21 +130,28 @@ def report_from_case(
             f"case {case.ref} is an {case.kind.value} case; an {kind} report needs an "
             f"{needed.value} case (use `report {case.kind.value}` or `report briefing`)"
         )
-    level = _report_level(case, tlp_ceiling)
-    linked = _linked(ws, case, tlp_ceiling)
-    if kind == "incident":
-        report: ReportInput = _incident(ws, case, linked, level, tlp_ceiling)
+    if stage is not None and kind != "incident":
+        raise InvalidInput("--stage picks one stage of an incident report")
+    level = report_level(case, tlp_ceiling)
+    found = linked(ws, case, tlp_ceiling)
+    rows = evidence(ws, found)
+    frozen: FrozenStage | None = None
+    report: ReportInput
+    if stage is not None:
+        report, frozen = _stage_report(ws, case, Stage.parse(stage), rows, level, defang)
+    elif kind == "incident":
+        report = _incident(ws, case, found, rows, level, tlp_ceiling, defang, now)
     elif kind == "exercise":
-        report = _exercise(ws, case, linked, level, tlp_ceiling)
+        report = _exercise(ws, case, found, rows, level, tlp_ceiling, with_tasks)
     else:
-        report = _briefing(ws, case, linked, analyst or AnalystBriefing(), tlp_ceiling, issued_at)
+        report = _briefing(ws, case, found, rows, analyst or AnalystBriefing(), tlp_ceiling, issued_at, defang)
     logger.info(
         "%s report from a case: %d linked objects, %d held back",
         kind,
-        len(linked.objects),
-        sum(linked.held_back.values()),
+        len(found.objects),
+        sum(found.held_back.values()),
     )
-    return CaseReport(report, case, len(linked.objects), linked.held_back, linked.missing)
+    return CaseReport(report, case, len(found.objects), found.held_back, found.missing, frozen)
 
 
 def incident_report_input(ws: Workspace, ident: str, *, tlp_ceiling: Tlp | None = None) -> IncidentReportInput:
@@ -154,34 +168,6 @@ def exercise_report_input(ws: Workspace, ident: str, *, tlp_ceiling: Tlp | None 
     return report
 
 
-def _report_level(case: Case, ceiling: Tlp | None) -> Tlp:
-    own = case.tlp if case.tlp is not None else cases.DEFAULT_TLP
-    if ceiling is None:
-        return own
-    if own > ceiling:
-        raise InvalidInput(
-            f"case {case.ref} is marked {own.label}, above the report's {ceiling.label}; its fields "
-            "cannot be left out: raise the report's level"
-        )
-    return ceiling
-
-
-def _linked(ws: Workspace, case: Case, ceiling: Tlp | None) -> _Linked:
-    found = ws.objects.get_many(case.linked)
-    kept: dict[str, dict[str, Any]] = {}
-    held_back: Counter[str] = Counter()
-    for object_id in case.linked:
-        obj = found.get(object_id)
-        if obj is None:
-            continue
-        level = object_tlp(obj)
-        if ceiling is not None and level is not None and level > ceiling:
-            held_back[str(obj.get("type"))] += 1
-            continue
-        kept[object_id] = obj
-    return _Linked(kept, held_back, len(case.linked) - len(found))
-
-
 def _origin_note(case: Case) -> str:
     if case.origin == "local":
         return ""
@@ -189,32 +175,39 @@ def _origin_note(case: Case) -> str:
     return f"This case was received from {case.origin}{theirs}."
 
 
-def _object_rows(ws: Workspace, linked: _Linked) -> tuple[list[IndicatorRow], list[Any], list[LinkedObjectRow]]:
-    """Indicators and observables, ATT&CK techniques, and everything else linked, as report rows."""
-    indicators = indicator_rows(ws, linked.of_types("indicator")) + _observable_rows(linked)
-    patterns = linked.of_types("attack-pattern")
-    techniques = technique_rows(ws, patterns, relationships_among(ws, linked.objects)) if patterns else []
-    shown = {"indicator", "attack-pattern", *SCO_TYPES}
-    others = [
-        LinkedObjectRow(str(obj.get("type")), display_name(obj), readable(obj.get("description")), object_tlp(obj))
-        for obj in linked.objects.values()
-        if obj.get("type") not in shown
-    ]
-    return indicators, techniques, others
+def _stage_report(
+    ws: Workspace, case: Case, stage: Stage, rows: Evidence, level: Tlp, defang: bool
+) -> tuple[StageDocument, FrozenStage | None]:
+    if case.incident is None:
+        raise InvalidInput(f"case {case.ref} is an exercise case; report stages belong to incidents")
+    latest, frozen = latest_sent(case, frozen_stages(ws, case), stage)
+    if frozen is not None:
+        return frozen.document, frozen
+    draft = stage_document(ws, case, stage, rows, level=level, defang=defang)
+    if latest is not None:
+        return reconstructed(case, latest, draft), None
+    return draft, None
 
 
-def _observable_rows(linked: _Linked) -> list[IndicatorRow]:
-    """Observables (IP addresses, domains, files) linked to the case print as indicators of their own type."""
-    return [
-        IndicatorRow(obj["type"], display_name(obj), "observable linked to the case", tlp=object_tlp(obj))
-        for obj in linked.objects.values()
-        if obj.get("type") in SCO_TYPES
-    ]
-
-
-def _incident(ws: Workspace, case: Case, linked: _Linked, level: Tlp, ceiling: Tlp | None) -> IncidentReportInput:
+def _incident(
+    ws: Workspace,
+    case: Case,
+    found: Linked,
+    rows: Evidence,
+    level: Tlp,
+    ceiling: Tlp | None,
+    defang: bool,
+    now: datetime | None,
+) -> IncidentReportInput:
     assert case.incident is not None
-    indicators, techniques, others = _object_rows(ws, linked)
+    frozen = frozen_stages(ws, case)
+    deadlines = reporting_deadlines(case.incident, case.stages, now or utc_now())
+    drafts = {item.stage: stage_document(ws, case, item.stage, rows, level=level, defang=defang) for item in deadlines}
+    sent = {}
+    for item in deadlines:
+        latest, snapshot = latest_sent(case, frozen, item.stage)
+        if latest is not None:
+            sent[item.stage] = sent_stage(snapshot, drafts.get(item.stage), recorder=recorded_by(case))
     return IncidentReportInput(
         title=case.title,
         tlp=level,
@@ -225,12 +218,17 @@ def _incident(ws: Workspace, case: Case, linked: _Linked, level: Tlp, ceiling: T
         status=case.status.label,
         timeline=case.events,
         tasks=case.tasks,
-        indicators=indicators,
-        techniques=techniques,
-        linked=others,
+        indicators=rows.indicators,
+        techniques=rows.observed,
+        linked=rows.others,
+        assets=rows.assets,
         originator=ws.org_name,
         origin_note=_origin_note(case),
-        selection_note=linked.note(ceiling),
+        selection_note=found.note(ceiling),
+        drafts=drafts,
+        sent=sent,
+        defang=defang,
+        indicator_objects=rows.indicator_objects,
     )
 
 
@@ -248,17 +246,14 @@ def _conduct(case: Case) -> ConductRecord:
     )
 
 
-def _exercise(ws: Workspace, case: Case, linked: _Linked, level: Tlp, ceiling: Tlp | None) -> ExerciseReportInput:
+def _exercise(
+    ws: Workspace, case: Case, found: Linked, rows: Evidence, level: Tlp, ceiling: Tlp | None, with_tasks: bool
+) -> ExerciseReportInput:
     assert case.exercise is not None
-    indicators, techniques, others = _object_rows(ws, linked)
     # An exercise report has no indicator or technique sections: what the scenario used is listed with the rest.
-    rows = [
-        *others,
-        *(LinkedObjectRow("indicator", row.value, row.context, row.tlp) for row in indicators),
-        *(
-            LinkedObjectRow("attack-pattern", f"{row.technique_id} {row.name}".strip(), row.observed_use, row.tlp)
-            for row in techniques
-        ),
+    linked_rows = [
+        *rows.others,
+        *(LinkedObjectRow("indicator", row.value, row.context, row.tlp) for row in rows.indicators),
     ]
     return ExerciseReportInput(
         title=case.title,
@@ -273,11 +268,11 @@ def _exercise(ws: Workspace, case: Case, linked: _Linked, level: Tlp, ceiling: T
         improvements=case.improvements,
         injects=case.injects,
         timeline=case.events,
-        tasks=case.tasks,
-        linked=rows,
+        tasks=case.tasks if with_tasks else [],
+        linked=linked_rows,
         originator=ws.org_name,
         origin_note=_origin_note(case),
-        selection_note=linked.note(ceiling),
+        selection_note=found.note(ceiling),
         conduct=_conduct(case),
     )
 
@@ -285,42 +280,31 @@ def _exercise(ws: Workspace, case: Case, linked: _Linked, level: Tlp, ceiling: T
 def _briefing(
     ws: Workspace,
     case: Case,
-    linked: _Linked,
+    found: Linked,
+    rows: Evidence,
     analyst: AnalystBriefing,
     ceiling: Tlp | None,
     issued_at: datetime | None,
+    defang: bool,
 ) -> BriefingInput:
     level = analyst.tlp if analyst.tlp is not None else (case.tlp if case.tlp is not None else None)
-    analyst = replace(analyst, tlp=level, sectors=_case_sectors(case, analyst.sectors))
+    analyst = replace(analyst, tlp=level, sectors=case_sectors(case, analyst.sectors))
+    selected = {key: obj for key, obj in found.objects.items() if found.roles.get(key) != "asset"}
     briefing = build_briefing(
         ws,
-        linked.objects,
-        relationships_among(ws, linked.objects),
+        selected,
+        relationships_among(ws, selected),
         analyst,
         default_title=f"Threat briefing: {case.title}",
         tlp_ceiling=ceiling,
         issued_at=issued_at,
+        observed=rows.observed,
     )
     briefing.case_ref = case.ref
-    briefing.indicators += _observable_rows(linked)
-    note = f"Selection: the {len(linked.objects):,} objects linked to case {case.ref}."
-    extra = linked.note(ceiling)
+    briefing.indicators = rows.indicators
+    briefing.indicator_objects = rows.indicator_objects
+    briefing.defang = defang
+    note = f"Selection: the {len(found.objects):,} objects linked to case {case.ref}."
+    extra = found.note(ceiling)
     briefing.selection_note = f"{note} {extra}" if extra else note
     return briefing
-
-
-def _case_sectors(case: Case, entered: list[SectorImpact]) -> list[SectorImpact]:
-    """The analyst's sector rows with the incident's own sector counted in (and added when the analyst has none)."""
-    details = case.incident
-    if details is None or details.sector is None:
-        return list(entered)
-    name = details.sector.label
-    rows = list(entered)
-    for index, row in enumerate(rows):
-        if row.sector.casefold() == name.casefold():
-            rows[index] = replace(row, incidents=row.incidents or 1)
-            return rows
-    severity = details.impact_severity.value if details.impact_severity is not None else ""
-    outlook = details.outlook.label.lower() if details.outlook is not None else ""
-    rows.append(SectorImpact(name, severity, outlook, 1, f"{case.ref}: {case.title}", case.tlp))
-    return rows

@@ -27,12 +27,13 @@ import orjson
 
 from workbench.domain.cases.case import RECORD_CLASSES, RECORD_KINDS, RecordKind
 from workbench.domain.cases.exercise import ExerciseOverview
-from workbench.domain.cases.fields import MAX_NOTE, MAX_NUMBER, MAX_TEXT, FieldInfo, FieldKind, field_infos
+from workbench.domain.cases.fields import MAX_NOTE, MAX_NUMBER, MAX_TEXT, UNKNOWN, FieldInfo, FieldKind, field_infos
 from workbench.domain.cases.incident import IncidentDetails
 from workbench.domain.cases.nis2 import SUBSECTORS
 from workbench.domain.cases.rsit import RSIT_TYPES
 from workbench.domain.cases.vocab import CaseKind, ExerciseStatus, IncidentStatus
 from workbench.domain.errors import InvalidInput
+from workbench.domain.tlp import Tlp
 
 logger = logging.getLogger(__name__)
 
@@ -40,11 +41,14 @@ logger = logging.getLogger(__name__)
 # store one definition and one identity, never conflicting copies.
 CASE_EXTENSION_ID = "extension-definition--7fc43dec-6ccc-48fc-9377-0eabd9b8a127"
 WORKBENCH_IDENTITY_ID = "identity--6b55ede6-a62d-46d2-8828-3d34a9cbba37"
-SCHEMA_VERSION = "1.1.0"
-SCHEMA_FILE = "workbench-case-extension-1.1.0.json"
-SCHEMA_SHA256 = "ec5c8ab143798e889e533269175ee89a3d4adb60469ba9f1bbc6d84cacca4e49"
+SCHEMA_VERSION = "1.2.0"
+SCHEMA_FILE = "workbench-case-extension-1.2.0.json"
+SCHEMA_SHA256 = "fdedcd4928bc4af016dbbf6e0390efb6968849c2165d3d5943bc28d663836f26"
 DEFINITION_CREATED = "2026-01-01T00:00:00.000Z"
-DEFINITION_MODIFIED = "2026-12-04T00:00:00.000Z"
+# The definition and the workbench identity were marked TLP:CLEAR with schema 1.1.0 on 2026-12-04; schema 1.2.0
+# (conducting exercises: clock, MSEL states, evaluation guides, exercise messages) followed the same day, hence the
+# later time: a partner's store takes each as a newer version of the one it may hold.
+DEFINITION_MODIFIED = "2026-12-04T20:00:00.000Z"
 
 #: ``record_type`` of the extension on each kind of object.
 INCIDENT_RECORD = "incident-case"
@@ -74,6 +78,8 @@ def _field_schema(info: FieldInfo) -> dict[str, Any]:
         schema = {"type": "array", "uniqueItems": True, "items": {"enum": [member.value for member in info.vocab]}}
     elif kind is FieldKind.COUNT:
         schema = {"type": "integer", "minimum": 0}
+    elif kind is FieldKind.COUNT_OR_UNKNOWN:
+        schema = {"oneOf": [{"type": "integer", "minimum": 0}, {"const": UNKNOWN}]}
     elif kind is FieldKind.FLAG:
         schema = {"type": "boolean"}
     elif kind is FieldKind.TIME:
@@ -291,6 +297,7 @@ def extension_definition() -> dict[str, Any]:
         "schema": shipped_schema_text(),
         "version": SCHEMA_VERSION,
         "extension_types": ["property-extension"],
+        "object_marking_refs": [Tlp.CLEAR.marking_id],
     }
 
 
@@ -301,9 +308,10 @@ def workbench_identity() -> dict[str, Any]:
         "spec_version": "2.1",
         "id": WORKBENCH_IDENTITY_ID,
         "created": DEFINITION_CREATED,
-        "modified": DEFINITION_CREATED,
+        "modified": DEFINITION_MODIFIED,
         "name": "Workbench (air-gapped analyst workbench)",
         "identity_class": "system",
+        "object_marking_refs": [Tlp.CLEAR.marking_id],
     }
 
 

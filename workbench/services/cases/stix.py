@@ -50,6 +50,7 @@ from workbench.domain.stix import META_TYPES, iter_refs
 from workbench.domain.timestamps import format_stix_timestamp, utc_now
 from workbench.domain.tlp import BUILTIN_MARKING_DEFINITIONS, Tlp, highest, object_tlp
 from workbench.services import cases as case_service
+from workbench.services.cases import portable
 from workbench.services.cases.schema import (
     CASE_EXTENSION_ID,
     EXERCISE_RECORD,
@@ -102,7 +103,7 @@ def case_objects(case: Case) -> list[dict[str, Any]]:
     """The STIX objects that stand for the case itself (not its linked objects): see the module docstring."""
     if case.kind is CaseKind.INCIDENT:
         return _incident_objects(case)
-    return [_exercise_grouping(case)]
+    return _exercise_objects(case)
 
 
 def _event_object(case: Case, event: TimelineEvent) -> dict[str, Any]:
@@ -150,6 +151,11 @@ def _incident_objects(case: Case) -> list[dict[str, Any]]:
         core["events"] = [{"event_ref": event["id"]} for event in events]
     if tasks:
         core["tasks"] = [{"task_ref": task["id"]} for task in tasks]
+    core.update(portable.core_properties(details))
+    common = _common(case, "", "", case.created, case.modified)
+    impacts = portable.impact_objects(case, common)
+    if impacts:
+        core["impact_refs"] = [impact["id"] for impact in impacts]
     assert case.grouping_ref is not None
     ours: dict[str, Any] = {
         "extension_type": "property-extension",
@@ -167,19 +173,21 @@ def _incident_objects(case: Case) -> list[dict[str, Any]]:
     if case.description:
         incident["description"] = case.description
     incident["extensions"] = {INCIDENT_CORE_ID: core, CASE_EXTENSION_ID: ours}
+    note = portable.summary_note(case, common, [case.stix_id])
     grouping = _common(case, "grouping", case.grouping_ref, case.created, case.modified)
     # Linked objects in id order, so that the same case gives the same grouping in every workspace.
+    own = [case.stix_id, *(obj["id"] for obj in events + tasks + impacts), note["id"]]
     grouping.update(
         {
             "name": f"Case {case.origin_ref or case.ref}: {case.title}",
             "context": "suspicious-activity",
-            "object_refs": [case.stix_id, *(obj["id"] for obj in events + tasks), *sorted(case.linked)],
+            "object_refs": [*own, *sorted(case.linked)],
         }
     )
-    return [incident, *events, *tasks, grouping]
+    return [incident, *events, *tasks, *impacts, note, grouping]
 
 
-def _exercise_grouping(case: Case) -> dict[str, Any]:
+def _exercise_objects(case: Case) -> list[dict[str, Any]]:
     assert case.exercise is not None
     ours: dict[str, Any] = {
         "extension_type": "property-extension",
@@ -196,16 +204,25 @@ def _exercise_grouping(case: Case) -> dict[str, Any]:
     grouping["name"] = case.title
     if case.description:
         grouping["description"] = case.description
-    # A grouping needs at least one reference: the definition of the extension that carries the exercise.
+    common = _common(case, "", "", case.created, case.modified)
+    participants = portable.participant_identities(case, common)
+    note = portable.summary_note(case, common, [case.stix_id])
+    # The note and the participants, for a reader without our extension, and the definition of the extension
+    # that carries the whole exercise.
     grouping.update(
         {
             "context": "unspecified",
-            "object_refs": [CASE_EXTENSION_ID, *sorted(case.linked)],
+            "object_refs": [
+                note["id"],
+                *(identity["id"] for identity in participants),
+                CASE_EXTENSION_ID,
+                *sorted(case.linked),
+            ],
             "extensions": {CASE_EXTENSION_ID: ours},
         }
     )
-    # An exercise is exercise material: marked and labelled so, it never passes for real intelligence.
-    return mark_as_exercise(grouping)
+    # An exercise is exercise material: marked and labelled so, none of it passes for real intelligence.
+    return [mark_as_exercise(obj) for obj in (grouping, *participants, note)]
 
 
 @dataclass
@@ -428,7 +445,7 @@ def _read_exercise(case: Case, ours: dict[str, Any]) -> None:
 
 def own_object_ids(case: Case) -> set[str]:
     """The ids of the objects that stand for the case itself."""
-    ids = {case.stix_id}
+    ids = {case.stix_id, *portable.own_ids(case)}
     if case.grouping_ref:
         ids.add(case.grouping_ref)
     if case.kind is CaseKind.INCIDENT:
@@ -459,6 +476,8 @@ class AdoptResult:
     unchanged: list[str] = field(default_factory=list)
     older: list[str] = field(default_factory=list)
     linked: int = 0
+    #: The ids of the objects that stand for the cases the import carried (not content to link to a case).
+    case_objects: set[str] = field(default_factory=set)
 
 
 def adopt_cases(conn: Connection, object_ids: Iterable[str], *, origin: str) -> AdoptResult:
@@ -480,6 +499,7 @@ def adopt_cases(conn: Connection, object_ids: Iterable[str], *, origin: str) -> 
         if obj is None or not carries_case(obj):
             continue
         case = case_from_stix(obj, objects.get)
+        result.case_objects |= own_object_ids(case)
         creator = objects.get(case.creator_ref) if case.creator_ref else None
         creator_name = creator.get("name") if creator else None
         case.origin = creator_name if isinstance(creator_name, str) and creator_name.strip() else origin
@@ -538,17 +558,17 @@ def _only_an_author(objects: ObjectStore, identity_id: str) -> bool:
     return bool(referrers) and all(prop == "created_by_ref" for prop, _ in referrers)
 
 
-def link_imported(conn: Connection, case_ref: str, object_ids: Collection[str]) -> int:
+def link_imported(conn: Connection, case_ref: str, object_ids: Collection[str], skip: Iterable[str] = ()) -> int:
     """Link imported objects to a case inside the import's transaction (``workbench import --case``); markings,
-    extension definitions, the objects that stand for cases, identities that are only the authors of objects (the
-    sending organisation, the workbench) and, for an incident, exercise material are left out. Returns how many
-    were linked."""
+    extension definitions, the objects that stand for cases (``skip`` names those of cases the import carried),
+    identities that are only the authors of objects (the sending organisation, the workbench) and, for an
+    incident, exercise material are left out. Returns how many were linked."""
     store = CaseStore(conn)
     objects = ObjectStore(conn)
     row = case_service.find_row(store, case_ref)
     assert row.id is not None
     case = case_service.load_case(conn, row.ref)
-    skip = own_object_ids(case) | store.stix_ids()
+    skip = own_object_ids(case) | store.stix_ids() | set(skip)
     if case.kind is CaseKind.INCIDENT:  # a real case never holds exercise material
         skip |= {
             object_id for object_id, obj in objects.get_many(list(object_ids)).items() if is_exercise_material(obj)
@@ -588,7 +608,7 @@ class CaseImportHook:
         # Exercise messages after the cases: a package may carry an exercise and messages about it.
         self.exercise = receive_messages(conn, ids, origin=origin)
         if self.case_ref:
-            self.linked = link_imported(conn, self.case_ref, ids)
+            self.linked = link_imported(conn, self.case_ref, ids, self.adopted.case_objects)
 
     @property
     def messages(self) -> list[str]:

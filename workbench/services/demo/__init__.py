@@ -382,7 +382,10 @@ def fill(ws: Workspace) -> dict[str, int]:
 
 
 def partner_bulletin(partner_identity: str) -> list[dict[str, Any]]:
-    """The partner's new bulletin: a report, new C2 indicators, a newer GreyLantern, and a vulnerability we hold."""
+    """The partner's new bulletin: a report, new C2 indicators, a newer GreyLantern, and a vulnerability we hold.
+
+    GreyLantern names no author and came to us in a bulletin of the days before keys were pinned, so the newer one
+    arrives as a foreign version: the analyst sees it in the import summary and accepts it in the Library."""
     rng = random.Random(_SEED + 15)
     published = "2026-02-02T10:00:00.000Z"
     demo = demo_objects()
@@ -453,8 +456,12 @@ def add_exchange_demo(ws: Workspace, folder: str | os.PathLike[str]) -> Path:
     try:
         ours = keys.public_pem(keys.active_key(ws.conn).public_der)
         theirs = keys.public_pem(keys.active_key(partner.conn).public_der)
-        exchange.add_partner(ws, PARTNER_NAME, theirs, tlp_send=Tlp.GREEN, tlp_accept=Tlp.AMBER)
-        exchange.add_partner(partner, ws.org_name, ours, tlp_send=Tlp.AMBER, tlp_accept=Tlp.GREEN)
+        exchange.add_partner(
+            ws, PARTNER_NAME, theirs, tlp_send=Tlp.GREEN, tlp_accept=Tlp.AMBER, identity_ref=partner.identity_id
+        )
+        exchange.add_partner(
+            partner, ws.org_name, ours, tlp_send=Tlp.AMBER, tlp_accept=Tlp.GREEN, identity_ref=ws.identity_id
+        )
         first = exchange.export_package(ws, sent, PARTNER_NAME, exchange.QuerySelection("scanning"))
         second = exchange.export_package(ws, sent, PARTNER_NAME, exchange.QuerySelection("GreyLantern"))
         for package in (first, second):

@@ -205,6 +205,7 @@ def _exercise(ws: Workspace, now: datetime) -> str:
         fields={
             "starts_at": _ts(start),
             "ends_at": _ts(start + timedelta(hours=7)),
+            "time_in_play": 6 * 60 + 15,  # a 45-minute lunch break out of play
             "exercise_type": "tabletop",
             "location": "Demo Analysis Centre, room 2",
             "scope": "Detection, escalation and notification of an intrusion at an "

@@ -1,4 +1,4 @@
-"""Signed exchange packages on removable media (design.md "Exchange package", issue 4).
+"""Signed exchange packages on removable media (docs/exchange-format.md).
 
 The functions the command line and the window call:
 
@@ -29,8 +29,10 @@ from workbench.services.exchange.partners import (
     list_partners,
     parse_time_argument,
     read_public_key,
+    readmit_package,
     revoke_key,
     set_ceilings,
+    set_partner_trust,
 )
 from workbench.services.exchange.policy import HeldBack
 from workbench.services.exchange.quarantine import QuarantineLimits
@@ -89,9 +91,11 @@ __all__ = [
     "preview_export",
     "preview_package",
     "read_public_key",
+    "readmit_package",
     "removable_volumes",
     "revoke_key",
     "set_ceilings",
+    "set_partner_trust",
     "verify_package",
     "write_receipt",
 ]

@@ -1,18 +1,27 @@
-"""Exporting a selection as a signed package for one partner (design.md "Export").
+"""Exporting a selection as a signed package for one partner (docs/exchange-format.md, "Writing a package").
 
 ``preview_export`` computes the sharing plan only (what leaves, what is held back and why). ``export_package``
-does the whole job inside one workspace transaction: plan, check free space before writing anything, stream the
-bundle onto the medium, sign the manifest with the channel's next sequence number, fsync, rename, read back and
-verify from the medium, and only then record the package in the outbox with an audit entry. If anything fails,
-the medium holds nothing that verifies and the channel's sequence is not used up.
+writes in this order, so that no package can verify on the medium without its record in the workspace:
+
+1. in one transaction: plan, check free space, stream the bundle onto the medium under a hidden name, sign the
+   manifest with the next sequence number, and record the package as *pending* (outbox row, channel, audit
+   entry); commit (fsynced);
+2. write the manifest and its signature, fsync, rename into place;
+3. read back and verify from the medium;
+4. mark the outbox row *confirmed* with the ``exchange.export`` audit entry.
+
+A failure after step 1 removes what was written and marks the row *failed*; a kill leaves it *pending*, shown as
+written but never confirmed. Either way its sequence number is never used again.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
 import os
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -20,10 +29,11 @@ from typing import Any
 
 import orjson
 
-from workbench.domain.errors import Cancelled, InvalidInput, VerificationFailed, WorkbenchError
+from workbench.domain.errors import InvalidInput
+from workbench.domain.markings import MarkingJudge
 from workbench.domain.timestamps import format_stix_timestamp, utc_now
-from workbench.domain.tlp import Tlp, object_tlp
-from workbench.services import keys
+from workbench.domain.tlp import Tlp
+from workbench.services import keys, markings
 from workbench.services.exchange import partners
 from workbench.services.exchange.manifest import (
     BUNDLE_MEDIA_TYPE,
@@ -34,12 +44,17 @@ from workbench.services.exchange.manifest import (
     Manifest,
     Party,
 )
+from workbench.services.exchange.package_io import (
+    Counter,
+    bundle_chunks,
+    durable_commit,
+    mark_failed,
+    read_back,
+)
 from workbench.services.exchange.policy import HeldBack, Plan, plan_export
-from workbench.services.exchange.quarantine import quarantined
-from workbench.services.exchange.sanitize import sanitize_object
 from workbench.services.exchange.selection import AllObjects, BuiltObject, Selection
-from workbench.services.exchange.verify import TrustedKey, check_quarantined
-from workbench.services.exchange.writer import MediumWriter, evict, free_space, remove
+from workbench.services.exchange.verify import TrustedKey
+from workbench.services.exchange.writer import MediumWriter, Written, free_space, remove
 from workbench.services.workspace import Workspace
 from workbench.storage import audit
 from workbench.storage import exchange as rows
@@ -51,7 +66,6 @@ DEFAULT_UNMARKED_AS = Tlp.AMBER
 DEFAULT_VALIDITY_DAYS = 30
 #: Room left free on the medium besides the package (file system metadata, the manifest, the tar's framing).
 DEFAULT_RESERVE = 1024 * 1024
-BATCH = 500
 
 Progress = Callable[[str, int, int], None]
 CancelCheck = Callable[[], bool]
@@ -148,6 +162,7 @@ def _plan(
     cancel: CancelCheck | None,
 ) -> _Contents:
     roots = selection.object_ids(ws)
+    judge = markings.judge_for(ws.conn)
     plan = plan_export(
         ws.conn,
         roots,
@@ -158,26 +173,37 @@ def _plan(
         sanitize=sanitize,
         cancel=cancel,
         exclude=selection.built_ids(ws),
+        judge=judge,
         exercise=selection.exercise_material(ws),
     )
     contents = _Contents(plan, highest=plan.highest)
     for item in selection.built_objects(ws, frozenset(plan.object_ids)):
-        _judge_built(item, selection, contents, ceiling, unmarked_as, recipient)
+        _judge_built(item, judge, selection, contents, ceiling, unmarked_as, recipient)
         contents.built.append(item.obj)
     return contents
 
 
 def _judge_built(
-    item: BuiltObject, selection: Selection, contents: _Contents, ceiling: Tlp, unmarked_as: Tlp, recipient: str
+    item: BuiltObject,
+    judge: MarkingJudge,
+    selection: Selection,
+    contents: _Contents,
+    ceiling: Tlp,
+    unmarked_as: Tlp,
+    recipient: str,
 ) -> None:
     """The marking check for an object the selection built. Such objects are what the analyst chose (a case
-    itself), so one above the ceiling refuses the export instead of leaving a package without its subject."""
-    if item.public:
-        return
-    marked = object_tlp(item.obj)
-    level = marked if marked is not None else unmarked_as
+    itself), so one above the ceiling, or citing a marking not understood, refuses the export instead of leaving a
+    package without its subject."""
+    verdict = judge.of_object(item.obj)
+    if verdict.not_understood:
+        raise InvalidInput(
+            f"{selection.describe()} cites marking {verdict.not_understood[0][:100]}, which is not understood: map it"
+            " to a TLP level first; nothing was written"
+        )
+    level = verdict.level if verdict.level is not None else unmarked_as
     if level > ceiling:
-        what = marked.label if marked is not None else f"unmarked (treated as {unmarked_as.label})"
+        what = level.label if verdict.level is not None else f"unmarked (treated as {unmarked_as.label})"
         raise InvalidInput(
             f"{selection.describe()} is {what}, above {ceiling.label}, the ceiling for {recipient}: "
             "it cannot be sent to them; nothing was written"
@@ -238,169 +264,213 @@ def export_package(
     if not 1 <= validity_days <= 366:
         raise InvalidInput("a package is valid for 1 to 366 days")
     selection = selection or AllObjects()
-    with ws.transaction() as conn:
-        partner, key, ceiling = _recipient(conn, recipient, tlp_max)
-        contents = _plan(ws, selection, ceiling, unmarked_as, partner.name, include_history, sanitize, cancel)
-        plan, highest = contents.plan, contents.highest
-        if highest is None:
-            raise InvalidInput(f"nothing to export to {partner.name}: {len(plan.held)} object(s) held back, none left")
-        needed = rows.version_lengths(conn, plan.vids) + len(plan.vids) + contents.built_size() + 64 * 1024 + reserve
-        available = free_space(dest)
-        if available < needed:
-            raise InvalidInput(
-                f"not enough free space in {dest}: the package needs about {_mb(needed)}, {_mb(available)} is free"
-            )
-        own = keys.active_key(conn)
-        channel = rows.channel(conn, partner.id, "out")
-        sequence = channel.last_sequence + 1 if channel else 1
-        created_at = utc_now()
-        package_id = str(uuid.uuid4())
-        name = f"{own.key_id[:12]}-{sequence:06d}-{package_id}"
-        bundle_id = f"bundle--{uuid.uuid4()}"
-        counter = _Counter()
-        with MediumWriter(dest, name, tar=tar) as writer:
-            written = writer.add(
-                BUNDLE_PATH, _bundle_chunks(conn, bundle_id, contents, sanitize, counter, progress), cancel
-            )
-            manifest = Manifest(
-                package_id=package_id,
-                producer=Party(ws.org_name, own.key_id, ws.identity_id),
-                recipients=(Party(partner.name, key.key_id),),
-                sequence=sequence,
-                previous_manifest_sha256=channel.last_manifest_sha256 if channel else None,
-                created=format_stix_timestamp(created_at),
-                expires=format_stix_timestamp(created_at + timedelta(days=validity_days)),
-                tlp_ceiling=highest.marking_id,
-                bundle_id=bundle_id,
-                spec_version="2.1",
-                object_count=contents.object_count,
-                files=(FileEntry(BUNDLE_PATH, written.size, written.sha256, BUNDLE_MEDIA_TYPE),),
-            )
-            manifest_bytes = manifest.to_bytes()
-            signer_id, signature = keys.sign(conn, manifest_bytes)
-            assert signer_id == own.key_id
-            writer.add(MANIFEST_NAME, [manifest_bytes])
-            writer.add(SIGNATURE_NAME, [signature])
+    reserved: _Reserved | None = None
+    final: Path | None = None
+    try:
+        with contextlib.ExitStack() as stack:
+
+            def open_writer(name: str) -> MediumWriter:
+                return stack.enter_context(MediumWriter(dest, name, tar=tar))
+
+            with durable_commit(ws.conn), ws.transaction() as conn:
+                reserved = _write_bundle_and_reserve(
+                    ws,
+                    conn,
+                    open_writer,
+                    selection,
+                    recipient,
+                    tlp_max,
+                    unmarked_as,
+                    include_history,
+                    sanitize,
+                    validity_days,
+                    reserve,
+                    dest,
+                    progress,
+                    cancel,
+                )
+            # The outbox row, the channel and the audit entry are committed: only now may the package verify.
+            writer = reserved.writer
+            writer.add(MANIFEST_NAME, [reserved.manifest_bytes])
+            writer.add(SIGNATURE_NAME, [reserved.signature])
             final = writer.commit()
-        try:
-            if progress:
-                progress("read-back", 0, 1)
-            manifest_sha256 = read_back(final, TrustedKey(own.key_id, own.public_der), manifest_bytes, cancel)
-            rows.insert_sent(
-                conn,
-                rows.SentRow(
-                    package_id,
-                    partner.id,
-                    key.key_id,
-                    sequence,
-                    manifest_sha256,
-                    manifest.created,
-                    manifest.expires,
-                    int(highest),
-                    contents.object_count,
-                    len(plan.held),
-                    final.name,
-                    None,
-                    None,
-                    None,
-                    None,
-                ),
-            )
-            rows.advance_channel(conn, partner.id, "out", sequence, manifest_sha256, package_id, manifest.created)
-            audit.append(
-                conn,
-                "exchange.export",
-                {
-                    "package_id": package_id,
-                    "recipient": partner.name,
-                    "recipient_key_id": key.key_id,
-                    "sequence": sequence,
-                    "objects": contents.object_count,
-                    "held_back": len(plan.held),
-                    "tlp_ceiling": highest.short,
-                    "selection": selection.describe(),
-                    "sanitized": sanitize,
-                    "file": final.name,
-                    "manifest_sha256": manifest_sha256,
-                },
-            )
-        except BaseException:
+        if progress:
+            progress("read-back", 0, 1)
+        read_back(final, reserved.own, reserved.manifest_bytes, cancel)
+    except BaseException as exc:
+        if final is not None:
             remove(final)
-            raise
-    size = written.size + len(manifest_bytes) + len(signature)
-    logger.info("exported package %s (%d objects)", package_id, contents.object_count)
+        if reserved is not None:
+            mark_failed(ws, reserved.package_id, exc)
+        raise
+    manifest, partner, contents = reserved.manifest, reserved.partner, reserved.contents
+    with ws.transaction() as conn:
+        rows.set_sent_state(conn, manifest.package_id, "confirmed")
+        audit.append(
+            conn,
+            "exchange.export",
+            {
+                "package_id": manifest.package_id,
+                "recipient": partner.name,
+                "recipient_key_id": reserved.key.key_id,
+                "sequence": manifest.sequence,
+                "objects": contents.object_count,
+                "held_back": len(contents.plan.held),
+                "tlp_ceiling": reserved.highest.short,
+                "selection": selection.describe(),
+                "sanitized": sanitize,
+                "file": final.name,
+                "manifest_sha256": reserved.manifest_sha256,
+            },
+        )
+    size = reserved.bundle.size + len(reserved.manifest_bytes) + len(reserved.signature)
+    logger.info("exported package %s (%d objects)", manifest.package_id, contents.object_count)
     return ExportResult(
         final,
-        package_id,
+        manifest.package_id,
         partner.name,
-        key.key_id,
-        sequence,
+        reserved.key.key_id,
+        manifest.sequence,
         manifest.created,
         manifest.expires,
-        highest,
+        reserved.highest,
         contents.object_count,
         size,
-        manifest_sha256,
-        counter.sanitized,
-        tuple(plan.held),
+        reserved.manifest_sha256,
+        reserved.counter.sanitized,
+        tuple(contents.plan.held),
     )
 
 
-def read_back(final: Path, own: TrustedKey, manifest_bytes: bytes, cancel: CancelCheck | None = None) -> str:
-    """Verify the package as written on the medium (caches dropped first); its manifest's SHA-256."""
-    evict(final)
-    try:
-        with quarantined(final, cancel=cancel) as box:
-            checked = check_quarantined(box, [own], check_content=False, cancel=cancel)
-    except (Cancelled, KeyboardInterrupt):
-        raise
-    except WorkbenchError as exc:
-        raise VerificationFailed(
-            f"the package read back from the medium does not verify ({exc}); it was removed"
-        ) from None
-    if checked.manifest_bytes != manifest_bytes:
-        raise VerificationFailed(
-            "the manifest read back from the medium differs from the one written; the package was removed"
+@dataclass(frozen=True)
+class _Reserved:
+    """A package whose bundle is on the medium and whose record (pending) is committed: what is left to write."""
+
+    package_id: str
+    manifest: Manifest
+    manifest_bytes: bytes
+    manifest_sha256: str
+    signature: bytes
+    partner: partners.Partner
+    key: partners.PartnerKey
+    own: TrustedKey
+    contents: _Contents
+    highest: Tlp
+    bundle: Written
+    counter: Counter
+    writer: MediumWriter
+
+
+def _write_bundle_and_reserve(
+    ws: Workspace,
+    conn: Connection,
+    open_writer: Callable[[str], MediumWriter],
+    selection: Selection,
+    recipient: str,
+    tlp_max: Tlp | None,
+    unmarked_as: Tlp,
+    include_history: bool,
+    sanitize: bool,
+    validity_days: int,
+    reserve: int,
+    dest: Path,
+    progress: Progress | None,
+    cancel: CancelCheck | None,
+) -> _Reserved:
+    """Plan, stream the bundle onto the medium (under a hidden name, unsigned: nothing that verifies), sign the
+    manifest, and record the package as pending (outbox row, channel sequence, audit entry) in ``conn``'s
+    transaction. Its sequence is the next after every sequence ever reserved for the partner, so a package that
+    was written but never confirmed is never followed by another with its number."""
+    partner, key, ceiling = _recipient(conn, recipient, tlp_max)
+    contents = _plan(ws, selection, ceiling, unmarked_as, partner.name, include_history, sanitize, cancel)
+    plan, highest = contents.plan, contents.highest
+    if highest is None:
+        raise InvalidInput(f"nothing to export to {partner.name}: {len(plan.held)} object(s) held back, none left")
+    needed = rows.version_lengths(conn, plan.vids) + len(plan.vids) + contents.built_size() + 64 * 1024 + reserve
+    available = free_space(dest)
+    if available < needed:
+        raise InvalidInput(
+            f"not enough free space in {dest}: the package needs about {_mb(needed)}, {_mb(available)} is free"
         )
-    return checked.verdict.manifest_sha256
-
-
-class _Counter:
-    def __init__(self) -> None:
-        self.sanitized = 0
-
-
-def _bundle_chunks(
-    conn: Connection, bundle_id: str, contents: _Contents, sanitize: bool, counter: _Counter, progress: Progress | None
-) -> Iterator[bytes]:
-    """The bundle, streamed: stored JSON as it is (compact), or sanitised and re-encoded; then the built objects."""
-    yield b'{"type":"bundle","id":"' + bundle_id.encode() + b'","objects":['
-    plan = contents.plan
-    total = len(plan.vids)
-    for start in range(0, total, BATCH):
-        batch = plan.vids[start : start + BATCH]
-        texts = rows.version_json(conn, batch)
-        parts = [_sanitized(texts[vid], counter) if sanitize else texts[vid] for vid in batch]
-        yield (b"," if start else b"") + b",".join(parts)
-        if progress:
-            progress("write", min(start + BATCH, total), total)
-    if contents.built:
-        parts = [orjson.dumps(obj) for obj in contents.built]
-        if sanitize:
-            parts = [_sanitized(data, counter) for data in parts]
-        yield (b"," if total else b"") + b",".join(parts)
-    yield b"]}"
-
-
-def _sanitized(data: bytes, counter: _Counter) -> bytes:
-    try:
-        cleaned, changed = sanitize_object(orjson.loads(data))
-    except RecursionError:
-        raise InvalidInput("an object is nested too deeply to be sanitised; nothing was written") from None
-    if not changed:
-        return data
-    counter.sanitized += 1
-    return orjson.dumps(cleaned)
+    own = keys.active_key(conn)
+    channel = rows.channel(conn, partner.id, "out")
+    sequence = max(channel.last_sequence if channel else 0, rows.last_sent_sequence(conn, partner.id)) + 1
+    created_at = utc_now()
+    package_id = str(uuid.uuid4())
+    writer = open_writer(f"{own.key_id[:12]}-{sequence:06d}-{package_id}")
+    bundle_id = f"bundle--{uuid.uuid4()}"
+    counter = Counter()
+    written = writer.add(
+        BUNDLE_PATH,
+        bundle_chunks(conn, bundle_id, contents.plan.vids, contents.built, sanitize, counter, progress),
+        cancel,
+    )
+    manifest = Manifest(
+        package_id=package_id,
+        producer=Party(ws.org_name, own.key_id, ws.identity_id),
+        recipients=(Party(partner.name, key.key_id),),
+        sequence=sequence,
+        previous_manifest_sha256=channel.last_manifest_sha256 if channel else None,
+        created=format_stix_timestamp(created_at),
+        expires=format_stix_timestamp(created_at + timedelta(days=validity_days)),
+        tlp_ceiling=highest.marking_id,
+        bundle_id=bundle_id,
+        spec_version="2.1",
+        object_count=contents.object_count,
+        files=(FileEntry(BUNDLE_PATH, written.size, written.sha256, BUNDLE_MEDIA_TYPE),),
+    )
+    manifest_bytes = manifest.to_bytes()
+    signer_id, signature = keys.sign(conn, manifest_bytes)
+    assert signer_id == own.key_id
+    manifest_sha256 = hashlib.sha256(manifest_bytes).hexdigest()
+    rows.insert_sent(
+        conn,
+        rows.SentRow(
+            package_id,
+            partner.id,
+            key.key_id,
+            sequence,
+            manifest_sha256,
+            manifest.created,
+            manifest.expires,
+            int(highest),
+            contents.object_count,
+            len(plan.held),
+            writer.final.name,
+            None,
+            None,
+            None,
+            None,
+            state="pending",
+        ),
+    )
+    rows.advance_channel(conn, partner.id, "out", sequence, manifest_sha256, package_id, manifest.created)
+    audit.append(
+        conn,
+        "exchange.export-reserved",
+        {
+            "package_id": package_id,
+            "recipient": partner.name,
+            "sequence": sequence,
+            "file": writer.final.name,
+            "manifest_sha256": manifest_sha256,
+        },
+    )
+    return _Reserved(
+        package_id,
+        manifest,
+        manifest_bytes,
+        manifest_sha256,
+        signature,
+        partner,
+        key,
+        TrustedKey(own.key_id, own.public_der),
+        contents,
+        highest,
+        written,
+        counter,
+        writer,
+    )
 
 
 def _mb(size: int) -> str:

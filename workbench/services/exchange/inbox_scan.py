@@ -7,11 +7,11 @@ folder per partner). Hidden names (an interrupted write leaves ``.NAME.partial``
 at most ``MAX_ITEMS`` are listed.
 
 ``examine(ws, path)`` copies the item into quarantine once and judges that copy with the exchange's own checks
-(design.md's steps 1 to 6): a package gets its ``Verdict`` (producer, sequence, created, TLP ceiling, object
-count, warnings such as a sequence gap) or the refusal's message, a receipt the package it acknowledges. A package
-already imported, or a receipt already recorded, is said so instead of being refused as a replay; a package or
-receipt this workspace signed itself (the same stick carries both ways) is "outgoing", not refused as signed by an
-unknown key. Nothing is written to the workspace.
+(steps 1 to 6 of docs/exchange-format.md): a package gets its ``Verdict`` (producer, sequence, created, TLP
+ceiling, object count, warnings such as a sequence gap) or the refusal's message, a receipt the package it
+acknowledges. A package already imported, or a receipt already recorded, is said so instead of being refused as a
+replay; a package or receipt this workspace signed itself (the same stick carries both ways) is "outgoing", not
+refused as signed by an unknown key. Nothing is written to the workspace.
 """
 
 from __future__ import annotations

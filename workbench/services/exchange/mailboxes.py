@@ -22,7 +22,9 @@ class OutboxEntry:
     object_count: int
     held_back: int
     file_name: str
-    status: str  # "delivered", "awaiting receipt" or "expired, no receipt"
+    status: (
+        str  # "delivered", "awaiting receipt", "expired, no receipt", "written, never confirmed", "not written: ..."
+    )
     delivered_at: str | None
     imported: int | None
     refused: int | None
@@ -61,7 +63,11 @@ def outbox(conn: Connection) -> list[OutboxEntry]:
     for row in rows.outbox(conn):
         expires = parse_stix_timestamp(row.expires)
         if row.delivered_at is not None:
-            status = "delivered"
+            status = "delivered"  # a receipt proves it arrived, even one that was never confirmed here
+        elif row.state == "pending":
+            status = "written, never confirmed"
+        elif row.state == "failed":
+            status = f"not written: {row.failure or 'failed'}"
         elif expires is not None and expires <= now:
             status = "expired, no receipt"
         else:

@@ -1,7 +1,7 @@
-"""The package manifest (design.md "Exchange package"): its fields, its canonical bytes, its strict reading.
+"""The package manifest (docs/exchange-format.md): its fields, its canonical bytes, its strict reading.
 
 ``Manifest.to_bytes()`` gives the RFC 8785 bytes that are signed. ``parse_manifest`` reads only such bytes and
-accepts exactly the fields of design.md, each of the right type and form; anything else names the cause.
+accepts exactly the fields the format defines, each of the right type and form; anything else names the cause.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from workbench.domain.errors import InvalidInput
-from workbench.domain.ids import is_stix_id
+from workbench.domain.ids import canonical_id, is_stix_id
+from workbench.domain.text import has_control
 from workbench.domain.timestamps import parse_stix_timestamp
 from workbench.domain.tlp import TLP2_MARKING_IDS, Tlp
 from workbench.services.exchange.canonical import canonical_bytes, parse_canonical
@@ -28,7 +29,7 @@ MAX_FILES = 16
 MAX_RECIPIENTS = 16
 MAX_NAME = 200
 MAX_SEQUENCE = 2**53 - 1
-_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_HEX64 = re.compile(r"^[0-9a-f]{64}\Z")
 _TLP_BY_ID = {marking_id: level for level, marking_id in TLP2_MARKING_IDS.items()}
 
 
@@ -66,7 +67,7 @@ class Manifest:
 
     @property
     def ceiling(self) -> Tlp:
-        return _TLP_BY_ID[self.tlp_ceiling]
+        return _TLP_BY_ID[canonical_id(self.tlp_ceiling) or ""]
 
     @property
     def created_at(self) -> datetime:
@@ -169,7 +170,8 @@ def parse_manifest(data: bytes) -> Manifest:
     if parse_stix_timestamp(expires) <= parse_stix_timestamp(created):  # type: ignore[operator]
         raise InvalidInput("manifest field expires is not after created")
     ceiling = document.get("tlp_ceiling")
-    if ceiling not in _TLP_BY_ID:
+    # Compared as STIX compares ids (the UUID in either case), as everywhere else.
+    if not isinstance(ceiling, str) or canonical_id(ceiling) not in _TLP_BY_ID:
         raise InvalidInput("manifest field tlp_ceiling is not a TLP 2.0 marking-definition id")
     stix = _object(document, "stix")
     _exact_keys(stix, {"bundle_id", "spec_version", "object_count"}, "manifest field stix")
@@ -251,7 +253,7 @@ def _name(document: dict[str, Any], where: str) -> str:
     value = document.get(where.rsplit(".", 1)[-1])
     if not isinstance(value, str) or not value.strip() or len(value) > MAX_NAME:
         raise InvalidInput(f"manifest field {where} is not a name of 1 to {MAX_NAME} characters")
-    if any(ord(char) < 32 or 0x7F <= ord(char) < 0xA0 for char in value):
+    if has_control(value):
         raise InvalidInput(f"manifest field {where} contains control characters")
     return value
 

@@ -3,17 +3,26 @@
 A key is pinned by hand from a PEM file the partner handed over, after its fingerprint was compared by phone; a
 key is never taken from inside a package. Each partner has two ceilings: the highest TLP level it may receive
 from us (``tlp_send``) and the highest it may send us (``tlp_accept``). Each key has a validity window and may be
-revoked as of a given moment (packages created from then on are refused).
+revoked as of a given moment; from then on every package it signed is refused, whatever ``created`` it claims (a
+stolen key can backdate), unless the analyst re-admits that one package by its id.
+
+A partner may also have its STIX identity pinned (``identity_ref``): the author its objects name, and the only
+one whose objects its packages may version (``storage.authorship``). The manifest's claim is checked against it,
+never taken from it. ``max_lifetime_days`` bounds how long a package of theirs may claim to be valid and
+``max_sequence_jump`` how far its sequence may jump past the last one imported.
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 from workbench.domain.errors import InvalidInput, VerificationFailed
+from workbench.domain.ids import is_stix_id
+from workbench.domain.text import has_control
 from workbench.domain.timestamps import format_stix_timestamp, now_stix, parse_stix_timestamp, utc_now
 from workbench.domain.tlp import Tlp
 from workbench.services import keys
@@ -28,6 +37,12 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DEFAULT_CEILING = Tlp.AMBER
+#: A package of a partner may be valid for at most this many days (the longest this program writes) unless the
+#: analyst sets another bound.
+DEFAULT_MAX_LIFETIME_DAYS = 366
+#: ... and its sequence may jump at most this far past the last one imported (a gap of 99 lost packages).
+DEFAULT_MAX_SEQUENCE_JUMP = 100
+MAX_LIFETIME_DAYS = 3660
 
 
 @dataclass(frozen=True)
@@ -45,9 +60,11 @@ class PartnerKey:
         """The key id in groups of four, as it is read out over the phone."""
         return keys.format_fingerprint(self.key_id)
 
-    def problem_at(self, moment: datetime) -> str | None:
-        """Why this key does not vouch for something created at ``moment``, or None when it does."""
-        if self.revoked_at is not None and moment >= _when(self.revoked_at):
+    def problem_at(self, moment: datetime, *, revocation: bool = True) -> str | None:
+        """Why this key does not vouch for something created at ``moment``, or None when it does.
+
+        ``revocation=False`` leaves the revocation out (a document the analyst re-admitted by its id)."""
+        if revocation and self.revoked_at is not None and moment >= _when(self.revoked_at):
             return f"the signing key was revoked as of {self.revoked_at}"
         if self.valid_until is not None and moment >= _when(self.valid_until):
             return f"the signing key's validity ended on {self.valid_until}"
@@ -68,6 +85,13 @@ class Partner:
     tlp_accept: Tlp
     added_at: str
     keys: tuple[PartnerKey, ...]
+    identity_ref: str | None = None
+    max_lifetime_days: int = DEFAULT_MAX_LIFETIME_DAYS
+    max_sequence_jump: int = DEFAULT_MAX_SEQUENCE_JUMP
+
+    @property
+    def key_ids(self) -> frozenset[str]:
+        return frozenset(key.key_id for key in self.keys)
 
     def current_key(self, moment: datetime | None = None) -> PartnerKey | None:
         """The newest key valid at ``moment`` (now by default): the one packages to this partner address."""
@@ -117,6 +141,9 @@ def _partner(conn: Connection, row: rows.PartnerRow) -> Partner:
             )
             for key in rows.keys_of(conn, row.id)
         ),
+        row.identity_ref,
+        row.max_lifetime_days,
+        row.max_sequence_jump,
     )
 
 
@@ -136,12 +163,15 @@ def add_partner(
     valid_from: str | None = None,
     valid_until: str | None = None,
     expected_fingerprint: str | None = None,
+    identity_ref: str | None = None,
 ) -> Partner:
     """Pin a partner's public key under ``name`` (a new partner, or a further key of a known one).
 
     ``expected_fingerprint`` is what the partner read out by phone; a mismatch refuses the key. Ceilings default to
-    TLP:AMBER for a new partner and stay as they are for a known one unless given. Refuses our own key, a key
-    already pinned, and a window that ends before it starts. Recorded in the audit log.
+    TLP:AMBER for a new partner and stay as they are for a known one unless given. ``identity_ref`` pins the
+    partner's STIX identity (see the module docstring); a known partner keeps its own unless one is given.
+    Refuses our own key, a key already pinned, a window that ends before it starts, and an identity that is ours,
+    another partner's, or not an identity id. Recorded in the audit log.
     """
     name = check_org_name(name)
     der, key_id = read_public_key(public_pem)
@@ -177,9 +207,9 @@ def add_partner(
                 int(tlp_accept) if tlp_accept is not None else existing.tlp_accept,
             )
         rows.insert_key(conn, rows.PartnerKeyRow(key_id, partner_id, der, valid_from, valid_until, now, None, None))
-        row = rows.partner_by_id(conn, partner_id)
-        assert row is not None
-        partner = _partner(conn, row)
+        if identity_ref is not None:
+            _pin_identity(conn, ws.identity_id, partner_id, identity_ref)
+        partner = partner_by_id(conn, partner_id)
         audit.append(
             conn,
             "partner.add",
@@ -190,6 +220,7 @@ def add_partner(
                 "tlp_accept": partner.tlp_accept.short,
                 "valid_from": valid_from,
                 "valid_until": valid_until,
+                "identity_ref": partner.identity_ref,
             },
         )
     logger.info("pinned partner key %s", key_id)
@@ -202,7 +233,7 @@ def revoke_key(ws: Workspace, key_id: str, *, since: str | None = None, reason: 
     Packages and receipts created at or after that moment are refused from then on. Recorded in the audit log.
     """
     key_id = _normalise_fingerprint(key_id)
-    if reason is not None and (len(reason) > 500 or any(ord(char) < 32 for char in reason)):
+    if reason is not None and (len(reason) > 500 or has_control(reason)):
         raise InvalidInput("the reason must be one line of at most 500 characters")
     with ws.transaction() as conn:
         row = rows.key_by_id(conn, key_id)
@@ -247,11 +278,99 @@ def set_ceilings(ws: Workspace, name: str, *, tlp_send: Tlp, tlp_accept: Tlp) ->
                 "previous_accept": Tlp(row.tlp_accept).short,
             },
         )
-        changed = rows.partner_by_id(conn, row.id)
-        assert changed is not None
-        partner = _partner(conn, changed)
+        partner = partner_by_id(conn, row.id)
     logger.info("partner ceilings changed")
     return partner
+
+
+def _pin_identity(conn: Connection, own_identity: str, partner_id: int, identity_ref: str) -> None:
+    identity_ref = identity_ref.strip()
+    if not is_stix_id(identity_ref, "identity"):
+        raise InvalidInput(f"{identity_ref[:80]!r} is not a STIX identity id (identity--UUID in lower case)")
+    if identity_ref == own_identity:
+        raise InvalidInput("this is this workspace's own identity, not a partner's")
+    holder = rows.partner_by_identity(conn, identity_ref)
+    if holder is not None and holder.id != partner_id:
+        raise InvalidInput(f"this identity is already pinned for partner {holder.name}")
+    row = rows.partner_by_id(conn, partner_id)
+    assert row is not None
+    rows.update_partner_limits(
+        conn,
+        partner_id,
+        identity_ref=identity_ref,
+        max_lifetime_days=row.max_lifetime_days,
+        max_sequence_jump=row.max_sequence_jump,
+    )
+
+
+def set_partner_trust(
+    ws: Workspace,
+    name: str,
+    *,
+    identity_ref: str | None = None,
+    max_lifetime_days: int | None = None,
+    max_sequence_jump: int | None = None,
+) -> Partner:
+    """Pin a known partner's STIX identity and change its package lifetime and sequence-jump bounds.
+
+    What is not given stays as it is. Refuses an unknown partner, an identity that is ours or another partner's,
+    a lifetime outside 1 to 3,660 days and a jump below 1. Recorded in the audit log.
+    """
+    if max_lifetime_days is not None and not 1 <= max_lifetime_days <= MAX_LIFETIME_DAYS:
+        raise InvalidInput(f"a package lifetime is 1 to {MAX_LIFETIME_DAYS} days")
+    if max_sequence_jump is not None and max_sequence_jump < 1:
+        raise InvalidInput("the largest accepted sequence jump is at least 1")
+    with ws.transaction() as conn:
+        row = rows.partner_by_name(conn, name.strip())
+        if row is None:
+            raise InvalidInput(f"no partner named {name.strip()[:60]!r}")
+        if identity_ref is not None:
+            _pin_identity(conn, ws.identity_id, row.id, identity_ref)
+        pinned = rows.partner_by_id(conn, row.id)
+        assert pinned is not None
+        rows.update_partner_limits(
+            conn,
+            row.id,
+            identity_ref=pinned.identity_ref,
+            max_lifetime_days=max_lifetime_days if max_lifetime_days is not None else row.max_lifetime_days,
+            max_sequence_jump=max_sequence_jump if max_sequence_jump is not None else row.max_sequence_jump,
+        )
+        partner = partner_by_id(conn, row.id)
+        audit.append(
+            conn,
+            "partner.trust",
+            {
+                "partner": partner.name,
+                "identity_ref": partner.identity_ref,
+                "max_lifetime_days": partner.max_lifetime_days,
+                "max_sequence_jump": partner.max_sequence_jump,
+            },
+        )
+    return partner
+
+
+def readmit_package(ws: Workspace, package_id: str, key_id: str, *, reason: str | None = None) -> None:
+    """Let one package signed by a since revoked key in again (the analyst vouches for it by its id).
+
+    Refuses a key that is not pinned or not revoked, and a package id that is not a UUID. Recorded in the audit log.
+    """
+    key_id = _normalise_fingerprint(key_id)
+    package_id = package_id.strip().lower()
+    try:
+        if str(uuid.UUID(package_id)) != package_id:
+            raise ValueError
+    except ValueError:
+        raise InvalidInput(f"{package_id[:60]!r} is not a package id (a UUID)") from None
+    if reason is not None and (len(reason) > 500 or has_control(reason)):
+        raise InvalidInput("the reason must be one line of at most 500 characters")
+    with ws.transaction() as conn:
+        row = rows.key_by_id(conn, key_id)
+        if row is None:
+            raise InvalidInput(f"no pinned partner key {key_id[:16]}...; see keys list")
+        if row.revoked_at is None:
+            raise InvalidInput("the key is not revoked; its packages need no re-admission")
+        rows.readmit(conn, package_id, key_id, now_stix(), reason)
+        audit.append(conn, "partner.readmit", {"package_id": package_id, "key_id": key_id, "reason": reason})
 
 
 def list_partners(conn: Connection) -> list[Partner]:

@@ -15,7 +15,7 @@ from workbench.domain.errors import InvalidInput
 
 MAX_PATH_LENGTH = 200
 MAX_DEPTH = 4
-_COMPONENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+_COMPONENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\Z")
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _RESERVED = frozenset(
     {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", "CLOCK$"}

@@ -14,6 +14,7 @@ what a header claims), too many members, a compressed or malformed tar, a file t
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import logging
 import os
@@ -24,8 +25,9 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
+from workbench.domain.compression import compression_of
 from workbench.domain.errors import Cancelled, InvalidInput
 from workbench.services.exchange.paths import check_member_path, check_unique
 
@@ -33,6 +35,8 @@ logger = logging.getLogger(__name__)
 
 PREFIX = "workbench-quarantine-"
 CHUNK = 1 << 20
+#: The largest single read of a tar: a member's copy step, or a header (PAX, long name) with its padding.
+MAX_TAR_READ = CHUNK
 
 Progress = Callable[[str, int, int], None]
 CancelCheck = Callable[[], bool]
@@ -137,29 +141,44 @@ def quarantined(
         raise InvalidInput(f"cannot read {source.name}: {exc.strerror}") from None
     if not (stat.S_ISDIR(info.st_mode) or stat.S_ISREG(info.st_mode)):
         raise InvalidInput(f"{source.name} is neither a package folder nor a tar file")
-    estimate = min(info.st_size, limits.max_total) if stat.S_ISREG(info.st_mode) else 0
-    base = Path(root) if root is not None else choose_root(estimate)
+    # The size of the copy is known before a place is chosen for it: a folder is listed (and judged) first.
+    listing = _list_folder(source, limits) if stat.S_ISDIR(info.st_mode) else None
+    needed = sum(size for _, _, size in listing) if listing is not None else min(info.st_size, limits.max_total)
+    base = Path(root) if root is not None else choose_root(needed)
     _sweep_stale(base)
-    folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=base))
+    try:
+        folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=base))
+    except OSError as exc:
+        raise _no_room(base, needed, exc) from None
     os.chmod(folder, 0o700)
     box = Quarantine(folder, source.name)
     try:
-        if stat.S_ISDIR(info.st_mode):
-            _copy_folder(source, box, limits, progress, cancel)
-        else:
-            _copy_tar(source, box, limits, progress, cancel)
+        try:
+            if listing is not None:
+                _copy_listing(listing, box, limits, progress, cancel)
+            else:
+                _copy_tar(source, box, limits, progress, cancel)
+        except OSError as exc:  # writing the copy: the medium's own read errors are refused where they happen
+            raise _no_room(base, needed, exc) from None
         check_unique(box.files)
         yield box
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _no_room(base: Path, needed: int, exc: OSError) -> InvalidInput:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return InvalidInput(
+            f"no space left in {base} to copy the package for checking (about {needed / 1e6:.1f} MB needed)"
+        )
+    return InvalidInput(f"cannot copy the package for checking into {base}: {exc.strerror or exc}")
+
+
 # -- folders -------------------------------------------------------------------------------------------------------
 
 
-def _copy_folder(
-    source: Path, box: Quarantine, limits: QuarantineLimits, progress: Progress | None, cancel: CancelCheck | None
-) -> None:
+def _list_folder(source: Path, limits: QuarantineLimits) -> list[tuple[str, Path, int]]:
+    """Every regular file of a package folder with its size, each judged before anything is copied."""
     listing: list[tuple[str, Path, int]] = []
     members = 0
     total = 0
@@ -193,6 +212,17 @@ def _copy_folder(
             if total > limits.max_total:
                 raise InvalidInput(f"the package is larger than the cap of {limits.max_total} bytes")
             listing.append((name, Path(entry.path), info.st_size))
+    return listing
+
+
+def _copy_listing(
+    listing: list[tuple[str, Path, int]],
+    box: Quarantine,
+    limits: QuarantineLimits,
+    progress: Progress | None,
+    cancel: CancelCheck | None,
+) -> None:
+    total = sum(size for _, _, size in listing)
     done = 0
     for index, (name, path, size) in enumerate(listing):
         box.files[name] = _copy_file(path, name, size, box.folder / f"member-{index}", limits, cancel)
@@ -268,7 +298,11 @@ _TAR_KINDS = {
     tarfile.CONTTYPE: "a contiguous file",
     tarfile.GNUTYPE_SPARSE: "a sparse file",
 }
-_COMPRESSED = {b"\x1f\x8b": "gzip", b"BZ": "bzip2", b"\xfd7": "xz", b"(\xb5": "zstd"}
+
+
+def is_compressed(head: bytes) -> bool:
+    """Whether a file beginning with ``head`` is gzip, bzip2, xz or zstd data."""
+    return compression_of(head) is not None
 
 
 def _copy_tar(
@@ -279,9 +313,12 @@ def _copy_tar(
     except OSError as exc:
         raise InvalidInput(f"cannot read {source.name}: {exc.strerror}") from None
     with handle:
-        head = handle.read(2)
-        if head in _COMPRESSED:
-            raise InvalidInput(f"{source.name} is a {_COMPRESSED[head]}-compressed tar; carry the uncompressed tar")
+        kind = compression_of(handle.read(2))
+        if kind is not None:
+            raise InvalidInput(
+                f"{source.name} is {kind}-compressed: a package is carried as an uncompressed tar (and a"
+                " STIX file uncompressed); decompress it first"
+            )
         handle.seek(0)
         size = os.fstat(handle.fileno()).st_size
         if size > limits.max_total + 1024 * 1024:
@@ -290,8 +327,12 @@ def _copy_tar(
         members = 0
         total = 0
         try:
-            # Stream mode reads the tar once, front to back: no member is read twice, none out of order.
-            with tarfile.open(fileobj=handle, mode="r|") as archive:
+            # Each member is copied as soon as its header is read: the tar is read once, front to back. Reads go
+            # through _BoundedReads, so that a PAX or long-name header is refused by its size before tarfile reads
+            # it whole into memory (tarfile has no limit of its own).
+            # The wrapper offers what tarfile reads with (read, seek, tell); typeshed asks for a whole file object.
+            bounded = cast(IO[bytes], _BoundedReads(handle, source.name))
+            with tarfile.open(fileobj=bounded, mode="r:") as archive:
                 for member in archive:
                     members += 1
                     if members > limits.max_members:
@@ -323,7 +364,36 @@ def _copy_tar(
                         progress("copy", handle.tell(), size)
         except tarfile.TarError as exc:
             raise InvalidInput(f"{source.name} is not a valid uncompressed tar: {exc}") from None
+        except (ValueError, OverflowError, UnicodeError, IndexError) as exc:  # tarfile's parsers let these escape
+            raise InvalidInput(
+                f"{source.name} has a malformed tar header (such as a PAX sparse map): {type(exc).__name__}"
+            ) from None
     box.files.update(_strip_top_folder(names))
+
+
+class _BoundedReads:
+    """The tar file for ``tarfile``: refuses any single read larger than ``MAX_TAR_READ``.
+
+    The copy reads members ``CHUNK`` bytes at a time, so only a header can ask for more: tarfile reads a PAX
+    extended header or a GNU long name whole, whatever size its header claims (1.5 GiB took 4.7 GB of memory).
+    """
+
+    def __init__(self, handle: IO[bytes], name: str) -> None:
+        self._handle = handle
+        self._name = name
+
+    def read(self, size: int = -1) -> bytes:
+        if size < 0 or size > MAX_TAR_READ:
+            raise InvalidInput(
+                f"{self._name} has a tar header (PAX or long name) larger than {MAX_TAR_READ // 1024} KiB; refused"
+            )
+        return self._handle.read(size)
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        return self._handle.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._handle.tell()
 
 
 def _strip_top_folder(names: dict[str, QuarantinedFile]) -> dict[str, QuarantinedFile]:

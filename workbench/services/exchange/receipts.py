@@ -26,6 +26,7 @@ from typing import Any
 
 from workbench.domain.errors import InvalidInput, VerificationFailed
 from workbench.domain.ids import is_stix_id
+from workbench.domain.text import has_control
 from workbench.domain.timestamps import now_stix, parse_stix_timestamp, utc_now
 from workbench.services import keys
 from workbench.services.exchange import partners
@@ -43,7 +44,7 @@ logger = logging.getLogger(__name__)
 RECEIPT_FORMAT = "stix-exchange-receipt/1"
 RECEIPT_NAME = "receipt.json"
 RECEIPT_SIGNATURE = "receipt.json.sig"
-_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_HEX64 = re.compile(r"^[0-9a-f]{64}\Z")
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,8 @@ def check_quarantined_receipt(conn: Connection, box: Quarantine, *, now: datetim
         raise VerificationFailed("the receipt names another producer key than the one that signed it")
     created = parse_stix_timestamp(receipt.created)
     assert created is not None
-    check_times(created, None, now or utc_now(), signer, "receipt")
+    readmitted = rows.is_readmitted(conn, receipt.receipt_id, signer.key_id)
+    check_times(created, None, now or utc_now(), signer, "receipt", readmitted=readmitted)
     assert signer.partner is not None
     own = {key.key_id for key in keys.own_keys(conn)}
     if receipt.recipient_key_id not in own:
@@ -207,7 +209,31 @@ def check_quarantined_receipt(conn: Connection, box: Quarantine, *, now: datetim
         )
     if sent.manifest_sha256 != receipt.manifest_sha256:
         raise VerificationFailed("the receipt acknowledges a different manifest than the one sent")
+    _check_counts(receipt, sent)
     return CheckedReceipt(receipt, signer.partner, sent)
+
+
+def _check_counts(receipt: Receipt, sent: rows.SentRow) -> None:
+    """The receipt's figures must fit the package they acknowledge: its sequence, its number of objects, and no
+    count above that number (they are shown in the outbox as the partner's word about the package)."""
+    if receipt.sequence != sent.sequence:
+        raise VerificationFailed(
+            f"the receipt names sequence {receipt.sequence}, but package {sent.package_id} was sent as {sent.sequence}"
+        )
+    if receipt.objects != sent.object_count:
+        raise VerificationFailed(
+            f"the receipt counts {receipt.objects:,} objects, but the package held {sent.object_count:,}"
+        )
+    for what, count in (("imported", receipt.imported), ("unchanged", receipt.unchanged), ("refused", receipt.refused)):
+        if count > sent.object_count:
+            raise VerificationFailed(
+                f"the receipt claims {count:,} {what} of a package of {sent.object_count:,} objects"
+            )
+    if receipt.imported + receipt.unchanged > sent.object_count:
+        raise VerificationFailed(
+            f"the receipt claims {receipt.imported + receipt.unchanged:,} objects imported or unchanged of a package "
+            f"of {sent.object_count:,}"
+        )
 
 
 def import_quarantined_receipt(ws: Workspace, box: Quarantine, *, now: datetime | None = None) -> Receipt:
@@ -251,6 +277,8 @@ def _receipt(document: dict[str, Any]) -> Receipt:
     for name in (producer["name"], recipient["name"]):
         if not isinstance(name, str) or not name or len(name) > 200:
             raise InvalidInput("a name in the receipt is empty or too long")
+        if has_control(name):
+            raise InvalidInput("a name in the receipt contains control characters")
     if not is_stix_id(producer["identity_ref"], "identity"):
         raise InvalidInput("receipt field producer.identity_ref is not an identity id")
     if not isinstance(document["created"], str) or parse_stix_timestamp(document["created"]) is None:

@@ -1,8 +1,11 @@
-"""Importing a package from a partner: design.md's order of checks, then the shared importer, all or nothing.
+"""Importing a package from a partner: the order of checks of docs/exchange-format.md, then the shared importer,
+all or nothing.
 
 ``import_package`` quarantines the package (step 1), checks it (steps 2 to 6, ``verify.check_quarantined``),
 then hands the quarantined bundle to ``services.importing.importer.import_file`` with provenance naming the
-partner key and package id, a per-object TLP check, and a ``before_commit`` that records the package in the inbox,
+partner key and package id, the agreed ceiling (the lower of the manifest's and what the partner may send us: an
+object above it is refused, one citing a marking not understood is judged at TLP:RED and kept with a warning), and
+a ``before_commit`` that records the package in the inbox,
 advances the channel and writes the audit entry in the importer's transaction (step 8). ``dry_run=True`` is the
 preview: the same work, rolled back.
 
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,10 +27,9 @@ from typing import Any
 
 from workbench.domain.errors import VerificationFailed
 from workbench.domain.timestamps import now_stix
-from workbench.domain.tlp import object_tlp
-from workbench.services.exchange.quarantine import Quarantine, QuarantineLimits, quarantined
+from workbench.services.exchange.quarantine import Quarantine, QuarantineLimits, is_compressed, quarantined
 from workbench.services.exchange.verify import Checked, Verdict, check_quarantined, pinned_keys
-from workbench.services.importing.importer import Finding, ImportSource, ImportSummary, import_file
+from workbench.services.importing.importer import ImportSource, ImportSummary, import_file
 from workbench.services.workspace import Workspace
 from workbench.storage import audit
 from workbench.storage import exchange as rows
@@ -70,11 +73,21 @@ def import_package(
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
     on_import: PackageHook | None = None,
+    accept_jump: bool = False,
 ) -> PackageImport:
-    """Import (or, with ``dry_run``, preview) one package; refusals raise with the cause and change nothing."""
+    """Import (or, with ``dry_run``, preview) one package; refusals raise with the cause and change nothing.
+
+    ``accept_jump`` lets through a sequence jump beyond the partner's bound (see ``verify.check_sequence``)."""
     with quarantined(path, limits=limits, root=quarantine_root, progress=progress, cancel=cancel) as box:
         return import_quarantined(
-            ws, box, dry_run=dry_run, now=now, progress=progress, cancel=cancel, on_import=on_import
+            ws,
+            box,
+            dry_run=dry_run,
+            now=now,
+            progress=progress,
+            cancel=cancel,
+            on_import=on_import,
+            accept_jump=accept_jump,
         )
 
 
@@ -87,24 +100,16 @@ def import_quarantined(
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
     on_import: PackageHook | None = None,
+    accept_jump: bool = False,
 ) -> PackageImport:
     """``import_package`` over a package already copied into quarantine."""
     trusted = pinned_keys(ws.conn)
-    checked = check_quarantined(box, trusted, conn=ws.conn, now=now, progress=progress, cancel=cancel)
+    checked = check_quarantined(
+        box, trusted, conn=ws.conn, now=now, progress=progress, cancel=cancel, accept_jump=accept_jump
+    )
     partner = checked.signer.partner
     assert partner is not None, "pinned keys always belong to a partner"
     ceiling = min(checked.manifest.ceiling, partner.tlp_accept)
-
-    def check_object(obj: dict[str, Any]) -> Finding | None:
-        level = object_tlp(obj)
-        if level is not None and level > ceiling:
-            return Finding(
-                str(obj.get("id")),
-                "object_marking_refs",
-                f"marked {level.label}, above {ceiling.label} agreed for this package",
-            )
-        return None
-
     recorded: list[bool] = []
 
     def before_commit(conn: Connection, summary: ImportSummary) -> None:
@@ -120,13 +125,16 @@ def import_quarantined(
         sha256=checked.verdict.bundle_sha256,
         partner_key_id=checked.signer.key_id,
         package_id=manifest.package_id,
+        # The identity pinned for the partner, never the manifest's claim: it decides what the package may version.
+        producer_identity_ref=partner.identity_ref,
+        partner_keys=partner.key_ids,
     )
     summary = import_file(
         ws,
         checked.bundle_path,
         source=source,
         dry_run=dry_run,
-        check_object=check_object,
+        ceiling=ceiling,
         before_commit=before_commit,
         progress=(lambda done, total: progress("import", done, total)) if progress else None,
         cancel=cancel,
@@ -160,7 +168,7 @@ def _record(conn: Connection, checked: Checked, summary: ImportSummary) -> None:
     if last is not None and manifest.sequence <= last.last_sequence:
         raise VerificationFailed(f"rollback: sequence {manifest.sequence} is not after {last.last_sequence}")
     now = now_stix()
-    imported = summary.new + summary.new_versions + summary.older + summary.conflicts
+    imported = summary.new + summary.new_versions + summary.older + summary.conflicts + summary.foreign
     rows.insert_received(
         conn,
         rows.ReceivedRow(
@@ -195,19 +203,28 @@ def _record(conn: Connection, checked: Checked, summary: ImportSummary) -> None:
             "imported": imported,
             "unchanged": summary.unchanged,
             "refused": summary.objects_refused,
+            "foreign_versions": summary.foreign,
             "warnings": list(checked.verdict.warnings),
         },
     )
 
 
 def is_package(path: str | os.PathLike[str]) -> bool:
-    """True for what ``workbench import`` should hand to the exchange: a folder, or a tar file."""
+    """True for what ``workbench import`` should hand to the exchange: a folder, a tar file, or a compressed file
+    (which the quarantine refuses, naming the compression). Only a regular file is ever opened: a FIFO or a device
+    would block the read or never end."""
     path = Path(path)
-    if path.is_dir():
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    if stat.S_ISDIR(info.st_mode):
         return True
+    if not stat.S_ISREG(info.st_mode):
+        return False
     try:
         with open(path, "rb") as handle:
             head = handle.read(263)
     except OSError:
         return False
-    return len(head) == 263 and head[257:262] == b"ustar"
+    return (len(head) == 263 and head[257:262] == b"ustar") or is_compressed(head)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from workbench.domain.errors import InvalidInput
-from workbench.domain.ids import is_stix_id
+from workbench.domain.ids import canonical_id
 
 if TYPE_CHECKING:
     from workbench.services.workspace import Workspace
@@ -28,15 +28,11 @@ MAX_QUERY_HITS = 1_000_000
 
 @dataclass(frozen=True)
 class BuiltObject:
-    """An object a selection builds for the export instead of reading it from the store.
-
-    ``public`` marks a constant of the program that is the same in every workspace (the definition of an extension
-    and its author): it leaves at any ceiling and does not count towards the package's ``tlp_ceiling``, like a
-    marking definition. Any other built object is judged by its markings (unmarked counts as ``unmarked_as``).
-    """
+    """An object a selection builds for the export instead of reading it from the store. It is judged by its
+    markings like any other (unmarked counts as ``unmarked_as``); the program's own constants (the case extension's
+    definition and its author) are marked TLP:CLEAR."""
 
     obj: dict[str, Any]
-    public: bool = False
 
 
 class Selection:
@@ -108,11 +104,14 @@ class IdSelection(Selection):
     def object_ids(self, ws: Workspace) -> list[str] | None:
         if not self.ids:
             raise InvalidInput("no objects were chosen for export")
+        ids = []
         for stix_id in self.ids:
-            if not is_stix_id(stix_id):
+            canonical = canonical_id(stix_id)
+            if canonical is None:
                 raise InvalidInput(f"{stix_id[:80]!r} is not a STIX id")
-        stored = ws.objects.get_many(self.ids)
-        missing = [stix_id for stix_id in self.ids if stix_id not in stored]
+            ids.append(canonical)
+        stored = ws.objects.get_many(ids)
+        missing = [stix_id for stix_id in ids if stix_id not in stored]
         if missing:
             raise InvalidInput(f"{missing[0]} is not in this workspace")
-        return list(dict.fromkeys(self.ids))
+        return list(dict.fromkeys(ids))

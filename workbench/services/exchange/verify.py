@@ -1,4 +1,4 @@
-"""Steps 2 to 6 of design.md's import order, over a quarantined copy of a package.
+"""Steps 2 to 6 of the order of checks (docs/exchange-format.md), over a quarantined copy of a package.
 
 ``check_quarantined`` either returns a ``Verdict`` (the package is authentic, intact, for us, in time, in
 sequence, and within the agreed markings) or raises ``VerificationFailed`` / ``InvalidInput`` with one message
@@ -17,16 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from workbench.domain.errors import Cancelled, InvalidInput, VerificationFailed
+from workbench.domain.ids import canonical_id
+from workbench.domain.markings import Judgement, MarkingJudge, builtin_conflict, marking_refs, written_as_builtin
+from workbench.domain.text import printable
 from workbench.domain.timestamps import utc_now
-from workbench.domain.tlp import (
-    BUILTIN_MARKING_DEFINITIONS,
-    TLP1_MARKING_IDS,
-    TLP2_EXTENSION_ID,
-    TLP2_MARKING_IDS,
-    Tlp,
-    object_tlp,
-)
-from workbench.services import keys
+from workbench.domain.tlp import BUILTIN_MARKING_DEFINITIONS, Tlp
+from workbench.services import keys, markings
 from workbench.services.exchange import partners
 from workbench.services.exchange.canonical import MAX_SIGNED_DOCUMENT, parse_canonical
 from workbench.services.exchange.manifest import (
@@ -42,6 +38,7 @@ from workbench.services.importing.limits import DEFAULT_LIMITS
 from workbench.services.importing.reader import SHAPE_BUNDLE, SHAPE_BUNDLE_20, SHAPE_ENVELOPE, StixReader
 from workbench.storage import exchange as rows
 from workbench.storage.database import Connection
+from workbench.storage.meta import get_meta
 
 #: How far in the future a package's ``created`` may lie (clocks of isolated machines drift).
 CLOCK_TOLERANCE = timedelta(minutes=10)
@@ -49,11 +46,6 @@ CLOCK_TOLERANCE = timedelta(minutes=10)
 Progress = Callable[[str, int, int], None]
 CancelCheck = Callable[[], bool]
 _BUNDLE_SHAPES = (SHAPE_BUNDLE, SHAPE_BUNDLE_20)
-_SCAN_BLOCK = 1 << 20
-_LEVELS: dict[str, Tlp] = {
-    **{marking_id: level for level, marking_id in TLP2_MARKING_IDS.items()},
-    **{marking_id: level for marking_id, (_, level) in TLP1_MARKING_IDS.items()},
-}
 
 
 @dataclass(frozen=True)
@@ -167,13 +159,15 @@ def check_quarantined(
     now: datetime | None = None,
     check_channel: bool = True,
     check_content: bool = True,
+    accept_jump: bool = False,
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
 ) -> Checked:
     """Steps 2 to 6 on the quarantined copy; see the module docstring.
 
     ``check_content=False`` stops after step 5 (authentic and intact): the exporter's read-back of a bundle it
-    has just planned and written itself.
+    has just planned and written itself. ``accept_jump`` lets a sequence jump beyond the partner's bound through
+    (the analyst's explicit choice); replay and rollback are refused all the same.
     """
     now = now or utc_now()
     warnings: list[str] = []
@@ -199,24 +193,30 @@ def check_quarantined(
         addressed_to_us = any(party.key_id in own for party in manifest.recipients)
         if not addressed_to_us:
             names = ", ".join(party.name for party in manifest.recipients)[:120]
-            raise VerificationFailed(f"the package is addressed to {names}, not to this workspace's keys")
-    check_times(manifest.created_at, manifest.expires_at, now, signer, "package")
+            raise VerificationFailed(f"the package is addressed to {printable(names)}, not to this workspace's keys")
+    readmitted = conn is not None and rows.is_readmitted(conn, manifest.package_id, signer.key_id)
+    check_times(manifest.created_at, manifest.expires_at, now, signer, "package", readmitted=readmitted)
+    if signer.partner is not None:
+        warnings.extend(check_producer(conn, signer.partner, manifest))
+        check_lifetime(signer.partner, manifest.created_at, manifest.expires_at, "package")
     if signer.partner is not None and manifest.ceiling > signer.partner.tlp_accept:
         raise VerificationFailed(
             f"the package's ceiling {manifest.ceiling.label} is above what {signer.partner.name} may send us "
             f"({signer.partner.tlp_accept.label})"
         )
     if conn is not None and signer.partner is not None and check_channel:
-        warnings.extend(check_sequence(conn, signer.partner, manifest))
+        warnings.extend(check_sequence(conn, signer.partner, manifest, accept_jump=accept_jump))
     # 5. files present == files declared, sizes and hashes
     check_files(box, manifest)
     # 6. the bundle, with limits, against the ceilings
     bundle_item = box.files[BUNDLE_PATH]
     accept = signer.partner.tlp_accept if signer.partner is not None else None
     if check_content:
-        foreign = check_bundle(
-            bundle_item.path, manifest, accept, signer.partner.name if signer.partner else None, cancel
+        judge = markings.judge_for(conn) if conn is not None else None
+        foreign, found = check_bundle(
+            bundle_item.path, manifest, accept, signer.partner.name if signer.partner else None, cancel, judge
         )
+        warnings.extend(found)
         if foreign:
             warnings.append(
                 f"{foreign} object(s) name another author (created_by_ref) than the producer "
@@ -255,6 +255,16 @@ def check_signature(document: bytes, signature: bytes, trusted: list[TrustedKey]
     for candidate in trusted:
         if keys.verify_signature(candidate.public_der, document, signature):
             return candidate
+    try:
+        parse_canonical(document, f"the {what}")
+    except InvalidInput as exc:
+        if "canonical form" in str(exc):
+            # The signature covers the exact bytes: a reformatted document (a newline added, keys reordered) can
+            # only fail it, whoever signed the original. Name that cause rather than an unknown key.
+            raise VerificationFailed(
+                f"the {what} is not in canonical form (RFC 8785), so its signature cannot verify: it was reformatted"
+                " or changed after signing"
+            ) from None
     claimed = _claimed_key(document)
     if claimed is not None and any(candidate.key_id == claimed for candidate in trusted):
         raise VerificationFailed(
@@ -277,8 +287,24 @@ def _claimed_key(document: bytes) -> str | None:
     return claimed if isinstance(claimed, str) else None
 
 
-def check_times(created: datetime, expires: datetime | None, now: datetime, signer: TrustedKey, what: str) -> None:
-    """Refuse an expired document, one created in the future, or one created outside the key's validity."""
+def check_times(
+    created: datetime,
+    expires: datetime | None,
+    now: datetime,
+    signer: TrustedKey,
+    what: str,
+    *,
+    readmitted: bool = False,
+) -> None:
+    """Refuse an expired document, one created in the future, one created outside the key's validity, and any
+    document signed by a revoked key: a stolen key can claim any ``created``, so the revocation holds for every
+    document unless the analyst re-admitted this one (``readmitted``)."""
+    if signer.pinned is not None and signer.pinned.revoked_at is not None and not readmitted:
+        raise VerificationFailed(
+            f"the signing key was revoked as of {signer.pinned.revoked_at}; whatever date the {what} claims "
+            f"({created:%Y-%m-%d %H:%M} UTC), nothing it signed is accepted unless re-admitted by its id"
+            " (workbench keys readmit)"
+        )
     if expires is not None and now >= expires:
         raise VerificationFailed(f"the {what} expired on {expires:%Y-%m-%d %H:%M} UTC")
     if created > now + CLOCK_TOLERANCE:
@@ -286,19 +312,72 @@ def check_times(created: datetime, expires: datetime | None, now: datetime, sign
             f"the {what} was created in the future ({created:%Y-%m-%d %H:%M} UTC); check this machine's clock"
         )
     if signer.pinned is not None:
-        problem = signer.pinned.problem_at(created)
+        problem = signer.pinned.problem_at(created, revocation=not readmitted)
         if problem is not None:
             raise VerificationFailed(f"the {what} was created on {created:%Y-%m-%d %H:%M} UTC but {problem}")
 
 
-def check_sequence(conn: Connection, partner: partners.Partner, manifest: Manifest) -> list[str]:
-    """Replay and rollback are refused; a gap or a fork in the chain is a warning."""
+def check_producer(conn: Connection | None, partner: partners.Partner, manifest: Manifest) -> list[str]:
+    """The manifest's producer against what was pinned for the key: the identity must match (refused otherwise),
+    a name other than the pinned one is a warning (the pinned name is the one shown first)."""
+    claimed = manifest.producer.identity_ref
+    own = get_meta(conn, "identity_ref") if conn is not None else None
+    if claimed is not None and claimed == own:
+        raise VerificationFailed(
+            f"the manifest claims this workspace's own identity as its producer; {partner.name}'s key cannot speak "
+            "for us"
+        )
+    warnings = []
+    if partner.identity_ref is None:
+        warnings.append(
+            f"no STIX identity is pinned for {partner.name}: its packages may add objects but version none that "
+            "is already stored (pin it with: workbench keys trust --identity)"
+        )
+    elif claimed != partner.identity_ref:
+        raise VerificationFailed(
+            f"the manifest names the producer identity {printable(str(claimed))[:80]}, but the key is pinned for "
+            f"{partner.name}, identity {partner.identity_ref}"
+        )
+    if _folded(manifest.producer.name) != _folded(partner.name):
+        warnings.append(
+            f"the producer calls itself {printable(manifest.producer.name)!r}; its key is pinned for {partner.name}"
+        )
+    return warnings
+
+
+def _folded(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def check_lifetime(partner: partners.Partner, created: datetime, expires: datetime, what: str) -> None:
+    """Refuse a document that claims to stay valid longer than the partner's bound."""
+    lifetime = expires - created
+    if lifetime > timedelta(days=partner.max_lifetime_days):
+        raise VerificationFailed(
+            f"the {what} claims to be valid for {lifetime.days:,} days, longer than the {partner.max_lifetime_days} "
+            f"allowed for {partner.name} (change it with: workbench keys trust --max-lifetime)"
+        )
+
+
+def check_sequence(
+    conn: Connection, partner: partners.Partner, manifest: Manifest, *, accept_jump: bool = False
+) -> list[str]:
+    """Replay and rollback are refused; a jump past the partner's bound is refused unless ``accept_jump``; a
+    smaller gap or a fork in the chain is a warning."""
     seen = rows.received(conn, manifest.package_id)
     if seen is not None:
         raise VerificationFailed(f"replay: package {manifest.package_id} was already imported on {seen.imported_at}")
     last = rows.channel(conn, partner.id, "in")
+    last_sequence = last.last_sequence if last is not None else 0
+    jump = manifest.sequence - last_sequence
+    if jump > partner.max_sequence_jump and not accept_jump:
+        raise VerificationFailed(
+            f"sequence jump: package {manifest.sequence:,} comes {jump:,} after the last one imported from "
+            f"{partner.name} ({last_sequence}), more than the {partner.max_sequence_jump} allowed; every later "
+            "package would have to follow it. If the partner confirms it, import it with --accept-jump"
+        )
     if last is None:
-        return []
+        return [f"sequence jump of {jump:,} accepted by the analyst"] if jump > partner.max_sequence_jump else []
     if manifest.sequence <= last.last_sequence:
         raise VerificationFailed(
             f"rollback: sequence {manifest.sequence} is not after {last.last_sequence}, the last package imported "
@@ -337,10 +416,23 @@ def check_files(box: Quarantine, manifest: Manifest) -> None:
             )
 
 
+@dataclass
+class _Citations:
+    """Objects citing one marking: how many, and the first one (named in a refusal)."""
+
+    first: str
+    count: int = 0
+
+
 def check_bundle(
-    path: Path, manifest: Manifest, accept: Tlp | None, partner_name: str | None, cancel: CancelCheck | None = None
-) -> int:
-    """Step 6: read the bundle and check every object's markings.
+    path: Path,
+    manifest: Manifest,
+    accept: Tlp | None,
+    partner_name: str | None,
+    cancel: CancelCheck | None = None,
+    judge: MarkingJudge | None = None,
+) -> tuple[int, list[str]]:
+    """Step 6: read the bundle and judge every object's markings against the ceilings.
 
     The bundle is read as a stream by the importer's reader, one object at a time, with the importer's own rules
     (UTF-8, strict JSON, no duplicate keys, size limits): a package the importer would refuse is refused here
@@ -348,14 +440,23 @@ def check_bundle(
     objects, then as long again to free it) holds the interpreter lock throughout, which froze the window for as
     long whenever it verified a package in a worker thread.
 
-    Returns how many objects name an author (``created_by_ref``) other than the producer's identity.
+    Markings are judged by ``judge`` (the workspace's, or the known TLP ids alone) together with the definitions
+    the bundle carries, wherever in the bundle they are: a marking is judged once the whole bundle was read when
+    its definition had not come yet. An object above the package's ceiling or above what the partner may send us
+    refuses the package; a built-in TLP definition given another level too. A marking not understood is judged at
+    TLP:RED: above the ceiling, that is a warning (its objects are kept and held back from every export until the
+    analyst maps it), not a refusal.
+
+    Returns how many objects name an author (``created_by_ref``) other than the producer's identity, and the
+    warnings.
     """
     ceiling = manifest.ceiling
-    limit = min(ceiling, accept) if accept is not None else ceiling
-    judge_levels = _markings_above(path, limit)
+    judge = judge or MarkingJudge()
     producer = manifest.producer.identity_ref
     foreign = 0
     count = 0
+    pending: dict[str, _Citations] = {}
+    restyled: list[str] = []
     with open(path, "rb") as handle:
         reader = StixReader(handle, BUNDLE_PATH, DEFAULT_LIMITS)
         for element in reader:
@@ -370,78 +471,72 @@ def check_bundle(
                 )
             if cancel and element.position % 10_000 == 0 and cancel():
                 raise Cancelled()
-            foreign += _check_object(
-                element.value, element.position, producer, judge_levels, ceiling, accept, partner_name
-            )
+            obj = element.value
+            if not isinstance(obj, dict):
+                raise InvalidInput(f"{BUNDLE_PATH}: entry {element.position} is not an object")
+            stix_id = str(obj.get("id"))[:100]
+            if obj.get("type") == "marking-definition":
+                _check_definition(obj, stix_id, judge, restyled)
+            author = obj.get("created_by_ref")
+            foreign += 1 if author is not None and author != producer else 0
+            for ref in marking_refs(obj):
+                judgement = judge.judge(ref) if judge.knows(ref) else None
+                if judgement is not None and judgement.understood:
+                    _check_level(judgement, stix_id, ceiling, accept, partner_name)
+                else:  # judged once the whole bundle was read: its definition may come later
+                    cited = pending.setdefault(str(ref)[:200], _Citations(stix_id))
+                    cited.count += 1
     if reader.shape not in _BUNDLE_SHAPES:
         raise InvalidInput(f"{BUNDLE_PATH} is not a STIX bundle")
     if reader.bundle_id != manifest.bundle_id:
         raise VerificationFailed(f"{BUNDLE_PATH} has another bundle id than the manifest declares")
     if count != manifest.object_count:
         raise VerificationFailed(f"{BUNDLE_PATH} holds {count} objects but the manifest says {manifest.object_count}")
-    return foreign
+    warnings = [f"the built-in {name} marking is written in another form of the same level" for name in restyled]
+    for ref, cited in pending.items():
+        judgement = judge.judge(ref)
+        if judgement.understood:
+            _check_level(judgement, cited.first, ceiling, accept, partner_name)
+            continue
+        warnings.append(
+            f"{cited.count} object(s) cite marking {ref[:100]}, not understood ({judgement.what}): judged at TLP:RED;"
+            " they are kept, and held back from every export until the marking is mapped to a TLP level"
+        )
+    return foreign, warnings
 
 
-def _markings_above(path: Path, limit: Tlp) -> bool:
-    """Whether the raw bundle may cite a TLP marking above ``limit``, or a built-in id at all as an object.
+def _check_definition(obj: dict[str, Any], stix_id: str, judge: MarkingJudge, restyled: list[str]) -> None:
+    """A marking definition: learned by the judge; under a TLP id known by id, only the same level is accepted, and
+    a definition the judge holds already (stored, or earlier in the bundle) may not be given another meaning."""
+    conflict = builtin_conflict(obj)
+    if conflict is not None:
+        name, same = conflict
+        if not same:
+            raise VerificationFailed(
+                f"{stix_id} redefines a built-in TLP marking definition: it gives the {name} id another meaning"
+            )
+        builtin = BUILTIN_MARKING_DEFINITIONS.get(canonical_id(obj.get("id")) or "")
+        if builtin is not None:
+            if not written_as_builtin(obj) and name not in restyled:
+                restyled.append(name)
+            return
+    held = judge.conflict(obj)
+    if held is not None:
+        raise VerificationFailed(
+            f"{stix_id} gives a marking another meaning than its definition held already ({held.what})"
+        )
+    judge.learn(obj)
 
-    Sound as a shortcut only because ids hold no character JSON must escape: an id spelled with ``\\u``
-    escapes is caught by refusing the shortcut whenever the text holds any ``\\u``. Read in blocks that overlap
-    by the longest needle, so that a needle across two blocks is still found and no single search runs long.
-    """
-    needles = [b"\\u", *(marking_id.encode() for marking_id, level in _LEVELS.items() if level > limit)]
-    overlap = max(len(needle) for needle in needles) - 1
-    tail = b""
-    with open(path, "rb") as handle:
-        while block := handle.read(_SCAN_BLOCK):
-            window = tail + block
-            if any(needle in window for needle in needles):
-                return True
-            tail = window[-overlap:]
-    return False
 
-
-def _check_object(
-    obj: Any,
-    index: int,
-    producer: str | None,
-    judge_levels: bool,
-    ceiling: Tlp,
-    accept: Tlp | None,
-    partner_name: str | None,
-) -> int:
-    """One object of the bundle against the ceilings; 1 when it names another author than the producer."""
-    if not isinstance(obj, dict):
-        raise InvalidInput(f"{BUNDLE_PATH}: entry {index} is not an object")
-    if obj.get("type") == "marking-definition" and redefines_builtin_marking(obj):
-        raise VerificationFailed(f"{str(obj.get('id'))[:100]} redefines a built-in TLP marking definition")
-    author = obj.get("created_by_ref")
-    foreign = 1 if author is not None and author != producer else 0
-    if not judge_levels:
-        return foreign
-    stix_id = str(obj.get("id"))[:100]
-    level = object_tlp(obj)
-    if level is not None and level > ceiling:
+def _check_level(
+    judgement: Judgement, stix_id: str, ceiling: Tlp, accept: Tlp | None, partner_name: str | None
+) -> None:
+    level = judgement.level
+    if level is None:
+        return
+    if level > ceiling:
         raise VerificationFailed(f"{stix_id} is marked {level.label}, above the package's ceiling {ceiling.label}")
-    if level is not None and accept is not None and level > accept:
+    if accept is not None and level > accept:
         raise VerificationFailed(
             f"{stix_id} is marked {level.label}, above what {partner_name} may send us ({accept.label})"
         )
-    return foreign
-
-
-def redefines_builtin_marking(obj: dict[str, Any]) -> bool:
-    """True for an object that reuses a built-in TLP marking id with another meaning."""
-    builtin = BUILTIN_MARKING_DEFINITIONS.get(obj.get("id"))  # type: ignore[arg-type]
-    if builtin is None:
-        return False
-    if obj.get("type") != "marking-definition":
-        return True
-    if "definition" in builtin:
-        return obj.get("definition_type") != "tlp" or obj.get("definition") != builtin["definition"]
-    expected = builtin["extensions"][TLP2_EXTENSION_ID]["tlp_2_0"]
-    extensions = obj.get("extensions")
-    extension = extensions.get(TLP2_EXTENSION_ID) if isinstance(extensions, dict) else None
-    if not isinstance(extension, dict) or extension.get("tlp_2_0") != expected:
-        return True
-    return "definition" in obj or "definition_type" in obj

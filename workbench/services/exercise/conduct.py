@@ -129,7 +129,8 @@ def clock_action(
 
     Starting records the real start as the exercise's start when it is earlier than the planned one (or none was
     planned), unless an inject was planned earlier still; the scenario starts at ``scenario``, else at the planned
-    start, else now. Ending records the real end and, for an exercise still marked planned, the status conducted.
+    start, else now. Ending records the real end, the time in play the clock measured (unless one was entered) and,
+    for an exercise still marked planned, the status conducted.
     """
     action = ClockAction.parse(action)
     recorded: list[ClockEvent] = []
@@ -152,7 +153,10 @@ def clock_action(
             if overview.starts_at is None or overview.starts_at > earliest:
                 case.exercise = with_changes(overview, {"starts_at": earliest}, "an exercise overview")
         if action is ClockAction.END:
-            case.exercise = with_changes(overview, {"ends_at": moment}, "an exercise overview")
+            changes: dict[str, Any] = {"ends_at": moment}
+            if overview.time_in_play is None:  # what the clock measured, unless the planners entered their own
+                changes["time_in_play"] = int(case.clock.time_in_play(moment) / timedelta(minutes=1))
+            case.exercise = with_changes(case.exercise or overview, changes, "an exercise overview")
             if case.status is ExerciseStatus.PLANNED:
                 case.status = ExerciseStatus.CONDUCTED
         recorded.append(event)

@@ -21,7 +21,6 @@ from workbench.domain.cases import conduct as rules
 from workbench.domain.cases.case import Case
 from workbench.domain.cases.exercise import Inject
 from workbench.domain.errors import InvalidInput
-from workbench.domain.exercise_material import EXERCISE_MARKING_DEFINITION, EXERCISE_MARKING_ID
 from workbench.domain.timestamps import utc_now
 from workbench.services import cases, exchange
 from workbench.services.cases.schema import CASE_EXTENSION_ID, extension_definition
@@ -84,17 +83,14 @@ class ExerciseSelection(Selection):
 
     def built_ids(self, ws: Workspace) -> frozenset[str]:
         notes = {str(note["id"]) for note in self._notes(ws, None)}
-        return frozenset(notes | {EXERCISE_MARKING_ID, CASE_EXTENSION_ID})
+        return frozenset(notes | {CASE_EXTENSION_ID})
 
     def built_objects(self, ws: Workspace, leaving: frozenset[str]) -> list[BuiltObject]:
         notes = self._notes(ws, leaving)
         if not notes:
             raise InvalidInput(f"{self._case(ws).ref} has no responses or observations of {ws.org_name} to send")
-        return [
-            BuiltObject(EXERCISE_MARKING_DEFINITION, public=True),
-            BuiltObject(extension_definition(), public=True),
-            *(BuiltObject(note) for note in notes),
-        ]
+        # The EXERCISE marking's definition is stored in every workspace: it leaves with what cites it.
+        return [BuiltObject(extension_definition()), *(BuiltObject(note) for note in notes)]
 
 
 def own_observations(ws: Workspace, case: Case) -> list[Any]:

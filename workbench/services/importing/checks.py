@@ -243,6 +243,8 @@ class ObjectChecker:
                         report.warn(path, f"'{required}' is required in {name}")
                 continue
             if formats.EXTENSION_DEFINITION_ID.match(name):
+                if not name.islower():
+                    report.upper_case_ids = True
                 extension_type = extension.get("extension_type")
                 if extension_type is not None:
                     if extension_type.__class__ is not str or extension_type not in _EXTENSION_TYPES:

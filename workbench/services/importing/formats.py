@@ -17,24 +17,24 @@ from functools import lru_cache
 #: ``type--UUID`` in its general shape: any 8-4-4-4-12 hexadecimal UUID (the checks warn about other versions).
 ID_SHAPE = re.compile(
     r"^([a-z0-9][a-z0-9-]{1,248}[a-z0-9])--"
-    r"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
+    r"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\Z"
 )
 #: The common case in one match: an id whose UUID is a lower-case RFC 4122 / 9562 UUID.
 STRICT_ID = re.compile(
-    r"^([a-z0-9][a-z0-9-]{1,248}[a-z0-9])--[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
+    r"^([a-z0-9][a-z0-9-]{1,248}[a-z0-9])--[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\Z"
 )
 #: What a reference with a damaged UUID looks like: ``type--`` and hexadecimal digits and hyphens.
-LOOSE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,248}[a-z0-9]--[0-9a-fA-F][0-9a-fA-F-]{6,62}[0-9a-fA-F]$")
+LOOSE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,248}[a-z0-9]--[0-9a-fA-F][0-9a-fA-F-]{6,62}[0-9a-fA-F]\Z")
 #: The UUID of an RFC 4122 / 9562 UUID in lower case: version 1 to 8, variant 10xx.
-RFC_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
-TYPE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,248}[a-z0-9]$")
-PROPERTY_NAME = re.compile(r"^[a-z][a-z0-9_]{2,249}$")
-DICTIONARY_KEY = re.compile(r"^[a-zA-Z0-9_-]{1,250}$")
-RELATIONSHIP_TYPE = re.compile(r"^[a-z0-9-]+$")
-SELECTOR = re.compile(r"^([a-z0-9_-]{3,250}(\.(\[\d+\]|[a-z0-9_-]{1,250}))*|id)$")
-EXTENSION_NAME = re.compile(r"^([a-z][a-z0-9]*)+(-[a-z0-9]+)*-ext$")
+RFC_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\Z")
+TYPE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,248}[a-z0-9]\Z")
+PROPERTY_NAME = re.compile(r"^[a-z][a-z0-9_]{2,249}\Z")
+DICTIONARY_KEY = re.compile(r"^[a-zA-Z0-9_-]{1,250}\Z")
+RELATIONSHIP_TYPE = re.compile(r"^[a-z0-9-]+\Z")
+SELECTOR = re.compile(r"^([a-z0-9_-]{3,250}(\.(\[\d+\]|[a-z0-9_-]{1,250}))*|id)\Z")
+EXTENSION_NAME = re.compile(r"^([a-z][a-z0-9]*)+(-[a-z0-9]+)*-ext\Z")
 EXTENSION_DEFINITION_ID = re.compile(
-    r"^extension-definition--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+    r"^extension-definition--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z"
 )
 
 
@@ -49,7 +49,7 @@ def id_type(value: str) -> str:
 # -- timestamps -------------------------------------------------------------------------------------------------
 
 # STIX 2.1 timestamps: RFC 3339 in UTC with a literal Z, any number of fractional digits.
-_TIMESTAMP = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z$")
+_TIMESTAMP = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z\Z")
 _DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _timestamp_keys: dict[str, str | None] = {}
 
@@ -89,36 +89,38 @@ def _timestamp_key(text: str) -> str | None:
 
 # -- observable values ------------------------------------------------------------------------------------------
 
-_IPV4 = re.compile(r"^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(/(3[0-2]|[12]\d|\d))?$")
-_PREFIX = re.compile(r"^(0|[1-9]\d{0,2})$")
-MAC_ADDRESS = re.compile(r"^([0-9a-f]{2}:){5}[0-9a-f]{2}$")
-EMAIL_ADDRESS = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+$")
-URI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s]+$")
+_IPV4 = re.compile(
+    r"^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(/(3[0-2]|[12]\d|\d))?\Z"
+)
+_PREFIX = re.compile(r"^(0|[1-9]\d{0,2})\Z")
+MAC_ADDRESS = re.compile(r"^([0-9a-f]{2}:){5}[0-9a-f]{2}\Z")
+EMAIL_ADDRESS = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\Z")
+URI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s]+\Z")
 MIME_TYPE = re.compile(r"^(application|audio|font|image|message|model|multipart|text|video)/[a-zA-Z0-9.+_-]+")
-CPE_23 = re.compile(r"^cpe:2\.3:[aho*\-](:(\\.|[^:\\\s])+){10}$")
-CVE_ID = re.compile(r"^CVE-\d{4}-\d{4,}$")
-CAPEC_ID = re.compile(r"^CAPEC-\d+$")
+CPE_23 = re.compile(r"^cpe:2\.3:[aho*\-](:(\\.|[^:\\\s])+){10}\Z")
+CVE_ID = re.compile(r"^CVE-\d{4}-\d{4,}\Z")
+CAPEC_ID = re.compile(r"^CAPEC-\d+\Z")
 # RFC 5646 language tags (the grammar, without the registry).
 LANGUAGE_TAG = re.compile(
     r"^(([a-zA-Z]{2,3}(-[a-zA-Z]{3}){0,3}|[a-zA-Z]{4,8})(-[a-zA-Z]{4})?(-([a-zA-Z]{2}|\d{3}))?"
     r"(-([a-zA-Z0-9]{5,8}|\d[a-zA-Z0-9]{3}))*(-[0-9a-wyzA-WYZ](-[a-zA-Z0-9]{2,8})+)*(-x(-[a-zA-Z0-9]{1,8})+)?"
-    r"|x(-[a-zA-Z0-9]{1,8})+)$"
+    r"|x(-[a-zA-Z0-9]{1,8})+)\Z"
 )
-HEX = re.compile(r"^([a-fA-F0-9]{2})*$")
+HEX = re.compile(r"^([a-fA-F0-9]{2})*\Z")
 REGISTRY_HIVE_ABBREVIATION = re.compile(r"^(hklm|hkcc|hkcr|hkcu|hku)(\\|$)", re.IGNORECASE)
 
 #: Hash algorithms of the STIX hash-algorithm-ov vocabulary and the form of their values.
 HASH_VALUES: dict[str, re.Pattern[str]] = {
-    "MD5": re.compile(r"^[a-fA-F0-9]{32}$"),
-    "SHA-1": re.compile(r"^[a-fA-F0-9]{40}$"),
-    "SHA-256": re.compile(r"^[a-fA-F0-9]{64}$"),
-    "SHA-512": re.compile(r"^[a-fA-F0-9]{128}$"),
-    "SHA3-256": re.compile(r"^[a-fA-F0-9]{64}$"),
-    "SHA3-512": re.compile(r"^[a-fA-F0-9]{128}$"),
-    "SSDEEP": re.compile(r"^[a-zA-Z0-9/+:.]{1,128}$"),
-    "TLSH": re.compile(r"^(T1)?[a-fA-F0-9]{70}$"),
+    "MD5": re.compile(r"^[a-fA-F0-9]{32}\Z"),
+    "SHA-1": re.compile(r"^[a-fA-F0-9]{40}\Z"),
+    "SHA-256": re.compile(r"^[a-fA-F0-9]{64}\Z"),
+    "SHA-512": re.compile(r"^[a-fA-F0-9]{128}\Z"),
+    "SHA3-256": re.compile(r"^[a-fA-F0-9]{64}\Z"),
+    "SHA3-512": re.compile(r"^[a-fA-F0-9]{128}\Z"),
+    "SSDEEP": re.compile(r"^[a-zA-Z0-9/+:.]{1,128}\Z"),
+    "TLSH": re.compile(r"^(T1)?[a-fA-F0-9]{70}\Z"),
 }
-HASH_NAME = re.compile(r"^[a-zA-Z0-9_-]{3,250}$")
+HASH_NAME = re.compile(r"^[a-zA-Z0-9_-]{3,250}\Z")
 
 
 def is_ipv4(value: str) -> bool:

@@ -13,8 +13,12 @@ streamed: memory holds one read buffer and one batch of objects, whatever the si
   ``summary.refusal_reasons`` says why (id, property, reason; an object may have several). With ``strict`` the
   first such error refuses the whole file instead. Warnings are kept in ``summary.warnings``.
 - ``dry_run`` does the same work and rolls back, for previews.
-- ``check_object(obj) -> Finding | None`` lets a caller refuse objects for its own reasons (the exchange's TLP
-  ceiling); it sees each object after the importer's own checks, upgraded to 2.1.
+- ``ceiling`` is the highest TLP level the source may carry (a package's agreed ceiling): an object marked above it
+  is refused; one citing a marking the workspace does not understand is judged at TLP:RED and kept, with a warning
+  (see ``pipeline``). Every import learns the marking definitions it reads and reports the markings it does not
+  understand; what they mark is held back from every export until the analyst maps them.
+- ``check_object(obj) -> Finding | None`` lets a caller refuse objects for its own reasons; it sees each object
+  after the importer's own checks, upgraded to 2.1.
 - ``before_commit(conn, summary)`` lets a caller write its own rows in the same transaction (the exchange's
   channel state, a case's links). It is called once every object is stored, also when no object changed; the
   import then commits if the caller wrote anything.
@@ -35,13 +39,17 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from workbench.domain.compression import compression_of
 from workbench.domain.errors import Cancelled, InvalidInput
+from workbench.domain.tlp import Tlp
+from workbench.services import markings
 from workbench.services.importing.limits import DEFAULT_LIMITS, Limits, describe_size
 from workbench.services.importing.pipeline import ElementProcessor, ObjectCheck
 from workbench.services.importing.reader import StixReader
 from workbench.services.importing.summary import Finding, ImportSource, ImportSummary
 from workbench.services.workspace import Workspace
 from workbench.storage import audit
+from workbench.storage.authorship import Authorship
 from workbench.storage.bulk import BulkWriter, PreparedVersion
 from workbench.storage.database import Connection
 from workbench.storage.objects import ObjectStore, Outcome
@@ -61,8 +69,10 @@ __all__ = [
     "sha256_file",
 ]
 
-#: Objects stored per batch: large enough that SQL runs in long ``executemany`` runs, small enough for memory.
+#: Objects stored per batch: large enough that SQL runs in long ``executemany`` runs, small enough for memory...
 BATCH_SIZE = 2_000
+#: ... and at most this much stored JSON (characters) per batch, so that a few huge objects do not pile up.
+BATCH_CHARS = 16 * 1024 * 1024
 # Kept for callers of the first version of this module.
 MAX_FILE_SIZE = DEFAULT_LIMITS.file_bytes
 
@@ -105,6 +115,7 @@ def import_file(
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    ceiling: Tlp | None = None,
 ) -> ImportSummary:
     """Import one file; see the module docstring for the contract.
 
@@ -132,6 +143,10 @@ def import_file(
     except OSError as exc:
         raise InvalidInput(f"cannot read {name}: {exc.strerror}") from None
     try:
+        kind = compression_of(handle.read(2))
+        if kind is not None:
+            raise InvalidInput(f"{name} is {kind}-compressed; decompress it and import the JSON file")
+        handle.seek(0)
         return _import(
             ws,
             handle,
@@ -146,6 +161,7 @@ def import_file(
             progress=progress,
             cancel=cancel,
             limits=limits,
+            ceiling=ceiling,
         )
     finally:
         handle.close()
@@ -170,14 +186,25 @@ def _import(
     progress: Progress | None,
     cancel: CancelCheck | None,
     limits: Limits,
+    ceiling: Tlp | None,
 ) -> ImportSummary:
     hashing = _HashingReader(handle)
     source = source or ImportSource("file", name)
     summary = ImportSummary(source=source.name, sha256="", dry_run=dry_run, case_id=case_id)
     reader = StixReader(hashing, name, limits)  # type: ignore[arg-type]
-    processor = ElementProcessor(summary, source, ws.identity_id, limits, strict=strict, check_object=check_object)
     try:
         with ws.db.bulk_cache(), _checkpoint_deferred(ws.conn), ws.transaction() as conn:
+            processor = ElementProcessor(
+                summary,
+                source,
+                ws.identity_id,
+                limits,
+                strict=strict,
+                check_object=check_object,
+                markings=markings.judge_for(conn),
+                ceiling=ceiling,
+                cancel=cancel,
+            )
             source_id = ObjectStore(conn).add_source(
                 source.kind,
                 source.name,
@@ -185,22 +212,31 @@ def _import(
                 partner_key_id=source.partner_key_id,
                 package_id=source.package_id,
             )
-            writer = BulkWriter(conn, source_id)
+            writer = BulkWriter(
+                conn,
+                source_id,
+                authorship=_authorship(ws, source),
+                source_kind=source.kind,
+                source_key=source.partner_key_id,
+            )
             batch: list[PreparedVersion] = []
+            batch_chars = 0
             for element in reader:
                 prepared = processor.process(element, reader.declared_version)
+                del element  # the decoded object is not kept beyond its prepared version
                 if prepared is not None:
                     batch.append(prepared)
-                if len(batch) >= BATCH_SIZE:
-                    _store(writer, batch, summary)
-                    batch = []
+                    batch_chars += len(prepared.json)
+                if len(batch) >= BATCH_SIZE or batch_chars >= BATCH_CHARS:
+                    _store(writer, batch, summary, limits.listed_findings)
+                    batch, batch_chars = [], 0
                     logger.info("%s: %d objects read, %d stored so far", name, reader.elements_read, summary.stored)
                     if progress is not None:
                         progress(reader.bytes_read, size)
                     if cancel is not None and cancel():
                         raise Cancelled()
             if batch:
-                _store(writer, batch, summary)
+                _store(writer, batch, summary, limits.listed_findings)
             writer.finish()
             if cancel is not None and cancel():
                 raise Cancelled()
@@ -208,6 +244,10 @@ def _import(
             summary.shape = reader.shape or ""
             summary.sha256 = hashing.digest.hexdigest()
             _check_document(reader, processor, summary, name)
+            cited_early, changed = processor.finish()
+            judge = processor.markings
+            markings.refresh_imported(conn, judge, cited_early, processor.cited_with_unclear, source_id)
+            markings.refresh_levels(conn, judge, changed, stored_before=source_id)
             if source.sha256 is None:
                 conn.execute("UPDATE sources SET sha256 = ? WHERE id = ?", (summary.sha256, source_id))
             if progress is not None:
@@ -249,9 +289,19 @@ def _checkpoint_deferred(conn: Connection) -> Iterator[None]:
         conn.execute(f"PRAGMA wal_autocheckpoint = {previous}")
 
 
-def _store(writer: BulkWriter, batch: list[PreparedVersion], summary: ImportSummary) -> None:
-    for outcome in writer.write(batch):
-        summary.count(Outcome(outcome))
+def _authorship(ws: Workspace, source: ImportSource) -> Authorship | None:
+    if not source.judge_authors:
+        return None
+    return Authorship(ws.identity_id, source.producer_identity_ref, source.partner_keys, source.kind == "package")
+
+
+def _store(writer: BulkWriter, batch: list[PreparedVersion], summary: ImportSummary, limit: int) -> None:
+    for index, (item, value) in enumerate(zip(batch, writer.write(batch), strict=True)):
+        outcome = Outcome(value)
+        summary.count(outcome)
+        if outcome is Outcome.FOREIGN and len(summary.foreign_listed) < limit:
+            reason = writer.foreign_reasons.get(index, "the sender is not its author")
+            summary.foreign_listed.append(Finding(item.id, "modified", f"kept as a foreign version: {reason}"))
 
 
 def _check_document(reader: StixReader, processor: ElementProcessor, summary: ImportSummary, name: str) -> None:
@@ -278,6 +328,7 @@ def _audit_details(summary: ImportSummary, source: ImportSource) -> dict[str, An
         "unchanged": summary.unchanged,
         "older": summary.older,
         "conflicts": summary.conflicts,
+        "foreign": summary.foreign,
         "refused": summary.objects_refused,
         "warnings": summary.warning_count,
     }

@@ -36,6 +36,9 @@ class Limits:
     pattern_comparisons: int = 5_000
     #: Parentheses and brackets nested inside one pattern.
     pattern_depth: int = 100
+    #: Comparisons the pattern library may validate for one file (patterns of a shape already seen cost nothing):
+    #: about 10 s. A file of many large patterns, each of another shape, would otherwise take minutes.
+    pattern_budget: int = 20_000
     #: Findings kept in the summary of one file; further ones are counted, not listed.
     listed_findings: int = 1_000
 

@@ -21,8 +21,10 @@ import logging
 import re
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from workbench.domain.errors import Cancelled
 from workbench.services.importing.limits import Limits, describe_size
 
 logger = logging.getLogger(__name__)
@@ -43,8 +45,8 @@ _ENDS_WITH_OPERATOR = re.compile(r"(?:[=<>]|\bLIKE|\bMATCHES|\bISSUBSET|\bISSUPE
 _HEX_RUN = re.compile(r"[a-fA-F0-9]*")
 _SSDEEP_CHARS = re.compile(r"[a-zA-Z0-9/+:.]{1,128}")
 _HASH_LENGTHS = frozenset({32, 40, 56, 64, 96, 128})
-_TYPE_NAME = re.compile(r"^-?[a-z0-9]+(-[a-z0-9]+)*-?$")
-_PROPERTY_NAME = re.compile(r"^[a-z0-9_]{3,250}$")
+_TYPE_NAME = re.compile(r"^-?[a-z0-9]+(-[a-z0-9]+)*-?\Z")
+_PROPERTY_NAME = re.compile(r"^[a-z0-9_]{3,250}\Z")
 
 
 # Verdicts by (pattern version, shape), with the first pattern of that shape; shared by every import of the process.
@@ -69,11 +71,18 @@ class _Shape:
 
 
 class PatternChecker:
-    """Validates patterns of one import (and remembers shapes across imports of the same process)."""
+    """Validates patterns of one import (and remembers shapes across imports of the same process).
 
-    def __init__(self, limits: Limits) -> None:
+    The library's work for one import is bounded by ``Limits.pattern_budget`` comparisons: once spent, a pattern
+    of a shape not seen yet is refused unvalidated. ``cancel`` is polled before each pattern the library
+    validates, so that a file of costly patterns can be stopped at once (``Cancelled``).
+    """
+
+    def __init__(self, limits: Limits, cancel: Callable[[], bool] | None = None) -> None:
         self._limits = limits
+        self._cancel = cancel
         self.validated = 0  # how many patterns went through the library (for the benchmark's curiosity)
+        self.spent = 0  # comparisons validated by the library for this import
 
     def check(self, pattern: str, version: str) -> PatternVerdict:
         """The verdict on one pattern of the given pattern version (``2.1`` or ``2.0``)."""
@@ -103,6 +112,14 @@ class PatternChecker:
         return verdict
 
     def _validate(self, pattern: str, version: str, shape: _Shape) -> PatternVerdict:
+        if self._cancel is not None and self._cancel():
+            raise Cancelled()
+        if self.spent + shape.comparisons > self._limits.pattern_budget:
+            return PatternVerdict(
+                f"not validated: this file's patterns of other shapes already took the {self._limits.pattern_budget:,}"
+                " comparisons one file may spend"
+            )
+        self.spent += max(shape.comparisons, 1)
         self.validated += 1
         if shape.comparisons <= _INLINE_COMPARISONS and shape.depth <= _INLINE_DEPTH:
             try:

@@ -19,6 +19,7 @@ import json
 import logging
 import math
 import re
+import sys
 from collections.abc import Iterator
 from typing import Any, BinaryIO, NamedTuple
 
@@ -258,7 +259,7 @@ class StixReader:
             ):
                 continue
             chars = end - start
-            if chars > limit:
+            if chars > limit or (chars * 4 > limit and _held(text, chars) > limit):
                 raise InvalidInput(
                     f"{self._name}: {what} is larger than {describe_size(limit)} (at {self._where(start)})"
                 )
@@ -277,7 +278,7 @@ class StixReader:
         if self._eof:
             return False
         pending = len(self._text) - self._pos
-        if pending > limit:
+        if pending > limit or (pending * 4 > limit and _held(self._text, pending) > limit):
             raise InvalidInput(f"{self._name}: {what} is larger than {describe_size(limit)} (at {self._where()})")
         self._fill(max(pending, self._chunk))
         return True
@@ -358,6 +359,21 @@ class StixReader:
     @staticmethod
     def _constant(text: str) -> float:
         raise _Refused(f"{text} is not a JSON number")
+
+
+_EMPTY_SIZE = sys.getsizeof("")
+
+
+def _held(text: str, chars: int) -> int:
+    """The bytes ``chars`` characters of ``text`` take in memory: 1, 2 or 4 a character, by the widest one in it.
+
+    Limits count these bytes, not characters: 64 Mi characters of a 4-byte script are 256 MiB once decoded, and
+    the decoded value, its stored JSON and its index entries are each as large again.
+    """
+    if not text:
+        return 0
+    width = (sys.getsizeof(text) - _EMPTY_SIZE) // len(text) or 1
+    return chars * width
 
 
 def _version(value: Any) -> str | None:

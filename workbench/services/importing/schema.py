@@ -27,11 +27,13 @@ logger = logging.getLogger(__name__)
 class Report:
     """Findings about one object: ``(property path, message)`` pairs in two levels."""
 
-    __slots__ = ("errors", "warnings")
+    __slots__ = ("errors", "upper_case_ids", "warnings")
 
     def __init__(self) -> None:
         self.errors: list[tuple[str | None, str]] = []
         self.warnings: list[tuple[str | None, str]] = []
+        # A reference or extension id with an upper-case UUID: the importer writes it in lower case.
+        self.upper_case_ids = False
 
     def error(self, path: str | None, message: str) -> None:
         self.errors.append((path, message))
@@ -178,7 +180,7 @@ def make_reference_check(allowed: Callable[[str], bool] | None, expectation: str
             if value.__class__ is not str or not formats.ID_SHAPE.match(value):
                 bad_reference(value, path, report)
                 return
-            kind = _remember_reference(value)
+            kind = _remember_reference(value, report)
         if allowed is not None and not allowed(kind):
             report.warn(path, f"refers to a {kind}; {expectation}")
 
@@ -242,10 +244,15 @@ def make_embedded_check(schema_of: Callable[[], TypeSchema], extra: Check | None
 _reference_types: dict[str, str] = {}
 
 
-def _remember_reference(value: str) -> str:
+def _remember_reference(value: str, report: Report) -> str:
+    """The type of a well-formed reference, remembered unless its UUID is in upper case (which is reported)."""
+    kind = value.split("--", 1)[0]
+    if not value.islower():
+        report.upper_case_ids = True
+        return kind
     if len(_reference_types) > 200_000:
         _reference_types.clear()
-    kind = _reference_types[value] = value.split("--", 1)[0]
+    _reference_types[value] = kind
     return kind
 
 
@@ -267,15 +274,26 @@ def check_custom_reference(key: str, value: Any, path: str, report: Report) -> N
     if key.endswith("_ref"):
         if value == "" or value is None:
             report.warn(path, "is an empty reference; read as no reference")
-        elif value.__class__ is not str or (value not in _reference_types and not formats.ID_SHAPE.match(value)):
+        elif not _known_reference(value, report):
             bad_reference(value, path, report)
     elif value.__class__ is not list:
         report.error(path, f"{show(value)} is not a list of identifiers")
     else:
         for item in value:
-            if item.__class__ is not str or (item not in _reference_types and not formats.ID_SHAPE.match(item)):
+            if not _known_reference(item, report):
                 bad_reference(item, path, report)
                 return
+
+
+def _known_reference(value: Any, report: Report) -> bool:
+    if value.__class__ is not str:
+        return False
+    if value in _reference_types:
+        return True
+    if not formats.ID_SHAPE.match(value):
+        return False
+    _remember_reference(value, report)
+    return True
 
 
 # -- compiling the stix2 classes -------------------------------------------------------------------------------

@@ -23,6 +23,11 @@ class ImportSource:
     partner_key_id: str | None = None
     package_id: str | None = None
     producer_identity_ref: str | None = None
+    #: Whether versions of stored objects are judged by their author (``storage.authorship``): every import from
+    #: outside. For a package, ``producer_identity_ref`` is the identity pinned for the partner (None when none
+    #: is) and ``partner_keys`` every key pinned for that partner.
+    judge_authors: bool = True
+    partner_keys: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -52,7 +57,9 @@ class ImportSummary:
     ``objects_refused`` is how many objects were refused (the figure to show, record and sign), and
     ``refusal_reasons`` lists why (one finding per reason, so an object with two bad timestamps appears twice, and
     the list is cut at ``Limits.listed_findings``). ``warnings`` lists warnings and ``warning_count`` counts them
-    (warnings are counted as findings: one object may carry several).
+    (warnings are counted as findings: one object may carry several). ``foreign`` counts versions of stored objects
+    that their sender did not author, kept aside for the analyst (see ``storage.authorship``); ``foreign_listed``
+    names them with the reason, cut at ``Limits.listed_findings`` too.
     """
 
     source: str
@@ -64,11 +71,13 @@ class ImportSummary:
     unchanged: int = 0
     older: int = 0
     conflicts: int = 0
+    foreign: int = 0
     upgraded: int = 0
     objects_refused: int = 0
     refusal_reasons: list[Finding] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
     warning_count: int = 0
+    foreign_listed: list[Finding] = field(default_factory=list)
     committed: bool = False
     dry_run: bool = False
     case_id: str | None = None
@@ -79,7 +88,7 @@ class ImportSummary:
 
     @property
     def changed_anything(self) -> bool:
-        return bool(self.new or self.new_versions or self.older or self.conflicts)
+        return bool(self.new or self.new_versions or self.older or self.conflicts or self.foreign)
 
     def count(self, outcome: Outcome) -> None:
         if outcome is Outcome.NEW:
@@ -90,6 +99,8 @@ class ImportSummary:
             self.unchanged += 1
         elif outcome is Outcome.OLDER:
             self.older += 1
+        elif outcome is Outcome.FOREIGN:
+            self.foreign += 1
         else:
             self.conflicts += 1
 
@@ -97,5 +108,6 @@ class ImportSummary:
         data = asdict(self)
         data["refusal_reasons"] = [asdict(item) for item in self.refusal_reasons]
         data["warnings"] = [asdict(item) for item in self.warnings]
+        data["foreign_listed"] = [asdict(item) for item in self.foreign_listed]
         data["changed_anything"] = self.changed_anything
         return data

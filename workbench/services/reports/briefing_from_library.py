@@ -14,7 +14,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,15 +23,18 @@ from workbench.domain.exercise_material import is_exercise_material
 from workbench.domain.stix import display_name
 from workbench.domain.timestamps import parse_stix_timestamp
 from workbench.domain.tlp import Tlp, object_tlp
+from workbench.services import markings
 from workbench.services.reports.analyst_input import AnalystBriefing
 from workbench.services.reports.model import (
     BriefingInput,
     IndicatorRow,
+    KnownUseRow,
     MalwareRow,
     SectorImpact,
     TechniqueRow,
     ThreatActorRow,
 )
+from workbench.services.reports.text import readable
 from workbench.services.workspace import Workspace
 
 logger = logging.getLogger(__name__)
@@ -50,10 +53,6 @@ ATTACK_SOURCES = ("mitre-attack", "mitre-ics-attack", "mitre-mobile-attack", "mi
 _SIMPLE_PATTERN = re.compile(
     r"^\[\s*([a-z0-9-]+):([A-Za-z0-9_.'\-\[\]*]+)\s*(?:=|LIKE|MATCHES)\s*'((?:[^'\\]|\\.)*)'\s*\]$"
 )
-# ATT&CK descriptions are Markdown with citations: "[Sandworm Team](https://attack.mitre.org/groups/G0034)
-# used ... (Citation: Dragos 2017)". Printed, the link target and the citation only add noise.
-_MARKDOWN_LINK = re.compile(r"\[([^\]\n]{1,200})\]\((?:https?://[^)\s]{1,500})\)")
-_CITATION = re.compile(r"\s*\(Citation:[^)\n]{0,300}\)")
 _HASH_PATH = re.compile(r"^hashes\.'?([A-Za-z0-9-]+)'?$")
 _HASH_NAMES = {"SHA1": "SHA-1", "SHA224": "SHA-224", "SHA256": "SHA-256", "SHA384": "SHA-384", "SHA512": "SHA-512"}
 
@@ -89,11 +88,13 @@ def briefing_from_query(
         objects.update(store.get_many(extra - objects.keys()))
     held_back: Counter[str] = Counter()
     selected: dict[str, dict[str, Any]] = {}
+    # Judged as the exchange judges them: a custom TLP definition at its level, a marking not understood as RED.
+    judge = markings.judge_for(ws.conn)
     for stix_id, obj in objects.items():
         # Exercise material is not in the search index, but a relationship can lead to it: never in a briefing.
-        if obj.get("type") not in WANTED_TYPES or is_exercise_material(obj):
+        if obj.get("type") not in WANTED_TYPES or _withdrawn(obj) or is_exercise_material(obj):
             continue
-        level = object_tlp(obj)
+        level = judge.of_object(obj).judged
         if tlp_ceiling is not None and level is not None and level > tlp_ceiling:
             held_back[obj["type"]] += 1
             continue
@@ -128,11 +129,14 @@ def build_briefing(
     default_title: str,
     tlp_ceiling: Tlp | None = None,
     issued_at: datetime | None = None,
+    observed: list[TechniqueRow] | None = None,
 ) -> BriefingInput:
     """A briefing of ``selected`` objects (by id, already within the ceiling) around the analyst's text.
 
-    ``relationships`` may hold any relationships; the ``uses`` ones between selected objects give the techniques'
-    observed use. Refuses an analyst input marked above the ceiling. Leaves ``selection_note`` to the caller.
+    The techniques observed are ``observed`` (a case's recorded observations) or else the sightings of the selected
+    attack patterns stored in the library. ``relationships`` may hold any relationships; the ``uses`` ones between
+    selected objects are library knowledge and print under their own heading, never as an observation. Refuses an
+    analyst input marked above the ceiling. Leaves ``selection_note`` to the caller.
     """
     if tlp_ceiling is not None and analyst.tlp is not None and analyst.tlp > tlp_ceiling:
         raise InvalidInput(
@@ -145,6 +149,7 @@ def build_briefing(
         if rel.get("relationship_type") == "uses"
         and rel.get("source_ref") in selected
         and rel.get("target_ref") in selected
+        and not _withdrawn(rel)
     ]
     by_type: dict[str, list[dict[str, Any]]] = {}
     for obj in selected.values():
@@ -164,7 +169,8 @@ def build_briefing(
         judgements=list(analyst.judgements),
         actors=_actors([*by_type.get("threat-actor", []), *by_type.get("intrusion-set", [])], actor_notes),
         malware=_malware([*by_type.get("malware", []), *by_type.get("tool", [])]),
-        techniques=technique_rows(ws, by_type.get("attack-pattern", []), uses),
+        techniques=observed if observed is not None else sighted_rows(ws, by_type.get("attack-pattern", [])),
+        known_uses=known_uses(ws, selected, uses),
         sectors=_sectors(ws, by_type.get("incident", []), analyst.sectors),
         indicators=indicator_rows(ws, by_type.get("indicator", [])),
         recommendations=list(analyst.recommendations),
@@ -182,13 +188,6 @@ def _level(ceiling: Tlp | None, analyst: Tlp | None) -> Tlp:
     if ceiling is not None:
         return ceiling
     return analyst if analyst is not None else DEFAULT_TLP
-
-
-def readable(text: object) -> str:
-    """Descriptive text without ATT&CK's Markdown link targets and citations."""
-    if not isinstance(text, str):
-        return ""
-    return _CITATION.sub("", _MARKDOWN_LINK.sub(r"\1", text)).strip()
 
 
 def relationships_among(ws: Workspace, objects: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -267,26 +266,29 @@ def _attack_releases(ws: Workspace) -> dict[str, str]:
     return releases
 
 
-def technique_rows(
-    ws: Workspace, objects: list[dict[str, Any]], uses: Sequence[dict[str, Any]] = ()
-) -> list[TechniqueRow]:
-    """Technique rows from attack-pattern objects; ``uses`` relationships give the observed use and the weight."""
+def _withdrawn(obj: dict[str, Any]) -> bool:
+    return obj.get("revoked") is True or obj.get("x_mitre_deprecated") is True
+
+
+def attack_id(obj: dict[str, Any]) -> str:
+    """The ATT&CK id of an object (``T0855``), from its external references; "" when it has none."""
+    return next(
+        (
+            str(ref.get("external_id"))
+            for ref in obj.get("external_references") or []
+            if isinstance(ref, dict) and ref.get("source_name") in ATTACK_SOURCES and ref.get("external_id")
+        ),
+        "",
+    )
+
+
+def technique_rows(ws: Workspace, objects: list[dict[str, Any]]) -> list[TechniqueRow]:
+    """Technique rows (id, name, tactics, ATT&CK release) of attack-pattern objects, with nothing observed yet."""
     if not objects:
         return []
     releases = _attack_releases(ws)
-    used: dict[str, list[str]] = {}
-    for rel in uses:
-        used.setdefault(rel["target_ref"], []).append(readable(rel.get("description")))
     rows = []
     for obj in objects:
-        technique_id = next(
-            (
-                str(ref.get("external_id"))
-                for ref in obj.get("external_references") or []
-                if isinstance(ref, dict) and ref.get("source_name") in ATTACK_SOURCES and ref.get("external_id")
-            ),
-            "",
-        )
         phases = [phase for phase in obj.get("kill_chain_phases") or [] if isinstance(phase, dict)]
         tactics = tuple(
             dict.fromkeys(
@@ -295,18 +297,54 @@ def technique_rows(
                 if str(phase.get("kill_chain_name", "")).startswith("mitre") or len(phases) == 1
             )
         )
-        procedures = [text for text in used.get(obj["id"], []) if text]
         rows.append(
             TechniqueRow(
-                technique_id,
-                display_name(obj),
-                tactics,
-                "\n".join(procedures[:3]),
-                releases.get(obj["id"], ""),
-                max(1, len(used.get(obj["id"], []))),
-                object_tlp(obj),
+                attack_id(obj), display_name(obj), tactics, "", releases.get(obj["id"], ""), 0, object_tlp(obj)
             )
         )
+    return rows
+
+
+def sighted_rows(ws: Workspace, patterns: list[dict[str, Any]]) -> list[TechniqueRow]:
+    """One row per stored sighting of these attack patterns: what was observed, when, and its description."""
+    rows = []
+    base = {row_obj["id"]: row for row_obj, row in zip(patterns, technique_rows(ws, patterns), strict=True)}
+    for pattern in patterns:
+        sightings = [source for prop, source in ws.objects.refs_to(pattern["id"]) if prop == "sighting_of_ref"]
+        for sighting in ws.objects.get_many(sightings).values():
+            seen = sighting.get("first_seen") or sighting.get("last_seen")
+            rows.append(
+                replace(
+                    base[pattern["id"]],
+                    observed_use=readable(sighting.get("description")),
+                    observations=1,
+                    observed_at=parse_stix_timestamp(str(seen)) if seen else None,
+                    tlp=object_tlp(sighting) or base[pattern["id"]].tlp,
+                )
+            )
+    return rows
+
+
+def known_uses(ws: Workspace, selected: dict[str, dict[str, Any]], uses: Sequence[dict[str, Any]]) -> list[KnownUseRow]:
+    """Library knowledge: who is known to use each selected technique, as the ``uses`` relationships say."""
+    releases = _attack_releases(ws)
+    rows = []
+    for rel in uses:
+        target, source = selected.get(rel["target_ref"]), selected.get(rel["source_ref"])
+        if target is None or source is None or target.get("type") != "attack-pattern":
+            continue
+        release = releases.get(rel["id"]) or releases.get(target["id"], "")
+        rows.append(
+            KnownUseRow(
+                attack_id(target),
+                display_name(target),
+                display_name(source),
+                readable(rel.get("description")),
+                f"ATT&CK {release}".strip() if attack_id(target) else "library",
+                object_tlp(rel),
+            )
+        )
+    rows.sort(key=lambda row: (row.technique_id, row.by.casefold()))
     return rows
 
 

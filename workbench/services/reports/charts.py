@@ -56,6 +56,14 @@ TACTIC_ORDER = (
 )
 
 
+def _drawing(width: float, height: float) -> Drawing:
+    """A drawing whose initial font is ours: ReportLab's default (Helvetica) would be referenced unembedded."""
+    drawing = Drawing(width, height)
+    drawing.initialFontName = SANS
+    drawing.initialFontSize = 7
+    return drawing
+
+
 def _shorten(text: str, length: int) -> str:
     text = plain(text, limit=10_000).replace("\n", " ")
     return text if len(text) <= length else text[: length - 1] + "…"
@@ -67,7 +75,7 @@ def incidents_by_sector(counts: Sequence[tuple[str, int]], width: float) -> Draw
     for sector, count in counts:
         if count > 0:
             merged[_shorten(sector or "unspecified", 34)] += count
-    if not merged:
+    if len(merged) < 2:  # one bar compares nothing: the table says it
         return None
     ranked = merged.most_common()
     if len(ranked) > MAX_SECTORS:
@@ -76,7 +84,7 @@ def incidents_by_sector(counts: Sequence[tuple[str, int]], width: float) -> Draw
     ranked.reverse()  # the chart draws the first category at the bottom
     bar = 16
     height = len(ranked) * bar + 40
-    drawing = Drawing(width, height)
+    drawing = _drawing(width, height)
     chart = HorizontalBarChart()
     chart.x, chart.y = 150, 20
     chart.width, chart.height = width - 190, len(ranked) * bar
@@ -106,7 +114,7 @@ def incidents_by_sector(counts: Sequence[tuple[str, int]], width: float) -> Draw
 
 
 def indicators_by_type_over_time(indicators: Sequence[IndicatorRow], width: float) -> Drawing | None:
-    """Stacked monthly bars of indicators by type (first seen, else last seen); None without any dates.
+    """Stacked monthly bars of indicators by type (first seen, else last seen); None unless they span two months.
 
     The most common types are drawn, the rest summed as "other"; only the latest 24 months are shown.
     """
@@ -121,7 +129,7 @@ def indicators_by_type_over_time(indicators: Sequence[IndicatorRow], width: floa
         kind = _shorten(row.type or "unknown", 24)
         per_month[f"{moment.year:04d}-{moment.month:02d}"][kind] += 1
         types[kind] += 1
-    if not per_month:
+    if len(per_month) < 2:  # one month draws no change over time: the table's counts say the rest
         return None
     months = _month_range(min(per_month), max(per_month))[-MAX_MONTHS:]
     shown = [kind for kind, _ in types.most_common(MAX_TYPES)]
@@ -135,7 +143,7 @@ def indicators_by_type_over_time(indicators: Sequence[IndicatorRow], width: floa
         else:
             data.append([per_month[m][kind] for m in months])
     height = 200
-    drawing = Drawing(width, height)
+    drawing = _drawing(width, height)
     chart = VerticalBarChart()
     chart.x, chart.y = 40, 40
     chart.width, chart.height = width - 170, height - 70
@@ -189,53 +197,67 @@ def attack_heatmap(techniques: Sequence[TechniqueRow], width: float, max_height:
     A technique under several tactics appears in each of their columns. Columns that would run past
     ``max_height`` end with a "+N more" cell (the techniques table lists them all).
     """
-    columns: dict[str, dict[str, int]] = defaultdict(dict)
+    counted: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
     for row in techniques:
+        if row.observations < 1:
+            continue  # only what was observed is shaded
         for tactic in row.tactics or ("(no tactic)",):
             key = tactic.strip().lower() or "(no tactic)"
-            label = _shorten(row.technique_id or row.name, 12)
-            columns[key][label] = columns[key].get(label, 0) + max(1, row.observations)
-    if not columns:
+            technique = (row.technique_id, row.name)
+            counted[key][technique] = counted[key].get(technique, 0) + row.observations
+    if not counted:
         return None
     order = {name: index for index, name in enumerate(TACTIC_ORDER)}
-    tactics = sorted(columns, key=lambda name: (order.get(name, len(order)), name))
+    tactics = sorted(counted, key=lambda name: (order.get(name, len(order)), name))
     column_width = width / len(tactics)
     label_size = 6.0 if column_width >= 40 else 5.5 if column_width >= 30 else 4.5
+    line = label_size + 1.5
     headers = [_column_header(name, label_size, column_width - 3) for name in tactics]
     header_lines = [lines for lines, _ in headers]
-    header_height = max(len(lines) for lines in header_lines) * (label_size + 1.5) + 4
-    cell = label_size + 5.0
+    header_height = max(len(lines) for lines in header_lines) * line + 4
+    # Each cell names its technique: the id on the first line, the name on up to two more (cut only past those).
+    cell = CELL_LINES * line + 3
     legend_height = 22
     rows_fit = max(3, int((max_height - header_height - legend_height - 16) // cell))
-    tallest = max(len(cells) for cells in columns.values())
+    tallest = max(len(cells) for cells in counted.values())
     rows = min(tallest, rows_fit)
     height = 16 + header_height + rows * cell + legend_height
-    drawing = Drawing(width, height)
+    drawing = _drawing(width, height)
     drawing.add(
-        String(0, height - 10, "Heat map: techniques observed under each ATT&CK tactic", fontName=SANS_BOLD, fontSize=9)
+        String(
+            0,
+            height - 10,
+            "Heat map: techniques observed in this case under each ATT&CK tactic",
+            fontName=SANS_BOLD,
+            fontSize=9,
+        )
     )
-    peak = max(count for cells in columns.values() for count in cells.values())
+    peak = max(count for cells in counted.values() for count in cells.values())
     top = height - 16 - header_height
     for index, tactic in enumerate(tactics):
         x = index * column_width
-        for line_no, line in enumerate(header_lines[index]):
+        for line_no, text in enumerate(header_lines[index]):
             drawing.add(
                 String(
                     x + 1.5,
-                    height - 16 - (line_no + 1) * (label_size + 1.5),
-                    line,
+                    height - 16 - (line_no + 1) * line,
+                    text,
                     fontName=SANS_BOLD,
                     fontSize=headers[index][1],
                 )
             )
-        ranked = sorted(columns[tactic].items(), key=lambda item: (-item[1], item[0]))
+        ranked = sorted(counted[tactic].items(), key=lambda item: (-item[1], item[0]))
         shown = ranked if len(ranked) <= rows else ranked[: rows - 1]
-        for row_no, (label, count) in enumerate(shown):
+        for row_no, ((technique_id, name), count) in enumerate(shown):
             y = top - (row_no + 1) * cell
             fill = _heat(count, peak)
             drawing.add(Rect(x + 0.5, y + 0.5, column_width - 1, cell - 1, fillColor=fill, strokeColor=None))
             ink = colors.white if count / peak > 0.55 else colors.black
-            drawing.add(String(x + 2, y + 3, label, fontName=SANS, fontSize=label_size, fillColor=ink))
+            lines = _cell_lines(technique_id, name, label_size, column_width - 4)
+            for line_no, text in enumerate(lines):
+                font = SANS_BOLD if line_no == 0 and technique_id else SANS
+                baseline = y + cell - 2 - (line_no + 1) * line + 1.5
+                drawing.add(String(x + 2, baseline, text, fontName=font, fontSize=label_size, fillColor=ink))
         if len(shown) < len(ranked):
             y = top - rows * cell
             drawing.add(
@@ -243,9 +265,40 @@ def attack_heatmap(techniques: Sequence[TechniqueRow], width: float, max_height:
                     x + 0.5, y + 0.5, column_width - 1, cell - 1, fillColor=colors.HexColor("#DDDDDD"), strokeColor=None
                 )
             )
-            drawing.add(String(x + 2, y + 3, f"+{len(ranked) - len(shown)} more", fontName=SANS, fontSize=label_size))
+            drawing.add(
+                String(
+                    x + 2,
+                    y + cell - 2 - line + 1.5,
+                    f"+{len(ranked) - len(shown)} more",
+                    fontName=SANS,
+                    fontSize=label_size,
+                )
+            )
     _heat_legend(drawing, peak, 4)
     return drawing
+
+
+#: Lines of a heat-map cell: the technique id, then its name on up to two lines.
+CELL_LINES = 3
+
+
+def _cell_lines(technique_id: str, name: str, size: float, width: float) -> list[str]:
+    """A cell's text: the id (bold) and the name wrapped under it, the last line cut with an ellipsis if needed."""
+    head = [_fit(technique_id, size, width)] if technique_id else []
+    room = CELL_LINES - len(head)
+    wrapped = simpleSplit(plain(name, limit=200).replace("\n", " "), SANS, size, width) or [""]
+    if len(wrapped) > room:
+        wrapped = [*wrapped[: room - 1], _fit(" ".join(wrapped[room - 1 :]), size, width)]
+    return head + [_fit(text, size, width) for text in wrapped]
+
+
+def _fit(text: str, size: float, width: float) -> str:
+    text = plain(text, limit=200).replace("\n", " ")
+    if stringWidth(text, SANS, size) <= width:
+        return text
+    while text and stringWidth(text + "…", SANS, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def _column_header(tactic: str, size: float, width: float) -> tuple[list[str], float]:

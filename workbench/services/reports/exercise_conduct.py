@@ -9,34 +9,22 @@ one of them against the MSEL and the partners' records.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from reportlab.platypus import Flowable, Paragraph
 
 from workbench.domain.cases.exercise import (
     CriticalTask,
-    EvaluatorObservation,
     ImprovementItem,
     Inject,
     Objective,
     Observation,
 )
 from workbench.domain.cases.vocab import InjectStatus, ObservationKind
-from workbench.services.reports.layout import Column, Styles, data_table, span
+from workbench.services.reports.layout import Styles, span
+from workbench.services.reports.model import ConductRecord
+from workbench.services.reports.tables import Column, data_table
 from workbench.services.reports.text import markup
-
-
-@dataclass(frozen=True)
-class ConductRecord:
-    """What the exercise's conduct recorded beyond its records: its clock, and the evaluators' observations."""
-
-    started_at: datetime | None = None
-    ended_at: datetime | None = None
-    time_in_play: timedelta | None = None
-    scenario_started: datetime | None = None
-    observations: list[EvaluatorObservation] = field(default_factory=list)
-    critical_tasks: list[CriticalTask] = field(default_factory=list)
 
 
 def stamp(moment: datetime | None, *, empty: str = "–") -> str:
@@ -154,11 +142,11 @@ def observations_behind(
 
 
 def answered_areas(item: ImprovementItem, findings: Sequence[Observation]) -> str:
-    """``area for improvement 2`` for each area an improvement item answers, numbered as the report numbers them."""
-    areas = [finding.uid for finding in findings if finding.kind is ObservationKind.AREA_FOR_IMPROVEMENT]
-    numbers = [str(areas.index(uid) + 1) for uid in item.answers if uid in areas]
-    if not numbers:
-        return ""
-    return ("answers area for improvement " if len(numbers) == 1 else "answers areas for improvement ") + ", ".join(
-        numbers
-    )
+    """The areas for improvement an improvement item answers, by title, when its issue does not say it already."""
+    titles = [
+        finding.title
+        for finding in findings
+        if finding.uid in item.answers and finding.kind is ObservationKind.AREA_FOR_IMPROVEMENT
+    ]
+    shown = [title for title in titles if title != item.issue]
+    return f"answers: {'; '.join(shown)}" if shown else ""

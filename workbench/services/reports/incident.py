@@ -9,34 +9,33 @@ come from ``workbench.domain.deadlines``, the one implementation of the NIS2 and
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 
 from reportlab.platypus import Flowable, Paragraph
 
-from workbench.domain.cases.fields import display_lines
 from workbench.domain.cases.incident import CLOCKS, ENTITY, IncidentDetails, StageSubmission, reporting_deadlines
-from workbench.domain.deadlines import Stage, StageDeadline, StageState
+from workbench.domain.deadlines import StageDeadline, StageState
 from workbench.services.reports import sections
 from workbench.services.reports.layout import (
-    Column,
-    PageChrome,
     Styles,
+    bullets,
     clock,
-    data_table,
     gap,
     heading,
+    keep,
     key_values,
     paragraph,
     span,
     utc,
 )
-from workbench.services.reports.model import IncidentReportInput
+from workbench.services.reports.model import IncidentReportInput, StageDocument
+from workbench.services.reports.pages import PageChrome
 from workbench.services.reports.sections import declared_sections, label
+from workbench.services.reports.stage import IOC_STAGES, dossier_rows
+from workbench.services.reports.tables import Column, data_table
 from workbench.services.reports.text import markup
 
 KIND_TITLE = "Incident report: NIS2 notification and CISA incident notification"
-#: Stages whose report refers the reader to the indicators of compromise (NIS2 Art. 23(4)(b); CIRCIA).
-IOC_STAGES = (Stage.NOTIFICATION, Stage.CIRCIA)
 
 
 def status_text(item: StageDeadline, as_of: datetime) -> str:
@@ -63,6 +62,11 @@ def _sent_text(item: StageDeadline, when: Callable[[datetime | None], str] = utc
     return when(item.first_submitted)
 
 
+#: An unsubmitted stage is printed as a draft in the dossier only when it is overdue or due this soon: a final
+#: report due a month ahead is not printed filled with interim data.
+DRAFT_WINDOW = timedelta(hours=72)
+
+
 def build(report: IncidentReportInput, chrome: PageChrome, styles: Styles, as_of: datetime) -> list[Flowable]:
     details = report.details
     deadlines = reporting_deadlines(details, report.submissions, as_of)
@@ -72,8 +76,8 @@ def build(report: IncidentReportInput, chrome: PageChrome, styles: Styles, as_of
     clocks = next((rows for title, rows in blocks if title == CLOCKS), [])
     # ENTITY and CLOCKS are printed in every stage's header and in the notification status; the rest on their own.
     body = [(title, rows) for title, rows in blocks if title not in (ENTITY, CLOCKS)]
-    timeline_number = 4 + len(body)
-    indicators_number = str(timeline_number + 1)
+    notes = sections.Notes()
+    numbers = iter(range(4 + len(body), 100))
     awareness = (label(IncidentDetails, "awareness_at"), utc(details.awareness_at))
 
     flow = sections.cover(
@@ -127,53 +131,62 @@ def build(report: IncidentReportInput, chrome: PageChrome, styles: Styles, as_of
             styles=styles,
         )
     )
-    flow += heading(styles, "Submissions", level=2)
-    flow.append(
-        data_table(
-            [
-                Column("Seq.", 5),
-                Column(label(StageSubmission, "stage"), 17),
-                Column(label(StageSubmission, "version"), 8),
-                Column(f"{label(StageSubmission, 'submitted_at')} (UTC)", 15),
-                Column(label(StageSubmission, "reference"), 17),
-                Column(label(StageSubmission, "note"), 38),
-            ],
-            [
+    if submissions:
+        flow += heading(styles, "Submissions", level=2)
+        flow.append(
+            data_table(
                 [
-                    sequence,
-                    item.stage.label,
-                    item.version or 1,
-                    clock(item.submitted_at),
-                    item.reference or "",
-                    item.note or "",
-                ]
-                for sequence, item in enumerate(submissions, start=1)
-            ],
-            empty="No report sent yet.",
-            styles=styles,
+                    Column("Seq.", 5),
+                    Column(label(StageSubmission, "stage"), 17),
+                    Column(label(StageSubmission, "version"), 8),
+                    Column(f"{label(StageSubmission, 'submitted_at')} (UTC)", 15),
+                    Column(label(StageSubmission, "reference"), 17, optional=True),
+                    Column(label(StageSubmission, "note"), 38, optional=True),
+                ],
+                [
+                    [
+                        sequence,
+                        item.stage.label,
+                        item.version or 1,
+                        clock(item.submitted_at),
+                        item.reference or "",
+                        item.note or "",
+                    ]
+                    for sequence, item in enumerate(submissions, start=1)
+                ],
+                styles=styles,
+            )
         )
-    )
+    else:
+        flow.append(Paragraph(markup("No report sent yet."), styles.note))
 
     flow += heading(styles, "3 Reports by stage")
     # A stage with no due time yet and nothing sent (an intermediate report nobody asked for) has no report.
     printed = [item for item in deadlines if item.state is not StageState.ON_REQUEST or item.versions]
     for index, item in enumerate(printed, start=1):
-        flow += _stage(report, item, submissions, [*entity, awareness], styles, as_of, f"3.{index}", indicators_number)
+        flow += _stage(report, item, submissions, styles, as_of, f"3.{index}")
 
     for number, (title, rows) in enumerate(body, start=4):
         flow += heading(styles, f"{number} {title}")
         flow.append(key_values(styles, rows))
 
-    flow += sections.timeline(styles, report.timeline, number=str(timeline_number))
-    flow += sections.indicators(styles, report.indicators, number=indicators_number)
-    flow += sections.techniques(styles, report.techniques, number=str(timeline_number + 2))
+    flow += sections.timeline(styles, report.timeline, number=str(next(numbers)))
+    flow += sections.indicators(
+        styles,
+        report.indicators,
+        number=str(next(numbers)),
+        defang=report.defang,
+        attached=bool(report.indicators),
+    )
+    if report.assets:
+        flow += sections.assets(styles, report.assets, number=str(next(numbers)), level=1)
+    flow += sections.techniques(styles, report.techniques, number=str(next(numbers)), notes=notes)
     # Tasks and other linked objects are not part of the template: printed only when the case has some.
-    number = timeline_number + 3
     if report.tasks:
-        flow += sections.tasks(styles, report.tasks, number=str(number))
-        number += 1
+        flow += sections.tasks(styles, report.tasks, number=str(next(numbers)))
     if report.linked:
-        flow += sections.linked_objects(styles, report.linked, number=str(number))
+        flow += sections.linked_objects(styles, report.linked, number=str(next(numbers)), notes=notes)
+    flow += notes.appendix(styles, "Appendix: full texts of shortened descriptions")
     return flow
 
 
@@ -181,41 +194,85 @@ def _stage(
     report: IncidentReportInput,
     item: StageDeadline,
     submissions: list[StageSubmission],
-    header: list[tuple[str, str]],
     styles: Styles,
     as_of: datetime,
     number: str,
-    indicators_number: str,
 ) -> list[Flowable]:
-    """One stage's report: the NIS2 header block, where it stands, then the fields declared for that stage."""
+    """One stage: where it stands, then what it said when sent (with what changed since), or its draft when it is
+    due soon, or one line when it is not due for a while."""
     own = [entry for entry in submissions if entry.stage is item.stage]
-    sequence = submissions.index(own[0]) + 1 if own else None
     flow = heading(styles, f"{number} {item.stage.label}", level=2)
     rows: list[tuple[str, object]] = [
-        *header,
-        (
-            "Report stage and sequence number",
-            f"{item.stage.label}, sequence number {sequence}" if sequence else f"{item.stage.label}, not yet sent",
-        ),
-        ("Case reference", report.case_ref),
         ("Deadline", f"{item.basis}: {utc(item.due, empty='no fixed date')}"),
         ("Sent", _sent_text(item)),
         ("Status", status_text(item, as_of)),
     ]
-    if own:
-        rows.append((label(StageSubmission, "reference"), own[-1].reference or ""))
-    if item.stage is Stage.FINAL:
-        rows.append(("Detailed description", report.summary))
-    rows += [
-        (info.label, text)
-        for info, text in display_lines(report.details, UTC, keep_empty=True)
-        if item.stage in info.stages
-    ]
-    if item.stage in IOC_STAGES:
-        rows.append(("Indicators of compromise", f"{len(report.indicators):,} listed in section {indicators_number}"))
+    if own and own[-1].reference:
+        rows.append(("Authority's reference", own[-1].reference))
     notes = [entry.note for entry in own if entry.note]
     if notes:
         rows.append((label(StageSubmission, "note"), "\n\n".join(notes)))
     flow.append(key_values(styles, rows))
+    flow.append(gap(4))
+    sent = report.sent.get(item.stage)
+    draft = report.drafts.get(item.stage)
+    if sent is not None and sent.document is not None:
+        document = sent.document
+        flow.append(
+            Paragraph(
+                markup(
+                    f"As submitted {utc(document.submitted_at)} (version {document.version}, sequence number "
+                    f"{document.sequence}), printed from the record kept when it was sent: report "
+                    f"{sent.report_id}, SHA-256 {sent.pdf_sha256}."
+                ),
+                styles.note,
+            )
+        )
+        flow.append(key_values(styles, [*dossier_rows(document), *_ioc_line(document)]))
+        if sent.changes:
+            # The line that introduces the changes stays with them.
+            flow.append(
+                keep(
+                    Paragraph(markup("Changed in the case since this stage was submitted:"), styles.body),
+                    bullets(styles, sent.changes),
+                )
+            )
+        else:
+            flow.append(Paragraph(markup("Nothing it reported has changed in the case since."), styles.note))
+    elif sent is not None:
+        if sent.recorded_by:
+            why = (
+                f"Submitted by {sent.recorded_by}: this is their record of the submission, received with the case; "
+                "the document they sent was not received. Below, the stage as the case reads now:"
+            )
+        else:
+            why = (
+                "What this stage said was not kept when its submission was recorded (before this version of the "
+                "workbench kept it). Below, the stage as the case reads now:"
+            )
+        flow.append(Paragraph(markup(why), styles.note))
+        if draft is not None:
+            flow.append(key_values(styles, [*dossier_rows(draft), *_ioc_line(draft)]))
+    elif draft is not None and item.due is not None and item.due - as_of <= DRAFT_WINDOW:
+        flow.append(Paragraph(markup("Draft from the case as it is now; not yet submitted."), styles.note))
+        flow.append(key_values(styles, [*dossier_rows(draft), *_ioc_line(draft)]))
+    else:
+        flow.append(
+            Paragraph(
+                markup(
+                    f"Not yet drafted: due {utc(item.due, empty='when requested')}. The case's interim data is "
+                    f"not printed as this stage; print its draft with --stage {item.stage.value}."
+                ),
+                styles.note,
+            )
+        )
     flow.append(gap(6))
     return flow
+
+
+def _ioc_line(document: StageDocument) -> list[tuple[str, str]]:
+    if document.stage not in IOC_STAGES:
+        return []
+    count = f"{len(document.indicators):,}"
+    assets = f"; {len(document.assets):,} affected assets" if document.assets else ""
+    return [("Indicators of compromise", f"{count} reported{assets}")]

@@ -1,90 +1,47 @@
-"""The page furniture every report shares, and the building blocks its sections are made of.
+"""The building blocks report sections are made of: paragraph styles, headings, paragraphs, bullet lists,
+label-and-value tables, and how times and durations print.
 
-Each page carries the TLP label at the top and at the bottom (TLP 2.0: capitals, no spaces, 12 pt, coloured text
-on black), the report id and "Page X of Y" in the footer, and a DRAFT watermark until the report is final. The
-cover carries the same label larger, with the TLP 2.0 sharing rule. Page totals are known only at the end, so the
-canvas keeps each page until ``save`` and then writes the footers (ReportLab's usual two-pass-free recipe).
-
-Tables of many rows (indicators, techniques) are built from plain strings wrapped here with precomputed row
-heights: ReportLab draws plain strings without parsing them (safe for untrusted text) and, given the heights, does
-not measure every cell again at each page break (a 5,000-row table builds several times faster).
+Data tables (indicators, techniques, the improvement plan) are in ``tables``; the page furniture (labels, running
+title, footer, watermark) in ``pages``.
 """
 
 from __future__ import annotations
 
 import logging
-from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from itertools import accumulate
-from typing import Any
 
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate,
     CondPageBreak,
     Flowable,
-    Frame,
     KeepTogether,
     ListFlowable,
     ListItem,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
 
-from workbench.domain.tlp import Tlp
-from workbench.services.reports.fonts import MONO, SANS, SANS_BOLD, register_fonts
-from workbench.services.reports.text import MAX_CELL_CHARS, markup, plain, wrap_cell
+from workbench.services.reports.fonts import SANS, SANS_BOLD, register_fonts
+from workbench.services.reports.pages import FRAME_WIDTH, RULE
+from workbench.services.reports.text import markup
 
 logger = logging.getLogger(__name__)
 
-PAGE_SIZE = A4
-MARGIN_X = 18 * mm
-MARGIN_TOP = 22 * mm
-MARGIN_BOTTOM = 20 * mm
-FRAME_WIDTH = PAGE_SIZE[0] - 2 * MARGIN_X
-FRAME_HEIGHT = PAGE_SIZE[1] - MARGIN_TOP - MARGIN_BOTTOM
-LABEL_SIZE = 12  # TLP 2.0: at least 12 pt
 CELL_SIZE = 7.5
 CELL_LEADING = 9.2
 CELL_PAD = 2.5
 MAX_CELL_LINES = 40
 
 INK = colors.HexColor("#1A1A1A")
-RULE = colors.HexColor("#9A9A9A")
 HEADER_FILL = colors.HexColor("#2E3440")
 STRIPE = colors.HexColor("#F1F3F5")
-
-#: FIRST's TLP 2.0 sharing rules, printed on the cover under the label.
-TLP_RULES = {
-    Tlp.CLEAR: "Recipients can spread this to the world; there is no limit on disclosure.",
-    Tlp.GREEN: "Limited disclosure: recipients can spread this within their community, not publicly.",
-    Tlp.AMBER: "Limited disclosure: recipients can only spread this on a need-to-know basis within their "
-    "organisation and its clients.",
-    Tlp.AMBER_STRICT: "Limited disclosure: recipients can only spread this on a need-to-know basis within their "
-    "own organisation.",
-    Tlp.RED: "For the eyes and ears of individual recipients only; no further disclosure.",
-}
-
-
-@dataclass(frozen=True)
-class PageChrome:
-    """What every page shows besides its content."""
-
-    report_id: str
-    tlp: Tlp
-    final: bool
-    running_title: str
-    generated_at: datetime
 
 
 class Styles:
@@ -119,141 +76,57 @@ class Styles:
         self.note = ParagraphStyle("note", parent=self.small, textColor=colors.HexColor("#555555"))
 
 
-# -- page furniture ----------------------------------------------------------------------------------------------
-
-
-def draw_label(canvas: Canvas, tlp: Tlp, right: float, baseline: float, size: float = LABEL_SIZE) -> None:
-    """The TLP label as TLP 2.0 prints it: capitals, no spaces, coloured text on a black box, right-aligned."""
-    text = tlp.label
-    width = canvas.stringWidth(text, SANS_BOLD, size)
-    pad = size * 0.35
-    canvas.saveState()
-    canvas.setFillColor(colors.black)
-    canvas.rect(right - width - 2 * pad, baseline - pad * 0.9, width + 2 * pad, size + pad * 1.2, stroke=0, fill=1)
-    canvas.setFillColor(colors.HexColor(tlp.colour))
-    canvas.setFont(SANS_BOLD, size)
-    canvas.drawRightString(right - pad, baseline, text)
-    canvas.restoreState()
-
-
-def _draw_page(canvas: Canvas, chrome: PageChrome) -> None:
-    """Header and footer drawn when a page begins: labels, running title, report id."""
-    width, height = PAGE_SIZE
-    right = width - MARGIN_X
-    draw_label(canvas, chrome.tlp, right, height - 13 * mm)
-    draw_label(canvas, chrome.tlp, right, 8 * mm)
-    canvas.saveState()
-    canvas.setFont(SANS, 8)
-    canvas.setFillColor(colors.HexColor("#555555"))
-    canvas.drawString(MARGIN_X, height - 13 * mm, plain(chrome.running_title, limit=90))
-    canvas.drawString(MARGIN_X, 8 * mm, f"Report {chrome.report_id}")
-    canvas.setStrokeColor(RULE)
-    canvas.setLineWidth(0.4)
-    canvas.line(MARGIN_X, height - MARGIN_TOP + 4 * mm, right, height - MARGIN_TOP + 4 * mm)
-    canvas.line(MARGIN_X, MARGIN_BOTTOM - 4 * mm, right, MARGIN_BOTTOM - 4 * mm)
-    canvas.restoreState()
-
-
-def _draw_watermark(canvas: Canvas, chrome: PageChrome) -> None:
-    """DRAFT across the page, drawn over the content but light enough to read through."""
-    if chrome.final:
-        return
-    width, height = PAGE_SIZE
-    canvas.saveState()
-    canvas.setFillColor(colors.HexColor("#C00000"))
-    canvas.setFillAlpha(0.10)
-    canvas.setFont(SANS_BOLD, 110)
-    canvas.translate(width / 2, height / 2)
-    canvas.rotate(50)
-    canvas.drawCentredString(0, -35, "DRAFT")
-    canvas.restoreState()
-
-
-def canvas_class(chrome: PageChrome, counter: dict[str, int]) -> type[Canvas]:
-    """A canvas that holds its pages until ``save`` so that each footer can say "Page X of Y".
-
-    ``counter["pages"]`` holds the page count once the document is saved.
-    """
-
-    class NumberedCanvas(Canvas):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
-            self.setTitle(plain(chrome.running_title, limit=200))
-            self.setAuthor("workbench")
-            self.setSubject(f"{chrome.tlp.label} report {chrome.report_id}")
-            self.setCreator("workbench")
-
-        def showPage(self) -> None:
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            counter["pages"] = total
-            for state in self._pages:
-                self.__dict__.update(state)
-                self.setFont(SANS, 8)
-                self.setFillColor(colors.HexColor("#555555"))
-                self.drawCentredString(PAGE_SIZE[0] / 2, 8 * mm, f"Page {self._pageNumber} of {total}")
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
-
-
-class ReportDocTemplate(BaseDocTemplate):
-    """A4 portrait, a cover template and a body template, both with the report's page furniture."""
-
-    def __init__(self, target: Any, chrome: PageChrome) -> None:
-        super().__init__(
-            target,
-            pagesize=PAGE_SIZE,
-            leftMargin=MARGIN_X,
-            rightMargin=MARGIN_X,
-            topMargin=MARGIN_TOP,
-            bottomMargin=MARGIN_BOTTOM,
-            title=plain(chrome.running_title),
-            author="workbench",
-            creator="workbench",
-            invariant=1,
-        )
-        self.chrome = chrome
-        frame = Frame(
-            MARGIN_X,
-            MARGIN_BOTTOM,
-            FRAME_WIDTH,
-            FRAME_HEIGHT,
-            id="body",
-            leftPadding=0,
-            rightPadding=0,
-            topPadding=0,
-            bottomPadding=0,
-        )
-
-        def begin(canvas: Canvas, _doc: Any) -> None:
-            _draw_page(canvas, chrome)
-
-        def end(canvas: Canvas, _doc: Any) -> None:
-            _draw_watermark(canvas, chrome)
-
-        self.addPageTemplates(
-            [
-                PageTemplate(id="cover", frames=[frame], onPage=begin, onPageEnd=end),
-                PageTemplate(id="body", frames=[frame], onPage=begin, onPageEnd=end),
-            ]
-        )
-
-
 # -- building blocks ---------------------------------------------------------------------------------------------
 
 
+#: Room a heading needs below it (its own lines and a few of what follows), or it starts on the next page: no
+#: heading stands alone at the foot of a page.
+HEADING_ROOM = {1: 90.0, 2: 64.0}
+
+
 def heading(styles: Styles, text: str, level: int = 1) -> list[Flowable]:
-    """A section title; level 1 starts on a fresh page area when little room is left."""
+    """A section title, moved to the next page when too little room is left for it and the start of its section."""
     style = styles.h1 if level == 1 else styles.h2
-    flow: list[Flowable] = [CondPageBreak(70 if level == 1 else 50)] if level == 1 else []
-    flow.append(Paragraph(markup(text), style))
-    return flow
+    return [CondPageBreak(HEADING_ROOM[1 if level == 1 else 2]), Heading(markup(text), style, level)]
+
+
+class Heading(Paragraph):
+    """A section title (a paragraph that says it is one, so that layout checks can find headings)."""
+
+    def __init__(self, text: str, style: ParagraphStyle, level: int) -> None:
+        super().__init__(text, style)
+        self.level = level
+
+
+def bind_headings(story: Sequence[Flowable]) -> list[Flowable]:
+    """The story with each heading kept on one page with the notes right under it and the block that follows
+    when that block is one that moves whole to the next page (a kept-together observation or judgement, a chart).
+
+    ReportLab's keep-with-next does not reach into such a block (it never groups a ``KeepTogether``), so without
+    this a heading and its notes stay alone at the foot of a page while the block starts the next one.
+    """
+    bound: list[Flowable] = []
+    index = 0
+    while index < len(story):
+        item = story[index]
+        if isinstance(item, Heading):
+            end = index + 1
+            while end < len(story) and _rides_along(story[end]):
+                end += 1
+            if end < len(story) and isinstance(story[end], (KeepTogether, Drawing)):
+                bound.append(keep(*story[index : end + 1]))
+                index = end + 1
+                continue
+        bound.append(item)
+        index += 1
+    return bound
+
+
+def _rides_along(item: Flowable) -> bool:
+    """A short note or a space under a heading (not a heading itself)."""
+    if isinstance(item, Spacer):
+        return True
+    return isinstance(item, Paragraph) and not isinstance(item, Heading) and item.style.name in ("note", "small")
 
 
 def paragraph(
@@ -265,15 +138,21 @@ def paragraph(
     return Paragraph(markup(text), style or styles.body)
 
 
-def bullets(styles: Styles, items: Sequence[object], *, empty: str = "(none entered)") -> Flowable:
+def bullets(
+    styles: Styles, items: Sequence[object], *, empty: str = "(none entered)", numbered: bool = False
+) -> Flowable:
+    """Untrusted items as a bulleted list (``numbered``: 1., 2., ...); no items print ``empty`` as a note."""
     if not items:
         return Paragraph(markup(empty), styles.note)
+    indent = 16 if numbered else 12
     return ListFlowable(
-        [ListItem(Paragraph(markup(item), styles.body), leftIndent=12) for item in items],
-        bulletType="bullet",
-        start="•",
-        leftIndent=12,
+        [ListItem(Paragraph(markup(item), styles.body), leftIndent=indent) for item in items],
+        bulletType="1" if numbered else "bullet",
+        bulletFormat="%s." if numbered else None,
+        start=None if numbered else "•",
+        leftIndent=indent,
         bulletFontName=SANS,
+        bulletFontSize=styles.body.fontSize,
     )
 
 
@@ -290,6 +169,7 @@ def key_values(styles: Styles, rows: Sequence[tuple[str, object]], *, label_widt
     table.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (-1, -1), SANS, CELL_SIZE),  # the cell default (Helvetica) would not be embedded
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
                 ("BACKGROUND", (0, 0), (0, -1), STRIPE),
@@ -301,134 +181,18 @@ def key_values(styles: Styles, rows: Sequence[tuple[str, object]], *, label_widt
     return table
 
 
-@dataclass(frozen=True)
-class Column:
-    """A column of a data table: its title, its share of the frame width, and whether values are monospaced."""
-
-    title: str
-    share: float
-    mono: bool = False
-    limit: int = MAX_CELL_CHARS
-
-
-def data_table(
-    columns: Sequence[Column], rows: Sequence[Sequence[object]], *, empty: str = "(none)", styles: Styles | None = None
-) -> Flowable:
-    """A table of untrusted plain-text rows, header repeated on every page, fast for thousands of rows."""
-    if not rows:
-        return Paragraph(markup(empty), (styles or Styles()).note)
-    total = sum(column.share for column in columns)
-    widths = [FRAME_WIDTH * column.share / total for column in columns]
-    header = [column.title for column in columns]
-    header_lines = max(
-        len(wrap_cell(title, SANS_BOLD, CELL_SIZE, width - 2 * CELL_PAD))
-        for title, width in zip(header, widths, strict=True)
-    )
-    data: list[list[str]] = [
-        ["\n".join(wrap_cell(t, SANS_BOLD, CELL_SIZE, w - 2 * CELL_PAD)) for t, w in zip(header, widths, strict=True)]
-    ]
-    heights = [header_lines * CELL_LEADING + 2 * CELL_PAD + 1]
-    fonts = [MONO if column.mono else SANS for column in columns]
-    for row in rows:
-        cells: list[str] = []
-        lines_in_row = 1
-        for value, width, font, column in zip(row, widths, fonts, columns, strict=True):
-            lines = wrap_cell(value, font, CELL_SIZE, width - 2 * CELL_PAD, limit=column.limit)
-            if len(lines) > MAX_CELL_LINES:
-                lines = [*lines[: MAX_CELL_LINES - 1], "… (cut short)"]
-            lines_in_row = max(lines_in_row, len(lines))
-            cells.append("\n".join(lines))
-        data.append(cells)
-        heights.append(lines_in_row * CELL_LEADING + 2 * CELL_PAD + 1)
-    commands: list[tuple[Any, ...]] = [
-        ("FONT", (0, 0), (-1, -1), SANS, CELL_SIZE, CELL_LEADING),
-        ("FONT", (0, 0), (-1, 0), SANS_BOLD, CELL_SIZE, CELL_LEADING),
-        ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
-        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
-        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
-        ("TOPPADDING", (0, 0), (-1, -1), CELL_PAD),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PAD),
-    ]
-    commands.extend(
-        ("FONT", (index, 1), (index, -1), MONO, CELL_SIZE, CELL_LEADING)
-        for index, column in enumerate(columns)
-        if column.mono
-    )
-    return PagedTable(data[0], heights[0], data[1:], heights[1:], widths, commands)
-
-
-class PagedTable(Flowable):
-    """A table of known row heights that splits itself page by page in time proportional to the rows placed.
-
-    ReportLab's ``Table.split`` rebuilds and re-measures the whole remainder at every page break, which makes a
-    5,000-row table quadratic. Here the heights are known in advance, so each split takes the rows that fit
-    (a bisection over cumulative heights) and hands the rest on; only the rows of one page become a ``Table``.
-    The header row is repeated on every page; stripes continue across pages.
-    """
-
-    def __init__(
-        self,
-        header: list[str],
-        header_height: float,
-        rows: list[list[str]],
-        heights: list[float],
-        widths: list[float],
-        commands: list[tuple[Any, ...]],
-        first_row: int = 0,
-    ) -> None:
-        super().__init__()
-        self.header, self.header_height = header, header_height
-        self.rows, self.heights, self.widths, self.commands = rows, heights, widths, commands
-        self.first_row = first_row
-        self._cumulative = list(accumulate(heights))
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        self.width = sum(self.widths)
-        self.height = self.header_height + (self._cumulative[-1] if self._cumulative else 0)
-        return self.width, self.height
-
-    def split(self, available_width: float, available_height: float) -> list[Flowable]:
-        fitting = bisect_right(self._cumulative, available_height - self.header_height)
-        if fitting == 0:
-            if available_height < FRAME_HEIGHT * 0.9:
-                return []  # start on the next page
-            fitting = 1  # a row taller than a page (cannot happen with capped cells): place it anyway
-        if fitting >= len(self.rows):
-            return [self._table(self.rows, self.heights, self.first_row)]
-        rest = PagedTable(
-            self.header,
-            self.header_height,
-            self.rows[fitting:],
-            self.heights[fitting:],
-            self.widths,
-            self.commands,
-            self.first_row + fitting,
-        )
-        return [self._table(self.rows[:fitting], self.heights[:fitting], self.first_row), rest]
-
-    def draw(self) -> None:
-        table = self._table(self.rows, self.heights, self.first_row)
-        table.wrapOn(self.canv, self.width, self.height)
-        table.drawOn(self.canv, 0, 0)
-
-    def _table(self, rows: list[list[str]], heights: list[float], first_row: int) -> Table:
-        stripes = [colors.white, STRIPE] if first_row % 2 == 0 else [STRIPE, colors.white]
-        table = Table(
-            [self.header, *rows],
-            colWidths=self.widths,
-            rowHeights=[self.header_height, *heights],
-            repeatRows=1,
-            hAlign="LEFT",
-        )
-        table.setStyle(TableStyle([*self.commands, ("ROWBACKGROUNDS", (0, 1), (-1, -1), stripes)]))
-        return table
-
-
 def keep(*flowables: Flowable) -> KeepTogether:
-    return KeepTogether(list(flowables))
+    """The flowables on one page (moved whole to the next when they do not fit). Blocks kept together inside are
+    flattened: ReportLab measures a nested ``KeepTogether`` as taller than any page, which would push the whole
+    block to a page of its own however much room is left."""
+    return KeepTogether(_flattened(flowables))
+
+
+def _flattened(flowables: Sequence[Flowable]) -> list[Flowable]:
+    found: list[Flowable] = []
+    for item in flowables:
+        found += _flattened(item._content) if isinstance(item, KeepTogether) else [item]
+    return found
 
 
 def gap(height: float = 4) -> Spacer:
@@ -458,12 +222,16 @@ def day(moment: datetime | None, *, empty: str = "–") -> str:
 
 
 def span(delta: timedelta) -> str:
-    """A duration as people say it: ``2 d 3 h``, ``5 h 12 min``, ``40 min`` (the sign is the caller's)."""
+    """A duration as people say it: ``2 d 3 h``, ``5 h 12 min``, ``40 min`` (the sign is the caller's). Each
+    number is bound to its unit by a no-break space, so that a line never ends in "9" with "h" on the next."""
     minutes = int(abs(delta).total_seconds() // 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
     if days:
-        return f"{days} d {hours} h"
+        return f"{days}{NBSP}d {hours}{NBSP}h"
     if hours:
-        return f"{hours} h {minutes} min"
-    return f"{minutes} min"
+        return f"{hours}{NBSP}h {minutes}{NBSP}min"
+    return f"{minutes}{NBSP}min"
+
+
+NBSP = "\u00a0"

@@ -18,9 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from workbench.domain.cases.exercise import (
+    CriticalTask,
+    EvaluatorObservation,
     ExerciseOverview,
     ImprovementItem,
     Inject,
@@ -29,8 +32,8 @@ from workbench.domain.cases.exercise import (
     Participant,
 )
 from workbench.domain.cases.incident import IncidentDetails, StageSubmission, Task, TimelineEvent
+from workbench.domain.deadlines import Stage
 from workbench.domain.tlp import Tlp, highest
-from workbench.services.reports.exercise_conduct import ConductRecord
 from workbench.services.reports.vocabulary import Confidence, Credibility, Likelihood, Reliability
 
 # -- rows shared by several reports ------------------------------------------------------------------------------
@@ -47,13 +50,17 @@ class IndicatorRow:
     last_seen: datetime | None = None
     tlp: Tlp | None = None
     confidence: int | None = None
+    stix_id: str = ""
 
 
 @dataclass(frozen=True)
 class TechniqueRow:
-    """An ATT&CK technique observed; ``tactics`` are kill-chain phase names (``initial-access``).
+    """An ATT&CK technique observed in the case or the selection; ``tactics`` are kill-chain phase names
+    (``initial-access``).
 
-    ``observations`` weighs the cell in the heat map (how many times or by how many actors it was seen).
+    ``observed_use`` is the procedure the analyst recorded as seen (never the library's description of how others
+    use the technique: that is a ``KnownUseRow``); ``observed_at`` and ``source`` say when and from what.
+    ``observations`` weighs the cell in the heat map: how many times it was recorded as observed.
     """
 
     technique_id: str
@@ -62,6 +69,21 @@ class TechniqueRow:
     observed_use: str = ""
     attack_version: str = ""
     observations: int = 1
+    tlp: Tlp | None = None
+    observed_at: datetime | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class KnownUseRow:
+    """Library knowledge, never an observation: ``by`` (an actor or software) is known to use the technique, as
+    the library's ``uses`` relationship says (``source``: "ATT&CK v18.1")."""
+
+    technique_id: str
+    technique: str
+    by: str
+    procedure: str = ""
+    source: str = ""
     tlp: Tlp | None = None
 
 
@@ -100,19 +122,90 @@ class IncidentReportInput:
     indicators: list[IndicatorRow] = field(default_factory=list)
     techniques: list[TechniqueRow] = field(default_factory=list)
     linked: list[LinkedObjectRow] = field(default_factory=list)
+    assets: list[IndicatorRow] = field(default_factory=list)
     originator: str = ""
     #: Where the case came from when a partner sent it, and what was left out of the report (printed as notes).
     origin_note: str = ""
     selection_note: str = ""
+    #: Each stage as the case would send it now, and each submitted stage as it was sent (its latest version).
+    drafts: dict[Stage, StageDocument] = field(default_factory=dict)
+    sent: dict[Stage, SentStage] = field(default_factory=dict)
+    #: Print indicator values defanged (``hxxp``, ``[.]``); the attached STIX bundle and CSV keep them as stored.
+    defang: bool = False
+    #: The STIX objects behind the indicators, attached to the PDF as a bundle (empty: no attachment).
+    indicator_objects: list[dict[str, Any]] = field(default_factory=list)
 
     kind = "incident"
 
     def item_levels(self) -> Iterable[Tlp | None]:
-        for rows in (self.indicators, self.techniques, self.linked):
+        for rows in (self.indicators, self.techniques, self.linked, self.assets):
             yield from (row.tlp for row in rows)
 
 
+@dataclass
+class StageDocument:
+    """One stage's report as the entity sends it to its CSIRT or authority: the NIS2 header block and the fields
+    the stage declares, the indicators, affected assets and observed techniques where the stage reports them.
+
+    Built from the case while the stage is drafted; frozen (``stage.to_json``) when its submission is recorded,
+    and printed from that snapshot ever after. Every value is already text as printed, so that the snapshot
+    prints the same whatever the case or the field declarations become.
+    """
+
+    stage: Stage
+    case_ref: str
+    title: str
+    tlp: Tlp
+    originator: str = ""
+    header: list[tuple[str, str]] = field(default_factory=list)
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    sequence: int | None = None
+    version: int = 1
+    submitted_at: datetime | None = None
+    indicators: list[IndicatorRow] = field(default_factory=list)
+    assets: list[IndicatorRow] = field(default_factory=list)
+    techniques: list[TechniqueRow] = field(default_factory=list)
+    defang: bool = False
+    indicator_objects: list[dict[str, Any]] = field(default_factory=list)
+    #: Set for a submitted stage whose snapshot this workspace does not hold, printed again from the case: who
+    #: recorded the submission ("" for this workspace, before snapshots were kept; a partner's name for a case
+    #: received from them). Such a document is never printed as the one that was sent.
+    reconstructed: bool = False
+    recorded_by: str = ""
+
+    kind = "stage"
+
+    def item_levels(self) -> Iterable[Tlp | None]:
+        for rows in (self.indicators, self.assets, self.techniques):
+            yield from (row.tlp for row in rows)
+
+
+@dataclass(frozen=True)
+class SentStage:
+    """A submitted stage in the dossier: what it said when sent (None when no snapshot was kept: recorded before
+    snapshots were, or received from a partner), its report id and PDF digest, and the lines that changed since."""
+
+    document: StageDocument | None
+    report_id: str = ""
+    pdf_sha256: str = ""
+    changes: list[str] = field(default_factory=list)
+    #: Without a snapshot: who recorded the submission ("" for this workspace, a partner's name when received).
+    recorded_by: str = ""
+
+
 # -- exercise report ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConductRecord:
+    """What the exercise's conduct recorded beyond its records: its clock, and the evaluators' observations."""
+
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    time_in_play: timedelta | None = None
+    scenario_started: datetime | None = None
+    observations: list[EvaluatorObservation] = field(default_factory=list)
+    critical_tasks: list[CriticalTask] = field(default_factory=list)
 
 
 @dataclass
@@ -222,6 +315,7 @@ class BriefingInput:
     actors: list[ThreatActorRow] = field(default_factory=list)
     malware: list[MalwareRow] = field(default_factory=list)
     techniques: list[TechniqueRow] = field(default_factory=list)
+    known_uses: list[KnownUseRow] = field(default_factory=list)
     sectors: list[SectorImpact] = field(default_factory=list)
     indicators: list[IndicatorRow] = field(default_factory=list)
     recommendations: list[str] = field(default_factory=list)
@@ -230,15 +324,17 @@ class BriefingInput:
     distribution: list[str] = field(default_factory=list)
     selection_note: str = ""
     case_ref: str = ""
+    defang: bool = False
+    indicator_objects: list[dict[str, Any]] = field(default_factory=list)
 
     kind = "briefing"
 
     def item_levels(self) -> Iterable[Tlp | None]:
-        for rows in (self.actors, self.malware, self.techniques, self.sectors, self.indicators):
+        for rows in (self.actors, self.malware, self.techniques, self.sectors, self.indicators, self.known_uses):
             yield from (row.tlp for row in rows)
 
 
-ReportInput = IncidentReportInput | ExerciseReportInput | BriefingInput
+ReportInput = IncidentReportInput | ExerciseReportInput | BriefingInput | StageDocument
 
 
 def effective_tlp(report: ReportInput) -> Tlp:

@@ -5,8 +5,11 @@ The organisations, people and addresses are invented; IP addresses and domains a
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import orjson
 
 from workbench.domain.cases.case import (
     RecordKind,
@@ -14,8 +17,11 @@ from workbench.domain.cases.case import (
     make_incident_details,
     make_record,
 )
+from workbench.domain.cases.fields import with_changes
+from workbench.domain.deadlines import Stage
 from workbench.domain.timestamps import format_stix_timestamp
 from workbench.domain.tlp import Tlp
+from workbench.services.reports import stage as documents
 from workbench.services.reports.model import (
     BriefingInput,
     ExerciseReportInput,
@@ -24,7 +30,9 @@ from workbench.services.reports.model import (
     KeyJudgement,
     LinkedObjectRow,
     SectorImpact,
+    SentStage,
     SourceRow,
+    StageDocument,
     TechniqueRow,
     ThreatActorRow,
 )
@@ -90,7 +98,51 @@ def _records(kind: RecordKind, items: list[dict[str, Any]]) -> list[Any]:
 
 def incident() -> IncidentReportInput:
     """An energy operator's ransomware incident: early warning met, notification 3 h late, an intermediate report
-    sent, the final report still ahead; NIS2 and CIRCIA-style regimes."""
+    sent, the final report still ahead; NIS2 and CIRCIA-style regimes. Each stage sent has its snapshot; the impact
+    severity was assessed green when the notification went out and is yellow now."""
+    report = _incident_input()
+    with_stages(report, {Stage.NOTIFICATION: {"impact_severity": "green"}})
+    return report
+
+
+def with_stages(report: IncidentReportInput, then: dict[Stage, dict[str, Any]] | None = None) -> None:
+    """Fill ``drafts`` and ``sent`` as the case adapter does: each stage as it would be sent now, and each stage
+    submitted as it was sent, where ``then`` gives the fields that were different at the time."""
+    then = then or {}
+    for stage in Stage:
+        report.drafts[stage] = _stage_document(report, report.details, stage)
+    for sequence, item in enumerate(sorted(report.submissions, key=lambda entry: entry.submitted_at), start=1):
+        details = report.details
+        if item.stage in then:
+            details = with_changes(details, then[item.stage], "an incident")
+        sent = documents.as_sent(
+            _stage_document(report, details, item.stage),
+            sequence=sequence,
+            version=item.version or 1,
+            submitted_at=item.submitted_at,
+        )
+        digest = hashlib.sha256(orjson.dumps(documents.to_json(sent))).hexdigest()
+        report.sent[item.stage] = SentStage(
+            sent, f"RPT-2026-{sequence:04d}", digest, documents.changes(sent, report.drafts[item.stage])
+        )
+
+
+def _stage_document(report: IncidentReportInput, details: Any, which: Stage) -> StageDocument:
+    return StageDocument(
+        stage=which,
+        case_ref=report.case_ref,
+        title=report.title,
+        tlp=report.tlp,
+        originator=report.originator,
+        header=documents.header_rows(details),
+        fields=documents.declared_fields(details, which, report.summary),
+        indicators=report.indicators,
+        assets=report.assets,
+        techniques=report.techniques,
+    )
+
+
+def _incident_input() -> IncidentReportInput:
     stamp = format_stix_timestamp
     return IncidentReportInput(
         title="Ransomware at the billing systems of Nordwind Energie",
@@ -206,6 +258,61 @@ def incident() -> IncidentReportInput:
     )
 
 
+#: A title of 90 characters: the running title must stop before the TLP label.
+LONG_TITLE = "Ransomware and data theft at the billing, metering and customer systems of Nordwind Energy"
+
+
+def stress_incident(indicator_count: int = 205, event_count: int = 45) -> IncidentReportInput:
+    """The sample incident grown to a long dossier (about two dozen pages): a 90-character title, hundreds of
+    indicators with long URLs, a long timeline, many linked objects with long descriptions. For layout checks."""
+    report = incident()
+    report.title = LONG_TITLE
+    report.indicators = indicators(indicator_count - 5)
+    report.indicators += [
+        IndicatorRow(
+            "url",
+            f"https://files-{number}.evil-domain.example/download/stage2/payload-{number}.bin?campaign=grid-operators"
+            f"&token={number:04d}a1b2c3d4e5f6a1b2c3d4e5f6&redirect=https%3A%2F%2Fbilling.nordwind.example%2Flogin",
+            "Stage-2 download (malicious-activity)",
+            T0 - timedelta(days=number),
+            T0,
+            Tlp.AMBER_STRICT if number == 0 else Tlp.AMBER,
+        )
+        for number in range(5)
+    ]
+    report.timeline = _records(
+        RecordKind.EVENT,
+        [
+            {
+                "at": format_stix_timestamp(T0 - timedelta(hours=48) + timedelta(minutes=37 * number)),
+                "title": f"Event {number}: beacon from host BILL-WS-{number:03d} to the C2 relay",
+                "kind": ("detection", "attacker-activity", "containment", "communication")[number % 4],
+                "description": " ".join(
+                    [
+                        "Seen in the proxy logs and confirmed by the EDR; the host was isolated and imaged for "
+                        "analysis by the incident response team."
+                    ]
+                    * (1 + number % 3)
+                ),
+            }
+            for number in range(event_count)
+        ],
+    )
+    report.linked = [
+        LinkedObjectRow(
+            ("malware", "tool", "threat-actor", "vulnerability")[number % 4],
+            f"Linked object {number}",
+            "A long description as ATT&CK and vendors write them: several sentences on what it does, who uses it "
+            "and since when. It goes on to say how it is delivered, how it persists and how it talks to its "
+            "operators, which a leadership reader does not need in the body of the report. "
+            "Its indicators are listed by the vendor and change every few weeks.",
+            Tlp.GREEN,
+        )
+        for number in range(24)
+    ]
+    return report
+
+
 def exercise() -> ExerciseReportInput:
     """A functional exercise with a partner agency observing: three objectives rated P, S and M."""
     start = datetime(2026, 3, 4, 8, 0, tzinfo=UTC)
@@ -220,6 +327,7 @@ def exercise() -> ExerciseReportInput:
             {
                 "starts_at": stamp(start),
                 "ends_at": stamp(start + timedelta(hours=9)),
+                "time_in_play": 8 * 60,  # an hour's lunch break out of play
                 "exercise_type": "functional",
                 "scope": "Billing and customer data of one distribution system operator",
                 "location": "Tallinn and remote",

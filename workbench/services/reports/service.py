@@ -24,15 +24,17 @@ from reportlab.platypus import Flowable
 
 from workbench.domain.errors import InvalidInput
 from workbench.domain.tlp import Tlp
-from workbench.services.reports import briefing, exercise, incident
-from workbench.services.reports.layout import PageChrome, ReportDocTemplate, Styles, canvas_class
+from workbench.services.reports import attachments, briefing, exercise, incident, stage
+from workbench.services.reports.layout import Styles, bind_headings
 from workbench.services.reports.model import (
     BriefingInput,
     ExerciseReportInput,
     IncidentReportInput,
     ReportInput,
+    StageDocument,
     effective_tlp,
 )
+from workbench.services.reports.pages import PageChrome, ReportDocTemplate, canvas_class
 from workbench.services.workspace import Workspace
 from workbench.storage import audit
 
@@ -40,6 +42,8 @@ logger = logging.getLogger(__name__)
 
 GENERATED_ACTION = "report.generated"
 PRINTED_ACTION = "report.printed"
+#: A stage submission recorded with its snapshot: the stage was rendered under a report id of its own.
+STAGE_ACTION = "case.stage"
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,8 @@ class RenderedReport:
     final: bool
     pages: int
     pdf: bytes
+    #: (page, flowable class, heading level) of what was placed: what the layout checks read.
+    placed: tuple[tuple[int, str, int], ...] = ()
 
     @property
     def sha256(self) -> str:
@@ -75,18 +81,34 @@ def render(
     moment = (generated_at or datetime.now(UTC)).astimezone(UTC)
     tlp = effective_tlp(report)
     chrome = PageChrome(
-        report_id=report_id, tlp=tlp, final=final, running_title=report.title or report.kind, generated_at=moment
+        report_id=report_id,
+        tlp=tlp,
+        final=final,
+        running_title=_running_title(report),
+        generated_at=moment,
+        kind=report.kind,
     )
     styles = Styles()
-    story = _story(report, chrome, styles, moment)
+    story = bind_headings(_story(report, chrome, styles, moment))
     buffer = io.BytesIO()
     counter: dict[str, int] = {}
     document = ReportDocTemplate(buffer, chrome)
     if progress is not None:
         document.setProgressCallBack(lambda kind, value: progress(int(value)) if kind == "PAGE" else None)
     document.build(story, canvasmaker=canvas_class(chrome, counter))
+    pdf = buffer.getvalue()
+    if not isinstance(report, ExerciseReportInput):
+        pdf = attachments.attach(
+            pdf, attachments.indicator_files(report.indicators, report.indicator_objects, report_id)
+        )
     logger.info("rendered %s report, %d pages", report.kind, counter.get("pages", 0))
-    return RenderedReport(report_id, report.kind, tlp, final, counter.get("pages", 0), buffer.getvalue())
+    return RenderedReport(report_id, report.kind, tlp, final, counter.get("pages", 0), pdf, tuple(document.placed))
+
+
+def _running_title(report: ReportInput) -> str:
+    if isinstance(report, StageDocument):
+        return f"{stage.document_title(report.stage)}: {report.title}"
+    return report.title or report.kind
 
 
 def _story(report: ReportInput, chrome: PageChrome, styles: Styles, moment: datetime) -> list[Flowable]:
@@ -96,19 +118,22 @@ def _story(report: ReportInput, chrome: PageChrome, styles: Styles, moment: date
         return exercise.build(report, chrome, styles)
     if isinstance(report, BriefingInput):
         return briefing.build(report, chrome, styles)
+    if isinstance(report, StageDocument):
+        return stage.build(report, chrome, styles)
     raise TypeError(f"not a report input: {type(report).__name__}")
 
 
 def next_report_id(ws: Workspace, *, year: int | None = None) -> str:
     """``RPT-2026-0007``: the next number of the year among the reports this workspace has saved or printed.
 
-    A report printed from the window's preview without being saved has used its number too.
+    A report printed from the window's preview without being saved has used its number too, and so has a stage
+    frozen when its submission was recorded.
     """
     year = year or datetime.now(UTC).year
     prefix = f"RPT-{year}-"
     used = [
         entry.details.get("report_id", "")
-        for action in (GENERATED_ACTION, PRINTED_ACTION)
+        for action in (GENERATED_ACTION, PRINTED_ACTION, STAGE_ACTION)
         for entry in audit.entries(ws.conn, action=action)
     ]
     numbers = [

@@ -1,4 +1,4 @@
--- Schema (exercise engineer; reserved as 0005, renumbered by the lead at merge): conducting exercises.
+-- Schema (exercise engineer; reserved as 0008, renumbered by the lead at merge): conducting exercises.
 
 -- Exercise material (objects marked EXERCISE, or labelled `exercise` or `exercise:...`, see
 -- workbench.domain.exercise_material) is stored like any object but flagged, so that the library, searches,

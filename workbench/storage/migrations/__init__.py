@@ -1,41 +1,68 @@
 """Forward-only numbered schema migrations.
 
-Each ``NNNN_name.sql`` file in this package moves the schema from version NNNN-1 to NNNN (``PRAGMA
-user_version``). Files are never edited once released: a change is a new file. Each runs in its own
-transaction together with the version bump, so an interrupted upgrade leaves the previous version intact.
+Each migration moves the schema from version NNNN-1 to NNNN (``PRAGMA user_version``): a ``NNNN_name.sql`` file in
+this package, a ``NNNN_name.py`` module, or both. A module is for what SQL alone cannot do (store a new version of
+an object, whose digest and audit entry are computed in Python): it defines ``migrate(conn)``, which runs after the
+SQL of the same version, in the same transaction, and may use ``domain`` and ``storage`` only. Files are never
+edited once released: a change is a new migration. Each runs in its own transaction together with the version
+bump, so an interrupted upgrade leaves the previous version intact.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
+import pkgutil
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 
 from sqlcipher3 import dbapi2
 
-from workbench.domain.errors import WorkspaceError
+from workbench.domain.errors import WorkbenchError, WorkspaceError
 
 logger = logging.getLogger(__name__)
 
-_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.(sql|py)\Z")
+
+Step = Callable[[dbapi2.Connection], None]
 
 
 @dataclass(frozen=True)
 class Migration:
     version: int
     name: str
-    sql: str
+    sql: str = ""
+    step: Step | None = None
 
 
 def available() -> list[Migration]:
-    """All migrations shipped with this program, in order; numbering must have no gaps."""
-    found = []
-    for entry in resources.files(__name__).iterdir():
-        match = _NAME.match(entry.name)
-        if match:
-            found.append(Migration(int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
-    found.sort(key=lambda migration: migration.version)
+    """All migrations shipped with this program, in order; numbering must have no gaps, one name per number."""
+    # SQL files are package data; Python steps are modules, listed by pkgutil (a frozen program keeps them in its
+    # archive, where they are not files).
+    sql = {
+        entry.name: entry.read_text(encoding="utf-8")
+        for entry in resources.files(__name__).iterdir()
+        if entry.name.endswith(".sql")
+    }
+    names = list(sql)
+    names += [f"{module.name}.py" for module in pkgutil.iter_modules(__path__)]
+    by_version: dict[int, Migration] = {}
+    for name in sorted(names):
+        match = _NAME.match(name)
+        if not match:
+            continue
+        version, stem = int(match.group(1)), name.rsplit(".", 1)[0]
+        known = by_version.get(version, Migration(version, stem))
+        if known.name != stem:
+            raise RuntimeError(f"migration {version:04d} has two names ({known.name}, {stem})")
+        if match.group(2) == "sql":
+            known = Migration(version, stem, sql[name], known.step)
+        else:
+            known = Migration(version, stem, known.sql, importlib.import_module(f"{__name__}.{stem}").migrate)
+        by_version[version] = known
+    found = sorted(by_version.values(), key=lambda migration: migration.version)
     for expected, migration in enumerate(found, start=1):
         if migration.version != expected:
             raise RuntimeError(f"migration {expected:04d} is missing (found {migration.name})")
@@ -73,12 +100,18 @@ def upgrade(conn: dbapi2.Connection, target: int | None = None) -> int:
             conn.execute("BEGIN IMMEDIATE")
             for statement in _statements(migration.sql):
                 conn.execute(statement)
+            if migration.step is not None:
+                migration.step(conn)
             conn.execute(f"PRAGMA user_version = {migration.version}")
             conn.execute("COMMIT")
-        except dbapi2.Error as exc:
+        except (dbapi2.Error, WorkbenchError) as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise WorkspaceError(f"cannot upgrade the workspace ({migration.name}): {exc}") from None
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
         version = migration.version
     return version
 

@@ -47,6 +47,7 @@ from workbench.ui.cases.object_dialog import CreateObjectDialog
 from workbench.ui.cases.record_dialog import RecordDialog
 from workbench.ui.cases.records_tab import RecordsTab
 from workbench.ui.cases.stage_panel import ReportingTab
+from workbench.ui.cases.submission_dialog import SubmissionDialog
 from workbench.ui.common.text import plain_label
 
 logger = logging.getLogger(__name__)
@@ -333,14 +334,10 @@ class CaseEditor(QWidget):
 
     def _record_dialog(self, kind: RecordKind, record: dict[str, Any] | None) -> RecordDialog:
         stage = kind is RecordKind.STAGE
-        dialog = RecordDialog(
-            kind,
-            self,
-            record=record,
-            exclude=("version",) if stage else (),
-            title=self.tr("Record a report submission") if stage and record is None else None,
-            ok_text=self.tr("Record") if stage and record is None else None,
-        )
+        if stage and record is None and self.view is not None:
+            dialog: RecordDialog = SubmissionDialog(self.session, self.view.case.ref, self)
+        else:
+            dialog = RecordDialog(kind, self, record=record, exclude=("version",) if stage else ())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog = dialog
         return dialog
@@ -356,11 +353,16 @@ class CaseEditor(QWidget):
         if kind is RecordKind.INJECT and case.exercise is not None and case.exercise.starts_at is not None:
             dialog.form.editor("planned_at").set_value(case.exercise.starts_at)
         ref = case.ref
-        dialog.submitted.connect(
-            lambda data: self._change(
-                "add record", lambda ws: case_records.add_record(ws, ref, kind, data), dialog.refused, dialog.saved
+        if isinstance(dialog, SubmissionDialog):  # recorded with the stage it printed or saved
+            dialog.submitted.connect(
+                lambda _data: self._change("record submission", dialog.recording(), dialog.refused, dialog.saved)
             )
-        )
+        else:
+            dialog.submitted.connect(
+                lambda data: self._change(
+                    "add record", lambda ws: case_records.add_record(ws, ref, kind, data), dialog.refused, dialog.saved
+                )
+            )
         dialog.open()
         return dialog
 

@@ -28,7 +28,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.domain.cases.fields import MAX_NOTE, MAX_TEXT, FieldInfo, FieldKind, parse_date, parse_time
+from workbench.domain.cases.fields import (
+    MAX_NOTE,
+    MAX_TEXT,
+    UNKNOWN,
+    FieldInfo,
+    FieldKind,
+    parse_date,
+    parse_time,
+)
 from workbench.domain.cases.nis2 import Sector
 from workbench.domain.cases.rsit import RSIT_TYPES
 from workbench.domain.errors import InvalidInput
@@ -209,24 +217,44 @@ class ChoicesEditor(FieldEditor):
 
 
 class CountEditor(FieldEditor):
-    """A whole number from 0; empty means not known. Digits only can be typed."""
+    """A whole number from 0; empty means not entered. Digits only can be typed. A field that accepts "unknown"
+    (systems, records, users affected) has an Unknown box beside it: the analyst says the figure is not known."""
 
     def __init__(self, info: FieldInfo, parent: QWidget | None = None) -> None:
         super().__init__(info, parent)
         self.line = QLineEdit(self)
         self.line.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{0,13}"), self.line))
-        self.line.setPlaceholderText(self.tr("not known"))
+        self.line.setPlaceholderText(self.tr("not entered"))
         self.line.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.line.setMaximumWidth(180)
         self.line.textEdited.connect(lambda _text: self.edited.emit())
-        _single(self, self.line)
+        self.unknown: QCheckBox | None = None
+        if info.kind is not FieldKind.COUNT_OR_UNKNOWN:
+            _single(self, self.line)
+            return
+        self.unknown = QCheckBox(self.tr("Unknown"), self)
+        self.unknown.setAccessibleName(self.tr("{0} unknown").format(info.label))
+        self.unknown.setToolTip(self.tr("The figure is not known yet (the report says so)"))
+        self.unknown.toggled.connect(self.line.setDisabled)
+        self.unknown.clicked.connect(lambda _checked: self.edited.emit())
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.line)
+        layout.addWidget(self.unknown)
+        layout.addStretch(1)
+        self._finish(self.line)
 
-    def value(self) -> int | None:
+    def value(self) -> int | str | None:
+        if self.unknown is not None and self.unknown.isChecked():
+            return UNKNOWN
         text = self.line.text().strip()
         return int(text) if text else None
 
     def set_value(self, value: Any) -> None:
-        self.line.setText("" if value is None else str(value))
+        unknown = value == UNKNOWN
+        if self.unknown is not None:
+            self.unknown.setChecked(unknown)
+        self.line.setText("" if value is None or unknown else str(value))
 
 
 class _MomentEditor(FieldEditor):
@@ -390,7 +418,7 @@ def make_editor(info: FieldInfo, parent: QWidget | None = None) -> FieldEditor:
     if kind is FieldKind.CHOICES:
         assert info.vocab is not None
         return ChoicesEditor(info, ((member.value, member.label) for member in info.vocab), parent)
-    if kind is FieldKind.COUNT:
+    if kind in (FieldKind.COUNT, FieldKind.COUNT_OR_UNKNOWN):
         return CountEditor(info, parent)
     if kind is FieldKind.FLAG:
         return FlagEditor(info, parent)

@@ -60,9 +60,13 @@ class RecordsTab(QWidget):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         for column, info in enumerate(self.model.fields):
-            width = {FieldKind.TIME: 170, FieldKind.DATE: 100, FieldKind.NOTE: 260, FieldKind.COUNT: 80}.get(
-                info.kind, 150
-            )
+            width = {
+                FieldKind.TIME: 170,
+                FieldKind.DATE: 100,
+                FieldKind.NOTE: 260,
+                FieldKind.COUNT: 80,
+                FieldKind.COUNT_OR_UNKNOWN: 80,
+            }.get(info.kind, 150)
             header.resizeSection(column, width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.activated.connect(self._activated)

@@ -40,7 +40,7 @@ def _progress(control: TaskControl) -> Callable[[str, int, int], None]:
 
 def import_summary_text(name: str, result: PackageImport) -> str:
     summary: ImportSummary = result.summary
-    return QCoreApplication.translate(
+    text = QCoreApplication.translate(
         "Exchange", "Imported package {0} from {1}: {2} new, {3} updated, {4} unchanged, {5} refused."
     ).format(
         result.verdict.sequence,
@@ -50,6 +50,11 @@ def import_summary_text(name: str, result: PackageImport) -> str:
         summary.unchanged,
         summary.objects_refused,
     )
+    if summary.foreign:
+        text += " " + QCoreApplication.translate(
+            "Exchange", "{0} foreign version(s) kept aside: accept them in the Library."
+        ).format(summary.foreign)
+    return text
 
 
 class PackageImportController(QObject):

@@ -36,6 +36,12 @@ def summary_counts(summary: ImportSummary, parent: QWidget) -> tuple[QFormLayout
             summary.conflicts,
             _t("Same modified time as a stored version but other content: held aside, current unchanged"),
         ),
+        (
+            "foreign",
+            _t("Foreign versions (kept aside):"),
+            summary.foreign,
+            _t("Versions of stored objects sent by someone who is not their author: not current until accepted"),
+        ),
         ("refused", _t("Refused objects:"), summary.objects_refused, _t("Objects not imported; the reasons are below")),
     ):
         count = plain_label(f"{value:,}", parent)
@@ -49,7 +55,7 @@ def summary_counts(summary: ImportSummary, parent: QWidget) -> tuple[QFormLayout
 
 def findings_table(summary: ImportSummary, parent: QWidget, layout: QVBoxLayout) -> QTableView | None:
     """The refused objects and warnings under a heading, added to ``layout``; None when there are none."""
-    findings = [*summary.refusal_reasons, *summary.warnings]
+    findings = [*summary.refusal_reasons, *summary.foreign_listed, *summary.warnings]
     if not findings:
         return None
     layout.addWidget(plain_label(_t("Refused objects and warnings:"), parent))

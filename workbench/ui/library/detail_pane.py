@@ -15,7 +15,9 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
+    QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QTableView,
     QTabWidget,
     QToolButton,
@@ -23,10 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.app.session import Session
+from workbench.app.session import Session, StoreChange
 from workbench.app.tasks import TaskFailure, TaskHandle
-from workbench.services import library
+from workbench.services import intake, library
 from workbench.services.library import Neighbourhood, ObjectDetail
+from workbench.ui.common.dialogs import show_error
 from workbench.ui.common.text import one_line, plain_label
 from workbench.ui.common.views import read_only_rows
 from workbench.ui.library.detail_models import LinksModel, VersionsModel
@@ -117,10 +120,18 @@ class DetailPane(QWidget):
         self.title.setFont(font)
         self.subtitle = plain_label("", self, wrap=True, selectable=True)
         self.subtitle.setAccessibleName(self.tr("Object type and id"))
+        self.accept_foreign_button = QPushButton(self.tr("Accept foreign version…"), self)
+        self.accept_foreign_button.setObjectName("acceptForeignButton")
+        self.accept_foreign_button.setToolTip(
+            self.tr("A partner sent a version of this object that it did not author; look at it and accept it")
+        )
+        self.accept_foreign_button.clicked.connect(self._ask_accept_foreign)
+        self.accept_foreign_button.hide()
         header = QHBoxLayout()
         header.addWidget(self.back_button)
         header.addWidget(self.forward_button)
         header.addWidget(self.title, 1)
+        header.addWidget(self.accept_foreign_button)
 
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName(self.tr("Object detail"))
@@ -221,9 +232,14 @@ class DetailPane(QWidget):
         self.title.setText(one_line(row.name, 300) or row.id)
         facts = [row.type, row.tlp.label if row.tlp is not None else self.tr("no TLP marking"), row.id]
         if row.revoked:
-            facts.insert(0, self.tr("REVOKED"))
+            facts.insert(0, self.tr("REVOKED by its producer (left out of reports unless linked explicitly)"))
+        elif row.deprecated:
+            facts.insert(0, self.tr("DEPRECATED by its producer (left out of reports unless linked explicitly)"))
         if detail.conflicts:
             facts.append(self.tr("{0} conflicting version(s) held aside").format(detail.conflicts))
+        if detail.foreign:
+            facts.append(self.tr("{0} foreign version(s) waiting").format(len(detail.foreign)))
+        self.accept_foreign_button.setVisible(bool(detail.foreign))
         self.subtitle.setText(" · ".join(facts))
         self.properties.setPlainText(properties_text(detail.obj))
         self.links_model.set_items(detail.links)
@@ -248,6 +264,51 @@ class DetailPane(QWidget):
             self.title.setText(self.tr("Cannot show this object"))
             self.subtitle.setText(failure.message)
 
+    # -- foreign versions -----------------------------------------------------------------------------------------
+
+    def _ask_accept_foreign(self) -> None:
+        """Say who sent the waiting versions and why they were kept aside; accept them only on confirmation."""
+        detail = self.current
+        if detail is None or not detail.foreign:
+            return
+        lines = [
+            self.tr("{0} sent a version dated {1}: {2}").format(
+                one_line(row.source_name, 120), row.modified[:19], one_line(row.reason, 200)
+            )
+            for row in detail.foreign[:10]
+        ]
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Accept foreign version"),
+            self.tr(
+                "These versions were sent by someone who is not the object's author, so they were not made "
+                "current:\n\n{0}\n\nAccept them as versions of this object? The newest becomes current."
+            ).format("\n".join(lines)),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("acceptForeignBox")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Accept"))
+        fids = [row.fid for row in detail.foreign]
+        stix_id = detail.row.id
+        box.accepted.connect(lambda: self._accept_foreign(stix_id, fids))
+        box.open()
+
+    def _accept_foreign(self, stix_id: str, fids: list[int]) -> None:
+        task = self._session.run(
+            "accept foreign versions", lambda ws, _control: intake.accept_foreign_versions(ws, fids)
+        )
+        task.succeeded.connect(lambda _accepted: self._foreign_accepted(stix_id, len(fids)))
+        task.failed.connect(lambda failure: show_error(self, failure.message))
+
+    def _foreign_accepted(self, stix_id: str, count: int) -> None:
+        self._session.notify_changed(
+            StoreChange("accept-foreign", self.tr("{0} foreign version(s) accepted").format(count))
+        )
+        self.show_object(stix_id, record=False)
+
     def _version_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
         vid = self.versions_model.data(current, VersionsModel.VidRole) if current.isValid() else None
         if vid is None:
@@ -265,6 +326,7 @@ class DetailPane(QWidget):
             self._task.cancel()
             self._task = None
         self.current = None
+        self.accept_foreign_button.hide()
         self.title.setText(self.tr("No object selected"))
         self.subtitle.setText("")
         self.properties.clear()

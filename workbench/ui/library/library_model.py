@@ -60,6 +60,7 @@ class Roles(enum.IntEnum):
     TLP = Qt.ItemDataRole.UserRole + 3
     REVOKED = Qt.ItemDataRole.UserRole + 4
     ROWID = Qt.ItemDataRole.UserRole + 5
+    DEPRECATED = Qt.ItemDataRole.UserRole + 6
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ class _RowStore:
         self.minutes = array("q")
         self.tlp = array("b")
         self.revoked = bytearray()
+        self.deprecated = bytearray()
         self.source_ids = array("q")
         self.versions = array("l")
         self.types: list[str] = []
@@ -135,6 +137,7 @@ class _RowStore:
             self.minutes.append(_minutes(row.modified))
             self.tlp.append(-1 if row.tlp is None else int(row.tlp))
             self.revoked.append(1 if row.revoked else 0)
+            self.deprecated.append(1 if row.deprecated else 0)
             self.source_ids.append(row.source_id)
             self.versions.append(row.versions)
             self.sources.setdefault(row.source_id, row.source)
@@ -374,16 +377,21 @@ class LibraryModel(TableModel):
             return None if rows.tlp[row] < 0 else int(rows.tlp[row])
         if role == Roles.REVOKED:
             return bool(rows.revoked[row])
+        if role == Roles.DEPRECATED:
+            return bool(rows.deprecated[row])
         if role == Roles.ROWID:
             return int(rows.rowids[row])
         if role == Qt.ItemDataRole.ToolTipRole:
             text = self._display(row, Columns(column))
             if rows.revoked[row]:
-                text += "\n" + self.tr("(revoked)")
+                text += "\n" + self.tr("Revoked by its producer: left out of reports unless linked explicitly")
+            elif rows.deprecated[row]:
+                text += "\n" + self.tr("Deprecated by its producer: left out of reports unless linked explicitly")
             return tooltip_text(text) if text else None
-        if role == Qt.ItemDataRole.FontRole and rows.revoked[row]:
+        if role == Qt.ItemDataRole.FontRole and (rows.revoked[row] or rows.deprecated[row]):
             font = QFont()
-            font.setStrikeOut(True)
+            font.setStrikeOut(bool(rows.revoked[row]))
+            font.setItalic(bool(rows.deprecated[row]))
             return font
         if column == Columns.TLP and rows.tlp[row] >= 0:
             # TLP labels are printed in their colour on black, as FIRST defines them.
@@ -398,6 +406,10 @@ class LibraryModel(TableModel):
     def _display(self, row: int, column: Columns) -> str:
         rows = self._rows
         if column == Columns.NAME:
+            if rows.revoked[row]:
+                return self.tr("{0} (revoked)").format(rows.name(row))
+            if rows.deprecated[row]:
+                return self.tr("{0} (deprecated)").format(rows.name(row))
             return rows.name(row)
         if column == Columns.TYPE:
             return rows.types[rows.type_index[row]]

@@ -98,6 +98,17 @@ class AddPartnerDialog(QDialog):
         self.name.setCompleter(QCompleter(known, self))
         self.name.textChanged.connect(lambda _text: self._update())
         self.rotation = plain_label("", self, wrap=True)
+        self.identity = QLineEdit(self)
+        self.identity.setObjectName("partnerIdentity")
+        self.identity.setAccessibleName(self.tr("Partner STIX identity"))
+        self.identity.setMaxLength(100)
+        self.identity.setPlaceholderText(self.tr("identity--… (optional)"))
+        self.identity.setToolTip(
+            self.tr(
+                "The STIX identity the partner names as the author of its objects. Their packages may update only "
+                "objects it created; without it, they may add objects but update none."
+            )
+        )
         self.send = TlpBox(self, selected=Tlp.AMBER)
         self.send.setAccessibleName(self.tr("May receive from us"))
         self.send.setToolTip(self.tr("The highest marking that may leave for this partner"))
@@ -120,6 +131,7 @@ class AddPartnerDialog(QDialog):
         form.addRow(self.key_problem)
         form.addRow(self.tr("&Name:"), self.name)
         form.addRow(self.rotation)
+        form.addRow(self.tr("STIX &identity:"), self.identity)
         form.addRow(self.tr("May &receive from us:"), self.send)
         form.addRow(self.tr("May &send us:"), self.accept_box)
         form.addRow(self.from_check, self.from_date)
@@ -227,6 +239,7 @@ class AddPartnerDialog(QDialog):
         valid_from = _date_stamp(self.from_date.date()) if self.from_check.isChecked() else None
         valid_until = _date_stamp(self.until_date.date()) if self.until_check.isChecked() else None
         expected = self.key_id
+        identity = self.identity.text().strip() or None
         task = self._session.run(
             "add partner",
             lambda ws, _control: exchange.add_partner(
@@ -238,6 +251,7 @@ class AddPartnerDialog(QDialog):
                 valid_from=valid_from,
                 valid_until=valid_until,
                 expected_fingerprint=expected,
+                identity_ref=identity,
             ),
         )
         self._task = task

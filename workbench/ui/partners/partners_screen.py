@@ -24,6 +24,7 @@ from workbench.ui.common.text import plain_label
 from workbench.ui.exchange.inbox_panel import make_table
 from workbench.ui.partners.add_partner_dialog import AddPartnerDialog, fingerprint_lines
 from workbench.ui.partners.ceilings_dialog import CeilingsDialog
+from workbench.ui.partners.markings_dialog import MarkingsDialog
 from workbench.ui.partners.partners_model import KeyRow, PartnersModel, key_rows, state_text
 from workbench.ui.partners.revoke_dialog import RevokeKeyDialog
 
@@ -78,6 +79,12 @@ class PartnersScreen(Screen):
         self.revoke_button.setObjectName("revokeKeyButton")
         self.revoke_button.setToolTip(self.tr("Refuse what the selected key signs from now, or from an earlier moment"))
         self.revoke_button.clicked.connect(self.revoke_key)
+        self.markings_button = QPushButton(self.tr("&Markings…"), self)
+        self.markings_button.setObjectName("markingsButton")
+        self.markings_button.setToolTip(
+            self.tr("What each marking means here; map the ones not understood to a TLP level")
+        )
+        self.markings_button.clicked.connect(self.show_markings)
         intro = plain_label(
             self.tr(
                 "Partner agencies and the public keys pinned for them. Packages and receipts are "
@@ -88,7 +95,7 @@ class PartnersScreen(Screen):
         )
         top = QHBoxLayout()
         top.addWidget(intro, 1)
-        for button in (self.add_button, self.ceilings_button, self.revoke_button):
+        for button in (self.add_button, self.ceilings_button, self.revoke_button, self.markings_button):
             top.addWidget(button)
         self.model = PartnersModel(self)
         columns = PartnersModel.Columns
@@ -240,6 +247,13 @@ class PartnersScreen(Screen):
                 self.tr("Revoked key {0}… of {1}.").format(key.key_id[:16], row.partner.name)
             )
         )
+        self._open(dialog)
+        return dialog
+
+    def show_markings(self) -> MarkingsDialog | None:
+        if not self.context.session.is_open:
+            return None
+        dialog = MarkingsDialog(self.context.session, self.window())
         self._open(dialog)
         return dialog
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.domain.deadlines import Stage
 from workbench.domain.tlp import Tlp
 from workbench.services.reports.analyst_input import AnalystBriefing
 from workbench.ui.common.text import plain_label
@@ -142,6 +143,19 @@ class ReportForm(QWidget):
         for level in Tlp:
             self.tlp_box.addItem(level.label, int(level))
         self.tlp_box.currentIndexChanged.connect(lambda _index: self.changed.emit())
+        self.stage_box = QComboBox(self)
+        self.stage_box.setObjectName("reportStage")
+        self.stage_box.setAccessibleName(self.tr("Stage"))
+        self.stage_box.setToolTip(
+            self.tr(
+                "Every stage in one dossier, or one stage as the entity sends it: as submitted once its "
+                "submission was recorded, else drafted from the case"
+            )
+        )
+        self.stage_box.addItem(self.tr("All stages (dossier)"), None)
+        for stage in Stage:
+            self.stage_box.addItem(self.tr(stage.label), stage.value)
+        self.stage_box.currentIndexChanged.connect(lambda _index: self.changed.emit())
         self.final = QCheckBox(self.tr("&Final (no DRAFT watermark)"), self)
         self.final.setObjectName("reportFinal")
         self.final.setToolTip(self.tr("A final briefing needs its bottom line and at least one key judgement"))
@@ -159,6 +173,9 @@ class ReportForm(QWidget):
         kind_label = plain_label(self.tr("&Report:"), self)
         kind_label.setBuddy(self.kind_box)
         form.addRow(kind_label, self.kind_box)
+        self.stage_label = plain_label(self.tr("S&tage:"), self)
+        self.stage_label.setBuddy(self.stage_box)
+        form.addRow(self.stage_label, self.stage_box)
         tlp_label = plain_label(self.tr("&Marking:"), self)
         tlp_label.setBuddy(self.tlp_box)
         form.addRow(tlp_label, self.tlp_box)
@@ -189,6 +206,11 @@ class ReportForm(QWidget):
             return None
         return self.cases.data(self.cases.index(index.row(), 0), Roles.REF)
 
+    def stage(self) -> str | None:
+        """The stage picked for an incident report (None: the dossier of all stages)."""
+        value = self.stage_box.currentData()
+        return str(value) if value is not None and self.kind == "incident" else None
+
     def tlp(self) -> Tlp | None:
         value = self.tlp_box.currentData()
         return Tlp(value) if value is not None else None
@@ -203,6 +225,7 @@ class ReportForm(QWidget):
                 tlp=self.tlp(),
                 final=self.final.isChecked(),
                 analyst=analyst,
+                stage=self.stage(),
             )
         return ReportRequest(
             self.kind,
@@ -279,6 +302,8 @@ class ReportForm(QWidget):
 
     def _kind_changed(self) -> None:
         briefing = self.kind == "briefing"
+        for widget in (self.stage_label, self.stage_box):
+            widget.setVisible(self.kind == "incident")
         self.from_search.setEnabled(briefing)
         if not briefing:
             self.from_case.setChecked(True)

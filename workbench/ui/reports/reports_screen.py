@@ -45,7 +45,12 @@ from workbench.ui.reports.report_job import PreparedReport, ReportRequest, prepa
 
 logger = logging.getLogger(__name__)
 
-KIND_NAMES = {"incident": "Incident report", "exercise": "Exercise after-action report", "briefing": "Threat briefing"}
+KIND_NAMES = {
+    "incident": "Incident report",
+    "stage": "Incident report stage",
+    "exercise": "Exercise after-action report",
+    "briefing": "Threat briefing",
+}
 _STALE_STYLE = "QLabel { background: #fff4ce; color: #5c4400; padding: 6px; border-radius: 4px; }"
 
 
