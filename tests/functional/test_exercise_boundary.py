@@ -12,7 +12,13 @@ import pytest
 
 from tests.conftest import indicator, malware, relationship
 from workbench.domain.errors import InvalidInput
-from workbench.domain.exercise_material import EXERCISE_LABEL, EXERCISE_MARKING_ID, mark_as_exercise
+from workbench.domain.exercise_material import (
+    EXERCISE_LABEL,
+    EXERCISE_MARKING_DEFINITION,
+    EXERCISE_MARKING_ID,
+    mark_as_exercise,
+)
+from workbench.domain.markings import MarkingJudge, MarkingKind, classify
 from workbench.domain.tlp import Tlp
 from workbench.services import cases
 from workbench.services.cases import records as case_records
@@ -131,3 +137,19 @@ def test_the_plan_keeps_exercise_material_and_real_intelligence_apart(workspace:
     assert drill["id"] in leaving and not {real["id"], real_tool["id"], link["id"]} & leaving
     assert held[real["id"]].startswith("not exercise material")
     assert held[link["id"]] == f"refers to held-back {real_tool['id']}"
+
+
+def test_the_exercise_marking_is_a_kind_of_its_own_known_by_id_and_never_redefined(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    judge = MarkingJudge()  # has seen no definition at all
+    assert judge.judge(EXERCISE_MARKING_ID).kind is MarkingKind.EXERCISE
+    verdict = judge.verdict([EXERCISE_MARKING_ID, Tlp.GREEN.marking_id])
+    assert verdict.exercise and verdict.level is Tlp.GREEN and not verdict.not_understood
+    assert classify(EXERCISE_MARKING_DEFINITION).kind is MarkingKind.EXERCISE
+    assert not judge.verdict([Tlp.GREEN.marking_id]).exercise
+    forged = {**EXERCISE_MARKING_DEFINITION, "definition": {"statement": "Real intelligence, act on it."}}
+    summary = import_source(workspace, write(tmp_path, "forged.json", forged)).summary
+    assert summary is not None and summary.objects_refused == 1
+    assert "reuses the id of the built-in EXERCISE marking" in str(summary.refusal_reasons[0])
+    assert workspace.objects.get(EXERCISE_MARKING_ID) == EXERCISE_MARKING_DEFINITION
