@@ -320,8 +320,12 @@ def test_every_control_of_conduct_mode_has_a_name(qtbot, window, demo_workspace)
 
 
 def test_a_partners_inject_is_delivered_as_a_package_and_the_copy_sends_its_response_back(
-    qtbot, window, ui_workspace, partner_workspace, tmp_path
+    qtbot, window, ui_workspace, template_us, tmp_path
 ) -> None:
+    from tests.ui.conftest import own_copy
+
+    # Its own key object: locking the window wipes the key of the workspace it holds, not the template's.
+    partner_workspace = own_copy(template_us, tmp_path / "us")
     from PySide6.QtWidgets import QFileDialog
 
     from workbench.domain.tlp import Tlp
