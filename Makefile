@@ -40,7 +40,7 @@ bench: $(VENV)/.installed-test
 screenshots: $(VENV)/.installed-run
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots.py
 
-# -- packaging for isolated workstations (packaging/, README "Installing on an isolated workstation") ----------
+# -- packaging for isolated workstations (packaging/, docs/packaging.md, the administrator's guide) ----------
 # The build tools live in their own venv, installed hash-checked from packaging/lock/build.txt; pip's and uv's
 # configuration on this machine is ignored so that nothing installed or configured by hand reaches the kit.
 VERSION  := $(shell sed -n 's/^__version__ = "\(.*\)"$$/\1/p' workbench/__init__.py)

@@ -170,7 +170,7 @@ def main() -> int:
     run_until(lambda: bool(done), 600)
     total = time.monotonic() - started
     stall = meter.stop()
-    print(f"objects imported: {done[0].new:,} (preview {previewed:.1f} s, preview + import {total:.1f} s)")
+    print(f"objects imported: {done[0].summary.new:,} (preview {previewed:.1f} s, preview + import {total:.1f} s)")
     print(f"GUI thread longest stall: idle {idle} ms, during import {stall} ms (target < 100 ms)")
     print(f"ratio import/idle: {stall / max(idle, 1):.1f}")
     window.close()

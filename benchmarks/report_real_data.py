@@ -1,6 +1,6 @@
 """What the importer makes of the shared real STIX data: ``python benchmarks/report_real_data.py [DATA_FOLDER]``.
 
-Imports every file under ``stix/`` and ``bad/`` into its own fresh workspace and prints, as the README lists them,
+Imports every file under ``stix/`` and ``bad/`` into its own fresh workspace and prints, as docs/import.md lists them,
 the files refused whole and the objects refused with their reasons, then the warnings by kind and data set.
 """
 

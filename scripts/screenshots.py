@@ -1,8 +1,12 @@
-"""Render the main screens of the window offscreen into docs/screenshots/ (run: python scripts/screenshots.py;
-``WORKBENCH_SHOTS=DIR`` writes them elsewhere).
+"""Render the window offscreen into resources/guides/images/, the pictures of the guides and the README
+(run: PYTHONPATH=. python scripts/screenshots.py, or make screenshots).
 
 Uses the demo workspace (the project's own sample data) and a throw-away settings file, so the pictures are the
-same on every machine with the same fonts.
+same on every machine with the same fonts. The guides name the pictures by file name: keep the names when a
+screen changes, and run this again. Then every screen and the main dialogs again on the two screens the window
+must fit (1280x720, and 1366x768 at 125 % scaling), into docs/screenshots/fit-1280x720/ and fit-1366x768-125/
+(not shipped), through the geometry probe of the tests (``tests/ui/fit_probe.py``), which also says what does not
+fit.
 """
 
 from __future__ import annotations
@@ -20,15 +24,19 @@ sys.path.insert(0, str(REPO))
 
 import orjson  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget  # noqa: E402
 
 from workbench.app.application import apply_palette, create_application  # noqa: E402
 from workbench.app.session import Session  # noqa: E402
 from workbench.app.settings import Settings  # noqa: E402
 from workbench.app.tasks import SyncTaskRunner  # noqa: E402
+from workbench.domain.timestamps import utc_now  # noqa: E402
+from workbench.services.demo import DEMO_PASSPHRASE  # noqa: E402
+from workbench.ui.help.guide_window import Guide  # noqa: E402
 from workbench.ui.main_window import MainWindow  # noqa: E402
 
-OUT = Path(os.environ.get("WORKBENCH_SHOTS", REPO / "docs" / "screenshots"))
+OUT = REPO / "resources" / "guides" / "images"
+EXERCISE_SHOTS = REPO / "docs" / "screenshots"
 SIZE = (1400, 860)
 
 
@@ -46,9 +54,17 @@ def settle() -> None:
         QApplication.processEvents()
 
 
-def save(widget: QWidget, name: str) -> None:
+def linger(seconds: float) -> None:
+    """Let work that Qt does in threads of its own (QtPdf draws pages there) reach the screen."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
+def save(widget: QWidget, name: str, folder: Path | None = None) -> None:
     settle()
-    path = OUT / f"{name}.png"
+    path = (folder or OUT) / f"{name}.png"
     widget.grab().save(str(path))
     print(f"wrote {path.relative_to(REPO) if path.is_relative_to(REPO) else path}")
 
@@ -96,6 +112,7 @@ def shoot_reports(window: MainWindow) -> None:
     reports.preview_shown.connect(shown.append)
     reports.preview()
     wait_until(lambda: bool(shown))
+    linger(2.0)
     save(window, "20-report-preview")
     reports.form.kind_box.setCurrentIndex(reports.form.kind_box.findData("briefing"))
     reports.form.from_search.setChecked(True)
@@ -135,6 +152,7 @@ def shoot_reports(window: MainWindow) -> None:
     wait_until(lambda: bool(shown))
     reports.preview_pane.go_to_page(2)
     reports.tabs.setCurrentIndex(1)
+    linger(2.0)
     save(window, "21-briefing-editor")
     reports.tabs.setCurrentIndex(0)
 
@@ -236,22 +254,23 @@ def live_exercise(window: MainWindow) -> str:
 
 
 def shoot_exercise(window: MainWindow) -> None:
-    """The Exercise screen at 1280x720: the controller's clock and MSEL, the evaluator's quick entry."""
+    """The Exercise screen at 1280x720: the controller's clock and MSEL, the evaluator's quick entry, the hot wash;
+    into docs/screenshots/ until a guide shows them."""
     ref = live_exercise(window)
     screen = window.show_screen("exercise")
     window.resize(1280, 720)
     screen.open_exercise(ref)
     wait_until(lambda: screen.data is not None and screen.data.case.ref == ref)
     screen.name.setText("Exercise director")
-    save(window, "exercise-1-controller")
+    save(window, "exercise-1-controller", EXERCISE_SHOTS)
     screen.tabs.setCurrentWidget(screen.evaluator)
     page = screen.evaluator
     page.task_table.selectRow(2)
     page.text.setPlainText("The analyst asked the OT engineer twice before isolating")
     page.ratings.buttons()[2].setChecked(True)
-    save(window, "exercise-2-evaluator")
+    save(window, "exercise-2-evaluator", EXERCISE_SHOTS)
     screen.tabs.setCurrentWidget(screen.hot_wash)
-    save(window, "exercise-3-hot-wash")
+    save(window, "exercise-3-hot-wash", EXERCISE_SHOTS)
     screen.tabs.setCurrentWidget(screen.controller)
     window.resize(*SIZE)
 
@@ -279,6 +298,8 @@ def exchange_screens(window: MainWindow, folder: Path) -> None:
     wizard.next()
     wait_until(lambda: wizard.check_page.preview is not None)
     save(wizard, "15-export-marking-check")
+    wizard.check_page.tabs.setCurrentIndex(0)
+    save(wizard, "15b-export-what-leaves")
     wizard.next()
     usb = folder / "USB-STICK"
     usb.mkdir()
@@ -294,12 +315,72 @@ def exchange_screens(window: MainWindow, folder: Path) -> None:
     partners = window.show_screen("partners")
     wait_until(lambda: partners.model.rowCount() > 0)
     save(window, "18-partners")
+    exporter = partners.export_key()
+    save(exporter, "22-export-our-key")
+    exporter.reject()
     dialog = partners.add_partner()
     stick = next(place.folder for place in inbox.last_scan.places if place.volume is None)
     dialog.set_key_file(str(stick / "southland-cert.pub.pem"))
     dialog.name.setText("Southland CERT (fictional)")
     save(dialog, "19-add-partner")
     dialog.reject()
+
+
+def shoot_backup(window: MainWindow, folder: Path) -> None:
+    """The reminder, File > Back up…, then the backup restored from the unlock dialog and opened."""
+    from datetime import timedelta
+
+    controller = window.backups
+    controller.clock = lambda: utc_now() + timedelta(days=9)  # as nine days after the demo was made
+    controller.check()
+    wait_until(lambda: controller.reminder.isVisible())
+    save(window, "backup-1-reminder")
+    controller.clock = utc_now
+    stick = folder / "BACKUP-STICK"
+    stick.mkdir()
+    dialog = controller.show_dialog()
+    assert dialog is not None
+    dialog.picker.folder.setText(str(stick))
+    save(dialog, "backup-2-dialog")
+    dialog.start()
+    wait_until(lambda: dialog.written is not None)
+    written = dialog.written
+    assert written is not None
+    box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible())
+    save(box, "backup-3-written")
+    box.close()
+    window.lock_now()
+    wait_until(lambda: window.access.dialog is not None)
+    restore = window.access.show_restore()
+    (folder / "new-computer").mkdir()
+    restore.target.setText(str(folder / "new-computer" / "agency.db"))
+    restore.set_source(written.path)
+    wait_until(lambda: restore.info is not None)
+    restore.secret.setText(DEMO_PASSPHRASE)
+    save(restore, "backup-4-restore")
+    restore.restore()
+    wait_until(lambda: restore.workspace is not None)
+    save(restore, "backup-5-restored")
+    restore.accept()
+    wait_until(lambda: window.session.is_open)
+
+
+def shoot_first_run(window: MainWindow, folder: Path) -> None:
+    """The create dialog filled in, then its second page: the new key's fingerprint to read out."""
+    create = window.access.show_create()
+    create.org.setText("Demo Analysis Centre")
+    create.secret.setText("correct horse battery")
+    create.repeat.setText("correct horse battery")
+    create.path_edit.setText("/home/analyst/.local/share/workbench/workspace.db")
+    save(create, "01-create-workspace")
+    create.path_edit.setText(str(folder / "first-run.db"))
+    create.create()
+    wait_until(lambda: create.pages.currentIndex() == 1)
+    save(create, "01b-first-run-fingerprint")
+    created, create.workspace = create.workspace, None  # a picture only: not opened in the window
+    if created is not None:
+        created.close(lock=True)
+    QDialog.reject(create)
 
 
 def main() -> int:
@@ -313,14 +394,7 @@ def main() -> int:
     window.show()
     library = window.screens["library"]
 
-    # First run: the create dialog, filled in.
-    create = window.access.show_create()
-    create.org.setText("Demo Analysis Centre")
-    create.secret.setText("correct horse battery")
-    create.repeat.setText("correct horse battery")
-    create.path_edit.setText("/home/analyst/.local/share/workbench/workspace.db")
-    save(create, "01-create-workspace")
-    create.reject()
+    shoot_first_run(window, folder)
 
     window.start(demo=True)
     wait_until(lambda: library.model.rowCount() > 0)
@@ -354,6 +428,8 @@ def main() -> int:
     window.imports.import_paths([str(sample_bundle(folder))])
     wait_until(lambda: bool(shown))
     save(shown[0], "07-import-preview")
+    shown[0].tabs.setCurrentWidget(shown[0].objects)
+    save(shown[0], "07b-import-preview-objects")
     shown[0].reject()
 
     audit = window.show_screen("audit")
@@ -381,6 +457,21 @@ def main() -> int:
     about = window.show_about()
     save(about, "11-about")
     about.close()
+    preferences = window.show_preferences()
+    save(preferences, "22-preferences")
+    preferences.reject()
+    guide = window.show_guide(Guide.USER)
+    guide.resize(*SIZE)
+    settle()
+    receiving = next(
+        row for row in range(guide.contents.count()) if "Receiving a USB stick" in guide.contents.item(row).text()
+    )
+    guide.contents.setCurrentRow(receiving)
+    guide.contents.itemClicked.emit(guide.contents.item(receiving))
+    save(guide, "23-user-guide")
+    guide.close()
+
+    shoot_backup(window, folder)
 
     window.lock_now()
     wait_until(lambda: window.access.dialog is not None)
@@ -391,5 +482,33 @@ def main() -> int:
     return 0
 
 
+def fit_screens() -> int:
+    """Every screen on the two screens the window must fit, each in a process of its own (Qt takes the screen and
+    the scale at start); prints what does not fit and returns 1 if anything does not."""
+    import json
+    import subprocess
+
+    failed = 0
+    for width, height, scale, name in ((1280, 720, "1", "fit-1280x720"), (1366, 768, "1.25", "fit-1366x768-125")):
+        environment = {key: value for key, value in os.environ.items() if not key.startswith("QT_")}
+        environment.update({"QT_SCALE_FACTOR": scale, "PYTHONPATH": str(REPO)})
+        done = subprocess.run(
+            [sys.executable, "-m", "tests.ui.fit_probe", str(width), str(height), "--shots", str(OUT / name)],
+            capture_output=True,
+            text=True,
+            env=environment,
+            cwd=REPO,
+            check=True,
+        )
+        problems = json.loads(done.stdout.strip().splitlines()[-1])["problems"]
+        print(f"wrote {OUT.relative_to(REPO) / name}/ ({len(problems)} views)")
+        for view, found in problems.items():
+            for problem in found:
+                print(f"  {name} {view}: {problem}")
+                failed = 1
+    return failed
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    code = main()
+    raise SystemExit(code or fit_screens())

@@ -285,8 +285,9 @@ Then install for yourself (or for every user when run as root):
 
     sh install.sh --key PINNED-kit-signing-key.pub.pem
 
-Running install.sh from a newer kit updates in place; uninstall with install.sh --uninstall. The project's
-README ("Installing on an isolated workstation") describes every step, sbom.cdx.json lists every wheel.
+Running install.sh from a newer kit updates in place; uninstall with install.sh --uninstall. The
+administrator's guide (Help > Administrator's guide once installed) describes every step; sbom.cdx.json lists
+every wheel.
 """
 
 

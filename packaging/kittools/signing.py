@@ -8,7 +8,7 @@ way exchange packages sign their manifest, so that
 
 checks it. A key's id is the hex SHA-256 of its DER SubjectPublicKeyInfo, the workbench's fingerprint everywhere.
 
-Where the signing key comes from (decided here, documented in the README): a PKCS#8 PEM given by path (made with
+Where the signing key comes from (decided here, documented in docs/packaging.md): a PKCS#8 PEM given by path (made with
 ``openssl genpkey -algorithm ed25519``, optionally encrypted), or, for development builds only, a key generated
 once per checkout under build/ whose fingerprint every build prints with a warning.
 """

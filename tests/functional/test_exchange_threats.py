@@ -63,6 +63,8 @@ def test_3_resigned_by_unknown_key(pair: Pair, package: Path) -> None:
 
     resign(package, private.sign, change)
     refused(pair, package, "signed by an unknown key")
+    # The key it names is shown in phone groups, to ask the producer about; it is not trusted for anything.
+    refused(pair, package, f"names the key {keys.format_fingerprint(key_id)} as its signer (not verified")
 
 
 def test_3_key_shipped_inside_the_package_is_not_trusted(pair: Pair, package: Path) -> None:

@@ -58,6 +58,10 @@ def test_frozen_program_starts_headless_and_works(
 
     internal = frozen / "_internal"
     assert (internal / "workbench" / "resources" / "icons" / "workbench.svg").is_file()
+    # The guides (the smoke test above also opened the user guide and found every picture it shows).
+    guides = internal / "workbench" / "resources" / "guides"
+    assert {"user-guide.md", "admin-guide.md", "commands.md"} <= {path.name for path in guides.glob("*.md")}
+    assert len(list((guides / "images").glob("*.png"))) > 20
     assert list((internal / "workbench" / "storage" / "migrations").glob("0001_*.sql"))
     plugins = internal / "PySide6" / "Qt" / "plugins"
     assert (plugins / "platforms" / "libqxcb.so").is_file() and (plugins / "platforms" / "libqoffscreen.so").is_file()
@@ -107,6 +111,9 @@ def test_deb_declares_qt_runtime_libraries_and_carries_the_application(deb: Path
     assert "./usr/share/icons/hicolor/scalable/apps/workbench.svg" in listing
     assert "./usr/share/icons/hicolor/48x48/apps/workbench.png" in listing
     assert "./usr/share/doc/workbench/copyright" in listing
+    guides = "./opt/workbench/_internal/workbench/resources/guides/"
+    for name in ("user-guide.md", "admin-guide.md", "commands.md", "images/backup-2-dialog.png"):
+        assert guides + name + "\n" in listing, name
     assert "_internal/libxcb-cursor.so.0" not in listing  # the system's copy is declared, not carried
 
 

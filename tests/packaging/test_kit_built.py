@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from packaging.utils import canonicalize_name, parse_wheel_filename
 
-from tests.conftest import SHARED_DATA
+from tests.conftest import REPO, SHARED_DATA
 from tests.packaging.conftest import artifact, base_python, clean_environment
 
 pytestmark = pytest.mark.slow
@@ -219,6 +219,15 @@ def test_install_offline_use_update_and_uninstall(
     icons = home / ".local" / "share" / "icons" / "hicolor"
     assert (icons / "scalable" / "apps" / "workbench.svg").is_file()
     assert (icons / "48x48" / "apps" / "workbench.png").is_file()
+    # The guides Help > User guide opens, with their pictures, came in the wheel.
+    installed = list((prefix / "current").glob("lib/python3.*/site-packages/workbench/resources/guides"))
+    assert len(installed) == 1, installed
+    guides = installed[0]
+    for name in ("user-guide.md", "admin-guide.md", "commands.md"):
+        assert (guides / name).read_bytes() == (REPO / "resources" / "guides" / name).read_bytes(), name
+    assert sorted(p.name for p in (guides / "images").glob("*.png")) == sorted(
+        p.name for p in (REPO / "resources" / "guides" / "images").glob("*.png")
+    )
 
     # First run: a fresh workspace, a real OASIS threat report imported, then found.
     workspace = tmp_path / "cases" / "analyst.db"

@@ -43,8 +43,8 @@ def test_runtime_lock_pins_every_dependency_of_pyproject_with_hashes() -> None:
         assert requirement.specifier.contains(locked[name][0]), f"{name} {locked[name][0]} breaks {requirement}"
     for name, (_version, hashes) in locked.items():
         assert hashes and all(h.startswith("sha256:") and len(h) == 71 for h in hashes), name
-    # The README's decision: Qt for Python below 6.12 (6.12.0 corrupts reference counts under CPython 3.11), whose
-    # meta-package is Essentials plus Addons, with no separate WebEngine wheel.
+    # The decision in docs/architecture.md: Qt for Python below 6.12 (6.12.0 corrupts reference counts under
+    # CPython 3.11), whose meta-package is Essentials plus Addons, with no separate WebEngine wheel.
     assert locked["pyside6"][0].startswith("6.") and int(locked["pyside6"][0].split(".")[1]) < 12
     assert {"pyside6-essentials", "pyside6-addons"} <= set(locked) and "pyside6-webengine" not in locked
     assert "pip" in locked  # the installer runs pip from its wheel in the kit

@@ -16,7 +16,7 @@ from workbench.domain.tlp import Tlp
 from workbench.services import exchange, keys
 from workbench.storage.objects import store_digest
 from workbench.ui.exchange.export_wizard import ExportWizard
-from workbench.ui.exchange.models import HeldBackModel, OutboxModel
+from workbench.ui.exchange.models import HeldBackModel, LeavingModel, OutboxModel
 
 __all__ = ["agencies"]
 
@@ -68,7 +68,7 @@ def test_export_to_a_folder_through_the_wizard(qtbot, agencies: Agencies) -> Non
     qtbot.keyClicks(selection.query, "GreyLantern")
     click_next(qtbot, wizard)
     options = wizard.options_page
-    assert options.history.isChecked() and not options.sanitize.isChecked() and options.validity.value() == 30
+    assert not options.history.isChecked() and not options.sanitize.isChecked() and options.validity.value() == 30
     click_next(qtbot, wizard)
 
     check = wizard.check_page
@@ -82,6 +82,21 @@ def test_export_to_a_folder_through_the_wizard(qtbot, agencies: Agencies) -> Non
     assert "GreyLantern source inside a ministry" in held
     assert "TLP:RED" in held["GreyLantern source inside a ministry"]
     assert f"leave for {PARTNER}" in check.summary.text()
+    leaving = check.leaving
+    leaves = {
+        leaving.index(row, LeavingModel.Columns.OBJECT).data(): leaving.index(row, LeavingModel.Columns.TLP).data()
+        for row in range(leaving.rowCount())
+    }
+    assert leaves["GreyLantern"] == "TLP:GREEN" and leaves["GreyLantern beacon"] == "TLP:AMBER"
+    assert "GreyLantern source inside a ministry" not in leaves
+    assert leaving.rowCount() == check.preview.object_count  # everything that leaves is listed
+    qtbot.keyClicks(check.search, "ministry")
+    assert leaving.rowCount() == 0 and check.model.rowCount() >= 1
+    assert check.tabs.tabText(0) == f"Leaves (0 of {check.preview.object_count})"
+    check.search.clear()
+    qtbot.keyClicks(check.search, "beacon")
+    assert [leaving.index(row, 0).data() for row in range(leaving.rowCount())] == ["GreyLantern beacon"]
+    check.search.clear()
     click_next(qtbot, wizard)
 
     destination = wizard.destination_page

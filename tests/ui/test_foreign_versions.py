@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QMessageBox
 from tests.conftest import malware
 from tests.ui.exchange_helpers import GREEN, Agencies, agencies
 from tests.ui.test_exchange_inbox import look_in, previewed
+from tests.ui.test_import_preview_objects import rows
 from workbench.services.importing import foreign
 from workbench.storage.objects import store_digest
 
@@ -34,6 +35,8 @@ def test_a_foreign_version_is_shown_in_the_preview_and_accepted_in_the_library(q
     model = dialog.findings_view.model()
     reasons = [model.index(row, 2).data() for row in range(model.rowCount())]
     assert any(reason.startswith("kept as a foreign version") for reason in reasons), reasons
+    listed = rows(dialog.objects)
+    assert listed["GreyLantern (renamed by the partner)"][0] == "Foreign version (kept aside)"
     assert store_digest(ours.conn) == before
     with qtbot.waitSignal(agencies.exchange.importer.item_imported, timeout=30_000):
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)

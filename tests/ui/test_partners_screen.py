@@ -3,17 +3,20 @@ literally, ceilings, revoke now or as of a suspected compromise; bad key files a
 
 from __future__ import annotations
 
+import hashlib
+import subprocess
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, QDateTime, QPoint, Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QApplication, QLabel
 
 from tests.exchange_support import new_private_key
 from tests.ui.exchange_helpers import PARTNER, Agencies, agencies, close_message_boxes, message_boxes
 from workbench.domain.errors import VerificationFailed
 from workbench.domain.tlp import Tlp
 from workbench.services import exchange, keys
+from workbench.storage import audit
 from workbench.storage.objects import store_digest
 from workbench.ui.partners.add_partner_dialog import AddPartnerDialog
 from workbench.ui.partners.partners_model import PartnersModel
@@ -61,12 +64,15 @@ def test_add_a_partner_from_a_pem_file_with_clicks_and_keys(qtbot, agencies: Age
     identity = "identity--5b6a1f4e-8a0e-4f7a-9d3c-2c1e0f9b8a71"
     qtbot.keyClicks(dialog.identity, identity)
     assert not dialog.add_button.isEnabled()  # not before the fingerprint was confirmed
+    assert dialog.send.level() is None and dialog.accept_box.level() is None  # nothing preselected
     dialog.send.set_level(Tlp.GREEN)
     qtbot.mouseClick(dialog.until_check, Qt.MouseButton.LeftButton, pos=QPoint(6, dialog.until_check.height() // 2))
     assert dialog.until_date.isEnabled()
     dialog.until_date.setDate(QDate(2030, 6, 30))
     dialog.confirm.setFocus()
     qtbot.keyClick(dialog.confirm, Qt.Key.Key_Space)
+    assert not dialog.add_button.isEnabled()  # both ceilings are chosen on purpose
+    dialog.accept_box.set_level(Tlp.AMBER)
     assert dialog.add_button.isEnabled()
     with qtbot.waitSignal(dialog.partner_added) as added:
         qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
@@ -110,6 +116,8 @@ def test_pinning_our_own_key_is_refused_in_a_dialog(qtbot, agencies: Agencies, t
     dialog = open_add(qtbot, screen)
     type_key_file(qtbot, dialog, path)
     qtbot.keyClicks(dialog.name, "Ourselves")
+    dialog.send.set_level(Tlp.AMBER)
+    dialog.accept_box.set_level(Tlp.AMBER)
     dialog.confirm.setChecked(True)
     qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(message_boxes()))
@@ -163,3 +171,62 @@ def test_change_ceilings(qtbot, agencies: Agencies) -> None:
     assert screen.model.index(0, Col.MAY_SEND).data() == "TLP:RED"
     audit = agencies.window.screens["audit"].model
     qtbot.waitUntil(lambda: audit.rowCount() > 0 and audit.index(0, 2).data() == "partner.ceilings")
+
+
+def test_our_public_key_exported_from_the_partners_screen_equals_the_command_lines(
+    qtbot, agencies: Agencies, tmp_path: Path, cli
+) -> None:
+    screen = screen_of(qtbot, agencies)
+    own = keys.active_key(agencies.ours.conn).key_id
+    assert screen.own_fingerprint.text().split() == keys.format_fingerprint(own).split()
+    assert len(screen.own_fingerprint.text().splitlines()) == 2  # eight groups a line, for the phone call
+    qtbot.mouseClick(screen.copy_button, Qt.MouseButton.LeftButton)
+    assert QApplication.clipboard().text() == keys.format_fingerprint(own)
+    status_tip = agencies.window.identity_label.toolTip()
+    assert all(group in status_tip for group in keys.format_fingerprint(own).split())
+
+    with qtbot.waitSignal(screen.dialog_opened) as opened:
+        qtbot.mouseClick(screen.export_key_button, Qt.MouseButton.LeftButton)
+    dialog = opened.args[0]
+    assert dialog.fingerprint.text() == screen.own_fingerprint.text()
+    stick = agencies.stick()
+    dialog.picker.folder.setText(str(stick))
+    assert dialog.file_name.text() == "eu-agency-for-cybersecurity.pub.pem"
+    with qtbot.waitSignal(dialog.key_exported, timeout=10_000):
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    written = stick / "eu-agency-for-cybersecurity.pub.pem"
+    assert "read back" in dialog.outcome.text() and str(written) in dialog.outcome.text()
+    assert [path.name for path in stick.iterdir()] == [written.name]  # no temporary left beside it
+
+    by_command = tmp_path / "by-command.pem"
+    result = cli("keys", "export-public", "--db", str(agencies.ours.path), "--out", str(by_command))
+    assert result.code == 0, result.stderr
+    assert written.read_bytes() == by_command.read_bytes()
+    der = subprocess.run(
+        ["openssl", "pkey", "-pubin", "-in", str(written), "-outform", "DER"], capture_output=True, check=True
+    ).stdout
+    assert hashlib.sha256(der).hexdigest() == own
+    exported = [entry for entry in audit.entries(agencies.ours.conn) if entry.action == "key.export-public"]
+    assert exported and exported[0].details["key_id"] == own
+
+
+def test_exporting_our_key_where_it_cannot_be_written_says_why_and_leaves_nothing(
+    qtbot, agencies: Agencies, tmp_path: Path
+) -> None:
+    screen = screen_of(qtbot, agencies)
+    dialog = screen.export_key()
+    dialog.picker.folder.setText(str(tmp_path / "no-such-stick"))
+    assert not dialog.export_button.isEnabled()
+    assert "is not a folder" in dialog.picker.space.text()
+    stick = agencies.stick()
+    dialog.picker.folder.setText(str(stick))
+    dialog.file_name.setText("a/b.pem")
+    assert not dialog.export_button.isEnabled()
+    (stick / "taken").mkdir()  # the name is a folder on the stick: the write is refused by the service
+    dialog.file_name.setText("taken")
+    with qtbot.waitSignal(dialog.export_button.clicked):
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.outcome.text().startswith("Not exported:"))
+    assert "is a folder" in dialog.outcome.text()
+    assert [path.name for path in stick.iterdir()] == ["taken"] and not any((stick / "taken").iterdir())
+    assert dialog.written is None

@@ -122,6 +122,7 @@ def test_printing_the_current_page_only(qapp, tmp_path: Path) -> None:
     assert result.pages == (2,) and result.page_range == "2"
     reader = PdfReader(tmp_path / "current.pdf")
     assert len(reader.pages) == 1 and round(float(reader.pages[0].mediabox.width)) == 595
+    assert (tmp_path / "current.pdf").stat().st_mode & 0o777 == 0o600  # as private as a saved report
 
 
 def test_a_cancelled_print_leaves_no_file(qapp, tmp_path: Path) -> None:

@@ -6,8 +6,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from tests.conftest import PASSPHRASE
+from workbench.services import keys
 from workbench.services.workspace import create_workspace
 from workbench.ui.unlock.create_dialog import CreateWorkspaceDialog
 from workbench.ui.unlock.unlock_dialog import UnlockDialog
@@ -35,6 +37,16 @@ def test_first_run_creates_a_workspace_and_shows_its_fingerprint(qtbot, window, 
     qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1)
     shown = dialog.fingerprint_label.text().replace(" ", "")
     assert len(shown) == 64 and shown == dialog.fingerprint
+    # The public key for partners, from the first-run page: written to a folder and read back.
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    exporter = dialog.export_key()
+    exporter.picker.folder.setText(str(stick))
+    with qtbot.waitSignal(exporter.key_exported, timeout=10_000):
+        qtbot.mouseClick(exporter.export_button, Qt.MouseButton.LeftButton)
+    pem = (stick / "nordic-csirt.pub.pem").read_bytes()
+    assert keys.fingerprint(keys.load_public_pem(pem)) == dialog.fingerprint
+    exporter.reject()
     with qtbot.waitSignal(window.session.opened):
         qtbot.mouseClick(dialog.continue_button, Qt.MouseButton.LeftButton)
     assert target.exists() and oct(target.stat().st_mode & 0o777) == "0o600"
@@ -63,23 +75,45 @@ def _workspace_on_disk(tmp_path: Path) -> Path:
     return path
 
 
-def test_wrong_passphrase_is_a_message_then_the_right_one_unlocks(qtbot, window, tmp_path: Path) -> None:
+def _type_into_focus(dialog, text: str) -> None:
+    """Type as the window system delivers keys: to whichever widget of the dialog has the focus."""
+    for char in text:
+        QTest.keyClick(dialog.windowHandle(), char)
+
+
+def test_wrong_passphrase_is_a_message_then_the_right_one_typed_and_enter_unlocks(
+    qtbot, window, tmp_path: Path
+) -> None:
     path = _workspace_on_disk(tmp_path)
     window.start(path)
     dialog = window.access.dialog
     assert isinstance(dialog, UnlockDialog)
     assert str(path) in dialog.path_label.text()
-    qtbot.keyClicks(dialog.passphrase, "not the passphrase")
-    qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: dialog.error.isVisible())
-    assert dialog.error.text() == "Wrong passphrase. Check Caps Lock and try again."
-    assert dialog.isVisible() and not window.session.is_open
-    dialog.passphrase.clear()
-    qtbot.keyClicks(dialog.passphrase, PASSPHRASE)
+    qtbot.waitUntil(lambda: dialog.windowHandle() is not None and dialog.windowHandle().isActive())
+    for attempt in ("not the passphrase", "still not it"):
+        _type_into_focus(dialog, attempt)
+        QTest.keyClick(dialog.windowHandle(), Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: dialog.error.isVisible() and dialog.passphrase.isEnabled())
+        assert dialog.error.text() == "Wrong passphrase. Check Caps Lock and try again."
+        assert dialog.isVisible() and not window.session.is_open
+        # The field keeps the focus with its text selected: typing replaces it, a space is a space.
+        assert QApplication.focusWidget() is dialog.passphrase
+        assert dialog.passphrase.selectedText() == attempt
+    _type_into_focus(dialog, PASSPHRASE)  # holds spaces: they must not press Cancel
+    assert dialog.passphrase.text() == PASSPHRASE and dialog.isVisible()
     with qtbot.waitSignal(window.session.opened, timeout=10_000):
-        qtbot.mouseClick(dialog.unlock_button, Qt.MouseButton.LeftButton)
+        QTest.keyClick(dialog.windowHandle(), Qt.Key.Key_Return)
     assert window.session.info.org_name == "Disk Org"
     assert window.settings.last_workspace == path
+
+
+def test_enter_means_unlock_even_with_a_button_focused(qtbot, window, tmp_path: Path) -> None:
+    path = _workspace_on_disk(tmp_path)
+    dialog = window.access.show_unlock(path)
+    dialog.passphrase.setText(PASSPHRASE)
+    dialog.cancel_button.setFocus()
+    with qtbot.waitSignal(window.session.opened, timeout=10_000):
+        qtbot.keyClick(dialog.cancel_button, Qt.Key.Key_Return)
 
 
 def test_a_file_that_is_not_a_workspace_is_a_message(qtbot, window, tmp_path: Path) -> None:
@@ -172,3 +206,71 @@ def test_auto_lock_minutes_come_from_the_preferences(qtbot, window) -> None:
     dialog.accept()
     assert window.settings.auto_lock_minutes == 7
     assert window.idle.interval_ms == 7 * 60_000
+
+
+def test_a_weak_passphrase_needs_an_explicit_yes_and_its_hint_is_shown_whole(qtbot, window, tmp_path: Path) -> None:
+    dialog = window.access.show_create()
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.path_edit.setText(str(tmp_path / "weak.db"))
+    qtbot.keyClicks(dialog.org, "Nordic CSIRT")
+    qtbot.keyClicks(dialog.secret, "hunter22hunter22")
+    qtbot.keyClicks(dialog.repeat, "hunter22hunter22")
+    assert dialog.match_label.text() == "The passphrases match."
+    assert dialog.weak_check.isVisible() and not dialog.weak_check.isChecked()
+    assert not dialog.create_button.isEnabled()  # matching is not enough for a weak one
+    qtbot.waitUntil(lambda: not _cut(dialog.strength_label))
+    hint = dialog.strength_label
+    assert "weak" in hint.text() and len(hint.text()) > 150  # zxcvbn's advice runs over several lines
+    below = dialog.weak_check.geometry()
+    assert hint.geometry().bottom() < below.top()  # nothing drawn over the advice
+    dialog.weak_check.click()
+    assert dialog.create_button.isEnabled()
+    qtbot.keyClick(dialog.secret, Qt.Key.Key_Backspace)  # another passphrase: the yes was for the old one
+    assert not dialog.weak_check.isChecked()
+    dialog.secret.setText(PASSPHRASE)
+    dialog.repeat.setText(PASSPHRASE)
+    assert not dialog.weak_check.isVisible() and dialog.create_button.isEnabled()
+
+
+def _cut(label) -> bool:
+    return label.height() < label.heightForWidth(label.width())
+
+
+def test_the_default_workspace_path_names_the_program_once() -> None:
+    from workbench.ui.unlock.create_dialog import default_workspace_path
+
+    path = default_workspace_path()
+    assert path.name == "workspace.db" and path.parent.name == "workbench"
+    assert path.parent.parent.name != "workbench"
+
+
+def test_before_any_workspace_exists_the_window_does_not_say_locked(qtbot, window, tmp_path: Path) -> None:
+    assert window.settings.last_workspace is None
+    assert window.locked_heading.text() == "No workspace yet"
+    assert "locked" not in window.windowTitle().lower()
+    assert window.unlock_button.text().replace("&", "") == "Open a workspace…"
+    path = _workspace_on_disk(tmp_path)
+    window.settings.last_workspace = path
+    window._show_locked()
+    assert window.locked_heading.text() == "Workspace locked"
+
+
+def test_preferences_choose_the_palette_and_the_export_defaults(qtbot, window, app) -> None:
+    from workbench.app.application import choose_palette
+    from workbench.ui.exchange.export_wizard import ExportWizard
+
+    dialog = window.show_preferences()
+    assert dialog.palette_box.currentData() == "system"
+    assert not dialog.export_history.isChecked() and not dialog.export_sanitize.isChecked()
+    dialog.palette_box.setCurrentIndex(dialog.palette_box.findData("dark"))
+    dialog.export_sanitize.setChecked(True)
+    try:
+        dialog.accept()
+        assert window.settings.palette == "dark" and app.property("workbench_dark") is True
+        assert window.settings.export_default("sanitize") and not window.settings.export_default("history")
+        wizard = ExportWizard(window.session, window.settings, window.screens["exchange"].media, parent=window)
+        assert wizard.options_page.sanitize.isChecked() and not wizard.options_page.history.isChecked()
+        wizard.deleteLater()
+    finally:
+        choose_palette(app, "system")
+    assert app.property("workbench_palette") == "system"

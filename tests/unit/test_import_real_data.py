@@ -86,7 +86,7 @@ def test_every_file_imports_and_valid_ones_without_refusals(workspace: Workspace
         if summary.objects_refused:
             refusals[str(relative)] = summary.objects_refused
     print("\nfiles with refused objects:", refusals)
-    # What the README lists: the elevator's output that is not valid STIX 2.1, and one invalid validator example.
+    # What docs/import.md lists: the elevator's output that is not valid STIX 2.1, and one invalid validator example.
     assert refusals and all("elevator-idioms" in name or "invalid_identity" in name for name in refusals), refusals
 
 

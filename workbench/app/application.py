@@ -18,12 +18,13 @@ from PySide6.QtCore import (
     QLibraryInfo,
     QLocale,
     QMessageLogContext,
+    QSize,
     Qt,
     QtMsgType,
     QTranslator,
     qInstallMessageHandler,
 )
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette
 from PySide6.QtWidgets import QApplication
 
 from workbench import __version__
@@ -43,6 +44,25 @@ def icon(name: str) -> QIcon:
     """An SVG icon from ``resources/icons``; an empty icon when it is missing (never an error)."""
     path = resource_path("icons", f"{name}.svg")
     return QIcon(str(path)) if path.is_file() else QIcon()
+
+
+def with_selected_look(source: QIcon, colour: QColor, largest: int = 64) -> QIcon:
+    """``source`` with its Selected look drawn in ``colour`` (the highlighted text's): a monochrome icon drawn in
+    the highlight's own blue vanished on a selected row. Pixmaps at every size up to ``largest``, since an icon
+    only uses an added pixmap of the size asked for."""
+    if source.isNull():
+        return source
+    result = QIcon()
+    for size in range(16, largest + 1, 2):
+        normal = source.pixmap(QSize(size, size), 1.0)
+        selected = normal.copy()
+        painter = QPainter(selected)
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+        painter.fillRect(selected.rect(), colour)
+        painter.end()
+        result.addPixmap(normal, QIcon.Mode.Normal)
+        result.addPixmap(selected, QIcon.Mode.Selected)
+    return result
 
 
 def app_icon() -> QIcon:
@@ -92,11 +112,19 @@ def system_is_dark() -> bool:
 
 
 def apply_palette(app: QApplication, dark: bool | None = None) -> None:
-    """Light or dark palette; ``None`` follows the system."""
+    """Light or dark palette; ``None`` follows the system (unless the analyst chose one, ``choose_palette``)."""
+    if dark is None and app.property("workbench_palette") in ("light", "dark"):
+        dark = app.property("workbench_palette") == "dark"
     dark = system_is_dark() if dark is None else dark
     style = app.style()
     app.setPalette(dark_palette() if dark else style.standardPalette())
     app.setProperty("workbench_dark", dark)
+
+
+def choose_palette(app: QApplication, choice: str) -> None:
+    """The palette the analyst chose in Preferences: ``system``, ``light`` or ``dark``; applied at once."""
+    app.setProperty("workbench_palette", choice)
+    apply_palette(app, None if choice == "system" else choice == "dark")
 
 
 def configure(app: QApplication) -> None:

@@ -22,9 +22,9 @@ def has_display() -> bool:
 def run_gui(db: str | None = None, demo: bool = False, smoke_test: bool = False) -> int:
     """Open the main window and run until it closes; the exit code of the program.
 
-    ``smoke_test`` opens the window on a temporary demo workspace, renders it once, prints "smoke test ok" and
-    exits 0 (1 with the reason otherwise). With no display it falls back to Qt's offscreen platform, so that a
-    frozen build can be checked on a headless machine.
+    ``smoke_test`` opens the window on a temporary demo workspace, renders it once, opens the user guide with its
+    pictures, prints "smoke test ok" and exits 0 (1 with the reason otherwise). With no display it falls back to
+    Qt's offscreen platform, so that a frozen build can be checked on a headless machine.
     """
     if not has_display():
         if not smoke_test:
@@ -57,6 +57,9 @@ def run_gui(db: str | None = None, demo: bool = False, smoke_test: bool = False)
         settings = Settings(QSettings(os.path.join(settings_dir, "settings.ini"), QSettings.Format.IniFormat))
     else:
         settings = Settings()
+    from workbench.app.application import choose_palette
+
+    choose_palette(app, settings.palette)
     window = MainWindow(session, settings)
     window.show()
     settle_heap()
@@ -76,8 +79,25 @@ def run_gui(db: str | None = None, demo: bool = False, smoke_test: bool = False)
     return int(code)
 
 
+def _guide_problem(window) -> str:
+    """Why Help > User guide would not show the guide with its pictures, or an empty string."""
+    from workbench.ui.help.guide_window import Guide
+
+    guide = window.show_guide(Guide.USER)
+    try:
+        if guide.guide is not Guide.USER or not guide.headings():
+            return f"the user guide is not installed ({Guide.USER.path})"
+        missing = guide.missing_images()
+        if missing:
+            return f"the user guide's picture {missing[0]} is not installed"
+        return ""
+    finally:
+        guide.close()
+
+
 def _arm_smoke_test(app, window, outcome: dict[str, int]) -> None:
-    """Quit once the library shows the demo's rows, after rendering the window; fail after a timeout."""
+    """Quit once the library shows the demo's rows, after rendering the window and opening the user guide with its
+    pictures; fail after a timeout."""
     from PySide6.QtCore import QTimer
 
     library = window.screens["library"]
@@ -87,8 +107,12 @@ def _arm_smoke_test(app, window, outcome: dict[str, int]) -> None:
             return
         library.model.rows_loaded.disconnect(rendered)
         image = window.grab()
+        problem = _guide_problem(window)
         if image.isNull() or image.width() < 200:
             print("workbench: smoke test failed: the window did not render", file=sys.stderr)
+            outcome["code"] = 1
+        elif problem:
+            print(f"workbench: smoke test failed: {problem}", file=sys.stderr)
             outcome["code"] = 1
         else:
             print("smoke test ok")

@@ -1,4 +1,5 @@
-"""Window settings kept in ``QSettings``: layout, the last workspace path, the auto-lock delay.
+"""Window settings kept in ``QSettings``: layout, the last workspace path, the auto-lock delay, the palette, the
+export wizard's starting choices and the backup reminder.
 
 Nothing secret is ever stored here (no passphrase, no key, no object content): the file sits in plain text in the
 analyst's profile. Tests pass their own ``QSettings`` on a temporary INI file.
@@ -15,6 +16,9 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_AUTO_LOCK_MINUTES = 15
 MAX_AUTO_LOCK_MINUTES = 24 * 60
+PALETTES = ("system", "light", "dark")
+DEFAULT_BACKUP_REMINDER_DAYS = 7
+MAX_BACKUP_REMINDER_DAYS = 366
 
 
 class Settings:
@@ -40,18 +44,52 @@ class Settings:
 
     # -- locking -----------------------------------------------------------------------------------------------
 
+    def _bounded(self, key: str, default: int, maximum: int) -> int:
+        """A whole number from 0 to ``maximum``; ``default`` when missing or not a number."""
+        try:
+            value = int(self._store.value(key, default))
+        except (TypeError, ValueError):
+            return default
+        return max(0, min(value, maximum))
+
     @property
     def auto_lock_minutes(self) -> int:
         """Minutes of no input before the workspace locks itself; 0 means never."""
-        try:
-            value = int(self._store.value("security/auto_lock_minutes", DEFAULT_AUTO_LOCK_MINUTES))
-        except (TypeError, ValueError):
-            return DEFAULT_AUTO_LOCK_MINUTES
-        return max(0, min(value, MAX_AUTO_LOCK_MINUTES))
+        return self._bounded("security/auto_lock_minutes", DEFAULT_AUTO_LOCK_MINUTES, MAX_AUTO_LOCK_MINUTES)
 
     @auto_lock_minutes.setter
     def auto_lock_minutes(self, minutes: int) -> None:
         self._store.setValue("security/auto_lock_minutes", max(0, min(int(minutes), MAX_AUTO_LOCK_MINUTES)))
+
+    # -- appearance and defaults ---------------------------------------------------------------------------------
+
+    @property
+    def palette(self) -> str:
+        """``system`` (follow the desktop's light or dark scheme), ``light`` or ``dark``."""
+        value = str(self._store.value("appearance/palette", "system"))
+        return value if value in PALETTES else "system"
+
+    @palette.setter
+    def palette(self, value: str) -> None:
+        self._store.setValue("appearance/palette", value if value in PALETTES else "system")
+
+    def export_default(self, option: str) -> bool:
+        """The export wizard's starting choice for ``history`` or ``sanitize`` (both off unless set)."""
+        return str(self._store.value(f"export/{option}", "false")).lower() == "true"
+
+    def set_export_default(self, option: str, on: bool) -> None:
+        self._store.setValue(f"export/{option}", "true" if on else "false")
+
+    # -- backups ---------------------------------------------------------------------------------------------
+
+    @property
+    def backup_reminder_days(self) -> int:
+        """Days after the last backup before the window reminds the analyst to make one; 0 means never."""
+        return self._bounded("backup/reminder_days", DEFAULT_BACKUP_REMINDER_DAYS, MAX_BACKUP_REMINDER_DAYS)
+
+    @backup_reminder_days.setter
+    def backup_reminder_days(self, days: int) -> None:
+        self._store.setValue("backup/reminder_days", max(0, min(int(days), MAX_BACKUP_REMINDER_DAYS)))
 
     # -- layout ------------------------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from workbench import __version__
 from workbench.cli import (
     audit_cmd,
+    backup_cmd,
     case_cmd,
     exchange_cmd,
     exercise_cmd,
@@ -42,6 +43,7 @@ COMMAND_MODULES = (
     case_cmd,
     exercise_cmd,
     report_cmd,
+    backup_cmd,
 )
 
 
@@ -62,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument(
         "--smoke-test",
         action="store_true",
-        help="open the window on a temporary demo workspace, render it, print 'smoke test ok', exit",
+        help="open the window on a temporary demo workspace, render it and the user guide, print 'smoke test ok', exit",
     )
     gui.set_defaults(handler=_run_gui)
     for module in COMMAND_MODULES:

@@ -35,7 +35,7 @@ def register(commands: Any) -> None:
         "--input",
         metavar="FILE.json",
         help="the analyst's part of a briefing: title, bottom line, "
-        "key judgements, sectors, sources, distribution (see the README)",
+        "key judgements, sectors, sources, distribution (format: the user guide, task 7)",
     )
     parser.add_argument(
         "--final",

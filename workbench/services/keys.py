@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from workbench.domain.errors import InvalidInput, WorkspaceError
 from workbench.domain.timestamps import now_stix
+from workbench.services import files
 from workbench.storage import audit
 from workbench.storage import keys as key_rows
 from workbench.storage.database import Connection
@@ -56,6 +57,12 @@ def fingerprint(public_der: bytes) -> str:
 def format_fingerprint(key_id: str) -> str:
     """The fingerprint in groups of four, as it is read out over the phone."""
     return " ".join(key_id[index : index + 4] for index in range(0, len(key_id), 4))
+
+
+def fingerprint_lines(key_id: str) -> str:
+    """The fingerprint in groups of four, eight groups a line: how it is read out over the phone."""
+    groups = format_fingerprint(key_id).split(" ")
+    return "\n".join(" ".join(groups[start : start + 8]) for start in range(0, len(groups), 8))
 
 
 def generate() -> GeneratedKey:
@@ -131,20 +138,19 @@ def sign(conn: Connection, data: bytes) -> tuple[str, bytes]:
 
 
 def export_public(ws: Workspace, out: str | os.PathLike[str]) -> OwnKey:
-    """Write the active public key as PEM to ``out`` (a new or replaced file) and record it in the audit log."""
+    """Write the active public key as PEM to ``out`` (a new or replaced file), read it back, and record it in the
+    audit log.
+
+    The file is written atomically and read back from the medium: its key must be the one written, or it is
+    removed and ``InvalidInput`` says why. A folder, a missing folder or an unwritable place is refused.
+    """
     key = active_key(ws.conn)
     path = Path(out)
-    if path.is_dir():
-        raise InvalidInput(f"{path} is a folder; give a file name")
-    if not path.parent.is_dir():
-        raise InvalidInput(f"folder {path.parent} does not exist")
-    temporary = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try:
-        temporary.write_bytes(public_pem(key.public_der))
-        os.replace(temporary, path)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise InvalidInput(f"cannot write {path}: {exc.strerror}") from None
+    data = public_pem(key.public_der)
+    written = files.write_verified(data, path, mode=0o644)
+    if fingerprint(load_public_pem(written.read_bytes(), what=str(written))) != key.key_id:
+        written.unlink(missing_ok=True)
+        raise InvalidInput(f"{written} does not hold the key that was written; it was removed")
     ws.record("key.export-public", {"key_id": key.key_id, "file": path.name})
     return key
 

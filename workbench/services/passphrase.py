@@ -1,7 +1,8 @@
 """How hard a passphrase is to guess: a hint for people choosing one, from zxcvbn's estimate.
 
 zxcvbn (Dropbox's estimator) knows common passwords, names, keyboard patterns, dates and l33t substitutions, which
-a length-and-character-class rule does not. The estimate is a hint shown while typing; it refuses nothing.
+a length-and-character-class rule does not. The estimate is a hint shown while typing; it refuses nothing, but a
+passphrase it rates weak (``Strength.weak``) is only taken after the analyst says so explicitly.
 """
 
 from __future__ import annotations
@@ -23,8 +24,15 @@ class Strength:
     advice: str
     crack_time: str
 
+    @property
+    def weak(self) -> bool:
+        """zxcvbn rates it "very weak" or "weak"."""
+        return self.score < WEAK_BELOW
+
 
 _VERDICTS = ("very weak", "weak", "fair", "strong", "very strong")
+#: Scores below this are "very weak" and "weak": guessed offline within hours or days.
+WEAK_BELOW = 2
 
 
 def strength(passphrase: str, context: tuple[str, ...] = ()) -> Strength:

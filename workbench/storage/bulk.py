@@ -237,7 +237,7 @@ class BulkWriter:
         self._defer_after = max(DEFER_INDEXES_AFTER, self._next_rowid) if defer_indexes else None
         self._first_rowid = self._next_rowid
         self._dropped: list[str] = []  # CREATE INDEX statements to run again in finish()
-        # A migration's Python step may store objects before the schema has the exercise flag (version 0008).
+        # A migration's Python step may store objects before the schema has the exercise flag (version 0009).
         self._flagged = any(row[1] == "exercise" for row in conn.execute("PRAGMA table_info(objects)"))
 
     def finish(self) -> None:

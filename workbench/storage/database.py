@@ -82,6 +82,13 @@ class WorkspaceKey:
             raise WorkspaceError("the workspace is locked")
         return f"\"x'{self._key.hex()}{self._salt.hex()}'\""
 
+    @classmethod
+    def from_passphrase(cls, passphrase: str, salt: bytes | None = None) -> WorkspaceKey:
+        """The key SQLCipher derives from ``passphrase`` and ``salt`` (a fresh random salt when None)."""
+        _check_passphrase(passphrase)
+        salt = salt if salt is not None else os.urandom(SALT_SIZE)
+        return cls(derive_key(passphrase, salt), salt)
+
     def wipe(self) -> None:
         for index in range(len(self._key)):
             self._key[index] = 0

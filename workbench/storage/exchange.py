@@ -359,6 +359,22 @@ def version_lengths(conn: Connection, vids: list[int]) -> int:
     return total
 
 
+def version_rows(conn: Connection, vids: list[int]) -> list[tuple[str, str, str, int | None, str]]:
+    """``(id, type, modified, tlp, name)`` of these versions in the order given; the name is the object's current
+    one (versions keep no name of their own)."""
+    found: dict[int, tuple[str, str, str, int | None, str]] = {}
+    for start in range(0, len(vids), 500):
+        batch = vids[start : start + 500]
+        marks = ",".join("?" * len(batch))
+        for vid, *row in conn.execute(
+            "SELECT v.vid, v.id, v.type, v.modified, v.tlp, coalesce(o.name, '') FROM object_versions v"
+            f" LEFT JOIN objects o ON o.id = v.id WHERE v.vid IN ({marks})",
+            batch,
+        ):
+            found[vid] = (row[0], row[1], row[2], row[3], row[4])
+    return [found[vid] for vid in vids if vid in found]
+
+
 def version_json(conn: Connection, vids: list[int]) -> dict[int, bytes]:
     """The stored JSON of these versions, by vid."""
     found: dict[int, bytes] = {}

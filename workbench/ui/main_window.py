@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QUrl
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QFont, QKeySequence
+from PySide6.QtCore import QEvent, QSize, Qt, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QFont, QIcon, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -21,23 +21,28 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QStackedWidget,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
 
-from workbench.app.application import app_icon, icon
+from workbench.app.application import app_icon, choose_palette, icon, with_selected_look
 from workbench.app.idle import IdleWatcher
 from workbench.app.session import Session, SessionInfo, StoreChange
 from workbench.app.settings import Settings
 from workbench.services.exchange import is_package
-from workbench.services.keys import format_fingerprint
+from workbench.services.keys import fingerprint_lines, format_fingerprint
 from workbench.ui.about.about_dialog import AboutDialog
+from workbench.ui.backup.controller import BackupController
+from workbench.ui.common.fit import available_area, fit_to_screen, start_geometry
 from workbench.ui.common.screen import AppContext, Screen, ScreenSpec
-from workbench.ui.common.text import plain_label
+from workbench.ui.common.text import plain_label, tooltip_text
+from workbench.ui.help.guide_window import Guide, GuideWindow
 from workbench.ui.importing.import_controller import ImportController
 from workbench.ui.preferences.preferences_dialog import PreferencesDialog
 from workbench.ui.screens import SCREENS
 from workbench.ui.unlock.access_flow import AccessFlow
+from workbench.ui.work_keeper import WorkKeeper
 
 logger = logging.getLogger(__name__)
 
@@ -63,35 +68,49 @@ class MainWindow(QMainWindow):
             selected_objects=self.selected_objects,
         )
         self.imports = ImportController(session, self)
+        self._close_confirmed = False
         self.access = AccessFlow(session, settings, self)
         self.idle = IdleWatcher(self)
         self.idle.set_minutes(settings.auto_lock_minutes)
         self.idle.idle_timed_out.connect(self._auto_lock)
+        self.backups = BackupController(session, settings, self)
+        self.guide_window: GuideWindow | None = None
 
         self.navigation = QListWidget(self)
         self.navigation.setObjectName("navigation")
         self.navigation.setAccessibleName(self.tr("Screens"))
         self.navigation.setToolTip(self.tr("Ctrl+1 … Ctrl+{0} switch screens").format(len(screens)))
-        self.navigation.setFixedWidth(170)
-        self.navigation.setIconSize(self.navigation.iconSize() * 1.2)
+        small = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+        self.navigation.setIconSize(QSize(round(small * 1.2), round(small * 1.2)))
         self.pages = QStackedWidget(self)
         self.screens: dict[str, Screen] = {}
+        self._opened_path: Path | None = None  # the workspace opened last in this run
         self._keys: list[str] = []
         for spec in screens:
             screen = spec.factory(self.context)
             self.screens[spec.key] = screen
             self._keys.append(spec.key)
             self.pages.addWidget(screen)
-            item = QListWidgetItem(icon(spec.icon), spec.title(), self.navigation)
+            item = QListWidgetItem(self._navigation_icon(spec.icon), spec.title(), self.navigation)
+            item.setData(Qt.ItemDataRole.UserRole, spec.icon)
             item.setToolTip(spec.tooltip())
             item.setData(Qt.ItemDataRole.AccessibleTextRole, spec.title())
         self.navigation.currentRowChanged.connect(self._screen_changed)
+        # As wide as the longest title needs, no wider: a laptop screen's width goes to the screens.
+        frame = self.navigation.frameWidth() * 2
+        self.navigation.setFixedWidth(min(170, self.navigation.sizeHintForColumn(0) + frame + 12))
+        self.keeper = WorkKeeper(session, self.screens, self)
+        self.keeper.keeping_failed.connect(self._keeping_failed)
         workspace_page = QWidget(self)
-        row = QHBoxLayout(workspace_page)
-        row.setContentsMargins(0, 0, 0, 0)
+        column = QVBoxLayout(workspace_page)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.backups.reminder)
+        row = QHBoxLayout()
         row.setSpacing(0)
         row.addWidget(self.navigation)
         row.addWidget(self.pages, 1)
+        column.addLayout(row, 1)
         self.locked_page = self._locked_page()
         self.central = QStackedWidget(self)
         self.central.addWidget(self.locked_page)
@@ -112,18 +131,15 @@ class MainWindow(QMainWindow):
     def _locked_page(self) -> QWidget:
         page = QWidget(self)
         page.setObjectName("lockedPage")
-        heading = plain_label(self.tr("Workspace locked"), page)
+        heading = plain_label("", page)
+        heading.setObjectName("lockedHeading")
         font = QFont(heading.font())
         font.setPointSizeF(font.pointSizeF() * 1.6)
         font.setBold(True)
         heading.setFont(font)
-        text = plain_label(
-            self.tr("Nothing from the workspace is in memory. Unlock it with its passphrase, or create a new one."),
-            page,
-            wrap=True,
-        )
-        self.unlock_button = QPushButton(icon("lock"), self.tr("&Unlock…"), page)
-        self.unlock_button.setToolTip(self.tr("Type the passphrase to open the workspace"))
+        text = plain_label("", page, wrap=True)
+        self.locked_heading, self.locked_text = heading, text
+        self.unlock_button = QPushButton(icon("lock"), "", page)
         self.unlock_button.clicked.connect(self._unlock_clicked)
         create = QPushButton(self.tr("&Create new workspace…"), page)
         create.setToolTip(self.tr("Start a new, empty workspace"))
@@ -139,6 +155,10 @@ class MainWindow(QMainWindow):
         layout.addLayout(buttons)
         layout.addStretch(1)
         return page
+
+    def _navigation_icon(self, name: str) -> QIcon:
+        colour = self.navigation.palette().color(QPalette.ColorRole.HighlightedText)
+        return with_selected_look(icon(name), colour)
 
     def _action(
         self,
@@ -177,6 +197,12 @@ class MainWindow(QMainWindow):
             self.tr("Write a signed package for a partner"),
             "exchange",
         )
+        self.backup_action = self._action(
+            self.tr("&Back up…"),
+            self.backups.show_dialog,
+            "Ctrl+Shift+B",
+            self.tr("Write an encrypted, verified backup of the workspace onto a removable medium"),
+        )
         self.lock_action = self._action(
             self.tr("&Lock"), self.lock_now, "Ctrl+L", self.tr("Lock the workspace now: its data leaves memory"), "lock"
         )
@@ -184,7 +210,7 @@ class MainWindow(QMainWindow):
             self.tr("&Preferences…"),
             self.show_preferences,
             QKeySequence.StandardKey.Preferences,
-            self.tr("Auto-lock delay"),
+            self.tr("Auto-lock delay, backup reminder"),
         )
         if self.preferences_action.shortcut().isEmpty():
             self.preferences_action.setShortcut(QKeySequence("Ctrl+,"))
@@ -197,6 +223,8 @@ class MainWindow(QMainWindow):
         for action in (
             self.import_action,
             self.export_action,
+            None,
+            self.backup_action,
             None,
             self.lock_action,
             self.preferences_action,
@@ -227,6 +255,31 @@ class MainWindow(QMainWindow):
         )
         view_menu.addAction(self.refresh_action)
         help_menu = bar.addMenu(self.tr("&Help"))
+        self.guide_actions = {
+            Guide.USER: self._action(
+                self.tr("&User guide"),
+                lambda: self.show_guide(Guide.USER),
+                QKeySequence.StandardKey.HelpContents,
+                self.tr("How to do each task, with pictures (offline)"),
+            ),
+            Guide.ADMIN: self._action(
+                self.tr("&Administrator's guide"),
+                lambda: self.show_guide(Guide.ADMIN),
+                None,
+                self.tr("Installing, partner keys, backups, upgrades"),
+            ),
+            Guide.COMMANDS: self._action(
+                self.tr("&Command reference"),
+                lambda: self.show_guide(Guide.COMMANDS),
+                None,
+                self.tr("Every command and option of the workbench command"),
+            ),
+        }
+        if self.guide_actions[Guide.USER].shortcut().isEmpty():
+            self.guide_actions[Guide.USER].setShortcut(QKeySequence("F1"))
+        for action in self.guide_actions.values():
+            help_menu.addAction(action)
+        help_menu.addSeparator()
         self.about_action = self._action(
             self.tr("&About Workbench"), self.show_about, None, self.tr("Version and licences")
         )
@@ -247,13 +300,22 @@ class MainWindow(QMainWindow):
             self.access.start(db)
 
     def _opened(self, info: SessionInfo) -> None:
+        self._opened_path = info.path
         self.central.setCurrentIndex(1)
         self.setWindowTitle(self.tr("{0} — Workbench").format(info.org_name))
         short = format_fingerprint(info.fingerprint[:16])
         self.identity_label.setText(self.tr("{0} · key {1}…").format(info.org_name, short))
+        self.identity_label.setToolTip(
+            tooltip_text(
+                self.tr(
+                    "{0} signs with the key whose fingerprint is\n{1}\n(Partners screen: Copy, Export public key…)"
+                ).format(info.org_name, fingerprint_lines(info.fingerprint))
+            )
+        )
         for action in (
             self.import_action,
             self.export_action,
+            self.backup_action,
             self.lock_action,
             self.refresh_action,
             self.find_action,
@@ -265,17 +327,39 @@ class MainWindow(QMainWindow):
                 self.tr("Demo workspace (temporary). Its passphrase is “{0}”.").format(info.demo_passphrase), 0
             )
         self.idle.arm()
+        self.keeper.offer_kept()
         current = self.screens.get(self._keys[max(self.navigation.currentRow(), 0)])
         if current is not None:
             current.focus_first()
 
     def _show_locked(self) -> None:
         self.central.setCurrentIndex(0)
-        self.setWindowTitle(self.tr("Workbench (locked)"))
-        self.identity_label.setText(self.tr("Locked"))
+        last = self._opened_path or self.settings.last_workspace
+        known = last is not None and last.is_file()
+        if known:
+            self.locked_heading.setText(self.tr("Workspace locked"))
+            self.locked_text.setText(
+                self.tr("Nothing from the workspace is in memory. Unlock it with its passphrase, or create a new one.")
+            )
+            self.unlock_button.setText(self.tr("&Unlock…"))
+            self.unlock_button.setToolTip(self.tr("Type the passphrase to open the workspace"))
+        else:  # first run: there is nothing to unlock yet
+            self.locked_heading.setText(self.tr("No workspace yet"))
+            self.locked_text.setText(
+                self.tr(
+                    "A workspace is one encrypted file holding your organisation's threat intelligence, cases and "
+                    "signing key. Create one, or open a workspace file you already have."
+                )
+            )
+            self.unlock_button.setText(self.tr("&Open a workspace…"))
+            self.unlock_button.setToolTip(self.tr("Choose a workspace file and type its passphrase"))
+        self.setWindowTitle(self.tr("Workbench (locked)") if known else self.tr("Workbench"))
+        self.identity_label.setText(self.tr("Locked") if known else self.tr("No workspace open"))
+        self.identity_label.setToolTip("")
         for action in (
             self.import_action,
             self.export_action,
+            self.backup_action,
             self.lock_action,
             self.refresh_action,
             self.find_action,
@@ -290,13 +374,25 @@ class MainWindow(QMainWindow):
         self._show_locked()
 
     def lock_now(self) -> None:
-        """Ctrl+L: close every dialog over the window, lock the session, offer to unlock again."""
-        if not self.session.is_open:
+        """Ctrl+L: close every dialog over the window, keep unsaved work as drafts in the workspace, lock the
+        session, offer to unlock again."""
+        if not self.session.is_open or self.keeper.keeping:
             return
         path = self.session.info.path if self.session.info else None
+        self.keeper.cancel()
         self._close_dialogs()
-        self.session.lock()
-        self.access.show_unlock(path)
+
+        def lock() -> None:
+            self._close_dialogs()
+            self.session.lock()
+            self.access.show_unlock(path)
+
+        self.keeper.keep_then(lock)
+
+    def _keeping_failed(self, message: str) -> None:
+        self.locked_text.setText(
+            self.tr("Unsaved work could not be kept before locking ({0}). Unlock to go on.").format(message)
+        )
 
     def _auto_lock(self) -> None:
         logger.info("auto-lock after idle time")
@@ -366,9 +462,24 @@ class MainWindow(QMainWindow):
     def show_preferences(self) -> PreferencesDialog:
         dialog = PreferencesDialog(self.settings, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self.idle.set_minutes(self.settings.auto_lock_minutes))
+        dialog.accepted.connect(self._preferences_saved)
         dialog.open()
         return dialog
+
+    def _preferences_saved(self) -> None:
+        self.idle.set_minutes(self.settings.auto_lock_minutes)
+        self.backups.check()
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            choose_palette(app, self.settings.palette)
+
+    def show_guide(self, guide: Guide = Guide.USER) -> GuideWindow:
+        """Help > User guide (and the others): the guide in its own window, read offline."""
+        if self.guide_window is None:
+            self.guide_window = GuideWindow(self)
+        if not self.guide_window.show_guide(guide):
+            self.guide_window.show()
+        return self.guide_window
 
     def _import_files(self, paths: list[str]) -> None:
         """Exchange packages and receipts (folders, tar files) go to the Exchange screen, the rest to the import."""
@@ -405,9 +516,14 @@ class MainWindow(QMainWindow):
     # -- layout and closing ------------------------------------------------------------------------------------
 
     def _restore_layout(self) -> None:
+        """The saved geometry, brought back onto this screen; else the start size from the available screen."""
+        area = available_area(self)
         geometry = self.settings.layout("window/geometry")
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1280, 800)
+        if geometry is not None and self.restoreGeometry(geometry):
+            if not area.contains(self.geometry()):  # saved on a larger screen, or one no longer attached
+                self.setGeometry(fit_to_screen(self.geometry(), area))
+        else:
+            self.setGeometry(start_geometry(area))
         state = self.settings.layout("window/state")
         if state is not None:
             self.restoreState(state)
@@ -422,14 +538,26 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.session.is_open and not self._close_confirmed and self.keeper.unsaved():
+            event.ignore()  # asked first; closed again once the work is saved or discarded
+            self.keeper.ask_before_closing(self._close_after_asking)
+            return
+        self.keeper.cancel()
         self.save_layout()
         self._close_dialogs()
         self.session.lock()
         self.idle.detach()
         event.accept()
 
+    def _close_after_asking(self) -> None:
+        self._close_confirmed = True
+        self.close()
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:
+            for row in range(self.navigation.count()):  # the selected look follows the palette's colours
+                item = self.navigation.item(row)
+                item.setIcon(self._navigation_icon(str(item.data(Qt.ItemDataRole.UserRole))))
             for screen in self.screens.values():
                 screen.update()
         super().changeEvent(event)

@@ -31,6 +31,7 @@ import orjson
 
 from workbench.domain.errors import InvalidInput
 from workbench.domain.markings import MarkingJudge
+from workbench.domain.stix import display_name
 from workbench.domain.timestamps import format_stix_timestamp, utc_now
 from workbench.domain.tlp import Tlp
 from workbench.services import keys, markings
@@ -71,9 +72,25 @@ Progress = Callable[[str, int, int], None]
 CancelCheck = Callable[[], bool]
 
 
+#: Objects that leave listed one by one in a preview; further ones are counted (``ExportPreview.leaving_unlisted``).
+LISTED_LEAVING = 20_000
+
+
+@dataclass(frozen=True)
+class LeavingObject:
+    """One object version the package would hold: what the analyst checks before it leaves."""
+
+    id: str
+    type: str
+    name: str
+    tlp: Tlp | None
+    version: str | None = None
+
+
 @dataclass(frozen=True)
 class ExportPreview:
-    """The plan as the analyst sees it before writing."""
+    """The plan as the analyst sees it before writing: what leaves (``leaving``, the first ``LISTED_LEAVING``) and
+    what is held back, with why."""
 
     recipient: str
     recipient_key_id: str
@@ -83,6 +100,8 @@ class ExportPreview:
     estimated_size: int
     highest: Tlp | None
     held_back: tuple[HeldBack, ...]
+    leaving: tuple[LeavingObject, ...] = ()
+    leaving_unlisted: int = 0
 
 
 @dataclass(frozen=True)
@@ -236,7 +255,21 @@ def preview_export(
         rows.version_lengths(ws.conn, plan.vids) + contents.built_size(),
         contents.highest,
         tuple(plan.held),
+        *_leaving(ws.conn, contents),
     )
+
+
+def _leaving(conn: Connection, contents: _Contents) -> tuple[tuple[LeavingObject, ...], int]:
+    """The objects the package would hold, stored versions first, then what the selection built; bounded."""
+    listed = [
+        LeavingObject(stix_id, kind, name, Tlp(tlp) if tlp is not None else None, modified or None)
+        for stix_id, kind, modified, tlp, name in rows.version_rows(conn, contents.plan.vids[:LISTED_LEAVING])
+    ]
+    judge = markings.judge_for(conn)
+    for obj in contents.built[: max(0, LISTED_LEAVING - len(listed))]:
+        level = judge.of_object(obj).level
+        listed.append(LeavingObject(str(obj.get("id")), str(obj.get("type")), display_name(obj), level))
+    return tuple(listed), contents.object_count - len(listed)
 
 
 def export_package(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -270,10 +271,19 @@ def check_signature(document: bytes, signature: bytes, trusted: list[TrustedKey]
         raise VerificationFailed(
             f"the {what} signature does not verify: the {what} was changed after signing, or the signature is damaged"
         )
+    named = (
+        f"; the {what} names the key {keys.format_fingerprint(claimed)} as its signer (not verified: compare it "
+        "with the producer by phone before pinning their key)"
+        if claimed is not None and _HEX_KEY_ID.fullmatch(claimed)
+        else ""
+    )
     raise VerificationFailed(
         f"the {what} signature does not verify with any pinned partner key: it was signed by an unknown key "
-        "(keys inside a package are never trusted)"
+        f"(keys inside a package are never trusted){named}"
     )
+
+
+_HEX_KEY_ID = re.compile(r"[0-9a-f]{64}")
 
 
 def _claimed_key(document: bytes) -> str | None:

@@ -85,6 +85,17 @@ class MediumWriter:
 
     # -- members -------------------------------------------------------------------------------------------------
 
+    def place(self, path: str) -> Path:
+        """Where a member that another writer produces (SQLite's online backup) goes in the folder form.
+
+        The caller writes and fsyncs the file itself; ``commit`` then puts it in place with the rest.
+        """
+        if self.tar:
+            raise ValueError("members written in place need the folder form")
+        target = self.partial / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target
+
     def add(self, path: str, chunks: Iterable[bytes], cancel: Callable[[], bool] | None = None) -> Written:
         """Write one file of the package from ``chunks``; returns its size and SHA-256 as written."""
         try:

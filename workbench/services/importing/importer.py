@@ -12,7 +12,8 @@ streamed: memory holds one read buffer and one batch of objects, whatever the si
 - Errors in single objects refuse those objects, the others import: ``summary.objects_refused`` counts the objects,
   ``summary.refusal_reasons`` says why (id, property, reason; an object may have several). With ``strict`` the
   first such error refuses the whole file instead. Warnings are kept in ``summary.warnings``.
-- ``dry_run`` does the same work and rolls back, for previews.
+- ``dry_run`` does the same work and rolls back, for previews; its summary also lists the objects one by one
+  (``summary.objects``: state, type, name, TLP, the properties an update changes; bounded, see ``listing``).
 - ``ceiling`` is the highest TLP level the source may carry (a package's agreed ceiling): an object marked above it
   is refused; one citing a marking the workspace does not understand is judged at TLP:RED and kept, with a warning
   (see ``pipeline``). Every import learns the marking definitions it reads and reports the markings it does not
@@ -44,6 +45,7 @@ from workbench.domain.errors import Cancelled, InvalidInput
 from workbench.domain.tlp import Tlp
 from workbench.services import markings
 from workbench.services.importing.limits import DEFAULT_LIMITS, Limits, describe_size
+from workbench.services.importing.listing import ObjectListing
 from workbench.services.importing.pipeline import ElementProcessor, ObjectCheck
 from workbench.services.importing.reader import StixReader
 from workbench.services.importing.summary import Finding, ImportSource, ImportSummary
@@ -192,6 +194,7 @@ def _import(
     source = source or ImportSource("file", name)
     summary = ImportSummary(source=source.name, sha256="", dry_run=dry_run, case_id=case_id)
     reader = StixReader(hashing, name, limits)  # type: ignore[arg-type]
+    listing = ObjectListing(summary, limits.listed_objects) if dry_run else None
     try:
         with ws.db.bulk_cache(), _checkpoint_deferred(ws.conn), ws.transaction() as conn:
             processor = ElementProcessor(
@@ -205,6 +208,9 @@ def _import(
                 ceiling=ceiling,
                 cancel=cancel,
             )
+            processor.listing = listing
+            if listing is not None:
+                listing.judge = processor.markings
             source_id = ObjectStore(conn).add_source(
                 source.kind,
                 source.name,
@@ -221,23 +227,28 @@ def _import(
             )
             batch: list[PreparedVersion] = []
             batch_chars = 0
+            positions: list[int] = []
             for element in reader:
                 prepared = processor.process(element, reader.declared_version)
+                position = element.position
                 del element  # the decoded object is not kept beyond its prepared version
                 if prepared is not None:
                     batch.append(prepared)
                     batch_chars += len(prepared.json)
+                    positions.append(position)
                 if len(batch) >= BATCH_SIZE or batch_chars >= BATCH_CHARS:
-                    _store(writer, batch, summary, limits.listed_findings)
-                    batch, batch_chars = [], 0
+                    _store(writer, batch, summary, limits.listed_findings, listing, positions)
+                    batch, batch_chars, positions = [], 0, []
                     logger.info("%s: %d objects read, %d stored so far", name, reader.elements_read, summary.stored)
                     if progress is not None:
                         progress(reader.bytes_read, size)
                     if cancel is not None and cancel():
                         raise Cancelled()
             if batch:
-                _store(writer, batch, summary, limits.listed_findings)
+                _store(writer, batch, summary, limits.listed_findings, listing, positions)
             writer.finish()
+            if listing is not None:
+                listing.finish()
             if cancel is not None and cancel():
                 raise Cancelled()
             summary.objects_read = reader.elements_read
@@ -295,13 +306,23 @@ def _authorship(ws: Workspace, source: ImportSource) -> Authorship | None:
     return Authorship(ws.identity_id, source.producer_identity_ref, source.partner_keys, source.kind == "package")
 
 
-def _store(writer: BulkWriter, batch: list[PreparedVersion], summary: ImportSummary, limit: int) -> None:
-    for index, (item, value) in enumerate(zip(batch, writer.write(batch), strict=True)):
+def _store(
+    writer: BulkWriter,
+    batch: list[PreparedVersion],
+    summary: ImportSummary,
+    limit: int,
+    listing: ObjectListing | None,
+    positions: list[int],
+) -> None:
+    outcomes = writer.write(batch)
+    for index, (item, value) in enumerate(zip(batch, outcomes, strict=True)):
         outcome = Outcome(value)
         summary.count(outcome)
         if outcome is Outcome.FOREIGN and len(summary.foreign_listed) < limit:
             reason = writer.foreign_reasons.get(index, "the sender is not its author")
             summary.foreign_listed.append(Finding(item.id, "modified", f"kept as a foreign version: {reason}"))
+    if listing is not None:
+        listing.stored(writer.conn, batch, outcomes, positions)
 
 
 def _check_document(reader: StixReader, processor: ElementProcessor, summary: ImportSummary, name: str) -> None:

@@ -41,6 +41,8 @@ class Limits:
     pattern_budget: int = 20_000
     #: Findings kept in the summary of one file; further ones are counted, not listed.
     listed_findings: int = 1_000
+    #: Objects a dry run lists one by one (for the previews); further ones are counted, not listed.
+    listed_objects: int = 10_000
 
 
 DEFAULT_LIMITS = Limits()

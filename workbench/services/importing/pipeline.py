@@ -102,11 +102,15 @@ class ElementProcessor:
         self.cited_with_unclear: set[str] = set()  # every marking the objects citing an unclear one cite
         # Version keys are fixed-width sortable timestamps: one string comparison per object.
         self.latest_version = sortable_timestamp(format_stix_timestamp(utc_now() + FUTURE_TOLERANCE)) or ""
+        #: A dry run's per-object listing (``listing.ObjectListing``), told about each refusal; None otherwise.
+        self.listing: Any = None
+        self._current: Any = None
 
     def process(self, element: Element, declared_version: str | None) -> PreparedVersion | None:
         """The version to store for this element, or None when it is refused or is a repeated built-in."""
         obj = element.value
         index = element.position
+        self._current = obj
         if obj.__class__ is not dict:
             self.refuse(
                 Finding(None, None, f"is {_JSON_KINDS.get(type(obj), 'not an object')}, not a STIX object", index)
@@ -218,6 +222,8 @@ class ElementProcessor:
         if self.strict:
             raise StrictRefusal(f"{self.summary.source}: refused under --strict because of {findings[0]}")
         self.summary.objects_refused += 1
+        if self.listing is not None:
+            self.listing.refused(self._current, findings)
         room = self.limits.listed_findings - len(self.summary.refusal_reasons)
         if room > 0:
             self.summary.refusal_reasons.extend(findings[:room])
@@ -251,6 +257,8 @@ class ElementProcessor:
         if builtin is None:
             return True  # known by id only (OpenCTI's): stored as it came
         self.summary.unchanged += 1
+        if self.listing is not None:
+            self.listing.unchanged(obj, index)
         if not written_as_builtin(obj):
             self.warn(
                 Finding(

@@ -49,6 +49,36 @@ class Finding:
         return f"{where}: {self.message}"
 
 
+@dataclass(frozen=True)
+class PropertyChange:
+    """One top-level property that differs between the stored version and the incoming one, as shown (text as it
+    is, other values as compact JSON, cut); None where the property is absent."""
+
+    name: str
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True)
+class ObjectOutcome:
+    """One object of a dry run and what importing it would do (``services.importing.listing``).
+
+    ``state`` is an ``Outcome`` value (``new``, ``new_version``, ``unchanged``, ``older``, ``conflict``) or
+    ``refused`` with its first ``reason``; ``index`` is its position in the file; ``changes`` lists what an update or
+    a conflict changes (``changes_left_out``: more differences than are listed).
+    """
+
+    state: str
+    object_id: str | None
+    type: str
+    name: str
+    tlp: int | None
+    index: int | None
+    reason: str = ""
+    changes: tuple[PropertyChange, ...] = ()
+    changes_left_out: bool = False
+
+
 @dataclass
 class ImportSummary:
     """What an import did (or, for a dry run, would do).
@@ -60,6 +90,9 @@ class ImportSummary:
     (warnings are counted as findings: one object may carry several). ``foreign`` counts versions of stored objects
     that their sender did not author, kept aside for the analyst (see ``storage.authorship``); ``foreign_listed``
     names them with the reason, cut at ``Limits.listed_findings`` too.
+
+    A dry run also lists the objects one by one (``objects``, in file order, at most ``Limits.listed_objects``;
+    ``objects_unlisted`` counts those left out); a real import leaves the list empty.
     """
 
     source: str
@@ -81,6 +114,8 @@ class ImportSummary:
     committed: bool = False
     dry_run: bool = False
     case_id: str | None = None
+    objects: list[ObjectOutcome] = field(default_factory=list)
+    objects_unlisted: int = 0
 
     @property
     def stored(self) -> int:

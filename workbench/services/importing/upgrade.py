@@ -1,6 +1,6 @@
 """STIX 2.0 objects upgraded to 2.1 on the way in.
 
-The mapping (also listed in the README):
+The mapping (also listed in docs/import.md):
 
 - every object gets ``spec_version: "2.1"``; ``id``, ``created`` and ``modified`` stay as they are, so an upgraded
   object is the same version of the same object, not a new one;

@@ -29,6 +29,7 @@ from typing import Any
 
 from workbench.domain.errors import InvalidInput
 from workbench.domain.tlp import Tlp
+from workbench.services.files import write_verified
 from workbench.services.reports.model import KeyJudgement, SectorImpact, SourceRow
 from workbench.services.reports.vocabulary import Confidence, Credibility, Likelihood, Reliability
 
@@ -134,6 +135,75 @@ def parse_analyst(document: Any) -> AnalystBriefing:
         sources=[_source(item, f"sources[{n}]") for n, item in _items(document, "sources")],
         distribution=_texts(document, "distribution"),
     )
+
+
+def analyst_document(analyst: AnalystBriefing) -> dict[str, Any]:
+    """The JSON document ``parse_analyst`` reads back as the same ``AnalystBriefing`` (empty fields left out): what
+    the window exports for ``workbench report briefing --input``."""
+
+    def stamp(moment: datetime | None) -> str | None:
+        return moment.astimezone(UTC).isoformat().replace("+00:00", "Z") if moment is not None else None
+
+    document: dict[str, Any] = {
+        "title": analyst.title,
+        "tlp": analyst.tlp.short.lower() if analyst.tlp is not None else None,
+        "reference": analyst.reference,
+        "version": analyst.version if analyst.version != "1" else None,
+        "originator": analyst.originator,
+        "audience": analyst.audience,
+        "valid_from": stamp(analyst.valid_from),
+        "valid_until": stamp(analyst.valid_until),
+        "bluf": analyst.bluf,
+        "key_judgements": [
+            {
+                "statement": item.statement,
+                "likelihood": item.likelihood.value,
+                "confidence": item.confidence.value,
+                "basis": item.basis,
+            }
+            for item in analyst.judgements
+        ],
+        "sectors": [
+            {key: value for key, value in vars(item).items() if key != "tlp" and value not in ("", None)}
+            for item in analyst.sectors
+        ],
+        "actors": [
+            {
+                "name": item.name,
+                "motivation": item.motivation,
+                "attribution_confidence": item.attribution_confidence.value if item.attribution_confidence else None,
+                "aliases": list(item.aliases),
+            }
+            for item in analyst.actors
+        ],
+        "recommendations": analyst.recommendations,
+        "gaps": analyst.gaps,
+        "sources": [
+            {
+                "name": item.name,
+                "reliability": item.reliability.value,
+                "credibility": item.credibility.value,
+                "description": item.description,
+            }
+            for item in analyst.sources
+        ],
+        "distribution": analyst.distribution,
+    }
+    return {key: _drop_empty(value) for key, value in document.items() if value not in ("", None, [])}
+
+
+def _drop_empty(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_drop_empty(item) for item in value]
+    if isinstance(value, dict):
+        return {key: item for key, item in value.items() if item not in ("", None, [])}
+    return value
+
+
+def save_analyst_file(analyst: AnalystBriefing, path: str | os.PathLike[str]) -> Path:
+    """Write the analyst input as a JSON file (``analyst_document``), atomically and read back, mode 0600."""
+    data = (json.dumps(analyst_document(analyst), ensure_ascii=False, indent=2) + "\n").encode()
+    return write_verified(data, path, mode=0o600)
 
 
 def check_final(analyst: AnalystBriefing) -> None:

@@ -48,6 +48,7 @@ from workbench.ui.cases.record_dialog import RecordDialog
 from workbench.ui.cases.records_tab import RecordsTab
 from workbench.ui.cases.stage_panel import ReportingTab
 from workbench.ui.cases.submission_dialog import SubmissionDialog
+from workbench.ui.common.screen import UnsavedWork
 from workbench.ui.common.text import plain_label
 
 logger = logging.getLogger(__name__)
@@ -56,6 +57,8 @@ logger = logging.getLogger(__name__)
 class CaseEditor(QWidget):
     case_saved = Signal(str)
     """The reference of a case whose change was stored (the list, the panel and other screens refresh)."""
+    save_refused = Signal(str)
+    """The services refused to save the case's fields: their message (shown above the form too)."""
     object_shown = Signal(str)
     """The id of a linked object the analyst wants to see in the library."""
 
@@ -68,6 +71,7 @@ class CaseEditor(QWidget):
         self.dirty = False
         self.dialog: QWidget | None = None
         self._generation = 0
+        self._restoring: dict[str, Any] | None = None  # work kept at locking, put back once its case is shown
         self.stack = QStackedWidget(self)
         empty = plain_label(
             self.tr("Select a case in the list, or create one with New incident or New exercise."), self, wrap=True
@@ -241,6 +245,74 @@ class CaseEditor(QWidget):
         self._set_dirty(keep_fields)
         self.stack.setCurrentIndex(1)
         self.tabs.setCurrentIndex(min(keep_tab, self.tabs.count() - 1))
+        if self._restoring is not None and self._restoring.get("ref") == case.ref:
+            self._apply_kept(self._restoring, view)
+            self._restoring = None
+
+    # -- unsaved work kept at locking ---------------------------------------------------------------------------
+
+    def unsaved(self) -> UnsavedWork | None:
+        """The fields changed and not saved, as work to keep at locking (None when there is none)."""
+        if self.view is None or not self.dirty or self.header is None or self.form is None:
+            return None
+        case = self.view.case
+        details = case.incident if case.kind is CaseKind.INCIDENT else case.exercise
+        header = self.header.changed_values()
+        fields = self.form.changes(to_dict(details) if details is not None else {})
+        if not header and not fields:
+            return None
+        content = {
+            "ref": case.ref,
+            "modified": case.modified.isoformat(),
+            "header": header,
+            "fields": fields,
+            "tab": self.tabs.currentIndex(),
+        }
+        what = self.tr("Case {0} ({1}): {2} field(s) changed").format(case.ref, case.title, len(header) + len(fields))
+        return UnsavedWork(what, case.ref, content)
+
+    def restore(self, content: dict[str, Any]) -> bool:
+        """Open the case of work kept at locking and put the kept changes back over it (unsaved again)."""
+        ref = content.get("ref")
+        if not isinstance(ref, str) or not ref:
+            return False
+        self._restoring = content
+        self.open_case(ref)
+        return True
+
+    def _apply_kept(self, content: dict[str, Any], view: CaseView) -> None:
+        assert self.header is not None and self.form is not None
+        header, fields = content.get("header"), content.get("fields")
+        self.header.apply_values(header if isinstance(header, dict) else {})
+        self.form.apply_values(fields if isinstance(fields, dict) else {})
+        tab = content.get("tab")
+        if isinstance(tab, int) and 0 <= tab < self.tabs.count():
+            self.tabs.setCurrentIndex(tab)
+        self._set_dirty(True)
+        if content.get("modified") != view.case.modified.isoformat():
+            self.dirty_label.setText(
+                self.tr("● Changes kept at locking, not saved yet; the case changed since: check them before saving")
+            )
+        else:
+            self.dirty_label.setText(self.tr("● Changes kept at locking, not saved yet"))
+
+    def save_then(self, done: Callable[[str | None], None]) -> None:
+        """Save the fields and call ``done(None)`` once stored, or ``done(message)`` when refused."""
+        if not self.dirty:
+            done(None)
+            return
+
+        def saved(_ref: str) -> None:
+            self.save_refused.disconnect(refused)
+            done(None)
+
+        def refused(message: str) -> None:
+            self.case_saved.disconnect(saved)
+            done(message)
+
+        self.case_saved.connect(saved, Qt.ConnectionType.SingleShotConnection)
+        self.save_refused.connect(refused, Qt.ConnectionType.SingleShotConnection)
+        self.save()
 
     def reload(self) -> None:
         """Read the shown case again unless it has unsaved changes."""
@@ -251,6 +323,7 @@ class CaseEditor(QWidget):
         """Drop the case from memory (the workspace is locking, or the case is gone)."""
         self._generation += 1
         self.view = None
+        self._restoring = None
         if self.dialog is not None and isValid(self.dialog):  # a dialog deletes itself when closed
             self.dialog.close()
         self.dialog = None
@@ -295,6 +368,7 @@ class CaseEditor(QWidget):
     def _save_refused(self, message: str) -> None:
         self.save_button.setEnabled(True)
         self.error.show_message(message)
+        self.save_refused.emit(message)
         if self.form is not None and self.form.mark_error(message) is not None:
             self.tabs.setCurrentIndex(0)
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPushButton, QWidget
 
 from workbench.domain.cases.nis2 import MemberState, Sector
 from workbench.domain.cases.vocab import CaseKind, ExerciseStatus, IncidentStatus
 from workbench.ui.cases.case_list_model import CaseFilter
+from workbench.ui.common.flow_layout import FlowLayout
 
 SEARCH_DELAY_MS = 350
 
@@ -26,6 +27,7 @@ class CaseFilterBar(QWidget):
         self.search.setToolTip(self.tr("Every word must match, as a prefix"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(160)
+        self.search.setMinimumSize(self.search.minimumSizeHint())
         self.kind_box = self._combo(self.tr("Kind"), self.tr("Incidents or exercises only"))
         self.kind_box.addItem(self.tr("All kinds"), None)
         for kind in CaseKind:
@@ -57,9 +59,9 @@ class CaseFilterBar(QWidget):
         for box in (self.status_box, self.sector_box, self.state_box):
             box.activated.connect(lambda _index: self._emit())
         self.open_check.toggled.connect(lambda _on: self._emit())
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.search, 2)
+        # The bar wraps onto a second row when the window is narrow, instead of pushing its width out.
+        layout = FlowLayout(self)
+        layout.add_widget(self.search, stretch=True)
         for widget in (
             self.kind_box,
             self.status_box,
@@ -68,7 +70,7 @@ class CaseFilterBar(QWidget):
             self.state_box,
             self.reset_button,
         ):
-            layout.addWidget(widget)
+            layout.add_widget(widget)
 
     def _combo(self, name: str, tip: str) -> QComboBox:
         box = QComboBox(self)

@@ -81,9 +81,25 @@ class CaseHeader(QGroupBox):
             "description": self.description.toPlainText(),
         }
 
+    def changed_values(self) -> dict[str, Any]:
+        """What differs from the case shown, as the plain values ``apply_values`` takes (JSON: a draft)."""
+        return {key: value for key, value in self.values().items() if value != self._initial.get(key)}
+
+    def apply_values(self, values: dict[str, Any]) -> None:
+        """Show ``changed_values`` kept earlier over the case shown (an unknown status or marking is left)."""
+        self._loading = True
+        if isinstance(values.get("title"), str):
+            self.title.setText(values["title"])
+        if isinstance(values.get("description"), str):
+            self.description.setPlainText(values["description"])
+        for box, key in ((self.status, "status"), (self.tlp, "tlp")):
+            if key in values and box.findData(values[key]) >= 0:
+                box.setCurrentIndex(box.findData(values[key]))
+        self._loading = False
+
     def changes(self) -> dict[str, Any]:
         """What differs from the case shown, as ``services.cases.update_case`` keywords."""
-        changed = {key: value for key, value in self.values().items() if value != self._initial.get(key)}
+        changed = self.changed_values()
         if "tlp" in changed:
             changed["tlp"] = Tlp(changed["tlp"]) if changed["tlp"] is not None else None
             if changed["tlp"] is None:

@@ -138,6 +138,16 @@ class CaseListModel(PagedListModel[CaseSummary]):
     def page_arrived(self) -> None:
         self.now = datetime.now(UTC)
 
+    def tick(self, now: datetime) -> None:
+        """The clock moved on (the deadline panel's): the "next report due" column counts down with it."""
+        self.now = now
+        if self._items:
+            self.dataChanged.emit(
+                self.index(0, Columns.NEXT_DUE),
+                self.index(len(self._items) - 1, Columns.NEXT_DUE),
+                [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole],
+            )
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(Columns) or Columns(column) not in SORT_KEYS:
             return

@@ -4,6 +4,7 @@ improvement plan, tasks and linked objects. The case editor fills them and conne
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
 from workbench.domain.cases.case import RECORD_KINDS, RecordKind
@@ -26,7 +27,12 @@ class CasePage(QTabWidget):
         self.kind = kind
         self.setObjectName(f"caseTabs_{kind.value}")
         self.setDocumentMode(True)
-        self.setUsesScrollButtons(True)
+        # Every tab stays in view (an exercise has nine): a narrow editor elides their titles, whose whole text
+        # is the tab's tool tip, rather than hiding some behind scroll arrows.
+        self.setUsesScrollButtons(False)
+        self.setElideMode(Qt.TextElideMode.ElideRight)
+        self.tabBar().setExpanding(False)
+        self.tabBar().setStyleSheet("QTabBar::tab { padding: 4px 7px; }")
         self.records: dict[RecordKind, RecordsTab] = {}
         details: type = IncidentDetails if kind is CaseKind.INCIDENT else ExerciseOverview
         self.header = CaseHeader()
@@ -50,11 +56,11 @@ class CasePage(QTabWidget):
         # The tab of each kind of record (the timeline tab holds the events, the reporting tab the stages).
         titles = {
             RecordKind.TASK: self.tr("Tasks"),
-            RecordKind.PARTICIPANT: self.tr("Participants"),
+            RecordKind.PARTICIPANT: self.tr("People"),
             RecordKind.OBJECTIVE: self.tr("Objectives"),
             RecordKind.INJECT: self.tr("Injects"),
             RecordKind.OBSERVATION: self.tr("Observations"),
-            RecordKind.IMPROVEMENT: self.tr("Improvement plan"),
+            RecordKind.IMPROVEMENT: self.tr("Improvements"),
         }
         for record_kind in RECORD_KINDS[kind]:
             if record_kind in titles:
@@ -67,7 +73,18 @@ class CasePage(QTabWidget):
         injects = self.records.get(RecordKind.INJECT)
         self.insertTab(self.indexOf(injects) + 1 if injects is not None else 2, self.timeline, self.tr("Timeline"))
         self.linked = LinkedTab()
-        self.addTab(self.linked, self.tr("Linked objects"))
+        self.addTab(self.linked, self.tr("Linked"))
+        whole = {
+            self.indexOf(self.linked): self.tr("Linked objects: STIX objects of the library linked to this case"),
+        }
+        if RecordKind.PARTICIPANT in self.records:
+            whole[self.indexOf(self.records[RecordKind.PARTICIPANT])] = self.tr(
+                "Participants, third-party observers included"
+            )
+        if RecordKind.IMPROVEMENT in self.records:
+            whole[self.indexOf(self.records[RecordKind.IMPROVEMENT])] = self.tr("Improvement plan")
+        for index in range(self.count()):
+            self.setTabToolTip(index, whole.get(index, self.tabText(index)))
 
     def clear(self) -> None:
         self.header.clear()

@@ -8,8 +8,9 @@ list, the panel and the other screens (``Session.notify_changed``).
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,7 +33,7 @@ from workbench.ui.cases.case_filters import CaseFilterBar
 from workbench.ui.cases.case_list_model import SORT_KEYS, CaseFilter, CaseListModel, Columns, Roles
 from workbench.ui.cases.deadline_panel import DeadlinePanel
 from workbench.ui.cases.new_case_dialog import NewCase, NewCaseDialog
-from workbench.ui.common.screen import AppContext, Screen
+from workbench.ui.common.screen import AppContext, SaveDone, Screen, UnsavedWork
 from workbench.ui.common.text import plain_label
 from workbench.ui.common.views import read_only_rows
 
@@ -102,6 +103,7 @@ class CasesScreen(Screen):
 
         self.deadlines = DeadlinePanel(session, self)
         self.deadlines.case_opened.connect(self.open_case)
+        self.deadlines.clock_moved.connect(self.model.tick)
         self.editor = CaseEditor(session, self)
         self.editor.case_saved.connect(self._case_saved)
         self.editor.object_shown.connect(context.show_object)
@@ -245,6 +247,8 @@ class CasesScreen(Screen):
                 self._select_row(current)
 
         keep_current()
+        # A click selects its row after this signal returned: the open case is highlighted again after it too.
+        QTimer.singleShot(0, lambda: None if self.editor.ref == ref else keep_current())
         self.editor.confirm_leave(proceed)
 
     # -- new cases ---------------------------------------------------------------------------------------------
@@ -274,6 +278,29 @@ class CasesScreen(Screen):
         task.succeeded.connect(created)
         task.failed.connect(lambda failure: dialog.refused(failure.message))
 
+    # -- unsaved work -------------------------------------------------------------------------------------------
+
+    def unsaved_work(self) -> list[UnsavedWork]:
+        work = self.editor.unsaved()
+        return [work] if work is not None else []
+
+    def save_work(self, done: SaveDone) -> None:
+        self.editor.save_then(done)
+
+    def discard_work(self) -> None:
+        self.editor.revert()
+
+    def restore_work(self, content: dict[str, Any]) -> bool:
+        ref = content.get("ref")
+        if not isinstance(ref, str) or not self.editor.restore(content):
+            return False
+        row = self.model.row_of(ref)
+        if row is not None:
+            self._select_row(row)
+        else:
+            self._reselect = ref  # selected once the list shows it
+        return True
+
     # -- focus and layout --------------------------------------------------------------------------------------
 
     def focus_first(self) -> None:
@@ -282,7 +309,7 @@ class CasesScreen(Screen):
     def _restore_layout(self) -> None:
         settings = self.context.settings
         for key, splitter, sizes in (
-            ("cases/splitter", self.splitter, [625, 615]),
+            ("cases/splitter", self.splitter, [500, 700]),
             ("cases/left", self.left_splitter, [420, 260]),
         ):
             state = settings.layout(key)

@@ -36,6 +36,8 @@ def utc_clock() -> datetime:
 class DeadlinePanel(QWidget):
     case_opened = Signal(str)
     """The reference of the case whose row was double-clicked (or chosen with Enter)."""
+    clock_moved = Signal(object)
+    """The panel's clock (a UTC ``datetime``) moved on: other views of due times count down with it."""
 
     def __init__(
         self, session: Session, parent: QWidget | None = None, clock: Callable[[], datetime] = utc_clock
@@ -113,7 +115,9 @@ class DeadlinePanel(QWidget):
         """The clock moved on: count down, and read again when a report passed its due time."""
         if not self.session.is_open:
             return
-        crossed = self.model.tick(self.clock())
+        now = self.clock()
+        crossed = self.model.tick(now)
+        self.clock_moved.emit(now)
         self._summarise()
         if crossed:
             self.reload()

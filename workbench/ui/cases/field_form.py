@@ -139,6 +139,15 @@ class FieldForm(QWidget):
             editor.set_value(values.get(name))
         self.clear_marks()
 
+    def apply_values(self, values: Mapping[str, Any]) -> None:
+        """Show some fields' values (``changes`` kept earlier) over what is shown; unknown names are ignored."""
+        if self._subsector is not None and "sector" in values:
+            self._subsector.set_sector(values.get("sector"))
+        for name, value in values.items():
+            editor = self.editors.get(name)
+            if editor is not None:
+                editor.set_value(value)
+
     def changes(self, since: Mapping[str, Any]) -> dict[str, Any]:
         """The fields whose value differs from ``since``."""
         changed: dict[str, Any] = {}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -23,6 +25,20 @@ def show_error(parent: QWidget | None, text: str, *, title: str | None = None, d
         parent, QMessageBox.Icon.Warning, title or QCoreApplication.translate("Dialogs", "Workbench"), text, detail
     )
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
+
+
+def ask(parent: QWidget | None, title: str, text: str, name: str, yes: Callable[[], None]) -> QMessageBox:
+    """A Yes / Cancel question shown literally (opened, not waited for); ``yes`` runs when Yes is chosen."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question, title, "", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, parent
+    )
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(text)
+    box.setObjectName(name)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.accepted.connect(yes)
     box.open()
     return box
 

@@ -4,6 +4,10 @@ Subclasses declare ``Columns`` (an ``IntEnum``), the header texts and ``cell(ite
 (views render ``DisplayRole`` literally) and tool tips go through ``tooltip_text`` so that untrusted text never
 becomes rich text. ``ItemRole`` gives the row's object to views and tests; a subclass may add its own ``Roles``
 (an ``IntEnum`` from ``UserRole + 1``), answered by ``role_data``.
+
+``set_filter(text)`` shows only the rows whose cells hold every word typed (a searchable table); ``items`` and
+the rows are then the matching ones, ``all_items`` the whole list. A subclass may judge rows its own way
+(``matches``).
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ class ListTableModel(TableModel, Generic[T]):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._items: list[T] = []
+        self._all: list[T] = []
+        self._words: list[str] = []
 
     # -- for subclasses ----------------------------------------------------------------------------------------
 
@@ -70,8 +76,28 @@ class ListTableModel(TableModel, Generic[T]):
 
     def set_items(self, items: Sequence[T]) -> None:
         self.beginResetModel()
-        self._items = list(items)
+        self._all = list(items)
+        self._items = [item for item in self._all if self.matches(item, self._words)] if self.filtering() else self._all
         self.endResetModel()
+
+    def set_filter(self, text: str) -> None:
+        """Show only the rows holding every word of ``text`` (case-insensitive; all rows for an empty text)."""
+        self._words = text.casefold().split()
+        self.set_items(self._all)
+
+    def filtering(self) -> bool:
+        """Whether some rows may be left out (words typed, or a subclass's own filter set)."""
+        return bool(self._words)
+
+    def matches(self, item: T, words: list[str]) -> bool:
+        """Whether a row holds every word in one of its cells' text."""
+        text = " ".join(self.cell(item, column) for column in range(len(self.Columns))).casefold()
+        return all(word in text for word in words)
+
+    @property
+    def all_items(self) -> list[T]:
+        """Every row, shown or not."""
+        return list(self._all)
 
     def clear(self) -> None:
         self.set_items([])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
@@ -32,8 +33,31 @@ class AppContext:
     """The STIX ids of the objects selected in the library (what an export of "the selection" takes)."""
 
 
+@dataclass(frozen=True)
+class UnsavedWork:
+    """Something typed on a screen and not stored yet.
+
+    ``what`` says it for people ("Case INC-2026-0001: 2 fields changed"); ``name`` and ``content`` are how it is
+    kept as a draft inside the workspace when the workspace locks (``services.drafts.keep``, kind: the screen's key),
+    and what ``Screen.restore_work`` gets back at unlocking.
+    """
+
+    what: str
+    name: str
+    content: dict[str, Any]
+
+
+#: Called once saving finished: None when everything was stored, else the message saying why not.
+SaveDone = Callable[[str | None], None]
+
+
 class Screen(QWidget):
-    """A page of the main window. Subclasses load their data on ``session.opened`` and drop it on ``locking``."""
+    """A page of the main window. Subclasses load their data on ``session.opened`` and drop it on ``locking``.
+
+    A screen where the analyst types (cases, reports) answers the four questions of unsaved work, so that quitting
+    asks Save / Discard / Cancel and locking keeps the work as drafts: ``unsaved_work``, ``save_work``,
+    ``discard_work`` and ``restore_work``.
+    """
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,6 +69,21 @@ class Screen(QWidget):
 
     def save_layout(self) -> None:
         """Remember splitter and header layout in the settings (called when the window closes)."""
+
+    def unsaved_work(self) -> list[UnsavedWork]:
+        """What was typed here and is not stored yet (nothing by default)."""
+        return []
+
+    def save_work(self, done: SaveDone) -> None:
+        """Store the unsaved work (a case is saved, a report form becomes a named draft), then call ``done``."""
+        done(None)
+
+    def discard_work(self) -> None:
+        """Forget the unsaved work: the analyst chose Discard."""
+
+    def restore_work(self, content: dict[str, Any]) -> bool:
+        """Put work kept at locking back into the screen (unsaved again); False when it no longer fits."""
+        return False
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
-"""Where a package or receipt is written: a removable volume (with its free space) or any folder.
+"""Where a package, a receipt or a backup is written: a removable volume (with its free space) or any folder.
 
-The folder field is the one answer; choosing a volume fills it. ``problem()`` says why the folder cannot take the
-package (not a folder, not writable, not enough free space for ``needed`` bytes), or None.
+The folder field is the one answer; choosing a volume fills it. ``problem()`` says why the folder cannot take what
+is written (not a folder, not writable, not enough free space for ``needed`` bytes), or None.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ class DestinationPicker(QWidget):
         self.folder = QLineEdit(folder, self)
         self.folder.setObjectName("destinationFolder")
         self.folder.setAccessibleName(self.tr("Destination folder"))
-        self.folder.setToolTip(self.tr("The folder the package is written into"))
+        self.folder.setToolTip(self.tr("The folder it is written into"))
         self.folder.setPlaceholderText(self.tr("/media/analyst/USB-STICK"))
         self.folder.textChanged.connect(lambda _text: self._update())
         browse = QPushButton(self.tr("Br&owse…"), self)
@@ -95,12 +95,12 @@ class DestinationPicker(QWidget):
             self.folder.setText(str(volume.mount_point))
 
     def _browse(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, self.tr("Write the package into"), self.folder.text())
+        chosen = QFileDialog.getExistingDirectory(self, self.tr("Write into"), self.folder.text())
         if chosen:
             self.folder.setText(chosen)
 
     def set_needed(self, size: int) -> None:
-        """The bytes the package needs (shown next to the free space; more than free is a problem)."""
+        """The bytes needed (shown next to the free space; more than free is a problem)."""
         self._needed = size
         self._update()
 
@@ -127,7 +127,7 @@ class DestinationPicker(QWidget):
             return self.tr("{0} cannot be written (read-only medium or no permission).").format(folder)
         free = self.free_bytes()
         if free is not None and free < self._needed:
-            return self.tr("Not enough free space: the package needs about {0}, {1} is free.").format(
+            return self.tr("Not enough free space: about {0} is needed, {1} is free.").format(
                 size_text(self._needed), size_text(free)
             )
         return None
@@ -140,6 +140,6 @@ class DestinationPicker(QWidget):
             self.space.setText(problem)
         else:
             self.space.setStyleSheet("")
-            needed = self.tr("; the package needs about {0}").format(size_text(self._needed)) if self._needed else ""
+            needed = self.tr("; about {0} is needed").format(size_text(self._needed)) if self._needed else ""
             self.space.setText(self.tr("Free space there: {0}{1}.").format(size_text(free or 0), needed))
         self.destination_changed.emit()

@@ -213,10 +213,12 @@ class OptionsPage(QWizardPage):
         self.setTitle(self.tr("Options"))
         self.setSubTitle(self.tr("They change what the marking check lets leave, and how the package is written."))
         self.history = QCheckBox(self.tr("Include older &versions (the objects' history)"), self)
-        self.history.setChecked(True)
+        # Off unless asked for (Preferences): a later version may have removed what an older one said.
+        self.history.setChecked(wizard.settings.export_default("history"))
         self.sanitize = QCheckBox(
             self.tr("&Sanitise: drop internal notes, custom x_ properties and local-only labels"), self
         )
+        self.sanitize.setChecked(wizard.settings.export_default("sanitize"))
         self.tar = QCheckBox(self.tr("Write one .&tar file instead of a folder"), self)
         self.tar.setToolTip(self.tr("An uncompressed tar of the package folder, easier to carry on some media"))
         self.unmarked = TlpBox(self, selected=Tlp.AMBER)

@@ -7,9 +7,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QHeaderView,
+    QLineEdit,
     QProgressBar,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
+    QWidget,
     QWizard,
     QWizardPage,
 )
@@ -19,11 +22,11 @@ from workbench.services import exchange
 from workbench.services.exchange import ExportPreview, ExportResult
 from workbench.services.exchange.export import DEFAULT_RESERVE
 from workbench.ui.common.dialogs import show_error
-from workbench.ui.common.list_model import size_text, when_text
+from workbench.ui.common.list_model import ListTableModel, size_text, when_text
 from workbench.ui.common.text import plain_label
 from workbench.ui.common.views import read_only_rows
 from workbench.ui.exchange.destination_picker import DestinationPicker
-from workbench.ui.exchange.models import GOOD_COLOUR, REFUSED_COLOUR, HeldBackModel
+from workbench.ui.exchange.models import GOOD_COLOUR, REFUSED_COLOUR, HeldBackModel, LeavingModel
 from workbench.ui.exchange.stages import stage_text
 
 if TYPE_CHECKING:
@@ -34,6 +37,20 @@ _STEPS = 1000
 
 def _style(colour: str) -> str:
     return f"QLabel {{ color: {colour}; font-weight: bold; }}"
+
+
+def _table(parent: QWidget, model: ListTableModel, name: str, accessible: str, stretch: int) -> QTableView:
+    table = QTableView(parent)
+    table.setObjectName(name)
+    table.setAccessibleName(accessible)
+    table.setModel(model)
+    read_only_rows(table)
+    table.verticalHeader().hide()
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setResizeContentsPrecision(50)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return table
 
 
 class CheckPage(QWizardPage):
@@ -51,25 +68,29 @@ class CheckPage(QWizardPage):
         self.busy.setRange(0, 0)
         self.busy.setAccessibleName(self.tr("Checking"))
         self.model = HeldBackModel(self)
-        self.table = QTableView(self)
-        self.table.setObjectName("heldBackTable")
-        self.table.setAccessibleName(self.tr("Held back"))
-        self.table.setModel(self.model)
-        read_only_rows(self.table)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        for column, width in (
-            (HeldBackModel.Columns.OBJECT, 250),
-            (HeldBackModel.Columns.TYPE, 100),
-            (HeldBackModel.Columns.VERSION, 90),
-        ):
-            header.resizeSection(column, width)
+        self.table = _table(self, self.model, "heldBackTable", self.tr("Held back"), HeldBackModel.Columns.REASON)
+        self.leaving = LeavingModel(self)
+        self.leaving_table = _table(self, self.leaving, "leavingTable", self.tr("Leaves"), LeavingModel.Columns.OBJECT)
+        self.search = QLineEdit(self)
+        self.search.setObjectName("checkSearch")
+        self.search.setAccessibleName(self.tr("Search what leaves and what is held back"))
+        self.search.setPlaceholderText(self.tr("Search names, types, markings, reasons…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._search)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("checkTabs")
+        self.tabs.addTab(self.leaving_table, "")
+        self.tabs.addTab(self.table, "")
+        self.unlisted = plain_label("", self, wrap=True)
+        self.unlisted.setObjectName("leavingUnlisted")
+        self.unlisted.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.busy)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.search)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.unlisted)
+        self._count_tabs()
         self.preview: ExportPreview | None = None
         self._task: TaskHandle | None = None
 
@@ -77,6 +98,9 @@ class CheckPage(QWizardPage):
         self.cancel()
         self.preview = None
         self.model.clear()
+        self.leaving.clear()
+        self._count_tabs()
+        self.unlisted.hide()
         self.summary.setStyleSheet("")
         self.summary.setText(self.tr("Checking what may leave…"))
         self.busy.show()
@@ -119,6 +143,16 @@ class CheckPage(QWizardPage):
             return
         self.preview = preview
         self.model.set_items(preview.held_back)
+        self.leaving.set_items(preview.leaving)
+        self._count_tabs()
+        self.tabs.setCurrentIndex(1 if preview.held_back else 0)
+        if preview.leaving_unlisted:
+            self.unlisted.setText(
+                self.tr("{0:,} further objects leave too; only the first {1:,} are listed.").format(
+                    preview.leaving_unlisted, len(preview.leaving)
+                )
+            )
+        self.unlisted.setVisible(bool(preview.leaving_unlisted))
         highest = preview.highest.label if preview.highest is not None else self.tr("nothing")
         text = self.tr(
             "{0:,} object version(s) of {1} leave for {2} (ceiling {3}, highest marking in the package {4}), about {5}."
@@ -131,7 +165,7 @@ class CheckPage(QWizardPage):
             size_text(preview.estimated_size),
         )
         if preview.held_back:
-            text += "\n" + self.tr("{0:,} held back, listed below with the reason.").format(len(preview.held_back))
+            text += "\n" + self.tr("{0:,} held back, listed with the reason.").format(len(preview.held_back))
         else:
             text += "\n" + self.tr("Nothing is held back.")
         if preview.object_count == 0:
@@ -139,6 +173,17 @@ class CheckPage(QWizardPage):
             text = self.tr("Nothing may leave for {0}: everything chosen is held back.").format(preview.recipient)
         self.summary.setText(text)
         self.completeChanged.emit()
+
+    def _search(self, text: str) -> None:
+        self.leaving.set_filter(text)
+        self.model.set_filter(text)
+        self._count_tabs()
+
+    def _count_tabs(self) -> None:
+        for index, (model, name) in enumerate(((self.leaving, self.tr("Leaves")), (self.model, self.tr("Held back")))):
+            shown, total = model.rowCount(), len(model.all_items)
+            count = f"{shown:,}" if shown == total else self.tr("{0:,} of {1:,}").format(shown, total)
+            self.tabs.setTabText(index, f"{name} ({count})")
 
     def _failed(self, task: TaskHandle, failure: TaskFailure) -> None:
         if task is not self._task:

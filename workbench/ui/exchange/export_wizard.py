@@ -20,6 +20,7 @@ from workbench.app.settings import Settings
 from workbench.domain.tlp import Tlp
 from workbench.services.cases import CaseSummary
 from workbench.services.exchange import ExportResult, Partner, Selection
+from workbench.ui.common.fit import resize_within_screen
 from workbench.ui.exchange.export_choice_pages import OptionsPage, RecipientPage, SelectionPage
 from workbench.ui.exchange.export_run_pages import CheckPage, DestinationPage, WritePage
 from workbench.ui.exchange.media_source import MediaSource
@@ -69,8 +70,7 @@ class ExportWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.HaveHelpButton, False)
-        self.setMinimumSize(760, 560)
-        self.resize(920, 620)
+        resize_within_screen(self, 920, 620)
         self.session = session
         self.settings = settings
         self.media = media

@@ -10,6 +10,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QBrush, QColor
 
 from workbench.services.exchange import HeldBack, InboxEntry, OutboxEntry, Volume
+from workbench.services.exchange.export import LeavingObject
 from workbench.services.exchange.inbox_scan import FoundItem, ItemKind, ItemState
 from workbench.ui.common.list_model import ListTableModel, size_text, when_text
 
@@ -253,6 +254,32 @@ class HeldBackModel(ListTableModel[HeldBack]):
 
     def tooltip(self, item: HeldBack, column: int) -> str | None:
         return f"{item.name}\n{item.id}\n{item.reason}" if item.name else f"{item.id}\n{item.reason}"
+
+
+class LeavingModel(ListTableModel[LeavingObject]):
+    """What the package would hold: each object version that leaves, with its marking."""
+
+    class Columns(enum.IntEnum):
+        OBJECT = 0
+        TYPE = 1
+        TLP = 2
+        VERSION = 3
+
+    def headers(self) -> Sequence[str]:
+        return self.tr("Object"), self.tr("Type"), self.tr("TLP"), self.tr("Version (UTC)")
+
+    def cell(self, item: LeavingObject, column: int) -> str:
+        columns = self.Columns
+        if column == columns.OBJECT:
+            return item.name or item.id
+        if column == columns.TYPE:
+            return item.type
+        if column == columns.TLP:
+            return item.tlp.label if item.tlp is not None else self.tr("unmarked")
+        return when_text(item.version) if item.version else ""
+
+    def tooltip(self, item: LeavingObject, column: int) -> str | None:
+        return f"{item.name}\n{item.id}" if item.name else item.id
 
 
 class VolumesModel(ListTableModel[Volume]):

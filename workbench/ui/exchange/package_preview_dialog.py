@@ -1,18 +1,31 @@
 """The preview of a package import: the verdict (who signed it, sequence, dates, TLP ceiling, warnings such as a
 sequence gap), what it would change (new, updated, unchanged, older, conflicts, refused with reasons) and the cases
-it carries. Nothing is kept until the analyst confirms."""
+it carries on the Summary tab; every object with its state, filterable, and what an update changes on the Objects
+tab. Nothing is kept until the analyst confirms."""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from workbench.services.exchange import PackageImport
 from workbench.services.intake import Imported
 from workbench.services.keys import format_fingerprint
+from workbench.ui.common.fit import resize_within_screen
 from workbench.ui.common.list_model import size_text, when_text
 from workbench.ui.common.text import plain_label
 from workbench.ui.exchange.models import WARNING_COLOUR
+from workbench.ui.importing.objects_panel import ObjectsPanel, listed_objects
 from workbench.ui.importing.summary_parts import findings_table, summary_counts
 
 
@@ -23,7 +36,6 @@ class PackagePreviewDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("packagePreview")
         self.setWindowTitle(self.tr("Import package"))
-        self.setMinimumSize(680, 560)
         result = preview.result
         assert isinstance(result, PackageImport), "receipts are confirmed without a preview"
         self.preview = preview
@@ -45,7 +57,8 @@ class PackagePreviewDialog(QDialog):
         )
         verified.setObjectName("verifiedNote")
 
-        facts_box = QGroupBox(self.tr("Verified package"), self)
+        page = QWidget(self)
+        facts_box = QGroupBox(self.tr("Verified package"), page)
         facts = QFormLayout(facts_box)
         for label, value in (
             (self.tr("Signed with key:"), format_fingerprint(verdict.producer.key_id[:32]) + " …"),
@@ -56,40 +69,54 @@ class PackagePreviewDialog(QDialog):
             (self.tr("Objects:"), self.tr("{0:,} ({1})").format(verdict.object_count, size_text(verdict.size))),
             (self.tr("Package id:"), verdict.package_id),
         ):
-            facts.addRow(label, plain_label(value, self, selectable=True))
+            facts.addRow(label, plain_label(value, facts_box, selectable=True))
 
         self.warnings: list[QLabel] = []
         for warning in verdict.warnings:
-            label = plain_label("⚠ " + warning, self, wrap=True)
+            label = plain_label("⚠ " + warning, page, wrap=True)
             label.setStyleSheet(f"QLabel {{ color: {WARNING_COLOUR.name()}; font-weight: bold; }}")
             label.setAccessibleName(self.tr("Warning"))
             self.warnings.append(label)
 
-        counts_box = QGroupBox(self.tr("What importing it would change"), self)
+        counts_box = QGroupBox(self.tr("What importing it would change"), page)
         counts, self.counts = summary_counts(summary, counts_box)
         counts_box.setLayout(counts)
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(verified)
-        layout.addWidget(facts_box)
+        column = QVBoxLayout(page)
+        column.addWidget(facts_box)
         for label in self.warnings:
-            layout.addWidget(label)
-        layout.addWidget(counts_box)
+            column.addWidget(label)
+        column.addWidget(counts_box)
         for message in preview.messages:
-            layout.addWidget(plain_label(message, self, wrap=True))
+            column.addWidget(plain_label(message, page, wrap=True))
         if not summary.changed_anything:
-            layout.addWidget(
+            column.addWidget(
                 plain_label(
                     self.tr(
                         "Nothing new: every object is already stored. Importing records the "
                         "package as received, so that a receipt can be written."
                     ),
-                    self,
+                    page,
                     wrap=True,
                 )
             )
-        self.findings_view = findings_table(summary, self, layout)
+        self.findings_view = findings_table(summary, page, column)
+        if self.findings_view is None:
+            column.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(page)
+        objects = listed_objects(name, summary)
+        self.objects = ObjectsPanel(objects, summary.objects_unlisted, self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("previewTabs")
+        self.tabs.addTab(scroll, self.tr("Summary"))
+        self.tabs.addTab(self.objects, self.tr("Objects ({0:,})").format(len(objects) + summary.objects_unlisted))
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(verified)
+        layout.addWidget(self.tabs, 1)
         buttons = QDialogButtonBox(self)
         self.import_button = buttons.addButton(self.tr("&Import"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.import_button.setToolTip(self.tr("Keep what the package brings; the package is recorded as received"))
@@ -98,6 +125,5 @@ class PackagePreviewDialog(QDialog):
         cancel.setToolTip(self.tr("Import nothing; the package stays on the medium"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        if self.findings_view is None:
-            layout.addStretch(1)
         layout.addWidget(buttons)
+        resize_within_screen(self, 820, 600)

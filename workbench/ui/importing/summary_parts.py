@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFormLayout, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
-from workbench.services.importing.importer import ImportSummary
+from workbench.services.importing.importer import Finding, ImportSummary
 from workbench.ui.common.text import plain_label
 from workbench.ui.common.views import read_only_rows
 from workbench.ui.importing.findings_model import FindingsModel
@@ -14,6 +14,24 @@ from workbench.ui.importing.findings_model import FindingsModel
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("ImportSummary", text)
+
+
+def combined(summaries: list[ImportSummary]) -> ImportSummary:
+    """The counts and findings of several files' dry runs added up (their objects stay with each file)."""
+    total = ImportSummary(source="", sha256="", dry_run=True)
+    for summary in summaries:
+        for name in ("objects_read", "new", "new_versions", "unchanged", "older", "conflicts", "objects_refused"):
+            setattr(total, name, getattr(total, name) + getattr(summary, name))
+        prefix = f"{summary.source}: " if len(summaries) > 1 else ""
+        total.refusal_reasons.extend(
+            Finding(item.object_id, item.property, prefix + item.message, item.index)
+            for item in summary.refusal_reasons
+        )
+        total.warnings.extend(
+            Finding(item.object_id, item.property, prefix + item.message, item.index) for item in summary.warnings
+        )
+        total.warning_count += summary.warning_count
+    return total
 
 
 def summary_counts(summary: ImportSummary, parent: QWidget) -> tuple[QFormLayout, dict[str, QLabel]]:

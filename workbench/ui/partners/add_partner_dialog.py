@@ -32,20 +32,13 @@ from workbench.app.session import Session, StoreChange
 from workbench.app.tasks import TaskFailure, TaskHandle
 from workbench.domain.errors import WorkbenchError
 from workbench.domain.timestamps import format_stix_timestamp
-from workbench.domain.tlp import Tlp
 from workbench.services import exchange
 from workbench.services.exchange import Partner
-from workbench.services.keys import MAX_PEM_SIZE, format_fingerprint
+from workbench.services.keys import MAX_PEM_SIZE, fingerprint_lines
 from workbench.ui.common.dialogs import show_error
 from workbench.ui.common.text import plain_label
 from workbench.ui.common.tlp_box import TlpBox
 from workbench.ui.exchange.models import REFUSED_COLOUR
-
-
-def fingerprint_lines(key_id: str) -> str:
-    """The fingerprint in groups of four, eight groups a line: how it is read out over the phone."""
-    groups = format_fingerprint(key_id).split(" ")
-    return "\n".join(" ".join(groups[start : start + 8]) for start in range(0, len(groups), 8))
 
 
 def _date_stamp(date: QDate) -> str:
@@ -109,12 +102,15 @@ class AddPartnerDialog(QDialog):
                 "objects it created; without it, they may add objects but update none."
             )
         )
-        self.send = TlpBox(self, selected=Tlp.AMBER)
+        # Both ceilings are chosen on purpose: none is preselected.
+        self.send = TlpBox(self, choose=self.tr("Choose a ceiling…"))
         self.send.setAccessibleName(self.tr("May receive from us"))
         self.send.setToolTip(self.tr("The highest marking that may leave for this partner"))
-        self.accept_box = TlpBox(self, selected=Tlp.AMBER)
+        self.accept_box = TlpBox(self, choose=self.tr("Choose a ceiling…"))
         self.accept_box.setAccessibleName(self.tr("May send us"))
         self.accept_box.setToolTip(self.tr("Packages or objects from them marked above this are refused"))
+        for box in (self.send, self.accept_box):
+            box.currentIndexChanged.connect(lambda _index: self._update())
         self.from_check, self.from_date = self._date_row(self.tr("Valid &from"), QDate.currentDate())
         self.until_check, self.until_date = self._date_row(self.tr("Valid &until"), QDate.currentDate().addYears(2))
         self.confirm = QCheckBox(
@@ -227,15 +223,18 @@ class AddPartnerDialog(QDialog):
         self.rotation.setVisible(bool(known))
         self.key_problem.setVisible(bool(self.key_problem.text()))
         self.confirm.setEnabled(self.key_id is not None)
+        chosen = self.send.level() is not None and self.accept_box.level() is not None
         self.add_button.setEnabled(
-            self.key_id is not None and bool(name) and self.confirm.isChecked() and self._task is None
+            self.key_id is not None and bool(name) and chosen and self.confirm.isChecked() and self._task is None
         )
 
     def _add(self) -> None:
         if not self.add_button.isEnabled() or self._pem is None:
             return
         pem, name = self._pem, self.name.text().strip()
-        send, accept = self.send.level() or Tlp.AMBER, self.accept_box.level() or Tlp.AMBER
+        send, accept = self.send.level(), self.accept_box.level()
+        if send is None or accept is None:
+            return
         valid_from = _date_stamp(self.from_date.date()) if self.from_check.isChecked() else None
         valid_until = _date_stamp(self.until_date.date()) if self.until_check.isChecked() else None
         expected = self.key_id

@@ -1,4 +1,5 @@
-"""The Partners screen: every pinned key with its partner's ceilings and its state; add, change ceilings, revoke."""
+"""The Partners screen: our own key (fingerprint for the phone call, Copy, Export public key…) above every pinned
+key with its partner's ceilings and its state; add, change ceilings, revoke."""
 
 from __future__ import annotations
 
@@ -15,15 +16,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.app.session import StoreChange
-from workbench.services import exchange
+from workbench.app.session import SessionInfo, StoreChange
+from workbench.app.tasks import Lane, TaskHandle
+from workbench.services import exchange, keys
 from workbench.services.exchange import Partner
+from workbench.services.keys import fingerprint_lines
 from workbench.ui.common.list_model import when_text
 from workbench.ui.common.screen import AppContext, Screen
 from workbench.ui.common.text import plain_label
 from workbench.ui.exchange.inbox_panel import make_table
-from workbench.ui.partners.add_partner_dialog import AddPartnerDialog, fingerprint_lines
+from workbench.ui.partners.add_partner_dialog import AddPartnerDialog
 from workbench.ui.partners.ceilings_dialog import CeilingsDialog
+from workbench.ui.partners.export_key_dialog import ExportKeyDialog, copy_fingerprint, fingerprint_label
 from workbench.ui.partners.markings_dialog import MarkingsDialog
 from workbench.ui.partners.partners_model import KeyRow, PartnersModel, key_rows, state_text
 from workbench.ui.partners.revoke_dialog import RevokeKeyDialog
@@ -93,6 +97,7 @@ class PartnersScreen(Screen):
             self,
             wrap=True,
         )
+        self.own_box = self._own_key_box()
         top = QHBoxLayout()
         top.addWidget(intro, 1)
         for button in (self.add_button, self.ceilings_button, self.revoke_button, self.markings_button):
@@ -131,19 +136,79 @@ class PartnersScreen(Screen):
         self.empty = plain_label(self.tr("No partner yet. Add partner… pins the first key."), self, wrap=True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.own_box)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty)
         layout.addWidget(self.details)
         self.dialog: QDialog | None = None
         self.partners: list[Partner] = []
-        session.opened.connect(lambda _info: self.reload())
+        session.opened.connect(self._opened)
         session.store_changed.connect(self._store_changed)
         session.locking.connect(self._locking)
         self._update_buttons()
         header = context.settings.layout("partners/header")
         if header is not None:
             self.table.horizontalHeader().restoreState(header)
+
+    def _own_key_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Our key"), self)
+        box.setObjectName("ownKey")
+        self.own_text = plain_label("", box, wrap=True)
+        self.own_fingerprint = fingerprint_label(box)
+        self.own_fingerprint.setObjectName("ownFingerprint")
+        self.copy_button = QPushButton(self.tr("Cop&y fingerprint"), box)
+        self.copy_button.setToolTip(self.tr("Copy our key's fingerprint to the clipboard, in groups of four"))
+        self.copy_button.clicked.connect(self._copy_own)
+        self.export_key_button = QPushButton(self.tr("E&xport public key…"), box)
+        self.export_key_button.setObjectName("exportKeyButton")
+        self.export_key_button.setToolTip(
+            self.tr("Write our public key as a PEM file to a removable volume or a folder, for partners to pin")
+        )
+        self.export_key_button.clicked.connect(self.export_key)
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.copy_button)
+        buttons.addWidget(self.export_key_button)
+        buttons.addStretch(1)
+        text = QVBoxLayout()
+        text.addWidget(self.own_text)
+        text.addWidget(self.own_fingerprint)
+        row = QHBoxLayout(box)
+        row.addLayout(text, 1)
+        row.addLayout(buttons)
+        return box
+
+    def _opened(self, info: SessionInfo) -> None:
+        self.own_text.setText(
+            self.tr("{0} signs its packages and receipts with this key. Partners compare its fingerprint:").format(
+                info.org_name
+            )
+        )
+        self.own_fingerprint.setText(keys.fingerprint_lines(info.fingerprint))
+        self.reload()
+
+    def _copy_own(self) -> None:
+        info = self.context.session.info
+        if info is not None:
+            copy_fingerprint(info.fingerprint)
+            self.context.status(self.tr("Our key's fingerprint was copied."))
+
+    def export_key(self) -> ExportKeyDialog | None:
+        """Export public key…: our key as a PEM file, written and read back."""
+        info = self.context.session.info
+        if info is None:
+            return None
+        session = self.context.session
+
+        def write(path) -> TaskHandle:
+            return session.run("export public key", lambda ws, _control: keys.export_public(ws, path), lane=Lane.LONG)
+
+        dialog = ExportKeyDialog(info.org_name, info.fingerprint, write, self.window())
+        dialog.key_exported.connect(
+            lambda path: self.context.status(self.tr("Our public key was written to {0} and read back.").format(path))
+        )
+        self._open(dialog)
+        return dialog
 
     # -- data --------------------------------------------------------------------------------------------------
 
@@ -172,6 +237,8 @@ class PartnersScreen(Screen):
             self.dialog.reject()
         self.partners = []
         self.model.clear()
+        self.own_text.setText("")
+        self.own_fingerprint.setText("")
         self._show_facts(None)
         self._update_buttons()
 

@@ -7,7 +7,9 @@ Admiralty grade; the distribution list. The form is turned into the same JSON do
 ``check_final``), so the window refuses exactly what the command refuses, with the same message.
 
 A JSON file written for the command line can be loaded into the form; its fields the form does not show (sectors,
-actor judgements, validity, originator, version, marking) are kept and used as they are.
+actor judgements, validity, originator, version, marking) are kept and used as they are. "Save to file…" writes
+the form back as such a file (``analyst_input.save_analyst_file``: only a form the service accepts). Drafts keep
+the form as typed, checked or not: ``document()`` with ``kept_document()``, put back by ``set_document``.
 """
 
 from __future__ import annotations
@@ -36,9 +38,11 @@ from workbench.services.reports.analyst_input import (
     BLUF_MAX,
     BLUF_MIN,
     AnalystBriefing,
+    analyst_document,
     check_final,
     load_analyst_file,
     parse_analyst,
+    save_analyst_file,
 )
 from workbench.services.reports.vocabulary import Confidence, Credibility, Likelihood, Reliability
 from workbench.ui.common.dialogs import show_error
@@ -106,6 +110,8 @@ class BriefingEditor(QWidget):
 
     edited = Signal()
     """Anything in the form changed (the preview is then out of date)."""
+    file_saved = Signal(str)
+    """The path the form was written to as an analyst input file."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -128,6 +134,12 @@ class BriefingEditor(QWidget):
             )
         )
         self.load_button.clicked.connect(self.choose_file)
+        self.save_file_button = QPushButton(self.tr("Sa&ve to file…"), self)
+        self.save_file_button.setObjectName("saveBriefingFile")
+        self.save_file_button.setToolTip(
+            self.tr("Write the form as an analyst input file (JSON) for the workbench report command's --input")
+        )
+        self.save_file_button.clicked.connect(self.choose_save_file)
         self.kept_note = plain_label("", self, wrap=True)
         self.kept_note.setObjectName("keptNote")
         self.kept_note.hide()
@@ -168,6 +180,7 @@ class BriefingEditor(QWidget):
             layout.addWidget(widget)
         bottom = QHBoxLayout()
         bottom.addWidget(self.load_button)
+        bottom.addWidget(self.save_file_button)
         bottom.addStretch(1)
         layout.addLayout(bottom)
         layout.addWidget(self.kept_note)
@@ -289,6 +302,40 @@ class BriefingEditor(QWidget):
             check_final(analyst)
         return analyst
 
+    def kept_document(self) -> dict[str, Any]:
+        """The fields of a loaded file that the form does not show, as the command line's JSON."""
+        return analyst_document(self._kept)
+
+    def set_document(self, document: dict[str, Any], kept: dict[str, Any] | None = None) -> None:
+        """Fill the form with a draft as it was typed (``document()``, unchecked) and ``kept_document()``."""
+        try:
+            self.set_analyst(parse_analyst(kept or {}))
+        except InvalidInput:
+            self.set_analyst(AnalystBriefing())
+
+        def text(key: str) -> str:
+            value = document.get(key)
+            return value if isinstance(value, str) else ""
+
+        def lines(key: str) -> str:
+            value = document.get(key)
+            return "\n".join(item for item in value if isinstance(item, str)) if isinstance(value, list) else ""
+
+        def rows(key: str) -> list[dict[str, str]]:
+            value = document.get(key)
+            return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+        self.title.setText(text("title"))
+        self.audience.setText(text("audience"))
+        self.reference.setText(text("reference"))
+        self.bluf.setPlainText(lines("bluf"))
+        self.judgements.set_entries(rows("key_judgements"))
+        self.recommendations.setPlainText(lines("recommendations"))
+        self.gaps.setPlainText(lines("gaps"))
+        self.sources.set_entries(rows("sources"))
+        self.distribution.setPlainText(lines("distribution"))
+        self.edited.emit()
+
     def set_analyst(self, analyst: AnalystBriefing) -> None:
         """Fill the form from an analyst input (a loaded file); keep the fields the form does not show."""
         self.title.setText(analyst.title)
@@ -352,6 +399,27 @@ class BriefingEditor(QWidget):
         )
         if path:
             self.load_file(path)
+
+    def save_file(self, path: str) -> bool:
+        """Write the form as an analyst input file; a readable dialog when the form or the place is refused."""
+        try:
+            save_analyst_file(self.analyst(final=False), path)
+        except InvalidInput as exc:
+            show_error(self, exc.message, title=self.tr("Analyst input not saved"))
+            return False
+        self.file_saved.emit(path)
+        return True
+
+    def choose_save_file(self) -> None:
+        name = "".join(char if char.isalnum() else "-" for char in self.title.text().strip().lower())[:60].strip("-")
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Save the analyst's input"),
+            f"{name or 'briefing'}.json",
+            self.tr("Analyst input (*.json);;All files (*)"),
+        )
+        if path:
+            self.save_file(path)
 
     def clear(self) -> None:
         """Forget everything typed (the workspace is locking: the analyst's text is sensitive too)."""

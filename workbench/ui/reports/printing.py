@@ -154,6 +154,10 @@ def _draw(
     dpi = min(printer.resolution(), MAX_DPI)
     output = printer.outputFileName() if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat else ""
     existed = bool(output) and os.path.exists(output)
+    if output and not existed:
+        # The printed PDF is as private as a saved report: made 0600 before Qt writes a byte into it.
+        with contextlib.suppress(OSError):
+            os.close(os.open(output, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     painter = QPainter()
     if not painter.begin(printer):
         raise InvalidInput(f"the printer {printer_name(printer)} could not be started")
@@ -179,6 +183,9 @@ def _draw(
         images.close()
     if not painter.end():
         raise InvalidInput(f"the printer {printer_name(printer)} did not finish the job")
+    if output and not existed:
+        with contextlib.suppress(OSError):
+            os.chmod(output, 0o600)
     logger.info("printed %d pages", done)
 
 

@@ -8,6 +8,7 @@ above it are left out, and the printed label is still raised to the highest mark
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -108,6 +109,7 @@ class ReportForm(QWidget):
         header.setResizeContentsPrecision(20)
         header.setSectionResizeMode(Columns.TITLE, QHeaderView.ResizeMode.Stretch)
         self._refilling = False
+        self._wanted_case: str | None = None  # a draft's case, selected once the list shows it
         self.case_table.selectionModel().currentRowChanged.connect(self._case_moved)
         self.no_cases = plain_label("", self, wrap=True)
         self.no_cases.setObjectName("noCases")
@@ -236,6 +238,37 @@ class ReportForm(QWidget):
             analyst=analyst,
         )
 
+    def state(self) -> dict[str, Any]:
+        """The form as JSON, for a draft: ``set_state`` shows it again."""
+        return {
+            "kind": self.kind,
+            "from_search": not self.using_case,
+            "case": self.selected_case(),
+            "query": self.query.text(),
+            "related": self.related.isChecked(),
+            "tlp": self.tlp_box.currentData(),
+            "final": self.final.isChecked(),
+        }
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        """Show a form kept in a draft; its case is selected once the list of cases shows it."""
+        index = self.kind_box.findData(state.get("kind"))
+        if index >= 0:
+            self.kind_box.setCurrentIndex(index)
+        (self.from_search if state.get("from_search") and self.kind == "briefing" else self.from_case).setChecked(True)
+        query = state.get("query")
+        self.query.setText(query if isinstance(query, str) else "")
+        self.related.setChecked(state.get("related") is not False)
+        tlp = self.tlp_box.findData(state.get("tlp"))
+        self.tlp_box.setCurrentIndex(max(tlp, 0))
+        self.final.setChecked(state.get("final") is True)
+        case = state.get("case")
+        self._wanted_case = case if isinstance(case, str) else None
+        if self._wanted_case and not self.select_case(self._wanted_case):
+            self.ask_for_cases()
+        elif self._wanted_case:
+            self._wanted_case = None
+
     # -- cases -------------------------------------------------------------------------------------------------
 
     def needed_case_kind(self) -> str:
@@ -249,7 +282,8 @@ class ReportForm(QWidget):
         """Show the cases read for ``kind``, keeping the selected one when it is still listed."""
         if kind != self.needed_case_kind():
             return  # an answer for a kind no longer chosen
-        kept = self.selected_case()
+        kept = self._wanted_case or self.selected_case()
+        self._wanted_case = None
         self._refilling = True  # a refresh that keeps the same case selected changes nothing in the report
         try:
             self.cases.set_cases(cases)
@@ -291,6 +325,7 @@ class ReportForm(QWidget):
     def clear(self) -> None:
         """Forget the cases and the words typed (the workspace is locking)."""
         self._filter_delay.stop()
+        self._wanted_case = None
         self.cases.clear()
         for edit in (self.case_filter, self.query):
             edit.blockSignals(True)

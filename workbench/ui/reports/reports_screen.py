@@ -5,12 +5,16 @@ with progress and Cancel, and shows the PDF from memory. Save writes exactly the
 (``reports.save``: atomic, ``report.generated`` with its SHA-256); Print sends its pages through Qt's print dialog
 and records ``report.printed`` with the printer and copies. Once the form changes, the preview is out of date and
 must be built again before it can be saved or printed, so what is saved is always what the form says.
+
+The form and its briefing text are saved in the workspace as named drafts (Drafts menu, ``report_drafts``) and
+kept there when the workspace locks with them unsaved; quitting asks about them.
 """
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSizeF, Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence
@@ -35,11 +39,12 @@ from workbench.services.reports import record_print, save
 from workbench.services.workspace import Workspace
 from workbench.ui.common.dialogs import show_error
 from workbench.ui.common.progress import TaskProgressDialog
-from workbench.ui.common.screen import AppContext, Screen
+from workbench.ui.common.screen import AppContext, SaveDone, Screen, UnsavedWork
 from workbench.ui.common.text import plain_label
 from workbench.ui.reports.briefing_editor import BriefingEditor
 from workbench.ui.reports.preview_pane import PreviewPane
 from workbench.ui.reports.printing import PrintResult, prepare_printer, print_pdf
+from workbench.ui.reports.report_drafts import ReportDrafts
 from workbench.ui.reports.report_form import ReportForm
 from workbench.ui.reports.report_job import PreparedReport, ReportRequest, prepare
 
@@ -79,6 +84,13 @@ class ReportsScreen(Screen):
         self.form.case_filter_changed.connect(self._load_cases)
         self.editor = BriefingEditor(self)
         self.editor.edited.connect(self._form_changed)
+        self.drafts = ReportDrafts(context.session, self.form, self.editor, self)
+        self.drafts.draft_saved.connect(
+            lambda draft: context.status(self.tr("Draft “{0}” saved in the workspace.").format(draft.name))
+        )
+        self.drafts.draft_opened.connect(
+            lambda draft: context.status(self.tr("Draft “{0}” opened.").format(draft.name))
+        )
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.editor)
@@ -140,6 +152,7 @@ class ReportsScreen(Screen):
         for button in (self.preview_button, self.save_button, self.print_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        buttons.addWidget(self.drafts.button)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 4, 0)
         left_layout.addWidget(self.tabs, 1)
@@ -440,7 +453,28 @@ class ReportsScreen(Screen):
         self.preview_pane.clear()
         self.form.clear()
         self.editor.clear()
+        self.drafts.forget()
         self._show_prepared()
+
+    # -- unsaved work -------------------------------------------------------------------------------------------
+
+    def unsaved_work(self) -> list[UnsavedWork]:
+        work = self.drafts.unsaved()
+        return [work] if work is not None else []
+
+    def save_work(self, done: SaveDone) -> None:
+        if self.drafts.unsaved() is None:
+            done(None)
+        else:
+            self.drafts.save(done=done)
+
+    def discard_work(self) -> None:
+        self.drafts.forget()
+
+    def restore_work(self, content: dict[str, Any]) -> bool:
+        self.drafts.restore(content)
+        self.tabs.setCurrentIndex(1 if self.form.kind == "briefing" else 0)
+        return True
 
     def focus_first(self) -> None:
         self.form.focus_first()

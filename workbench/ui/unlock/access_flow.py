@@ -1,4 +1,5 @@
-"""Which dialog opens the workspace: unlock the remembered one, create one on first run, or the demo.
+"""Which dialog opens the workspace: unlock the remembered one, create one on first run, restore one from a backup,
+or the demo.
 
 The dialogs are opened window-modal and not waited for (``open``, not ``exec``), so the event loop keeps running
 and the window never blocks; the outcome arrives by signal.
@@ -20,6 +21,7 @@ from workbench.app.settings import Settings
 from workbench.app.tasks import Lane, TaskFailure
 from workbench.services.demo import DEMO_PASSPHRASE, create_demo_workspace
 from workbench.services.workspace import Workspace
+from workbench.ui.backup.restore_dialog import RestoreDialog
 from workbench.ui.common.dialogs import show_error
 from workbench.ui.unlock.create_dialog import CreateWorkspaceDialog
 from workbench.ui.unlock.unlock_dialog import UnlockDialog
@@ -57,12 +59,22 @@ class AccessFlow(QObject):
         dialog = UnlockDialog(self._session.runner, path, self._window, passphrase_hint=hint)
         dialog.accepted.connect(lambda: self._opened(dialog.workspace))
         dialog.create_requested.connect(self.show_create)
+        dialog.restore_requested.connect(self.show_restore)
         self._show(dialog)
         return dialog
 
     def show_create(self) -> CreateWorkspaceDialog:
         self._close_dialog()
         dialog = CreateWorkspaceDialog(self._session.runner, self._window)
+        dialog.accepted.connect(lambda: self._opened(dialog.workspace))
+        dialog.restore_requested.connect(self.show_restore)
+        self._show(dialog)
+        return dialog
+
+    def show_restore(self) -> RestoreDialog:
+        """Restore a backup into a new file; the restored workspace opens (and is remembered) once accepted."""
+        self._close_dialog()
+        dialog = RestoreDialog(self._session.runner, self._window)
         dialog.accepted.connect(lambda: self._opened(dialog.workspace))
         self._show(dialog)
         return dialog

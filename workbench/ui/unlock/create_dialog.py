@@ -6,9 +6,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths
-from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -22,13 +23,17 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
+from workbench.app.application import APP_NAME
 from workbench.app.tasks import Lane, TaskHandle, TaskRunner
 from workbench.domain.errors import InvalidInput
 from workbench.services import keys
 from workbench.services.passphrase import strength
 from workbench.services.workspace import Workspace, check_org_name, create_workspace
+from workbench.ui.common.fit import HeightForWidth
 from workbench.ui.common.text import plain_label
+from workbench.ui.partners.export_key_dialog import ExportKeyDialog, copy_fingerprint
 
 logger = logging.getLogger(__name__)
 
@@ -36,9 +41,13 @@ _STRENGTH_COLOURS = ("#d93025", "#d93025", "#e37400", "#188038", "#188038")
 
 
 def default_workspace_path() -> Path:
-    """``workspace.db`` in the user's application data folder (not yet created)."""
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    return Path(folder or Path.home()) / "workspace.db"
+    """``~/.local/share/workbench/workspace.db`` on Linux (not yet created).
+
+    The generic data folder and the program's name, once: the application data location already ends in the
+    organisation and application names, both "workbench", which made ``…/workbench/workbench/workspace.db``.
+    """
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericDataLocation)
+    return Path(folder or Path.home()) / APP_NAME / "workspace.db"
 
 
 def _create(path: Path, secret: str, org: str) -> tuple[Workspace, str]:
@@ -50,6 +59,9 @@ def _create(path: Path, secret: str, org: str) -> tuple[Workspace, str]:
 class CreateWorkspaceDialog(QDialog):
     """Accepted (after the fingerprint page) with ``workspace`` open."""
 
+    restore_requested = Signal()
+    """The analyst asked to restore a workspace from a backup instead (a new computer after a lost disk)."""
+
     def __init__(self, runner: TaskRunner, parent: QWidget | None = None, *, path: Path | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("createDialog")
@@ -59,8 +71,12 @@ class CreateWorkspaceDialog(QDialog):
         self._task: TaskHandle | None = None
         self.workspace: Workspace | None = None
         self.fingerprint = ""
+        self.key_dialog: ExportKeyDialog | None = None
         self.pages = QStackedWidget(self)
-        self.pages.addWidget(self._form_page(path or default_workspace_path()))
+        form_page = self._form_page(path or default_workspace_path())
+        # The strength hint wraps over several lines: the page keeps the height its text needs (never cut).
+        self._fit = HeightForWidth(form_page)
+        self.pages.addWidget(form_page)
         self.pages.addWidget(self._done_page())
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages)
@@ -105,7 +121,15 @@ class CreateWorkspaceDialog(QDialog):
         self.meter.setMaximumHeight(8)
         self.meter.setAccessibleName(self.tr("Passphrase strength"))
         self.strength_label = plain_label("", page, wrap=True)
+        self.strength_label.setObjectName("strengthHint")
         self.strength_label.setAccessibleName(self.tr("Passphrase strength hint"))
+        self.weak_check = QCheckBox(self.tr("Use this &weak passphrase anyway"), page)
+        self.weak_check.setObjectName("weakConfirm")
+        self.weak_check.setToolTip(
+            self.tr("A weak passphrase can be guessed offline by anyone who gets a copy of the workspace file")
+        )
+        self.weak_check.hide()
+        self.weak_check.toggled.connect(lambda _on: self._update())
         self.match_label = plain_label("", page)
         self.error = plain_label("", page, wrap=True)
         self.error.setObjectName("errorLabel")
@@ -125,12 +149,16 @@ class CreateWorkspaceDialog(QDialog):
         form.addRow(self.tr("&Passphrase:"), self.secret)
         form.addRow("", self.meter)
         form.addRow("", self.strength_label)
+        form.addRow("", self.weak_check)
         form.addRow(self.tr("&Repeat:"), self.repeat)
         form.addRow("", self.match_label)
         buttons = QDialogButtonBox(page)
         self.create_button = buttons.addButton(self.tr("C&reate workspace"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.create_button.setDefault(True)
         self.create_button.setToolTip(self.tr("Create the encrypted file and your organisation's signing key"))
+        self.restore_button = buttons.addButton(self.tr("Restore from &backup…"), QDialogButtonBox.ButtonRole.ResetRole)
+        self.restore_button.setToolTip(self.tr("Restore a workspace from a backup instead of starting an empty one"))
+        self.restore_button.clicked.connect(self._restore)
         cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         cancel.setToolTip(self.tr("Close without creating anything"))
         buttons.accepted.connect(self.create)
@@ -141,6 +169,7 @@ class CreateWorkspaceDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.busy)
         layout.addWidget(buttons)
+        self.secret.textChanged.connect(lambda _text: self.weak_check.setChecked(False))  # confirms one passphrase
         for edit in (self.org, self.secret, self.repeat, self.path_edit):
             edit.textChanged.connect(self._update)
         return page
@@ -167,6 +196,8 @@ class CreateWorkspaceDialog(QDialog):
         else:
             text = estimate.advice
         self.strength_label.setText(text)
+        weak = bool(secret) and estimate.weak
+        self.weak_check.setVisible(weak)
         if repeat and repeat != secret:
             self.match_label.setText(self.tr("The two passphrases differ."))
         elif repeat:
@@ -177,6 +208,7 @@ class CreateWorkspaceDialog(QDialog):
             self._task is None
             and bool(self.org.text().strip())
             and bool(secret)
+            and (not weak or self.weak_check.isChecked())
             and secret == repeat
             and bool(self.path_edit.text().strip())
         )
@@ -208,6 +240,11 @@ class CreateWorkspaceDialog(QDialog):
         self._task = None
         self.busy.hide()
         self._update()
+
+    def _restore(self) -> None:
+        if self._task is None:
+            self.restore_requested.emit()
+            self.reject()
 
     def _show_error(self, text: str) -> None:
         self.error.setText(text)
@@ -247,7 +284,17 @@ class CreateWorkspaceDialog(QDialog):
         self.fingerprint_label.setFont(mono)
         copy = QPushButton(self.tr("&Copy fingerprint"), page)
         copy.setToolTip(self.tr("Copy the fingerprint to the clipboard"))
-        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(keys.format_fingerprint(self.fingerprint)))
+        copy.clicked.connect(lambda: copy_fingerprint(self.fingerprint))
+        self.export_key_button = QPushButton(self.tr("&Export public key…"), page)
+        self.export_key_button.setObjectName("exportKeyButton")
+        self.export_key_button.setToolTip(
+            self.tr("Write the public key as a PEM file to a removable volume or a folder, for partners to pin")
+        )
+        self.export_key_button.clicked.connect(self.export_key)
+        key_buttons = QHBoxLayout()
+        key_buttons.addWidget(copy)
+        key_buttons.addWidget(self.export_key_button)
+        key_buttons.addStretch(1)
         buttons = QDialogButtonBox(page)
         self.continue_button = buttons.addButton(self.tr("C&ontinue"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.continue_button.setToolTip(self.tr("Open the new workspace"))
@@ -257,10 +304,32 @@ class CreateWorkspaceDialog(QDialog):
         layout.addWidget(heading)
         layout.addWidget(text)
         layout.addWidget(self.fingerprint_label)
-        layout.addWidget(copy)
+        layout.addLayout(key_buttons)
         layout.addStretch(1)
         layout.addWidget(buttons)
         return page
+
+    def export_key(self) -> ExportKeyDialog | None:
+        """Export public key… from the first-run page: the new key as a PEM file, written and read back."""
+        workspace = self.workspace
+        if workspace is None:
+            return None
+
+        def write(path: Path) -> TaskHandle:
+            return self._runner.run(
+                "export public key", lambda _control: keys.export_public(workspace, path), lane=Lane.LONG
+            )
+
+        dialog = ExportKeyDialog(workspace.org_name, self.fingerprint, write, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.key_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def accept(self) -> None:
+        if self.key_dialog is not None and isValid(self.key_dialog) and self.key_dialog.busy.isVisible():
+            return  # the key is being written with this workspace's connection: wait for it
+        super().accept()
 
     def reject(self) -> None:
         if self.workspace is not None:  # created already: keep it, it is what the analyst asked for

@@ -1,7 +1,9 @@
-"""The unlock dialog: passphrase for the remembered workspace, or open another one, or create a new one.
+"""The unlock dialog: passphrase for the remembered workspace, or open another one, create one, or restore a backup.
 
 Key derivation takes about 0.3 s, so the workspace is opened by a task; the dialog stays responsive and shows a
-wrong passphrase as a message under the field.
+wrong passphrase as a message under the field. The dialog is made for the keyboard: the passphrase field keeps the
+focus all along (read-only while the key is derived, never disabled, which would hand the focus to a button), its
+text is selected after a failure so that typing replaces it, and Enter always means Unlock.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ class UnlockDialog(QDialog):
 
     create_requested = Signal()
     """The analyst asked for a new workspace instead (the dialog was rejected)."""
+    restore_requested = Signal()
+    """The analyst asked to restore a workspace from a backup instead (the dialog was rejected)."""
 
     def __init__(
         self,
@@ -89,17 +93,24 @@ class UnlockDialog(QDialog):
         self.create_button = QPushButton(self.tr("&Create new workspace…"), self)
         self.create_button.setToolTip(self.tr("Start a new, empty workspace for your organisation"))
         self.create_button.clicked.connect(self._create)
+        self.restore_button = QPushButton(self.tr("&Restore from backup…"), self)
+        self.restore_button.setToolTip(self.tr("Restore a workspace from a backup into a new file"))
+        self.restore_button.clicked.connect(self._restore)
         buttons = QDialogButtonBox(self)
         self.unlock_button = buttons.addButton(self.tr("&Unlock"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.unlock_button.setDefault(True)
         self.unlock_button.setToolTip(self.tr("Open the workspace with this passphrase"))
         self.cancel_button = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.cancel_button.setToolTip(self.tr("Stay locked"))
+        # Only Unlock reacts to Enter; a button with the focus still takes Space, as everywhere.
+        for button in (self.cancel_button, self.other_button, self.create_button):
+            button.setAutoDefault(False)
         buttons.accepted.connect(self.unlock)
         buttons.rejected.connect(self.reject)
         extra = QHBoxLayout()
         extra.addWidget(self.other_button)
         extra.addWidget(self.create_button)
+        extra.addWidget(self.restore_button)
         extra.addStretch(1)
 
         layout = QVBoxLayout(self)
@@ -126,7 +137,9 @@ class UnlockDialog(QDialog):
     def _update_buttons(self) -> None:
         running = self._task is not None
         self.unlock_button.setEnabled(not running and self.path is not None and bool(self.passphrase.text()))
-        for widget in (self.passphrase, self.other_button, self.create_button):
+        # Read-only rather than disabled: a disabled field loses the keyboard focus to the next button.
+        self.passphrase.setReadOnly(running)
+        for widget in (self.other_button, self.create_button, self.restore_button):
             widget.setEnabled(not running)
 
     def _choose_other(self) -> None:
@@ -149,6 +162,10 @@ class UnlockDialog(QDialog):
         self.create_requested.emit()
         self.reject()
 
+    def _restore(self) -> None:
+        self.restore_requested.emit()
+        self.reject()
+
     def unlock(self) -> None:
         """Open the workspace with the typed passphrase, off the GUI thread."""
         if self._task is not None or self.path is None or not self.passphrase.text():
@@ -166,6 +183,9 @@ class UnlockDialog(QDialog):
         self._task = None
         self.busy.hide()
         self._update_buttons()
+        if self.isVisible():
+            self.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.passphrase.selectAll()
 
     def _opened(self, ws: Workspace) -> None:
         if self.result() == QDialog.DialogCode.Rejected and not self.isVisible():
@@ -183,7 +203,6 @@ class UnlockDialog(QDialog):
         self.error.setText(text)
         self.error.show()
         self.passphrase.selectAll()
-        self.passphrase.setFocus()
 
     def reject(self) -> None:
         self.passphrase.clear()
@@ -192,7 +211,7 @@ class UnlockDialog(QDialog):
         super().reject()
 
     def keyPressEvent(self, event) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.passphrase.hasFocus():
-            self.unlock()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.unlock()  # Enter means Unlock wherever the focus is (and nothing while a try is running)
             return
         super().keyPressEvent(event)

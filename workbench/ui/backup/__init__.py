@@ -1,0 +1,1 @@
+"""Backups: File > Back up…, the reminder, and restoring from the unlock and create dialogs."""

@@ -1,0 +1,1 @@
+"""The guides, read offline from the Help menu."""
