@@ -36,6 +36,7 @@ from workbench.ui.help.guide_window import Guide  # noqa: E402
 from workbench.ui.main_window import MainWindow  # noqa: E402
 
 OUT = REPO / "resources" / "guides" / "images"
+EXERCISE_SHOTS = REPO / "docs" / "screenshots"
 SIZE = (1400, 860)
 
 
@@ -61,11 +62,11 @@ def linger(seconds: float) -> None:
         time.sleep(0.01)
 
 
-def save(widget: QWidget, name: str) -> None:
+def save(widget: QWidget, name: str, folder: Path | None = None) -> None:
     settle()
-    path = OUT / f"{name}.png"
+    path = (folder or OUT) / f"{name}.png"
     widget.grab().save(str(path))
-    print(f"wrote {path.relative_to(REPO)}")
+    print(f"wrote {path.relative_to(REPO) if path.is_relative_to(REPO) else path}")
 
 
 def sample_bundle(folder: Path) -> Path:
@@ -190,6 +191,88 @@ def shoot_cases(window: MainWindow) -> None:
     wait_until(lambda: dialog.error.isVisible())
     save(dialog, "cases-7-inject-refused")
     dialog.reject()
+
+
+def live_exercise(window: MainWindow) -> str:
+    """A tabletop in play for the Exercise screen: started 25 minutes ago at double speed, two injects delivered,
+    one held, observations recorded against the evaluation guides."""
+    from datetime import UTC, datetime, timedelta
+
+    from workbench.services import cases
+    from workbench.services.cases import records as case_records
+    from workbench.services.exercise import conduct, evaluation
+
+    ws = window.session.workspace
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    start = now - timedelta(minutes=25)
+    ref = cases.create_case(
+        ws, "exercise", "Lantern drill: regional grid outage", fields={"starts_at": start, "exercise_type": "tabletop"}
+    ).ref
+    at = [start + timedelta(minutes=minutes) for minutes in (10, 30, 45, 60, 90, 120)]
+    case_records.add_records(
+        ws,
+        ref,
+        {
+            "participants": [
+                {"organisation": "Demo Analysis Centre", "role": "controller"},
+                {"organisation": "Nordvik Grid Operator (fictional)", "role": "player"},
+            ],
+            "objectives": [
+                {"objective": "Triage the intrusion within two hours", "capability": "Detection"},
+                {"objective": "Agree the public line with the operator", "capability": "Public information"},
+            ],
+            "injects": [
+                {"number": "1", "planned_at": at[0], "from": "Control cell", "to": "Nordvik SOC",
+                 "method": "message", "description": "EDR alert on an engineering workstation"},
+                {"number": "2", "planned_at": at[1], "from": "Control cell", "to": "Nordvik SOC",
+                 "method": "phone", "description": "Beaconing to a known C2 domain"},
+                {"number": "3", "planned_at": at[2], "from": "Nordmark CDC", "to": "Demo Analysis Centre",
+                 "method": "package", "description": "Partner bulletin with GreyLantern indicators"},
+                {"number": "4", "planned_at": at[3], "from": "Control cell", "to": "Press office",
+                 "method": "phone", "description": "Journalist asks about a power cut"},
+                {"number": "5", "planned_at": at[4], "from": "Control cell", "to": "Reporting officer",
+                 "method": "in-person", "description": "The 24-hour mark approaches"},
+                {"number": "6", "planned_at": at[5], "from": "Control cell", "to": "All players",
+                 "method": "document", "description": "Minister asks for a briefing"},
+            ],
+        },
+    )  # fmt: skip
+    measures = "Incident opened within 30 minutes\nSeverity assessed within 2 hours"
+    evaluation.add_critical_task(ws, ref, "1", "Open an incident and start triage", number="1.1", measures=measures)
+    measures = "Isolated within 1 hour of confirmed beaconing"
+    evaluation.add_critical_task(ws, ref, "1", "Isolate the workstation", number="1.2", measures=measures)
+    evaluation.add_critical_task(ws, ref, "2", "Agree the line with the operator", number="2.1")
+    conduct.clock_action(ws, ref, "start", speed=2, by="Exercise director", now=start)
+    conduct.deliver(ws, ref, "1", by="Control cell", now=start + timedelta(minutes=5))
+    conduct.deliver(ws, ref, "2", by="Control cell", now=start + timedelta(minutes=15))
+    conduct.hold(ws, ref, "3", reason="Partner bulletin waits for the key check", now=start + timedelta(minutes=21))
+    evaluation.observe(ws, ref, task="1.1", text="Incident opened 8 minutes after the alert; playbook followed",
+                       rating="P", evaluator="L. Virtanen", now=start + timedelta(minutes=9))  # fmt: skip
+    evaluation.observe(ws, ref, task="1.2", text="Isolation waits for the OT engineer's approval",
+                       rating="S", evaluator="L. Virtanen", now=start + timedelta(minutes=19))  # fmt: skip
+    return ref
+
+
+def shoot_exercise(window: MainWindow) -> None:
+    """The Exercise screen at 1280x720: the controller's clock and MSEL, the evaluator's quick entry, the hot wash;
+    into docs/screenshots/ until a guide shows them."""
+    ref = live_exercise(window)
+    screen = window.show_screen("exercise")
+    window.resize(1280, 720)
+    screen.open_exercise(ref)
+    wait_until(lambda: screen.data is not None and screen.data.case.ref == ref)
+    screen.name.setText("Exercise director")
+    save(window, "exercise-1-controller", EXERCISE_SHOTS)
+    screen.tabs.setCurrentWidget(screen.evaluator)
+    page = screen.evaluator
+    page.task_table.selectRow(2)
+    page.text.setPlainText("The analyst asked the OT engineer twice before isolating")
+    page.ratings.buttons()[2].setChecked(True)
+    save(window, "exercise-2-evaluator", EXERCISE_SHOTS)
+    screen.tabs.setCurrentWidget(screen.hot_wash)
+    save(window, "exercise-3-hot-wash", EXERCISE_SHOTS)
+    screen.tabs.setCurrentWidget(screen.controller)
+    window.resize(*SIZE)
 
 
 def exchange_screens(window: MainWindow, folder: Path) -> None:
@@ -359,6 +442,7 @@ def main() -> int:
 
     shoot_reports(window)
     shoot_cases(window)
+    shoot_exercise(window)
 
     window.show_screen("library")
     apply_palette(app, dark=True)

@@ -16,6 +16,7 @@ from tests.conftest import bundle, indicator, threat_actor
 from tests.exchange_support import Pair, digest, pair
 from tests.functional.test_case_stix import comparable
 from workbench.domain.errors import InvalidInput, VerificationFailed
+from workbench.domain.exercise_material import EXERCISE_MARKING_ID, mark_as_exercise
 from workbench.domain.tlp import Tlp
 from workbench.services import cases, exchange, intake, keys
 from workbench.services.cases import links as case_links
@@ -59,11 +60,16 @@ def test_a_case_of_each_kind_arrives_field_for_field(strict_pair: Pair, make) ->
     ref = make(strict_pair.eu)
     actor = threat_actor(object_marking_refs=[GREEN], name="Sandstorm Owl")
     beacon = indicator(object_marking_refs=[AMBER], name="Second C2")
+    if make is full_exercise:  # an exercise links scenario objects, exercise material like itself
+        actor, beacon = mark_as_exercise(actor), mark_as_exercise(beacon)
     link_from_library(strict_pair, ref, actor, beacon)
     original = cases.get_case(strict_pair.eu, ref)
 
     result = strict_pair.export(selection=CaseSelection(ref))
-    assert not result.held_back
+    # An exercise's package carries no identity (a real organisation): its author stays home, listed.
+    authors = {strict_pair.eu.identity_id} if make is full_exercise else set()
+    assert {item.id for item in result.held_back} == authors
+    assert all(item.reason.startswith("not exercise material") for item in result.held_back)
     imported = import_source(strict_pair.us, result.path)
     assert imported.result.committed and not imported.result.summary.refusal_reasons
     assert len(imported.created) == 1 and not imported.updated
@@ -77,7 +83,10 @@ def test_a_case_of_each_kind_arrives_field_for_field(strict_pair: Pair, make) ->
     assert {link.origin for link in case_links.links(strict_pair.us, arrived.ref)} == {"partner"}
     # The case objects are marked with the case's TLP and came with the package's provenance.
     own = [obj for obj in bundle_in(result.path) if obj["id"] in case_stix.own_object_ids(original)]
-    assert own and all(obj["object_marking_refs"] == [original.tlp.marking_id] for obj in own)  # type: ignore[union-attr]
+    marked = [original.tlp.marking_id]  # type: ignore[union-attr]
+    if make is full_exercise:
+        marked = [EXERCISE_MARKING_ID, *marked]
+    assert own and all(obj["object_marking_refs"] == marked for obj in own)
     provenance = strict_pair.us.objects.versions(original.stix_id)[0].provenance
     assert provenance.package_id == result.package_id and provenance.partner_key_id == strict_pair.eu_key
     # Objects, case and channel state came in together.
@@ -173,7 +182,8 @@ def test_a_package_links_to_a_local_case_and_the_partners_changes_come_back(pair
     assert len(preview.created) == 1 and not preview.result.committed and digest(pair.us) == before
     assert cases.list_cases(pair.us) == []
 
-    own = cases.create_case(pair.us, "incident", "Our view of the exercise adversary").ref
+    # Exercise material links to an exercise (a real incident never holds it).
+    own = cases.create_case(pair.us, "exercise", "Our view of the exercise adversary").ref
     imported = import_source(pair.us, sent.path, case_ref=own.lower())
     adopted = imported.created[0]
     linked = {link.object_id for link in case_links.links(pair.us, own)}
@@ -195,6 +205,7 @@ def test_a_package_links_to_a_local_case_and_the_partners_changes_come_back(pair
         "object_refs": [exercise_id],
         "object_marking_refs": [GREEN],
     }
+    note = mark_as_exercise(note)  # a note about an exercise is exercise material, or it would not travel with it
     import_file(pair.us, write_json(bundle(note)))
     case_links.link_objects(pair.us, adopted, [note["id"]])
     back = exchange.export_package(pair.us, pair.medium(), EU, CaseSelection(adopted))

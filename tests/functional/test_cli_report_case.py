@@ -156,7 +156,7 @@ def test_exercise_report_of_a_case_shows_ratings_improvement_plan_and_injects(
         "Operational coordination Call tree out of date Review quarterly Planning National CSIRT Head of CSIRT "
         "2026-07-01 2026-09-30"
     ) in text  # a row of the improvement plan matrix
-    assert "1.1 2026-06-10 08:00 2026-06-10 08:12 +12 min EXCON → National CSIRT Ransom note on HMIs" in text
+    assert "1.1 2026-06-10 08:00:00 2026-06-10 08:12:00 (+12 min) – EXCON → National CSIRT Ransom note on HMIs" in text
     assert "CISA (Third-party observer, US)" in text and "DRAFT" not in text
     # The duration is the time in play (two days of play), not the 34 hours from the first start to the last end.
     assert "Exercise dates 2026-06-10 07:00 UTC to 2026-06-11 17:00 UTC (2 days) Time in play 16 h" in text

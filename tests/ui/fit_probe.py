@@ -133,6 +133,13 @@ def main(argv: list[str]) -> int:
                 settle(100)
                 look(window, f"cases-{kind.value}")
             dialog("new-incident", lambda screen=screen: screen.new_case(CaseKind.INCIDENT))
+        if key == "exercise":
+            settle(100)
+            for page, name in ((screen.evaluator, "evaluator"), (screen.hot_wash, "hot-wash")):
+                screen.tabs.setCurrentWidget(page)
+                look(window, f"exercise-{name}")
+            screen.tabs.setCurrentWidget(screen.controller)
+            dialog("exercise-add-inject", screen.controller.add)
         if key == "partners":
             dialog("export-key", screen.export_key)
             dialog("add-partner", screen.add_partner)

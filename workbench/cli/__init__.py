@@ -18,6 +18,7 @@ from workbench.cli import (
     backup_cmd,
     case_cmd,
     exchange_cmd,
+    exercise_cmd,
     foreign_cmd,
     import_cmd,
     keys_cmd,
@@ -41,6 +42,7 @@ COMMAND_MODULES = (
     markings_cmd,
     foreign_cmd,
     case_cmd,
+    exercise_cmd,
     report_cmd,
     backup_cmd,
 )

@@ -183,12 +183,15 @@ def run_export(args: argparse.Namespace, out: Output) -> int:
     out.line(f"wrote {result.path}: {result.objects} STIX objects, highest marking {tlp}")
     for object_id in result.missing:
         out.line(f"  not in the library, left out: {object_id}")
+    for object_id in result.withheld:
+        out.line(f"  real intelligence, left out of an exercise: {object_id}")
     out.result(
         {
             "file": str(result.path),
             "objects": result.objects,
             "tlp": result.highest_tlp.short if result.highest_tlp is not None else None,
             "missing": result.missing,
+            "withheld": result.withheld,
         }
     )
     return 0

@@ -13,8 +13,9 @@ shown at) asks a ``MarkingJudge`` about each marking an object cites. The judge 
 3. The analyst's mapping of a definition it does not understand to a TLP level (per workspace).
 
 A marking not understood is never read as "unmarked": what it marks is held back from every export until the
-analyst maps it, and judged at TLP:RED when it arrives. Another kind of marking (an exercise marking, say) is a
-new ``MarkingKind``, a classifier in ``_CLASSIFIERS`` and its handling where judgements are used.
+analyst maps it, and judged at TLP:RED when it arrives. The EXERCISE marking (``domain.exercise_material``) is a kind
+of its own, known by its id like the TLP built-ins: it restricts nothing by level, and the sharing plan keeps what it
+marks apart from real intelligence.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from workbench.domain.exercise_material import EXERCISE_MARKING_ID
 from workbench.domain.ids import canonical_id
 from workbench.domain.tlp import BUILTIN_MARKING_DEFINITIONS, TLP2_EXTENSION_ID, Tlp, known_level
 
@@ -32,6 +34,9 @@ from workbench.domain.tlp import BUILTIN_MARKING_DEFINITIONS, TLP2_EXTENSION_ID,
 class MarkingKind(enum.Enum):
     TLP = "tlp"
     STATEMENT = "statement"
+    #: The EXERCISE marking: restricts nothing by level, but what it marks is exercise material, which the sharing
+    #: plan keeps apart from real intelligence (``services.exchange.policy.exercise_apart``).
+    EXERCISE = "exercise"
     NOT_UNDERSTOOD = "not understood"
 
 
@@ -170,8 +175,17 @@ def _other(obj: Mapping[str, Any]) -> Judgement:
     return Judgement(MarkingKind.NOT_UNDERSTOOD, None, "no definition")
 
 
+_EXERCISE = Judgement(MarkingKind.EXERCISE, None, "EXERCISE (exercise material)")
+
+
+def _exercise(obj: Mapping[str, Any]) -> Judgement | None:
+    """The EXERCISE marking, by its id: the one definition of exercise material (another form of it is refused on
+    import as a redefinition, like a TLP built-in's)."""
+    return _EXERCISE if canonical_id(obj.get("id")) == EXERCISE_MARKING_ID else None
+
+
 #: Tried in order; the first that recognises the definition decides.
-_CLASSIFIERS = (_tlp, _statement)
+_CLASSIFIERS = (_exercise, _tlp, _statement)
 
 
 def classify(obj: Mapping[str, Any]) -> Judgement:
@@ -184,10 +198,12 @@ def classify(obj: Mapping[str, Any]) -> Judgement:
 
 
 def builtin_conflict(obj: Mapping[str, Any]) -> tuple[str, bool] | None:
-    """For a definition under a built-in TLP id (or another id known as TLP): None if the id is not one of them;
-    otherwise ``(name of the known marking, same)`` where ``same`` tells whether the definition gives the id its own
-    level (in whatever form) or another meaning."""
+    """For a definition under a built-in TLP id (or another id known as TLP) or the EXERCISE marking's: None if the
+    id is not one of them; otherwise ``(name of the known marking, same)`` where ``same`` tells whether the
+    definition gives the id its own meaning (a TLP level in whatever form; EXERCISE written as it is) or another."""
     marking_id = canonical_id(obj.get("id"))
+    if marking_id == EXERCISE_MARKING_ID:
+        return "EXERCISE", written_as_builtin(obj)
     level = known_level(marking_id) if marking_id is not None else None
     if level is None:
         return None
@@ -220,6 +236,8 @@ class MarkingVerdict:
 
     level: Tlp | None
     not_understood: tuple[str, ...] = ()
+    #: Whether one of the markings is the EXERCISE marking: the object is exercise material.
+    exercise: bool = False
 
     @property
     def judged(self) -> Tlp | None:
@@ -286,6 +304,8 @@ class MarkingJudge:
         level = known_level(marking_id)
         if level is not None:
             judgement = Judgement(MarkingKind.TLP, level, level.label)
+        elif marking_id == EXERCISE_MARKING_ID:
+            judgement = _EXERCISE  # known by its id, like the TLP built-ins, whether received or not
         else:
             judgement = self._definitions.get(marking_id) or Judgement(
                 MarkingKind.NOT_UNDERSTOOD, None, "its definition was never received"
@@ -313,13 +333,15 @@ class MarkingJudge:
     def _verdict(self, refs: tuple[Any, ...]) -> MarkingVerdict:
         level: Tlp | None = None
         unknown: list[str] = []
+        exercise = False
         for ref in refs:
             judgement = self.judge(ref)
+            exercise = exercise or judgement.kind is MarkingKind.EXERCISE
             if not judgement.understood:
                 unknown.append(str(ref))
             elif judgement.level is not None and (level is None or judgement.level > level):
                 level = judgement.level
-        return MarkingVerdict(level, tuple(dict.fromkeys(unknown)))
+        return MarkingVerdict(level, tuple(dict.fromkeys(unknown)), exercise)
 
     def of_object(self, obj: Mapping[str, Any]) -> MarkingVerdict:
         return self.verdict(marking_refs(obj))

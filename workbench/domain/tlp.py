@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from workbench.domain.errors import InvalidInput
+from workbench.domain.exercise_material import EXERCISE_MARKING_DEFINITION, EXERCISE_MARKING_ID
 from workbench.domain.ids import canonical_id
 
 TLP2_EXTENSION_ID = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
@@ -127,6 +128,8 @@ def _tlp1_definition(marking_id: str, colour: str) -> dict[str, Any]:
 BUILTIN_MARKING_DEFINITIONS: dict[str, dict[str, Any]] = {
     **{TLP2_MARKING_IDS[level]: _tlp2_definition(level) for level in Tlp},
     **{marking_id: _tlp1_definition(marking_id, colour) for marking_id, (colour, _) in TLP1_MARKING_IDS.items()},
+    # Not a TLP level, but as constant: what marks exercise material (domain.exercise_material).
+    EXERCISE_MARKING_ID: EXERCISE_MARKING_DEFINITION,
 }
 
 

@@ -57,6 +57,8 @@ class MarkingRow:
             return judgement.level.label
         if judgement.kind is MarkingKind.STATEMENT:
             return "statement (restricts nothing)"
+        if judgement.kind is MarkingKind.EXERCISE:
+            return "exercise material (kept apart from real intelligence)"
         if self.mapped is not None:
             return f"mapped to {self.mapped.label}"
         return "not understood (held back from every export)"

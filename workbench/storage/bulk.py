@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 
 from workbench.domain.errors import InvalidInput
+from workbench.domain.exercise_material import is_exercise_material
 from workbench.domain.ids import _ID as _STIX_ID
 from workbench.domain.stix import MARKING_KEYS, search_fields
 from workbench.domain.timestamps import now_stix, sortable_timestamp
@@ -49,6 +50,7 @@ class PreparedVersion:
     fts: tuple[str, str, str, str, str]
     refs: list[tuple[str, str]]  # (property path, target id)
     author: str | None = None  # its created_by_ref, when that is text
+    exercise: bool = False  # exercise material (domain.exercise_material), kept out of the library
 
 
 def prepare(
@@ -86,6 +88,7 @@ def prepare(
         fields,
         references(obj, text),
         author if (author := obj.get("created_by_ref")).__class__ is str else None,
+        is_exercise_material(obj),
     )
 
 
@@ -234,6 +237,8 @@ class BulkWriter:
         self._defer_after = max(DEFER_INDEXES_AFTER, self._next_rowid) if defer_indexes else None
         self._first_rowid = self._next_rowid
         self._dropped: list[str] = []  # CREATE INDEX statements to run again in finish()
+        # A migration's Python step may store objects before the schema has the exercise flag (version 0009).
+        self._flagged = any(row[1] == "exercise" for row in conn.execute("PRAGMA table_info(objects)"))
 
     def finish(self) -> None:
         """Build again any index dropped during the import. The writer can be used again afterwards."""
@@ -381,7 +386,19 @@ class BulkWriter:
                 continue
             if existed:
                 row_updates.append(
-                    (item.type, item.name, item.created, item.modified, item.tlp, vid, source_id, count, revoked, rowid)
+                    (
+                        item.type,
+                        item.name,
+                        item.created,
+                        item.modified,
+                        item.tlp,
+                        *((int(item.exercise),) if self._flagged else ()),
+                        vid,
+                        source_id,
+                        count,
+                        revoked,
+                        rowid,
+                    )
                 )
                 stale_rows.append((rowid,))
                 stale_vids.append(previous[stix_id])
@@ -395,13 +412,15 @@ class BulkWriter:
                         item.created,
                         item.modified,
                         item.tlp,
+                        *((int(item.exercise),) if self._flagged else ()),
                         revoked,
                         vid,
                         source_id,
                         count,
                     )
                 )
-            fts_rows.append((rowid, *item.fts))
+            if not item.exercise:  # searches never find exercise material
+                fts_rows.append((rowid, *item.fts))
             ref_rows.extend([(target, rowid, prop) for prop, target in item.refs])
         # In key order, each batch touches the pages of the id indexes in one sweep instead of at random.
         version_rows.sort(key=_second)
@@ -413,10 +432,11 @@ class BulkWriter:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 version_rows,
             )
+        flag, mark, set_flag = (", exercise", ", ?", ", exercise = ?") if self._flagged else ("", "", "")
         if object_rows:
             conn.executemany(
-                "INSERT INTO objects (rowid, id, type, name, created, modified, tlp, revoked, vid, source_id, versions)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO objects (rowid, id, type, name, created, modified, tlp{flag}, revoked, vid, source_id,"
+                f" versions) VALUES (?, ?, ?, ?, ?, ?, ?{mark}, ?, ?, ?, ?)",
                 object_rows,
             )
         if conflict_rows:
@@ -429,8 +449,8 @@ class BulkWriter:
             conn.executemany("UPDATE objects SET versions = ?, revoked = ? WHERE rowid = ?", counter_updates)
         if row_updates:
             conn.executemany(
-                "UPDATE objects SET type = ?, name = ?, created = ?, modified = ?, tlp = ?, vid = ?, source_id = ?,"
-                " versions = ?, revoked = ? WHERE rowid = ?",
+                f"UPDATE objects SET type = ?, name = ?, created = ?, modified = ?, tlp = ?{set_flag}, vid = ?,"
+                " source_id = ?, versions = ?, revoked = ? WHERE rowid = ?",
                 row_updates,
             )
         if stale_rows:

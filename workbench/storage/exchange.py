@@ -322,6 +322,11 @@ def current_objects(conn: Connection) -> list[tuple[str, str, int | None, int, s
     return list(conn.execute("SELECT id, type, tlp, vid, coalesce(name, '') FROM objects ORDER BY rowid"))
 
 
+def exercise_ids(conn: Connection) -> set[str]:
+    """Ids of the objects whose current version is exercise material (on a partial index: they are few)."""
+    return {stix_id for (stix_id,) in conn.execute("SELECT id FROM objects WHERE exercise = 1")}
+
+
 def current_refs(conn: Connection) -> list[tuple[str, str, str]]:
     """``(from_id, to_id, property)`` of every reference held by a current version."""
     return list(

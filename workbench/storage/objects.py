@@ -20,6 +20,7 @@ from typing import Any
 import orjson
 
 from workbench.domain.errors import InvalidInput
+from workbench.domain.exercise_material import EXERCISE_MARKING_DEFINITION, EXERCISE_MARKING_ID
 from workbench.domain.timestamps import now_stix
 from workbench.domain.tlp import Tlp
 from workbench.storage.bulk import BulkWriter, PreparedVersion, prepare, references, version_key
@@ -337,3 +338,10 @@ def store_digest(conn: Connection) -> str:
         for row in sorted(repr(row) for row in conn.execute(f'SELECT * FROM "{table}"')):
             digest.update(row.encode())
     return digest.hexdigest()
+
+
+def store_exercise_marking(store: ObjectStore, source_id: int) -> None:
+    """Store the EXERCISE marking definition if the store does not hold it yet (it is stored with the first
+    exercise material made here, so that packages carry it with what it marks)."""
+    if store.get(EXERCISE_MARKING_ID) is None:
+        store.put(EXERCISE_MARKING_DEFINITION, source_id)

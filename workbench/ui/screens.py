@@ -6,12 +6,13 @@ takes to add it.
 
 from __future__ import annotations
 
-from workbench.ui import audit, cases, exchange, library, partners, reports
+from workbench.ui import audit, cases, exchange, exercise, library, partners, reports
 from workbench.ui.common.screen import ScreenSpec
 
 SCREENS: tuple[ScreenSpec, ...] = (
     library.SCREEN,
     cases.SCREEN,
+    exercise.SCREEN,
     exchange.SCREEN,
     partners.SCREEN,
     reports.SCREEN,

@@ -12,7 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from workbench.domain.cases import conduct
 from workbench.domain.cases.exercise import (
+    ClockEvent,
+    CriticalTask,
+    EvaluatorObservation,
     ExerciseOverview,
     ImprovementItem,
     Inject,
@@ -20,10 +24,17 @@ from workbench.domain.cases.exercise import (
     Observation,
     Participant,
 )
-from workbench.domain.cases.fields import MAX_TEXT, clean_text, format_utc, from_dict, with_changes
+from workbench.domain.cases.fields import MAX_TEXT, clean_text, format_utc, from_dict, parse_uid, with_changes
 from workbench.domain.cases.incident import IncidentDetails, StageSubmission, Task, TimelineEvent
 from workbench.domain.cases.nis2 import sector_for_subsector_alias
-from workbench.domain.cases.vocab import CaseKind, ExerciseStatus, IncidentStatus, Vocab, vocabulary
+from workbench.domain.cases.vocab import (
+    CaseKind,
+    ExerciseStatus,
+    IncidentStatus,
+    ObservationKind,
+    Vocab,
+    vocabulary,
+)
 from workbench.domain.errors import InvalidInput
 from workbench.domain.tlp import Tlp
 
@@ -43,6 +54,11 @@ CLOCK_TOLERANCE = timedelta(minutes=5)
         "observations": "observation",
         "improvements": "improvement",
         "improvement-plan": "improvement",
+        "critical-tasks": "critical-task",
+        "tasks-critical": "critical-task",
+        "eeg-observations": "eeg-observation",
+        "evaluator-observation": "eeg-observation",
+        "clock-events": "clock",
     },
 )
 class RecordKind(Vocab):
@@ -54,6 +70,9 @@ class RecordKind(Vocab):
     INJECT = ("inject", "Inject")
     OBSERVATION = ("observation", "Observation")
     IMPROVEMENT = ("improvement", "Improvement plan item")
+    CRITICAL_TASK = ("critical-task", "Critical task")
+    EEG_OBSERVATION = ("eeg-observation", "Evaluator observation")
+    CLOCK = ("clock", "Clock action")
 
     @property
     def record_class(self) -> type:
@@ -73,6 +92,9 @@ RECORD_CLASSES: dict[RecordKind, type] = {
     RecordKind.INJECT: Inject,
     RecordKind.OBSERVATION: Observation,
     RecordKind.IMPROVEMENT: ImprovementItem,
+    RecordKind.CRITICAL_TASK: CriticalTask,
+    RecordKind.EEG_OBSERVATION: EvaluatorObservation,
+    RecordKind.CLOCK: ClockEvent,
 }
 
 RECORD_KINDS: dict[CaseKind, tuple[RecordKind, ...]] = {
@@ -85,6 +107,9 @@ RECORD_KINDS: dict[CaseKind, tuple[RecordKind, ...]] = {
         RecordKind.IMPROVEMENT,
         RecordKind.EVENT,
         RecordKind.TASK,
+        RecordKind.CRITICAL_TASK,
+        RecordKind.EEG_OBSERVATION,
+        RecordKind.CLOCK,
     ),
 }
 
@@ -95,15 +120,7 @@ def new_uid() -> str:
 
 def check_uid(value: object) -> str:
     """A record's uid: a UUID in its canonical lower-case form."""
-    if not isinstance(value, str):
-        raise InvalidInput("a record uid must be a UUID")
-    try:
-        parsed = uuid.UUID(value)
-    except ValueError:
-        raise InvalidInput(f"record uid {value!r} is not a UUID") from None
-    if str(parsed) != value:
-        raise InvalidInput(f"record uid {value!r} is not a UUID in canonical form")
-    return value
+    return parse_uid(value)
 
 
 def make_record(kind: RecordKind, data: Mapping[str, Any], *, uid: str | None = None) -> Any:
@@ -225,6 +242,23 @@ class Case:
         return list(self.of(RecordKind.IMPROVEMENT))
 
     @property
+    def critical_tasks(self) -> list[CriticalTask]:
+        return list(self.of(RecordKind.CRITICAL_TASK))
+
+    @property
+    def evaluator_observations(self) -> list[EvaluatorObservation]:
+        return sorted(self.of(RecordKind.EEG_OBSERVATION), key=lambda item: (item.at, item.uid))
+
+    @property
+    def clock_events(self) -> list[ClockEvent]:
+        return sorted(self.of(RecordKind.CLOCK), key=lambda item: item.at)
+
+    @property
+    def clock(self) -> conduct.ExerciseClock:
+        """The exercise clock replayed from the clock actions (not started when there are none)."""
+        return conduct.replay(self.of(RecordKind.CLOCK))
+
+    @property
     def is_open(self) -> bool:
         return self.status.value != "closed"
 
@@ -270,6 +304,8 @@ def check_case(case: Case) -> None:
                     f"the time of awareness ({format_utc(details.awareness_at)})"
                 )
     else:
+        check_exercise_links(case)
+        case.clock  # noqa: B018 - replaying the clock refuses actions that do not fit
         overview = case.exercise
         start = overview.starts_at if overview is not None else None
         if start is not None:
@@ -285,6 +321,49 @@ def check_case(case: Case) -> None:
                         f"{label} cannot be planned ({format_utc(inject.planned_at)}) before the "
                         f"exercise starts ({format_utc(start)})"
                     )
+
+
+def _missing(kind: RecordKind, uid: str, user: str) -> InvalidInput:
+    return InvalidInput(f"{user} refers to {kind.label.lower()} {uid[:8]}, which this case does not have")
+
+
+def check_exercise_links(case: Case) -> None:
+    """Records that refer to other records find them: a critical task its objective, an evaluator's observation
+    its objective and that objective's critical task, a finding its objective and observations, an improvement
+    item the areas for improvement it answers."""
+    objectives = {item.uid for item in case.of(RecordKind.OBJECTIVE)}
+    task_objective = {item.uid: item.objective for item in case.of(RecordKind.CRITICAL_TASK)}
+    observations = {item.uid for item in case.of(RecordKind.EEG_OBSERVATION)}
+    for task in case.of(RecordKind.CRITICAL_TASK):
+        if task.objective not in objectives:
+            raise _missing(RecordKind.OBJECTIVE, task.objective, f"critical task {task.number or task.uid[:8]}")
+    for note in case.of(RecordKind.EEG_OBSERVATION):
+        user = f"the observation of {format_utc(note.at)}"
+        if note.objective not in objectives:
+            raise _missing(RecordKind.OBJECTIVE, note.objective, user)
+        if note.task is not None:
+            if note.task not in task_objective:
+                raise _missing(RecordKind.CRITICAL_TASK, note.task, user)
+            if task_objective[note.task] != note.objective:
+                raise InvalidInput(f"{user}: its critical task belongs to another objective")
+    findings = {item.uid: item for item in case.of(RecordKind.OBSERVATION)}
+    for finding in findings.values():
+        user = f"finding {finding.title[:60]!r}"
+        if finding.objective is not None and finding.objective not in objectives:
+            raise _missing(RecordKind.OBJECTIVE, finding.objective, user)
+        for uid in finding.based_on:
+            if uid not in observations:
+                raise _missing(RecordKind.EEG_OBSERVATION, uid, user)
+    for item in case.of(RecordKind.IMPROVEMENT):
+        for uid in item.answers:
+            answered = findings.get(uid)
+            if answered is None:
+                raise _missing(RecordKind.OBSERVATION, uid, f"improvement item {item.issue[:60]!r}")
+            if answered.kind is not ObservationKind.AREA_FOR_IMPROVEMENT:
+                raise InvalidInput(
+                    f"improvement item {item.issue[:60]!r} answers {answered.title[:60]!r}, which is a strength, "
+                    "not an area for improvement"
+                )
 
 
 def check_new_submission(submission: StageSubmission, now: datetime) -> None:

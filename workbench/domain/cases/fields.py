@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import math
 import unicodedata
+import uuid
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any, TypeVar
@@ -25,6 +27,7 @@ from workbench.domain.timestamps import format_stix_timestamp
 MAX_TEXT = 500
 MAX_NOTE = 20_000
 MAX_COUNT = 10**12
+MAX_NUMBER = 1_000_000.0
 #: The value of a COUNT_OR_UNKNOWN field whose figure the analyst says is not known (an empty field says nothing).
 UNKNOWN = "unknown"
 _UNKNOWN_WORDS = {UNKNOWN, "not known", "n/k", "?"}
@@ -44,6 +47,9 @@ class FieldKind(enum.Enum):
     DATE = "date"  # a calendar date
     RSIT = "rsit"  # an RSIT incident type
     SUBSECTOR = "subsector"  # a NIS2 sub-sector key (checked against the sector by the record)
+    NUMBER = "number"  # a decimal number greater than zero (a speed factor)
+    REF = "ref"  # the uid of another record of the same case
+    REFS = "refs"  # uids of other records of the same case
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,7 +73,7 @@ class FieldInfo:
         """The value an empty input gives: the declared default, else None (or an empty list)."""
         if self.default is not None:
             return list(self.default) if isinstance(self.default, list) else self.default
-        return [] if self.kind is FieldKind.CHOICES else None
+        return [] if self.kind in (FieldKind.CHOICES, FieldKind.REFS) else None
 
 
 def spec(
@@ -88,7 +94,7 @@ def spec(
     repeats it (the early warning says whether the act is suspected malicious).
     """
     metadata = {"wb": (label, section, kind, vocab, required, help, aliases, stages)}
-    if kind is FieldKind.CHOICES:
+    if kind in (FieldKind.CHOICES, FieldKind.REFS):
         initial = list(default or [])
         return dataclasses.field(default_factory=lambda: list(initial), metadata=metadata)
     return dataclasses.field(default=default, metadata=metadata)
@@ -180,6 +186,34 @@ def clean_text(value: object, what: str, *, multiline: bool, limit: int) -> str:
     return text
 
 
+def parse_uid(value: object, what: str = "record uid") -> str:
+    """A record uid: a UUID in its canonical lower-case form."""
+    if not isinstance(value, str):
+        raise InvalidInput(f"a {what} must be a UUID")
+    try:
+        parsed = uuid.UUID(value)
+    except ValueError:
+        raise InvalidInput(f"{what} {value!r} is not a UUID") from None
+    if str(parsed) != value:
+        raise InvalidInput(f"{what} {value!r} is not a UUID in canonical form")
+    return value
+
+
+def parse_number(value: object, what: str) -> float:
+    """A finite decimal number greater than zero (and at most ``MAX_NUMBER``), from a number or its text."""
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            raise InvalidInput(f"{what}: {value!r} is not a number") from None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidInput(f"{what} must be a number")
+    number = float(value)
+    if not math.isfinite(number) or number <= 0 or number > MAX_NUMBER:
+        raise InvalidInput(f"{what} must be a number greater than 0 and at most {MAX_NUMBER:,.0f}")
+    return number
+
+
 _TRUE = {"yes", "y", "true", "1", "on"}
 _FALSE = {"no", "n", "false", "0", "off"}
 
@@ -236,6 +270,18 @@ def coerce(info: FieldInfo, raw: object) -> Any:
         return parse_rsit(raw)
     if kind is FieldKind.SUBSECTOR:
         return clean_text(raw, info.label, multiline=False, limit=MAX_TEXT)
+    if kind is FieldKind.NUMBER:
+        return parse_number(raw, info.label)
+    if kind is FieldKind.REF:
+        return parse_uid(raw, f"{info.label} (a record uid)")
+    if kind is FieldKind.REFS:
+        refs = raw.split(",") if isinstance(raw, str) else raw
+        if not isinstance(refs, list):
+            raise InvalidInput(f"{info.label} must be a list of record uids")
+        uids = [
+            parse_uid(item.strip() if isinstance(item, str) else item, f"{info.label} (a record uid)") for item in refs
+        ]
+        return list(dict.fromkeys(uids))
     raise AssertionError(f"unhandled field kind {kind}")
 
 
@@ -246,7 +292,7 @@ def to_json(info: FieldInfo, value: Any) -> Any:
     if isinstance(value, Vocab):
         return value.value
     if isinstance(value, list):
-        return [item.value for item in value]
+        return [item.value if isinstance(item, Vocab) else item for item in value]
     if isinstance(value, datetime):
         return format_stix_timestamp(value)
     if isinstance(value, date):
@@ -262,8 +308,13 @@ def display(info: FieldInfo, value: Any, tz: tzinfo | None = None) -> str:
         return ""
     if isinstance(value, Vocab):
         return value.label
+    if info.kind in (FieldKind.REF, FieldKind.REFS):
+        # Record uids mean nothing to people: their first eight digits tell records apart in a list.
+        return ", ".join(uid[:8] for uid in (value if isinstance(value, list) else [value]))
     if isinstance(value, list):
         return ", ".join(item.label for item in value)
+    if isinstance(value, float):
+        return f"{value:g}"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime):

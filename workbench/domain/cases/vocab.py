@@ -312,3 +312,51 @@ class ParticipantRole(Vocab):
     FACILITATOR = ("facilitator", "Facilitator")
     OBSERVER = ("observer", "Observer")
     THIRD_PARTY_OBSERVER = ("third-party-observer", "Third-party observer")
+
+
+# -- conducting an exercise -----------------------------------------------------------------------------------------
+
+
+@vocabulary("inject status", {"pending": "planned", "hold": "held", "skip": "skipped", "deliver": "delivered"})
+class InjectStatus(Vocab):
+    """Where an inject of the master scenario events list stands during play."""
+
+    PLANNED = ("planned", "Planned")
+    DELIVERED = ("delivered", "Delivered")
+    HELD = ("held", "Held")
+    SKIPPED = ("skipped", "Skipped")
+
+
+@vocabulary("inject method", {"mail": "email", "e-mail": "email", "telephone": "phone", "chat": "message"})
+class InjectMethod(Vocab):
+    """How an inject reaches the players."""
+
+    PACKAGE = ("package", "Signed exchange package")
+    EMAIL = ("email", "Email")
+    PHONE = ("phone", "Phone call")
+    MESSAGE = ("message", "Chat or message")
+    DOCUMENT = ("document", "Document or handout")
+    IN_PERSON = ("in-person", "In person")
+    OTHER = ("other", "Other")
+
+
+@vocabulary("clock action")
+class ClockAction(Vocab):
+    """What the controller did to the exercise clock; the clock is these actions replayed."""
+
+    START = ("start", "Started")
+    PAUSE = ("pause", "Paused")
+    RESUME = ("resume", "Resumed")
+    JUMP = ("jump", "Scenario time jumped")
+    SPEED = ("speed", "Speed changed")
+    END = ("end", "Ended")
+
+
+@vocabulary("conduct state")
+class ConductState(Vocab):
+    """Where the play of an exercise stands."""
+
+    NOT_STARTED = ("not-started", "Not started")
+    RUNNING = ("running", "In play")
+    PAUSED = ("paused", "Paused")
+    ENDED = ("ended", "Ended")

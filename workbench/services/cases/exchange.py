@@ -26,6 +26,7 @@ import logging
 from dataclasses import dataclass, field
 
 from workbench.domain.cases.case import Case
+from workbench.domain.cases.vocab import CaseKind
 from workbench.services import cases
 from workbench.services.cases import stix as case_stix
 from workbench.services.cases.schema import (
@@ -66,7 +67,7 @@ class CaseSelection(Selection):
     def object_ids(self, ws: Workspace) -> list[str] | None:
         case = self._read(ws)
         roots = list(case.linked)
-        if case.creator_ref:
+        if case.creator_ref and case.kind is not CaseKind.EXERCISE:  # an organisation is no exercise material
             roots.append(case.creator_ref)
         if case.tlp is not None:
             roots.append(case.tlp.marking_id)
@@ -74,13 +75,19 @@ class CaseSelection(Selection):
         return list(dict.fromkeys(roots))
 
     def built_ids(self, ws: Workspace) -> frozenset[str]:
-        return frozenset(case_stix.own_object_ids(self._case(ws)) | {CASE_EXTENSION_ID, WORKBENCH_IDENTITY_ID})
+        case = self._case(ws)
+        return frozenset(case_stix.own_object_ids(case) | {CASE_EXTENSION_ID, WORKBENCH_IDENTITY_ID})
+
+    def exercise_material(self, ws: Workspace) -> bool:
+        """An exercise case leaves as exercise material, with exercise material only."""
+        return self._case(ws).kind is CaseKind.EXERCISE
 
     def built_objects(self, ws: Workspace, leaving: frozenset[str]) -> list[BuiltObject]:
         case = self._case(ws)
         sent = dataclasses.replace(case, linked=[object_id for object_id in case.linked if object_id in leaving])
+        # An exercise's package carries exercise material only: not the workbench's identity, a real author.
+        constants = [] if case.kind is CaseKind.EXERCISE else [workbench_identity()]
         return [
-            BuiltObject(workbench_identity()),
-            BuiltObject(extension_definition()),
+            *(BuiltObject(obj) for obj in [*constants, extension_definition()]),
             *(BuiltObject(obj) for obj in case_stix.case_objects(sent)),
         ]

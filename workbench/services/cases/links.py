@@ -13,14 +13,16 @@ from typing import Any
 import orjson
 
 from workbench.domain.cases.case import Case
+from workbench.domain.cases.vocab import CaseKind
 from workbench.domain.errors import InvalidInput
+from workbench.domain.exercise_material import is_exercise_material, mark_as_exercise
 from workbench.domain.ids import is_stix_id, new_id
 from workbench.domain.stix import SCO_TYPES
 from workbench.domain.timestamps import format_stix_timestamp, utc_now
 from workbench.services.cases import change_case, find_row, get_case
 from workbench.services.workspace import Workspace
 from workbench.storage.cases import CaseStore, LinkRow
-from workbench.storage.objects import ObjectStore
+from workbench.storage.objects import ObjectStore, store_exercise_marking
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +78,13 @@ def link_objects(
             )
         if case.stix_id in ids:
             raise InvalidInput("a case cannot be linked to itself")
+        if case.kind is CaseKind.INCIDENT:
+            drilled = [object_id for object_id in ids if is_exercise_material(found[object_id])]
+            if drilled:
+                raise InvalidInput(
+                    f"{drilled[0]} is exercise material: an incident is real, and its reports and exports never "
+                    "include exercise material"
+                )
         row = find_row(store, case.ref)
         assert row.id is not None
         added = 0
@@ -130,9 +139,10 @@ def create_object(
     pattern, sighting, ...), store it as a local-source version and link it; returns its id.
 
     The caller gives the object's own properties; ``spec_version``, ``id``, ``created``, ``modified``,
-    ``created_by_ref`` and the case's TLP marking are filled in when absent. The object must be valid STIX 2.1
-    (checked by the stix2 library, patterns included); no custom properties. ``role="asset"`` links it as an
-    affected asset (the victim's own host or address), which reports never count as an indicator.
+    ``created_by_ref`` and the case's TLP marking are filled in when absent; in an exercise case the object is
+    exercise material, marked EXERCISE and labelled so. The object must be valid STIX 2.1 (checked by the stix2
+    library, patterns included); no custom properties. ``role="asset"`` links it as an affected asset (the
+    victim's own host or address), which reports never count as an indicator.
     """
     case = get_case(ws, ident)
     stored = prepare_object(ws, case, obj, now=now)
@@ -155,7 +165,8 @@ def prepare_object(ws: Workspace, case: Case, obj: Mapping[str, Any], *, now: da
         allowed = ", ".join(sorted(CREATABLE_TYPES)) + " or an observable type"
         raise InvalidInput(f"objects of type {kind!r} cannot be created in a case; use {allowed}")
     moment = format_stix_timestamp(now or utc_now())
-    draft = dict(obj)
+    # What an exercise's players or controller create is scenario material: marked so, it never passes for real.
+    draft = mark_as_exercise(dict(obj)) if case.kind is CaseKind.EXERCISE else dict(obj)
     draft.setdefault("spec_version", "2.1")
     if case.tlp is not None:
         draft.setdefault("object_marking_refs", [case.tlp.marking_id])
@@ -184,6 +195,8 @@ def store_created(store: CaseStore, case: Case, stored: dict[str, Any], at: date
     if objects.get(object_id) is not None and stored["type"] not in SCO_TYPES:
         raise InvalidInput(f"{object_id} exists already in the library; link it instead")
     source = objects.add_source("local", f"case {case.ref}")
+    if case.kind is CaseKind.EXERCISE:
+        store_exercise_marking(objects, source)
     objects.put(stored, source)
     row = find_row(store, case.ref)
     assert row.id is not None

@@ -49,14 +49,16 @@ def add_record(
     record = make_record(kind, data)
 
     def change(store: CaseStore, case: Case, moment: datetime) -> dict[str, Any]:
-        _put(case, kind, record, moment)
+        put_record(case, kind, record, moment)
         return {"record": kind.value, "uid": record.uid}
 
     change_case(ws, ident, "case.record", change, now=now)
     return record
 
 
-def _put(case: Case, kind: RecordKind, record: Any, moment: datetime) -> None:
+def put_record(case: Case, kind: RecordKind, record: Any, moment: datetime) -> None:
+    """Add ``record`` to a case being changed, or replace the record with its uid, stamping the change (its
+    creation time is kept)."""
     check_record_fits(case, kind)
     records = case.records.setdefault(kind, [])
     for index, existing in enumerate(records):
@@ -88,7 +90,7 @@ def update_record(
         record = with_changes(case.find(kind, uid), changes, kind.label.lower())
         if kind is RecordKind.STAGE:
             check_new_submission(record, moment)  # a corrected submission time is still not in the future
-        _put(case, kind, record, moment)
+        put_record(case, kind, record, moment)
         updated.append(record)
         return {"record": kind.value, "uid": uid, "changed": sorted(changes)}
 
@@ -190,7 +192,7 @@ def add_records(
                 if kind is RecordKind.STAGE:
                     stages.append((key, index, record))
                 else:
-                    _put(case, kind, record, moment)
+                    put_record(case, kind, record, moment)
             counts[key] = len(value)
         if not counts:
             raise InvalidInput("the records file holds nothing to add")
@@ -215,5 +217,5 @@ def _add_stages(
             stage_records.check_not_recorded(case, record)
         except InvalidInput as exc:
             raise InvalidInput(f"{key}[{index}]: {exc}") from None
-        _put(case, RecordKind.STAGE, record, moment)
+        put_record(case, RecordKind.STAGE, record, moment)
         stage_records.freeze_recorded(ws, store, case, record, now=moment)

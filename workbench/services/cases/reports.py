@@ -44,6 +44,7 @@ from workbench.services.reports.analyst_input import AnalystBriefing
 from workbench.services.reports.briefing_from_library import build_briefing, relationships_among
 from workbench.services.reports.model import (
     BriefingInput,
+    ConductRecord,
     ExerciseReportInput,
     IncidentReportInput,
     LinkedObjectRow,
@@ -231,6 +232,20 @@ def _incident(
     )
 
 
+def _conduct(case: Case) -> ConductRecord:
+    """The exercise's clock (real start and end, time in play) and its evaluators' observations."""
+    clock = case.clock
+    end = clock.ended_at or clock.real_anchor
+    return ConductRecord(
+        clock.started_at,
+        clock.ended_at,
+        clock.time_in_play(end) if end is not None else None,
+        clock.scenario_started,
+        case.evaluator_observations,
+        case.critical_tasks,
+    )
+
+
 def _exercise(
     ws: Workspace, case: Case, found: Linked, rows: Evidence, level: Tlp, ceiling: Tlp | None, with_tasks: bool
 ) -> ExerciseReportInput:
@@ -258,6 +273,7 @@ def _exercise(
         originator=ws.org_name,
         origin_note=_origin_note(case),
         selection_note=found.note(ceiling),
+        conduct=_conduct(case),
     )
 
 

@@ -25,13 +25,13 @@ from typing import Any
 
 import orjson
 
-from workbench.domain.cases.case import RECORD_CLASSES, RecordKind
+from workbench.domain.cases.case import RECORD_CLASSES, RECORD_KINDS, RecordKind
 from workbench.domain.cases.exercise import ExerciseOverview
-from workbench.domain.cases.fields import MAX_NOTE, MAX_TEXT, UNKNOWN, FieldInfo, FieldKind, field_infos
+from workbench.domain.cases.fields import MAX_NOTE, MAX_NUMBER, MAX_TEXT, UNKNOWN, FieldInfo, FieldKind, field_infos
 from workbench.domain.cases.incident import IncidentDetails
 from workbench.domain.cases.nis2 import SUBSECTORS
 from workbench.domain.cases.rsit import RSIT_TYPES
-from workbench.domain.cases.vocab import ExerciseStatus, IncidentStatus
+from workbench.domain.cases.vocab import CaseKind, ExerciseStatus, IncidentStatus
 from workbench.domain.errors import InvalidInput
 from workbench.domain.tlp import Tlp
 
@@ -41,18 +41,23 @@ logger = logging.getLogger(__name__)
 # store one definition and one identity, never conflicting copies.
 CASE_EXTENSION_ID = "extension-definition--7fc43dec-6ccc-48fc-9377-0eabd9b8a127"
 WORKBENCH_IDENTITY_ID = "identity--6b55ede6-a62d-46d2-8828-3d34a9cbba37"
-SCHEMA_VERSION = "1.1.0"
-SCHEMA_FILE = "workbench-case-extension-1.1.0.json"
-SCHEMA_SHA256 = "530078213444c79c0f267829fcbe9ddb2b0c92947a52868639c8dbf10300491a"
+SCHEMA_VERSION = "1.2.0"
+SCHEMA_FILE = "workbench-case-extension-1.2.0.json"
+SCHEMA_SHA256 = "fdedcd4928bc4af016dbbf6e0390efb6968849c2165d3d5943bc28d663836f26"
 DEFINITION_CREATED = "2026-01-01T00:00:00.000Z"
-# The day the definition and the workbench identity were marked TLP:CLEAR (and the schema became 1.1.0): a
-# partner's store takes these as newer versions of the ones it may hold.
-DEFINITION_MODIFIED = "2026-12-04T00:00:00.000Z"
+# The definition and the workbench identity were marked TLP:CLEAR with schema 1.1.0 on 2026-12-04; schema 1.2.0
+# (conducting exercises: clock, MSEL states, evaluation guides, exercise messages) followed the same day, hence the
+# later time: a partner's store takes each as a newer version of the one it may hold.
+DEFINITION_MODIFIED = "2026-12-04T20:00:00.000Z"
 
 #: ``record_type`` of the extension on each kind of object.
 INCIDENT_RECORD = "incident-case"
 EXERCISE_RECORD = "exercise-case"
 TASK_RECORD = "case-task"
+#: Exercise messages, on notes: an inject delivered to a partner, a partner's response, an evaluator's observation.
+INJECT_MESSAGE = "exercise-inject"
+RESPONSE_MESSAGE = "exercise-response"
+OBSERVATION_MESSAGE = "exercise-observation"
 
 _TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$"
 _UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
@@ -85,6 +90,12 @@ def _field_schema(info: FieldInfo) -> dict[str, Any]:
         schema = {"enum": [entry.key for entry in RSIT_TYPES]}
     elif kind is FieldKind.SUBSECTOR:
         schema = {"enum": sorted({key for options in SUBSECTORS.values() for key in options})}
+    elif kind is FieldKind.NUMBER:
+        schema = {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_NUMBER}
+    elif kind is FieldKind.REF:
+        schema = {"type": "string", "pattern": _UUID_PATTERN}
+    elif kind is FieldKind.REFS:
+        schema = {"type": "array", "uniqueItems": True, "items": {"type": "string", "pattern": _UUID_PATTERN}}
     else:  # pragma: no cover - every kind is handled above
         raise AssertionError(kind)
     schema["description"] = info.label + (f": {info.help}" if info.help else "")
@@ -144,18 +155,58 @@ def build_schema() -> dict[str, Any]:
             "record_type": {"const": EXERCISE_RECORD},
             "status": {"enum": [status.value for status in ExerciseStatus]},
             "overview": {"$ref": "#/$defs/exercise_overview"},
-            **{
-                kind.plural: _list_of(kind.value)
-                for kind in (
-                    RecordKind.PARTICIPANT,
-                    RecordKind.OBJECTIVE,
-                    RecordKind.INJECT,
-                    RecordKind.OBSERVATION,
-                    RecordKind.IMPROVEMENT,
-                    RecordKind.EVENT,
-                    RecordKind.TASK,
-                )
-            },
+            **{kind.plural: _list_of(kind.value) for kind in RECORD_KINDS[CaseKind.EXERCISE]},
+        },
+    }
+    defs["exercise_header"] = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["stix_id", "case_reference", "title"],
+        "description": "the exercise a message belongs to, as its controller knows it",
+        "properties": {
+            "stix_id": {"type": "string", "pattern": "^grouping--" + _UUID_PATTERN[1:]},
+            "case_reference": {"type": "string", "maxLength": MAX_TEXT},
+            "title": {"type": "string", "maxLength": MAX_TEXT},
+            "overview": {"$ref": "#/$defs/exercise_overview"},
+            "participants": _list_of(RecordKind.PARTICIPANT.value),
+        },
+    }
+    message_common = {
+        "extension_type": {"const": "property-extension"},
+        "exercise": {"$ref": "#/$defs/exercise_header"},
+    }
+    defs["exercise_inject"] = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["extension_type", "record_type", "exercise", "inject"],
+        "properties": {
+            **message_common,
+            "record_type": {"const": INJECT_MESSAGE},
+            "inject": {"$ref": f"#/$defs/{RecordKind.INJECT.value}"},
+        },
+    }
+    defs["exercise_response"] = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["extension_type", "record_type", "exercise", "inject_uid", "responded_at", "observed_action"],
+        "properties": {
+            **message_common,
+            "record_type": {"const": RESPONSE_MESSAGE},
+            "inject_uid": {"type": "string", "pattern": _UUID_PATTERN},
+            "responded_at": {"$ref": "#/$defs/timestamp"},
+            "responded_by": {"type": "string", "maxLength": MAX_TEXT},
+            "organisation": {"type": "string", "maxLength": MAX_TEXT},
+            "observed_action": {"type": "string", "maxLength": MAX_NOTE},
+        },
+    }
+    defs["exercise_observation"] = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["extension_type", "record_type", "exercise", "observation"],
+        "properties": {
+            **message_common,
+            "record_type": {"const": OBSERVATION_MESSAGE},
+            "observation": {"$ref": f"#/$defs/{RecordKind.EEG_OBSERVATION.value}"},
         },
     }
     defs["case_task"] = {
@@ -174,9 +225,20 @@ def build_schema() -> dict[str, Any]:
         "$id": f"urn:workbench:stix-extension:case:{SCHEMA_VERSION}",
         "title": "Workbench case",
         "description": "Incident case fields (NIS2 stages, NIS Cooperation Group and CISA fields) on an incident, "
-        "a whole exercise case (after-action report and improvement plan) on a grouping, and a "
-        "task's owner and due time on a task.",
-        "oneOf": [{"$ref": "#/$defs/incident_case"}, {"$ref": "#/$defs/exercise_case"}, {"$ref": "#/$defs/case_task"}],
+        "a whole exercise case (after-action report and improvement plan) on a grouping, a "
+        "task's owner and due time on a task, and exercise messages (an inject delivered to a partner, "
+        "a partner's response, an evaluator's observation) on notes.",
+        "oneOf": [
+            {"$ref": f"#/$defs/{name}"}
+            for name in (
+                "incident_case",
+                "exercise_case",
+                "case_task",
+                "exercise_inject",
+                "exercise_response",
+                "exercise_observation",
+            )
+        ],
         "$defs": defs,
     }
 

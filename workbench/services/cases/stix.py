@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from typing import Any
 import orjson
 
 from workbench.domain.cases.case import (
+    RECORD_KINDS,
     Case,
     RecordKind,
     check_title,
@@ -33,10 +34,17 @@ from workbench.domain.cases.case import (
     make_record,
     parse_status,
 )
+from workbench.domain.cases.conduct import keep_local_records
 from workbench.domain.cases.fields import parse_time, to_dict
 from workbench.domain.cases.incident import Task, TimelineEvent
 from workbench.domain.cases.vocab import CaseKind, IncidentStatus, TaskStatus, TimelineKind
 from workbench.domain.errors import InvalidInput
+from workbench.domain.exercise_material import (
+    EXERCISE_MARKING_DEFINITION,
+    EXERCISE_MARKING_ID,
+    is_exercise_material,
+    mark_as_exercise,
+)
 from workbench.domain.ids import is_stix_id, new_id, type_of
 from workbench.domain.stix import META_TYPES, iter_refs
 from workbench.domain.timestamps import format_stix_timestamp, utc_now
@@ -53,6 +61,7 @@ from workbench.services.cases.schema import (
     validate_extension,
     workbench_identity,
 )
+from workbench.services.exercise.receive import Received, receive_messages
 from workbench.services.workspace import Workspace
 from workbench.storage import audit
 from workbench.storage.cases import CaseStore
@@ -187,15 +196,7 @@ def _exercise_objects(case: Case) -> list[dict[str, Any]]:
         "status": case.status.value,
         "overview": to_dict(case.exercise),
     }
-    for kind in (
-        RecordKind.PARTICIPANT,
-        RecordKind.OBJECTIVE,
-        RecordKind.INJECT,
-        RecordKind.OBSERVATION,
-        RecordKind.IMPROVEMENT,
-        RecordKind.EVENT,
-        RecordKind.TASK,
-    ):
+    for kind in RECORD_KINDS[CaseKind.EXERCISE]:
         records = [to_dict(record) for record in case.of(kind)]
         if records:
             ours[kind.plural] = records
@@ -220,7 +221,8 @@ def _exercise_objects(case: Case) -> list[dict[str, Any]]:
             "extensions": {CASE_EXTENSION_ID: ours},
         }
     )
-    return [grouping, *participants, note]
+    # An exercise is exercise material: marked and labelled so, none of it passes for real intelligence.
+    return [mark_as_exercise(obj) for obj in (grouping, *participants, note)]
 
 
 @dataclass
@@ -230,38 +232,50 @@ class CaseBundle:
     bundle: dict[str, Any]
     highest_tlp: Tlp | None
     missing: list[str] = field(default_factory=list)
+    #: Linked objects of an exercise left out because they are real intelligence.
+    withheld: list[str] = field(default_factory=list)
 
 
 def case_bundle(ws: Workspace, ident: str) -> CaseBundle:
     """The case, its linked objects (current versions), the marking definitions they use, the organisation's
-    identity and the extension definition, as one STIX 2.1 bundle."""
+    identity and the extension definition, as one STIX 2.1 bundle.
+
+    An exercise is exercise material and its bundle holds exercise material only: its linked objects that are real
+    intelligence are left out (``withheld``), and so are identities, which are real organisations."""
     case = case_service.get_case(ws, ident)
     objects = ObjectStore(ws.conn)
     own = case_objects(case)
     linked = objects.get_many(case.linked)
     missing = [object_id for object_id in case.linked if object_id not in linked]
+    exercise = case.kind is CaseKind.EXERCISE
+    withheld = [object_id for object_id, obj in linked.items() if exercise and not is_exercise_material(obj)]
+    for object_id in withheld:
+        del linked[object_id]
     collected: dict[str, dict[str, Any]] = {}
-    creators = {case.creator_ref} | {obj.get("created_by_ref") for obj in linked.values()}
-    for creator in sorted(ref for ref in creators if isinstance(ref, str)):
-        found = objects.get(creator)
-        if found is not None:
-            collected[creator] = found
-    collected[WORKBENCH_IDENTITY_ID] = workbench_identity()
+    if not exercise:
+        creators = {case.creator_ref} | {obj.get("created_by_ref") for obj in linked.values()}
+        for creator in sorted(ref for ref in creators if isinstance(ref, str)):
+            found = objects.get(creator)
+            if found is not None:
+                collected[creator] = found
+        collected[WORKBENCH_IDENTITY_ID] = workbench_identity()
     collected[CASE_EXTENSION_ID] = extension_definition()
     body = [*own, *(linked[object_id] for object_id in case.linked if object_id in linked)]
     for obj in body:
         for prop, ref in iter_refs(obj):
             if type_of(ref) == "marking-definition" and ref not in collected:
                 definition = BUILTIN_MARKING_DEFINITIONS.get(ref) or objects.get(ref)
+                if definition is None and ref == EXERCISE_MARKING_ID:
+                    definition = EXERCISE_MARKING_DEFINITION
                 if definition is not None:
                     collected[ref] = definition
-            elif prop == "created_by_ref" and ref not in collected:
+            elif prop == "created_by_ref" and ref not in collected and not exercise:
                 found = objects.get(ref)
                 if found is not None:
                     collected[ref] = found
     everything = [*collected.values(), *body]
     bundle = {"type": "bundle", "id": new_id("bundle"), "objects": everything}
-    return CaseBundle(bundle, highest(object_tlp(obj) for obj in body), missing)
+    return CaseBundle(bundle, highest(object_tlp(obj) for obj in body), missing, withheld)
 
 
 @dataclass(frozen=True)
@@ -270,6 +284,7 @@ class CaseFileExport:
     objects: int
     highest_tlp: Tlp | None
     missing: list[str]
+    withheld: list[str] = field(default_factory=list)
 
 
 def export_case(ws: Workspace, ident: str, path: str | os.PathLike[str], *, overwrite: bool = False) -> CaseFileExport:
@@ -307,7 +322,7 @@ def export_case(ws: Workspace, ident: str, path: str | os.PathLike[str], *, over
             "tlp": result.highest_tlp.short if result.highest_tlp is not None else None,
         },
     )
-    return CaseFileExport(target, len(result.bundle["objects"]), result.highest_tlp, result.missing)
+    return CaseFileExport(target, len(result.bundle["objects"]), result.highest_tlp, result.missing, result.withheld)
 
 
 # -- STIX -> case --------------------------------------------------------------------------------------------------
@@ -422,15 +437,7 @@ def _read_incident(
 
 def _read_exercise(case: Case, ours: dict[str, Any]) -> None:
     case.exercise = make_exercise_overview(ours["overview"])
-    for kind in (
-        RecordKind.PARTICIPANT,
-        RecordKind.OBJECTIVE,
-        RecordKind.INJECT,
-        RecordKind.OBSERVATION,
-        RecordKind.IMPROVEMENT,
-        RecordKind.EVENT,
-        RecordKind.TASK,
-    ):
+    for kind in RECORD_KINDS[CaseKind.EXERCISE]:
         items = ours.get(kind.plural)
         if items:
             case.records[kind] = [make_record(kind, item) for item in items]
@@ -512,6 +519,8 @@ def adopt_cases(conn: Connection, object_ids: Iterable[str], *, origin: str) -> 
                 continue
             case.ref, case.origin = existing.ref, existing.origin
             case.origin_ref = existing.origin_ref if existing.origin == "local" else case.origin_ref
+            if case.kind is CaseKind.EXERCISE:
+                case = keep_local_records(case_service.load_case(conn, existing.ref), case)
             case_service.replace_case(conn, case)
             assert existing.id is not None
             case_id = existing.id
@@ -549,17 +558,21 @@ def _only_an_author(objects: ObjectStore, identity_id: str) -> bool:
     return bool(referrers) and all(prop == "created_by_ref" for prop, _ in referrers)
 
 
-def link_imported(conn: Connection, case_ref: str, object_ids: Iterable[str], skip: Iterable[str] = ()) -> int:
+def link_imported(conn: Connection, case_ref: str, object_ids: Collection[str], skip: Iterable[str] = ()) -> int:
     """Link imported objects to a case inside the import's transaction (``workbench import --case``); markings,
-    extension definitions, the objects that stand for cases (``skip`` names those of cases the import carried)
-    and identities that are only the authors of objects (the sending organisation, the workbench) are left out.
-    Returns how many were linked."""
+    extension definitions, the objects that stand for cases (``skip`` names those of cases the import carried),
+    identities that are only the authors of objects (the sending organisation, the workbench) and, for an
+    incident, exercise material are left out. Returns how many were linked."""
     store = CaseStore(conn)
     objects = ObjectStore(conn)
     row = case_service.find_row(store, case_ref)
     assert row.id is not None
     case = case_service.load_case(conn, row.ref)
     skip = own_object_ids(case) | store.stix_ids() | set(skip)
+    if case.kind is CaseKind.INCIDENT:  # a real case never holds exercise material
+        skip |= {
+            object_id for object_id, obj in objects.get_many(list(object_ids)).items() if is_exercise_material(obj)
+        }
     at = format_stix_timestamp(utc_now())
     added = 0
     for object_id in object_ids:
@@ -586,11 +599,14 @@ class CaseImportHook:
         self.case_ref = case_ref
         self.adopted = AdoptResult()
         self.linked = 0
+        self.exercise = Received()
 
     def __call__(self, conn: Connection, summary: Any, origin: str) -> None:
         """Act on what ``summary``'s import stored; ``origin`` names where a case without a named author came from."""
         ids = imported_ids(conn, summary)
         self.adopted = adopt_cases(conn, ids, origin=origin)
+        # Exercise messages after the cases: a package may carry an exercise and messages about it.
+        self.exercise = receive_messages(conn, ids, origin=origin)
         if self.case_ref:
             self.linked = link_imported(conn, self.case_ref, ids, self.adopted.case_objects)
 
@@ -602,6 +618,7 @@ class CaseImportHook:
             f"case {ref}: the imported version is older than this workspace's; kept this one"
             for ref in self.adopted.older
         ]
+        lines += self.exercise.messages
         if self.case_ref:
             lines.append(f"linked {self.linked} imported object(s) to case {self.case_ref}")
         return lines

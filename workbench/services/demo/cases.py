@@ -10,10 +10,11 @@ inside the incident.
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from workbench.domain.ids import derived_id
+from workbench.domain.ids import WORKBENCH_NAMESPACE, derived_id
 from workbench.domain.timestamps import format_stix_timestamp
 from workbench.services import cases
 from workbench.services.cases import links as case_links
@@ -30,6 +31,11 @@ def _ts(moment: datetime) -> str:
 
 def _demo_id(kind: str, key: str) -> str:
     return derived_id(kind, "demo", key)
+
+
+def _uid(key: str) -> str:
+    """A record uid, the same in every demo workspace (records refer to each other by uid)."""
+    return str(uuid.uuid5(WORKBENCH_NAMESPACE, f"demo record {key}"))
 
 
 def _grid_incident(ws: Workspace, now: datetime) -> str:
@@ -232,18 +238,21 @@ def _exercise(ws: Workspace, now: datetime) -> str:
         ],
         "objectives": [
             {
+                "uid": _uid("objective 1"),
                 "objective": "Detect and triage the intrusion within two hours of the first alert.",
                 "capability": "Detection",
                 "rating": "P",
                 "rationale": "Triage completed in 70 minutes.",
             },
             {
+                "uid": _uid("objective 2"),
                 "objective": "Send the NIS2 early warning within 24 hours.",
                 "capability": "Reporting",
                 "rating": "S",
                 "rationale": "Sent on time; the authority's contact list was out of date.",
             },
             {
+                "uid": _uid("objective 3"),
                 "objective": "Share indicators with the partner agency by signed package.",
                 "capability": "Information sharing",
                 "rating": "M",
@@ -255,61 +264,184 @@ def _exercise(ws: Workspace, now: datetime) -> str:
                 "number": "1",
                 "planned_at": at(0.5),
                 "actual_at": at(0.5),
+                "delivered_scenario_at": at(0.5),
+                "delivered_by": "Control cell",
                 "sender": "Control cell",
                 "recipient": "Nordvik SOC",
+                "method": "message",
                 "description": "EDR alert on an engineering workstation",
                 "expected_action": "Open an incident and start triage",
                 "observed_action": "Incident opened after 10 minutes",
+                "responded_at": at(0.67),
+                "responded_by": "Nordvik SOC",
             },
             {
                 "number": "2",
                 "planned_at": at(1.5),
                 "actual_at": at(1.75),
+                "delivered_scenario_at": at(1.75),
+                "delivered_by": "Control cell",
                 "sender": "Control cell",
                 "recipient": "Nordvik SOC",
+                "method": "phone",
                 "description": "Beaconing to a known C2 domain",
                 "expected_action": "Isolate the host, block the domain",
                 "observed_action": "Host isolated",
+                "responded_at": at(2.1),
+                "responded_by": "Nordvik SOC",
             },
             {
                 "number": "3",
                 "planned_at": at(3),
                 "actual_at": at(3.5),
+                "delivered_scenario_at": at(3.5),
+                "delivered_by": "Control cell",
                 "sender": PARTNER_NAME,
                 "recipient": "Demo Analysis Centre",
+                "method": "package",
                 "description": "Partner bulletin with GreyLantern indicators",
                 "expected_action": "Import the package after verifying it",
                 "observed_action": "Import delayed until the key fingerprint was confirmed by phone",
+                "responded_at": at(3.9),
+                "responded_by": "Demo Analysis Centre",
             },
             {
                 "number": "4",
                 "planned_at": at(5),
                 "actual_at": at(5),
+                "delivered_scenario_at": at(5),
+                "delivered_by": "Control cell",
                 "sender": "Control cell",
                 "recipient": "Reporting officer",
+                "method": "in-person",
                 "description": "The 24-hour mark approaches",
                 "expected_action": "Submit the early warning",
                 "observed_action": "Early warning drafted and sent",
+                "responded_at": at(5.6),
+                "responded_by": "Reporting officer",
             },
             {
                 "number": "5",
                 "planned_at": at(6.5),
                 "sender": "Control cell",
                 "recipient": "All players",
+                "method": "phone",
                 "description": "Media enquiry about a power cut",
                 "expected_action": "Coordinate the public line",
+                "status": "skipped",
+                "status_reason": "Time ran short; the public line was discussed in the hot wash instead.",
+            },
+        ],
+        # The clock: a lunch pause, then a jump that puts scenario time back in line with the room's clock.
+        "clock": [
+            {"action": "start", "at": at(0), "scenario_at": at(0), "by": "Exercise director"},
+            {"action": "pause", "at": at(3.75), "scenario_at": at(3.75), "by": "Exercise director", "reason": "Lunch"},
+            {"action": "resume", "at": at(4.25), "scenario_at": at(3.75), "by": "Exercise director"},
+            {"action": "jump", "at": at(4.25), "scenario_at": at(4.25), "by": "Exercise director"},
+            {"action": "end", "at": at(7), "scenario_at": at(7), "by": "Exercise director"},
+        ],
+        "critical-tasks": [
+            {
+                "uid": _uid("task 1.1"),
+                "objective": _uid("objective 1"),
+                "number": "1.1",
+                "task": "Triage the first alert and open an incident",
+                "measures": "Incident opened within 30 minutes\nSeverity assessed within 2 hours",
+            },
+            {
+                "uid": _uid("task 1.2"),
+                "objective": _uid("objective 1"),
+                "number": "1.2",
+                "task": "Isolate the affected workstation",
+                "measures": "Isolated within 1 hour of confirmed beaconing",
+            },
+            {
+                "uid": _uid("task 2.1"),
+                "objective": _uid("objective 2"),
+                "number": "2.1",
+                "task": "Draft and submit the early warning",
+                "measures": "Submitted before the 24-hour deadline\nAll mandatory fields filled",
+            },
+            {
+                "uid": _uid("task 3.1"),
+                "objective": _uid("objective 3"),
+                "number": "3.1",
+                "task": "Verify and import the partner's package",
+                "measures": "Signature checked against a pinned key\nImported within 30 minutes of receipt",
+            },
+        ],
+        "eeg-observations": [
+            {
+                "uid": _uid("observation 1"),
+                "at": at(1.2),
+                "scenario_at": at(1.2),
+                "evaluator": "L. Virtanen",
+                "organisation": "Demo Analysis Centre",
+                "objective": _uid("objective 1"),
+                "task": _uid("task 1.1"),
+                "text": "Triage finished 70 minutes after the first alert; the playbook was followed step by step.",
+                "rating": "P",
+            },
+            {
+                "uid": _uid("observation 2"),
+                "at": at(2.0),
+                "scenario_at": at(2.0),
+                "evaluator": "L. Virtanen",
+                "organisation": "Demo Analysis Centre",
+                "objective": _uid("objective 1"),
+                "task": _uid("task 1.2"),
+                "text": "Isolation waited 20 minutes for the OT engineer's approval.",
+                "rating": "S",
+            },
+            {
+                "uid": _uid("observation 3"),
+                "at": at(3.55),
+                "scenario_at": at(3.55),
+                "evaluator": "K. Tamm",
+                "organisation": PARTNER_NAME,
+                "objective": _uid("objective 3"),
+                "task": _uid("task 3.1"),
+                "text": "The package waited 25 minutes for a phone check of the key fingerprint.",
+                "rating": "M",
+            },
+            {
+                "uid": _uid("observation 4"),
+                "at": at(3.6),
+                "scenario_at": at(3.6),
+                "evaluator": "K. Tamm",
+                "organisation": PARTNER_NAME,
+                "objective": _uid("objective 3"),
+                "text": "No one knew where the partner's public key was kept.",
+                "rating": "M",
+            },
+            {
+                "uid": _uid("observation 5"),
+                "at": at(5.5),
+                "scenario_at": at(5.5),
+                "evaluator": "L. Virtanen",
+                "organisation": "Demo Analysis Centre",
+                "objective": _uid("objective 2"),
+                "task": _uid("task 2.1"),
+                "text": "Early warning ready in time; the authority's contact list was out of date.",
+                "rating": "S",
             },
         ],
         "observations": [
             {
+                "uid": _uid("finding 1"),
                 "kind": "strength",
                 "title": "Fast triage by the SOC",
                 "capability": "Detection",
+                "objective": _uid("objective 1"),
+                "based_on": [_uid("observation 1")],
                 "analysis": "Playbooks were current and rehearsed.",
             },
             {
+                "uid": _uid("finding 2"),
                 "kind": "area-for-improvement",
                 "title": "Partner key not pinned before the exercise",
+                "objective": _uid("objective 3"),
+                "based_on": [_uid("observation 3"), _uid("observation 4")],
                 "capability": "Information sharing",
                 "reference": "Exchange procedure 4.2",
                 "analysis": "Key exchange with the partner was planned but never completed.",
@@ -327,6 +459,7 @@ def _exercise(ws: Workspace, now: datetime) -> str:
                 "contact": "Exchange officer",
                 "start_date": "2026-03-01",
                 "completion_date": "2026-04-30",
+                "answers": [_uid("finding 2")],
             },
         ],
     }

@@ -193,6 +193,7 @@ def _plan(
         cancel=cancel,
         exclude=selection.built_ids(ws),
         judge=judge,
+        exercise=selection.exercise_material(ws),
     )
     contents = _Contents(plan, highest=plan.highest)
     for item in selection.built_objects(ws, frozenset(plan.object_ids)):

@@ -7,6 +7,9 @@ and how it refers), each rule a function with tests of its own (``tests/unit/tes
   depth, transitively), sightings of them, and relationships, notes and opinions all of whose references come along.
   With ``AllObjects`` every object is selected, marking definitions included, except the built-in TLP definitions
   every workspace holds: those are constants of the program, not the analyst's content, and leave when cited.
+- ``exercise_apart``: exercise material (an object citing the EXERCISE marking, or labelled as exercise material) is
+  held back from real intelligence's packages, and everything else from an exercise's package. What only such an
+  object refers to still stands on its own.
 - ``unknown_markings``: an object citing a marking the workspace does not understand (and the analyst has not
   mapped) is held back: "marking X not understood". Not reading a marking is never reading it as unmarked.
 - ``ceiling``: an object whose object markings are above the ceiling. An object no marking restricts (unmarked,
@@ -40,6 +43,7 @@ from typing import Any, NamedTuple
 import orjson
 
 from workbench.domain.errors import Cancelled
+from workbench.domain.exercise_material import DEFINITION_TYPES
 from workbench.domain.markings import MarkingJudge, marking_refs
 from workbench.domain.stix import iter_refs
 from workbench.domain.tlp import BUILTIN_MARKING_DEFINITIONS, Tlp
@@ -193,6 +197,25 @@ def brought_along(view: View, roots: Iterable[str]) -> set[str]:
     return candidates
 
 
+def exercise_apart(
+    view: View, candidates: Iterable[str], judge: MarkingJudge, labelled: set[str], exercise: bool
+) -> dict[str, str]:
+    """Objects on the wrong side of the line between exercise material and real intelligence: exercise material in
+    a real package, anything else in an exercise's (``exercise``). Exercise material cites the EXERCISE marking, or
+    the store flagged it for an exercise label (``labelled``: how MISP writes its exercise taxonomy)."""
+    reason = (
+        "not exercise material: an exercise's package carries exercise material only"
+        if exercise
+        else "exercise material: never sent with real intelligence"
+    )
+    return {
+        stix_id: reason
+        for stix_id in candidates
+        if view.rows[stix_id].type not in DEFINITION_TYPES
+        and (stix_id in labelled or judge.verdict(view.markings_of(stix_id)).exercise) != exercise
+    }
+
+
 def unknown_markings(view: View, candidates: Iterable[str], judge: MarkingJudge) -> dict[str, str]:
     """Objects citing a marking not understood (object or granular), with the reason naming the first one."""
     held: dict[str, str] = {}
@@ -329,13 +352,17 @@ def plan_export(
     cancel: Callable[[], bool] | None = None,
     exclude: frozenset[str] = frozenset(),
     judge: MarkingJudge | None = None,
+    exercise: bool = False,
 ) -> Plan:
-    """Work out the plan; see the module docstring. ``roots`` None means every object."""
+    """Work out the plan; see the module docstring. ``roots`` None means every object; ``exercise`` plans an
+    exercise's package (exercise material only)."""
     judge = judge or markings.judge_for(conn)
     view = load_view(conn, exclude)
     if cancel and cancel():
         raise Cancelled()
-    return _compose(conn, view, roots, judge, ceiling, unmarked_as, recipient, include_history, sanitize, cancel)
+    return _compose(
+        conn, view, roots, judge, ceiling, unmarked_as, recipient, include_history, sanitize, cancel, exercise
+    )
 
 
 def _compose(
@@ -349,6 +376,7 @@ def _compose(
     include_history: bool,
     sanitize: bool,
     cancel: Callable[[], bool] | None,
+    exercise: bool = False,
 ) -> Plan:
     explicit: set[str] = set(roots or ())
     if roots is None:
@@ -365,7 +393,8 @@ def _compose(
     candidates = selected - set(dropped)
     objects = [stix_id for stix_id in candidates if view.rows[stix_id].type != _DEFINITION]
 
-    held: dict[str, str] = {}
+    apart = exercise_apart(view, objects, judge, rows.exercise_ids(conn), exercise)
+    held: dict[str, str] = dict(apart)
     for found in (
         unknown_markings(view, objects, judge),
         ceiling(view, objects, judge, limit, unmarked_as, recipient),
@@ -373,7 +402,8 @@ def _compose(
     ):
         for stix_id, reason in found.items():
             held.setdefault(stix_id, reason)
-    context = set(held)
+    # What only exercise material (or only real objects, in an exercise's package) refers to stands on its own.
+    context = set(held) - set(apart)
     queue = deque(held)
     while queue:
         cause = queue.popleft()

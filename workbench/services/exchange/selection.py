@@ -56,6 +56,11 @@ class Selection:
         that leave, so that nothing built refers to an object held back."""
         return []
 
+    def exercise_material(self, ws: Workspace) -> bool:
+        """True when the selection is an exercise's: the package then carries exercise material only (and any
+        other selection none)."""
+        return False
+
 
 @dataclass(frozen=True)
 class AllObjects(Selection):

@@ -142,10 +142,18 @@ def _fetch_tlp_page(
 
 
 def count(ws: Workspace, flt: LibraryFilter) -> int:
-    """How many objects the filter shows (searches excluded). Scans an index: run it off the GUI thread."""
-    clauses, args = flt.where()
-    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    return int(ws.conn.execute(f"SELECT count(*) FROM objects o{where}", args).fetchone()[0])
+    """How many objects the filter shows (searches excluded). Scans an index: run it off the GUI thread.
+
+    Real intelligence is counted as everything the other filters show less the exercise material among it: the
+    exercise flag is in no index but the small partial one, and reading every row to check it would cost a scan of
+    the table instead of an index."""
+
+    def counted(clauses: list[str], args: list[Any]) -> int:
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        return int(ws.conn.execute(f"SELECT count(*) FROM objects o{where}", args).fetchone()[0])
+
+    drilled = counted(*flt.where(exercise=True))
+    return drilled if flt.exercise else counted(*flt.filters()) - drilled
 
 
 def object_types(ws: Workspace) -> list[str]:

@@ -46,13 +46,20 @@ SORT_COLUMNS: dict[SortKey, tuple[str, ...]] = {
 }
 
 
+# Exercise material is found through its small partial index (a rowid list), whatever other index the planner picks.
+EXERCISE_MATERIAL = "o.rowid IN (SELECT rowid FROM objects WHERE exercise = 1)"
+REAL_INTELLIGENCE = "o.exercise = 0"
+
+
 @dataclass(frozen=True)
 class LibraryFilter:
     """What the library shows. Empty fields do not filter.
 
     ``types`` are STIX types (any of them); ``tlp`` is a ``Tlp`` value or ``NO_TLP``; dates compare with the
     object's current ``modified`` and are ``YYYY-MM-DD`` (``modified_to`` inclusive); ``search`` is the words of a
-    full-text search (``library.search``), empty when listing.
+    full-text search (``library.search``), empty when listing. ``exercise`` lists exercise material instead of
+    real intelligence: the two are never listed together, and exercise material is never found by words (it is not
+    in the full-text index).
     """
 
     types: tuple[str, ...] = ()
@@ -61,13 +68,21 @@ class LibraryFilter:
     modified_from: str | None = None
     modified_to: str | None = None
     search: str = ""
+    exercise: bool = False
 
     @property
     def searching(self) -> bool:
         return bool(self.search.strip())
 
-    def where(self) -> tuple[list[str], list[Any]]:
-        """SQL conditions over ``o`` (objects) and their arguments; refuses a type that cannot be a STIX type."""
+    def where(self, *, exercise: bool | None = None) -> tuple[list[str], list[Any]]:
+        """SQL conditions over ``o`` (objects) and their arguments; refuses a type that cannot be a STIX type.
+        ``exercise`` overrides the filter's choice of material (real intelligence or exercise material)."""
+        clauses, args = self.filters()
+        wanted = self.exercise if exercise is None else exercise
+        return [EXERCISE_MATERIAL if wanted else REAL_INTELLIGENCE, *clauses], args
+
+    def filters(self) -> tuple[list[str], list[Any]]:
+        """The conditions other than the choice of material."""
         clauses: list[str] = []
         args: list[Any] = []
         if self.types:

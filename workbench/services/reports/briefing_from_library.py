@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from workbench.domain.errors import InvalidInput
+from workbench.domain.exercise_material import is_exercise_material
 from workbench.domain.stix import display_name
 from workbench.domain.timestamps import parse_stix_timestamp
 from workbench.domain.tlp import Tlp, object_tlp
@@ -92,7 +93,8 @@ def briefing_from_query(
     # Judged as the exchange judges them: a custom TLP definition at its level, a marking not understood as RED.
     judge = markings.judge_for(ws.conn)
     for stix_id, obj in objects.items():
-        if obj.get("type") not in WANTED_TYPES or _withdrawn(obj):
+        # Exercise material is not in the search index, but a relationship can lead to it: never in a briefing.
+        if obj.get("type") not in WANTED_TYPES or _withdrawn(obj) or is_exercise_material(obj):
             continue
         level = judge.of_object(obj).judged
         if tlp_ceiling is not None and level is not None and level > tlp_ceiling:
@@ -202,7 +204,11 @@ def _one_hop(ws: Workspace, ids: list[str]) -> tuple[set[str], list[dict[str, An
     pointing: set[str] = set()
     for stix_id in ids:
         pointing.update(source for prop, source in store.refs_to(stix_id) if prop in ("source_ref", "target_ref"))
-    links = [obj for obj in store.get_many(pointing).values() if obj.get("type") == "relationship"]
+    links = [
+        obj
+        for obj in store.get_many(pointing).values()
+        if obj.get("type") == "relationship" and not is_exercise_material(obj)
+    ]
     ends = {end for rel in links for end in (rel.get("source_ref"), rel.get("target_ref")) if isinstance(end, str)}
     return ends, links
 

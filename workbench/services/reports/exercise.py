@@ -21,10 +21,16 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Paragraph
 
-from workbench.domain.cases.exercise import ImprovementItem, Inject, Objective, Observation, Participant
+from workbench.domain.cases.exercise import ImprovementItem, Objective, Observation, Participant
 from workbench.domain.cases.fields import display_lines
 from workbench.domain.cases.vocab import ObservationKind, ParticipantRole, Rating
 from workbench.services.reports import sections
+from workbench.services.reports.exercise_conduct import (
+    answered_areas,
+    conduct_rows,
+    inject_timeline,
+    observations_behind,
+)
 from workbench.services.reports.fonts import SANS, SANS_BOLD
 from workbench.services.reports.layout import (
     CELL_PAD,
@@ -37,7 +43,6 @@ from workbench.services.reports.layout import (
     keep,
     key_values,
     paragraph,
-    span,
     utc,
 )
 from workbench.services.reports.model import ExerciseReportInput
@@ -149,6 +154,7 @@ def _overview(report: ExerciseReportInput, styles: Styles, _appendix: Iterator[s
     rows += [
         (info.label, text) for info, text in display_lines(overview, UTC, keep_empty=True) if info.name not in shown
     ]
+    rows += conduct_rows(report.conduct)
     rows += [("Core capabilities", ", ".join(capabilities)), ("Case status", report.status)]
     flow.append(key_values(styles, rows))
     flow += heading(styles, "Objectives", level=2)
@@ -200,7 +206,7 @@ def _analysis(report: ExerciseReportInput, styles: Styles, _appendix: Iterator[s
         )
     )
     for group in analysis_groups(report.objectives, report.observations):
-        flow += _group(group, styles)
+        flow += _group(group, styles, report)
     return flow
 
 
@@ -208,8 +214,9 @@ def _rating(rating: Rating | None) -> str:
     return f"{rating.value}: {rating.label}" if rating is not None else "not rated"
 
 
-def _group(group: AnalysisGroup, styles: Styles) -> list[Flowable]:
-    """An objective's block: its heading, capability and rating, kept with what was observed for it."""
+def _group(group: AnalysisGroup, styles: Styles, report: ExerciseReportInput) -> list[Flowable]:
+    """An objective's block: its heading, capability and rating, kept with what was observed for it (each finding
+    with the evaluators' observations it was made from)."""
     head: list[Flowable] = []
     if group.objective is not None:
         flow = heading(styles, f"Objective {group.number}: {group.objective.objective}", level=2)
@@ -225,7 +232,9 @@ def _group(group: AnalysisGroup, styles: Styles) -> list[Flowable]:
         flow = heading(styles, f"Other observations: {capability}", level=2)
         head.append(Paragraph(markup("No objective of this exercise tests this capability."), styles.note))
     blocks = [
-        _observation(styles, kind, number, item, names)
+        _observation(
+            styles, kind, number, item, names, observations_behind(styles, item, report.conduct, report.objectives)
+        )
         for kind, found, names in (
             (ObservationKind.STRENGTH, group.strengths, STRENGTH_FIELDS),
             (ObservationKind.AREA_FOR_IMPROVEMENT, group.improvements, IMPROVEMENT_FIELDS),
@@ -240,7 +249,12 @@ def _group(group: AnalysisGroup, styles: Styles) -> list[Flowable]:
 
 
 def _observation(
-    styles: Styles, kind: ObservationKind, number: int, item: Observation, names: Sequence[str]
+    styles: Styles,
+    kind: ObservationKind,
+    number: int,
+    item: Observation,
+    names: Sequence[str],
+    behind: Sequence[Flowable] = (),
 ) -> KeepTogether:
     """One strength or area for improvement, kept on one page. An area for improvement lists every HSEEP field
     (an empty one printed "–": the reader sees what the analysis still lacks); a strength only what was entered."""
@@ -256,6 +270,7 @@ def _observation(
     ]
     if lines:
         block.append(key_values(styles, lines))
+    block += behind
     block.append(gap(6))
     return keep(*block)
 
@@ -285,7 +300,7 @@ def _improvement_plan(report: ExerciseReportInput, styles: Styles, appendix: Ite
             [
                 [
                     row.capability,
-                    row.issue,
+                    "\n".join(part for part in (row.issue, answered_areas(row, report.observations)) if part),
                     row.corrective_action,
                     row.capability_element.label,
                     row.responsible_org or "",
@@ -325,35 +340,7 @@ def _participants(report: ExerciseReportInput, styles: Styles, appendix: Iterato
 
 def _injects(report: ExerciseReportInput, styles: Styles, appendix: Iterator[str]) -> list[Flowable]:
     flow = heading(styles, f"Appendix {next(appendix)}: Inject timeline")
-    flow.append(
-        data_table(
-            [
-                Column("No.", 4),
-                Column("Planned (UTC)", 15),
-                Column("Actual (UTC)", 15),
-                Column("Drift", 8),
-                Column("From / to", 12),
-                Column(label(Inject, "description"), 16),
-                Column(label(Inject, "expected_action"), 15),
-                Column(label(Inject, "observed_action"), 15),
-            ],
-            [
-                [
-                    i.number or "",
-                    clock(i.planned_at),
-                    clock(i.actual_at),
-                    _drift(i),
-                    f"{i.sender or '–'} → {i.recipient or '–'}",
-                    i.description,
-                    i.expected_action or "",
-                    i.observed_action or "",
-                ]
-                for i in sorted(report.injects, key=lambda i: (i.planned_at, i.number or ""))
-            ],
-            empty="No injects recorded.",
-            styles=styles,
-        )
-    )
+    flow.append(inject_timeline(styles, report.injects))
     return flow
 
 
@@ -411,12 +398,3 @@ def _participant_key(item: Participant) -> tuple[int, str]:
 
 def _date(value: date | None) -> str:
     return value.isoformat() if value is not None else "–"
-
-
-def _drift(inject: Inject) -> str:
-    if inject.actual_at is None:
-        return "–"
-    delta = inject.actual_at - inject.planned_at
-    if abs(delta.total_seconds()) < 60:
-        return "on time"
-    return ("+" if delta.total_seconds() > 0 else "−") + span(delta)

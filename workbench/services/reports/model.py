@@ -18,10 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from workbench.domain.cases.exercise import (
+    CriticalTask,
+    EvaluatorObservation,
     ExerciseOverview,
     ImprovementItem,
     Inject,
@@ -194,6 +196,18 @@ class SentStage:
 # -- exercise report ---------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ConductRecord:
+    """What the exercise's conduct recorded beyond its records: its clock, and the evaluators' observations."""
+
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    time_in_play: timedelta | None = None
+    scenario_started: datetime | None = None
+    observations: list[EvaluatorObservation] = field(default_factory=list)
+    critical_tasks: list[CriticalTask] = field(default_factory=list)
+
+
 @dataclass
 class ExerciseReportInput:
     """An after-action report and improvement plan: the exercise case's overview and records (HSEEP structure).
@@ -218,6 +232,8 @@ class ExerciseReportInput:
     originator: str = ""
     origin_note: str = ""
     selection_note: str = ""
+    #: The exercise's clock and the evaluators' observations, when it was conducted in the workbench.
+    conduct: ConductRecord = field(default_factory=ConductRecord)
 
     kind = "exercise"
 

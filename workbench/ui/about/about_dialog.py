@@ -41,6 +41,7 @@ COMPONENTS: tuple[tuple[str, str, str], ...] = (
     ("markdown-it-py", "Markdown in descriptions printed as plain words", "MIT"),
     ("ioc-fanger", "indicators defanged for print", "MIT"),
     ("pypdf", "indicators attached to report PDFs", "BSD-3-Clause"),
+    ("pytimeparse", "durations typed as analysts write them (90m, 1d6h)", "MIT"),
     ("DejaVu fonts", "the typeface of the reports", "Bitstream Vera and Arev licences (free to redistribute)"),
 )
 

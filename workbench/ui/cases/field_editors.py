@@ -431,4 +431,6 @@ def make_editor(info: FieldInfo, parent: QWidget | None = None) -> FieldEditor:
         return ChoiceEditor(info, ((entry.key, entry.label) for entry in RSIT_TYPES), parent)
     if kind is FieldKind.SUBSECTOR:
         return SubsectorEditor(info, parent)
+    if kind is FieldKind.NUMBER:
+        return TextEditor(info, parent)  # the case model reads and checks the number
     raise AssertionError(f"no editor for {kind}")

@@ -76,7 +76,12 @@ class FieldForm(QWidget):
         super().__init__(parent)
         self.record_class = record_class
         left_out = set(exclude)
-        self.infos: list[FieldInfo] = [info for info in field_infos(record_class) if info.name not in left_out]
+        # Links between records (a finding's observations) are made where the records are listed, not typed.
+        self.infos: list[FieldInfo] = [
+            info
+            for info in field_infos(record_class)
+            if info.name not in left_out and info.kind not in (FieldKind.REF, FieldKind.REFS)
+        ]
         self.editors: dict[str, FieldEditor] = {}
         self.labels: dict[str, QLabel] = {}
         layout = QVBoxLayout(self)

@@ -19,8 +19,12 @@ from workbench.ui.common.text import tooltip_text
 
 
 def record_columns(kind: RecordKind) -> list[FieldInfo]:
-    """The fields a table of ``kind`` shows: every field but optional notes."""
-    return [info for info in field_infos(kind.record_class) if info.kind is not FieldKind.NOTE or info.required]
+    """The fields a table of ``kind`` shows: every field but optional notes and links to other records."""
+    return [
+        info
+        for info in field_infos(kind.record_class)
+        if (info.kind is not FieldKind.NOTE or info.required) and info.kind not in (FieldKind.REF, FieldKind.REFS)
+    ]
 
 
 class Roles(enum.IntEnum):

@@ -1,4 +1,4 @@
-"""The library's search box and filters (type, TLP, source, modified between two dates)."""
+"""The library's search box and filters (type, TLP, source, modified between two dates, exercise material)."""
 
 from __future__ import annotations
 
@@ -51,6 +51,15 @@ class FilterBar(QWidget):
 
         self.from_check, self.from_date = self._date(self.tr("From"), self.tr("Modified on or after this day"))
         self.to_check, self.to_date = self._date(self.tr("To"), self.tr("Modified on or before this day"))
+        self.exercise_check = QCheckBox(self.tr("E&xercise material"), self)
+        self.exercise_check.setObjectName("exerciseMaterial")
+        self.exercise_check.setToolTip(
+            self.tr(
+                "List exercise material (objects marked EXERCISE) instead of real intelligence; the two are never "
+                "listed together, and searches never find exercise material"
+            )
+        )
+        self.exercise_check.toggled.connect(self._emit)
         self.reset_button = QPushButton(self.tr("Reset"), self)
         self.reset_button.setToolTip(self.tr("Clear the search and every filter"))
         self.reset_button.clicked.connect(self.reset)
@@ -67,6 +76,8 @@ class FilterBar(QWidget):
         second.addSpacing(12)
         for dated in (self.from_check, self.from_date, self.to_check, self.to_date):
             second.addWidget(dated)
+        second.addSpacing(12)
+        second.addWidget(self.exercise_check)
         second.addStretch(1)
         layout.addLayout(first)
         layout.addLayout(second)
@@ -130,10 +141,19 @@ class FilterBar(QWidget):
             modified_from=self.from_date.date().toString("yyyy-MM-dd") if self.from_check.isChecked() else None,
             modified_to=self.to_date.date().toString("yyyy-MM-dd") if self.to_check.isChecked() else None,
             search=self.search.text().strip(),
+            exercise=self.exercise_check.isChecked(),
         )
 
     def reset(self) -> None:
-        widgets = (self.search, self.type_box, self.tlp_box, self.source_box, self.from_check, self.to_check)
+        widgets = (
+            self.search,
+            self.type_box,
+            self.tlp_box,
+            self.source_box,
+            self.from_check,
+            self.to_check,
+            self.exercise_check,
+        )
         for widget in widgets:
             widget.blockSignals(True)
         self.search.clear()
@@ -141,6 +161,7 @@ class FilterBar(QWidget):
             box.setCurrentIndex(0)
         self.from_check.setChecked(False)
         self.to_check.setChecked(False)
+        self.exercise_check.setChecked(False)
         self.from_date.setEnabled(False)
         self.to_date.setEnabled(False)
         for widget in widgets:

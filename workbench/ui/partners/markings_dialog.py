@@ -46,6 +46,8 @@ class MarkingsModel(ListTableModel[MarkingRow]):
             return judgement.level.label
         if judgement.kind is MarkingKind.STATEMENT:
             return self.tr("Statement (restricts nothing)")
+        if judgement.kind is MarkingKind.EXERCISE:
+            return self.tr("Exercise material (kept apart from real intelligence)")
         if item.mapped is not None:
             return self.tr("Mapped to {0}").format(item.mapped.label)
         return self.tr("Not understood: held back from every export")
