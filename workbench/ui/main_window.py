@@ -34,6 +34,7 @@ from workbench.services.exchange import is_package
 from workbench.services.keys import fingerprint_lines, format_fingerprint
 from workbench.ui.about.about_dialog import AboutDialog
 from workbench.ui.backup.controller import BackupController
+from workbench.ui.cases.link_to_case_dialog import LinkToCaseDialog
 from workbench.ui.common.fit import available_area, fit_to_screen, start_geometry
 from workbench.ui.common.screen import AppContext, Screen, ScreenSpec
 from workbench.ui.common.text import plain_label, tooltip_text
@@ -439,6 +440,23 @@ class MainWindow(QMainWindow):
             start = getattr(self.show_screen("exchange"), "start_export", None)
             if callable(start):
                 start()
+
+    def export_objects(self, ids: list[str]) -> None:
+        """Export selected… on a table: the export wizard with exactly these objects as its selection."""
+        if ids and "exchange" in self.screens and self.session.is_open:
+            start = getattr(self.show_screen("exchange"), "start_export", None)
+            if callable(start):
+                start(list(ids))
+
+    def link_to_case(self, ids: list[str]) -> LinkToCaseDialog | None:
+        """Link to case… on a table: pick an open case, and link these objects to it."""
+        if not ids or not self.session.is_open:
+            return None
+        dialog = LinkToCaseDialog(self.session, list(ids), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.linked.connect(self.show_status)
+        dialog.open()
+        return dialog
 
     def focus_search(self) -> None:
         screen = self.show_screen("library")

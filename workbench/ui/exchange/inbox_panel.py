@@ -47,7 +47,7 @@ def make_table(
     table.setObjectName(name)
     table.setAccessibleName(accessible)
     table.setModel(model)
-    read_only_rows(table)
+    read_only_rows(table, library_objects=False)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setAlternatingRowColors(True)
     table.verticalHeader().hide()

@@ -115,8 +115,9 @@ class OutboxPanel(QWidget):
         entry = self.model.item(current.row())
         self.details.setText(entry_details(entry) if entry is not None else "")
 
-    def start_export(self) -> ExportWizard | None:
-        """Open the export wizard (one at a time), with the library's current selection offered."""
+    def start_export(self, objects: list[str] | None = None) -> ExportWizard | None:
+        """Open the export wizard (one at a time), with the library's current selection offered, or with
+        ``objects`` (the rows chosen in a table: Export selected…) as the selection."""
         if not self.context.session.is_open:
             return None
         if self.wizard is not None:
@@ -126,7 +127,8 @@ class OutboxPanel(QWidget):
             self.context.session,
             self.context.settings,
             self.media,
-            library_selection=self.context.selected_objects(),
+            library_selection=self.context.selected_objects() if objects is None else objects,
+            chosen=objects is not None,
             parent=self.window(),
         )
         self.wizard = wizard
