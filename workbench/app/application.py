@@ -1,8 +1,11 @@
 """The ``QApplication`` as the workbench wants it: names, style, palette following the system, icon, translations.
 
 Light and dark palettes follow the system's colour scheme (Qt 6.5+ reports it; where it is unknown the light one
-is used) and switch while running. High-DPI scaling is Qt 6's default; fractional factors are passed through so
-that 125 % and 150 % screens get crisp SVG icons instead of rounded scaling.
+is used) and switch while running. The style is Fusion, through ``WorkbenchStyle``: on a dark palette it draws the
+frame of check boxes and radio buttons (also those of check-list items) in a colour that stands out from the
+field, as Fusion derives it from the window colour and it all but vanished there. High-DPI scaling is Qt 6's
+default; fractional factors are passed through so that 125 % and 150 % screens get crisp SVG icons instead of
+rounded scaling.
 """
 
 from __future__ import annotations
@@ -18,14 +21,15 @@ from PySide6.QtCore import (
     QLibraryInfo,
     QLocale,
     QMessageLogContext,
+    QRect,
     QSize,
     Qt,
     QtMsgType,
     QTranslator,
     qInstallMessageHandler,
 )
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleFactory, QStyleOption, QWidget
 
 from workbench import __version__
 
@@ -72,6 +76,43 @@ def app_icon() -> QIcon:
         if not found.isNull():
             return found
     return QIcon()
+
+
+#: The frame of an indicator (check box, radio button) on a dark field: 4.9:1 against the dark palette's Base,
+#: above the 3:1 that WCAG asks of the parts of a control (1.4.11).
+DARK_INDICATOR_FRAME = QColor("#8a8d93")
+_FRAMED = (
+    QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+    QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck,
+    QStyle.PrimitiveElement.PE_IndicatorRadioButton,
+)
+
+
+class WorkbenchStyle(QProxyStyle):
+    """Fusion, with indicators framed visibly on a dark palette (``DARK_INDICATOR_FRAME``); the light palette is
+    drawn exactly as Fusion draws it."""
+
+    def __init__(self) -> None:
+        super().__init__(QStyleFactory.create("Fusion"))
+        self.setObjectName("workbench")
+
+    def drawPrimitive(
+        self, element: QStyle.PrimitiveElement, option: QStyleOption, painter: QPainter, widget: QWidget | None = None
+    ) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        if element not in _FRAMED or option.palette.color(QPalette.ColorRole.Base).lightness() >= 128:
+            return
+        painter.save()
+        radio = element == QStyle.PrimitiveElement.PE_IndicatorRadioButton
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, radio)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(DARK_INDICATOR_FRAME, 1))
+        rect = QRect(option.rect)
+        if radio:
+            painter.drawEllipse(rect.adjusted(1, 1, -1, -1))
+        else:
+            painter.drawRect(rect.adjusted(0, 0, -1, -1))
+        painter.restore()
 
 
 def dark_palette() -> QPalette:
@@ -134,7 +175,8 @@ def configure(app: QApplication) -> None:
     QCoreApplication.setApplicationVersion(__version__)
     QGuiApplication.setApplicationDisplayName("Workbench")
     QGuiApplication.setDesktopFileName("workbench")
-    app.setStyle("Fusion")
+    if not isinstance(app.style(), WorkbenchStyle):
+        app.setStyle(WorkbenchStyle())
     apply_palette(app)
     hints = QGuiApplication.styleHints()
     if hints is not None and not app.property("workbench_palette_hooked"):

@@ -100,7 +100,7 @@ class LinkToCaseDialog(QDialog):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
-        for column, width in ((Columns.REF, 130), (Columns.TITLE, 280), (Columns.KIND, 80), (Columns.TLP, 100)):
+        for column, width in ((Columns.REF, 130), (Columns.TITLE, 250), (Columns.KIND, 80), (Columns.TLP, 90)):
             header.resizeSection(column, width)
         self.table.activated.connect(lambda _index: self.accept())
         self.status = plain_label(self.tr("Reading the open cases…"), self, wrap=True)
