@@ -38,6 +38,31 @@ class VerificationFailed(WorkbenchError):
     """A signature, a hash or a chain does not verify."""
 
 
+class SequenceJump(VerificationFailed):
+    """A package's sequence comes further after the last one imported from its partner than their bound allows:
+    the analyst may accept it once the partner confirmed it (``accept_jump``)."""
+
+    def __init__(self, message: str, *, partner: str, sequence: int, last: int, bound: int) -> None:
+        super().__init__(message)
+        self.partner, self.sequence, self.last, self.bound = partner, sequence, last, bound
+
+    @property
+    def jump(self) -> int:
+        return self.sequence - self.last
+
+
+class RevokedSigner(VerificationFailed):
+    """A document signed by a revoked key: the analyst may re-admit that one document by its id and the key's
+    (``exchange.readmit_package``). ``document_id`` and ``partner`` are the package's id and the key's partner,
+    once they are known."""
+
+    def __init__(self, message: str, *, key_id: str, revoked_at: str) -> None:
+        super().__init__(message)
+        self.key_id, self.revoked_at = key_id, revoked_at
+        self.document_id: str | None = None
+        self.partner: str | None = None
+
+
 class Cancelled(WorkbenchError):
     """The analyst cancelled a long operation; nothing was changed."""
 
