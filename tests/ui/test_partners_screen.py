@@ -230,3 +230,37 @@ def test_exporting_our_key_where_it_cannot_be_written_says_why_and_leaves_nothin
     assert "is a folder" in dialog.outcome.text()
     assert [path.name for path in stick.iterdir()] == ["taken"] and not any((stick / "taken").iterdir())
     assert dialog.written is None
+
+
+def test_the_trust_bounds_are_shown_and_changed(qtbot, agencies: Agencies) -> None:
+    identity = agencies.partner.objects.get(agencies.partner.identity_id)
+    agencies.stock(agencies.ours, identity)  # their identity object is in our library: its name is shown
+    screen = screen_of(qtbot, agencies)
+    screen.reload()
+    qtbot.waitUntil(lambda: bool(screen.identity_names))
+    screen.table.selectRow(0)
+    facts = screen.details_text()
+    assert f"{agencies.partner.identity_id} ({identity['name']})" in facts
+    assert "packages valid for at most 366 days · sequence jumps up to 100" in facts
+    with qtbot.waitSignal(screen.dialog_opened) as opened:
+        qtbot.mouseClick(screen.trust_button, Qt.MouseButton.LeftButton)
+    dialog = opened.args[0]
+    assert dialog.identity.text() == agencies.partner.identity_id
+    dialog.identity.setText(agencies.ours.identity_id)  # our own identity: refused, in the dialog
+    dialog.lifetime.setValue(30)
+    dialog.save()
+    qtbot.waitUntil(lambda: bool(dialog.error.text()))
+    assert "Not saved:" in dialog.error.text() and dialog.isVisible()
+    assert exchange.list_partners(agencies.ours)[0].max_lifetime_days == 366  # nothing changed
+    dialog.identity.setText(agencies.partner.identity_id)
+    dialog.jump.setValue(5)
+    with qtbot.waitSignal(dialog.trust_changed):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    partner = exchange.list_partners(agencies.ours)[0]
+    assert (partner.identity_ref, partner.max_lifetime_days, partner.max_sequence_jump) == (
+        agencies.partner.identity_id,
+        30,
+        5,
+    )
+    qtbot.waitUntil(lambda: "at most 30 days · sequence jumps up to 5" in screen.details_text())
+    assert [entry.action for entry in audit.entries(agencies.ours.conn, action="partner.trust")]

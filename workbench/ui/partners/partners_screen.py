@@ -1,5 +1,6 @@
 """The Partners screen: our own key (fingerprint for the phone call, Copy, Export public key…) above every pinned
-key with its partner's ceilings and its state; add, change ceilings, revoke."""
+key with its partner's ceilings, trust bounds (pinned identity, package lifetime, sequence jump) and its state; add,
+change ceilings and trust bounds, revoke."""
 
 from __future__ import annotations
 
@@ -18,9 +19,10 @@ from PySide6.QtWidgets import (
 
 from workbench.app.session import SessionInfo, StoreChange
 from workbench.app.tasks import Lane, TaskHandle
-from workbench.services import exchange, keys
+from workbench.services import exchange, keys, library
 from workbench.services.exchange import Partner
 from workbench.services.keys import fingerprint_lines
+from workbench.services.workspace import Workspace
 from workbench.ui.common.list_model import when_text
 from workbench.ui.common.screen import AppContext, Screen
 from workbench.ui.common.text import plain_label
@@ -31,14 +33,16 @@ from workbench.ui.partners.export_key_dialog import ExportKeyDialog, copy_finger
 from workbench.ui.partners.markings_dialog import MarkingsDialog
 from workbench.ui.partners.partners_model import KeyRow, PartnersModel, key_rows, state_text
 from workbench.ui.partners.revoke_dialog import RevokeKeyDialog
+from workbench.ui.partners.trust_dialog import TrustDialog
 
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("Partners", text)
 
 
-def row_facts(row: KeyRow) -> list[tuple[str, str]]:
-    """The selected key's facts as (label, plain text) pairs for the pane under the table."""
+def row_facts(row: KeyRow, identity_names: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """The selected key's facts as (label, plain text) pairs for the pane under the table; ``identity_names`` are
+    the names of the pinned identities found in the library."""
     key, partner = row.key, row.partner
     state = state_text(key) + (_t(" · packages to them address this key") if row.current else "")
     facts = [
@@ -55,10 +59,34 @@ def row_facts(row: KeyRow) -> list[tuple[str, str]]:
                 when_text(key.valid_from)[:10] or "—", when_text(key.valid_until)[:10] or "—", when_text(key.added_at)
             ),
         ),
+        (_t("Identity:"), identity_text(partner, identity_names or {})),
+        (
+            _t("Trust bounds:"),
+            _t("packages valid for at most {0:,} days · sequence jumps up to {1:,}").format(
+                partner.max_lifetime_days, partner.max_sequence_jump
+            ),
+        ),
     ]
     if key.revoked_reason:
         facts.append((_t("Reason for revoking:"), key.revoked_reason))
     return facts
+
+
+def identity_text(partner: Partner, names: dict[str, str]) -> str:
+    if partner.identity_ref is None:
+        return _t("not pinned: their packages may add objects but version none already stored")
+    name = names.get(partner.identity_ref)
+    return f"{partner.identity_ref} ({name})" if name else partner.identity_ref
+
+
+def identity_names(ws: Workspace, partners: list[Partner]) -> dict[str, str]:
+    """The names of the partners' pinned identities that are in the library."""
+    found: dict[str, str] = {}
+    for partner in partners:
+        detail = library.object_detail(ws, partner.identity_ref) if partner.identity_ref else None
+        if detail is not None and detail.row.name:
+            found[str(partner.identity_ref)] = detail.row.name
+    return found
 
 
 class PartnersScreen(Screen):
@@ -79,6 +107,12 @@ class PartnersScreen(Screen):
         self.ceilings_button = QPushButton(self.tr("&Ceilings…"), self)
         self.ceilings_button.setToolTip(self.tr("Change what the selected partner may receive from us and send us"))
         self.ceilings_button.clicked.connect(self.change_ceilings)
+        self.trust_button = QPushButton(self.tr("&Trust…"), self)
+        self.trust_button.setObjectName("trustButton")
+        self.trust_button.setToolTip(
+            self.tr("The selected partner's pinned identity, package lifetime and largest sequence jump")
+        )
+        self.trust_button.clicked.connect(self.change_trust)
         self.revoke_button = QPushButton(self.tr("&Revoke key…"), self)
         self.revoke_button.setObjectName("revokeKeyButton")
         self.revoke_button.setToolTip(self.tr("Refuse what the selected key signs from now, or from an earlier moment"))
@@ -100,7 +134,13 @@ class PartnersScreen(Screen):
         self.own_box = self._own_key_box()
         top = QHBoxLayout()
         top.addWidget(intro, 1)
-        for button in (self.add_button, self.ceilings_button, self.revoke_button, self.markings_button):
+        for button in (
+            self.add_button,
+            self.ceilings_button,
+            self.trust_button,
+            self.revoke_button,
+            self.markings_button,
+        ):
             top.addWidget(button)
         self.model = PartnersModel(self)
         columns = PartnersModel.Columns
@@ -126,7 +166,7 @@ class PartnersScreen(Screen):
         self.facts: list[QLabel] = []
         fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         fixed.setBold(True)
-        for number in range(6):
+        for number in range(8):
             label, value = plain_label("", self.details), plain_label("", self.details, wrap=True, selectable=True)
             if number == 1:
                 value.setFont(fixed)
@@ -143,6 +183,7 @@ class PartnersScreen(Screen):
         layout.addWidget(self.details)
         self.dialog: QDialog | None = None
         self.partners: list[Partner] = []
+        self.identity_names: dict[str, str] = {}
         session.opened.connect(self._opened)
         session.store_changed.connect(self._store_changed)
         session.locking.connect(self._locking)
@@ -213,11 +254,16 @@ class PartnersScreen(Screen):
     # -- data --------------------------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        task = self.context.session.run("partners", lambda ws, _control: exchange.list_partners(ws))
+        def work(ws: Workspace, _control: object) -> tuple[list[Partner], dict[str, str]]:
+            partners = exchange.list_partners(ws)
+            return partners, identity_names(ws, partners)
+
+        task = self.context.session.run("partners", work)
         task.succeeded.connect(self._loaded)
 
-    def _loaded(self, partners: list[Partner]) -> None:
+    def _loaded(self, loaded: tuple[list[Partner], dict[str, str]]) -> None:
         selected = self.selected()
+        partners, self.identity_names = loaded
         self.partners = partners
         rows = key_rows(partners)
         self.model.set_items(rows)
@@ -251,7 +297,7 @@ class PartnersScreen(Screen):
         self._update_buttons()
 
     def _show_facts(self, row: KeyRow | None) -> None:
-        facts = row_facts(row) if row is not None else []
+        facts = row_facts(row, self.identity_names) if row is not None else []
         for number in range(0, len(self.facts), 2):
             label, value = self.facts[number], self.facts[number + 1]
             text = facts[number // 2] if number // 2 < len(facts) else ("", "")
@@ -268,6 +314,7 @@ class PartnersScreen(Screen):
     def _update_buttons(self) -> None:
         row = self.selected()
         self.ceilings_button.setEnabled(row is not None)
+        self.trust_button.setEnabled(row is not None)
         self.revoke_button.setEnabled(row is not None and row.key.revoked_at is None)
 
     # -- actions -----------------------------------------------------------------------------------------------
@@ -301,6 +348,17 @@ class PartnersScreen(Screen):
         if row is None:
             return None
         dialog = CeilingsDialog(self.context.session, row.partner, self.window())
+        self._open(dialog)
+        return dialog
+
+    def change_trust(self) -> TrustDialog | None:
+        row = self.selected()
+        if row is None:
+            return None
+        dialog = TrustDialog(self.context.session, row.partner, self.window())
+        dialog.trust_changed.connect(
+            lambda partner: self.context.status(self.tr("Trust bounds of {0} changed.").format(partner.name))
+        )
         self._open(dialog)
         return dialog
 
