@@ -373,6 +373,46 @@ def readmit_package(ws: Workspace, package_id: str, key_id: str, *, reason: str 
         audit.append(conn, "partner.readmit", {"package_id": package_id, "key_id": key_id, "reason": reason})
 
 
+def advance_outgoing(ws: Workspace, name: str, last_received: int, *, reason: str | None = None) -> int:
+    """Move the outgoing channel to a partner forward: the next package to them gets ``last_received + 1``.
+
+    After a restore from backup the outbox may not know packages sent after the backup; the partner, who
+    imported them, would refuse the next package from here as a rollback. The analyst asks the partner for the
+    last sequence they imported from us and gives it here. Only forward (a number at or below what this
+    workspace already reserved changes nothing that matters and is refused), at most 2**31; recorded in the
+    audit log. Returns the sequence the next package will carry.
+    """
+    if not 1 <= last_received <= 2**31:
+        raise InvalidInput("the partner's last received sequence is a whole number from 1 to 2,147,483,648")
+    if reason is not None and (len(reason) > 500 or has_control(reason)):
+        raise InvalidInput("the reason must be one line of at most 500 characters")
+    with ws.transaction() as conn:
+        row = rows.partner_by_name(conn, name.strip())
+        if row is None:
+            raise InvalidInput(f"no partner named {name.strip()[:60]!r}")
+        channel = rows.channel(conn, row.id, "out")
+        current = max(channel.last_sequence if channel else 0, rows.last_sent_sequence(conn, row.id))
+        if last_received <= current:
+            raise InvalidInput(
+                f"the next package to {row.name} already carries sequence {current + 1}; the channel only moves forward"
+            )
+        rows.advance_channel(
+            conn,
+            row.id,
+            "out",
+            last_received,
+            channel.last_manifest_sha256 if channel else "",
+            channel.last_package_id if channel else "",
+            now_stix(),
+        )
+        audit.append(
+            conn,
+            "partner.advance",
+            {"partner": row.name, "from": current, "to": last_received, "reason": reason},
+        )
+    return last_received + 1
+
+
 def list_partners(ws: Workspace) -> list[Partner]:
     """Every partner with its pinned keys, by name."""
     return all_partners(ws.conn)
