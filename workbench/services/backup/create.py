@@ -2,12 +2,13 @@
 
 Order: free space checked (the workspace's size and a margin) and leftovers of stopped backups swept; a hidden
 ``.NAME.partial`` folder locked for the duration (by the medium writer); the consistent encrypted copy
-(``storage.snapshot``) written into it and fsynced; the copy opened read-only and checked (``quick_check``, the audit chain) and counted; the
-manifest built from the copy and signed with the copy's own active key; the page cache of the folder dropped and
-everything read back from the medium and verified as a restore would; then, in one workspace transaction, the
-audit entry written and the folder renamed into place. Any failure or cancel removes the folder: what remains on
-the medium under a backup's name is complete and verified, and a stopped process leaves only the hidden
-``.partial`` folder, which restore refuses and the next backup to that folder removes.
+(``storage.snapshot``) written into it and fsynced; the copy opened read-only and checked (``quick_check``, the
+audit chain) and counted; the manifest built from the copy and signed with the copy's own active key; the page
+cache of the folder dropped and everything read back from the medium and verified as a restore would; then, in
+one workspace transaction, the audit entry written and the folder renamed into place. Any failure or cancel
+removes the folder: what remains on the medium under a backup's name is complete and verified, and a stopped
+process leaves only the hidden ``.partial`` folder, which restore refuses and the next backup to that folder
+removes.
 """
 
 from __future__ import annotations
