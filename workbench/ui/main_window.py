@@ -381,14 +381,15 @@ class MainWindow(QMainWindow):
             return
         path = self.session.info.path if self.session.info else None
         self.keeper.cancel()
-        self._close_dialogs()
 
         def lock() -> None:
             self._close_dialogs()
             self.session.lock()
             self.access.show_unlock(path)
 
-        self.keeper.keep_then(lock)
+        self.keeper.keep_then(lock)  # takes the unsaved work at once, the open dialogs' included
+        if self.keeper.keeping:
+            self._close_dialogs()
 
     def _keeping_failed(self, message: str) -> None:
         self.locked_text.setText(
