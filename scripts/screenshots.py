@@ -36,7 +36,6 @@ from workbench.ui.help.guide_window import Guide  # noqa: E402
 from workbench.ui.main_window import MainWindow  # noqa: E402
 
 OUT = REPO / "resources" / "guides" / "images"
-EXERCISE_SHOTS = REPO / "docs" / "screenshots"
 SIZE = (1400, 860)
 
 
@@ -262,15 +261,15 @@ def shoot_exercise(window: MainWindow) -> None:
     screen.open_exercise(ref)
     wait_until(lambda: screen.data is not None and screen.data.case.ref == ref)
     screen.name.setText("Exercise director")
-    save(window, "exercise-1-controller", EXERCISE_SHOTS)
+    save(window, "exercise-1-controller")
     screen.tabs.setCurrentWidget(screen.evaluator)
     page = screen.evaluator
     page.task_table.selectRow(2)
     page.text.setPlainText("The analyst asked the OT engineer twice before isolating")
     page.ratings.buttons()[2].setChecked(True)
-    save(window, "exercise-2-evaluator", EXERCISE_SHOTS)
+    save(window, "exercise-2-evaluator")
     screen.tabs.setCurrentWidget(screen.hot_wash)
-    save(window, "exercise-3-hot-wash", EXERCISE_SHOTS)
+    save(window, "exercise-3-hot-wash")
     screen.tabs.setCurrentWidget(screen.controller)
     window.resize(*SIZE)
 

@@ -173,6 +173,40 @@ def test_change_ceilings(qtbot, agencies: Agencies) -> None:
     qtbot.waitUntil(lambda: audit.rowCount() > 0 and audit.index(0, 2).data() == "partner.ceilings")
 
 
+def test_the_pane_shows_the_pinned_identity_and_bounds_and_trust_changes_them(qtbot, agencies: Agencies) -> None:
+    screen = screen_of(qtbot, agencies)
+    screen.table.selectRow(0)
+    pane = screen.details_text()
+    assert f"Their identity:\n{agencies.partner.identity_id}" in pane
+    assert "packages valid for at most 366 days · sequence jumps up to 100" in pane
+    exchange.export_package(agencies.ours, agencies.stick(), PARTNER)  # package 1 to them
+    with qtbot.waitSignal(screen.dialog_opened) as opened:
+        qtbot.mouseClick(screen.trust_button, Qt.MouseButton.LeftButton)
+    dialog = opened.args[0]
+    assert dialog.identity.text() == agencies.partner.identity_id and dialog.last_received.text() == "unchanged"
+    dialog.lifetime.setValue(30)
+    dialog.jump.setValue(5)
+    dialog.last_received.setValue(7)  # they read out: the last package they had from us was number 7
+    with qtbot.waitSignal(dialog.trust_changed):
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)  # Save is the default button
+    partner = exchange.get_partner(agencies.ours, PARTNER)
+    assert (partner.max_lifetime_days, partner.max_sequence_jump) == (30, 5)
+    assert exchange.export_package(agencies.ours, agencies.stick(), PARTNER).sequence == 8
+    qtbot.waitUntil(lambda: "sequence jumps up to 5" in screen.details_text())
+
+    with qtbot.waitSignal(screen.dialog_opened) as opened:
+        qtbot.mouseClick(screen.trust_button, Qt.MouseButton.LeftButton)
+    dialog = opened.args[0]
+    dialog.jump.setValue(9)
+    dialog.last_received.setValue(3)  # behind what was sent: refused, and nothing else changes either
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(message_boxes()))
+    assert "the channel only moves forward" in message_boxes()[0].text()
+    close_message_boxes()
+    assert exchange.get_partner(agencies.ours, PARTNER).max_sequence_jump == 5
+    dialog.reject()
+
+
 def test_our_public_key_exported_from_the_partners_screen_equals_the_command_lines(
     qtbot, agencies: Agencies, tmp_path: Path, cli
 ) -> None:
@@ -230,37 +264,3 @@ def test_exporting_our_key_where_it_cannot_be_written_says_why_and_leaves_nothin
     assert "is a folder" in dialog.outcome.text()
     assert [path.name for path in stick.iterdir()] == ["taken"] and not any((stick / "taken").iterdir())
     assert dialog.written is None
-
-
-def test_the_trust_bounds_are_shown_and_changed(qtbot, agencies: Agencies) -> None:
-    identity = agencies.partner.objects.get(agencies.partner.identity_id)
-    agencies.stock(agencies.ours, identity)  # their identity object is in our library: its name is shown
-    screen = screen_of(qtbot, agencies)
-    screen.reload()
-    qtbot.waitUntil(lambda: bool(screen.identity_names))
-    screen.table.selectRow(0)
-    facts = screen.details_text()
-    assert f"{agencies.partner.identity_id} ({identity['name']})" in facts
-    assert "packages valid for at most 366 days · sequence jumps up to 100" in facts
-    with qtbot.waitSignal(screen.dialog_opened) as opened:
-        qtbot.mouseClick(screen.trust_button, Qt.MouseButton.LeftButton)
-    dialog = opened.args[0]
-    assert dialog.identity.text() == agencies.partner.identity_id
-    dialog.identity.setText(agencies.ours.identity_id)  # our own identity: refused, in the dialog
-    dialog.lifetime.setValue(30)
-    dialog.save()
-    qtbot.waitUntil(lambda: bool(dialog.error.text()))
-    assert "Not saved:" in dialog.error.text() and dialog.isVisible()
-    assert exchange.list_partners(agencies.ours)[0].max_lifetime_days == 366  # nothing changed
-    dialog.identity.setText(agencies.partner.identity_id)
-    dialog.jump.setValue(5)
-    with qtbot.waitSignal(dialog.trust_changed):
-        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    partner = exchange.list_partners(agencies.ours)[0]
-    assert (partner.identity_ref, partner.max_lifetime_days, partner.max_sequence_jump) == (
-        agencies.partner.identity_id,
-        30,
-        5,
-    )
-    qtbot.waitUntil(lambda: "at most 30 days · sequence jumps up to 5" in screen.details_text())
-    assert [entry.action for entry in audit.entries(agencies.ours.conn, action="partner.trust")]

@@ -38,29 +38,22 @@ class VerificationFailed(WorkbenchError):
     """A signature, a hash or a chain does not verify."""
 
 
-class SequenceJump(VerificationFailed):
-    """A package's sequence comes further after the last one imported from its partner than their bound allows:
-    the analyst may accept it once the partner confirmed it (``accept_jump``)."""
+class SequenceJumpRefused(VerificationFailed):
+    """A partner's package comes further ahead in its sequence than the partner's bound allows: importable once
+    the analyst, having asked the partner, accepts the jump."""
 
-    def __init__(self, message: str, *, partner: str, sequence: int, last: int, bound: int) -> None:
+    def __init__(self, message: str, jump: int) -> None:
         super().__init__(message)
-        self.partner, self.sequence, self.last, self.bound = partner, sequence, last, bound
-
-    @property
-    def jump(self) -> int:
-        return self.sequence - self.last
+        self.jump = jump
 
 
-class RevokedSigner(VerificationFailed):
-    """A document signed by a revoked key: the analyst may re-admit that one document by its id and the key's
-    (``exchange.readmit_package``). ``document_id`` and ``partner`` are the package's id and the key's partner,
-    once they are known."""
+class RevokedSignerRefused(VerificationFailed):
+    """Signed by a key revoked since: importable once the analyst re-admits this document by its id."""
 
-    def __init__(self, message: str, *, key_id: str, revoked_at: str) -> None:
+    def __init__(self, message: str, key_id: str, document_id: str) -> None:
         super().__init__(message)
-        self.key_id, self.revoked_at = key_id, revoked_at
-        self.document_id: str | None = None
-        self.partner: str | None = None
+        self.key_id = key_id
+        self.document_id = document_id
 
 
 class Cancelled(WorkbenchError):

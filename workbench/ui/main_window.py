@@ -381,14 +381,15 @@ class MainWindow(QMainWindow):
             return
         path = self.session.info.path if self.session.info else None
         self.keeper.cancel()
-        self._close_dialogs()
 
         def lock() -> None:
             self._close_dialogs()
             self.session.lock()
             self.access.show_unlock(path)
 
-        self.keeper.keep_then(lock)
+        self.keeper.keep_then(lock)  # takes the unsaved work at once, the open dialogs' included
+        if self.keeper.keeping:
+            self._close_dialogs()
 
     def _keeping_failed(self, message: str) -> None:
         self.locked_text.setText(
@@ -436,23 +437,24 @@ class MainWindow(QMainWindow):
         return list(selected()) if callable(selected) else []
 
     def start_export(self) -> None:
+        self._export(None)
+
+    def export_objects(self, object_ids: list[str]) -> None:
+        """The export wizard with these objects chosen (a table's Export selected…)."""
+        if self.session.is_open and object_ids:
+            self._export(list(object_ids))
+
+    def _export(self, objects: list[str] | None) -> None:
         if "exchange" in self.screens:
             start = getattr(self.show_screen("exchange"), "start_export", None)
             if callable(start):
-                start()
+                start(objects)
 
-    def export_objects(self, ids: list[str]) -> None:
-        """Export selected… on a table: the export wizard with exactly these objects as its selection."""
-        if ids and "exchange" in self.screens and self.session.is_open:
-            start = getattr(self.show_screen("exchange"), "start_export", None)
-            if callable(start):
-                start(list(ids))
-
-    def link_to_case(self, ids: list[str]) -> LinkToCaseDialog | None:
-        """Link to case… on a table: pick an open case, and link these objects to it."""
-        if not ids or not self.session.is_open:
+    def link_objects_to_case(self, object_ids: list[str]) -> LinkToCaseDialog | None:
+        """Pick a case and link these objects to it (a table's Link to case…)."""
+        if not self.session.is_open or not object_ids:
             return None
-        dialog = LinkToCaseDialog(self.session, list(ids), self)
+        dialog = LinkToCaseDialog(self.session, object_ids, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.linked.connect(self.show_status)
         dialog.open()

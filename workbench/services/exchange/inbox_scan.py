@@ -12,10 +12,6 @@ ceiling, object count, warnings such as a sequence gap) or the refusal's message
 acknowledges. A package already imported, or a receipt already recorded, is said so instead of being refused as a
 replay; a package or receipt this workspace signed itself (the same stick carries both ways) is "outgoing", not
 refused as signed by an unknown key. Nothing is written to the workspace.
-
-A refusal the analyst may overrule carries its ``Remedy``: a sequence jump beyond the partner's bound (accepted once
-the partner confirmed it: ``intake.import_source(..., accept_jump=True)``), or a package signed by a since revoked
-key (re-admitted by its id: ``exchange.readmit_package``, then examined again).
 """
 
 from __future__ import annotations
@@ -30,7 +26,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from workbench.domain.errors import Cancelled, InvalidInput, RevokedSigner, SequenceJump, WorkbenchError
+from workbench.domain.errors import (
+    Cancelled,
+    InvalidInput,
+    RevokedSignerRefused,
+    SequenceJumpRefused,
+    WorkbenchError,
+)
 from workbench.services import keys
 from workbench.services.exchange import Receipt, Verdict, Volume, removable_volumes
 from workbench.services.exchange.canonical import MAX_SIGNED_DOCUMENT, parse_canonical
@@ -71,44 +73,11 @@ class ItemState(enum.Enum):
         return self in (ItemState.READY, ItemState.RECEIPT_READY)
 
 
-class RemedyKind(enum.Enum):
-    ACCEPT_JUMP = "accept jump"
-    READMIT = "readmit"
+class Remedy(enum.Enum):
+    """What the analyst may do about a refusal, after checking with the partner."""
 
-
-@dataclass(frozen=True)
-class Remedy:
-    """What the analyst may do about a refusal they can vouch for (see the module docstring)."""
-
-    kind: RemedyKind
-    partner: str = ""  # the pinned partner whose key signed the package
-    sequence: int = 0  # ACCEPT_JUMP: the package's sequence, the last one imported, the partner's bound
-    last: int = 0
-    bound: int = 0
-    package_id: str = ""  # READMIT: the package and the revoked key that signed it
-    key_id: str = ""
-    revoked_at: str = ""
-
-    @property
-    def jump(self) -> int:
-        return self.sequence - self.last
-
-
-def remedy_for(error: WorkbenchError) -> Remedy | None:
-    """The remedy of a refusal, when the analyst may overrule it."""
-    if isinstance(error, SequenceJump):
-        return Remedy(
-            RemedyKind.ACCEPT_JUMP, error.partner, sequence=error.sequence, last=error.last, bound=error.bound
-        )
-    if isinstance(error, RevokedSigner) and error.document_id:
-        return Remedy(
-            RemedyKind.READMIT,
-            error.partner or "",
-            package_id=error.document_id,
-            key_id=error.key_id,
-            revoked_at=error.revoked_at,
-        )
-    return None
+    ACCEPT_JUMP = "accept jump"  # import with the sequence jump accepted (``import --accept-jump``)
+    READMIT = "readmit"  # re-admit the document signed by a since revoked key (``keys readmit``)
 
 
 @dataclass(frozen=True)
@@ -126,7 +95,9 @@ class FoundItem:
     partner: str | None = None
     reason: str | None = None
     since: str | None = None  # when it was imported (IMPORTED) or its receipt recorded (RECEIPT_RECORDED)
-    remedy: Remedy | None = None  # REFUSED: what the analyst may do about it
+    remedy: Remedy | None = None  # for a refusal the analyst may override
+    key_id: str | None = None  # READMIT: the revoked key that signed it
+    document_id: str | None = None  # READMIT: the package's or receipt's id
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -270,10 +241,14 @@ def examine(
             )
     except Cancelled:
         raise
+    except SequenceJumpRefused as exc:
+        return dataclasses.replace(base, reason=exc.message, remedy=Remedy.ACCEPT_JUMP)
+    except RevokedSignerRefused as exc:
+        return dataclasses.replace(
+            base, reason=exc.message, remedy=Remedy.READMIT, key_id=exc.key_id, document_id=exc.document_id
+        )
     except WorkbenchError as exc:
-        remedy = remedy_for(exc)
-        signer = (remedy.partner or None) if remedy is not None else None
-        return dataclasses.replace(base, reason=exc.message, remedy=remedy, partner=signer)
+        return dataclasses.replace(base, reason=exc.message)
     except OSError as exc:  # the medium was pulled while it was read
         return dataclasses.replace(base, reason=f"cannot read {path.name}: {exc.strerror or exc}")
 

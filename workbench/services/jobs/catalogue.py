@@ -44,8 +44,8 @@ def import_source(
     accept_jump: bool = False,
 ) -> Imported:
     """Import a STIX file, a package or a receipt (``intake.import_source``, the one way in); ``previewed`` is the
-    SHA-256 the analyst saw in the preview, checked inside the import's transaction; ``accept_jump``: the analyst
-    accepted the package's sequence jump."""
+    SHA-256 the analyst saw in the preview, checked inside the import's transaction; ``accept_jump`` lets a
+    package whose sequence jumps past its partner's bound in (the analyst confirmed it)."""
     return intake.import_source(
         ws,
         path,

@@ -70,7 +70,7 @@ class CasesScreen(Screen):
         self.table.setAccessibleName(self.tr("Cases"))
         self.table.setToolTip(self.tr("Select a case to open it; click a header to sort"))
         self.table.setModel(self.model)
-        read_only_rows(self.table, library_objects=False)
+        read_only_rows(self.table)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         vertical = self.table.verticalHeader()

@@ -7,17 +7,12 @@ from PySide6.QtWidgets import QAbstractItemView, QTableView
 from workbench.ui.common import table_menu
 
 
-def read_only_rows(view: QTableView, *, library_objects: bool = True) -> None:
+def read_only_rows(view: QTableView) -> None:
     """A table of read-only rows: selected whole, never edited in place, one line each (cells are ``one_line``
     text), Tab leaving the table for the next control (arrow keys move inside it), a context menu and the whole
-    text of a cut cell as its tool tip (``table_menu``).
-
-    ``library_objects=False``: the STIX ids its rows name are not objects to link or export from here (an import's
-    preview, a package, a case), so the menu has no Link to case… nor Export selected…."""
+    text of a cut cell as its tool tip (``table_menu``)."""
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setTabKeyNavigation(False)
     view.setWordWrap(False)
     table_menu.install(view)  # Copy value, Copy row, Copy STIX id, Show in library; cut cells' whole text
-    if not library_objects:
-        table_menu.without_object_actions(view)

@@ -76,7 +76,6 @@ class ExchangeScreen(Screen):
         self.importer.import_paths([Path(path) for path in paths])
 
     def start_export(self, objects: list[str] | None = None) -> None:
-        """The export wizard; ``objects``: the ids chosen in a table (Export selected…), else the library's."""
         self.tabs.setCurrentWidget(self.outbox)
         self.outbox.start_export(objects)
 

@@ -146,12 +146,7 @@ class SelectionPage(QWizardPage):
         count = len(wizard.library_selection)
         self.all_button = QRadioButton(self.tr("&Everything in the library"), self)
         self.query_button = QRadioButton(self.tr("Objects found by a &search:"), self)
-        self.library_button = QRadioButton(
-            self.tr("The {0} object(s) se&lected in the table").format(count)
-            if wizard.chosen
-            else self.tr("The {0} object(s) se&lected in the library").format(count),
-            self,
-        )
+        self.library_button = QRadioButton(self.tr("The {0} se&lected object(s)").format(count), self)
         self.case_button = QRadioButton(self.tr("A &case and its linked objects:"), self)
         self.group = QButtonGroup(self)
         for number, button in enumerate((self.all_button, self.query_button, self.library_button, self.case_button)):
@@ -177,9 +172,7 @@ class SelectionPage(QWizardPage):
         grid.addWidget(self.case_box, 3, 1)
         grid.setColumnStretch(1, 1)
         grid.setRowStretch(4, 1)
-        # Nothing is chosen for the analyst: what leaves is always a decision, never a default. Export selected… on a
-        # table is that decision already.
-        self.library_button.setChecked(wizard.chosen)
+        # Nothing is chosen for the analyst: what leaves is always a decision, never a default.
         self.group.idToggled.connect(lambda _id, _on: self.completeChanged.emit())
 
     def set_cases(self, case_list: list[CaseSummary]) -> None:

@@ -44,7 +44,7 @@ def _table(parent: QWidget, model: ListTableModel, name: str, accessible: str, s
     table.setObjectName(name)
     table.setAccessibleName(accessible)
     table.setModel(model)
-    read_only_rows(table, library_objects=False)
+    read_only_rows(table)
     table.verticalHeader().hide()
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

@@ -74,7 +74,6 @@ class ExportWizard(QWizard):
         media: MediaSource,
         *,
         library_selection: list[str] | None = None,
-        chosen: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -87,9 +86,7 @@ class ExportWizard(QWizard):
         self.session = session
         self.settings = settings
         self.media = media
-        self.library_selection = list(dict.fromkeys(library_selection or []))
-        #: The analyst chose these objects already (Export selected… on a table): they are the selection offered.
-        self.chosen = chosen and bool(self.library_selection)
+        self.library_selection = list(library_selection or [])
         self.partners: list[Partner] = []
         self.cases: list[CaseSummary] = []
         self.written_package: ExportResult | None = None

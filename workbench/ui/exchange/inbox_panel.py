@@ -47,7 +47,7 @@ def make_table(
     table.setObjectName(name)
     table.setAccessibleName(accessible)
     table.setModel(model)
-    read_only_rows(table, library_objects=False)
+    read_only_rows(table)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setAlternatingRowColors(True)
     table.verticalHeader().hide()
@@ -77,10 +77,6 @@ def item_details(item: FoundItem) -> str:
             f"Package id {verdict.package_id}",
         ]
         lines += [f"Warning: {warning}" for warning in verdict.warnings]
-    if item.remedy is not None and item.remedy.kind is inbox_scan.RemedyKind.ACCEPT_JUMP:
-        lines.append("If the partner confirms they sent it, Accept this jump… imports it anyway, after the preview.")
-    elif item.remedy is not None:
-        lines.append("If the partner confirms they sent it before the key was lost, Re-admit this package… lets it in.")
     if receipt is not None:
         lines += [
             f"Receipt from {item.partner}, created {when_text(receipt.created)} UTC, for package "
@@ -322,20 +318,9 @@ class InboxPanel(QWidget):
     def _update_buttons(self) -> None:
         item = self.selected_item()
         self.import_button.setEnabled(item is not None)
-        remedy = item.remedy if item is not None else None
-        if remedy is not None and remedy.kind is inbox_scan.RemedyKind.ACCEPT_JUMP:
-            self.import_button.setText(self.tr("&Accept this jump…"))
-            self.import_button.setToolTip(self.tr("Import it anyway, once the partner confirmed the jump"))
-        elif remedy is not None:
-            self.import_button.setText(self.tr("Re-ad&mit this package…"))
-            self.import_button.setToolTip(self.tr("Let this one package signed by a revoked key in, then verify it"))
-        else:
-            self.import_button.setText(
-                self.tr("Record recei&pt…") if item is not None and item.receipt is not None else self.tr("I&mport…")
-            )
-            self.import_button.setToolTip(
-                self.tr("Preview what the package brings, then import it on confirmation; record a receipt")
-            )
+        self.import_button.setText(
+            self.tr("Record recei&pt…") if item is not None and item.receipt is not None else self.tr("I&mport…")
+        )
         entry = self.selected_received()
         self.receipt_button.setEnabled(entry is not None)
 

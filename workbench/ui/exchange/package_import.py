@@ -2,17 +2,13 @@
 
 Every step is a job of the workspace's worker process (``jobs.catalogue``) with progress and Cancel. An item
 dropped on the window is first examined like the Inbox examines what it finds (``inbox_scan.examine``:
-quarantine, signature, files, markings); a refused item shows its cause in a dialog and nothing else happens. A
+quarantine, signature, files, markings); a refused item shows its cause in a dialog and nothing else happens,
+except for the two refusals the analyst may override after checking with the partner (``refusal_remedy``). A
 verified package is then imported as a dry run (``intake.import_source(..., dry_run=True)``) and the preview
 shows what it would change; only when the analyst confirms is it imported for real, with a check inside the
 import's transaction that the package is still the one previewed (the manifest's SHA-256), so a medium that
 changed in between keeps nothing. A verified receipt is recorded after a confirmation. Items are handled one
 after the other.
-
-A refusal the analyst may overrule (the item's ``Remedy``) asks instead of only saying no: a sequence jump beyond
-the partner's bound offers "Accept this jump…" (a confirmation that states the jump, then the preview and the
-import with ``accept_jump``); a package signed by a since revoked key offers "Re-admit this package…" (the reason,
-then ``exchange.readmit_package`` and the package verified again from the start).
 """
 
 from __future__ import annotations
@@ -22,13 +18,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
-from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QDialog, QMessageBox, QWidget
 
 from workbench.app.session import Session, StoreChange
 from workbench.app.tasks import TaskFailure, TaskHandle, TaskProgress
-from workbench.services import exchange
 from workbench.services.exchange import PackageImport, Receipt
-from workbench.services.exchange.inbox_scan import FoundItem, ItemKind, ItemState, RemedyKind
+from workbench.services.exchange.inbox_scan import FoundItem, ItemKind, ItemState, Remedy
 from workbench.services.importing.importer import ImportSummary
 from workbench.services.intake import Imported
 from workbench.services.jobs import catalogue
@@ -36,8 +31,8 @@ from workbench.ui.common.dialogs import show_error, show_info
 from workbench.ui.common.list_model import when_text
 from workbench.ui.common.progress import TaskProgressDialog
 from workbench.ui.exchange.package_preview_dialog import PackagePreviewDialog
+from workbench.ui.exchange.refusal_remedy import ReadmitDialog, remedy_box
 from workbench.ui.exchange.stages import stage_text
-from workbench.ui.exercise.reason_dialog import ReasonDialog
 
 logger = logging.getLogger(__name__)
 
@@ -72,14 +67,14 @@ class PackageImportController(QObject):
     """The ``PackagePreviewDialog`` now open."""
     confirmation_shown = Signal(object)
     """The ``QMessageBox`` asking to record a receipt."""
+    remedy_shown = Signal(object)
+    """The ``QMessageBox`` of a refusal the analyst may override, then the ``ReadmitDialog`` when chosen."""
     item_imported = Signal(object)
     """The ``Imported`` of a package imported or a receipt recorded."""
     import_cancelled = Signal(str)
     """The item's name; nothing was kept."""
     import_refused = Signal(str)
     """The message shown to the analyst; nothing was kept."""
-    overrule_asked = Signal(object)
-    """The dialog asking to accept a sequence jump (a ``QMessageBox``) or to re-admit a package (a ``ReasonDialog``)."""
 
     def __init__(self, session: Session, window: QWidget, status: Callable[[str], None]) -> None:
         super().__init__(window)
@@ -146,7 +141,7 @@ class PackageImportController(QObject):
             self._confirm_receipt(item)
             return
         if item.state is ItemState.REFUSED and item.remedy is not None:
-            self.overrule(item)
+            self._offer_remedy(item)
             return
         if item.state is ItemState.REFUSED:
             title = self.tr("Receipt refused") if item.kind is ItemKind.RECEIPT else self.tr("Package refused")
@@ -174,6 +169,43 @@ class PackageImportController(QObject):
             )
         self._next()
 
+    def _offer_remedy(self, item: FoundItem) -> None:
+        """A refusal the analyst may override (``refusal_remedy``): the box, then the override or nothing."""
+        box, button = remedy_box(self._window, item)
+        self._dialog = box
+        box.finished.connect(lambda _code: self._remedy_answered(box, button, item))
+        box.open()
+        self.remedy_shown.emit(box)
+
+    def _remedy_answered(self, box: QMessageBox, button: QAbstractButton, item: FoundItem) -> None:
+        box.deleteLater()
+        if self._dialog is not box:
+            return
+        self._dialog = None
+        if box.clickedButton() is not button:
+            self.import_refused.emit(box.text())
+            self._next()
+        elif item.remedy is Remedy.ACCEPT_JUMP:
+            self._start_preview(item, accept_jump=True)
+        else:
+            dialog = ReadmitDialog(self._session, item, self._window)
+            self._dialog = dialog
+            dialog.finished.connect(lambda code: self._readmit_answered(dialog, item, code))
+            dialog.open()
+            self.remedy_shown.emit(dialog)
+
+    def _readmit_answered(self, dialog: ReadmitDialog, item: FoundItem, code: int) -> None:
+        dialog.deleteLater()
+        if self._dialog is not dialog:
+            return
+        self._dialog = None
+        if code == QDialog.DialogCode.Accepted:
+            self._status(self.tr("{0} re-admitted; it is examined again.").format(item.name))
+            self._queue.insert(0, item.path)
+        else:
+            self.import_cancelled.emit(item.name)
+        self._next()
+
     # -- packages ----------------------------------------------------------------------------------------------
 
     def _start_preview(self, item: FoundItem, *, accept_jump: bool = False) -> None:
@@ -189,7 +221,7 @@ class PackageImportController(QObject):
         self._watch(task, self.tr("Reading {0}…").format(item.name), item.name)
         task.succeeded.connect(lambda preview: self._preview(task, item, preview, accept_jump))
 
-    def _preview(self, task: TaskHandle, item: FoundItem, preview: Imported, accept_jump: bool = False) -> None:
+    def _preview(self, task: TaskHandle, item: FoundItem, preview: Imported, accept_jump: bool) -> None:
         if not self._finish(task):
             return
         if not isinstance(preview.result, PackageImport):  # the item was swapped for a receipt: start again
@@ -240,113 +272,6 @@ class PackageImportController(QObject):
             self._status(text)
             self._session.notify_changed(StoreChange("import", text))
         self.item_imported.emit(imported)
-        self._next()
-
-    # -- refusals the analyst may overrule ---------------------------------------------------------------------
-
-    def overrule(self, item: FoundItem) -> QMessageBox | ReasonDialog | None:
-        """Accept this jump… or Re-admit this package… for a refused item that has a remedy."""
-        remedy = item.remedy
-        if remedy is None or not self._session.is_open or self._dialog is not None:
-            return None
-        if remedy.kind is RemedyKind.ACCEPT_JUMP:
-            return self._confirm_jump(item)
-        return self._ask_readmission(item)
-
-    def _confirm_jump(self, item: FoundItem) -> QMessageBox:
-        remedy = item.remedy
-        assert remedy is not None
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            self.tr("Accept this jump"),
-            "",
-            QMessageBox.StandardButton.NoButton,
-            self._window,
-        )
-        box.setObjectName("acceptJumpConfirmation")
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText(
-            self.tr(
-                "{0} is package {1:,} from {2}, but the last one imported from them is {3:,}: a jump of {4:,}, "
-                "more than the {5:,} allowed."
-            ).format(item.name, remedy.sequence, item.partner or "?", remedy.last, remedy.jump, remedy.bound)
-        )
-        box.setInformativeText(
-            self.tr(
-                "Accept it only if {0} confirmed, by a channel you trust, that they sent package {1:,}. Every later "
-                "package from them must then come after it. What it brings is previewed before anything is imported."
-            ).format(item.partner or "?", remedy.sequence)
-        )
-        self.accept_jump_button = box.addButton(
-            self.tr("&Accept the jump of {0:,}").format(remedy.jump), QMessageBox.ButtonRole.AcceptRole
-        )
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        self._dialog = box
-        box.finished.connect(lambda _code: self._jump_answered(box, item))
-        box.open()
-        self.overrule_asked.emit(box)
-        return box
-
-    def _jump_answered(self, box: QMessageBox, item: FoundItem) -> None:
-        box.deleteLater()
-        if self._dialog is not box:
-            return
-        self._dialog = None
-        if box.clickedButton() is not self.accept_jump_button:
-            self._status(self.tr("Sequence jump of {0} not accepted; nothing was changed.").format(item.name))
-            self.import_cancelled.emit(item.name)
-            self._next()
-            return
-        self._start_preview(item, accept_jump=True)
-
-    def _ask_readmission(self, item: FoundItem) -> ReasonDialog:
-        remedy = item.remedy
-        assert remedy is not None
-        dialog = ReasonDialog(
-            self.tr("Re-admit this package"),
-            self.tr(
-                "{0} from {1} is signed by a key revoked as of {2}; nothing that key signed is accepted. Re-admit "
-                "this one package (id {3}) only if {1} confirmed, by a channel you trust, that they sent it before "
-                "the key was lost. It is then verified again from the start. Why do you re-admit it (kept in the "
-                "audit log)?"
-            ).format(item.name, item.partner or "?", when_text(remedy.revoked_at), remedy.package_id),
-            self._window,
-            ok_text=self.tr("&Re-admit and verify again"),
-        )
-        dialog.setObjectName("readmitDialog")
-        self._dialog = dialog
-        dialog.submitted.connect(lambda reason: self._readmit(dialog, item, reason))
-        dialog.finished.connect(lambda code: self._readmission_ended(dialog, item, code))
-        dialog.open()
-        self.overrule_asked.emit(dialog)
-        return dialog
-
-    def _readmit(self, dialog: ReasonDialog, item: FoundItem, reason: str) -> None:
-        remedy = item.remedy
-        assert remedy is not None
-        package_id, key_id = remedy.package_id, remedy.key_id
-        task = self._session.run(
-            "readmit package",
-            lambda ws, _control: exchange.readmit_package(ws, package_id, key_id, reason=reason[:500]),
-        )
-        task.succeeded.connect(lambda _none: dialog.saved())
-        task.failed.connect(lambda failure: dialog.refused(failure.message))
-
-    def _readmission_ended(self, dialog: ReasonDialog, item: FoundItem, code: int) -> None:
-        dialog.deleteLater()
-        if self._dialog is not dialog:
-            return
-        self._dialog = None
-        if code != QDialog.DialogCode.Accepted:
-            self._status(self.tr("{0} not re-admitted; nothing was changed.").format(item.name))
-            self.import_cancelled.emit(item.name)
-            self._next()
-            return
-        text = self.tr("{0} re-admitted; verifying it again.").format(item.name)
-        self._status(text)
-        self._session.notify_changed(StoreChange("readmit", text))  # the Inbox verifies what it lists again
-        self._queue.insert(0, item.path)  # examined again from the start, then previewed if it now verifies
         self._next()
 
     # -- receipts ----------------------------------------------------------------------------------------------

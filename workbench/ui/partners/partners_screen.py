@@ -1,6 +1,5 @@
 """The Partners screen: our own key (fingerprint for the phone call, Copy, Export public key…) above every pinned
-key with its partner's ceilings, trust bounds (pinned identity, package lifetime, sequence jump) and its state; add,
-change ceilings and trust bounds, revoke."""
+key with its partner's ceilings, pinned identity, trust bounds and state; add, change ceilings or trust, revoke."""
 
 from __future__ import annotations
 
@@ -19,10 +18,9 @@ from PySide6.QtWidgets import (
 
 from workbench.app.session import SessionInfo, StoreChange
 from workbench.app.tasks import Lane, TaskHandle
-from workbench.services import exchange, keys, library
+from workbench.services import exchange, keys
 from workbench.services.exchange import Partner
 from workbench.services.keys import fingerprint_lines
-from workbench.services.workspace import Workspace
 from workbench.ui.common.list_model import when_text
 from workbench.ui.common.screen import AppContext, Screen
 from workbench.ui.common.text import plain_label
@@ -40,9 +38,8 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("Partners", text)
 
 
-def row_facts(row: KeyRow, identity_names: dict[str, str] | None = None) -> list[tuple[str, str]]:
-    """The selected key's facts as (label, plain text) pairs for the pane under the table; ``identity_names`` are
-    the names of the pinned identities found in the library."""
+def row_facts(row: KeyRow) -> list[tuple[str, str]]:
+    """The selected key's facts as (label, plain text) pairs for the pane under the table."""
     key, partner = row.key, row.partner
     state = state_text(key) + (_t(" · packages to them address this key") if row.current else "")
     facts = [
@@ -54,16 +51,19 @@ def row_facts(row: KeyRow, identity_names: dict[str, str] | None = None) -> list
             _t("may receive {0} from us · may send us {1}").format(partner.tlp_send.label, partner.tlp_accept.label),
         ),
         (
+            _t("Their identity:"),
+            partner.identity_ref or _t("not pinned: their packages may version no object of ours or of others"),
+        ),
+        (
+            _t("Trust bounds:"),
+            _t("packages valid for at most {0} days · sequence jumps up to {1}").format(
+                partner.max_lifetime_days, partner.max_sequence_jump
+            ),
+        ),
+        (
             _t("Validity:"),
             _t("from {0} until {1} · pinned {2} UTC").format(
                 when_text(key.valid_from)[:10] or "—", when_text(key.valid_until)[:10] or "—", when_text(key.added_at)
-            ),
-        ),
-        (_t("Identity:"), identity_text(partner, identity_names or {})),
-        (
-            _t("Trust bounds:"),
-            _t("packages valid for at most {0:,} days · sequence jumps up to {1:,}").format(
-                partner.max_lifetime_days, partner.max_sequence_jump
             ),
         ),
     ]
@@ -72,26 +72,9 @@ def row_facts(row: KeyRow, identity_names: dict[str, str] | None = None) -> list
     return facts
 
 
-def identity_text(partner: Partner, names: dict[str, str]) -> str:
-    if partner.identity_ref is None:
-        return _t("not pinned: their packages may add objects but version none already stored")
-    name = names.get(partner.identity_ref)
-    return f"{partner.identity_ref} ({name})" if name else partner.identity_ref
-
-
-def identity_names(ws: Workspace, partners: list[Partner]) -> dict[str, str]:
-    """The names of the partners' pinned identities that are in the library."""
-    found: dict[str, str] = {}
-    for partner in partners:
-        detail = library.object_detail(ws, partner.identity_ref) if partner.identity_ref else None
-        if detail is not None and detail.row.name:
-            found[str(partner.identity_ref)] = detail.row.name
-    return found
-
-
 class PartnersScreen(Screen):
     dialog_opened = Signal(object)
-    """The add, ceilings or revoke dialog now open."""
+    """The add, ceilings, trust or revoke dialog now open."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -107,16 +90,16 @@ class PartnersScreen(Screen):
         self.ceilings_button = QPushButton(self.tr("&Ceilings…"), self)
         self.ceilings_button.setToolTip(self.tr("Change what the selected partner may receive from us and send us"))
         self.ceilings_button.clicked.connect(self.change_ceilings)
-        self.trust_button = QPushButton(self.tr("&Trust…"), self)
-        self.trust_button.setObjectName("trustButton")
-        self.trust_button.setToolTip(
-            self.tr("The selected partner's pinned identity, package lifetime and largest sequence jump")
-        )
-        self.trust_button.clicked.connect(self.change_trust)
         self.revoke_button = QPushButton(self.tr("&Revoke key…"), self)
         self.revoke_button.setObjectName("revokeKeyButton")
         self.revoke_button.setToolTip(self.tr("Refuse what the selected key signs from now, or from an earlier moment"))
         self.revoke_button.clicked.connect(self.revoke_key)
+        self.trust_button = QPushButton(self.tr("&Trust…"), self)
+        self.trust_button.setObjectName("trustButton")
+        self.trust_button.setToolTip(
+            self.tr("Pin the selected partner's STIX identity, bound their packages' validity and sequence jumps")
+        )
+        self.trust_button.clicked.connect(self.change_trust)
         self.markings_button = QPushButton(self.tr("&Markings…"), self)
         self.markings_button.setObjectName("markingsButton")
         self.markings_button.setToolTip(
@@ -183,7 +166,6 @@ class PartnersScreen(Screen):
         layout.addWidget(self.details)
         self.dialog: QDialog | None = None
         self.partners: list[Partner] = []
-        self.identity_names: dict[str, str] = {}
         session.opened.connect(self._opened)
         session.store_changed.connect(self._store_changed)
         session.locking.connect(self._locking)
@@ -254,16 +236,11 @@ class PartnersScreen(Screen):
     # -- data --------------------------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        def work(ws: Workspace, _control: object) -> tuple[list[Partner], dict[str, str]]:
-            partners = exchange.list_partners(ws)
-            return partners, identity_names(ws, partners)
-
-        task = self.context.session.run("partners", work)
+        task = self.context.session.run("partners", lambda ws, _control: exchange.list_partners(ws))
         task.succeeded.connect(self._loaded)
 
-    def _loaded(self, loaded: tuple[list[Partner], dict[str, str]]) -> None:
+    def _loaded(self, partners: list[Partner]) -> None:
         selected = self.selected()
-        partners, self.identity_names = loaded
         self.partners = partners
         rows = key_rows(partners)
         self.model.set_items(rows)
@@ -297,7 +274,7 @@ class PartnersScreen(Screen):
         self._update_buttons()
 
     def _show_facts(self, row: KeyRow | None) -> None:
-        facts = row_facts(row, self.identity_names) if row is not None else []
+        facts = row_facts(row) if row is not None else []
         for number in range(0, len(self.facts), 2):
             label, value = self.facts[number], self.facts[number + 1]
             text = facts[number // 2] if number // 2 < len(facts) else ("", "")
@@ -356,9 +333,6 @@ class PartnersScreen(Screen):
         if row is None:
             return None
         dialog = TrustDialog(self.context.session, row.partner, self.window())
-        dialog.trust_changed.connect(
-            lambda partner: self.context.status(self.tr("Trust bounds of {0} changed.").format(partner.name))
-        )
         self._open(dialog)
         return dialog
 

@@ -1,73 +1,86 @@
-"""A partner's trust bounds: the STIX identity pinned for them, how long their packages may claim to stay valid, and
-how far their sequence may jump before a package is refused (``exchange.set_partner_trust``, as ``workbench keys
-trust`` does). A refusal shows in the dialog, in words; everything typed stays."""
+"""What a partner's packages may do: the STIX identity pinned for them (the author whose objects their packages may
+version), the longest validity a package of theirs may claim, the largest step of their sequence accepted without
+asking, and, after a restore from backup, the last sequence they received from us (``keys trust`` and ``keys
+advance`` on the command line)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from workbench.app.session import Session, StoreChange
 from workbench.app.tasks import TaskFailure, TaskHandle
 from workbench.services import exchange
 from workbench.services.exchange import Partner
 from workbench.services.exchange.partners import MAX_LIFETIME_DAYS
-from workbench.ui.cases.field_form import ErrorBanner
+from workbench.services.workspace import Workspace
+from workbench.ui.common.dialogs import show_error
 from workbench.ui.common.text import plain_label
 
-#: The largest sequence jump the dialog offers (the service has no upper bound; a larger one is no bound at all).
-MAX_JUMP = 1_000_000
+#: The largest sequence a partner may have received (as ``exchange.advance_outgoing`` accepts).
+LAST_SEQUENCE = 2**31 - 1
 
 
 class TrustDialog(QDialog):
     trust_changed = Signal(object)
-    """The ``Partner`` with its new bounds."""
+    """The ``Partner`` as saved."""
 
     def __init__(self, session: Session, partner: Partner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("trustDialog")
-        self.setWindowTitle(self.tr("Trust bounds of {0}").format(partner.name))
-        self.setAccessibleName(self.windowTitle())
-        self.setMinimumWidth(520)
+        self.setWindowTitle(self.tr("Trust"))
         self._session = session
         self._partner = partner
         self._task: TaskHandle | None = None
-        self.error = ErrorBanner(self)
         self.identity = QLineEdit(partner.identity_ref or "", self)
-        self.identity.setObjectName("trustIdentity")
         self.identity.setPlaceholderText("identity--…")
         self.identity.setCursorPosition(0)
-        self.identity.setAccessibleName(self.tr("Pinned STIX identity"))
+        self.identity.setMinimumWidth(self.identity.fontMetrics().horizontalAdvance("identity--" + "0" * 38))
+        self.identity.setAccessibleName(self.tr("Their STIX identity"))
         self.identity.setToolTip(
-            self.tr("The producer identity their packages must name; without it they may add objects but version none")
+            self.tr("Their packages may version only objects this identity created; once pinned it can be changed")
         )
         self.lifetime = QSpinBox(self)
-        self.lifetime.setObjectName("trustLifetime")
         self.lifetime.setRange(1, MAX_LIFETIME_DAYS)
-        self.lifetime.setValue(partner.max_lifetime_days)
         self.lifetime.setSuffix(self.tr(" days"))
-        self.lifetime.setAccessibleName(self.tr("Packages valid for at most"))
+        self.lifetime.setValue(partner.max_lifetime_days)
+        self.lifetime.setAccessibleName(self.tr("Longest package validity"))
         self.jump = QSpinBox(self)
-        self.jump.setObjectName("trustJump")
-        self.jump.setRange(1, max(MAX_JUMP, partner.max_sequence_jump))
+        self.jump.setRange(1, 1_000_000)
         self.jump.setValue(partner.max_sequence_jump)
-        self.jump.setGroupSeparatorShown(True)
-        self.jump.setAccessibleName(self.tr("Largest sequence jump accepted"))
-        self.jump.setToolTip(self.tr("A package further ahead is refused until the analyst accepts the jump"))
+        self.jump.setAccessibleName(self.tr("Largest sequence jump"))
+        self.last_received = QSpinBox(self)
+        self.last_received.setRange(0, LAST_SEQUENCE)
+        self.last_received.setSpecialValueText(self.tr("unchanged"))
+        self.last_received.setAccessibleName(self.tr("Last package they received from us"))
+        self.last_received.setToolTip(
+            self.tr(
+                "After a restore from backup: the sequence number of the last package they imported from us, as "
+                "they read it out. Our next package to them follows it."
+            )
+        )
         form = QFormLayout()
-        form.addRow(self.tr("Pinned &identity:"), self.identity)
+        form.addRow(self.tr("Their STIX &identity:"), self.identity)
         form.addRow(self.tr("Packages valid for at &most:"), self.lifetime)
-        form.addRow(self.tr("Largest sequence &jump:"), self.jump)
+        form.addRow(self.tr("Sequence &jumps accepted up to:"), self.jump)
+        form.addRow(self.tr("&Last package they received from us:"), self.last_received)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        buttons.accepted.connect(self.save)
+        buttons.accepted.connect(self._save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.error)
         layout.addWidget(
             plain_label(
                 self.tr(
-                    "What is accepted from {0} beyond their signature. Packages already imported are not judged again."
+                    "What packages from {0} may do. A package beyond these bounds is refused with its reason, and "
+                    "the Inbox offers to accept a confirmed sequence jump."
                 ).format(partner.name),
                 self,
                 wrap=True,
@@ -77,34 +90,34 @@ class TrustDialog(QDialog):
         layout.addWidget(buttons)
         session.locking.connect(self.reject)
 
-    def save(self) -> None:
+    def _save(self) -> None:
         if self._task is not None:
             return
         name = self._partner.name
-        typed = self.identity.text().strip()
-        identity = typed if typed and typed != (self._partner.identity_ref or "") else None  # None: as it is
-        lifetime, jump = self.lifetime.value(), self.jump.value()
-        self.error.clear()
-        self.save_button.setEnabled(False)
-        task = self._session.run(
-            "partner trust",
-            lambda ws, _control: exchange.set_partner_trust(
-                ws, name, identity_ref=identity, max_lifetime_days=lifetime, max_sequence_jump=jump
-            ),
-        )
-        self._task = task
-        task.succeeded.connect(self._saved)
-        task.failed.connect(self._failed)
+        identity = self.identity.text().strip()
+        changed_identity = identity if identity and identity != (self._partner.identity_ref or "") else None
+        lifetime, jump, last = self.lifetime.value(), self.jump.value(), self.last_received.value()
+
+        def save(ws: Workspace, _control: object) -> Partner:
+            return exchange.set_partner_trust(
+                ws,
+                name,
+                identity_ref=changed_identity,
+                max_lifetime_days=lifetime,
+                max_sequence_jump=jump,
+                last_received=last or None,
+            )
+
+        self._task = self._session.run("partner trust", save)
+        self._task.succeeded.connect(self._saved)
+        self._task.failed.connect(self._failed)
 
     def _saved(self, partner: Partner) -> None:
         self._task = None
-        self._session.notify_changed(
-            StoreChange("partner", self.tr("Trust bounds of {0} changed.").format(partner.name))
-        )
+        self._session.notify_changed(StoreChange("partner", self.tr("Trust of {0} changed.").format(partner.name)))
         self.trust_changed.emit(partner)
         self.accept()
 
     def _failed(self, failure: TaskFailure) -> None:
         self._task = None
-        self.save_button.setEnabled(True)
-        self.error.show_message(failure.message)
+        show_error(self, failure.message, title=self.tr("Trust not changed"))
