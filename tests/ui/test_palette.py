@@ -1,5 +1,6 @@
-"""The palettes keep every control visible: a check box, checked or not, in a list, a table or on its own, with at
-least 3:1 contrast to what is behind it (WCAG's figure for the parts of a control)."""
+"""The palettes keep every control visible: a check box, checked or not, in a list, a table or on its own, a radio
+button, and the icon of the selected screen in the navigation, each with at least 3:1 contrast to what is behind it
+(WCAG's figure for the parts of a control)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,16 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QApplication, QCheckBox, QListWidget, QListWidgetItem, QTableWidget, QTableWidgetItem
+from PySide6.QtGui import QColor, QImage, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QListWidget,
+    QListWidgetItem,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+)
 
 from workbench.app.application import apply_palette
 
@@ -102,3 +111,34 @@ def test_a_check_box_shows_on_the_light_base_too(qtbot, app) -> None:  # type: i
     base = view.palette().color(view.viewport().backgroundRole())
     assert base.lightness() >= 128
     assert best_contrast(view.viewport().grab().toImage(), view.visualItemRect(item), base) >= 3.0
+
+
+@pytest.mark.parametrize("dark_palette", [True, False], ids=["dark", "light"])
+def test_a_radio_button_shows_on_the_window(qtbot, app, dark_palette) -> None:  # type: ignore[no-untyped-def]
+    apply_palette(app, dark=dark_palette)
+    try:
+        button = QRadioButton("")
+        qtbot.addWidget(button)
+        button.show()
+        qtbot.waitExposed(button)
+        image = button.grab().toImage()
+        window = button.palette().color(button.backgroundRole())
+        assert (window.lightness() < 128) is dark_palette
+        assert best_contrast(image, button.rect(), window) >= 3.0
+    finally:
+        apply_palette(app, dark=False)
+
+
+def test_the_selected_screen_keeps_its_icon_in_the_dark_palette(qtbot, window, ui_workspace, dark) -> None:  # type: ignore[no-untyped-def]
+    navigation = window.navigation
+    window.session.attach(ui_workspace)  # the navigation shows once a workspace is open
+    window.show()
+    qtbot.waitExposed(window)
+    navigation.setCurrentRow(1)
+    navigation.setFocus()
+    image = navigation.viewport().grab().toImage()
+    rect = navigation.visualRect(navigation.model().index(1, 0))
+    row = image.pixelColor(rect.right() - 2, rect.center().y())  # Fusion shades the highlight a little
+    assert contrast(row, navigation.palette().color(QPalette.ColorRole.Highlight)) < 1.2  # the row is drawn selected
+    icon_area = QRect(rect.left(), rect.top(), navigation.iconSize().width() + 8, rect.height())
+    assert best_contrast(image, icon_area, row) >= 3.0
