@@ -76,6 +76,10 @@ def test_export_selected_opens_the_wizard_with_those_objects_and_the_package_car
     check = wizard.check_page
     qtbot.waitUntil(lambda: check.preview is not None, timeout=30_000)
     assert check.preview.selection == "2 chosen object(s)"
+    previewed = [
+        a.text().replace("&", "") for a in check.leaving_table._table_menu.actions_at(check.leaving.index(0, 0))
+    ]
+    assert "Copy STIX id" in previewed and "Link to case…" not in previewed  # a preview's rows are not acted on
     click_next(qtbot, wizard)
     medium = agencies.stick("medium")
     wizard.destination_page.picker.folder.clear()

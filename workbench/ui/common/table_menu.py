@@ -87,6 +87,7 @@ class TableMenu(QObject):
         view.customContextMenuRequested.connect(self.popup)
         view.viewport().installEventFilter(self)
         self.menu: QMenu | None = None
+        self.acts_on_objects = True  # Link to case… and Export selected… for rows naming stored objects
 
     def actions_at(self, index: QModelIndex) -> list[QAction]:
         view = self._view
@@ -111,7 +112,7 @@ class TableMenu(QObject):
         if stix_id is not None:
             action(self.tr("Copy STIX &id"), lambda: _copy(stix_id))
             action(self.tr("&Show in library"), lambda: _show_in_library(stix_id))
-        chosen = rows_stix_ids(view, index)
+        chosen = rows_stix_ids(view, index) if self.acts_on_objects else []
         link, export = _main_window_action("link_objects_to_case"), _main_window_action("export_objects")
         if chosen and link is not None:
             action(self.tr("&Link to case…"), lambda: link(chosen), "act")
