@@ -165,7 +165,7 @@ def test_change_ceilings(qtbot, agencies: Agencies) -> None:
     dialog = opened.args[0]
     dialog.send.set_level(Tlp.CLEAR)
     dialog.accept_box.set_level(Tlp.RED)
-    with qtbot.waitSignal(dialog.ceilings_changed):
+    with qtbot.waitSignal(dialog.changed):
         qtbot.keyClick(dialog, Qt.Key.Key_Return)  # Save is the default button
     qtbot.waitUntil(lambda: screen.model.index(0, Col.MAY_RECEIVE).data() == "TLP:CLEAR")
     assert screen.model.index(0, Col.MAY_SEND).data() == "TLP:RED"
@@ -187,7 +187,7 @@ def test_the_pane_shows_the_pinned_identity_and_bounds_and_trust_changes_them(qt
     dialog.lifetime.setValue(30)
     dialog.jump.setValue(5)
     dialog.last_received.setValue(7)  # they read out: the last package they had from us was number 7
-    with qtbot.waitSignal(dialog.trust_changed):
+    with qtbot.waitSignal(dialog.changed):
         qtbot.keyClick(dialog, Qt.Key.Key_Return)  # Save is the default button
     partner = exchange.get_partner(agencies.ours, PARTNER)
     assert (partner.max_lifetime_days, partner.max_sequence_jump) == (30, 5)

@@ -5,41 +5,25 @@ advance`` on the command line)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLineEdit,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
+from collections.abc import Callable
 
-from workbench.app.session import Session, StoreChange
-from workbench.app.tasks import TaskFailure, TaskHandle
+from PySide6.QtWidgets import QLineEdit, QSpinBox, QWidget
+
+from workbench.app.session import Session
 from workbench.services import exchange
 from workbench.services.exchange import Partner
 from workbench.services.exchange.partners import MAX_LIFETIME_DAYS
 from workbench.services.workspace import Workspace
-from workbench.ui.common.dialogs import show_error
-from workbench.ui.common.text import plain_label
+from workbench.ui.partners.partner_change_dialog import PartnerChangeDialog
 
 #: The largest sequence a partner may have received (as ``exchange.advance_outgoing`` accepts).
 LAST_SEQUENCE = 2**31 - 1
 
 
-class TrustDialog(QDialog):
-    trust_changed = Signal(object)
-    """The ``Partner`` as saved."""
-
+class TrustDialog(PartnerChangeDialog):
     def __init__(self, session: Session, partner: Partner, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(session, partner, self.tr("Trust"), parent)
         self.setObjectName("trustDialog")
-        self.setWindowTitle(self.tr("Trust"))
-        self._session = session
-        self._partner = partner
-        self._task: TaskHandle | None = None
         self.identity = QLineEdit(partner.identity_ref or "", self)
         self.identity.setPlaceholderText("identity--…")
         self.identity.setCursorPosition(0)
@@ -67,32 +51,18 @@ class TrustDialog(QDialog):
                 "they read it out. Our next package to them follows it."
             )
         )
-        form = QFormLayout()
-        form.addRow(self.tr("Their STIX &identity:"), self.identity)
-        form.addRow(self.tr("Packages valid for at &most:"), self.lifetime)
-        form.addRow(self.tr("Sequence &jumps accepted up to:"), self.jump)
-        form.addRow(self.tr("&Last package they received from us:"), self.last_received)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self._save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(
-            plain_label(
-                self.tr(
-                    "What packages from {0} may do. A package beyond these bounds is refused with its reason, and "
-                    "the Inbox offers to accept a confirmed sequence jump."
-                ).format(partner.name),
-                self,
-                wrap=True,
-            )
+        self.form.addRow(self.tr("Their STIX &identity:"), self.identity)
+        self.form.addRow(self.tr("Packages valid for at &most:"), self.lifetime)
+        self.form.addRow(self.tr("Sequence &jumps accepted up to:"), self.jump)
+        self.form.addRow(self.tr("&Last package they received from us:"), self.last_received)
+        self.set_intro(
+            self.tr(
+                "What packages from {0} may do. A package beyond these bounds is refused with its reason, and "
+                "the Inbox offers to accept a confirmed sequence jump."
+            ).format(partner.name)
         )
-        layout.addLayout(form)
-        layout.addWidget(buttons)
-        session.locking.connect(self.reject)
 
-    def _save(self) -> None:
-        if self._task is not None:
-            return
+    def change(self) -> Callable[[Workspace, object], Partner] | None:
         name = self._partner.name
         identity = self.identity.text().strip()
         changed_identity = identity if identity and identity != (self._partner.identity_ref or "") else None
@@ -108,16 +78,10 @@ class TrustDialog(QDialog):
                 last_received=last or None,
             )
 
-        self._task = self._session.run("partner trust", save)
-        self._task.succeeded.connect(self._saved)
-        self._task.failed.connect(self._failed)
+        return save
 
-    def _saved(self, partner: Partner) -> None:
-        self._task = None
-        self._session.notify_changed(StoreChange("partner", self.tr("Trust of {0} changed.").format(partner.name)))
-        self.trust_changed.emit(partner)
-        self.accept()
+    def saved_text(self, partner: Partner) -> str:
+        return self.tr("Trust of {0} changed.").format(partner.name)
 
-    def _failed(self, failure: TaskFailure) -> None:
-        self._task = None
-        show_error(self, failure.message, title=self.tr("Trust not changed"))
+    def refused_title(self) -> str:
+        return self.tr("Trust not changed")
