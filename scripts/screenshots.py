@@ -492,7 +492,15 @@ def fit_screens() -> int:
         environment = {key: value for key, value in os.environ.items() if not key.startswith("QT_")}
         environment.update({"QT_SCALE_FACTOR": scale, "PYTHONPATH": str(REPO)})
         done = subprocess.run(
-            [sys.executable, "-m", "tests.ui.fit_probe", str(width), str(height), "--shots", str(REPO / "docs" / "screenshots" / name)],
+            [
+                sys.executable,
+                "-m",
+                "tests.ui.fit_probe",
+                str(width),
+                str(height),
+                "--shots",
+                str(REPO / "docs" / "screenshots" / name),
+            ],
             capture_output=True,
             text=True,
             env=environment,
