@@ -74,6 +74,8 @@ def test_a_write_sweeps_what_killed_writes_left_but_not_what_another_writer_hold
     (left.mkdir() if not tar else left.write_bytes(b"half a tar"))
     stranger = tmp_path / ".notes.partial"  # not a name this program writes: never touched
     stranger.mkdir()
+    fifo = tmp_path / f".{key}-000006-{package}.partial"  # a hostile medium's FIFO under our name: never opened
+    os.mkfifo(fifo)
     with writer.MediumWriter(tmp_path, f"{key}-000008-{uuid.uuid4()}", tar=tar) as running:
         running.add("payload/one.json", [b"{}"])
         assert not left.exists() and stranger.exists()
@@ -83,5 +85,6 @@ def test_a_write_sweeps_what_killed_writes_left_but_not_what_another_writer_hold
             other.commit()
         final = running.commit()
     assert final.exists() and sorted(entry.name for entry in tmp_path.iterdir() if entry.name.startswith(".")) == [
-        ".notes.partial"
+        fifo.name,
+        ".notes.partial",
     ]

@@ -77,7 +77,7 @@ def register(commands: Any) -> None:
     inject.add_argument("--planned", required=True, help="planned time")
     inject.add_argument("--scenario", help="planned scenario time (default: the planned time)")
     inject.add_argument("--description", required=True, help="what the players receive")
-    inject.add_argument("--number", help="its number in the MSEL (default: the next one)")
+    inject.add_argument("--number", help="its number in the MSEL, e.g. 4")
     inject.add_argument("--from", dest="sender", help="who sends it (e.g. the control cell)")
     inject.add_argument("--to", dest="recipient", help="who receives it: a player, or a participating partner agency")
     inject.add_argument("--method", choices=[method.value for method in InjectMethod], help="how it is delivered")
@@ -109,7 +109,7 @@ def register(commands: Any) -> None:
     evidence.add_argument("--evidence", metavar="STIX_ID", help="exercise material of the workspace")
     evidence.add_argument("--evidence-file", help="a file kept encrypted in the workspace as evidence")
     save = action("evidence", "write an evidence file kept in the workspace to a file", run_evidence)
-    save.add_argument("artifact", metavar="ARTIFACT_ID", help="the evidence file's id (see exercise guide)")
+    save.add_argument("artifact", metavar="ARTIFACT_ID", help="the id of the evidence file kept in the workspace")
     save.add_argument("--out", required=True, help="the file to write")
     save.add_argument("--force", action="store_true", help="replace the file if it exists")
 
@@ -122,7 +122,7 @@ def register(commands: Any) -> None:
     finding.add_argument(
         "--from", dest="based_on", nargs="+", default=[], metavar="OBSERVATION", help="the observations it comes from"
     )
-    finding.add_argument("--objective", help="objective number or uid (default: the observations')")
+    finding.add_argument("--objective", help="objective number or uid (default: the one its observations share)")
     for name in ("description", "reference", "analysis", "recommendation"):
         finding.add_argument(f"--{name}", help=f"the finding's {name}, as the after-action report prints it")
     rate = action("rate", "rate an objective P, S, M or U with the rationale", run_rate)

@@ -20,6 +20,7 @@ import logging
 import os
 import re
 import shutil
+import stat
 import tarfile
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -207,7 +208,7 @@ def sweep(dest: Path, pattern: re.Pattern[str]) -> list[str]:
     returns their names. One still locked by a writer in another process is left alone; errors are ignored."""
     removed: list[str] = []
     try:
-        entries = [entry for entry in dest.iterdir() if pattern.fullmatch(entry.name) and not entry.is_symlink()]
+        entries = [entry for entry in dest.iterdir() if pattern.fullmatch(entry.name) and _dir_or_file(entry)]
     except OSError:
         return removed
     for entry in entries:
@@ -224,10 +225,19 @@ def sweep(dest: Path, pattern: re.Pattern[str]) -> list[str]:
     return removed
 
 
+def _dir_or_file(entry: Path) -> bool:
+    """A real folder or file, not a link, FIFO or device (opening a FIFO would wait for a writer forever)."""
+    try:
+        mode = entry.lstat().st_mode
+    except OSError:
+        return False
+    return stat.S_ISDIR(mode) or stat.S_ISREG(mode)
+
+
 @contextlib.contextmanager
 def locked(path: Path) -> Iterator[None]:
     """Hold the exclusive lock a writer holds on its temporary copy; ``BlockingIOError`` when another has it."""
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         yield
