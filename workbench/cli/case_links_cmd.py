@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from workbench.cli.case_input import read_json_file
+from workbench.cli.case_input import CASE_HELP, read_json_file
 from workbench.cli.case_output import plain
 from workbench.cli.common import Output, open_from_args
 from workbench.cli.times import RELATIVE_HELP, resolve_time
@@ -21,7 +21,7 @@ def register(action: Any) -> None:
         "link objects of the library to a case, named by STIX id, ATT&CK or CVE id (T0855) or exact name",
         run_link,
     )
-    link.add_argument("case")
+    link.add_argument("case", help=CASE_HELP)
     link.add_argument("ids", nargs="+", metavar="OBJECT", help="STIX id, ATT&CK id, CVE id or exact name")
     link.add_argument("--unlink", action="store_true", help="remove the links instead")
     link.add_argument(
@@ -35,20 +35,20 @@ def register(action: Any) -> None:
         "record that an ATT&CK technique was observed in this incident: the procedure seen, when, from what",
         run_observe,
     )
-    observe.add_argument("case")
+    observe.add_argument("case", help=CASE_HELP)
     observe.add_argument("technique", help="ATT&CK id (T0855), exact name or STIX id of the attack pattern")
     observe.add_argument("--procedure", required=True, help="what was seen, in this incident")
     observe.add_argument("--at", required=True, help="when it was seen: " + RELATIVE_HELP)
     observe.add_argument("--source", default="", help="where the observation comes from (log, sensor, report)")
 
     unlink = action("unlink", "remove links (the objects stay in the library)", run_unlink)
-    unlink.add_argument("case")
-    unlink.add_argument("ids", nargs="+", metavar="STIX_ID")
+    unlink.add_argument("case", help=CASE_HELP)
+    unlink.add_argument("ids", nargs="+", metavar="STIX_ID", help="the linked objects to unlink")
 
     create_object = action(
         "object", "create STIX objects inside a case from a JSON file (one object or a list)", run_object
     )
-    create_object.add_argument("case")
+    create_object.add_argument("case", help=CASE_HELP)
     create_object.add_argument("--file", required=True, help="JSON with the object's own properties")
 
 

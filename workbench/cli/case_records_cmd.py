@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.cli import case_output
-from workbench.cli.case_input import choices_help, field_values, read_json_file, zone
+from workbench.cli.case_input import CASE_HELP, choices_help, field_values, read_json_file, zone
 from workbench.cli.common import CommandError, Output, open_from_args
 from workbench.cli.times import RELATIVE_HELP, resolve_time
 from workbench.domain.cases.case import RecordKind
@@ -23,11 +23,11 @@ def register(action: Any) -> None:
     stage = action(
         "stage", "record a report stage as submitted, freezing what it says (reprinted identically later)", run_stage
     )
-    stage.add_argument("case")
+    stage.add_argument("case", help=CASE_HELP)
     stage.add_argument("stage", help="early-warning, notification, intermediate, final, progress or circia-report")
     stage.add_argument("--at", required=True, help="when it was submitted: " + RELATIVE_HELP)
     stage.add_argument("--reference", help="the authority's reference")
-    stage.add_argument("--note")
+    stage.add_argument("--note", help="a note kept with the submission")
     stage.add_argument(
         "--amend", action="store_true", help="replace the submission of this stage recorded at the same time"
     )
@@ -35,19 +35,19 @@ def register(action: Any) -> None:
     stage.add_argument("--force", action="store_true", help="replace --out if it exists")
 
     event = action("event", "add a timeline event", run_event)
-    event.add_argument("case")
+    event.add_argument("case", help=CASE_HELP)
     event.add_argument("--at", required=True, help=RELATIVE_HELP)
     event.add_argument("--title", required=True)
     event.add_argument("--type", dest="event_type", help=choices_help(TimelineKind))
-    event.add_argument("--description")
+    event.add_argument("--description", help="what happened")
 
     task = action("task", "add a task with owner and due time", run_task)
-    task.add_argument("case")
+    task.add_argument("case", help=CASE_HELP)
     task.add_argument("--title", required=True)
-    task.add_argument("--owner")
+    task.add_argument("--owner", help="who does it")
     task.add_argument("--due", help=RELATIVE_HELP)
     task.add_argument("--status", help=choices_help(TaskStatus))
-    task.add_argument("--description")
+    task.add_argument("--description", help="what is to be done")
 
     for kind in (
         RecordKind.PARTICIPANT,
@@ -64,17 +64,17 @@ def register(action: Any) -> None:
         "observations, improvements, events, tasks, stages",
         run_records,
     )
-    records.add_argument("case")
+    records.add_argument("case", help=CASE_HELP)
     records.add_argument("--file", required=True)
 
     edit = action("edit", "change fields of one record (e.g. a task done, an inject's actual time)", run_edit)
-    edit.add_argument("case")
+    edit.add_argument("case", help=CASE_HELP)
     edit.add_argument("record", help="record kind: " + ", ".join(kind.value for kind in RecordKind))
     edit.add_argument("uid", help="the record's id as `case show` prints it (a unique prefix is enough)")
     edit.add_argument("--set", dest="values", action="append", default=[], metavar="KEY=VALUE", required=True)
 
     remove = action("remove", "remove a record entered by mistake (the audit log keeps it was removed)", run_remove)
-    remove.add_argument("case")
+    remove.add_argument("case", help=CASE_HELP)
     remove.add_argument("record", help="record kind: " + ", ".join(kind.value for kind in RecordKind))
     remove.add_argument("uid", help="the record's id as `case show` prints it (a unique prefix is enough)")
 
@@ -83,7 +83,7 @@ def _record_action(action: Any, kind: RecordKind) -> None:
     """``case participant|objective|inject|observation|improvement CASE --FIELD VALUE ...``: one record, its
     options made from the record's field declarations (choices listed in --help)."""
     sub = action(kind.value, f"add one {kind.label.lower()} (see --help for its fields)", run_one_record)
-    sub.add_argument("case")
+    sub.add_argument("case", help=CASE_HELP)
     sub.set_defaults(record_kind=kind.value)
     for info in field_infos(kind.record_class):
         flag = "--" + info.name.replace("_", "-")

@@ -46,15 +46,15 @@ def register(commands: Any) -> None:
     start.add_argument("--speed", type=float, default=1.0, help="scenario minutes a real minute (default 1)")
     for name, text in (("pause", "pause play"), ("resume", "resume play"), ("end", "end the exercise")):
         sub = action(name, text, run_clock, who=True)
-        sub.add_argument("--reason")
+        sub.add_argument("--reason", help="why (recorded with the action)")
     jump = action("jump", "move scenario time forward", run_clock, who=True)
     target = jump.add_mutually_exclusive_group(required=True)
     target.add_argument("--to", dest="scenario", help="the scenario time to jump to")
     target.add_argument("--advance", help="how far: 90m, 2h, 1d6h")
-    jump.add_argument("--reason")
+    jump.add_argument("--reason", help="why (recorded with the action)")
     speed = action("speed", "change how fast scenario time runs", run_clock, who=True)
     speed.add_argument("speed", type=float, help="scenario minutes a real minute, e.g. 4")
-    speed.add_argument("--reason")
+    speed.add_argument("--reason", help="why (recorded with the action)")
 
     deliver = action(
         "deliver", "deliver an inject now (to a partner agency: as a signed package on --medium)", run_deliver, who=True
@@ -67,25 +67,27 @@ def register(commands: Any) -> None:
     send.add_argument("--tar", action="store_true", help="write the package as one uncompressed .tar file")
     for name, text in (("hold", "hold an inject back"), ("skip", "leave an inject out of play")):
         sub = action(name, text, run_msel)
-        sub.add_argument("inject")
-        sub.add_argument("--reason", required=True)
+        sub.add_argument("inject", help="inject number or uid")
+        sub.add_argument("--reason", required=True, help="why (printed in the after-action report)")
     release = action("release", "plan a held inject again", run_msel)
-    release.add_argument("inject")
-    release.add_argument("--reason")
+    release.add_argument("inject", help="inject number or uid")
+    release.add_argument("--reason", help="why (recorded with the action)")
 
     inject = action("inject", "add an inject (during play: with --reason)", run_inject)
     inject.add_argument("--planned", required=True, help="planned time")
     inject.add_argument("--scenario", help="planned scenario time (default: the planned time)")
-    inject.add_argument("--description", required=True)
-    inject.add_argument("--number")
-    inject.add_argument("--from", dest="sender")
-    inject.add_argument("--to", dest="recipient")
-    inject.add_argument("--method", choices=[method.value for method in InjectMethod])
+    inject.add_argument("--description", required=True, help="what the inject says or does")
+    inject.add_argument("--number", help="its number in the MSEL, e.g. 4a")
+    inject.add_argument("--from", dest="sender", help="who sends it (e.g. the control cell)")
+    inject.add_argument(
+        "--to", dest="recipient", help="who receives it; a pinned partner's name makes it a package to that partner"
+    )
+    inject.add_argument("--method", choices=[method.value for method in InjectMethod], help="how it is delivered")
     inject.add_argument("--expected", help="the expected action")
     inject.add_argument("--reason", help="why it is added during play")
 
     respond = action("respond", "record the response to a delivered inject", run_respond, who=True)
-    respond.add_argument("inject")
+    respond.add_argument("inject", help="inject number or uid")
     respond.add_argument("--text", required=True, help="what the players did (the observed action)")
     respond.add_argument("--at", help="when (default: now)")
 
@@ -100,35 +102,49 @@ def register(commands: Any) -> None:
     about = observe.add_mutually_exclusive_group(required=True)
     about.add_argument("--task", help="critical task number or uid")
     about.add_argument("--objective", help="objective number or uid")
-    observe.add_argument("--text", required=True)
-    observe.add_argument("--rating", choices=[rating.value for rating in Rating], type=str.upper)
+    observe.add_argument("--text", required=True, help="what the evaluator saw")
+    observe.add_argument(
+        "--rating",
+        choices=[rating.value for rating in Rating],
+        type=str.upper,
+        help="the rating the evaluator suggests",
+    )
     observe.add_argument("--evaluator", help="default: your login name")
     evidence = observe.add_mutually_exclusive_group()
     evidence.add_argument("--evidence", metavar="STIX_ID", help="exercise material of the workspace")
     evidence.add_argument("--evidence-file", help="a file kept encrypted in the workspace as evidence")
     save = action("evidence", "write an evidence file kept in the workspace to a file", run_evidence)
-    save.add_argument("artifact", metavar="ARTIFACT_ID")
-    save.add_argument("--out", required=True)
+    save.add_argument("artifact", metavar="ARTIFACT_ID", help="the evidence's STIX id (artifact--...)")
+    save.add_argument("--out", required=True, help="the file to write")
     save.add_argument("--force", action="store_true", help="replace the file if it exists")
 
     action("hotwash", "observations by objective and critical task, with the findings made", run_hotwash)
     finding = action("finding", "make a strength or area for improvement from observations", run_finding)
-    finding.add_argument("--kind", required=True, choices=["strength", "area-for-improvement", "afi"])
-    finding.add_argument("--title", required=True)
-    finding.add_argument("--from", dest="based_on", nargs="+", default=[], metavar="OBSERVATION")
-    finding.add_argument("--objective")
+    finding.add_argument(
+        "--kind", required=True, choices=["strength", "area-for-improvement", "afi"], help="afi: area for improvement"
+    )
+    finding.add_argument("--title", required=True, help="the finding in one line")
+    finding.add_argument(
+        "--from",
+        dest="based_on",
+        nargs="+",
+        default=[],
+        metavar="OBSERVATION",
+        help="the observations it comes from (uids or unique uid prefixes, see exercise hotwash)",
+    )
+    finding.add_argument("--objective", help="objective number or uid (default: the one its observations share)")
     for name in ("description", "reference", "analysis", "recommendation"):
-        finding.add_argument(f"--{name}")
+        finding.add_argument(f"--{name}", help=f"the finding's {name}")
     rate = action("rate", "rate an objective P, S, M or U with the rationale", run_rate)
-    rate.add_argument("objective")
-    rate.add_argument("rating", choices=[rating.value for rating in Rating], type=str.upper)
-    rate.add_argument("--rationale", required=True)
+    rate.add_argument("objective", help="objective number or uid")
+    rate.add_argument("rating", choices=[rating.value for rating in Rating], type=str.upper, help="P, S, M or U")
+    rate.add_argument("--rationale", required=True, help="why this rating (printed beside it)")
     improve = action("improve", "add an improvement plan item answering areas for improvement", run_improve)
     improve.add_argument("--answers", nargs="+", default=[], metavar="FINDING", help="finding numbers or uids")
     improve.add_argument("--action", dest="corrective_action", required=True, help="the corrective action")
     improve.add_argument("--element", dest="capability_element", required=True, help="planning, training, ...")
     for name in ("capability", "issue", "responsible_org", "contact", "start_date", "completion_date"):
-        improve.add_argument(f"--{name.replace('_', '-')}", dest=name)
+        improve.add_argument(f"--{name.replace('_', '-')}", dest=name, help=f"the item's {name.replace('_', ' ')}")
 
 
 def _by(args: argparse.Namespace) -> str | None:
