@@ -52,7 +52,7 @@ QUERIES = (
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--objects", type=int, default=1_000_000, help="size of the generated bundle")
+    parser.add_argument("--objects", type=int, default=1_000_000, help="size of the generated bundle (0: none)")
     parser.add_argument("--repeat", type=int, default=5, help="runs of the ATT&CK Mobile comparison")
     parser.add_argument("--bundle", type=Path, help="use (or write) the generated bundle here")
     parser.add_argument("--keep", type=Path, help="keep the workspace of the large import in this folder")
@@ -61,9 +61,16 @@ def main() -> int:
     args = parser.parse_args()
     if args.child:
         return child(args.child)
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    if args.objects < 0:
+        parser.error("--objects must be 0 (no generated bundle) or more")
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; python {sys.version.split()[0]}")
     mobile(args.repeat)
-    large(args)
+    if args.objects:
+        large(args)
+    else:
+        print("\nno generated bundle (--objects 0)")
     return 0
 
 

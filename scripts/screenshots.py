@@ -5,8 +5,8 @@ Uses the demo workspace (the project's own sample data) and a throw-away setting
 same on every machine with the same fonts. The guides name the pictures by file name: keep the names when a
 screen changes, and run this again. Then every screen and the main dialogs again on the two screens the window
 must fit (1280x720, and 1366x768 at 125 % scaling), into docs/screenshots/fit-1280x720/ and fit-1366x768-125/
-(not shipped: they are for whoever checks the layout), through the geometry probe of the tests
-(``tests/ui/fit_probe.py``), which also says what does not fit.
+(not shipped), through the geometry probe of the tests (``tests/ui/fit_probe.py``), which also says what does not
+fit.
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ from workbench.ui.help.guide_window import Guide  # noqa: E402
 from workbench.ui.main_window import MainWindow  # noqa: E402
 
 OUT = REPO / "resources" / "guides" / "images"
-FIT_SHOTS = REPO / "docs" / "screenshots"
 SIZE = (1400, 860)
 
 
@@ -193,10 +192,9 @@ def shoot_cases(window: MainWindow) -> None:
     dialog.reject()
 
 
-def live_exercise(window: MainWindow) -> tuple[str, list[str]]:
+def live_exercise(window: MainWindow) -> str:
     """A tabletop in play for the Exercise screen: started 25 minutes ago at double speed, two injects delivered,
-    one held, observations recorded against the evaluation guides. Returns its reference and the observations'
-    uids."""
+    one held, observations recorded against the evaluation guides."""
     from datetime import UTC, datetime, timedelta
 
     from workbench.services import cases
@@ -247,61 +245,31 @@ def live_exercise(window: MainWindow) -> tuple[str, list[str]]:
     conduct.deliver(ws, ref, "1", by="Control cell", now=start + timedelta(minutes=5))
     conduct.deliver(ws, ref, "2", by="Control cell", now=start + timedelta(minutes=15))
     conduct.hold(ws, ref, "3", reason="Partner bulletin waits for the key check", now=start + timedelta(minutes=21))
-    fast = evaluation.observe(ws, ref, task="1.1", text="Incident opened 8 minutes after the alert; playbook followed",
-                              rating="P", evaluator="L. Virtanen", now=start + timedelta(minutes=9))  # fmt: skip
-    slow = evaluation.observe(ws, ref, task="1.2", text="Isolation waits for the OT engineer's approval",
-                              rating="S", evaluator="L. Virtanen", now=start + timedelta(minutes=19))  # fmt: skip
-    return ref, [fast.uid, slow.uid]
+    evaluation.observe(ws, ref, task="1.1", text="Incident opened 8 minutes after the alert; playbook followed",
+                       rating="P", evaluator="L. Virtanen", now=start + timedelta(minutes=9))  # fmt: skip
+    evaluation.observe(ws, ref, task="1.2", text="Isolation waits for the OT engineer's approval",
+                       rating="S", evaluator="L. Virtanen", now=start + timedelta(minutes=19))  # fmt: skip
+    return ref
 
 
 def shoot_exercise(window: MainWindow) -> None:
-    """The Exercise screen at 1280x720, as the user guide shows it: the controller's clock and MSEL in play, the
-    add-inject dialog during play, the evaluator's quick entry, then the hot wash after play with two findings and
-    a rating."""
-    from datetime import UTC, datetime, timedelta
-
-    from workbench.services.exercise import conduct, hotwash
-
-    ref, (fast, slow) = live_exercise(window)
+    """The Exercise screen at 1280x720: the controller's clock and MSEL, the evaluator's quick entry, the hot wash;
+    into docs/screenshots/ until a guide shows them."""
+    ref = live_exercise(window)
     screen = window.show_screen("exercise")
     window.resize(1280, 720)
     screen.open_exercise(ref)
     wait_until(lambda: screen.data is not None and screen.data.case.ref == ref)
     screen.name.setText("Exercise director")
-    window.statusBar().clearMessage()
     save(window, "exercise-1-controller")
-
-    dialog = screen.controller.add()
-    assert dialog is not None
-    dialog.form.editor("number").set_value("4a")
-    dialog.form.editor("planned_at").set_moment(
-        datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(minutes=8)
-    )
-    dialog.form.editor("sender").set_value("Control cell")
-    dialog.form.editor("recipient").set_value("Nordvik SOC")
-    dialog.form.editor("description").set_value("The operator's CEO calls the SOC directly")
-    dialog.reason.setText("Players found the isolation decision too easy")
-    save(dialog, "exercise-2-add-inject")
-    dialog.reject()
-
     screen.tabs.setCurrentWidget(screen.evaluator)
     page = screen.evaluator
     page.task_table.selectRow(2)
     page.text.setPlainText("The analyst asked the OT engineer twice before isolating")
     page.ratings.buttons()[2].setChecked(True)
-    save(window, "exercise-3-evaluator")
-
-    ws = window.session.workspace
-    conduct.clock_action(ws, ref, "end", by="Exercise director")
-    hotwash.add_finding(ws, ref, "strength", "Incident opened within minutes", based_on=[fast])
-    hotwash.add_finding(ws, ref, "area-for-improvement", "Isolation waits for approvals", based_on=[slow])
-    hotwash.rate_objective(ws, ref, "1", "S", "Triage on time; isolation slowed by the approval chain")
-    screen.reload()
-    wait_until(lambda: screen.data is not None and not screen.data.view.clock.in_play)
-    wait_until(lambda: len(screen.data.case.observations) == 2)  # type: ignore[union-attr]
+    save(window, "exercise-2-evaluator")
     screen.tabs.setCurrentWidget(screen.hot_wash)
-    screen.hot_wash.finding_table.selectRow(1)
-    save(window, "exercise-4-hot-wash")
+    save(window, "exercise-3-hot-wash")
     screen.tabs.setCurrentWidget(screen.controller)
     window.resize(*SIZE)
 
@@ -524,7 +492,15 @@ def fit_screens() -> int:
         environment = {key: value for key, value in os.environ.items() if not key.startswith("QT_")}
         environment.update({"QT_SCALE_FACTOR": scale, "PYTHONPATH": str(REPO)})
         done = subprocess.run(
-            [sys.executable, "-m", "tests.ui.fit_probe", str(width), str(height), "--shots", str(FIT_SHOTS / name)],
+            [
+                sys.executable,
+                "-m",
+                "tests.ui.fit_probe",
+                str(width),
+                str(height),
+                "--shots",
+                str(REPO / "docs" / "screenshots" / name),
+            ],
             capture_output=True,
             text=True,
             env=environment,
@@ -532,7 +508,7 @@ def fit_screens() -> int:
             check=True,
         )
         problems = json.loads(done.stdout.strip().splitlines()[-1])["problems"]
-        print(f"wrote {FIT_SHOTS.relative_to(REPO) / name}/ ({len(problems)} views)")
+        print(f"wrote {OUT.relative_to(REPO) / name}/ ({len(problems)} views)")
         for view, found in problems.items():
             for problem in found:
                 print(f"  {name} {view}: {problem}")

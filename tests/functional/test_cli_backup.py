@@ -203,6 +203,9 @@ def test_backup_and_restore_from_the_command_line(cli, tmp_path: Path, write_jso
     restored = cli("restore", str(folder), "--to", str(target))
     assert restored.code == 0, restored.stderr
     assert "partner channels may have moved on" in restored.stdout and "no package sent or received" in restored.stdout
+    assert "workbench keys advance --name PARTNER --last-received N" in restored.stdout
+    unknown = cli("keys", "advance", "--db", str(target), "--name", "Nobody", "--last-received", "4")
+    assert unknown.code == 1 and unknown.stderr.strip() == "workbench: no partner named 'Nobody'"
     found = cli("search", "--db", str(target), "beacon")
     assert found.code == 0 and "beacon host" in found.stdout
     again = cli("restore", str(folder), "--to", str(target))

@@ -11,11 +11,14 @@ import orjson
 import pytest
 import rfc8785
 
-from tests.conftest import indicator
+from tests.conftest import PASSPHRASE, indicator
 from tests.exchange_support import Pair, bundle_bytes, craft, digest, manifest_for, pair
 from workbench.domain.errors import InvalidInput, VerificationFailed, WorkbenchError
 from workbench.domain.timestamps import format_stix_timestamp, utc_now
 from workbench.services import exchange, keys
+from workbench.services.backup import back_up, restore_backup
+from workbench.services.workspace import open_workspace
+from workbench.storage import audit
 
 __all__ = ["pair"]
 EU = "EU Agency for Cybersecurity"
@@ -138,3 +141,41 @@ def test_control_characters_in_signed_names_are_refused(pair: Pair) -> None:
         exchange.import_receipt(pair.eu, path)
     with pytest.raises(InvalidInput, match="control characters"):
         exchange.add_partner(pair.eu, "Evil\x1b[2J", b"")
+
+
+def test_after_a_restore_the_outgoing_channel_moves_forward_to_what_the_partner_received(pair: Pair) -> None:
+    """A workspace restored from a backup does not know the packages sent after it: its next package would be a
+    rollback for the partner, until the analyst moves the channel to the last sequence the partner read out."""
+    pair.stock(indicator())
+    exchange.import_package(pair.us, pair.export().path)
+    backup = back_up(pair.eu, pair.medium())
+    for _ in range(2):  # sent after the backup: the restored workspace will not know them
+        pair.stock(indicator())
+        exchange.import_package(pair.us, pair.export().path)
+    restore_backup(backup.path, pair.folder / "restored.db", PASSPHRASE)
+    restored = open_workspace(pair.folder / "restored.db", PASSPHRASE)
+    try:
+        pair.stock(indicator())
+        stale = exchange.export_package(restored, pair.medium(), "US Cybersecurity Agency")
+        with pytest.raises(VerificationFailed, match="rollback: sequence 2 is not after 3"):
+            exchange.import_package(pair.us, stale.path)
+        with pytest.raises(InvalidInput, match="already carries sequence 3; the channel only moves forward"):
+            exchange.advance_outgoing(restored, "US Cybersecurity Agency", 1)
+        assert exchange.advance_outgoing(restored, "US Cybersecurity Agency", 3, reason="read out by phone") == 4
+        following = exchange.export_package(restored, pair.medium(), "US Cybersecurity Agency")
+        result = exchange.import_package(pair.us, following.path)
+        assert result.committed
+        assert any("previous manifest differs" in warning for warning in result.verdict.warnings)
+        assert [entry.details for entry in audit.entries(restored.conn) if entry.action == "partner.advance"] == [
+            {"partner": "US Cybersecurity Agency", "from": 2, "to": 3, "reason": "read out by phone"}
+        ]
+    finally:
+        restored.close()
+
+
+def test_advance_refuses_an_unknown_partner_and_numbers_out_of_range(pair: Pair) -> None:
+    with pytest.raises(InvalidInput, match="no partner named"):
+        exchange.advance_outgoing(pair.eu, "Nobody", 5)
+    for number in (0, -1, 2**31 + 1):
+        with pytest.raises(InvalidInput, match="whole number from 1"):
+            exchange.advance_outgoing(pair.eu, "US Cybersecurity Agency", number)

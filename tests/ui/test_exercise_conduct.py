@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QMessageBox
 
+from tests.conftest import PASSPHRASE
 from tests.ui.case_helpers import choose, click, shown, wait_dialog
 from workbench.domain.cases.vocab import ConductState, InjectStatus, ObservationKind, Rating
 from workbench.services import cases
@@ -407,3 +408,32 @@ def test_the_library_lists_exercise_material_only_when_asked(qtbot, window, ui_w
     click(qtbot, library.filters.reset_button)
     qtbot.waitUntil(lambda: not library.model.loading and "Real beacon" in names())
     assert not library.filters.exercise_check.isChecked()
+
+
+def test_an_observation_being_written_at_locking_is_kept_and_put_back(qtbot, window, ui_workspace) -> None:
+    ref = drill(ui_workspace)
+    screen = open_screen(qtbot, window, ui_workspace, FixedClock())
+    screen.tabs.setCurrentWidget(screen.evaluator)
+    page = screen.evaluator
+    page.text.setFocus()
+    qtbot.keyClick(page.text, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)  # to task 1.1
+    qtbot.keyClicks(page.text, "Triage took 40 minutes")
+    qtbot.keyClick(page.text, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
+    assert [item.what for _key, item in window.keeper.unsaved()] == [
+        f"Exercise {ref} (Lantern drill): an observation being written"
+    ]
+    with qtbot.waitSignal(window.session.locked, timeout=10_000):
+        window.lock_now()
+    assert page.text.toPlainText() == ""  # nothing left in memory while locked
+    screen.tabs.setCurrentWidget(screen.controller)
+    qtbot.keyClicks(window.access.dialog.passphrase, PASSPHRASE)
+    with qtbot.waitSignal(window.keeper.kept_offered, timeout=10_000) as offered:
+        qtbot.keyClick(window.access.dialog.passphrase, Qt.Key.Key_Return)
+    box = offered.args[0]
+    with qtbot.waitSignal(window.keeper.work_restored):
+        click(qtbot, box.findChild(type(box.buttons()[0]), "restoreKept"))
+    qtbot.waitUntil(lambda: page.text.toPlainText() == "Triage took 40 minutes")
+    assert screen.tabs.currentWidget() is page and page.rating() == "M" and page.selected_row().label == "1.1"
+    assert stored(window.session.workspace, ref).evaluator_observations == []  # kept, not recorded
+    qtbot.keyClick(page.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(stored(window.session.workspace, ref).evaluator_observations) == 1)

@@ -143,7 +143,7 @@ def test_the_library_selection_and_a_lower_ceiling(qtbot, agencies: Agencies) ->
     assert wizard.choices().tlp_max is Tlp.GREEN
     click_next(qtbot, wizard)
     library_button = wizard.selection_page.library_button
-    assert library_button.text() == "The 2 object(s) se&lected in the library"
+    assert library_button.text() == "The 2 se&lected object(s)"
     choose(qtbot, library_button)
     click_next(qtbot, wizard)
     click_next(qtbot, wizard)

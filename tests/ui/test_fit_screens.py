@@ -95,7 +95,7 @@ def test_tables_have_a_context_menu_and_cut_cells_show_their_whole_text(qtbot, o
     row = next(row for row in range(library.model.rowCount()) if library.model.object_id(row).startswith("malware--"))
     index = library.model.index(row, Columns.NAME)
     texts = [action.text().replace("&", "") for action in menu.actions_at(index)]
-    assert texts == ["Copy value", "Copy row", "Copy STIX id", "Show in library"]
+    assert texts == ["Copy value", "Copy row", "Copy STIX id", "Show in library", "Link to case…", "Export selected…"]
     copy_id = menu.actions_at(index)[2]
     copy_id.trigger()
     assert QApplication.clipboard().text() == library.model.object_id(row)

@@ -165,12 +165,46 @@ def test_change_ceilings(qtbot, agencies: Agencies) -> None:
     dialog = opened.args[0]
     dialog.send.set_level(Tlp.CLEAR)
     dialog.accept_box.set_level(Tlp.RED)
-    with qtbot.waitSignal(dialog.ceilings_changed):
+    with qtbot.waitSignal(dialog.changed):
         qtbot.keyClick(dialog, Qt.Key.Key_Return)  # Save is the default button
     qtbot.waitUntil(lambda: screen.model.index(0, Col.MAY_RECEIVE).data() == "TLP:CLEAR")
     assert screen.model.index(0, Col.MAY_SEND).data() == "TLP:RED"
     audit = agencies.window.screens["audit"].model
     qtbot.waitUntil(lambda: audit.rowCount() > 0 and audit.index(0, 2).data() == "partner.ceilings")
+
+
+def test_the_pane_shows_the_pinned_identity_and_bounds_and_trust_changes_them(qtbot, agencies: Agencies) -> None:
+    screen = screen_of(qtbot, agencies)
+    screen.table.selectRow(0)
+    pane = screen.details_text()
+    assert f"Their identity:\n{agencies.partner.identity_id}" in pane
+    assert "packages valid for at most 366 days · sequence jumps up to 100" in pane
+    exchange.export_package(agencies.ours, agencies.stick(), PARTNER)  # package 1 to them
+    with qtbot.waitSignal(screen.dialog_opened) as opened:
+        qtbot.mouseClick(screen.trust_button, Qt.MouseButton.LeftButton)
+    dialog = opened.args[0]
+    assert dialog.identity.text() == agencies.partner.identity_id and dialog.last_received.text() == "unchanged"
+    dialog.lifetime.setValue(30)
+    dialog.jump.setValue(5)
+    dialog.last_received.setValue(7)  # they read out: the last package they had from us was number 7
+    with qtbot.waitSignal(dialog.changed):
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)  # Save is the default button
+    partner = exchange.get_partner(agencies.ours, PARTNER)
+    assert (partner.max_lifetime_days, partner.max_sequence_jump) == (30, 5)
+    assert exchange.export_package(agencies.ours, agencies.stick(), PARTNER).sequence == 8
+    qtbot.waitUntil(lambda: "sequence jumps up to 5" in screen.details_text())
+
+    with qtbot.waitSignal(screen.dialog_opened) as opened:
+        qtbot.mouseClick(screen.trust_button, Qt.MouseButton.LeftButton)
+    dialog = opened.args[0]
+    dialog.jump.setValue(9)
+    dialog.last_received.setValue(3)  # behind what was sent: refused, and nothing else changes either
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(message_boxes()))
+    assert "the channel only moves forward" in message_boxes()[0].text()
+    close_message_boxes()
+    assert exchange.get_partner(agencies.ours, PARTNER).max_sequence_jump == 5
+    dialog.reject()
 
 
 def test_our_public_key_exported_from_the_partners_screen_equals_the_command_lines(

@@ -56,6 +56,32 @@ def _editor_with(qtbot, bluf: str = "", judgement: dict[str, str] | None = None)
     return editor
 
 
+def test_an_entry_table_copies_pastes_and_deletes_rows_from_its_menu(qtbot) -> None:
+    editor = _editor_with(qtbot, judgement={"statement": "It will go on", "likelihood": "likely", "confidence": "low"})
+    view, model = editor.judgement_view, editor.judgements
+    menu = view._entry_menu
+    first = model.index(0, 0)
+    assert [action.text().replace("&", "") for action in menu.actions_at(first)][:2] == ["Add row", "Copy row"]
+    menu.actions_at(first)[1].trigger()  # Copy row
+    assert QApplication.clipboard().text() == "It will go on\tlikely\tlow\t"
+    # Two rows from a spreadsheet: a closed list's value by the text it is shown as, and one it does not know.
+    QApplication.clipboard().setText("Pasted one\tvery likely (80-95%)\thigh\tB\nPasted two\tperhaps\tmoderate\t")
+    paste = next(action for action in menu.actions_at(first) if action.text() == "&Paste rows")
+    assert paste.isEnabled()
+    paste.trigger()
+    assert [row["statement"] for row in model.entries()] == ["It will go on", "Pasted one", "Pasted two"]
+    assert model.entries()[1]["likelihood"] == "very likely" and model.entries()[1]["basis"] == "B"
+    assert model.entries()[2]["likelihood"] == "" and model.entries()[2]["confidence"] == "moderate"
+    view.selectRow(0)
+    view.selectionModel().select(
+        model.index(2, 0), view.selectionModel().SelectionFlag.Select | view.selectionModel().SelectionFlag.Rows
+    )
+    delete = menu.actions_at(model.index(2, 1))[-1]
+    assert delete.text() == "&Delete rows"
+    delete.trigger()
+    assert [row["statement"] for row in model.entries()] == ["Pasted one"]
+
+
 def test_the_editor_refuses_what_the_service_refuses(qtbot) -> None:
     editor = _editor_with(
         qtbot, "One\nTwo\nThree", {"statement": "It will continue", "likelihood": "", "confidence": "high"}

@@ -13,9 +13,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from tests.conftest import PASSPHRASE
-from tests.ui.case_helpers import click, open_cases, wait_dialog
+from tests.ui.case_helpers import click, open_cases, shown, wait_dialog
+from workbench.domain.cases.case import RecordKind
 from workbench.services import cases, drafts
 from workbench.services.workspace import open_workspace
+from workbench.ui.cases.record_dialog import RecordDialog
 from workbench.ui.reports.drafts_dialog import DRAFT_KIND
 from workbench.ui.unlock.unlock_dialog import UnlockDialog
 
@@ -232,3 +234,63 @@ def test_the_briefing_form_is_exported_to_json_and_loaded_back(qtbot, window, ui
     assert editor.load_file(str(path))
     assert editor.title.text() == "Exported briefing" and editor.gaps.toPlainText() == "Initial access vector"
     assert "Exported briefing" in path.read_text()
+
+
+def test_a_record_being_written_at_auto_lock_is_kept_and_its_dialog_reopened(
+    qtbot, window, ui_workspace, tmp_path: Path
+) -> None:
+    started = time.time()
+    canary = f"canary-{uuid.uuid4()}"
+    ref = cases.create_case(ui_workspace, "incident", "Grid operator intrusion").ref
+    screen = open_cases(qtbot, window, ui_workspace)
+    screen.open_case(ref)
+    qtbot.waitUntil(lambda: screen.editor.ref == ref)
+    dialog = screen.editor.add_record(RecordKind.TASK)
+    assert screen.editor.unsaved() is None  # an empty dialog holds no work
+    title = dialog.form.editor("title").input
+    title.setFocus()
+    qtbot.keyClicks(title, "Image the disk " + canary)
+    work = window.keeper.unsaved()
+    assert [item.what for _key, item in work] == [f"Case {ref} (Grid operator intrusion): a task being written"]
+
+    failures: list[str] = []
+    window.keeper.keeping_failed.connect(failures.append)
+    window.idle.set_interval_ms(100)
+    window.idle.arm()
+    with qtbot.waitSignal(window.session.locked, timeout=10_000):
+        pass
+    window.idle.set_minutes(15)
+    assert failures == []
+    qtbot.waitUntil(lambda: not shown(RecordDialog))
+    assert_no_plaintext(
+        canary, [Path.home(), ui_workspace.path.parent, tmp_path, Path("/tmp"), Path("/dev/shm")], started
+    )
+
+    unlock = window.access.dialog
+    qtbot.keyClicks(unlock.passphrase, PASSPHRASE)
+    with qtbot.waitSignal(window.keeper.kept_offered, timeout=10_000) as offered:
+        qtbot.keyClick(unlock.passphrase, Qt.Key.Key_Return)
+    box: QMessageBox = offered.args[0]
+    with qtbot.waitSignal(window.keeper.work_restored):
+        click(qtbot, box.findChild(type(box.buttons()[0]), "restoreKept"))
+    reopened = wait_dialog(qtbot, RecordDialog)
+    assert reopened.form.editor("title").value() == "Image the disk " + canary
+    assert not screen.editor.dirty  # the case's own fields were not changed
+    click(qtbot, reopened.ok_button)
+    qtbot.waitUntil(lambda: [task.title for task in cases.get_case(window.session.workspace, ref).tasks] != [])
+    assert [task.title for task in cases.get_case(window.session.workspace, ref).tasks] == [f"Image the disk {canary}"]
+
+
+def test_quit_with_a_record_being_written_asks_to_finish_it_first(qtbot, window, ui_workspace) -> None:
+    ref = cases.create_case(ui_workspace, "incident", "Grid operator intrusion").ref
+    screen = open_cases(qtbot, window, ui_workspace)
+    screen.open_case(ref)
+    qtbot.waitUntil(lambda: screen.editor.ref == ref)
+    dialog = screen.editor.add_record(RecordKind.TASK)
+    qtbot.keyClicks(dialog.form.editor("title").input, "Image the disk")
+    window.close()
+    box = wait_dialog(qtbot, QMessageBox)
+    assert "a task being written" in box.text()
+    click(qtbot, box.button(QMessageBox.StandardButton.Save))
+    qtbot.waitUntil(lambda: "Finish or cancel the task being written" in screen.editor.error.text())
+    assert window.isVisible() and window.session.is_open and dialog.isVisible()

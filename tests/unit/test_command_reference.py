@@ -45,6 +45,19 @@ def test_every_command_and_every_option_is_on_the_page() -> None:
         assert f"`workbench {name}`" in page
 
 
+def test_every_argument_says_what_it_is() -> None:
+    """A reference row with an empty meaning tells the reader nothing: every argument has its help text."""
+    silent = [
+        f"{prog} {action.option_strings[0] if action.option_strings else action.metavar or action.dest}"
+        for prog, parser in commands(build_parser())
+        for action in parser._actions
+        if not isinstance(action, argparse._SubParsersAction | argparse._HelpAction)
+        and action.help != argparse.SUPPRESS
+        and not action.help
+    ]
+    assert silent == []
+
+
 def test_a_new_option_changes_the_page_so_the_first_test_would_fail() -> None:
     parser = build_parser()
     backup = dict(commands(parser))["workbench backup"]

@@ -1,10 +1,14 @@
-"""Removable volumes from fake /proc and /sys trees."""
+"""Removable volumes from fake /proc and /sys trees; what killed writes leave on a medium is swept."""
 
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
+import pytest
+
+from workbench.services.exchange import writer
 from workbench.services.exchange.media import removable_volumes
 
 
@@ -61,3 +65,23 @@ def test_lists_mounted_removable_volumes_with_free_space(tmp_path: Path) -> None
 
 def test_nothing_when_proc_cannot_be_read(tmp_path: Path) -> None:
     assert removable_volumes(tmp_path / "nope", tmp_path / "nope") == []
+
+
+@pytest.mark.parametrize("tar", [False, True], ids=["folder", "tar"])
+def test_a_write_sweeps_what_killed_writes_left_but_not_what_another_writer_holds(tmp_path: Path, tar: bool) -> None:
+    key, package = "0123456789ab", "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+    left = tmp_path / f".{key}-000007-{package}{'.tar' if tar else ''}.partial"
+    (left.mkdir() if not tar else left.write_bytes(b"half a tar"))
+    stranger = tmp_path / ".notes.partial"  # not a name this program writes: never touched
+    stranger.mkdir()
+    with writer.MediumWriter(tmp_path, f"{key}-000008-{uuid.uuid4()}", tar=tar) as running:
+        running.add("payload/one.json", [b"{}"])
+        assert not left.exists() and stranger.exists()
+        with writer.MediumWriter(tmp_path, f"{key}-receipt-{uuid.uuid4()}", tar=tar) as other:
+            assert running.partial.exists()  # locked by the write still going on
+            other.add("receipt.json", [b"{}"])
+            other.commit()
+        final = running.commit()
+    assert final.exists() and sorted(entry.name for entry in tmp_path.iterdir() if entry.name.startswith(".")) == [
+        ".notes.partial"
+    ]

@@ -111,7 +111,8 @@ def restore_report(restored: Restored) -> list[str]:
         f"Warning: partner channels may have moved on since this backup ({manifest.created}).",
         "  Packages received after it are not in this workspace: import them again from the partner's medium.",
         "  Packages sent after it are not in the outbox; a partner who received one will refuse the next package",
-        "  from here as a repeated sequence number: ask each partner for the last sequence they received.",
+        "  from here as a repeated sequence number: ask each partner for the last sequence they received from",
+        "  here and give it to `workbench keys advance --name PARTNER --last-received N`.",
         "What the exchange knew at the time of the backup:",
     ]
     if not restored.channels:

@@ -12,8 +12,8 @@ import argparse
 from typing import Any
 
 from workbench.cli import case_links_cmd, case_output, case_records_cmd
-from workbench.cli.case_input import CASE_HELP, field_values, zone
-from workbench.cli.common import Output, common_options, open_from_args
+from workbench.cli.case_input import field_values, zone
+from workbench.cli.common import CASE_HELP, Output, common_options, open_from_args
 from workbench.domain.cases.case import RECORD_KINDS, RecordKind
 from workbench.domain.cases.exercise import ExerciseOverview
 from workbench.domain.cases.fields import field_infos
@@ -35,18 +35,18 @@ def register(commands: Any) -> None:
         return sub
 
     listing = action("list", "list cases, most recently changed first", run_list)
-    listing.add_argument("--kind", choices=[kind.value for kind in CaseKind], help="only cases of this kind")
+    listing.add_argument("--kind", choices=[kind.value for kind in CaseKind], help="incidents or exercises only")
     listing.add_argument("--status", action="append", help="only this status (repeatable)")
     listing.add_argument("--open", action="store_true", help="only cases that are not closed")
     listing.add_argument("--sector", help="NIS2 sector key, e.g. energy")
     listing.add_argument("--state", help="Member State, e.g. BE")
     listing.add_argument("--query", help="words found in the case's text")
     listing.add_argument("--linked", metavar="STIX_ID", help="only cases linked to this object")
-    listing.add_argument("--limit", type=int, default=500, help="at most this many cases (default 500)")
+    listing.add_argument("--limit", type=int, default=500, help="list at most this many (default 500)")
 
     create = action("create", "create a case", run_create)
-    create.add_argument("--kind", required=True, choices=[kind.value for kind in CaseKind])
-    create.add_argument("--title", required=True)
+    create.add_argument("--kind", required=True, choices=[kind.value for kind in CaseKind], help="what the case is")
+    create.add_argument("--title", required=True, help="the case in one line")
     _header_options(create)
 
     show = action("show", "show a case with its deadlines, records and linked objects", run_show)
@@ -54,7 +54,7 @@ def register(commands: Any) -> None:
 
     update = action("update", "change a case's title, status, TLP, description or fields", run_update)
     update.add_argument("case", help=CASE_HELP)
-    update.add_argument("--title", help="the new title")
+    update.add_argument("--title", help="a new title")
     _header_options(update)
 
     case_links_cmd.register(action)
@@ -74,10 +74,7 @@ def register(commands: Any) -> None:
         help="list field keys, labels and accepted values (for --set and JSON files)",
     )
     fields.add_argument(
-        "--kind",
-        choices=[kind.value for kind in CaseKind],
-        default="incident",
-        help="which kind's fields (default incident)",
+        "--kind", choices=[kind.value for kind in CaseKind], default="incident", help="whose fields (default incident)"
     )
     fields.add_argument("--record", help="list the fields of a record kind instead")
     fields.set_defaults(handler=run_fields)
@@ -90,7 +87,7 @@ def _header_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--status", help=f"the case's status ({statuses})")
     parser.add_argument("--tlp", help="CLEAR, GREEN, AMBER, AMBER+STRICT or RED (new cases: AMBER)")
-    parser.add_argument("--description", help="the case's description")
+    parser.add_argument("--description", help="free text")
     parser.add_argument(
         "--set",
         dest="values",

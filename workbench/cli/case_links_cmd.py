@@ -8,7 +8,7 @@ from typing import Any
 
 from workbench.cli.case_input import CASE_HELP, read_json_file
 from workbench.cli.case_output import plain
-from workbench.cli.common import Output, open_from_args
+from workbench.cli.common import CASE_HELP, Output, open_from_args
 from workbench.cli.times import RELATIVE_HELP, resolve_time
 from workbench.services.cases import links as case_links
 from workbench.services.cases import observed

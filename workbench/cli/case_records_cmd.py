@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from workbench.cli import case_output
-from workbench.cli.case_input import CASE_HELP, choices_help, field_values, read_json_file, zone
-from workbench.cli.common import CommandError, Output, open_from_args
+from workbench.cli.case_input import choices_help, field_values, read_json_file, zone
+from workbench.cli.common import CASE_HELP, CommandError, Output, open_from_args
 from workbench.cli.times import RELATIVE_HELP, resolve_time
 from workbench.domain.cases.case import RecordKind
 from workbench.domain.cases.fields import FieldKind, field_infos
@@ -37,17 +37,17 @@ def register(action: Any) -> None:
     event = action("event", "add a timeline event", run_event)
     event.add_argument("case", help=CASE_HELP)
     event.add_argument("--at", required=True, help=RELATIVE_HELP)
-    event.add_argument("--title", required=True)
+    event.add_argument("--title", required=True, help="what happened, in one line")
     event.add_argument("--type", dest="event_type", help=choices_help(TimelineKind))
-    event.add_argument("--description", help="what happened")
+    event.add_argument("--description", help="free text")
 
     task = action("task", "add a task with owner and due time", run_task)
     task.add_argument("case", help=CASE_HELP)
-    task.add_argument("--title", required=True)
+    task.add_argument("--title", required=True, help="the task in one line")
     task.add_argument("--owner", help="who does it")
     task.add_argument("--due", help=RELATIVE_HELP)
     task.add_argument("--status", help=choices_help(TaskStatus))
-    task.add_argument("--description", help="what is to be done")
+    task.add_argument("--description", help="free text")
 
     for kind in (
         RecordKind.PARTICIPANT,
@@ -65,13 +65,21 @@ def register(action: Any) -> None:
         run_records,
     )
     records.add_argument("case", help=CASE_HELP)
-    records.add_argument("--file", required=True)
+    records.add_argument("--file", required=True, help="the JSON file (see the user guide for its form)")
 
     edit = action("edit", "change fields of one record (e.g. a task done, an inject's actual time)", run_edit)
     edit.add_argument("case", help=CASE_HELP)
     edit.add_argument("record", help="record kind: " + ", ".join(kind.value for kind in RecordKind))
     edit.add_argument("uid", help="the record's id as `case show` prints it (a unique prefix is enough)")
-    edit.add_argument("--set", dest="values", action="append", default=[], metavar="KEY=VALUE", required=True)
+    edit.add_argument(
+        "--set",
+        dest="values",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        required=True,
+        help="a field and its new value; repeat for several",
+    )
 
     remove = action("remove", "remove a record entered by mistake (the audit log keeps it was removed)", run_remove)
     remove.add_argument("case", help=CASE_HELP)

@@ -22,6 +22,9 @@ NEW_PASSPHRASE_ENV = "WORKBENCH_NEW_PASSPHRASE"
 BACKUP_PASSPHRASE_ENV = "WORKBENCH_BACKUP_PASSPHRASE"
 DB_ENV = "WORKBENCH_DB"
 
+#: The help of every command argument that names a case.
+CASE_HELP = "case reference (INC-2026-0001), STIX id or number"
+
 
 class CommandError(Exception):
     """A refusal decided by the command line itself (missing passphrase, conflicting options)."""

@@ -46,15 +46,15 @@ def register(commands: Any) -> None:
     start.add_argument("--speed", type=float, default=1.0, help="scenario minutes a real minute (default 1)")
     for name, text in (("pause", "pause play"), ("resume", "resume play"), ("end", "end the exercise")):
         sub = action(name, text, run_clock, who=True)
-        sub.add_argument("--reason", help="why (recorded with the action)")
+        sub.add_argument("--reason", help="why (recorded in the audit log)")
     jump = action("jump", "move scenario time forward", run_clock, who=True)
     target = jump.add_mutually_exclusive_group(required=True)
     target.add_argument("--to", dest="scenario", help="the scenario time to jump to")
     target.add_argument("--advance", help="how far: 90m, 2h, 1d6h")
-    jump.add_argument("--reason", help="why (recorded with the action)")
+    jump.add_argument("--reason", help="why (recorded in the audit log)")
     speed = action("speed", "change how fast scenario time runs", run_clock, who=True)
     speed.add_argument("speed", type=float, help="scenario minutes a real minute, e.g. 4")
-    speed.add_argument("--reason", help="why (recorded with the action)")
+    speed.add_argument("--reason", help="why (recorded in the audit log)")
 
     deliver = action(
         "deliver", "deliver an inject now (to a partner agency: as a signed package on --medium)", run_deliver, who=True
@@ -68,20 +68,18 @@ def register(commands: Any) -> None:
     for name, text in (("hold", "hold an inject back"), ("skip", "leave an inject out of play")):
         sub = action(name, text, run_msel)
         sub.add_argument("inject", help="inject number or uid")
-        sub.add_argument("--reason", required=True, help="why (printed in the after-action report)")
+        sub.add_argument("--reason", required=True, help="why (shown in the MSEL and the after-action report)")
     release = action("release", "plan a held inject again", run_msel)
     release.add_argument("inject", help="inject number or uid")
-    release.add_argument("--reason", help="why (recorded with the action)")
+    release.add_argument("--reason", help="why (recorded in the audit log)")
 
     inject = action("inject", "add an inject (during play: with --reason)", run_inject)
     inject.add_argument("--planned", required=True, help="planned time")
     inject.add_argument("--scenario", help="planned scenario time (default: the planned time)")
-    inject.add_argument("--description", required=True, help="what the inject says or does")
-    inject.add_argument("--number", help="its number in the MSEL, e.g. 4a")
+    inject.add_argument("--description", required=True, help="what the players receive")
+    inject.add_argument("--number", help="its number in the MSEL (default: the next one)")
     inject.add_argument("--from", dest="sender", help="who sends it (e.g. the control cell)")
-    inject.add_argument(
-        "--to", dest="recipient", help="who receives it; a pinned partner's name makes it a package to that partner"
-    )
+    inject.add_argument("--to", dest="recipient", help="who receives it: a player, or a participating partner agency")
     inject.add_argument("--method", choices=[method.value for method in InjectMethod], help="how it is delivered")
     inject.add_argument("--expected", help="the expected action")
     inject.add_argument("--reason", help="why it is added during play")
@@ -104,17 +102,14 @@ def register(commands: Any) -> None:
     about.add_argument("--objective", help="objective number or uid")
     observe.add_argument("--text", required=True, help="what the evaluator saw")
     observe.add_argument(
-        "--rating",
-        choices=[rating.value for rating in Rating],
-        type=str.upper,
-        help="the rating the evaluator suggests",
+        "--rating", choices=[rating.value for rating in Rating], type=str.upper, help="a rating suggestion"
     )
     observe.add_argument("--evaluator", help="default: your login name")
     evidence = observe.add_mutually_exclusive_group()
     evidence.add_argument("--evidence", metavar="STIX_ID", help="exercise material of the workspace")
     evidence.add_argument("--evidence-file", help="a file kept encrypted in the workspace as evidence")
     save = action("evidence", "write an evidence file kept in the workspace to a file", run_evidence)
-    save.add_argument("artifact", metavar="ARTIFACT_ID", help="the evidence's STIX id (artifact--...)")
+    save.add_argument("artifact", metavar="ARTIFACT_ID", help="the evidence file's id (see exercise guide)")
     save.add_argument("--out", required=True, help="the file to write")
     save.add_argument("--force", action="store_true", help="replace the file if it exists")
 
@@ -125,20 +120,17 @@ def register(commands: Any) -> None:
     )
     finding.add_argument("--title", required=True, help="the finding in one line")
     finding.add_argument(
-        "--from",
-        dest="based_on",
-        nargs="+",
-        default=[],
-        metavar="OBSERVATION",
-        help="the observations it comes from (uids or unique uid prefixes, see exercise hotwash)",
+        "--from", dest="based_on", nargs="+", default=[], metavar="OBSERVATION", help="the observations it comes from"
     )
-    finding.add_argument("--objective", help="objective number or uid (default: the one its observations share)")
+    finding.add_argument("--objective", help="objective number or uid (default: the observations')")
     for name in ("description", "reference", "analysis", "recommendation"):
-        finding.add_argument(f"--{name}", help=f"the finding's {name}")
+        finding.add_argument(f"--{name}", help=f"the finding's {name}, as the after-action report prints it")
     rate = action("rate", "rate an objective P, S, M or U with the rationale", run_rate)
     rate.add_argument("objective", help="objective number or uid")
-    rate.add_argument("rating", choices=[rating.value for rating in Rating], type=str.upper, help="P, S, M or U")
-    rate.add_argument("--rationale", required=True, help="why this rating (printed beside it)")
+    rate.add_argument(
+        "rating", choices=[rating.value for rating in Rating], type=str.upper, help="performed, some, major, unable"
+    )
+    rate.add_argument("--rationale", required=True, help="why this rating (printed with it)")
     improve = action("improve", "add an improvement plan item answering areas for improvement", run_improve)
     improve.add_argument("--answers", nargs="+", default=[], metavar="FINDING", help="finding numbers or uids")
     improve.add_argument("--action", dest="corrective_action", required=True, help="the corrective action")

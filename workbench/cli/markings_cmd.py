@@ -30,7 +30,7 @@ def register(commands: Any) -> None:
     mapped.add_argument("level", metavar="LEVEL", help="CLEAR, GREEN, AMBER, AMBER+STRICT or RED")
     mapped.set_defaults(handler=run_map)
     unmapped = actions.add_parser("unmap", parents=[common_options()], help="take a mapping back")
-    unmapped.add_argument("marking_id", metavar="ID", help="the marking-definition id whose mapping is taken back")
+    unmapped.add_argument("marking_id", metavar="ID", help="the marking-definition id (see markings list)")
     unmapped.set_defaults(handler=run_unmap)
 
 

@@ -1,5 +1,5 @@
-"""``workbench keys add-partner | ceilings | revoke | trust | readmit`` and the partners section of ``keys list``:
-these actions to ``workbench keys`` (``add_actions``) and prints this section (``list_partners``).
+"""``workbench keys add-partner | ceilings | revoke | trust | readmit | advance`` and the partners section of
+``keys list``: these actions to ``workbench keys`` (``add_actions``) and prints this section (``list_partners``).
 
 Pinning a key needs its fingerprint confirmed: given with ``--fingerprint`` as the partner read it out, or
 typed ``yes`` at the prompt after reading it on a terminal.
@@ -51,6 +51,18 @@ def _trust_arguments(parser: argparse.ArgumentParser) -> None:
 def _readmit_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("package_id", metavar="PACKAGE_ID", help="the id of the package to let in")
     parser.add_argument("--key", required=True, metavar="KEY_ID", help="the revoked key that signed it")
+    parser.add_argument("--reason", help="one line recorded in the audit log")
+
+
+def _advance_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--name", required=True, help="the partner organisation's name")
+    parser.add_argument(
+        "--last-received",
+        required=True,
+        type=int,
+        metavar="N",
+        help="the last sequence the partner imported from us, as they read it out (after a restore from backup)",
+    )
     parser.add_argument("--reason", help="one line recorded in the audit log")
 
 
@@ -146,6 +158,14 @@ def run_readmit(args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
+def run_advance(args: argparse.Namespace, out: Output) -> int:
+    with open_from_args(args) as ws:
+        following = exchange.advance_outgoing(ws, args.name, args.last_received, reason=args.reason)
+    out.line(f"the next package to {args.name.strip()} carries sequence {following}")
+    out.result({"partner": args.name.strip(), "next_sequence": following})
+    return 0
+
+
 def _ceilings_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--name", required=True, help="the partner organisation's name")
     parser.add_argument("--tlp-max", help="highest TLP level they may receive from us (default: unchanged)")
@@ -217,7 +237,8 @@ def list_partners(ws: Workspace, out: Output) -> list[dict[str, Any]]:
 
 
 def add_actions(actions: Any) -> None:
-    """Add ``add-partner``, ``ceilings``, ``revoke``, ``trust`` and ``readmit`` to the actions of ``workbench keys``."""
+    """Add ``add-partner``, ``ceilings``, ``revoke``, ``trust``, ``readmit`` and ``advance`` to the actions of
+    ``workbench keys``."""
     for name, help_text, add_arguments, handler in (
         ("add-partner", "pin a partner's public key (fingerprint confirmed by phone)", _add_arguments, run_add_partner),
         ("ceilings", "change what a partner may receive from us and send us", _ceilings_arguments, run_ceilings),
@@ -229,6 +250,12 @@ def add_actions(actions: Any) -> None:
             run_trust,
         ),
         ("readmit", "let one package signed by a revoked key in", _readmit_arguments, run_readmit),
+        (
+            "advance",
+            "move our package sequence to a partner forward (after a restore)",
+            _advance_arguments,
+            run_advance,
+        ),
     ):
         action = actions.add_parser(name, parents=[common_options()], help=help_text)
         add_arguments(action)

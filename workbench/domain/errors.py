@@ -38,6 +38,24 @@ class VerificationFailed(WorkbenchError):
     """A signature, a hash or a chain does not verify."""
 
 
+class SequenceJumpRefused(VerificationFailed):
+    """A partner's package comes further ahead in its sequence than the partner's bound allows: importable once
+    the analyst, having asked the partner, accepts the jump."""
+
+    def __init__(self, message: str, jump: int) -> None:
+        super().__init__(message)
+        self.jump = jump
+
+
+class RevokedSignerRefused(VerificationFailed):
+    """Signed by a key revoked since: importable once the analyst re-admits this document by its id."""
+
+    def __init__(self, message: str, key_id: str, document_id: str) -> None:
+        super().__init__(message)
+        self.key_id = key_id
+        self.document_id = document_id
+
+
 class Cancelled(WorkbenchError):
     """The analyst cancelled a long operation; nothing was changed."""
 

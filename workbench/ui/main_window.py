@@ -34,6 +34,7 @@ from workbench.services.exchange import is_package
 from workbench.services.keys import fingerprint_lines, format_fingerprint
 from workbench.ui.about.about_dialog import AboutDialog
 from workbench.ui.backup.controller import BackupController
+from workbench.ui.cases.link_to_case_dialog import LinkToCaseDialog
 from workbench.ui.common.fit import available_area, fit_to_screen, start_geometry
 from workbench.ui.common.screen import AppContext, Screen, ScreenSpec
 from workbench.ui.common.text import plain_label, tooltip_text
@@ -380,14 +381,15 @@ class MainWindow(QMainWindow):
             return
         path = self.session.info.path if self.session.info else None
         self.keeper.cancel()
-        self._close_dialogs()
 
         def lock() -> None:
             self._close_dialogs()
             self.session.lock()
             self.access.show_unlock(path)
 
-        self.keeper.keep_then(lock)
+        self.keeper.keep_then(lock)  # takes the unsaved work at once, the open dialogs' included
+        if self.keeper.keeping:
+            self._close_dialogs()
 
     def _keeping_failed(self, message: str) -> None:
         self.locked_text.setText(
@@ -435,10 +437,28 @@ class MainWindow(QMainWindow):
         return list(selected()) if callable(selected) else []
 
     def start_export(self) -> None:
+        self._export(None)
+
+    def export_objects(self, object_ids: list[str]) -> None:
+        """The export wizard with these objects chosen (a table's Export selected…)."""
+        if self.session.is_open and object_ids:
+            self._export(list(object_ids))
+
+    def _export(self, objects: list[str] | None) -> None:
         if "exchange" in self.screens:
             start = getattr(self.show_screen("exchange"), "start_export", None)
             if callable(start):
-                start()
+                start(objects)
+
+    def link_objects_to_case(self, object_ids: list[str]) -> LinkToCaseDialog | None:
+        """Pick a case and link these objects to it (a table's Link to case…)."""
+        if not self.session.is_open or not object_ids:
+            return None
+        dialog = LinkToCaseDialog(self.session, object_ids, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.linked.connect(self.show_status)
+        dialog.open()
+        return dialog
 
     def focus_search(self) -> None:
         screen = self.show_screen("library")

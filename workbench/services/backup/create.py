@@ -1,25 +1,22 @@
 """Writing a backup of the open workspace onto a medium, verified before it is reported.
 
 Order: free space checked (the workspace's size and a margin) and leftovers of stopped backups swept; a hidden
-``.NAME.partial`` folder locked for the duration; the consistent encrypted copy (``storage.snapshot``) written
-into it and fsynced; the copy opened read-only and checked (``quick_check``, the audit chain) and counted; the
-manifest built from the copy and signed with the copy's own active key; the page cache of the folder dropped and
-everything read back from the medium and verified as a restore would; then, in one workspace transaction, the
-audit entry written and the folder renamed into place. Any failure or cancel removes the folder: what remains on
-the medium under a backup's name is complete and verified, and a stopped process leaves only the hidden
-``.partial`` folder, which restore refuses and the next backup to that folder removes.
+``.NAME.partial`` folder locked for the duration (by the medium writer); the consistent encrypted copy
+(``storage.snapshot``) written into it and fsynced; the copy opened read-only and checked (``quick_check``, the
+audit chain) and counted; the manifest built from the copy and signed with the copy's own active key; the page
+cache of the folder dropped and everything read back from the medium and verified as a restore would; then, in
+one workspace transaction, the audit entry written and the folder renamed into place. Any failure or cancel
+removes the folder: what remains on the medium under a backup's name is complete and verified, and a stopped
+process leaves only the hidden ``.partial`` folder, which restore refuses and the next backup to that folder
+removes.
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import logging
 import os
-import shutil
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +35,7 @@ from workbench.services.backup.manifest import (
 )
 from workbench.services.backup.verify import Cancel, Progress, hash_data, read_folder
 from workbench.services.exchange.writer import MediumWriter, evict, free_space, remove
+from workbench.services.exchange.writer import sweep as medium_sweep
 from workbench.services.workspace import Workspace
 from workbench.storage import audit, migrations, snapshot
 from workbench.storage.database import WorkspaceKey
@@ -111,7 +109,7 @@ def _write(
     created = format_stix_timestamp(utc_now())
     backup_id = str(uuid.uuid4())
     name = folder_name(created, backup_id)
-    with MediumWriter(dest, name, tar=False) as writer, _locked(writer.partial):
+    with MediumWriter(dest, name, tar=False) as writer:
         data = writer.place(DATA_NAME)
         logger.info("backup: copying the workspace")
 
@@ -203,36 +201,7 @@ def sweep(dest: Path) -> list[str]:
 
     A folder still locked by a backup running in another process is left alone.
     """
-    removed: list[str] = []
-    try:
-        entries = list(dest.iterdir())
-    except OSError:
-        return removed
-    for entry in entries:
-        if not PARTIAL_NAME.fullmatch(entry.name) or entry.is_symlink() or not entry.is_dir():
-            continue
-        try:
-            with _locked(entry):
-                shutil.rmtree(entry)
-        except (OSError, WorkspaceError):
-            continue
-        logger.info("backup: removed %s, left by a backup that was stopped", entry.name)
-        removed.append(entry.name)
-    return removed
-
-
-@contextlib.contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``folder`` (so that ``sweep`` in another process leaves it alone)."""
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise WorkspaceError(f"{folder.name} is being written by another backup") from None
-        yield
-    finally:
-        os.close(fd)
+    return medium_sweep(dest, PARTIAL_NAME)
 
 
 def _fsync(path: Path) -> None:

@@ -443,7 +443,7 @@ def _write_bundle_and_reserve(
         producer=Party(ws.org_name, own.key_id, ws.identity_id),
         recipients=(Party(partner.name, key.key_id),),
         sequence=sequence,
-        previous_manifest_sha256=channel.last_manifest_sha256 if channel else None,
+        previous_manifest_sha256=(channel.last_manifest_sha256 or None) if channel else None,
         created=format_stix_timestamp(created_at),
         expires=format_stix_timestamp(created_at + timedelta(days=validity_days)),
         tlp_ceiling=highest.marking_id,

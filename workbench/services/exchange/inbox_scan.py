@@ -26,7 +26,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from workbench.domain.errors import Cancelled, InvalidInput, WorkbenchError
+from workbench.domain.errors import (
+    Cancelled,
+    InvalidInput,
+    RevokedSignerRefused,
+    SequenceJumpRefused,
+    WorkbenchError,
+)
 from workbench.services import keys
 from workbench.services.exchange import Receipt, Verdict, Volume, removable_volumes
 from workbench.services.exchange.canonical import MAX_SIGNED_DOCUMENT, parse_canonical
@@ -67,6 +73,13 @@ class ItemState(enum.Enum):
         return self in (ItemState.READY, ItemState.RECEIPT_READY)
 
 
+class Remedy(enum.Enum):
+    """What the analyst may do about a refusal, after checking with the partner."""
+
+    ACCEPT_JUMP = "accept jump"  # import with the sequence jump accepted (``import --accept-jump``)
+    READMIT = "readmit"  # re-admit the document signed by a since revoked key (``keys readmit``)
+
+
 @dataclass(frozen=True)
 class FoundItem:
     """One package or receipt found on a medium, with its verdict. ``name`` is for display only."""
@@ -82,6 +95,9 @@ class FoundItem:
     partner: str | None = None
     reason: str | None = None
     since: str | None = None  # when it was imported (IMPORTED) or its receipt recorded (RECEIPT_RECORDED)
+    remedy: Remedy | None = None  # for a refusal the analyst may override
+    key_id: str | None = None  # READMIT: the revoked key that signed it
+    document_id: str | None = None  # READMIT: the package's or receipt's id
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -225,6 +241,12 @@ def examine(
             )
     except Cancelled:
         raise
+    except SequenceJumpRefused as exc:
+        return dataclasses.replace(base, reason=exc.message, remedy=Remedy.ACCEPT_JUMP)
+    except RevokedSignerRefused as exc:
+        return dataclasses.replace(
+            base, reason=exc.message, remedy=Remedy.READMIT, key_id=exc.key_id, document_id=exc.document_id
+        )
     except WorkbenchError as exc:
         return dataclasses.replace(base, reason=exc.message)
     except OSError as exc:  # the medium was pulled while it was read

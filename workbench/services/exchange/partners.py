@@ -310,8 +310,10 @@ def set_partner_trust(
     identity_ref: str | None = None,
     max_lifetime_days: int | None = None,
     max_sequence_jump: int | None = None,
+    last_received: int | None = None,
 ) -> Partner:
-    """Pin a known partner's STIX identity and change its package lifetime and sequence-jump bounds.
+    """Pin a known partner's STIX identity and change its package lifetime and sequence-jump bounds; with
+    ``last_received``, also move the outgoing channel forward as ``advance_outgoing`` does, in the same transaction.
 
     What is not given stays as it is. Refuses an unknown partner, an identity that is ours or another partner's,
     a lifetime outside 1 to 3,660 days and a jump below 1. Recorded in the audit log.
@@ -324,6 +326,8 @@ def set_partner_trust(
         row = rows.partner_by_name(conn, name.strip())
         if row is None:
             raise InvalidInput(f"no partner named {name.strip()[:60]!r}")
+        if last_received is not None:
+            _advance(conn, row, last_received, "set with the partner's trust")
         if identity_ref is not None:
             _pin_identity(conn, ws.identity_id, row.id, identity_ref)
         pinned = rows.partner_by_id(conn, row.id)
@@ -371,6 +375,46 @@ def readmit_package(ws: Workspace, package_id: str, key_id: str, *, reason: str 
             raise InvalidInput("the key is not revoked; its packages need no re-admission")
         rows.readmit(conn, package_id, key_id, now_stix(), reason)
         audit.append(conn, "partner.readmit", {"package_id": package_id, "key_id": key_id, "reason": reason})
+
+
+def advance_outgoing(ws: Workspace, name: str, last_received: int, *, reason: str | None = None) -> int:
+    """Move the outgoing channel to a partner forward: the next package to them gets ``last_received + 1``.
+
+    After a restore from backup the outbox may not know packages sent after the backup; the partner, who
+    imported them, would refuse the next package from here as a rollback. The analyst asks the partner for the
+    last sequence they imported from us and gives it here. Only forward (a number at or below what this
+    workspace already reserved changes nothing that matters and is refused), at most 2**31; recorded in the
+    audit log. Returns the sequence the next package will carry.
+    """
+    if reason is not None and (len(reason) > 500 or has_control(reason)):
+        raise InvalidInput("the reason must be one line of at most 500 characters")
+    with ws.transaction() as conn:
+        row = rows.partner_by_name(conn, name.strip())
+        if row is None:
+            raise InvalidInput(f"no partner named {name.strip()[:60]!r}")
+        _advance(conn, row, last_received, reason)
+    return last_received + 1
+
+
+def _advance(conn: Connection, row: rows.PartnerRow, last_received: int, reason: str | None) -> None:
+    if not 1 <= last_received <= 2**31:
+        raise InvalidInput("the partner's last received sequence is a whole number from 1 to 2,147,483,648")
+    channel = rows.channel(conn, row.id, "out")
+    current = max(channel.last_sequence if channel else 0, rows.last_sent_sequence(conn, row.id))
+    if last_received <= current:
+        raise InvalidInput(
+            f"the next package to {row.name} already carries sequence {current + 1}; the channel only moves forward"
+        )
+    rows.advance_channel(
+        conn,
+        row.id,
+        "out",
+        last_received,
+        channel.last_manifest_sha256 if channel else "",
+        channel.last_package_id if channel else "",
+        now_stix(),
+    )
+    audit.append(conn, "partner.advance", {"partner": row.name, "from": current, "to": last_received, "reason": reason})
 
 
 def list_partners(ws: Workspace) -> list[Partner]:

@@ -193,7 +193,9 @@ def check_quarantined_receipt(conn: Connection, box: Quarantine, *, now: datetim
     created = parse_stix_timestamp(receipt.created)
     assert created is not None
     readmitted = rows.is_readmitted(conn, receipt.receipt_id, signer.key_id)
-    check_times(created, None, now or utc_now(), signer, "receipt", readmitted=readmitted)
+    check_times(
+        created, None, now or utc_now(), signer, "receipt", readmitted=readmitted, document_id=receipt.receipt_id
+    )
     assert signer.partner is not None
     if receipt.recipient_key_id not in keys.own_key_ids(conn):
         raise VerificationFailed("the receipt is addressed to another organisation's key")

@@ -17,7 +17,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from workbench.domain.errors import Cancelled, InvalidInput, VerificationFailed
+from workbench.domain.errors import (
+    Cancelled,
+    InvalidInput,
+    RevokedSignerRefused,
+    SequenceJumpRefused,
+    VerificationFailed,
+)
 from workbench.domain.ids import canonical_id
 from workbench.domain.markings import Judgement, MarkingJudge, builtin_conflict, marking_refs, written_as_builtin
 from workbench.domain.text import printable
@@ -198,7 +204,15 @@ def check_quarantined(
             names = ", ".join(party.name for party in manifest.recipients)[:120]
             raise VerificationFailed(f"the package is addressed to {printable(names)}, not to this workspace's keys")
     readmitted = conn is not None and rows.is_readmitted(conn, manifest.package_id, signer.key_id)
-    check_times(manifest.created_at, manifest.expires_at, now, signer, "package", readmitted=readmitted)
+    check_times(
+        manifest.created_at,
+        manifest.expires_at,
+        now,
+        signer,
+        "package",
+        readmitted=readmitted,
+        document_id=manifest.package_id,
+    )
     if signer.partner is not None:
         warnings.extend(check_producer(conn, signer.partner, manifest))
         check_lifetime(signer.partner, manifest.created_at, manifest.expires_at, "package")
@@ -307,15 +321,18 @@ def check_times(
     what: str,
     *,
     readmitted: bool = False,
+    document_id: str = "",
 ) -> None:
     """Refuse an expired document, one created in the future, one created outside the key's validity, and any
     document signed by a revoked key: a stolen key can claim any ``created``, so the revocation holds for every
-    document unless the analyst re-admitted this one (``readmitted``)."""
+    document unless the analyst re-admitted this one (``readmitted``; ``document_id`` is its id)."""
     if signer.pinned is not None and signer.pinned.revoked_at is not None and not readmitted:
-        raise VerificationFailed(
+        raise RevokedSignerRefused(
             f"the signing key was revoked as of {signer.pinned.revoked_at}; whatever date the {what} claims "
             f"({created:%Y-%m-%d %H:%M} UTC), nothing it signed is accepted unless re-admitted by its id"
-            " (workbench keys readmit)"
+            " (workbench keys readmit)",
+            signer.key_id,
+            document_id,
         )
     if expires is not None and now >= expires:
         raise VerificationFailed(f"the {what} expired on {expires:%Y-%m-%d %H:%M} UTC")
@@ -383,10 +400,11 @@ def check_sequence(
     last_sequence = last.last_sequence if last is not None else 0
     jump = manifest.sequence - last_sequence
     if jump > partner.max_sequence_jump and not accept_jump:
-        raise VerificationFailed(
+        raise SequenceJumpRefused(
             f"sequence jump: package {manifest.sequence:,} comes {jump:,} after the last one imported from "
             f"{partner.name} ({last_sequence}), more than the {partner.max_sequence_jump} allowed; every later "
-            "package would have to follow it. If the partner confirms it, import it with --accept-jump"
+            "package would have to follow it. If the partner confirms it, import it with --accept-jump",
+            jump,
         )
     if last is None:
         return [f"sequence jump of {jump:,} accepted by the analyst"] if jump > partner.max_sequence_jump else []

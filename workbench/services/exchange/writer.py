@@ -2,8 +2,10 @@
 
 Files go into a hidden temporary folder (or tar) next to the final name; each is flushed and fsynced, the
 signature last; then one rename puts the package in place and the folder is fsynced. Any error removes the
-temporary copy and reports one line. ``evict`` asks the kernel to drop the cached pages of what was written so
-that the read-back verification reads the medium, not memory.
+temporary copy and reports one line. The temporary copy is locked (``flock``) while it is written; a process killed
+mid-write leaves it behind, hidden, never verifying, and the next write to that folder removes it (``sweep``: what
+another process still holds locked is left alone). ``evict`` asks the kernel to drop the cached pages of what was
+written so that the read-back verification reads the medium, not memory.
 
 The tar form is a plain POSIX (ustar) archive of the package folder; the bundle's header is written when its size
 is known, so the bundle is streamed once and never held in memory.
@@ -12,13 +14,15 @@ is known, so the bundle is streamed once and never held in memory.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import logging
 import os
+import re
 import shutil
 import tarfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -29,6 +33,11 @@ logger = logging.getLogger(__name__)
 
 BLOCK = tarfile.BLOCKSIZE
 RECORD = tarfile.RECORDSIZE
+
+#: The hidden name an interrupted write of a package (``KEY-SEQUENCE-ID``) or a receipt (``KEY-receipt-ID``) leaves.
+LEFT_BY_A_PACKAGE = re.compile(
+    r"\.[0-9a-f]{12}-(?:[0-9]{6,}|receipt)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:\.tar)?\.partial"
+)
 
 
 @dataclass(frozen=True)
@@ -52,17 +61,22 @@ class MediumWriter:
         self.partial = dest / f".{self.final.name}.partial"
         self._archive: IO[bytes] | None = None
         self._folders: set[str] = set()
+        self._lock: int | None = None
         self.committed = False
 
     def __enter__(self) -> MediumWriter:
         if self.final.exists() or self.partial.exists():
             raise InvalidInput(f"{self.final.name} already exists in {self.dest}")
+        sweep(self.dest, LEFT_BY_A_PACKAGE)
         try:
             if self.tar:
                 self._archive = open(self.partial, "xb")
-                self._tar_folder(self.name)
             else:
                 os.mkdir(self.partial, 0o755)
+            self._lock = os.open(self.partial, os.O_RDONLY)
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if self.tar:
+                self._tar_folder(self.name)
         except OSError as exc:
             self._cleanup()
             raise _failure(self.dest, exc) from None
@@ -82,6 +96,13 @@ class MediumWriter:
                 shutil.rmtree(self.partial, ignore_errors=True)
             else:
                 self.partial.unlink(missing_ok=True)
+        self._unlock()
+
+    def _unlock(self) -> None:
+        if self._lock is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._lock)
+            self._lock = None
 
     # -- members -------------------------------------------------------------------------------------------------
 
@@ -177,7 +198,41 @@ class MediumWriter:
         except OSError as exc:
             raise _failure(self.dest, exc) from None
         self.committed = True
+        self._unlock()
         return self.final
+
+
+def sweep(dest: Path, pattern: re.Pattern[str]) -> list[str]:
+    """Remove from ``dest`` the hidden temporary copies (names matching ``pattern``) that killed writes left;
+    returns their names. One still locked by a writer in another process is left alone; errors are ignored."""
+    removed: list[str] = []
+    try:
+        entries = [entry for entry in dest.iterdir() if pattern.fullmatch(entry.name) and not entry.is_symlink()]
+    except OSError:
+        return removed
+    for entry in entries:
+        try:
+            with locked(entry):
+                if entry.is_dir():
+                    shutil.rmtree(entry)
+                else:
+                    entry.unlink()
+        except OSError:
+            continue
+        logger.info("removed %s, left on %s by a write that was stopped", entry.name, dest)
+        removed.append(entry.name)
+    return removed
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold the exclusive lock a writer holds on its temporary copy; ``BlockingIOError`` when another has it."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        yield
+    finally:
+        os.close(fd)
 
 
 def _fsync_folder(folder: Path) -> None:

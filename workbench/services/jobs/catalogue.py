@@ -41,15 +41,18 @@ def import_source(
     dry_run: bool = False,
     previewed: str | None = None,
     case_ref: str | None = None,
+    accept_jump: bool = False,
 ) -> Imported:
     """Import a STIX file, a package or a receipt (``intake.import_source``, the one way in); ``previewed`` is the
-    SHA-256 the analyst saw in the preview, checked inside the import's transaction."""
+    SHA-256 the analyst saw in the preview, checked inside the import's transaction; ``accept_jump`` lets a
+    package whose sequence jumps past its partner's bound in (the analyst confirmed it)."""
     return intake.import_source(
         ws,
         path,
         case_ref=case_ref,
         dry_run=dry_run,
         previewed=previewed,
+        accept_jump=accept_jump,
         progress=_stages(control),
         cancel=control.cancelled,
     )

@@ -383,7 +383,8 @@ class RestoreDialog(QDialog):
                 "Partner channels may have moved on since this backup of {0} UTC. Packages received after it are "
                 "not in this workspace: import them again from the partners' media. Packages sent after it are not "
                 "in the outbox, and a partner who received one refuses the next package from here as a repeated "
-                "sequence number: tell each partner about the restore before exporting to them."
+                "sequence number: before exporting to a partner, ask them for the last sequence they received from "
+                "you and give it to the command workbench keys advance (see the user guide)."
             ).format(manifest.created.replace("T", " ")[:16])
         )
         self.channels.set_items(restored.channels)

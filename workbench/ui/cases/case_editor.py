@@ -32,6 +32,7 @@ from workbench.domain.cases.case import RecordKind
 from workbench.domain.cases.fields import to_dict
 from workbench.domain.cases.vocab import CaseKind
 from workbench.domain.deadlines import next_due
+from workbench.domain.errors import WorkbenchError
 from workbench.services import cases
 from workbench.services.cases import links as case_links
 from workbench.services.cases import records as case_records
@@ -246,14 +247,19 @@ class CaseEditor(QWidget):
     # -- unsaved work kept at locking ---------------------------------------------------------------------------
 
     def unsaved(self) -> UnsavedWork | None:
-        """The fields changed and not saved, as work to keep at locking (None when there is none)."""
-        if self.view is None or not self.dirty or self.header is None or self.form is None:
+        """The fields changed and not saved, and the record being typed in an open dialog, as work to keep at
+        locking (None when there is none)."""
+        if self.view is None or self.header is None or self.form is None:
             return None
         case = self.view.case
-        details = case.incident if case.kind is CaseKind.INCIDENT else case.exercise
-        header = self.header.changed_values()
-        fields = self.form.changes(to_dict(details) if details is not None else {})
-        if not header and not fields:
+        header: dict[str, Any] = {}
+        fields: dict[str, Any] = {}
+        if self.dirty:
+            details = case.incident if case.kind is CaseKind.INCIDENT else case.exercise
+            header = self.header.changed_values()
+            fields = self.form.changes(to_dict(details) if details is not None else {})
+        record = self._record_typed()
+        if not header and not fields and record is None:
             return None
         content = {
             "ref": case.ref,
@@ -262,8 +268,21 @@ class CaseEditor(QWidget):
             "fields": fields,
             "tab": self.tabs.currentIndex(),
         }
-        what = self.tr("Case {0} ({1}): {2} field(s) changed").format(case.ref, case.title, len(header) + len(fields))
+        parts = [self.tr("{0} field(s) changed").format(len(header) + len(fields))] if header or fields else []
+        if record is not None:
+            content["record"] = record
+            label = RecordKind.parse(record["kind"]).label.lower()
+            parts.append(self.tr("a {0} being written").format(label))
+        what = self.tr("Case {0} ({1}): {2}").format(case.ref, case.title, "; ".join(parts))
         return UnsavedWork(what, case.ref, content)
+
+    def _record_typed(self) -> dict[str, Any] | None:
+        """The record being added or edited in the open dialog, when anything was typed into it."""
+        dialog = self.dialog
+        if not isinstance(dialog, RecordDialog) or not isValid(dialog) or not dialog.isVisible():
+            return None
+        values = dialog.typed()
+        return None if values is None else {"kind": dialog.kind.value, "uid": dialog.uid, "values": values}
 
     def restore(self, content: dict[str, Any]) -> bool:
         """Open the case of work kept at locking and put the kept changes back over it (unsaved again)."""
@@ -277,21 +296,53 @@ class CaseEditor(QWidget):
     def _apply_kept(self, content: dict[str, Any], view: CaseView) -> None:
         assert self.header is not None and self.form is not None
         header, fields = content.get("header"), content.get("fields")
-        self.header.apply_values(header if isinstance(header, dict) else {})
-        self.form.apply_values(fields if isinstance(fields, dict) else {})
         tab = content.get("tab")
         if isinstance(tab, int) and 0 <= tab < self.tabs.count():
             self.tabs.setCurrentIndex(tab)
-        self._set_dirty(True)
-        if content.get("modified") != view.case.modified.isoformat():
-            self.dirty_label.setText(
-                self.tr("● Changes kept at locking, not saved yet; the case changed since: check them before saving")
+        if header or fields:
+            self.header.apply_values(header if isinstance(header, dict) else {})
+            self.form.apply_values(fields if isinstance(fields, dict) else {})
+            self._set_dirty(True)
+            if content.get("modified") != view.case.modified.isoformat():
+                self.dirty_label.setText(
+                    self.tr(
+                        "● Changes kept at locking, not saved yet; the case changed since: check them before saving"
+                    )
+                )
+            else:
+                self.dirty_label.setText(self.tr("● Changes kept at locking, not saved yet"))
+        record = content.get("record")
+        if isinstance(record, dict):
+            self._reopen_record(record)
+
+    def _reopen_record(self, record: dict[str, Any]) -> None:
+        """Open the record dialog kept at locking again, with what was typed in it (not saved yet)."""
+        try:
+            kind = RecordKind.parse(record.get("kind"))
+        except WorkbenchError:
+            return
+        uid, values = record.get("uid"), record.get("values")
+        dialog = self.edit_record(kind, uid) if isinstance(uid, str) else self.add_record(kind)
+        if dialog is None:
+            self.error.show_message(
+                self.tr("The {0} being edited at locking was removed since; what was typed in it is lost.").format(
+                    kind.label.lower()
+                )
             )
-        else:
-            self.dirty_label.setText(self.tr("● Changes kept at locking, not saved yet"))
+            return
+        dialog.form.apply_values(values if isinstance(values, dict) else {})
 
     def save_then(self, done: Callable[[str | None], None]) -> None:
-        """Save the fields and call ``done(None)`` once stored, or ``done(message)`` when refused."""
+        """Save the fields and call ``done(None)`` once stored, or ``done(message)`` when refused (also while a
+        record dialog holds typed work: the analyst finishes or cancels it first)."""
+        record = self._record_typed()
+        if record is not None:
+            message = self.tr("Finish or cancel the {0} being written in its dialog first.").format(
+                RecordKind.parse(record["kind"]).label.lower()
+            )
+            self.error.show_message(message)
+            done(message)
+            return
         if not self.dirty:
             done(None)
             return

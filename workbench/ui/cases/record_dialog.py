@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from workbench.domain.cases.case import RecordKind
@@ -36,6 +37,7 @@ class RecordDialog(QDialog):
         self.kind = kind
         self.uid: str | None = record.get("uid") if record else None
         self.initial: dict[str, Any] = dict(record or {})
+        self.opened_values: dict[str, Any] | None = None  # the form as shown first, prefilled: what was not typed
         name = kind.label.lower()
         self.setWindowTitle(title or (self.tr("Edit {0}").format(name) if record else self.tr("Add {0}").format(name)))
         self.setAccessibleName(self.windowTitle())
@@ -67,6 +69,16 @@ class RecordDialog(QDialog):
         first = next(iter(self.form.editors.values()), None)
         if first is not None:
             first.setFocus()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self.opened_values is None:
+            self.opened_values = self.form.values()
+        super().showEvent(event)
+
+    def typed(self) -> dict[str, Any] | None:
+        """The form's values when the analyst typed or chose anything since it opened (None when not)."""
+        values = self.form.values()
+        return values if self.opened_values is not None and values != self.opened_values else None
 
     def values(self) -> dict[str, Any]:
         """New records: every field; edited ones: only what changed."""

@@ -1,8 +1,10 @@
 """What every read-only table offers beyond its rows: a context menu and the whole text of a cut cell.
 
 The menu: Copy value (the cell), Copy row (its cells, tab-separated), Copy STIX id and Show in library when the
-row names a STIX object (its item has ``id``, ``object_id`` or ``stix_id``, or a cell holds one). A cell whose
-text is elided shows the whole of it as its tool tip when the model gives none (escaped: it may be untrusted).
+row names a STIX object (its item has ``id``, ``object_id`` or ``stix_id``, or a cell holds one); then, for the
+selected rows that name objects (or the row clicked, when it is not selected), Link to case… and Export
+selected…, which the main window carries out (``link_objects_to_case``, ``export_objects``). A cell whose text is
+elided shows the whole of it as its tool tip when the model gives none (escaped: it may be untrusted).
 """
 
 from __future__ import annotations
@@ -42,13 +44,31 @@ def row_stix_id(view: QAbstractItemView, index: QModelIndex) -> str | None:
     return None
 
 
-def _show_in_library(stix_id: str) -> None:
+def rows_stix_ids(view: QAbstractItemView, index: QModelIndex) -> list[str]:
+    """The STIX ids of the selected rows when ``index`` is one of them, else of ``index``'s row; in row order."""
+    selection = view.selectionModel()
+    rows = sorted({item.row() for item in selection.selectedIndexes()}) if selection is not None else []
+    if index.row() not in rows:
+        rows = [index.row()]
+    model = view.model()
+    found = (row_stix_id(view, model.index(row, 0, index.parent())) for row in rows)
+    return list(dict.fromkeys(stix_id for stix_id in found if stix_id is not None))
+
+
+def _main_window_action(name: str) -> Any:
+    """The visible top-level window's method ``name`` (the main window's), or None."""
     for widget in QApplication.topLevelWidgets():
-        show = getattr(widget, "show_object", None)
-        if callable(show) and widget.isVisible():
-            show(stix_id)
-            widget.activateWindow()
-            return
+        method = getattr(widget, name, None)
+        if callable(method) and widget.isVisible():
+            return method
+    return None
+
+
+def _show_in_library(stix_id: str) -> None:
+    show = _main_window_action("show_object")
+    if show is not None:
+        show(stix_id)
+        show.__self__.activateWindow()
 
 
 def _copy(text: str) -> None:
@@ -67,6 +87,7 @@ class TableMenu(QObject):
         view.customContextMenuRequested.connect(self.popup)
         view.viewport().installEventFilter(self)
         self.menu: QMenu | None = None
+        self.acts_on_objects = True  # Link to case… and Export selected… for rows naming stored objects
 
     def actions_at(self, index: QModelIndex) -> list[QAction]:
         view = self._view
@@ -79,8 +100,9 @@ class TableMenu(QObject):
         ]
         actions: list[QAction] = []
 
-        def action(text: str, slot: Any) -> None:
+        def action(text: str, slot: Any, group: str = "copy") -> None:
             item = QAction(text, self)
+            item.setData(group)  # the menu puts a separator between groups
             item.triggered.connect(slot)
             actions.append(item)
 
@@ -90,6 +112,12 @@ class TableMenu(QObject):
         if stix_id is not None:
             action(self.tr("Copy STIX &id"), lambda: _copy(stix_id))
             action(self.tr("&Show in library"), lambda: _show_in_library(stix_id))
+        chosen = rows_stix_ids(view, index) if self.acts_on_objects else []
+        link, export = _main_window_action("link_objects_to_case"), _main_window_action("export_objects")
+        if chosen and link is not None:
+            action(self.tr("&Link to case…"), lambda: link(chosen), "act")
+        if chosen and export is not None:
+            action(self.tr("&Export selected…"), lambda: export(chosen), "act")
         return actions
 
     def popup(self, position: QPoint) -> None:
@@ -98,7 +126,11 @@ class TableMenu(QObject):
             return
         menu = QMenu(self._view)
         menu.setObjectName("tableMenu")
+        group = None
         for action in self.actions_at(index):
+            if group is not None and action.data() != group:
+                menu.addSeparator()
+            group = action.data()
             menu.addAction(action)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.menu = menu

@@ -75,9 +75,9 @@ class ExchangeScreen(Screen):
         self.tabs.setCurrentWidget(self.inbox)
         self.importer.import_paths([Path(path) for path in paths])
 
-    def start_export(self) -> None:
+    def start_export(self, objects: list[str] | None = None) -> None:
         self.tabs.setCurrentWidget(self.outbox)
-        self.outbox.start_export()
+        self.outbox.start_export(objects)
 
     def focus_first(self) -> None:
         current = self.tabs.currentWidget()

@@ -146,7 +146,7 @@ class SelectionPage(QWizardPage):
         count = len(wizard.library_selection)
         self.all_button = QRadioButton(self.tr("&Everything in the library"), self)
         self.query_button = QRadioButton(self.tr("Objects found by a &search:"), self)
-        self.library_button = QRadioButton(self.tr("The {0} object(s) se&lected in the library").format(count), self)
+        self.library_button = QRadioButton(self.tr("The {0} se&lected object(s)").format(count), self)
         self.case_button = QRadioButton(self.tr("A &case and its linked objects:"), self)
         self.group = QButtonGroup(self)
         for number, button in enumerate((self.all_button, self.query_button, self.library_button, self.case_button)):

@@ -44,7 +44,7 @@ def _table(parent: QWidget, model: ListTableModel, name: str, accessible: str, s
     table.setObjectName(name)
     table.setAccessibleName(accessible)
     table.setModel(model)
-    read_only_rows(table)
+    read_only_rows(table, stored_objects=False)
     table.verticalHeader().hide()
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

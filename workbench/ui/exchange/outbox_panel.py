@@ -115,20 +115,25 @@ class OutboxPanel(QWidget):
         entry = self.model.item(current.row())
         self.details.setText(entry_details(entry) if entry is not None else "")
 
-    def start_export(self) -> ExportWizard | None:
-        """Open the export wizard (one at a time), with the library's current selection offered."""
+    def start_export(self, objects: list[str] | None = None) -> ExportWizard | None:
+        """Open the export wizard (one at a time), with the library's current selection offered, or ``objects``
+        (rows chosen in a table's menu) offered and chosen."""
         if not self.context.session.is_open:
             return None
         if self.wizard is not None:
+            if objects is not None:
+                self.context.status(self.tr("An export is already open; finish or cancel it first."))
             self.wizard.raise_()
             return self.wizard
         wizard = ExportWizard(
             self.context.session,
             self.context.settings,
             self.media,
-            library_selection=self.context.selected_objects(),
+            library_selection=self.context.selected_objects() if objects is None else objects,
             parent=self.window(),
         )
+        if objects:
+            wizard.selection_page.library_button.setChecked(True)
         self.wizard = wizard
         wizard.package_written.connect(self._written)
         wizard.export_cancelled.connect(lambda: self.context.status(self.tr("Export cancelled; nothing was written.")))

@@ -2,7 +2,8 @@
 
 Every step is a job of the workspace's worker process (``jobs.catalogue``) with progress and Cancel. An item
 dropped on the window is first examined like the Inbox examines what it finds (``inbox_scan.examine``:
-quarantine, signature, files, markings); a refused item shows its cause in a dialog and nothing else happens. A
+quarantine, signature, files, markings); a refused item shows its cause in a dialog and nothing else happens,
+except for the two refusals the analyst may override after checking with the partner (``refusal_remedy``). A
 verified package is then imported as a dry run (``intake.import_source(..., dry_run=True)``) and the preview
 shows what it would change; only when the analyst confirms is it imported for real, with a check inside the
 import's transaction that the package is still the one previewed (the manifest's SHA-256), so a medium that
@@ -17,12 +18,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
-from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QDialog, QMessageBox, QWidget
 
 from workbench.app.session import Session, StoreChange
 from workbench.app.tasks import TaskFailure, TaskHandle, TaskProgress
 from workbench.services.exchange import PackageImport, Receipt
-from workbench.services.exchange.inbox_scan import FoundItem, ItemKind, ItemState
+from workbench.services.exchange.inbox_scan import FoundItem, ItemKind, ItemState, Remedy
 from workbench.services.importing.importer import ImportSummary
 from workbench.services.intake import Imported
 from workbench.services.jobs import catalogue
@@ -30,6 +31,7 @@ from workbench.ui.common.dialogs import show_error, show_info
 from workbench.ui.common.list_model import when_text
 from workbench.ui.common.progress import TaskProgressDialog
 from workbench.ui.exchange.package_preview_dialog import PackagePreviewDialog
+from workbench.ui.exchange.refusal_remedy import ReadmitDialog, remedy_box
 from workbench.ui.exchange.stages import stage_text
 
 logger = logging.getLogger(__name__)
@@ -65,6 +67,8 @@ class PackageImportController(QObject):
     """The ``PackagePreviewDialog`` now open."""
     confirmation_shown = Signal(object)
     """The ``QMessageBox`` asking to record a receipt."""
+    remedy_shown = Signal(object)
+    """The ``QMessageBox`` of a refusal the analyst may override, then the ``ReadmitDialog`` when chosen."""
     item_imported = Signal(object)
     """The ``Imported`` of a package imported or a receipt recorded."""
     import_cancelled = Signal(str)
@@ -136,6 +140,9 @@ class PackageImportController(QObject):
         if item.state is ItemState.RECEIPT_READY:
             self._confirm_receipt(item)
             return
+        if item.state is ItemState.REFUSED and item.remedy is not None:
+            self._offer_remedy(item)
+            return
         if item.state is ItemState.REFUSED:
             title = self.tr("Receipt refused") if item.kind is ItemKind.RECEIPT else self.tr("Package refused")
             message = self.tr("{0} was refused: {1}").format(item.name, item.reason or "")
@@ -162,17 +169,59 @@ class PackageImportController(QObject):
             )
         self._next()
 
+    def _offer_remedy(self, item: FoundItem) -> None:
+        """A refusal the analyst may override (``refusal_remedy``): the box, then the override or nothing."""
+        box, button = remedy_box(self._window, item)
+        self._dialog = box
+        box.finished.connect(lambda _code: self._remedy_answered(box, button, item))
+        box.open()
+        self.remedy_shown.emit(box)
+
+    def _remedy_answered(self, box: QMessageBox, button: QAbstractButton, item: FoundItem) -> None:
+        box.deleteLater()
+        if self._dialog is not box:
+            return
+        self._dialog = None
+        if box.clickedButton() is not button:
+            self.import_refused.emit(box.text())
+            self._next()
+        elif item.remedy is Remedy.ACCEPT_JUMP:
+            self._start_preview(item, accept_jump=True)
+        else:
+            dialog = ReadmitDialog(self._session, item, self._window)
+            self._dialog = dialog
+            dialog.finished.connect(lambda code: self._readmit_answered(dialog, item, code))
+            dialog.open()
+            self.remedy_shown.emit(dialog)
+
+    def _readmit_answered(self, dialog: ReadmitDialog, item: FoundItem, code: int) -> None:
+        dialog.deleteLater()
+        if self._dialog is not dialog:
+            return
+        self._dialog = None
+        if code == QDialog.DialogCode.Accepted:
+            self._status(self.tr("{0} re-admitted; it is examined again.").format(item.name))
+            self._queue.insert(0, item.path)
+        else:
+            self.import_cancelled.emit(item.name)
+        self._next()
+
     # -- packages ----------------------------------------------------------------------------------------------
 
-    def _start_preview(self, item: FoundItem) -> None:
+    def _start_preview(self, item: FoundItem, *, accept_jump: bool = False) -> None:
         path = item.path
         task = self._session.run_job(
-            "package preview", catalogue.import_source, describe=_stage, path=path, dry_run=True
+            "package preview",
+            catalogue.import_source,
+            describe=_stage,
+            path=path,
+            dry_run=True,
+            accept_jump=accept_jump,
         )
         self._watch(task, self.tr("Reading {0}…").format(item.name), item.name)
-        task.succeeded.connect(lambda preview: self._preview(task, item, preview))
+        task.succeeded.connect(lambda preview: self._preview(task, item, preview, accept_jump))
 
-    def _preview(self, task: TaskHandle, item: FoundItem, preview: Imported) -> None:
+    def _preview(self, task: TaskHandle, item: FoundItem, preview: Imported, accept_jump: bool) -> None:
         if not self._finish(task):
             return
         if not isinstance(preview.result, PackageImport):  # the item was swapped for a receipt: start again
@@ -181,11 +230,13 @@ class PackageImportController(QObject):
             return
         dialog = PackagePreviewDialog(item.name, preview, self._window)
         self._dialog = dialog
-        dialog.finished.connect(lambda code: self._previewed(dialog, item, preview, code))
+        dialog.finished.connect(lambda code: self._previewed(dialog, item, preview, code, accept_jump))
         dialog.open()
         self.preview_shown.emit(dialog)
 
-    def _previewed(self, dialog: PackagePreviewDialog, item: FoundItem, preview: Imported, code: int) -> None:
+    def _previewed(
+        self, dialog: PackagePreviewDialog, item: FoundItem, preview: Imported, code: int, accept_jump: bool
+    ) -> None:
         dialog.deleteLater()
         if self._dialog is not dialog:
             return
@@ -193,16 +244,21 @@ class PackageImportController(QObject):
         result = preview.result
         assert isinstance(result, PackageImport)
         if code == QDialog.DialogCode.Accepted:
-            self._start_commit(item, result.verdict.manifest_sha256)
+            self._start_commit(item, result.verdict.manifest_sha256, accept_jump)
             return
         self._status(self.tr("Import of {0} not confirmed; nothing was changed.").format(item.name))
         self.import_cancelled.emit(item.name)
         self._next()
 
-    def _start_commit(self, item: FoundItem, previewed: str) -> None:
+    def _start_commit(self, item: FoundItem, previewed: str, accept_jump: bool) -> None:
         name = item.name
         task = self._session.run_job(
-            "package import", catalogue.import_source, describe=_stage, path=item.path, previewed=previewed
+            "package import",
+            catalogue.import_source,
+            describe=_stage,
+            path=item.path,
+            previewed=previewed,
+            accept_jump=accept_jump,
         )
         self._watch(task, self.tr("Importing {0}…").format(name), name)
         task.succeeded.connect(lambda imported: self._committed(task, item, imported))

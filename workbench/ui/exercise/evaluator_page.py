@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -101,13 +102,13 @@ class EvaluatorPage(QWidget):
         self.record_button.setObjectName("recordObservation")
         self.record_button.setToolTip(self.tr("Ctrl+Enter"))
         self.record_button.setDefault(True)
-        self.record_button.clicked.connect(self.record)
+        self.record_button.clicked.connect(lambda: self.record())
         self.feedback = plain_label("", self, wrap=True)
         self.feedback.setObjectName("observationFeedback")
         self.feedback.setAccessibleName(self.tr("Observation recorded"))
 
         control = Qt.KeyboardModifier.ControlModifier
-        ctrl_enter(self.text, self.record)
+        ctrl_enter(self.text, lambda: self.record())
         alt = Qt.KeyboardModifier.AltModifier
         keys: dict[tuple[Qt.Key, Qt.KeyboardModifier], Callable[[], None]] = {
             (Qt.Key.Key_Up, control): lambda: self.move_task(-1),
@@ -236,14 +237,60 @@ class EvaluatorPage(QWidget):
         self.evidence_file = path or None
         self.evidence_label.setText(Path(path).name if path else "")
 
-    def record(self) -> None:
+    # -- an observation being written: kept at locking, put back at unlocking --------------------------------
+
+    def draft(self) -> dict[str, Any] | None:
+        """The observation being written (None when nothing was typed): its task, text, rating and evidence."""
+        row = self.selected_row()
+        text = self.text.toPlainText()
+        if row is None or not (text.strip() or self.evidence_id.text().strip() or self.evidence_file):
+            return None
+        return {
+            "objective": row.objective.uid,
+            "task": row.task.uid if row.task is not None else None,
+            "text": text,
+            "rating": self.rating(),
+            "evidence_id": self.evidence_id.text(),
+            "evidence_file": self.evidence_file,
+        }
+
+    def clear_entry(self) -> None:
+        self.text.clear()
+        self.evidence_id.clear()
+        self.set_evidence_file(None)
+        self.ratings.buttons()[0].setChecked(True)
+
+    def put_back(self, draft: dict[str, Any]) -> None:
+        """Show a kept observation again, against its task when the exercise still has it."""
+        wanted = (draft.get("objective"), draft.get("task"))
+        for number in range(self.tasks.rowCount()):
+            row = self.tasks.item(number)
+            if row is not None and (row.objective.uid, row.task.uid if row.task is not None else None) == wanted:
+                self.task_table.selectRow(number)
+                break
+        self.text.setPlainText(str(draft.get("text") or ""))
+        self.evidence_id.setText(str(draft.get("evidence_id") or ""))
+        evidence_file = draft.get("evidence_file")
+        self.set_evidence_file(evidence_file if isinstance(evidence_file, str) else None)
+        for choice in self.ratings.buttons():
+            if (choice.property("rating") or None) == draft.get("rating"):
+                choice.setChecked(True)
+        self.feedback.setText(self.tr("Kept at locking, not recorded yet."))
+        self.text.setFocus()
+
+    def record(self, then: Callable[[str | None], None] | None = None) -> None:
+        """Record the observation typed; ``then(None)`` once stored, ``then(message)`` when it was not."""
         row = self.selected_row()
         if self.data is None or row is None:
+            if then is not None:
+                then(self.tr("no objective or task is selected"))
             return
         text = self.text.toPlainText().strip()
         if not text:
             self.feedback.setText(self.tr("Type the observation first."))
             self.text.setFocus()
+            if then is not None:
+                then(self.tr("the observation has no text"))
             return
         ref, who, rating = self.data.case.ref, self.changes.who(), self.rating()
         objective, task = row.objective.uid, row.task.uid if row.task is not None else None
@@ -251,17 +298,18 @@ class EvaluatorPage(QWidget):
         self.record_button.setEnabled(False)
 
         def done() -> None:
-            self.text.clear()
-            self.evidence_id.clear()
-            self.set_evidence_file(None)
-            self.ratings.buttons()[0].setChecked(True)
+            self.clear_entry()
             self.feedback.setText(self.tr("Recorded against {0}.").format(row.label))
             self.record_button.setEnabled(True)
             self.text.setFocus()
+            if then is not None:
+                then(None)
 
         def refused(message: str) -> None:
             self.feedback.setText(message)
             self.record_button.setEnabled(True)
+            if then is not None:
+                then(message)
 
         self.changes.change(
             "record observation",

@@ -32,7 +32,7 @@ from workbench.services.cases import CaseSummary
 from workbench.services.exercise import exchange as exercise_exchange
 from workbench.services.workspace import Workspace
 from workbench.ui.common.dialogs import show_error
-from workbench.ui.common.screen import AppContext, Screen
+from workbench.ui.common.screen import AppContext, SaveDone, Screen, UnsavedWork
 from workbench.ui.common.text import plain_label
 from workbench.ui.exercise.controller_page import ControllerPage
 from workbench.ui.exercise.evaluator_page import EvaluatorPage
@@ -121,6 +121,7 @@ class ExerciseScreen(Screen):
         self.timer.timeout.connect(self.tick)
         self._task: TaskHandle | None = None
         self._generation = 0
+        self._restoring: dict[str, Any] | None = None  # work kept at locking, put back once its exercise shows
         session = context.session
         session.opened.connect(lambda _info: self.refresh_list())
         session.locking.connect(self._locking)
@@ -227,6 +228,10 @@ class ExerciseScreen(Screen):
         if generation == self._generation:
             self._task = None
             self._show(data)
+            kept, self._restoring = self._restoring, None
+            if kept is not None and kept.get("ref") == data.case.ref and isinstance(kept.get("observation"), dict):
+                self.tabs.setCurrentWidget(self.evaluator)
+                self.evaluator.put_back(kept["observation"])
 
     def _failed(self, generation: int, failure: TaskFailure) -> None:
         if generation == self._generation:
@@ -280,7 +285,36 @@ class ExerciseScreen(Screen):
             return  # this screen read the exercise again already
         self.refresh_list()
 
+    # -- an observation being written is unsaved work (``work_keeper``) -----------------------------------------
+
+    def unsaved_work(self) -> list[UnsavedWork]:
+        draft = self.evaluator.draft() if self.data is not None else None
+        if draft is None or self.data is None:
+            return []
+        case = self.data.case
+        what = self.tr("Exercise {0} ({1}): an observation being written").format(case.ref, case.title)
+        return [UnsavedWork(what, case.ref, {"ref": case.ref, "observation": draft})]
+
+    def save_work(self, done: SaveDone) -> None:
+        self.evaluator.record(done)
+
+    def discard_work(self) -> None:
+        self.evaluator.clear_entry()
+
+    def restore_work(self, content: dict[str, Any]) -> bool:
+        ref = content.get("ref")
+        if not isinstance(ref, str) or not isinstance(content.get("observation"), dict):
+            return False
+        self._restoring = content
+        if self.current_ref() == ref:
+            self.reload()
+        else:
+            self.open_exercise(ref)
+        return True
+
     def _locking(self) -> None:
+        self.evaluator.clear_entry()  # kept as a draft by then, if it held anything
+        self._restoring = None
         self._generation += 1
         self.timer.stop()
         if self._task is not None:

@@ -98,7 +98,7 @@ class ImportPreviewDialog(QDialog):
             view.setObjectName("filesTable")
             view.setAccessibleName(self.tr("Files"))
             view.setModel(self.files_model)
-            read_only_rows(view)
+            read_only_rows(view, stored_objects=False)
             view.verticalHeader().hide()
             view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
             view.horizontalHeader().setStretchLastSection(True)

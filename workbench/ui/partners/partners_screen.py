@@ -1,5 +1,5 @@
 """The Partners screen: our own key (fingerprint for the phone call, Copy, Export public key…) above every pinned
-key with its partner's ceilings and its state; add, change ceilings, revoke."""
+key with its partner's ceilings, pinned identity, trust bounds and state; add, change ceilings or trust, revoke."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ from workbench.ui.partners.export_key_dialog import ExportKeyDialog, copy_finger
 from workbench.ui.partners.markings_dialog import MarkingsDialog
 from workbench.ui.partners.partners_model import KeyRow, PartnersModel, key_rows, state_text
 from workbench.ui.partners.revoke_dialog import RevokeKeyDialog
+from workbench.ui.partners.trust_dialog import TrustDialog
 
 
 def _t(text: str) -> str:
@@ -50,6 +51,16 @@ def row_facts(row: KeyRow) -> list[tuple[str, str]]:
             _t("may receive {0} from us · may send us {1}").format(partner.tlp_send.label, partner.tlp_accept.label),
         ),
         (
+            _t("Their identity:"),
+            partner.identity_ref or _t("not pinned: their packages may version no object of ours or of others"),
+        ),
+        (
+            _t("Trust bounds:"),
+            _t("packages valid for at most {0} days · sequence jumps up to {1}").format(
+                partner.max_lifetime_days, partner.max_sequence_jump
+            ),
+        ),
+        (
             _t("Validity:"),
             _t("from {0} until {1} · pinned {2} UTC").format(
                 when_text(key.valid_from)[:10] or "—", when_text(key.valid_until)[:10] or "—", when_text(key.added_at)
@@ -63,7 +74,7 @@ def row_facts(row: KeyRow) -> list[tuple[str, str]]:
 
 class PartnersScreen(Screen):
     dialog_opened = Signal(object)
-    """The add, ceilings or revoke dialog now open."""
+    """The add, ceilings, trust or revoke dialog now open."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -83,6 +94,12 @@ class PartnersScreen(Screen):
         self.revoke_button.setObjectName("revokeKeyButton")
         self.revoke_button.setToolTip(self.tr("Refuse what the selected key signs from now, or from an earlier moment"))
         self.revoke_button.clicked.connect(self.revoke_key)
+        self.trust_button = QPushButton(self.tr("&Trust…"), self)
+        self.trust_button.setObjectName("trustButton")
+        self.trust_button.setToolTip(
+            self.tr("Pin the selected partner's STIX identity, bound their packages' validity and sequence jumps")
+        )
+        self.trust_button.clicked.connect(self.change_trust)
         self.markings_button = QPushButton(self.tr("&Markings…"), self)
         self.markings_button.setObjectName("markingsButton")
         self.markings_button.setToolTip(
@@ -100,7 +117,13 @@ class PartnersScreen(Screen):
         self.own_box = self._own_key_box()
         top = QHBoxLayout()
         top.addWidget(intro, 1)
-        for button in (self.add_button, self.ceilings_button, self.revoke_button, self.markings_button):
+        for button in (
+            self.add_button,
+            self.ceilings_button,
+            self.trust_button,
+            self.revoke_button,
+            self.markings_button,
+        ):
             top.addWidget(button)
         self.model = PartnersModel(self)
         columns = PartnersModel.Columns
@@ -126,7 +149,7 @@ class PartnersScreen(Screen):
         self.facts: list[QLabel] = []
         fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         fixed.setBold(True)
-        for number in range(6):
+        for number in range(8):
             label, value = plain_label("", self.details), plain_label("", self.details, wrap=True, selectable=True)
             if number == 1:
                 value.setFont(fixed)
@@ -268,6 +291,7 @@ class PartnersScreen(Screen):
     def _update_buttons(self) -> None:
         row = self.selected()
         self.ceilings_button.setEnabled(row is not None)
+        self.trust_button.setEnabled(row is not None)
         self.revoke_button.setEnabled(row is not None and row.key.revoked_at is None)
 
     # -- actions -----------------------------------------------------------------------------------------------
@@ -301,6 +325,14 @@ class PartnersScreen(Screen):
         if row is None:
             return None
         dialog = CeilingsDialog(self.context.session, row.partner, self.window())
+        self._open(dialog)
+        return dialog
+
+    def change_trust(self) -> TrustDialog | None:
+        row = self.selected()
+        if row is None:
+            return None
+        dialog = TrustDialog(self.context.session, row.partner, self.window())
         self._open(dialog)
         return dialog
 

@@ -47,7 +47,7 @@ from workbench.services.reports.analyst_input import (
 from workbench.services.reports.vocabulary import Confidence, Credibility, Likelihood, Reliability
 from workbench.ui.common.dialogs import show_error
 from workbench.ui.common.text import plain_label
-from workbench.ui.reports.entry_table import ChoiceDelegate, EntryTableModel, Field
+from workbench.ui.reports.entry_table import ChoiceDelegate, EntryTableMenu, EntryTableModel, Field
 
 logger = logging.getLogger(__name__)
 
@@ -243,6 +243,7 @@ class BriefingEditor(QWidget):
         remove.setAccessibleName(self.tr("Remove from {0}").format(view.accessibleName()))
         add.clicked.connect(lambda: self._add_row(view, model))
         remove.clicked.connect(lambda: self._remove_rows(view, model))
+        view._entry_menu = EntryTableMenu(view, model, lambda: self._add_row(view, model))  # type: ignore[attr-defined]
         buttons = QHBoxLayout()
         buttons.addWidget(add)
         buttons.addWidget(remove)

@@ -4,6 +4,10 @@ Each column is a ``Field``: free text, or one of a closed list of choices (likel
 letters and digits) edited with a combo box. The model holds plain strings; the briefing editor turns them into
 the service's JSON form and lets ``analyst_input.parse_analyst`` validate them, so the window accepts exactly what
 the command line accepts.
+
+``EntryTableMenu`` is the right-click menu of such a table: Add row, Copy rows (tab-separated, a row a line, as a
+spreadsheet pastes them), Paste rows (after the clicked one; a value outside a closed list is left blank) and Delete
+rows. The read-only tables' menu (``ui/common/table_menu.py``) has no place here: these rows are being written.
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtWidgets import QComboBox, QMenu, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QWidget
 
 from workbench.ui.common.table_model import TableModel
 from workbench.ui.common.text import one_line, tooltip_text
@@ -37,6 +42,10 @@ class Field:
 
     def shown(self, value: str) -> str:
         return next((text for key, text in self.choices if key == value), value)
+
+    def parsed(self, text: str) -> str:
+        """A pasted value: a closed list's key, named by itself or by the text shown for it."""
+        return next((key for key, shown in self.choices if text in (key, shown)), text)
 
 
 class EntryTableModel(TableModel):
@@ -178,3 +187,80 @@ class ChoiceDelegate(QStyledItemDelegate):
             model.setData(index, editor.currentData() or "", Qt.ItemDataRole.EditRole)
             return
         super().setModelData(editor, model, index)
+
+
+class EntryTableMenu(QObject):
+    """The context menu of an editable entry table; see the module docstring."""
+
+    def __init__(self, view: QTableView, model: EntryTableModel, add_row: Any) -> None:
+        super().__init__(view)
+        self._view, self._model, self._add_row = view, model, add_row
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(self.popup)
+        self.menu: QMenu | None = None
+
+    def rows_at(self, index: QModelIndex) -> list[int]:
+        """The selected rows when ``index`` is one of them, else its row alone (none for the empty space)."""
+        if not index.isValid():
+            return []
+        rows = sorted({chosen.row() for chosen in self._view.selectionModel().selectedIndexes()})
+        return rows if index.row() in rows else [index.row()]
+
+    def actions_at(self, index: QModelIndex) -> list[QAction]:
+        rows = self.rows_at(index)
+        actions: list[QAction] = []
+
+        def action(text: str, slot: Any, enabled: bool = True) -> None:
+            item = QAction(text, self)
+            item.setEnabled(enabled)
+            item.triggered.connect(slot)
+            actions.append(item)
+
+        full = self._model.rowCount() >= MAX_ROWS
+        clipboard = QGuiApplication.clipboard()
+        action(self.tr("&Add row"), self._add_row, not full)
+        action(self.tr("&Copy rows") if len(rows) > 1 else self.tr("&Copy row"), lambda: self.copy(rows), bool(rows))
+        action(
+            self.tr("&Paste rows"),
+            lambda: self.paste(rows[-1] + 1 if rows else self._model.rowCount(), clipboard.text()),
+            not full and bool(clipboard.text().strip()),
+        )
+        action(
+            self.tr("&Delete rows") if len(rows) > 1 else self.tr("&Delete row"), lambda: self.delete(rows), bool(rows)
+        )
+        return actions
+
+    def copy(self, rows: list[int]) -> None:
+        model = self._model
+        lines = [
+            "\t".join(
+                one_line(str(model.index(row, column).data(Qt.ItemDataRole.EditRole) or ""), 2000)
+                for column in range(model.columnCount())
+            )
+            for row in rows
+        ]
+        QGuiApplication.clipboard().setText("\n".join(lines))
+
+    def paste(self, at: int, text: str) -> int:
+        """Insert the tab-separated lines of ``text`` as rows at ``at``; returns how many were inserted."""
+        model = self._model
+        lines = [line for line in text.splitlines() if line.strip()][: MAX_ROWS - model.rowCount()]
+        if not lines or not model.insertRows(at, len(lines)):
+            return 0
+        for offset, line in enumerate(lines):
+            for column, (field, value) in enumerate(zip(model.fields, line.split("\t"), strict=False)):
+                model.setData(model.index(at + offset, column), field.parsed(value.strip()))
+        return len(lines)
+
+    def delete(self, rows: list[int]) -> None:
+        for row in sorted(rows, reverse=True):
+            self._model.removeRows(row, 1)
+
+    def popup(self, position: QPoint) -> None:
+        menu = QMenu(self._view)
+        menu.setObjectName("entryTableMenu")
+        for action in self.actions_at(self._view.indexAt(position)):
+            menu.addAction(action)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.menu = menu
+        menu.popup(self._view.viewport().mapToGlobal(position))
