@@ -16,9 +16,6 @@ from workbench.domain.cases.fields import FieldKind, field_infos
 from workbench.domain.cases.incident import IncidentDetails
 from workbench.domain.errors import InvalidInput
 
-#: The help of every command's case argument.
-CASE_HELP = "case reference (INC-2026-0001), STIX id or number"
-
 MAX_INPUT_FILE = 16 * 1024 * 1024
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from workbench.cli.case_input import CASE_HELP, read_json_file
+from workbench.cli.case_input import read_json_file
 from workbench.cli.case_output import plain
 from workbench.cli.common import CASE_HELP, Output, open_from_args
 from workbench.cli.times import RELATIVE_HELP, resolve_time
