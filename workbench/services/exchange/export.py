@@ -76,7 +76,7 @@ CancelCheck = Callable[[], bool]
 LISTED_LEAVING = 20_000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LeavingObject:
     """One object version the package would hold: what the analyst checks before it leaves."""
 

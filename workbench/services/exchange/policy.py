@@ -81,7 +81,7 @@ class Row(NamedTuple):
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HeldBack:
     """One object (or one older version of it) that does not leave, and why, in words for the analyst."""
 

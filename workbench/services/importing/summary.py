@@ -30,7 +30,7 @@ class ImportSource:
     partner_keys: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """Something wrong with one object (or the file when ``object_id`` is None and ``index`` is None).
 
@@ -49,7 +49,7 @@ class Finding:
         return f"{where}: {self.message}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PropertyChange:
     """One top-level property that differs between the stored version and the incoming one, as shown (text as it
     is, other values as compact JSON, cut); None where the property is absent."""
@@ -59,7 +59,7 @@ class PropertyChange:
     after: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ObjectOutcome:
     """One object of a dry run and what importing it would do (``services.importing.listing``).
 

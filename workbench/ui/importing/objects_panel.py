@@ -60,7 +60,7 @@ def state_text(state: str) -> str:
     return state_names().get(state, state.replace("_", " ").capitalize())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ListedObject:
     """One row: the file it is in and what importing it would do."""
 
