@@ -69,7 +69,9 @@ def _advance_arguments(parser: argparse.ArgumentParser) -> None:
 def _revoke_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("key_id", metavar="KEY_ID", help="the fingerprint of the pinned partner key")
     parser.add_argument(
-        "--since", help="revoked as of this date or UTC time (default now); packages created from then on are refused"
+        "--since",
+        help="revoked as of this date or UTC time (default now), for the record; every package and receipt signed"
+        " by the key is refused from now on, whatever its date (keys readmit lets one in)",
     )
     parser.add_argument("--reason", help="one line recorded in the audit log")
 

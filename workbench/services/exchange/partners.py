@@ -230,7 +230,8 @@ def add_partner(
 def revoke_key(ws: Workspace, key_id: str, *, since: str | None = None, reason: str | None = None) -> PartnerKey:
     """Revoke a pinned key as of ``since`` (now by default; earlier when a compromise is dated back).
 
-    Packages and receipts created at or after that moment are refused from then on. Recorded in the audit log.
+    Every package and receipt the key signed is refused from then on, whatever the date it claims (a stolen key
+    can write any date); ``readmit`` lets one in. ``since`` is recorded. Recorded in the audit log.
     """
     key_id = _normalise_fingerprint(key_id)
     if reason is not None and (len(reason) > 500 or has_control(reason)):
