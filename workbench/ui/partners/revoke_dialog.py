@@ -1,5 +1,5 @@
-"""Revoking a partner's key: now, or as of an earlier moment when a compromise is suspected (packages and
-receipts created from then on are refused)."""
+"""Revoking a partner's key: now, or as of an earlier moment when a compromise is suspected (recorded; every
+package and receipt the key signed is refused from then on, whatever its date, unless one is re-admitted)."""
 
 from __future__ import annotations
 
@@ -42,8 +42,9 @@ class RevokeKeyDialog(QDialog):
         self._task: TaskHandle | None = None
         intro = plain_label(
             self.tr(
-                "Revoke key {0}\nof {1}.\n\nPackages and receipts created from the moment below "
-                "on are refused. This cannot be undone; pin a new key to exchange again."
+                "Revoke key {0}\nof {1}.\n\nEvery package and receipt this key signed is refused from now on,"
+                " whatever date it claims (a stolen key can write any date); the moment below is recorded. One"
+                " package can be re-admitted by its id. This cannot be undone; pin a new key to exchange again."
             ).format(row.key.fingerprint, row.partner.name),
             self,
             wrap=True,
