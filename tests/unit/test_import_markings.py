@@ -3,6 +3,8 @@ markings not understood reported and never read as unmarked."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import bundle, indicator, stix_id
 from tests.marking_samples import (
     WHITE_ID,
@@ -13,7 +15,9 @@ from tests.marking_samples import (
     opencti_older,
     opencti_pap,
 )
+from workbench.domain.errors import InvalidInput
 from workbench.domain.tlp import BUILTIN_MARKING_DEFINITIONS, OPENCTI_AMBER_STRICT_ID, Tlp
+from workbench.services.importing import importer
 from workbench.services.importing.importer import import_file
 from workbench.services.workspace import Workspace
 from workbench.storage.objects import store_digest
@@ -123,3 +127,54 @@ def test_a_definition_cannot_be_given_another_meaning_later(workspace: Workspace
     same_bundle = stix_id("marking-definition")
     twice = import_file(workspace, write_json(bundle(custom_tlp(same_bundle, "red"), custom_tlp(same_bundle, "green"))))
     assert twice.objects_refused == 1 and twice.new == 1
+
+
+def _tlp_updates(ws: Workspace) -> list[str]:
+    """Record the statements that rewrite a shown level after objects were written."""
+    statements: list[str] = []
+    ws.conn.set_trace_callback(lambda sql: statements.append(sql) if sql.startswith("UPDATE objects SET tlp") else None)
+    return statements
+
+
+def test_objects_waiting_for_a_later_definition_are_held_and_written_at_their_level(
+    workspace: Workspace, write_json, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(importer, "BATCH_SIZE", 2)
+    custom = stix_id("marking-definition")
+    early = [indicator(object_marking_refs=[custom]) for _ in range(5)]
+    plain = [indicator() for _ in range(3)]
+    updates = _tlp_updates(workspace)
+    summary = import_file(workspace, write_json(bundle(*plain, *early, opencti_older(custom, "TLP:AMBER"))))
+    assert summary.new == 9 and summary.objects_refused == 0
+    assert all(shown_level(workspace, obj["id"]) is Tlp.AMBER for obj in early)
+    assert all(shown_level(workspace, obj["id"]) is None for obj in plain)
+    assert updates == []  # held until the definition came, not written at TLP:RED and rewritten
+
+
+def test_objects_held_beyond_the_bound_are_written_red_and_set_when_the_definition_comes(
+    workspace: Workspace, write_json, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(importer, "BATCH_SIZE", 2)
+    monkeypatch.setattr(importer, "HOLD_OBJECTS", 3)
+    custom, never = stix_id("marking-definition"), stix_id("marking-definition")
+    early = [indicator(object_marking_refs=[custom]) for _ in range(6)]
+    unclear = indicator(object_marking_refs=[never, Tlp.GREEN.marking_id])
+    updates = _tlp_updates(workspace)
+    summary = import_file(workspace, write_json(bundle(*early, unclear, custom_tlp(custom, "green"))))
+    assert summary.new == 8 and summary.objects_refused == 0
+    assert all(shown_level(workspace, obj["id"]) is Tlp.GREEN for obj in early)
+    assert shown_level(workspace, unclear["id"]) is Tlp.RED
+    assert updates  # the batches past the bound were written before the definition came
+    [warning] = [finding for finding in summary.warnings if "not understood" in finding.message]
+    assert warning.object_id == never
+
+
+def test_a_late_definition_above_the_ceiling_refuses_the_document_even_when_held(
+    workspace: Workspace, write_json, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(importer, "BATCH_SIZE", 2)
+    custom = stix_id("marking-definition")
+    early = [indicator(object_marking_refs=[custom]) for _ in range(3)]
+    with pytest.raises(InvalidInput, match="above TLP:GREEN agreed for this package"):
+        import_file(workspace, write_json(bundle(*early, custom_tlp(custom, "red"))), ceiling=Tlp.GREEN)
+    assert all(workspace.objects.row(obj["id"]) is None for obj in early)

@@ -75,6 +75,10 @@ __all__ = [
 BATCH_SIZE = 2_000
 #: ... and at most this much stored JSON (characters) per batch, so that a few huge objects do not pile up.
 BATCH_CHARS = 16 * 1024 * 1024
+#: While objects of a batch cite a marking not understood so far, the batch is held, up to this many objects (or
+#: ``BATCH_CHARS``), in case the definition comes later in the document: they are then written at their level
+#: instead of at TLP:RED and updated after the last element.
+HOLD_OBJECTS = 20_000
 
 BeforeCommit = Callable[[Connection, ImportSummary], None]
 Progress = Callable[[int, int], None]
@@ -226,22 +230,29 @@ def _import(
             batch: list[PreparedVersion] = []
             batch_chars = 0
             positions: list[int] = []
+            unreported = 0  # elements met since progress was last reported and cancel last asked
             for element in reader:
                 prepared = processor.process(element, reader.declared_version)
                 position = element.position
                 del element  # the decoded object is not kept beyond its prepared version
+                unreported += 1
                 if prepared is not None:
                     batch.append(prepared)
                     batch_chars += len(prepared.json)
                     positions.append(position)
-                if len(batch) >= BATCH_SIZE or batch_chars >= BATCH_CHARS:
-                    _store(writer, batch, summary, limits.listed_findings, listing, positions)
-                    batch, batch_chars, positions = [], 0, []
+                if unreported >= BATCH_SIZE or batch_chars >= BATCH_CHARS:
+                    unreported = 0
+                    # A batch whose objects wait for a marking definition grows (within bounds) until it comes.
+                    if not processor.awaiting or len(batch) >= HOLD_OBJECTS or batch_chars >= BATCH_CHARS:
+                        processor.settle()
+                        _store(writer, batch, summary, limits.listed_findings, listing, positions)
+                        batch, batch_chars, positions = [], 0, []
                     logger.info("%s: %d objects read, %d stored so far", name, reader.elements_read, summary.stored)
                     if progress is not None:
                         progress(reader.bytes_read, size)
                     if cancel is not None and cancel():
                         raise Cancelled()
+            processor.settle()
             if batch:
                 _store(writer, batch, summary, limits.listed_findings, listing, positions)
             writer.finish()

@@ -100,6 +100,11 @@ class ElementProcessor:
         self.changed: set[str] = set()
         self.unclear: dict[str, _Unclear] = {}
         self.cited_with_unclear: set[str] = set()  # every marking the objects citing an unclear one cite
+        #: Prepared versions citing a marking not understood when they were met, with the markings they cite: their
+        #: definition may still come later in the document. ``settle`` judges them again before they are written.
+        self.awaiting: list[tuple[PreparedVersion, list[Any]]] = []
+        # Markings some object was written citing while they were still not understood (see ``finish``).
+        self._written_unclear: set[str] = set()
         # Version keys are fixed-width sortable timestamps: one string comparison per object.
         self.latest_version = sortable_timestamp(format_stix_timestamp(utc_now() + FUTURE_TOLERANCE)) or ""
         #: A dry run's per-object listing (``listing.ObjectListing``), told about each refusal; None otherwise.
@@ -169,7 +174,7 @@ class ElementProcessor:
             before = self.markings.judge(stix_id) if self.markings.knows(stix_id) else None
             if self.markings.learn(obj) != before:
                 self.changed.add(stix_id)
-        accepted, level = self._judge_markings(obj, stix_id, index)
+        accepted, level, unclear = self._judge_markings(obj, stix_id, index)
         if not accepted:
             return None
         if self.check_object is not None:
@@ -198,6 +203,8 @@ class ElementProcessor:
         if problem:
             self.refuse(Finding(stix_id, None, problem, index))
             return None
+        if unclear:
+            self.awaiting.append((prepared, marking_refs(obj)))
         # Warnings belong to objects that are stored: a refused object shows only why it was refused.
         for path, message in report.warnings:
             self.warn(Finding(stix_id, path, message, index))
@@ -271,8 +278,9 @@ class ElementProcessor:
             )
         return False
 
-    def _judge_markings(self, obj: dict[str, Any], stix_id: Any, index: int) -> tuple[bool, int | None]:
-        """Whether the object may be stored (not above the ceiling), and the level it is shown at."""
+    def _judge_markings(self, obj: dict[str, Any], stix_id: Any, index: int) -> tuple[bool, int | None, bool]:
+        """Whether the object may be stored (not above the ceiling), the level it is shown at, and whether it cites
+        a marking not understood (so far)."""
         verdict = self.markings.of_object(obj)
         ceiling = self.ceiling
         if ceiling is not None and verdict.level is not None and verdict.level > ceiling:
@@ -284,7 +292,7 @@ class ElementProcessor:
                     index,
                 )
             )
-            return False, None
+            return False, None, False
         if verdict.not_understood:
             self.cited_with_unclear.update(ref for ref in marking_refs(obj) if ref.__class__ is str)
         for marking in verdict.not_understood:
@@ -293,7 +301,22 @@ class ElementProcessor:
             if len(unclear.examples) < _NAMED_PER_MARKING:
                 unclear.examples.append(str(stix_id))
         judged = verdict.judged
-        return True, int(judged) if judged is not None else None
+        return True, int(judged) if judged is not None else None, bool(verdict.not_understood)
+
+    def settle(self) -> None:
+        """Before a batch is written: judge again the objects citing a marking not understood when they were met,
+        with the definitions learned since (ATT&CK puts its marking definition last), so that they are written at
+        their level. Those still not understood are written at TLP:RED and worked out again after the last
+        element (``finish``)."""
+        judge = self.markings
+        for prepared, refs in self.awaiting:
+            verdict = judge.verdict(refs)
+            if verdict.not_understood:
+                self._written_unclear.update(verdict.not_understood)
+            else:
+                judged = verdict.judged
+                prepared.tlp = int(judged) if judged is not None else None
+        self.awaiting = []
 
     def finish(self) -> tuple[set[str], set[str]]:
         """After the last element: judge again the markings not understood when their objects were met (a
@@ -301,8 +324,8 @@ class ElementProcessor:
         the whole document if one turns out above the ceiling.
 
         Returns the markings whose objects need their shown level worked out again: those this import's objects
-        cited before their definition came, and those whose meaning this import changed (the objects stored
-        earlier that cite them; this import's own were judged with the new meaning)."""
+        were written citing before their definition came (``settle``), and those whose meaning this import changed
+        (the objects stored earlier that cite them; this import's own were judged with the new meaning)."""
         ceiling = self.ceiling
         for marking, unclear in self.unclear.items():
             judgement = self.markings.judge(marking)
@@ -329,7 +352,7 @@ class ElementProcessor:
                     " held back from every export until the marking is mapped to a TLP level (workbench markings map)",
                 )
             )
-        return set(self.unclear), self.changed
+        return set(self._written_unclear), self.changed
 
     def _size_problem(self, obj: dict[str, Any], prepared: PreparedVersion) -> str | None:
         limits = self.limits
