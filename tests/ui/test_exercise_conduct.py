@@ -437,3 +437,82 @@ def test_an_observation_being_written_at_locking_is_kept_and_put_back(qtbot, win
     assert stored(window.session.workspace, ref).evaluator_observations == []  # kept, not recorded
     qtbot.keyClick(page.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: len(stored(window.session.workspace, ref).evaluator_observations) == 1)
+
+
+def _lock_and_restore(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(window.session.locked, timeout=10_000):
+        window.lock_now()
+    qtbot.keyClicks(window.access.dialog.passphrase, PASSPHRASE)
+    with qtbot.waitSignal(window.keeper.kept_offered, timeout=10_000) as offered:
+        qtbot.keyClick(window.access.dialog.passphrase, Qt.Key.Key_Return)
+    box = offered.args[0]
+    with qtbot.waitSignal(window.keeper.work_restored):
+        click(qtbot, box.findChild(type(box.buttons()[0]), "restoreKept"))
+
+
+def test_a_hold_reason_being_typed_at_locking_is_kept_and_its_dialog_reopened(qtbot, window, ui_workspace) -> None:
+    ref = drill(ui_workspace)
+    screen = open_screen(qtbot, window, ui_workspace, FixedClock())
+    page = screen.controller
+    click(qtbot, page.start_button)
+    qtbot.waitUntil(lambda: screen.data is not None and screen.data.view.clock.state is ConductState.RUNNING)
+    select_inject(qtbot, screen, "2")
+    click(qtbot, page.hold_button)
+    hold = wait_dialog(qtbot, ReasonDialog)
+    assert window.keeper.unsaved() == []  # an empty dialog holds no work
+    qtbot.keyClicks(hold.text, "players still on inject 1")
+    assert [item.what for _key, item in window.keeper.unsaved()] == [
+        f"Exercise {ref} (Lantern drill): the reason for holding inject 2 being written"
+    ]
+    select_inject(qtbot, screen, "1")  # what the dialog was opened for counts, not what is selected at locking
+    _lock_and_restore(qtbot, window)
+    reopened = wait_dialog(qtbot, ReasonDialog)
+    assert reopened is not hold and reopened.text.toPlainText() == "players still on inject 1"
+    assert screen.tabs.currentWidget() is page and page.selected().number == "2"
+    assert stored(window.session.workspace, ref).injects[1].status is InjectStatus.PLANNED  # kept, not held
+    qtbot.keyClick(reopened.text, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: stored(window.session.workspace, ref).injects[1].status is InjectStatus.HELD)
+    assert stored(window.session.workspace, ref).injects[1].status_reason == "players still on inject 1"
+
+
+def test_an_inject_being_added_at_locking_is_kept_with_its_reason(qtbot, window, ui_workspace) -> None:
+    ref = drill(ui_workspace)
+    screen = open_screen(qtbot, window, ui_workspace, FixedClock())
+    page = screen.controller
+    click(qtbot, page.start_button)
+    qtbot.waitUntil(lambda: screen.data is not None and screen.data.view.clock.state is ConductState.RUNNING)
+    click(qtbot, page.add_button)
+    add = wait_dialog(qtbot, InjectDialog)
+    qtbot.keyClicks(add.form.editor("description").input, "Journalist calls the SOC")
+    qtbot.keyClicks(add.reason, "players ahead of the script")
+    assert [item.what for _key, item in window.keeper.unsaved()] == [
+        f"Exercise {ref} (Lantern drill): an inject being added"
+    ]
+    _lock_and_restore(qtbot, window)
+    reopened = wait_dialog(qtbot, InjectDialog)
+    assert reopened.form.editor("description").value() == "Journalist calls the SOC"
+    assert reopened.reason.text() == "players ahead of the script"
+    assert len(stored(window.session.workspace, ref).injects) == 3  # kept, not added
+    qtbot.keyClicks(reopened.form.editor("number").input, "2a")
+    click(qtbot, reopened.ok_button)
+    qtbot.waitUntil(lambda: len(stored(window.session.workspace, ref).injects) == 4)
+    added = next(item for item in stored(window.session.workspace, ref).injects if item.number == "2a")
+    assert added.description == "Journalist calls the SOC" and added.status_reason == "players ahead of the script"
+
+
+def test_quit_with_a_reason_being_typed_asks_to_finish_it_first(qtbot, window, ui_workspace) -> None:
+    drill(ui_workspace)
+    screen = open_screen(qtbot, window, ui_workspace, FixedClock())
+    page = screen.controller
+    click(qtbot, page.start_button)
+    qtbot.waitUntil(lambda: screen.data is not None and screen.data.view.clock.state is ConductState.RUNNING)
+    select_inject(qtbot, screen, "2")
+    click(qtbot, page.skip_button)
+    skip = wait_dialog(qtbot, ReasonDialog)
+    qtbot.keyClicks(skip.text, "no time left")
+    window.close()
+    box = wait_dialog(qtbot, QMessageBox)
+    assert "the reason for skipping inject 2 being written" in box.text()
+    click(qtbot, box.button(QMessageBox.StandardButton.Save))
+    qtbot.waitUntil(lambda: "Finish or cancel" in screen.status.text())
+    assert window.isVisible() and window.session.is_open and skip.isVisible()

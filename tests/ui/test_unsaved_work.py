@@ -15,8 +15,11 @@ from PySide6.QtWidgets import QMessageBox
 from tests.conftest import PASSPHRASE
 from tests.ui.case_helpers import click, open_cases, shown, wait_dialog
 from workbench.domain.cases.case import RecordKind
+from workbench.domain.cases.vocab import CaseKind
+from workbench.domain.tlp import Tlp
 from workbench.services import cases, drafts
 from workbench.services.workspace import open_workspace
+from workbench.ui.cases.new_case_dialog import NewCaseDialog
 from workbench.ui.cases.record_dialog import RecordDialog
 from workbench.ui.reports.drafts_dialog import DRAFT_KIND
 from workbench.ui.unlock.unlock_dialog import UnlockDialog
@@ -293,4 +296,53 @@ def test_quit_with_a_record_being_written_asks_to_finish_it_first(qtbot, window,
     assert "a task being written" in box.text()
     click(qtbot, box.button(QMessageBox.StandardButton.Save))
     qtbot.waitUntil(lambda: "Finish or cancel the task being written" in screen.editor.error.text())
+    assert window.isVisible() and window.session.is_open and dialog.isVisible()
+
+
+def test_a_new_case_being_written_at_locking_is_kept_and_its_dialog_reopened(
+    qtbot, window, ui_workspace, tmp_path: Path
+) -> None:
+    started = time.time()
+    canary = f"canary-{uuid.uuid4()}"
+    screen = open_cases(qtbot, window, ui_workspace)
+    dialog = screen.new_case(CaseKind.INCIDENT)
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    assert window.keeper.unsaved() == []  # the prefilled time of awareness is not typed work
+    qtbot.keyClicks(dialog.title, "Grid intrusion " + canary)
+    dialog.tlp.setCurrentIndex(dialog.tlp.findData(int(Tlp.AMBER)))
+    assert [item.what for _key, item in window.keeper.unsaved()] == [
+        f"A new incident being written (Grid intrusion {canary})"
+    ]
+    with qtbot.waitSignal(window.session.locked, timeout=10_000):
+        window.lock_now()
+    qtbot.waitUntil(lambda: not shown(NewCaseDialog))
+    assert_no_plaintext(
+        canary, [Path.home(), ui_workspace.path.parent, tmp_path, Path("/tmp"), Path("/dev/shm")], started
+    )
+    qtbot.keyClicks(window.access.dialog.passphrase, PASSPHRASE)
+    with qtbot.waitSignal(window.keeper.kept_offered, timeout=10_000) as offered:
+        qtbot.keyClick(window.access.dialog.passphrase, Qt.Key.Key_Return)
+    box: QMessageBox = offered.args[0]
+    with qtbot.waitSignal(window.keeper.work_restored):
+        click(qtbot, box.findChild(type(box.buttons()[0]), "restoreKept"))
+    reopened = wait_dialog(qtbot, NewCaseDialog)
+    assert reopened.title.text() == "Grid intrusion " + canary and reopened.tlp.currentData() == int(Tlp.AMBER)
+    assert cases.list_cases(window.session.workspace) == []  # kept, not created
+    click(qtbot, reopened.ok_button)
+    qtbot.waitUntil(lambda: len(cases.list_cases(window.session.workspace)) == 1)
+    [case] = cases.list_cases(window.session.workspace)
+    assert case.title == "Grid intrusion " + canary and case.tlp is Tlp.AMBER
+
+
+def test_quit_with_a_new_case_being_written_asks_to_finish_it_first(qtbot, window, ui_workspace) -> None:
+    screen = open_cases(qtbot, window, ui_workspace)
+    dialog = screen.new_case(CaseKind.EXERCISE)
+    assert dialog is not None
+    qtbot.keyClicks(dialog.title, "Lantern drill")
+    window.close()
+    box = wait_dialog(qtbot, QMessageBox)
+    assert "A new exercise being written (Lantern drill)" in box.text()
+    click(qtbot, box.button(QMessageBox.StandardButton.Save))
+    qtbot.waitUntil(lambda: "Finish or cancel the new case" in dialog.error.text())
     assert window.isVisible() and window.session.is_open and dialog.isVisible()

@@ -27,6 +27,7 @@ from shiboken6 import isValid
 from workbench.app.session import StoreChange
 from workbench.domain.cases.case import Case
 from workbench.domain.cases.vocab import CaseKind
+from workbench.domain.errors import WorkbenchError
 from workbench.services import cases
 from workbench.ui.cases.case_editor import CaseEditor
 from workbench.ui.cases.case_filters import CaseFilterBar
@@ -281,16 +282,51 @@ class CasesScreen(Screen):
     # -- unsaved work -------------------------------------------------------------------------------------------
 
     def unsaved_work(self) -> list[UnsavedWork]:
-        work = self.editor.unsaved()
-        return [work] if work is not None else []
+        work = [self.editor.unsaved()]
+        typed = self._new_case_typed()
+        if typed is not None:
+            title = typed["title"].strip()
+            kind = CaseKind.parse(typed["kind"])
+            what = (
+                self.tr("A new incident being written ({0})")
+                if kind is CaseKind.INCIDENT
+                else self.tr("A new exercise being written ({0})")
+            ).format(title or self.tr("no title yet"))
+            work.append(UnsavedWork(what, f"new {kind.value}", {"new_case": typed}))
+        return [item for item in work if item is not None]
+
+    def _new_case_typed(self) -> dict[str, Any] | None:
+        dialog = self.dialog
+        if dialog is None or not isValid(dialog) or not dialog.isVisible():
+            return None
+        return dialog.typed()
 
     def save_work(self, done: SaveDone) -> None:
+        if self._new_case_typed() is not None:
+            assert self.dialog is not None
+            message = self.tr("Finish or cancel the new case in its dialog first.")
+            self.dialog.refused(message)
+            done(message)
+            return
         self.editor.save_then(done)
 
     def discard_work(self) -> None:
+        if self.dialog is not None and isValid(self.dialog):
+            self.dialog.reject()
         self.editor.revert()
 
     def restore_work(self, content: dict[str, Any]) -> bool:
+        typed = content.get("new_case")
+        if isinstance(typed, dict):
+            try:
+                kind = CaseKind.parse(typed.get("kind"))
+            except WorkbenchError:
+                return False
+            dialog = self.new_case(kind)
+            if dialog is None:
+                return False
+            dialog.put_back(typed)
+            return True
         ref = content.get("ref")
         if not isinstance(ref, str) or not self.editor.restore(content):
             return False

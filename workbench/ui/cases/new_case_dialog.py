@@ -2,7 +2,8 @@
 every required field: an incident's reporting entity and time of awareness, an exercise's dates and sponsor).
 
 The rest is filled in the case editor afterwards. OK emits ``submitted``; the dialog stays open, showing the
-refusal, until the case screen reports the case created.
+refusal, until the case screen reports the case created. What was typed and not created yet is unsaved work
+(``typed``): the case screen keeps it when the workspace locks and opens the dialog again with it (``put_back``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -105,6 +107,33 @@ class NewCaseDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(600, self.sizeHint().height())
         self.title.setFocus()
+        self.opened_values: dict[str, Any] | None = None  # the form as first shown, prefilled: what was not typed
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self.opened_values is None:
+            self.opened_values = self._shown()
+        super().showEvent(event)
+
+    def _shown(self) -> dict[str, Any]:
+        return {"title": self.title.text(), "tlp": self.tlp.currentData(), "fields": self.form.values()}
+
+    def typed(self) -> dict[str, Any] | None:
+        """What the analyst typed or chose since the dialog opened, as JSON values to keep (None when nothing)."""
+        shown = self._shown()
+        if self.opened_values is None or shown == self.opened_values:
+            return None
+        return {"kind": self.kind.value, **shown}
+
+    def put_back(self, typed: dict[str, Any]) -> None:
+        """Show what ``typed`` returned before the workspace locked."""
+        title = typed.get("title")
+        self.title.setText(title if isinstance(title, str) else "")
+        level = self.tlp.findData(typed.get("tlp"))
+        if level >= 0:
+            self.tlp.setCurrentIndex(level)
+        fields = typed.get("fields")
+        if isinstance(fields, dict):
+            self.form.apply_values(fields)
 
     def new_case(self) -> NewCase:
         fields = {key: value for key, value in self.form.values().items() if value is not None}

@@ -3,7 +3,9 @@ the next inject highlighted and counting down, and Deliver, Hold, Release, Skip,
 
 Every button runs one service call through the screen (``changes``); the page only builds dialogs and reads the
 selected inject. A partner's copy of an exercise shows the same page with the controller's buttons disabled: there
-only responses are recorded.
+only responses are recorded. What is typed in an open Add, Hold, Skip or Response dialog is unsaved work
+(``typed``): the screen keeps it when the workspace locks and the page opens the dialog again with it
+(``put_back``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QFileDialog,
     QFrame,
     QGridLayout,
@@ -25,6 +28,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from workbench.domain.cases.conduct import format_duration
 from workbench.domain.cases.exercise import Inject
@@ -121,6 +125,8 @@ class ControllerPage(QWidget):
         self.setObjectName("controllerPage")
         self.changes = changes
         self.data: ExerciseData | None = None
+        self.dialog: QDialog | None = None  # the Add, Hold, Skip or Response dialog last opened
+        self._dialog_for: dict[str, Any] = {}  # what it was opened for: {"action": ..., "uid": ...}
         self.clock_bar = ClockBar(self)
 
         def button(text: str, name: str, tip: str, slot: Callable[[], object]) -> QPushButton:
@@ -370,8 +376,12 @@ class ControllerPage(QWidget):
                 title, lambda ws, now: action(ws, ref, uid, reason=text or None, now=now), dialog.refused, dialog.saved
             )
         )
-        dialog.open()
+        self._opened(dialog, action.__name__, uid)
         return dialog
+
+    def _opened(self, dialog: QDialog, action: str, uid: str | None = None) -> None:
+        self.dialog, self._dialog_for = dialog, {"action": action, "uid": uid}
+        dialog.open()
 
     def hold(self) -> ReasonDialog | None:
         if self.selected() is None:
@@ -386,6 +396,60 @@ class ControllerPage(QWidget):
         return self._with_reason(
             self.tr("Skip inject"), self.tr("Why is the inject left out of play?"), conduct.skip, required=True
         )
+
+    # -- what is typed in an open dialog, kept at locking ------------------------------------------------------
+
+    def typed(self) -> dict[str, Any] | None:
+        """What was typed in the open Add, Hold, Skip or Response dialog, as JSON values (None when nothing)."""
+        dialog = self.dialog
+        if dialog is None or not isValid(dialog) or not dialog.isVisible():
+            return None
+        if isinstance(dialog, InjectDialog):
+            values, reason = dialog.typed(), dialog.reason.text()
+            if values is None and not reason.strip():
+                return None
+            return {**self._dialog_for, "values": values or {}, "reason": reason}
+        if isinstance(dialog, ReasonDialog):
+            text = dialog.text.toPlainText()
+            return {**self._dialog_for, "text": text} if text.strip() else None
+        return None
+
+    def describe(self, typed: dict[str, Any]) -> str:
+        """``typed`` in a few words, for the list of unsaved work."""
+        action = typed.get("action")
+        if action == "add":
+            return self.tr("an inject being added")
+        inject = self.model.inject(self.model.row_of(typed.get("uid") or ""))
+        number = inject.number if inject is not None and inject.number else "?"
+        if action == "respond":
+            return self.tr("the response to inject {0} being written").format(number)
+        if action == "hold":
+            return self.tr("the reason for holding inject {0} being written").format(number)
+        return self.tr("the reason for skipping inject {0} being written").format(number)
+
+    def put_back(self, typed: dict[str, Any]) -> bool:
+        """Open the dialog ``typed`` came from again, with what was typed in it; False when it no longer fits (the
+        inject is gone)."""
+        action = typed.get("action")
+        if action == "add":
+            dialog = self.add()
+            if dialog is None:
+                return False
+            values, reason = typed.get("values"), typed.get("reason")
+            dialog.form.apply_values(values if isinstance(values, dict) else {})
+            dialog.reason.setText(reason if isinstance(reason, str) else "")
+            return True
+        opener = {"hold": self.hold, "skip": self.skip, "respond": self.response}.get(str(action))
+        row = self.model.row_of(typed.get("uid") or "")
+        if opener is None or row < 0:
+            return False
+        self.table.selectRow(row)
+        reason_dialog = opener()
+        if reason_dialog is None:
+            return False
+        text = typed.get("text")
+        reason_dialog.text.setPlainText(text if isinstance(text, str) else "")
+        return True
 
     def release(self) -> None:
         inject = self.selected()
@@ -406,7 +470,7 @@ class ControllerPage(QWidget):
                 dialog.saved,
             )
         )
-        dialog.open()
+        self._opened(dialog, "add")
         return dialog
 
     def response(self) -> ReasonDialog | None:
@@ -427,5 +491,5 @@ class ControllerPage(QWidget):
                 dialog.saved,
             )
         )
-        dialog.open()
+        self._opened(dialog, "respond", uid)
         return dialog

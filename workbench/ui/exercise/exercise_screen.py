@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from workbench.app.session import StoreChange
 from workbench.app.tasks import TaskFailure, TaskHandle
@@ -229,9 +230,22 @@ class ExerciseScreen(Screen):
             self._task = None
             self._show(data)
             kept, self._restoring = self._restoring, None
-            if kept is not None and kept.get("ref") == data.case.ref and isinstance(kept.get("observation"), dict):
-                self.tabs.setCurrentWidget(self.evaluator)
-                self.evaluator.put_back(kept["observation"])
+            if kept is not None and kept.get("ref") == data.case.ref:
+                self._put_back(kept)
+
+    def _put_back(self, kept: dict[str, Any]) -> None:
+        """Work kept at locking, shown again: the observation on the evaluator's page, the controller's dialog
+        opened again over the controller's page."""
+        observation, typed = kept.get("observation"), kept.get("controller")
+        if isinstance(observation, dict):
+            self.tabs.setCurrentWidget(self.evaluator)
+            self.evaluator.put_back(observation)
+        if isinstance(typed, dict):
+            self.tabs.setCurrentWidget(self.controller)
+            if not self.controller.put_back(typed):
+                self.status.setText(
+                    self.tr("The inject of the dialog open at locking is gone; what was typed in it is lost.")
+                )
 
     def _failed(self, generation: int, failure: TaskFailure) -> None:
         if generation == self._generation:
@@ -285,25 +299,48 @@ class ExerciseScreen(Screen):
             return  # this screen read the exercise again already
         self.refresh_list()
 
-    # -- an observation being written is unsaved work (``work_keeper``) -----------------------------------------
+    # -- an observation, and what is typed in a controller's dialog, are unsaved work (``work_keeper``) -------
 
     def unsaved_work(self) -> list[UnsavedWork]:
-        draft = self.evaluator.draft() if self.data is not None else None
-        if draft is None or self.data is None:
+        if self.data is None:
+            return []
+        observation = self.evaluator.draft()
+        typed = self.controller.typed()
+        if observation is None and typed is None:
             return []
         case = self.data.case
-        what = self.tr("Exercise {0} ({1}): an observation being written").format(case.ref, case.title)
-        return [UnsavedWork(what, case.ref, {"ref": case.ref, "observation": draft})]
+        content: dict[str, Any] = {"ref": case.ref}
+        parts = []
+        if observation is not None:
+            content["observation"] = observation
+            parts.append(self.tr("an observation being written"))
+        if typed is not None:
+            content["controller"] = typed
+            parts.append(self.controller.describe(typed))
+        what = self.tr("Exercise {0} ({1}): {2}").format(case.ref, case.title, "; ".join(parts))
+        return [UnsavedWork(what, case.ref, content)]
 
     def save_work(self, done: SaveDone) -> None:
+        if self.controller.typed() is not None:
+            message = self.tr("Finish or cancel the dialog of the controller's page first.")
+            self.status.setText(message)
+            done(message)
+            return
+        if self.evaluator.draft() is None:
+            done(None)
+            return
         self.evaluator.record(done)
 
     def discard_work(self) -> None:
         self.evaluator.clear_entry()
+        dialog = self.controller.dialog
+        if dialog is not None and isValid(dialog):
+            dialog.reject()
 
     def restore_work(self, content: dict[str, Any]) -> bool:
         ref = content.get("ref")
-        if not isinstance(ref, str) or not isinstance(content.get("observation"), dict):
+        kept = [content.get("observation"), content.get("controller")]
+        if not isinstance(ref, str) or not any(isinstance(part, dict) for part in kept):
             return False
         self._restoring = content
         if self.current_ref() == ref:
