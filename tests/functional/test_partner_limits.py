@@ -179,3 +179,25 @@ def test_advance_refuses_an_unknown_partner_and_numbers_out_of_range(pair: Pair)
     for number in (0, -1, 2**31 + 1):
         with pytest.raises(InvalidInput, match="whole number from 1"):
             exchange.advance_outgoing(pair.eu, "US Cybersecurity Agency", number)
+
+
+def test_a_receipt_of_a_revoked_key_is_refused_until_readmitted_by_its_id_on_the_command_line(
+    pair: Pair, cli
+) -> None:  # type: ignore[no-untyped-def]
+    pair.stock(indicator())
+    sent = pair.export()
+    exchange.import_package(pair.us, sent.path)
+    receipt = exchange.write_receipt(pair.us, sent.package_id, pair.medium())
+    receipt_id = receipt.receipt.receipt_id
+    exchange.revoke_key(pair.eu, pair.us_key)
+    before = digest(pair.eu)
+    with pytest.raises(WorkbenchError, match=f"revoked as of .*{receipt_id}"):
+        exchange.import_receipt(pair.eu, receipt.path)
+    assert digest(pair.eu) == before
+    help_text = cli("keys", "readmit", "--help", passphrase=None).stdout
+    assert "package or receipt" in help_text
+    readmitted = cli("keys", "readmit", "--db", str(pair.eu.path), receipt_id, "--key", pair.us_key, "--reason", "x")
+    assert readmitted.code == 0, readmitted.stderr
+    assert receipt_id in readmitted.stdout
+    assert exchange.import_receipt(pair.eu, receipt.path).package_id == sent.package_id
+    assert [entry.status for entry in exchange.outbox(pair.eu)] == ["delivered"]

@@ -49,7 +49,9 @@ def _trust_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _readmit_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("package_id", metavar="PACKAGE_ID", help="the id of the package to let in")
+    parser.add_argument(
+        "package_id", metavar="ID", help="the id of the package or receipt to let in (the refusal names it)"
+    )
     parser.add_argument("--key", required=True, metavar="KEY_ID", help="the revoked key that signed it")
     parser.add_argument("--reason", help="one line recorded in the audit log")
 
@@ -155,7 +157,7 @@ def _trust_json(partner: exchange.Partner) -> dict[str, Any]:
 def run_readmit(args: argparse.Namespace, out: Output) -> int:
     with open_from_args(args) as ws:
         exchange.readmit_package(ws, args.package_id, args.key, reason=args.reason)
-    out.line(f"package {args.package_id.strip().lower()} may be imported although its key was revoked")
+    out.line(f"{args.package_id.strip().lower()} may be imported although the key that signed it was revoked")
     out.result({"package_id": args.package_id.strip().lower(), "key_id": args.key})
     return 0
 
@@ -251,7 +253,7 @@ def add_actions(actions: Any) -> None:
             _trust_arguments,
             run_trust,
         ),
-        ("readmit", "let one package signed by a revoked key in", _readmit_arguments, run_readmit),
+        ("readmit", "let one package or receipt signed by a revoked key in", _readmit_arguments, run_readmit),
         (
             "advance",
             "move our package sequence to a partner forward (after a restore)",

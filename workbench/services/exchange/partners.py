@@ -355,9 +355,10 @@ def set_partner_trust(
 
 
 def readmit_package(ws: Workspace, package_id: str, key_id: str, *, reason: str | None = None) -> None:
-    """Let one package signed by a since revoked key in again (the analyst vouches for it by its id).
+    """Let one package or receipt signed by a since revoked key in again (the analyst vouches for it by its id: a
+    package's id, or a receipt's ``receipt_id``; both are UUIDs and the refusal names them).
 
-    Refuses a key that is not pinned or not revoked, and a package id that is not a UUID. Recorded in the audit log.
+    Refuses a key that is not pinned or not revoked, and an id that is not a UUID. Recorded in the audit log.
     """
     key_id = _normalise_fingerprint(key_id)
     package_id = package_id.strip().lower()

@@ -327,10 +327,10 @@ def check_times(
     document signed by a revoked key: a stolen key can claim any ``created``, so the revocation holds for every
     document unless the analyst re-admitted this one (``readmitted``; ``document_id`` is its id)."""
     if signer.pinned is not None and signer.pinned.revoked_at is not None and not readmitted:
+        how = f"workbench keys readmit {document_id} --key {signer.key_id}" if document_id else "workbench keys readmit"
         raise RevokedSignerRefused(
             f"the signing key was revoked as of {signer.pinned.revoked_at}; whatever date the {what} claims "
-            f"({created:%Y-%m-%d %H:%M} UTC), nothing it signed is accepted unless re-admitted by its id"
-            " (workbench keys readmit)",
+            f"({created:%Y-%m-%d %H:%M} UTC), nothing it signed is accepted unless re-admitted by its id ({how})",
             signer.key_id,
             document_id,
         )
