@@ -181,9 +181,7 @@ def test_advance_refuses_an_unknown_partner_and_numbers_out_of_range(pair: Pair)
             exchange.advance_outgoing(pair.eu, "US Cybersecurity Agency", number)
 
 
-def test_a_receipt_of_a_revoked_key_is_refused_until_readmitted_by_its_id_on_the_command_line(
-    pair: Pair, cli
-) -> None:  # type: ignore[no-untyped-def]
+def test_a_receipt_of_a_revoked_key_is_refused_until_readmitted_by_its_id_on_the_command_line(pair: Pair, cli) -> None:  # type: ignore[no-untyped-def]
     pair.stock(indicator())
     sent = pair.export()
     exchange.import_package(pair.us, sent.path)
