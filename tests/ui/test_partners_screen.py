@@ -157,6 +157,19 @@ def test_revoke_a_key_as_of_a_suspected_compromise(qtbot, agencies: Agencies) ->
         exchange.verify_package(sent.path, ws=agencies.ours)
 
 
+def test_a_revocation_dated_ahead_shows_revoked_as_everything_the_key_signs_is_refused(
+    qtbot, agencies: Agencies
+) -> None:
+    key = exchange.list_partners(agencies.ours)[0].keys[0]
+    exchange.revoke_key(agencies.ours, key.key_id, since="2099-01-01")
+    screen = screen_of(qtbot, agencies)
+    screen.reload()
+    qtbot.waitUntil(lambda: screen.model.index(0, Col.STATE).data().startswith("Revoked as of 2099-01-01"))
+    assert "revoked as of 2099-01-01" in exchange.list_partners(agencies.ours)[0].keys[0].status()
+    with pytest.raises(VerificationFailed, match="revoked as of 2099-01-01"):
+        exchange.verify_package(agencies.partner_sends().path, ws=agencies.ours)
+
+
 def test_change_ceilings(qtbot, agencies: Agencies) -> None:
     screen = screen_of(qtbot, agencies)
     screen.table.selectRow(0)

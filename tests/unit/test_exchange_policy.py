@@ -90,7 +90,10 @@ def test_partner_keys_validity_revocation_and_rotation(workspace: Workspace) -> 
     exchange.revoke_key(workspace, second_id, since="2026-05-01T00:00:00.000Z")
     revoked = exchange.get_partner(workspace, "CERT-X")
     assert revoked.current_key(datetime(2026, 6, 1, tzinfo=UTC)).key_id == first_id
-    assert revoked.keys[1].problem_at(datetime(2026, 4, 1, tzinfo=UTC)) is None
+    # Revoked for every moment, also one before the date recorded (a stolen key signs with any date) ...
+    assert "revoked as of 2026-05-01" in revoked.keys[1].problem_at(datetime(2026, 4, 1, tzinfo=UTC))
+    # ... but for what the analyst re-admitted by its id.
+    assert revoked.keys[1].problem_at(datetime(2026, 4, 1, tzinfo=UTC), revocation=False) is None
     with pytest.raises(InvalidInput, match="already pinned for partner CERT-X"):
         exchange.add_partner(workspace, "Someone", first_pem)
     with pytest.raises(InvalidInput, match="already revoked"):

@@ -63,8 +63,10 @@ class PartnerKey:
     def problem_at(self, moment: datetime, *, revocation: bool = True) -> str | None:
         """Why this key does not vouch for something created at ``moment``, or None when it does.
 
-        ``revocation=False`` leaves the revocation out (a document the analyst re-admitted by its id)."""
-        if revocation and self.revoked_at is not None and moment >= _when(self.revoked_at):
+        A revoked key vouches for nothing, whatever the moment and whatever date its revocation was recorded with:
+        a stolen key can sign with any date. ``revocation=False`` leaves the revocation out (a document the analyst
+        re-admitted by its id)."""
+        if revocation and self.revoked_at is not None:
             return f"the signing key was revoked as of {self.revoked_at}"
         if self.valid_until is not None and moment >= _when(self.valid_until):
             return f"the signing key's validity ended on {self.valid_until}"

@@ -39,7 +39,7 @@ def key_state(key: PartnerKey, moment: datetime | None = None) -> KeyState:
         when = parse_stix_timestamp(stamp) if stamp else None
         return when is not None and moment >= when
 
-    if key.revoked_at is not None and reached(key.revoked_at):
+    if key.revoked_at is not None:  # whatever date it was recorded with: nothing the key signs is accepted
         return KeyState.REVOKED
     if key.valid_until is not None and reached(key.valid_until):
         return KeyState.EXPIRED
@@ -57,8 +57,6 @@ def state_text(key: PartnerKey, moment: datetime | None = None) -> str:
         return translate("Partners", "Expired on {0}").format(when_text(key.valid_until))
     if state is KeyState.NOT_YET:
         return translate("Partners", "Valid from {0}").format(when_text(key.valid_from))
-    if key.revoked_at is not None:
-        return translate("Partners", "Valid; revocation set for {0}").format(when_text(key.revoked_at))
     return translate("Partners", "Valid")
 
 
