@@ -17,6 +17,7 @@ from workbench.services.exercise import evaluation
 from workbench.storage import audit
 from workbench.storage.objects import store_digest
 from workbench.ui.cases.record_dialog import RecordDialog
+from workbench.ui.exercise.critical_task_dialog import CriticalTaskDialog
 from workbench.ui.exercise.evaluation_models import FindingModel, NoteModel, ObjectiveModel, TaskModel, note_rows
 from workbench.ui.exercise.exercise_data import load_exercise
 from workbench.ui.exercise.exercise_screen import ExerciseScreen
@@ -516,3 +517,37 @@ def test_quit_with_a_reason_being_typed_asks_to_finish_it_first(qtbot, window, u
     click(qtbot, box.button(QMessageBox.StandardButton.Save))
     qtbot.waitUntil(lambda: "Finish or cancel" in screen.status.text())
     assert window.isVisible() and window.session.is_open and skip.isVisible()
+
+
+def test_a_critical_task_is_added_from_the_evaluators_page_and_kept_at_locking(qtbot, window, ui_workspace) -> None:
+    ref = drill(ui_workspace)
+    screen = open_screen(qtbot, window, ui_workspace, FixedClock())
+    screen.tabs.setCurrentWidget(screen.evaluator)
+    page = screen.evaluator
+    assert page.add_task_button.isEnabled()
+    click(qtbot, page.add_task_button)
+    dialog = wait_dialog(qtbot, CriticalTaskDialog)
+    assert dialog.objective.currentText() == "1. Share indicators within 2 hours"
+    qtbot.keyClicks(dialog.form.editor("task").input, "Publish the indicators to partners")
+    qtbot.keyClicks(dialog.form.editor("number").input, "1.2")
+    assert [item.what for _key, item in window.keeper.unsaved()] == [
+        f"Exercise {ref} (Lantern drill): a critical task being added"
+    ]
+    _lock_and_restore(qtbot, window)
+    reopened = wait_dialog(qtbot, CriticalTaskDialog)
+    assert reopened.form.editor("task").value() == "Publish the indicators to partners"
+    assert [task.number for task in stored(window.session.workspace, ref).critical_tasks] == ["1.1"]  # kept only
+    qtbot.keyClicks(reopened.form.editor("measures").input, "Within 2 hours")
+    click(qtbot, reopened.ok_button)
+    qtbot.waitUntil(lambda: not shown(CriticalTaskDialog))
+    added = stored(window.session.workspace, ref).critical_tasks[-1]
+    assert (added.number, added.task, added.measures) == ("1.2", "Publish the indicators to partners", "Within 2 hours")
+    qtbot.waitUntil(lambda: [row.label for row in page.tasks.items] == ["1", "1.1", "1.2"])
+
+
+def test_without_objectives_the_evaluators_page_says_where_to_add_them(qtbot, window, ui_workspace) -> None:
+    cases.create_case(ui_workspace, "exercise", "Empty drill", fields={"starts_at": START}, now=START)
+    screen = open_screen(qtbot, window, ui_workspace, FixedClock())
+    page = screen.evaluator
+    assert not page.add_task_button.isEnabled()
+    assert "Cases, tab Objectives" in page.about.text()

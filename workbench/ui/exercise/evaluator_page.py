@@ -26,11 +26,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from workbench.domain.cases.vocab import Rating
 from workbench.services.exercise import evaluation
 from workbench.ui.common.text import plain_label
 from workbench.ui.exercise.controller_page import Changes
+from workbench.ui.exercise.critical_task_dialog import CriticalTaskDialog
 from workbench.ui.exercise.evaluation_models import (
     NoteColumns,
     NoteModel,
@@ -57,6 +59,13 @@ class EvaluatorPage(QWidget):
         self.task_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.task_table.horizontalHeader().resizeSection(TaskColumns.NUMBER, 44)
         self.task_table.selectionModel().currentRowChanged.connect(lambda *_: self._task_changed())
+        self.add_task_button = QPushButton(self.tr("Add critical &task…"), self)
+        self.add_task_button.setObjectName("addCriticalTask")
+        self.add_task_button.setToolTip(
+            self.tr("Add a critical task, with its performance measures, to an objective's evaluation guide")
+        )
+        self.add_task_button.clicked.connect(lambda: self.add_task())
+        self.dialog: CriticalTaskDialog | None = None
 
         self.about = plain_label("", self, wrap=True)
         self.about.setObjectName("taskAbout")
@@ -131,8 +140,13 @@ class EvaluatorPage(QWidget):
         bottom.addWidget(self.feedback, 1)
         bottom.addWidget(self.record_button)
         column.addLayout(bottom)
+        guide = QWidget(self)
+        guide_column = QVBoxLayout(guide)
+        guide_column.setContentsMargins(0, 0, 0, 0)
+        guide_column.addWidget(self.task_table, 1)
+        guide_column.addWidget(self.add_task_button, 0, Qt.AlignmentFlag.AlignLeft)
         top = QSplitter(Qt.Orientation.Horizontal, self)
-        top.addWidget(self.task_table)
+        top.addWidget(guide)
         top.addWidget(entry)
         top.setStretchFactor(0, 2)
         top.setStretchFactor(1, 3)
@@ -207,8 +221,14 @@ class EvaluatorPage(QWidget):
     def _task_changed(self) -> None:
         row = self.selected_row()
         self.record_button.setEnabled(row is not None)
+        self.add_task_button.setEnabled(self.data is not None and bool(self.data.guides))
         if row is None:
-            self.about.setText(self.tr("Add objectives (and their critical tasks) to the exercise to observe them."))
+            self.about.setText(
+                self.tr(
+                    "Add the exercise's objectives in its case (Cases, tab Objectives) to observe them; then add"
+                    " their critical tasks here."
+                )
+            )
             return
         lines = [self.tr("Objective {0}: {1}").format(row.number, row.objective.objective)]
         if row.objective.capability:
@@ -217,6 +237,48 @@ class EvaluatorPage(QWidget):
             lines.append(self.tr("Critical task {0}: {1}").format(row.label, row.task.task))
         lines += [self.tr("  • {0}").format(measure) for measure in row.measures]
         self.about.setText("\n".join(lines))
+
+    # -- the evaluation guide -----------------------------------------------------------------------------------
+
+    def add_task(self) -> CriticalTaskDialog | None:
+        """Open the dialog adding a critical task, to the selected row's objective by default."""
+        if self.data is None or not self.data.guides:
+            return None
+        row = self.selected_row()
+        dialog = CriticalTaskDialog(
+            [(guide.number, guide.objective) for guide in self.data.guides],
+            row.objective.uid if row is not None else None,
+            self,
+        )
+        ref = self.data.case.ref
+
+        def added(objective: str, values: dict[str, Any]) -> None:
+            self.changes.change(
+                "add critical task",
+                lambda ws, now: evaluation.add_critical_task(
+                    ws,
+                    ref,
+                    objective,
+                    str(values.get("task") or ""),
+                    number=values.get("number"),
+                    measures=values.get("measures"),
+                    now=now,
+                ),
+                dialog.refused,
+                dialog.saved,
+            )
+
+        dialog.added.connect(added)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def typed_task(self) -> dict[str, Any] | None:
+        """What was typed in the open Add critical task dialog (None when nothing, or no dialog is open)."""
+        dialog = self.dialog
+        if dialog is None or not isValid(dialog) or not dialog.isVisible():
+            return None
+        return dialog.kept()
 
     # -- recording ---------------------------------------------------------------------------------------------
 

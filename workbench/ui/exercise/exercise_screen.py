@@ -234,12 +234,17 @@ class ExerciseScreen(Screen):
                 self._put_back(kept)
 
     def _put_back(self, kept: dict[str, Any]) -> None:
-        """Work kept at locking, shown again: the observation on the evaluator's page, the controller's dialog
-        opened again over the controller's page."""
-        observation, typed = kept.get("observation"), kept.get("controller")
+        """Work kept at locking, shown again: the observation on the evaluator's page, and the dialog that was
+        open (the controller's, or Add critical task) opened again with what was typed in it."""
+        observation, typed, task = kept.get("observation"), kept.get("controller"), kept.get("critical_task")
         if isinstance(observation, dict):
             self.tabs.setCurrentWidget(self.evaluator)
             self.evaluator.put_back(observation)
+        if isinstance(task, dict):
+            self.tabs.setCurrentWidget(self.evaluator)
+            dialog = self.evaluator.add_task()
+            if dialog is not None:
+                dialog.put_back(task)
         if isinstance(typed, dict):
             self.tabs.setCurrentWidget(self.controller)
             if not self.controller.put_back(typed):
@@ -306,7 +311,8 @@ class ExerciseScreen(Screen):
             return []
         observation = self.evaluator.draft()
         typed = self.controller.typed()
-        if observation is None and typed is None:
+        task = self.evaluator.typed_task()
+        if observation is None and typed is None and task is None:
             return []
         case = self.data.case
         content: dict[str, Any] = {"ref": case.ref}
@@ -317,12 +323,15 @@ class ExerciseScreen(Screen):
         if typed is not None:
             content["controller"] = typed
             parts.append(self.controller.describe(typed))
+        if task is not None:
+            content["critical_task"] = task
+            parts.append(self.tr("a critical task being added"))
         what = self.tr("Exercise {0} ({1}): {2}").format(case.ref, case.title, "; ".join(parts))
         return [UnsavedWork(what, case.ref, content)]
 
     def save_work(self, done: SaveDone) -> None:
-        if self.controller.typed() is not None:
-            message = self.tr("Finish or cancel the dialog of the controller's page first.")
+        if self.controller.typed() is not None or self.evaluator.typed_task() is not None:
+            message = self.tr("Finish or cancel the open dialog first.")
             self.status.setText(message)
             done(message)
             return
@@ -333,13 +342,13 @@ class ExerciseScreen(Screen):
 
     def discard_work(self) -> None:
         self.evaluator.clear_entry()
-        dialog = self.controller.dialog
-        if dialog is not None and isValid(dialog):
-            dialog.reject()
+        for dialog in (self.controller.dialog, self.evaluator.dialog):
+            if dialog is not None and isValid(dialog):
+                dialog.reject()
 
     def restore_work(self, content: dict[str, Any]) -> bool:
         ref = content.get("ref")
-        kept = [content.get("observation"), content.get("controller")]
+        kept = [content.get("observation"), content.get("controller"), content.get("critical_task")]
         if not isinstance(ref, str) or not any(isinstance(part, dict) for part in kept):
             return False
         self._restoring = content
