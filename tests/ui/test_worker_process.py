@@ -4,7 +4,11 @@ cancel travel on the same channel, a crash is reported without taking the window
 from __future__ import annotations
 
 import os
+import pickle
+import socket
+import subprocess
 import time
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pytest
@@ -18,6 +22,7 @@ from workbench.app import worker
 from workbench.app.session import Session
 from workbench.app.tasks import TaskHandle
 from workbench.services.jobs import catalogue
+from workbench.services.jobs.protocol import Ticket
 from workbench.services.workspace import Workspace
 from workbench.storage.meta import get_meta
 from workbench.storage.objects import store_digest
@@ -174,3 +179,23 @@ def test_a_job_that_cannot_reach_the_worker_is_refused_at_once(session: Session,
     session.attach(ui_workspace)
     with pytest.raises(TypeError, match="cannot be sent to the worker process"):
         session.run_job("lambda", function)
+
+
+def test_a_worker_whose_window_went_away_before_it_was_ready_ends_quietly(ui_workspace: Workspace) -> None:
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    child = subprocess.Popen(
+        worker.worker_command(theirs.fileno()),
+        pass_fds=(theirs.fileno(),),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=worker.worker_environment(),
+    )
+    theirs.close()
+    key, salt = ui_workspace.db.key.material()
+    channel = Connection(ours.detach())
+    ticket = Ticket(str(ui_workspace.path), key, salt, ui_workspace.org_name, ui_workspace.identity_id)
+    channel.send_bytes(pickle.dumps(ticket))
+    channel.close()  # the window is gone before the worker says it is ready
+    _out, error = child.communicate(timeout=60)
+    assert child.returncode == 0 and b"Traceback" not in error, error.decode()

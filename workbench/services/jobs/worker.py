@@ -80,10 +80,15 @@ def main(argv: Sequence[str]) -> int:
     try:
         ws = _open(ticket)
     except WorkbenchError as exc:
-        channel.send(Broken(exc.message))
+        with contextlib.suppress(OSError):  # the window went away meanwhile: nobody to tell
+            channel.send(Broken(exc.message))
         return 1
     del ticket
-    channel.send(Ready(os.getpid()))
+    try:
+        channel.send(Ready(os.getpid()))
+    except OSError:  # the window went away (closed, or locked) while the workspace opened: end quietly
+        ws.close(lock=True)
+        return 0
     try:
         _serve(channel, ws)
     finally:
