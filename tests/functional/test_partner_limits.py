@@ -13,6 +13,7 @@ import rfc8785
 
 from tests.conftest import PASSPHRASE, indicator
 from tests.exchange_support import Pair, bundle_bytes, craft, digest, manifest_for, pair
+from workbench.cli.backup_cmd import restore_report
 from workbench.domain.errors import InvalidInput, VerificationFailed, WorkbenchError
 from workbench.domain.timestamps import format_stix_timestamp, utc_now
 from workbench.services import exchange, keys
@@ -199,3 +200,15 @@ def test_a_receipt_of_a_revoked_key_is_refused_until_readmitted_by_its_id_on_the
     assert receipt_id in readmitted.stdout
     assert exchange.import_receipt(pair.eu, receipt.path).package_id == sent.package_id
     assert [entry.status for entry in exchange.outbox(pair.eu)] == ["delivered"]
+
+
+def test_a_restore_report_says_a_channel_was_moved_forward_not_which_package_carried_it(pair: Pair) -> None:
+    pair.stock(indicator())
+    sent = pair.export()
+    exchange.advance_outgoing(pair.eu, "US Cybersecurity Agency", 7)
+    backup = back_up(pair.eu, pair.medium())
+    restored = restore_backup(backup.path, pair.folder / "restored.db", PASSPHRASE)
+    [channel] = [channel for channel in restored.channels if channel.direction == "out"]
+    assert (channel.last_sequence, channel.last_package_id) == (7, "")  # not the id of package 1
+    [line] = [line for line in restore_report(restored) if "last package sent to" in line]
+    assert "sequence 7 (moved forward by keys advance, no package," in line and sent.package_id not in line

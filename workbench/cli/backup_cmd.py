@@ -119,9 +119,9 @@ def restore_report(restored: Restored) -> list[str]:
         lines.append("  no package sent or received")
     for channel in restored.channels:
         way = "sent to" if channel.direction == "out" else "received from"
+        which = channel.last_package_id or "moved forward by keys advance, no package"
         lines.append(
-            f"  last package {way} {channel.partner}: sequence {channel.last_sequence}"
-            f" ({channel.last_package_id}, {channel.updated_at})"
+            f"  last package {way} {channel.partner}: sequence {channel.last_sequence} ({which}, {channel.updated_at})"
         )
     undelivered = [entry for entry in restored.outbox if entry.status != "delivered"]
     lines.append(

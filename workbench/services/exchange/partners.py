@@ -415,7 +415,7 @@ def _advance(conn: Connection, row: rows.PartnerRow, last_received: int, reason:
         "out",
         last_received,
         channel.last_manifest_sha256 if channel else "",
-        channel.last_package_id if channel else "",
+        "",  # no package carried this sequence: the channel was moved forward
         now_stix(),
     )
     audit.append(conn, "partner.advance", {"partner": row.name, "from": current, "to": last_received, "reason": reason})

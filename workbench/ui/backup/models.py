@@ -77,7 +77,7 @@ class ChannelsModel(ListTableModel[ChannelThen]):
             return str(item.last_sequence)
         if column == self.Columns.UPDATED:
             return when_text(item.updated_at)
-        return item.last_package_id
+        return item.last_package_id or self.tr("none: moved forward by keys advance")
 
     def tooltip(self, item: ChannelThen, column: int) -> str | None:
         return item.partner if column == self.Columns.PARTNER else None
