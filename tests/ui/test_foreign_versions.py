@@ -4,14 +4,17 @@ after saying who sent it and why it was kept aside."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel
 
 from tests.conftest import malware
+from tests.ui.case_helpers import wait_dialog
 from tests.ui.exchange_helpers import GREEN, Agencies, agencies
 from tests.ui.test_exchange_inbox import look_in, previewed
 from tests.ui.test_import_preview_objects import rows
+from workbench.services import exchange
 from workbench.services.importing import foreign
 from workbench.storage.objects import store_digest
+from workbench.ui.library.accept_foreign_dialog import AcceptForeignDialog
 
 __all__ = ["agencies"]
 
@@ -52,12 +55,43 @@ def test_a_foreign_version_is_shown_in_the_preview_and_accepted_in_the_library(q
     assert detail.accept_foreign_button.isVisible()
     assert "1 foreign version(s) waiting" in detail.subtitle.text()
     qtbot.mouseClick(detail.accept_foreign_button, Qt.MouseButton.LeftButton)
-    box = detail.findChild(QMessageBox, "acceptForeignBox")
-    assert box is not None and box.isVisible()
-    assert "package 1 from US Cybersecurity Agency" in box.text() and "not the object's author" in box.text()
-    assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)  # Enter does not accept
-    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    box = wait_dialog(qtbot, AcceptForeignDialog)
+    [text] = [box.list.item(row).text() for row in range(box.list.count())]
+    assert "package 1 from US Cybersecurity Agency" in text and "not its author" in box.findChild(QLabel).text()
+    assert not box.accept_button.isEnabled() and box.ticked() == []  # nothing accepted by default, nor by Enter
+    qtbot.waitUntil(lambda: "renamed by the partner" in box.json.toPlainText())  # read as received first
+    box.list.item(0).setCheckState(Qt.CheckState.Checked)
+    qtbot.mouseClick(box.accept_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: ours.objects.get(family["id"]) == newer, timeout=10_000)
     qtbot.waitUntil(lambda: detail.current is not None and not detail.current.foreign, timeout=10_000)
     assert not detail.accept_foreign_button.isVisible()
     assert foreign.foreign_versions(ours) == []
+
+
+def test_of_two_foreign_versions_only_the_one_ticked_is_accepted(qtbot, agencies: Agencies) -> None:
+    ours = agencies.ours
+    family = malware(object_marking_refs=[GREEN], name="GreyLantern")
+    agencies.stock(ours, family)
+    first = dict(family, modified="2026-02-01T00:00:00.000Z", name="GreyLantern, first rename")
+    second = dict(family, modified="2026-03-01T00:00:00.000Z", name="GreyLantern, second rename")
+    for version in (first, second):
+        exchange.import_package(ours, agencies.partner_sends(family, version).path)
+    assert len(foreign.foreign_versions(ours)) == 2
+    agencies.window.show_screen("library")
+    library = agencies.window.screens["library"]
+    library.show_object(family["id"])
+    detail = library.detail
+    qtbot.waitUntil(lambda: detail.current is not None and len(detail.current.foreign) == 2)
+    qtbot.mouseClick(detail.accept_foreign_button, Qt.MouseButton.LeftButton)
+    box = wait_dialog(qtbot, AcceptForeignDialog)
+    dates = [box.list.item(row).text() for row in range(box.list.count())]
+    chosen = next(row for row, text in enumerate(dates) if "2026-02-01" in text)
+    box.list.setCurrentRow(chosen)
+    qtbot.waitUntil(lambda: "first rename" in box.json.toPlainText())
+    box.list.item(chosen).setCheckState(Qt.CheckState.Checked)
+    assert box.accept_button.text() == "&Accept ticked (1)"
+    qtbot.mouseClick(box.accept_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ours.objects.get(family["id"]) == first, timeout=10_000)
+    [waiting] = foreign.foreign_versions(ours)
+    assert waiting.modified.startswith("2026-03-01")  # the other still waits for the analyst
+    qtbot.waitUntil(lambda: detail.current is not None and len(detail.current.foreign) == 1, timeout=10_000)

@@ -7,7 +7,7 @@ Read-only and Qt-free; the window calls it from worker tasks, the command line a
   ``row``
 - ``search``: ``search`` and ``search_ids``, the one full-text search (``workbench search``, ``export --query``,
   briefings, the Library screen and the case link picker)
-- ``detail``: ``object_detail``, ``links``, ``neighbourhood``, ``version_json``
+- ``detail``: ``object_detail``, ``links``, ``neighbourhood``, ``version_json``, ``foreign_version_json``
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from workbench.services.library.detail import (
     Link,
     Neighbourhood,
     ObjectDetail,
+    foreign_version_json,
     links,
     neighbourhood,
     object_detail,
@@ -56,6 +57,7 @@ __all__ = [
     "compact_id",
     "count",
     "fetch_page",
+    "foreign_version_json",
     "links",
     "neighbourhood",
     "object_detail",

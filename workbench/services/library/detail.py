@@ -13,7 +13,7 @@ from workbench.domain.ids import type_of
 from workbench.services.library.listing import row
 from workbench.services.library.rows import ObjectRow, described
 from workbench.services.workspace import Workspace
-from workbench.storage.authorship import ForeignVersion, foreign_versions
+from workbench.storage.authorship import ForeignVersion, foreign_version, foreign_versions
 from workbench.storage.objects import VersionInfo
 
 MAX_LINKS = 500
@@ -142,6 +142,11 @@ def object_detail(ws: Workspace, stix_id: str) -> ObjectDetail | None:
 def version_json(ws: Workspace, vid: int) -> dict[str, Any] | None:
     """One stored version as it was imported, or None."""
     return ws.objects.version_json(vid)
+
+
+def foreign_version_json(ws: Workspace, fid: int) -> dict[str, Any]:
+    """A foreign version (kept aside, see ``storage.authorship``) as it was received; refuses an unknown number."""
+    return foreign_version(ws.conn, fid)[1]
 
 
 def neighbourhood(ws: Workspace, stix_id: str, *, limit: int = 40) -> Neighbourhood | None:

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTableView,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from workbench.app.session import Session, StoreChange
 from workbench.app.tasks import TaskFailure, TaskHandle
@@ -32,6 +32,7 @@ from workbench.services.library import Neighbourhood, ObjectDetail
 from workbench.ui.common.dialogs import show_error
 from workbench.ui.common.text import one_line, plain_label
 from workbench.ui.common.views import read_only_rows
+from workbench.ui.library.accept_foreign_dialog import AcceptForeignDialog
 from workbench.ui.library.detail_models import LinksModel, VersionsModel
 from workbench.ui.library.graph_view import RelationshipGraph
 from workbench.ui.library.properties_text import properties_text
@@ -266,35 +267,22 @@ class DetailPane(QWidget):
 
     # -- foreign versions -----------------------------------------------------------------------------------------
 
-    def _ask_accept_foreign(self) -> None:
-        """Say who sent the waiting versions and why they were kept aside; accept them only on confirmation."""
+    def _ask_accept_foreign(self) -> AcceptForeignDialog | None:
+        """List the waiting versions with who sent them and why they were kept aside; accept those ticked."""
         detail = self.current
         if detail is None or not detail.foreign:
-            return
-        lines = [
-            self.tr("{0} sent a version dated {1}: {2}").format(
-                one_line(row.source_name, 120), row.modified[:19], one_line(row.reason, 200)
-            )
-            for row in detail.foreign[:10]
-        ]
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            self.tr("Accept foreign version"),
-            self.tr(
-                "These versions were sent by someone who is not the object's author, so they were not made "
-                "current:\n\n{0}\n\nAccept them as versions of this object? The newest becomes current."
-            ).format("\n".join(lines)),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        box.setObjectName("acceptForeignBox")
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Accept"))
-        fids = [row.fid for row in detail.foreign]
+            return None
+        dialog = AcceptForeignDialog(detail.row.name or detail.row.id, list(detail.foreign), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         stix_id = detail.row.id
-        box.accepted.connect(lambda: self._accept_foreign(stix_id, fids))
-        box.open()
+        dialog.chosen.connect(lambda fids: self._accept_foreign(stix_id, fids))
+        dialog.preview_wanted.connect(lambda fid: self._preview_foreign(dialog, fid))
+        dialog.open()
+        return dialog
+
+    def _preview_foreign(self, dialog: AcceptForeignDialog, fid: int) -> None:
+        task = self._session.run("foreign version", lambda ws, _control: library.foreign_version_json(ws, fid))
+        task.succeeded.connect(lambda obj: dialog.show_json(fid, library.pretty_json(obj)) if isValid(dialog) else None)
 
     def _accept_foreign(self, stix_id: str, fids: list[int]) -> None:
         task = self._session.run(
