@@ -138,11 +138,17 @@ def main(argv: list[str]) -> int:
             for page, name in ((screen.evaluator, "evaluator"), (screen.hot_wash, "hot-wash")):
                 screen.tabs.setCurrentWidget(page)
                 look(window, f"exercise-{name}")
+            screen.tabs.setCurrentWidget(screen.evaluator)
+            dialog("exercise-add-critical-task", screen.evaluator.add_task)
             screen.tabs.setCurrentWidget(screen.controller)
             dialog("exercise-add-inject", screen.controller.add)
         if key == "partners":
             dialog("export-key", screen.export_key)
             dialog("add-partner", screen.add_partner)
+            if screen.model.rowCount():
+                screen.table.selectRow(0)
+                settle()
+                dialog("revoke-key", screen.revoke_key)
         if key == "exchange":
             dialog("export-wizard", screen.outbox.start_export)
         if key == "reports":

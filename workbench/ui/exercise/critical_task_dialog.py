@@ -37,6 +37,7 @@ class CriticalTaskDialog(RecordDialog):
         assert isinstance(layout, QVBoxLayout)
         layout.insertWidget(1, label)
         layout.insertWidget(2, self.objective)
+        self.resize(self.width(), self.height() + 70)  # the objective's rows above the form
         self.submitted.connect(lambda values: self.added.emit(self.objective.currentData(), values))
 
     def kept(self) -> dict[str, Any] | None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.services.importing.foreign import ForeignVersion
+from workbench.ui.common.list_model import when_text
 from workbench.ui.common.text import one_line, plain_label
 
 _FID = Qt.ItemDataRole.UserRole
@@ -52,10 +53,14 @@ class AcceptForeignDialog(QDialog):
         self.list = QListWidget(self)
         self.list.setObjectName("foreignVersionList")
         self.list.setAccessibleName(self.tr("Foreign versions waiting"))
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for version in versions:
             item = QListWidgetItem(
-                self.tr("{0} sent a version dated {1}: {2}").format(
-                    one_line(version.source_name, 120), version.modified[:19], one_line(version.reason, 200)
+                self.tr("{0} sent a version dated {1} UTC\nkept aside: {2}").format(
+                    one_line(version.source_name, 120),
+                    when_text(version.modified),
+                    one_line(version.reason, 200),
                 )
             )
             item.setData(_FID, version.fid)

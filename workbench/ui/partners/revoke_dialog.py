@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QDateTime, QTimeZone, Signal
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDateTimeEdit,
@@ -40,12 +41,18 @@ class RevokeKeyDialog(QDialog):
         self._session = session
         self._row = row
         self._task: TaskHandle | None = None
+        whose = plain_label(self.tr("Revoke this key of {0}:").format(row.partner.name), self, wrap=True)
+        fingerprint = plain_label(row.key.fingerprint, self, selectable=True)
+        fingerprint.setObjectName("revokeFingerprint")
+        fingerprint.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        fingerprint.setAccessibleName(self.tr("Fingerprint"))
         intro = plain_label(
             self.tr(
-                "Revoke key {0}\nof {1}.\n\nEvery package and receipt this key signed is refused from now on,"
-                " whatever date it claims (a stolen key can write any date); the moment below is recorded. One"
-                " package can be re-admitted by its id. This cannot be undone; pin a new key to exchange again."
-            ).format(row.key.fingerprint, row.partner.name),
+                "Every package and receipt this key signed is refused from now on, whatever date it claims (a stolen"
+                " key can write any date); the moment below is recorded. A package or receipt you trust can be"
+                " re-admitted by its id, which its refusal names. This cannot be undone; pin a new key to exchange"
+                " again."
+            ),
             self,
             wrap=True,
             selectable=True,
@@ -64,7 +71,9 @@ class RevokeKeyDialog(QDialog):
         self.since.setCalendarPopup(True)
         self.since.setMaximumDateTime(now)
         self.since.setAccessibleName(self.tr("Revoked since"))
-        self.since.setToolTip(self.tr("Packages signed with the key from this moment on are refused"))
+        self.since.setToolTip(
+            self.tr("Recorded as when the compromise began; everything the key signed is refused, whatever its date")
+        )
         self.since.setEnabled(False)
         self.since_button.toggled.connect(self.since.setEnabled)
         self.reason = QLineEdit(self)
@@ -84,6 +93,8 @@ class RevokeKeyDialog(QDialog):
         buttons.accepted.connect(self._revoke)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(whose)
+        layout.addWidget(fingerprint)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(buttons)
