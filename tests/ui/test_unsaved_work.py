@@ -13,13 +13,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from tests.conftest import PASSPHRASE
-from tests.ui.case_helpers import click, open_cases, shown, wait_dialog
+from tests.ui.case_helpers import choose, click, open_cases, shown, wait_dialog
 from workbench.domain.cases.case import RecordKind
 from workbench.domain.cases.vocab import CaseKind
 from workbench.domain.tlp import Tlp
 from workbench.services import cases, drafts
 from workbench.services.workspace import open_workspace
 from workbench.ui.cases.new_case_dialog import NewCaseDialog
+from workbench.ui.cases.object_dialog import CreateObjectDialog
 from workbench.ui.cases.record_dialog import RecordDialog
 from workbench.ui.reports.drafts_dialog import DRAFT_KIND
 from workbench.ui.unlock.unlock_dialog import UnlockDialog
@@ -346,3 +347,41 @@ def test_quit_with_a_new_case_being_written_asks_to_finish_it_first(qtbot, windo
     click(qtbot, box.button(QMessageBox.StandardButton.Save))
     qtbot.waitUntil(lambda: "Finish or cancel the new case" in dialog.error.text())
     assert window.isVisible() and window.session.is_open and dialog.isVisible()
+
+
+def test_an_object_being_created_in_a_case_at_locking_is_kept_and_its_dialog_reopened(
+    qtbot, window, ui_workspace, tmp_path: Path
+) -> None:
+    started = time.time()
+    canary = f"canary-{uuid.uuid4()}"
+    ref = cases.create_case(ui_workspace, "incident", "Scanning").ref
+    screen = open_cases(qtbot, window, ui_workspace)
+    screen.open_case(ref)
+    qtbot.waitUntil(lambda: screen.editor.view is not None)
+    linked = screen.editor.linked
+    screen.editor.tabs.setCurrentWidget(linked)
+    click(qtbot, linked.create_button)
+    dialog = wait_dialog(qtbot, CreateObjectDialog)
+    assert window.keeper.unsaved() == []  # an empty dialog holds no work
+    choose(qtbot, dialog.type_box, "Indicator")
+    qtbot.keyClicks(dialog.name, "Scanner " + canary)
+    qtbot.keyClicks(dialog.pattern, "[ipv4-addr:value = '203.0.113.9']")
+    assert [item.what for _key, item in window.keeper.unsaved()] == [f"Case {ref} (Scanning): an object being created"]
+    with qtbot.waitSignal(window.session.locked, timeout=10_000):
+        window.lock_now()
+    qtbot.waitUntil(lambda: not shown(CreateObjectDialog))
+    assert_no_plaintext(
+        canary, [Path.home(), ui_workspace.path.parent, tmp_path, Path("/tmp"), Path("/dev/shm")], started
+    )
+    qtbot.keyClicks(window.access.dialog.passphrase, PASSPHRASE)
+    with qtbot.waitSignal(window.keeper.kept_offered, timeout=10_000) as offered:
+        qtbot.keyClick(window.access.dialog.passphrase, Qt.Key.Key_Return)
+    box: QMessageBox = offered.args[0]
+    with qtbot.waitSignal(window.keeper.work_restored):
+        click(qtbot, box.findChild(type(box.buttons()[0]), "restoreKept"))
+    reopened = wait_dialog(qtbot, CreateObjectDialog)
+    assert (reopened.kind(), reopened.name.text()) == ("indicator", "Scanner " + canary)
+    assert reopened.pattern.text() == "[ipv4-addr:value = '203.0.113.9']"
+    click(qtbot, reopened.ok_button)
+    qtbot.waitUntil(lambda: screen.editor.linked.model.rowCount() == 1)
+    assert screen.editor.linked.model.index(0, 1).data() == "Scanner " + canary

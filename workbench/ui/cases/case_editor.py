@@ -259,7 +259,8 @@ class CaseEditor(QWidget):
             header = self.header.changed_values()
             fields = self.form.changes(to_dict(details) if details is not None else {})
         record = self._record_typed()
-        if not header and not fields and record is None:
+        created = self._object_typed()
+        if not header and not fields and record is None and created is None:
             return None
         content = {
             "ref": case.ref,
@@ -273,6 +274,9 @@ class CaseEditor(QWidget):
             content["record"] = record
             label = RecordKind.parse(record["kind"]).label.lower()
             parts.append(self.tr("a {0} being written").format(label))
+        if created is not None:
+            content["object"] = created
+            parts.append(self.tr("an object being created"))
         what = self.tr("Case {0} ({1}): {2}").format(case.ref, case.title, "; ".join(parts))
         return UnsavedWork(what, case.ref, content)
 
@@ -283,6 +287,13 @@ class CaseEditor(QWidget):
             return None
         values = dialog.typed()
         return None if values is None else {"kind": dialog.kind.value, "uid": dialog.uid, "values": values}
+
+    def _object_typed(self) -> dict[str, Any] | None:
+        """The object being created in the open dialog, when anything was typed into it."""
+        dialog = self.dialog
+        if not isinstance(dialog, CreateObjectDialog) or not isValid(dialog) or not dialog.isVisible():
+            return None
+        return dialog.typed()
 
     def restore(self, content: dict[str, Any]) -> bool:
         """Open the case of work kept at locking and put the kept changes back over it (unsaved again)."""
@@ -314,6 +325,11 @@ class CaseEditor(QWidget):
         record = content.get("record")
         if isinstance(record, dict):
             self._reopen_record(record)
+        created = content.get("object")
+        if isinstance(created, dict):
+            dialog = self.create_object()
+            if dialog is not None:
+                dialog.put_back(created)
 
     def _reopen_record(self, record: dict[str, Any]) -> None:
         """Open the record dialog kept at locking again, with what was typed in it (not saved yet)."""
@@ -336,9 +352,13 @@ class CaseEditor(QWidget):
         """Save the fields and call ``done(None)`` once stored, or ``done(message)`` when refused (also while a
         record dialog holds typed work: the analyst finishes or cancels it first)."""
         record = self._record_typed()
-        if record is not None:
-            message = self.tr("Finish or cancel the {0} being written in its dialog first.").format(
-                RecordKind.parse(record["kind"]).label.lower()
+        if record is not None or self._object_typed() is not None:
+            message = (
+                self.tr("Finish or cancel the {0} being written in its dialog first.").format(
+                    RecordKind.parse(record["kind"]).label.lower()
+                )
+                if record is not None
+                else self.tr("Finish or cancel the object being created in its dialog first.")
             )
             self.error.show_message(message)
             done(message)

@@ -3,7 +3,9 @@ attack pattern. The form shows the properties of the chosen type; ``case_links.c
 times, the author and the case's TLP, and checks the object with the stix2 library (patterns included).
 
 OK emits ``submitted`` with the object's properties; the dialog closes once the case editor reports it stored,
-and shows the refusal (an invalid pattern, a missing name) otherwise.
+and shows the refusal (an invalid pattern, a missing name) otherwise. What was typed and not stored yet is unsaved
+work (``typed``): the case editor keeps it when the workspace locks and opens the dialog again with it
+(``put_back``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -149,6 +152,48 @@ class CreateObjectDialog(QDialog):
         self._show_rows()
         self.resize(560, 380)
         self.type_box.setFocus()
+        self.opened_values: dict[str, Any] | None = None  # the form as first shown: what was not typed
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self.opened_values is None:
+            self.opened_values = self._shown()
+        super().showEvent(event)
+
+    def _shown(self) -> dict[str, Any]:
+        shown = self.values()
+        del shown["valid_from"]  # the time the form is read, not typed
+        shown["kind"] = self.kind()
+        return shown
+
+    def typed(self) -> dict[str, Any] | None:
+        """What was typed or chosen since the dialog opened, as JSON values to keep (None when nothing)."""
+        shown = self._shown()
+        return shown if self.opened_values is not None and shown != self.opened_values else None
+
+    def put_back(self, typed: dict[str, Any]) -> None:
+        """Show what ``typed`` returned before the workspace locked."""
+
+        def choose(box: QComboBox, key: Any) -> None:
+            found = box.findData(key)
+            if found >= 0:
+                box.setCurrentIndex(found)
+
+        choose(self.type_box, typed.get("kind"))
+        choose(self.observable_box, typed.get("observable_type"))
+        box = self.types.get(self.kind())
+        if box is not None:
+            choose(box, typed.get("types"))
+        for line, key in (
+            (self.name, "name"),
+            (self.value, "value"),
+            (self.pattern, "pattern"),
+            (self.external_id, "external_id"),
+        ):
+            text = typed.get(key)
+            line.setText(text if isinstance(text, str) else "")
+        description = typed.get("description")
+        self.description.setPlainText(description if isinstance(description, str) else "")
+        self.is_family.setChecked(typed.get("is_family") is not False)
 
     def _combo(self, name: str, items: list[tuple[str, str]]) -> QComboBox:
         box = QComboBox(self)
