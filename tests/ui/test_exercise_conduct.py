@@ -551,3 +551,46 @@ def test_without_objectives_the_evaluators_page_says_where_to_add_them(qtbot, wi
     page = screen.evaluator
     assert not page.add_task_button.isEnabled()
     assert "Cases, tab Objectives" in page.about.text()
+
+
+def test_a_finding_and_a_rating_being_written_in_the_hot_wash_are_kept_at_locking(qtbot, window, ui_workspace) -> None:
+    ref = drill(ui_workspace)
+    for text in ("Triage took 40 minutes", "The report sat in a shared inbox"):
+        evaluation.observe(ui_workspace, ref, text=text, task="1.1", evaluator="Eve", now=START)
+    screen = open_screen(qtbot, window, ui_workspace, FixedClock())
+    screen.tabs.setCurrentWidget(screen.hot_wash)
+    wash = screen.hot_wash
+    qtbot.waitUntil(lambda: wash.notes.rowCount() == 2)
+    selection = wash.note_table.selectionModel()
+    for row in range(2):
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        selection.select(wash.notes.index(row, 0), flags)
+    click(qtbot, wash.area_button)
+    finding = wait_dialog(qtbot, RecordDialog)
+    qtbot.keyClicks(finding.form.editor("title").input, "Triage is slow")
+    assert [item.what for _key, item in window.keeper.unsaved()] == [
+        f"Exercise {ref} (Lantern drill): a finding being written"
+    ]
+    wash.note_table.clearSelection()  # what the dialog was opened from counts, not what is selected at locking
+    _lock_and_restore(qtbot, window)
+    reopened = wait_dialog(qtbot, RecordDialog)
+    assert reopened.form.editor("title").value() == "Triage is slow"
+    assert stored(window.session.workspace, ref).observations == []  # kept, not made
+    click(qtbot, reopened.ok_button)
+    qtbot.waitUntil(lambda: len(stored(window.session.workspace, ref).observations) == 1)
+    made = stored(window.session.workspace, ref).observations[0]
+    notes = stored(window.session.workspace, ref).evaluator_observations
+    assert (made.kind, sorted(made.based_on)) == (ObservationKind.AREA_FOR_IMPROVEMENT, sorted(n.uid for n in notes))
+
+    qtbot.waitUntil(lambda: wash.objectives.rowCount() == 1)
+    wash.objective_table.selectRow(0)
+    click(qtbot, wash.rate_button)
+    rating = wait_dialog(qtbot, RatingDialog)
+    assert window.keeper.unsaved() == []  # opening it is not typing
+    choose(qtbot, rating.rating, "M:")
+    qtbot.keyClicks(rating.rationale, "Triage missed its measure")
+    _lock_and_restore(qtbot, window)
+    again = wait_dialog(qtbot, RatingDialog)
+    assert (again.rating.currentData(), again.rationale.toPlainText()) == ("M", "Triage missed its measure")
+    click(qtbot, again.ok_button)
+    qtbot.waitUntil(lambda: stored(window.session.workspace, ref).objectives[0].rating is Rating.M)

@@ -245,6 +245,11 @@ class ExerciseScreen(Screen):
             dialog = self.evaluator.add_task()
             if dialog is not None:
                 dialog.put_back(task)
+        washed = kept.get("hot_wash")
+        if isinstance(washed, dict):
+            self.tabs.setCurrentWidget(self.hot_wash)
+            if not self.hot_wash.put_back(washed):
+                self.status.setText(self.tr("What the dialog open at locking was for is gone; what was typed is lost."))
         if isinstance(typed, dict):
             self.tabs.setCurrentWidget(self.controller)
             if not self.controller.put_back(typed):
@@ -312,7 +317,8 @@ class ExerciseScreen(Screen):
         observation = self.evaluator.draft()
         typed = self.controller.typed()
         task = self.evaluator.typed_task()
-        if observation is None and typed is None and task is None:
+        washed = self.hot_wash.typed()
+        if observation is None and typed is None and task is None and washed is None:
             return []
         case = self.data.case
         content: dict[str, Any] = {"ref": case.ref}
@@ -326,11 +332,16 @@ class ExerciseScreen(Screen):
         if task is not None:
             content["critical_task"] = task
             parts.append(self.tr("a critical task being added"))
+        if washed is not None:
+            content["hot_wash"] = washed
+            parts.append(self.hot_wash.describe(washed))
         what = self.tr("Exercise {0} ({1}): {2}").format(case.ref, case.title, "; ".join(parts))
         return [UnsavedWork(what, case.ref, content)]
 
     def save_work(self, done: SaveDone) -> None:
-        if self.controller.typed() is not None or self.evaluator.typed_task() is not None:
+        if any(
+            typed is not None for typed in (self.controller.typed(), self.evaluator.typed_task(), self.hot_wash.typed())
+        ):
             message = self.tr("Finish or cancel the open dialog first.")
             self.status.setText(message)
             done(message)
@@ -342,13 +353,13 @@ class ExerciseScreen(Screen):
 
     def discard_work(self) -> None:
         self.evaluator.clear_entry()
-        for dialog in (self.controller.dialog, self.evaluator.dialog):
+        for dialog in (self.controller.dialog, self.evaluator.dialog, self.hot_wash.dialog):
             if dialog is not None and isValid(dialog):
                 dialog.reject()
 
     def restore_work(self, content: dict[str, Any]) -> bool:
         ref = content.get("ref")
-        kept = [content.get("observation"), content.get("controller"), content.get("critical_task")]
+        kept = [content.get(part) for part in ("observation", "controller", "critical_task", "hot_wash")]
         if not isinstance(ref, str) or not any(isinstance(part, dict) for part in kept):
             return False
         self._restoring = content

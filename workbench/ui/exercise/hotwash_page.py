@@ -8,16 +8,19 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QHBoxLayout,
     QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from workbench.domain.cases.case import RecordKind
 from workbench.domain.cases.exercise import Observation
 from workbench.domain.cases.vocab import ObservationKind
+from workbench.domain.errors import WorkbenchError
 from workbench.services.exercise import hotwash
 from workbench.ui.cases.record_dialog import RecordDialog
 from workbench.ui.common.text import plain_label
@@ -49,6 +52,8 @@ def _heading(text: str, parent: QWidget) -> Any:
 class HotWashPage(QWidget):
     def __init__(self, changes: Changes, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.dialog: QDialog | None = None  # the finding, rating or improvement dialog last opened
+        self._dialog_for: dict[str, Any] = {}  # what it was opened for
         self.setObjectName("hotWashPage")
         self.changes = changes
         self.data: ExerciseData | None = None
@@ -94,7 +99,7 @@ class HotWashPage(QWidget):
         )
         self.rate_button = QPushButton(self.tr("&Rate…"), self)
         self.rate_button.setObjectName("rateButton")
-        self.rate_button.clicked.connect(self.rate)
+        self.rate_button.clicked.connect(lambda: self.rate())
         self.objective_table.activated.connect(lambda _index: self.rate())
         self.objective_table.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
 
@@ -109,7 +114,7 @@ class HotWashPage(QWidget):
         self.improve_button = QPushButton(self.tr("&Improvement item…"), self)
         self.improve_button.setObjectName("improveButton")
         self.improve_button.setToolTip(self.tr("A corrective action answering the selected area for improvement"))
-        self.improve_button.clicked.connect(self.improve)
+        self.improve_button.clicked.connect(lambda: self.improve())
         self.finding_table.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
 
         top = QWidget(self)
@@ -181,8 +186,10 @@ class HotWashPage(QWidget):
         finding = self._selected_finding()
         self.improve_button.setEnabled(finding is not None and finding.kind is ObservationKind.AREA_FOR_IMPROVEMENT)
 
-    def finding(self, kind: ObservationKind) -> RecordDialog | None:
-        uids = self.selected_notes()
+    def finding(self, kind: ObservationKind, uids: list[str] | None = None) -> RecordDialog | None:
+        """Open the dialog making a strength or area for improvement from the selected observations (``uids``:
+        these instead, when work kept at locking is put back)."""
+        uids = self.selected_notes() if uids is None else uids
         if self.data is None or not uids:
             return None
         dialog = RecordDialog(
@@ -203,12 +210,19 @@ class HotWashPage(QWidget):
             )
 
         dialog.submitted.connect(submitted)
-        dialog.open()
+        self._opened(dialog, {"action": "finding", "kind": kind.value, "uids": uids})
         return dialog
 
-    def rate(self) -> RatingDialog | None:
+    def _opened(self, dialog: QDialog, what: dict[str, Any]) -> None:
+        self.dialog, self._dialog_for = dialog, what
+        dialog.open()
+
+    def rate(self, objective: str | None = None) -> RatingDialog | None:
+        """Open the dialog rating the selected objective (``objective``: this one, by uid, instead)."""
         index = self.objective_table.currentIndex()
         item = self.objectives.item(index.row()) if index.isValid() else None
+        if objective is not None:
+            item = next((row for row in self.objectives.items if row.objective.uid == objective), None)
         if self.data is None or item is None:
             return None
         suggested = ", ".join(f"{rating.value} ×{count}" for rating, count in sorted(item.suggested.items(), key=str))
@@ -222,11 +236,15 @@ class HotWashPage(QWidget):
                 dialog.saved,
             )
         )
-        dialog.open()
+        self._opened(dialog, {"action": "rate", "objective": uid})
         return dialog
 
-    def improve(self) -> RecordDialog | None:
+    def improve(self, finding_uid: str | None = None) -> RecordDialog | None:
+        """Open the dialog adding an improvement item for the selected area for improvement (``finding_uid``: this
+        one instead)."""
         finding = self._selected_finding()
+        if finding_uid is not None and self.data is not None:
+            finding = next((item for item in self.data.case.observations if item.uid == finding_uid), None)
         if self.data is None or finding is None:
             return None
         dialog = RecordDialog(
@@ -245,5 +263,55 @@ class HotWashPage(QWidget):
                 dialog.saved,
             )
         )
-        dialog.open()
+        self._opened(dialog, {"action": "improve", "finding": uid})
         return dialog
+
+    # -- what is typed in an open dialog, kept at locking ------------------------------------------------------
+
+    def typed(self) -> dict[str, Any] | None:
+        """What was typed in the open finding, rating or improvement dialog, as JSON values (None when nothing)."""
+        dialog = self.dialog
+        if dialog is None or not isValid(dialog) or not dialog.isVisible():
+            return None
+        if isinstance(dialog, RatingDialog):
+            chosen = dialog.chosen()
+            return None if chosen == dialog.opened_with else {**self._dialog_for, **chosen}
+        if isinstance(dialog, RecordDialog):
+            values = dialog.typed()
+            return None if values is None else {**self._dialog_for, "values": values}
+        return None
+
+    def describe(self, typed: dict[str, Any]) -> str:
+        """``typed`` in a few words, for the list of unsaved work."""
+        action = typed.get("action")
+        if action == "rate":
+            return self.tr("an objective's rating being written")
+        if action == "improve":
+            return self.tr("an improvement item being written")
+        return self.tr("a finding being written")
+
+    def put_back(self, typed: dict[str, Any]) -> bool:
+        """Open the dialog ``typed`` came from again, with what was typed in it; False when it no longer fits."""
+        action = typed.get("action")
+        if action == "rate":
+            rating_dialog = self.rate(str(typed.get("objective") or ""))
+            if rating_dialog is None:
+                return False
+            rating_dialog.put_back(typed)
+            return True
+        dialog: RecordDialog | None = None
+        if action == "finding":
+            uids = typed.get("uids")
+            try:
+                kind = ObservationKind.parse(typed.get("kind"))
+            except WorkbenchError:
+                return False
+            if isinstance(uids, list) and uids:
+                dialog = self.finding(kind, [str(uid) for uid in uids])
+        elif action == "improve":
+            dialog = self.improve(str(typed.get("finding") or ""))
+        if dialog is None:
+            return False
+        values = typed.get("values")
+        dialog.form.apply_values(values if isinstance(values, dict) else {})
+        return True

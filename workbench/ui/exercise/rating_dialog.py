@@ -38,6 +38,19 @@ class RatingDialog(ChangeDialog):
         self.arrange(form, stretch=1)
         self.resize(520, 300)
         self.rating.setFocus()
+        self.opened_with = self.chosen()  # what it showed at first: the objective's rating and rationale, if any
+
+    def chosen(self) -> dict[str, str]:
+        """The rating and the rationale as shown."""
+        return {"rating": str(self.rating.currentData()), "rationale": self.rationale.toPlainText()}
+
+    def put_back(self, kept: dict[str, object]) -> None:
+        """Show what ``chosen`` returned before the workspace locked."""
+        found = self.rating.findData(kept.get("rating"))
+        if found >= 0:
+            self.rating.setCurrentIndex(found)
+        rationale = kept.get("rationale")
+        self.rationale.setPlainText(rationale if isinstance(rationale, str) else "")
 
     def accept(self) -> None:
         self.submitting()
