@@ -594,3 +594,25 @@ def test_a_finding_and_a_rating_being_written_in_the_hot_wash_are_kept_at_lockin
     assert (again.rating.currentData(), again.rationale.toPlainText()) == ("M", "Triage missed its measure")
     click(qtbot, again.ok_button)
     qtbot.waitUntil(lambda: stored(window.session.workspace, ref).objectives[0].rating is Rating.M)
+
+
+def test_a_jump_being_set_at_locking_is_kept_and_its_dialog_reopened(qtbot, window, ui_workspace) -> None:
+    ref = drill(ui_workspace)
+    screen = open_screen(qtbot, window, ui_workspace, FixedClock())
+    page = screen.controller
+    click(qtbot, page.start_button)
+    qtbot.waitUntil(lambda: screen.data is not None and screen.data.view.clock.state is ConductState.RUNNING)
+    click(qtbot, page.jump_button)
+    jump = wait_dialog(qtbot, JumpDialog)
+    assert window.keeper.unsaved() == []
+    qtbot.keyClicks(jump.duration, "2h")
+    qtbot.keyClicks(jump.reason, "skip the night")
+    assert [item.what for _key, item in window.keeper.unsaved()] == [
+        f"Exercise {ref} (Lantern drill): a jump of scenario time being set"
+    ]
+    _lock_and_restore(qtbot, window)
+    reopened = wait_dialog(qtbot, JumpDialog)
+    assert (reopened.duration.text(), reopened.reason.text()) == ("2h", "skip the night")
+    click(qtbot, reopened.ok_button)
+    qtbot.waitUntil(lambda: not shown(JumpDialog))
+    assert page.clock_bar.scenario.text() == scenario_text(START + timedelta(hours=2))

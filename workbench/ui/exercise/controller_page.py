@@ -302,7 +302,7 @@ class ControllerPage(QWidget):
             )
 
         dialog.submitted.connect(submitted)
-        dialog.open()
+        self._opened(dialog, "jump")
         return dialog
 
     def speed(self) -> SpeedDialog | None:
@@ -320,7 +320,7 @@ class ControllerPage(QWidget):
                 dialog.saved,
             )
         )
-        dialog.open()
+        self._opened(dialog, "speed")
         return dialog
 
     def end(self) -> QMessageBox | None:
@@ -412,6 +412,9 @@ class ControllerPage(QWidget):
         if isinstance(dialog, ReasonDialog):
             text = dialog.text.toPlainText()
             return {**self._dialog_for, "text": text} if text.strip() else None
+        if isinstance(dialog, (JumpDialog, SpeedDialog)):
+            state = dialog.state()
+            return None if state == dialog.opened_with else {**self._dialog_for, "state": state}
         return None
 
     def describe(self, typed: dict[str, Any]) -> str:
@@ -419,6 +422,10 @@ class ControllerPage(QWidget):
         action = typed.get("action")
         if action == "add":
             return self.tr("an inject being added")
+        if action == "jump":
+            return self.tr("a jump of scenario time being set")
+        if action == "speed":
+            return self.tr("a change of scenario speed being set")
         inject = self.model.inject(self.model.row_of(typed.get("uid") or ""))
         number = inject.number if inject is not None and inject.number else "?"
         if action == "respond":
@@ -438,6 +445,13 @@ class ControllerPage(QWidget):
             values, reason = typed.get("values"), typed.get("reason")
             dialog.form.apply_values(values if isinstance(values, dict) else {})
             dialog.reason.setText(reason if isinstance(reason, str) else "")
+            return True
+        if action in ("jump", "speed"):
+            clock_dialog = self.jump() if action == "jump" else self.speed()
+            state = typed.get("state")
+            if clock_dialog is None or not isinstance(state, dict):
+                return False
+            clock_dialog.put_back(state)
             return True
         opener = {"hold": self.hold, "skip": self.skip, "respond": self.response}.get(str(action))
         row = self.model.row_of(typed.get("uid") or "")

@@ -43,6 +43,26 @@ class JumpDialog(ChangeDialog):
         form.addRow(self.tr("&Reason"), self.reason)
         self.arrange(form)
         self.duration.setFocus()
+        self.opened_with = self.state()
+
+    def state(self) -> dict[str, object]:
+        """What the dialog shows, as JSON values (kept at locking when it differs from ``opened_with``)."""
+        return {
+            "duration": self.duration.text(),
+            "to_time": self.to_time.isChecked(),
+            "target": self.target.dateTime().toSecsSinceEpoch(),
+            "reason": self.reason.text(),
+        }
+
+    def put_back(self, kept: dict[str, object]) -> None:
+        """Show what ``state`` returned before the workspace locked."""
+        target = kept.get("target")
+        if isinstance(target, int):
+            self.target.setDateTime(QDateTime.fromSecsSinceEpoch(target))
+        duration, reason = kept.get("duration"), kept.get("reason")
+        self.duration.setText(duration if isinstance(duration, str) else "")
+        self.reason.setText(reason if isinstance(reason, str) else "")
+        (self.to_time if kept.get("to_time") is True else self.by_duration).setChecked(True)
 
     def accept(self) -> None:
         self.error.clear()

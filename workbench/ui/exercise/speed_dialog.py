@@ -31,6 +31,18 @@ class SpeedDialog(ChangeDialog):
         self.arrange(form)
         self.speed.setFocus()
         self.speed.selectAll()
+        self.opened_with = self.state()
+
+    def state(self) -> dict[str, object]:
+        """What the dialog shows, as JSON values (kept at locking when it differs from ``opened_with``)."""
+        return {"speed": self.speed.value(), "reason": self.reason.text()}
+
+    def put_back(self, kept: dict[str, object]) -> None:
+        """Show what ``state`` returned before the workspace locked."""
+        speed, reason = kept.get("speed"), kept.get("reason")
+        if isinstance(speed, (int, float)):
+            self.speed.setValue(float(speed))
+        self.reason.setText(reason if isinstance(reason, str) else "")
 
     def accept(self) -> None:
         self.submitting()
