@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import QDate, QDateTime, QPoint, Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
+from tests.conftest import PASSPHRASE
 from tests.exchange_support import new_private_key
 from tests.ui.exchange_helpers import PARTNER, Agencies, agencies, close_message_boxes, message_boxes
 from workbench.domain.errors import VerificationFailed
@@ -277,3 +278,56 @@ def test_exporting_our_key_where_it_cannot_be_written_says_why_and_leaves_nothin
     assert "is a folder" in dialog.outcome.text()
     assert [path.name for path in stick.iterdir()] == ["taken"] and not any((stick / "taken").iterdir())
     assert dialog.written is None
+
+
+def _lock_and_restore(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(window.session.locked, timeout=10_000):
+        window.lock_now()
+    qtbot.keyClicks(window.access.dialog.passphrase, PASSPHRASE)
+    with qtbot.waitSignal(window.keeper.kept_offered, timeout=10_000) as offered:
+        qtbot.keyClick(window.access.dialog.passphrase, Qt.Key.Key_Return)
+    box = offered.args[0]
+    with qtbot.waitSignal(window.keeper.work_restored):
+        qtbot.mouseClick(box.findChild(type(box.buttons()[0]), "restoreKept"), Qt.MouseButton.LeftButton)
+
+
+def test_a_revocation_being_written_at_locking_is_kept_for_the_same_key(qtbot, agencies: Agencies) -> None:
+    screen = screen_of(qtbot, agencies)
+    window = agencies.window
+    screen.table.selectRow(row_named(screen, PARTNER))
+    with qtbot.waitSignal(screen.dialog_opened) as opened:
+        qtbot.mouseClick(screen.revoke_button, Qt.MouseButton.LeftButton)
+    dialog: RevokeKeyDialog = opened.args[0]
+    assert window.keeper.unsaved() == []
+    qtbot.keyClicks(dialog.reason, "transfer laptop stolen")
+    key_id = dialog.key_id
+    assert [item.what for _key, item in window.keeper.unsaved()] == [
+        f"Partners: the revocation of key {key_id[:16]}… being written"
+    ]
+    with qtbot.waitSignal(screen.dialog_opened, timeout=10_000) as reopened:
+        _lock_and_restore(qtbot, window)
+    again: RevokeKeyDialog = reopened.args[0]
+    assert (again.key_id, again.reason.text()) == (key_id, "transfer laptop stolen")
+    assert exchange.list_partners(window.session.workspace)[0].keys[0].revoked_at is None  # kept, not revoked
+
+
+def test_a_partner_being_added_at_locking_is_kept_but_its_fingerprint_confirmed_again(
+    qtbot, agencies: Agencies, tmp_path: Path
+) -> None:
+    screen = screen_of(qtbot, agencies)
+    window = agencies.window
+    _private, pem, key_id = new_private_key()
+    path = tmp_path / "nordmark.pub.pem"
+    path.write_bytes(pem)
+    dialog = open_add(qtbot, screen)
+    type_key_file(qtbot, dialog, path)
+    qtbot.keyClicks(dialog.name, "Nordmark CERT")
+    dialog.send.set_level(Tlp.GREEN)
+    dialog.confirm.setChecked(True)
+    assert [item.what for _key, item in window.keeper.unsaved()] == ["Partners: a partner being added"]
+    with qtbot.waitSignal(screen.dialog_opened, timeout=10_000) as reopened:
+        _lock_and_restore(qtbot, window)
+    again: AddPartnerDialog = reopened.args[0]
+    assert (again.name.text(), again.send.level(), again.key_id) == ("Nordmark CERT", Tlp.GREEN, key_id)
+    assert not again.confirm.isChecked() and not again.add_button.isEnabled()  # compared again, by phone
+    assert [partner.name for partner in exchange.list_partners(window.session.workspace)] == [PARTNER]

@@ -156,6 +156,41 @@ class AddPartnerDialog(QDialog):
         layout.addWidget(buttons)
         session.locking.connect(self.reject)
         self._update()
+        self.opened_with = self.state()
+
+    def state(self) -> dict[str, object]:
+        """What was entered, as JSON values: kept at locking when it differs from ``opened_with``. The fingerprint
+        confirmation is not part of it: after unlocking the key file is read again and compared again."""
+        return {
+            "path": self.path.text(),
+            "name": self.name.text(),
+            "identity": self.identity.text(),
+            "send": self.send.currentData(),
+            "accept": self.accept_box.currentData(),
+            "from": self.from_date.date().toString(Qt.DateFormat.ISODate) if self.from_check.isChecked() else None,
+            "until": self.until_date.date().toString(Qt.DateFormat.ISODate) if self.until_check.isChecked() else None,
+        }
+
+    def put_back(self, kept: dict[str, object]) -> None:
+        """Show what ``state`` returned before the workspace locked (the key file read again)."""
+        for line, key in ((self.name, "name"), (self.identity, "identity")):
+            text = kept.get(key)
+            line.setText(text if isinstance(text, str) else "")
+        for box, key in ((self.send, "send"), (self.accept_box, "accept")):
+            found = box.findData(kept.get(key))
+            if found >= 0:
+                box.setCurrentIndex(found)
+        for check, edit, key in (
+            (self.from_check, self.from_date, "from"),
+            (self.until_check, self.until_date, "until"),
+        ):
+            value = kept.get(key)
+            check.setChecked(isinstance(value, str))
+            if isinstance(value, str):
+                edit.setDate(QDate.fromString(value, Qt.DateFormat.ISODate))
+        path = kept.get("path")
+        if isinstance(path, str) and path:
+            self.set_key_file(path)
 
     def _date_row(self, text: str, date: QDate) -> tuple[QCheckBox, QDateEdit]:
         check = QCheckBox(text, self)

@@ -3,6 +3,8 @@ key with its partner's ceilings, pinned identity, trust bounds and state; add, c
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QCoreApplication, QModelIndex, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
@@ -22,7 +24,7 @@ from workbench.services import exchange, keys
 from workbench.services.exchange import Partner
 from workbench.services.keys import fingerprint_lines
 from workbench.ui.common.list_model import when_text
-from workbench.ui.common.screen import AppContext, Screen
+from workbench.ui.common.screen import AppContext, SaveDone, Screen, UnsavedWork
 from workbench.ui.common.text import plain_label
 from workbench.ui.exchange.inbox_panel import make_table
 from workbench.ui.partners.add_partner_dialog import AddPartnerDialog
@@ -165,6 +167,7 @@ class PartnersScreen(Screen):
         layout.addWidget(self.empty)
         layout.addWidget(self.details)
         self.dialog: QDialog | None = None
+        self._restoring: dict[str, Any] | None = None  # work kept at locking, put back once the partners are read
         self.partners: list[Partner] = []
         session.opened.connect(self._opened)
         session.store_changed.connect(self._store_changed)
@@ -239,6 +242,69 @@ class PartnersScreen(Screen):
         task = self.context.session.run("partners", lambda ws, _control: exchange.list_partners(ws))
         task.succeeded.connect(self._loaded)
 
+    # -- a partner being added or a key being revoked is unsaved work (``work_keeper``) ------------------------
+
+    def _typed(self) -> dict[str, Any] | None:
+        dialog = self.dialog
+        if isinstance(dialog, (AddPartnerDialog, RevokeKeyDialog)) and dialog.isVisible():
+            state = dialog.state()
+            if state != dialog.opened_with:
+                if isinstance(dialog, RevokeKeyDialog):
+                    return {"revoke": dialog.key_id, "state": state}
+                return {"add": True, "state": state}
+        return None
+
+    def unsaved_work(self) -> list[UnsavedWork]:
+        typed = self._typed()
+        if typed is None:
+            return []
+        if "revoke" in typed:
+            what = self.tr("Partners: the revocation of key {0}… being written").format(str(typed["revoke"])[:16])
+        else:
+            what = self.tr("Partners: a partner being added")
+        return [UnsavedWork(what, "partners", typed)]
+
+    def save_work(self, done: SaveDone) -> None:
+        if self._typed() is not None:
+            message = self.tr("Finish or cancel the Partners dialog first.")
+            self.context.status(message)
+            done(message)
+            return
+        done(None)
+
+    def discard_work(self) -> None:
+        if self.dialog is not None:
+            self.dialog.reject()
+
+    def restore_work(self, content: dict[str, Any]) -> bool:
+        if not isinstance(content.get("state"), dict) or not ("add" in content or "revoke" in content):
+            return False
+        self._restoring = content
+        if self.partners:
+            self._put_back()
+        return True
+
+    def _put_back(self) -> None:
+        """Open the dialog kept at locking again, once the partners are read."""
+        kept, self._restoring = self._restoring, None
+        if kept is None:
+            return
+        if "add" in kept:
+            added = self.add_partner()
+            if added is not None:
+                added.put_back(kept["state"])
+            return
+        found = next((n for n, row in enumerate(self.model.items) if row.key.key_id == kept.get("revoke")), None)
+        if found is None:
+            self.context.status(self.tr("The key being revoked at locking is gone; what was typed is lost."))
+            return
+        self.table.selectRow(found)
+        revoking = self.revoke_key()
+        if revoking is None:
+            self.context.status(self.tr("The key being revoked at locking was revoked since."))
+            return
+        revoking.put_back(kept["state"])
+
     def _loaded(self, partners: list[Partner]) -> None:
         selected = self.selected()
         self.partners = partners
@@ -250,12 +316,15 @@ class PartnersScreen(Screen):
         self._show_facts(self.selected())
         self.empty.setVisible(not rows)
         self._update_buttons()
+        if self._restoring is not None:
+            self._put_back()
 
     def _store_changed(self, _change: StoreChange) -> None:
         if self.context.session.is_open:
             self.reload()
 
     def _locking(self) -> None:
+        self._restoring = None
         if self.dialog is not None:
             self.dialog.reject()
         self.partners = []

@@ -100,6 +100,28 @@ class RevokeKeyDialog(QDialog):
         layout.addWidget(buttons)
         session.locking.connect(self.reject)
 
+        self.opened_with = self.state()
+
+    @property
+    def key_id(self) -> str:
+        return self._row.key.key_id
+
+    def state(self) -> dict[str, object]:
+        """What was entered, as JSON values: kept at locking when it differs from ``opened_with``."""
+        return {
+            "since": self.since.dateTime().toSecsSinceEpoch() if self.since_button.isChecked() else None,
+            "reason": self.reason.text(),
+        }
+
+    def put_back(self, kept: dict[str, object]) -> None:
+        """Show what ``state`` returned before the workspace locked."""
+        since = kept.get("since")
+        if isinstance(since, int):
+            self.since_button.setChecked(True)
+            self.since.setDateTime(QDateTime.fromSecsSinceEpoch(since, QTimeZone.utc()))
+        reason = kept.get("reason")
+        self.reason.setText(reason if isinstance(reason, str) else "")
+
     def since_stamp(self) -> str | None:
         """The revocation moment as a STIX timestamp (None: now)."""
         if not self.since_button.isChecked():
