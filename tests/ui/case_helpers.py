@@ -60,3 +60,17 @@ def choose(qtbot, combo, text: str) -> None:
     for _ in range(steps):
         qtbot.keyClick(combo, Qt.Key.Key_Down)
     assert combo.currentText().startswith(text)
+
+
+def lock_and_restore(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """Lock the window now, unlock it with the passphrase and press Restore on the offer of the kept work."""
+    from tests.conftest import PASSPHRASE
+
+    with qtbot.waitSignal(window.session.locked, timeout=10_000):
+        window.lock_now()
+    qtbot.keyClicks(window.access.dialog.passphrase, PASSPHRASE)
+    with qtbot.waitSignal(window.keeper.kept_offered, timeout=10_000) as offered:
+        qtbot.keyClick(window.access.dialog.passphrase, Qt.Key.Key_Return)
+    box = offered.args[0]
+    with qtbot.waitSignal(window.keeper.work_restored):
+        click(qtbot, box.findChild(type(box.buttons()[0]), "restoreKept"))

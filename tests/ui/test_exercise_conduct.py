@@ -9,7 +9,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from tests.conftest import PASSPHRASE
-from tests.ui.case_helpers import choose, click, shown, wait_dialog
+from tests.ui.case_helpers import choose, click, lock_and_restore, shown, wait_dialog
 from workbench.domain.cases.vocab import ConductState, InjectStatus, ObservationKind, Rating
 from workbench.services import cases
 from workbench.services.cases import records as case_records
@@ -440,17 +440,6 @@ def test_an_observation_being_written_at_locking_is_kept_and_put_back(qtbot, win
     qtbot.waitUntil(lambda: len(stored(window.session.workspace, ref).evaluator_observations) == 1)
 
 
-def _lock_and_restore(qtbot, window) -> None:  # type: ignore[no-untyped-def]
-    with qtbot.waitSignal(window.session.locked, timeout=10_000):
-        window.lock_now()
-    qtbot.keyClicks(window.access.dialog.passphrase, PASSPHRASE)
-    with qtbot.waitSignal(window.keeper.kept_offered, timeout=10_000) as offered:
-        qtbot.keyClick(window.access.dialog.passphrase, Qt.Key.Key_Return)
-    box = offered.args[0]
-    with qtbot.waitSignal(window.keeper.work_restored):
-        click(qtbot, box.findChild(type(box.buttons()[0]), "restoreKept"))
-
-
 def test_a_hold_reason_being_typed_at_locking_is_kept_and_its_dialog_reopened(qtbot, window, ui_workspace) -> None:
     ref = drill(ui_workspace)
     screen = open_screen(qtbot, window, ui_workspace, FixedClock())
@@ -466,7 +455,7 @@ def test_a_hold_reason_being_typed_at_locking_is_kept_and_its_dialog_reopened(qt
         f"Exercise {ref} (Lantern drill): the reason for holding inject 2 being written"
     ]
     select_inject(qtbot, screen, "1")  # what the dialog was opened for counts, not what is selected at locking
-    _lock_and_restore(qtbot, window)
+    lock_and_restore(qtbot, window)
     reopened = wait_dialog(qtbot, ReasonDialog)
     assert reopened is not hold and reopened.text.toPlainText() == "players still on inject 1"
     assert screen.tabs.currentWidget() is page and page.selected().number == "2"
@@ -489,7 +478,7 @@ def test_an_inject_being_added_at_locking_is_kept_with_its_reason(qtbot, window,
     assert [item.what for _key, item in window.keeper.unsaved()] == [
         f"Exercise {ref} (Lantern drill): an inject being added"
     ]
-    _lock_and_restore(qtbot, window)
+    lock_and_restore(qtbot, window)
     reopened = wait_dialog(qtbot, InjectDialog)
     assert reopened.form.editor("description").value() == "Journalist calls the SOC"
     assert reopened.reason.text() == "players ahead of the script"
@@ -533,7 +522,7 @@ def test_a_critical_task_is_added_from_the_evaluators_page_and_kept_at_locking(q
     assert [item.what for _key, item in window.keeper.unsaved()] == [
         f"Exercise {ref} (Lantern drill): a critical task being added"
     ]
-    _lock_and_restore(qtbot, window)
+    lock_and_restore(qtbot, window)
     reopened = wait_dialog(qtbot, CriticalTaskDialog)
     assert reopened.form.editor("task").value() == "Publish the indicators to partners"
     assert [task.number for task in stored(window.session.workspace, ref).critical_tasks] == ["1.1"]  # kept only
@@ -572,7 +561,7 @@ def test_a_finding_and_a_rating_being_written_in_the_hot_wash_are_kept_at_lockin
         f"Exercise {ref} (Lantern drill): a finding being written"
     ]
     wash.note_table.clearSelection()  # what the dialog was opened from counts, not what is selected at locking
-    _lock_and_restore(qtbot, window)
+    lock_and_restore(qtbot, window)
     reopened = wait_dialog(qtbot, RecordDialog)
     assert reopened.form.editor("title").value() == "Triage is slow"
     assert stored(window.session.workspace, ref).observations == []  # kept, not made
@@ -589,7 +578,7 @@ def test_a_finding_and_a_rating_being_written_in_the_hot_wash_are_kept_at_lockin
     assert window.keeper.unsaved() == []  # opening it is not typing
     choose(qtbot, rating.rating, "M:")
     qtbot.keyClicks(rating.rationale, "Triage missed its measure")
-    _lock_and_restore(qtbot, window)
+    lock_and_restore(qtbot, window)
     again = wait_dialog(qtbot, RatingDialog)
     assert (again.rating.currentData(), again.rationale.toPlainText()) == ("M", "Triage missed its measure")
     click(qtbot, again.ok_button)
@@ -610,7 +599,7 @@ def test_a_jump_being_set_at_locking_is_kept_and_its_dialog_reopened(qtbot, wind
     assert [item.what for _key, item in window.keeper.unsaved()] == [
         f"Exercise {ref} (Lantern drill): a jump of scenario time being set"
     ]
-    _lock_and_restore(qtbot, window)
+    lock_and_restore(qtbot, window)
     reopened = wait_dialog(qtbot, JumpDialog)
     assert (reopened.duration.text(), reopened.reason.text()) == ("2h", "skip the night")
     click(qtbot, reopened.ok_button)

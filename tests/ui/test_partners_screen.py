@@ -11,8 +11,8 @@ import pytest
 from PySide6.QtCore import QDate, QDateTime, QPoint, Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
-from tests.conftest import PASSPHRASE
 from tests.exchange_support import new_private_key
+from tests.ui.case_helpers import lock_and_restore
 from tests.ui.exchange_helpers import PARTNER, Agencies, agencies, close_message_boxes, message_boxes
 from workbench.domain.errors import VerificationFailed
 from workbench.domain.tlp import Tlp
@@ -280,17 +280,6 @@ def test_exporting_our_key_where_it_cannot_be_written_says_why_and_leaves_nothin
     assert dialog.written is None
 
 
-def _lock_and_restore(qtbot, window) -> None:  # type: ignore[no-untyped-def]
-    with qtbot.waitSignal(window.session.locked, timeout=10_000):
-        window.lock_now()
-    qtbot.keyClicks(window.access.dialog.passphrase, PASSPHRASE)
-    with qtbot.waitSignal(window.keeper.kept_offered, timeout=10_000) as offered:
-        qtbot.keyClick(window.access.dialog.passphrase, Qt.Key.Key_Return)
-    box = offered.args[0]
-    with qtbot.waitSignal(window.keeper.work_restored):
-        qtbot.mouseClick(box.findChild(type(box.buttons()[0]), "restoreKept"), Qt.MouseButton.LeftButton)
-
-
 def test_a_revocation_being_written_at_locking_is_kept_for_the_same_key(qtbot, agencies: Agencies) -> None:
     screen = screen_of(qtbot, agencies)
     window = agencies.window
@@ -305,7 +294,7 @@ def test_a_revocation_being_written_at_locking_is_kept_for_the_same_key(qtbot, a
         f"Partners: the revocation of key {key_id[:16]}… being written"
     ]
     with qtbot.waitSignal(screen.dialog_opened, timeout=10_000) as reopened:
-        _lock_and_restore(qtbot, window)
+        lock_and_restore(qtbot, window)
     again: RevokeKeyDialog = reopened.args[0]
     assert (again.key_id, again.reason.text()) == (key_id, "transfer laptop stolen")
     assert exchange.list_partners(window.session.workspace)[0].keys[0].revoked_at is None  # kept, not revoked
@@ -326,7 +315,7 @@ def test_a_partner_being_added_at_locking_is_kept_but_its_fingerprint_confirmed_
     dialog.confirm.setChecked(True)
     assert [item.what for _key, item in window.keeper.unsaved()] == ["Partners: a partner being added"]
     with qtbot.waitSignal(screen.dialog_opened, timeout=10_000) as reopened:
-        _lock_and_restore(qtbot, window)
+        lock_and_restore(qtbot, window)
     again: AddPartnerDialog = reopened.args[0]
     assert (again.name.text(), again.send.level(), again.key_id) == ("Nordmark CERT", Tlp.GREEN, key_id)
     assert not again.confirm.isChecked() and not again.add_button.isEnabled()  # compared again, by phone
