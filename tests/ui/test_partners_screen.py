@@ -20,9 +20,11 @@ from workbench.services import exchange, keys
 from workbench.storage import audit
 from workbench.storage.objects import store_digest
 from workbench.ui.partners.add_partner_dialog import AddPartnerDialog
+from workbench.ui.partners.ceilings_dialog import CeilingsDialog
 from workbench.ui.partners.partners_model import PartnersModel
 from workbench.ui.partners.partners_screen import PartnersScreen
 from workbench.ui.partners.revoke_dialog import RevokeKeyDialog
+from workbench.ui.partners.trust_dialog import TrustDialog
 
 __all__ = ["agencies"]
 Col = PartnersModel.Columns
@@ -320,3 +322,51 @@ def test_a_partner_being_added_at_locking_is_kept_but_its_fingerprint_confirmed_
     assert (again.name.text(), again.send.level(), again.key_id) == ("Nordmark CERT", Tlp.GREEN, key_id)
     assert not again.confirm.isChecked() and not again.add_button.isEnabled()  # compared again, by phone
     assert [partner.name for partner in exchange.list_partners(window.session.workspace)] == [PARTNER]
+
+
+def test_ceilings_and_trust_being_changed_at_locking_are_kept_for_the_same_partner(qtbot, agencies: Agencies) -> None:
+    screen = screen_of(qtbot, agencies)
+    window = agencies.window
+    screen.table.selectRow(row_named(screen, PARTNER))
+    with qtbot.waitSignal(screen.dialog_opened) as opened:
+        qtbot.mouseClick(screen.ceilings_button, Qt.MouseButton.LeftButton)
+    dialog = opened.args[0]
+    assert window.keeper.unsaved() == []  # opened, nothing chosen yet
+    before = exchange.get_partner(agencies.ours, PARTNER)
+    assert before.tlp_send != Tlp.CLEAR
+    dialog.send.set_level(Tlp.CLEAR)
+    assert [item.what for _key, item in window.keeper.unsaved()] == [
+        f"Partners: the ceilings of {PARTNER} being changed"
+    ]
+    with qtbot.waitSignal(screen.dialog_opened, timeout=10_000) as reopened:
+        lock_and_restore(qtbot, window)
+    again = reopened.args[0]
+    assert isinstance(again, CeilingsDialog) and again.partner_name == PARTNER
+    assert (again.send.level(), again.accept_box.level()) == (Tlp.CLEAR, before.tlp_accept)
+    assert exchange.get_partner(window.session.workspace, PARTNER).tlp_send == before.tlp_send  # kept, not saved
+    again.reject()
+
+    with qtbot.waitSignal(screen.dialog_opened) as opened:
+        qtbot.mouseClick(screen.trust_button, Qt.MouseButton.LeftButton)
+    trust = opened.args[0]
+    assert window.keeper.unsaved() == []
+    trust.jump.setValue(9)
+    trust.last_received.setValue(4)
+    assert [item.what for _key, item in window.keeper.unsaved()] == [f"Partners: the trust of {PARTNER} being changed"]
+    with qtbot.waitSignal(screen.dialog_opened, timeout=10_000) as reopened:
+        lock_and_restore(qtbot, window)
+    again = reopened.args[0]
+    assert isinstance(again, TrustDialog) and again.partner_name == PARTNER
+    assert (again.identity.text(), again.jump.value(), again.last_received.value()) == (
+        agencies.partner.identity_id,
+        9,
+        4,
+    )
+    assert exchange.get_partner(window.session.workspace, PARTNER).max_sequence_jump == 100
+
+
+def test_a_kept_change_for_a_partner_no_longer_there_is_dropped_with_a_message(qtbot, agencies: Agencies) -> None:
+    screen = screen_of(qtbot, agencies)
+    assert screen.restore_work({"trust": "Gone CERT", "state": {"jump": 9}})
+    assert screen.dialog is None
+    assert "The partner Gone CERT is gone" in agencies.window.statusBar().currentMessage()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
@@ -30,6 +31,20 @@ class CeilingsDialog(PartnerChangeDialog):
                 "What may cross between us and {0}. Packages already written or imported are not judged again."
             ).format(partner.name)
         )
+        self.opened_with = self.state()
+
+    def state(self) -> dict[str, Any]:
+        send, accept = self.send.level(), self.accept_box.level()
+        return {
+            "send": int(send) if send is not None else None,
+            "accept": int(accept) if accept is not None else None,
+        }
+
+    def put_back(self, kept: dict[str, Any]) -> None:
+        for box, key in ((self.send, "send"), (self.accept_box, "accept")):
+            found = box.findData(kept.get(key))
+            if found >= 0:
+                box.setCurrentIndex(found)
 
     def change(self) -> Callable[[Workspace, object], Partner] | None:
         name, send, accept = self._partner.name, self.send.level(), self.accept_box.level()

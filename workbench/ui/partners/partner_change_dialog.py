@@ -1,9 +1,12 @@
 """What the dialogs that change one partner share: an explanation, a form, Save and Cancel, the change run as one
-task (Save does nothing while it runs), the other screens told, and a refusal shown in a dialog of its own."""
+task (Save does nothing while it runs), the other screens told, and a refusal shown in a dialog of its own; what
+was chosen as JSON values (``state``), kept at locking when it differs from how the dialog opened and put back at
+unlocking (``put_back``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QVBoxLayout, QWidget
@@ -36,6 +39,20 @@ class PartnerChangeDialog(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(buttons)
         session.locking.connect(self.reject)
+        #: ``state()`` as the dialog opened; set by each dialog once its fields are filled.
+        self.opened_with: dict[str, Any] = {}
+
+    @property
+    def partner_name(self) -> str:
+        return self._partner.name
+
+    def state(self) -> dict[str, Any]:
+        """What is chosen, as JSON values: kept at locking when it differs from ``opened_with``."""
+        raise NotImplementedError
+
+    def put_back(self, kept: dict[str, Any]) -> None:
+        """Show what ``state`` returned before the workspace locked (values that no longer fit are left)."""
+        raise NotImplementedError
 
     def set_intro(self, text: str) -> None:
         self._intro.setText(text)

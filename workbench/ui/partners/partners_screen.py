@@ -31,6 +31,7 @@ from workbench.ui.partners.add_partner_dialog import AddPartnerDialog
 from workbench.ui.partners.ceilings_dialog import CeilingsDialog
 from workbench.ui.partners.export_key_dialog import ExportKeyDialog, copy_fingerprint, fingerprint_label
 from workbench.ui.partners.markings_dialog import MarkingsDialog
+from workbench.ui.partners.partner_change_dialog import PartnerChangeDialog
 from workbench.ui.partners.partners_model import KeyRow, PartnersModel, key_rows, state_text
 from workbench.ui.partners.revoke_dialog import RevokeKeyDialog
 from workbench.ui.partners.trust_dialog import TrustDialog
@@ -242,15 +243,21 @@ class PartnersScreen(Screen):
         task = self.context.session.run("partners", lambda ws, _control: exchange.list_partners(ws))
         task.succeeded.connect(self._loaded)
 
-    # -- a partner being added or a key being revoked is unsaved work (``work_keeper``) ------------------------
+    # -- a partner being added, changed or a key being revoked is unsaved work (``work_keeper``) ---------------
 
     def _typed(self) -> dict[str, Any] | None:
         dialog = self.dialog
-        if isinstance(dialog, (AddPartnerDialog, RevokeKeyDialog)) and dialog.isVisible():
+        if dialog is None or not dialog.isVisible():
+            return None
+        if isinstance(dialog, (AddPartnerDialog, RevokeKeyDialog, PartnerChangeDialog)):
             state = dialog.state()
             if state != dialog.opened_with:
                 if isinstance(dialog, RevokeKeyDialog):
                     return {"revoke": dialog.key_id, "state": state}
+                if isinstance(dialog, CeilingsDialog):
+                    return {"ceilings": dialog.partner_name, "state": state}
+                if isinstance(dialog, TrustDialog):
+                    return {"trust": dialog.partner_name, "state": state}
                 return {"add": True, "state": state}
         return None
 
@@ -260,6 +267,10 @@ class PartnersScreen(Screen):
             return []
         if "revoke" in typed:
             what = self.tr("Partners: the revocation of key {0}… being written").format(str(typed["revoke"])[:16])
+        elif "ceilings" in typed:
+            what = self.tr("Partners: the ceilings of {0} being changed").format(typed["ceilings"])
+        elif "trust" in typed:
+            what = self.tr("Partners: the trust of {0} being changed").format(typed["trust"])
         else:
             what = self.tr("Partners: a partner being added")
         return [UnsavedWork(what, "partners", typed)]
@@ -277,7 +288,9 @@ class PartnersScreen(Screen):
             self.dialog.reject()
 
     def restore_work(self, content: dict[str, Any]) -> bool:
-        if not isinstance(content.get("state"), dict) or not ("add" in content or "revoke" in content):
+        if not isinstance(content.get("state"), dict) or not any(
+            key in content for key in ("add", "revoke", "ceilings", "trust")
+        ):
             return False
         self._restoring = content
         if self.partners:
@@ -294,6 +307,20 @@ class PartnersScreen(Screen):
             if added is not None:
                 added.put_back(kept["state"])
             return
+        for kind, open_dialog in (("ceilings", self.change_ceilings), ("trust", self.change_trust)):
+            if kind in kept:
+                name = kept[kind]
+                found = next((n for n, row in enumerate(self.model.items) if row.partner.name == name), None)
+                if found is None:
+                    self.context.status(
+                        self.tr("The partner {0} is gone; the change being made at locking is lost.").format(name)
+                    )
+                    return
+                self.table.selectRow(found)
+                changing = open_dialog()
+                if changing is not None:
+                    changing.put_back(kept["state"])
+                return
         found = next((n for n, row in enumerate(self.model.items) if row.key.key_id == kept.get("revoke")), None)
         if found is None:
             self.context.status(self.tr("The key being revoked at locking is gone; what was typed is lost."))

@@ -6,6 +6,7 @@ advance`` on the command line)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtWidgets import QLineEdit, QSpinBox, QWidget
 
@@ -61,6 +62,25 @@ class TrustDialog(PartnerChangeDialog):
                 "the Inbox offers to accept a confirmed sequence jump."
             ).format(partner.name)
         )
+        self.opened_with = self.state()
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "identity": self.identity.text(),
+            "lifetime": self.lifetime.value(),
+            "jump": self.jump.value(),
+            "last_received": self.last_received.value(),
+        }
+
+    def put_back(self, kept: dict[str, Any]) -> None:
+        identity = kept.get("identity")
+        if isinstance(identity, str):
+            self.identity.setText(identity)
+            self.identity.setCursorPosition(0)
+        for box, key in ((self.lifetime, "lifetime"), (self.jump, "jump"), (self.last_received, "last_received")):
+            value = kept.get(key)
+            if isinstance(value, int) and not isinstance(value, bool):
+                box.setValue(value)  # a spin box keeps a value within its range
 
     def change(self) -> Callable[[Workspace, object], Partner] | None:
         name = self._partner.name
