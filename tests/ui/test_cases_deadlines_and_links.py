@@ -1,5 +1,6 @@
 """The deadline panel follows stage submissions and the clock; objects are linked from the library or created in
-the case; the list filters and sorts; locking drops everything."""
+the case, and a link picker in use at locking is kept and put back; the list filters and sorts; locking drops
+everything."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
 
-from tests.ui.case_helpers import choose, click, open_cases, shown, type_time, wait_dialog
+from tests.ui.case_helpers import choose, click, lock_and_restore, open_cases, shown, type_time, wait_dialog
 from workbench.domain.cases.case import RecordKind
 from workbench.domain.ids import derived_id
 from workbench.services import cases
@@ -260,3 +261,81 @@ def test_locking_drops_the_cases_from_memory(qtbot, window, ui_workspace) -> Non
     assert screen.editor.view is None and screen.editor.heading.text() == ""
     assert screen.filters.search.text() == "" and not screen.deadlines.timer.isActive()
     qtbot.waitUntil(lambda: not shown(RecordDialog))
+
+
+def _open_link_picker(qtbot, window, ws, title: str):  # type: ignore[no-untyped-def]
+    ref = cases.create_case(ws, "incident", title).ref
+    screen = open_cases(qtbot, window, ws)
+    screen.open_case(ref)
+    qtbot.waitUntil(lambda: screen.editor.view is not None)
+    linked = screen.editor.linked
+    screen.editor.tabs.setCurrentWidget(linked)
+    click(qtbot, linked.link_button)
+    dialog = wait_dialog(qtbot, LinkObjectsDialog)
+    qtbot.waitUntil(lambda: dialog.searched == ("", None))  # the most recent objects, listed at opening
+    return ref, screen, dialog
+
+
+def _search_and_choose(qtbot, dialog: LinkObjectsDialog, words: str, name: str) -> None:
+    qtbot.keyClicks(dialog.search, words)
+    qtbot.keyClick(dialog.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.searched == (words, None))
+    names = [dialog.model.index(row, 0).data() for row in range(dialog.model.rowCount())]
+    dialog.table.selectRow(names.index(name))
+
+
+def test_an_untouched_link_picker_is_not_unsaved_work(qtbot, window, demo_workspace) -> None:
+    _ref, _screen, dialog = _open_link_picker(qtbot, window, demo_workspace, "Invoice lure")
+    assert dialog.model.rowCount() > 0
+    assert window.keeper.unsaved() == []
+    qtbot.keyClicks(dialog.search, "Owl")
+    assert len(window.keeper.unsaved()) == 1
+    dialog.search.clear()  # back as it opened
+    qtbot.waitUntil(lambda: dialog.searched == ("", None))
+    assert window.keeper.unsaved() == []
+
+
+def test_the_search_and_objects_chosen_in_the_link_picker_at_locking_are_put_back(
+    qtbot, window, demo_workspace
+) -> None:
+    ref, screen, dialog = _open_link_picker(qtbot, window, demo_workspace, "Invoice lure")
+    _search_and_choose(qtbot, dialog, "Sandstorm", "Sandstorm Owl")
+    assert [item.what for _key, item in window.keeper.unsaved()] == [f"Case {ref} (Invoice lure): objects being linked"]
+    lock_and_restore(qtbot, window)
+    qtbot.waitUntil(lambda: screen.editor.ref == ref)
+    again = wait_dialog(qtbot, LinkObjectsDialog)
+    assert again is not dialog
+    qtbot.waitUntil(lambda: again.searched == ("Sandstorm", None))  # the search was run again
+    assert again.search.text() == "Sandstorm"
+    assert again.chosen_ids() == [OWL]  # and the object chosen then is chosen again
+    assert cases.get_case(window.session.workspace, ref).linked == []  # kept, not linked
+    click(qtbot, again.ok_button)
+    qtbot.waitUntil(lambda: not shown(LinkObjectsDialog))
+    assert cases.get_case(window.session.workspace, ref).linked == [OWL]
+
+
+def test_quit_with_a_link_picker_in_use_asks_to_finish_it_first(qtbot, window, demo_workspace) -> None:
+    _ref, screen, dialog = _open_link_picker(qtbot, window, demo_workspace, "Invoice lure")
+    _search_and_choose(qtbot, dialog, "Sandstorm", "Sandstorm Owl")
+    window.close()
+    box = wait_dialog(qtbot, QMessageBox)
+    assert "objects being linked" in box.text()
+    click(qtbot, box.button(QMessageBox.StandardButton.Save))
+    qtbot.waitUntil(lambda: "Finish or cancel the objects being linked" in screen.editor.error.text())
+    assert window.isVisible() and window.session.is_open and dialog.isVisible()
+
+
+def test_a_link_picker_kept_for_a_case_gone_is_dropped_with_a_message(qtbot, window, demo_workspace) -> None:
+    ref, screen, dialog = _open_link_picker(qtbot, window, demo_workspace, "Invoice lure")
+    _search_and_choose(qtbot, dialog, "Sandstorm", "Sandstorm Owl")
+    [(key, work)] = window.keeper.unsaved()
+    dialog.reject()
+    qtbot.waitUntil(lambda: not shown(LinkObjectsDialog))
+    gone = ref[:-4] + "9999"  # no case has this reference
+    assert screen.restore_work({**work.content, "ref": gone})
+    qtbot.waitUntil(lambda: f"The case {gone} could not be opened again" in window.statusBar().currentMessage())
+    message = window.statusBar().currentMessage()
+    assert 'the objects being linked (search "Sandstorm", 1 chosen)' in message and "is lost" in message
+    assert not shown(LinkObjectsDialog)
+    assert screen.editor.ref == ref  # the case shown stays; nothing was put over it
+    assert key == "cases" and cases.get_case(window.session.workspace, ref).linked == []

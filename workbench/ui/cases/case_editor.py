@@ -62,6 +62,8 @@ class CaseEditor(QWidget):
     """The services refused to save the case's fields: their message (shown above the form too)."""
     object_shown = Signal(str)
     """The id of a linked object the analyst wants to see in the library."""
+    kept_lost = Signal(str)
+    """Work kept at locking could not be put back (its case is gone): what was lost, for the status bar."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -200,8 +202,38 @@ class CaseEditor(QWidget):
             self.show_view(view)
 
     def _load_failed(self, generation: int, failure: TaskFailure) -> None:
-        if generation == self._generation:
-            self.error.show_message(failure.message)
+        if generation != self._generation:
+            return
+        self.error.show_message(failure.message)
+        kept, self._restoring = self._restoring, None
+        if kept is not None:
+            self.kept_lost.emit(
+                self.tr("The case {0} could not be opened again ({1}); {2} kept at locking is lost.").format(
+                    kept.get("ref"), failure.message, self._kept_words(kept)
+                )
+            )
+
+    def _kept_words(self, content: dict[str, Any]) -> str:
+        """What work kept at locking held, in words."""
+        parts = [self.tr("the changes to its fields")] if content.get("header") or content.get("fields") else []
+        record = content.get("record")
+        if isinstance(record, dict):
+            try:
+                label = RecordKind.parse(record.get("kind")).label.lower()
+            except WorkbenchError:
+                label = self.tr("record")
+            parts.append(self.tr("the {0} being written").format(label))
+        if isinstance(content.get("object"), dict):
+            parts.append(self.tr("the object being created"))
+        link = content.get("link")
+        if isinstance(link, dict):
+            chosen = link.get("chosen")
+            parts.append(
+                self.tr('the objects being linked (search "{0}", {1} chosen)').format(
+                    link.get("search") or "", len(chosen) if isinstance(chosen, list) else 0
+                )
+            )
+        return "; ".join(parts) or self.tr("the work")
 
     def show_view(self, view: CaseView, *, keep_edits: bool = True) -> None:
         """Show ``view``. Unsaved changes to the same case's fields survive (a record added meanwhile does not
@@ -260,7 +292,8 @@ class CaseEditor(QWidget):
             fields = self.form.changes(to_dict(details) if details is not None else {})
         record = self._record_typed()
         created = self._object_typed()
-        if not header and not fields and record is None and created is None:
+        linking = self._link_typed()
+        if not header and not fields and record is None and created is None and linking is None:
             return None
         content = {
             "ref": case.ref,
@@ -277,6 +310,9 @@ class CaseEditor(QWidget):
         if created is not None:
             content["object"] = created
             parts.append(self.tr("an object being created"))
+        if linking is not None:
+            content["link"] = linking
+            parts.append(self.tr("objects being linked"))
         what = self.tr("Case {0} ({1}): {2}").format(case.ref, case.title, "; ".join(parts))
         return UnsavedWork(what, case.ref, content)
 
@@ -292,6 +328,13 @@ class CaseEditor(QWidget):
         """The object being created in the open dialog, when anything was typed into it."""
         dialog = self.dialog
         if not isinstance(dialog, CreateObjectDialog) or not isValid(dialog) or not dialog.isVisible():
+            return None
+        return dialog.typed()
+
+    def _link_typed(self) -> dict[str, Any] | None:
+        """The search typed and the objects chosen in the open link picker, when it is not as it opened."""
+        dialog = self.dialog
+        if not isinstance(dialog, LinkObjectsDialog) or not isValid(dialog) or not dialog.isVisible():
             return None
         return dialog.typed()
 
@@ -330,6 +373,11 @@ class CaseEditor(QWidget):
             dialog = self.create_object()
             if dialog is not None:
                 dialog.put_back(created)
+        linking = content.get("link")
+        if isinstance(linking, dict):
+            picker = self.link_from_library()
+            if picker is not None:
+                picker.put_back(linking)
 
     def _reopen_record(self, record: dict[str, Any]) -> None:
         """Open the record dialog kept at locking again, with what was typed in it (not saved yet)."""
@@ -352,14 +400,15 @@ class CaseEditor(QWidget):
         """Save the fields and call ``done(None)`` once stored, or ``done(message)`` when refused (also while a
         record dialog holds typed work: the analyst finishes or cancels it first)."""
         record = self._record_typed()
-        if record is not None or self._object_typed() is not None:
-            message = (
-                self.tr("Finish or cancel the {0} being written in its dialog first.").format(
+        if record is not None or self._object_typed() is not None or self._link_typed() is not None:
+            if record is not None:
+                message = self.tr("Finish or cancel the {0} being written in its dialog first.").format(
                     RecordKind.parse(record["kind"]).label.lower()
                 )
-                if record is not None
-                else self.tr("Finish or cancel the object being created in its dialog first.")
-            )
+            elif self._link_typed() is not None:
+                message = self.tr("Finish or cancel the objects being linked in their dialog first.")
+            else:
+                message = self.tr("Finish or cancel the object being created in its dialog first.")
             self.error.show_message(message)
             done(message)
             return

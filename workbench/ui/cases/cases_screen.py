@@ -108,6 +108,7 @@ class CasesScreen(Screen):
         self.editor = CaseEditor(session, self)
         self.editor.case_saved.connect(self._case_saved)
         self.editor.object_shown.connect(context.show_object)
+        self.editor.kept_lost.connect(context.status)
 
         left = QSplitter(Qt.Orientation.Vertical, self)
         left.setObjectName("casesLeftSplitter")

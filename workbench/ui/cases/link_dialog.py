@@ -1,7 +1,9 @@
 """Pick objects from the library to link to a case: a search box over the full-text index and the matches.
 
 The search runs off the GUI thread; an empty search lists the most recently changed objects. OK emits
-``submitted`` with the chosen ids; the dialog closes once the case editor reports them linked.
+``submitted`` with the chosen ids; the dialog closes once the case editor reports them linked. A search typed or
+objects chosen and not linked yet are unsaved work (``typed``): the case editor keeps them when the workspace locks
+and opens the dialog again with them (``put_back``), which runs the search again and chooses the objects still found.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import enum
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -144,15 +146,22 @@ class LinkObjectsDialog(QDialog):
         self._task: TaskHandle | None = None
         self._generation = 0
         self.searched: tuple[str, str | None] | None = None
+        self._types_read = False
+        self._kept: dict[str, Any] | None = None  # put back, waiting for the types to be read
+        self._rechoose: tuple[int, list[str]] | None = None  # the search put back, and the ids to choose again
         self._update_ok()
         self.search.setFocus()
         types = session.run("library types", lambda ws, _control: library.object_types(ws))
         types.succeeded.connect(self._fill_types)
+        types.failed.connect(lambda _failure: self._fill_types([]))
         self.run_search()
 
     def _fill_types(self, types: list[str]) -> None:
         for kind in types:
             self.type_box.addItem(kind, kind)
+        self._types_read = True
+        if self._kept is not None:
+            self._apply_kept()
 
     def run_search(self) -> None:
         self._delay.stop()
@@ -188,13 +197,68 @@ class LinkObjectsDialog(QDialog):
             self.status.setText(
                 self.tr("{0} match(es). Select one or more (Ctrl or Shift) and press Link.").format(len(rows))
             )
+        rechoose, self._rechoose = self._rechoose, None
+        if rechoose is not None and rechoose[0] == generation:
+            self._choose_again(rechoose[1], rows)
         self._update_ok()
 
     def _search_failed(self, generation: int, failure: TaskFailure) -> None:
         if generation == self._generation:
             self._task = None
+            self._rechoose = None
             self.model.set_rows([])
             self.status.setText(failure.message)
+
+    # -- unsaved work kept at locking ---------------------------------------------------------------------------
+
+    def typed(self) -> dict[str, Any] | None:
+        """The search typed and the objects chosen since the dialog opened, as JSON values to keep (None when the
+        dialog is as it opened: no search, all types, nothing chosen)."""
+        if self._kept is not None:  # put back and not shown yet: still the same work
+            return dict(self._kept)
+        kind = self.type_box.currentData()
+        chosen = self._rechoose[1] if self._rechoose is not None else self.chosen_ids()
+        search = self.search.text()
+        if not search.strip() and kind is None and not chosen:
+            return None
+        return {"search": search, "type": kind, "chosen": list(chosen)}
+
+    def put_back(self, typed: dict[str, Any]) -> None:
+        """Show what ``typed`` returned before the workspace locked: the search is run again and the objects chosen
+        then are chosen again where it still finds them."""
+        search, kind, chosen = typed.get("search"), typed.get("type"), typed.get("chosen")
+        self._kept = {
+            "search": search if isinstance(search, str) else "",
+            "type": kind if isinstance(kind, str) else None,
+            "chosen": [item for item in chosen if isinstance(item, str)] if isinstance(chosen, list) else [],
+        }
+        if self._types_read:
+            self._apply_kept()
+
+    def _apply_kept(self) -> None:
+        kept, self._kept = self._kept, None
+        if kept is None:
+            return
+        found = self.type_box.findData(kept["type"]) if kept["type"] is not None else 0
+        self.type_box.setCurrentIndex(max(found, 0))
+        self.search.setText(kept["search"])
+        self.run_search()
+        self._rechoose = (self._generation, kept["chosen"])
+
+    def _choose_again(self, ids: list[str], rows: list[ObjectRow]) -> None:
+        rows_of = {row.id: number for number, row in enumerate(rows)}
+        selection = self.table.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        for stix_id in ids:
+            if stix_id in rows_of:
+                selection.select(self.model.index(rows_of[stix_id], Columns.NAME), flags)
+        missing = sum(1 for stix_id in ids if stix_id not in rows_of)
+        if missing:
+            self.status.setText(
+                self.tr("{0} {1} of the {2} object(s) chosen before the workspace locked are not found any more.")
+                .format(self.status.text(), missing, len(ids))
+                .strip()
+            )
 
     def chosen_ids(self) -> list[str]:
         return [self.model.data(index, Roles.ID) for index in self.table.selectionModel().selectedRows()]
