@@ -452,13 +452,9 @@ class MainWindow(QMainWindow):
 
     def link_objects_to_case(self, object_ids: list[str]) -> LinkToCaseDialog | None:
         """Pick a case and link these objects to it (a table's Link to case…)."""
-        if not self.session.is_open or not object_ids:
-            return None
-        dialog = LinkToCaseDialog(self.session, object_ids, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.linked.connect(self.show_status)
-        dialog.open()
-        return dialog
+        link = getattr(self.screens.get("library"), "link_to_case", None)  # its unsaved work is that screen's
+        dialog = link(object_ids) if callable(link) else None
+        return dialog if isinstance(dialog, LinkToCaseDialog) else None
 
     def focus_search(self) -> None:
         screen = self.show_screen("library")

@@ -1,7 +1,12 @@
 """Linking objects chosen in any table (the library, a preview) to a case: pick the case, then link, off the GUI
-thread. The reverse of the case editor's "Link objects…", which picks objects for one case."""
+thread. The reverse of the case editor's "Link objects…", which picks objects for one case.
+
+A filter typed or a case chosen and not linked yet are unsaved work (``typed``): the Library screen keeps them when
+the workspace locks and opens the dialog again for the same objects with them (``put_back``)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -41,6 +46,9 @@ class LinkToCaseDialog(QDialog):
         self._session = session
         self.object_ids = list(dict.fromkeys(object_ids))
         self._task: TaskHandle | None = None
+        self._read = False
+        self._first_ref: str | None = None  # the case chosen by itself once the cases were read
+        self._kept_ref: str | None = None  # the case chosen before the workspace locked, chosen again once read
         self.filter = QLineEdit(self)
         self.filter.setPlaceholderText(self.tr("Filter by reference or title"))
         self.filter.setAccessibleName(self.tr("Filter cases"))
@@ -84,7 +92,11 @@ class LinkToCaseDialog(QDialog):
         self.status.setText("" if found else self.tr("There is no case in this workspace yet."))
         if found:
             self.cases.setCurrentRow(0)
+        self._first_ref = found[0].ref if found else None
+        self._read = True
         self._filter(self.filter.text())
+        if self._kept_ref is not None:
+            self._choose_again()
 
     def _filter(self, text: str) -> None:
         words = text.strip().casefold()
@@ -99,6 +111,37 @@ class LinkToCaseDialog(QDialog):
             else:
                 self.cases.setCurrentRow(-1)
         self._update_button()
+
+    # -- unsaved work kept at locking ---------------------------------------------------------------------------
+
+    def typed(self) -> dict[str, Any] | None:
+        """The objects, the filter typed and the case chosen, as JSON values to keep; None when the dialog is as it
+        opened (no filter, the first case chosen by itself)."""
+        text = self.filter.text()
+        ref = self.chosen_ref() if self._read else self._kept_ref
+        if not text.strip() and ref == self._first_ref:
+            return None
+        return {"objects": list(self.object_ids), "filter": text, "case": ref}
+
+    def put_back(self, typed: dict[str, Any]) -> None:
+        """Show what ``typed`` returned before the workspace locked: the filter again, and the case chosen then
+        when it is still listed."""
+        text, ref = typed.get("filter"), typed.get("case")
+        self.filter.setText(text if isinstance(text, str) else "")
+        self._kept_ref = ref if isinstance(ref, str) and ref else None
+        if self._read and self._kept_ref is not None:
+            self._choose_again()
+
+    def _choose_again(self) -> None:
+        ref, self._kept_ref = self._kept_ref, None
+        for row in range(self.cases.count()):
+            item = self.cases.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == ref and not item.isHidden():
+                self.cases.setCurrentItem(item)
+                return
+        self.status.setText(
+            self.tr("The case {0}, chosen before the workspace locked, is not listed any more.").format(ref)
+        )
 
     def chosen_ref(self) -> str | None:
         item = self.cases.currentItem()

@@ -1,16 +1,23 @@
-"""The library screen: filters and search over a table of the store, and the detail pane of the selection."""
+"""The library screen: filters and search over a table of the store, and the detail pane of the selection.
+
+It also opens the Link to case dialog of every table's Link to case… (``link_to_case``): a filter typed or a case
+chosen there is this screen's unsaved work, kept at locking and offered back at unlocking for the same objects.
+"""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QSplitter, QTableView, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from workbench.app.session import StoreChange
 from workbench.services import library
-from workbench.ui.common.screen import AppContext, Screen
+from workbench.ui.cases.link_to_case_dialog import LinkToCaseDialog
+from workbench.ui.common.screen import AppContext, SaveDone, Screen, UnsavedWork
 from workbench.ui.common.text import plain_label
 from workbench.ui.common.views import read_only_rows
 from workbench.ui.library.detail_pane import DetailPane
@@ -80,6 +87,7 @@ class LibraryScreen(Screen):
         self.model.counted.connect(self._counted)
         self.model.load_failed.connect(lambda message: self.status.setText(message))
         self._total: int | None = None
+        self.link_dialog: LinkToCaseDialog | None = None
         session.opened.connect(self._opened)
         session.locking.connect(self._locking)
         session.store_changed.connect(self._store_changed)
@@ -92,6 +100,9 @@ class LibraryScreen(Screen):
         self._load_facets()
 
     def _locking(self) -> None:
+        if self.link_dialog is not None and isValid(self.link_dialog):  # the dialog deletes itself when closed
+            self.link_dialog.close()
+        self.link_dialog = None
         self.model.clear()
         self.detail.clear()
         self.filters.blockSignals(True)
@@ -215,6 +226,88 @@ class LibraryScreen(Screen):
 
     def focus_search(self) -> None:
         self.filters.focus_search()
+
+    # -- linking objects to a case ------------------------------------------------------------------------------
+
+    def link_to_case(self, object_ids: list[str]) -> LinkToCaseDialog | None:
+        """Pick a case and link these objects to it (any table's Link to case…)."""
+        if not self.context.session.is_open or not object_ids:
+            return None
+        dialog = LinkToCaseDialog(self.context.session, object_ids, self.window())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.linked.connect(lambda text: self.context.status(text))
+        self.link_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _link_typed(self) -> dict[str, Any] | None:
+        dialog = self.link_dialog
+        if dialog is None or not isValid(dialog) or not dialog.isVisible():
+            return None
+        return dialog.typed()
+
+    # -- unsaved work -------------------------------------------------------------------------------------------
+
+    def unsaved_work(self) -> list[UnsavedWork]:
+        typed = self._link_typed()
+        if typed is None:
+            return []
+        what = self.tr("Library: {0} object(s) being linked to a case").format(len(typed["objects"]))
+        return [UnsavedWork(what, "link to case", {"link_to_case": typed})]
+
+    def save_work(self, done: SaveDone) -> None:
+        if self._link_typed() is not None:
+            assert self.link_dialog is not None
+            message = self.tr("Finish or cancel the linking to a case in its dialog first.")
+            self.link_dialog.status.setText(message)
+            self.context.status(message)
+            done(message)
+            return
+        done(None)
+
+    def discard_work(self) -> None:
+        if self.link_dialog is not None and isValid(self.link_dialog):
+            self.link_dialog.reject()
+        self.link_dialog = None
+
+    def restore_work(self, content: dict[str, Any]) -> bool:
+        kept = content.get("link_to_case")
+        objects = kept.get("objects") if isinstance(kept, dict) else None
+        ids = [item for item in objects if isinstance(item, str)] if isinstance(objects, list) else []
+        if not isinstance(kept, dict) or not ids:
+            return False
+        task = self.context.session.run(
+            "objects to link again", lambda ws, _control: [item for item in ids if library.row(ws, item) is not None]
+        )
+        task.succeeded.connect(lambda found: self._reopen_link(kept, len(ids), found))
+        task.failed.connect(
+            lambda failure: self.context.status(
+                self.tr(
+                    "The objects being linked to a case at locking could not be read ({0}); that work is lost."
+                ).format(failure.message)
+            )
+        )
+        return True
+
+    def _reopen_link(self, kept: dict[str, Any], count: int, found: list[str]) -> None:
+        """Open the Link to case dialog kept at locking again, for its objects still stored."""
+        if not found:
+            self.context.status(
+                self.tr(
+                    "The {0} object(s) being linked to a case at locking are gone; the case chosen for them is lost."
+                ).format(count)
+            )
+            return
+        dialog = self.link_to_case(found)
+        if dialog is None:
+            return
+        dialog.put_back(kept)
+        if len(found) < count:
+            self.context.status(
+                self.tr(
+                    "{0} of the {1} object(s) being linked to a case at locking are gone; the others are offered again."
+                ).format(count - len(found), count)
+            )
 
     # -- layout ------------------------------------------------------------------------------------------------
 
