@@ -3,18 +3,22 @@ and the packages sent). Packages and receipts dropped on the window come here to
 
 While the workspace is open the removable volumes are watched and the Inbox scans again when one comes or goes.
 In the demo workspace the folder standing in for a USB stick is looked in from the start.
+
+The export wizard's choices are this screen's unsaved work: kept at locking, put back at unlocking (see
+``export_wizard``); quitting with them asks to finish or cancel the export first.
 """
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from workbench.app.session import SessionInfo, StoreChange
 from workbench.services.demo import demo_stick
-from workbench.ui.common.screen import AppContext, Screen
+from workbench.ui.common.screen import AppContext, SaveDone, Screen, UnsavedWork
 from workbench.ui.exchange.inbox_panel import InboxPanel
 from workbench.ui.exchange.media_source import MediaSource
 from workbench.ui.exchange.outbox_panel import OutboxPanel
@@ -69,6 +73,46 @@ class ExchangeScreen(Screen):
         self.importer.abort()
         self.inbox.clear()
         self.outbox.clear()
+
+    # -- the export wizard's choices are unsaved work (``work_keeper``) ------------------------------------------
+
+    def _kept_export(self) -> dict[str, Any] | None:
+        wizard = self.outbox.wizard
+        return wizard.kept() if wizard is not None else None
+
+    def unsaved_work(self) -> list[UnsavedWork]:
+        kept = self._kept_export()
+        if kept is None:
+            return []
+        partner = kept["choices"]["partner"]
+        if kept["writing"]:
+            what = self.tr("Exchange: the package for {0} being written").format(partner)
+        elif partner:
+            what = self.tr("Exchange: an export for {0} being prepared").format(partner)
+        else:
+            what = self.tr("Exchange: an export being prepared")
+        return [UnsavedWork(what, "export", {"export": kept})]
+
+    def save_work(self, done: SaveDone) -> None:
+        if self._kept_export() is not None:
+            message = self.tr("Finish or cancel the export first.")
+            self.context.status(message)
+            done(message)
+            return
+        done(None)
+
+    def discard_work(self) -> None:
+        if self.outbox.wizard is not None:
+            self.outbox.wizard.reject()
+
+    def restore_work(self, content: dict[str, Any]) -> bool:
+        kept = content.get("export")
+        if not isinstance(kept, dict) or not isinstance(kept.get("choices"), dict):
+            return False
+        if not self.context.session.is_open:
+            return False
+        self.tabs.setCurrentWidget(self.outbox)
+        return self.outbox.put_back(kept)
 
     def import_paths(self, paths: list[str]) -> None:
         """Packages or receipts dropped on the window: shown in the Inbox tab and imported through its flow."""

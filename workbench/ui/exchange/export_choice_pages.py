@@ -97,6 +97,48 @@ class RecipientPage(QWizardPage):
         else:
             self.status.setText("")
         self._partner_changed()
+        self._wizard.partners_read()
+
+    @property
+    def loaded(self) -> bool:
+        """The partners (and cases) were read: the choices can be made, or put back."""
+        return self._loaded
+
+    def put_back(self, name: str, ceiling: Tlp | None) -> list[str]:
+        """Choose the partner ``name`` and the lower ``ceiling`` kept at locking; say what no longer fits.
+
+        A partner gone or without a valid key leaves no partner chosen (never another one in its place), and a
+        ceiling above what the partner may receive now leaves the partner's own.
+        """
+        if not name:
+            return []
+        found = next((n for n, partner in enumerate(self._wizard.partners) if partner.name == name), None)
+        problem = None
+        if found is None:
+            problem = self.tr("The recipient {0} chosen before locking is no longer a partner; choose again.")
+        elif self._wizard.partners[found].current_key() is None:
+            problem = self.tr(
+                "The recipient {0} chosen before locking has no valid key any more (revoked or outside its "
+                "validity); choose again."
+            )
+        if problem is not None:
+            self.partner_box.setCurrentIndex(-1)
+            message = problem.format(name)
+            self.status.setText(message)
+            return [message]
+        self.partner_box.setCurrentIndex(self.partner_box.findData(found))
+        partner = self._wizard.partners[cast(int, found)]
+        if ceiling is None:
+            return []
+        if ceiling > partner.tlp_send:
+            return [
+                self.tr(
+                    "The highest marking {0} chosen before locking is above what {1} may receive now; "
+                    "the package's ceiling is theirs, {2}."
+                ).format(ceiling.label, partner.name, partner.tlp_send.label)
+            ]
+        self.ceiling_box.set_level(ceiling)
+        return []
 
     def partner(self) -> Partner | None:
         index = self.partner_box.currentData()
@@ -128,6 +170,10 @@ class RecipientPage(QWizardPage):
 
     def isComplete(self) -> bool:
         return self.partner() is not None
+
+
+KINDS = ("all", "query", "library", "case")
+"""The selection page's choices in the order of its buttons' ids, as kept at locking."""
 
 
 class SelectionPage(QWizardPage):
@@ -190,6 +236,41 @@ class SelectionPage(QWizardPage):
         if button.isEnabled():
             button.setChecked(True)
         self.completeChanged.emit()
+
+    def kind(self) -> str | None:
+        """Which of the four is chosen, as kept at locking: all, query, library or case (None: none yet)."""
+        button = self.group.checkedButton()
+        return KINDS[self.group.id(button)] if button is not None else None
+
+    def put_back(self, kind: object, query: str, case_ref: object) -> list[str]:
+        """Choose again what was chosen before locking; say what no longer fits (a case gone)."""
+        self.query.blockSignals(True)  # typing a search chooses it: putting the text back must not
+        self.query.setText(query)
+        self.query.blockSignals(False)
+        problem: list[str] = []
+        if kind == "case":
+            index = self.case_box.findData(case_ref) if isinstance(case_ref, str) else -1
+            if index < 0 or not self.case_button.isEnabled():
+                problem.append(
+                    self.tr(
+                        "The case {0} chosen before locking is not in this workspace any more; choose again."
+                    ).format(case_ref)
+                )
+            else:
+                self.case_box.blockSignals(True)
+                self.case_box.setCurrentIndex(index)
+                self.case_box.blockSignals(False)
+                self.case_button.setChecked(True)
+        elif kind in KINDS:
+            button = self.group.button(KINDS.index(str(kind)))
+            if button.isEnabled():
+                button.setChecked(True)
+        self.completeChanged.emit()
+        return problem
+
+    def case_ref(self) -> str | None:
+        ref = self.case_box.currentData()
+        return str(ref) if self.case_button.isChecked() and ref is not None else None
 
     def selection(self) -> Selection:
         if self.query_button.isChecked():

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.app.tasks import TaskFailure, TaskHandle, TaskProgress
+from workbench.domain.timestamps import now_stix
 from workbench.services.exchange import ExportPreview, ExportResult
 from workbench.services.exchange.export import DEFAULT_RESERVE
 from workbench.services.jobs import catalogue
@@ -237,6 +238,8 @@ class WritePage(QWizardPage):
         layout.addStretch(1)
         self._task: TaskHandle | None = None
         self.written_package: ExportResult | None = None
+        self.started: str | None = None
+        """When the write under way started (a STIX timestamp, as the Outbox's are)."""
 
     @property
     def running(self) -> bool:
@@ -256,6 +259,7 @@ class WritePage(QWizardPage):
             return
         choices = wizard.choices()
         self.label.setText(self.tr("Writing the package for {0} into {1}…").format(choices.recipient, dest))
+        self.started = now_stix()
         task = wizard.session.run_job(
             "export",
             catalogue.export_package,

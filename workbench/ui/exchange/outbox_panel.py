@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
@@ -137,10 +139,66 @@ class OutboxPanel(QWidget):
         self.wizard = wizard
         wizard.package_written.connect(self._written)
         wizard.export_cancelled.connect(lambda: self.context.status(self.tr("Export cancelled; nothing was written.")))
+        wizard.choices_put_back.connect(self._put_back_done)
         wizard.finished.connect(lambda _code: self._wizard_closed(wizard))
         wizard.open()
         self.wizard_opened.emit(wizard)
         return wizard
+
+    def put_back(self, kept: dict[str, Any]) -> bool:
+        """Open the wizard again with the choices kept at locking (``ExportWizard.kept``).
+
+        A package being written at locking may have been finished in time: when the Outbox lists one for the same
+        partner since the write started, the wizard is not opened again (nothing would be left to do but write a
+        second package); otherwise it reopens with the choices, never writing by itself.
+        """
+        if self.wizard is not None:
+            self.context.status(self.tr("An export is open already; the one kept at locking was not put back."))
+            return False
+        started = kept.get("started")
+        if not kept.get("writing") or not isinstance(started, str):
+            return self._reopen(kept)
+        task = self.context.session.run("outbox", lambda ws, _control: exchange.outbox(ws))
+        task.succeeded.connect(lambda entries: self._reopen_unless_written(kept, started, entries))
+        task.failed.connect(
+            lambda failure: self.context.status(
+                self.tr(
+                    "The export being written at locking was not opened again: the Outbox was not read ({0})."
+                ).format(failure.message)
+            )
+        )
+        return True
+
+    def _reopen_unless_written(self, kept: dict[str, Any], started: str, entries: list[OutboxEntry]) -> None:
+        partner = kept["choices"].get("partner")
+        written = [
+            entry
+            for entry in entries
+            if entry.partner == partner and entry.created >= started and not entry.status.startswith("not written")
+        ]
+        if not written:
+            self._reopen(kept)
+            return
+        entry = written[-1]  # newest first: the first one written since
+        self.context.status(
+            self.tr(
+                "The package for {0} being written when the workspace locked was finished in time: package {1}, "
+                "{2}, is in the Outbox ({3}). The export is not opened again."
+            ).format(entry.partner, entry.sequence, entry.file_name, entry.status)
+        )
+
+    def _reopen(self, kept: dict[str, Any]) -> bool:
+        wizard = self.start_export(ExportWizard.kept_objects(kept))
+        if wizard is None:
+            return False
+        wizard.put_back(kept)
+        return True
+
+    def _put_back_done(self, dropped: list[str]) -> None:
+        if dropped:
+            self.context.status(" ".join(dropped))
+        else:
+            self.context.status(self.tr("The export is open again with the choices made before locking."))
 
     def _wizard_closed(self, wizard: ExportWizard) -> None:
         if self.wizard is wizard:
