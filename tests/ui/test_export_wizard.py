@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QWizard
+from PySide6.QtWidgets import QMessageBox, QWizard
 
 from tests.conftest import indicator, malware, relationship
+from tests.ui.case_helpers import lock_and_restore, wait_dialog
 from tests.ui.conftest import make_window
 from tests.ui.exchange_helpers import AMBER, GREEN, OURS, PARTNER, RED, Agencies, agencies, close_message_boxes
 from workbench.domain.tlp import Tlp
@@ -227,3 +228,189 @@ def test_cancelling_an_export_leaves_nothing_on_the_medium(
     assert store_digest(ui_workspace.conn) == before
     assert "Export cancelled; nothing was written." in window.statusBar().currentMessage()
     close_message_boxes()
+
+
+# -- the wizard's choices at locking, unlocking and quitting ----------------------------------------------------------
+
+
+def make_choices(qtbot, agencies: Agencies, medium: Path) -> ExportWizard:
+    """Objects to send, the wizard open and every page's choice made, up to the destination page."""
+    agencies.stock(
+        agencies.ours,
+        malware(object_marking_refs=[GREEN], name="GreyLantern"),
+        indicator(object_marking_refs=[GREEN], name="GreyLantern beacon"),
+    )
+    wizard = open_wizard(qtbot, agencies)
+    wizard.recipient_page.ceiling_box.set_level(Tlp.GREEN)
+    click_next(qtbot, wizard)
+    qtbot.keyClicks(wizard.selection_page.query, "GreyLantern")
+    click_next(qtbot, wizard)
+    options = wizard.options_page
+    qtbot.mouseClick(options.sanitize, Qt.MouseButton.LeftButton, pos=QPoint(6, options.sanitize.height() // 2))
+    options.tar.setChecked(True)
+    options.validity.setValue(12)
+    click_next(qtbot, wizard)
+    qtbot.waitUntil(lambda: wizard.check_page.preview is not None, timeout=30_000)
+    click_next(qtbot, wizard)
+    picker = wizard.destination_page.picker
+    picker.folder.clear()
+    qtbot.keyClicks(picker.folder, str(medium))
+    assert wizard.currentId() == ExportWizard.Pages.DESTINATION and wizard.destination_page.isComplete()
+    return wizard
+
+
+def reopened_after_locking(qtbot, agencies: Agencies) -> ExportWizard:
+    """Lock, unlock, Restore: the export wizard opened again with the kept choices."""
+    with qtbot.waitSignal(agencies.exchange.outbox.wizard_opened, timeout=10_000) as reopened:
+        lock_and_restore(qtbot, agencies.window)
+    wizard: ExportWizard = reopened.args[0]
+    qtbot.waitUntil(lambda: wizard.opened_with is not None, timeout=10_000)
+    return wizard
+
+
+def test_the_choices_made_at_locking_are_put_back_at_the_marking_check(qtbot, agencies: Agencies) -> None:
+    medium = agencies.stick("medium")
+    wizard = make_choices(qtbot, agencies, medium)
+    window = agencies.window
+    assert [item.what for _key, item in window.keeper.unsaved()] == [
+        f"Exchange: an export for {PARTNER} being prepared"
+    ]
+    again = reopened_after_locking(qtbot, agencies)
+    assert again is not wizard
+    check = again.check_page
+    # Reopened at the marking check, computed again for the same choices, not at the destination page.
+    qtbot.waitUntil(lambda: check.preview is not None, timeout=30_000)
+    assert again.currentId() == ExportWizard.Pages.CHECK
+    assert check.preview.ceiling is Tlp.GREEN and check.preview.recipient == PARTNER
+    choices = again.choices()
+    assert (choices.recipient, choices.tlp_max, choices.selection) == (
+        PARTNER,
+        Tlp.GREEN,
+        exchange.QuerySelection("GreyLantern"),
+    )
+    assert (choices.sanitize, choices.tar, choices.validity_days, choices.include_history) == (True, True, 12, False)
+    assert again.destination() == medium
+    assert window.statusBar().currentMessage() == "The export is open again with the choices made before locking."
+    assert list(medium.iterdir()) == [] and exchange.outbox(window.session.workspace) == []  # nothing written
+    assert [item.what for _key, item in window.keeper.unsaved()] == [  # unsaved again until written
+        f"Exchange: an export for {PARTNER} being prepared"
+    ]
+    click_next(qtbot, again)
+    assert again.currentId() == ExportWizard.Pages.DESTINATION and again.destination_page.isComplete()
+    again.reject()
+
+
+def test_a_recipient_revoked_and_a_folder_gone_since_are_dropped_with_a_message(
+    qtbot, agencies: Agencies, tmp_path: Path
+) -> None:
+    medium = agencies.stick("medium")
+    make_choices(qtbot, agencies, medium)
+    # While the wizard waits, the partner's key is revoked and the stick taken out.
+    exchange.revoke_key(agencies.ours, keys.active_key(agencies.partner).key_id)
+    medium.rmdir()
+    again = reopened_after_locking(qtbot, agencies)
+    recipient = again.recipient_page
+    assert again.currentId() == ExportWizard.Pages.RECIPIENT  # the recipient is chosen again first
+    assert recipient.partner() is None and not recipient.isComplete()  # no other partner put in its place
+    assert not again.button(QWizard.WizardButton.NextButton).isEnabled()
+    message = agencies.window.statusBar().currentMessage()
+    assert (
+        f"The recipient {PARTNER} chosen before locking has no valid key any more (revoked or outside its "
+        "validity); choose again." in message
+    )
+    assert f"The destination {medium} chosen before locking is not there any more" in message
+    assert "has no valid key any more" in recipient.status.text()
+    assert again.destination_page.picker.folder.text() == ""  # not the folder it opens with either
+    assert again.selection_page.kind() == "query" and again.selection_page.query.text() == "GreyLantern"
+    assert again.options_page.tar.isChecked() and again.options_page.validity.value() == 12
+    again.reject()
+
+
+def test_an_export_wizard_left_as_it_opened_is_not_unsaved_work(qtbot, agencies: Agencies) -> None:
+    window = agencies.window
+    wizard = open_wizard(qtbot, agencies)
+    assert wizard.recipient_page.partner_name() == PARTNER  # chosen for the analyst when the wizard opened
+    assert window.keeper.unsaved() == []
+    click_next(qtbot, wizard)  # going to another page chooses nothing
+    assert window.keeper.unsaved() == []
+    choose(qtbot, wizard.selection_page.all_button)
+    assert [item.what for _key, item in window.keeper.unsaved()] == [
+        f"Exchange: an export for {PARTNER} being prepared"
+    ]
+    wizard.reject()
+    qtbot.waitUntil(lambda: agencies.exchange.outbox.wizard is None)
+    assert window.keeper.unsaved() == []
+    # Opened with objects chosen in a table's menu: that choice is how it opened, not unsaved work either.
+    family = malware(object_marking_refs=[GREEN], name="GreyLantern")
+    agencies.stock(agencies.ours, family)
+    with qtbot.waitSignal(agencies.exchange.outbox.wizard_opened) as opened:
+        agencies.exchange.start_export([family["id"]])
+    menu_wizard: ExportWizard = opened.args[0]
+    qtbot.waitUntil(lambda: menu_wizard.opened_with is not None)
+    assert menu_wizard.selection_page.kind() == "library"
+    assert window.keeper.unsaved() == []
+    with qtbot.waitSignal(window.session.locked, timeout=10_000):
+        window.lock_now()
+    assert agencies.exchange.outbox.wizard is None
+
+
+def test_quitting_with_choices_made_asks_to_finish_or_cancel_the_export(qtbot, agencies: Agencies) -> None:
+    window = agencies.window
+    wizard = open_wizard(qtbot, agencies)
+    click_next(qtbot, wizard)
+    choose(qtbot, wizard.selection_page.all_button)
+    window.close()
+    box = wait_dialog(qtbot, QMessageBox)
+    assert box.objectName() == "quitUnsavedBox"
+    assert f"Exchange: an export for {PARTNER} being prepared" in box.text()
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Save), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "Finish or cancel the export first.")
+    assert window.isVisible() and window.session.is_open and wizard.isVisible()
+    close_message_boxes()
+    wizard.reject()
+
+
+def test_a_package_finished_while_locking_is_not_written_again_at_unlocking(qtbot, agencies: Agencies) -> None:
+    medium = agencies.stick("medium")
+    wizard = make_choices(qtbot, agencies, medium)
+    window = agencies.window
+    click_next(qtbot, wizard)  # Write package: written at once here, its outcome not arrived yet when locking
+    assert wizard.currentId() == ExportWizard.Pages.WRITE and wizard.write_page.running
+    assert [item.what for _key, item in window.keeper.unsaved()] == [
+        f"Exchange: the package for {PARTNER} being written"
+    ]
+    opened: list[ExportWizard] = []
+    agencies.exchange.outbox.wizard_opened.connect(opened.append)
+    lock_and_restore(qtbot, window)
+    qtbot.waitUntil(lambda: "finished in time" in window.statusBar().currentMessage())
+    written = exchange.outbox(window.session.workspace)
+    assert len(written) == 1 and [path.name for path in medium.iterdir()] == [written[0].file_name]
+    assert window.statusBar().currentMessage() == (
+        f"The package for {PARTNER} being written when the workspace locked was finished in time: package "
+        f"{written[0].sequence}, {written[0].file_name}, is in the Outbox (awaiting receipt). "
+        "The export is not opened again."
+    )
+    assert opened == [] and agencies.exchange.outbox.wizard is None  # nothing left to do but a second package
+
+
+def test_a_package_stopped_while_locking_reopens_at_the_marking_check_and_writes_nothing(
+    qtbot, agencies: Agencies
+) -> None:
+    medium = agencies.stick("medium")
+    wizard = make_choices(qtbot, agencies, medium)
+    window = agencies.window
+    medium.rmdir()  # the stick is pulled out as Write package is pressed: the write does not finish
+    click_next(qtbot, wizard)
+    assert wizard.currentId() == ExportWizard.Pages.WRITE and wizard.write_page.running
+    again = reopened_after_locking(qtbot, agencies)
+    check = again.check_page
+    qtbot.waitUntil(lambda: check.preview is not None, timeout=30_000)
+    assert again.currentId() == ExportWizard.Pages.CHECK and not again.write_page.running  # never the write page
+    message = window.statusBar().currentMessage()
+    assert "The package being written when the workspace locked is not in the Outbox" in message
+    assert f"The destination {medium} chosen before locking is not there any more" in message
+    assert again.choices().selection == exchange.QuerySelection("GreyLantern")
+    assert not medium.exists()
+    assert [entry for entry in exchange.outbox(window.session.workspace) if entry.status == "awaiting receipt"] == []
+    close_message_boxes()
+    again.reject()
