@@ -277,7 +277,8 @@ def test_progress_reports_bytes_and_cancel_keeps_nothing(
 ) -> None:
     import workbench.services.importing.importer as importer
 
-    monkeypatch.setattr(importer, "BATCH_SIZE", 10)
+    monkeypatch.setattr(importer, "PROGRESS_EVERY", 10)
+    monkeypatch.setattr(importer, "BATCH_SIZE", 10)  # batches are written before the cancel: all rolled back
     path = write_json(bundle(*(malware(name=f"M{n}") for n in range(35))))
     calls: list[tuple[int, int]] = []
     import_file(workspace, path, progress=lambda done, total: calls.append((done, total)))
