@@ -122,6 +122,9 @@ def test_timestamp_keys_agree_with_the_calendar() -> None:
         if key is not None:
             assert len(key) == 30 and key[:19] == sample[:19] and sortable_timestamp(sample) == key
     assert sortable_timestamp("2017-02-29T00:00:00Z") is None
+    # Digits of another script are not RFC 3339's, though int() reads them.
+    assert sortable_timestamp("\u0662\u0660\u0662\u0660-01-01T00:00:00Z") is None
+    assert parse_stix_timestamp("2020-01-0\u0661T00:00:00Z") is None
     assert sortable_timestamp("2020-01-01T00:00:00Z") == sortable_timestamp("2020-01-01T00:00:00.000Z")
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-# STIX 2.1 timestamps: RFC 3339 in UTC with a literal Z, any number of fractional digits.
-_STIX_TS = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?Z\Z")
+# STIX 2.1 timestamps: RFC 3339 in UTC with a literal Z, any number of fractional digits; ASCII digits only (``\d``
+# alone would take any script's digits, which ``int`` reads as well).
+_STIX_TS = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?Z\Z", re.ASCII)
 
 
 def parse_stix_timestamp(text: str) -> datetime | None:
@@ -53,16 +54,22 @@ _DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 def _sortable(text: str) -> str | None:
     match = _STIX_TS.match(text)
-    if not match:
+    if match is None:
         return None
-    year, month, day, hour, minute, second = (int(part) for part in match.groups()[:6])
-    if not (year >= 1 and 1 <= month <= 12 and day >= 1 and hour <= 23 and minute <= 59 and second <= 60):
+    year, month, day, hour, minute, second, fraction = match.groups()
+    # Two ASCII digits compare as strings as they do as numbers: no int() but for the days past the 28th.
+    if not (
+        "01" <= month <= "12" and day != "00" and hour <= "23" and minute <= "59" and second <= "60" and year != "0000"
+    ):
         return None
-    leap = month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-    if day > _DAYS[month - 1] + leap:
-        return None
-    fraction = (match.group(7) or "")[:9].ljust(9, "0")
-    return f"{text[:19]}.{fraction}Z"
+    if day > "28":
+        number, year_number = int(month), int(year)
+        leap = number == 2 and year_number % 4 == 0 and (year_number % 100 != 0 or year_number % 400 == 0)
+        if int(day) > _DAYS[number - 1] + leap:
+            return None
+    if fraction is None:
+        return text[:19] + ".000000000Z"
+    return f"{text[:19]}.{fraction[:9].ljust(9, '0')}Z"
 
 
 def format_stix_timestamp(moment: datetime) -> str:
