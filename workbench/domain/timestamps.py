@@ -42,7 +42,7 @@ def sortable_timestamp(text: object) -> str | None:
     if key is not None or text in _sortable_keys:
         return key
     key = _sortable(text)
-    if len(_sortable_keys) > 100_000:
+    if len(_sortable_keys) > 20_000:
         _sortable_keys.clear()
     _sortable_keys[text] = key
     return key

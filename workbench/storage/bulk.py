@@ -196,7 +196,7 @@ def _is_id(value: str) -> bool:
         return True
     if _STIX_ID.match(value) is None or "---" in value:
         return False
-    if len(_known_ids) > 200_000:
+    if len(_known_ids) > 50_000:
         _known_ids.clear()
     _known_ids.add(value)
     return True

@@ -241,7 +241,9 @@ def make_embedded_check(schema_of: Callable[[], TypeSchema], extra: Check | None
     return check_embedded
 
 
-# Identifiers already seen well-formed, with their type: files refer to the same few objects again and again.
+# Identifiers already seen well-formed, with their type: files refer to the same few objects again and again
+# (markings, identities, the objects a report lists); 50,000 of them, a few MB, which the page cache of a large
+# import makes better use of.
 _reference_types: dict[str, str] = {}
 
 
@@ -251,7 +253,7 @@ def _remember_reference(value: str, report: Report) -> str:
     if not value.islower():
         report.upper_case_ids = True
         return kind
-    if len(_reference_types) > 200_000:
+    if len(_reference_types) > 50_000:
         _reference_types.clear()
     _reference_types[value] = kind
     return kind
