@@ -149,6 +149,8 @@ class LinkObjectsDialog(QDialog):
         self._types_read = False
         self._kept: dict[str, Any] | None = None  # put back, waiting for the types to be read
         self._rechoose: tuple[int, list[str]] | None = None  # the search put back, and the ids to choose again
+        self._closed = False
+        self.finished.connect(self._forget_tasks)
         self._update_ok()
         self.search.setFocus()
         types = session.run("library types", lambda ws, _control: library.object_types(ws))
@@ -156,7 +158,18 @@ class LinkObjectsDialog(QDialog):
         types.failed.connect(lambda _failure: self._fill_types([]))
         self.run_search()
 
+    def _forget_tasks(self, _result: int) -> None:
+        """Closed (by the analyst, or by locking): a search still running is cancelled, and what it or the reading
+        of the types answers later is ignored (the widgets are gone by then)."""
+        self._closed = True
+        self._generation += 1
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+
     def _fill_types(self, types: list[str]) -> None:
+        if self._closed:
+            return
         for kind in types:
             self.type_box.addItem(kind, kind)
         self._types_read = True

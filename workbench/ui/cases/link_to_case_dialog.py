@@ -79,7 +79,10 @@ class LinkToCaseDialog(QDialog):
         self.status.setText(self.tr("Reading the cases…"))
         task = session.run("cases to link to", lambda ws, _control: cases.list_cases(ws, limit=500))
         task.succeeded.connect(self._loaded)
-        task.failed.connect(lambda failure: self.status.setText(failure.message))
+        task.failed.connect(self._not_read)  # a method, not a lambda: not called once the dialog is gone
+
+    def _not_read(self, failure: TaskFailure) -> None:
+        self.status.setText(failure.message)
 
     def _loaded(self, found: list[CaseSummary]) -> None:
         self.cases.clear()

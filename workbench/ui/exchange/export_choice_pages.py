@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from workbench.app.tasks import TaskFailure
 from workbench.domain.tlp import Tlp
 from workbench.services import cases, exchange
 from workbench.services.cases import CaseSummary
@@ -67,7 +68,10 @@ class RecipientPage(QWizardPage):
             "export partners", lambda ws, _control: (exchange.list_partners(ws), cases.list_cases(ws, limit=500))
         )
         task.succeeded.connect(self._loaded_partners)
-        task.failed.connect(lambda failure: self.status.setText(failure.message))
+        task.failed.connect(self._not_read)  # a method, not a lambda: not called once the dialog is gone
+
+    def _not_read(self, failure: TaskFailure) -> None:
+        self.status.setText(failure.message)
 
     def _loaded_partners(self, loaded: tuple[list[Partner], list[CaseSummary]]) -> None:
         self._loaded = True
