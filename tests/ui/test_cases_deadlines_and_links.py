@@ -9,7 +9,15 @@ from datetime import UTC, datetime, timedelta
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
 
-from tests.ui.case_helpers import choose, click, lock_and_restore, open_cases, shown, type_time, wait_dialog
+from tests.ui.case_helpers import (
+    choose,
+    click,
+    lock_again_while_restoring,
+    open_cases,
+    shown,
+    type_time,
+    wait_dialog,
+)
 from workbench.domain.cases.case import RecordKind
 from workbench.domain.ids import derived_id
 from workbench.services import cases
@@ -301,7 +309,8 @@ def test_the_search_and_objects_chosen_in_the_link_picker_at_locking_are_put_bac
     ref, screen, dialog = _open_link_picker(qtbot, window, demo_workspace, "Invoice lure")
     _search_and_choose(qtbot, dialog, "Sandstorm", "Sandstorm Owl")
     assert [item.what for _key, item in window.keeper.unsaved()] == [f"Case {ref} (Invoice lure): objects being linked"]
-    lock_and_restore(qtbot, window)
+    # Locked again at once after Restore, before the case was read and the picker opened: kept again.
+    lock_again_while_restoring(qtbot, window, lambda: not shown(LinkObjectsDialog))
     qtbot.waitUntil(lambda: screen.editor.ref == ref)
     again = wait_dialog(qtbot, LinkObjectsDialog)
     assert again is not dialog

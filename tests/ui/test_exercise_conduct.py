@@ -9,7 +9,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from tests.conftest import PASSPHRASE
-from tests.ui.case_helpers import choose, click, lock_and_restore, shown, wait_dialog
+from tests.ui.case_helpers import choose, click, lock_again_while_restoring, lock_and_restore, shown, wait_dialog
 from workbench.domain.cases.vocab import ConductState, InjectStatus, ObservationKind, Rating
 from workbench.services import cases
 from workbench.services.cases import records as case_records
@@ -478,7 +478,8 @@ def test_an_inject_being_added_at_locking_is_kept_with_its_reason(qtbot, window,
     assert [item.what for _key, item in window.keeper.unsaved()] == [
         f"Exercise {ref} (Lantern drill): an inject being added"
     ]
-    lock_and_restore(qtbot, window)
+    # Locked again at once after Restore, before the exercise was read and the dialog opened: kept again.
+    lock_again_while_restoring(qtbot, window, lambda: not shown(InjectDialog))
     reopened = wait_dialog(qtbot, InjectDialog)
     assert reopened.form.editor("description").value() == "Journalist calls the SOC"
     assert reopened.reason.text() == "players ahead of the script"

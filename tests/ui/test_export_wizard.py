@@ -10,7 +10,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox, QWizard
 
 from tests.conftest import indicator, malware, relationship
-from tests.ui.case_helpers import lock_and_restore, wait_dialog
+from tests.ui.case_helpers import lock_again_while_restoring, lock_and_restore, wait_dialog
 from tests.ui.conftest import make_window
 from tests.ui.exchange_helpers import AMBER, GREEN, OURS, PARTNER, RED, Agencies, agencies, close_message_boxes
 from workbench.domain.tlp import Tlp
@@ -413,4 +413,24 @@ def test_a_package_stopped_while_locking_reopens_at_the_marking_check_and_writes
     assert not medium.exists()
     assert [entry for entry in exchange.outbox(window.session.workspace) if entry.status == "awaiting receipt"] == []
     close_message_boxes()
+    again.reject()
+
+
+def test_choices_being_put_back_when_the_workspace_locks_again_are_kept_again(qtbot, agencies: Agencies) -> None:
+    medium = agencies.stick("medium")
+    make_choices(qtbot, agencies, medium)
+    outbox = agencies.exchange.outbox
+    # Locked again right after Restore, before the wizard has read the partners and made the choices again.
+    lock_again_while_restoring(
+        qtbot, agencies.window, lambda: outbox.wizard is not None and outbox.wizard.opened_with is None
+    )
+    qtbot.waitUntil(lambda: outbox.wizard is not None and outbox.wizard.opened_with is not None, timeout=10_000)
+    again = outbox.wizard
+    choices = again.choices()
+    assert (choices.recipient, choices.tlp_max, choices.selection) == (
+        PARTNER,
+        Tlp.GREEN,
+        exchange.QuerySelection("GreyLantern"),
+    )
+    assert again.destination() == medium
     again.reject()

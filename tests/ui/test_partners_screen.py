@@ -370,3 +370,20 @@ def test_a_kept_change_for_a_partner_no_longer_there_is_dropped_with_a_message(q
     assert screen.restore_work({"trust": "Gone CERT", "state": {"jump": 9}})
     assert screen.dialog is None
     assert "The partner Gone CERT is gone" in agencies.window.statusBar().currentMessage()
+
+
+def test_work_put_back_before_the_partners_are_read_is_still_unsaved_work(qtbot, agencies: Agencies) -> None:
+    screen = screen_of(qtbot, agencies)
+    window = agencies.window
+    screen.partners = []  # as right after unlocking, before the partners are read again
+    assert screen.restore_work({"trust": PARTNER, "state": {"jump": 9}})
+    assert screen.dialog is None  # waits for the partners
+    # Locking now keeps it again, and quitting asks to wait for it.
+    assert [item.what for _key, item in window.keeper.unsaved()] == [f"Partners: the trust of {PARTNER} being changed"]
+    messages: list[str | None] = []
+    screen.save_work(messages.append)
+    assert messages == ["The work kept at the last locking is still being put back; try again in a moment."]
+    with qtbot.waitSignal(screen.dialog_opened, timeout=10_000) as opened:
+        screen.reload()
+    assert isinstance(opened.args[0], TrustDialog) and opened.args[0].jump.value() == 9
+    opened.args[0].reject()

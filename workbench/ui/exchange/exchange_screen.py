@@ -77,8 +77,11 @@ class ExchangeScreen(Screen):
     # -- the export wizard's choices are unsaved work (``work_keeper``) ------------------------------------------
 
     def _kept_export(self) -> dict[str, Any] | None:
+        """The wizard's choices, or those kept at the last locking while they are being put back."""
         wizard = self.outbox.wizard
-        return wizard.kept() if wizard is not None else None
+        if wizard is not None:
+            return wizard.kept() or wizard.putting_back
+        return self.outbox.putting_back
 
     def unsaved_work(self) -> list[UnsavedWork]:
         kept = self._kept_export()

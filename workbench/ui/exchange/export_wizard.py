@@ -193,6 +193,11 @@ class ExportWizard(QWizard):
         objects = choices.get("objects")
         return [stix_id for stix_id in objects if isinstance(stix_id, str)] if isinstance(objects, list) else []
 
+    @property
+    def putting_back(self) -> dict[str, Any] | None:
+        """The choices given to ``put_back`` while the partners are still being read (not made yet)."""
+        return self._putting_back
+
     def put_back(self, kept: dict[str, Any]) -> None:
         """Make the choices ``kept`` returned before the workspace locked again, once the partners are read."""
         self._putting_back = kept

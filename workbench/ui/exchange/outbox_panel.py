@@ -8,6 +8,7 @@ from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from workbench.app.session import StoreChange
+from workbench.app.tasks import TaskFailure
 from workbench.services import exchange
 from workbench.services.exchange import ExportResult, OutboxEntry
 from workbench.ui.common.list_model import when_text
@@ -46,6 +47,9 @@ class OutboxPanel(QWidget):
         self.context = context
         self.media = media
         self.wizard: ExportWizard | None = None
+        #: Choices kept at locking while the Outbox is read before they are put back (see ``put_back``): still
+        #: unsaved work if the workspace locks again meanwhile.
+        self.putting_back: dict[str, Any] | None = None
         self._just_written: str | None = None
         self.export_button = QPushButton(self.tr("&New export…"), self)
         self.export_button.setObjectName("exportButton")
@@ -106,6 +110,7 @@ class OutboxPanel(QWidget):
             self.details.setText(self.tr("No package sent yet. New export… writes the first one."))
 
     def clear(self) -> None:
+        self.putting_back = None
         self.model.clear()
         self.details.setText("")
 
@@ -158,18 +163,22 @@ class OutboxPanel(QWidget):
         started = kept.get("started")
         if not kept.get("writing") or not isinstance(started, str):
             return self._reopen(kept)
+        self.putting_back = kept
         task = self.context.session.run("outbox", lambda ws, _control: exchange.outbox(ws))
         task.succeeded.connect(lambda entries: self._reopen_unless_written(kept, started, entries))
-        task.failed.connect(
-            lambda failure: self.context.status(
-                self.tr(
-                    "The export being written at locking was not opened again: the Outbox was not read ({0})."
-                ).format(failure.message)
-            )
-        )
+        task.failed.connect(self._outbox_not_read)
         return True
 
+    def _outbox_not_read(self, failure: TaskFailure) -> None:
+        self.putting_back = None
+        self.context.status(
+            self.tr("The export being written at locking was not opened again: the Outbox was not read ({0}).").format(
+                failure.message
+            )
+        )
+
     def _reopen_unless_written(self, kept: dict[str, Any], started: str, entries: list[OutboxEntry]) -> None:
+        self.putting_back = None
         partner = kept["choices"].get("partner")
         written = [
             entry

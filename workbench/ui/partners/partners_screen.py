@@ -262,7 +262,8 @@ class PartnersScreen(Screen):
         return None
 
     def unsaved_work(self) -> list[UnsavedWork]:
-        typed = self._typed()
+        # Work kept at the last locking and still waiting for the partners to be read is kept again as it came.
+        typed = self._typed() or self._restoring
         if typed is None:
             return []
         if "revoke" in typed:
@@ -276,6 +277,11 @@ class PartnersScreen(Screen):
         return [UnsavedWork(what, "partners", typed)]
 
     def save_work(self, done: SaveDone) -> None:
+        if self._restoring is not None:
+            message = self.tr("The work kept at the last locking is still being put back; try again in a moment.")
+            self.context.status(message)
+            done(message)
+            return
         if self._typed() is not None:
             message = self.tr("Finish or cancel the Partners dialog first.")
             self.context.status(message)
@@ -284,6 +290,7 @@ class PartnersScreen(Screen):
         done(None)
 
     def discard_work(self) -> None:
+        self._restoring = None
         if self.dialog is not None:
             self.dialog.reject()
 
