@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from tests.conftest import indicator
-from tests.ui.case_helpers import click, lock_and_restore, shown, wait_dialog
+from tests.ui.case_helpers import click, lock_again_while_restoring, shown, wait_dialog
 from tests.ui.exchange_helpers import AMBER, GREEN, Agencies, agencies
 from tests.ui.test_export_wizard import click_next
 from workbench.services import cases, exchange
@@ -78,7 +78,8 @@ def test_a_case_being_chosen_to_link_to_at_locking_is_put_back_for_the_same_obje
     assert [(key, item.what) for key, item in window.keeper.unsaved()] == [
         ("library", "Library: 2 object(s) being linked to a case")
     ]
-    lock_and_restore(qtbot, window)
+    # Locked again at once after Restore, before the objects were read and the dialog opened: kept again.
+    lock_again_while_restoring(qtbot, window, lambda: not shown(LinkToCaseDialog))
     again = wait_dialog(qtbot, LinkToCaseDialog)
     assert again is not dialog
     qtbot.waitUntil(lambda: again.cases.count() == 2 and again.chosen_ref() is not None)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QSplitter, QTableV
 from shiboken6 import isValid
 
 from workbench.app.session import StoreChange
+from workbench.app.tasks import TaskFailure
 from workbench.services import library
 from workbench.ui.cases.link_to_case_dialog import LinkToCaseDialog
 from workbench.ui.common.screen import AppContext, SaveDone, Screen, UnsavedWork
@@ -88,6 +89,7 @@ class LibraryScreen(Screen):
         self.model.load_failed.connect(lambda message: self.status.setText(message))
         self._total: int | None = None
         self.link_dialog: LinkToCaseDialog | None = None
+        self._restoring: dict[str, Any] | None = None  # a link to a case kept at locking, its objects being read
         session.opened.connect(self._opened)
         session.locking.connect(self._locking)
         session.store_changed.connect(self._store_changed)
@@ -100,6 +102,7 @@ class LibraryScreen(Screen):
         self._load_facets()
 
     def _locking(self) -> None:
+        self._restoring = None
         if self.link_dialog is not None and isValid(self.link_dialog):  # the dialog deletes itself when closed
             self.link_dialog.close()
         self.link_dialog = None
@@ -249,13 +252,19 @@ class LibraryScreen(Screen):
     # -- unsaved work -------------------------------------------------------------------------------------------
 
     def unsaved_work(self) -> list[UnsavedWork]:
-        typed = self._link_typed()
+        # Kept at the last locking and still waiting for its objects to be read: kept again as it came.
+        typed = self._link_typed() or self._restoring
         if typed is None:
             return []
         what = self.tr("Library: {0} object(s) being linked to a case").format(len(typed["objects"]))
         return [UnsavedWork(what, "link to case", {"link_to_case": typed})]
 
     def save_work(self, done: SaveDone) -> None:
+        if self._restoring is not None:
+            message = self.tr("The work kept at the last locking is still being put back; try again in a moment.")
+            self.context.status(message)
+            done(message)
+            return
         if self._link_typed() is not None:
             assert self.link_dialog is not None
             message = self.tr("Finish or cancel the linking to a case in its dialog first.")
@@ -266,6 +275,7 @@ class LibraryScreen(Screen):
         done(None)
 
     def discard_work(self) -> None:
+        self._restoring = None
         if self.link_dialog is not None and isValid(self.link_dialog):
             self.link_dialog.reject()
         self.link_dialog = None
@@ -276,21 +286,29 @@ class LibraryScreen(Screen):
         ids = [item for item in objects if isinstance(item, str)] if isinstance(objects, list) else []
         if not isinstance(kept, dict) or not ids:
             return False
+        self._restoring = kept
         task = self.context.session.run(
             "objects to link again", lambda ws, _control: [item for item in ids if library.row(ws, item) is not None]
         )
         task.succeeded.connect(lambda found: self._reopen_link(kept, len(ids), found))
-        task.failed.connect(
-            lambda failure: self.context.status(
-                self.tr(
-                    "The objects being linked to a case at locking could not be read ({0}); that work is lost."
-                ).format(failure.message)
+        task.failed.connect(self._link_not_read)
+        return True
+
+    def _link_not_read(self, failure: TaskFailure) -> None:
+        if self._restoring is None:  # the workspace locked meanwhile: kept again
+            return
+        self._restoring = None
+        self.context.status(
+            self.tr("The objects being linked to a case at locking could not be read ({0}); that work is lost.").format(
+                failure.message
             )
         )
-        return True
 
     def _reopen_link(self, kept: dict[str, Any], count: int, found: list[str]) -> None:
         """Open the Link to case dialog kept at locking again, for its objects still stored."""
+        if self._restoring is not kept:  # the workspace locked meanwhile: kept again, put back at the next unlock
+            return
+        self._restoring = None
         if not found:
             self.context.status(
                 self.tr(
