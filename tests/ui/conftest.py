@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tests.conftest import Template
 from workbench.app.application import configure
@@ -80,6 +80,18 @@ def threaded_session(app: QApplication) -> Iterator[Session]:
     yield session
     session.lock()
     runner.shutdown()
+
+
+@pytest.fixture(autouse=True)
+def _no_message_box_left() -> Iterator[None]:
+    """A message box a test left open (a refusal after Save at quitting, say) is closed when it ends: its window
+    is deleted only once the event loop runs again, and the next test would find the box still shown."""
+    yield
+    app = QApplication.instance()
+    if app is not None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QMessageBox) and widget.isVisible():
+                widget.close()
 
 
 def make_window(qtbot, session: Session, settings: Settings) -> MainWindow:
