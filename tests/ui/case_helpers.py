@@ -64,10 +64,15 @@ def choose(qtbot, combo, text: str) -> None:
 
 def lock_and_restore(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     """Lock the window now, unlock it with the passphrase and press Restore on the offer of the kept work."""
-    from tests.conftest import PASSPHRASE
-
     with qtbot.waitSignal(window.session.locked, timeout=10_000):
         window.lock_now()
+    unlock_and_restore(qtbot, window)
+
+
+def unlock_and_restore(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """Unlock the locked window with the passphrase and press Restore on the offer of the kept work."""
+    from tests.conftest import PASSPHRASE
+
     qtbot.keyClicks(window.access.dialog.passphrase, PASSPHRASE)
     with qtbot.waitSignal(window.keeper.kept_offered, timeout=10_000) as offered:
         qtbot.keyClick(window.access.dialog.passphrase, Qt.Key.Key_Return)
@@ -79,8 +84,6 @@ def lock_and_restore(qtbot, window) -> None:  # type: ignore[no-untyped-def]
 def lock_again_while_restoring(qtbot, window, still_pending) -> None:  # type: ignore[no-untyped-def]
     """Lock, unlock and Restore, then lock again at once, before the screen has put the kept work back
     (``still_pending()`` says it has not); then unlock and Restore once more. The work must come back then too."""
-    from tests.conftest import PASSPHRASE
-
     seen: list[bool] = []
 
     def lock_again(_count: int) -> None:
@@ -94,9 +97,4 @@ def lock_again_while_restoring(qtbot, window, still_pending) -> None:  # type: i
         window.keeper.work_restored.disconnect(lock_again)
     qtbot.waitUntil(lambda: not window.session.is_open and not window.keeper.keeping, timeout=20_000)
     assert seen == [True], seen  # the work was still on its way back when the workspace locked again
-    qtbot.keyClicks(window.access.dialog.passphrase, PASSPHRASE)
-    with qtbot.waitSignal(window.keeper.kept_offered, timeout=10_000) as offered:
-        qtbot.keyClick(window.access.dialog.passphrase, Qt.Key.Key_Return)
-    box = offered.args[0]
-    with qtbot.waitSignal(window.keeper.work_restored):
-        click(qtbot, box.findChild(type(box.buttons()[0]), "restoreKept"))
+    unlock_and_restore(qtbot, window)

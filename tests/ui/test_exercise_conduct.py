@@ -8,8 +8,15 @@ from datetime import UTC, datetime, timedelta
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QMessageBox
 
-from tests.conftest import PASSPHRASE
-from tests.ui.case_helpers import choose, click, lock_again_while_restoring, lock_and_restore, shown, wait_dialog
+from tests.ui.case_helpers import (
+    choose,
+    click,
+    lock_again_while_restoring,
+    lock_and_restore,
+    shown,
+    unlock_and_restore,
+    wait_dialog,
+)
 from workbench.domain.cases.vocab import ConductState, InjectStatus, ObservationKind, Rating
 from workbench.services import cases
 from workbench.services.cases import records as case_records
@@ -427,12 +434,7 @@ def test_an_observation_being_written_at_locking_is_kept_and_put_back(qtbot, win
         window.lock_now()
     assert page.text.toPlainText() == ""  # nothing left in memory while locked
     screen.tabs.setCurrentWidget(screen.controller)
-    qtbot.keyClicks(window.access.dialog.passphrase, PASSPHRASE)
-    with qtbot.waitSignal(window.keeper.kept_offered, timeout=10_000) as offered:
-        qtbot.keyClick(window.access.dialog.passphrase, Qt.Key.Key_Return)
-    box = offered.args[0]
-    with qtbot.waitSignal(window.keeper.work_restored):
-        click(qtbot, box.findChild(type(box.buttons()[0]), "restoreKept"))
+    unlock_and_restore(qtbot, window)
     qtbot.waitUntil(lambda: page.text.toPlainText() == "Triage took 40 minutes")
     assert screen.tabs.currentWidget() is page and page.rating() == "M" and page.selected_row().label == "1.1"
     assert stored(window.session.workspace, ref).evaluator_observations == []  # kept, not recorded

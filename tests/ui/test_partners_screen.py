@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, QDateTime, QPoint, Qt
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from tests.exchange_support import new_private_key
 from tests.ui.case_helpers import lock_and_restore
@@ -380,9 +380,17 @@ def test_work_put_back_before_the_partners_are_read_is_still_unsaved_work(qtbot,
     assert screen.dialog is None  # waits for the partners
     # Locking now keeps it again, and quitting asks to wait for it.
     assert [item.what for _key, item in window.keeper.unsaved()] == [f"Partners: the trust of {PARTNER} being changed"]
-    messages: list[str | None] = []
-    screen.save_work(messages.append)
-    assert messages == ["The work kept at the last locking is still being put back; try again in a moment."]
+    window.close()
+    quit_box = next(box for box in message_boxes() if box.objectName() == "quitUnsavedBox")
+    qtbot.mouseClick(quit_box.button(QMessageBox.StandardButton.Save), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(box.windowTitle() == "Unsaved work" and box is not quit_box for box in message_boxes()))
+    refusal = next(box for box in message_boxes() if box.windowTitle() == "Unsaved work" and box is not quit_box)
+    assert refusal.text() == (
+        "Not saved, so the window stays open:"
+        " the work kept at the last locking is still being put back; try again in a moment."
+    )
+    assert window.isVisible() and window.session.is_open
+    close_message_boxes()
     with qtbot.waitSignal(screen.dialog_opened, timeout=10_000) as opened:
         screen.reload()
     assert isinstance(opened.args[0], TrustDialog) and opened.args[0].jump.value() == 9

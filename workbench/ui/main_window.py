@@ -40,6 +40,7 @@ from workbench.ui.common.screen import AppContext, Screen, ScreenSpec
 from workbench.ui.common.text import plain_label, tooltip_text
 from workbench.ui.help.guide_window import Guide, GuideWindow
 from workbench.ui.importing.import_controller import ImportController
+from workbench.ui.library.library_screen import LibraryScreen
 from workbench.ui.preferences.preferences_dialog import PreferencesDialog
 from workbench.ui.screens import SCREENS
 from workbench.ui.unlock.access_flow import AccessFlow
@@ -452,9 +453,8 @@ class MainWindow(QMainWindow):
 
     def link_objects_to_case(self, object_ids: list[str]) -> LinkToCaseDialog | None:
         """Pick a case and link these objects to it (a table's Link to case…)."""
-        link = getattr(self.screens.get("library"), "link_to_case", None)  # its unsaved work is that screen's
-        dialog = link(object_ids) if callable(link) else None
-        return dialog if isinstance(dialog, LinkToCaseDialog) else None
+        library = self.screens.get("library")  # the dialog is that screen's unsaved work
+        return library.link_to_case(object_ids) if isinstance(library, LibraryScreen) else None
 
     def focus_search(self) -> None:
         screen = self.show_screen("library")

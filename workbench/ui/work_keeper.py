@@ -52,8 +52,12 @@ class WorkKeeper(QObject):
         self.box: QMessageBox | None = None
 
     def unsaved(self) -> list[tuple[str, UnsavedWork]]:
-        """Every screen's unsaved work, with the screen's key."""
-        return [(key, work) for key, screen in self._screens.items() for work in screen.unsaved_work()]
+        """Every screen's unsaved work, with the screen's key, and work still being put back (``pending_work``)."""
+        found: list[tuple[str, UnsavedWork]] = []
+        for key, screen in self._screens.items():
+            pending = screen.pending_work()
+            found.extend((key, work) for work in ([pending] if pending is not None else []) + screen.unsaved_work())
+        return found
 
     @property
     def keeping(self) -> bool:
@@ -110,7 +114,11 @@ class WorkKeeper(QObject):
                 return
             self._save_all(rest, proceed)
 
-        self._screens[key].save_work(done)
+        screen = self._screens[key]
+        if screen.pending_work() is not None:
+            done(self.tr("the work kept at the last locking is still being put back; try again in a moment."))
+            return
+        screen.save_work(done)
 
     # -- locking -----------------------------------------------------------------------------------------------
 

@@ -280,14 +280,7 @@ class CaseEditor(QWidget):
 
     def unsaved(self) -> UnsavedWork | None:
         """The fields changed and not saved, and the record being typed in an open dialog, as work to keep at
-        locking (None when there is none). Work kept at the last locking and still on its way back (its case being
-        read) is kept as it came, should the workspace lock again first."""
-        restoring = self._restoring
-        if restoring is not None:
-            ref = str(restoring.get("ref"))
-            return UnsavedWork(
-                self.tr("Case {0}: the work kept at the last locking, being put back").format(ref), ref, restoring
-            )
+        locking (None when there is none)."""
         if self.view is None or self.header is None or self.form is None:
             return None
         case = self.view.case
@@ -322,6 +315,16 @@ class CaseEditor(QWidget):
             parts.append(self.tr("objects being linked"))
         what = self.tr("Case {0} ({1}): {2}").format(case.ref, case.title, "; ".join(parts))
         return UnsavedWork(what, case.ref, content)
+
+    def pending(self) -> UnsavedWork | None:
+        """Work kept at the last locking and still on its way back (its case being read), as it came."""
+        restoring = self._restoring
+        if restoring is None:
+            return None
+        ref = str(restoring.get("ref"))
+        return UnsavedWork(
+            self.tr("Case {0}: the work kept at the last locking, being put back").format(ref), ref, restoring
+        )
 
     def _record_typed(self) -> dict[str, Any] | None:
         """The record being added or edited in the open dialog, when anything was typed into it."""
@@ -406,11 +409,6 @@ class CaseEditor(QWidget):
     def save_then(self, done: Callable[[str | None], None]) -> None:
         """Save the fields and call ``done(None)`` once stored, or ``done(message)`` when refused (also while a
         record dialog holds typed work: the analyst finishes or cancels it first)."""
-        if self._restoring is not None:
-            message = self.tr("The work kept at the last locking is still being put back; try again in a moment.")
-            self.error.show_message(message)
-            done(message)
-            return
         record = self._record_typed()
         if record is not None or self._object_typed() is not None or self._link_typed() is not None:
             if record is not None:

@@ -296,6 +296,9 @@ class CasesScreen(Screen):
             work.append(UnsavedWork(what, f"new {kind.value}", {"new_case": typed}))
         return [item for item in work if item is not None]
 
+    def pending_work(self) -> UnsavedWork | None:
+        return self.editor.pending()
+
     def _new_case_typed(self) -> dict[str, Any] | None:
         dialog = self.dialog
         if dialog is None or not isValid(dialog) or not dialog.isVisible():

@@ -74,6 +74,11 @@ class Screen(QWidget):
         """What was typed here and is not stored yet (nothing by default)."""
         return []
 
+    def pending_work(self) -> UnsavedWork | None:
+        """Work given to ``restore_work`` and not put back yet (what it needs is still being read). The keeper
+        keeps it again if the workspace locks first, and quitting waits for it (``work_keeper``)."""
+        return None
+
     def save_work(self, done: SaveDone) -> None:
         """Store the unsaved work (a case is saved, a report form becomes a named draft), then call ``done``."""
         done(None)

@@ -77,16 +77,21 @@ class ExchangeScreen(Screen):
     # -- the export wizard's choices are unsaved work (``work_keeper``) ------------------------------------------
 
     def _kept_export(self) -> dict[str, Any] | None:
-        """The wizard's choices, or those kept at the last locking while they are being put back."""
         wizard = self.outbox.wizard
-        if wizard is not None:
-            return wizard.kept() or wizard.putting_back
-        return self.outbox.putting_back
+        return wizard.kept() if wizard is not None else None
 
     def unsaved_work(self) -> list[UnsavedWork]:
         kept = self._kept_export()
-        if kept is None:
-            return []
+        return [self._work(kept)] if kept is not None else []
+
+    def pending_work(self) -> UnsavedWork | None:
+        """The choices kept at the last locking while the Outbox or the partners are read before they are put
+        back."""
+        wizard = self.outbox.wizard
+        kept = wizard.putting_back if wizard is not None else self.outbox.putting_back
+        return self._work(kept) if kept is not None else None
+
+    def _work(self, kept: dict[str, Any]) -> UnsavedWork:
         partner = kept["choices"]["partner"]
         if kept["writing"]:
             what = self.tr("Exchange: the package for {0} being written").format(partner)
@@ -94,7 +99,7 @@ class ExchangeScreen(Screen):
             what = self.tr("Exchange: an export for {0} being prepared").format(partner)
         else:
             what = self.tr("Exchange: an export being prepared")
-        return [UnsavedWork(what, "export", {"export": kept})]
+        return UnsavedWork(what, "export", {"export": kept})
 
     def save_work(self, done: SaveDone) -> None:
         if self._kept_export() is not None:

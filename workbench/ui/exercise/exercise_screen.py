@@ -311,13 +311,17 @@ class ExerciseScreen(Screen):
 
     # -- an observation, and what is typed in a controller's dialog, are unsaved work (``work_keeper``) -------
 
+    def pending_work(self) -> UnsavedWork | None:
+        restoring = self._restoring  # kept at the last locking, its exercise still being read
+        if restoring is None:
+            return None
+        ref = str(restoring.get("ref"))
+        return UnsavedWork(
+            self.tr("Exercise {0}: the work kept at the last locking, being put back").format(ref), ref, restoring
+        )
+
     def unsaved_work(self) -> list[UnsavedWork]:
-        restoring = self._restoring
-        if restoring is not None:  # kept at the last locking, its exercise still being read: kept again as it came
-            ref = str(restoring.get("ref"))
-            what = self.tr("Exercise {0}: the work kept at the last locking, being put back").format(ref)
-            return [UnsavedWork(what, ref, restoring)]
-        if self.data is None:
+        if self._restoring is not None or self.data is None:
             return []
         observation = self.evaluator.draft()
         typed = self.controller.typed()
@@ -344,11 +348,6 @@ class ExerciseScreen(Screen):
         return [UnsavedWork(what, case.ref, content)]
 
     def save_work(self, done: SaveDone) -> None:
-        if self._restoring is not None:
-            message = self.tr("The work kept at the last locking is still being put back; try again in a moment.")
-            self.status.setText(message)
-            done(message)
-            return
         if any(
             typed is not None for typed in (self.controller.typed(), self.evaluator.typed_task(), self.hot_wash.typed())
         ):

@@ -252,19 +252,18 @@ class LibraryScreen(Screen):
     # -- unsaved work -------------------------------------------------------------------------------------------
 
     def unsaved_work(self) -> list[UnsavedWork]:
-        # Kept at the last locking and still waiting for its objects to be read: kept again as it came.
-        typed = self._link_typed() or self._restoring
-        if typed is None:
-            return []
+        typed = self._link_typed()
+        return [self._work(typed)] if typed is not None else []
+
+    def pending_work(self) -> UnsavedWork | None:
+        # Kept at the last locking and still waiting for its objects to be read.
+        return self._work(self._restoring) if self._restoring is not None else None
+
+    def _work(self, typed: dict[str, Any]) -> UnsavedWork:
         what = self.tr("Library: {0} object(s) being linked to a case").format(len(typed["objects"]))
-        return [UnsavedWork(what, "link to case", {"link_to_case": typed})]
+        return UnsavedWork(what, "link to case", {"link_to_case": typed})
 
     def save_work(self, done: SaveDone) -> None:
-        if self._restoring is not None:
-            message = self.tr("The work kept at the last locking is still being put back; try again in a moment.")
-            self.context.status(message)
-            done(message)
-            return
         if self._link_typed() is not None:
             assert self.link_dialog is not None
             message = self.tr("Finish or cancel the linking to a case in its dialog first.")

@@ -262,10 +262,14 @@ class PartnersScreen(Screen):
         return None
 
     def unsaved_work(self) -> list[UnsavedWork]:
-        # Work kept at the last locking and still waiting for the partners to be read is kept again as it came.
-        typed = self._typed() or self._restoring
-        if typed is None:
-            return []
+        typed = self._typed()
+        return [self._work(typed)] if typed is not None else []
+
+    def pending_work(self) -> UnsavedWork | None:
+        # Kept at the last locking and still waiting for the partners to be read.
+        return self._work(self._restoring) if self._restoring is not None else None
+
+    def _work(self, typed: dict[str, Any]) -> UnsavedWork:
         if "revoke" in typed:
             what = self.tr("Partners: the revocation of key {0}… being written").format(str(typed["revoke"])[:16])
         elif "ceilings" in typed:
@@ -274,14 +278,9 @@ class PartnersScreen(Screen):
             what = self.tr("Partners: the trust of {0} being changed").format(typed["trust"])
         else:
             what = self.tr("Partners: a partner being added")
-        return [UnsavedWork(what, "partners", typed)]
+        return UnsavedWork(what, "partners", typed)
 
     def save_work(self, done: SaveDone) -> None:
-        if self._restoring is not None:
-            message = self.tr("The work kept at the last locking is still being put back; try again in a moment.")
-            self.context.status(message)
-            done(message)
-            return
         if self._typed() is not None:
             message = self.tr("Finish or cancel the Partners dialog first.")
             self.context.status(message)
