@@ -7,7 +7,8 @@
    the same file, alternately ``--repeat`` times in this process. Prints both, and the ratio of the minimums and
    of the medians (target: at most 0.35).
 2. A generated bundle of ``--objects`` objects (benchmarks/generate_bundle.py): the import in a child process,
-   whose peak resident memory is its high-water mark (target: at most 600 MB), then ``stix2.parse`` of the same
+   whose peak resident memory, added to that of the process it forks to read the file, is its high-water mark
+   (target: at most 600 MB), then ``stix2.parse`` of the same
    file in another child process, and the ratio. The WAL checkpoint that follows the import (the copy of the new
    pages into the database file, done by SQLite at the next write or when the workspace closes) is timed apart.
 3. Search latency in the imported workspace: the first 50 hits of common words, rare words, prefixes, an
@@ -152,7 +153,8 @@ def large(args: argparse.Namespace) -> None:
         print(
             f"  import       wall {imported['seconds']:.1f} s, cpu {imported['cpu']:.1f} s,"
             f" {imported['objects'] / imported['seconds']:,.0f} objects/s;"
-            f" peak memory {imported['maxrss_mb']:.0f} MB (target at most 600)"
+            f" peak memory {imported['maxrss_mb']:.0f} MB + {imported['reading_mb']:.0f} MB of the process reading the"
+            f" file = {imported['maxrss_mb'] + imported['reading_mb']:.0f} MB (target at most 600)"
         )
         print(f"  then the WAL checkpoint: {imported['checkpoint']:.1f} s; workspace {imported['db_mb']:.0f} MB")
         if not args.skip_parse:
@@ -232,6 +234,9 @@ def child(arguments: list[str]) -> int:
                 "cpu": cpu,
                 "objects": summary.objects_read,
                 "maxrss_mb": maxrss,
+                # The forked process that reads and checks the file (importing.forked): its own peak, counted in
+                # full although most of its pages are shared with this process.
+                "reading_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
                 "checkpoint": checkpoint,
                 "db_mb": db_mb,
                 "search": results,

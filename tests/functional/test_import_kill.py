@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,23 @@ def big_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("kill") / "feed.json"
     write_bundle(path, OBJECTS, seed=11)
     return path
+
+
+def _children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def _wait_gone(pid: int) -> None:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            return
+        if state == "Z":  # dead, waiting for init to reap it
+            return
+        time.sleep(0.05)
+    pytest.fail(f"the reading process {pid} outlived the killed import")
 
 
 @pytest.mark.slow
@@ -58,8 +76,11 @@ def test_sigkill_inside_the_import_transaction_keeps_nothing(
         else:
             pytest.fail(f"the import ended before its {moment} ({stored} progress lines)")
         assert write_lock_is_held(ws.conn), f"no write transaction open at the {moment}"
+        reading = _children(writer.pid)  # the process reading the file (importing.forked): a feed this large
+        assert len(reading) == 1, f"expected one reading process, found {reading}"
         writer.send_signal(signal.SIGKILL)
         assert writer.wait() == -signal.SIGKILL
+        _wait_gone(reading[0])  # it does not outlive the import it reads for
         assert ws.db.integrity_check() == "ok"
         assert store_digest(ws.conn) == before
         assert found(ws, "malicious") == []

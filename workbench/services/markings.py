@@ -175,7 +175,7 @@ def refresh_imported(
     for rowid, cited in cites.items():
         judged = judge.verdict(sorted(cited)).judged
         levels.append((int(judged) if judged is not None else None, rowid))
-    rows.set_levels(conn, levels)
+    rows.set_levels(conn, levels, versions=True)
     return len(levels)
 
 

@@ -110,6 +110,13 @@ def current_json(conn: Connection, rowids: list[int]) -> list[tuple[int, str]]:
     return found
 
 
-def set_levels(conn: Connection, levels: Iterable[tuple[int | None, int]]) -> None:
-    """Set the shown TLP level (``objects.tlp``) of objects: ``(level, rowid)`` pairs, level None for none."""
-    conn.executemany("UPDATE objects SET tlp = ? WHERE rowid = ?", list(levels))
+def set_levels(conn: Connection, levels: Iterable[tuple[int | None, int]], *, versions: bool = False) -> None:
+    """Set the shown TLP level (``objects.tlp``) of objects: ``(level, rowid)`` pairs, level None for none. With
+    ``versions``, their current versions' level (``object_versions.tlp``) as well: for versions stored at TLP:RED
+    because their marking's definition had not come yet (an import's own objects, ``refresh_imported``)."""
+    levels = list(levels)
+    conn.executemany("UPDATE objects SET tlp = ? WHERE rowid = ?", levels)
+    if versions:
+        conn.executemany(
+            "UPDATE object_versions SET tlp = ? WHERE vid = (SELECT vid FROM objects WHERE rowid = ?)", levels
+        )

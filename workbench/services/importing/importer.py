@@ -36,14 +36,16 @@ import hashlib
 import logging
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from workbench.domain.compression import compression_of
 from workbench.domain.errors import Cancelled, InvalidInput
+from workbench.domain.markings import MarkingJudge
 from workbench.domain.tlp import Tlp
 from workbench.services import markings
+from workbench.services.importing import forked
 from workbench.services.importing.limits import DEFAULT_LIMITS, Limits, describe_size
 from workbench.services.importing.listing import ObjectListing
 from workbench.services.importing.pipeline import ElementProcessor, ObjectCheck
@@ -202,6 +204,7 @@ def _import(
     summary = ImportSummary(source=source.name, sha256="", dry_run=dry_run, case_id=case_id)
     reader = StixReader(hashing, name, limits)  # type: ignore[arg-type]
     listing = ObjectListing(summary, limits.listed_objects) if dry_run else None
+    split = listing is None and forked.available(size)
     try:
         with ws.db.bulk_cache(), _checkpoint_deferred(ws.conn), ws.transaction() as conn:
             processor = ElementProcessor(
@@ -232,48 +235,26 @@ def _import(
                 source_kind=source.kind,
                 source_key=source.partner_key_id,
             )
-            batch: list[PreparedVersion] = []
-            batch_chars = 0
-            positions: list[int] = []
-            unreported = 0  # elements met since progress was last reported and cancel last asked
-            for element in reader:
-                prepared = processor.process(element, reader.declared_version)
-                position = element.position
-                del element  # the decoded object is not kept beyond its prepared version
-                unreported += 1
-                if prepared is not None:
-                    batch.append(prepared)
-                    batch_chars += len(prepared.json)
-                    positions.append(position)
-                # A batch whose objects wait for a marking definition grows (within bounds) until it comes.
-                if (len(batch) >= BATCH_SIZE or batch_chars >= BATCH_CHARS) and (
-                    not processor.awaiting or len(batch) >= HOLD_OBJECTS or batch_chars >= BATCH_CHARS
-                ):
-                    processor.settle()
-                    _store(writer, batch, summary, limits.listed_findings, listing, positions)
-                    batch, batch_chars, positions = [], 0, []
-                if unreported >= PROGRESS_EVERY:
-                    unreported = 0
+            if split:
+                reading = _store_forked(writer, reader, processor, hashing, summary, name, size, progress, cancel)
+            else:
+                for batch, positions in _batches(reader, processor, BATCH_SIZE):
+                    if batch:
+                        _store(writer, batch, summary, limits.listed_findings, listing, positions)
+                        continue
                     logger.info("%s: %d objects read, %d stored so far", name, reader.elements_read, summary.stored)
                     if progress is not None:
                         progress(reader.bytes_read, size)
                     if cancel is not None and cancel():
                         raise Cancelled()
-            processor.settle()
-            if batch:
-                _store(writer, batch, summary, limits.listed_findings, listing, positions)
+                reading = _finish_reading(reader, processor, summary, hashing, name)
             writer.finish()
             if listing is not None:
                 listing.finish()
             if cancel is not None and cancel():
                 raise Cancelled()
-            summary.objects_read = reader.elements_read
-            summary.shape = reader.shape or ""
-            summary.sha256 = hashing.digest.hexdigest()
-            _check_document(reader, processor, summary, name)
-            cited_early, changed = processor.finish()
-            judge = processor.markings
-            markings.refresh_imported(conn, judge, cited_early, processor.cited_with_unclear, source_id)
+            judge, cited_early, changed, cited_with_unclear = reading
+            markings.refresh_imported(conn, judge, cited_early, cited_with_unclear, source_id)
             markings.refresh_levels(conn, judge, changed, stored_before=source_id)
             if source.sha256 is None:
                 conn.execute("UPDATE sources SET sha256 = ? WHERE id = ?", (summary.sha256, source_id))
@@ -314,6 +295,116 @@ def _checkpoint_deferred(conn: Connection) -> Iterator[None]:
         yield
     finally:
         conn.execute(f"PRAGMA wal_autocheckpoint = {previous}")
+
+
+#: What the reading half hands over once the last element is read: the marking judge with the definitions the
+#: document taught it, the markings written before their definition came, those whose meaning changed, and every
+#: marking cited beside one not understood (``ElementProcessor.finish`` and ``cited_with_unclear``).
+_Reading = tuple[MarkingJudge, set[str], set[str], set[str]]
+
+
+def _batches(
+    reader: StixReader, processor: ElementProcessor, size: int, hold: int = HOLD_OBJECTS
+) -> Iterator[tuple[list[PreparedVersion], list[int]]]:
+    """The prepared versions of the document in batches of ``size`` ready to store, with their positions; an empty
+    batch every ``PROGRESS_EVERY`` elements, when progress is reported and cancel asked."""
+    batch: list[PreparedVersion] = []
+    batch_chars = 0
+    positions: list[int] = []
+    unreported = 0  # elements met since the last empty batch
+    for element in reader:
+        prepared = processor.process(element, reader.declared_version)
+        position = element.position
+        del element  # the decoded object is not kept beyond its prepared version
+        unreported += 1
+        if prepared is not None:
+            batch.append(prepared)
+            batch_chars += len(prepared.json)
+            positions.append(position)
+        # A batch whose objects wait for a marking definition grows (within bounds) until it comes.
+        if (len(batch) >= size or batch_chars >= BATCH_CHARS) and (
+            not processor.awaiting or len(batch) >= hold or batch_chars >= BATCH_CHARS
+        ):
+            processor.settle()
+            yield batch, positions
+            batch, batch_chars, positions = [], 0, []
+        if unreported >= PROGRESS_EVERY:
+            unreported = 0
+            yield [], []
+    processor.settle()
+    if batch:
+        yield batch, positions
+
+
+def _finish_reading(
+    reader: StixReader, processor: ElementProcessor, summary: ImportSummary, hashing: _HashingReader, name: str
+) -> _Reading:
+    """After the last element: the document's own figures in the summary, its file-level findings, the markings."""
+    summary.objects_read = reader.elements_read
+    summary.shape = reader.shape or ""
+    summary.sha256 = hashing.digest.hexdigest()
+    _check_document(reader, processor, summary, name)
+    cited_early, changed = processor.finish()
+    return processor.markings, cited_early, changed, processor.cited_with_unclear
+
+
+#: The summary's fields the reading half fills in (the storing half counts the outcomes).
+_READ_FIELDS = (
+    "objects_read",
+    "shape",
+    "sha256",
+    "upgraded",
+    "objects_refused",
+    "refusal_reasons",
+    "warnings",
+    "warning_count",
+)
+
+
+def _store_forked(
+    writer: BulkWriter,
+    reader: StixReader,
+    processor: ElementProcessor,
+    hashing: _HashingReader,
+    summary: ImportSummary,
+    name: str,
+    size: int,
+    progress: Progress | None,
+    cancel: CancelCheck | None,
+) -> _Reading:
+    """Read and check in a forked process (``forked``), store here: batches are stored as they come when this
+    process would otherwise wait, gathered up to ``BATCH_SIZE`` when they come faster than they are stored."""
+
+    def produce() -> Generator[tuple[list[PreparedVersion], tuple[int, int]], None, tuple[ImportSummary, _Reading]]:
+        # Not held for a marking definition still to come (``HOLD_OBJECTS``): storing starts at once, and the
+        # objects written before their marking's definition are judged again at the end (``refresh_imported``).
+        for batch, _positions in _batches(reader, processor, forked.MESSAGE_OBJECTS, forked.MESSAGE_OBJECTS):
+            yield batch, (reader.bytes_read, reader.elements_read)
+        return summary, _finish_reading(reader, processor, summary, hashing, name)
+
+    pending: list[PreparedVersion] = []
+    pending_chars = 0
+    limit = processor.limits.listed_findings
+    with forked.ForkedReading(produce) as child:
+        for batch, (bytes_read, elements_read), more in child.messages(cancel):
+            pending.extend(batch)
+            pending_chars += sum(len(item.json) for item in batch)
+            if pending and (not more or len(pending) >= BATCH_SIZE or pending_chars >= BATCH_CHARS):
+                _store(writer, pending, summary, limit, None, [])
+                pending, pending_chars = [], 0
+            if not batch:
+                logger.info("%s: %d objects read, %d stored so far", name, elements_read, summary.stored)
+            if progress is not None:
+                progress(bytes_read, size)
+            if cancel is not None and cancel():
+                raise Cancelled()
+        if pending:
+            _store(writer, pending, summary, limit, None, [])
+        read, reading = child.result
+    for field_name in _READ_FIELDS:
+        setattr(summary, field_name, getattr(read, field_name))
+    summary.unchanged += read.unchanged  # repeated built-in markings, counted while reading
+    return reading
 
 
 def _authorship(ws: Workspace, source: ImportSource) -> Authorship | None:
