@@ -293,3 +293,26 @@ def test_small_files_and_dry_runs_stay_in_one_process(
     monkeypatch.setattr(forked, "FORK_FROM_BYTES", 0)
     import_file(workspace, path, dry_run=True)
     assert forks.started == 0
+
+
+def test_the_heap_is_frozen_only_while_the_child_reads_and_a_frozen_heap_stays_frozen(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    monkeypatch.setattr(forked, "FORK_FROM_BYTES", 0)
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps(bundle(malware())))
+    assert gc.get_freeze_count() == 0
+    frozen_during: list[int] = []
+    import_file(workspace, path, progress=lambda done, total: frozen_during.append(gc.get_freeze_count()))
+    assert frozen_during[0] > 0 and gc.get_freeze_count() == 0
+    keep = [object() for _ in range(10)]
+    gc.freeze()  # as the window does once it is built
+    try:
+        before = gc.get_freeze_count()
+        import_file(workspace, tmp_path / "one.json", progress=lambda done, total: None)
+        assert gc.get_freeze_count() == before
+    finally:
+        gc.unfreeze()
+    del keep

@@ -89,6 +89,7 @@ class ForkedReading:
         self._ready = threading.Condition()
         self._drain: threading.Thread | None = None
         self.result: Any = None
+        self._froze = False  # whether __enter__ froze the heap (and __exit__ thaws it)
 
     def __enter__(self) -> ForkedReading:
         read_end, write_end = os.pipe()
@@ -98,12 +99,15 @@ class ForkedReading:
             fcntl.fcntl(write_end, _F_SETPIPE_SZ, 1024 * 1024)
         parent = os.getpid()
         # Objects alive now are left out of this process's collections until the child ends: a full collection
-        # writes to every object it looks at, and each page so written would be copied for the child.
-        gc.freeze()
+        # writes to every object it looks at, and each page so written would be copied for the child. A heap
+        # frozen already (the window's start-up objects, app.application.settle_heap) is left as it is.
+        self._froze = gc.get_freeze_count() == 0
+        if self._froze:
+            gc.freeze()
         try:
             pid = os.fork()
         except OSError as exc:
-            gc.unfreeze()
+            self._unfreeze()
             os.close(read_end)
             os.close(write_end)
             raise WorkspaceError(f"cannot start the process that reads the file: {exc.strerror}") from None
@@ -117,8 +121,13 @@ class ForkedReading:
         self._drain.start()
         return self
 
+    def _unfreeze(self) -> None:
+        if self._froze:
+            gc.unfreeze()
+            self._froze = False
+
     def __exit__(self, *exc: object) -> None:
-        gc.unfreeze()
+        self._unfreeze()
         if self._pid:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self._pid, signal.SIGKILL)  # ended already when all went well; stopped early otherwise
