@@ -102,6 +102,24 @@ def write_lock_is_held(conn: Connection) -> bool:
     return False
 
 
+def process_state(pid: int) -> str:
+    """ "running", "zombie" (dead, not yet reaped: its memory is freed) or "gone" (reaped) for a process id."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return "gone"
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return "gone"
+    return "zombie" if state == "Z" else "running"
+
+
+def alive(pid: int) -> bool:
+    """Whether the process runs (a zombie does not)."""
+    return process_state(pid) == "running"
+
+
 def stix_id(kind: str) -> str:
     return f"{kind}--{uuid.uuid4()}"
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.generate_bundle import write_bundle
-from tests.conftest import PASSPHRASE, REPO, found, write_lock_is_held
+from tests.conftest import PASSPHRASE, REPO, alive, found, write_lock_is_held
 from workbench.services.workspace import create_workspace
 from workbench.storage.objects import store_digest
 
@@ -37,15 +37,10 @@ def _children(pid: int) -> list[int]:
 
 def _wait_gone(pid: int) -> None:
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except FileNotFoundError:
-            return
-        if state == "Z":  # dead, waiting for init to reap it
-            return
+    while alive(pid):  # a zombie waiting for init to reap it is gone
+        if time.monotonic() > deadline:
+            pytest.fail(f"the reading process {pid} outlived the killed import")
         time.sleep(0.05)
-    pytest.fail(f"the reading process {pid} outlived the killed import")
 
 
 @pytest.mark.slow

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tests import worker_jobs
-from tests.conftest import PASSPHRASE, bundle, indicator
+from tests.conftest import PASSPHRASE, alive, bundle, indicator
 from tests.ui.conftest import make_window
 from workbench.app import worker
 from workbench.app.session import Session
@@ -31,16 +31,6 @@ from workbench.storage.objects import store_digest
 def finished(qtbot, handle: TaskHandle, timeout: int = 60_000) -> TaskHandle:  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: handle.done, timeout=timeout)
     return handle
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # A zombie is gone for our purposes (its memory is freed); the reader thread reaps it.
-    status = Path(f"/proc/{pid}/status")
-    return status.exists() and "State:\tZ" not in status.read_text()
 
 
 def worker_pid(qtbot, session: Session) -> int:  # type: ignore[no-untyped-def]

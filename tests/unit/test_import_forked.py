@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import SHARED_DATA, Template, bundle, indicator, malware, open_copy
+from tests.conftest import SHARED_DATA, Template, bundle, indicator, malware, open_copy, process_state
 from tests.marking_samples import custom_tlp
 from workbench.domain.errors import Cancelled, InvalidInput, WorkspaceError
 from workbench.domain.tlp import BUILTIN_MARKING_DEFINITIONS, Tlp
@@ -99,8 +99,7 @@ def stored(ws: Workspace) -> dict[str, Any]:
             for word in ("malware", "phishing", "android", "network", "sector", "c2")
         },
         "audit": [
-            {key: value for key, value in json.loads(details).items()}
-            for (details,) in conn.execute("SELECT details FROM audit_log WHERE action = 'import'")
+            json.loads(details) for (details,) in conn.execute("SELECT details FROM audit_log WHERE action = 'import'")
         ],
     }
 
@@ -140,6 +139,9 @@ def _seams() -> list[dict[str, Any]]:
     objects.append(twice)
     objects.append({**twice, "modified": "2026-03-01T00:00:00.000Z", "name": "changed, second version"})
     objects.append({**twice, "description": "same version, other content"})  # a conflict
+    late = malware(name="late marked, two versions", object_marking_refs=[LATE_MARKING])
+    objects.append(late)  # its first version stops being current within the document
+    objects.append({**late, "modified": "2026-03-01T00:00:00.000Z"})
     for number in range(100):  # refused: no valid modified
         objects.append(malware(name=f"refused {number}", modified="yesterday"))
     for number in range(100):  # STIX 2.0, upgraded
@@ -162,7 +164,7 @@ def test_a_document_crossing_every_seam_gives_the_same_summary_and_rows(
     one, other = two_ways(path)
     summary = one[0]
     assert summary.objects_refused == 101 and summary.upgraded == 100 and summary.conflicts == 1
-    assert summary.unchanged == 1 and summary.new_versions == 1 and summary.warning_count
+    assert summary.unchanged == 1 and summary.new_versions == 2 and summary.warning_count
     assert_same(one, other)
     # The objects stored before their marking's definition came are shown at its level, their versions too.
     levels = (
@@ -230,14 +232,6 @@ def many(tmp_path: Path) -> Path:
     return path
 
 
-def _gone(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    return False
-
-
 def test_cancel_stops_the_reading_process_and_keeps_nothing(
     workspace: Workspace, many: Path, monkeypatch: pytest.MonkeyPatch, forks: Forks
 ) -> None:
@@ -247,40 +241,48 @@ def test_cancel_stops_the_reading_process_and_keeps_nothing(
     with pytest.raises(Cancelled):
         import_file(workspace, many, progress=lambda done, total: reported.append(done), cancel=lambda: bool(reported))
     assert forks.started == 1 and reported and reported[0] < many.stat().st_size
-    assert _gone(forks.pid)  # killed and reaped
+    assert process_state(forks.pid) == "gone"  # killed and reaped
     assert store_digest(workspace.conn) == before
 
 
-def test_a_reading_process_that_dies_is_reported_and_nothing_is_kept(
-    workspace: Workspace, many: Path, monkeypatch: pytest.MonkeyPatch, forks: Forks
-) -> None:
-    monkeypatch.setattr(forked, "FORK_FROM_BYTES", 0)
-    before = store_digest(workspace.conn)
-
-    def kill_it(done: int, total: int) -> None:
+def _kill_the_child(forks: Forks) -> Callable[[int, int], None]:
+    def progress(done: int, total: int) -> None:
         if done < total:
             os.kill(forks.pid, signal.SIGKILL)
 
-    with pytest.raises(WorkspaceError, match=r"ended without finishing \(signal 9\); nothing was imported"):
-        import_file(workspace, many, progress=kill_it)
-    assert _gone(forks.pid)
-    assert store_digest(workspace.conn) == before
-    assert workspace.conn.execute("SELECT count(*) FROM sources WHERE kind = 'file'").fetchone()[0] == 0
+    return progress
 
 
-def test_an_error_while_storing_stops_the_reading_process(
-    workspace: Workspace, many: Path, monkeypatch: pytest.MonkeyPatch, forks: Forks
+def _fail_while_storing(forks: Forks) -> Callable[[int, int], None]:
+    def progress(done: int, total: int) -> None:
+        raise WorkspaceError("the disk is full")
+
+    return progress
+
+
+@pytest.mark.parametrize(
+    ("stop", "message"),
+    [
+        (_kill_the_child, r"ended without finishing \(signal 9\); nothing was imported"),
+        (_fail_while_storing, "the disk is full"),
+    ],
+    ids=["reading process killed", "error while storing"],
+)
+def test_a_reading_process_that_dies_or_an_error_while_storing_is_reported_and_keeps_nothing(
+    workspace: Workspace,
+    many: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    forks: Forks,
+    stop: Callable[[Forks], Callable[[int, int], None]],
+    message: str,
 ) -> None:
     monkeypatch.setattr(forked, "FORK_FROM_BYTES", 0)
     before = store_digest(workspace.conn)
-
-    def disk_full(done: int, total: int) -> None:
-        raise WorkspaceError("the disk is full")
-
-    with pytest.raises(WorkspaceError, match="the disk is full"):
-        import_file(workspace, many, progress=disk_full)
-    assert _gone(forks.pid)
+    with pytest.raises(WorkspaceError, match=message):
+        import_file(workspace, many, progress=stop(forks))
+    assert process_state(forks.pid) == "gone"
     assert store_digest(workspace.conn) == before
+    assert workspace.conn.execute("SELECT count(*) FROM sources WHERE kind = 'file'").fetchone()[0] == 0
 
 
 def test_small_files_and_dry_runs_stay_in_one_process(

@@ -17,7 +17,7 @@ import orjson
 
 from workbench.domain.errors import InvalidInput
 from workbench.domain.ids import canonical_id
-from workbench.domain.markings import Judgement, MarkingJudge, MarkingKind
+from workbench.domain.markings import Judgement, MarkingJudge, MarkingKind, marking_refs
 from workbench.domain.timestamps import now_stix
 from workbench.domain.tlp import Tlp
 from workbench.services.workspace import Workspace
@@ -160,11 +160,18 @@ def unmap_marking(ws: Workspace, marking_id: str) -> MarkingRow:
 
 
 def refresh_imported(
-    conn: Connection, judge: MarkingJudge, resolved: Iterable[str], cited_with: Iterable[str], source_id: int
+    conn: Connection,
+    judge: MarkingJudge,
+    resolved: Iterable[str],
+    cited_with: Iterable[str],
+    source_id: int,
+    first_vid: int,
 ) -> int:
     """Work out again the level of the objects an import stored before the definition of a marking they cite came
     (ATT&CK bundles put it last): those from ``source_id`` citing one of ``resolved``, ``cited_with`` holding every
-    marking such objects cite. Read from the index of references alone: no object is parsed again."""
+    marking such objects cite. Read from the index of references alone: no object is parsed again. Their current
+    versions get the same level; the import's other versions written at TLP:RED (``first_vid`` on: an object
+    given a newer version later in the document) are judged again from their JSON."""
     markings, among = sorted(resolved), sorted(cited_with)
     if not markings:
         return 0
@@ -176,7 +183,15 @@ def refresh_imported(
         judged = judge.verdict(sorted(cited)).judged
         levels.append((int(judged) if judged is not None else None, rowid))
     rows.set_levels(conn, levels, versions=True)
-    return len(levels)
+    wanted = set(markings)
+    earlier = []
+    for vid, text in rows.earlier_versions_since(conn, first_vid, source_id, int(Tlp.RED)):
+        refs = marking_refs(orjson.loads(text))
+        if wanted.intersection(refs):
+            judged = judge.verdict(refs).judged
+            earlier.append((int(judged) if judged is not None else None, vid))
+    rows.set_version_levels(conn, earlier)
+    return len(levels) + len(earlier)
 
 
 def refresh_levels(

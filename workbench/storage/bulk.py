@@ -233,6 +233,8 @@ class BulkWriter:
         #: Why each version of the last ``write`` whose outcome is "foreign" was kept aside, by its index.
         self.foreign_reasons: dict[int, str] = {}
         self._next_vid = int(conn.execute("SELECT coalesce(max(vid), 0) FROM object_versions").fetchone()[0]) + 1
+        #: The vid of the first version this writer stores: every version it stores has this vid or a higher one.
+        self.first_vid = self._next_vid
         self._next_rowid = int(conn.execute("SELECT coalesce(max(rowid), 0) FROM objects").fetchone()[0]) + 1
         self._defer_after = max(DEFER_INDEXES_AFTER, self._next_rowid) if defer_indexes else None
         self._first_rowid = self._next_rowid

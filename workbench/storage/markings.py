@@ -110,6 +110,23 @@ def current_json(conn: Connection, rowids: list[int]) -> list[tuple[int, str]]:
     return found
 
 
+def earlier_versions_since(conn: Connection, first_vid: int, source_id: int, level: int) -> list[tuple[int, str]]:
+    """``(vid, json)`` of the versions from ``source_id`` (stored from ``first_vid`` on) at ``level`` that are not
+    their object's current version."""
+    return list(
+        conn.execute(
+            "SELECT v.vid, v.json FROM object_versions v JOIN objects o ON o.id = v.id"
+            " WHERE v.vid >= ? AND v.source_id = ? AND v.tlp = ? AND v.vid != o.vid",
+            (first_vid, source_id, level),
+        )
+    )
+
+
+def set_version_levels(conn: Connection, levels: Iterable[tuple[int | None, int]]) -> None:
+    """Set the level of versions (``object_versions.tlp``): ``(level, vid)`` pairs, level None for none."""
+    conn.executemany("UPDATE object_versions SET tlp = ? WHERE vid = ?", list(levels))
+
+
 def set_levels(conn: Connection, levels: Iterable[tuple[int | None, int]], *, versions: bool = False) -> None:
     """Set the shown TLP level (``objects.tlp``) of objects: ``(level, rowid)`` pairs, level None for none. With
     ``versions``, their current versions' level (``object_versions.tlp``) as well: for versions stored at TLP:RED

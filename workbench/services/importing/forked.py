@@ -15,9 +15,10 @@ forked it dies (``PR_SET_PDEATHSIG``), and is killed by this process when the im
 storing, a cancel). The workspace key is in its memory, as in this process's; it lives no longer than the import.
 
 The channel is a pipe of length-prefixed messages: a batch (``marshal`` of plain tuples, the cheapest encoding for
-strings, numbers and lists) with the bytes read so far, then one closing message (``pickle``) with the reading
-half's summary and marking state, or the exception that ended it. A thread of this process drains the pipe while
-it stores, so the child never waits for a batch being written (up to ``BUFFERED_BYTES``).
+strings, numbers and lists) with a progress value (the bytes and elements read), then one closing message
+(``pickle``) with the reading half's summary and marking state, or the exception that ended it. A thread of this
+process drains the pipe while it stores, so the child never waits for a batch being written (up to
+``BUFFERED_BYTES``).
 
 Only Linux imports of at least ``FORK_FROM_BYTES`` go this way; a dry run (its listing reads the database while
 judging objects) stays in one process. Both ways give the same summary and the same rows

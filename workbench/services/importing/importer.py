@@ -254,7 +254,7 @@ def _import(
             if cancel is not None and cancel():
                 raise Cancelled()
             judge, cited_early, changed, cited_with_unclear = reading
-            markings.refresh_imported(conn, judge, cited_early, cited_with_unclear, source_id)
+            markings.refresh_imported(conn, judge, cited_early, cited_with_unclear, source_id, writer.first_vid)
             markings.refresh_levels(conn, judge, changed, stored_before=source_id)
             if source.sha256 is None:
                 conn.execute("UPDATE sources SET sha256 = ? WHERE id = ?", (summary.sha256, source_id))
